@@ -1,0 +1,34 @@
+# Liuhen — the two commands: `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+LIUHEN := $(VENV)/bin/liuhen
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup run demo test test-sqlite test-postgres clean
+
+setup:
+	@scripts/bootstrap.sh
+
+# Set up, create the database, load demo data (once) and serve on http://127.0.0.1:8000
+run: setup
+	$(LIUHEN) migrate --no-input
+	$(LIUHEN) demo
+	$(LIUHEN) runserver $(HOST):$(PORT)
+
+demo: setup
+	$(LIUHEN) migrate --no-input
+	$(LIUHEN) demo --reset
+
+# The whole suite on SQLite, then again on a throw-away PostgreSQL cluster.
+test: setup
+	@scripts/test.sh
+
+test-sqlite: setup
+	$(VENV)/bin/pytest
+
+test-postgres: setup
+	@scripts/with-postgres.sh $(VENV)/bin/pytest -m "not browser"
+
+clean:
+	rm -rf $(VENV) var

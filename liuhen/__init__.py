@@ -1,0 +1,1 @@
+"""留痕 Liuhen — administrative law-enforcement whole-process recording system."""

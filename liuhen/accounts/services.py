@@ -1,0 +1,82 @@
+"""Writes on agency, people, roles and certificates — each with its ledger entry."""
+import datetime
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from liuhen.ledger import services as ledger
+
+from .models import Agency, Certificate, Unit, User
+from .roles import ADMIN_ROLES, Role
+
+
+def check_role_combination(roles: set[str]) -> None:
+    """三员分立 (SPEC §9): an administrator holds exactly one admin role and no case role."""
+    admin = roles & {str(r) for r in ADMIN_ROLES}
+    if len(admin) > 1:
+        names = "、".join(Role(r).label for r in sorted(admin))
+        raise ValidationError(f"三员分立：{names}不能由同一人兼任。")
+    if admin and roles - admin:
+        raise ValidationError(f"三员分立：{Role(next(iter(admin))).label}不能同时担任业务角色。")
+
+
+@transaction.atomic
+def grant_role(actor, user: User, role: str) -> None:
+    role = Role(role)
+    if actor is not None and not actor.is_superuser and not actor.has_role(Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN):
+        raise PermissionDenied("只有系统管理员或安全管理员可以分配角色。")
+    check_role_combination(user.role_codes() | {str(role)})
+    group, _ = Group.objects.get_or_create(name=str(role))
+    user.groups.add(group)
+    user.__dict__.pop("_role_codes", None)
+    ledger.append("accounts.role_grant", actor=actor, object_type="user", object_id=user.pk,
+                  detail={"role": str(role), "username": user.username})
+
+
+@transaction.atomic
+def create_user(actor, *, username: str, full_name: str, password: str, agency: Agency | None,
+                unit: Unit | None = None, roles=(), phone: str = "") -> User:
+    if unit is not None and agency is not None and unit.agency_id != agency.pk:
+        raise ValidationError("所属科室不属于该执法机关。")
+    check_role_combination({str(Role(r)) for r in roles})
+    user = User(username=username, full_name=full_name, agency=agency, unit=unit, phone=phone)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    ledger.append("accounts.user_create", actor=actor, object_type="user", object_id=user.pk,
+                  detail={"username": username, "full_name": full_name,
+                          "unit": unit.name if unit else ""})
+    for role in roles:
+        grant_role(actor, user, role)
+    return user
+
+
+@transaction.atomic
+def issue_certificate(actor, holder: User, *, number: str, valid_from: datetime.date,
+                      valid_until: datetime.date, issued_by: str = "") -> Certificate:
+    if valid_until < valid_from:
+        raise ValidationError("执法证有效期止不能早于有效期起。")
+    cert = Certificate(holder=holder, number=number.strip(), valid_from=valid_from,
+                       valid_until=valid_until, issued_by=issued_by)
+    cert.full_clean()
+    cert.save()
+    ledger.append("accounts.certificate_issue", actor=actor, object_type="user", object_id=holder.pk,
+                  detail={"number": cert.number, "valid_from": str(valid_from), "valid_until": str(valid_until)})
+    return cert
+
+
+def require_valid_certificate(user: User, day: datetime.date | None = None) -> Certificate:
+    """An officer whose certificate is expired or missing cannot be named on an enforcement act."""
+    day = day or timezone.localdate()
+    cert = user.certificate_on(day)
+    if cert is None:
+        latest = user.certificates.order_by("-valid_until").first()
+        if latest is None:
+            raise ValidationError(f"{user.display_name}没有执法证，不能从事执法活动。")
+        raise ValidationError(
+            f"{user.display_name}的执法证（{latest.number}）"
+            f"{'已注销' if latest.revoked else '已于' + latest.valid_until.isoformat() + '过期'}，不能从事执法活动。"
+        )
+    return cert

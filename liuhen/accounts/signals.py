@@ -1,0 +1,23 @@
+"""Logins, logouts and failed logins go into the ledger (SPEC §4: every access traced)."""
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from liuhen.ledger import services as ledger
+
+
+@receiver(user_logged_in, dispatch_uid="liuhen-login")
+def on_login(sender, request, user, **kwargs):
+    ledger.append("auth.login", actor=user, object_type="user", object_id=user.pk)
+
+
+@receiver(user_logged_out, dispatch_uid="liuhen-logout")
+def on_logout(sender, request, user, **kwargs):
+    if user is not None:
+        ledger.append("auth.logout", actor=user, object_type="user", object_id=user.pk)
+
+
+@receiver(user_login_failed, dispatch_uid="liuhen-login-failed")
+def on_login_failed(sender, credentials, request=None, **kwargs):
+    # Only the username: never the password that was tried.
+    ledger.append("auth.login_failed", object_type="user",
+                  object_id="", detail={"username": str(credentials.get("username", ""))[:150]})

@@ -1,0 +1,48 @@
+from django import forms
+
+from liuhen.accounts.models import User
+from liuhen.accounts.roles import Role
+
+from .models import Kind, PartyKind, Procedure, StartMode
+
+
+class OfficerChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        cert = obj.certificate_on()
+        return f"{obj.display_name}（{cert.number}）" if cert else f"{obj.display_name}（无有效执法证）"
+
+
+class NewCaseForm(forms.Form):
+    title = forms.CharField(label="案由", max_length=200)
+    kind = forms.ChoiceField(label="执法类别", choices=Kind.choices)
+    procedure = forms.ChoiceField(label="程序", choices=Procedure.choices, initial=Procedure.GENERAL)
+    start_mode = forms.ChoiceField(label="启动方式", choices=StartMode.choices, initial=StartMode.EX_OFFICIO)
+    on_site = forms.BooleanField(label="涉及现场执法（需两名以上执法人员）", required=False, initial=True)
+    summary = forms.CharField(label="简要案情", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    officers = OfficerChoiceField(label="其他承办人员", queryset=User.objects.none(), required=False,
+                                  widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officers"].queryset = (
+            User.objects.filter(agency=user.agency, groups__name=Role.OFFICER, is_active=True)
+            .exclude(pk=user.pk).order_by("unit_id", "full_name").distinct())
+
+
+class PartyForm(forms.Form):
+    kind = forms.ChoiceField(label="类型", choices=PartyKind.choices)
+    name = forms.CharField(label="姓名/名称", max_length=200)
+    id_number = forms.CharField(label="身份证号码/统一社会信用代码", max_length=30)
+    legal_representative = forms.CharField(label="法定代表人/负责人", max_length=50, required=False)
+    phone = forms.CharField(label="联系电话", max_length=30, required=False)
+    address = forms.CharField(label="住所/地址", max_length=200, required=False)
+
+
+class AssignOfficerForm(forms.Form):
+    officer = forms.ModelChoiceField(label="执法人员", queryset=User.objects.none())
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = (
+            User.objects.filter(agency=case.agency, groups__name=Role.OFFICER, is_active=True)
+            .exclude(case_assignments__case=case).order_by("full_name").distinct())

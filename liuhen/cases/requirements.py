@@ -1,0 +1,36 @@
+"""What each stage must hold before the case may leave it.
+
+Kept as data: for each procedure and stage, a list of requirements; each requirement is a tuple of
+record-type codes of which at least one must be complete (not voided, signatures satisfied).
+A later issue moves this into per-agency checklist profiles.
+"""
+from .models import Procedure, Stage
+
+REQUIREMENTS: dict[str, dict[str, list[tuple[str, ...]]]] = {
+    Procedure.GENERAL: {
+        # BX 5-6, LC 7-8: intake or start approval
+        Stage.START: [("start_approval", "acceptance_notice", "non_acceptance_decision")],
+        # LC 10-11: rights notified; at least one investigation record
+        Stage.INVESTIGATION: [
+            ("rights_notice",),
+            ("inquiry_record", "inspection_record", "evidence_request_notice", "sampling_notice"),
+        ],
+        # BX 9, LC 16-21: proposal, leader approval, decision document
+        Stage.DECISION: [("handling_opinion",), ("leader_approval",), ("decision",)],
+        # BX 10, LC 23: service receipt
+        Stage.SERVICE: [("service_receipt", "mail_receipt", "service_notice")],
+        Stage.ARCHIVE: [],
+    },
+    Procedure.SIMPLIFIED: {
+        # LC 22: on-the-spot decisions
+        Stage.START: [],
+        Stage.INVESTIGATION: [("inspection_record", "inquiry_record")],
+        Stage.DECISION: [("decision",)],
+        Stage.SERVICE: [("service_receipt",)],
+        Stage.ARCHIVE: [],
+    },
+}
+
+
+def requirements_for(procedure: str, stage: str) -> list[tuple[str, ...]]:
+    return REQUIREMENTS[Procedure(procedure)][Stage(stage)]

@@ -1,0 +1,46 @@
+"""Identity numbers of parties: 居民身份证号码 (GB 11643-1999) and 统一社会信用代码 (GB 32100-2015)."""
+import datetime
+
+from django.core.exceptions import ValidationError
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+# GB 32100-2015: 31 characters (no I, O, Z, S, V), weights 3^i mod 31.
+_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def id_check_char(first17: str) -> str:
+    return _ID_CHECK[sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS)) % 11]
+
+
+def validate_id_number(value: str) -> str:
+    """Return the normalised 18-digit ID number, or raise a ValidationError in Chinese."""
+    v = "".join(str(value).split()).upper()
+    if len(v) != 18 or not v[:17].isdigit() or not (v[17].isdigit() or v[17] == "X"):
+        raise ValidationError("身份证号码应为18位（前17位为数字，末位为数字或X）。", code="id_format")
+    try:
+        born = datetime.date(int(v[6:10]), int(v[10:12]), int(v[12:14]))
+    except ValueError:
+        raise ValidationError("身份证号码中的出生日期无效。", code="id_birth") from None
+    if born.year < 1900 or born > datetime.date.today():
+        raise ValidationError("身份证号码中的出生日期无效。", code="id_birth")
+    if id_check_char(v[:17]) != v[17]:
+        raise ValidationError("身份证号码校验位不正确，请核对。", code="id_check")
+    return v
+
+
+def uscc_check_char(first17: str) -> str:
+    total = sum(_USCC_CHARS.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS))
+    return _USCC_CHARS[(31 - total % 31) % 31]
+
+
+def validate_credit_code(value: str) -> str:
+    """Return the normalised 统一社会信用代码, or raise a ValidationError in Chinese."""
+    v = "".join(str(value).split()).upper()
+    if len(v) != 18 or any(c not in _USCC_CHARS for c in v):
+        raise ValidationError("统一社会信用代码应为18位数字或大写字母（不含I、O、Z、S、V）。", code="uscc_format")
+    if uscc_check_char(v[:17]) != v[17]:
+        raise ValidationError("统一社会信用代码校验位不正确，请核对。", code="uscc_check")
+    return v

@@ -1,0 +1,142 @@
+"""Thin views: parse, call one service, render. Service errors come back as Chinese messages."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from liuhen.records import selectors as record_selectors
+
+from . import access, services
+from .forms import AssignOfficerForm, NewCaseForm, PartyForm
+from .models import Case, Stage
+
+
+def _case_for(request, pk, *, work=False) -> Case:
+    case = get_object_or_404(Case.objects.select_related("unit", "agency"), pk=pk)
+    (access.check_work if work else access.check_view)(request.user, case)
+    return case
+
+
+def _errors(exc: ValidationError) -> list[str]:
+    return list(exc.messages)
+
+
+@login_required
+def my_cases(request):
+    qs = access.visible_cases(request.user).select_related("unit").prefetch_related(
+        "parties", "officers__officer")
+    scope = request.GET.get("scope", "mine")
+    if scope == "mine":
+        qs = qs.filter(officers__officer=request.user).distinct()
+    stage = request.GET.get("stage", "")
+    if stage in Stage.values:
+        qs = qs.filter(stage=stage, archived_at__isnull=True)
+    elif stage == "archived":
+        qs = qs.filter(archived_at__isnull=False)
+    return render(request, "cases/my_cases.html", {
+        "cases": qs.order_by("-created_at")[:200], "scope": scope, "stage": stage, "stages": Stage.choices,
+    })
+
+
+@login_required
+def new_case(request):
+    form = NewCaseForm(request.POST or None, user=request.user)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                case = services.open_case(
+                    request.user, title=d["title"], kind=d["kind"], procedure=d["procedure"],
+                    start_mode=d["start_mode"], on_site=d["on_site"], officers=list(d["officers"]),
+                    summary=d["summary"])
+            except ValidationError as exc:
+                for m in _errors(exc):
+                    form.add_error(None, m)
+            else:
+                messages.success(request, f"已立案：{case.number}")
+                return redirect("cases:detail", pk=case.pk)
+        status = 400
+    return render(request, "cases/new_case.html", {"form": form}, status=status)
+
+
+@login_required
+def case_detail(request, pk):
+    case = _case_for(request, pk)
+    can_work = access.can_work(request.user, case) and not case.is_archived
+    return render(request, "cases/case_detail.html", {
+        "case": case,
+        "parties": case.parties.all(),
+        "officers": case.officers.select_related("officer"),
+        "timeline": record_selectors.timeline(case),
+        "blockers": services.transition_blockers(case),
+        "can_work": can_work,
+        "record_types": record_selectors.types_for_stage(case.stage) if can_work else [],
+        "transitions": case.transitions.select_related("actor"),
+        "party_form": PartyForm(),
+        "officer_form": AssignOfficerForm(case=case) if can_work else None,
+    })
+
+
+@login_required
+def add_party(request, pk):
+    case = _case_for(request, pk, work=True)
+    form = PartyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_party(request.user, case, **form.cleaned_data)
+        except ValidationError as exc:
+            for m in _errors(exc):
+                form.add_error(None, m)
+        else:
+            messages.success(request, "已登记当事人。")
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/party_form.html", {"case": case, "form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def add_officer(request, pk):
+    case = _case_for(request, pk, work=True)
+    form = AssignOfficerForm(request.POST, case=case)
+    if form.is_valid():
+        try:
+            services.assign_officer(request.user, case, form.cleaned_data["officer"])
+        except ValidationError as exc:
+            for m in _errors(exc):
+                messages.error(request, m)
+            return redirect("cases:detail", pk=case.pk)
+        messages.success(request, "已增加承办人员。")
+    else:
+        messages.error(request, "请选择有效的执法人员。")
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def advance(request, pk):
+    case = _case_for(request, pk, work=True)
+    try:
+        case = services.advance(request.user, case, note=request.POST.get("note", ""))
+    except ValidationError as exc:
+        msgs = _errors(exc)
+        return render(request, "web/error.html", {
+            "title": "不能进入下一阶段", "message": "；".join(msgs)}, status=409)
+    messages.success(request, "案件已归档。" if case.is_archived else f"已进入{case.get_stage_display()}阶段。")
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def send_back(request, pk):
+    case = _case_for(request, pk, work=True)
+    try:
+        services.send_back(request.user, case, request.POST.get("reason", ""))
+    except ValidationError as exc:
+        for m in _errors(exc):
+            messages.error(request, m)
+        return redirect("cases:detail", pk=case.pk)
+    messages.success(request, "已退回调查取证阶段。")
+    return redirect("cases:detail", pk=case.pk)

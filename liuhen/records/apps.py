@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _sync_catalog(sender, using, **kwargs):
+    from .catalog_sync import sync_catalog
+
+    sync_catalog(using)
+
+
+class RecordsConfig(AppConfig):
+    name = "liuhen.records"
+    label = "records"
+    verbose_name = "执法记录"
+
+    def ready(self):
+        post_migrate.connect(_sync_catalog, sender=self, dispatch_uid="liuhen-record-catalog")

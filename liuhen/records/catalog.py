@@ -1,0 +1,128 @@
+"""The record-type catalog: every document SPEC §1 names, with its fields and who must sign.
+
+Field types: text, textarea, date, datetime, integer, choice (with "choices"), bool.
+Signature rule: {"officers": N} N distinct case officers; {"party": True} the party signs, or
+refuses and two officers confirm the refusal (LQ 17); {"leader": True} a unit head or agency
+head signs. Synced into the RecordType table after every migrate (agencies may add their own).
+"""
+
+T, TA, D, DT, I, B = "text", "textarea", "date", "datetime", "integer", "bool"
+
+
+def f(name, label, type_=T, required=True, **extra):
+    return {"name": name, "label": label, "type": type_, "required": required, **extra}
+
+
+WHEN_WHERE = [f("time", "时间", DT), f("place", "地点")]
+OFFICERS_SHOWN = f("certificates_shown", "已出示执法证件", B, help="LC 10 亮证")
+
+CATALOG = [
+    # ---- 1. 程序启动 --------------------------------------------------------------------
+    dict(code="application_register", name="申请登记表", stage="start", sign={"officers": 1},
+         fields=[f("applicant", "申请人"), f("matter", "申请事项"), f("received_at", "接收时间", DT),
+                 f("materials", "申请材料", TA)]),
+    dict(code="acceptance_notice", name="受理通知书", stage="start", sign={"officers": 1},
+         fields=[f("matter", "受理事项"), f("accepted_on", "受理日期", D), f("time_limit", "办理时限", required=False)]),
+    dict(code="non_acceptance_decision", name="不予受理决定书", stage="start", sign={"officers": 1},
+         fields=[f("matter", "申请事项"), f("reason", "不予受理理由", TA), f("remedy", "救济途径", TA)]),
+    dict(code="correction_notice", name="一次性告知补正通知书", stage="start", sign={"officers": 1},
+         fields=[f("matter", "申请事项"), f("materials_missing", "需补正材料", TA), f("deadline", "补正期限", D)]),
+    dict(code="start_approval", name="程序启动审批表", stage="start", sign={"officers": 1, "leader": True},
+         fields=[f("reason", "启动理由", TA), f("party", "当事人"), f("handler_opinion", "承办人意见", TA),
+                 f("unit_opinion", "承办机构意见", TA, required=False),
+                 f("legal_review_opinion", "法制审核意见（重大执法决定）", TA, required=False)]),
+    dict(code="emergency_start_approval", name="紧急先行启动补批表", stage="start",
+         sign={"officers": 1, "leader": True},
+         fields=[f("started_at", "先行启动时间", DT), f("reason", "紧急情况说明", TA),
+                 f("leader_opinion", "负责人意见", TA, required=False)]),
+    dict(code="complaint_register", name="举报投诉登记表", stage="start", sign={"officers": 1},
+         fields=[f("complainant", "举报人", required=False), f("real_name", "实名举报", B, required=False),
+                 f("content", "举报内容", TA), f("received_at", "接收时间", DT)]),
+    dict(code="complaint_reply", name="举报答复书", stage="start", sign={"officers": 1},
+         fields=[f("complainant", "举报人"), f("reply", "答复内容（不予立案理由）", TA), f("replied_on", "答复日期", D)]),
+    dict(code="referral_register", name="交办转办移交登记表", stage="start", sign={"officers": 1},
+         fields=[f("source", "交办/移送机关"), f("content", "交办事项", TA), f("received_on", "接收日期", D)]),
+    # ---- 2. 调查取证 --------------------------------------------------------------------
+    dict(code="rights_notice", name="权利告知书", stage="investigation", sign={"officers": 2, "party": True},
+         fields=[f("rights", "告知的权利", TA, default="陈述、申辩、申请回避、要求听证"), *WHEN_WHERE]),
+    dict(code="inquiry_record", name="询问笔录", stage="investigation", sign={"officers": 2, "party": True},
+         fields=[*WHEN_WHERE, f("interviewee", "被询问人"), OFFICERS_SHOWN,
+                 f("content", "询问内容", TA)]),
+    dict(code="inspection_record", name="现场检查(勘验)笔录", stage="investigation",
+         sign={"officers": 2, "party": True},
+         fields=[*WHEN_WHERE, OFFICERS_SHOWN, f("present", "在场人员", required=False),
+                 f("findings", "检查情况", TA)]),
+    dict(code="evidence_request_notice", name="调取证据通知书", stage="investigation", sign={"officers": 2},
+         fields=[f("recipient", "被调取人"), f("evidence", "调取证据", TA), f("deadline", "提供期限", D)]),
+    dict(code="evidence_preservation_list", name="证据登记保存清单", stage="investigation",
+         sign={"officers": 2, "party": True},
+         fields=[f("reason", "保存理由", TA), f("items", "物品清单", TA), f("place", "保存地点"),
+                 f("form", "保存方式"), f("until", "保存期限", D)]),
+    dict(code="sampling_notice", name="抽样取证通知书", stage="investigation", sign={"officers": 2, "party": True},
+         fields=[*WHEN_WHERE, f("samples", "抽样物品", TA), f("method", "抽样方法")]),
+    dict(code="item_list", name="物品清单", stage="investigation", sign={"officers": 2, "party": True},
+         fields=[f("items", "物品名称、规格、数量", TA)]),
+    dict(code="seizure_record", name="查封扣押现场笔录", stage="investigation", sign={"officers": 2, "party": True},
+         fields=[*WHEN_WHERE, f("measure", "措施", "choice", choices=["查封", "扣押", "封存"]),
+                 f("items", "对象清单", TA), f("basis", "依据", TA)]),
+    dict(code="statement_record", name="陈述申辩笔录", stage="investigation", sign={"officers": 2, "party": True},
+         fields=[*WHEN_WHERE, f("statement", "陈述申辩内容", TA)]),
+    dict(code="hearing_record", name="听证笔录", stage="investigation", sign={"officers": 2, "party": True},
+         fields=[*WHEN_WHERE, f("host", "主持人"), f("participants", "参加人", TA), f("content", "听证过程", TA)]),
+    dict(code="expert_opinion", name="鉴定意见", stage="investigation", sign={"officers": 1},
+         fields=[f("institution", "鉴定机构"), f("subject", "鉴定事项"), f("opinion", "鉴定意见", TA)]),
+    dict(code="refusal_note", name="拒绝签字或不配合情况记录", stage="investigation", sign={"officers": 2},
+         fields=[*WHEN_WHERE, f("what", "拒绝或不配合情况", TA)]),
+    dict(code="investigation_report", name="调查终结报告", stage="investigation", sign={"officers": 2},
+         fields=[f("facts", "违法事实", TA), f("evidence", "证据", TA), f("proposal", "处理建议", TA)]),
+    # ---- 3. 审查决定 --------------------------------------------------------------------
+    dict(code="handling_opinion", name="处理意见", stage="decision", sign={"officers": 1},
+         fields=[f("facts", "事实", TA), f("basis", "法律依据", TA), f("evidence", "证据", TA),
+                 f("discretion", "裁量因素", TA), f("proposal", "处理建议", TA)]),
+    dict(code="legal_review_record", name="法制审核意见", stage="decision", sign={"officers": 1},
+         fields=[f("reviewer", "审核人员"),
+                 f("outcome", "审核结论", "choice",
+                   choices=["同意", "补充调查或不予决定", "变更", "纠正程序", "移送"]),
+                 f("opinion", "审核意见", TA)]),
+    dict(code="collective_discussion", name="集体讨论记录", stage="decision", sign={"officers": 1, "leader": True},
+         fields=[*WHEN_WHERE, f("participants", "参加人员", TA), f("discussion", "讨论内容", TA),
+                 f("conclusion", "讨论结论", TA)]),
+    dict(code="leader_approval", name="负责人审批", stage="decision", sign={"leader": True},
+         fields=[f("opinion", "审批意见", TA)]),
+    dict(code="decision", name="决定书", stage="decision", sign={"officers": 1},
+         fields=[f("doc_number", "文号"), f("facts", "事实和理由", TA), f("basis", "依据", TA),
+                 f("content", "决定内容", TA), f("remedy", "救济途径", TA), f("decided_on", "决定日期", D)]),
+    # ---- 4. 送达执行 --------------------------------------------------------------------
+    dict(code="service_receipt", name="送达回证", stage="service", sign={"officers": 1, "party": True},
+         fields=[f("document", "送达文书"),
+                 f("method", "送达方式", "choice",
+                   choices=["直接送达", "邮寄送达", "留置送达", "委托送达", "转交送达", "公告送达", "电子送达"]),
+                 f("served_at", "送达时间", DT), f("place", "送达地点"),
+                 f("receiver", "受送达人/代收人", required=False),
+                 f("witness", "见证人（留置送达）", required=False),
+                 f("refusal_reason", "拒收事由（留置送达）", TA, required=False)]),
+    dict(code="mail_receipt", name="邮寄送达凭证", stage="service", sign={"officers": 1},
+         fields=[f("document", "送达文书"), f("tracking_number", "邮件号码"), f("sent_on", "寄出日期", D),
+                 f("received_on", "签收日期", D, required=False)]),
+    dict(code="service_notice", name="公告送达记录", stage="service", sign={"officers": 1},
+         fields=[f("document", "送达文书"), f("why", "无法以其他方式送达的原因", TA), f("medium", "公告媒介"),
+                 f("published_on", "公告日期", D)]),
+    dict(code="performance_record", name="履行情况记录", stage="service", sign={"officers": 1},
+         fields=[f("performed", "履行情况", TA), f("checked_on", "核查日期", D)]),
+    dict(code="rectification_check", name="整改复查记录", stage="service", sign={"officers": 2},
+         fields=[f("deadline", "整改期限", D), f("result", "复查情况", TA), *WHEN_WHERE]),
+    dict(code="reminder_notice", name="催告书", stage="service", sign={"officers": 1},
+         fields=[f("obligation", "履行义务", TA), f("deadline", "履行期限", D), f("rights", "陈述申辩权利", TA)]),
+    dict(code="enforcement_decision", name="强制执行决定书", stage="service", sign={"officers": 1, "leader": True},
+         fields=[f("measure", "强制执行方式", TA), f("basis", "依据", TA), f("decided_on", "决定日期", D)]),
+    dict(code="court_enforcement", name="申请法院强制执行记录", stage="service", sign={"officers": 1},
+         fields=[f("court", "受理法院"), f("applied_on", "申请日期", D), f("result", "执行结果", TA, required=False)]),
+    dict(code="confiscated_property", name="罚没物品处理记录", stage="service", sign={"officers": 2},
+         fields=[f("items", "物品", TA), f("handling", "处理方式", TA), f("handled_on", "处理日期", D)]),
+    # ---- 5. 归档管理 --------------------------------------------------------------------
+    dict(code="closing_report", name="结案报告", stage="archive", sign={"officers": 1, "leader": True},
+         fields=[f("summary", "案件办理情况", TA), f("closed_on", "结案日期", D)]),
+    dict(code="archive_register", name="归档登记表", stage="archive", sign={"officers": 1},
+         fields=[f("file_count", "卷内文件数", I), f("av_count", "音像资料数", I), f("archived_on", "归档日期", D),
+                 f("archivist", "接收档案员")]),
+]

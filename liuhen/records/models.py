@@ -1,0 +1,139 @@
+"""Text records of a case: a header, immutable versions, attachments, signatures and voids.
+
+Nothing here is updated or deleted (SPEC §4): editing creates a RecordVersion, signing a Signature,
+voiding a RecordVoid. A record's state is derived from those rows.
+"""
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from liuhen.cases.models import Stage
+from liuhen.common.append_only import AppendOnlyModel
+
+
+class RecordType(models.Model):
+    """记录类型 — one kind of document, with the fields it holds and who must sign it."""
+
+    code = models.SlugField(max_length=60, unique=True)
+    name = models.CharField("名称", max_length=60)
+    stage = models.CharField("所属阶段", max_length=20, choices=Stage.choices)
+    fields = models.JSONField("字段", default=list)
+    signature_rule = models.JSONField("签字要求", default=dict)
+    position = models.PositiveIntegerField(default=0)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "记录类型"
+        ordering = ["position"]
+
+    def __str__(self):
+        return self.name
+
+
+class Record(AppendOnlyModel):
+    """执法记录 — a document of a case, in one stage."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="records")
+    record_type = models.ForeignKey(RecordType, on_delete=models.PROTECT, related_name="+")
+    stage = models.CharField("阶段", max_length=20, choices=Stage.choices)
+    serial = models.PositiveIntegerField("案内序号")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "执法记录"
+        constraints = [models.UniqueConstraint(fields=["case", "serial"], name="record_serial_once")]
+        ordering = ["serial"]
+
+    def __str__(self):
+        return f"{self.record_type.name}（第{self.serial}号）"
+
+
+class RecordVersion(AppendOnlyModel):
+    """One version of a record's content. Version 1 is the record as first written."""
+
+    record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField("版本")
+    content = models.JSONField("内容")
+    content_sha256 = models.CharField(max_length=64)
+    reason = models.CharField("修改理由", max_length=500, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "记录版本"
+        constraints = [models.UniqueConstraint(fields=["record", "number"], name="version_number_once")]
+        ordering = ["number"]
+
+
+class Attachment(AppendOnlyModel):
+    """附件 — a stored file (by hash) attached to a record while it was unsigned."""
+
+    record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="attachments")
+    blob = models.ForeignKey("media.Blob", on_delete=models.PROTECT, related_name="+")
+    filename = models.CharField("文件名", max_length=255)
+    content_type = models.CharField(max_length=100, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "附件"
+        ordering = ["id"]
+
+
+class SignerRole(models.TextChoices):
+    OFFICER = "officer", "执法人员"
+    PARTY = "party", "当事人"
+    WITNESS = "witness", "见证人"
+    LEADER = "leader", "负责人"
+    OTHER = "other", "其他人员"
+
+
+class Outcome(models.TextChoices):
+    SIGNED = "signed", "已签字"
+    REFUSED = "refused", "拒绝签字"
+
+
+class Signature(AppendOnlyModel):
+    """签字/盖章 on one version — or a refusal to sign, with its reason (LQ 17).
+
+    Officers and leaders sign as themselves (their login). A party or witness signs on paper or
+    pad in front of the officer who records it (`recorded_by`) under the name given.
+    `digest` binds the signer, role and time to the exact content signed.
+    """
+
+    record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="signatures")
+    version = models.ForeignKey(RecordVersion, on_delete=models.PROTECT, related_name="signatures")
+    role = models.CharField("身份", max_length=20, choices=SignerRole.choices)
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
+    signer_name = models.CharField("签字人", max_length=100)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.SIGNED)
+    refusal_reason = models.CharField("拒签事由", max_length=500, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField(default=timezone.now)
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "签字"
+        ordering = ["id"]
+
+
+class RefusalConfirmation(AppendOnlyModel):
+    """An officer's confirmation of a refusal to sign; a refusal stands with two or more (LQ 17)."""
+
+    signature = models.ForeignKey(Signature, on_delete=models.PROTECT, related_name="confirmations")
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    confirmed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["signature", "officer"], name="confirm_once")]
+
+
+class RecordVoid(AppendOnlyModel):
+    """作废 — the record stays, with its history, marked void with the reason."""
+
+    record = models.OneToOneField(Record, on_delete=models.PROTECT, related_name="void")
+    reason = models.CharField("作废理由", max_length=500)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    voided_at = models.DateTimeField(auto_now_add=True)

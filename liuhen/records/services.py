@@ -1,0 +1,234 @@
+"""Record writes: create, revise (new version), attach, sign, refuse, confirm refusal, void.
+
+Each runs in one transaction with its ledger entry (ARCHITECTURE: how a write flows).
+"""
+import os
+import unicodedata
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from liuhen.accounts.roles import LEADER_ROLES
+from liuhen.cases import access
+from liuhen.cases.models import Case
+from liuhen.ledger import services as ledger
+from liuhen.ledger.core.canonical import content_sha256
+from liuhen.media import store
+
+from . import schema
+from .models import (
+    Attachment, Outcome, Record, RecordType, RecordVersion, RecordVoid, RefusalConfirmation, Signature,
+    SignerRole,
+)
+from .selectors import record_with_state, state_of
+
+MAX_FILENAME = 200
+
+
+def _log(action, actor, record: Record, version: RecordVersion | None = None, blobs=(), **detail):
+    ledger.append(action, actor=actor, object_type="record", object_id=record.pk,
+                  object_version=version.number if version else None,
+                  content_sha256=version.content_sha256 if version else "",
+                  blobs=list(blobs), detail=detail)
+
+
+def _lock_case(case: Case) -> Case:
+    # Serialise writers on one case (numbering, signing) — a no-op on SQLite, whose writes are serial.
+    return Case.objects.select_for_update().get(pk=case.pk)
+
+
+def _editable(actor, record: Record):
+    access.check_work(actor, record.case)
+    st = state_of(record)
+    if st.voided:
+        raise ValidationError("该记录已作废，不能修改。")
+    if st.locked:
+        raise ValidationError("该记录已签字，不能修改；如有错误请作废后重新制作。")
+    return st
+
+
+@transaction.atomic
+def create_record(actor, case: Case, record_type: RecordType, data: dict) -> Record:
+    case = _lock_case(case)
+    access.check_work(actor, case)
+    if not record_type.active:
+        raise ValidationError("该记录类型已停用。")
+    content = schema.validate_content(record_type.fields, data)
+    serial = (case.records.aggregate(m=Max("serial"))["m"] or 0) + 1
+    record = Record.objects.create(case=case, record_type=record_type, stage=case.stage, serial=serial,
+                                   created_by=actor)
+    version = RecordVersion.objects.create(record=record, number=1, content=content,
+                                           content_sha256=content_sha256(content), author=actor)
+    _log("record.create", actor, record, version, type=record_type.code, stage=case.stage)
+    return record
+
+
+@transaction.atomic
+def revise_record(actor, record: Record, data: dict, reason: str) -> RecordVersion:
+    """Editing an unsigned record appends a new version; the reason is required."""
+    _lock_case(record.case)
+    st = _editable(actor, record)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("修改记录必须填写修改理由。")
+    content = schema.validate_content(record.record_type.fields, data)
+    if content == st.latest.content:
+        raise ValidationError("内容没有变化。")
+    version = RecordVersion.objects.create(record=record, number=st.latest.number + 1, content=content,
+                                           content_sha256=content_sha256(content), reason=reason[:500],
+                                           author=actor)
+    _log("record.version", actor, record, version, reason=reason[:500])
+    return version
+
+
+def clean_filename(name: str) -> str:
+    """The display name of an upload. A name that tries a path is refused, not silently cut."""
+    name = unicodedata.normalize("NFC", name or "").strip()
+    if not name:
+        raise ValidationError("文件名不能为空。")
+    if "/" in name or "\\" in name or name in (".", "..") or name.startswith("..") or "\x00" in name:
+        raise ValidationError("文件名不能包含路径（/、\\ 或 ..）。")
+    if any(unicodedata.category(c) == "Cc" for c in name):
+        raise ValidationError("文件名含有控制字符。")
+    if len(name) > MAX_FILENAME:
+        stem, ext = os.path.splitext(name)
+        name = stem[: MAX_FILENAME - len(ext)] + ext
+    return name
+
+
+@transaction.atomic
+def attach(actor, record: Record, fileobj, filename: str, content_type: str = "") -> Attachment:
+    st = _editable(actor, record)
+    filename = clean_filename(filename)
+    blob = store.put(fileobj)
+    att = Attachment.objects.create(record=record, blob=blob, filename=filename,
+                                    content_type=(content_type or "")[:100], uploaded_by=actor)
+    _log("record.attach", actor, record, st.latest, blobs=[blob.sha256], filename=filename, size=blob.size)
+    return att
+
+
+def _signature(record, version, *, role, signer, signer_name, outcome, reason, recorded_by) -> Signature:
+    now = timezone.now()
+    digest = content_sha256({
+        "record": record.pk, "version": version.number, "content_sha256": version.content_sha256,
+        "attachments": sorted(record.attachments.values_list("blob_id", flat=True)),
+        "role": role, "signer": signer.username if signer else signer_name, "outcome": outcome,
+        "at": now.isoformat(timespec="microseconds"),
+    })
+    return Signature.objects.create(record=record, version=version, role=role, signer=signer,
+                                    signer_name=signer_name, outcome=outcome, refusal_reason=reason,
+                                    recorded_by=recorded_by, signed_at=now, digest=digest)
+
+
+def _signable(actor, record: Record):
+    if record.case.is_archived:
+        raise PermissionDenied("案件已归档，不能再修改。")
+    st = record_with_state(record.pk)
+    if st.voided:
+        raise ValidationError("该记录已作废，不能签字。")
+    return st
+
+
+@transaction.atomic
+def sign_as_officer(actor, record: Record) -> Signature:
+    _lock_case(record.case)
+    st = _signable(actor, record)
+    if not access.is_assigned(actor, record.case):
+        raise PermissionDenied("只有本案承办人员可以以执法人员身份签字。")
+    if record.signatures.filter(signer=actor, role=SignerRole.OFFICER).exists():
+        raise ValidationError("您已在该记录上签字。")
+    from liuhen.accounts.services import require_valid_certificate
+
+    require_valid_certificate(actor)
+    sig = _signature(record, st.latest, role=SignerRole.OFFICER, signer=actor, signer_name=actor.display_name,
+                     outcome=Outcome.SIGNED, reason="", recorded_by=actor)
+    _log("record.sign", actor, record, st.latest, role=SignerRole.OFFICER, digest=sig.digest)
+    return sig
+
+
+@transaction.atomic
+def sign_as_leader(actor, record: Record) -> Signature:
+    _lock_case(record.case)
+    st = _signable(actor, record)
+    access.check_view(actor, record.case)
+    if not actor.has_role(*LEADER_ROLES):
+        raise PermissionDenied("只有承办机构负责人或机关负责人可以以负责人身份签字。")
+    if record.signatures.filter(signer=actor, role=SignerRole.LEADER).exists():
+        raise ValidationError("您已在该记录上签字。")
+    sig = _signature(record, st.latest, role=SignerRole.LEADER, signer=actor, signer_name=actor.display_name,
+                     outcome=Outcome.SIGNED, reason="", recorded_by=actor)
+    _log("record.sign", actor, record, st.latest, role=SignerRole.LEADER, digest=sig.digest)
+    return sig
+
+
+@transaction.atomic
+def record_other_signature(actor, record: Record, *, role: str, signer_name: str, refused: bool = False,
+                           reason: str = "") -> Signature:
+    """A party's or witness's signature taken in front of an officer, or their refusal to sign.
+
+    LQ 17: a refusal is recorded with its reason; the recording officer is its first confirmation
+    and it stands once a second officer confirms it.
+    """
+    _lock_case(record.case)
+    st = _signable(actor, record)
+    if not access.is_assigned(actor, record.case):
+        raise PermissionDenied("只有本案承办人员可以记录当事人或见证人签字。")
+    if role not in (SignerRole.PARTY, SignerRole.WITNESS, SignerRole.OTHER):
+        raise ValidationError("签字人身份无效。")
+    signer_name = (signer_name or "").strip()
+    if not signer_name:
+        raise ValidationError("请填写签字人姓名。")
+    if role == SignerRole.PARTY and signer_name not in set(record.case.parties.values_list("name", flat=True)):
+        raise ValidationError(f"“{signer_name}”不是本案当事人。")
+    reason = (reason or "").strip()
+    if refused and not reason:
+        raise ValidationError("记录拒绝签字必须写明拒签事由。")
+    sig = _signature(record, st.latest, role=role, signer=None, signer_name=signer_name,
+                     outcome=Outcome.REFUSED if refused else Outcome.SIGNED, reason=reason[:500],
+                     recorded_by=actor)
+    if refused:
+        RefusalConfirmation.objects.create(signature=sig, officer=actor)
+    _log("record.refuse" if refused else "record.sign", actor, record, st.latest, role=role,
+         signer_name=signer_name, reason=reason[:500], digest=sig.digest)
+    return sig
+
+
+@transaction.atomic
+def confirm_refusal(actor, signature: Signature) -> RefusalConfirmation:
+    record = signature.record
+    _lock_case(record.case)
+    _signable(actor, record)
+    if signature.outcome != Outcome.REFUSED:
+        raise ValidationError("这不是拒绝签字记录。")
+    if not access.is_assigned(actor, record.case):
+        raise PermissionDenied("只有本案承办人员可以确认拒签。")
+    if signature.confirmations.filter(officer=actor).exists():
+        raise ValidationError("您已确认过该拒签记录。")
+    conf = RefusalConfirmation.objects.create(signature=signature, officer=actor)
+    _log("record.refusal_confirm", actor, record, signature.version, signature=signature.pk)
+    return conf
+
+
+@transaction.atomic
+def void_record(actor, record: Record, reason: str) -> RecordVoid:
+    _lock_case(record.case)
+    access.check_work(actor, record.case)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("作废记录必须填写理由。")
+    if RecordVoid.objects.filter(record=record).exists():
+        raise ValidationError("该记录已作废。")
+    void = RecordVoid.objects.create(record=record, reason=reason[:500], actor=actor)
+    _log("record.void", actor, record, None, reason=reason[:500])
+    return void
+
+
+def log_view(actor, record: Record) -> None:
+    """A read of a record is traced as well (SPEC §4)."""
+    _log("record.view", actor, record)
+
+
+def log_download(actor, attachment: Attachment) -> None:
+    _log("record.download", actor, attachment.record, blobs=[attachment.blob_id], attachment=attachment.pk)

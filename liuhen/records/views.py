@@ -1,0 +1,188 @@
+"""Record pages. Every view of a record or download of a file is traced in the ledger."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from liuhen.cases import access
+from liuhen.cases.models import Case
+from liuhen.ledger import services as ledger
+from liuhen.media import store
+
+from . import schema, selectors, services
+from .models import Attachment, Record, RecordType, Signature, SignerRole
+
+
+TRAIL_LABELS = {
+    "record.create": "创建", "record.version": "修改（新版本）", "record.attach": "上传附件",
+    "record.sign": "签字", "record.refuse": "记录拒签", "record.refusal_confirm": "确认拒签",
+    "record.void": "作废", "record.view": "查看", "record.download": "下载附件",
+}
+
+
+def _record_for(request, pk, *, work=False) -> Record:
+    record = get_object_or_404(Record.objects.select_related("case", "record_type"), pk=pk)
+    (access.check_work if work else access.check_view)(request.user, record.case)
+    return record
+
+
+def _flash(request, exc: ValidationError):
+    for m in exc.messages:
+        messages.error(request, m)
+
+
+@login_required
+def new_record(request, case_pk):
+    case = get_object_or_404(Case, pk=case_pk)
+    access.check_work(request.user, case)
+    rtype = get_object_or_404(RecordType, code=request.GET.get("type") or request.POST.get("type"), active=True)
+    form = schema.form_class(rtype.fields)(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = services.create_record(request.user, case, rtype, request.POST)
+        except ValidationError as exc:
+            for m in exc.messages:
+                form.add_error(None, m)
+        else:
+            messages.success(request, f"已保存{rtype.name}。")
+            return redirect("records:detail", pk=record.pk)
+    return render(request, "records/record_form.html", {"case": case, "rtype": rtype, "form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def record_detail(request, pk):
+    record = _record_for(request, pk)
+    state = selectors.record_with_state(record.pk)
+    services.log_view(request.user, record)
+    user = request.user
+    case = record.case
+    can_work = access.can_work(user, case) and not case.is_archived
+    assigned = access.is_assigned(user, case)
+    latest = state.latest
+    rows = [{"label": f["label"], "value": latest.content.get(f["name"], "")} for f in record.record_type.fields]
+    return render(request, "records/record_detail.html", {
+        "record": record, "case": case, "state": state, "rows": rows,
+        "versions": list(reversed(list(record.versions.select_related("author")))),
+        "attachments": record.attachments.select_related("uploaded_by", "blob"),
+        "signatures": record.signatures.select_related("signer", "recorded_by").prefetch_related("confirmations__officer"),
+        "can_edit": can_work and not state.locked and not state.voided,
+        "can_sign_officer": assigned and not case.is_archived and not state.voided,
+        "can_sign_leader": user.has_role("unit_head", "agency_head") and not case.is_archived and not state.voided,
+        "can_record_other": assigned and not case.is_archived and not state.voided,
+        "can_void": can_work and not state.voided,
+        "parties": case.parties.all(),
+        "trail": [dict(e, label=TRAIL_LABELS.get(e["action"], e["action"])) for e in ledger.trail("record", record.pk)],
+        "signer_roles": [(SignerRole.PARTY, "当事人"), (SignerRole.WITNESS, "见证人"), (SignerRole.OTHER, "其他人员")],
+    })
+
+
+@login_required
+def edit_record(request, pk):
+    record = _record_for(request, pk, work=True)
+    state = selectors.record_with_state(record.pk)
+    if state.locked or state.voided:
+        messages.error(request, "该记录已签字或已作废，不能修改。")
+        return redirect("records:detail", pk=record.pk)
+    fields = record.record_type.fields
+    form = schema.form_class(fields)(request.POST or None, initial=schema.to_initial(fields, state.latest.content))
+    reason_error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.revise_record(request.user, record, request.POST, request.POST.get("reason", ""))
+        except ValidationError as exc:
+            reason_error = "；".join(exc.messages)
+        else:
+            messages.success(request, "已保存为新版本。")
+            return redirect("records:detail", pk=record.pk)
+    return render(request, "records/record_form.html", {
+        "case": record.case, "rtype": record.record_type, "form": form, "record": record,
+        "editing": True, "reason_error": reason_error, "reason": request.POST.get("reason", ""),
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def attach(request, pk):
+    record = _record_for(request, pk, work=True)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "请选择要上传的文件。")
+        return redirect("records:detail", pk=record.pk)
+    try:
+        services.attach(request.user, record, upload, upload.name, upload.content_type or "")
+    except ValidationError as exc:
+        _flash(request, exc)
+        return redirect("records:detail", pk=record.pk)
+    messages.success(request, f"已上传附件：{upload.name}")
+    return redirect("records:detail", pk=record.pk)
+
+
+@login_required
+@require_POST
+def sign(request, pk):
+    record = _record_for(request, pk)
+    as_leader = request.POST.get("as") == "leader"
+    try:
+        (services.sign_as_leader if as_leader else services.sign_as_officer)(request.user, record)
+    except ValidationError as exc:
+        _flash(request, exc)
+    else:
+        messages.success(request, "已签字。")
+    return redirect("records:detail", pk=record.pk)
+
+
+@login_required
+@require_POST
+def other_signature(request, pk):
+    record = _record_for(request, pk, work=True)
+    refused = request.POST.get("outcome") == "refused"
+    try:
+        services.record_other_signature(
+            request.user, record, role=request.POST.get("role", ""), signer_name=request.POST.get("signer_name", ""),
+            refused=refused, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        _flash(request, exc)
+    else:
+        messages.success(request, "已记录拒绝签字，待第二名执法人员确认。" if refused else "已记录签字。")
+    return redirect("records:detail", pk=record.pk)
+
+
+@login_required
+@require_POST
+def confirm_refusal(request, pk):
+    sig = get_object_or_404(Signature.objects.select_related("record__case"), pk=pk)
+    access.check_view(request.user, sig.record.case)
+    try:
+        services.confirm_refusal(request.user, sig)
+    except ValidationError as exc:
+        _flash(request, exc)
+    else:
+        messages.success(request, "已确认拒签。")
+    return redirect("records:detail", pk=sig.record_id)
+
+
+@login_required
+@require_POST
+def void(request, pk):
+    record = _record_for(request, pk, work=True)
+    try:
+        services.void_record(request.user, record, request.POST.get("reason", ""))
+    except ValidationError as exc:
+        _flash(request, exc)
+    else:
+        messages.success(request, "记录已作废（保留原记录及其历史）。")
+    return redirect("records:detail", pk=record.pk)
+
+
+@login_required
+def download(request, pk):
+    att = get_object_or_404(Attachment.objects.select_related("record__case"), pk=pk)
+    access.check_view(request.user, att.record.case)
+    if not store.exists(att.blob_id):
+        raise Http404("文件不存在")
+    services.log_download(request.user, att)
+    return FileResponse(store.open_blob(att.blob_id), as_attachment=True, filename=att.filename,
+                        content_type=att.content_type or "application/octet-stream")

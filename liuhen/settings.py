@@ -1,0 +1,125 @@
+"""Liuhen settings: everything that differs between deployments comes from the environment.
+
+LIUHEN_HOME    data directory (SQLite database, stored files, keys); default ./var
+DATABASE_URL   e.g. postgres://user:pass@host:5432/liuhen; default SQLite under LIUHEN_HOME
+LIUHEN_DEBUG   1 to run with DEBUG on (the default for `make run`'s local server is off)
+LIUHEN_ALLOWED_HOSTS  comma-separated host names
+LIUHEN_CRYPTO  "intl" (AES-256-GCM, HMAC-SHA256) or "gm" (SM4-GCM, HMAC-SM3; GB/T 39786)
+"""
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+LIUHEN_HOME = Path(os.environ.get("LIUHEN_HOME", Path.cwd() / "var")).resolve()
+LIUHEN_HOME.mkdir(parents=True, exist_ok=True)
+
+from liuhen.common.keys import load_or_create_secret  # noqa: E402  (needs LIUHEN_HOME)
+
+SECRET_KEY = os.environ.get("LIUHEN_SECRET_KEY") or load_or_create_secret(LIUHEN_HOME, "django-secret")
+DEBUG = os.environ.get("LIUHEN_DEBUG", "0") == "1"
+ALLOWED_HOSTS = [h for h in os.environ.get("LIUHEN_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "liuhen.common",
+    "liuhen.ledger",
+    "liuhen.media",
+    "liuhen.accounts",
+    "liuhen.cases",
+    "liuhen.records",
+    "liuhen.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "liuhen.common.middleware.RequestContextMiddleware",
+]
+
+ROOT_URLCONF = "liuhen.urls"
+WSGI_APPLICATION = "liuhen.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "liuhen.web.context.navigation",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{LIUHEN_HOME / 'liuhen.sqlite3'}", conn_max_age=0
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL + a busy timeout so that several processes (server, tasks, CLI) can write in turn.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 30,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "cases:mine"
+LOGOUT_REDIRECT_URL = "login"
+
+# Security baseline (SPEC §9, 等保 2.0): password rules and session timeout.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+SESSION_COOKIE_AGE = int(os.environ.get("LIUHEN_SESSION_SECONDS", 30 * 60))
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+
+LANGUAGE_CODE = "zh-hans"
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = LIUHEN_HOME / "static"
+
+# Content-addressed blob store (media app). "local" keeps files under LIUHEN_HOME/blobs.
+LIUHEN_BLOB_DIR = LIUHEN_HOME / "blobs"
+LIUHEN_MAX_UPLOAD_BYTES = int(os.environ.get("LIUHEN_MAX_UPLOAD_BYTES", 2 * 1024**3))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Field encryption of personal information (SPEC §9, GB/T 39786 as configuration).
+LIUHEN_CRYPTO = os.environ.get("LIUHEN_CRYPTO", "intl")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}

@@ -1,0 +1,15 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="cases:mine", permanent=False)),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("cases/", include("liuhen.cases.urls")),
+    path("records/", include("liuhen.records.urls")),
+]
+
+handler403 = "liuhen.web.views.permission_denied"
+handler404 = "liuhen.web.views.page_not_found"
+handler400 = "liuhen.web.views.bad_request"
