@@ -18,7 +18,7 @@ run: setup
 
 demo: setup
 	$(LIUHEN) migrate --no-input
-	$(LIUHEN) demo --reset
+	$(LIUHEN) demo
 
 # The whole suite on SQLite, then again on a throw-away PostgreSQL cluster.
 test: setup

@@ -4,7 +4,8 @@ LIUHEN_HOME    data directory (SQLite database, stored files, keys); default ./v
 DATABASE_URL   e.g. postgres://user:pass@host:5432/liuhen; default SQLite under LIUHEN_HOME
 LIUHEN_DEBUG   1 to run with DEBUG on (the default for `make run`'s local server is off)
 LIUHEN_ALLOWED_HOSTS  comma-separated host names
-LIUHEN_CRYPTO  "intl" (AES-256-GCM, HMAC-SHA256) or "gm" (SM4-GCM, HMAC-SM3; GB/T 39786)
+LIUHEN_CRYPTO  "intl" (AES-256-GCM) or "gm" (SM4-GCM; GB/T 39786) for field encryption
+LIUHEN_BLIND_INDEX  "hmac-sha256" or "hmac-sm3" for the searchable index of encrypted fields
 """
 import os
 from pathlib import Path
@@ -22,6 +23,7 @@ DEBUG = os.environ.get("LIUHEN_DEBUG", "0") == "1"
 ALLOWED_HOSTS = [h for h in os.environ.get("LIUHEN_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h]
 
 INSTALLED_APPS = [
+    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -35,6 +37,7 @@ INSTALLED_APPS = [
     "liuhen.cases",
     "liuhen.records",
     "liuhen.web",
+    "liuhen.demo",
 ]
 
 MIDDLEWARE = [
@@ -75,6 +78,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["ENGINE"] = "liuhen.common.db.sqlite3"  # adds what the append-only triggers need
     # WAL + a busy timeout so that several processes (server, tasks, CLI) can write in turn.
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 30,
@@ -116,6 +120,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Field encryption of personal information (SPEC §9, GB/T 39786 as configuration).
 LIUHEN_CRYPTO = os.environ.get("LIUHEN_CRYPTO", "intl")
+# Keyed blind index of encrypted values: fixed once per database (changing it needs a re-index).
+LIUHEN_BLIND_INDEX = os.environ.get("LIUHEN_BLIND_INDEX", "hmac-sha256")
 
 LOGGING = {
     "version": 1,

@@ -1,3 +1,4 @@
+from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -6,6 +7,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="cases:mine", permanent=False)),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
     path("cases/", include("liuhen.cases.urls")),
     path("records/", include("liuhen.records.urls")),
 ]

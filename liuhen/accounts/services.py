@@ -2,6 +2,7 @@
 import datetime
 
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -22,14 +23,38 @@ def check_role_combination(roles: set[str]) -> None:
         raise ValidationError(f"三员分立：{Role(next(iter(admin))).label}不能同时担任业务角色。")
 
 
+# What each administrator may do in the configuration admin (三员分立: the system administrator
+# configures, the security administrator manages people and roles; neither sees case content).
+ADMIN_PERMISSIONS = {
+    Role.SYSTEM_ADMIN: [("accounts", m, a) for m in ("agency", "unit", "certificate") for a in ("add", "change", "view")]
+    + [("records", "recordtype", a) for a in ("add", "change", "view")] + [("accounts", "user", "view")],
+    Role.SECURITY_ADMIN: [("accounts", "user", a) for a in ("add", "change", "view")] + [("auth", "group", "view")],
+}
+
+
+def role_group(role: Role) -> Group:
+    """The auth Group of a role, created with its admin permissions on first use."""
+    from django.contrib.auth.models import Permission
+
+    group, created = Group.objects.get_or_create(name=str(role))
+    if created and role in ADMIN_PERMISSIONS:
+        for app_label, model, action in ADMIN_PERMISSIONS[role]:
+            group.permissions.add(Permission.objects.get(content_type__app_label=app_label,
+                                                         codename=f"{action}_{model}"))
+    return group
+
+
 @transaction.atomic
 def grant_role(actor, user: User, role: str) -> None:
     role = Role(role)
     if actor is not None and not actor.is_superuser and not actor.has_role(Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN):
         raise PermissionDenied("只有系统管理员或安全管理员可以分配角色。")
     check_role_combination(user.role_codes() | {str(role)})
-    group, _ = Group.objects.get_or_create(name=str(role))
+    group = role_group(role)
     user.groups.add(group)
+    if role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN) and not user.is_staff:
+        user.is_staff = True  # may open the configuration admin, with its group's permissions only
+        user.save(update_fields=["is_staff"])
     user.__dict__.pop("_role_codes", None)
     ledger.append("accounts.role_grant", actor=actor, object_type="user", object_id=user.pk,
                   detail={"role": str(role), "username": user.username})
@@ -42,6 +67,7 @@ def create_user(actor, *, username: str, full_name: str, password: str, agency: 
         raise ValidationError("所属科室不属于该执法机关。")
     check_role_combination({str(Role(r)) for r in roles})
     user = User(username=username, full_name=full_name, agency=agency, unit=unit, phone=phone)
+    validate_password(password, user)  # SPEC §9: password rules (AUTH_PASSWORD_VALIDATORS)
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
@@ -75,8 +101,11 @@ def require_valid_certificate(user: User, day: datetime.date | None = None) -> C
         latest = user.certificates.order_by("-valid_until").first()
         if latest is None:
             raise ValidationError(f"{user.display_name}没有执法证，不能从事执法活动。")
-        raise ValidationError(
-            f"{user.display_name}的执法证（{latest.number}）"
-            f"{'已注销' if latest.revoked else '已于' + latest.valid_until.isoformat() + '过期'}，不能从事执法活动。"
-        )
+        if latest.revoked:
+            state = "已注销"
+        elif latest.valid_from > day:
+            state = f"尚未生效（自{latest.valid_from.isoformat()}起有效）"
+        else:
+            state = f"已于{latest.valid_until.isoformat()}过期"
+        raise ValidationError(f"{user.display_name}的执法证（{latest.number}）{state}，不能从事执法活动。")
     return cert

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 
 from liuhen.accounts.models import User
 from liuhen.accounts.roles import Role
@@ -9,7 +10,8 @@ from .models import Kind, PartyKind, Procedure, StartMode
 class OfficerChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         cert = obj.certificate_on()
-        return f"{obj.display_name}（{cert.number}）" if cert else f"{obj.display_name}（无有效执法证）"
+        unit = f"{obj.unit.name} · " if obj.unit_id else ""
+        return f"{obj.display_name}（{unit}{cert.number}）" if cert else f"{obj.display_name}（无有效执法证）"
 
 
 class NewCaseForm(forms.Form):
@@ -20,13 +22,19 @@ class NewCaseForm(forms.Form):
     on_site = forms.BooleanField(label="涉及现场执法（需两名以上执法人员）", required=False, initial=True)
     summary = forms.CharField(label="简要案情", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     officers = OfficerChoiceField(label="其他承办人员", queryset=User.objects.none(), required=False,
-                                  widget=forms.CheckboxSelectMultiple)
+                                  widget=forms.CheckboxSelectMultiple,
+                                  error_messages={"invalid_choice": "所选人员没有有效执法证或不是本机关执法人员。"})
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["officers"].queryset = (
-            User.objects.filter(agency=user.agency, groups__name=Role.OFFICER, is_active=True)
-            .exclude(pk=user.pk).order_by("unit_id", "full_name").distinct())
+        day = timezone.localdate()
+        officers = (User.objects.filter(agency=user.agency, groups__name=Role.OFFICER, is_active=True)
+                    .exclude(pk=user.pk).select_related("unit").order_by("unit_id", "full_name").distinct())
+        certified = officers.filter(certificates__valid_from__lte=day, certificates__valid_until__gte=day,
+                                    certificates__revoked=False)
+        # Officers without a valid certificate cannot be named on an enforcement act: listed apart.
+        self.fields["officers"].queryset = certified
+        self.uncertified = [u.display_name for u in officers.exclude(pk__in=certified.values("pk"))]
 
 
 class PartyForm(forms.Form):
@@ -39,7 +47,7 @@ class PartyForm(forms.Form):
 
 
 class AssignOfficerForm(forms.Form):
-    officer = forms.ModelChoiceField(label="执法人员", queryset=User.objects.none())
+    officer = forms.ModelChoiceField(label="执法人员", queryset=User.objects.none(), empty_label="选择执法人员")
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)

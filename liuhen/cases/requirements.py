@@ -4,12 +4,13 @@ Kept as data: for each procedure and stage, a list of requirements; each require
 record-type codes of which at least one must be complete (not voided, signatures satisfied).
 A later issue moves this into per-agency checklist profiles.
 """
-from .models import Procedure, Stage
+from .models import Kind, Procedure, Stage
 
 REQUIREMENTS: dict[str, dict[str, list[tuple[str, ...]]]] = {
     Procedure.GENERAL: {
         # BX 5-6, LC 7-8: intake or start approval
-        Stage.START: [("start_approval", "acceptance_notice", "non_acceptance_decision")],
+        Stage.START: [("start_approval", "acceptance_notice", "non_acceptance_decision",
+                       "emergency_start_approval")],
         # LC 10-11: rights notified; at least one investigation record
         Stage.INVESTIGATION: [
             ("rights_notice",),
@@ -32,5 +33,18 @@ REQUIREMENTS: dict[str, dict[str, list[tuple[str, ...]]]] = {
 }
 
 
-def requirements_for(procedure: str, stage: str) -> list[tuple[str, ...]]:
+# Kinds whose general procedure differs: an inspection (行政检查) may have no party to notify of
+# rights, and ends with findings and follow-up rather than a penalty decision.
+KIND_OVERRIDES: dict[str, dict[str, list[tuple[str, ...]]]] = {
+    Kind.INSPECTION: {
+        Stage.INVESTIGATION: [("inspection_record", "inquiry_record", "sampling_notice")],
+        Stage.DECISION: [("handling_opinion",)],
+        Stage.SERVICE: [("service_receipt", "rectification_check", "performance_record")],
+    },
+}
+
+
+def requirements_for(procedure: str, stage: str, kind: str = "") -> list[tuple[str, ...]]:
+    if procedure == Procedure.GENERAL and stage in KIND_OVERRIDES.get(kind, {}):
+        return KIND_OVERRIDES[kind][stage]
     return REQUIREMENTS[Procedure(procedure)][Stage(stage)]

@@ -55,9 +55,9 @@ def open_case(actor, *, title: str, kind: str, procedure: str, start_mode: str, 
     if not team:
         raise ValidationError("请至少指定一名承办人员。")
     for officer in team:
+        if officer.agency_id != actor.agency_id or not officer.has_role(Role.OFFICER):
+            raise ValidationError(f"{officer.display_name}不是本机关的执法人员。")
         require_valid_certificate(officer)
-        if officer.agency_id != actor.agency_id:
-            raise ValidationError(f"{officer.display_name}不是本机关人员。")
 
     year = timezone.localdate().year
     seq, pattern = _next_number(actor.agency, year)
@@ -134,7 +134,7 @@ def missing_requirements(case: Case, stage: str | None = None) -> list[tuple[str
 
     stage = stage or case.stage
     done = complete_type_codes(case, stage)
-    return [req for req in requirements_for(case.procedure, stage) if not set(req) & done]
+    return [req for req in requirements_for(case.procedure, stage, case.kind) if not set(req) & done]
 
 
 def transition_blockers(case: Case) -> list[str]:
@@ -198,3 +198,7 @@ def send_back(actor, case: Case, reason: str) -> Case:
                   content_sha256=content_sha256(case_snapshot(case)),
                   detail={"from": Stage.DECISION, "to": Stage.INVESTIGATION, "note": reason.strip()[:500]})
     return case
+
+
+def log_view(actor, case: Case) -> None:
+    ledger.append("case.view", actor=actor, object_type="case", object_id=case.pk)

@@ -1,5 +1,7 @@
 """Identity numbers of parties: 居民身份证号码 (GB 11643-1999) and 统一社会信用代码 (GB 32100-2015)."""
 import datetime
+import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 
@@ -11,14 +13,19 @@ _USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 
+def _normalise(value) -> str:
+    """Full-width characters to ASCII (NFKC), no white space, upper case."""
+    return "".join(unicodedata.normalize("NFKC", str(value)).split()).upper()
+
+
 def id_check_char(first17: str) -> str:
     return _ID_CHECK[sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS)) % 11]
 
 
 def validate_id_number(value: str) -> str:
     """Return the normalised 18-digit ID number, or raise a ValidationError in Chinese."""
-    v = "".join(str(value).split()).upper()
-    if len(v) != 18 or not v[:17].isdigit() or not (v[17].isdigit() or v[17] == "X"):
+    v = _normalise(value)
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", v):
         raise ValidationError("身份证号码应为18位（前17位为数字，末位为数字或X）。", code="id_format")
     try:
         born = datetime.date(int(v[6:10]), int(v[10:12]), int(v[12:14]))
@@ -38,7 +45,7 @@ def uscc_check_char(first17: str) -> str:
 
 def validate_credit_code(value: str) -> str:
     """Return the normalised 统一社会信用代码, or raise a ValidationError in Chinese."""
-    v = "".join(str(value).split()).upper()
+    v = _normalise(value)
     if len(v) != 18 or any(c not in _USCC_CHARS for c in v):
         raise ValidationError("统一社会信用代码应为18位数字或大写字母（不含I、O、Z、S、V）。", code="uscc_format")
     if uscc_check_char(v[:17]) != v[17]:

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from liuhen.accounts.roles import Role
 from liuhen.records import selectors as record_selectors
 
 from . import access, services
@@ -26,7 +27,8 @@ def _errors(exc: ValidationError) -> list[str]:
 def my_cases(request):
     qs = access.visible_cases(request.user).select_related("unit").prefetch_related(
         "parties", "officers__officer")
-    scope = request.GET.get("scope", "mine")
+    # Leaders, reviewers and supervisors are on no case team: by default they see all they may see.
+    scope = request.GET.get("scope", "mine" if request.user.has_role(Role.OFFICER) else "all")
     if scope == "mine":
         qs = qs.filter(officers__officer=request.user).distinct()
     stage = request.GET.get("stage", "")
@@ -36,6 +38,7 @@ def my_cases(request):
         qs = qs.filter(archived_at__isnull=False)
     return render(request, "cases/my_cases.html", {
         "cases": qs.order_by("-created_at")[:200], "scope": scope, "stage": stage, "stages": Stage.choices,
+        "awaiting": record_selectors.awaiting_my_signature(request.user),
     })
 
 
@@ -64,6 +67,7 @@ def new_case(request):
 @login_required
 def case_detail(request, pk):
     case = _case_for(request, pk)
+    services.log_view(request.user, case)  # the page shows parties' data: the read is traced
     can_work = access.can_work(request.user, case) and not case.is_archived
     return render(request, "cases/case_detail.html", {
         "case": case,

@@ -2,7 +2,7 @@
 
 Changes are new rows (a version, a signature, a void). This base refuses, at the ORM level,
 `save()` of an existing row, `delete()`, and `QuerySet.update()/delete()`. The database adds
-triggers against UPDATE (and DELETE on PostgreSQL) — see `install_triggers()` — and the
+triggers against UPDATE and DELETE — see `install_triggers()` — and the
 ledger detects whatever a database superuser does anyway.
 """
 from django.db import models
@@ -46,9 +46,9 @@ def install_triggers(connection, models_=None) -> list[str]:
     """Create (idempotently) the triggers that refuse UPDATE/DELETE on every append-only table.
 
     Run after each migrate (post_migrate), because SQLite drops a table's triggers whenever a
-    migration rebuilds that table. SQLite gets a trigger against UPDATE only: Django's test flush
-    empties SQLite tables with DELETE, whereas PostgreSQL's flush uses TRUNCATE, which row
-    triggers do not see. Returns the tables covered.
+    migration rebuilds that table. Django's test flush must still empty the tables: PostgreSQL's
+    flush uses TRUNCATE, which row triggers do not see; on SQLite the DELETE trigger lets only
+    Django's flush through (see liuhen.common.db.sqlite3). Returns the tables covered.
     """
     from django.apps import apps
 
@@ -70,6 +70,11 @@ def install_triggers(connection, models_=None) -> list[str]:
                 cur.execute(
                     f'CREATE TRIGGER IF NOT EXISTS "{table}_no_update" BEFORE UPDATE ON "{table}" '
                     f"BEGIN SELECT RAISE(ABORT, 'append-only table {table}: update refused'); END;"
+                )
+                cur.execute(
+                    f'CREATE TRIGGER IF NOT EXISTS "{table}_no_delete" BEFORE DELETE ON "{table}" '
+                    f"WHEN liuhen_flushing() = 0 "
+                    f"BEGIN SELECT RAISE(ABORT, 'append-only table {table}: delete refused'); END;"
                 )
             elif connection.vendor == "postgresql":
                 cur.execute(

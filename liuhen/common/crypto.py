@@ -6,8 +6,10 @@ encrypt each value with an AEAD cipher under a data key, and keep beside it a ke
 index) of its normalised form, so an exact-match search needs no decryption.
 
 Suite by configuration (LIUHEN_CRYPTO):
-- "intl": AES-256-GCM + HMAC-SHA256
-- "gm":   SM4-GCM + HMAC-SM3 (GB/T 39786 密码应用)
+- "intl": AES-256-GCM
+- "gm":   SM4-GCM (GB/T 39786 密码应用)
+The blind index is HMAC-SHA256 or HMAC-SM3 by its own setting (LIUHEN_BLIND_INDEX), chosen once
+per database.
 
 Ciphertext format (text, so it fits any database): "<suite>:<base64(nonce|ciphertext|tag)>".
 The suite prefix lets a deployment switch suites without losing older values.
@@ -87,8 +89,12 @@ def normalise(value: str) -> str:
 
 
 def blind_index(value: str) -> str:
-    suite = _current_suite()
-    algo = hashes.SHA256() if suite == "intl" else hashes.SM3()
+    # The index algorithm is its own setting, fixed for the life of a database: switching the
+    # encryption suite must not make existing values unsearchable.
+    name = getattr(settings, "LIUHEN_BLIND_INDEX", "hmac-sha256")
+    if name not in ("hmac-sha256", "hmac-sm3"):
+        raise ValueError(f"LIUHEN_BLIND_INDEX must be hmac-sha256 or hmac-sm3, not {name!r}")
+    algo = hashes.SHA256() if name == "hmac-sha256" else hashes.SM3()
     h = hmac.HMAC(_keys(str(settings.LIUHEN_HOME))["index"], algo)
     h.update(normalise(value).encode("utf-8"))
     return h.finalize().hex()

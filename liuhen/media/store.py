@@ -51,9 +51,12 @@ def put(fileobj, max_bytes: int | None = None) -> Blob:
         sha = digest.hexdigest()
         final = path_for(sha)
         final.parent.mkdir(parents=True, exist_ok=True)
-        if final.exists():
+        if final.exists() and verify(sha):
             os.unlink(tmp_name)
         else:
+            # New, or the stored copy was lost or altered: the true bytes take its place.
+            if final.exists():
+                os.chmod(final, 0o640)
             os.chmod(tmp_name, 0o440)
             os.replace(tmp_name, final)
     except BaseException:

@@ -3,7 +3,7 @@
 Field types: text, textarea, date, datetime, integer, choice (with "choices"), bool.
 Signature rule: {"officers": N} N distinct case officers; {"party": True} the party signs, or
 refuses and two officers confirm the refusal (LQ 17); {"leader": True} a unit head or agency
-head signs. Synced into the RecordType table after every migrate (agencies may add their own).
+head signs; {"reviewer": True} a 法制审核人员 signs; {"archivist": True} a 档案管理员 signs. Synced into the RecordType table after every migrate (agencies may add their own).
 """
 
 T, TA, D, DT, I, B = "text", "textarea", "date", "datetime", "integer", "bool"
@@ -14,7 +14,7 @@ def f(name, label, type_=T, required=True, **extra):
 
 
 WHEN_WHERE = [f("time", "时间", DT), f("place", "地点")]
-OFFICERS_SHOWN = f("certificates_shown", "已出示执法证件", B, help="LC 10 亮证")
+OFFICERS_SHOWN = f("certificates_shown", "已出示执法证件", B, help="执法人员应主动出示执法证件")  # LC 10 亮证
 
 CATALOG = [
     # ---- 1. 程序启动 --------------------------------------------------------------------
@@ -79,7 +79,7 @@ CATALOG = [
     dict(code="handling_opinion", name="处理意见", stage="decision", sign={"officers": 1},
          fields=[f("facts", "事实", TA), f("basis", "法律依据", TA), f("evidence", "证据", TA),
                  f("discretion", "裁量因素", TA), f("proposal", "处理建议", TA)]),
-    dict(code="legal_review_record", name="法制审核意见", stage="decision", sign={"officers": 1},
+    dict(code="legal_review_record", name="法制审核意见", stage="decision", sign={"reviewer": True},
          fields=[f("reviewer", "审核人员"),
                  f("outcome", "审核结论", "choice",
                    choices=["同意", "补充调查或不予决定", "变更", "纠正程序", "移送"]),
@@ -122,7 +122,7 @@ CATALOG = [
     # ---- 5. 归档管理 --------------------------------------------------------------------
     dict(code="closing_report", name="结案报告", stage="archive", sign={"officers": 1, "leader": True},
          fields=[f("summary", "案件办理情况", TA), f("closed_on", "结案日期", D)]),
-    dict(code="archive_register", name="归档登记表", stage="archive", sign={"officers": 1},
+    dict(code="archive_register", name="归档登记表", stage="archive", sign={"officers": 1, "archivist": True},
          fields=[f("file_count", "卷内文件数", I), f("av_count", "音像资料数", I), f("archived_on", "归档日期", D),
                  f("archivist", "接收档案员")]),
 ]

@@ -86,6 +86,8 @@ class SignerRole(models.TextChoices):
     PARTY = "party", "当事人"
     WITNESS = "witness", "见证人"
     LEADER = "leader", "负责人"
+    REVIEWER = "reviewer", "法制审核人员"
+    ARCHIVIST = "archivist", "档案管理员"
     OTHER = "other", "其他人员"
 
 

@@ -75,3 +75,21 @@ def validate_content(fields: list[dict], data: dict) -> dict:
              for name, errs in form.errors.items() for msg in errs]
         )
     return to_content(fields, form.cleaned_data)
+
+
+def display_rows(fields: list[dict], content: dict) -> list[dict]:
+    """(label, text) pairs for showing a record: dates and times in local form, booleans as 是/否."""
+    from django.utils import timezone
+
+    rows = []
+    for spec in fields:
+        value = content.get(spec["name"], "")
+        kind = spec.get("type")
+        if kind == "bool":
+            text = "是" if value else "否"
+        elif kind == "datetime" and value:
+            text = timezone.localtime(datetime.datetime.fromisoformat(value)).strftime("%Y-%m-%d %H:%M")
+        else:
+            text = "" if value is None else str(value)
+        rows.append({"label": spec["label"], "value": text})
+    return rows

@@ -1,12 +1,19 @@
 """Reads of records: derived state (draft, signed, complete, void) and stage timelines."""
 from dataclasses import dataclass, field
 
-from liuhen.accounts.roles import LEADER_ROLES
+from liuhen.accounts.roles import LEADER_ROLES, Role
 from liuhen.cases.models import STAGE_ORDER, Stage
 
 from .models import Outcome, Record, RecordType, SignerRole
 
 MIN_REFUSAL_CONFIRMATIONS = 2  # LQ 17: a refusal to sign is confirmed by two or more officers
+
+# Who may sign in a capacity other than case officer, and the signature-rule key that asks for it.
+CAPACITY_ROLES = {
+    SignerRole.LEADER: LEADER_ROLES,
+    SignerRole.REVIEWER: frozenset({Role.LEGAL_REVIEWER}),
+    SignerRole.ARCHIVIST: frozenset({Role.ARCHIVIST}),
+}
 
 
 @dataclass
@@ -16,6 +23,11 @@ class RecordState:
     voided: bool
     locked: bool  # any signature or refusal on it: content can no longer change
     missing: list[str] = field(default_factory=list)  # signatures still needed, in Chinese
+    lacking: frozenset = frozenset()  # capacities (SignerRole) whose signature is still missing
+
+    @property
+    def needs_leader(self) -> bool:
+        return SignerRole.LEADER in self.lacking
 
     @property
     def complete(self) -> bool:
@@ -54,14 +66,18 @@ def state_of(record: Record) -> RecordState:
         if not party_ok:
             pending_refusal = any(s.role == SignerRole.PARTY and s.outcome == Outcome.REFUSED for s in sigs)
             missing.append("当事人拒签须两名执法人员确认" if pending_refusal else "当事人签字")
-    if rule.get("leader"):
-        leader_ok = any(
-            s.role == SignerRole.LEADER and s.outcome == Outcome.SIGNED
-            and {g.name for g in s.signer.groups.all()} & {str(r) for r in LEADER_ROLES}
-            for s in sigs if s.signer_id)
-        if not leader_ok:
-            missing.append("负责人签字")
-    return RecordState(record=record, latest=latest, voided=voided, locked=bool(sigs), missing=missing)
+    lacking = set()
+    for capacity, roles in CAPACITY_ROLES.items():
+        if not rule.get(str(capacity)):
+            continue
+        ok = any(s.role == capacity and s.outcome == Outcome.SIGNED
+                 and {g.name for g in s.signer.groups.all()} & {str(r) for r in roles}
+                 for s in sigs if s.signer_id)
+        if not ok:
+            lacking.add(capacity)
+            missing.append(f"{capacity.label}签字")
+    return RecordState(record=record, latest=latest, voided=voided, locked=bool(sigs), missing=missing,
+                       lacking=frozenset(lacking))
 
 
 def states_for_case(case, stage: str | None = None) -> list[RecordState]:
@@ -99,7 +115,7 @@ def timeline(case) -> list[dict]:
     out = []
     for i, stage in enumerate(STAGE_ORDER):
         done = {st.record.record_type.code for st in by_stage[stage] if st.complete}
-        reqs = requirements_for(case.procedure, stage)
+        reqs = requirements_for(case.procedure, stage, case.kind)
         out.append({
             "stage": stage, "label": stage.label, "index": i + 1,
             "status": "done" if (i < current or case.is_archived) else ("current" if i == current else "todo"),
@@ -107,3 +123,19 @@ def timeline(case) -> list[dict]:
             "requirements": [{"names": type_names(r), "met": bool(set(r) & done)} for r in reqs],
         })
     return out
+
+
+def awaiting_my_signature(user) -> list[RecordState]:
+    """Records in the user's visible open cases still lacking a signature in a capacity the user
+    holds — 负责人, 法制审核人员, 档案管理员 (待我签批)."""
+    from liuhen.cases.access import visible_cases
+
+    if not user.is_authenticated:
+        return []
+    mine = {c for c, roles in CAPACITY_ROLES.items() if user.has_role(*roles)}
+    if not mine:
+        return []
+    types = [t.pk for t in RecordType.objects.all() if any((t.signature_rule or {}).get(str(c)) for c in mine)]
+    qs = Record.objects.filter(case__in=visible_cases(user).filter(archived_at__isnull=True),
+                               record_type_id__in=types, void__isnull=True)
+    return [st for st in map(state_of, _prefetched(qs.select_related("case"))) if st.lacking & mine][:50]

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from liuhen.accounts.roles import LEADER_ROLES
+from liuhen.accounts.services import require_valid_certificate
 from liuhen.cases import access
 from liuhen.cases.models import Case
 from liuhen.ledger import services as ledger
@@ -22,7 +22,7 @@ from .models import (
     Attachment, Outcome, Record, RecordType, RecordVersion, RecordVoid, RefusalConfirmation, Signature,
     SignerRole,
 )
-from .selectors import record_with_state, state_of
+from .selectors import CAPACITY_ROLES, record_with_state
 
 MAX_FILENAME = 200
 
@@ -39,9 +39,18 @@ def _lock_case(case: Case) -> Case:
     return Case.objects.select_for_update().get(pk=case.pk)
 
 
+def _locked(record: Record) -> Record:
+    """Lock the record's case and return the record re-read with that fresh case: the caller's
+    instance may carry a stale case (archived meanwhile) or stale prefetched signatures."""
+    case = _lock_case(record.case)
+    fresh = Record.objects.select_related("record_type").get(pk=record.pk)
+    fresh.case = case
+    return fresh
+
+
 def _editable(actor, record: Record):
     access.check_work(actor, record.case)
-    st = state_of(record)
+    st = record_with_state(record.pk)
     if st.voided:
         raise ValidationError("该记录已作废，不能修改。")
     if st.locked:
@@ -68,7 +77,7 @@ def create_record(actor, case: Case, record_type: RecordType, data: dict) -> Rec
 @transaction.atomic
 def revise_record(actor, record: Record, data: dict, reason: str) -> RecordVersion:
     """Editing an unsigned record appends a new version; the reason is required."""
-    _lock_case(record.case)
+    record = _locked(record)
     st = _editable(actor, record)
     reason = (reason or "").strip()
     if not reason:
@@ -100,6 +109,7 @@ def clean_filename(name: str) -> str:
 
 @transaction.atomic
 def attach(actor, record: Record, fileobj, filename: str, content_type: str = "") -> Attachment:
+    record = _locked(record)
     st = _editable(actor, record)
     filename = clean_filename(filename)
     blob = store.put(fileobj)
@@ -123,6 +133,7 @@ def _signature(record, version, *, role, signer, signer_name, outcome, reason, r
 
 
 def _signable(actor, record: Record):
+    """`record` must come from _locked()."""
     if record.case.is_archived:
         raise PermissionDenied("案件已归档，不能再修改。")
     st = record_with_state(record.pk)
@@ -131,17 +142,21 @@ def _signable(actor, record: Record):
     return st
 
 
+def _require_acting_officer(actor, record: Record, what: str) -> None:
+    """Officer acts on a record (signing, recording or confirming a refusal) need an officer of
+    the case with a valid certificate: LQ 17 counts them as officers' signatures."""
+    if not access.is_assigned(actor, record.case):
+        raise PermissionDenied(f"只有本案承办人员可以{what}。")
+    require_valid_certificate(actor)
+
+
 @transaction.atomic
 def sign_as_officer(actor, record: Record) -> Signature:
-    _lock_case(record.case)
+    record = _locked(record)
     st = _signable(actor, record)
-    if not access.is_assigned(actor, record.case):
-        raise PermissionDenied("只有本案承办人员可以以执法人员身份签字。")
+    _require_acting_officer(actor, record, "以执法人员身份签字")
     if record.signatures.filter(signer=actor, role=SignerRole.OFFICER).exists():
         raise ValidationError("您已在该记录上签字。")
-    from liuhen.accounts.services import require_valid_certificate
-
-    require_valid_certificate(actor)
     sig = _signature(record, st.latest, role=SignerRole.OFFICER, signer=actor, signer_name=actor.display_name,
                      outcome=Outcome.SIGNED, reason="", recorded_by=actor)
     _log("record.sign", actor, record, st.latest, role=SignerRole.OFFICER, digest=sig.digest)
@@ -149,18 +164,25 @@ def sign_as_officer(actor, record: Record) -> Signature:
 
 
 @transaction.atomic
-def sign_as_leader(actor, record: Record) -> Signature:
-    _lock_case(record.case)
+def sign_in_capacity(actor, record: Record, capacity: str) -> Signature:
+    """Sign as 负责人, 法制审核人员 or 档案管理员: people who see the case without working on it."""
+    record = _locked(record)
     st = _signable(actor, record)
     access.check_view(actor, record.case)
-    if not actor.has_role(*LEADER_ROLES):
-        raise PermissionDenied("只有承办机构负责人或机关负责人可以以负责人身份签字。")
-    if record.signatures.filter(signer=actor, role=SignerRole.LEADER).exists():
+    if capacity not in CAPACITY_ROLES:
+        raise ValidationError("签字身份无效。")
+    if not actor.has_role(*CAPACITY_ROLES[capacity]):
+        raise PermissionDenied(f"您不是{SignerRole(capacity).label}，不能以该身份签字。")
+    if record.signatures.filter(signer=actor, role=capacity).exists():
         raise ValidationError("您已在该记录上签字。")
-    sig = _signature(record, st.latest, role=SignerRole.LEADER, signer=actor, signer_name=actor.display_name,
+    sig = _signature(record, st.latest, role=capacity, signer=actor, signer_name=actor.display_name,
                      outcome=Outcome.SIGNED, reason="", recorded_by=actor)
-    _log("record.sign", actor, record, st.latest, role=SignerRole.LEADER, digest=sig.digest)
+    _log("record.sign", actor, record, st.latest, role=capacity, digest=sig.digest)
     return sig
+
+
+def sign_as_leader(actor, record: Record) -> Signature:
+    return sign_in_capacity(actor, record, SignerRole.LEADER)
 
 
 @transaction.atomic
@@ -171,10 +193,9 @@ def record_other_signature(actor, record: Record, *, role: str, signer_name: str
     LQ 17: a refusal is recorded with its reason; the recording officer is its first confirmation
     and it stands once a second officer confirms it.
     """
-    _lock_case(record.case)
+    record = _locked(record)
     st = _signable(actor, record)
-    if not access.is_assigned(actor, record.case):
-        raise PermissionDenied("只有本案承办人员可以记录当事人或见证人签字。")
+    _require_acting_officer(actor, record, "记录当事人或见证人签字")
     if role not in (SignerRole.PARTY, SignerRole.WITNESS, SignerRole.OTHER):
         raise ValidationError("签字人身份无效。")
     signer_name = (signer_name or "").strip()
@@ -197,13 +218,11 @@ def record_other_signature(actor, record: Record, *, role: str, signer_name: str
 
 @transaction.atomic
 def confirm_refusal(actor, signature: Signature) -> RefusalConfirmation:
-    record = signature.record
-    _lock_case(record.case)
+    record = _locked(signature.record)
     _signable(actor, record)
     if signature.outcome != Outcome.REFUSED:
         raise ValidationError("这不是拒绝签字记录。")
-    if not access.is_assigned(actor, record.case):
-        raise PermissionDenied("只有本案承办人员可以确认拒签。")
+    _require_acting_officer(actor, record, "确认拒签")
     if signature.confirmations.filter(officer=actor).exists():
         raise ValidationError("您已确认过该拒签记录。")
     conf = RefusalConfirmation.objects.create(signature=signature, officer=actor)
@@ -213,7 +232,7 @@ def confirm_refusal(actor, signature: Signature) -> RefusalConfirmation:
 
 @transaction.atomic
 def void_record(actor, record: Record, reason: str) -> RecordVoid:
-    _lock_case(record.case)
+    record = _locked(record)
     access.check_work(actor, record.case)
     reason = (reason or "").strip()
     if not reason:

@@ -22,6 +22,23 @@ TRAIL_LABELS = {
 }
 
 
+def _trail(record) -> list[dict]:
+    """The record's ledger events for display: names instead of ids, consecutive views folded."""
+    from liuhen.accounts.models import User
+
+    events = ledger.trail("record", record.pk)
+    ids = {e["actor"]["id"] for e in events if e.get("actor")}
+    names = dict(User.objects.filter(pk__in=ids).values_list("pk", "full_name"))
+    out = []
+    for e in events:
+        who = names.get(e["actor"]["id"], e["actor"]["username"]) if e.get("actor") else "系统"
+        if out and e["action"] == "record.view" and out[-1]["action"] == "record.view" and out[-1]["who"] == who:
+            out[-1]["repeat"] += 1
+            continue
+        out.append(dict(e, who=who, label=TRAIL_LABELS.get(e["action"], e["action"]), repeat=1))
+    return out
+
+
 def _record_for(request, pk, *, work=False) -> Record:
     record = get_object_or_404(Record.objects.select_related("case", "record_type"), pk=pk)
     (access.check_work if work else access.check_view)(request.user, record.case)
@@ -61,20 +78,22 @@ def record_detail(request, pk):
     case = record.case
     can_work = access.can_work(user, case) and not case.is_archived
     assigned = access.is_assigned(user, case)
-    latest = state.latest
-    rows = [{"label": f["label"], "value": latest.content.get(f["name"], "")} for f in record.record_type.fields]
+    rows = schema.display_rows(record.record_type.fields, state.latest.content)
+    signed_as = set(record.signatures.filter(signer=user).values_list("role", flat=True))
     return render(request, "records/record_detail.html", {
         "record": record, "case": case, "state": state, "rows": rows,
         "versions": list(reversed(list(record.versions.select_related("author")))),
         "attachments": record.attachments.select_related("uploaded_by", "blob"),
         "signatures": record.signatures.select_related("signer", "recorded_by").prefetch_related("confirmations__officer"),
         "can_edit": can_work and not state.locked and not state.voided,
-        "can_sign_officer": assigned and not case.is_archived and not state.voided,
-        "can_sign_leader": user.has_role("unit_head", "agency_head") and not case.is_archived and not state.voided,
+        "can_sign_officer": assigned and SignerRole.OFFICER not in signed_as and not case.is_archived and not state.voided,
+        "sign_capacities": [] if case.is_archived or state.voided else [
+            (c, c.label) for c, roles in selectors.CAPACITY_ROLES.items()
+            if user.has_role(*roles) and c not in signed_as],
         "can_record_other": assigned and not case.is_archived and not state.voided,
         "can_void": can_work and not state.voided,
         "parties": case.parties.all(),
-        "trail": [dict(e, label=TRAIL_LABELS.get(e["action"], e["action"])) for e in ledger.trail("record", record.pk)],
+        "trail": _trail(record),
         "signer_roles": [(SignerRole.PARTY, "当事人"), (SignerRole.WITNESS, "见证人"), (SignerRole.OTHER, "其他人员")],
     })
 
@@ -124,9 +143,12 @@ def attach(request, pk):
 @require_POST
 def sign(request, pk):
     record = _record_for(request, pk)
-    as_leader = request.POST.get("as") == "leader"
+    capacity = request.POST.get("as", "officer")
     try:
-        (services.sign_as_leader if as_leader else services.sign_as_officer)(request.user, record)
+        if capacity == SignerRole.OFFICER:
+            services.sign_as_officer(request.user, record)
+        else:
+            services.sign_in_capacity(request.user, record, capacity)
     except ValidationError as exc:
         _flash(request, exc)
     else:

@@ -1,0 +1,40 @@
+"""`liuhen demo`: load the demo water bureau once, then print the demo logins."""
+import unicodedata
+
+from django.core.management.base import BaseCommand, CommandError
+
+from liuhen.demo.builder import DEMO_PASSWORD, build_demo, demo_logins
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+class Command(BaseCommand):
+    help = "加载演示数据（已有执法机关时不再加载），并列出演示账号。"
+
+    def handle(self, *args, **options):
+        try:
+            summary = build_demo()
+        except RuntimeError as exc:
+            raise CommandError(str(exc)) from exc
+        if summary:
+            self.stdout.write(
+                f"已加载演示数据：{summary['agency']}，{summary['units']}个科室，{summary['users']}名人员，"
+                f"{summary['cases']}件案件（已归档{summary['archived']}件），{summary['records']}份记录。")
+        else:
+            self.stdout.write("已有执法机关数据，未重复加载演示数据。")
+        rows = demo_logins()
+        if not rows:
+            self.stdout.write("数据库中没有演示账号。")
+            return
+        table = [("用户名", "姓名", "角色", "科室")] + rows
+        widths = [max(_width(row[i]) for row in table) + 2 for i in range(4)]
+        for row in table:
+            self.stdout.write("".join(_pad(cell, w) for cell, w in zip(row, widths)).rstrip())
+        self.stdout.write(f"密码（全部演示账号）：{DEMO_PASSWORD}")
+        self.stdout.write("打开 http://127.0.0.1:8000/ 登录")
