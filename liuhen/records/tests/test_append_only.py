@@ -92,7 +92,6 @@ def test_related_managers_refuse_update_and_delete(signed):
     "UPDATE records_attachment SET filename = 'x'",
 ])
 def test_raw_sql_update_refused_by_the_database(signed, sql):
-    assert connection.vendor == "sqlite"
     table = sql.split()[1]
     with connection.cursor() as cur:
         cur.execute(f"SELECT COUNT(*) FROM {table}")
@@ -105,20 +104,50 @@ def test_raw_sql_update_refused_by_the_database(signed, sql):
     assert Signature.objects.get(record=signed).signer_name == "张明"
 
 
+@pytest.mark.parametrize("table", ["records_recordversion", "records_signature", "ledger_entry", "media_blob"])
+def test_raw_sql_delete_refused_by_the_database(signed, table):
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT COUNT(*) FROM {table}")
+        before = cur.fetchone()[0]
+    assert before >= 1
+    # SQLite answers through the trigger ("append-only table …") — or, for a client without our
+    # backend, "no such function: liuhen_flushing"; PostgreSQL through its trigger function.
+    with pytest.raises(DatabaseError, match="append-only table"):
+        with transaction.atomic():
+            with connection.cursor() as cur:
+                cur.execute(f"DELETE FROM {table}")
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT COUNT(*) FROM {table}")
+        assert cur.fetchone()[0] == before
+
+
+def _tables_with_triggers() -> dict[str, set[str]]:
+    """{table: {"update", "delete"}} as the database itself reports its triggers."""
+    with connection.cursor() as cur:
+        if connection.vendor == "sqlite":
+            cur.execute("SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'")
+            rows = [(t, "update" if n.endswith("_no_update") else "delete") for t, n in cur.fetchall()
+                    if n.endswith(("_no_update", "_no_delete"))]
+        else:
+            cur.execute("SELECT event_object_table, lower(event_manipulation) FROM information_schema.triggers "
+                        "WHERE trigger_name LIKE '%%_append_only'")
+            rows = cur.fetchall()
+    out: dict[str, set[str]] = {}
+    for table, op in rows:
+        out.setdefault(table, set()).add(op)
+    return out
+
+
 def test_triggers_cover_every_append_only_table(db):
     expected = {m._meta.db_table for m in apps.get_models() if issubclass(m, AppendOnlyModel)}
     assert {"records_record", "records_recordversion", "records_signature", "records_attachment",
             "records_refusalconfirmation", "records_recordvoid", "ledger_entry", "media_blob",
             "cases_party", "cases_caseofficer", "cases_stagetransition"} <= expected
-    with connection.cursor() as cur:
-        cur.execute("SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_no_update'")
-        installed = {row[0] for row in cur.fetchall()}
-    assert expected <= installed
+    installed = _tables_with_triggers()
+    assert {t for t, ops in installed.items() if ops == {"update", "delete"}} >= expected
     # install_triggers itself reports every such table and is idempotent
     assert set(install_triggers(connection)) == expected
-    with connection.cursor() as cur:
-        cur.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_no_update'")
-        assert cur.fetchone()[0] == len(installed)
+    assert _tables_with_triggers() == installed
 
 
 def test_non_append_only_tables_stay_writable(db):
