@@ -7,8 +7,10 @@ from django.utils import timezone
 
 @pytest.fixture(autouse=True)
 def _liuhen_home(settings, tmp_path):
-    """Each test stores its blobs in its own directory (keys stay under LIUHEN_HOME)."""
+    """Each test stores its blobs in its own directory (keys stay under LIUHEN_HOME), and hashes
+    passwords cheaply: the default hasher makes each `world` cost seconds."""
     settings.LIUHEN_BLOB_DIR = tmp_path / "blobs"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 class World:

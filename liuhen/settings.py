@@ -42,6 +42,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files without a separate web server
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -111,6 +112,10 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = LIUHEN_HOME / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+# Served by WhiteNoise straight from the apps' static folders: no collectstatic step to forget.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
 
 # Content-addressed blob store (media app). "local" keeps files under LIUHEN_HOME/blobs.
 LIUHEN_BLOB_DIR = LIUHEN_HOME / "blobs"

@@ -25,12 +25,15 @@ if [ ! -x .venv/bin/python ]; then
     echo "bootstrap: creating .venv"
     "$PY" -m venv .venv
 fi
-# Reinstall only when pyproject.toml changed since the last install.
+# Reinstall only when pyproject.toml or constraints.txt changed since the last install.
 stamp=.venv/.liuhen-installed
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ constraints.txt -nt "$stamp" ]; then
     echo "bootstrap: installing Python packages"
-    .venv/bin/pip install -q --upgrade pip 2>&1 | { grep -v -e '^WARNING: Location' || true; }
-    # (pipefail: a failing pip fails the script; grep only drops pip's noise about local indexes)
-    .venv/bin/pip install -q -e '.[dev]' 2>&1 | { grep -v -e '^WARNING: Location' || true; }
+    log=$(mktemp)
+    # pip's output goes to a log, shown only when it fails (setuptools' warnings are noise here).
+    if ! { .venv/bin/pip install -q --upgrade pip && .venv/bin/pip install -q -e '.[dev]' -c constraints.txt; } >"$log" 2>&1; then
+        cat "$log"; rm -f "$log"; echo "bootstrap: pip install failed" >&2; exit 1
+    fi
+    rm -f "$log"
     touch "$stamp"
 fi

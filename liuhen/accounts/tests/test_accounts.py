@@ -19,9 +19,6 @@ DAY = datetime.timedelta(days=1)
 BUSINESS_ROLES = [r for r in Role if r not in ADMIN_ROLES]
 
 
-@pytest.fixture(autouse=True)
-def _fast_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def _user(world, username, roles=(), **kw):

@@ -23,9 +23,6 @@ TODAY = timezone.localdate()
 YEAR = TODAY.year
 
 
-@pytest.fixture(autouse=True)
-def _fast_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 # ---- helpers that drive a case through the real services ------------------------------------

@@ -9,9 +9,6 @@ from liuhen.ledger.services import event_of
 from .test_case_services import PERSON_ID, YEAR, add_person, complete, to_decision
 
 
-@pytest.fixture(autouse=True)
-def _fast_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def as_user(client, user):

@@ -14,9 +14,6 @@ from liuhen.ledger.core.hashing import leaf_hash, node_hash
 from liuhen.ledger.models import Entry
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -11,9 +11,6 @@ from liuhen.records import services
 from liuhen.records.models import Record, RecordType, RecordVersion, Signature
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

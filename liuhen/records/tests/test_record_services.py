@@ -32,10 +32,6 @@ INSPECTION = {
 PARTY_NAME = "王某"
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """The world's nine users get their passwords hashed once each; a cheap hasher keeps this fast."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def rtype(code):

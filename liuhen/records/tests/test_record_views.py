@@ -19,9 +19,6 @@ INSPECTION = {"time": "2026-03-02T09:30", "place": "某村三号取水口", "cer
 PARTY_NAME = "王某"
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
