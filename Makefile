@@ -14,7 +14,8 @@ setup:
 run: setup
 	$(LIUHEN) migrate --no-input
 	$(LIUHEN) demo
-	$(LIUHEN) runserver $(HOST):$(PORT)
+	@# the integrator signs checkpoints in the background while the server runs
+	$(LIUHEN) integrator & trap 'kill $$!' EXIT; $(LIUHEN) runserver $(HOST):$(PORT)
 
 demo: setup
 	$(LIUHEN) migrate --no-input

@@ -1,8 +1,15 @@
-"""The ledger's rows. An Entry is one event — a write or a read — in canonical form.
+"""The ledger's rows.
 
-The entry is written in the same database transaction as the change it describes, so neither
-exists without the other. The Merkle tree over the entries (indexes, tiles, checkpoints) is built
-from these rows by the integrator (issue 3).
+- Entry: one event — a write or a read — in canonical form (the leaf). Written in the same database
+  transaction as the change it describes, so neither exists without the other.
+- Pending: the queue of entries not yet in the tree (Trillian's "unsequenced" table), written in
+  that same transaction; the integrator empties it.
+- Sequenced: leaf index → entry, given by the one integrator running at a time, so that a slow or
+  rolled-back writer leaves no gap and no fork.
+- Tile: C2SP tlog-tiles — up to 256 hashes of the tree's nodes at height 8·level. Derived data,
+  rewritten as the right edge grows; `liuhen verify` recomputes every tile.
+- LogState: the integrator's lock and its right edge (compact range), one row.
+- Checkpoint: signed tree heads (C2SP tlog-checkpoint in a signed note), append-only.
 """
 from django.db import models
 
@@ -29,3 +36,44 @@ class Entry(AppendOnlyModel):
 
     def __str__(self):
         return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"
+
+
+class Pending(models.Model):
+    """An entry waiting for its leaf index."""
+
+    entry = models.OneToOneField(Entry, on_delete=models.PROTECT, primary_key=True, related_name="+")
+
+
+class Sequenced(AppendOnlyModel):
+    """叶序号 — the entry at leaf index `seq` of the Merkle tree."""
+
+    seq = models.BigIntegerField(primary_key=True)
+    entry = models.OneToOneField(Entry, on_delete=models.PROTECT, related_name="sequenced")
+
+
+class Tile(models.Model):
+    level = models.PositiveSmallIntegerField()
+    index = models.BigIntegerField()
+    data = models.BinaryField()  # width × hash size bytes
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["level", "index"], name="tile_once")]
+
+
+class LogState(models.Model):
+    size = models.BigIntegerField(default=0)
+    edge = models.BinaryField(default=b"")  # the compact range: complete subtree hashes, left to right
+    root_hash = models.CharField(max_length=64, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class Checkpoint(AppendOnlyModel):
+    """签名检查点 — a signed statement of the tree's size and root at a time."""
+
+    size = models.BigIntegerField(db_index=True)
+    root_hash = models.CharField(max_length=64)
+    note = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]

@@ -6,7 +6,6 @@ it for reads (record views, downloads, exports, logins).
 import datetime
 import json
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -14,13 +13,10 @@ from liuhen.common import context
 
 from .core.canonical import canonical_bytes
 from .core.hashing import leaf_hash
-from .models import Entry
+from .config import hash_algo
+from .models import Entry, Pending
 
 LEAF_VERSION = 1
-
-
-def hash_algo() -> str:
-    return getattr(settings, "LIUHEN_LEDGER_HASH", "sha256")
 
 
 def append(
@@ -58,7 +54,7 @@ def append(
     }
     leaf = canonical_bytes(event)
     with transaction.atomic():
-        return Entry.objects.create(
+        entry = Entry.objects.create(
             created_at=now,
             action=action,
             actor_id=actor.pk if actor is not None else None,
@@ -69,6 +65,8 @@ def append(
             leaf=leaf,
             leaf_hash=leaf_hash(leaf, hash_algo()).hex(),
         )
+        Pending.objects.create(entry=entry)  # the integrator gives it its leaf index
+    return entry
 
 
 # Actions that record a read: they may be appended outside a write transaction.
@@ -87,3 +85,39 @@ def trail(object_type: str, object_id) -> list[dict]:
         event = event_of(e)
         out.append(dict(event, entry_id=e.pk, at=datetime.datetime.fromisoformat(event["time"])))
     return out
+
+
+def prove(entry_ids) -> dict:
+    """Inclusion proofs of entries against the latest signed checkpoint, each checked here with the
+    same verifier an auditor runs (core.tree.verify_inclusion). Integrates pending entries first."""
+    from .core import checkpoint as cp
+    from .core import tree
+    from .signing import verifier
+    from .storage import TileReader, integrate_all, latest_checkpoint
+
+    integrate_all()
+    ckpt = latest_checkpoint()
+    if ckpt is None:
+        return {"checkpoint": None, "proofs": []}
+    body, _ = cp.open_checkpoint(ckpt.note, [verifier()])
+    reader = TileReader(body.size)
+    seqs = dict(Entry.objects.filter(id__in=entry_ids, sequenced__isnull=False)
+                .values_list("id", "sequenced__seq"))
+    hashes = dict(Entry.objects.filter(id__in=entry_ids).values_list("id", "leaf_hash"))
+    proofs = []
+    for entry_id in entry_ids:
+        seq = seqs.get(entry_id)
+        if seq is None or seq >= body.size:
+            proofs.append({"entry_id": entry_id, "seq": seq, "ok": False, "error": "尚未并入已签名的树"})
+            continue
+        proof = reader.proof(tree.inclusion_ranges(seq, body.size))
+        try:
+            tree.verify_inclusion(bytes.fromhex(hashes[entry_id]), seq, body.size, proof, body.root_hash,
+                                  algo=hash_algo())
+            ok, error = True, ""
+        except ValueError as exc:
+            ok, error = False, str(exc)
+        proofs.append({"entry_id": entry_id, "seq": seq, "ok": ok, "error": error,
+                       "leaf_hash": hashes[entry_id], "proof": [p.hex() for p in proof]})
+    return {"checkpoint": {"size": body.size, "root": body.root_hash.hex(), "origin": body.origin,
+                           "note": ckpt.note, "created_at": ckpt.created_at}, "proofs": proofs}

@@ -15,3 +15,9 @@ class RecordsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_sync_catalog, sender=self, dispatch_uid="liuhen-record-catalog")
+        from liuhen.ledger.subjects import register_exporter, register_subject
+
+        from . import ledger_checks
+
+        register_subject("record", ledger_checks.check)
+        register_exporter(ledger_checks.export_content)

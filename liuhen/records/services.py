@@ -22,6 +22,7 @@ from .models import (
     Attachment, Outcome, Record, RecordType, RecordVersion, RecordVoid, RefusalConfirmation, Signature,
     SignerRole,
 )
+from .ledger_checks import signature_digest
 from .selectors import CAPACITY_ROLES, record_with_state
 
 MAX_FILENAME = 200
@@ -121,12 +122,9 @@ def attach(actor, record: Record, fileobj, filename: str, content_type: str = ""
 
 def _signature(record, version, *, role, signer, signer_name, outcome, reason, recorded_by) -> Signature:
     now = timezone.now()
-    digest = content_sha256({
-        "record": record.pk, "version": version.number, "content_sha256": version.content_sha256,
-        "attachments": sorted(record.attachments.values_list("blob_id", flat=True)),
-        "role": role, "signer": signer.username if signer else signer_name, "outcome": outcome,
-        "at": now.isoformat(timespec="microseconds"),
-    })
+    digest = signature_digest(record, version, role=role, signer_key=signer.username if signer else signer_name,
+                              outcome=outcome, at_iso=now.isoformat(timespec="microseconds"),
+                              attachments=record.attachments.values_list("blob_id", flat=True))
     return Signature.objects.create(record=record, version=version, role=role, signer=signer,
                                     signer_name=signer_name, outcome=outcome, refusal_reason=reason,
                                     recorded_by=recorded_by, signed_at=now, digest=digest)

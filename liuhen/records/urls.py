@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/sign/", views.sign, name="sign"),
     path("<int:pk>/other-signature/", views.other_signature, name="other_signature"),
     path("<int:pk>/void/", views.void, name="void"),
+    path("<int:pk>/proof/", views.proof, name="proof"),
     path("signatures/<int:pk>/confirm/", views.confirm_refusal, name="confirm_refusal"),
     path("attachments/<int:pk>/", views.download, name="download"),
 ]

@@ -22,7 +22,7 @@ TRAIL_LABELS = {
 }
 
 
-def _trail(record) -> list[dict]:
+def _trail(record, fold: bool = True) -> list[dict]:
     """The record's ledger events for display: names instead of ids, consecutive views folded."""
     from liuhen.accounts.models import User
 
@@ -32,7 +32,8 @@ def _trail(record) -> list[dict]:
     out = []
     for e in events:
         who = names.get(e["actor"]["id"], e["actor"]["username"]) if e.get("actor") else "系统"
-        if out and e["action"] == "record.view" and out[-1]["action"] == "record.view" and out[-1]["who"] == who:
+        if (fold and out and e["action"] == "record.view" and out[-1]["action"] == "record.view"
+                and out[-1]["who"] == who):
             out[-1]["repeat"] += 1
             continue
         out.append(dict(e, who=who, label=TRAIL_LABELS.get(e["action"], e["action"]), repeat=1))
@@ -208,3 +209,17 @@ def download(request, pk):
     services.log_download(request.user, att)
     return FileResponse(store.open_blob(att.blob_id), as_attachment=True, filename=att.filename,
                         content_type=att.content_type or "application/octet-stream")
+
+
+@login_required
+def proof(request, pk):
+    """The record's trace with an inclusion proof of each event in the latest signed checkpoint."""
+    record = _record_for(request, pk)
+    trail = _trail(record, fold=False)
+    result = ledger.prove([e["entry_id"] for e in trail])
+    by_entry = {p["entry_id"]: p for p in result["proofs"]}
+    rows = [dict(e, proof=by_entry.get(e["entry_id"])) for e in trail]
+    return render(request, "records/proof.html", {
+        "record": record, "rows": rows, "checkpoint": result["checkpoint"],
+        "all_ok": bool(rows) and all(r["proof"] and r["proof"]["ok"] for r in rows),
+    })

@@ -1,0 +1,106 @@
+"""The standalone verifier: checks an exported bundle with no server, no Django, no database.
+
+    python -m liuhen.ledger.core.bundle BUNDLE_DIR [--vkey FILE]
+
+A bundle (written by `liuhen export-bundle`) holds:
+    log.vkey                  the log's verifier key (signed-note format); --vkey overrides it, and an
+                              auditor should pass the key they obtained independently
+    manifest.json             origin, hash algorithm, size
+    entries.jsonl             every leaf in order: {"seq": n, "leaf": "<base64 of the canonical JSON>"}
+    checkpoints/<size>.note   signed checkpoints
+    content/<type>-<id>-v<version>.json   the content of record versions (canonical JSON)
+    blobs/<sha256>            attached files
+
+It recomputes the Merkle tree from the leaves, checks every checkpoint's signature and root, and
+checks that each content file and blob is exactly what some leaf says it was. Exit status 0 when
+everything verifies, 1 otherwise, with one line per problem.
+"""
+import argparse
+import base64
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+from . import checkpoint as cp
+from . import note as notes
+from . import tree
+from .canonical import content_sha256
+from .hashing import leaf_hash
+
+
+def verify_bundle(path: Path, vkey: str | None = None) -> list[str]:
+    path = Path(path)
+    problems: list[str] = []
+    manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    algo = manifest.get("hash", "sha256")
+    verifier = notes.verifier_from_vkey((vkey or (path / "log.vkey").read_text(encoding="utf-8")).strip())
+
+    signed: dict[int, bytes] = {}
+    for f in sorted((path / "checkpoints").glob("*.note")):
+        try:
+            body, _ = cp.open_checkpoint(f.read_text(encoding="utf-8"), [verifier])
+        except ValueError as exc:
+            problems.append(f"{f.name}: signature does not verify ({exc})")
+            continue
+        if body.origin != manifest.get("origin"):
+            problems.append(f"{f.name}: origin {body.origin!r} is not the log's {manifest.get('origin')!r}")
+        if body.size in signed and signed[body.size] != body.root_hash:
+            problems.append(f"{f.name}: two different signed roots for size {body.size} (fork)")
+        signed[body.size] = body.root_hash
+    if not signed:
+        problems.append("no verifiable checkpoint in the bundle")
+
+    edge = tree.CompactRange(algo)
+    claims: dict[tuple, str] = {}
+    blobs: set[str] = set()
+    with open(path / "entries.jsonl", encoding="utf-8") as lines:
+        for n, line in enumerate(lines):
+            item = json.loads(line)
+            if item["seq"] != n:
+                problems.append(f"entries.jsonl line {n + 1}: leaf index {item['seq']}, expected {n}")
+            leaf = base64.b64decode(item["leaf"])
+            edge.append(leaf_hash(leaf, algo))
+            event = json.loads(leaf.decode("utf-8"))
+            obj = event.get("object") or {}
+            if event.get("content_sha256") and obj.get("version") is not None:
+                claims[(obj.get("type"), str(obj.get("id")), obj.get("version"))] = event["content_sha256"]
+            blobs.update(event.get("blobs") or [])
+            if edge.size in signed and edge.root() != signed[edge.size]:
+                problems.append(f"the leaves do not give the signed root of size {edge.size}")
+    if signed and max(signed) > edge.size:
+        problems.append(f"the bundle has {edge.size} leaves but a checkpoint signs {max(signed)}: truncated")
+
+    for f in sorted((path / "content").glob("*.json")) if (path / "content").exists() else []:
+        otype, oid, ver = f.stem.rsplit("-", 2)
+        want = claims.get((otype, oid, int(ver.lstrip("v"))))
+        got = content_sha256(json.loads(f.read_text(encoding="utf-8")))
+        if want is None:
+            problems.append(f"content/{f.name}: no leaf speaks of this version")
+        elif got != want:
+            problems.append(f"content/{f.name}: content differs from what the log recorded")
+    for f in sorted((path / "blobs").iterdir()) if (path / "blobs").exists() else []:
+        digest = hashlib.sha256(f.read_bytes()).hexdigest()
+        if digest != f.name:
+            problems.append(f"blobs/{f.name}: the file's bytes hash to {digest}")
+        elif f.name not in blobs:
+            problems.append(f"blobs/{f.name}: no leaf speaks of this file")
+    return problems
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="Verify a Liuhen ledger bundle offline.")
+    parser.add_argument("bundle")
+    parser.add_argument("--vkey", help="file with the log's verifier key, obtained independently")
+    args = parser.parse_args(argv)
+    vkey = Path(args.vkey).read_text(encoding="utf-8") if args.vkey else None
+    problems = verify_bundle(Path(args.bundle), vkey)
+    for p in problems:
+        print(f"FAIL {p}")
+    if not problems:
+        print("OK: every checkpoint, leaf, content file and blob verifies")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,21 @@
+from django.core.management.base import BaseCommand
+
+from liuhen.ledger.verify import verify_log
+
+
+class Command(BaseCommand):
+    help = "重新计算全部日志条目与树，核对每个检查点，并找出被修改、删除、插入或重排的对象。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-domain", action="store_true", help="只核对日志本身，不核对案件和记录")
+
+    def handle(self, *args, no_domain=False, **opts):
+        report = verify_log(domain=not no_domain)
+        for f in report.findings:
+            self.stdout.write(str(f))
+        if report.ok:
+            self.stdout.write(self.style.SUCCESS(
+                f"通过：{report.size} 个日志条目、{report.checkpoints} 个检查点均一致，根 {report.root}"))
+            return
+        self.stderr.write(f"发现 {len(report.findings)} 处问题。")
+        raise SystemExit(1)

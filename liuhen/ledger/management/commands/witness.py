@@ -1,0 +1,52 @@
+"""`liuhen witness DIR`: what a witness does — keep the log's checkpoints and refuse any new one
+that is not a consistent extension of the last one kept."""
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from liuhen.ledger.core import checkpoint as cp
+from liuhen.ledger.core import note as notes
+from liuhen.ledger.core import tree
+from liuhen.ledger.signing import checkpoint_dir
+from liuhen.ledger.storage import consistency_proof
+
+
+class Command(BaseCommand):
+    help = "见证：核对日志的最新检查点与本目录保存的上一个检查点一致（一致性证明），然后保存它。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("directory", help="见证方保存检查点的目录")
+        parser.add_argument("--checkpoint", help="要核对的新检查点文件（默认为日志发布的最新检查点）")
+        parser.add_argument("--vkey", help="日志公钥文件（首次见证时记入目录；之后使用目录中保存的公钥）")
+
+    def handle(self, directory, checkpoint=None, vkey=None, **opts):
+        store = Path(directory)
+        store.mkdir(parents=True, exist_ok=True)
+        kept_vkey = store / "log.vkey"
+        if kept_vkey.exists():
+            vkey_text = kept_vkey.read_text(encoding="utf-8").strip()
+        else:
+            vkey_text = Path(vkey or checkpoint_dir() / "log.vkey").read_text(encoding="utf-8").strip()
+            kept_vkey.write_text(vkey_text + "\n", encoding="utf-8")
+        verifier = notes.verifier_from_vkey(vkey_text)
+        new_note = Path(checkpoint or checkpoint_dir() / "checkpoint").read_text(encoding="utf-8")
+        try:
+            new, _ = cp.open_checkpoint(new_note, [verifier])
+        except ValueError as exc:
+            raise CommandError(f"新检查点的签名无效：{exc}") from exc
+        latest = store / "latest"
+        if latest.exists():
+            old, _ = cp.open_checkpoint(latest.read_text(encoding="utf-8"), [verifier])
+            if new.size < old.size:
+                raise CommandError(f"回滚：新检查点规模 {new.size} 小于已见证的 {old.size}")
+            if new.size == old.size and new.root_hash != old.root_hash:
+                raise CommandError(f"分叉：规模 {new.size} 的树根与已见证的不同")
+            if new.size > old.size:
+                try:
+                    proof = consistency_proof(old.size, new.size)
+                    tree.verify_consistency(old.size, new.size, old.root_hash, new.root_hash, proof)
+                except (ValueError, LookupError) as exc:
+                    raise CommandError(f"不一致：新检查点不是已见证检查点的延伸（{exc}）") from exc
+        (store / f"{new.size}.note").write_text(new_note, encoding="utf-8")
+        latest.write_text(new_note, encoding="utf-8")
+        self.stdout.write(self.style.SUCCESS(f"已见证：规模 {new.size}，根 {new.root_hash.hex()}"))

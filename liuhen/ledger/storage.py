@@ -1,0 +1,220 @@
+"""Tree storage and the integrator: leaves get their index, tiles grow, checkpoints are signed.
+
+Separated as Trillian/Tessera do it: `services.append()` writes the leaf and a Pending row in the
+writer's transaction; `integrate()` — one at a time, under the LogState row lock — takes pending
+leaves in batches, gives them consecutive indexes, extends the tiles and the compact range, and
+signs a checkpoint. Proofs read O(log n) stored hashes (≤ 3 tile levels at 10^7) and never
+re-hash the tree; only `verify` re-hashes everything.
+"""
+import os
+from collections import OrderedDict
+
+from django.db import transaction
+
+from .core import checkpoint as cp
+from .core import tree
+from .core.tiles import HASH_SIZE, TILE_WIDTH, expand, node_location, split, tile_root
+from .models import Checkpoint, Entry, LogState, Pending, Sequenced, Tile
+from .config import hash_algo
+from .signing import checkpoint_dir, origin, signer
+
+BATCH = 256  # Tessera's default batch: 256 entries (or whatever is pending, at most this)
+
+
+# ---- reading tiles ------------------------------------------------------------------------------
+
+class _TileCache:
+    """Expanded full tiles by (level, index): immutable once full, so safe to keep per process.
+    Partial tiles are read fresh. `verify` bypasses this cache."""
+
+    def __init__(self, capacity: int = 4096):
+        self.capacity = capacity
+        self.data: OrderedDict = OrderedDict()
+
+    def get(self, key):
+        levels = self.data.get(key)
+        if levels is not None:
+            self.data.move_to_end(key)
+        return levels
+
+    def put(self, key, levels):
+        self.data[key] = levels
+        if len(self.data) > self.capacity:
+            self.data.popitem(last=False)
+
+    def clear(self):
+        self.data.clear()
+
+
+_cache = _TileCache()
+
+
+class TileReader:
+    """Computes the hash of any complete node from the stored tiles, fetching each tile once."""
+
+    def __init__(self, size: int, algo: str | None = None, use_cache: bool = True):
+        self.size = size
+        self.algo = algo or hash_algo()
+        self.use_cache = use_cache
+        self.local: dict = {}
+
+    def _levels(self, level: int, index: int) -> list[list[bytes]]:
+        key = (self.algo, level, index)
+        levels = self.local.get(key) or (_cache.get(key) if self.use_cache else None)
+        if levels is None:
+            row = Tile.objects.filter(level=level, index=index).values_list("data", flat=True).first()
+            levels = expand(split(bytes(row or b"")), self.algo)
+            self.local[key] = levels
+            if self.use_cache and len(levels[0]) == TILE_WIDTH:
+                _cache.put(key, levels)
+        return levels
+
+    def prefetch(self, nodes) -> None:
+        keys = {node_location(h, i)[:2] for h, i in nodes}
+        keys = [k for k in keys if (self.algo, *k) not in self.local and not (self.use_cache and _cache.get((self.algo, *k)))]
+        if not keys:
+            return
+        from django.db.models import Q
+
+        q = Q()
+        for level, index in keys:
+            q |= Q(level=level, index=index)
+        for level, index, data in Tile.objects.filter(q).values_list("level", "index", "data"):
+            levels = expand(split(bytes(data)), self.algo)
+            self.local[(self.algo, level, index)] = levels
+            if self.use_cache and len(levels[0]) == TILE_WIDTH:
+                _cache.put((self.algo, level, index), levels)
+
+    def node(self, height: int, index: int) -> bytes:
+        level, tile_index, offset, sub = node_location(height, index)
+        levels = self._levels(level, tile_index)
+        k = offset >> sub
+        if sub >= len(levels) or k >= len(levels[sub]):
+            raise LookupError(f"node ({height}, {index}) is not stored: the tile is missing or short")
+        return levels[sub][k]
+
+    def range_hash(self, start: int, end: int) -> bytes:
+        if not 0 <= start < end <= self.size:
+            raise ValueError(f"range [{start}, {end}) is outside the tree of size {self.size}")
+        return tree.fold_right([self.node(h, i) for h, i in tree.complete_subtrees(start, end)], self.algo)
+
+    def proof(self, ranges) -> list[bytes]:
+        self.prefetch([n for s, e in ranges for n in tree.complete_subtrees(s, e)])
+        return [self.range_hash(s, e) for s, e in ranges]
+
+
+# ---- the integrator -----------------------------------------------------------------------------
+
+def _state_for_update() -> LogState:
+    LogState.objects.get_or_create(pk=1)
+    return LogState.objects.select_for_update().get(pk=1)
+
+
+def _append_to_tiles(first: int, hashes: list[bytes], algo: str) -> None:
+    """Append hashes at tree height 0 starting at leaf index `first`; full tiles carry upwards."""
+    level = 0
+    while hashes:
+        t_first, t_last = first // TILE_WIDTH, (first + len(hashes) - 1) // TILE_WIDTH
+        rows = {t.index: t for t in Tile.objects.filter(level=level, index__gte=t_first, index__lte=t_last)}
+        carry, carry_first = [], None
+        pos = 0
+        for t_index in range(t_first, t_last + 1):
+            tile = rows.get(t_index) or Tile(level=level, index=t_index, data=b"")
+            have = len(tile.data) // HASH_SIZE
+            start_in_tile = first + pos - t_index * TILE_WIDTH
+            if start_in_tile != have:
+                raise RuntimeError(f"tile {level}/{t_index} has {have} hashes, expected {start_in_tile}: "
+                                   "the stored tree is not in step with the log state")
+            take = min(TILE_WIDTH - have, len(hashes) - pos)
+            tile.data = bytes(tile.data) + b"".join(hashes[pos:pos + take])
+            pos += take
+            tile.save()
+            if have + take == TILE_WIDTH:
+                if carry_first is None:
+                    carry_first = t_index
+                carry.append(tile_root(split(tile.data), algo))
+        level += 1
+        hashes, first = carry, (carry_first or 0)
+
+
+def integrate(batch: int = BATCH, sign: bool = True) -> int:
+    """Sequence up to `batch` pending entries, extend the tree and sign a checkpoint.
+
+    Returns how many entries were integrated (0 when nothing was pending). Safe to call from any
+    number of processes: they take turns on the LogState row lock.
+    """
+    algo = hash_algo()
+    with transaction.atomic():
+        state = _state_for_update()
+        entry_ids = list(Pending.objects.order_by("entry_id").values_list("entry_id", flat=True)[:batch])
+        if not entry_ids:
+            return 0
+        leaf_hashes = dict(Entry.objects.filter(id__in=entry_ids).values_list("id", "leaf_hash"))
+        hashes = [bytes.fromhex(leaf_hashes[i]) for i in entry_ids]
+        start = state.size
+        Sequenced.objects.bulk_create([Sequenced(seq=start + k, entry_id=i) for k, i in enumerate(entry_ids)])
+        Pending.objects.filter(entry_id__in=entry_ids).delete()
+        _append_to_tiles(start, hashes, algo)
+        edge = tree.CompactRange(algo, start, split(bytes(state.edge)))
+        edge.extend(hashes)
+        state.size = edge.size
+        state.edge = b"".join(edge.hashes)
+        state.root_hash = edge.root().hex()
+        state.save()
+        if sign:
+            note = sign_checkpoint(state.size, bytes.fromhex(state.root_hash))
+            transaction.on_commit(lambda: publish_checkpoint(note))
+    return len(entry_ids)
+
+
+def integrate_all(sign_each_batch: bool = False) -> int:
+    """Integrate everything pending (signing one checkpoint at the end unless asked otherwise)."""
+    total = 0
+    while True:
+        n = integrate(sign=sign_each_batch)
+        total += n
+        if n == 0:
+            break
+    if total and not sign_each_batch:
+        with transaction.atomic():
+            state = _state_for_update()
+            note = sign_checkpoint(state.size, bytes.fromhex(state.root_hash))
+            transaction.on_commit(lambda: publish_checkpoint(note))
+    return total
+
+
+def sign_checkpoint(size: int, root: bytes) -> str:
+    note = cp.sign_checkpoint(cp.Checkpoint(origin(), size, root), [signer()])
+    Checkpoint.objects.create(size=size, root_hash=root.hex(), note=note)
+    return note
+
+
+def publish_checkpoint(note: str) -> None:
+    """Write the latest checkpoint where a witness can copy it (atomic replace)."""
+    path = checkpoint_dir() / "checkpoint"
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    tmp.write_text(note, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+# ---- reading the tree ---------------------------------------------------------------------------
+
+def current_size() -> int:
+    state = LogState.objects.filter(pk=1).first()
+    return state.size if state else 0
+
+
+def latest_checkpoint() -> Checkpoint | None:
+    return Checkpoint.objects.order_by("-id").first()
+
+
+def inclusion_proof(seq: int, size: int) -> list[bytes]:
+    return TileReader(size).proof(tree.inclusion_ranges(seq, size))
+
+
+def consistency_proof(old_size: int, new_size: int) -> list[bytes]:
+    return TileReader(new_size).proof(tree.consistency_ranges(old_size, new_size))
+
+
+def leaf_index(entry_id: int) -> int | None:
+    return Sequenced.objects.filter(entry_id=entry_id).values_list("seq", flat=True).first()

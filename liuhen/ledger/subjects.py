@@ -1,0 +1,36 @@
+"""Domain checks for `liuhen verify`, registered by the apps that own the rows.
+
+The ledger imports no domain app: each app registers, for the object types it writes, a function
+that receives every event about those objects — {object_id: [(seq, entry_id, event), …]} — and
+returns findings (dicts with kind, message, object, entry_id, seq) for rows that no longer say
+what the log says they said (altered), are gone (deleted), or exist with no event (inserted).
+"""
+from collections.abc import Callable
+
+Checker = Callable[[dict[str, list]], list[dict]]
+_SUBJECTS: dict[str, Checker] = {}
+
+
+def register_subject(object_type: str, checker: Checker) -> None:
+    _SUBJECTS[object_type] = checker
+
+
+def check_subjects(events: dict[str, dict[str, list]]) -> list[dict]:
+    findings = []
+    for object_type, checker in _SUBJECTS.items():
+        findings.extend(checker(events.get(object_type, {})))
+    return findings
+
+
+# Apps also contribute the content an offline bundle needs: fn(content_dir, blob_dir) -> (files, blobs).
+Exporter = Callable[..., tuple[int, int]]
+_EXPORTERS: list[Exporter] = []
+
+
+def register_exporter(exporter: Exporter) -> None:
+    if exporter not in _EXPORTERS:
+        _EXPORTERS.append(exporter)
+
+
+def exporters() -> list[Exporter]:
+    return list(_EXPORTERS)

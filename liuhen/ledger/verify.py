@@ -1,0 +1,209 @@
+"""Full verification: re-hash every leaf from the current rows, rebuild the tree, check every
+checkpoint, and ask each domain app whether its rows still say what the log says they said.
+
+The one place that re-hashes everything (proofs never do). Every finding names the object and the
+log entry it contradicts.
+"""
+import json
+from dataclasses import dataclass, field
+
+from django.db import connection
+
+from .core import checkpoint as cp
+from .core import note as notes
+from .core import tree
+from .core.hashing import leaf_hash
+from .core.tiles import TILE_WIDTH, split, tile_root
+from .models import Checkpoint, Entry, LogState, Sequenced, Tile
+from .config import hash_algo
+from .storage import integrate_all
+from .subjects import check_subjects
+
+
+@dataclass
+class Finding:
+    kind: str  # altered | deleted | inserted | reordered | truncated | checkpoint | tile
+    message: str
+    object: str = ""
+    entry_id: int | None = None
+    seq: int | None = None
+
+    def __str__(self):
+        where = " ".join(x for x in (
+            f"对象 {self.object}" if self.object else "",
+            f"条目 #{self.entry_id}" if self.entry_id is not None else "",
+            f"叶序号 {self.seq}" if self.seq is not None else "") if x)
+        return f"[{self.kind}] {self.message}" + (f"（{where}）" if where else "")
+
+
+@dataclass
+class Report:
+    size: int = 0
+    root: str = ""
+    checkpoints: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+
+def _stream_leaves(chunk: int = 20000):
+    """(seq, entry_id, leaf bytes, stored leaf hash, columns) in leaf order, chunked by seq."""
+    last = -1
+    while True:
+        rows = list(Sequenced.objects.filter(seq__gt=last).order_by("seq").values_list(
+            "seq", "entry_id", "entry__leaf", "entry__leaf_hash", "entry__action", "entry__object_type",
+            "entry__object_id", "entry__actor_id")[:chunk])
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1][0]
+
+
+def verify_log(verifiers=None, integrate_first: bool = True, domain: bool = True) -> Report:
+    algo = hash_algo()
+    if integrate_first:
+        integrate_all()
+    report = Report()
+    find = report.findings.append
+    if verifiers is None:
+        from .signing import verifier
+
+        verifiers = [verifier()]
+
+    # 1. Checkpoints: each signed by a trusted key, its columns matching its signed body.
+    signed: dict[int, bytes] = {}
+    for c in Checkpoint.objects.order_by("id"):
+        try:
+            body, _ = cp.open_checkpoint(c.note, verifiers)
+        except (notes.NoteError, ValueError) as exc:
+            find(Finding("checkpoint", f"检查点签名无效或被伪造：{exc}", object=f"checkpoint:{c.pk}"))
+            continue
+        if body.size != c.size or body.root_hash.hex() != c.root_hash:
+            find(Finding("checkpoint", "检查点记录与其签名内容不一致", object=f"checkpoint:{c.pk}"))
+        if body.size in signed and signed[body.size] != body.root_hash:
+            find(Finding("checkpoint", f"同一规模 {body.size} 有两个不同的已签名根（日志分叉）",
+                         object=f"checkpoint:{c.pk}"))
+        signed.setdefault(body.size, body.root_hash)
+        report.checkpoints += 1
+    ckpt_sizes = sorted(signed)
+
+    # 2. Leaves, in order: contiguous indexes, leaf bytes hashing to what the tiles hold.
+    stored_tiles = _stored_level0_reader()
+    edge = tree.CompactRange(algo)
+    level0: list[bytes] = []
+    mismatched: list[tuple[int, int, bytes]] = []
+    events: dict[str, dict[str, list]] = {}
+    expected_seq = 0
+    next_ckpt = 0
+    for seq, entry_id, leaf, stored_hash, action, otype, oid, actor in _stream_leaves():
+        leaf = bytes(leaf)
+        if seq != expected_seq:
+            find(Finding("deleted", f"叶序号 {expected_seq}–{seq - 1} 缺失：日志条目被删除", seq=expected_seq))
+            expected_seq = seq
+        h = leaf_hash(leaf, algo)
+        if h.hex() != stored_hash:
+            find(Finding("altered", "日志条目内容被修改：与其记录的叶哈希不符", entry_id=entry_id, seq=seq))
+        tile_h = stored_tiles(seq)
+        if tile_h is not None and tile_h != h:
+            mismatched.append((seq, entry_id, h))
+        try:
+            event = json.loads(leaf.decode("utf-8"))
+        except ValueError:
+            find(Finding("altered", "日志条目不是有效的规范 JSON", entry_id=entry_id, seq=seq))
+            event = None
+        if event is not None:
+            obj = event.get("object") or {}
+            actor_ev = (event.get("actor") or {}).get("id")
+            if (event.get("action"), obj.get("type", ""), obj.get("id", ""), actor_ev) != (action, otype, oid, actor):
+                find(Finding("altered", "日志条目的索引列与其内容不符", entry_id=entry_id, seq=seq))
+            if domain and obj.get("type"):
+                events.setdefault(obj["type"], {}).setdefault(str(obj.get("id", "")), []).append(
+                    (seq, entry_id, event))
+        edge.append(h)
+        level0.append(h)
+        expected_seq += 1
+        while next_ckpt < len(ckpt_sizes) and ckpt_sizes[next_ckpt] == edge.size:
+            if edge.root() != signed[edge.size]:
+                find(Finding("checkpoint", f"重新计算的规模 {edge.size} 的树根与已签名检查点不符：此前的条目被修改、插入或重排",
+                             seq=edge.size - 1))
+            next_ckpt += 1
+
+    # A leaf whose hash the tiles hold at another index was moved there: reordered, not altered.
+    where = _tile_positions() if mismatched else {}
+    for seq, entry_id, h in mismatched:
+        other = where.get(h)
+        if other is not None and other != seq:
+            find(Finding("reordered", f"日志条目被移动：应在叶序号 {other}，现位于 {seq}", entry_id=entry_id, seq=seq))
+        else:
+            find(Finding("altered", "叶哈希与存储的树不符：条目被修改或替换", entry_id=entry_id, seq=seq))
+
+    report.size = edge.size
+    report.root = edge.root().hex()
+    state = LogState.objects.filter(pk=1).first()
+    if ckpt_sizes and ckpt_sizes[-1] > edge.size:
+        find(Finding("truncated", f"日志被截断：已签名检查点的规模为 {ckpt_sizes[-1]}，现仅有 {edge.size} 条"))
+    if state is not None and state.size != edge.size:
+        find(Finding("truncated", f"日志状态记录的规模为 {state.size}，实际叶数为 {edge.size}"))
+    _check_tiles(level0, algo, find)
+    _check_unsequenced(find)
+    if domain:
+        for f in check_subjects(events):
+            find(f if isinstance(f, Finding) else Finding(**f))
+    return report
+
+
+def _stored_level0_reader():
+    """seq -> stored level-0 tile hash (None if absent), reading tiles in order, one at a time."""
+    cache: dict[int, list[bytes]] = {}
+
+    def at(seq: int) -> bytes | None:
+        index = seq // TILE_WIDTH
+        if index not in cache:
+            cache.clear()
+            data = Tile.objects.filter(level=0, index=index).values_list("data", flat=True).first()
+            cache[index] = split(bytes(data or b""))
+        hashes = cache[index]
+        k = seq % TILE_WIDTH
+        return hashes[k] if k < len(hashes) else None
+
+    return at
+
+
+def _tile_positions() -> dict[bytes, int]:
+    """leaf hash -> the index where the stored tiles hold it (only built when something is off)."""
+    out = {}
+    for index, data in Tile.objects.filter(level=0).values_list("index", "data").iterator():
+        for k, h in enumerate(split(bytes(data))):
+            out.setdefault(h, index * TILE_WIDTH + k)
+    return out
+
+
+def _check_tiles(level0: list[bytes], algo: str, find) -> None:
+    """Every stored tile must be what the leaves give."""
+    level, hashes = 0, level0
+    while hashes:
+        stored = {i: split(bytes(d)) for i, d in Tile.objects.filter(level=level).values_list("index", "data")}
+        roots = []
+        for t in range(0, (len(hashes) + TILE_WIDTH - 1) // TILE_WIDTH):
+            expect = hashes[t * TILE_WIDTH:(t + 1) * TILE_WIDTH]
+            if stored.pop(t, None) != expect:
+                find(Finding("tile", f"存储的树瓦片 {level}/{t} 与日志条目不符"))
+            if len(expect) == TILE_WIDTH:
+                roots.append(tile_root(expect, algo))
+        for t in stored:
+            find(Finding("tile", f"多出的树瓦片 {level}/{t}"))
+        level, hashes = level + 1, roots
+        if len(hashes) < 1:
+            break
+
+
+def _check_unsequenced(find) -> None:
+    """An entry row that is neither in the tree nor waiting for it was inserted behind the log's back."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT e.id FROM ledger_entry e WHERE NOT EXISTS (SELECT 1 FROM ledger_sequenced s WHERE s.entry_id = e.id) "
+            "AND NOT EXISTS (SELECT 1 FROM ledger_pending p WHERE p.entry_id = e.id) ORDER BY e.id LIMIT 100")
+        for (entry_id,) in cur.fetchall():
+            find(Finding("inserted", "日志条目不在树中，也不在待处理队列中：被直接插入", entry_id=entry_id))
