@@ -6,6 +6,7 @@ LIUHEN_DEBUG   1 to run with DEBUG on (the default for `make run`'s local server
 LIUHEN_ALLOWED_HOSTS  comma-separated host names
 LIUHEN_CRYPTO  "intl" (AES-256-GCM) or "gm" (SM4-GCM; GB/T 39786) for field encryption
 LIUHEN_BLIND_INDEX  "hmac-sha256" or "hmac-sm3" for the searchable index of encrypted fields
+LIUHEN_LEDGER_HASH "sha256" or "sm3"; LIUHEN_LEDGER_SIGNATURE "ed25519" or "sm2"; LIUHEN_LOG_ORIGIN
 """
 import os
 from pathlib import Path
@@ -127,6 +128,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 LIUHEN_CRYPTO = os.environ.get("LIUHEN_CRYPTO", "intl")
 # Keyed blind index of encrypted values: fixed once per database (changing it needs a re-index).
 LIUHEN_BLIND_INDEX = os.environ.get("LIUHEN_BLIND_INDEX", "hmac-sha256")
+
+# The ledger (issue 3): leaf/node hashing, checkpoint signatures and the log's name (origin line).
+LIUHEN_LEDGER_HASH = os.environ.get("LIUHEN_LEDGER_HASH", "sha256")  # or "sm3"
+LIUHEN_LEDGER_SIGNATURE = os.environ.get("LIUHEN_LEDGER_SIGNATURE", "ed25519")  # or "sm2"
+LIUHEN_LOG_ORIGIN = os.environ.get("LIUHEN_LOG_ORIGIN", "liuhen.local/ledger")
 
 LOGGING = {
     "version": 1,

@@ -198,6 +198,12 @@ def test_officer_records_an_inspection(live_server, live_world, page, mobile_pag
     expect(page.get_by_role("link", name="修改")).to_have_count(0)
     page.screenshot(path=screenshot_dir / "record-detail.png", full_page=True)
 
+    # --- the trace proves itself: inclusion proofs against the latest signed checkpoint (htmx) ----
+    page.get_by_role("button", name="验证（包含证明）").click()
+    expect(page.locator("#proof")).to_contain_text("验证通过")
+    expect(page.locator("#proof")).to_contain_text("liuhen.local/ledger")
+    page.locator("#proof").screenshot(path=screenshot_dir / "record-proof.png")
+
     # --- back on the case page: the record sits in 调查取证 with its status ---------------------
     page.get_by_role("link", name=re.compile("未经许可擅自取用地下水")).click()
     investigation = page.locator("#stage-investigation")

@@ -23,6 +23,9 @@ class Command(BaseCommand):
         except RuntimeError as exc:
             raise CommandError(str(exc)) from exc
         if summary:
+            from liuhen.ledger.storage import integrate_all
+
+            integrate_all()  # the demo's events in the tree, under a signed checkpoint
             self.stdout.write(
                 f"已加载演示数据：{summary['agency']}，{summary['units']}个科室，{summary['users']}名人员，"
                 f"{summary['cases']}件案件（已归档{summary['archived']}件），{summary['records']}份记录。")
