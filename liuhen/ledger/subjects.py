@@ -11,6 +11,12 @@ Checker = Callable[[dict[str, list]], list[dict]]
 _SUBJECTS: dict[str, Checker] = {}
 
 
+def finding(kind: str, message: str, obj: str, event=None) -> dict:
+    """A finding about `obj`, pointing at the (seq, entry_id, event) it contradicts, if any."""
+    seq, entry_id = (event[0], event[1]) if event else (None, None)
+    return {"kind": kind, "message": message, "object": obj, "entry_id": entry_id, "seq": seq}
+
+
 def register_subject(object_type: str, checker: Checker) -> None:
     _SUBJECTS[object_type] = checker
 
