@@ -5,7 +5,7 @@ LIUHEN := $(VENV)/bin/liuhen
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run demo test test-sqlite test-postgres clean
+.PHONY: setup run demo test test-sqlite test-postgres screenshots clean
 
 setup:
 	@scripts/bootstrap.sh
@@ -30,6 +30,10 @@ test-sqlite: setup
 
 test-postgres: setup
 	@scripts/with-postgres.sh $(VENV)/bin/pytest -m "not browser"
+
+# Refresh the README's screenshots from a browser-test run.
+screenshots: setup
+	LIUHEN_UPDATE_SCREENSHOTS=1 $(VENV)/bin/pytest -q -m browser
 
 clean:
 	rm -rf $(VENV) var

@@ -15,7 +15,11 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# The README's screenshots are refreshed on request (LIUHEN_UPDATE_SCREENSHOTS=1, `make screenshots`);
+# an ordinary run writes its screenshots under test-artifacts/ so that tests leave the tree clean.
+_ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = (_ROOT / "docs" / "screenshots" if os.environ.get("LIUHEN_UPDATE_SCREENSHOTS") == "1"
+               else _ROOT / "test-artifacts" / "screenshots")
 TIMEOUT_MS = 10_000  # a page of this app renders in well under a second; fail fast rather than hang
 HERE = Path(__file__).resolve().parent
 
