@@ -29,7 +29,8 @@ def _next_number(agency, year: int) -> tuple[int, str]:
 
 def case_snapshot(case: Case) -> dict:
     return {
-        "number": case.number, "title": case.title, "kind": case.kind, "procedure": case.procedure,
+        "number": case.number, "title": case.title, "summary": case.summary, "kind": case.kind,
+        "procedure": case.procedure,
         "start_mode": case.start_mode, "on_site": case.on_site, "unit": case.unit_id,
         "stage": case.stage, "archived": case.is_archived,
     }

@@ -175,9 +175,12 @@ def integrate_all(sign_each_batch: bool = False) -> int:
         total += n
         if n == 0:
             break
-    if total and not sign_each_batch:
-        with transaction.atomic():
-            state = _state_for_update()
+    with transaction.atomic():
+        state = _state_for_update()
+        latest = latest_checkpoint()
+        # Sign whenever leaves are not yet under a checkpoint — also those a process integrated
+        # before it died, short of signing.
+        if state.size and (latest is None or latest.size != state.size):
             note = sign_checkpoint(state.size, bytes.fromhex(state.root_hash))
             transaction.on_commit(lambda: publish_checkpoint(note))
     return total
@@ -190,11 +193,28 @@ def sign_checkpoint(size: int, root: bytes) -> str:
 
 
 def publish_checkpoint(note: str) -> None:
-    """Write the latest checkpoint where a witness can copy it (atomic replace)."""
-    path = checkpoint_dir() / "checkpoint"
-    tmp = path.with_suffix(f".tmp{os.getpid()}")
-    tmp.write_text(note, encoding="utf-8")
-    os.replace(tmp, path)
+    """Write the latest checkpoint where a witness can copy it (atomic replace).
+
+    Integrators in several processes publish after their commits, in whatever order those land:
+    under a file lock, a checkpoint never replaces a larger one, so the file never goes back.
+    """
+    import fcntl
+
+    directory = checkpoint_dir()
+    path = directory / "checkpoint"
+    with open(directory / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        size = cp.parse_checkpoint(note.split("\n\n", 1)[0] + "\n").size
+        if path.exists():
+            try:
+                current = cp.parse_checkpoint(path.read_text(encoding="utf-8").split("\n\n", 1)[0] + "\n").size
+            except ValueError:
+                current = -1
+            if current > size:
+                return
+        tmp = path.with_suffix(f".tmp{os.getpid()}")
+        tmp.write_text(note, encoding="utf-8")
+        os.replace(tmp, path)
 
 
 # ---- reading the tree ---------------------------------------------------------------------------

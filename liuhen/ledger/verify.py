@@ -16,6 +16,7 @@ from .core.hashing import leaf_hash
 from .core.tiles import TILE_WIDTH, split, tile_root
 from .models import Checkpoint, Entry, LogState, Sequenced, Tile
 from .config import hash_algo
+from .signing import checkpoint_dir
 from .storage import integrate_all
 from .subjects import check_subjects
 
@@ -87,6 +88,19 @@ def verify_log(verifiers=None, integrate_first: bool = True, domain: bool = True
                          object=f"checkpoint:{c.pk}"))
         signed.setdefault(body.size, body.root_hash)
         report.checkpoints += 1
+    # The published checkpoint (what witnesses copy) counts too: deleting checkpoint rows together
+    # with the entries they signed must still show as a truncation.
+    published = checkpoint_dir() / "checkpoint"
+    if published.exists():
+        try:
+            body, _ = cp.open_checkpoint(published.read_text(encoding="utf-8"), verifiers)
+        except (notes.NoteError, ValueError) as exc:
+            find(Finding("checkpoint", f"已发布的检查点签名无效：{exc}", object="checkpoints/checkpoint"))
+        else:
+            if body.size in signed and signed[body.size] != body.root_hash:
+                find(Finding("checkpoint", f"已发布的检查点与数据库中规模 {body.size} 的检查点不同（日志分叉）",
+                             object="checkpoints/checkpoint"))
+            signed.setdefault(body.size, body.root_hash)
     ckpt_sizes = sorted(signed)
 
     # 2. Leaves, in order: contiguous indexes, leaf bytes hashing to what the tiles hold.

@@ -31,7 +31,12 @@ def check(events: dict[str, list]) -> list[dict]:
         for ev in evs:
             e = ev[2]
             if e["action"] in ("record.create", "record.version"):
-                claimed[e["object"]["version"]] = (e["content_sha256"], ev)
+                n = e["object"]["version"]
+                if n in claimed:
+                    # A version is written once: a second claim is an attempt to cover a rewrite.
+                    out.append(finding("altered", f"第{n}版在日志中出现了第二次，与首次记载冲突", f"{obj} v{n}", ev))
+                    continue
+                claimed[n] = (e["content_sha256"], ev)
         for n, (sha, ev) in claimed.items():
             v = versions.get(n)
             if v is None:

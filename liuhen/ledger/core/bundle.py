@@ -56,25 +56,38 @@ def verify_bundle(path: Path, vkey: str | None = None) -> list[str]:
     blobs: set[str] = set()
     with open(path / "entries.jsonl", encoding="utf-8") as lines:
         for n, line in enumerate(lines):
-            item = json.loads(line)
-            if item["seq"] != n:
-                problems.append(f"entries.jsonl line {n + 1}: leaf index {item['seq']}, expected {n}")
-            leaf = base64.b64decode(item["leaf"])
+            try:
+                item = json.loads(line)
+                leaf = base64.b64decode(item["leaf"], validate=True)
+            except (ValueError, KeyError, TypeError):
+                problems.append(f"entries.jsonl line {n + 1}: not a valid entry line")
+                continue
+            if item.get("seq") != n:
+                problems.append(f"entries.jsonl line {n + 1}: leaf index {item.get('seq')}, expected {n}")
             edge.append(leaf_hash(leaf, algo))
-            event = json.loads(leaf.decode("utf-8"))
-            obj = event.get("object") or {}
-            if event.get("content_sha256") and obj.get("version") is not None:
-                claims[(obj.get("type"), str(obj.get("id")), obj.get("version"))] = event["content_sha256"]
-            blobs.update(event.get("blobs") or [])
             if edge.size in signed and edge.root() != signed[edge.size]:
                 problems.append(f"the leaves do not give the signed root of size {edge.size}")
+            try:
+                event = json.loads(leaf.decode("utf-8"))
+            except ValueError:
+                problems.append(f"leaf {n}: not canonical JSON")
+                continue
+            obj = event.get("object") or {}
+            if event.get("content_sha256") and obj.get("version") is not None:
+                # the first claim about a version is the one that counts (a later one is a rewrite)
+                claims.setdefault((obj.get("type"), str(obj.get("id")), obj.get("version")), event["content_sha256"])
+            blobs.update(event.get("blobs") or [])
     if signed and max(signed) > edge.size:
         problems.append(f"the bundle has {edge.size} leaves but a checkpoint signs {max(signed)}: truncated")
 
     for f in sorted((path / "content").glob("*.json")) if (path / "content").exists() else []:
         otype, oid, ver = f.stem.rsplit("-", 2)
         want = claims.get((otype, oid, int(ver.lstrip("v"))))
-        got = content_sha256(json.loads(f.read_text(encoding="utf-8")))
+        try:
+            got = content_sha256(json.loads(f.read_text(encoding="utf-8")))
+        except ValueError:
+            problems.append(f"content/{f.name}: not valid JSON")
+            continue
         if want is None:
             problems.append(f"content/{f.name}: no leaf speaks of this version")
         elif got != want:

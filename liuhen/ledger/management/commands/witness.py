@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from liuhen.ledger.core import checkpoint as cp
 from liuhen.ledger.core import note as notes
+from liuhen.ledger.config import hash_algo
 from liuhen.ledger.core import tree
 from liuhen.ledger.signing import checkpoint_dir
 from liuhen.ledger.storage import consistency_proof
@@ -44,7 +45,8 @@ class Command(BaseCommand):
             if new.size > old.size:
                 try:
                     proof = consistency_proof(old.size, new.size)
-                    tree.verify_consistency(old.size, new.size, old.root_hash, new.root_hash, proof)
+                    tree.verify_consistency(old.size, new.size, old.root_hash, new.root_hash, proof,
+                                            algo=hash_algo())
                 except (ValueError, LookupError) as exc:
                     raise CommandError(f"不一致：新检查点不是已见证检查点的延伸（{exc}）") from exc
         (store / f"{new.size}.note").write_text(new_note, encoding="utf-8")

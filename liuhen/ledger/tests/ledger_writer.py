@@ -1,0 +1,108 @@
+"""A separate process for the crash and concurrency tests (test_crash_and_concurrency.py).
+
+    python -m liuhen.ledger.tests.ledger_writer write WORKER COUNT [--integrate-every K] [--barrier FILE]
+    python -m liuhen.ledger.tests.ledger_writer dump
+
+`write` appends COUNT ledger entries ("test.write", object "test:WORKER-i"), each in its own
+transaction, and after each commit prints "ACK WORKER-i" and flushes: a line on stdout is a write
+the caller may count on. With --integrate-every K it also runs the integrator after every K writes.
+With --barrier it first connects, prints "READY", and waits for FILE to exist, so that several
+writers start at the same moment.
+
+`dump` integrates whatever is pending, runs verify_log(domain=False) and prints one JSON object
+with the test entries, the leaf order, the checkpoints, the published checkpoint and the report.
+
+The database and key directory come from the environment (DATABASE_URL, LIUHEN_HOME), as for the
+`liuhen` command: the caller points them at a database of its own, never at the test runner's.
+"""
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+
+def _setup():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liuhen.settings")
+    import django
+
+    django.setup()
+
+
+def _say(line: str) -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def write(worker: str, count: int, integrate_every: int = 0, barrier: str | None = None) -> None:
+    from django.db import connection, transaction
+
+    from liuhen.ledger import services as ledger
+    from liuhen.ledger.storage import integrate
+
+    connection.ensure_connection()
+    if barrier:
+        _say("READY")
+        deadline = time.monotonic() + 60
+        while not Path(barrier).exists():
+            if time.monotonic() > deadline:
+                raise SystemExit("barrier never opened")
+            time.sleep(0.005)
+    for i in range(count):
+        with transaction.atomic():
+            ledger.append("test.write", object_type="test", object_id=f"{worker}-{i}",
+                          detail={"worker": worker, "i": i, "pid": os.getpid()})
+        _say(f"ACK {worker}-{i}")  # only once the commit has returned
+        if integrate_every and (i + 1) % integrate_every == 0:
+            integrate()
+    _say("DONE")
+
+
+def dump() -> None:
+    from liuhen.ledger.core import checkpoint as cp
+    from liuhen.ledger.models import Checkpoint, Entry, LogState, Pending, Sequenced
+    from liuhen.ledger.signing import checkpoint_dir, verifier
+    from liuhen.ledger.storage import integrate_all
+    from liuhen.ledger.verify import verify_log
+
+    integrate_all()
+    report = verify_log(integrate_first=False, domain=False)
+    state = LogState.objects.filter(pk=1).first()
+    published = checkpoint_dir() / "checkpoint"
+    published_size = None
+    if published.exists():
+        published_size = cp.open_checkpoint(published.read_text(encoding="utf-8"), [verifier()])[0].size
+    print(json.dumps({
+        "entries": list(Entry.objects.filter(object_type="test").order_by("id").values_list("id", "object_id")),
+        "entry_count": Entry.objects.count(),
+        "sequenced": list(Sequenced.objects.order_by("seq").values_list("seq", "entry_id")),
+        "pending": Pending.objects.count(),
+        "state": [state.size, state.root_hash] if state else None,
+        "checkpoints": list(Checkpoint.objects.order_by("id").values_list("size", "root_hash")),
+        "published_size": published_size,
+        "report": {"ok": report.ok, "size": report.size, "root": report.root,
+                   "findings": [str(f) for f in report.findings]},
+    }))
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser()
+    sub = parser.add_subparsers(dest="command", required=True)
+    w = sub.add_parser("write")
+    w.add_argument("worker")
+    w.add_argument("count", type=int)
+    w.add_argument("--integrate-every", type=int, default=0)
+    w.add_argument("--barrier")
+    sub.add_parser("dump")
+    args = parser.parse_args(argv)
+    _setup()
+    if args.command == "write":
+        write(args.worker, args.count, args.integrate_every, args.barrier)
+    else:
+        dump()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
