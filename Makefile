@@ -5,7 +5,7 @@ LIUHEN := $(VENV)/bin/liuhen
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run demo test test-sqlite test-postgres screenshots clean
+.PHONY: setup run demo test test-sqlite test-postgres bench screenshots clean
 
 setup:
 	@scripts/bootstrap.sh
@@ -30,6 +30,11 @@ test-sqlite: setup
 
 test-postgres: setup
 	@scripts/with-postgres.sh $(VENV)/bin/pytest -m "not browser"
+
+# Benchmarks (figures in the README): the ledger against pymerkle.
+bench: setup
+	$(VENV)/bin/pip install -q -e '.[bench]' -c constraints.txt
+	$(VENV)/bin/python bench/ledger.py
 
 # Refresh the README's screenshots from a browser-test run.
 screenshots: setup

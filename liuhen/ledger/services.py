@@ -14,7 +14,7 @@ from liuhen.common import context
 from .core.canonical import canonical_bytes
 from .core.hashing import leaf_hash
 from .config import hash_algo
-from .models import Entry, Pending
+from .models import Entry
 
 LEAF_VERSION = 1
 
@@ -53,20 +53,26 @@ def append(
         "detail": detail or {},
     }
     leaf = canonical_bytes(event)
-    with transaction.atomic():
-        entry = Entry.objects.create(
-            created_at=now,
-            action=action,
-            actor_id=actor.pk if actor is not None else None,
-            object_type=object_type,
-            object_id=str(object_id),
-            object_version=object_version,
-            request_id=ctx.request_id,
-            leaf=leaf,
-            leaf_hash=leaf_hash(leaf, hash_algo()).hex(),
-        )
-        Pending.objects.create(entry=entry)  # the integrator gives it its leaf index
+    entry = Entry(created_at=now, action=action, actor_id=actor.pk if actor is not None else None,
+                  object_type=object_type, object_id=str(object_id), object_version=object_version,
+                  request_id=ctx.request_id, leaf=leaf, leaf_hash=leaf_hash(leaf, hash_algo()).hex())
+    # Every change and every read of the system passes here: two plain INSERTs, no savepoint and
+    # no model machinery (the ORM path cost three quarters of the time, measured by bench/ledger.py).
+    with transaction.atomic(savepoint=False), connection.cursor() as cur:
+        cur.execute(_INSERT_ENTRY, [
+            connection.ops.adapt_datetimefield_value(now), entry.action, entry.actor_id, entry.object_type,
+            entry.object_id, entry.object_version, entry.request_id, leaf, entry.leaf_hash])
+        entry.pk = cur.fetchone()[0]
+        cur.execute(_INSERT_PENDING, [entry.pk])  # the integrator gives it its leaf index
+    entry._state.adding = False
+    entry._state.db = connection.alias
     return entry
+
+
+_INSERT_ENTRY = (
+    "INSERT INTO ledger_entry (created_at, action, actor_id, object_type, object_id, object_version, "
+    "request_id, leaf, leaf_hash) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id")
+_INSERT_PENDING = "INSERT INTO ledger_pending (entry_id) VALUES (%s)"
 
 
 # Actions that record a read: they may be appended outside a write transaction.

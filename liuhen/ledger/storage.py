@@ -9,12 +9,12 @@ re-hash the tree; only `verify` re-hashes everything.
 import os
 from collections import OrderedDict
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from .core import checkpoint as cp
 from .core import tree
-from .core.tiles import HASH_SIZE, TILE_WIDTH, expand, node_location, split, tile_root
-from .models import Checkpoint, Entry, LogState, Pending, Sequenced, Tile
+from .core.tiles import HASH_SIZE, TILE_HEIGHT, TILE_WIDTH, expand, node_location, split, tile_root
+from .models import Checkpoint, LogState, Sequenced, Tile
 from .config import hash_algo
 from .signing import checkpoint_dir, origin, signer
 
@@ -24,10 +24,10 @@ BATCH = 256  # Tessera's default batch: 256 entries (or whatever is pending, at 
 # ---- reading tiles ------------------------------------------------------------------------------
 
 class _TileCache:
-    """Expanded full tiles by (level, index): immutable once full, so safe to keep per process.
-    Partial tiles are read fresh. `verify` bypasses this cache."""
+    """Expanded tiles by (algo, level, index, width). Tiles only ever grow, so a tile read at a
+    given width never changes: safe to keep per process. `verify` reads around this cache."""
 
-    def __init__(self, capacity: int = 4096):
+    def __init__(self, capacity: int = 8192):
         self.capacity = capacity
         self.data: OrderedDict = OrderedDict()
 
@@ -50,7 +50,8 @@ _cache = _TileCache()
 
 
 class TileReader:
-    """Computes the hash of any complete node from the stored tiles, fetching each tile once."""
+    """Computes the hash of any complete node of the tree of `size` leaves from the stored tiles,
+    reading each tile at most once (one query per proof) and hashing inside it at most 255 times."""
 
     def __init__(self, size: int, algo: str | None = None, use_cache: bool = True):
         self.size = size
@@ -58,32 +59,48 @@ class TileReader:
         self.use_cache = use_cache
         self.local: dict = {}
 
+    def _key(self, level: int, index: int) -> tuple:
+        width = min(TILE_WIDTH, (self.size >> (TILE_HEIGHT * level)) - TILE_WIDTH * index)
+        return (self.algo, level, index, max(width, 0))
+
+    def _remember(self, key, data: bytes) -> list[list[bytes]]:
+        width = key[3]
+        levels = expand(split(bytes(data)[:width * HASH_SIZE]), self.algo)
+        self.local[key] = levels
+        if self.use_cache and len(levels[0]) == width:
+            _cache.put(key, levels)
+        return levels
+
     def _levels(self, level: int, index: int) -> list[list[bytes]]:
-        key = (self.algo, level, index)
-        levels = self.local.get(key) or (_cache.get(key) if self.use_cache else None)
+        key = self._key(level, index)
+        levels = self.local.get(key)
+        if levels is None and self.use_cache:
+            levels = _cache.get(key)
         if levels is None:
             row = Tile.objects.filter(level=level, index=index).values_list("data", flat=True).first()
-            levels = expand(split(bytes(row or b"")), self.algo)
-            self.local[key] = levels
-            if self.use_cache and len(levels[0]) == TILE_WIDTH:
-                _cache.put(key, levels)
+            levels = self._remember(key, row or b"")
         return levels
 
     def prefetch(self, nodes) -> None:
-        keys = {node_location(h, i)[:2] for h, i in nodes}
-        keys = [k for k in keys if (self.algo, *k) not in self.local and not (self.use_cache and _cache.get((self.algo, *k)))]
-        if not keys:
+        """Read every tile the nodes need that is not cached yet, in one query."""
+        missing = []
+        for level, index in {node_location(h, i)[:2] for h, i in nodes}:
+            key = self._key(level, index)
+            if key in self.local:
+                continue
+            cached = _cache.get(key) if self.use_cache else None
+            if cached is not None:
+                self.local[key] = cached
+            else:
+                missing.append((level, index))
+        if not missing:
             return
-        from django.db.models import Q
-
-        q = Q()
-        for level, index in keys:
-            q |= Q(level=level, index=index)
-        for level, index, data in Tile.objects.filter(q).values_list("level", "index", "data"):
-            levels = expand(split(bytes(data)), self.algo)
-            self.local[(self.algo, level, index)] = levels
-            if self.use_cache and len(levels[0]) == TILE_WIDTH:
-                _cache.put((self.algo, level, index), levels)
+        where = " OR ".join(['(level = %s AND "index" = %s)'] * len(missing))
+        with connection.cursor() as cur:
+            cur.execute(f'SELECT level, "index", data FROM ledger_tile WHERE {where}',
+                        [x for pair in missing for x in pair])
+            for level, index, data in cur.fetchall():
+                self._remember(self._key(level, index), data)
 
     def node(self, height: int, index: int) -> bytes:
         level, tile_index, offset, sub = node_location(height, index)
@@ -146,14 +163,19 @@ def integrate(batch: int = BATCH, sign: bool = True) -> int:
     algo = hash_algo()
     with transaction.atomic():
         state = _state_for_update()
-        entry_ids = list(Pending.objects.order_by("entry_id").values_list("entry_id", flat=True)[:batch])
-        if not entry_ids:
-            return 0
-        leaf_hashes = dict(Entry.objects.filter(id__in=entry_ids).values_list("id", "leaf_hash"))
-        hashes = [bytes.fromhex(leaf_hashes[i]) for i in entry_ids]
-        start = state.size
-        Sequenced.objects.bulk_create([Sequenced(seq=start + k, entry_id=i) for k, i in enumerate(entry_ids)])
-        Pending.objects.filter(entry_id__in=entry_ids).delete()
+        with connection.cursor() as cur:
+            cur.execute("SELECT p.entry_id, e.leaf_hash FROM ledger_pending p JOIN ledger_entry e ON e.id = p.entry_id "
+                        "ORDER BY p.entry_id LIMIT %s", [batch])
+            rows = cur.fetchall()
+            if not rows:
+                return 0
+            start = state.size
+            hashes = [bytes.fromhex(h) for _, h in rows]
+            # Plain executemany: model instances for 10^4 rows a batch cost more than the hashing.
+            cur.executemany("INSERT INTO ledger_sequenced (seq, entry_id) VALUES (%s, %s)",
+                            [(start + k, entry_id) for k, (entry_id, _) in enumerate(rows)])
+            # By exact id, not by range: on PostgreSQL a smaller id may still be uncommitted.
+            cur.executemany("DELETE FROM ledger_pending WHERE entry_id = %s", [(entry_id,) for entry_id, _ in rows])
         _append_to_tiles(start, hashes, algo)
         edge = tree.CompactRange(algo, start, split(bytes(state.edge)))
         edge.extend(hashes)
@@ -164,14 +186,14 @@ def integrate(batch: int = BATCH, sign: bool = True) -> int:
         if sign:
             note = sign_checkpoint(state.size, bytes.fromhex(state.root_hash))
             transaction.on_commit(lambda: publish_checkpoint(note))
-    return len(entry_ids)
+    return len(rows)
 
 
-def integrate_all(sign_each_batch: bool = False) -> int:
+def integrate_all(batch: int = BATCH, sign_each_batch: bool = False) -> int:
     """Integrate everything pending (signing one checkpoint at the end unless asked otherwise)."""
     total = 0
     while True:
-        n = integrate(sign=sign_each_batch)
+        n = integrate(batch, sign=sign_each_batch)
         total += n
         if n == 0:
             break

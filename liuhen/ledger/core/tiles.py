@@ -6,7 +6,7 @@ height 8·L + 8 it is the root of 2^(h mod 8) consecutive hashes of that tile. S
 subtree of the tree is at most one tile read and ≤ 255 hashes away, and a proof at ten million
 entries touches three tile levels.
 """
-from .hashing import node_hash
+from .hashing import digest_function
 
 TILE_HEIGHT = 8
 TILE_WIDTH = 1 << TILE_HEIGHT
@@ -27,12 +27,13 @@ def split(data: bytes) -> list[bytes]:
 def expand(hashes: list[bytes], algo: str = "sha256") -> list[list[bytes]]:
     """All complete node levels inside a tile: levels[0] = the tile's hashes, levels[s][k] = the
     node over hashes [k·2^s, (k+1)·2^s). Up to 255 hashes for a full tile."""
+    digest = digest_function(algo)
     levels = [hashes]
     for _ in range(TILE_HEIGHT):
         below = levels[-1]
         if len(below) < 2:
             break
-        levels.append([node_hash(below[k], below[k + 1], algo) for k in range(0, len(below) - 1, 2)])
+        levels.append([digest(b"\x01" + below[k] + below[k + 1]) for k in range(0, len(below) - 1, 2)])
     return levels
 
 

@@ -98,33 +98,12 @@ def hash_size(algo: str = "sha256") -> int:
 
 
 def _fast_node_hash(algo: str) -> Callable[[bytes, bytes], bytes]:
-    """node_hash(left, right) for the hot loops (CompactRange), avoiding per-call object setup.
-
-    Bit-identical to :func:`hashing.node_hash` (the tests check it); falls back to it for any
-    algorithm hashlib cannot do directly.
-    """
+    """node_hash(left, right) for the hot loops (CompactRange), bound once to the digest function."""
     hash_size(algo)  # validates algo
-    if algo == "sha256":
-        sha256 = hashlib.sha256
-
-        def node(left: bytes, right: bytes) -> bytes:
-            return sha256(b"\x01" + left + right).digest()
-
-        return node
-    if algo == "sm3" and "sm3" in hashlib.algorithms_available:
-        new = hashlib.new
-        try:
-            if new("sm3", b"\x01").digest() == hashing._digest("sm3", b"\x01"):
-
-                def node(left: bytes, right: bytes) -> bytes:
-                    return new("sm3", b"\x01" + left + right).digest()
-
-                return node
-        except ValueError:  # pragma: no cover - OpenSSL without SM3
-            pass
+    digest = hashing.digest_function(algo)
 
     def node(left: bytes, right: bytes) -> bytes:
-        return node_hash(left, right, algo)
+        return digest(b"\x01" + left + right)
 
     return node
 

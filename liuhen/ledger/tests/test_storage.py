@@ -182,6 +182,7 @@ def small_tiles(monkeypatch):
     monkeypatch.setattr(tiles, "TILE_HEIGHT", 2)
     monkeypatch.setattr(tiles, "TILE_WIDTH", 4)
     monkeypatch.setattr(storage, "TILE_WIDTH", 4)
+    monkeypatch.setattr(storage, "TILE_HEIGHT", 2)
     monkeypatch.setattr(verify_mod, "TILE_WIDTH", 4)
 
 
@@ -212,15 +213,21 @@ def test_one_thousand_five_hundred_entries_full_width(db):
     assert verify_log(domain=False).ok
 
 
-def test_tile_cache_serves_full_tiles_only(db):
+def test_tile_cache_is_keyed_by_width(db):
+    """Tiles only grow: a tile read at a given width never changes, so it is cached by width."""
     append_many(300)
     storage.integrate_all()
     reader = storage.TileReader(300)
     reader.node(0, 5)  # in the full tile 0/0
-    reader.node(0, 299)  # in the partial tile 0/1
+    reader.node(0, 299)  # in the partial tile 0/1 (44 hashes at size 300)
     reader.node(8, 0)  # the root of tile 0/0, found in the partial tile 1/0
-    assert storage._cache.get(("sha256", 0, 0)) is not None
-    assert storage._cache.get(("sha256", 0, 1)) is None  # partial: read fresh every time
+    assert storage._cache.get(("sha256", 0, 0, 256)) is not None
+    assert len(storage._cache.get(("sha256", 0, 1, 44))[0]) == 44
+    append_many(10)
+    storage.integrate_all()
+    grown = storage.TileReader(310)
+    assert grown.node(0, 309) == bytes.fromhex(stored_leaf_hashes()[309])  # read at the new width
+    assert storage._cache.get(("sha256", 0, 1, 54)) is not None
     with pytest.raises(LookupError):
         storage.TileReader(300).node(0, 300)
 
