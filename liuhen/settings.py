@@ -90,6 +90,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["liuhen.accounts.lockout.LockoutBackend"]
+LIUHEN_LOGIN_MAX_FAILURES = int(os.environ.get("LIUHEN_LOGIN_MAX_FAILURES", 5))
+LIUHEN_LOGIN_LOCK_MINUTES = int(os.environ.get("LIUHEN_LOGIN_LOCK_MINUTES", 15))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "cases:mine"
 LOGOUT_REDIRECT_URL = "login"

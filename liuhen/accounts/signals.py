@@ -19,5 +19,5 @@ def on_logout(sender, request, user, **kwargs):
 @receiver(user_login_failed, dispatch_uid="liuhen-login-failed")
 def on_login_failed(sender, credentials, request=None, **kwargs):
     # Only the username: never the password that was tried.
-    ledger.append("auth.login_failed", object_type="user",
-                  object_id="", detail={"username": str(credentials.get("username", ""))[:150]})
+    username = str(credentials.get("username", ""))[:150]
+    ledger.append("auth.login_failed", object_type="login", object_id=username[:64], detail={"username": username})

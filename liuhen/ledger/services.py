@@ -127,3 +127,9 @@ def prove(entry_ids) -> dict:
                        "leaf_hash": hashes[entry_id], "proof": [p.hex() for p in proof]})
     return {"checkpoint": {"size": body.size, "root": body.root_hash.hex(), "origin": body.origin,
                            "note": ckpt.note, "created_at": ckpt.created_at}, "proofs": proofs}
+
+
+def count_recent(action: str, object_type: str, object_id: str, since) -> int:
+    """How many `action` events about one object since a time (e.g. failed logins of a username)."""
+    return Entry.objects.filter(action=action, object_type=object_type, object_id=str(object_id)[:64],
+                                created_at__gte=since).count()
