@@ -41,6 +41,7 @@ def check_view(user, case) -> None:
 
 
 def check_work(user, case) -> None:
+    check_view(user, case)  # someone who may not see the case learns nothing of its state
     if case.is_archived:
         raise PermissionDenied("案件已归档，不能再修改。")
     if not can_work(user, case):

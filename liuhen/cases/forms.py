@@ -1,7 +1,9 @@
 from django import forms
 from django.utils import timezone
 
-from liuhen.accounts.models import User
+from django.db.models import Prefetch
+
+from liuhen.accounts.models import Certificate, User
 from liuhen.accounts.roles import Role
 
 from .models import Kind, PartyKind, Procedure, StartMode
@@ -9,7 +11,8 @@ from .models import Kind, PartyKind, Procedure, StartMode
 
 class OfficerChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        cert = obj.certificate_on()
+        valid = getattr(obj, "valid_certificates", None)  # prefetched by NewCaseForm
+        cert = (valid[0] if valid else None) if valid is not None else obj.certificate_on()
         unit = f"{obj.unit.name} · " if obj.unit_id else ""
         return f"{obj.display_name}（{unit}{cert.number}）" if cert else f"{obj.display_name}（无有效执法证）"
 
@@ -30,8 +33,9 @@ class NewCaseForm(forms.Form):
         day = timezone.localdate()
         officers = (User.objects.filter(agency=user.agency, groups__name=Role.OFFICER, is_active=True)
                     .exclude(pk=user.pk).select_related("unit").order_by("unit_id", "full_name").distinct())
-        certified = officers.filter(certificates__valid_from__lte=day, certificates__valid_until__gte=day,
-                                    certificates__revoked=False)
+        valid = Certificate.objects.filter(valid_from__lte=day, valid_until__gte=day, revoked=False)
+        certified = officers.filter(certificates__in=valid).prefetch_related(
+            Prefetch("certificates", queryset=valid.order_by("-valid_until"), to_attr="valid_certificates"))
         # Officers without a valid certificate cannot be named on an enforcement act: listed apart.
         self.fields["officers"].queryset = certified
         self.uncertified = [u.display_name for u in officers.exclude(pk__in=certified.values("pk"))]

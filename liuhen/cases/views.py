@@ -2,6 +2,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -10,7 +11,7 @@ from liuhen.records import selectors as record_selectors
 
 from . import access, services
 from .forms import AssignOfficerForm, NewCaseForm, PartyForm
-from .models import Case, Stage
+from .models import Case, Party, Stage
 
 
 def _case_for(request, pk, *, work=False) -> Case:
@@ -25,8 +26,9 @@ def _errors(exc: ValidationError) -> list[str]:
 
 @login_required
 def my_cases(request):
+    # Only the parties' names: the list needs no decryption of their personal data.
     qs = access.visible_cases(request.user).select_related("unit").prefetch_related(
-        "parties", "officers__officer")
+        Prefetch("parties", queryset=Party.objects.only("id", "case_id", "name")), "officers__officer")
     # Leaders, reviewers and supervisors are on no case team: by default they see all they may see.
     scope = request.GET.get("scope", "mine" if request.user.has_role(Role.OFFICER) else "all")
     if scope == "mine":

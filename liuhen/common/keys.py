@@ -18,8 +18,9 @@ def load_or_create_bytes(home: Path, name: str, size: int = 32) -> bytes:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     if not path.exists():
         tmp = path.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_bytes(secrets.token_bytes(size))
-        os.chmod(tmp, 0o600)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # never readable by others
+        with os.fdopen(fd, "wb") as out:
+            out.write(secrets.token_bytes(size))
         try:
             os.link(tmp, path)
         except FileExistsError:

@@ -95,8 +95,9 @@ def complete_type_codes(case, stage: str) -> set[str]:
     return {s.record.record_type.code for s in states_for_case(case, stage) if s.complete}
 
 
-def type_names(codes) -> list[str]:
-    names = dict(RecordType.objects.filter(code__in=codes).values_list("code", "name"))
+def type_names(codes, names: dict | None = None) -> list[str]:
+    if names is None:
+        names = dict(RecordType.objects.filter(code__in=codes).values_list("code", "name"))
     return [names.get(c, c) for c in codes]
 
 
@@ -112,6 +113,7 @@ def timeline(case) -> list[dict]:
     for st in states_for_case(case):
         by_stage[Stage(st.record.stage)].append(st)
     current = case.stage_index
+    names = dict(RecordType.objects.values_list("code", "name"))  # one query for every requirement
     out = []
     for i, stage in enumerate(STAGE_ORDER):
         done = {st.record.record_type.code for st in by_stage[stage] if st.complete}
@@ -120,7 +122,7 @@ def timeline(case) -> list[dict]:
             "stage": stage, "label": stage.label, "index": i + 1,
             "status": "done" if (i < current or case.is_archived) else ("current" if i == current else "todo"),
             "states": by_stage[stage],
-            "requirements": [{"names": type_names(r), "met": bool(set(r) & done)} for r in reqs],
+            "requirements": [{"names": type_names(r, names), "met": bool(set(r) & done)} for r in reqs],
         })
     return out
 
@@ -137,5 +139,5 @@ def awaiting_my_signature(user) -> list[RecordState]:
         return []
     types = [t.pk for t in RecordType.objects.all() if any((t.signature_rule or {}).get(str(c)) for c in mine)]
     qs = Record.objects.filter(case__in=visible_cases(user).filter(archived_at__isnull=True),
-                               record_type_id__in=types, void__isnull=True)
+                               record_type_id__in=types, void__isnull=True).order_by("-created_at")[:200]
     return [st for st in map(state_of, _prefetched(qs.select_related("case"))) if st.lacking & mine][:50]

@@ -41,7 +41,7 @@ def _trail(record, fold: bool = True) -> list[dict]:
 
 
 def _record_for(request, pk, *, work=False) -> Record:
-    record = get_object_or_404(Record.objects.select_related("case", "record_type"), pk=pk)
+    record = get_object_or_404(Record.objects.select_related("case", "record_type", "void__actor"), pk=pk)
     (access.check_work if work else access.check_view)(request.user, record.case)
     return record
 
@@ -85,7 +85,8 @@ def record_detail(request, pk):
         "record": record, "case": case, "state": state, "rows": rows,
         "versions": list(reversed(list(record.versions.select_related("author")))),
         "attachments": record.attachments.select_related("uploaded_by", "blob"),
-        "signatures": record.signatures.select_related("signer", "recorded_by").prefetch_related("confirmations__officer"),
+        "signatures": record.signatures.select_related("signer", "recorded_by", "version").prefetch_related(
+            "confirmations__officer"),
         "can_edit": can_work and not state.locked and not state.voided,
         "can_sign_officer": assigned and SignerRole.OFFICER not in signed_as and not case.is_archived and not state.voided,
         "sign_capacities": [] if case.is_archived or state.voided else [
