@@ -23,12 +23,37 @@ def check_role_combination(roles: set[str]) -> None:
         raise ValidationError(f"三员分立：{Role(next(iter(admin))).label}不能同时担任业务角色。")
 
 
+def check_role_change(actor, user: User, before: set[str], after: set[str]) -> None:
+    """三员分立 for a change of someone's roles (the configuration admin's user form): the new set
+    must be an allowed combination; nobody changes their own roles; and nobody is moved in one step
+    between an administrator role and a case role."""
+    check_role_combination(after)
+    if before == after:
+        return
+    if actor is not None and user.pk is not None and actor.pk == user.pk:
+        raise ValidationError("三员分立：不能修改本人的角色。")
+    admin = {str(r) for r in ADMIN_ROLES}
+    if (before & admin and after - admin) or (before - admin and after & admin):
+        raise ValidationError("三员分立：不能将管理员调整为业务角色，也不能将业务人员调整为管理员。")
+
+
+def log_role_changes(actor, user: User, before: set[str], after: set[str]) -> None:
+    """One ledger event per role granted or revoked (call inside the transaction that changed them)."""
+    for action, roles in (("accounts.role_revoke", before - after), ("accounts.role_grant", after - before)):
+        for role in sorted(roles):
+            ledger.append(action, actor=actor, object_type="user", object_id=user.pk,
+                          detail={"role": role, "username": user.username})
+    user.__dict__.pop("_role_codes", None)
+
+
 # What each administrator may do in the configuration admin (三员分立: the system administrator
 # configures, the security administrator manages people and roles; neither sees case content).
 ADMIN_PERMISSIONS = {
     Role.SYSTEM_ADMIN: [("accounts", m, a) for m in ("agency", "unit", "certificate") for a in ("add", "change", "view")]
     + [("records", "recordtype", a) for a in ("add", "change", "view")] + [("accounts", "user", "view")],
-    Role.SECURITY_ADMIN: [("accounts", "user", a) for a in ("add", "change", "view")] + [("auth", "group", "view")],
+    # Roles are fixed groups (Group is not in the admin): the security administrator assigns them on
+    # the user form, nothing more.
+    Role.SECURITY_ADMIN: [("accounts", "user", a) for a in ("add", "change", "view")],
 }
 
 
@@ -49,7 +74,7 @@ def grant_role(actor, user: User, role: str) -> None:
     role = Role(role)
     if actor is not None and not actor.is_superuser and not actor.has_role(Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN):
         raise PermissionDenied("只有系统管理员或安全管理员可以分配角色。")
-    check_role_combination(user.role_codes() | {str(role)})
+    check_role_change(actor, user, user.role_codes(), user.role_codes() | {str(role)})
     group = role_group(role)
     user.groups.add(group)
     if role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN) and not user.is_staff:
@@ -71,9 +96,10 @@ def create_user(actor, *, username: str, full_name: str, password: str, agency: 
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
+    # Ids and the login name only: a person's name is personal data and stays out of the ledger.
     ledger.append("accounts.user_create", actor=actor, object_type="user", object_id=user.pk,
-                  detail={"username": username, "full_name": full_name,
-                          "unit": unit.name if unit else ""})
+                  detail={"username": username, "agency": agency.pk if agency else None,
+                          "unit": unit.pk if unit else None})
     for role in roles:
         grant_role(actor, user, role)
     return user

@@ -1,15 +1,24 @@
-"""What `liuhen verify` asks of the cases app: do cases and parties still say what the log says?"""
+"""What `liuhen verify` asks of the cases app: do cases, their parties, officers and stage
+transitions still say what the log says?
+
+Each Party, CaseOfficer and StageTransition row is named (by pk) in the event that wrote it, so
+every row must have its event (else: inserted), every event its row (else: deleted), and each row
+must still say what its event recorded (else: altered). A CaseOfficer row slipped in by SQL would
+give an officer work rights on the case; a StageTransition row would rewrite its history.
+"""
 from liuhen.ledger.core.canonical import content_sha256
 from liuhen.ledger.subjects import finding
 
 from .models import Case
 
+STATE_ACTIONS = ("case.create", "case.transition")
+
 
 def check(events: dict[str, list]) -> list[dict]:
-    from .services import case_snapshot, party_snapshot
+    from .services import case_snapshot, officer_detail, party_snapshot, transition_detail
 
     out = []
-    cases = {str(c.pk): c for c in Case.objects.prefetch_related("parties")}
+    cases = {str(c.pk): c for c in Case.objects.prefetch_related("parties", "officers__officer", "transitions")}
     for cid, evs in events.items():
         obj = f"case:{cid}"
         case = cases.get(cid)
@@ -17,15 +26,14 @@ def check(events: dict[str, list]) -> list[dict]:
             out.append(finding("deleted", "案件已不存在，而日志记载了它", obj, evs[0]))
             continue
         # The latest state the log recorded (立案 or the last transition) must be the row's state now.
-        states = [ev for ev in evs if ev[2]["action"] in ("case.create", "case.transition")]
+        states = [ev for ev in evs if ev[2]["action"] in STATE_ACTIONS]
         if states and content_sha256(case_snapshot(case)) != states[-1][2]["content_sha256"]:
-            out.append(finding("altered", "案件信息（编号、案由、类别、阶段等）被修改，与日志最后记载的状态不符",
+            out.append(finding("altered", "案件信息（编号、案由、类别、阶段、归档等）被修改，与日志最后记载的状态不符",
                                 obj, states[-1]))
+
+        # Parties: the log keeps the hash of each party's data.
         parties = {p.pk: p for p in case.parties.all()}
-        logged = {}
-        for ev in evs:
-            if ev[2]["action"] == "case.party_add":
-                logged[ev[2]["detail"].get("party")] = ev
+        logged = _logged(evs, ("case.party_add",), "party", obj, out, "当事人")
         for pk, ev in logged.items():
             party = parties.get(pk)
             if party is None:
@@ -34,6 +42,58 @@ def check(events: dict[str, list]) -> list[dict]:
                 out.append(finding("altered", f"当事人“{party.name}”的信息被修改", f"{obj} party:{pk}", ev))
         for pk in parties.keys() - logged.keys():
             out.append(finding("inserted", "当事人没有对应的日志条目", f"{obj} party:{pk}"))
+
+        # Officers: who, with which certificate, as lead or not, assigned by whom.
+        officers = {co.pk: co for co in case.officers.all()}
+        logged = _logged(evs, ("case.officer_assign",), "case_officer", obj, out, "承办人员")
+        for pk, ev in logged.items():
+            co = officers.get(pk)
+            where = f"{obj} officer:{pk}"
+            if co is None:
+                out.append(finding("deleted", "承办人员记录已不存在（被移出案件）", where, ev))
+            elif not _same(officer_detail(co), ev, ("officer", "certificate", "lead", "assigned_by", "at")):
+                out.append(finding("altered", "承办人员记录（人员、执法证号、主办、指派人或时间）被修改", where, ev))
+        for pk in officers.keys() - logged.keys():
+            out.append(finding("inserted", "承办人员没有对应的日志条目：有人未经指派获得了办案权限",
+                               f"{obj} officer:{pk}"))
+
+        # Stage transitions: the history of the case's stage.
+        transitions = {st.pk: st for st in case.transitions.all()}
+        logged = _logged(evs, STATE_ACTIONS, "transition", obj, out, "阶段流转")
+        for pk, ev in logged.items():
+            st = transitions.get(pk)
+            where = f"{obj} transition:{pk}"
+            if st is None:
+                out.append(finding("deleted", "阶段流转记录已不存在", where, ev))
+            elif not _same(transition_detail(st), ev, ("from", "to", "note", "actor", "at")):
+                out.append(finding("altered", "阶段流转记录（阶段、说明、操作人或时间）被修改", where, ev))
+        for pk in transitions.keys() - logged.keys():
+            out.append(finding("inserted", "阶段流转记录没有对应的日志条目", f"{obj} transition:{pk}"))
     for cid in cases.keys() - events.keys():
         out.append(finding("inserted", "案件没有任何日志条目", f"case:{cid}"))
     return out
+
+
+def _logged(evs, actions, key: str, obj: str, out: list, what: str) -> dict:
+    """{row pk: the event that wrote it}. A row is written once: a second event naming the same
+    row is an attempt to cover a rewrite, and the first claim stands."""
+    logged = {}
+    for ev in evs:
+        if ev[2]["action"] not in actions:
+            continue
+        pk = (ev[2].get("detail") or {}).get(key)
+        if pk is None:
+            continue
+        if pk in logged:
+            out.append(finding("altered", f"{what}记录 #{pk} 在日志中出现了第二次，与首次记载冲突",
+                               f"{obj} {key.split('_')[-1]}:{pk}", ev))
+            continue
+        logged[pk] = ev
+    return logged
+
+
+def _same(now: dict, ev, keys) -> bool:
+    """Does the row (as its detail would be written now) say what the event's detail recorded?
+    The username is not compared: a login name may be changed later without touching the case."""
+    logged = ev[2].get("detail") or {}
+    return all(now.get(k) == logged.get(k) for k in keys)

@@ -58,7 +58,7 @@ STAGE_ORDER = [Stage.START, Stage.INVESTIGATION, Stage.DECISION, Stage.SERVICE, 
 
 
 class Case(models.Model):
-    """行政执法案件. Its `stage` and `archived_at` change only through services.transition(),
+    """行政执法案件. Its `stage` and `archived_at` change only through services.advance()/send_back(),
     which appends a StageTransition and a ledger entry in the same transaction."""
 
     agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="cases")

@@ -20,7 +20,8 @@ REQUIREMENTS: dict[str, dict[str, list[tuple[str, ...]]]] = {
         Stage.DECISION: [("handling_opinion",), ("leader_approval",), ("decision",)],
         # BX 10, LC 23: service receipt
         Stage.SERVICE: [("service_receipt", "mail_receipt", "service_notice")],
-        Stage.ARCHIVE: [],
+        # BX 11, LC 31, LQ 28: closing report approved by a leader; the file received by the archivist
+        Stage.ARCHIVE: [("archive_register",), ("closing_report",)],
     },
     Procedure.SIMPLIFIED: {
         # LC 22: on-the-spot decisions
@@ -28,7 +29,8 @@ REQUIREMENTS: dict[str, dict[str, list[tuple[str, ...]]]] = {
         Stage.INVESTIGATION: [("inspection_record", "inquiry_record")],
         Stage.DECISION: [("decision",)],
         Stage.SERVICE: [("service_receipt",)],
-        Stage.ARCHIVE: [],
+        # BX 11, LC 31: on-the-spot decisions are filed too, received by the archivist
+        Stage.ARCHIVE: [("archive_register",)],
     },
 }
 

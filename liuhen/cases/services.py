@@ -1,4 +1,11 @@
-"""Case writes: open a case, add parties and officers, move between stages."""
+"""Case writes: open a case, add parties and officers, move between stages.
+
+Every row written here has its ledger event, and the event carries what `liuhen verify` needs to
+match it back to the row (cases/ledger_checks.py): the case's snapshot hash, the Party, CaseOfficer
+and StageTransition pks with what each row said when it was written.
+"""
+import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -27,13 +34,32 @@ def _next_number(agency, year: int) -> tuple[int, str]:
     return counter.last, f"{agency.short_name}{{abbr}}〔{year}〕{counter.last}号"
 
 
+def _iso(at: datetime.datetime | None) -> str | None:
+    """A timestamp as the log keeps it: UTC, to the microsecond (None stays None)."""
+    return None if at is None else at.astimezone(datetime.timezone.utc).isoformat(timespec="microseconds")
+
+
 def case_snapshot(case: Case) -> dict:
     return {
         "number": case.number, "title": case.title, "summary": case.summary, "kind": case.kind,
         "procedure": case.procedure,
-        "start_mode": case.start_mode, "on_site": case.on_site, "unit": case.unit_id,
-        "stage": case.stage, "archived": case.is_archived,
+        "start_mode": case.start_mode, "on_site": case.on_site, "agency": case.agency_id, "unit": case.unit_id,
+        "created_by": case.created_by_id,
+        "stage": case.stage, "archived": case.is_archived, "archived_at": _iso(case.archived_at),
     }
+
+
+def transition_detail(st: StageTransition) -> dict:
+    """What a transition's event says of its StageTransition row ("to" is "archived" on archiving)."""
+    return {"transition": st.pk, "from": st.from_stage, "to": st.to_stage or "archived", "note": st.note,
+            "actor": st.actor_id, "at": _iso(st.at)}
+
+
+def officer_detail(link: CaseOfficer) -> dict:
+    """What an assignment's event says of its CaseOfficer row."""
+    return {"case_officer": link.pk, "officer": link.officer_id, "username": link.officer.username,
+            "certificate": link.certificate_number, "lead": link.is_lead, "assigned_by": link.assigned_by_id,
+            "at": _iso(link.assigned_at)}
 
 
 @transaction.atomic
@@ -70,9 +96,10 @@ def open_case(actor, *, title: str, kind: str, procedure: str, start_mode: str, 
     )
     case.full_clean()
     case.save()
+    # The 立案 transition is logged by the case's creation event itself.
+    st = StageTransition.objects.create(case=case, from_stage="", to_stage=Stage.START, actor=actor, note="立案")
     ledger.append("case.create", actor=actor, object_type="case", object_id=case.pk,
-                  content_sha256=content_sha256(case_snapshot(case)))
-    StageTransition.objects.create(case=case, from_stage="", to_stage=Stage.START, actor=actor, note="立案")
+                  content_sha256=content_sha256(case_snapshot(case)), detail=transition_detail(st))
     for i, officer in enumerate(team):
         _assign(actor, case, officer, is_lead=(i == 0))
     return case
@@ -83,12 +110,14 @@ def _assign(actor, case: Case, officer, *, is_lead: bool) -> CaseOfficer:
     link = CaseOfficer.objects.create(case=case, officer=officer, is_lead=is_lead,
                                       certificate_number=cert.number, assigned_by=actor)
     ledger.append("case.officer_assign", actor=actor, object_type="case", object_id=case.pk,
-                  detail={"officer": officer.username, "certificate": cert.number, "lead": is_lead})
+                  detail=officer_detail(link))
     return link
 
 
 @transaction.atomic
 def assign_officer(actor, case: Case, officer) -> CaseOfficer:
+    # The case as it is now, locked: not as the view loaded it (it may have been archived since).
+    case = Case.objects.select_for_update().get(pk=case.pk)
     access.check_work(actor, case)
     if officer.agency_id != case.agency_id or not officer.has_role(Role.OFFICER):
         raise ValidationError(f"{officer.display_name}不是本机关的执法人员。")
@@ -100,6 +129,7 @@ def assign_officer(actor, case: Case, officer) -> CaseOfficer:
 @transaction.atomic
 def add_party(actor, case: Case, *, kind: str, name: str, id_number: str, phone: str = "",
               address: str = "", legal_representative: str = "") -> Party:
+    case = Case.objects.select_for_update().get(pk=case.pk)  # as in assign_officer
     access.check_work(actor, case)
     if not name.strip():
         raise ValidationError("请填写当事人姓名或名称。")
@@ -175,10 +205,9 @@ def advance(actor, case: Case, note: str = "") -> Case:
         case.archived_at = timezone.now()
         to = ""
         case.save(update_fields=["archived_at"])
-    StageTransition.objects.create(case=case, from_stage=before, to_stage=to, actor=actor, note=note[:500])
+    st = StageTransition.objects.create(case=case, from_stage=before, to_stage=to, actor=actor, note=note[:500])
     ledger.append("case.transition", actor=actor, object_type="case", object_id=case.pk,
-                  content_sha256=content_sha256(case_snapshot(case)),
-                  detail={"from": before, "to": to or "archived", "note": note[:500]})
+                  content_sha256=content_sha256(case_snapshot(case)), detail=transition_detail(st))
     return case
 
 
@@ -193,11 +222,10 @@ def send_back(actor, case: Case, reason: str) -> Case:
         raise ValidationError("退回补充调查必须说明理由。")
     case.stage = Stage.INVESTIGATION
     case.save(update_fields=["stage"])
-    StageTransition.objects.create(case=case, from_stage=Stage.DECISION, to_stage=Stage.INVESTIGATION,
-                                   actor=actor, note=reason.strip()[:500])
+    st = StageTransition.objects.create(case=case, from_stage=Stage.DECISION, to_stage=Stage.INVESTIGATION,
+                                        actor=actor, note=reason.strip()[:500])
     ledger.append("case.transition", actor=actor, object_type="case", object_id=case.pk,
-                  content_sha256=content_sha256(case_snapshot(case)),
-                  detail={"from": Stage.DECISION, "to": Stage.INVESTIGATION, "note": reason.strip()[:500]})
+                  content_sha256=content_sha256(case_snapshot(case)), detail=transition_detail(st))
     return case
 
 

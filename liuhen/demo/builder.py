@@ -286,7 +286,7 @@ CASES = [
         recheck="经复查，超范围围堰已拆除，河道内施工材料已清运，防汛预案已修订报备，整改完成。",
         closing="整改已完成并经复查确认，建议归档。",
     ),
-    # ---------------------------------------------------------------- in 归档管理
+    # ---------------------------------------------------------------- in 归档管理 (not yet archivable)
     dict(
         unit="hehu", team=["gaofeng", "luojia"], kind=Kind.PENALTY, procedure=Procedure.GENERAL,
         start_mode=StartMode.ASSIGNED, on_site=True, started=50, until="archive", pending="closing_awaits_leader",
@@ -830,6 +830,8 @@ class _Builder:
                 "place": c.place})
 
     def stage_archive(self, c: _Case, complete: bool = True):
+        # 归档管理 asks for a 结案报告 approved by a leader (general procedure) and an 归档登记表
+        # signed by the archivist (both procedures): see cases/requirements.py.
         self.record(c, "closing_report", {"summary": c.text("closing"), "closed_on": c.day(32).isoformat()},
                     leader=None if complete else False)
         if complete:
@@ -843,9 +845,11 @@ class _Builder:
 
     # -- the ways a case is left unfinished ----------------------------------------------------------
     def pending_closing_awaits_leader(self, c):
+        # 结案报告 without the leader's signature, no 归档登记表 yet: cannot be archived.
         self.stage_archive(c, complete=False)
 
     def pending_closing_done(self, c):
+        # 结案报告 approved; the 归档登记表 drafted, not yet signed by officer and archivist.
         self.record(c, "closing_report", {"summary": c.text("closing"), "closed_on": c.day(32).isoformat()})
         self.archive_register(c, sign=False)
 

@@ -95,7 +95,11 @@ def trail(object_type: str, object_id) -> list[dict]:
 
 def prove(entry_ids) -> dict:
     """Inclusion proofs of entries against the latest signed checkpoint, each checked here with the
-    same verifier an auditor runs (core.tree.verify_inclusion). Integrates pending entries first."""
+    same verifier an auditor runs (core.tree.verify_inclusion). Integrates pending entries first.
+
+    What is proven is the hash of the leaf bytes, the very bytes the trail shows, recomputed here:
+    not the stored `leaf_hash` column, which would still prove after the bytes had been altered.
+    An entry whose bytes no longer hash to its column fails whatever its proof says."""
     from .core import checkpoint as cp
     from .core import tree
     from .signing import verifier
@@ -106,25 +110,30 @@ def prove(entry_ids) -> dict:
     if ckpt is None:
         return {"checkpoint": None, "proofs": []}
     body, _ = cp.open_checkpoint(ckpt.note, [verifier()])
+    algo = hash_algo()
     reader = TileReader(body.size)
     seqs = dict(Entry.objects.filter(id__in=entry_ids, sequenced__isnull=False)
                 .values_list("id", "sequenced__seq"))
-    hashes = dict(Entry.objects.filter(id__in=entry_ids).values_list("id", "leaf_hash"))
+    rows = {pk: (bytes(leaf), stored) for pk, leaf, stored in
+            Entry.objects.filter(id__in=entry_ids).values_list("id", "leaf", "leaf_hash")}
     proofs = []
     for entry_id in entry_ids:
         seq = seqs.get(entry_id)
         if seq is None or seq >= body.size:
             proofs.append({"entry_id": entry_id, "seq": seq, "ok": False, "error": "尚未并入已签名的树"})
             continue
+        leaf, stored = rows[entry_id]
+        h = leaf_hash(leaf, algo)
         proof = reader.proof(tree.inclusion_ranges(seq, body.size))
         try:
-            tree.verify_inclusion(bytes.fromhex(hashes[entry_id]), seq, body.size, proof, body.root_hash,
-                                  algo=hash_algo())
+            tree.verify_inclusion(h, seq, body.size, proof, body.root_hash, algo=algo)
             ok, error = True, ""
         except ValueError as exc:
             ok, error = False, str(exc)
+        if h.hex() != stored:
+            ok, error = False, "日志条目内容与其叶哈希不符"
         proofs.append({"entry_id": entry_id, "seq": seq, "ok": ok, "error": error,
-                       "leaf_hash": hashes[entry_id], "proof": [p.hex() for p in proof]})
+                       "leaf_hash": h.hex(), "proof": [p.hex() for p in proof]})
     return {"checkpoint": {"size": body.size, "root": body.root_hash.hex(), "origin": body.origin,
                            "note": ckpt.note, "created_at": ckpt.created_at}, "proofs": proofs}
 

@@ -4,6 +4,11 @@ The ledger imports no domain app: each app registers, for the object types it wr
 that receives every event about those objects — {object_id: [(seq, entry_id, event), …]} — and
 returns findings (dicts with kind, message, object, entry_id, seq) for rows that no longer say
 what the log says they said (altered), are gone (deleted), or exist with no event (inserted).
+
+To keep verification of a large log in bounded memory, an event given to a checker is not the
+whole leaf but only what checks read: a dict with "action", "object" ({"type", "id", "version"}),
+"actor" ({"id"} or None), "content_sha256", "blobs" and "detail". Equal parts (and equal bare
+events, such as repeated reads) are shared between events: a checker must not modify them.
 """
 from collections.abc import Callable
 
@@ -19,6 +24,11 @@ def finding(kind: str, message: str, obj: str, event=None) -> dict:
 
 def register_subject(object_type: str, checker: Checker) -> None:
     _SUBJECTS[object_type] = checker
+
+
+def subject_types() -> frozenset[str]:
+    """The object types some app checks: `liuhen verify` keeps events only for these."""
+    return frozenset(_SUBJECTS)
 
 
 def check_subjects(events: dict[str, dict[str, list]]) -> list[dict]:

@@ -4,6 +4,7 @@ checkpoint, and ask each domain app whether its rows still say what the log says
 The one place that re-hashes everything (proofs never do). Every finding names the object and the
 log entry it contradicts.
 """
+import datetime
 import json
 from dataclasses import dataclass, field
 
@@ -18,7 +19,7 @@ from .models import Checkpoint, Entry, LogState, Sequenced, Tile
 from .config import hash_algo
 from .signing import checkpoint_dir
 from .storage import integrate_all
-from .subjects import check_subjects
+from .subjects import check_subjects, subject_types
 
 
 @dataclass
@@ -50,16 +51,99 @@ class Report:
 
 
 def _stream_leaves(chunk: int = 20000):
-    """(seq, entry_id, leaf bytes, stored leaf hash, columns) in leaf order, chunked by seq."""
+    """(seq, entry_id, leaf bytes, stored leaf hash, index columns) in leaf order, chunked by seq.
+    The index columns are those of INDEX_COLUMNS, in that order."""
     last = -1
     while True:
         rows = list(Sequenced.objects.filter(seq__gt=last).order_by("seq").values_list(
-            "seq", "entry_id", "entry__leaf", "entry__leaf_hash", "entry__action", "entry__object_type",
-            "entry__object_id", "entry__actor_id")[:chunk])
+            "seq", "entry_id", "entry__leaf", "entry__leaf_hash",
+            *(f"entry__{c}" for c in INDEX_COLUMNS))[:chunk])
         if not rows:
             return
-        yield from rows
+        for row in rows:
+            yield row[0], row[1], row[2], row[3], row[4:]
         last = rows[-1][0]
+
+
+# Every column of an entry beside its leaf, each of which must say what the leaf says.
+INDEX_COLUMNS = ("action", "object_type", "object_id", "actor_id", "created_at", "object_version", "request_id")
+
+
+def _leaf_columns(event: dict) -> tuple:
+    """What the leaf says each of INDEX_COLUMNS holds (None where the leaf cannot say)."""
+    obj = event.get("object")
+    obj = obj if isinstance(obj, dict) else {}
+    actor = event.get("actor")
+    request = event.get("request")
+    try:
+        at = datetime.datetime.fromisoformat(event.get("time"))
+    except (TypeError, ValueError):
+        at = None
+    return (event.get("action"), obj.get("type", ""), obj.get("id", ""),
+            actor.get("id") if isinstance(actor, dict) else None,
+            at, obj.get("version"), request.get("id") if isinstance(request, dict) else None)
+
+
+def _column_mismatches(event: dict, columns: tuple) -> list[str]:
+    """The index columns that do not hold what the leaf says. created_at compares with the leaf's
+    time as aware datetimes: the same instant in another offset is equal, a naive time is not."""
+    return [name for name, in_leaf, in_row in zip(INDEX_COLUMNS, _leaf_columns(event), columns)
+            if in_leaf != in_row or type(in_leaf) is not type(in_row)]
+
+
+class _DomainEvents:
+    """The events the domain checks read, kept small enough for a log of millions of leaves.
+
+    Only leaves about an object type some app checks (subjects.subject_types()) are kept, and of
+    each only what the checks read: action, object {type, id, version}, actor {id} (or None),
+    content_sha256, blobs and detail — not the time, the request, the actor's name and roles.
+    Equal strings are one object, so is the object mapping of the events about one object version,
+    and so is the whole event of the bare ones (no content, blobs or detail: the reads, most of a
+    log) by one actor about one object; a checker must treat the events as read-only.
+    """
+
+    def __init__(self, types):
+        self.types = frozenset(types)
+        self.by_type: dict[str, dict[str, list]] = {}
+        self._shared: dict = {}
+
+    def _same(self, value):
+        """One string object for equal strings (actions, types, ids, content hashes recur)."""
+        if type(value) is str:
+            return self._shared.setdefault(value, value)
+        return value
+
+    def _shared_by(self, key: tuple, make):
+        try:
+            value = self._shared.get(key)
+        except TypeError:  # a forged leaf with a list where a name belongs: kept, not shared
+            return make()
+        if value is None:
+            value = self._shared[key] = make()
+        return value
+
+    def add(self, seq: int, entry_id: int, event: dict) -> None:
+        obj = event.get("object")
+        if not isinstance(obj, dict) or not isinstance(obj.get("type"), str) or obj["type"] not in self.types:
+            return
+        otype, oid, version = self._same(obj["type"]), self._same(obj.get("id")), obj.get("version")
+        compact_obj = self._shared_by(("object", otype, oid, version),
+                                      lambda: {"type": otype, "id": oid, "version": version})
+        actor = event.get("actor")
+        actor_id = actor.get("id") if isinstance(actor, dict) else None
+        compact_actor = None if actor is None else self._shared_by(("actor", actor_id), lambda: {"id": actor_id})
+        action, content = self._same(event.get("action")), self._same(event.get("content_sha256"))
+        blobs, detail = event.get("blobs"), event.get("detail")
+        if content == "" and blobs == [] and detail == {}:
+            compact = self._shared_by(("event", action, otype, oid, version, actor_id), lambda: {
+                "action": action, "object": compact_obj, "actor": compact_actor, "content_sha256": "",
+                "blobs": [], "detail": {}})
+        else:
+            if isinstance(blobs, list):
+                blobs = [self._same(b) for b in blobs]
+            compact = {"action": action, "object": compact_obj, "actor": compact_actor, "content_sha256": content,
+                       "blobs": blobs, "detail": detail}
+        self.by_type.setdefault(otype, {}).setdefault(str(obj.get("id", "")), []).append((seq, entry_id, compact))
 
 
 def verify_log(verifiers=None, integrate_first: bool = True, domain: bool = True) -> Report:
@@ -108,10 +192,10 @@ def verify_log(verifiers=None, integrate_first: bool = True, domain: bool = True
     edge = tree.CompactRange(algo)
     level0: list[bytes] = []
     mismatched: list[tuple[int, int, bytes]] = []
-    events: dict[str, dict[str, list]] = {}
+    events = _DomainEvents(subject_types() if domain else ())
     expected_seq = 0
     next_ckpt = 0
-    for seq, entry_id, leaf, stored_hash, action, otype, oid, actor in _stream_leaves():
+    for seq, entry_id, leaf, stored_hash, columns in _stream_leaves():
         leaf = bytes(leaf)
         if seq != expected_seq:
             find(Finding("deleted", f"叶序号 {expected_seq}–{seq - 1} 缺失：日志条目被删除", seq=expected_seq))
@@ -125,16 +209,15 @@ def verify_log(verifiers=None, integrate_first: bool = True, domain: bool = True
         try:
             event = json.loads(leaf.decode("utf-8"))
         except ValueError:
-            find(Finding("altered", "日志条目不是有效的规范 JSON", entry_id=entry_id, seq=seq))
             event = None
-        if event is not None:
-            obj = event.get("object") or {}
-            actor_ev = (event.get("actor") or {}).get("id")
-            if (event.get("action"), obj.get("type", ""), obj.get("id", ""), actor_ev) != (action, otype, oid, actor):
-                find(Finding("altered", "日志条目的索引列与其内容不符", entry_id=entry_id, seq=seq))
-            if domain and obj.get("type"):
-                events.setdefault(obj["type"], {}).setdefault(str(obj.get("id", "")), []).append(
-                    (seq, entry_id, event))
+        if not isinstance(event, dict):
+            find(Finding("altered", "日志条目不是有效的规范 JSON 事件", entry_id=entry_id, seq=seq))
+        else:
+            differ = _column_mismatches(event, columns)
+            if differ:
+                find(Finding("altered", f"日志条目的索引列（{'、'.join(differ)}）与其内容不符",
+                             entry_id=entry_id, seq=seq))
+            events.add(seq, entry_id, event)
         edge.append(h)
         level0.append(h)
         expected_seq += 1
@@ -163,7 +246,7 @@ def verify_log(verifiers=None, integrate_first: bool = True, domain: bool = True
     _check_tiles(level0, algo, find)
     _check_unsequenced(find)
     if domain:
-        for f in check_subjects(events):
+        for f in check_subjects(events.by_type):
             find(f if isinstance(f, Finding) else Finding(**f))
     return report
 

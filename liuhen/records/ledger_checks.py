@@ -1,93 +1,229 @@
-"""What `liuhen verify` asks of the records app: do the rows still say what the log says?"""
+"""What `liuhen verify` asks of the records app: do the rows still say what the log says?
+
+Every row of a record is bound to the event that wrote it:
+
+- the header (case, type, stage, serial, creator) to the detail of `record.create`;
+- each version (content hash, author, reason) to `record.create` / `record.version`;
+- each attachment (file, name, type, uploader) to `record.attach`, by the attachment's id;
+- each signature or refusal, every field of it, through its digest, to `record.sign` /
+  `record.refuse`, by the signature's id;
+- each confirmation of a refusal (LQ 17) to `record.refuse` (the recording officer's) or
+  `record.refusal_confirm`, by (signature, officer);
+- the void (reason, actor) to `record.void`.
+
+An event's actor is the author, uploader, recording officer or voiding officer: it is not repeated in
+the detail. Personal data — a party's or witness's name, a refusal reason — is never written into an
+event (leaves can never be erased and are exported to auditors): a signature event carries the
+signature's id, role and digest only.
+"""
+from liuhen.common.crypto import blind_index
 from liuhen.ledger.core.canonical import content_sha256
 from liuhen.ledger.subjects import finding
 from liuhen.media import store
 
-from .models import Record
+from .models import Outcome, Record, SignerRole
+
+SIGNATURE_DIGEST_SCHEME = 2
+
+# The record header as `record.create` logs it, and the words a finding uses for each part.
+HEADER_LABELS = {"case": "所属案件", "type": "记录类型", "stage": "阶段", "serial": "案内序号", "created_by": "制作人"}
 
 
-def signature_digest(record, version, *, role, signer_key, outcome, at_iso, attachments) -> str:
-    """The digest that binds a signature to the exact content signed (see services._signature)."""
+def record_header(record: Record) -> dict:
+    return {"case": record.case_id, "type": record.record_type.code, "stage": record.stage,
+            "serial": record.serial, "created_by": record.created_by_id}
+
+
+def signature_digest(sig, attachments) -> str:
+    """The digest that binds a signature row — every field of it — to the exact content signed.
+
+    `sig` is a Signature (saved or not); `attachments` the SHA-256 of the files on the record when
+    it was signed (a signed record takes no more). A user signer is bound by id, never by username:
+    renaming a login changes no signature. The payload also holds a pepper keyed with the
+    blind-index key: the digest is in the log, and without it a party's short name could be found
+    again by hashing candidate names with the other (logged) fields.
+    """
+    at = sig.signed_at.isoformat(timespec="microseconds")
     return content_sha256({
-        "record": record.pk, "version": version.number, "content_sha256": version.content_sha256,
-        "attachments": sorted(attachments), "role": role, "signer": signer_key, "outcome": outcome,
-        "at": at_iso,
+        "scheme": SIGNATURE_DIGEST_SCHEME,
+        "record": sig.record_id, "version": sig.version.number, "content_sha256": sig.version.content_sha256,
+        "attachments": sorted(attachments), "role": sig.role, "signer_id": sig.signer_id,
+        "signer_name": sig.signer_name, "outcome": sig.outcome, "refusal_reason": sig.refusal_reason,
+        "recorded_by": sig.recorded_by_id, "at": at,
+        "pepper": blind_index(f"signature {sig.record_id} {at}"),
     })
+
+
+def _actor(ev) -> int | None:
+    return (ev[2].get("actor") or {}).get("id")
+
+
+def _detail(ev) -> dict:
+    return ev[2].get("detail") or {}
+
+
+def _role_label(role: str) -> str:
+    return SignerRole(role).label if role in SignerRole.values else role
 
 
 def check(events: dict[str, list]) -> list[dict]:
     out = []
-    records = {str(r.pk): r for r in Record.objects.prefetch_related(
-        "versions", "attachments", "signatures__version", "signatures__signer", "signatures__record")
-        .select_related("void")}
+    records = {str(r.pk): r for r in Record.objects.select_related("record_type", "void").prefetch_related(
+        "versions", "attachments", "signatures__version", "signatures__confirmations")}
     for rid, evs in events.items():
         obj = f"record:{rid}"
         record = records.get(rid)
         if record is None:
             out.append(finding("deleted", "记录已不存在，而日志记载了它", obj, evs[0]))
             continue
-        versions = {v.number: v for v in record.versions.all()}
-        claimed = {}
-        for ev in evs:
-            e = ev[2]
-            if e["action"] in ("record.create", "record.version"):
-                n = e["object"]["version"]
-                if n in claimed:
-                    # A version is written once: a second claim is an attempt to cover a rewrite.
-                    out.append(finding("altered", f"第{n}版在日志中出现了第二次，与首次记载冲突", f"{obj} v{n}", ev))
-                    continue
-                claimed[n] = (e["content_sha256"], ev)
-        for n, (sha, ev) in claimed.items():
-            v = versions.get(n)
-            if v is None:
-                out.append(finding("deleted", f"第{n}版已不存在", f"{obj} v{n}", ev))
-            elif content_sha256(v.content) != sha or v.content_sha256 != sha:
-                out.append(finding("altered", f"第{n}版内容被修改，与日志记载的摘要不符", f"{obj} v{n}", ev))
-        for n in versions.keys() - claimed.keys():
-            out.append(finding("inserted", f"第{n}版没有对应的日志条目", f"{obj} v{n}", evs[-1]))
-
-        attach_evs = [ev for ev in evs if ev[2]["action"] == "record.attach"]
-        claimed_blobs = [b for ev in attach_evs for b in ev[2]["blobs"]]
-        rows = list(record.attachments.all())
-        for a in rows:
-            if a.blob_id not in claimed_blobs:
-                out.append(finding("inserted", f"附件“{a.filename}”没有对应的日志条目", f"{obj} attachment:{a.pk}"))
-            elif not store.verify(a.blob_id):
-                ev = next(ev for ev in attach_evs if a.blob_id in ev[2]["blobs"])
-                out.append(finding("altered", f"附件“{a.filename}”的文件被修改或丢失（SHA-256 {a.blob_id[:12]}…）",
-                                    f"{obj} attachment:{a.pk}", ev))
-        have = [a.blob_id for a in rows]
-        for ev in attach_evs:
-            for b in ev[2]["blobs"]:
-                if b not in have:
-                    out.append(finding("deleted", f"附件（SHA-256 {b[:12]}…）已不存在", obj, ev))
-
-        sign_evs = {ev[2]["detail"].get("digest"): ev for ev in evs if ev[2]["action"] in ("record.sign", "record.refuse")}
-        blobs = [a.blob_id for a in rows]
-        for s in record.signatures.all():
-            digest = signature_digest(record, s.version, role=s.role,
-                                      signer_key=s.signer.username if s.signer_id else s.signer_name,
-                                      outcome=s.outcome, at_iso=s.signed_at.isoformat(timespec="microseconds"),
-                                      attachments=blobs)
-            if s.digest not in sign_evs:
-                out.append(finding("inserted", f"签字（{s.signer_name}）没有对应的日志条目", f"{obj} signature:{s.pk}"))
-            elif digest != s.digest:
-                out.append(finding("altered", f"签字（{s.signer_name}）被修改，与其摘要不符", f"{obj} signature:{s.pk}",
-                                    sign_evs[s.digest]))
-        present = {s.digest for s in record.signatures.all()}
-        for digest, ev in sign_evs.items():
-            if digest not in present:
-                out.append(finding("deleted", "签字已不存在", obj, ev))
-
-        void_evs = [ev for ev in evs if ev[2]["action"] == "record.void"]
-        voided = hasattr(record, "void")
-        if void_evs and not voided:
-            out.append(finding("deleted", "作废记录已不存在", obj, void_evs[0]))
-        if voided and not void_evs:
-            out.append(finding("inserted", "作废没有对应的日志条目", obj))
+        for part in (_check_header, _check_versions, _check_attachments, _check_signatures,
+                     _check_confirmations, _check_void):
+            out.extend(part(obj, record, evs))
     for rid in records.keys() - events.keys():
         out.append(finding("inserted", "记录没有任何日志条目", f"record:{rid}"))
     return out
+
+
+def _check_header(obj, record, evs) -> list[dict]:
+    """Moving a record to another case, or changing its type, stage, serial or creator."""
+    creates = [ev for ev in evs if ev[2]["action"] == "record.create"]
+    if not creates:
+        return []  # its version 1 is then reported as having no entry
+    ev = creates[0]  # the first claim wins: a later one is an attempt to cover a rewrite
+    logged, now = _detail(ev), record_header(record)
+    changed = [label for key, label in HEADER_LABELS.items() if logged.get(key) != now[key]]
+    if changed:
+        return [finding("altered", f"记录的{'、'.join(changed)}被修改，与创建时日志的记载不符", obj, ev)]
+    return []
+
+
+def _check_versions(obj, record, evs) -> list[dict]:
+    out = []
+    versions = {v.number: v for v in record.versions.all()}
+    claimed = {}
+    for ev in evs:
+        e = ev[2]
+        if e["action"] in ("record.create", "record.version"):
+            n = e["object"]["version"]
+            if n in claimed:
+                # A version is written once: a second claim is an attempt to cover a rewrite.
+                out.append(finding("altered", f"第{n}版在日志中出现了第二次，与首次记载冲突", f"{obj} v{n}", ev))
+                continue
+            claimed[n] = ev
+    for n, ev in claimed.items():
+        v = versions.get(n)
+        sha = ev[2]["content_sha256"]
+        reason = _detail(ev).get("reason", "") if ev[2]["action"] == "record.version" else ""
+        if v is None:
+            out.append(finding("deleted", f"第{n}版已不存在", f"{obj} v{n}", ev))
+            continue
+        if content_sha256(v.content) != sha or v.content_sha256 != sha:
+            out.append(finding("altered", f"第{n}版内容被修改，与日志记载的摘要不符", f"{obj} v{n}", ev))
+        if v.author_id != _actor(ev) or v.reason != reason:
+            out.append(finding("altered", f"第{n}版的作者或修改理由被修改，与日志记载不符", f"{obj} v{n}", ev))
+    for n in versions.keys() - claimed.keys():
+        out.append(finding("inserted", f"第{n}版没有对应的日志条目", f"{obj} v{n}", evs[-1]))
+    return out
+
+
+def _check_attachments(obj, record, evs) -> list[dict]:
+    out = []
+    rows = {a.pk: a for a in record.attachments.all()}
+    claimed = set()
+    for ev in evs:
+        if ev[2]["action"] != "record.attach":
+            continue
+        d, blobs = _detail(ev), ev[2].get("blobs") or []
+        pk = d.get("attachment")
+        sha = blobs[0][:12] if blobs else "?"
+        if pk in claimed:
+            out.append(finding("altered", f"附件 #{pk} 在日志中出现了第二次，与首次记载冲突", f"{obj} attachment:{pk}", ev))
+            continue
+        claimed.add(pk)
+        a = rows.get(pk)
+        if a is None:
+            out.append(finding("deleted", f"附件（SHA-256 {sha}…）已不存在", obj, ev))
+            continue
+        changed = [label for label, same in (
+            ("文件", a.blob_id in blobs), ("文件名", a.filename == d.get("filename")),
+            ("文件类型", a.content_type == d.get("content_type")), ("上传人", a.uploaded_by_id == _actor(ev)),
+        ) if not same]
+        if changed:
+            out.append(finding("altered", f"附件 #{a.pk} 的{'、'.join(changed)}被修改，与日志记载不符",
+                               f"{obj} attachment:{a.pk}", ev))
+        elif not store.verify(a.blob_id):
+            out.append(finding("altered", f"附件“{a.filename}”的文件被修改或丢失（SHA-256 {a.blob_id[:12]}…）",
+                               f"{obj} attachment:{a.pk}", ev))
+    for pk in rows.keys() - claimed:
+        out.append(finding("inserted", f"附件“{rows[pk].filename}”没有对应的日志条目", f"{obj} attachment:{pk}"))
+    return out
+
+
+def _check_signatures(obj, record, evs) -> list[dict]:
+    out = []
+    logged = {}
+    for ev in evs:
+        if ev[2]["action"] not in ("record.sign", "record.refuse"):
+            continue
+        pk = _detail(ev).get("signature")
+        if pk in logged:
+            out.append(finding("altered", f"签字 #{pk} 在日志中出现了第二次，与首次记载冲突", f"{obj} signature:{pk}", ev))
+            continue
+        logged[pk] = ev
+    blobs = [a.blob_id for a in record.attachments.all()]
+    sigs = {s.pk: s for s in record.signatures.all()}
+    for s in sigs.values():
+        what = f"{_role_label(s.role)}{'拒签' if s.outcome == Outcome.REFUSED else '签字'}"
+        ev = logged.get(s.pk)
+        if ev is None:
+            out.append(finding("inserted", f"{what}没有对应的日志条目", f"{obj} signature:{s.pk}"))
+            continue
+        d = _detail(ev)
+        outcome = Outcome.REFUSED if ev[2]["action"] == "record.refuse" else Outcome.SIGNED
+        if signature_digest(s, blobs) != d.get("digest") or s.digest != d.get("digest") or s.outcome != outcome:
+            out.append(finding("altered", f"{what}被修改，与日志记载的签字摘要不符", f"{obj} signature:{s.pk}", ev))
+    for pk, ev in logged.items():
+        if pk not in sigs:
+            out.append(finding("deleted", "签字已不存在", obj, ev))
+    return out
+
+
+def _check_confirmations(obj, record, evs) -> list[dict]:
+    """LQ 17: a refusal stands with two confirmations, so an inserted one is as serious as an
+    altered signature. The recording officer's is logged by `record.refuse`, others by
+    `record.refusal_confirm` (signature and officer in its detail)."""
+    out = []
+    claims = {}
+    for ev in evs:
+        action, d = ev[2]["action"], _detail(ev)
+        if action == "record.refuse":
+            key = (d.get("signature"), _actor(ev))
+        elif action == "record.refusal_confirm":
+            key = (d.get("signature"), d.get("officer"))
+        else:
+            continue
+        claims.setdefault(key, ev)
+    rows = {(s.pk, c.officer_id) for s in record.signatures.all() for c in s.confirmations.all()}
+    for sig, officer in sorted(rows - claims.keys()):
+        out.append(finding("inserted", f"拒签确认（执法人员 #{officer}）没有对应的日志条目", f"{obj} signature:{sig}"))
+    for (sig, officer), ev in claims.items():
+        if (sig, officer) not in rows:
+            out.append(finding("deleted", f"拒签确认（执法人员 #{officer}）已不存在", f"{obj} signature:{sig}", ev))
+    return out
+
+
+def _check_void(obj, record, evs) -> list[dict]:
+    void_evs = [ev for ev in evs if ev[2]["action"] == "record.void"]
+    voided = hasattr(record, "void")  # reverse one-to-one: False when there is no RecordVoid
+    if void_evs and not voided:
+        return [finding("deleted", "作废记录已不存在", obj, void_evs[0])]
+    if voided and not void_evs:
+        return [finding("inserted", "作废没有对应的日志条目", obj)]
+    if voided:
+        ev, void = void_evs[0], record.void
+        if void.reason != _detail(ev).get("reason") or void.actor_id != _actor(ev):
+            return [finding("altered", "作废理由或作废人被修改，与日志记载不符", f"{obj} void", ev)]
+    return []
 
 
 def export_content(content_dir, blob_dir) -> tuple[int, int]:

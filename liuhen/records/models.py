@@ -101,7 +101,9 @@ class Signature(AppendOnlyModel):
 
     Officers and leaders sign as themselves (their login). A party or witness signs on paper or
     pad in front of the officer who records it (`recorded_by`) under the name given.
-    `digest` binds the signer, role and time to the exact content signed.
+    `digest` binds every field of the row (signer id and name, role, outcome, refusal reason,
+    recording officer, time) to the exact content and files signed; the ledger event keeps the
+    signature's id and digest, never the name or reason (ledger_checks.signature_digest).
     """
 
     record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="signatures")

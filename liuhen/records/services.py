@@ -22,7 +22,7 @@ from .models import (
     Attachment, Outcome, Record, RecordType, RecordVersion, RecordVoid, RefusalConfirmation, Signature,
     SignerRole,
 )
-from .ledger_checks import signature_digest
+from .ledger_checks import record_header, signature_digest
 from .selectors import CAPACITY_ROLES, record_with_state
 
 MAX_FILENAME = 200
@@ -71,7 +71,7 @@ def create_record(actor, case: Case, record_type: RecordType, data: dict) -> Rec
                                    created_by=actor)
     version = RecordVersion.objects.create(record=record, number=1, content=content,
                                            content_sha256=content_sha256(content), author=actor)
-    _log("record.create", actor, record, version, type=record_type.code, stage=case.stage)
+    _log("record.create", actor, record, version, **record_header(record))
     return record
 
 
@@ -116,18 +116,24 @@ def attach(actor, record: Record, fileobj, filename: str, content_type: str = ""
     blob = store.put(fileobj)
     att = Attachment.objects.create(record=record, blob=blob, filename=filename,
                                     content_type=(content_type or "")[:100], uploaded_by=actor)
-    _log("record.attach", actor, record, st.latest, blobs=[blob.sha256], filename=filename, size=blob.size)
+    _log("record.attach", actor, record, st.latest, blobs=[blob.sha256], attachment=att.pk, filename=filename,
+         content_type=att.content_type, size=blob.size)
     return att
 
 
 def _signature(record, version, *, role, signer, signer_name, outcome, reason, recorded_by) -> Signature:
-    now = timezone.now()
-    digest = signature_digest(record, version, role=role, signer_key=signer.username if signer else signer_name,
-                              outcome=outcome, at_iso=now.isoformat(timespec="microseconds"),
-                              attachments=record.attachments.values_list("blob_id", flat=True))
-    return Signature.objects.create(record=record, version=version, role=role, signer=signer,
-                                    signer_name=signer_name, outcome=outcome, refusal_reason=reason,
-                                    recorded_by=recorded_by, signed_at=now, digest=digest)
+    sig = Signature(record=record, version=version, role=role, signer=signer, signer_name=signer_name,
+                    outcome=outcome, refusal_reason=reason, recorded_by=recorded_by, signed_at=timezone.now())
+    sig.digest = signature_digest(sig, record.attachments.values_list("blob_id", flat=True))
+    sig.save()
+    return sig
+
+
+def _log_signature(actor, record: Record, sig: Signature) -> None:
+    """The event names the signature and carries its digest — never a party's or witness's name or
+    a refusal reason (the digest binds them; ledger_checks.signature_digest)."""
+    _log("record.refuse" if sig.outcome == Outcome.REFUSED else "record.sign", actor, record, sig.version,
+         signature=sig.pk, role=sig.role, digest=sig.digest)
 
 
 def _signable(actor, record: Record):
@@ -153,11 +159,14 @@ def sign_as_officer(actor, record: Record) -> Signature:
     record = _locked(record)
     st = _signable(actor, record)
     _require_acting_officer(actor, record, "以执法人员身份签字")
-    if record.signatures.filter(signer=actor, role=SignerRole.OFFICER).exists():
+    signed_as = set(record.signatures.filter(signer=actor).values_list("role", flat=True))
+    if SignerRole.OFFICER in signed_as:
         raise ValidationError("您已在该记录上签字。")
+    if SignerRole.LEADER in signed_as:
+        raise ValidationError("您已作为负责人在该记录上签字，不能再以执法人员身份签字。")
     sig = _signature(record, st.latest, role=SignerRole.OFFICER, signer=actor, signer_name=actor.display_name,
                      outcome=Outcome.SIGNED, reason="", recorded_by=actor)
-    _log("record.sign", actor, record, st.latest, role=SignerRole.OFFICER, digest=sig.digest)
+    _log_signature(actor, record, sig)
     return sig
 
 
@@ -169,13 +178,20 @@ def sign_in_capacity(actor, record: Record, capacity: str) -> Signature:
     access.check_view(actor, record.case)
     if capacity not in CAPACITY_ROLES:
         raise ValidationError("签字身份无效。")
+    label = SignerRole(capacity).label
     if not actor.has_role(*CAPACITY_ROLES[capacity]):
-        raise PermissionDenied(f"您不是{SignerRole(capacity).label}，不能以该身份签字。")
-    if record.signatures.filter(signer=actor, role=capacity).exists():
+        raise PermissionDenied(f"您不是{label}，不能以该身份签字。")
+    if not (record.record_type.signature_rule or {}).get(str(capacity)):
+        raise ValidationError(f"该记录不需要{label}签字。")
+    signed_as = set(record.signatures.filter(signer=actor).values_list("role", flat=True))
+    if capacity in signed_as:
         raise ValidationError("您已在该记录上签字。")
+    if capacity == SignerRole.LEADER and SignerRole.OFFICER in signed_as:
+        # A leader approves the officers' work: not their own.
+        raise ValidationError("您已作为执法人员在该记录上签字，不能再以负责人身份签字。")
     sig = _signature(record, st.latest, role=capacity, signer=actor, signer_name=actor.display_name,
                      outcome=Outcome.SIGNED, reason="", recorded_by=actor)
-    _log("record.sign", actor, record, st.latest, role=capacity, digest=sig.digest)
+    _log_signature(actor, record, sig)
     return sig
 
 
@@ -208,9 +224,9 @@ def record_other_signature(actor, record: Record, *, role: str, signer_name: str
                      outcome=Outcome.REFUSED if refused else Outcome.SIGNED, reason=reason[:500],
                      recorded_by=actor)
     if refused:
+        # The recording officer's confirmation: logged by the same event (its actor), see ledger_checks.
         RefusalConfirmation.objects.create(signature=sig, officer=actor)
-    _log("record.refuse" if refused else "record.sign", actor, record, st.latest, role=role,
-         signer_name=signer_name, reason=reason[:500], digest=sig.digest)
+    _log_signature(actor, record, sig)
     return sig
 
 
@@ -224,7 +240,7 @@ def confirm_refusal(actor, signature: Signature) -> RefusalConfirmation:
     if signature.confirmations.filter(officer=actor).exists():
         raise ValidationError("您已确认过该拒签记录。")
     conf = RefusalConfirmation.objects.create(signature=signature, officer=actor)
-    _log("record.refusal_confirm", actor, record, signature.version, signature=signature.pk)
+    _log("record.refusal_confirm", actor, record, signature.version, signature=signature.pk, officer=actor.pk)
     return conf
 
 

@@ -88,10 +88,13 @@ def record_detail(request, pk):
         "signatures": record.signatures.select_related("signer", "recorded_by", "version").prefetch_related(
             "confirmations__officer"),
         "can_edit": can_work and not state.locked and not state.voided,
-        "can_sign_officer": assigned and SignerRole.OFFICER not in signed_as and not case.is_archived and not state.voided,
+        # Only what the services will accept: nobody signs as officer and approves as leader.
+        "can_sign_officer": (assigned and not signed_as & {SignerRole.OFFICER, SignerRole.LEADER}
+                             and not case.is_archived and not state.voided),
         "sign_capacities": [] if case.is_archived or state.voided else [
             (c, c.label) for c, roles in selectors.CAPACITY_ROLES.items()
-            if user.has_role(*roles) and c not in signed_as],
+            if record.record_type.signature_rule.get(str(c)) and user.has_role(*roles) and c not in signed_as
+            and not (c == SignerRole.LEADER and SignerRole.OFFICER in signed_as)],
         "can_record_other": assigned and not case.is_archived and not state.voided,
         "can_void": can_work and not state.voided,
         "parties": case.parties.all(),

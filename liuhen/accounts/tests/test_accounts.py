@@ -83,6 +83,28 @@ def test_admin_cannot_be_given_a_business_role(world):
     assert User.objects.get(pk=world.officer.pk).role_codes() == {"officer"}
 
 
+def test_nobody_grants_themselves_a_role(world):
+    root = User.objects.create_superuser("root", password=world.PASSWORD)
+    with pytest.raises(ValidationError) as exc:
+        acc.grant_role(root, root, Role.SECURITY_ADMIN)
+    assert exc.value.messages == ["三员分立：不能修改本人的角色。"]
+    assert User.objects.get(pk=root.pk).role_codes() == set()
+    acc.grant_role(root, world.officer3, Role.UNIT_HEAD)  # someone else's: allowed
+
+
+@pytest.mark.parametrize("before,after", [({"system_admin"}, {"officer"}), ({"officer"}, {"audit_admin"}),
+                                          ({"legal_reviewer", "archivist"}, {"security_admin"})])
+def test_no_move_between_admin_and_case_roles(world, before, after):
+    with pytest.raises(ValidationError, match="不能将管理员调整为业务角色"):
+        acc.check_role_change(world.sysadmin, world.officer3, before, after)
+
+
+def test_role_changes_that_keep_the_separation(world):
+    for before, after in [(set(), {"officer"}), ({"officer"}, {"officer", "unit_head"}), ({"system_admin"}, set()),
+                          (set(), {"audit_admin"}), ({"officer"}, {"officer"})]:
+        assert acc.check_role_change(world.sysadmin, world.officer3, before, after) is None
+
+
 def test_grant_role_by_non_admin_is_permission_denied(world):
     for actor in (world.officer, world.unit_head, world.agency_head):
         with pytest.raises(PermissionDenied) as exc:
@@ -122,11 +144,12 @@ def test_create_user_unit_must_belong_to_agency(world):
     assert not User.objects.filter(username="foreign").exists()
 
 
-def test_create_user_is_logged_without_password(world):
-    user = _user(world, "newbie", roles=[Role.OFFICER], full_name="新人", unit=world.unit)
+def test_create_user_is_logged_without_password_or_name(world):
+    user = _user(world, "newbie", roles=[Role.OFFICER], full_name="新人甲", unit=world.unit)
     entry = Entry.objects.get(action="accounts.user_create", object_id=str(user.pk))
-    assert event_of(entry)["detail"] == {"username": "newbie", "full_name": "新人", "unit": "水政监察大队"}
+    assert event_of(entry)["detail"] == {"username": "newbie", "agency": world.agency.pk, "unit": world.unit.pk}
     assert world.PASSWORD.encode() not in bytes(entry.leaf)
+    _no_leaf_contains("新人甲")  # the person's name is personal data: not in any leaf
     assert user.check_password(world.PASSWORD)
 
 

@@ -35,6 +35,15 @@ def fill(record_type) -> dict:
             for spec in record_type.fields}
 
 
+def archivist(world):
+    """The agency's 档案管理员 (the shared world has none), who signs the 归档登记表."""
+    from liuhen.accounts.models import User
+
+    found = User.objects.filter(username="dangan").first()
+    return found or acc.create_user(None, username="dangan", full_name="档案员", password=world.PASSWORD,
+                                    agency=world.agency, roles=[Role.ARCHIVIST])
+
+
 def complete(world, case, code, *, officers=None, party="王五", leader=None):
     """Create a record of type `code` in the current stage and give it every signature it needs."""
     from liuhen.records import services as rec
@@ -50,6 +59,8 @@ def complete(world, case, code, *, officers=None, party="王五", leader=None):
         rec.record_other_signature(officers[0], record, role=SignerRole.PARTY, signer_name=party)
     if rule.get("leader"):
         rec.sign_as_leader(leader or world.unit_head, record)
+    if rule.get("archivist"):
+        rec.sign_in_capacity(archivist(world), record, SignerRole.ARCHIVIST)
     return record
 
 
@@ -73,7 +84,7 @@ def to_decision(world, case=None):
     return cases.advance(world.officer, case, note="调查终结")
 
 
-def to_archived(world):
+def to_archive_stage(world):
     case = to_decision(world)
     complete(world, case, "handling_opinion")
     complete(world, case, "leader_approval")
@@ -82,6 +93,13 @@ def to_archived(world):
     complete(world, case, "service_receipt")
     case = cases.advance(world.officer, case)
     assert case.stage == Stage.ARCHIVE and not case.is_archived
+    return case
+
+
+def to_archived(world):
+    case = to_archive_stage(world)
+    complete(world, case, "closing_report")
+    complete(world, case, "archive_register")
     return cases.advance(world.officer, case, note="归档")
 
 
@@ -121,11 +139,31 @@ def test_open_case_records_team_stage_and_ledger(world):
     team = list(case.officers.order_by("-is_lead", "id").values_list("officer__username", "is_lead",
                                                                       "certificate_number"))
     assert team == [("zhang", True, "1401000001"), ("li", False, "1401000002")]
-    assert [(t.from_stage, t.to_stage, t.note) for t in case.transitions.all()] == [("", "start", "立案")]
+    [st] = case.transitions.all()
+    assert (st.from_stage, st.to_stage, st.note, st.actor_id) == ("", "start", "立案", world.officer.pk)
     actions = [e.action for e in case_entries(case)]
     assert actions == ["case.create", "case.officer_assign", "case.officer_assign"]
     create = event_of(case_entries(case, "case.create")[0])
     assert create["content_sha256"] == cases.content_sha256(cases.case_snapshot(case))
+    # The 立案 transition is logged with the creation, by its row's pk.
+    assert create["detail"] == {"transition": st.pk, "from": "", "to": "start", "note": "立案",
+                                "actor": world.officer.pk, "at": st.at.isoformat(timespec="microseconds")}
+    # Each assignment names its CaseOfficer row, the officer, the certificate and the lead flag.
+    links = list(case.officers.order_by("id"))
+    assigned = [event_of(e)["detail"] for e in case_entries(case, "case.officer_assign")]
+    assert [(d["case_officer"], d["officer"], d["username"], d["certificate"], d["lead"], d["assigned_by"])
+            for d in assigned] == [(co.pk, co.officer_id, co.officer.username, co.certificate_number, co.is_lead,
+                                    world.officer.pk) for co in links]
+    assert [d["officer"] for d in assigned] == [world.officer.pk, world.officer2.pk]
+
+
+def test_case_snapshot_covers_agency_creator_and_archive_time(world):
+    case = world.open_case()
+    snap = cases.case_snapshot(case)
+    assert (snap["agency"], snap["created_by"], snap["archived_at"]) == (world.agency.pk, world.officer.pk, None)
+    case.archived_at = timezone.now()
+    assert cases.case_snapshot(case)["archived_at"] == case.archived_at.isoformat(timespec="microseconds")
+    assert cases.case_snapshot(Case.objects.get(pk=case.pk))["archived_at"] is None
 
 
 def test_on_site_case_with_one_officer_refused(world):
@@ -347,7 +385,9 @@ def test_advance_after_complete_start_approval(world):
     [entry] = case_entries(case, "case.transition")
     assert entry.actor_id == world.officer.pk
     ev = event_of(entry)
-    assert ev["detail"] == {"from": "start", "to": "investigation", "note": "批准立案调查"}
+    st = case.transitions.last()
+    assert ev["detail"] == {"transition": st.pk, "from": "start", "to": "investigation", "note": "批准立案调查",
+                            "actor": world.officer.pk, "at": st.at.isoformat(timespec="microseconds")}
     assert ev["content_sha256"] == cases.content_sha256(cases.case_snapshot(case))
     # The next stage has its own requirements.
     assert [m for m in cases.missing_requirements(case)] == [
@@ -409,8 +449,9 @@ def test_send_back_from_decision(world):
     assert (last.from_stage, last.to_stage, last.note) == ("decision", "investigation", "法制审核要求补充现场勘验")
     entries = case_entries(case, "case.transition")
     assert len(entries) == n_entries + 1
-    assert event_of(entries[-1])["detail"] == {"from": "decision", "to": "investigation",
-                                               "note": "法制审核要求补充现场勘验"}
+    assert event_of(entries[-1])["detail"] == {
+        "transition": last.pk, "from": "decision", "to": "investigation", "note": "法制审核要求补充现场勘验",
+        "actor": world.officer.pk, "at": last.at.isoformat(timespec="microseconds")}
 
 
 def test_send_back_by_outsider_refused(world):
@@ -427,7 +468,9 @@ def test_full_run_to_archive_then_no_more_work(world):
     moves = [(t.from_stage, t.to_stage) for t in case.transitions.all()]
     assert moves == [("", "start"), ("start", "investigation"), ("investigation", "decision"),
                      ("decision", "service"), ("service", "archive"), ("archive", "")]
-    assert event_of(case_entries(case, "case.transition")[-1])["detail"]["to"] == "archived"
+    last = event_of(case_entries(case, "case.transition")[-1])
+    assert last["detail"]["to"] == "archived" and last["detail"]["transition"] == case.transitions.last().pk
+    assert last["content_sha256"] == cases.content_sha256(cases.case_snapshot(Case.objects.get(pk=case.pk)))
     assert cases.transition_blockers(case) == ["案件已归档。"]
 
     from liuhen.records import services as rec
@@ -449,6 +492,71 @@ def test_full_run_to_archive_then_no_more_work(world):
         access.check_work(world.unit_head, case)
     access.check_view(world.officer, case)  # still readable
     assert access.can_view(world.agency_head, case)
+
+
+def test_archive_stage_requires_closing_report_and_archive_register(world):
+    """BX 11, LC 31, LQ 28: no archiving straight after 送达执行."""
+    from liuhen.records import services as rec
+    from liuhen.records.models import RecordType
+
+    case = to_archive_stage(world)
+    assert cases.missing_requirements(case) == [("archive_register",), ("closing_report",)]
+    assert cases.transition_blockers(case) == ["缺少已签字的归档登记表", "缺少已签字的结案报告"]
+    with pytest.raises(ValidationError, match="归档登记表"):
+        cases.advance(world.officer, case, note="归档")
+    # A closing report the leader has not signed does not count; nor an archive register without
+    # the archivist's signature.
+    rt = RecordType.objects.get(code="closing_report")
+    report = rec.create_record(world.officer, case, rt, fill(rt))
+    rec.sign_as_officer(world.officer, report)
+    rt = RecordType.objects.get(code="archive_register")
+    register = rec.create_record(world.officer, case, rt, fill(rt))
+    rec.sign_as_officer(world.officer, register)
+    assert cases.missing_requirements(case) == [("archive_register",), ("closing_report",)]
+    with pytest.raises(ValidationError):
+        cases.advance(world.officer, case)
+    rec.sign_as_leader(world.unit_head, report)
+    assert cases.transition_blockers(case) == ["缺少已签字的归档登记表"]
+    rec.sign_in_capacity(archivist(world), register, "archivist")
+    assert cases.transition_blockers(case) == []
+    case = cases.advance(world.officer, case, note="归档")
+    assert case.is_archived and Case.objects.get(pk=case.pk).is_archived
+
+
+def test_simplified_case_archives_with_the_archive_register(world):
+    case = world.open_case(procedure="simplified", title="河道内倾倒垃圾")
+    add_person(world, case)
+    case = cases.advance(world.officer, case)
+    complete(world, case, "inspection_record")
+    case = cases.advance(world.officer, case)
+    complete(world, case, "decision")
+    case = cases.advance(world.officer, case)
+    complete(world, case, "service_receipt")
+    case = cases.advance(world.officer, case)
+    assert case.stage == Stage.ARCHIVE
+    assert cases.transition_blockers(case) == ["缺少已签字的归档登记表"]
+    with pytest.raises(ValidationError):
+        cases.advance(world.officer, case)
+    complete(world, case, "archive_register")
+    assert cases.advance(world.officer, case).is_archived  # no closing report asked of a simplified case
+
+
+def test_add_party_checks_the_case_as_it_is_now(world):
+    """The view loaded the case, then someone archived it: the party is refused all the same."""
+    case = to_archive_stage(world)
+    stale = Case.objects.get(pk=case.pk)  # what the view holds
+    complete(world, case, "closing_report")
+    complete(world, case, "archive_register")
+    cases.advance(world.officer, case, note="归档")
+    assert not stale.is_archived
+    before = Entry.objects.count()
+    with pytest.raises(PermissionDenied, match="案件已归档"):
+        add_person(world, stale, name="赵六")
+    with pytest.raises(PermissionDenied, match="案件已归档"):
+        cases.assign_officer(world.unit_head, stale, world.officer3)
+    assert not Party.objects.filter(name="赵六").exists()
+    assert not CaseOfficer.objects.filter(case=case, officer=world.officer3).exists()
+    assert Entry.objects.count() == before
 
 
 # ---- assign_officer -------------------------------------------------------------------------

@@ -53,3 +53,19 @@ def test_admin_refuses_combined_admin_roles(client, world):
     assert "三员分立" in resp.content.decode()
     assert user.groups.filter(name__in=[Role.SYSTEM_ADMIN, Role.AUDIT_ADMIN]).count() == 0
     assert not Entry.objects.filter(action="admin.change").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_admin_change_commits_with_its_entry_outside_a_test_transaction(client, world, settings, tmp_path):
+    """The change form runs in the admin's own transaction (Django's changeform_view is atomic), so
+    the ledger accepts its entry; the entry names the object by type and id, not by str(obj)."""
+    from liuhen.ledger.services import event_of
+
+    settings.LIUHEN_HOME = tmp_path / "home"
+    client.force_login(world.sysadmin)
+    resp = client.post(f"/admin/accounts/agency/{world.agency.pk}/change/", {
+        "name": "测试市水务局", "short_name": "测水", "credit_code": "", "address": "", "phone": "024-7654321"})
+    assert resp.status_code == 302
+    entry = Entry.objects.get(action="admin.change")
+    assert entry.object_id == str(world.agency.pk)
+    assert set(event_of(entry)["detail"]) == {"message"}

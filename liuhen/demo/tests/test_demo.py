@@ -11,7 +11,7 @@ from django.utils import timezone
 from liuhen.accounts.models import Agency, Certificate, User
 from liuhen.accounts.roles import ADMIN_ROLES, Role
 from liuhen.cases.models import STAGE_ORDER, Case, Party, PartyKind, Stage
-from liuhen.cases.services import missing_requirements
+from liuhen.cases.services import missing_requirements, transition_blockers
 from liuhen.cases.validators import validate_credit_code, validate_id_number
 from liuhen.demo.builder import DEMO_PASSWORD, build_demo, demo_logins
 from liuhen.ledger.models import Entry
@@ -92,6 +92,23 @@ class TestDemoData:
                 assert missing_requirements(case, stage) == [], (case.number, stage)
             assert case.transitions.last().to_stage == ""
             assert all(st.complete or st.voided for st in states_for_case(case))
+
+
+    def test_cases_in_archive_stage_are_not_yet_archivable(self, demo):
+        """归档管理 holds two cases, each waiting for what the archive stage requires."""
+        waiting = {c.title: c for c in Case.objects.filter(stage=Stage.ARCHIVE, archived_at__isnull=True)}
+        assert {t: missing_requirements(c) for t, c in waiting.items()} == {
+            "孙宝山在太子河南芬段非法采砂": [("archive_register",), ("closing_report",)],
+            "本溪市明山区鑫盛物流有限公司河道阻水障碍物代履行清除": [("archive_register",)],
+        }
+        for case in waiting.values():
+            assert transition_blockers(case)
+        awaits_leader = {st.record.record_type.code: st.missing
+                         for st in states_for_case(waiting["孙宝山在太子河南芬段非法采砂"], Stage.ARCHIVE)}
+        assert awaits_leader == {"closing_report": ["负责人签字"]}
+        drafted = {st.record.record_type.code: st.missing for st in states_for_case(
+            waiting["本溪市明山区鑫盛物流有限公司河道阻水障碍物代履行清除"], Stage.ARCHIVE)}
+        assert drafted["closing_report"] == [] and "档案管理员签字" in drafted["archive_register"]
 
 
     def test_unfinished_situations(self, demo):

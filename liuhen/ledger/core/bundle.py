@@ -11,9 +11,10 @@ A bundle (written by `liuhen export-bundle`) holds:
     content/<type>-<id>-v<version>.json   the content of record versions (canonical JSON)
     blobs/<sha256>            attached files
 
-It recomputes the Merkle tree from the leaves, checks every checkpoint's signature and root, and
-checks that each content file and blob is exactly what some leaf says it was. Exit status 0 when
-everything verifies, 1 otherwise, with one line per problem.
+It recomputes the Merkle tree from the leaves, checks every checkpoint's signature and root,
+checks that each content file and blob is exactly what some leaf says it was, and that none is
+missing: every record version a leaf writes has its content file, every blob a leaf names is there.
+Exit status 0 when everything verifies, 1 otherwise, with one line per problem.
 """
 import argparse
 import base64
@@ -27,6 +28,11 @@ from . import note as notes
 from . import tree
 from .canonical import content_sha256
 from .hashing import leaf_hash
+
+# The leaves that write an object version's content, whose content file the bundle must hold:
+# (object type, action). Other leaves may name a version and its hash (an attachment or signature
+# of it) or carry a content hash with no version (a case's state), and need no file of their own.
+VERSION_WRITES = {("record", "record.create"), ("record", "record.version")}
 
 
 def verify_bundle(path: Path, vkey: str | None = None) -> list[str]:
@@ -53,7 +59,8 @@ def verify_bundle(path: Path, vkey: str | None = None) -> list[str]:
 
     edge = tree.CompactRange(algo)
     claims: dict[tuple, str] = {}
-    blobs: set[str] = set()
+    versions: dict[tuple, int] = {}  # (type, id, version) -> the leaf that writes it: its file must be here
+    blobs: dict[str, int] = {}  # sha256 -> the first leaf that names it: the file must be here
     with open(path / "entries.jsonl", encoding="utf-8") as lines:
         for n, line in enumerate(lines):
             try:
@@ -70,19 +77,32 @@ def verify_bundle(path: Path, vkey: str | None = None) -> list[str]:
             try:
                 event = json.loads(leaf.decode("utf-8"))
             except ValueError:
+                event = None
+            if not isinstance(event, dict):
                 problems.append(f"leaf {n}: not canonical JSON")
                 continue
-            obj = event.get("object") or {}
-            if event.get("content_sha256") and obj.get("version") is not None:
+            obj = event.get("object") if isinstance(event.get("object"), dict) else {}
+            if event.get("content_sha256") and isinstance(obj.get("version"), int):
+                key = (str(obj.get("type")), str(obj.get("id")), obj.get("version"))
                 # the first claim about a version is the one that counts (a later one is a rewrite)
-                claims.setdefault((obj.get("type"), str(obj.get("id")), obj.get("version")), event["content_sha256"])
-            blobs.update(event.get("blobs") or [])
+                claims.setdefault(key, event["content_sha256"])
+                if (key[0], event.get("action")) in VERSION_WRITES:
+                    versions.setdefault(key, n)
+            for b in event.get("blobs") if isinstance(event.get("blobs"), list) else []:
+                blobs.setdefault(str(b), n)
     if signed and max(signed) > edge.size:
         problems.append(f"the bundle has {edge.size} leaves but a checkpoint signs {max(signed)}: truncated")
 
+    present: set[tuple] = set()
     for f in sorted((path / "content").glob("*.json")) if (path / "content").exists() else []:
-        otype, oid, ver = f.stem.rsplit("-", 2)
-        want = claims.get((otype, oid, int(ver.lstrip("v"))))
+        try:
+            otype, oid, ver = f.stem.rsplit("-", 2)
+            key = (otype, oid, int(ver.removeprefix("v")))
+        except ValueError:
+            problems.append(f"content/{f.name}: not a content file name (<type>-<id>-v<version>.json)")
+            continue
+        present.add(key)
+        want = claims.get(key)
         try:
             got = content_sha256(json.loads(f.read_text(encoding="utf-8")))
         except ValueError:
@@ -92,12 +112,20 @@ def verify_bundle(path: Path, vkey: str | None = None) -> list[str]:
             problems.append(f"content/{f.name}: no leaf speaks of this version")
         elif got != want:
             problems.append(f"content/{f.name}: content differs from what the log recorded")
+    for (otype, oid, ver), n in versions.items():
+        if (otype, oid, ver) not in present:
+            problems.append(f"content/{otype}-{oid}-v{ver}.json: missing (leaf {n} records this version's content)")
+    stored: set[str] = set()
     for f in sorted((path / "blobs").iterdir()) if (path / "blobs").exists() else []:
+        stored.add(f.name)
         digest = hashlib.sha256(f.read_bytes()).hexdigest()
         if digest != f.name:
             problems.append(f"blobs/{f.name}: the file's bytes hash to {digest}")
         elif f.name not in blobs:
             problems.append(f"blobs/{f.name}: no leaf speaks of this file")
+    for sha, n in blobs.items():
+        if sha not in stored:
+            problems.append(f"blobs/{sha}: missing (leaf {n} names this file)")
     return problems
 
 

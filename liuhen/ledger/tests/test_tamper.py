@@ -8,6 +8,7 @@ or moved. Every test asserts the finding's kind, the object it names and the log
 contradicts, not merely that verification failed.
 """
 import base64
+import datetime
 import io
 import json
 import os
@@ -339,12 +340,19 @@ def test_altered_entry_leaf(scene):
     assert "日志条目内容被修改" in str(fs[0])
 
 
+def rewrite_leaf(entry, leaf: bytes) -> None:
+    """What a careful attacker does to change a leaf: its hash and its index columns follow, so that
+    the row agrees with itself (verify compares every column with the leaf)."""
+    event = json.loads(leaf)
+    sql("UPDATE ledger_entry SET leaf = %s, leaf_hash = %s, created_at = %s WHERE id = %s",
+        [leaf, leaf_hash(leaf).hex(), datetime.datetime.fromisoformat(event["time"]), entry.pk])
+
+
 def test_altered_entry_leaf_and_its_stored_hash(scene):
-    """Rewriting leaf_hash as well: the stored tiles still hold the original hash."""
+    """Rewriting leaf_hash (and the time column) as well: the stored tiles still hold the original hash."""
     drop_append_only("ledger_entry")
     victim = scene.entry("record.create")
-    leaf = _flip_time_digit(bytes(victim.leaf))
-    sql("UPDATE ledger_entry SET leaf = %s, leaf_hash = %s WHERE id = %s", [leaf, leaf_hash(leaf).hex(), victim.pk])
+    rewrite_leaf(victim, _flip_time_digit(bytes(victim.leaf)))
     report = verify_log()
     [f] = found(report, "altered", entry_id=victim.pk)
     assert f.seq == seq_of(victim)
@@ -356,8 +364,7 @@ def test_altered_entry_with_tiles_and_state_rebuilt(scene):
     only the signed checkpoints (no key) remain, and they no longer match."""
     drop_append_only("ledger_entry")
     victim = scene.entry("record.create")
-    leaf = _flip_time_digit(bytes(victim.leaf))
-    sql("UPDATE ledger_entry SET leaf = %s, leaf_hash = %s WHERE id = %s", [leaf, leaf_hash(leaf).hex(), victim.pk])
+    rewrite_leaf(victim, _flip_time_digit(bytes(victim.leaf)))
     rebuild_tree_from_rows()
     report = verify_log()
     assert only_kinds(report) == {"checkpoint"}, [str(f) for f in report.findings]

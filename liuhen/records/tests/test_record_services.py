@@ -436,7 +436,8 @@ def test_attach_stores_content_addressed_file(world):
     entry = Entry.objects.get(action="record.attach", object_id=str(record.pk))
     from liuhen.ledger.services import event_of
     assert event_of(entry)["blobs"] == [sha]
-    assert event_of(entry)["detail"] == {"filename": "现场照片1.jpg", "size": len(data)}
+    assert event_of(entry)["detail"] == {"attachment": att.pk, "filename": "现场照片1.jpg",
+                                         "content_type": "image/jpeg", "size": len(data)}
 
 
 def test_same_content_twice_is_one_blob(world):

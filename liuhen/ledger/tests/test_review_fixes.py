@@ -1,0 +1,303 @@
+"""Review findings on the ledger's checks, each shown failing before its fix:
+
+1. `liuhen verify` compares every index column of an entry (created_at, object_version and
+   request_id as well) with its leaf;
+2. the offline bundle reports record-version content files and blobs that are missing;
+3. `prove()` proves the hash of the leaf bytes the trail shows, not the stored `leaf_hash` column;
+4. `liuhen verify` keeps, for the domain checks, only a compact event per leaf and only for
+   object types that have a registered check.
+"""
+import base64
+import datetime
+import json
+
+import pytest
+from django.db import transaction
+
+from liuhen.ledger import services as ledger
+from liuhen.ledger import storage, subjects
+from liuhen.ledger import verify as verify_mod
+from liuhen.ledger.core import bundle
+from liuhen.ledger.core.hashing import leaf_hash
+from liuhen.ledger.models import Entry
+from liuhen.ledger.verify import verify_log
+
+# The small worlds the tamper and storage tests build (fixtures), and the attacker's tools.
+from .test_storage import exported, gm  # noqa: F401
+from .test_tamper import (  # noqa: F401
+    _flip_time_digit, drop_append_only, found, only_kinds, rebuild_tree_from_rows, scene, seq_of, sql,
+)
+
+
+@pytest.fixture(autouse=True)
+def _home(settings, tmp_path):
+    """Fresh signing keys and checkpoint directory; no tile cached from another test's tree."""
+    settings.LIUHEN_HOME = tmp_path / "home"
+    storage._cache.clear()
+    yield settings.LIUHEN_HOME
+    storage._cache.clear()
+
+
+# ---- 1. every index column agrees with the leaf -------------------------------------------------
+
+def _failed_login(username="zhang"):
+    with transaction.atomic():
+        return ledger.append("auth.login_failed", object_type="login", object_id=username,
+                             detail={"username": username})
+
+
+def test_created_at_moved_back_to_lift_a_lockout_is_found(scene):
+    """created_at is what the login lockout counts: moving failed logins out of the window must show."""
+    victim = _failed_login()
+    storage.integrate_all()
+    assert verify_log().ok
+    since = victim.created_at - datetime.timedelta(minutes=1)
+    assert ledger.count_recent("auth.login_failed", "login", "zhang", since) == 1
+    drop_append_only("ledger_entry")
+    sql("UPDATE ledger_entry SET created_at = %s WHERE id = %s",
+        [victim.created_at - datetime.timedelta(hours=2), victim.pk])
+    assert ledger.count_recent("auth.login_failed", "login", "zhang", since) == 0  # the lockout forgets it
+    report = verify_log()
+    [f] = found(report, "altered", entry_id=victim.pk)
+    assert f.seq == seq_of(victim)
+    assert "created_at" in f.message
+    assert only_kinds(report) == {"altered"}
+
+
+def test_created_at_by_one_microsecond_is_found(scene):
+    drop_append_only("ledger_entry")
+    victim = scene.entry("record.create")
+    sql("UPDATE ledger_entry SET created_at = %s WHERE id = %s",
+        [victim.created_at + datetime.timedelta(microseconds=1), victim.pk])
+    report = verify_log()
+    [f] = found(report, "altered", entry_id=victim.pk)
+    assert f.seq == seq_of(victim)
+
+
+def test_created_at_in_another_time_zone_is_the_same_instant(scene):
+    """The column is compared as an aware datetime: the same instant written with another offset is fine."""
+    drop_append_only("ledger_entry")
+    victim = scene.entry("record.create")
+    shanghai = datetime.timezone(datetime.timedelta(hours=8))
+    sql("UPDATE ledger_entry SET created_at = %s WHERE id = %s", [victim.created_at.astimezone(shanghai), victim.pk])
+    assert verify_log().ok
+
+
+def test_object_version_is_compared(scene):
+    drop_append_only("ledger_entry")
+    victim = scene.entry("record.version", object_version=2)
+    sql("UPDATE ledger_entry SET object_version = 3 WHERE id = %s", [victim.pk])
+    report = verify_log()
+    [f] = found(report, "altered", entry_id=victim.pk)
+    assert f.seq == seq_of(victim) and "object_version" in f.message
+
+
+def test_object_version_set_where_the_leaf_has_none(scene):
+    drop_append_only("ledger_entry")
+    victim = scene.entry("record.void", object_id=scene.spare.pk)
+    assert victim.object_version is None
+    sql("UPDATE ledger_entry SET object_version = 1 WHERE id = %s", [victim.pk])
+    [f] = found(verify_log(), "altered", entry_id=victim.pk)
+    assert f.seq == seq_of(victim)
+
+
+def test_request_id_is_compared(scene):
+    drop_append_only("ledger_entry")
+    victim = scene.entry("record.attach")
+    sql("UPDATE ledger_entry SET request_id = %s WHERE id = %s", ["0" * 32, victim.pk])
+    report = verify_log()
+    [f] = found(report, "altered", entry_id=victim.pk)
+    assert f.seq == seq_of(victim) and "request_id" in f.message
+    assert only_kinds(report) == {"altered"}
+
+
+def test_leaf_rewritten_with_the_tree_rebuilt_is_pinned_to_its_entry(scene):
+    """An attacker who rewrites a leaf, its hash and every tile but leaves its time column is named
+    by entry, not only by the first signed root that no longer recomputes."""
+    drop_append_only("ledger_entry")
+    victim = scene.entry("record.create")
+    leaf = _flip_time_digit(bytes(victim.leaf))
+    sql("UPDATE ledger_entry SET leaf = %s, leaf_hash = %s WHERE id = %s", [leaf, leaf_hash(leaf).hex(), victim.pk])
+    rebuild_tree_from_rows()
+    report = verify_log()
+    [f] = found(report, "altered", entry_id=victim.pk)
+    assert f.seq == seq_of(victim) and "created_at" in f.message
+    assert only_kinds(report) == {"altered", "checkpoint"}
+
+
+def test_leaf_that_is_json_but_not_an_object(scene):
+    """A leaf rewritten (with its hash) to valid JSON that is not an event is reported, not a crash."""
+    drop_append_only("ledger_entry")
+    victim = scene.entry("record.view")
+    leaf = b"[1,2,3]"
+    sql("UPDATE ledger_entry SET leaf = %s, leaf_hash = %s WHERE id = %s", [leaf, leaf_hash(leaf).hex(), victim.pk])
+    found(verify_log(), "altered", entry_id=victim.pk)
+
+
+# ---- 2. missing content files and blobs in a bundle ---------------------------------------------
+
+def test_bundle_with_a_content_file_removed(exported):  # noqa: F811
+    path, record = exported
+    (path / "content" / f"record-{record.pk}-v2.json").unlink()
+    problems = bundle.verify_bundle(path)
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(f"content/record-{record.pk}-v2.json: missing")
+
+
+def test_bundle_with_every_content_file_removed(exported):  # noqa: F811
+    path, record = exported
+    for f in (path / "content").iterdir():
+        f.unlink()
+    (path / "content").rmdir()
+    problems = bundle.verify_bundle(path)
+    assert sorted(p.split(":")[0] for p in problems) == [f"content/record-{record.pk}-v1.json",
+                                                         f"content/record-{record.pk}-v2.json"]
+
+
+def test_bundle_with_a_blob_removed(exported):  # noqa: F811
+    path, _ = exported
+    [f] = (path / "blobs").iterdir()
+    f.unlink()
+    problems = bundle.verify_bundle(path)
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(f"blobs/{f.name}: missing")
+
+
+def test_bundle_with_the_blob_directory_removed(exported):  # noqa: F811
+    path, _ = exported
+    [f] = (path / "blobs").iterdir()
+    f.unlink()
+    (path / "blobs").rmdir()
+    assert [p.split(":")[0] for p in bundle.verify_bundle(path)] == [f"blobs/{f.name}"]
+
+
+def test_bundle_expects_no_content_file_for_cases(exported):  # noqa: F811
+    """Case leaves carry a content hash but no version: no file is expected for them (the clean
+    bundle verifies), while every record version is."""
+    path, record = exported
+    leaves = [json.loads(base64.b64decode(json.loads(line)["leaf"]))
+              for line in (path / "entries.jsonl").read_text().splitlines()]
+    assert any(e["object"]["type"] == "case" and e["content_sha256"] and e["object"]["version"] is None
+               for e in leaves)
+    # record.attach and record.sign leaves also name version 2 with its hash; v2's file is expected once.
+    assert sum(1 for e in leaves if e["object"]["type"] == "record" and e["object"]["version"] == 2) > 1
+    assert bundle.verify_bundle(path) == []
+
+
+def test_standalone_verifier_fails_on_a_missing_blob(exported):  # noqa: F811
+    from .test_storage import _run_bundle_verifier
+
+    path, _ = exported
+    [f] = (path / "blobs").iterdir()
+    f.unlink()
+    result = _run_bundle_verifier(path)
+    assert result.returncode == 1
+    assert f"FAIL blobs/{f.name}: missing" in result.stdout
+
+
+# ---- 3. prove() proves the leaf bytes that are shown --------------------------------------------
+
+def test_prove_fails_when_the_leaf_bytes_were_altered(scene):
+    drop_append_only("ledger_entry")
+    victim = scene.entry("record.create")
+    stored = victim.leaf_hash
+    leaf = _flip_time_digit(bytes(victim.leaf))
+    sql("UPDATE ledger_entry SET leaf = %s WHERE id = %s", [leaf, victim.pk])  # leaf_hash column untouched
+    others = list(Entry.objects.filter(object_type="record", object_id=str(scene.record.pk))
+                  .exclude(pk=victim.pk).values_list("id", flat=True))
+    result = ledger.prove([victim.pk, *others])
+    p = result["proofs"][0]
+    assert p["entry_id"] == victim.pk and not p["ok"]
+    assert p["error"] == "日志条目内容与其叶哈希不符"
+    assert p["leaf_hash"] == leaf_hash(leaf).hex() != stored  # the hash of what the trail shows
+    assert all(q["ok"] for q in result["proofs"][1:]), result["proofs"][1:]
+    # The trail shows the altered bytes: the page must not show them as proven.
+    [shown] = [e for e in ledger.trail("record", scene.record.pk) if e["entry_id"] == victim.pk]
+    assert shown["time"] == json.loads(leaf)["time"]
+
+
+def test_prove_fails_when_leaf_and_leaf_hash_were_both_rewritten(scene):
+    drop_append_only("ledger_entry")
+    victim = scene.entry("record.create")
+    leaf = _flip_time_digit(bytes(victim.leaf))
+    sql("UPDATE ledger_entry SET leaf = %s, leaf_hash = %s WHERE id = %s", [leaf, leaf_hash(leaf).hex(), victim.pk])
+    [p] = ledger.prove([victim.pk])["proofs"]
+    assert not p["ok"] and p["error"]
+    assert p["leaf_hash"] == leaf_hash(leaf).hex()
+
+
+def test_prove_fails_when_only_the_leaf_hash_column_was_rewritten(scene):
+    drop_append_only("ledger_entry")
+    victim = scene.entry("record.create")
+    sql("UPDATE ledger_entry SET leaf_hash = %s WHERE id = %s", ["00" * 32, victim.pk])
+    [p] = ledger.prove([victim.pk])["proofs"]
+    assert not p["ok"] and p["error"] == "日志条目内容与其叶哈希不符"
+
+
+def test_prove_sm3_recomputes_with_the_configured_hash(db, gm):
+    with transaction.atomic():
+        entries = [ledger.append("test.write", object_type="test", object_id=i) for i in range(3)]
+    result = ledger.prove([e.pk for e in entries])
+    assert all(p["ok"] for p in result["proofs"]), result["proofs"]
+    assert [p["leaf_hash"] for p in result["proofs"]] == [leaf_hash(bytes(e.leaf), "sm3").hex() for e in entries]
+
+
+# ---- 4. verify keeps only what the domain checks read -------------------------------------------
+
+def test_subject_types_are_the_registered_ones():
+    assert {"record", "case"} <= subjects.subject_types()
+    assert "login" not in subjects.subject_types()
+
+
+def test_domain_checks_get_compact_events_for_registered_types_only(scene, monkeypatch):
+    seen = {}
+
+    def spy(events):
+        seen.update(events)
+        return real(events)
+
+    real = verify_mod.check_subjects
+    monkeypatch.setattr(verify_mod, "check_subjects", spy)
+    _failed_login()
+    with transaction.atomic():
+        ledger.append("test.write", object_type="test", object_id=1, detail={"padding": "x" * 2000})
+    from liuhen.records import services as records
+
+    for _ in range(2):
+        records.log_view(scene.world.officer, scene.record)
+    records.log_view(scene.world.officer2, scene.record)
+    report = verify_log()
+    assert report.ok, [str(f) for f in report.findings]
+    assert set(seen) == {"record", "case"} <= subjects.subject_types()
+    for by_id in seen.values():
+        for seq, entry_id, event in (ev for evs in by_id.values() for ev in evs):
+            assert isinstance(seq, int) and isinstance(entry_id, int)
+            assert set(event) == {"action", "object", "actor", "content_sha256", "blobs", "detail"}
+            assert set(event["object"]) == {"type", "id", "version"}
+    # What the checks read is kept as the leaf has it.
+    attach = scene.entry("record.attach")
+    [(_, _, ev)] = [e for e in seen["record"][str(scene.record.pk)] if e[1] == attach.pk]
+    leaf = json.loads(bytes(attach.leaf))
+    assert ev["action"] == "record.attach" and dict(ev["object"]) == leaf["object"]
+    assert ev["content_sha256"] == leaf["content_sha256"] and list(ev["blobs"]) == leaf["blobs"]
+    assert dict(ev["detail"]) == leaf["detail"]
+    assert ev["actor"] == {"id": scene.world.officer.pk}
+    # Reads — most of a log — are kept once per reader and object, not once per read.
+    views = [e for _, _, e in seen["record"][str(scene.record.pk)] if e["action"] == "record.view"]
+    assert len(views) == 4
+    assert views[0] is views[1] is views[2] and views[3] is not views[0]
+    assert views[3]["actor"] == {"id": scene.world.officer2.pk} and views[3]["object"] is views[0]["object"]
+
+
+def test_verify_without_domain_keeps_no_events(scene, monkeypatch):
+    monkeypatch.setattr(verify_mod, "check_subjects", lambda events: pytest.fail("no domain check wanted"))
+    assert verify_log(domain=False).ok
+
+
+def test_record_proof_page_shows_the_altered_leaf_as_failed(scene, client):
+    drop_append_only("ledger_entry")
+    victim = scene.entry("record.create")
+    sql("UPDATE ledger_entry SET leaf = %s WHERE id = %s", [_flip_time_digit(bytes(victim.leaf)), victim.pk])
+    client.force_login(scene.world.officer)
+    body = client.get(f"/records/{scene.record.pk}/proof/").content.decode()
+    assert "验证未通过" in body and "日志条目内容与其叶哈希不符" in body
