@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 from .models import Checkpoint, Sequenced
-from .signing import origin, signer
+from .signing import origin, vkeys
 from .config import hash_algo
 from .storage import integrate_all
 from .subjects import exporters
@@ -27,7 +27,8 @@ def export_bundle(path: Path, actor=None) -> dict:
     for c in Checkpoint.objects.order_by("id"):
         (path / "checkpoints" / f"{c.size:012d}.note").write_text(c.note, encoding="utf-8")
         checkpoints += 1
-    (path / "log.vkey").write_text(signer().vkey() + "\n", encoding="utf-8")
+    # Every key the log has signed with, one per line (the current one last).
+    (path / "log.vkey").write_text("".join(k + "\n" for k in vkeys()), encoding="utf-8")
     (path / "manifest.json").write_text(json.dumps(
         {"origin": origin(), "hash": hash_algo(), "size": n, "format": "liuhen-bundle/1"}, indent=2), encoding="utf-8")
     files = blobs = 0

@@ -40,8 +40,27 @@ def signer() -> note.Signer:
     vkey_file = checkpoint_dir() / "log.vkey"
     if not vkey_file.exists() or vkey_file.read_text().strip() != s.vkey():
         vkey_file.write_text(s.vkey() + "\n")
+    # Every key the log has ever signed with (a switch to SM2, a new key): old checkpoints stay
+    # verifiable. One verifier key per line, oldest first.
+    ring = checkpoint_dir() / "log.vkeys"
+    known = ring.read_text().split() if ring.exists() else []
+    if s.vkey() not in known:
+        with open(ring, "a") as out:
+            out.write(s.vkey() + "\n")
     return s
+
+
+def vkeys() -> list[str]:
+    """The log's verifier keys, oldest first (the current one last)."""
+    current = signer().vkey()
+    ring = checkpoint_dir() / "log.vkeys"
+    keys = [k for k in (ring.read_text().split() if ring.exists() else []) if k != current]
+    return keys + [current]
 
 
 def verifier() -> note.Verifier:
     return note.verifier_from_vkey(signer().vkey())
+
+
+def verifiers() -> list[note.Verifier]:
+    return [note.verifier_from_vkey(k) for k in vkeys()]

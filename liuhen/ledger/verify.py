@@ -17,6 +17,7 @@ from .core.hashing import leaf_hash
 from .core.tiles import TILE_WIDTH, split, tile_root
 from .models import Checkpoint, Entry, LogState, Sequenced, Tile
 from .config import hash_algo
+from . import signing
 from .signing import checkpoint_dir
 from .storage import integrate_all
 from .subjects import check_subjects, subject_types
@@ -153,9 +154,7 @@ def verify_log(verifiers=None, integrate_first: bool = True, domain: bool = True
     report = Report()
     find = report.findings.append
     if verifiers is None:
-        from .signing import verifier
-
-        verifiers = [verifier()]
+        verifiers = signing.verifiers()  # every key the log has signed with
 
     # 1. Checkpoints: each signed by a trusted key, its columns matching its signed body.
     signed: dict[int, bytes] = {}

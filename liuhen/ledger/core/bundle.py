@@ -2,9 +2,9 @@
 
     python -m liuhen.ledger.core.bundle BUNDLE_DIR [--vkey FILE]
 
-A bundle (written by `liuhen export-bundle`) holds:
-    log.vkey                  the log's verifier key (signed-note format); --vkey overrides it, and an
-                              auditor should pass the key they obtained independently
+A bundle (written by `liuhen export_bundle`) holds:
+    log.vkey                  the log's verifier keys, one per line (signed-note format); --vkey
+                              overrides it, and an auditor should pass keys obtained independently
     manifest.json             origin, hash algorithm, size
     entries.jsonl             every leaf in order: {"seq": n, "leaf": "<base64 of the canonical JSON>"}
     checkpoints/<size>.note   signed checkpoints
@@ -40,12 +40,14 @@ def verify_bundle(path: Path, vkey: str | None = None) -> list[str]:
     problems: list[str] = []
     manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
     algo = manifest.get("hash", "sha256")
-    verifier = notes.verifier_from_vkey((vkey or (path / "log.vkey").read_text(encoding="utf-8")).strip())
+    # One verifier key per line: every key the log has signed with.
+    verifiers = [notes.verifier_from_vkey(line) for line in
+                 (vkey or (path / "log.vkey").read_text(encoding="utf-8")).split() if line]
 
     signed: dict[int, bytes] = {}
     for f in sorted((path / "checkpoints").glob("*.note")):
         try:
-            body, _ = cp.open_checkpoint(f.read_text(encoding="utf-8"), [verifier])
+            body, _ = cp.open_checkpoint(f.read_text(encoding="utf-8"), verifiers)
         except ValueError as exc:
             problems.append(f"{f.name}: signature does not verify ({exc})")
             continue
@@ -134,8 +136,14 @@ def main(argv=None) -> int:
     parser.add_argument("bundle")
     parser.add_argument("--vkey", help="file with the log's verifier key, obtained independently")
     args = parser.parse_args(argv)
-    vkey = Path(args.vkey).read_text(encoding="utf-8") if args.vkey else None
-    problems = verify_bundle(Path(args.bundle), vkey)
+    try:
+        vkey = Path(args.vkey).read_text(encoding="utf-8") if args.vkey else None
+        if not (Path(args.bundle) / "manifest.json").is_file():
+            raise FileNotFoundError(f"{args.bundle} is not a Liuhen bundle (no manifest.json)")
+        problems = verify_bundle(Path(args.bundle), vkey)
+    except (OSError, ValueError) as exc:  # unreadable input is an error, not a traceback
+        print(f"ERROR {exc}", file=sys.stderr)
+        return 2
     for p in problems:
         print(f"FAIL {p}")
     if not problems:

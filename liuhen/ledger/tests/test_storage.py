@@ -601,3 +601,50 @@ def test_sm3_sm2_bundle(gm, world, tmp_path):
     assert bundle.verify_bundle(path) == []
     result = _run_bundle_verifier(path)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_switching_to_sm2_keeps_old_checkpoints_verifiable(db, home, settings, tmp_path):
+    """An agency moving to 国密 mid-life: checkpoints signed with the old Ed25519 key still verify,
+    on the server and offline, because the log keeps every key it has signed with."""
+    from liuhen.ledger.core.bundle import verify_bundle
+    from liuhen.ledger.exports import export_bundle
+
+    append_many(5)
+    storage.integrate_all()
+    settings.LIUHEN_LEDGER_SIGNATURE = "sm2"
+    append_many(5, start=5)
+    storage.integrate_all()
+    kinds = {type(v).__name__ for v in signing.verifiers()}
+    assert kinds == {"Ed25519Verifier", "SM2Verifier"}
+    assert Checkpoint.objects.count() == 2
+    report = verify_log(domain=False)
+    assert report.ok, [str(f) for f in report.findings]
+    assert report.checkpoints == 2
+    export_bundle(tmp_path / "bundle")
+    assert verify_bundle(tmp_path / "bundle") == []
+    # and an auditor holding only the new key cannot verify the old checkpoint
+    only_new = signing.signer().vkey()
+    problems = verify_bundle(tmp_path / "bundle", vkey=only_new)
+    assert any("signature does not verify" in p for p in problems)
+
+
+def test_witness_trusts_a_new_key_only_when_given(db, home, settings, tmp_path,
+                                                  django_capture_on_commit_callbacks):
+    from django.core.management import CommandError, call_command
+
+    append_many(3)
+    with django_capture_on_commit_callbacks(execute=True):  # the checkpoint file is written on commit
+        storage.integrate_all()
+    call_command("witness", str(tmp_path / "w"))
+    settings.LIUHEN_LEDGER_SIGNATURE = "sm2"
+    append_many(3, start=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        storage.integrate_all()
+    with pytest.raises(CommandError, match="签名无效"):
+        call_command("witness", str(tmp_path / "w"))  # the log changed key: not silently accepted
+    new_key = tmp_path / "new.vkey"
+    new_key.write_text(signing.signer().vkey() + "\n")
+    call_command("witness", str(tmp_path / "w"), vkey=str(new_key))
+    assert (tmp_path / "w" / "6.note").exists()
+    with pytest.raises(CommandError, match="无法读取"):
+        call_command("witness", str(tmp_path / "w"), checkpoint=str(tmp_path / "missing"))

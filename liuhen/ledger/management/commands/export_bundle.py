@@ -1,4 +1,4 @@
-"""`liuhen export-bundle DIR`: everything an auditor needs to verify offline (see core/bundle.py)."""
+"""`liuhen export_bundle DIR`: everything an auditor needs to verify offline (see core/bundle.py)."""
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError

@@ -18,26 +18,37 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("directory", help="见证方保存检查点的目录")
         parser.add_argument("--checkpoint", help="要核对的新检查点文件（默认为日志发布的最新检查点）")
-        parser.add_argument("--vkey", help="日志公钥文件（首次见证时记入目录；之后使用目录中保存的公钥）")
+        parser.add_argument("--vkey", help="日志公钥文件（首次见证时记入目录；之后只有明确给出的新公钥才被加入信任）")
 
     def handle(self, directory, checkpoint=None, vkey=None, **opts):
+        try:
+            self._witness(directory, checkpoint, vkey)
+        except OSError as exc:  # a missing or unreadable file: say which, no traceback
+            raise CommandError(f"无法读取文件：{exc}") from exc
+
+    def _witness(self, directory, checkpoint, vkey):
         store = Path(directory)
         store.mkdir(parents=True, exist_ok=True)
         kept_vkey = store / "log.vkey"
-        if kept_vkey.exists():
-            vkey_text = kept_vkey.read_text(encoding="utf-8").strip()
-        else:
-            vkey_text = Path(vkey or checkpoint_dir() / "log.vkey").read_text(encoding="utf-8").strip()
-            kept_vkey.write_text(vkey_text + "\n", encoding="utf-8")
-        verifier = notes.verifier_from_vkey(vkey_text)
+        kept = kept_vkey.read_text(encoding="utf-8").split() if kept_vkey.exists() else []
+        if not kept or vkey:
+            # First witnessing: trust the given key (or the log's). Later, a new key (the log moved
+            # to SM2, or rotated) is trusted only when the witness's operator passes it explicitly.
+            given = Path(vkey or checkpoint_dir() / "log.vkey").read_text(encoding="utf-8").split()
+            kept += [k for k in given if k not in kept]
+            kept_vkey.write_text("".join(k + "\n" for k in kept), encoding="utf-8")
+        try:
+            verifiers = [notes.verifier_from_vkey(k) for k in kept]
+        except ValueError as exc:
+            raise CommandError(f"公钥无效：{exc}") from exc
         new_note = Path(checkpoint or checkpoint_dir() / "checkpoint").read_text(encoding="utf-8")
         try:
-            new, _ = cp.open_checkpoint(new_note, [verifier])
+            new, _ = cp.open_checkpoint(new_note, verifiers)
         except ValueError as exc:
             raise CommandError(f"新检查点的签名无效：{exc}") from exc
         latest = store / "latest"
         if latest.exists():
-            old, _ = cp.open_checkpoint(latest.read_text(encoding="utf-8"), [verifier])
+            old, _ = cp.open_checkpoint(latest.read_text(encoding="utf-8"), verifiers)
             if new.size < old.size:
                 raise CommandError(f"回滚：新检查点规模 {new.size} 小于已见证的 {old.size}")
             if new.size == old.size and new.root_hash != old.root_hash:
