@@ -58,6 +58,23 @@ class World:
         args.update(kw)
         return cases.open_case(officer, **args)
 
+    def to_investigation(self, case, officer=None):
+        """Take a case from 程序启动 to 调查取证 the real way: a party (unless it is an inspection or
+        already has one), a 程序启动审批表 signed by the lead officer and approved by the unit head,
+        then advance. Returns the case as it is now."""
+        from liuhen.cases import services as cases
+        from liuhen.records import services as records
+        from liuhen.records.models import RecordType
+
+        officer = officer or case.officers.get(is_lead=True).officer
+        if case.kind != "inspection" and not case.parties.exists():
+            cases.add_party(officer, case, kind="person", name="王建国", id_number="11010519491231002X")
+        approval = records.create_record(officer, case, RecordType.objects.get(code="start_approval"), {
+            "reason": "日常巡查发现违法嫌疑。", "party": "王建国", "handler_opinion": "建议立案调查。"})
+        records.sign_as_officer(officer, approval)
+        records.sign_as_leader(self.unit_head, approval)
+        return cases.advance(officer, case, "审批完成")
+
 
 @pytest.fixture
 def world(db):

@@ -46,6 +46,12 @@ KIND_OVERRIDES: dict[str, dict[str, list[tuple[str, ...]]]] = {
 }
 
 
+# Stages whose records are made anew when the case comes back to them (send_back, LW-L 15): the
+# proposal, approval and decision of a sent-back case rested on an investigation found wanting.
+# The investigation's own records stay evidence and are added to, so 调查取证 does not reset.
+REDONE_ON_REENTRY: frozenset[str] = frozenset({Stage.DECISION})
+
+
 def requirements_for(procedure: str, stage: str, kind: str = "") -> list[tuple[str, ...]]:
     if procedure == Procedure.GENERAL and stage in KIND_OVERRIDES.get(kind, {}):
         return KIND_OVERRIDES[kind][stage]

@@ -21,7 +21,7 @@ from .models import (
     KIND_ABBR, STAGE_ORDER, Case, CaseNumberCounter, CaseOfficer, Kind, Party, PartyKind, Stage,
     StageTransition,
 )
-from .requirements import requirements_for
+from .requirements import REDONE_ON_REENTRY, requirements_for
 from .validators import validate_credit_code, validate_id_number
 
 MIN_ON_SITE_OFFICERS = 2  # LC 10, LQ 17: on-site acts by two or more certified officers
@@ -159,25 +159,52 @@ def find_parties_by_id_number(id_number: str):
     return Party.objects.filter(id_index=crypto.blind_index(id_number))
 
 
-def missing_requirements(case: Case, stage: str | None = None) -> list[tuple[str, ...]]:
-    """The requirements of `stage` (default: the current one) not yet met by complete records."""
+def stage_entries(case: Case) -> dict[str, datetime.datetime]:
+    """When the case last entered each stage it has been in: the `at` of the latest StageTransition
+    to that stage (立案 for 程序启动). After send_back the case enters 调查取证 and then 审查决定
+    again, and the records of the earlier pass no longer count."""
+    entered = {}
+    for to_stage, at in case.transitions.exclude(to_stage="").order_by("id").values_list("to_stage", "at"):
+        entered[to_stage] = at
+    return entered
+
+
+def counting_since(stage: str, entered: dict) -> datetime.datetime | None:
+    """From when a stage's records count towards its requirements: since the case last entered
+    it for a stage redone on re-entry (REDONE_ON_REENTRY), otherwise all of them."""
+    return entered.get(stage) if stage in REDONE_ON_REENTRY else None
+
+
+def missing_requirements(case: Case, stage: str | None = None,
+                         entered: dict | None = None) -> list[tuple[str, ...]]:
+    """The requirements of `stage` (default: the current one) not yet met by complete records —
+    for a stage that is redone on re-entry, records written since the case last entered it."""
     from liuhen.records.selectors import complete_type_codes
 
     stage = stage or case.stage
-    done = complete_type_codes(case, stage)
+    since = counting_since(stage, entered if entered is not None else stage_entries(case))
+    done = complete_type_codes(case, stage, since=since)
     return [req for req in requirements_for(case.procedure, stage, case.kind) if not set(req) & done]
 
 
 def transition_blockers(case: Case) -> list[str]:
-    """Why the case cannot leave its current stage, in Chinese; empty when it can."""
+    """Why the case cannot leave its current stage, in Chinese; empty when it can.
+
+    Archiving (leaving 归档管理) also re-checks every earlier stage: a record voided after its stage
+    was left (a signed 决定书 voided during 送达执行) must not be archived as if it stood."""
     from liuhen.records.selectors import type_names
 
     problems = []
     if case.is_archived:
         return ["案件已归档。"]
-    for req in missing_requirements(case):
+    entered = stage_entries(case)
+    for req in missing_requirements(case, entered=entered):
         names = type_names(req)
         problems.append(f"缺少已签字的{'或'.join(names)}")
+    if case.stage == Stage.ARCHIVE:
+        for stage in STAGE_ORDER[:-1]:
+            for req in missing_requirements(case, stage, entered=entered):
+                problems.append(f"{Stage(stage).label}阶段缺少已签字的{'或'.join(type_names(req))}")
     if case.stage == Stage.START and case.on_site:
         valid = [co for co in case.officers.select_related("officer") if co.officer.certificate_on() is not None]
         if len(valid) < MIN_ON_SITE_OFFICERS:

@@ -80,10 +80,12 @@ def state_of(record: Record) -> RecordState:
                        lacking=frozenset(lacking))
 
 
-def states_for_case(case, stage: str | None = None) -> list[RecordState]:
+def states_for_case(case, stage: str | None = None, since=None) -> list[RecordState]:
     qs = Record.objects.filter(case=case)
     if stage:
         qs = qs.filter(stage=stage)
+    if since is not None:
+        qs = qs.filter(created_at__gt=since)
     return [state_of(r) for r in _prefetched(qs.order_by("serial"))]
 
 
@@ -91,8 +93,16 @@ def record_with_state(pk: int) -> RecordState:
     return state_of(_prefetched(Record.objects.filter(pk=pk)).get())
 
 
-def complete_type_codes(case, stage: str) -> set[str]:
-    return {s.record.record_type.code for s in states_for_case(case, stage) if s.complete}
+def complete_type_codes(case, stage: str, since=None) -> set[str]:
+    """The types of the complete records of `stage`; with `since` (a datetime, see
+    cases.services.stage_entries), only of those written after it."""
+    return {s.record.record_type.code for s in states_for_case(case, stage, since) if s.complete}
+
+
+def counts_for_stage(state: RecordState, since) -> bool:
+    """Does a complete record count towards its stage's requirements (written since the case last
+    entered that stage)?"""
+    return state.complete and (since is None or state.record.created_at > since)
 
 
 def type_names(codes, names: dict | None = None) -> list[str]:
@@ -106,17 +116,21 @@ def types_for_stage(stage: str):
 
 
 def timeline(case) -> list[dict]:
-    """The five stages with their records, for the case page."""
+    """The five stages with their records, for the case page. A requirement is ticked by the
+    same rule as cases.services.missing_requirements (counting_since)."""
     from liuhen.cases.requirements import requirements_for
+    from liuhen.cases.services import counting_since, stage_entries
 
     by_stage = {s: [] for s in STAGE_ORDER}
     for st in states_for_case(case):
         by_stage[Stage(st.record.stage)].append(st)
     current = case.stage_index
     names = dict(RecordType.objects.values_list("code", "name"))  # one query for every requirement
+    entered = stage_entries(case)
     out = []
     for i, stage in enumerate(STAGE_ORDER):
-        done = {st.record.record_type.code for st in by_stage[stage] if st.complete}
+        since = counting_since(stage, entered)
+        done = {st.record.record_type.code for st in by_stage[stage] if counts_for_stage(st, since)}
         reqs = requirements_for(case.procedure, stage, case.kind)
         out.append({
             "stage": stage, "label": stage.label, "index": i + 1,

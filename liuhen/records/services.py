@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from liuhen.accounts.services import require_valid_certificate
 from liuhen.cases import access
-from liuhen.cases.models import Case
+from liuhen.cases.models import Case, Stage
 from liuhen.ledger import services as ledger
 from liuhen.ledger.core.canonical import content_sha256
 from liuhen.media import store
@@ -65,6 +65,11 @@ def create_record(actor, case: Case, record_type: RecordType, data: dict) -> Rec
     access.check_work(actor, case)
     if not record_type.active:
         raise ValidationError("该记录类型已停用。")
+    if record_type.stage != case.stage:
+        # A record is filed under the stage the case is in: a document of another stage would count
+        # nowhere (too early) or rewrite a finished stage (too late).
+        raise ValidationError(f"{record_type.name}属于{Stage(record_type.stage).label}阶段，"
+                              f"案件当前处于{Stage(case.stage).label}阶段。")
     content = schema.validate_content(record_type.fields, data)
     serial = (case.records.aggregate(m=Max("serial"))["m"] or 0) + 1
     record = Record.objects.create(case=case, record_type=record_type, stage=case.stage, serial=serial,

@@ -149,8 +149,8 @@ def test_web_request_id_reaches_the_ledger(client, world):
     from liuhen.records.models import RecordType
 
     case = world.open_case()
-    record = records.create_record(world.officer, case, RecordType.objects.get(code="leader_approval"),
-                                   {"opinion": "同意"})
+    record = records.create_record(world.officer, case, RecordType.objects.get(code="start_approval"),
+                                   {"reason": "巡查发现", "party": "王某", "handler_opinion": "建议立案"})
     client.force_login(world.officer)
     response = client.get(f"/records/{record.pk}/")
     assert response.status_code == 200
@@ -173,6 +173,7 @@ def test_trail_returns_a_records_events_in_order(world):
     case = world.open_case()
     cases.add_party(world.officer, case, kind="person", name="王某",
                     id_number="11010519491231002" + id_check_char("11010519491231002"))
+    case = world.to_investigation(case)
     data = {"time": "2026-03-02T09:30", "place": "取水口", "certificates_shown": True, "findings": "正在取水"}
     record = records.create_record(world.officer, case, RecordType.objects.get(code="inspection_record"), data)
     other = records.create_record(world.officer, case, RecordType.objects.get(code="inspection_record"), data)

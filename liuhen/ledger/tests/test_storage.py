@@ -454,6 +454,7 @@ def _small_case(world):
     case = world.open_case()
     first17 = "11010519491231002"
     cases.add_party(world.officer, case, kind="person", name="王某", id_number=first17 + id_check_char(first17))
+    case = world.to_investigation(case)
     record = records.create_record(world.officer, case, RecordType.objects.get(code="inspection_record"),
                                    dict(INSPECTION))
     records.revise_record(world.officer, record, {**INSPECTION, "present": "村委会主任、村民李某"}, "补记在场人员")
@@ -468,7 +469,7 @@ def exported(world, tmp_path):
     record = _small_case(world)
     path = tmp_path / "bundle"
     summary = export_bundle(path)
-    assert summary["content"] == 2 and summary["blobs"] == 1
+    assert summary["content"] == 3 and summary["blobs"] == 1  # the start approval's v1, the inspection's v1 and v2
     assert summary["entries"] == Sequenced.objects.count() and summary["checkpoints"] >= 1
     return path, record
 
@@ -476,8 +477,9 @@ def exported(world, tmp_path):
 def test_bundle_verifies(exported):
     path, record = exported
     assert bundle.verify_bundle(path) == []
-    assert sorted(p.name for p in (path / "content").iterdir()) == [f"record-{record.pk}-v1.json",
-                                                                     f"record-{record.pk}-v2.json"]
+    approval = record.case.records.get(record_type__code="start_approval")
+    assert sorted(p.name for p in (path / "content").iterdir()) == sorted([
+        f"record-{approval.pk}-v1.json", f"record-{record.pk}-v1.json", f"record-{record.pk}-v2.json"])
     manifest = json.loads((path / "manifest.json").read_text())
     assert manifest["hash"] == "sha256" and manifest["size"] == len((path / "entries.jsonl").read_text().splitlines())
     # An auditor who brings the key obtained independently gets the same answer.

@@ -64,6 +64,7 @@ def scene(world, django_capture_on_commit_callbacks):
     case = world.open_case()
     party = cases.add_party(world.officer, case, kind="person", name="王某", id_number=_party_id(),
                             phone="13800138000", address="某村三号")
+    case = world.to_investigation(case)
     record = services.create_record(world.officer, case, rtype, dict(INSPECTION))
     services.revise_record(world.officer, record, {**INSPECTION, "present": "村委会主任、村民李某"}, "补记在场人员")
     attachment = services.attach(world.officer, record, io.BytesIO(PHOTO), "现场照片.jpg", "image/jpeg")
@@ -294,7 +295,8 @@ def test_altered_case_title(scene):
     assert sql("UPDATE cases_case SET title = %s WHERE id = %s", ["取水许可证过期", scene.case.pk]) == 1
     report = verify_log()
     [f] = found(report, "altered", f"case:{scene.case.pk}")
-    assert f.entry_id == scene.entry("case.create", object_type="case", object_id=scene.case.pk).pk
+    # the last state the log recorded: the move to 调查取证
+    assert f.entry_id == scene.entry("case.transition", object_type="case", object_id=scene.case.pk).pk
     assert only_kinds(report) == {"altered"}
 
 

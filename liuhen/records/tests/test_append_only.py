@@ -16,7 +16,7 @@ from liuhen.records.models import Record, RecordType, RecordVersion, Signature
 @pytest.fixture
 def signed(world):
     """A record with a version, an attachment and an officer's signature, and its ledger entries."""
-    case = world.open_case()
+    case = world.to_investigation(world.open_case())
     record = services.create_record(world.officer, case, RecordType.objects.get(code="inspection_record"), {
         "time": "2026-03-02T09:30", "place": "取水口", "certificates_shown": True, "findings": "正在取水"})
     services.attach(world.officer, record, io.BytesIO(b"photo"), "p.jpg")

@@ -20,7 +20,7 @@ from liuhen.accounts import services as acc
 from liuhen.accounts.models import User
 from liuhen.accounts.roles import Role
 from liuhen.cases import services as cases
-from liuhen.cases.models import CaseOfficer
+from liuhen.cases.models import Case, CaseOfficer
 from liuhen.cases.validators import id_check_char
 from liuhen.ledger import storage
 from liuhen.ledger.models import Entry, Sequenced
@@ -63,6 +63,10 @@ class Scene:
         self.world = world
         self.case = world.open_case()
         cases.add_party(world.officer, self.case, kind="person", name=PARTY, id_number=_party_id())
+        self.approval = services.create_record(world.officer, self.case, rtype("start_approval"), dict(APPROVAL))
+        services.sign_as_officer(world.officer, self.approval)
+        self.leader_sig = services.sign_as_leader(world.unit_head, self.approval)
+        self.case = cases.advance(world.officer, self.case, "审批完成")
         self.record = services.create_record(world.officer, self.case, rtype("inspection_record"), dict(INSPECTION))
         services.revise_record(world.officer2, self.record, {**INSPECTION, "present": "村委会主任、村民李某"},
                                "补记在场人员")
@@ -74,9 +78,6 @@ class Scene:
                                                            signer_name=WITNESS)
         self.refusal = services.record_other_signature(world.officer, self.record, role=SignerRole.PARTY,
                                                        signer_name=PARTY, refused=True, reason=REFUSAL_REASON)
-        self.approval = services.create_record(world.officer, self.case, rtype("start_approval"), dict(APPROVAL))
-        services.sign_as_officer(world.officer, self.approval)
-        self.leader_sig = services.sign_as_leader(world.unit_head, self.approval)
         self.spare = services.create_record(world.officer, self.case, rtype("inspection_record"), dict(INSPECTION))
         services.void_record(world.officer, self.spare, "重复制作")
         self.v1 = RecordVersion.objects.get(record=self.record, number=1)
@@ -158,7 +159,7 @@ def test_record_moved_to_another_case(scene):
 
 @pytest.mark.parametrize("column, value, label", [
     ("record_type_id", lambda s: rtype("seizure_record").pk, "记录类型"),
-    ("stage", lambda s: "investigation", "阶段"),
+    ("stage", lambda s: "decision", "阶段"),
     ("serial", lambda s: 77, "案内序号"),
     ("created_by_id", lambda s: s.world.officer2.pk, "制作人"),
 ])
@@ -334,6 +335,8 @@ def test_capacity_the_record_type_does_not_ask_for_is_refused(world):
     with pytest.raises(ValidationError) as exc:
         services.sign_in_capacity(world.reviewer, record, SignerRole.REVIEWER)
     assert exc.value.messages == ["该记录不需要法制审核人员签字。"]
+    # 法制审核意见 belongs to 审查决定: the stage is set directly (the way there is tested in cases).
+    Case.objects.filter(pk=case.pk).update(stage="decision")
     review = services.create_record(world.officer, case, rtype("legal_review_record"), {
         "reviewer": "法制审核员", "outcome": "同意", "opinion": "事实清楚"})
     with pytest.raises(ValidationError) as exc:

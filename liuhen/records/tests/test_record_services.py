@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from liuhen.cases import services as cases
-from liuhen.cases.models import CaseOfficer
+from liuhen.cases.models import Case, CaseOfficer
 from liuhen.cases.validators import id_check_char
 from liuhen.ledger.core.canonical import content_sha256
 from liuhen.ledger.models import Entry
@@ -47,8 +47,15 @@ def add_party(world, case, name=PARTY_NAME):
     return cases.add_party(world.officer, case, kind="person", name=name, id_number=party_id())
 
 
+def investigating(world, **kw):
+    """A case with its party, moved to 调查取证 (where an inspection record belongs)."""
+    case = world.open_case(**kw)
+    add_party(world, case)
+    return world.to_investigation(case)
+
+
 def new_inspection(world, case=None, data=None):
-    case = case or world.open_case()
+    case = case or investigating(world)
     return services.create_record(world.officer, case, rtype("inspection_record"), dict(data or INSPECTION))
 
 
@@ -68,7 +75,7 @@ def messages_of(excinfo):
 
 
 def test_create_stores_content_as_json_with_iso_dates_and_its_hash(world):
-    case = world.open_case()
+    case = investigating(world)
     record = new_inspection(world, case)
     v = RecordVersion.objects.get(record=record)
     assert v.number == 1 and v.reason == "" and v.author == world.officer
@@ -86,9 +93,10 @@ def test_create_stores_content_as_json_with_iso_dates_and_its_hash(world):
         cur.execute("SELECT content FROM records_recordversion WHERE id = %s", [v.pk])
         raw = cur.fetchone()[0]
     assert json.loads(raw) == v.content and '"2026-03-02T09:30+08:00"' in raw
-    assert record.serial == 1 and record.stage == "start" and record.created_by == world.officer
+    # serial 1 is the 程序启动审批表 that took the case to 调查取证
+    assert record.serial == 2 and record.stage == "investigation" and record.created_by == world.officer
     second = new_inspection(world, case)
-    assert second.serial == 2
+    assert second.serial == 3
     entry = Entry.objects.filter(action="record.create", object_id=str(record.pk)).get()
     assert entry.object_type == "record" and entry.object_version == 1
     assert entry.actor_id == world.officer.pk
@@ -111,7 +119,7 @@ def test_create_date_field_stored_as_iso_date(world):
     ({**INSPECTION, "time": "昨天上午"}, "时间"),
 ])
 def test_create_refuses_invalid_content_and_writes_nothing(world, data, label):
-    case = world.open_case()
+    case = investigating(world)
     before = counts()
     with pytest.raises(ValidationError) as exc:
         new_inspection(world, case, data)
@@ -131,7 +139,7 @@ def test_create_refuses_impossible_date(world):
 
 
 def test_create_refused_for_officer_not_on_case(world):
-    case = world.open_case()
+    case = investigating(world)
     before = counts()
     with pytest.raises(PermissionDenied):
         services.create_record(world.outsider, case, rtype("inspection_record"), dict(INSPECTION))
@@ -220,11 +228,11 @@ def test_officer_not_assigned_cannot_sign(world):
     for user in (world.officer3, world.outsider):  # same unit but not on the case; other unit
         with pytest.raises(PermissionDenied):
             services.sign_as_officer(user, record)
-    assert not Signature.objects.exists()
+    assert not Signature.objects.filter(record=record).exists()
 
 
 def test_officer_with_expired_certificate_cannot_sign(world):
-    case = world.open_case()
+    case = investigating(world)
     # 赵刚 was named on the case while his certificate was valid; it has expired since.
     CaseOfficer.objects.create(case=case, officer=world.expired, certificate_number="1401000004",
                                assigned_by=world.officer)
@@ -232,7 +240,7 @@ def test_officer_with_expired_certificate_cannot_sign(world):
     with pytest.raises(ValidationError) as exc:
         services.sign_as_officer(world.expired, record)
     assert "过期" in messages_of(exc) and "赵刚" in messages_of(exc)
-    assert not Signature.objects.exists()
+    assert not Signature.objects.filter(record=record).exists()
 
 
 def test_leader_signature_requires_a_leader_role(world):
@@ -241,7 +249,7 @@ def test_leader_signature_requires_a_leader_role(world):
         "reason": "群众举报未经许可取水", "party": PARTY_NAME, "handler_opinion": "建议立案调查"})
     with pytest.raises(PermissionDenied):
         services.sign_as_leader(world.officer, record)
-    assert not Signature.objects.exists()
+    assert not Signature.objects.filter(record=record).exists()
     services.sign_as_officer(world.officer, record)
     assert selectors.record_with_state(record.pk).missing == ["负责人签字"]
     sig = services.sign_as_leader(world.unit_head, record)
@@ -256,7 +264,9 @@ def test_leader_signature_requires_a_leader_role(world):
 
 def test_agency_head_may_sign_as_leader(world):
     case = world.open_case()
-    record = services.create_record(world.officer, case, rtype("leader_approval"), {"opinion": "同意"})
+    record = services.create_record(world.officer, case, rtype("start_approval"), {
+        "reason": "群众举报未经许可取水", "party": PARTY_NAME, "handler_opinion": "建议立案调查"})
+    services.sign_as_officer(world.officer, record)
     services.sign_as_leader(world.agency_head, record)
     assert selectors.record_with_state(record.pk).complete
 
@@ -265,19 +275,17 @@ def test_agency_head_may_sign_as_leader(world):
 
 
 def test_party_refusal_needs_a_reason(world):
-    case = world.open_case()
-    add_party(world, case)
+    case = investigating(world)
     record = new_inspection(world, case)
     with pytest.raises(ValidationError) as exc:
         services.record_other_signature(world.officer, record, role=SignerRole.PARTY, signer_name=PARTY_NAME,
                                         refused=True, reason="  ")
     assert exc.value.messages == ["记录拒绝签字必须写明拒签事由。"]
-    assert not Signature.objects.exists()
+    assert not Signature.objects.filter(record=record).exists()
 
 
 def test_refusal_stands_only_after_a_second_officer_confirms(world):
-    case = world.open_case()
-    add_party(world, case)
+    case = investigating(world)
     record = new_inspection(world, case)
     services.sign_as_officer(world.officer, record)
     services.sign_as_officer(world.officer2, record)
@@ -288,7 +296,7 @@ def test_refusal_stands_only_after_a_second_officer_confirms(world):
     assert list(refusal.confirmations.values_list("officer__username", flat=True)) == ["zhang"]
     st = selectors.record_with_state(record.pk)
     assert not st.complete and st.missing == ["当事人拒签须两名执法人员确认"]
-    assert "inspection_record" not in selectors.complete_type_codes(case, "start")
+    assert "inspection_record" not in selectors.complete_type_codes(case, "investigation")
 
     with pytest.raises(ValidationError) as exc:
         services.confirm_refusal(world.officer, refusal)
@@ -300,15 +308,14 @@ def test_refusal_stands_only_after_a_second_officer_confirms(world):
     services.confirm_refusal(world.officer2, refusal)
     st = selectors.record_with_state(record.pk)
     assert st.complete and st.missing == [] and st.status_label == "已完成"
-    assert selectors.complete_type_codes(case, "start") == {"inspection_record"}
+    assert selectors.complete_type_codes(case, "investigation") == {"inspection_record"}
     with pytest.raises(ValidationError):
         services.confirm_refusal(world.officer2, refusal)
     assert RefusalConfirmation.objects.filter(signature=refusal).count() == 2
 
 
 def test_confirming_a_plain_signature_is_refused(world):
-    case = world.open_case()
-    add_party(world, case)
+    case = investigating(world)
     record = new_inspection(world, case)
     sig = services.record_other_signature(world.officer, record, role=SignerRole.PARTY, signer_name=PARTY_NAME)
     with pytest.raises(ValidationError) as exc:
@@ -317,21 +324,19 @@ def test_confirming_a_plain_signature_is_refused(world):
 
 
 def test_party_signature_with_a_name_not_on_the_case_refused(world):
-    case = world.open_case()
-    add_party(world, case)
+    case = investigating(world)
     record = new_inspection(world, case)
     with pytest.raises(ValidationError) as exc:
         services.record_other_signature(world.officer, record, role=SignerRole.PARTY, signer_name="李某")
     assert exc.value.messages == ["“李某”不是本案当事人。"]
-    assert not Signature.objects.exists()
+    assert not Signature.objects.filter(record=record).exists()
     # a witness is not a party: any name is recorded
     sig = services.record_other_signature(world.officer, record, role=SignerRole.WITNESS, signer_name="李某")
     assert sig.role == SignerRole.WITNESS and sig.signer_name == "李某"
 
 
 def test_party_signature_completes_with_two_officers(world):
-    case = world.open_case()
-    add_party(world, case)
+    case = investigating(world)
     record = new_inspection(world, case)
     services.record_other_signature(world.officer, record, role=SignerRole.PARTY, signer_name=f" {PARTY_NAME} ")
     assert selectors.record_with_state(record.pk).missing == ["执法人员签字（还差2人）"]
@@ -341,8 +346,7 @@ def test_party_signature_completes_with_two_officers(world):
 
 
 def test_officer_with_expired_certificate_cannot_confirm_a_refusal(world):
-    case = world.open_case()
-    add_party(world, case)
+    case = investigating(world)
     CaseOfficer.objects.create(case=case, officer=world.expired, certificate_number="1401000004",
                                assigned_by=world.officer)
     record = new_inspection(world, case)
@@ -400,8 +404,7 @@ def test_void_twice_refused(world):
 
 
 def test_voided_record_cannot_be_signed_revised_or_attached(world):
-    case = world.open_case()
-    add_party(world, case)
+    case = investigating(world)
     record = new_inspection(world, case)
     services.void_record(world.officer, record, "重复制作")
     record = refresh(record)
@@ -417,7 +420,7 @@ def test_voided_record_cannot_be_signed_revised_or_attached(world):
     assert exc.value.messages == ["该记录已作废，不能修改。"]
     with pytest.raises(ValidationError):
         services.attach(world.officer, record, io.BytesIO(b"x"), "x.txt")
-    assert not Signature.objects.exists() and not Attachment.objects.exists()
+    assert not Signature.objects.filter(record=record).exists() and not Attachment.objects.exists()
 
 
 # ---- attachments ---------------------------------------------------------------------------
@@ -481,7 +484,7 @@ def test_attach_refused_for_officer_not_on_case(world):
 
 def test_signature_digest_covers_attachments(world):
     """The signed digest changes with the attachments present when signing."""
-    case = world.open_case()
+    case = investigating(world)
     r1 = new_inspection(world, case)
     r2 = new_inspection(world, case)
     services.attach(world.officer, r2, io.BytesIO(b"evidence"), "e.txt")
@@ -527,8 +530,7 @@ def test_signed_record_cannot_get_attachments_through_a_selector_instance(world)
 
 
 def test_officer_with_expired_certificate_cannot_record_a_refusal(world):
-    case = world.open_case()
-    add_party(world, case)
+    case = investigating(world)
     CaseOfficer.objects.create(case=case, officer=world.expired, certificate_number="1401000004",
                                assigned_by=world.officer)
     record = new_inspection(world, case)
@@ -542,7 +544,7 @@ def test_officer_with_expired_certificate_cannot_record_a_refusal(world):
 
 
 def test_choice_and_integer_fields(world):
-    case = world.open_case()
+    case = investigating(world)
     seizure = {"time": "2026-03-02 10:00", "place": "仓库", "measure": "扣押", "items": "水泵一台", "basis": "水法"}
     r = services.create_record(world.officer, case, rtype("seizure_record"), seizure)
     assert r.versions.get().content["measure"] == "扣押"
@@ -550,6 +552,8 @@ def test_choice_and_integer_fields(world):
     with pytest.raises(ValidationError) as exc:
         services.create_record(world.officer, case, rtype("seizure_record"), {**seizure, "measure": "没收"})
     assert any(m.startswith("措施：") for m in exc.value.messages)
+    # The stage machine's last stage, set directly: reaching it is tested in cases.
+    Case.objects.filter(pk=case.pk).update(stage="archive")
     archive = {"file_count": "12", "av_count": "3", "archived_on": "2026-05-01", "archivist": "档案员"}
     r = services.create_record(world.officer, case, rtype("archive_register"), archive)
     assert r.versions.get().content == {"file_count": 12, "av_count": 3, "archived_on": "2026-05-01",
@@ -558,11 +562,11 @@ def test_choice_and_integer_fields(world):
         with pytest.raises(ValidationError) as exc:
             services.create_record(world.officer, case, rtype("archive_register"), {**archive, "file_count": bad})
         assert any(m.startswith("卷内文件数：") for m in exc.value.messages)
-    assert Record.objects.filter(case=case).count() == 2
+    assert Record.objects.filter(case=case).exclude(record_type__code="start_approval").count() == 2
 
 
 def test_inactive_record_type_refused(world):
-    case = world.open_case()
+    case = investigating(world)
     rt = rtype("expert_opinion")
     rt.active = False
     rt.save()
@@ -570,7 +574,7 @@ def test_inactive_record_type_refused(world):
         services.create_record(world.officer, case, rt, {"institution": "某鉴定所", "subject": "水量",
                                                           "opinion": "超量"})
     assert exc.value.messages == ["该记录类型已停用。"]
-    assert not Record.objects.exists()
+    assert not Record.objects.filter(record_type=rt).exists()
 
 
 # ---- archived cases ------------------------------------------------------------------------
@@ -586,8 +590,7 @@ def _archive(case):
 
 
 def test_records_of_an_archived_case_cannot_change(world):
-    case = world.open_case()
-    add_party(world, case)
+    case = investigating(world)
     record = new_inspection(world, case)
     _archive(case)
     record = refresh(record)
@@ -602,13 +605,13 @@ def test_records_of_an_archived_case_cannot_change(world):
         with pytest.raises(PermissionDenied) as exc:
             call()
         assert str(exc.value) == "案件已归档，不能再修改。"
-    assert not Signature.objects.exists() and not RecordVoid.objects.exists()
+    assert not Signature.objects.filter(record=record).exists() and not RecordVoid.objects.exists()
     assert RecordVersion.objects.filter(record=record).count() == 1
 
 
 @pytest.mark.parametrize("op", ["sign", "revise", "void"])
 def test_case_archived_after_the_record_was_loaded_blocks_changes(world, op):
-    case = world.open_case()
+    case = investigating(world)
     record = new_inspection(world, case)
     loaded = Record.objects.select_related("case").get(pk=record.pk)  # as a view loads it
     _archive(case)  # a concurrent request archives the case before this one writes

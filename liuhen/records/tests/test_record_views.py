@@ -26,7 +26,7 @@ def case(world):
     case = world.open_case()
     first17 = "11010519491231002"
     cases.add_party(world.officer, case, kind="person", name=PARTY_NAME, id_number=first17 + id_check_char(first17))
-    return case
+    return world.to_investigation(case)
 
 
 @pytest.fixture
@@ -226,14 +226,14 @@ def test_sign_by_unassigned_officer_is_403(client, world, record):
     response = client.post(reverse("records:sign", args=[record.pk]), {"as": "officer"})
     assert response.status_code == 403
     assert "只有本案承办人员可以以执法人员身份签字。" in response.content.decode()
-    assert not Signature.objects.exists()
+    assert not Signature.objects.filter(record=record).exists()
 
 
 def test_sign_as_leader_by_officer_is_403(client, world, record):
     login(client, world.officer)
     response = client.post(reverse("records:sign", args=[record.pk]), {"as": "leader"})
     assert response.status_code == 403
-    assert not Signature.objects.exists()
+    assert not Signature.objects.filter(record=record).exists()
 
 
 def test_second_signature_by_same_officer_flashes_error(client, world, record):
@@ -248,7 +248,7 @@ def test_second_signature_by_same_officer_flashes_error(client, world, record):
 def test_sign_is_post_only(client, world, record):
     login(client, world.officer)
     assert client.get(reverse("records:sign", args=[record.pk])).status_code == 405
-    assert not Signature.objects.exists()
+    assert not Signature.objects.filter(record=record).exists()
 
 
 def test_refusal_without_reason_flashes_error(client, world, record):
@@ -256,7 +256,7 @@ def test_refusal_without_reason_flashes_error(client, world, record):
     response = client.post(reverse("records:other_signature", args=[record.pk]),
                            {"role": "party", "signer_name": PARTY_NAME, "outcome": "refused", "reason": ""})
     assert "记录拒绝签字必须写明拒签事由。" in flashed(response)
-    assert not Signature.objects.exists()
+    assert not Signature.objects.filter(record=record).exists()
 
 
 def test_void_without_reason_flashes_error_and_with_reason_marks_void(client, world, record):
@@ -283,7 +283,7 @@ def test_full_inspection_record_flow(client, world, case):
 
     response = client.post(new_url, _form_post(INSPECTION, type="inspection_record"))
     assert response.status_code == 302, response.content.decode()[:2000]
-    record = Record.objects.get(case=case)
+    record = Record.objects.get(case=case, record_type__code="inspection_record")
     assert response["Location"] == reverse("records:detail", args=[record.pk])
     assert "已保存现场检查(勘验)笔录。" in flashed(response)
     assert record.versions.get().content["time"] == "2026-03-02T09:30+08:00"
@@ -334,11 +334,11 @@ def test_new_record_with_invalid_content_is_400_and_writes_nothing(client, world
                                       type="inspection_record"))
     assert response.status_code == 400
     assert "这个字段是必填项" in response.content.decode()
-    assert not Record.objects.exists()
+    assert not Record.objects.filter(case=case, record_type__code="inspection_record").exists()
 
 
 def test_new_record_refused_to_officer_not_on_case(client, world, case):
     login(client, world.officer3)
     response = client.post(reverse("records:new", args=[case.pk]), _form_post(INSPECTION, type="inspection_record"))
     assert response.status_code == 403
-    assert not Record.objects.exists()
+    assert not Record.objects.filter(case=case, record_type__code="inspection_record").exists()
