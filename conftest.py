@@ -13,6 +13,18 @@ def _liuhen_home(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture
+def fresh_home(settings, tmp_path):
+    """A LIUHEN_HOME of the test's own: fresh signing, field and blind-index keys, and no full tile
+    cached from another test's tree."""
+    from liuhen.ledger import storage
+
+    settings.LIUHEN_HOME = tmp_path / "home"
+    storage._cache.clear()
+    yield settings.LIUHEN_HOME
+    storage._cache.clear()
+
+
 class World:
     """An agency, two units and one person per role; officers hold valid certificates."""
 

@@ -15,7 +15,7 @@ from .core import note as notes
 from .core import tree
 from .core.hashing import leaf_hash
 from .core.tiles import TILE_WIDTH, split, tile_root
-from .models import Checkpoint, Entry, LogState, Sequenced, Tile
+from .models import Checkpoint, LogState, Sequenced, Tile
 from .config import hash_algo
 from . import signing
 from .signing import checkpoint_dir

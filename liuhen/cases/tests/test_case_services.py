@@ -1,5 +1,4 @@
 """Cases: numbering, officers and certificates, parties with encrypted IDs, stage guard, access."""
-import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError

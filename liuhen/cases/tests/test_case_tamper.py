@@ -19,30 +19,12 @@ from liuhen.ledger.services import event_of
 from liuhen.ledger.verify import verify_log
 
 from .test_case_services import add_person, complete, to_archived
+from liuhen.ledger.tests.tampering import drop_append_only, sql
 
 
-@pytest.fixture(autouse=True)
-def _own_home(settings, tmp_path):
-    """Fresh keys (ledger signing key, field encryption keys) for each test."""
-    settings.LIUHEN_HOME = tmp_path / "home"
-    storage._cache.clear()
-    yield
-    storage._cache.clear()
+pytestmark = pytest.mark.usefixtures("fresh_home")  # fresh keys; no tile cached from another tree
 
 
-def sql(query, params=()):
-    with connection.cursor() as cur:
-        cur.execute(query, params)
-        return cur.rowcount
-
-
-def drop_append_only(*tables):
-    for table in tables:
-        if connection.vendor == "postgresql":
-            sql(f'DROP TRIGGER "{table}_append_only" ON "{table}"')
-        else:
-            sql(f'DROP TRIGGER "{table}_no_update"')
-            sql(f'DROP TRIGGER "{table}_no_delete"')
 
 
 def case_findings(report) -> list:

@@ -34,12 +34,11 @@ Policy decisions (see ``/work/shared/vectors/README.md``)
 """
 from __future__ import annotations
 
-import hashlib
 import operator
 from collections.abc import Callable, Iterable, Sequence
 
 from liuhen.ledger.core import hashing
-from liuhen.ledger.core.hashing import leaf_hash, node_hash
+from liuhen.ledger.core.hashing import node_hash
 
 __all__ = [
     "Range",

@@ -32,6 +32,7 @@ from liuhen.ledger.verify import verify_log
 from liuhen.media import store
 from liuhen.records import services
 from liuhen.records.models import Record, RecordType, RecordVersion
+from .tampering import drop_append_only, sql
 
 INSPECTION = {
     "time": "2026-03-02T09:30",
@@ -43,13 +44,7 @@ INSPECTION = {
 PHOTO = b"\xff\xd8\xff\xe0 JPEG bytes of the scene " * 40
 
 
-@pytest.fixture(autouse=True)
-def _own_home(settings, tmp_path):
-    """Fresh keys (ledger signing key, field encryption keys) for each test."""
-    settings.LIUHEN_HOME = tmp_path / "home"
-    storage._cache.clear()
-    yield
-    storage._cache.clear()
+pytestmark = pytest.mark.usefixtures("fresh_home")  # fresh keys; no tile cached from another tree
 
 
 def _party_id():
@@ -92,20 +87,6 @@ def scene(world, django_capture_on_commit_callbacks):
 
 # ---- the attacker's tools ----------------------------------------------------------------------
 
-def sql(query, params=()):
-    with connection.cursor() as cur:
-        cur.execute(query, params)
-        return cur.rowcount
-
-
-def drop_append_only(*tables):
-    """What a database superuser does first: remove the triggers that refuse UPDATE and DELETE."""
-    for table in tables:
-        if connection.vendor == "postgresql":
-            sql(f'DROP TRIGGER "{table}_append_only" ON "{table}"')
-        else:
-            sql(f'DROP TRIGGER "{table}_no_update"')
-            sql(f'DROP TRIGGER "{table}_no_delete"')
 
 
 def rebuild_tree_from_rows() -> None:

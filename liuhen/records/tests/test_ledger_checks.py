@@ -22,12 +22,12 @@ from liuhen.accounts.roles import Role
 from liuhen.cases import services as cases
 from liuhen.cases.models import Case, CaseOfficer
 from liuhen.cases.validators import id_check_char
-from liuhen.ledger import storage
 from liuhen.ledger.models import Entry, Sequenced
 from liuhen.ledger.verify import verify_log
 from liuhen.records import selectors, services
 from liuhen.records.ledger_checks import signature_digest
 from liuhen.records.models import RecordType, RecordVersion, Signature, SignerRole
+from liuhen.ledger.tests.tampering import drop_append_only, sql
 
 INSPECTION = {
     "time": "2026-03-02T09:30",
@@ -40,13 +40,7 @@ APPROVAL = {"reason": "群众举报未经许可取水", "party": "王某", "hand
 PARTY, WITNESS, REFUSAL_REASON = "王某", "李某", "当事人称不认可检查结果"
 
 
-@pytest.fixture(autouse=True)
-def _own_home(settings, tmp_path):
-    """Fresh keys (ledger signing key, field and blind-index keys) for each test."""
-    settings.LIUHEN_HOME = tmp_path / "home"
-    storage._cache.clear()
-    yield
-    storage._cache.clear()
+pytestmark = pytest.mark.usefixtures("fresh_home")  # fresh keys; no tile cached from another tree
 
 
 def rtype(code):
@@ -108,23 +102,10 @@ def event(entry) -> dict:
     return json.loads(bytes(entry.leaf).decode("utf-8"))
 
 
-def sql(query, params=()):
-    with connection.cursor() as cur:
-        cur.execute(query, params)
-        return cur.rowcount
-
 
 def db_time(value):
     return connection.ops.adapt_datetimefield_value(value)
 
-
-def drop_append_only(*tables):
-    for table in tables:
-        if connection.vendor == "postgresql":
-            sql(f'DROP TRIGGER "{table}_append_only" ON "{table}"')
-        else:
-            sql(f'DROP TRIGGER "{table}_no_update"')
-            sql(f'DROP TRIGGER "{table}_no_delete"')
 
 
 def found(report, kind, obj, entry=None):
