@@ -7,4 +7,8 @@ class AccountsConfig(AppConfig):
     verbose_name = "机构与人员"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from liuhen.ledger.subjects import register_subject
+
+        from . import ledger_checks, signals  # noqa: F401
+
+        register_subject("user", ledger_checks.check)

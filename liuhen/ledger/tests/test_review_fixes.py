@@ -270,7 +270,8 @@ def test_domain_checks_get_compact_events_for_registered_types_only(scene, monke
     records.log_view(scene.world.officer2, scene.record)
     report = verify_log()
     assert report.ok, [str(f) for f in report.findings]
-    assert set(seen) == {"record", "case"} <= subjects.subject_types()
+    assert set(seen) == {"record", "case", "user"} <= subjects.subject_types()
+    assert "test" not in seen and "login" not in seen  # no checker for them: nothing kept
     for by_id in seen.values():
         for seq, entry_id, event in (ev for evs in by_id.values() for ev in evs):
             assert isinstance(seq, int) and isinstance(entry_id, int)

@@ -1,0 +1,40 @@
+"""What `liuhen verify` asks of the accounts app: does each person hold exactly the roles the log
+granted them? A role slipped into accounts_user_groups by SQL would let someone read every case
+(机关负责人) or approve records (负责人) — the roles decide access, so they are checked."""
+from django.contrib.auth.models import Group
+
+from liuhen.ledger.subjects import finding
+
+from .roles import Role
+from .models import User
+
+
+def check(events: dict[str, list]) -> list[dict]:
+    out = []
+    logged: dict[int, set[str]] = {}
+    last_event: dict[int, tuple] = {}
+    for uid, evs in events.items():
+        roles: set[str] = set()
+        for ev in evs:
+            action, role = ev[2]["action"], ev[2]["detail"].get("role")
+            if action == "accounts.role_grant" and role:
+                roles.add(role)
+            elif action == "accounts.role_revoke" and role:
+                roles.discard(role)
+            if action in ("accounts.role_grant", "accounts.role_revoke"):
+                last_event[int(uid)] = ev
+        logged[int(uid)] = roles
+    role_names = set(Role.values)
+    held: dict[int, set[str]] = {}
+    for uid, name in User.groups.through.objects.filter(group__in=Group.objects.filter(name__in=role_names)) \
+            .values_list("user_id", "group__name"):
+        held.setdefault(uid, set()).add(name)
+    for uid in held.keys() | {u for u, r in logged.items() if r}:
+        have, want = held.get(uid, set()), logged.get(uid, set())
+        for role in sorted(have - want):
+            out.append(finding("inserted", f"角色“{Role(role).label}”没有对应的授予记录", f"user:{uid}",
+                               last_event.get(uid)))
+        for role in sorted(want - have):
+            out.append(finding("deleted", f"日志授予的角色“{Role(role).label}”已不在", f"user:{uid}",
+                               last_event.get(uid)))
+    return out
