@@ -32,46 +32,41 @@ def check(events: dict[str, list]) -> list[dict]:
                                 obj, states[-1]))
 
         # Parties: the log keeps the hash of each party's data.
-        parties = {p.pk: p for p in case.parties.all()}
-        logged = _logged(evs, ("case.party_add",), "party", obj, out, "当事人")
-        for pk, ev in logged.items():
-            party = parties.get(pk)
-            if party is None:
-                out.append(finding("deleted", "当事人已不存在", f"{obj} party:{pk}", ev))
-            elif content_sha256(party_snapshot(party)) != ev[2]["content_sha256"]:
-                out.append(finding("altered", f"当事人“{party.name}”的信息被修改", f"{obj} party:{pk}", ev))
-        for pk in parties.keys() - logged.keys():
-            out.append(finding("inserted", "当事人没有对应的日志条目", f"{obj} party:{pk}"))
-
+        _compare(out, obj, "party", {p.pk: p for p in case.parties.all()},
+                 _logged(evs, ("case.party_add",), "party", obj, out, "当事人"),
+                 lambda p, ev: content_sha256(party_snapshot(p)) == ev[2]["content_sha256"],
+                 deleted="当事人已不存在", altered=lambda p: f"当事人“{p.name}”的信息被修改",
+                 inserted="当事人没有对应的日志条目")
         # Officers: who, with which certificate, as lead or not, assigned by whom.
-        officers = {co.pk: co for co in case.officers.all()}
-        logged = _logged(evs, ("case.officer_assign",), "case_officer", obj, out, "承办人员")
-        for pk, ev in logged.items():
-            co = officers.get(pk)
-            where = f"{obj} officer:{pk}"
-            if co is None:
-                out.append(finding("deleted", "承办人员记录已不存在（被移出案件）", where, ev))
-            elif not _same(officer_detail(co), ev, ("officer", "certificate", "lead", "assigned_by", "at")):
-                out.append(finding("altered", "承办人员记录（人员、执法证号、主办、指派人或时间）被修改", where, ev))
-        for pk in officers.keys() - logged.keys():
-            out.append(finding("inserted", "承办人员没有对应的日志条目：有人未经指派获得了办案权限",
-                               f"{obj} officer:{pk}"))
-
+        _compare(out, obj, "officer", {co.pk: co for co in case.officers.all()},
+                 _logged(evs, ("case.officer_assign",), "case_officer", obj, out, "承办人员"),
+                 lambda co, ev: _same(officer_detail(co), ev, ("officer", "certificate", "lead", "assigned_by", "at")),
+                 deleted="承办人员记录已不存在（被移出案件）",
+                 altered=lambda co: "承办人员记录（人员、执法证号、主办、指派人或时间）被修改",
+                 inserted="承办人员没有对应的日志条目：有人未经指派获得了办案权限")
         # Stage transitions: the history of the case's stage.
-        transitions = {st.pk: st for st in case.transitions.all()}
-        logged = _logged(evs, STATE_ACTIONS, "transition", obj, out, "阶段流转")
-        for pk, ev in logged.items():
-            st = transitions.get(pk)
-            where = f"{obj} transition:{pk}"
-            if st is None:
-                out.append(finding("deleted", "阶段流转记录已不存在", where, ev))
-            elif not _same(transition_detail(st), ev, ("from", "to", "note", "actor", "at")):
-                out.append(finding("altered", "阶段流转记录（阶段、说明、操作人或时间）被修改", where, ev))
-        for pk in transitions.keys() - logged.keys():
-            out.append(finding("inserted", "阶段流转记录没有对应的日志条目", f"{obj} transition:{pk}"))
+        _compare(out, obj, "transition", {st.pk: st for st in case.transitions.all()},
+                 _logged(evs, STATE_ACTIONS, "transition", obj, out, "阶段流转"),
+                 lambda st, ev: _same(transition_detail(st), ev, ("from", "to", "note", "actor", "at")),
+                 deleted="阶段流转记录已不存在",
+                 altered=lambda st: "阶段流转记录（阶段、说明、操作人或时间）被修改",
+                 inserted="阶段流转记录没有对应的日志条目")
     for cid in cases.keys() - events.keys():
         out.append(finding("inserted", "案件没有任何日志条目", f"case:{cid}"))
     return out
+
+
+def _compare(out, obj, kind, rows: dict, logged: dict, same, *, deleted, altered, inserted) -> None:
+    """Rows of one kind against the events that wrote them, both ways: gone (deleted), changed
+    (altered), or present with no event (inserted)."""
+    for pk, ev in logged.items():
+        row, where = rows.get(pk), f"{obj} {kind}:{pk}"
+        if row is None:
+            out.append(finding("deleted", deleted, where, ev))
+        elif not same(row, ev):
+            out.append(finding("altered", altered(row), where, ev))
+    for pk in rows.keys() - logged.keys():
+        out.append(finding("inserted", inserted, f"{obj} {kind}:{pk}"))
 
 
 def _logged(evs, actions, key: str, obj: str, out: list, what: str) -> dict:
