@@ -632,21 +632,17 @@ def test_switching_to_sm2_keeps_old_checkpoints_verifiable(db, home, settings, t
 
 def test_witness_trusts_a_new_key_only_when_given(db, home, settings, tmp_path,
                                                   django_capture_on_commit_callbacks):
-    from django.core.management import CommandError, call_command
-
+    wdir = tmp_path / "w"
     append_many(3)
-    with django_capture_on_commit_callbacks(execute=True):  # the checkpoint file is written on commit
-        storage.integrate_all()
-    call_command("witness", str(tmp_path / "w"))
+    publish_all(django_capture_on_commit_callbacks)
+    witness(wdir)
     settings.LIUHEN_LEDGER_SIGNATURE = "sm2"
     append_many(3, start=3)
-    with django_capture_on_commit_callbacks(execute=True):
-        storage.integrate_all()
+    publish_all(django_capture_on_commit_callbacks)
     with pytest.raises(CommandError, match="签名无效"):
-        call_command("witness", str(tmp_path / "w"))  # the log changed key: not silently accepted
+        witness(wdir)  # the log changed key: not silently accepted
     new_key = tmp_path / "new.vkey"
     new_key.write_text(signing.signer().vkey() + "\n")
-    call_command("witness", str(tmp_path / "w"), vkey=str(new_key))
-    assert (tmp_path / "w" / "6.note").exists()
+    assert "已见证：规模 6" in witness(wdir, "--vkey", str(new_key))
     with pytest.raises(CommandError, match="无法读取"):
-        call_command("witness", str(tmp_path / "w"), checkpoint=str(tmp_path / "missing"))
+        witness(wdir, "--checkpoint", str(tmp_path / "missing"))
