@@ -30,6 +30,11 @@ What it measures (bench/README.md says it at length):
    `core.tree.verify_inclusion` / `verify_consistency` against the signed checkpoint, every
    pymerkle proof with pymerkle's verifier, and the two inclusion paths are compared hash by hash.
 4. Full verification at the largest size: `verify_log(domain=False, integrate_first=False)`.
+5. The SQLite ceiling, for reading the append ratios: a bare `sqlite3` loop (no Django, no event
+   building, the leaves made beforehand) writing the same rows into a copy of Liuhen's own
+   ledger_entry and ledger_pending tables (their DDL and indexes), same PRAGMAs, one transaction
+   per entry and then 1000 per transaction. No implementation storing these rows in SQLite can
+   append faster than this; the JSON reports it as a ratio to pymerkle too.
 
 The last line printed (stdout) is one JSON object with the figures, the ratios and the targets.
 Progress goes to stderr.
@@ -389,6 +394,62 @@ def phase_append(lh: Liuhen, pm_mod, tmp: Path, events: Events, n_single: int, n
     return out
 
 
+def phase_ceiling(lh: Liuhen, tmp: Path, events: Events, n_single: int, n_batched: int, txn: int) -> dict:
+    """Bare sqlite3 into Liuhen's tables (see the module docstring, 5.): the most SQLite allows."""
+    import sqlite3
+
+    with lh.connection.cursor() as cur:
+        cur.execute("SELECT sql FROM sqlite_master WHERE tbl_name IN ('ledger_entry', 'ledger_pending') "
+                    "AND type IN ('table', 'index') AND sql IS NOT NULL ORDER BY type DESC")
+        ddl = [r[0] for r in cur.fetchall()]
+    path = tmp / "ceiling.sqlite3"
+    con = sqlite3.connect(path, isolation_level=None)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA synchronous=NORMAL")
+    con.execute("PRAGMA foreign_keys=ON")  # as Django's connection has it
+    for stmt in ddl:
+        con.execute(stmt)
+    now = events.timezone.now()
+    created = lh.connection.ops.adapt_datetimefield_value(now)
+    request_id = events.context.current().request_id
+
+    def rows(first, count):
+        out = []
+        for i in range(first, first + count):
+            leaf, a = events.leaf(i, now), Events.args(i)
+            out.append((created, a["action"], None, a["object_type"], a["object_id"], a["object_version"],
+                        request_id, leaf, lh.leaf_hash(leaf, lh.algo).hex()))
+        return out
+
+    insert = ("INSERT INTO ledger_entry (created_at, action, actor_id, object_type, object_id, object_version, "
+              "request_id, leaf, leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")
+    single = rows(0, n_single)
+    gc.collect()
+    t = time.perf_counter()
+    for row in single:
+        con.execute("BEGIN")
+        entry_id = con.execute(insert, row).fetchone()[0]
+        con.execute("INSERT INTO ledger_pending (entry_id) VALUES (?)", (entry_id,))
+        con.execute("COMMIT")
+    single_s = time.perf_counter() - t
+    batches = [rows(s, min(txn, n_single + n_batched - s)) for s in range(n_single, n_single + n_batched, txn)]
+    next_id = n_single + 1
+    insert_with_id = insert.replace("(created_at", "(id, created_at").replace("VALUES (?", "VALUES (?, ?").replace(
+        " RETURNING id", "")
+    gc.collect()
+    t = time.perf_counter()
+    for batch in batches:
+        ids = range(next_id, next_id + len(batch))
+        con.execute("BEGIN")
+        con.executemany(insert_with_id, [(k, *row) for k, row in zip(ids, batch)])
+        con.executemany("INSERT INTO ledger_pending (entry_id) VALUES (?)", [(k,) for k in ids])
+        con.execute("COMMIT")
+        next_id += len(batch)
+    batched_s = time.perf_counter() - t
+    con.close()
+    return {"single": n_single / single_s, "batched": n_batched / batched_s}
+
+
 def grow(lh: Liuhen, pm: Pymerkle | None, events: Events, start: int, end: int, chunk: int, batch: int,
          timing: dict) -> None:
     """Add leaves [start, end) to both trees: the same bytes on both sides."""
@@ -548,6 +609,8 @@ def main(argv=None) -> int:
 
         # 1. append throughput, fresh trees
         appends = phase_append(lh, pm_mod, tmp, events, n_single, n_batched, n_default, txn)
+        log("[append] the SQLite ceiling: bare sqlite3 into Liuhen's tables")
+        ceiling = phase_ceiling(lh, tmp, events, n_single, n_batched, txn)
 
         # 2 + 3. grow both trees to each size, proofs at each
         lh.reset()
@@ -609,6 +672,9 @@ def main(argv=None) -> int:
          fmt(a2["liuhen_integrate"], ".0f"), fmt(a2["pymerkle"], ".0f"), fmt(a2["liuhen"] / a2["pymerkle"], ".3f"), "—"],
     ]
     print(table(rows, ["", "liuhen", "(append)", "(integrate)", "pymerkle", "ratio", "pymerkle default PRAGMAs"]))
+    print(f"SQLite ceiling (bare sqlite3, prebuilt rows, Liuhen's tables): single {ceiling['single']:.0f}/s = "
+          f"{ceiling['single'] / a1['pymerkle']:.2f}x pymerkle, batched {ceiling['batched']:.0f}/s = "
+          f"{ceiling['batched'] / a2['pymerkle']:.2f}x pymerkle: the most any code storing these rows can reach")
     print()
     print(f"Proofs: warm mean / p99 over {samples} random queries after {samples} others; cold = process caches "
           "emptied before each query; size = hashes x 32 B")
@@ -672,6 +738,9 @@ def main(argv=None) -> int:
         "append_batched_per_s": {"liuhen": a2["liuhen"], "pymerkle": a2["pymerkle"], "ratio": r2, "n": a2["n"],
                                  "per_txn": a2["per_txn"], "liuhen_append_only": a2["liuhen_append_only"],
                                  "liuhen_integrate": a2["liuhen_integrate"]},
+        "sqlite_ceiling_per_s": {"single": ceiling["single"], "batched": ceiling["batched"],
+                                 "ratio_single": ceiling["single"] / a1["pymerkle"],
+                                 "ratio_batched": ceiling["batched"] / a2["pymerkle"]},
         "inclusion_ms": inc_ms,
         "inclusion_bytes": per_size("inc", "bytes"),
         "consistency_ms": con_ms,

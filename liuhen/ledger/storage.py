@@ -8,6 +8,7 @@ re-hash the tree; only `verify` re-hashes everything.
 """
 import os
 from collections import OrderedDict
+from contextlib import contextmanager
 
 from django.db import connection, transaction
 
@@ -161,9 +162,13 @@ def integrate(batch: int = BATCH, sign: bool = True) -> int:
     number of processes: they take turns on the LogState row lock.
     """
     algo = hash_algo()
-    with transaction.atomic():
+    with durable_commits(), transaction.atomic():
         state = _state_for_update()
         with connection.cursor() as cur:
+            if connection.vendor == "postgresql":
+                # The checkpoint published after this commit must not outlive the leaves it covers:
+                # this commit waits for the WAL flush whatever the server's default (durable_commits).
+                cur.execute("SET LOCAL synchronous_commit TO on")
             cur.execute("SELECT p.entry_id, e.leaf_hash FROM ledger_pending p JOIN ledger_entry e ON e.id = p.entry_id "
                         "ORDER BY p.entry_id LIMIT %s", [batch])
             rows = cur.fetchall()
@@ -197,7 +202,7 @@ def integrate_all(batch: int = BATCH, sign_each_batch: bool = False) -> int:
         total += n
         if n == 0:
             break
-    with transaction.atomic():
+    with durable_commits(), transaction.atomic():
         state = _state_for_update()
         latest = latest_checkpoint()
         # Sign whenever leaves are not yet under a checkpoint — also those a process integrated
@@ -219,6 +224,10 @@ def publish_checkpoint(note: str) -> None:
 
     Integrators in several processes publish after their commits, in whatever order those land:
     under a file lock, a checkpoint never replaces a larger one, so the file never goes back.
+
+    Called after the commit of a transaction run under `durable_commits()`, so the leaves it covers
+    are on disk before a witness can copy it. The file itself is fsync'ed, renamed and its directory
+    fsync'ed: after a crash it is the old or the new checkpoint, whole.
     """
     import fcntl
 
@@ -235,8 +244,47 @@ def publish_checkpoint(note: str) -> None:
             if current > size:
                 return
         tmp = path.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_text(note, encoding="utf-8")
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(note)
+            f.flush()
+            os.fsync(f.fileno())
         os.replace(tmp, path)
+        _fsync_path(directory)
+
+
+@contextmanager
+def durable_commits():
+    """Transactions inside are durable against a power cut when they commit — and so is every
+    transaction committed before them: a checkpoint is signed and published only inside this.
+
+    SQLite runs in WAL mode with synchronous=NORMAL: a commit survives a killed process but is not
+    fsync'ed, so a power cut may lose the last ones. Were those leaves already under a published
+    checkpoint, the log would then contradict what a witness holds. With synchronous=FULL a commit
+    fsyncs the -wal file, which holds every earlier commit too (or a checkpoint already synced them
+    into the database). The level can only change outside a transaction; inside one, the caller's
+    commit decides. (Not by fsync'ing the files from here: closing any descriptor of a database
+    file drops the SQLite locks this process holds on it — writes were lost that way.)
+    PostgreSQL: `integrate` asks for synchronous_commit = on in its own transaction."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cur:
+        cur.execute("PRAGMA synchronous")
+        level = int(cur.fetchone()[0])
+        cur.execute("PRAGMA synchronous=FULL")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cur:
+            cur.execute(f"PRAGMA synchronous={level:d}")
+
+
+def _fsync_path(path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 # ---- reading the tree ---------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
     python -m liuhen.ledger.tests.ledger_writer write WORKER COUNT [--integrate-every K] [--barrier FILE]
     python -m liuhen.ledger.tests.ledger_writer dump
+    python -m liuhen.ledger.tests.ledger_writer publish-trace
 
 `write` appends COUNT ledger entries ("test.write", object "test:WORKER-i"), each in its own
 transaction, and after each commit prints "ACK WORKER-i" and flushes: a line on stdout is a write
@@ -11,6 +12,10 @@ writers start at the same moment.
 
 `dump` integrates whatever is pending, runs verify_log(domain=False) and prints one JSON object
 with the test entries, the leaf order, the checkpoints, the published checkpoint and the report.
+
+`publish-trace` writes one entry, integrates and publishes a checkpoint with os.fsync and os.replace
+watched (they still do their work) and, on SQLite, the statements SQLite runs traced; it prints
+them in order, as JSON.
 
 The database and key directory come from the environment (DATABASE_URL, LIUHEN_HOME), as for the
 `liuhen` command: the caller points them at a database of its own, never at the test runner's.
@@ -86,6 +91,36 @@ def dump() -> None:
     }))
 
 
+def publish_trace() -> None:
+    from django.db import connection, transaction
+
+    from liuhen.ledger import services as ledger
+    from liuhen.ledger.storage import integrate_all
+
+    ops = []
+    connection.ensure_connection()
+    if connection.vendor == "sqlite":
+        connection.connection.set_trace_callback(lambda sql: ops.append(["sql", sql]))
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd):
+        ops.append(["fsync", os.readlink(f"/proc/self/fd/{fd}")])
+        return real_fsync(fd)
+
+    def replace(src, dst, **kw):
+        ops.append(["replace", os.path.abspath(src), os.path.abspath(dst)])
+        return real_replace(src, dst, **kw)
+
+    with transaction.atomic():
+        ledger.append("test.write", object_type="test", object_id="trace-0")
+    os.fsync, os.replace = fsync, replace
+    try:
+        integrate_all()
+    finally:
+        os.fsync, os.replace = real_fsync, real_replace
+    print(json.dumps(ops))
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command", required=True)
@@ -95,12 +130,15 @@ def main(argv=None) -> int:
     w.add_argument("--integrate-every", type=int, default=0)
     w.add_argument("--barrier")
     sub.add_parser("dump")
+    sub.add_parser("publish-trace")
     args = parser.parse_args(argv)
     _setup()
     if args.command == "write":
         write(args.worker, args.count, args.integrate_every, args.barrier)
-    else:
+    elif args.command == "dump":
         dump()
+    else:
+        publish_trace()
     return 0
 
 

@@ -251,3 +251,25 @@ def _check_prefix(d: dict, worker: str, acked: list[str]) -> None:
     mine = [a for a in acked if a.startswith(f"{worker}-")]
     assert written == [f"{worker}-{i}" for i in range(len(written))]
     assert len(mine) <= len(written) <= len(mine) + 1
+
+
+def test_a_checkpoint_is_published_only_once_its_leaves_are_on_disk(child_env):
+    """WAL + synchronous=NORMAL survives a killed process, not a power cut: the transaction after
+    which a checkpoint is published commits with synchronous=FULL (an fsync of the -wal file, which
+    holds every earlier commit as well); then the checkpoint file is fsync'ed, renamed into place,
+    and its directory fsync'ed."""
+    r = child_env.run(sys.executable, "-m", "liuhen.ledger.tests.ledger_writer", "publish-trace")
+    assert r.returncode == 0, r.stderr
+    ops = json.loads(r.stdout)
+    published = str(child_env.home / "checkpoints" / "checkpoint")
+    renames = [k for k, op in enumerate(ops) if op[0] == "replace" and op[2] == published]
+    assert len(renames) == 1, ops
+    k = renames[0]
+    tmp = ops[k][1]
+    assert ["fsync", tmp] in ops[:k], "the checkpoint file was renamed into place unsynced"
+    assert ["fsync", str(Path(published).parent)] in ops[k + 1:], "the rename itself was not made durable"
+    if connection.vendor == "sqlite":
+        sql = [op[1].strip().upper() for op in ops[:k] if op[0] == "sql"]
+        levels = [n for n, q in enumerate(sql) if q.startswith("PRAGMA SYNCHRONOUS=")]
+        assert levels and sql[levels[-1]] == "PRAGMA SYNCHRONOUS=FULL", "published after a commit not synced"
+        assert "COMMIT" in sql[levels[-1]:], "no commit under synchronous=FULL before the checkpoint went out"
