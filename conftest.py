@@ -32,12 +32,11 @@ class World:
 
     def __init__(self):
         from liuhen.accounts import services as acc
-        from liuhen.accounts.models import Agency, Unit
         from liuhen.accounts.roles import Role
 
-        self.agency = Agency.objects.create(name="测试市水务局", short_name="测水")
-        self.unit = Unit.objects.create(agency=self.agency, name="水政监察大队")
-        self.other_unit = Unit.objects.create(agency=self.agency, name="水资源科")
+        self.agency = acc.create_agency(None, name="测试市水务局", short_name="测水")
+        self.unit = acc.create_unit(None, self.agency, name="水政监察大队")
+        self.other_unit = acc.create_unit(None, self.agency, name="水资源科")
         today = timezone.localdate()
         n = 0
 
@@ -91,3 +90,15 @@ class World:
 @pytest.fixture
 def world(db):
     return World()
+
+
+@pytest.fixture
+def verified_world(world):
+    """The world, integrated into the log and verifying clean: what a tamper test starts from."""
+    from liuhen.ledger.storage import integrate_all
+    from liuhen.ledger.verify import verify_log
+
+    integrate_all()
+    report = verify_log()
+    assert report.ok, [str(f) for f in report.findings]
+    return world

@@ -9,6 +9,10 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from liuhen.ledger.subjects import register_subject
 
-        from . import ledger_checks, signals  # noqa: F401
+        from . import ledger_checks, models, signals  # noqa: F401
 
-        register_subject("user", ledger_checks.check)
+        # One checker per object type (register_subject keeps one): "user" checks roles and state.
+        register_subject(models.User.ledger_object_type, ledger_checks.check_user)
+        register_subject(models.Certificate.ledger_object_type, ledger_checks.check_certificate)
+        register_subject(models.Agency.ledger_object_type, ledger_checks.check_agency)
+        register_subject(models.Unit.ledger_object_type, ledger_checks.check_unit)

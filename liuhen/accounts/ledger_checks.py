@@ -1,12 +1,19 @@
-"""What `liuhen verify` asks of the accounts app: does each person hold exactly the roles the log
-granted them? A role slipped into accounts_user_groups by SQL would let someone read every case
-(机关负责人) or approve records (负责人) — the roles decide access, so they are checked."""
+"""What `liuhen verify` asks of the accounts app.
+
+- Does each person hold exactly the roles the log granted them? A role slipped into
+  accounts_user_groups by SQL would let someone read every case (机关负责人) or approve records
+  (负责人) — the roles decide access, so they are checked.
+- Does each person, certificate (执法证), agency and unit still have the state the log last recorded
+  for it (models.*.ledger_state_fields)? A certificate's end date pushed back by SQL would let an
+  expired officer act; a person moved to another unit would see its cases; is_superuser set by SQL
+  would bypass every permission.
+"""
 from django.contrib.auth.models import Group
 
-from liuhen.ledger.subjects import finding
+from liuhen.ledger.subjects import check_states, finding, model_states, state_checker
 
 from .roles import Role
-from .models import User
+from .models import Agency, Certificate, Unit, User
 
 
 def check(events: dict[str, list]) -> list[dict]:
@@ -38,3 +45,14 @@ def check(events: dict[str, list]) -> list[dict]:
             out.append(finding("deleted", f"日志授予的角色“{Role(role).label}”已不在", f"user:{uid}",
                                last_event.get(uid)))
     return out
+
+
+def check_user(events: dict[str, list]) -> list[dict]:
+    """The "user" checker: each person's roles, then their state, against the same events."""
+    return check(events) + check_states(User.ledger_object_type, events, model_states(User),
+                                          str(User._meta.verbose_name))
+
+
+check_certificate = state_checker(Certificate)
+check_agency = state_checker(Agency)
+check_unit = state_checker(Unit)

@@ -1,18 +1,25 @@
 """Agency, units, people and their enforcement certificates."""
 import datetime
 
+from asgiref.sync import sync_to_async
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.db import models, transaction
 from django.utils import timezone
 
 from liuhen.common import crypto
 from liuhen.common.fields import EncryptedTextField
+from liuhen.ledger.subjects import LedgerState
 
 from .roles import Role
 
 
-class Agency(models.Model):
+class Agency(LedgerState, models.Model):
     """执法机关 — the enforcement agency that runs this Liuhen."""
+
+    # Its name and short name go on every case number and document: `liuhen verify` checks them.
+    ledger_object_type = "agency"
+    ledger_state_fields = ("name", "short_name", "credit_code", "address", "phone")
 
     name = models.CharField("机关名称", max_length=100, unique=True)
     short_name = models.CharField("文号简称", max_length=10, help_text="用于案件编号，如“本水”")
@@ -27,8 +34,12 @@ class Agency(models.Model):
         return self.name
 
 
-class Unit(models.Model):
+class Unit(LedgerState, models.Model):
     """执法机构/科室 — a unit of the agency that handles cases."""
+
+    # A unit's agency decides whose cases its people see.
+    ledger_object_type = "unit"
+    ledger_state_fields = ("agency_id", "name")
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="units")
     name = models.CharField("名称", max_length=100)
@@ -41,14 +52,43 @@ class Unit(models.Model):
         return self.name
 
 
-class User(AbstractUser):
+class UserManager(DjangoUserManager):
+    """Django's manager, with each user it creates in the ledger: `liuhen createsuperuser` and
+    `User.objects.create_user` are write paths as well, and a user without an event is reported as
+    inserted by `liuhen verify`. (accounts.services.create_user is the application's own path.)"""
+
+    def _create_user(self, username, email, password, **extra_fields):
+        from liuhen.ledger import services as ledger
+
+        with transaction.atomic(using=self.db):
+            user = super()._create_user(username, email, password, **extra_fields)
+            ledger.append("accounts.user_create", object_type=user.ledger_object_type, object_id=user.pk,
+                          content_sha256=user.ledger_digest(),
+                          detail={"username": user.username, "agency": user.agency_id, "unit": user.unit_id})
+        return user
+
+    async def _acreate_user(self, username, email, password, **extra_fields):
+        # The ledger is synchronous: the same path, in a thread.
+        return await sync_to_async(self._create_user)(username, email, password, **extra_fields)
+
+
+class User(LedgerState, AbstractUser):
     """A person who logs in: officer, leader, reviewer, archivist, administrator…"""
+
+    # What decides what someone may see and do: their login, agency and unit (which cases they
+    # see) and whether they may log in, open the admin or bypass every permission. Not the
+    # password or last_login, which change on every login or rehash; not the name or phone,
+    # which are personal data and decide nothing. Roles are checked apart (ledger_checks.check).
+    ledger_object_type = "user"
+    ledger_state_fields = ("username", "agency_id", "unit_id", "is_active", "is_staff", "is_superuser")
 
     full_name = models.CharField("姓名", max_length=50)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="people")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="people")
     # Personal information of staff is encrypted at rest as well (SPEC §9).
     phone = EncryptedTextField("手机号", blank=True, default="")
+
+    objects = UserManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "人员"
@@ -85,8 +125,13 @@ class User(AbstractUser):
         return crypto.mask(self.phone, 3, 4)
 
 
-class Certificate(models.Model):
+class Certificate(LedgerState, models.Model):
     """执法证 — an officer's enforcement certificate with its validity dates."""
+
+    # An expired or revoked certificate bars its holder from every enforcement act: each of these
+    # columns, changed behind the log's back, would let the wrong person act.
+    ledger_object_type = "certificate"
+    ledger_state_fields = ("holder_id", "number", "issued_by", "valid_from", "valid_until", "revoked")
 
     holder = models.ForeignKey(User, on_delete=models.PROTECT, related_name="certificates")
     number = models.CharField("执法证号", max_length=40, unique=True)

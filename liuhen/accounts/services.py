@@ -41,7 +41,7 @@ def log_role_changes(actor, user: User, before: set[str], after: set[str]) -> No
     """One ledger event per role granted or revoked (call inside the transaction that changed them)."""
     for action, roles in (("accounts.role_revoke", before - after), ("accounts.role_grant", after - before)):
         for role in sorted(roles):
-            ledger.append(action, actor=actor, object_type="user", object_id=user.pk,
+            ledger.append(action, actor=actor, object_type=User.ledger_object_type, object_id=user.pk,
                           detail={"role": role, "username": user.username})
     user.__dict__.pop("_role_codes", None)
 
@@ -77,12 +77,14 @@ def grant_role(actor, user: User, role: str) -> None:
     check_role_change(actor, user, user.role_codes(), user.role_codes() | {str(role)})
     group = role_group(role)
     user.groups.add(group)
+    state = ""
     if role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN) and not user.is_staff:
         user.is_staff = True  # may open the configuration admin, with its group's permissions only
         user.save(update_fields=["is_staff"])
+        state = user.ledger_digest()  # the user's state changed: the grant logs the new one
     user.__dict__.pop("_role_codes", None)
-    ledger.append("accounts.role_grant", actor=actor, object_type="user", object_id=user.pk,
-                  detail={"role": str(role), "username": user.username})
+    ledger.append("accounts.role_grant", actor=actor, object_type=User.ledger_object_type, object_id=user.pk,
+                  content_sha256=state, detail={"role": str(role), "username": user.username})
 
 
 @transaction.atomic
@@ -97,7 +99,8 @@ def create_user(actor, *, username: str, full_name: str, password: str, agency: 
     user.full_clean(exclude=["password"])
     user.save()
     # Ids and the login name only: a person's name is personal data and stays out of the ledger.
-    ledger.append("accounts.user_create", actor=actor, object_type="user", object_id=user.pk,
+    ledger.append("accounts.user_create", actor=actor, object_type=User.ledger_object_type, object_id=user.pk,
+                  content_sha256=user.ledger_digest(),
                   detail={"username": username, "agency": agency.pk if agency else None,
                           "unit": unit.pk if unit else None})
     for role in roles:
@@ -114,9 +117,37 @@ def issue_certificate(actor, holder: User, *, number: str, valid_from: datetime.
                        valid_until=valid_until, issued_by=issued_by)
     cert.full_clean()
     cert.save()
-    ledger.append("accounts.certificate_issue", actor=actor, object_type="user", object_id=holder.pk,
-                  detail={"number": cert.number, "valid_from": str(valid_from), "valid_until": str(valid_until)})
+    # About the certificate itself (its validity is what verify checks); the holder in the detail.
+    ledger.append("accounts.certificate_issue", actor=actor, object_type=Certificate.ledger_object_type,
+                  object_id=cert.pk, content_sha256=cert.ledger_digest(),
+                  detail={"holder": holder.pk, "number": cert.number, "valid_from": cert.valid_from.isoformat(),
+                          "valid_until": cert.valid_until.isoformat()})
     return cert
+
+
+@transaction.atomic
+def create_agency(actor, *, name: str, short_name: str, credit_code: str = "", address: str = "",
+                  phone: str = "") -> Agency:
+    """A new 执法机关, with its state in the ledger (later changes go through the admin)."""
+    agency = Agency(name=name.strip(), short_name=short_name.strip(), credit_code=credit_code.strip(),
+                    address=address.strip(), phone=phone.strip())
+    agency.full_clean()
+    agency.save()
+    ledger.append("accounts.agency_create", actor=actor, object_type=Agency.ledger_object_type,
+                  object_id=agency.pk, content_sha256=agency.ledger_digest(),
+                  detail={"name": agency.name, "short_name": agency.short_name})
+    return agency
+
+
+@transaction.atomic
+def create_unit(actor, agency: Agency, *, name: str) -> Unit:
+    """A new 执法机构/科室 of `agency`, with its state in the ledger."""
+    unit = Unit(agency=agency, name=name.strip())
+    unit.full_clean()
+    unit.save()
+    ledger.append("accounts.unit_create", actor=actor, object_type=Unit.ledger_object_type, object_id=unit.pk,
+                  content_sha256=unit.ledger_digest(), detail={"agency": agency.pk, "name": unit.name})
+    return unit
 
 
 def require_valid_certificate(user: User, day: datetime.date | None = None) -> Certificate:

@@ -11,7 +11,10 @@ class LedgeredAdmin(admin.ModelAdmin):
 
     Django runs the add and change forms (changeform_view) in a transaction; the other views that
     write (the change list's actions, a user's password form) must be wrapped as well, or the
-    ledger refuses the entry after the change is saved.
+    ledger refuses the entry after the change is saved. Every write through the admin ends in
+    log_addition or log_change (the change list's list_editable calls log_change per row), so those
+    two are where the event — with the row's state — is appended. No admin here has an action that
+    writes (deleting is refused); one that did would have to call log_change for each row it saved.
     """
 
     def _ledger(self, request, obj, action, message):
@@ -20,8 +23,15 @@ class LedgeredAdmin(admin.ModelAdmin):
         detail = {"message": str(message)[:1000]}
         if hasattr(obj, "get_username"):
             detail["username"] = obj.get_username()
-        ledger.append(action, actor=request.user, object_type=obj._meta.label_lower, object_id=obj.pk,
-                      detail=detail)
+        # One object type per model, the one its services use too (User → "user"), so that
+        # verify reads the admin's events and the services' as one history. A model that declares
+        # its state (ledger.subjects.LedgerState) has the digest of the row as saved logged with
+        # the change: the last such digest is what `liuhen verify` holds the row to.
+        model = type(obj)
+        object_type = getattr(model, "ledger_object_type", "") or obj._meta.label_lower
+        state = obj.ledger_digest() if getattr(model, "ledger_state_fields", ()) else ""
+        ledger.append(action, actor=request.user, object_type=object_type, object_id=obj.pk,
+                      content_sha256=state, detail=detail)
 
     def log_addition(self, request, obj, message):
         self._ledger(request, obj, "admin.add", message)

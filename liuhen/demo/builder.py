@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from liuhen.accounts import services as acc
-from liuhen.accounts.models import Agency, Unit, User
+from liuhen.accounts.models import Agency, User
 from liuhen.accounts.roles import Role
 from liuhen.cases import services as cases
 from liuhen.cases.models import STAGE_ORDER, Kind, PartyKind, Procedure, Stage, StartMode
@@ -603,10 +603,10 @@ class _Builder:
 
     # -- people ----------------------------------------------------------------------------------
     def build_people(self):
-        self.agency = Agency.objects.create(
-            name=AGENCY_NAME, short_name=AGENCY_SHORT, credit_code=credit_code("11", "210500", "00119872"),
+        self.agency = acc.create_agency(
+            None, name=AGENCY_NAME, short_name=AGENCY_SHORT, credit_code=credit_code("11", "210500", "00119872"),
             address="本溪市平山区北地街道东明路1号", phone="024-42842110")
-        self.units = {key: Unit.objects.create(agency=self.agency, name=name) for key, name in UNITS.items()}
+        self.units = {key: acc.create_unit(None, self.agency, name=name) for key, name in UNITS.items()}
         n = 0
         security_admin = system_admin = None
         for username, full_name, roles, unit_key, cert, phone in PEOPLE:

@@ -9,8 +9,16 @@ To keep verification of a large log in bounded memory, an event given to a check
 whole leaf but only what checks read: a dict with "action", "object" ({"type", "id", "version"}),
 "actor" ({"id"} or None), "content_sha256", "blobs" and "detail". Equal parts (and equal bare
 events, such as repeated reads) are shared between events: a checker must not modify them.
+
+Rows that administrators edit (people, certificates, agencies, units, record types) are checked by
+the one generic checker below: a model declares its state (LedgerState), every write logs the
+digest of that state, and `state_checker` compares each row with the last digest logged for it.
 """
+import datetime
+import decimal
 from collections.abc import Callable
+
+from .core.canonical import content_sha256
 
 Checker = Callable[[dict[str, list]], list[dict]]
 _SUBJECTS: dict[str, Checker] = {}
@@ -36,6 +44,121 @@ def check_subjects(events: dict[str, dict[str, list]]) -> list[dict]:
     for object_type, checker in _SUBJECTS.items():
         findings.extend(checker(events.get(object_type, {})))
     return findings
+
+
+# ---- Rows whose state the log vouches for ---------------------------------------------------------
+#
+# Configuration rows — people, 执法证, agencies, units, record types — are not append-only: an
+# administrator edits them. What the log can vouch for is their state after each write. A model
+# declares its security-relevant state (状态) as a tuple of column names, `ledger_state_fields`,
+# and the name its events use, `ledger_object_type`; every write puts the digest of the state as
+# stored into its event's content_sha256, and the checker compares each row with the last digest
+# logged for it. Changing `ledger_state_fields` changes every row's digest: it needs a migration
+# that logs the new state of every row (as accounts/migrations/0002_ledger_state does).
+
+
+def plain(value):
+    """A column value as plain JSON. Dates and times become ISO 8601 text (aware times in UTC, so
+    that the same instant read through another time zone gives the same digest); decimals become
+    text; JSON columns, strings, numbers, booleans and None are kept as they are."""
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(datetime.timezone.utc)
+        return value.isoformat()
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    return value
+
+
+def state_digest(state: dict) -> str:
+    """SHA-256 (hex) of a state's canonical JSON: what a write's event logs as its content_sha256."""
+    return content_sha256(state)
+
+
+def model_states(model, fields=None, *, pks=None, using=None, chunk_size: int = 2000):
+    """(object id, state) of each row of `model` as stored, in primary-key order, streamed.
+
+    `fields` defaults to `model.ledger_state_fields`; a migration passes them itself, as its
+    historical models carry no such attribute.
+    """
+    fields = tuple(fields if fields is not None else model.ledger_state_fields)
+    qs = model._default_manager.using(using)
+    if pks is not None:
+        qs = qs.filter(pk__in=pks)
+    for pk, *values in qs.order_by("pk").values_list("pk", *fields).iterator(chunk_size=chunk_size):
+        yield str(pk), {name: plain(v) for name, v in zip(fields, values)}
+
+
+def stored_state(obj) -> dict:
+    """The state of `obj`'s row read back from the database, not from the instance: what verify will
+    compute. A write calls this after saving, inside its transaction, so the digest it logs cannot
+    differ from verify's because of an unconverted value in memory (a date given as text, 1 for True)."""
+    model = type(obj)
+    for _, state in model_states(model, pks=[obj.pk], using=obj._state.db):
+        return state
+    raise model.DoesNotExist(f"{model._meta.label} {obj.pk} is not stored")
+
+
+def stored_digest(obj) -> str:
+    """The digest of `obj`'s stored state, for the content_sha256 of the event about its write."""
+    return state_digest(stored_state(obj))
+
+
+class LedgerState:
+    """A model whose state `liuhen verify` compares with the log (状态留痕): set
+    `ledger_object_type` (the object type of every event about the row, from services and the
+    admin alike) and `ledger_state_fields` (the columns that make up its state)."""
+
+    ledger_object_type: str = ""
+    ledger_state_fields: tuple[str, ...] = ()
+
+    def ledger_state(self) -> dict:
+        return stored_state(self)
+
+    def ledger_digest(self) -> str:
+        return stored_digest(self)
+
+
+def check_states(object_type: str, events: dict[str, list], rows, label: str | None = None) -> list[dict]:
+    """Compare rows with the last state the log recorded for each.
+
+    `rows` is an iterable of (object id, state) — it may be a stream over the whole table. A row
+    whose state's digest differs from that of the last event about it carrying a content_sha256 is
+    altered (the finding points at that event); a row with no such event is inserted; an object the
+    log has events about but that has no row is deleted.
+    """
+    label = label or object_type
+    last: dict[str, tuple] = {}
+    for oid, evs in events.items():
+        for ev in reversed(evs):
+            if ev[2].get("content_sha256"):
+                last[oid] = ev
+                break
+    unseen = set(events)  # bounded by the objects the log names, not by the rows streamed
+    out = []
+    for oid, state in rows:
+        oid = str(oid)
+        unseen.discard(oid)
+        ev = last.get(oid)
+        obj = f"{object_type}:{oid}"
+        if ev is None:
+            out.append(finding("inserted", f"{label}没有记载其状态的日志条目", obj))
+        elif ev[2].get("content_sha256") != state_digest(state):
+            out.append(finding("altered", f"{label}被修改，与日志最后记载的状态摘要不符", obj, ev))
+    for oid in sorted(unseen):
+        out.append(finding("deleted", f"{label}已不存在，而日志记载了它", f"{object_type}:{oid}",
+                           last.get(oid) or events[oid][-1]))
+    return out
+
+
+def state_checker(model, label: str | None = None) -> Checker:
+    """The checker of a LedgerState model: every row of its table against the events about it."""
+    def check(events: dict[str, list]) -> list[dict]:
+        return check_states(model.ledger_object_type, events, model_states(model),
+                            label or str(model._meta.verbose_name))
+    return check
 
 
 # Apps also contribute the content an offline bundle needs: fn(content_dir, blob_dir) -> (files, blobs).

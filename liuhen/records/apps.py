@@ -17,7 +17,8 @@ class RecordsConfig(AppConfig):
         post_migrate.connect(_sync_catalog, sender=self, dispatch_uid="liuhen-record-catalog")
         from liuhen.ledger.subjects import register_exporter, register_subject
 
-        from . import ledger_checks
+        from . import ledger_checks, models
 
         register_subject("record", ledger_checks.check)
+        register_subject(models.RecordType.ledger_object_type, ledger_checks.check_record_types)
         register_exporter(ledger_checks.export_content)

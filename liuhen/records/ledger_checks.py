@@ -11,6 +11,10 @@ Every row of a record is bound to the event that wrote it:
   `record.refusal_confirm`, by (signature, officer);
 - the void (reason, actor) to `record.void`.
 
+Each record type (记录类型), whose schema decides what a record must contain and whose signature rule
+decides who must sign, is held to the last state logged for it by the catalog sync or the admin
+(RecordType.ledger_state_fields, the generic ledger.subjects.state_checker).
+
 An event's actor is the author, uploader, recording officer or voiding officer: it is not repeated in
 the detail. Personal data — a party's or witness's name, a refusal reason — is never written into an
 event (leaves can never be erased and are exported to auditors): a signature event carries the
@@ -18,10 +22,10 @@ signature's id, role and digest only.
 """
 from liuhen.common.crypto import blind_index
 from liuhen.ledger.core.canonical import content_sha256
-from liuhen.ledger.subjects import finding
+from liuhen.ledger.subjects import finding, state_checker
 from liuhen.media import store
 
-from .models import Outcome, Record, SignerRole
+from .models import Outcome, Record, RecordType, SignerRole
 
 SIGNATURE_DIGEST_SCHEME = 2
 
@@ -52,6 +56,9 @@ def signature_digest(sig, attachments) -> str:
         "recorded_by": sig.recorded_by_id, "at": at,
         "pepper": blind_index(f"signature {sig.record_id} {at}"),
     })
+
+
+check_record_types = state_checker(RecordType)
 
 
 def _actor(ev) -> int | None:

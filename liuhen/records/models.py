@@ -9,10 +9,17 @@ from django.utils import timezone
 
 from liuhen.cases.models import Stage
 from liuhen.common.append_only import AppendOnlyModel
+from liuhen.ledger.subjects import LedgerState
 
 
-class RecordType(models.Model):
+class RecordType(LedgerState, models.Model):
     """记录类型 — one kind of document, with the fields it holds and who must sign it."""
+
+    # Every column: the schema decides what a record must contain, the signature rule who must sign
+    # it, the stage where it belongs, `active` whether it may still be made. Written by the catalog
+    # sync (catalog_sync) and the admin, each logging the digest; `liuhen verify` checks it.
+    ledger_object_type = "recordtype"
+    ledger_state_fields = ("code", "name", "stage", "fields", "signature_rule", "position", "active")
 
     code = models.SlugField(max_length=60, unique=True)
     name = models.CharField("名称", max_length=60)

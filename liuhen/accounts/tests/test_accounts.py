@@ -239,10 +239,15 @@ def test_issue_certificate_checks_dates_and_uniqueness(world):
 
 
 def test_issue_certificate_is_logged(world):
-    acc.issue_certificate(world.sysadmin, world.unit_head, number=" 99 ", valid_from=TODAY, valid_until=TODAY)
+    cert = acc.issue_certificate(world.sysadmin, world.unit_head, number=" 99 ", valid_from=TODAY,
+                                 valid_until=TODAY)
     entry = Entry.objects.filter(action="accounts.certificate_issue").latest("id")
     assert entry.actor_id == world.sysadmin.pk
-    assert event_of(entry)["detail"] == {"number": "99", "valid_from": str(TODAY), "valid_until": str(TODAY)}
+    # About the certificate, whose state the event carries; the holder in the detail.
+    assert (entry.object_type, entry.object_id) == ("certificate", str(cert.pk))
+    assert event_of(entry)["detail"] == {"holder": world.unit_head.pk, "number": "99", "valid_from": str(TODAY),
+                                         "valid_until": str(TODAY)}
+    assert event_of(entry)["content_sha256"] == cert.ledger_digest()
 
 
 # ---- login tracing ---------------------------------------------------------------------------

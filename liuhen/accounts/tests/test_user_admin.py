@@ -129,5 +129,5 @@ def test_password_reset_by_the_security_admin_commits_with_its_entry(client, wor
     assert resp.status_code == 302
     assert User.objects.get(pk=user.pk).check_password(new)
     entry = Entry.objects.get(action="admin.change", object_id=str(user.pk))
-    assert entry.actor_id == security.pk and entry.object_type == "accounts.user"
+    assert entry.actor_id == security.pk and entry.object_type == "user"
     assert new.encode() not in bytes(entry.leaf)

@@ -24,7 +24,7 @@ def test_system_admin_change_is_in_the_ledger_and_cannot_delete(client, world):
     assert resp.status_code == 302, resp.content[:500]
     assert Agency.objects.get(pk=world.agency.pk).phone == "024-1234567"
     entry = Entry.objects.filter(action="admin.change").get()
-    assert entry.actor_id == world.sysadmin.pk and entry.object_type == "accounts.agency"
+    assert entry.actor_id == world.sysadmin.pk and entry.object_type == "agency"  # as the services name it
     assert client.get(f"/admin/accounts/agency/{world.agency.pk}/delete/").status_code == 403
 
 

@@ -36,14 +36,22 @@ from liuhen.ledger.verify import verify_log
 from liuhen.records import services as records
 from liuhen.records.models import RecordType
 
+from .tampering import empty_ledger
+
 REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(autouse=True)
-def home(settings, tmp_path):
-    """Fresh signing keys and checkpoint directory; no full tile cached from another test's tree."""
+def home(request, settings, tmp_path):
+    """Fresh signing keys and checkpoint directory; no full tile cached from another test's tree;
+    an empty log (these tests count leaves from 0), where the test uses the database."""
     settings.LIUHEN_HOME = tmp_path / "home"
     storage._cache.clear()
+    for db in ("transactional_db", "db"):
+        if db in request.fixturenames:
+            request.getfixturevalue(db)  # before this autouse fixture touches the database
+            empty_ledger()
+            break
     yield settings.LIUHEN_HOME
     storage._cache.clear()
 

@@ -22,12 +22,12 @@ from liuhen.accounts.roles import Role
 from liuhen.cases import services as cases
 from liuhen.cases.models import Case, CaseOfficer
 from liuhen.cases.validators import id_check_char
-from liuhen.ledger.models import Entry, Sequenced
+from liuhen.ledger.models import Entry
 from liuhen.ledger.verify import verify_log
 from liuhen.records import selectors, services
 from liuhen.records.ledger_checks import signature_digest
 from liuhen.records.models import RecordType, RecordVersion, Signature, SignerRole
-from liuhen.ledger.tests.tampering import drop_append_only, sql
+from liuhen.ledger.tests.tampering import drop_append_only, found, sql
 
 INSPECTION = {
     "time": "2026-03-02T09:30",
@@ -106,15 +106,6 @@ def event(entry) -> dict:
 def db_time(value):
     return connection.ops.adapt_datetimefield_value(value)
 
-
-
-def found(report, kind, obj, entry=None):
-    """The one finding of this kind about `obj` — pointing at `entry` (and its leaf index), if given."""
-    out = [f for f in report.findings if f.kind == kind and f.object == obj]
-    assert len(out) == 1, f"expected one [{kind}] finding for {obj}; findings: {[str(f) for f in report.findings]}"
-    if entry is not None:
-        assert (out[0].entry_id, out[0].seq) == (entry.pk, Sequenced.objects.get(entry_id=entry.pk).seq)
-    return out[0]
 
 
 def record_findings(report):

@@ -1,0 +1,311 @@
+"""`liuhen verify` holds people, certificates (执法证), agencies and units to the state the log last
+recorded for them.
+
+First the normal paths — the services, Django's user manager (`liuhen createsuperuser`) and the
+configuration admin driven by the system and security administrators — must leave a log that
+verifies clean. Then each test plays a database superuser with plain SQL (these tables are not
+append-only): verify must name the row and the log entry whose state it contradicts.
+"""
+import datetime
+import importlib
+from types import SimpleNamespace
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.utils import timezone
+
+from liuhen.accounts import services as acc
+from liuhen.accounts.models import Agency, Certificate, Unit, User
+from liuhen.accounts.roles import Role
+from liuhen.ledger.core.canonical import canonical_bytes
+from liuhen.ledger.models import Entry
+from liuhen.ledger.services import event_of
+from liuhen.ledger.storage import integrate_all
+from liuhen.ledger.subjects import state_digest
+from liuhen.ledger.tests.tampering import found, sql
+from liuhen.ledger.verify import verify_log
+
+pytestmark = pytest.mark.usefixtures("fresh_home")  # fresh keys; no tile cached from another tree
+
+TODAY = timezone.localdate()
+STATE_TYPES = ("user", "certificate", "agency", "unit")
+
+
+def state_findings(report) -> list[str]:
+    return [str(f) for f in report.findings if f.object.split(":")[0] in STATE_TYPES]
+
+
+def last_state_entry(object_type, pk) -> Entry:
+    """The last entry about the object that logged its state: the one verify holds the row to."""
+    entries = [e for e in Entry.objects.filter(object_type=object_type, object_id=str(pk)).order_by("-id")
+               if event_of(e)["content_sha256"]]
+    return entries[0]
+
+
+@pytest.fixture
+def security(world):
+    return acc.create_user(None, username="anquan", full_name="安全管理员甲", password=world.PASSWORD,
+                           agency=world.agency, roles=[Role.SECURITY_ADMIN])
+
+
+def admin_post(client, actor, url, data):
+    client.force_login(actor)
+    resp = client.post(url, data)
+    assert resp.status_code == 302, resp.content.decode()[:3000]
+    return resp
+
+
+def user_form(user, **changes) -> dict:
+    """What the user change form posts for `user` (its roles unchanged)."""
+    data = {"username": user.username, "full_name": user.full_name, "groups": [g.pk for g in user.groups.all()],
+            "agency": user.agency_id or "", "unit": user.unit_id or "", "phone": "", "email": "",
+            "date_joined_0": "2026-01-01", "date_joined_1": "00:00:00"}
+    if user.is_active:
+        data["is_active"] = "on"
+    if user.is_staff:
+        data["is_staff"] = "on"
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def cert_form(cert, **changes) -> dict:
+    data = {"holder": cert.holder_id, "number": cert.number, "issued_by": cert.issued_by,
+            "valid_from": cert.valid_from.isoformat(), "valid_until": cert.valid_until.isoformat()}
+    if cert.revoked:
+        data["revoked"] = "on"
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+# ---- normal use verifies clean ------------------------------------------------------------------
+
+def test_services_admin_and_createsuperuser_verify_clean(client, world, security, monkeypatch):
+    # Services: a new unit, a person in it, their certificate; an administrator (is_staff flips).
+    unit = acc.create_unit(world.sysadmin, world.agency, name="水土保持科")
+    newbie = acc.create_user(security, username="xinren", full_name="新人", password=world.PASSWORD,
+                             agency=world.agency, unit=unit, roles=[Role.OFFICER])
+    acc.issue_certificate(world.sysadmin, newbie, number="14019999", valid_from=TODAY, valid_until=TODAY)
+    auditor = acc.create_user(security, username="shenji", full_name="审计员", password=world.PASSWORD,
+                              agency=world.agency, roles=[Role.AUDIT_ADMIN])
+    # Django's own paths: the user manager, and `liuhen createsuperuser`.
+    User.objects.create_user("plain", password=world.PASSWORD)
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", world.PASSWORD)
+    call_command("createsuperuser", interactive=False, username="root", email="root@example.cn", verbosity=0)
+
+    # The system administrator, in the configuration admin: an agency changed, a unit and a
+    # certificate added, a certificate revoked and another extended.
+    admin_post(client, world.sysadmin, f"/admin/accounts/agency/{world.agency.pk}/change/", {
+        "name": world.agency.name, "short_name": "测水", "credit_code": "", "address": "测试路1号", "phone": ""})
+    admin_post(client, world.sysadmin, "/admin/accounts/unit/add/", {"agency": world.agency.pk, "name": "法规科"})
+    admin_post(client, world.sysadmin, "/admin/accounts/certificate/add/", {
+        "holder": world.officer3.pk, "number": "14018888", "issued_by": "测试市人民政府",
+        "valid_from": TODAY.isoformat(), "valid_until": (TODAY + datetime.timedelta(days=30)).isoformat()})
+    revoked = world.officer2.certificates.get()
+    admin_post(client, world.sysadmin, f"/admin/accounts/certificate/{revoked.pk}/change/",
+               cert_form(revoked, revoked="on"))
+    renewed = world.expired.certificates.get()
+    admin_post(client, world.sysadmin, f"/admin/accounts/certificate/{renewed.pk}/change/",
+               cert_form(renewed, valid_until=(TODAY + datetime.timedelta(days=365)).isoformat()))
+
+    # The security administrator: a person added, one moved to another unit, one deactivated,
+    # a password reset.
+    admin_post(client, security, "/admin/accounts/user/add/", {
+        "username": "houlai", "full_name": "后来者", "agency": world.agency.pk, "unit": world.unit.pk,
+        "password1": world.PASSWORD, "password2": world.PASSWORD, "usable_password": "true"})
+    admin_post(client, security, f"/admin/accounts/user/{world.officer3.pk}/change/",
+               user_form(world.officer3, unit=world.other_unit.pk))
+    admin_post(client, security, f"/admin/accounts/user/{auditor.pk}/change/", user_form(auditor, is_active=None))
+    admin_post(client, security, f"/admin/accounts/user/{world.outsider.pk}/password/",
+               {"password1": "Another-secret-2026", "password2": "Another-secret-2026", "usable_password": "true"})
+    # Logins change last_login (and may rehash the password): not part of anyone's state.
+    client.logout()
+    assert client.post("/login/", {"username": "zhang", "password": world.PASSWORD}).status_code == 302
+
+    assert User.objects.get(pk=world.officer3.pk).unit_id == world.other_unit.pk
+    assert not User.objects.get(pk=auditor.pk).is_active
+    assert Certificate.objects.get(pk=revoked.pk).revoked
+    integrate_all()
+    report = verify_log()
+    assert report.ok, [str(f) for f in report.findings]
+
+    # One object type per model, for the admin's events as for the services'; each carries the
+    # digest of the row as saved.
+    admin = Entry.objects.filter(action__startswith="admin.")
+    assert set(admin.values_list("object_type", flat=True)) == {"agency", "unit", "certificate", "user"}
+    for entry in admin:
+        assert event_of(entry)["content_sha256"], entry
+    root = User.objects.get(username="root")
+    assert last_state_entry("user", root.pk).action == "accounts.user_create"
+    assert event_of(last_state_entry("certificate", renewed.pk))["content_sha256"] == renewed.ledger_digest()
+
+
+def test_state_is_what_the_model_declares(world):
+    """The digest covers the declared columns, read back from the database, as plain JSON."""
+    cert = world.officer.certificates.get()
+    assert canonical_bytes(cert.ledger_state()) == canonical_bytes({
+        "holder_id": world.officer.pk, "number": cert.number, "issued_by": "",
+        "valid_from": cert.valid_from.isoformat(), "valid_until": cert.valid_until.isoformat(), "revoked": False})
+    assert cert.ledger_digest() == state_digest(cert.ledger_state())
+    # Booleans as JSON true/false on every database (1 == True in Python: compare the bytes).
+    assert canonical_bytes(world.officer.ledger_state()) == canonical_bytes({
+        "username": "zhang", "agency_id": world.agency.pk, "unit_id": world.unit.pk,
+        "is_active": True, "is_staff": False, "is_superuser": False})
+    event = event_of(Entry.objects.get(action="accounts.certificate_issue", object_id=str(cert.pk)))
+    assert event["object"]["type"] == "certificate" and event["detail"]["holder"] == world.officer.pk
+    assert event["content_sha256"] == cert.ledger_digest()
+
+
+# ---- certificates -------------------------------------------------------------------------------
+
+def test_expired_certificate_extended_by_sql(verified_world):
+    cert = verified_world.expired.certificates.get()
+    sql("UPDATE accounts_certificate SET valid_until = %s WHERE id = %s",
+        [connection.ops.adapt_datefield_value(TODAY + datetime.timedelta(days=365)), cert.pk])
+    acc.require_valid_certificate(User.objects.get(pk=verified_world.expired.pk))  # the expired officer may act again…
+    f = found(verify_log(), "altered", f"certificate:{cert.pk}",
+              Entry.objects.get(action="accounts.certificate_issue", object_id=str(cert.pk)))
+    assert "执法证" in f.message  # …and verify says so
+
+
+def test_revoked_certificate_restored_by_sql(client, verified_world):
+    cert = verified_world.officer2.certificates.get()
+    admin_post(client, verified_world.sysadmin, f"/admin/accounts/certificate/{cert.pk}/change/", cert_form(cert, revoked="on"))
+    integrate_all()
+    assert verify_log().ok
+    sql("UPDATE accounts_certificate SET revoked = %s WHERE id = %s", [False, cert.pk])
+    # The revocation through the admin is the state the row is held to.
+    found(verify_log(), "altered", f"certificate:{cert.pk}",
+          Entry.objects.get(action="admin.change", object_type="certificate", object_id=str(cert.pk)))
+
+
+def test_certificate_inserted_by_sql(verified_world):
+    sql("INSERT INTO accounts_certificate (holder_id, number, issued_by, valid_from, valid_until, revoked) "
+        "VALUES (%s, %s, %s, %s, %s, %s)",
+        [verified_world.unit_head.pk, "14017777", "", connection.ops.adapt_datefield_value(TODAY),
+         connection.ops.adapt_datefield_value(TODAY + datetime.timedelta(days=365)), False])
+    cert = Certificate.objects.get(number="14017777")
+    report = verify_log()
+    found(report, "inserted", f"certificate:{cert.pk}")
+    assert state_findings(report) == [str(f) for f in report.findings if f.object == f"certificate:{cert.pk}"]
+
+
+def test_certificate_deleted_by_sql(verified_world):
+    cert = verified_world.outsider.certificates.get()
+    sql("DELETE FROM accounts_certificate WHERE id = %s", [cert.pk])
+    found(verify_log(), "deleted", f"certificate:{cert.pk}",
+          Entry.objects.get(action="accounts.certificate_issue", object_id=str(cert.pk)))
+
+
+def test_certificate_given_to_someone_else_by_sql(verified_world):
+    cert = verified_world.officer.certificates.get()
+    sql("UPDATE accounts_certificate SET holder_id = %s WHERE id = %s", [verified_world.unit_head.pk, cert.pk])
+    found(verify_log(), "altered", f"certificate:{cert.pk}")
+
+
+# ---- people -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("column,value", [
+    ("unit_id", "other_unit"),  # would see the other unit's cases
+    ("agency_id", None),
+    ("is_superuser", True),  # bypasses every permission
+    ("is_staff", True),
+    ("is_active", False),
+    ("username", "zhangsan"),
+])
+def test_user_changed_by_sql(verified_world, column, value):
+    user = verified_world.outsider if column == "unit_id" else verified_world.officer
+    if value == "other_unit":
+        value = verified_world.unit.pk
+    sql(f"UPDATE accounts_user SET {column} = %s WHERE id = %s", [value, user.pk])
+    report = verify_log()
+    found(report, "altered", f"user:{user.pk}", Entry.objects.get(action="accounts.user_create",
+                                                                   object_id=str(user.pk)))
+    assert len(state_findings(report)) == 1
+
+
+def test_admin_access_removed_by_sql_points_at_the_grant(verified_world):
+    """The system administrator's state was last logged by the grant that made them staff."""
+    sql("UPDATE accounts_user SET is_staff = %s WHERE id = %s", [False, verified_world.sysadmin.pk])
+    grant = Entry.objects.get(action="accounts.role_grant", object_id=str(verified_world.sysadmin.pk))
+    assert event_of(grant)["content_sha256"]
+    found(verify_log(), "altered", f"user:{verified_world.sysadmin.pk}", grant)
+
+
+def test_user_moved_after_an_admin_change_points_at_it(client, verified_world, security):
+    admin_post(client, security, f"/admin/accounts/user/{verified_world.officer3.pk}/change/",
+               user_form(verified_world.officer3, email="w@example.cn"))
+    sql("UPDATE accounts_user SET unit_id = %s WHERE id = %s", [verified_world.other_unit.pk, verified_world.officer3.pk])
+    found(verify_log(), "altered", f"user:{verified_world.officer3.pk}",
+          Entry.objects.get(action="admin.change", object_type="user", object_id=str(verified_world.officer3.pk)))
+
+
+def test_user_inserted_by_sql(verified_world):
+    sql("INSERT INTO accounts_user (password, is_superuser, username, first_name, last_name, email, is_staff, "
+        "is_active, date_joined, full_name, agency_id, unit_id, phone) "
+        "VALUES (%s, %s, %s, '', '', '', %s, %s, %s, %s, %s, %s, '')",
+        ["!", True, "ghost", True, True, connection.ops.adapt_datetimefield_value(timezone.now()), "幽灵",
+         verified_world.agency.pk, verified_world.unit.pk])
+    ghost = User.objects.get(username="ghost")
+    found(verify_log(), "inserted", f"user:{ghost.pk}")
+
+
+def test_what_is_not_state_may_change(verified_world):
+    """Logins set last_login and may rehash the password; names and phones decide nothing."""
+    sql("UPDATE accounts_user SET last_login = %s, password = %s, full_name = %s, email = %s WHERE id = %s",
+        [connection.ops.adapt_datetimefield_value(timezone.now()), "!", "张明明", "z@example.cn", verified_world.officer.pk])
+    assert state_findings(verify_log()) == []
+
+
+# ---- agencies and units -------------------------------------------------------------------------
+
+def test_agency_changed_by_sql(verified_world):
+    sql("UPDATE accounts_agency SET short_name = %s WHERE id = %s", ["假水", verified_world.agency.pk])
+    found(verify_log(), "altered", f"agency:{verified_world.agency.pk}",
+          Entry.objects.get(action="accounts.agency_create", object_id=str(verified_world.agency.pk)))
+
+
+def test_unit_moved_to_another_agency_by_sql(verified_world):
+    other = acc.create_agency(None, name="另一局", short_name="另")
+    integrate_all()
+    sql("UPDATE accounts_unit SET agency_id = %s WHERE id = %s", [other.pk, verified_world.other_unit.pk])
+    report = verify_log()
+    found(report, "altered", f"unit:{verified_world.other_unit.pk}",
+          Entry.objects.get(action="accounts.unit_create", object_id=str(verified_world.other_unit.pk)))
+    assert len(state_findings(report)) == 1
+
+
+def test_unit_inserted_and_agency_inserted_by_sql(verified_world):
+    sql("INSERT INTO accounts_agency (name, short_name, credit_code, address, phone) VALUES (%s, %s, '', '', '')",
+        ["影子局", "影"])
+    agency = Agency.objects.get(name="影子局")
+    sql("INSERT INTO accounts_unit (agency_id, name) VALUES (%s, %s)", [agency.pk, "影子科"])
+    unit = Unit.objects.get(name="影子科")
+    report = verify_log()
+    found(report, "inserted", f"agency:{agency.pk}")
+    found(report, "inserted", f"unit:{unit.pk}")
+
+
+# ---- an existing database, upgraded -------------------------------------------------------------
+
+def test_baseline_migration_adopts_existing_rows(verified_world):
+    """Rows from before verify checked their state (here: inserted behind the log) are adopted by
+    the migration's baseline events; afterwards verify is clean again and holds them to it."""
+    from django.apps import apps
+
+    migration = importlib.import_module("liuhen.accounts.migrations.0002_ledger_state")
+    # The migration froze each model's state columns: a change to them needs a new baseline.
+    for object_type, name, fields in migration.STATES:
+        model = apps.get_model("accounts", name)
+        assert (model.ledger_object_type, model.ledger_state_fields) == (object_type, fields)
+    sql("UPDATE accounts_user SET unit_id = %s WHERE id = %s", [verified_world.other_unit.pk, verified_world.officer.pk])
+    assert state_findings(verify_log())
+    with transaction.atomic():
+        migration.log_baseline(apps, SimpleNamespace(connection=connection))
+    report = verify_log()
+    assert report.ok, [str(f) for f in report.findings]
+    baseline = Entry.objects.filter(action="accounts.state_baseline")
+    assert baseline.count() == sum(m.objects.count() for m in (Agency, Unit, User, Certificate))
+    sql("UPDATE accounts_user SET unit_id = %s WHERE id = %s", [verified_world.unit.pk, verified_world.officer.pk])
+    found(verify_log(), "altered", f"user:{verified_world.officer.pk}",
+          baseline.get(object_type="user", object_id=str(verified_world.officer.pk)))
