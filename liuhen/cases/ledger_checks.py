@@ -7,7 +7,7 @@ must still say what its event recorded (else: altered). A CaseOfficer row slippe
 give an officer work rights on the case; a StageTransition row would rewrite its history.
 """
 from liuhen.ledger.core.canonical import content_sha256
-from liuhen.ledger.subjects import finding
+from liuhen.ledger.subjects import finding, logged_rows, unlogged_ids
 
 from .models import Case
 
@@ -18,10 +18,9 @@ def check(events: dict[str, list]) -> list[dict]:
     from .services import case_snapshot, officer_detail, party_snapshot, transition_detail
 
     out = []
-    cases = {str(c.pk): c for c in Case.objects.prefetch_related("parties", "officers__officer", "transitions")}
-    for cid, evs in events.items():
+    cases = Case.objects.prefetch_related("parties", "officers__officer", "transitions")
+    for cid, case, evs in logged_rows(cases, events):
         obj = f"case:{cid}"
-        case = cases.get(cid)
         if case is None:
             out.append(finding("deleted", "案件已不存在，而日志记载了它", obj, evs[0]))
             continue
@@ -51,7 +50,7 @@ def check(events: dict[str, list]) -> list[dict]:
                  deleted="阶段流转记录已不存在",
                  altered=lambda st: "阶段流转记录（阶段、说明、操作人或时间）被修改",
                  inserted="阶段流转记录没有对应的日志条目")
-    for cid in cases.keys() - events.keys():
+    for cid in unlogged_ids(Case, events):
         out.append(finding("inserted", "案件没有任何日志条目", f"case:{cid}"))
     return out
 

@@ -46,6 +46,26 @@ def check_subjects(events: dict[str, dict[str, list]]) -> list[dict]:
     return findings
 
 
+def logged_rows(queryset, events: dict[str, list], chunk: int = 500):
+    """(object id, row or None, its events) for each object the log names, the rows loaded a chunk
+    at a time — with whatever select/prefetch the queryset asks — so that a checker holds one chunk
+    of rows, not the table. A row that is gone (or an id that names no row) comes as None."""
+    ids = list(events)
+    for k in range(0, len(ids), chunk):
+        part = ids[k:k + chunk]
+        pks = [int(oid) for oid in part if oid.isascii() and oid.isdigit()]
+        rows = {str(row.pk): row for row in queryset.filter(pk__in=pks)}
+        for oid in part:
+            yield oid, rows.get(oid), events[oid]
+
+
+def unlogged_ids(model, events: dict[str, list]):
+    """Ids of the rows of `model` the log has no event about (inserted behind its back), streamed."""
+    for pk in model._default_manager.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=5000):
+        if str(pk) not in events:
+            yield str(pk)
+
+
 # ---- Rows whose state the log vouches for ---------------------------------------------------------
 #
 # Configuration rows — people, 执法证, agencies, units, record types — are not append-only: an

@@ -22,7 +22,7 @@ signature's id, role and digest only.
 """
 from liuhen.common.crypto import blind_index
 from liuhen.ledger.core.canonical import content_sha256
-from liuhen.ledger.subjects import finding, state_checker
+from liuhen.ledger.subjects import finding, logged_rows, state_checker, unlogged_ids
 from liuhen.media import store
 
 from .models import Outcome, Record, RecordType, SignerRole
@@ -75,18 +75,17 @@ def _role_label(role: str) -> str:
 
 def check(events: dict[str, list]) -> list[dict]:
     out = []
-    records = {str(r.pk): r for r in Record.objects.select_related("record_type", "void").prefetch_related(
-        "versions", "attachments", "signatures__version", "signatures__confirmations")}
-    for rid, evs in events.items():
+    records = Record.objects.select_related("record_type", "void").prefetch_related(
+        "versions", "attachments", "signatures__version", "signatures__confirmations")
+    for rid, record, evs in logged_rows(records, events):
         obj = f"record:{rid}"
-        record = records.get(rid)
         if record is None:
             out.append(finding("deleted", "记录已不存在，而日志记载了它", obj, evs[0]))
             continue
         for part in (_check_header, _check_versions, _check_attachments, _check_signatures,
                      _check_confirmations, _check_void):
             out.extend(part(obj, record, evs))
-    for rid in records.keys() - events.keys():
+    for rid in unlogged_ids(Record, events):
         out.append(finding("inserted", "记录没有任何日志条目", f"record:{rid}"))
     return out
 
