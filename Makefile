@@ -5,7 +5,7 @@ LIUHEN := $(VENV)/bin/liuhen
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run demo test test-sqlite test-postgres bench screenshots clean
+.PHONY: setup run demo test test-sqlite test-postgres bench bench-verify screenshots clean
 
 setup:
 	@scripts/bootstrap.sh
@@ -35,6 +35,10 @@ test-postgres: setup
 bench: setup
 	$(VENV)/bin/pip install -q -e '.[bench]' -c constraints.txt
 	$(VENV)/bin/python bench/ledger.py
+
+# `liuhen verify` with its domain checks, on realistic cases built through the services.
+bench-verify: setup
+	$(VENV)/bin/python bench/verify.py
 
 # Refresh the README's screenshots from a browser-test run.
 screenshots: setup

@@ -5,10 +5,12 @@ that receives every event about those objects — {object_id: [(seq, entry_id, e
 returns findings (dicts with kind, message, object, entry_id, seq) for rows that no longer say
 what the log says they said (altered), are gone (deleted), or exist with no event (inserted).
 
-To keep verification of a large log in bounded memory, an event given to a checker is not the
-whole leaf but only what checks read: a dict with "action", "object" ({"type", "id", "version"}),
-"actor" ({"id"} or None), "content_sha256", "blobs" and "detail". Equal parts (and equal bare
-events, such as repeated reads) are shared between events: a checker must not modify them.
+To keep verification of a large log in bounded memory, the mapping a checker gets is not a dict
+held in memory but streamed from the database object by object (verify.StreamedEvents): iterate
+it with `.items()` (one pass reads the log's events about that type once), test `in` it, and load
+rows a chunk at a time (`logged_rows`); don't gather it whole. An event is not the whole leaf but
+only what checks read: a dict with "action", "object" ({"type", "id", "version"}), "actor"
+({"id"} or None), "content_sha256", "blobs" and "detail".
 
 Rows that administrators edit (people, certificates, agencies, units, record types) are checked by
 the one generic checker below: a model declares its state (LedgerState), every write logs the
@@ -46,17 +48,28 @@ def check_subjects(events: dict[str, dict[str, list]]) -> list[dict]:
     return findings
 
 
-def logged_rows(queryset, events: dict[str, list], chunk: int = 500):
+def logged_rows(queryset, events, chunk: int = 500, prepare=None):
     """(object id, row or None, its events) for each object the log names, the rows loaded a chunk
-    at a time — with whatever select/prefetch the queryset asks — so that a checker holds one chunk
-    of rows, not the table. A row that is gone (or an id that names no row) comes as None."""
-    ids = list(events)
-    for k in range(0, len(ids), chunk):
-        part = ids[k:k + chunk]
-        pks = [int(oid) for oid in part if oid.isascii() and oid.isdigit()]
-        rows = {str(row.pk): row for row in queryset.filter(pk__in=pks)}
-        for oid in part:
-            yield oid, rows.get(oid), events[oid]
+    at a time, so that a checker holds one chunk of rows and of events, not the table or the log.
+    A row that is gone (or an id that names no row) comes as None. `prepare(rows)`, if given, is
+    called with each chunk's rows before they are handed out: the place to load what the checker
+    reads of their related rows, a query per relation and chunk."""
+    batch = []
+    for oid, evs in events.items():
+        batch.append((oid, evs))
+        if len(batch) == chunk:
+            yield from _with_rows(queryset, batch, prepare)
+            batch = []
+    yield from _with_rows(queryset, batch, prepare)
+
+
+def _with_rows(queryset, batch, prepare):
+    pks = [int(oid) for oid, _ in batch if oid.isascii() and oid.isdigit()]
+    rows = {str(row.pk): row for row in queryset.filter(pk__in=pks)} if pks else {}
+    if prepare is not None and rows:
+        prepare(list(rows.values()))
+    for oid, evs in batch:
+        yield oid, rows.get(oid), evs
 
 
 def unlogged_ids(model, events: dict[str, list]):

@@ -6,6 +6,7 @@ log entry it contradicts.
 """
 import datetime
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -15,7 +16,7 @@ from .core import note as notes
 from .core import tree
 from .core.hashing import leaf_hash
 from .core.tiles import TILE_WIDTH, split, tile_root
-from .models import Checkpoint, LogState, Sequenced, Tile
+from .models import Checkpoint, Entry, LogState, Sequenced, Tile
 from .config import hash_algo
 from . import signing
 from .signing import checkpoint_dir
@@ -92,59 +93,82 @@ def _column_mismatches(event: dict, columns: tuple) -> list[str]:
             if in_leaf != in_row or type(in_leaf) is not type(in_row)]
 
 
-class _DomainEvents:
-    """The events the domain checks read, kept small enough for a log of millions of leaves.
+def compact_event(event: dict) -> dict | None:
+    """What the domain checks read of an event: action, object {type, id, version}, actor {id} (or
+    None), content_sha256, blobs and detail — not the time, the request, the actor's name and roles.
+    None for a leaf that is not an event about an object (the leaf pass has reported it)."""
+    obj = event.get("object") if isinstance(event, dict) else None
+    if not isinstance(obj, dict):
+        return None
+    actor = event.get("actor")
+    return {"action": event.get("action"),
+            "object": {"type": obj.get("type"), "id": obj.get("id"), "version": obj.get("version")},
+            "actor": None if actor is None else {"id": actor.get("id") if isinstance(actor, dict) else None},
+            "content_sha256": event.get("content_sha256"), "blobs": event.get("blobs"), "detail": event.get("detail")}
 
-    Only leaves about an object type some app checks (subjects.subject_types()) are kept, and of
-    each only what the checks read: action, object {type, id, version}, actor {id} (or None),
-    content_sha256, blobs and detail — not the time, the request, the actor's name and roles.
-    Equal strings are one object, so is the object mapping of the events about one object version,
-    and so is the whole event of the bare ones (no content, blobs or detail: the reads, most of a
-    log) by one actor about one object; a checker must treat the events as read-only.
+
+class StreamedEvents(Mapping):
+    """The events about one object type, as the read-only mapping the domain checks take —
+    {object id: [(seq, entry_id, compact event), …]} in log order — read from the database object
+    by object whenever it is iterated, never held whole: verification of a log of millions of
+    leaves needs memory for one object's events (and the set of object ids), not for the log.
+
+    Only leaves in the tree are read (what the leaf pass re-hashed), and only those whose leaf names
+    the same object as its index columns (a leaf that does not has been reported by the leaf pass).
     """
 
-    def __init__(self, types):
-        self.types = frozenset(types)
-        self.by_type: dict[str, dict[str, list]] = {}
-        self._shared: dict = {}
+    def __init__(self, object_type: str, chunk: int = 5000):
+        self.object_type, self.chunk = object_type, chunk
+        self._ids: frozenset[str] | None = None
 
-    def _same(self, value):
-        """One string object for equal strings (actions, types, ids, content hashes recur)."""
-        if type(value) is str:
-            return self._shared.setdefault(value, value)
-        return value
+    def _entries(self, **filters):
+        return (Entry.objects.filter(object_type=self.object_type, sequenced__isnull=False, **filters)
+                .order_by("object_id", "id").values_list("object_id", "sequenced__seq", "id", "leaf"))
 
-    def _shared_by(self, key: tuple, make):
-        try:
-            value = self._shared.get(key)
-        except TypeError:  # a forged leaf with a list where a name belongs: kept, not shared
-            return make()
-        if value is None:
-            value = self._shared[key] = make()
-        return value
+    def _events(self, rows):
+        for object_id, seq, entry_id, leaf in rows:
+            try:
+                event = compact_event(json.loads(bytes(leaf).decode("utf-8")))
+            except ValueError:
+                continue
+            if event is None or event["object"]["type"] != self.object_type or event["object"]["id"] != object_id:
+                continue
+            yield object_id, (seq, entry_id, event)
 
-    def add(self, seq: int, entry_id: int, event: dict) -> None:
-        obj = event.get("object")
-        if not isinstance(obj, dict) or not isinstance(obj.get("type"), str) or obj["type"] not in self.types:
-            return
-        otype, oid, version = self._same(obj["type"]), self._same(obj.get("id")), obj.get("version")
-        compact_obj = self._shared_by(("object", otype, oid, version),
-                                      lambda: {"type": otype, "id": oid, "version": version})
-        actor = event.get("actor")
-        actor_id = actor.get("id") if isinstance(actor, dict) else None
-        compact_actor = None if actor is None else self._shared_by(("actor", actor_id), lambda: {"id": actor_id})
-        action, content = self._same(event.get("action")), self._same(event.get("content_sha256"))
-        blobs, detail = event.get("blobs"), event.get("detail")
-        if content == "" and blobs == [] and detail == {}:
-            compact = self._shared_by(("event", action, otype, oid, version, actor_id), lambda: {
-                "action": action, "object": compact_obj, "actor": compact_actor, "content_sha256": "",
-                "blobs": [], "detail": {}})
-        else:
-            if isinstance(blobs, list):
-                blobs = [self._same(b) for b in blobs]
-            compact = {"action": action, "object": compact_obj, "actor": compact_actor, "content_sha256": content,
-                       "blobs": blobs, "detail": detail}
-        self.by_type.setdefault(otype, {}).setdefault(str(obj.get("id", "")), []).append((seq, entry_id, compact))
+    def items(self):
+        current, evs, seen = None, [], set()
+        for object_id, ev in self._events(self._entries().iterator(chunk_size=self.chunk)):
+            if object_id != current:
+                if evs:
+                    seen.add(current)
+                    yield current, evs
+                current, evs = object_id, []
+            evs.append(ev)
+        if evs:
+            seen.add(current)
+            yield current, evs
+        self._ids = frozenset(seen)  # a whole pass: the ids, for `in` (a checker's "inserted" test)
+
+    def _keys(self) -> frozenset[str]:
+        if self._ids is None:
+            for _ in self.items():
+                pass
+        return self._ids
+
+    def __iter__(self):
+        return iter(sorted(self._keys()))
+
+    def __len__(self):
+        return len(self._keys())
+
+    def __contains__(self, object_id):
+        return object_id in self._keys()
+
+    def __getitem__(self, object_id):
+        evs = [ev for _, ev in self._events(self._entries(object_id=str(object_id)))]
+        if not evs:
+            raise KeyError(object_id)
+        return evs
 
 
 def verify_log(verifiers=None, integrate_first: bool = True, domain: bool = True) -> Report:
@@ -191,7 +215,6 @@ def verify_log(verifiers=None, integrate_first: bool = True, domain: bool = True
     edge = tree.CompactRange(algo)
     level0: list[bytes] = []
     mismatched: list[tuple[int, int, bytes]] = []
-    events = _DomainEvents(subject_types() if domain else ())
     expected_seq = 0
     next_ckpt = 0
     for seq, entry_id, leaf, stored_hash, columns in _stream_leaves():
@@ -216,7 +239,6 @@ def verify_log(verifiers=None, integrate_first: bool = True, domain: bool = True
             if differ:
                 find(Finding("altered", f"日志条目的索引列（{'、'.join(differ)}）与其内容不符",
                              entry_id=entry_id, seq=seq))
-            events.add(seq, entry_id, event)
         edge.append(h)
         level0.append(h)
         expected_seq += 1
@@ -245,7 +267,8 @@ def verify_log(verifiers=None, integrate_first: bool = True, domain: bool = True
     _check_tiles(level0, algo, find)
     _check_unsequenced(find)
     if domain:
-        for f in check_subjects(events.by_type):
+        # After the leaf pass, object by object: each app's rows against the events about them.
+        for f in check_subjects({t: StreamedEvents(t) for t in subject_types()}):
             find(f if isinstance(f, Finding) else Finding(**f))
     return report
 

@@ -4,8 +4,8 @@
    request_id as well) with its leaf;
 2. the offline bundle reports record-version content files and blobs that are missing;
 3. `prove()` proves the hash of the leaf bytes the trail shows, not the stored `leaf_hash` column;
-4. `liuhen verify` keeps, for the domain checks, only a compact event per leaf and only for
-   object types that have a registered check.
+4. `liuhen verify` hands the domain checks compact events, streamed from the database object by
+   object after the leaf pass, and only for object types that have a registered check.
 """
 import base64
 import datetime
@@ -255,7 +255,9 @@ def test_domain_checks_get_compact_events_for_registered_types_only(scene, monke
     seen = {}
 
     def spy(events):
-        seen.update(events)
+        # Streamed mappings, read from the database when iterated: gather them here to look.
+        assert all(isinstance(m, verify_mod.StreamedEvents) for m in events.values())
+        seen.update({t: dict(m.items()) for t, m in events.items()})
         return real(events)
 
     real = verify_mod.check_subjects
@@ -288,11 +290,28 @@ def test_domain_checks_get_compact_events_for_registered_types_only(scene, monke
     assert ev["content_sha256"] == leaf["content_sha256"] and list(ev["blobs"]) == leaf["blobs"]
     assert dict(ev["detail"]) == leaf["detail"]
     assert ev["actor"] == {"id": scene.world.officer.pk}
-    # Reads — most of a log — are kept once per reader and object, not once per read.
+    # Every read is there, in log order, by whom.
     views = [e for _, _, e in seen["record"][str(scene.record.pk)] if e["action"] == "record.view"]
     assert len(views) == 4
-    assert views[0] is views[1] is views[2] and views[3] is not views[0]
-    assert views[3]["actor"] == {"id": scene.world.officer2.pk} and views[3]["object"] is views[0]["object"]
+    assert [v["actor"]["id"] for v in views[1:]] == [scene.world.officer.pk] * 2 + [scene.world.officer2.pk]
+    seqs = [seq for seq, _, _ in seen["record"][str(scene.record.pk)]]
+    assert seqs == sorted(seqs)
+
+
+def test_streamed_events_skip_leaves_whose_columns_name_another_object(scene):
+    """The mapping is grouped by the index columns; a leaf that names another object than its
+    columns (reported by the leaf pass) is not handed to the checks under the wrong object."""
+    drop_append_only("ledger_entry")
+    victim = scene.entry("record.attach")
+    sql("UPDATE ledger_entry SET object_id = %s WHERE id = %s", ["999999", victim.pk])
+    storage.integrate_all()
+    events = verify_mod.StreamedEvents("record")
+    assert "999999" not in events
+    assert victim.pk not in [entry_id for _, entry_id, _ in events[str(scene.record.pk)]]
+    with pytest.raises(KeyError):
+        events["999999"]
+    report = verify_log()
+    assert any(f.entry_id == victim.pk and "索引列" in f.message for f in report.findings)
 
 
 def test_verify_without_domain_keeps_no_events(scene, monkeypatch):
