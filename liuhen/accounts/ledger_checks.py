@@ -10,7 +10,7 @@
 """
 from django.contrib.auth.models import Group
 
-from liuhen.ledger.subjects import check_states, finding, model_states, state_checker
+from liuhen.ledger.subjects import check_states, finding, key_of, model_states, state_checker
 
 from .roles import Role
 from .models import Agency, Certificate, Unit, User
@@ -20,10 +20,16 @@ def check(events: dict[str, list]) -> list[dict]:
     out = []
     logged: dict[int, set[str]] = {}
     last_event: dict[int, tuple] = {}
+    role_names = set(Role.values)
     for uid, evs in events.items():
+        if not (uid.isascii() and uid.isdigit() and len(uid) <= 18):
+            continue  # names no person: the state check reports it (an object with events and no row)
         roles: set[str] = set()
         for ev in evs:
-            action, role = ev[2]["action"], ev[2]["detail"].get("role")
+            action, role = ev[2]["action"], key_of(ev[2]["detail"].get("role"))
+            if action in ("accounts.role_grant", "accounts.role_revoke") and role not in role_names:
+                out.append(finding("altered", f"日志授予或撤销了不存在的角色“{role}”", f"user:{uid}", ev))
+                continue
             if action == "accounts.role_grant" and role:
                 roles.add(role)
             elif action == "accounts.role_revoke" and role:
@@ -31,7 +37,6 @@ def check(events: dict[str, list]) -> list[dict]:
             if action in ("accounts.role_grant", "accounts.role_revoke"):
                 last_event[int(uid)] = ev
         logged[int(uid)] = roles
-    role_names = set(Role.values)
     held: dict[int, set[str]] = {}
     for uid, name in User.groups.through.objects.filter(group__in=Group.objects.filter(name__in=role_names)) \
             .values_list("user_id", "group__name"):

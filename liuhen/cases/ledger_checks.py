@@ -7,7 +7,7 @@ must still say what its event recorded (else: altered). A CaseOfficer row slippe
 give an officer work rights on the case; a StageTransition row would rewrite its history.
 """
 from liuhen.ledger.core.canonical import content_sha256
-from liuhen.ledger.subjects import finding, logged_rows, unlogged_ids
+from liuhen.ledger.subjects import finding, key_of, logged_rows, unlogged_ids
 
 from .models import Case
 
@@ -75,7 +75,7 @@ def _logged(evs, actions, key: str, obj: str, out: list, what: str) -> dict:
     for ev in evs:
         if ev[2]["action"] not in actions:
             continue
-        pk = (ev[2].get("detail") or {}).get(key)
+        pk = key_of((ev[2].get("detail") or {}).get(key))
         if pk is None:
             continue
         if pk in logged:

@@ -162,12 +162,12 @@ def integrate(batch: int = BATCH, sign: bool = True) -> int:
     number of processes: they take turns on the LogState row lock.
     """
     algo = hash_algo()
-    with durable_commits(), transaction.atomic():
+    with transaction.atomic():
         state = _state_for_update()
         with connection.cursor() as cur:
             if connection.vendor == "postgresql":
                 # The checkpoint published after this commit must not outlive the leaves it covers:
-                # this commit waits for the WAL flush whatever the server's default (durable_commits).
+                # this commit waits for the WAL flush whatever the server's default (make_log_durable).
                 cur.execute("SET LOCAL synchronous_commit TO on")
             cur.execute("SELECT p.entry_id, e.leaf_hash FROM ledger_pending p JOIN ledger_entry e ON e.id = p.entry_id "
                         "ORDER BY p.entry_id LIMIT %s", [batch])
@@ -202,7 +202,7 @@ def integrate_all(batch: int = BATCH, sign_each_batch: bool = False) -> int:
         total += n
         if n == 0:
             break
-    with durable_commits(), transaction.atomic():
+    with transaction.atomic():
         state = _state_for_update()
         latest = latest_checkpoint()
         # Sign whenever leaves are not yet under a checkpoint — also those a process integrated
@@ -225,12 +225,14 @@ def publish_checkpoint(note: str) -> None:
     Integrators in several processes publish after their commits, in whatever order those land:
     under a file lock, a checkpoint never replaces a larger one, so the file never goes back.
 
-    Called after the commit of a transaction run under `durable_commits()`, so the leaves it covers
-    are on disk before a witness can copy it. The file itself is fsync'ed, renamed and its directory
-    fsync'ed: after a crash it is the old or the new checkpoint, whole.
+    Called after the commit that signed it (transaction.on_commit). First every commit so far is
+    made durable (`make_log_durable`), so the leaves it covers are on disk before a witness can copy
+    it; then the file itself is fsync'ed, renamed and its directory fsync'ed: after a crash it is
+    the old or the new checkpoint, whole.
     """
     import fcntl
 
+    make_log_durable()
     directory = checkpoint_dir()
     path = directory / "checkpoint"
     with open(directory / ".lock", "w") as lock:
@@ -252,10 +254,25 @@ def publish_checkpoint(note: str) -> None:
         _fsync_path(directory)
 
 
+def make_log_durable() -> None:
+    """Every transaction committed so far, on disk against a power cut (see durable_commits).
+
+    PostgreSQL: the integrating transaction committed under synchronous_commit = on, which flushed
+    the WAL up to it. SQLite: one small commit under synchronous=FULL — the fsync of the -wal file
+    covers every earlier commit. Outside any transaction only (an on_commit hook is); inside one,
+    the caller's commit decides and nothing can be done from here."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block or not connection.get_autocommit():
+        return
+    from django.utils import timezone
+
+    with durable_commits(), transaction.atomic():
+        LogState.objects.filter(pk=1).update(updated_at=timezone.now())
+
+
 @contextmanager
 def durable_commits():
     """Transactions inside are durable against a power cut when they commit — and so is every
-    transaction committed before them: a checkpoint is signed and published only inside this.
+    transaction committed before them (make_log_durable runs one before a checkpoint goes out).
 
     SQLite runs in WAL mode with synchronous=NORMAL: a commit survives a killed process but is not
     fsync'ed, so a power cut may lose the last ones. Were those leaves already under a published
@@ -265,7 +282,7 @@ def durable_commits():
     commit decides. (Not by fsync'ing the files from here: closing any descriptor of a database
     file drops the SQLite locks this process holds on it — writes were lost that way.)
     PostgreSQL: `integrate` asks for synchronous_commit = on in its own transaction."""
-    if connection.vendor != "sqlite" or connection.in_atomic_block:
+    if connection.vendor != "sqlite" or connection.in_atomic_block or not connection.get_autocommit():
         yield
         return
     with connection.cursor() as cur:

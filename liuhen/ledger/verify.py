@@ -93,18 +93,45 @@ def _column_mismatches(event: dict, columns: tuple) -> list[str]:
             if in_leaf != in_row or type(in_leaf) is not type(in_row)]
 
 
-def compact_event(event: dict) -> dict | None:
+def _parse(leaf: bytes) -> dict | None:
+    try:
+        event = json.loads(leaf.decode("utf-8"))
+    except (ValueError, RecursionError):  # not UTF-8, not JSON, or nested beyond reason
+        return None
+    return event if isinstance(event, dict) else None
+
+
+def _malformed(event: dict) -> bool:
+    """Does the event lack the shape append() gives every event? (A forged leaf may hold anything;
+    the domain checks only ever see well-formed events, and the leaf pass reports the others.)"""
+    obj, actor = event.get("object"), event.get("actor")
+    blobs = event.get("blobs", [])
+
+    def int_or_none(v):
+        return v is None or (type(v) is int)
+
+    return not (
+        isinstance(event.get("action"), str) and isinstance(obj, dict)
+        and isinstance(obj.get("type"), str) and isinstance(obj.get("id"), str) and int_or_none(obj.get("version"))
+        and (actor is None or (isinstance(actor, dict) and int_or_none(actor.get("id"))))
+        and isinstance(event.get("content_sha256", ""), str)
+        and isinstance(blobs, list) and all(isinstance(b, str) for b in blobs)
+        and isinstance(event.get("detail", {}), dict))
+
+
+def compact_event(event: dict | None) -> dict | None:
     """What the domain checks read of an event: action, object {type, id, version}, actor {id} (or
     None), content_sha256, blobs and detail — not the time, the request, the actor's name and roles.
-    None for a leaf that is not an event about an object (the leaf pass has reported it)."""
-    obj = event.get("object") if isinstance(event, dict) else None
-    if not isinstance(obj, dict):
+    None for a leaf that is not a well-formed event (the leaf pass has reported it)."""
+    if not isinstance(event, dict) or _malformed(event):
         return None
+    obj = event["object"]
     actor = event.get("actor")
     return {"action": event.get("action"),
             "object": {"type": obj.get("type"), "id": obj.get("id"), "version": obj.get("version")},
             "actor": None if actor is None else {"id": actor.get("id") if isinstance(actor, dict) else None},
-            "content_sha256": event.get("content_sha256"), "blobs": event.get("blobs"), "detail": event.get("detail")}
+            "content_sha256": event.get("content_sha256", ""), "blobs": event.get("blobs", []),
+            "detail": event.get("detail", {})}
 
 
 class StreamedEvents(Mapping):
@@ -123,14 +150,13 @@ class StreamedEvents(Mapping):
 
     def _entries(self, **filters):
         return (Entry.objects.filter(object_type=self.object_type, sequenced__isnull=False, **filters)
-                .order_by("object_id", "id").values_list("object_id", "sequenced__seq", "id", "leaf"))
+                # In tree order, not entry-id order: the tree fixes the order of events, an id
+                # can be rewritten (and "the last state logged" must be the last in the tree).
+                .order_by("object_id", "sequenced__seq").values_list("object_id", "sequenced__seq", "id", "leaf"))
 
     def _events(self, rows):
         for object_id, seq, entry_id, leaf in rows:
-            try:
-                event = compact_event(json.loads(bytes(leaf).decode("utf-8")))
-            except ValueError:
-                continue
+            event = compact_event(_parse(bytes(leaf)))
             if event is None or event["object"]["type"] != self.object_type or event["object"]["id"] != object_id:
                 continue
             yield object_id, (seq, entry_id, event)
@@ -228,11 +254,8 @@ def verify_log(verifiers=None, integrate_first: bool = True, domain: bool = True
         tile_h = stored_tiles(seq)
         if tile_h is not None and tile_h != h:
             mismatched.append((seq, entry_id, h))
-        try:
-            event = json.loads(leaf.decode("utf-8"))
-        except ValueError:
-            event = None
-        if not isinstance(event, dict):
+        event = _parse(leaf)
+        if event is None or _malformed(event):
             find(Finding("altered", "日志条目不是有效的规范 JSON 事件", entry_id=entry_id, seq=seq))
         else:
             differ = _column_mismatches(event, columns)

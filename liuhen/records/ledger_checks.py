@@ -22,7 +22,7 @@ signature's id, role and digest only.
 """
 from liuhen.common.crypto import blind_index
 from liuhen.ledger.core.canonical import content_sha256
-from liuhen.ledger.subjects import finding, logged_rows, state_checker, unlogged_ids
+from liuhen.ledger.subjects import finding, key_of, logged_rows, state_checker, unlogged_ids
 from liuhen.media import store
 
 from .models import Outcome, Record, RecordType, SignerRole
@@ -175,7 +175,7 @@ def _check_attachments(obj, record, evs) -> list[dict]:
         if ev[2]["action"] != "record.attach":
             continue
         d, blobs = _detail(ev), ev[2].get("blobs") or []
-        pk = d.get("attachment")
+        pk = key_of(d.get("attachment"))
         sha = blobs[0][:12] if blobs else "?"
         if pk in claimed:
             out.append(finding("altered", f"附件 #{pk} 在日志中出现了第二次，与首次记载冲突", f"{obj} attachment:{pk}", ev))
@@ -206,7 +206,7 @@ def _check_signatures(obj, record, evs) -> list[dict]:
     for ev in evs:
         if ev[2]["action"] not in ("record.sign", "record.refuse"):
             continue
-        pk = _detail(ev).get("signature")
+        pk = key_of(_detail(ev).get("signature"))
         if pk in logged:
             out.append(finding("altered", f"签字 #{pk} 在日志中出现了第二次，与首次记载冲突", f"{obj} signature:{pk}", ev))
             continue
@@ -238,9 +238,9 @@ def _check_confirmations(obj, record, evs) -> list[dict]:
     for ev in evs:
         action, d = ev[2]["action"], _detail(ev)
         if action == "record.refuse":
-            key = (d.get("signature"), _actor(ev))
+            key = (key_of(d.get("signature")), _actor(ev))
         elif action == "record.refusal_confirm":
-            key = (d.get("signature"), d.get("officer"))
+            key = (key_of(d.get("signature")), key_of(d.get("officer")))
         else:
             continue
         claims.setdefault(key, ev)

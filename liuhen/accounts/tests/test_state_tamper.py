@@ -20,10 +20,11 @@ from liuhen.accounts.models import Agency, Certificate, Unit, User
 from liuhen.accounts.roles import Role
 from liuhen.ledger.core.canonical import canonical_bytes
 from liuhen.ledger.models import Entry
+from liuhen.ledger import services as ledger
 from liuhen.ledger.services import event_of
 from liuhen.ledger.storage import integrate_all
 from liuhen.ledger.subjects import state_digest
-from liuhen.ledger.tests.tampering import found, sql
+from liuhen.ledger.tests.tampering import drop_append_only, found, sql
 from liuhen.ledger.verify import verify_log
 
 pytestmark = pytest.mark.usefixtures("fresh_home")  # fresh keys; no tile cached from another tree
@@ -309,3 +310,26 @@ def test_baseline_migration_adopts_existing_rows(verified_world):
     sql("UPDATE accounts_user SET unit_id = %s WHERE id = %s", [verified_world.unit.pk, verified_world.officer.pk])
     found(verify_log(), "altered", f"user:{verified_world.officer.pk}",
           baseline.get(object_type="user", object_id=str(verified_world.officer.pk)))
+
+
+def test_rolling_a_row_back_and_swapping_entry_ids_is_still_found(verified_world):
+    """The last state logged is the last in the tree, not the entry with the highest id: swapping two
+    entries' ids (their leaves stay where the tree has them) cannot make an older state the last."""
+    w = verified_world
+    officer = w.officer
+    create = Entry.objects.get(action="accounts.user_create", object_id=str(officer.pk))
+    with transaction.atomic():  # a legitimate move to the other unit, logged with its state
+        User.objects.filter(pk=officer.pk).update(unit=w.other_unit)
+        change = ledger.append("admin.change", actor=w.sysadmin, object_type="user", object_id=officer.pk,
+                               content_sha256=User.objects.get(pk=officer.pk).ledger_digest(),
+                               detail={"message": "moved"})
+    integrate_all()
+    assert verify_log().ok
+    sql("UPDATE accounts_user SET unit_id = %s WHERE id = %s", [w.unit.pk, officer.pk])  # rolled back
+    drop_append_only("ledger_entry", "ledger_sequenced")
+    a, b = create.pk, change.pk
+    for src, dst in ((a, -1), (b, a), (-1, b)):
+        sql("UPDATE ledger_entry SET id = %s WHERE id = %s", [dst, src])
+        sql("UPDATE ledger_sequenced SET entry_id = %s WHERE entry_id = %s", [dst, src])
+    report = verify_log()
+    found(report, "altered", f"user:{officer.pk}")

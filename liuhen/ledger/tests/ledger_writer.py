@@ -2,7 +2,7 @@
 
     python -m liuhen.ledger.tests.ledger_writer write WORKER COUNT [--integrate-every K] [--barrier FILE]
     python -m liuhen.ledger.tests.ledger_writer dump
-    python -m liuhen.ledger.tests.ledger_writer publish-trace
+    python -m liuhen.ledger.tests.ledger_writer publish-trace [--nested]
 
 `write` appends COUNT ledger entries ("test.write", object "test:WORKER-i"), each in its own
 transaction, and after each commit prints "ACK WORKER-i" and flushes: a line on stdout is a write
@@ -91,7 +91,7 @@ def dump() -> None:
     }))
 
 
-def publish_trace() -> None:
+def publish_trace(nested: bool = False) -> None:
     from django.db import connection, transaction
 
     from liuhen.ledger import services as ledger
@@ -101,6 +101,13 @@ def publish_trace() -> None:
     connection.ensure_connection()
     if connection.vendor == "sqlite":
         connection.connection.set_trace_callback(lambda sql: ops.append(["sql", sql]))
+    else:  # PostgreSQL: what goes through Django's cursors
+
+        def wrapper(execute, sql, params, many, context):
+            ops.append(["sql", sql])
+            return execute(sql, params, many, context)
+
+        connection.execute_wrappers.append(wrapper)
     real_fsync, real_replace = os.fsync, os.replace
 
     def fsync(fd):
@@ -111,11 +118,16 @@ def publish_trace() -> None:
         ops.append(["replace", os.path.abspath(src), os.path.abspath(dst)])
         return real_replace(src, dst, **kw)
 
-    with transaction.atomic():
-        ledger.append("test.write", object_type="test", object_id="trace-0")
     os.fsync, os.replace = fsync, replace
     try:
-        integrate_all()
+        if nested:  # the caller's transaction holds the append and the integration
+            with transaction.atomic():
+                ledger.append("test.write", object_type="test", object_id="trace-0")
+                integrate_all()
+        else:
+            with transaction.atomic():
+                ledger.append("test.write", object_type="test", object_id="trace-0")
+            integrate_all()
     finally:
         os.fsync, os.replace = real_fsync, real_replace
     print(json.dumps(ops))
@@ -130,7 +142,8 @@ def main(argv=None) -> int:
     w.add_argument("--integrate-every", type=int, default=0)
     w.add_argument("--barrier")
     sub.add_parser("dump")
-    sub.add_parser("publish-trace")
+    t = sub.add_parser("publish-trace")
+    t.add_argument("--nested", action="store_true", help="append and integrate inside one outer transaction")
     args = parser.parse_args(argv)
     _setup()
     if args.command == "write":
@@ -138,7 +151,7 @@ def main(argv=None) -> int:
     elif args.command == "dump":
         dump()
     else:
-        publish_trace()
+        publish_trace(args.nested)
     return 0
 
 

@@ -253,12 +253,14 @@ def _check_prefix(d: dict, worker: str, acked: list[str]) -> None:
     assert len(mine) <= len(written) <= len(mine) + 1
 
 
-def test_a_checkpoint_is_published_only_once_its_leaves_are_on_disk(child_env):
+@pytest.mark.parametrize("nested", [False, True], ids=["integrated-alone", "inside-the-callers-transaction"])
+def test_a_checkpoint_is_published_only_once_its_leaves_are_on_disk(child_env, nested):
     """WAL + synchronous=NORMAL survives a killed process, not a power cut: the transaction after
     which a checkpoint is published commits with synchronous=FULL (an fsync of the -wal file, which
     holds every earlier commit as well); then the checkpoint file is fsync'ed, renamed into place,
     and its directory fsync'ed."""
-    r = child_env.run(sys.executable, "-m", "liuhen.ledger.tests.ledger_writer", "publish-trace")
+    r = child_env.run(sys.executable, "-m", "liuhen.ledger.tests.ledger_writer", "publish-trace",
+                      *(["--nested"] if nested else []))
     assert r.returncode == 0, r.stderr
     ops = json.loads(r.stdout)
     published = str(child_env.home / "checkpoints" / "checkpoint")
@@ -269,7 +271,15 @@ def test_a_checkpoint_is_published_only_once_its_leaves_are_on_disk(child_env):
     assert ["fsync", tmp] in ops[:k], "the checkpoint file was renamed into place unsynced"
     assert ["fsync", str(Path(published).parent)] in ops[k + 1:], "the rename itself was not made durable"
     if connection.vendor == "sqlite":
-        sql = [op[1].strip().upper() for op in ops[:k] if op[0] == "sql"]
-        levels = [n for n, q in enumerate(sql) if q.startswith("PRAGMA SYNCHRONOUS=")]
-        assert levels and sql[levels[-1]] == "PRAGMA SYNCHRONOUS=FULL", "published after a commit not synced"
-        assert "COMMIT" in sql[levels[-1]:], "no commit under synchronous=FULL before the checkpoint went out"
+        # The last commit before the checkpoint went out ran under synchronous=FULL: its fsync of the
+        # -wal file covers it and every commit before it (the leaves' and the integration's).
+        level, commits = "NORMAL", []
+        for op in ops[:k]:
+            q = op[1].strip().upper() if op[0] == "sql" else ""
+            if q.startswith("PRAGMA SYNCHRONOUS="):
+                level = {"1": "NORMAL", "2": "FULL"}.get(q.split("=", 1)[1], q.split("=", 1)[1])
+            elif q == "COMMIT":
+                commits.append(level)
+        assert commits and commits[-1] == "FULL", f"published after a commit not synced: {commits}"
+    else:  # the integrating transaction waits for its WAL flush, whatever the server's default
+        assert ["sql", "SET LOCAL synchronous_commit TO on"] in ops[:k], ops

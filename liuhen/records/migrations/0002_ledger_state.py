@@ -27,5 +27,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(log_baseline, migrations.RunPython.noop),
+        # Irreversible: migrating back and forward again would log a new baseline for rows as
+        # they are then, and so accept any change made to them in between.
+        migrations.RunPython(log_baseline),
     ]
