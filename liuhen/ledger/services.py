@@ -38,6 +38,10 @@ def append(
     if action.split(".")[-1] not in READ_ACTIONS and not connection.in_atomic_block:
         # No change without its entry: a write's entry must commit with the write.
         raise RuntimeError(f"ledger.append({action!r}) for a write must run inside transaction.atomic()")
+    object_id = str(object_id)
+    for name, value in (("action", action), ("object_type", object_type), ("object_id", object_id)):
+        if len(value) > 64:  # the index columns' width, on every database (SQLite would not say)
+            raise ValueError(f"ledger.append: {name} longer than 64 characters: {value[:80]!r}")
     ctx = context.current()
     now = timezone.now()
     roles = sorted(actor.role_codes()) if actor is not None and hasattr(actor, "role_codes") else []
@@ -61,6 +65,7 @@ def append(
     # Django's cursor wrapper a fifth of the rest — measured by bench/ledger.py). They are not in
     # Django's DEBUG query log; the log itself records them.
     with transaction.atomic(savepoint=False):
+        connection.validate_no_broken_transaction()  # as Django's own cursor would
         cur = connection.connection.cursor()  # the transaction has begun: the connection is open
         try:
             insert_entry, insert_pending = _STATEMENTS[connection.vendor == "sqlite"]

@@ -7,16 +7,18 @@ log entry it contradicts.
 import datetime
 import json
 from collections.abc import Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection
+from django.db.models import Exists, F, OuterRef, Q
 
 from .core import checkpoint as cp
 from .core import note as notes
 from .core import tree
 from .core.hashing import leaf_hash
 from .core.tiles import TILE_WIDTH, split, tile_root
-from .models import Checkpoint, Entry, LogState, Sequenced, Tile
+from .models import Checkpoint, Entry, LogState, Pending, Sequenced, Tile
 from .config import hash_algo
 from . import signing
 from .signing import checkpoint_dir
@@ -140,8 +142,10 @@ class StreamedEvents(Mapping):
     by object whenever it is iterated, never held whole: verification of a log of millions of
     leaves needs memory for one object's events (and the set of object ids), not for the log.
 
-    Only leaves in the tree are read (what the leaf pass re-hashed), and only those whose leaf names
-    the same object as its index columns (a leaf that does not has been reported by the leaf pass).
+    The leaves in the tree come first, in tree order (what the leaf pass re-hashed); then those
+    still queued for it (written since the integration that verify ran first: their rows are in
+    the same snapshot, and must not look inserted). Only leaves that name the same object as their
+    index columns are read (one that does not has been reported by the leaf pass).
     """
 
     def __init__(self, object_type: str, chunk: int = 5000):
@@ -149,10 +153,12 @@ class StreamedEvents(Mapping):
         self._ids: frozenset[str] | None = None
 
     def _entries(self, **filters):
-        return (Entry.objects.filter(object_type=self.object_type, sequenced__isnull=False, **filters)
+        queued = Exists(Pending.objects.filter(entry_id=OuterRef("pk")))
+        return (Entry.objects.filter(Q(sequenced__isnull=False) | queued, object_type=self.object_type, **filters)
                 # In tree order, not entry-id order: the tree fixes the order of events, an id
                 # can be rewritten (and "the last state logged" must be the last in the tree).
-                .order_by("object_id", "sequenced__seq").values_list("object_id", "sequenced__seq", "id", "leaf"))
+                .order_by("object_id", F("sequenced__seq").asc(nulls_last=True), "id")
+                .values_list("object_id", "sequenced__seq", "id", "leaf"))
 
     def _events(self, rows):
         for object_id, seq, entry_id, leaf in rows:
@@ -198,9 +204,35 @@ class StreamedEvents(Mapping):
 
 
 def verify_log(verifiers=None, integrate_first: bool = True, domain: bool = True) -> Report:
-    algo = hash_algo()
     if integrate_first:
         integrate_all()
+    with _snapshot():
+        return _verify(verifiers, domain)
+
+
+@contextmanager
+def _snapshot():
+    """Everything verify reads, from one consistent view of the database, while the server goes on
+    writing: otherwise a record written between reading the log and reading the rows would look
+    inserted. SQLite (WAL): a deferred read transaction sees the database as of its first read and
+    blocks no writer. PostgreSQL: a read-only repeatable-read transaction. Inside the caller's own
+    transaction (tests), that transaction is the view."""
+    if connection.in_atomic_block or not connection.get_autocommit():
+        yield
+        return
+    connection.ensure_connection()
+    with connection.cursor() as cur:
+        cur.execute("BEGIN DEFERRED" if connection.vendor == "sqlite"
+                    else "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cur:
+            cur.execute("ROLLBACK")
+
+
+def _verify(verifiers, domain: bool) -> Report:
+    algo = hash_algo()
     report = Report()
     find = report.findings.append
     if verifiers is None:

@@ -3,6 +3,7 @@
     python -m liuhen.ledger.tests.ledger_writer write WORKER COUNT [--integrate-every K] [--barrier FILE]
     python -m liuhen.ledger.tests.ledger_writer dump
     python -m liuhen.ledger.tests.ledger_writer publish-trace [--nested]
+    python -m liuhen.ledger.tests.ledger_writer verify-racing-write
 
 `write` appends COUNT ledger entries ("test.write", object "test:WORKER-i"), each in its own
 transaction, and after each commit prints "ACK WORKER-i" and flushes: a line on stdout is a write
@@ -133,6 +134,48 @@ def publish_trace(nested: bool = False) -> None:
     print(json.dumps(ops))
 
 
+def verify_racing_write() -> None:
+    """`liuhen verify` while another connection writes: an agency (its row and its event, one
+    transaction) is created by a second thread after verify has read the agency events and before
+    it reads the agency rows. Prints the findings as JSON."""
+    import threading
+
+    from django.db import connection
+
+    from liuhen.accounts import services as acc
+    from liuhen.accounts.models import Agency
+    from liuhen.ledger import subjects
+    from liuhen.ledger.verify import verify_log
+
+    real = subjects.model_states
+
+    def write_meanwhile():
+        try:
+            acc.create_agency(None, name="校验期间新建的机关", short_name="新建")
+        finally:
+            connection.close()
+
+    fired = []
+
+    def model_states(model, *args, **kwargs):
+        if model is not Agency or fired:  # once: the write itself reads its row back through here
+            return real(model, *args, **kwargs)
+        fired.append(True)
+
+        def rows():  # a generator: the write happens when the check starts reading the rows
+            t = threading.Thread(target=write_meanwhile)
+            t.start()
+            t.join()
+            yield from real(model, *args, **kwargs)
+
+        return rows()
+
+    subjects.model_states = model_states
+    report = verify_log()
+    assert Agency.objects.filter(short_name="新建").exists()  # the write did happen
+    print(json.dumps([str(f) for f in report.findings], ensure_ascii=False))
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command", required=True)
@@ -142,6 +185,7 @@ def main(argv=None) -> int:
     w.add_argument("--integrate-every", type=int, default=0)
     w.add_argument("--barrier")
     sub.add_parser("dump")
+    sub.add_parser("verify-racing-write")
     t = sub.add_parser("publish-trace")
     t.add_argument("--nested", action="store_true", help="append and integrate inside one outer transaction")
     args = parser.parse_args(argv)
@@ -150,6 +194,8 @@ def main(argv=None) -> int:
         write(args.worker, args.count, args.integrate_every, args.barrier)
     elif args.command == "dump":
         dump()
+    elif args.command == "verify-racing-write":
+        verify_racing_write()
     else:
         publish_trace(args.nested)
     return 0

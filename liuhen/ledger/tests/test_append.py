@@ -212,3 +212,31 @@ def test_trail_returns_a_records_events_in_order(world):
     assert trail[1]["content_sha256"] == content_sha256({**record.versions.get(number=2).content})
     assert [e["action"] for e in ledger.trail("record", other.pk)] == ["record.create"]
     assert ledger.trail("record", 999999) == []
+
+
+@pytest.mark.django_db
+def test_append_refuses_names_wider_than_their_columns_on_every_database():
+    with pytest.raises(ValueError, match="object_type"):
+        with transaction.atomic():
+            ledger.append("test.write", object_type="x" * 65, object_id=1)
+    with pytest.raises(ValueError, match="object_id"):
+        with transaction.atomic():
+            ledger.append("test.write", object_type="test", object_id="9" * 65)
+    assert not Entry.objects.filter(action="test.write").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_append_refuses_to_write_into_a_transaction_marked_for_rollback():
+    from django.db import DatabaseError
+    from django.db.transaction import TransactionManagementError
+
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                ledger.append("test.write", object_type="test", object_id=1)
+                raise DatabaseError("a failed write")
+        except DatabaseError:
+            pass
+        transaction.set_rollback(True)
+        with pytest.raises(TransactionManagementError):
+            ledger.append("test.write", object_type="test", object_id=2)

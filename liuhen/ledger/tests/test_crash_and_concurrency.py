@@ -283,3 +283,11 @@ def test_a_checkpoint_is_published_only_once_its_leaves_are_on_disk(child_env, n
         assert commits and commits[-1] == "FULL", f"published after a commit not synced: {commits}"
     else:  # the integrating transaction waits for its WAL flush, whatever the server's default
         assert ["sql", "SET LOCAL synchronous_commit TO on"] in ops[:k], ops
+
+
+def test_verify_reads_one_snapshot_while_the_server_writes(child_env):
+    """A row and its event written while verify runs — after it read the events, before it read the
+    rows — must not be reported as inserted: verify reads from one snapshot."""
+    r = child_env.run(sys.executable, "-m", "liuhen.ledger.tests.ledger_writer", "verify-racing-write")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout) == []
