@@ -10,33 +10,39 @@
 """
 from django.contrib.auth.models import Group
 
-from liuhen.ledger.subjects import check_states, finding, key_of, model_states, state_checker
+from liuhen.ledger.subjects import check_states, finding, key_of, model_states, row_pk, state_checker
 
 from .roles import Role
 from .models import Agency, Certificate, Unit, User
 
 
+ROLE_ACTIONS = ("accounts.role_grant", "accounts.role_revoke")
+
+
 def check(events: dict[str, list]) -> list[dict]:
+    """Each person's roles against the grant and revoke events about them."""
     out = []
     logged: dict[int, set[str]] = {}
     last_event: dict[int, tuple] = {}
     role_names = set(Role.values)
     for uid, evs in events.items():
-        if not (uid.isascii() and uid.isdigit() and len(uid) <= 18):
+        pk = row_pk(uid)
+        if pk is None:
             continue  # names no person: the state check reports it (an object with events and no row)
         roles: set[str] = set()
         for ev in evs:
             action, role = ev[2]["action"], key_of(ev[2]["detail"].get("role"))
-            if action in ("accounts.role_grant", "accounts.role_revoke") and role not in role_names:
+            if action not in ROLE_ACTIONS:
+                continue
+            if role not in role_names:
                 out.append(finding("altered", f"日志授予或撤销了不存在的角色“{role}”", f"user:{uid}", ev))
                 continue
-            if action == "accounts.role_grant" and role:
+            if action == "accounts.role_grant":
                 roles.add(role)
-            elif action == "accounts.role_revoke" and role:
+            else:
                 roles.discard(role)
-            if action in ("accounts.role_grant", "accounts.role_revoke"):
-                last_event[int(uid)] = ev
-        logged[int(uid)] = roles
+            last_event[pk] = ev
+        logged[pk] = roles
     held: dict[int, set[str]] = {}
     for uid, name in User.groups.through.objects.filter(group__in=Group.objects.filter(name__in=role_names)) \
             .values_list("user_id", "group__name"):
@@ -53,9 +59,16 @@ def check(events: dict[str, list]) -> list[dict]:
 
 
 def check_user(events: dict[str, list]) -> list[dict]:
-    """The "user" checker: each person's roles, then their state, against the same events."""
-    return check(events) + check_states(User.ledger_object_type, events, model_states(User),
-                                          str(User._meta.verbose_name))
+    """The "user" checker: each person's roles, then their state, against the same events.
+
+    Most of a log's "user" events are logins and logouts: they are read in one pass, keeping per
+    person only the role events and the last event that logged a state (what check_states reads)."""
+    roles, states = {}, {}
+    for uid, evs in events.items():
+        roles[uid] = [ev for ev in evs if ev[2]["action"] in ROLE_ACTIONS]
+        states[uid] = [next((ev for ev in reversed(evs) if ev[2]["content_sha256"]), evs[-1])]
+    return check(roles) + check_states(User.ledger_object_type, states, model_states(User),
+                                       str(User._meta.verbose_name))
 
 
 check_certificate = state_checker(Certificate)

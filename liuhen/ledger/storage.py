@@ -8,7 +8,6 @@ re-hash the tree; only `verify` re-hashes everything.
 """
 import os
 from collections import OrderedDict
-from contextlib import contextmanager
 
 from django.db import connection, transaction
 
@@ -255,42 +254,28 @@ def publish_checkpoint(note: str) -> None:
 
 
 def make_log_durable() -> None:
-    """Every transaction committed so far, on disk against a power cut (see durable_commits).
+    """Every transaction committed so far, on disk against a power cut.
 
-    PostgreSQL: the integrating transaction committed under synchronous_commit = on, which flushed
-    the WAL up to it. SQLite: one small commit under synchronous=FULL — the fsync of the -wal file
-    covers every earlier commit. Outside any transaction only (an on_commit hook is); inside one,
-    the caller's commit decides and nothing can be done from here."""
+    SQLite runs in WAL mode with synchronous=NORMAL: a commit survives a killed process but is not
+    fsync'ed, so a power cut may lose the last ones. Were those leaves already under a published
+    checkpoint, the log would then contradict what a witness holds. So one small commit is made
+    under synchronous=FULL: it fsyncs the -wal file, which holds every earlier commit too (or a
+    WAL checkpoint already synced them into the database). (Not by fsync'ing the files from here:
+    closing any descriptor of a database file drops the SQLite locks this process holds on it —
+    writes were lost that way.) The level can only change outside a transaction, as in an on_commit
+    hook; inside one, the caller's commit decides and nothing can be done from here.
+    PostgreSQL: `integrate` commits under synchronous_commit = on, which flushed the WAL up to it."""
     if connection.vendor != "sqlite" or connection.in_atomic_block or not connection.get_autocommit():
         return
     from django.utils import timezone
 
-    with durable_commits(), transaction.atomic():
-        LogState.objects.filter(pk=1).update(updated_at=timezone.now())
-
-
-@contextmanager
-def durable_commits():
-    """Transactions inside are durable against a power cut when they commit — and so is every
-    transaction committed before them (make_log_durable runs one before a checkpoint goes out).
-
-    SQLite runs in WAL mode with synchronous=NORMAL: a commit survives a killed process but is not
-    fsync'ed, so a power cut may lose the last ones. Were those leaves already under a published
-    checkpoint, the log would then contradict what a witness holds. With synchronous=FULL a commit
-    fsyncs the -wal file, which holds every earlier commit too (or a checkpoint already synced them
-    into the database). The level can only change outside a transaction; inside one, the caller's
-    commit decides. (Not by fsync'ing the files from here: closing any descriptor of a database
-    file drops the SQLite locks this process holds on it — writes were lost that way.)
-    PostgreSQL: `integrate` asks for synchronous_commit = on in its own transaction."""
-    if connection.vendor != "sqlite" or connection.in_atomic_block or not connection.get_autocommit():
-        yield
-        return
     with connection.cursor() as cur:
         cur.execute("PRAGMA synchronous")
         level = int(cur.fetchone()[0])
         cur.execute("PRAGMA synchronous=FULL")
     try:
-        yield
+        with transaction.atomic():
+            LogState.objects.filter(pk=1).update(updated_at=timezone.now())
     finally:
         with connection.cursor() as cur:
             cur.execute(f"PRAGMA synchronous={level:d}")

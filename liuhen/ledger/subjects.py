@@ -76,9 +76,14 @@ def logged_rows(queryset, events, chunk: int = 500, prepare=None):
     yield from _with_rows(queryset, batch, prepare)
 
 
+def row_pk(object_id: str) -> int | None:
+    """The primary key an event's object id names, or None when it can name no row: ids are decimal
+    digits within a 64-bit key (a forged leaf may hold anything, e.g. a number too large for it)."""
+    return int(object_id) if object_id.isascii() and object_id.isdigit() and len(object_id) <= 18 else None
+
+
 def _with_rows(queryset, batch, prepare):
-    # Ids as the rows have them: decimal digits, within a 64-bit key (a forged id may be longer).
-    pks = [int(oid) for oid, _ in batch if oid.isascii() and oid.isdigit() and len(oid) <= 18]
+    pks = [pk for pk in (row_pk(oid) for oid, _ in batch) if pk is not None]
     rows = {str(row.pk): row for row in queryset.filter(pk__in=pks)} if pks else {}
     if prepare is not None and rows:
         prepare(list(rows.values()))
@@ -148,11 +153,6 @@ def stored_state(obj) -> dict:
     raise model.DoesNotExist(f"{model._meta.label} {obj.pk} is not stored")
 
 
-def stored_digest(obj) -> str:
-    """The digest of `obj`'s stored state, for the content_sha256 of the event about its write."""
-    return state_digest(stored_state(obj))
-
-
 class LedgerState:
     """A model whose state `liuhen verify` compares with the log (状态留痕): set
     `ledger_object_type` (the object type of every event about the row, from services and the
@@ -165,7 +165,8 @@ class LedgerState:
         return stored_state(self)
 
     def ledger_digest(self) -> str:
-        return stored_digest(self)
+        """The digest of the stored state, for the content_sha256 of the event about a write."""
+        return state_digest(stored_state(self))
 
 
 def check_states(object_type: str, events: dict[str, list], rows, label: str | None = None) -> list[dict]:

@@ -127,11 +127,10 @@ def compact_event(event: dict | None) -> dict | None:
     None for a leaf that is not a well-formed event (the leaf pass has reported it)."""
     if not isinstance(event, dict) or _malformed(event):
         return None
-    obj = event["object"]
-    actor = event.get("actor")
-    return {"action": event.get("action"),
-            "object": {"type": obj.get("type"), "id": obj.get("id"), "version": obj.get("version")},
-            "actor": None if actor is None else {"id": actor.get("id") if isinstance(actor, dict) else None},
+    obj, actor = event["object"], event.get("actor")
+    return {"action": event["action"],
+            "object": {"type": obj["type"], "id": obj["id"], "version": obj.get("version")},
+            "actor": None if actor is None else {"id": actor.get("id")},
             "content_sha256": event.get("content_sha256", ""), "blobs": event.get("blobs", []),
             "detail": event.get("detail", {})}
 
@@ -194,7 +193,7 @@ class StreamedEvents(Mapping):
         return len(self._keys())
 
     def __contains__(self, object_id):
-        return object_id in self._keys()
+        return str(object_id) in self._keys()
 
     def __getitem__(self, object_id):
         evs = [ev for _, ev in self._events(self._entries(object_id=str(object_id)))]
