@@ -33,14 +33,8 @@ from liuhen.media import store
 from liuhen.records import services
 from liuhen.records.models import Record, RecordType, RecordVersion
 from .tampering import drop_append_only, sql
+from liuhen.records.tests.data import INSPECTION
 
-INSPECTION = {
-    "time": "2026-03-02T09:30",
-    "place": "某村三号取水口",
-    "certificates_shown": True,
-    "present": "村委会主任",
-    "findings": "现场发现一台水泵正在取水，未见取水许可证。",
-}
 PHOTO = b"\xff\xd8\xff\xe0 JPEG bytes of the scene " * 40
 
 

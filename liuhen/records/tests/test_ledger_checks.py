@@ -28,14 +28,8 @@ from liuhen.records import selectors, services
 from liuhen.records.ledger_checks import signature_digest
 from liuhen.records.models import RecordType, RecordVersion, Signature, SignerRole
 from liuhen.ledger.tests.tampering import drop_append_only, found, sql
+from liuhen.records.tests.data import INSPECTION
 
-INSPECTION = {
-    "time": "2026-03-02T09:30",
-    "place": "某村三号取水口",
-    "certificates_shown": True,
-    "present": "村委会主任",
-    "findings": "现场发现一台水泵正在取水，未见取水许可证。",
-}
 APPROVAL = {"reason": "群众举报未经许可取水", "party": "王某", "handler_opinion": "建议立案调查"}
 PARTY, WITNESS, REFUSAL_REASON = "王某", "李某", "当事人称不认可检查结果"
 

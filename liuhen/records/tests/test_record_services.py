@@ -21,14 +21,8 @@ from liuhen.records import selectors, services
 from liuhen.records.models import (
     Attachment, Outcome, Record, RecordType, RecordVersion, RecordVoid, RefusalConfirmation, Signature, SignerRole,
 )
+from liuhen.records.tests.data import INSPECTION
 
-INSPECTION = {
-    "time": "2026-03-02T09:30",
-    "place": "某村三号取水口",
-    "certificates_shown": True,
-    "present": "村委会主任",
-    "findings": "现场发现一台水泵正在取水，未见取水许可证。",
-}
 PARTY_NAME = "王某"
 
 
