@@ -17,7 +17,7 @@ layer asks :func:`inclusion_ranges` / :func:`consistency_ranges` which ranges it
 one with :func:`complete_subtrees` into hashes it has stored, and combines them with
 :func:`fold_right`.
 
-Policy decisions (see ``/work/shared/vectors/README.md``)
+Policy decisions (see ``liuhen/ledger/tests/vectors/README.md``)
 --------------------------------------------------------
 * Inclusion: ``0 <= index < size``; there is no inclusion proof in an empty tree.
 * Consistency follows RFC 9162 §2.1.4: ``0 < old_size <= new_size``. A proof from or between

@@ -1,8 +1,8 @@
 """Signed notes and checkpoints against the published conformance vectors (no Django needed).
 
-Vectors: ../shared/vectors/checkpoint (golang/mod sumdb/note, C2SP signed-note and tlog-checkpoint,
+Vectors: liuhen/ledger/tests/vectors/checkpoint (golang/mod sumdb/note, C2SP signed-note and tlog-checkpoint,
 real sum.golang.org checkpoints, transparency-dev/formats, derived Liuhen notes) and
-../shared/vectors/sm (SM3: GB/T 32905 annex and OpenSSL/GmSSL vectors; SM2: GB/T 32918 annex on
+liuhen/ledger/tests/vectors/sm (SM3: GB/T 32905 annex and OpenSSL/GmSSL vectors; SM2: GB/T 32918 annex on
 the recommended and the test curve, OpenSSL EVP verify vectors).
 """
 import base64
@@ -38,7 +38,7 @@ from liuhen.ledger.core.note import (
     verifier_from_vkey,
 )
 
-VECTORS = Path(__file__).resolve().parents[3].parent / "shared" / "vectors"
+VECTORS = Path(__file__).resolve().parent / "vectors"  # copied in: see vectors/README.md
 CP_DIR = VECTORS / "checkpoint"
 NOTES = CP_DIR / "notes"
 KEYS = json.loads((CP_DIR / "keys.json").read_text(encoding="utf-8"))

@@ -1,6 +1,6 @@
 """ledger.core.tree: RFC 6962 / RFC 9162 Merkle tree heads, proof shapes, compact ranges, verifiers.
 
-Checked against the published vectors in ../shared/vectors/merkle (RFC 6962 8-leaf set,
+Checked against the published vectors in liuhen/ledger/tests/vectors/merkle (RFC 6962 8-leaf set,
 transparency-dev probes, a real CT log, every proof of trees <= 8) and against the RFC's own
 recursive definitions, re-implemented naively below. No database.
 
@@ -38,14 +38,14 @@ from liuhen.ledger.core.tree import (
     verify_inclusion,
 )
 
-VECTORS = Path(__file__).resolve().parents[3].parent / "shared" / "vectors"
+VECTORS = Path(__file__).resolve().parent / "vectors"  # copied in: see vectors/README.md
 MERKLE = VECTORS / "merkle"
 
 
 def _load(name):
     path = MERKLE / name
     if not path.is_file():
-        raise FileNotFoundError(f"conformance vectors missing: {path} (shared/ must sit beside the repository)")
+        raise FileNotFoundError(f"conformance vectors missing: {path} (liuhen/ledger/tests/vectors/)")
     return json.loads(path.read_text())
 
 
