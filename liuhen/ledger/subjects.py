@@ -19,6 +19,7 @@ digest of that state, and `state_checker` compares each row with the last digest
 import datetime
 import decimal
 from collections.abc import Callable
+from contextlib import contextmanager
 
 from .core.canonical import canonical_bytes, content_sha256
 
@@ -26,10 +27,35 @@ Checker = Callable[[dict[str, list]], list[dict]]
 _SUBJECTS: dict[str, Checker] = {}
 
 
-def finding(kind: str, message: str, obj: str, event=None) -> dict:
-    """A finding about `obj`, pointing at the (seq, entry_id, event) it contradicts, if any."""
+def finding(kind: str, message: str, obj: str, event=None, *, code: str = "") -> dict:
+    """A finding about `obj`, pointing at the (seq, entry_id, event) it contradicts, if any.
+
+    `code` is the finding's stable id, as Django's check ids ("records.E003"): each app lists its
+    codes in its ledger vocabulary module, and tests and auditors match on them, not on messages."""
     seq, entry_id = (event[0], event[1]) if event else (None, None)
-    return {"kind": kind, "message": message, "object": obj, "entry_id": entry_id, "seq": seq}
+    return {"kind": kind, "message": message, "object": obj, "entry_id": entry_id, "seq": seq, "code": code}
+
+
+class Unreadable:
+    """A row that is in the table but cannot be read back: a ciphertext that no longer decrypts, a
+    date column holding text no date parses from. `logged_rows` hands one out in the row's place, so
+    that the checker reports that row (`unreadable_finding`) and goes on with every other: one
+    flipped byte must not hide the rest of what was changed."""
+
+    def __init__(self, pk, error: BaseException):
+        self.pk = pk
+        self.error = f"{type(error).__name__}: {error}"[:300]
+
+    def __repr__(self):
+        return f"Unreadable({self.pk!r}, {self.error!r})"
+
+
+UNREADABLE_CODE = "ledger.E100"
+
+
+def unreadable_finding(object_type: str, row: "Unreadable", label: str, event=None) -> dict:
+    return finding("altered", f"{label}的数据库记录无法读取（{row.error}），已被改动", f"{object_type}:{row.pk}",
+                   event, code=UNREADABLE_CODE)
 
 
 def key_of(value):
@@ -82,11 +108,37 @@ def row_pk(object_id: str) -> int | None:
     return int(object_id) if object_id.isascii() and object_id.isdigit() and len(object_id) <= 18 else None
 
 
+def load_rows(queryset, pks, prepare=None) -> dict:
+    """{str(pk): row} for the rows of `pks` that exist — an `Unreadable` for each that cannot be
+    read. A chunk is loaded (and prepared) in one query per relation; only when that fails is it
+    loaded again row by row, to tell the unreadable rows from the others."""
+    if not pks:
+        return {}
+    try:
+        with _savepoint(queryset.db):
+            rows = {str(row.pk): row for row in queryset.filter(pk__in=pks)}
+            if prepare is not None and rows:
+                prepare(list(rows.values()))
+        return rows
+    except Exception:  # noqa: BLE001 — some row of the chunk cannot be read: find which
+        pass
+    rows = {}
+    for pk in pks:
+        try:
+            with _savepoint(queryset.db):
+                found = list(queryset.filter(pk=pk))
+                if found and prepare is not None:
+                    prepare(found)
+        except Exception as exc:  # noqa: BLE001
+            rows[str(pk)] = Unreadable(pk, exc)
+            continue
+        if found:
+            rows[str(pk)] = found[0]
+    return rows
+
+
 def _with_rows(queryset, batch, prepare):
-    pks = [pk for pk in (row_pk(oid) for oid, _ in batch) if pk is not None]
-    rows = {str(row.pk): row for row in queryset.filter(pk__in=pks)} if pks else {}
-    if prepare is not None and rows:
-        prepare(list(rows.values()))
+    rows = load_rows(queryset, [pk for pk in (row_pk(oid) for oid, _ in batch) if pk is not None], prepare)
     for oid, evs in batch:
         yield oid, rows.get(oid), evs
 
@@ -134,13 +186,67 @@ def model_states(model, fields=None, *, pks=None, using=None, chunk_size: int = 
 
     `fields` defaults to `model.ledger_state_fields`; a migration passes them itself, as its
     historical models carry no such attribute.
+    A row whose columns cannot be read (a date column holding text no date parses from) comes as
+    (object id, Unreadable), and the rows around it still come.
     """
     fields = tuple(fields if fields is not None else model.ledger_state_fields)
     qs = model._default_manager.using(using)
     if pks is not None:
         qs = qs.filter(pk__in=pks)
-    for pk, *values in qs.order_by("pk").values_list("pk", *fields).iterator(chunk_size=chunk_size):
-        yield str(pk), {name: plain(v) for name, v in zip(fields, values)}
+    ids = qs.order_by("pk").values_list("pk", flat=True)  # the key alone always reads
+    chunk = []
+    for pk in ids.iterator(chunk_size=chunk_size):
+        chunk.append(pk)
+        if len(chunk) == chunk_size:
+            yield from _states(qs, fields, chunk)
+            chunk = []
+    yield from _states(qs, fields, chunk)
+
+
+@contextmanager
+def _savepoint(using):
+    """A failed read inside verify's snapshot must not end it (PostgreSQL aborts a transaction at
+    its first error). Raw SQL, as verify's snapshot is a raw BEGIN that Django's atomic() knows
+    nothing of; outside any transaction there is nothing to protect."""
+    from django.db import connections
+
+    conn = connections[using]
+    conn.ensure_connection()
+    raw = conn.connection
+    in_tx = raw.in_transaction if conn.vendor == "sqlite" else raw.info.transaction_status != 0  # 0: IDLE
+    if not in_tx:
+        yield
+        return
+    with conn.cursor() as cur:
+        cur.execute("SAVEPOINT liuhen_read")
+    try:
+        yield
+    except BaseException:
+        with conn.cursor() as cur:
+            cur.execute("ROLLBACK TO SAVEPOINT liuhen_read")
+            cur.execute("RELEASE SAVEPOINT liuhen_read")
+        raise
+    with conn.cursor() as cur:
+        cur.execute("RELEASE SAVEPOINT liuhen_read")
+
+
+def _states(qs, fields, pks):
+    def read(pks):
+        with _savepoint(qs.db):
+            return [(str(pk), {name: plain(v) for name, v in zip(fields, values)})
+                    for pk, *values in qs.filter(pk__in=pks).order_by("pk").values_list("pk", *fields)]
+    if not pks:
+        return []
+    try:
+        return read(pks)
+    except Exception:  # noqa: BLE001 — find the row that cannot be read
+        out = []
+        for pk in pks:
+            try:
+                out.extend(read([pk]))
+            except Exception as exc:  # noqa: BLE001
+                out.append((str(pk), Unreadable(pk, exc)))
+        return out
 
 
 def stored_state(obj) -> dict:
@@ -149,6 +255,8 @@ def stored_state(obj) -> dict:
     differ from verify's because of an unconverted value in memory (a date given as text, 1 for True)."""
     model = type(obj)
     for _, state in model_states(model, pks=[obj.pk], using=obj._state.db):
+        if isinstance(state, Unreadable):
+            raise ValueError(f"{model._meta.label} {obj.pk} cannot be read back: {state.error}")
         return state
     raise model.DoesNotExist(f"{model._meta.label} {obj.pk} is not stored")
 
@@ -191,7 +299,9 @@ def check_states(object_type: str, events: dict[str, list], rows, label: str | N
         unseen.discard(oid)
         ev = last.get(oid)
         obj = f"{object_type}:{oid}"
-        if ev is None:
+        if isinstance(state, Unreadable):
+            out.append(unreadable_finding(object_type, state, label, ev))
+        elif ev is None:
             out.append(finding("inserted", f"{label}没有记载其状态的日志条目", obj))
         elif ev[2].get("content_sha256") != state_digest(state):
             out.append(finding("altered", f"{label}被修改，与日志最后记载的状态摘要不符", obj, ev))

@@ -33,13 +33,15 @@ class Finding:
     object: str = ""
     entry_id: int | None = None
     seq: int | None = None
+    code: str = ""  # stable id of the finding ("records.E003"), as Django's check ids
 
     def __str__(self):
         where = " ".join(x for x in (
             f"对象 {self.object}" if self.object else "",
             f"条目 #{self.entry_id}" if self.entry_id is not None else "",
             f"叶序号 {self.seq}" if self.seq is not None else "") if x)
-        return f"[{self.kind}] {self.message}" + (f"（{where}）" if where else "")
+        tag = f"{self.kind} {self.code}" if self.code else self.kind
+        return f"[{tag}] {self.message}" + (f"（{where}）" if where else "")
 
 
 @dataclass
