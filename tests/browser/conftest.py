@@ -73,7 +73,7 @@ def mobile_page(browser):
 @pytest.fixture
 def live_world(transactional_db):
     """The root conftest's World, committed so the live server's thread sees it."""
-    from conftest import World
+    from liuhen.testing.world import World
 
     return World()
 

@@ -9,7 +9,7 @@ import zlib
 
 from playwright.sync_api import expect
 
-from conftest import World
+from liuhen.testing.world import World
 
 STAGES = ["程序启动", "调查取证", "审查决定", "送达执行", "归档管理"]
 VALID_ID = "11010519491231002X"

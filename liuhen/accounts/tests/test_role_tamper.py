@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from liuhen.accounts import services as acc
 from liuhen.accounts.roles import Role
 from liuhen.ledger.storage import integrate_all
-from liuhen.ledger.tests.tampering import sql
+from liuhen.testing.tampering import sql
 from liuhen.ledger.verify import verify_log
 
 pytestmark = pytest.mark.usefixtures("fresh_home")

@@ -24,7 +24,7 @@ from liuhen.ledger import services as ledger
 from liuhen.ledger.services import event_of
 from liuhen.ledger.storage import integrate_all
 from liuhen.ledger.subjects import state_digest
-from liuhen.ledger.tests.tampering import drop_append_only, found, sql
+from liuhen.testing.tampering import drop_append_only, found, sql
 from liuhen.ledger.verify import verify_log
 
 pytestmark = pytest.mark.usefixtures("fresh_home")  # fresh keys; no tile cached from another tree

@@ -6,7 +6,9 @@ from liuhen.cases.models import Case, Party, Stage
 from liuhen.ledger.models import Entry
 from liuhen.ledger.services import event_of
 
-from .test_case_services import PERSON_ID, YEAR, add_person, complete, to_decision
+from liuhen.testing.world import PERSON_ID, TODAY, add_person, complete, to_decision
+
+YEAR = TODAY.year
 
 
 

@@ -36,7 +36,7 @@ from liuhen.ledger.verify import verify_log
 from liuhen.records import services as records
 from liuhen.records.models import RecordType
 
-from .tampering import empty_ledger
+from liuhen.testing.tampering import empty_ledger
 
 REPO = Path(__file__).resolve().parents[3]
 

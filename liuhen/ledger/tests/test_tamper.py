@@ -32,8 +32,8 @@ from liuhen.ledger.verify import verify_log
 from liuhen.media import store
 from liuhen.records import services
 from liuhen.records.models import Record, RecordType, RecordVersion
-from .tampering import drop_append_only, sql
-from liuhen.records.tests.data import INSPECTION
+from liuhen.testing.tampering import drop_append_only, sql
+from liuhen.testing.data import INSPECTION
 
 PHOTO = b"\xff\xd8\xff\xe0 JPEG bytes of the scene " * 40
 

@@ -6,7 +6,7 @@ from django.db import connection
 from liuhen.accounts.models import Certificate
 from liuhen.ledger.storage import integrate_all
 from liuhen.ledger.subjects import UNREADABLE_CODE, Unreadable, model_states
-from liuhen.ledger.tests.tampering import sql
+from liuhen.testing.tampering import sql
 from liuhen.ledger.verify import verify_log
 
 pytestmark = pytest.mark.usefixtures("fresh_home")

@@ -27,8 +27,8 @@ from liuhen.ledger.verify import verify_log
 from liuhen.records import selectors, services
 from liuhen.records.ledger_checks import signature_digest
 from liuhen.records.models import RecordType, RecordVersion, Signature, SignerRole
-from liuhen.ledger.tests.tampering import drop_append_only, found, sql
-from liuhen.records.tests.data import INSPECTION
+from liuhen.testing.tampering import drop_append_only, found, sql
+from liuhen.testing.data import INSPECTION
 
 APPROVAL = {"reason": "群众举报未经许可取水", "party": "王某", "handler_opinion": "建议立案调查"}
 PARTY, WITNESS, REFUSAL_REASON = "王某", "李某", "当事人称不认可检查结果"

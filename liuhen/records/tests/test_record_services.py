@@ -21,7 +21,7 @@ from liuhen.records import selectors, services
 from liuhen.records.models import (
     Attachment, Outcome, Record, RecordType, RecordVersion, RecordVoid, RefusalConfirmation, Signature, SignerRole,
 )
-from liuhen.records.tests.data import INSPECTION
+from liuhen.testing.data import INSPECTION
 
 PARTY_NAME = "王某"
 

@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from liuhen.ledger.models import Entry
 from liuhen.ledger.services import event_of
 from liuhen.ledger.storage import integrate_all
-from liuhen.ledger.tests.tampering import found, sql
+from liuhen.testing.tampering import found, sql
 from liuhen.ledger.verify import verify_log
 from liuhen.records.catalog import CATALOG
 from liuhen.records.catalog_sync import sync_catalog
