@@ -79,14 +79,21 @@ class User(LedgerState, AbstractUser):
     # see) and whether they may log in, open the admin or bypass every permission. Not the
     # password or last_login, which change on every login or rehash; not the name or phone,
     # which are personal data and decide nothing. Roles are checked apart (ledger_checks.check).
+    # must_change_password decides what the person may do next (nothing but change the password an
+    # administrator set): cleared by SQL, it would let whoever set the password go on using it.
     ledger_object_type = "user"
-    ledger_state_fields = ("username", "agency_id", "unit_id", "is_active", "is_staff", "is_superuser")
+    ledger_state_fields = ("username", "agency_id", "unit_id", "is_active", "is_staff", "is_superuser",
+                           "must_change_password")
 
     full_name = models.CharField("姓名", max_length=50)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="people")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="people")
     # Personal information of staff is encrypted at rest as well (SPEC §9).
     phone = EncryptedTextField("手机号", blank=True, default="")
+    # 等保 2.0 身份鉴别: a password set by an administrator (a new account, a reset) is known to
+    # them; its owner must replace it at the next login before doing anything else.
+    must_change_password = models.BooleanField(
+        "下次登录须修改密码", default=False, help_text="由管理员设置或重置的密码，本人下次登录时必须修改。")
 
     objects = UserManager()
 
