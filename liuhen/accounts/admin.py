@@ -18,6 +18,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
@@ -115,6 +116,10 @@ class LiuhenUserChangeForm(UserAdmin.form):
         super().__init__(*args, **kwargs)
         _chinese(self)
         if "groups" in self.fields:
+            # Every role can be chosen, also one nobody holds yet (a role's group is made on first
+            # use; it holds no state of its own: who holds a role is what the log records).
+            for role in Role:
+                services.role_group(role)
             self.fields["groups"] = RoleChoiceField(
                 queryset=Group.objects.filter(name__in=Role.values).order_by("id"), required=False,
                 widget=forms.CheckboxSelectMultiple, label=LABELS["groups"][0], help_text=LABELS["groups"][1],
@@ -143,6 +148,25 @@ class LiuhenUserCreationForm(UserAdmin.add_form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _chinese(self)
+        if "usable_password" in self.fields:  # not on the add form (add_fieldsets): always a password
+            self.fields["usable_password"].help_text = ""
+
+
+class LiuhenPasswordResetForm(AdminPasswordChangeForm):
+    """The system administrator's password reset, in Chinese."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].label = "新密码"
+        self.fields["password1"].help_text = ("至少10个字符，不能全为数字，不能过于常见或与用户名相近。"
+                                              "重置后本人下次登录时必须修改。")
+        self.fields["password2"].label = "确认新密码"
+        self.fields["password2"].help_text = "再次输入同一密码。"
+        if "usable_password" in self.fields:
+            field = self.fields["usable_password"]
+            field.label = "密码登录"
+            field.choices = [("true", "启用"), ("false", "停用")]
+            field.help_text = "停用后该人员不能再用密码登录，原密码作废。"
 
 
 class RoleFilter(admin.SimpleListFilter):
@@ -162,6 +186,7 @@ class RoleFilter(admin.SimpleListFilter):
 class LiuhenUserAdmin(LedgeredAdmin, UserAdmin):
     form = LiuhenUserChangeForm
     add_form = LiuhenUserCreationForm
+    change_password_form = LiuhenPasswordResetForm
     list_display = ("username", "full_name", "roles_display", "agency", "unit", "is_active")
     list_filter = (RoleFilter, "is_active")
     filter_horizontal = ()

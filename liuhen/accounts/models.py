@@ -41,7 +41,7 @@ class Unit(LedgerState, models.Model):
     ledger_object_type = "unit"
     ledger_state_fields = ("agency_id", "name")
 
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="units")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="units", verbose_name="执法机关")
     name = models.CharField("名称", max_length=100)
 
     class Meta:
@@ -86,8 +86,10 @@ class User(LedgerState, AbstractUser):
                            "must_change_password")
 
     full_name = models.CharField("姓名", max_length=50)
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="people")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="people")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="people",
+                               verbose_name="执法机关")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="people",
+                             verbose_name="执法机构")
     # Personal information of staff is encrypted at rest as well (SPEC §9).
     phone = EncryptedTextField("手机号", blank=True, default="")
     # 等保 2.0 身份鉴别: a password set by an administrator (a new account, a reset) is known to
@@ -140,7 +142,7 @@ class Certificate(LedgerState, models.Model):
     ledger_object_type = "certificate"
     ledger_state_fields = ("holder_id", "number", "issued_by", "valid_from", "valid_until", "revoked")
 
-    holder = models.ForeignKey(User, on_delete=models.PROTECT, related_name="certificates")
+    holder = models.ForeignKey(User, on_delete=models.PROTECT, related_name="certificates", verbose_name="持证人")
     number = models.CharField("执法证号", max_length=40, unique=True)
     issued_by = models.CharField("发证机关", max_length=100, blank=True)
     valid_from = models.DateField("有效期起")
