@@ -22,6 +22,7 @@ from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
+from django.shortcuts import redirect
 
 from liuhen.common.admin import LedgeredAdmin
 
@@ -124,6 +125,8 @@ class LiuhenUserChangeForm(UserAdmin.form):
                 queryset=Group.objects.filter(name__in=Role.values).order_by("id"), required=False,
                 widget=forms.CheckboxSelectMultiple, label=LABELS["groups"][0], help_text=LABELS["groups"][1],
                 initial=self.initial.get("groups"))
+        if "phone" in self.fields:
+            self.fields["phone"].widget = forms.TextInput(attrs={"autocomplete": "off"})
         if "password" in self.fields:
             self.fields["password"].label = "密码"
             self.fields["password"].help_text = (
@@ -287,6 +290,14 @@ class LiuhenUserAdmin(LedgeredAdmin, UserAdmin):
         with transaction.atomic(using=router.db_for_write(self.model)):
             return super().user_change_password(request, id, form_url)
 
+
+def _own_password_change(request, extra_context=None):
+    """The admin's "修改密码" link leads to Liuhen's own password page, where the change is logged
+    (accounts.password_change) and clears must_change_password — not to Django's, which logs nothing."""
+    return redirect("accounts:password_change")
+
+
+admin.site.password_change = _own_password_change
 
 admin.site.site_header = "留痕 系统配置"
 admin.site.site_title = "留痕 系统配置"

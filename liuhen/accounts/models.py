@@ -3,6 +3,7 @@ import datetime
 
 from asgiref.sync import sync_to_async
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models, transaction
 from django.utils import timezone
@@ -84,6 +85,20 @@ class User(LedgerState, AbstractUser):
     ledger_object_type = "user"
     ledger_state_fields = ("username", "agency_id", "unit_id", "is_active", "is_staff", "is_superuser",
                            "must_change_password")
+
+    # Django's own columns, with Chinese names and help texts (the configuration admin shows them).
+    username = models.CharField(
+        "用户名", max_length=150, unique=True, validators=[UnicodeUsernameValidator()],
+        help_text="登录用的名称，最多150个字符，只能包含字母、数字和 @ . + - _。",
+        error_messages={"unique": "已有人使用该用户名。"})
+    email = models.EmailField("电子邮箱", blank=True)
+    is_active = models.BooleanField("启用", default=True,
+                                    help_text="取消勾选即停用该账号：不能登录，账号和记录保留（不删除）。")
+    is_staff = models.BooleanField("可登录配置后台", default=False,
+                                   help_text="由角色决定：系统管理员、安全管理员可以登录配置后台，其他人不能。")
+    is_superuser = models.BooleanField("超级用户", default=False,
+                                       help_text="只在系统初始化时由命令行创建，用于创建三员管理员；不能在此设置。")
+    date_joined = models.DateTimeField("创建时间", default=timezone.now)
 
     full_name = models.CharField("姓名", max_length=50)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="people",

@@ -5,20 +5,14 @@ import json
 
 from django.utils import timezone
 
-from liuhen.accounts.roles import Role
-
 HEADER = ["条目号", "叶序号", "时间", "操作", "操作代码", "操作人编号", "操作人用户名", "操作人姓名", "操作人角色",
           "对象类型", "对象编号", "对象版本", "内容摘要", "渠道", "IP地址", "请求编号", "详情", "叶哈希"]
-
-
-def _roles(codes) -> str:
-    return "、".join(Role(c).label if c in Role.values else str(c) for c in codes)
 
 
 def values(row: dict) -> list:
     return [row["id"], row["seq"], timezone.localtime(row["entry"].created_at).strftime("%Y-%m-%d %H:%M:%S"),
             row["action_label"], row["action"], row["actor_id"], row["actor_username"], row["actor_name"],
-            _roles(row["actor_roles"]), row["object_type"], row["object_id"], row["object_version"],
+            row["actor_role_labels"], row["object_type"], row["object_id"], row["object_version"],
             row["content_sha256"], row["channel"], row["ip"], row["request_id"],
             json.dumps(row["detail"], ensure_ascii=False, sort_keys=True), row["leaf_hash"]]
 

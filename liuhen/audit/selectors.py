@@ -7,11 +7,19 @@ from django.db.models import Q
 from django.utils import timezone
 
 from liuhen.accounts.models import User
+from liuhen.accounts.roles import Role
 from liuhen.ledger.models import Entry
 
 from .vocabulary import action_label, object_type_label
 
 SYSTEM = "系统"
+
+
+def role_labels(codes) -> str:
+    """The roles an event's actor held, by their Chinese names (a code nobody knows as itself)."""
+    if not isinstance(codes, list):
+        return ""
+    return "、".join(Role(c).label if c in Role.values else str(c) for c in codes)
 
 
 def actor_ids(text: str) -> list[int] | None:
@@ -75,6 +83,7 @@ def rows(entries) -> list[dict]:
             "action": e.action, "action_label": action_label(e.action),
             "actor_id": e.actor_id, "actor_username": (actor or {}).get("username", ""),
             "actor_name": names.get(e.actor_id, ""), "actor_roles": (actor or {}).get("roles", []),
+            "actor_role_labels": role_labels((actor or {}).get("roles", [])),
             "object_type": e.object_type, "object_type_label": object_type_label(e.object_type),
             "object_id": e.object_id, "object_version": e.object_version,
             "content_sha256": event.get("content_sha256", ""), "request_id": e.request_id,

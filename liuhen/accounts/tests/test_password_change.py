@@ -93,3 +93,12 @@ def test_flag_cleared_by_sql_is_found(verified_world):
     f = found(verify_log(), "altered", f"user:{verified_world.officer.pk}",
               Entry.objects.get(action="accounts.password_reset"))
     assert f.code == "accounts.E004"
+
+
+def test_the_admin_password_link_leads_to_the_logged_page(client, world):
+    client.force_login(world.sysadmin)
+    resp = client.get("/admin/password_change/")
+    assert resp.status_code == 302 and resp["Location"] == FORM
+    client.post(FORM, {"old_password": world.PASSWORD, "new_password1": OWN, "new_password2": OWN})
+    entry = Entry.objects.get(action="accounts.password_change")
+    assert entry.actor_id == world.sysadmin.pk
