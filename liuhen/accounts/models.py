@@ -61,9 +61,11 @@ class UserManager(DjangoUserManager):
     def _create_user(self, username, email, password, **extra_fields):
         from liuhen.ledger import services as ledger
 
+        from .vocabulary import USER_CREATE
+
         with transaction.atomic(using=self.db):
             user = super()._create_user(username, email, password, **extra_fields)
-            ledger.append("accounts.user_create", object_type=user.ledger_object_type, object_id=user.pk,
+            ledger.append(USER_CREATE, object_type=user.ledger_object_type, object_id=user.pk,
                           content_sha256=user.ledger_digest(),
                           detail={"username": user.username, "agency": user.agency_id, "unit": user.unit_id})
         return user
