@@ -195,7 +195,9 @@ class Builder:
 
             def person(username, full_name, roles, unit=None, actor=None, cert=False):
                 nonlocal n
-                user = acc.create_user(actor, username=username, full_name=full_name, password=PASSWORD,
+                # The system creates each account with its roles (an administrator may do only one
+                # of the two: 三员分立); `actor` is kept for the call sites.
+                user = acc.create_user(None, username=username, full_name=full_name, password=PASSWORD,
                                        agency=self.agency, unit=unit, roles=roles)
                 if cert:
                     n += 1

@@ -11,6 +11,8 @@ urlpatterns = [
          name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("account/", include("liuhen.accounts.urls")),
+    path("audit/", include("liuhen.audit.urls")),
     path("cases/", include("liuhen.cases.urls")),
     path("records/", include("liuhen.records.urls")),
 ]

@@ -12,11 +12,21 @@ from django.contrib.auth.models import Group
 
 from liuhen.ledger.subjects import check_states, finding, key_of, model_states, row_pk, state_checker
 
+from . import vocabulary as v
 from .roles import Role
 from .models import Agency, Certificate, Unit, User
 
+ROLE_ACTIONS = v.ROLE_ACTIONS
 
-ROLE_ACTIONS = ("accounts.role_grant", "accounts.role_revoke")
+
+def _coded(object_type: str, findings: list[dict]) -> list[dict]:
+    """Give each state finding its stable code (vocabulary.STATE_CODES), keeping a code already
+    given (a row that cannot be read is ledger.E100)."""
+    codes = v.STATE_CODES[object_type]
+    for f in findings:
+        if not f.get("code"):
+            f["code"] = codes.get(f["kind"], "")
+    return findings
 
 
 def check(events: dict[str, list]) -> list[dict]:
@@ -35,9 +45,10 @@ def check(events: dict[str, list]) -> list[dict]:
             if action not in ROLE_ACTIONS:
                 continue
             if role not in role_names:
-                out.append(finding("altered", f"日志授予或撤销了不存在的角色“{role}”", f"user:{uid}", ev))
+                out.append(finding("altered", f"日志授予或撤销了不存在的角色“{role}”", f"user:{uid}", ev,
+                                   code=v.E001))
                 continue
-            if action == "accounts.role_grant":
+            if action == v.ROLE_GRANT:
                 roles.add(role)
             else:
                 roles.discard(role)
@@ -51,10 +62,10 @@ def check(events: dict[str, list]) -> list[dict]:
         have, want = held.get(uid, set()), logged.get(uid, set())
         for role in sorted(have - want):
             out.append(finding("inserted", f"角色“{Role(role).label}”没有对应的授予记录", f"user:{uid}",
-                               last_event.get(uid)))
+                               last_event.get(uid), code=v.E002))
         for role in sorted(want - have):
             out.append(finding("deleted", f"日志授予的角色“{Role(role).label}”已不在", f"user:{uid}",
-                               last_event.get(uid)))
+                               last_event.get(uid), code=v.E003))
     return out
 
 
@@ -67,10 +78,15 @@ def check_user(events: dict[str, list]) -> list[dict]:
     for uid, evs in events.items():
         roles[uid] = [ev for ev in evs if ev[2]["action"] in ROLE_ACTIONS]
         states[uid] = [next((ev for ev in reversed(evs) if ev[2]["content_sha256"]), evs[-1])]
-    return check(roles) + check_states(User.ledger_object_type, states, model_states(User),
-                                       str(User._meta.verbose_name))
+    return check(roles) + _coded("user", check_states(User.ledger_object_type, states, model_states(User),
+                                                      str(User._meta.verbose_name)))
 
 
-check_certificate = state_checker(Certificate)
-check_agency = state_checker(Agency)
-check_unit = state_checker(Unit)
+def _coded_checker(model):
+    checker = state_checker(model)
+    return lambda events: _coded(model.ledger_object_type, checker(events))
+
+
+check_certificate = _coded_checker(Certificate)
+check_agency = _coded_checker(Agency)
+check_unit = _coded_checker(Unit)

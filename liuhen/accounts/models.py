@@ -3,6 +3,7 @@ import datetime
 
 from asgiref.sync import sync_to_async
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models, transaction
 from django.utils import timezone
@@ -41,7 +42,7 @@ class Unit(LedgerState, models.Model):
     ledger_object_type = "unit"
     ledger_state_fields = ("agency_id", "name")
 
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="units")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="units", verbose_name="执法机关")
     name = models.CharField("名称", max_length=100)
 
     class Meta:
@@ -60,9 +61,11 @@ class UserManager(DjangoUserManager):
     def _create_user(self, username, email, password, **extra_fields):
         from liuhen.ledger import services as ledger
 
+        from .vocabulary import USER_CREATE
+
         with transaction.atomic(using=self.db):
             user = super()._create_user(username, email, password, **extra_fields)
-            ledger.append("accounts.user_create", object_type=user.ledger_object_type, object_id=user.pk,
+            ledger.append(USER_CREATE, object_type=user.ledger_object_type, object_id=user.pk,
                           content_sha256=user.ledger_digest(),
                           detail={"username": user.username, "agency": user.agency_id, "unit": user.unit_id})
         return user
@@ -79,14 +82,37 @@ class User(LedgerState, AbstractUser):
     # see) and whether they may log in, open the admin or bypass every permission. Not the
     # password or last_login, which change on every login or rehash; not the name or phone,
     # which are personal data and decide nothing. Roles are checked apart (ledger_checks.check).
+    # must_change_password decides what the person may do next (nothing but change the password an
+    # administrator set): cleared by SQL, it would let whoever set the password go on using it.
     ledger_object_type = "user"
-    ledger_state_fields = ("username", "agency_id", "unit_id", "is_active", "is_staff", "is_superuser")
+    ledger_state_fields = ("username", "agency_id", "unit_id", "is_active", "is_staff", "is_superuser",
+                           "must_change_password")
+
+    # Django's own columns, with Chinese names and help texts (the configuration admin shows them).
+    username = models.CharField(
+        "用户名", max_length=150, unique=True, validators=[UnicodeUsernameValidator()],
+        help_text="登录用的名称，最多150个字符，只能包含字母、数字和 @ . + - _。",
+        error_messages={"unique": "已有人使用该用户名。"})
+    email = models.EmailField("电子邮箱", blank=True)
+    is_active = models.BooleanField("启用", default=True,
+                                    help_text="取消勾选即停用该账号：不能登录，账号和记录保留（不删除）。")
+    is_staff = models.BooleanField("可登录配置后台", default=False,
+                                   help_text="由角色决定：系统管理员、安全管理员可以登录配置后台，其他人不能。")
+    is_superuser = models.BooleanField("超级用户", default=False,
+                                       help_text="只在系统初始化时由命令行创建，用于创建三员管理员；不能在此设置。")
+    date_joined = models.DateTimeField("创建时间", default=timezone.now)
 
     full_name = models.CharField("姓名", max_length=50)
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="people")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="people")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="people",
+                               verbose_name="执法机关")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="people",
+                             verbose_name="执法机构")
     # Personal information of staff is encrypted at rest as well (SPEC §9).
     phone = EncryptedTextField("手机号", blank=True, default="")
+    # 等保 2.0 身份鉴别: a password set by an administrator (a new account, a reset) is known to
+    # them; its owner must replace it at the next login before doing anything else.
+    must_change_password = models.BooleanField(
+        "下次登录须修改密码", default=False, help_text="由管理员设置或重置的密码，本人下次登录时必须修改。")
 
     objects = UserManager()
 
@@ -133,7 +159,7 @@ class Certificate(LedgerState, models.Model):
     ledger_object_type = "certificate"
     ledger_state_fields = ("holder_id", "number", "issued_by", "valid_from", "valid_until", "revoked")
 
-    holder = models.ForeignKey(User, on_delete=models.PROTECT, related_name="certificates")
+    holder = models.ForeignKey(User, on_delete=models.PROTECT, related_name="certificates", verbose_name="持证人")
     number = models.CharField("执法证号", max_length=40, unique=True)
     issued_by = models.CharField("发证机关", max_length=100, blank=True)
     valid_from = models.DateField("有效期起")

@@ -8,7 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from liuhen.ledger import services as ledger
+from liuhen.ledger.models import Entry
 
+from . import vocabulary as v
 from .models import Agency, Certificate, Unit, User
 from .roles import ADMIN_ROLES, Role
 
@@ -23,37 +25,114 @@ def check_role_combination(roles: set[str]) -> None:
         raise ValidationError(f"三员分立：{Role(next(iter(admin))).label}不能同时担任业务角色。")
 
 
+def acted_on_today(actor, user: User) -> bool:
+    """Did `actor` create or change `user`'s account today (local day)? Read from the ledger, where
+    every such act is (vocabulary.ACCOUNT_CHANGES)."""
+    start = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time.min))
+    return Entry.objects.filter(actor_id=actor.pk, object_type=User.ledger_object_type, object_id=str(user.pk),
+                                action__in=v.ACCOUNT_CHANGES, created_at__gte=start).exists()
+
+
+def may_manage_accounts(actor) -> bool:
+    """系统管理员 creates and changes accounts and issues 执法证 (not roles); None is the system itself
+    (the demo loader, tests); a superuser only bootstraps (creates the administrators' accounts)."""
+    return actor is None or actor.is_superuser or actor.has_role(Role.SYSTEM_ADMIN)
+
+
+def may_assign_roles(actor) -> bool:
+    """安全管理员 grants and revokes roles (not accounts); a superuser only the three administrator
+    roles, to bootstrap them (check_role_change)."""
+    return actor is None or actor.is_superuser or actor.has_role(Role.SECURITY_ADMIN)
+
+
 def check_role_change(actor, user: User, before: set[str], after: set[str]) -> None:
-    """三员分立 for a change of someone's roles (the configuration admin's user form): the new set
-    must be an allowed combination; nobody changes their own roles; and nobody is moved in one step
-    between an administrator role and a case role."""
+    """三员分立 for a change of someone's roles — the one gate of the services and the configuration
+    admin's user form:
+
+    - the new set is an allowed combination (check_role_combination);
+    - nobody changes their own roles;
+    - only the security administrator grants or revokes roles; a superuser (created once by
+      `createsuperuser` to bootstrap) only the three administrator roles, never a case role;
+    - nobody is moved in one step between an administrator role and a case role;
+    - nobody grants or revokes roles on an account they created or changed today (两人分权: the
+      system administrator creates the account, another person decides what it may do).
+    `actor` None is the system itself (demo, tests): only the combination is checked."""
     check_role_combination(after)
-    if before == after:
+    if before == after or actor is None:
         return
-    if actor is not None and user.pk is not None and actor.pk == user.pk:
+    if user.pk is not None and actor.pk == user.pk:
         raise ValidationError("三员分立：不能修改本人的角色。")
     admin = {str(r) for r in ADMIN_ROLES}
+    changed = before ^ after
+    bootstrap = actor.is_superuser and not actor.has_role(Role.SECURITY_ADMIN)
+    if bootstrap and changed - admin:
+        raise PermissionDenied("三员分立：超级用户只用于初始化三员管理员，业务角色须由安全管理员授予。")
+    if not may_assign_roles(actor):
+        raise PermissionDenied("三员分立：只有安全管理员可以授予或撤销角色。")
     if (before & admin and after - admin) or (before - admin and after & admin):
         raise ValidationError("三员分立：不能将管理员调整为业务角色，也不能将业务人员调整为管理员。")
+    if not bootstrap and user.pk is not None and acted_on_today(actor, user):
+        raise ValidationError("三员分立：您今天创建或修改过该账号，不能再为其授予或撤销角色，"
+                              "须由另一位管理员办理。")
+
+
+def refused(actor, act: str, user: User | None, exc: Exception) -> None:
+    """Record an administrator's refused act in the ledger (a read: it is kept even though the act's
+    own transaction rolls back). The system's own refusals (actor None) are errors, not acts."""
+    if actor is None:
+        return
+    messages = getattr(exc, "messages", None) or [str(exc)]
+    ledger.append(v.DENIED, actor=actor, object_type=User.ledger_object_type,
+                  object_id=user.pk if user is not None and user.pk else "",
+                  detail={"act": act, "reason": "；".join(str(m) for m in messages)[:300]})
+
+
+def _checked(actor, act: str, user, check) -> None:
+    try:
+        check()
+    except (ValidationError, PermissionDenied) as exc:
+        refused(actor, act, user, exc)
+        raise
+
+
+def _sync_staff(user: User) -> bool:
+    """Whoever holds the system or security administrator role may open the configuration admin
+    (with their role's rights only), and nobody else: is_staff follows the roles. True if changed."""
+    staff = user.is_superuser or bool(user.role_codes() & {str(Role.SYSTEM_ADMIN), str(Role.SECURITY_ADMIN)})
+    if staff == user.is_staff:
+        return False
+    user.is_staff = staff
+    user.save(update_fields=["is_staff"])
+    return True
 
 
 def log_role_changes(actor, user: User, before: set[str], after: set[str]) -> None:
-    """One ledger event per role granted or revoked (call inside the transaction that changed them)."""
-    for action, roles in (("accounts.role_revoke", before - after), ("accounts.role_grant", after - before)):
-        for role in sorted(roles):
-            ledger.append(action, actor=actor, object_type=User.ledger_object_type, object_id=user.pk,
-                          detail={"role": role, "username": user.username})
+    """One ledger event per role granted or revoked (call inside the transaction that changed them).
+    When the change gives or takes away access to the configuration admin (is_staff), the last
+    event carries the person's new state."""
+    user.__dict__.pop("_role_codes", None)
+    state_changed = _sync_staff(user)
+    events = [(action, role) for action, roles in ((v.ROLE_REVOKE, before - after), (v.ROLE_GRANT, after - before))
+              for role in sorted(roles)]
+    for i, (action, role) in enumerate(events):
+        last = i == len(events) - 1
+        ledger.append(action, actor=actor, object_type=User.ledger_object_type, object_id=user.pk,
+                      content_sha256=user.ledger_digest() if last and state_changed else "",
+                      detail={"role": role, "username": user.username})
     user.__dict__.pop("_role_codes", None)
 
 
 # What each administrator may do in the configuration admin (三员分立: the system administrator
-# configures, the security administrator manages people and roles; neither sees case content).
+# configures and keeps the accounts and certificates, the security administrator grants roles;
+# neither sees case content). The people and certificate admins go by the roles themselves
+# (accounts.admin), these permissions serve the other models' admins.
 ADMIN_PERMISSIONS = {
     Role.SYSTEM_ADMIN: [("accounts", m, a) for m in ("agency", "unit", "certificate") for a in ("add", "change", "view")]
-    + [("records", "recordtype", a) for a in ("add", "change", "view")] + [("accounts", "user", "view")],
+    + [("records", "recordtype", a) for a in ("add", "change", "view")]
+    + [("accounts", "user", a) for a in ("add", "change", "view")],
     # Roles are fixed groups (Group is not in the admin): the security administrator assigns them on
     # the user form, nothing more.
-    Role.SECURITY_ADMIN: [("accounts", "user", a) for a in ("add", "change", "view")],
+    Role.SECURITY_ADMIN: [("accounts", "user", a) for a in ("change", "view")],
 }
 
 
@@ -69,48 +148,103 @@ def role_group(role: Role) -> Group:
     return group
 
 
-@transaction.atomic
 def grant_role(actor, user: User, role: str) -> None:
+    """Give `user` a role (安全管理员; see check_role_change)."""
     role = Role(role)
-    if actor is not None and not actor.is_superuser and not actor.has_role(Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN):
-        raise PermissionDenied("只有系统管理员或安全管理员可以分配角色。")
-    check_role_change(actor, user, user.role_codes(), user.role_codes() | {str(role)})
-    group = role_group(role)
-    user.groups.add(group)
-    state = ""
-    if role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN) and not user.is_staff:
-        user.is_staff = True  # may open the configuration admin, with its group's permissions only
-        user.save(update_fields=["is_staff"])
-        state = user.ledger_digest()  # the user's state changed: the grant logs the new one
-    user.__dict__.pop("_role_codes", None)
-    ledger.append("accounts.role_grant", actor=actor, object_type=User.ledger_object_type, object_id=user.pk,
-                  content_sha256=state, detail={"role": str(role), "username": user.username})
+    before = set(user.role_codes())
+    _checked(actor, "role_grant", user, lambda: check_role_change(actor, user, before, before | {str(role)}))
+    with transaction.atomic():
+        user.groups.add(role_group(role))
+        log_role_changes(actor, user, before, before | {str(role)})
 
 
-@transaction.atomic
+def revoke_role(actor, user: User, role: str) -> None:
+    """Take a role from `user` (安全管理员; see check_role_change)."""
+    role = Role(role)
+    before = set(user.role_codes())
+    _checked(actor, "role_revoke", user, lambda: check_role_change(actor, user, before, before - {str(role)}))
+    with transaction.atomic():
+        user.groups.remove(role_group(role))
+        log_role_changes(actor, user, before, before - {str(role)})
+
+
 def create_user(actor, *, username: str, full_name: str, password: str, agency: Agency | None,
                 unit: Unit | None = None, roles=(), phone: str = "") -> User:
-    if unit is not None and agency is not None and unit.agency_id != agency.pk:
-        raise ValidationError("所属科室不属于该执法机关。")
-    check_role_combination({str(Role(r)) for r in roles})
-    user = User(username=username, full_name=full_name, agency=agency, unit=unit, phone=phone)
-    validate_password(password, user)  # SPEC §9: password rules (AUTH_PASSWORD_VALIDATORS)
-    user.set_password(password)
-    user.full_clean(exclude=["password"])
-    user.save()
-    # Ids and the login name only: a person's name is personal data and stays out of the ledger.
-    ledger.append("accounts.user_create", actor=actor, object_type=User.ledger_object_type, object_id=user.pk,
-                  content_sha256=user.ledger_digest(),
-                  detail={"username": username, "agency": agency.pk if agency else None,
-                          "unit": unit.pk if unit else None})
-    for role in roles:
-        grant_role(actor, user, role)
+    """A new account (系统管理员). Its password was chosen by the administrator: the owner must change
+    it at the first login. `roles` are granted by the same actor, so only the system itself (actor
+    None: the demo, tests) or a superuser bootstrapping the administrators can pass them; a system
+    administrator's account is given its roles by the security administrator (grant_role)."""
+    def authorize():
+        if not may_manage_accounts(actor):
+            raise PermissionDenied("三员分立：只有系统管理员可以创建账号。")
+    _checked(actor, "user_create", None, authorize)
+    with transaction.atomic():
+        if unit is not None and agency is not None and unit.agency_id != agency.pk:
+            raise ValidationError("所属科室不属于该执法机关。")
+        check_role_combination({str(Role(r)) for r in roles})
+        user = User(username=username, full_name=full_name, agency=agency, unit=unit, phone=phone,
+                    must_change_password=actor is not None)
+        validate_password(password, user)  # SPEC §9: password rules (AUTH_PASSWORD_VALIDATORS)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save()
+        # Ids and the login name only: a person's name is personal data and stays out of the ledger.
+        ledger.append(v.USER_CREATE, actor=actor, object_type=User.ledger_object_type, object_id=user.pk,
+                      content_sha256=user.ledger_digest(),
+                      detail={"username": username, "agency": agency.pk if agency else None,
+                              "unit": unit.pk if unit else None})
+        for role in roles:
+            grant_role(actor, user, role)
     return user
 
 
-@transaction.atomic
+def reset_password(actor, user: User, password: str) -> None:
+    """An administrator sets a new password for someone (系统管理员): they know it, so its owner must
+    change it at the next login (must_change_password)."""
+    def authorize():
+        if actor is not None and actor.pk == user.pk:
+            raise ValidationError("本人的密码请在“修改密码”中修改。")
+        if not may_manage_accounts(actor):
+            raise PermissionDenied("三员分立：只有系统管理员可以重置密码。")
+    _checked(actor, "password_reset", user, authorize)
+    with transaction.atomic():
+        validate_password(password, user)
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        password_was_reset(actor, user)
+
+
+def password_was_reset(actor, user: User) -> None:
+    """After an administrator's form saved a new password for `user` (inside its transaction): the
+    owner must change it, and the reset is in the ledger (never the password)."""
+    user.must_change_password = True
+    user.save(update_fields=["must_change_password"])
+    ledger.append(v.PASSWORD_RESET, actor=actor, object_type=User.ledger_object_type, object_id=user.pk,
+                  content_sha256=user.ledger_digest(), detail={"username": user.username})
+
+
+def password_changed_by_owner(user: User) -> None:
+    """After the owner's own password change was saved (inside its transaction): the must-change flag
+    is cleared and the change is in the ledger."""
+    user.must_change_password = False
+    user.save(update_fields=["must_change_password"])
+    ledger.append(v.PASSWORD_CHANGE, actor=user, object_type=User.ledger_object_type, object_id=user.pk,
+                  content_sha256=user.ledger_digest(), detail={"username": user.username})
+
+
 def issue_certificate(actor, holder: User, *, number: str, valid_from: datetime.date,
                       valid_until: datetime.date, issued_by: str = "") -> Certificate:
+    """A 执法证 for `holder` (系统管理员, or the system itself)."""
+    def authorize():
+        if not (actor is None or actor.has_role(Role.SYSTEM_ADMIN)):
+            raise PermissionDenied("三员分立：只有系统管理员可以发放执法证。")
+    _checked(actor, "certificate_issue", holder, authorize)
+    with transaction.atomic():
+        return _issue_certificate(actor, holder, number=number, valid_from=valid_from, valid_until=valid_until,
+                                  issued_by=issued_by)
+
+
+def _issue_certificate(actor, holder, *, number, valid_from, valid_until, issued_by):
     if valid_until < valid_from:
         raise ValidationError("执法证有效期止不能早于有效期起。")
     cert = Certificate(holder=holder, number=number.strip(), valid_from=valid_from,
@@ -118,7 +252,7 @@ def issue_certificate(actor, holder: User, *, number: str, valid_from: datetime.
     cert.full_clean()
     cert.save()
     # About the certificate itself (its validity is what verify checks); the holder in the detail.
-    ledger.append("accounts.certificate_issue", actor=actor, object_type=Certificate.ledger_object_type,
+    ledger.append(v.CERTIFICATE_ISSUE, actor=actor, object_type=Certificate.ledger_object_type,
                   object_id=cert.pk, content_sha256=cert.ledger_digest(),
                   detail={"holder": holder.pk, "number": cert.number, "valid_from": cert.valid_from.isoformat(),
                           "valid_until": cert.valid_until.isoformat()})
@@ -133,7 +267,7 @@ def create_agency(actor, *, name: str, short_name: str, credit_code: str = "", a
                     address=address.strip(), phone=phone.strip())
     agency.full_clean()
     agency.save()
-    ledger.append("accounts.agency_create", actor=actor, object_type=Agency.ledger_object_type,
+    ledger.append(v.AGENCY_CREATE, actor=actor, object_type=Agency.ledger_object_type,
                   object_id=agency.pk, content_sha256=agency.ledger_digest(),
                   detail={"name": agency.name, "short_name": agency.short_name})
     return agency
@@ -145,7 +279,7 @@ def create_unit(actor, agency: Agency, *, name: str) -> Unit:
     unit = Unit(agency=agency, name=name.strip())
     unit.full_clean()
     unit.save()
-    ledger.append("accounts.unit_create", actor=actor, object_type=Unit.ledger_object_type, object_id=unit.pk,
+    ledger.append(v.UNIT_CREATE, actor=actor, object_type=Unit.ledger_object_type, object_id=unit.pk,
                   content_sha256=unit.ledger_digest(), detail={"agency": agency.pk, "name": unit.name})
     return unit
 

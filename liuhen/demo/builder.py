@@ -608,17 +608,17 @@ class _Builder:
             address="本溪市平山区北地街道东明路1号", phone="024-42842110")
         self.units = {key: acc.create_unit(None, self.agency, name=name) for key, name in UNITS.items()}
         n = 0
-        security_admin = system_admin = None
+        system_admin = None
         for username, full_name, roles, unit_key, cert, phone in PEOPLE:
-            # The system creates the three administrators; the security administrator then creates
-            # everyone else and grants their roles (三员分立).
-            user = acc.create_user(security_admin, username=username, full_name=full_name, password=DEMO_PASSWORD,
+            # The demo loader is the system itself (actor None): it creates each account with its
+            # roles and a known password. An administrator could do neither: the system
+            # administrator creates accounts, the security administrator grants roles (三员分立),
+            # and a password an administrator set must be changed at its owner's first login.
+            user = acc.create_user(None, username=username, full_name=full_name, password=DEMO_PASSWORD,
                                    agency=self.agency, unit=self.units.get(unit_key), roles=roles, phone=phone)
             self.people[username] = user
             if Role.SYSTEM_ADMIN in roles:
                 system_admin = user
-            if Role.SECURITY_ADMIN in roles:
-                security_admin = user
             if cert:
                 n += 1
                 if cert == "expired":

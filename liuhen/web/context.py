@@ -2,4 +2,6 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"nav_roles": "、".join(user.role_labels()) if hasattr(user, "role_labels") else ""}
+    return {"nav_roles": "、".join(user.role_labels()) if hasattr(user, "role_labels") else "",
+            # 审计管理员: the audit log (liuhen.audit) in the navigation.
+            "nav_audit": hasattr(user, "has_role") and user.has_role("audit_admin")}

@@ -13,6 +13,7 @@ from liuhen.accounts.roles import ADMIN_ROLES, Role
 from liuhen.common import crypto
 from liuhen.ledger.models import Entry
 from liuhen.ledger.services import event_of
+from liuhen.testing.accounts import audit_admin, security_admin
 
 TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
@@ -89,40 +90,58 @@ def test_nobody_grants_themselves_a_role(world):
         acc.grant_role(root, root, Role.SECURITY_ADMIN)
     assert exc.value.messages == ["三员分立：不能修改本人的角色。"]
     assert User.objects.get(pk=root.pk).role_codes() == set()
-    acc.grant_role(root, world.officer3, Role.UNIT_HEAD)  # someone else's: allowed
+
+
+def test_superuser_only_bootstraps_the_administrators(world):
+    """A superuser (`createsuperuser`) creates the administrators' accounts and grants their roles,
+    and nothing else: a case role is the security administrator's to grant."""
+    root = User.objects.create_superuser("root", password=world.PASSWORD)
+    admin = acc.create_user(root, username="xinanquan", full_name="新安全管理员", password=world.PASSWORD,
+                            agency=world.agency, roles=[Role.SECURITY_ADMIN])
+    assert admin.role_codes() == {"security_admin"} and admin.is_staff and admin.must_change_password
+    with pytest.raises(PermissionDenied, match="超级用户只用于初始化三员管理员"):
+        acc.grant_role(root, world.officer3, Role.UNIT_HEAD)
+    with pytest.raises(PermissionDenied, match="超级用户只用于初始化三员管理员"):
+        acc.create_user(root, username="ghost", full_name="幽灵", password=world.PASSWORD, agency=world.agency,
+                        roles=[Role.AGENCY_HEAD])
+    assert not User.objects.filter(username="ghost").exists()
+    assert User.objects.get(pk=world.officer3.pk).role_codes() == {"officer"}
+    denied = Entry.objects.filter(action="accounts.denied", actor_id=root.pk)
+    assert [event_of(e)["detail"]["act"] for e in denied] == ["role_grant"]  # the other rolled back with its act
 
 
 @pytest.mark.parametrize("before,after", [({"system_admin"}, {"officer"}), ({"officer"}, {"audit_admin"}),
                                           ({"legal_reviewer", "archivist"}, {"security_admin"})])
 def test_no_move_between_admin_and_case_roles(world, before, after):
     with pytest.raises(ValidationError, match="不能将管理员调整为业务角色"):
-        acc.check_role_change(world.sysadmin, world.officer3, before, after)
+        acc.check_role_change(security_admin(world), world.officer3, before, after)
 
 
 def test_role_changes_that_keep_the_separation(world):
+    security = security_admin(world)
     for before, after in [(set(), {"officer"}), ({"officer"}, {"officer", "unit_head"}), ({"system_admin"}, set()),
                           (set(), {"audit_admin"}), ({"officer"}, {"officer"})]:
-        assert acc.check_role_change(world.sysadmin, world.officer3, before, after) is None
+        assert acc.check_role_change(security, world.officer3, before, after) is None
 
 
-def test_grant_role_by_non_admin_is_permission_denied(world):
-    for actor in (world.officer, world.unit_head, world.agency_head):
+def test_only_the_security_admin_grants_roles(world):
+    """三员分立: not the system administrator (who creates accounts), the audit administrator or
+    anyone else; each refusal is in the ledger."""
+    for actor in (world.officer, world.unit_head, world.agency_head, world.sysadmin, audit_admin(world)):
         with pytest.raises(PermissionDenied) as exc:
             acc.grant_role(actor, world.officer3, Role.UNIT_HEAD)
-        assert "只有系统管理员或安全管理员可以分配角色" in str(exc.value)
+        assert str(exc.value) == "三员分立：只有安全管理员可以授予或撤销角色。"
+        with pytest.raises(PermissionDenied):
+            acc.revoke_role(actor, world.officer3, Role.OFFICER)
+        denied = Entry.objects.filter(action="accounts.denied", actor_id=actor.pk).order_by("id")
+        assert [event_of(e)["detail"]["act"] for e in denied] == ["role_grant", "role_revoke"]
+        assert denied[0].object_id == str(world.officer3.pk)
     assert User.objects.get(pk=world.officer3.pk).role_codes() == {"officer"}
-    assert not Entry.objects.filter(action="accounts.role_grant", actor_id=world.officer.pk).exists()
+    assert not Entry.objects.filter(action__startswith="accounts.role_", actor_id__isnull=False).exists()
 
 
-def test_audit_admin_cannot_grant_roles(world):
-    auditor = _user(world, "audit", roles=[Role.AUDIT_ADMIN])
-    with pytest.raises(PermissionDenied):
-        acc.grant_role(auditor, world.officer3, Role.UNIT_HEAD)
-
-
-@pytest.mark.parametrize("granter_role", [Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN])
-def test_grant_role_by_admin_is_logged(world, granter_role):
-    granter = world.sysadmin if granter_role == Role.SYSTEM_ADMIN else _user(world, "sec", roles=[granter_role])
+def test_grant_and_revoke_by_the_security_admin_are_logged(world):
+    granter = security_admin(world)
     acc.grant_role(granter, world.officer3, Role.UNIT_HEAD)
     assert world.officer3.role_codes() == {"officer", "unit_head"}  # cache refreshed
     assert User.objects.get(pk=world.officer3.pk).has_role(Role.UNIT_HEAD)
@@ -131,7 +150,10 @@ def test_grant_role_by_admin_is_logged(world, granter_role):
     assert entry.object_id == str(world.officer3.pk)
     ev = event_of(entry)
     assert ev["detail"] == {"role": "unit_head", "username": "wang"}
-    assert ev["actor"]["roles"] == [str(granter_role)]
+    assert ev["actor"]["roles"] == ["security_admin"]
+    acc.revoke_role(granter, world.officer3, Role.UNIT_HEAD)
+    assert User.objects.get(pk=world.officer3.pk).role_codes() == {"officer"}
+    assert event_of(Entry.objects.filter(action="accounts.role_revoke").latest("id"))["detail"]["role"] == "unit_head"
 
 
 def test_create_user_unit_must_belong_to_agency(world):

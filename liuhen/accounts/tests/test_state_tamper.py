@@ -82,13 +82,23 @@ def cert_form(cert, **changes) -> dict:
 # ---- normal use verifies clean ------------------------------------------------------------------
 
 def test_services_admin_and_createsuperuser_verify_clean(client, world, security, monkeypatch):
-    # Services: a new unit, a person in it, their certificate; an administrator (is_staff flips).
+    # Services: a new unit, a person in it (the system administrator creates the account, the
+    # security administrator grants the role), their certificate; an administrator (is_staff flips).
     unit = acc.create_unit(world.sysadmin, world.agency, name="水土保持科")
-    newbie = acc.create_user(security, username="xinren", full_name="新人", password=world.PASSWORD,
-                             agency=world.agency, unit=unit, roles=[Role.OFFICER])
+    newbie = acc.create_user(world.sysadmin, username="xinren", full_name="新人", password=world.PASSWORD,
+                             agency=world.agency, unit=unit)
+    acc.grant_role(security, newbie, Role.OFFICER)
     acc.issue_certificate(world.sysadmin, newbie, number="14019999", valid_from=TODAY, valid_until=TODAY)
-    auditor = acc.create_user(security, username="shenji", full_name="审计员", password=world.PASSWORD,
-                              agency=world.agency, roles=[Role.AUDIT_ADMIN])
+    auditor = acc.create_user(world.sysadmin, username="shenji", full_name="审计员", password=world.PASSWORD,
+                              agency=world.agency)
+    acc.grant_role(security, auditor, Role.AUDIT_ADMIN)
+    second = acc.create_user(world.sysadmin, username="xitong2", full_name="系统管理员乙", password=world.PASSWORD,
+                             agency=world.agency)
+    acc.grant_role(security, second, Role.SYSTEM_ADMIN)
+    assert User.objects.get(pk=second.pk).is_staff
+    acc.revoke_role(security, second, Role.SYSTEM_ADMIN)
+    assert not User.objects.get(pk=second.pk).is_staff
+    acc.reset_password(world.sysadmin, world.officer2, "Reset-by-admin-2026")
     # Django's own paths: the user manager, and `liuhen createsuperuser`.
     User.objects.create_user("plain", password=world.PASSWORD)
     monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", world.PASSWORD)
@@ -109,16 +119,21 @@ def test_services_admin_and_createsuperuser_verify_clean(client, world, security
     admin_post(client, world.sysadmin, f"/admin/accounts/certificate/{renewed.pk}/change/",
                cert_form(renewed, valid_until=(TODAY + datetime.timedelta(days=365)).isoformat()))
 
-    # The security administrator: a person added, one moved to another unit, one deactivated,
-    # a password reset.
-    admin_post(client, security, "/admin/accounts/user/add/", {
+    # The system administrator: a person added, one moved to another unit, one deactivated, a
+    # password reset. The security administrator: a role granted on the form.
+    admin_post(client, world.sysadmin, "/admin/accounts/user/add/", {
         "username": "houlai", "full_name": "后来者", "agency": world.agency.pk, "unit": world.unit.pk,
         "password1": world.PASSWORD, "password2": world.PASSWORD, "usable_password": "true"})
-    admin_post(client, security, f"/admin/accounts/user/{world.officer3.pk}/change/",
+    admin_post(client, world.sysadmin, f"/admin/accounts/user/{world.officer3.pk}/change/",
                user_form(world.officer3, unit=world.other_unit.pk))
-    admin_post(client, security, f"/admin/accounts/user/{auditor.pk}/change/", user_form(auditor, is_active=None))
-    admin_post(client, security, f"/admin/accounts/user/{world.outsider.pk}/password/",
+    admin_post(client, world.sysadmin, f"/admin/accounts/user/{auditor.pk}/change/", user_form(auditor, is_active=None))
+    admin_post(client, world.sysadmin, f"/admin/accounts/user/{world.outsider.pk}/password/",
                {"password1": "Another-secret-2026", "password2": "Another-secret-2026", "usable_password": "true"})
+    houlai = User.objects.get(username="houlai")
+    assert houlai.must_change_password and User.objects.get(pk=world.outsider.pk).must_change_password
+    admin_post(client, security, f"/admin/accounts/user/{houlai.pk}/change/",
+               {"groups": [acc.role_group(Role.ARCHIVIST).pk]})
+    assert houlai.role_codes() == {"archivist"}
     # Logins change last_login (and may rehash the password): not part of anyone's state.
     client.logout()
     assert client.post("/login/", {"username": "zhang", "password": world.PASSWORD}).status_code == 302
@@ -151,7 +166,7 @@ def test_state_is_what_the_model_declares(world):
     # Booleans as JSON true/false on every database (1 == True in Python: compare the bytes).
     assert canonical_bytes(world.officer.ledger_state()) == canonical_bytes({
         "username": "zhang", "agency_id": world.agency.pk, "unit_id": world.unit.pk,
-        "is_active": True, "is_staff": False, "is_superuser": False})
+        "is_active": True, "is_staff": False, "is_superuser": False, "must_change_password": False})
     event = event_of(Entry.objects.get(action="accounts.certificate_issue", object_id=str(cert.pk)))
     assert event["object"]["type"] == "certificate" and event["detail"]["holder"] == world.officer.pk
     assert event["content_sha256"] == cert.ledger_digest()
@@ -233,8 +248,8 @@ def test_admin_access_removed_by_sql_points_at_the_grant(verified_world):
     found(verify_log(), "altered", f"user:{verified_world.sysadmin.pk}", grant)
 
 
-def test_user_moved_after_an_admin_change_points_at_it(client, verified_world, security):
-    admin_post(client, security, f"/admin/accounts/user/{verified_world.officer3.pk}/change/",
+def test_user_moved_after_an_admin_change_points_at_it(client, verified_world):
+    admin_post(client, verified_world.sysadmin, f"/admin/accounts/user/{verified_world.officer3.pk}/change/",
                user_form(verified_world.officer3, email="w@example.cn"))
     sql("UPDATE accounts_user SET unit_id = %s WHERE id = %s", [verified_world.other_unit.pk, verified_world.officer3.pk])
     found(verify_log(), "altered", f"user:{verified_world.officer3.pk}",
@@ -243,10 +258,10 @@ def test_user_moved_after_an_admin_change_points_at_it(client, verified_world, s
 
 def test_user_inserted_by_sql(verified_world):
     sql("INSERT INTO accounts_user (password, is_superuser, username, first_name, last_name, email, is_staff, "
-        "is_active, date_joined, full_name, agency_id, unit_id, phone) "
-        "VALUES (%s, %s, %s, '', '', '', %s, %s, %s, %s, %s, %s, '')",
+        "is_active, date_joined, full_name, agency_id, unit_id, phone, must_change_password) "
+        "VALUES (%s, %s, %s, '', '', '', %s, %s, %s, %s, %s, %s, '', %s)",
         ["!", True, "ghost", True, True, connection.ops.adapt_datetimefield_value(timezone.now()), "幽灵",
-         verified_world.agency.pk, verified_world.unit.pk])
+         verified_world.agency.pk, verified_world.unit.pk, False])
     ghost = User.objects.get(username="ghost")
     found(verify_log(), "inserted", f"user:{ghost.pk}")
 
@@ -289,27 +304,69 @@ def test_unit_inserted_and_agency_inserted_by_sql(verified_world):
 
 # ---- an existing database, upgraded -------------------------------------------------------------
 
-def test_baseline_migration_adopts_existing_rows(verified_world):
-    """Rows from before verify checked their state (here: inserted behind the log) are adopted by
-    the migration's baseline events; afterwards verify is clean again and holds them to it."""
+def _migration(name):
+    return importlib.import_module(f"liuhen.accounts.migrations.{name}")
+
+
+def test_migrations_froze_the_state_the_models_declare():
+    """Each baseline migration froze the state columns of its time: a change to a model's
+    ledger_state_fields needs a new one (as 0003 did for must_change_password)."""
     from django.apps import apps
 
-    migration = importlib.import_module("liuhen.accounts.migrations.0002_ledger_state")
-    # The migration froze each model's state columns: a change to them needs a new baseline.
-    for object_type, name, fields in migration.STATES:
+    frozen = {object_type: (name, fields) for object_type, name, fields in _migration("0002_ledger_state").STATES}
+    frozen["user"] = ("User", _migration("0003_must_change_password").NEW_FIELDS)
+    assert _migration("0003_must_change_password").OLD_FIELDS == _migration("0002_ledger_state").STATES[2][2]
+    for object_type, (name, fields) in frozen.items():
         model = apps.get_model("accounts", name)
         assert (model.ledger_object_type, model.ledger_state_fields) == (object_type, fields)
+
+
+def _upgrade_from_before_0002(apps):
+    with transaction.atomic():
+        _migration("0002_ledger_state").log_baseline(apps, SimpleNamespace(connection=connection))
+    with transaction.atomic():
+        _migration("0003_must_change_password").log_new_state(apps, SimpleNamespace(connection=connection))
+
+
+def test_baseline_migrations_adopt_existing_rows(verified_world):
+    """Rows from before verify checked their state (here: inserted behind the log) are adopted by
+    the baseline events of 0002, and 0003 logs their state with the new column; afterwards verify
+    is clean again and holds them to it."""
+    from django.apps import apps
+
     sql("UPDATE accounts_user SET unit_id = %s WHERE id = %s", [verified_world.other_unit.pk, verified_world.officer.pk])
     assert state_findings(verify_log())
-    with transaction.atomic():
-        migration.log_baseline(apps, SimpleNamespace(connection=connection))
+    _upgrade_from_before_0002(apps)
     report = verify_log()
     assert report.ok, [str(f) for f in report.findings]
     baseline = Entry.objects.filter(action="accounts.state_baseline")
-    assert baseline.count() == sum(m.objects.count() for m in (Agency, Unit, User, Certificate))
+    assert baseline.count() == sum(m.objects.count() for m in (Agency, Unit, User, Certificate)) + User.objects.count()
     sql("UPDATE accounts_user SET unit_id = %s WHERE id = %s", [verified_world.unit.pk, verified_world.officer.pk])
-    found(verify_log(), "altered", f"user:{verified_world.officer.pk}",
-          baseline.get(object_type="user", object_id=str(verified_world.officer.pk)))
+    last = baseline.filter(object_type="user", object_id=str(verified_world.officer.pk)).latest("id")
+    assert event_of(last)["detail"] == {"migration": "accounts.0003_must_change_password"}
+    found(verify_log(), "altered", f"user:{verified_world.officer.pk}", last)
+
+
+def test_must_change_password_migration_adopts_no_row_changed_behind_the_log(verified_world):
+    """0003 logs the new state only of people whose row still matches the last state logged: a row
+    changed by SQL before the upgrade stays reported, against the event it contradicts."""
+    from django.apps import apps
+
+    with transaction.atomic():  # the log as a database from before 0003 has it
+        _migration("0002_ledger_state").log_baseline(apps, SimpleNamespace(connection=connection))
+    old = Entry.objects.filter(action="accounts.state_baseline", object_type="user",
+                               object_id=str(verified_world.officer.pk)).get()
+    sql("UPDATE accounts_user SET unit_id = %s WHERE id = %s", [verified_world.other_unit.pk, verified_world.officer.pk])
+    with transaction.atomic():
+        _migration("0003_must_change_password").log_new_state(apps, SimpleNamespace(connection=connection))
+    adopted = [e for e in Entry.objects.filter(action="accounts.state_baseline", object_type="user")
+         if event_of(e)["detail"]["migration"] == "accounts.0003_must_change_password"]
+    assert str(verified_world.officer.pk) not in {e.object_id for e in adopted}
+    assert len(adopted) == User.objects.count() - 1
+    report = verify_log()
+    f = found(report, "altered", f"user:{verified_world.officer.pk}", old)
+    assert f.code == "accounts.E004"
+    assert state_findings(report) == [str(f)]
 
 
 def test_rolling_a_row_back_and_swapping_entry_ids_is_still_found(verified_world):

@@ -1,0 +1,86 @@
+"""The accounts app's ledger vocabulary: the actions it appends, which of them are reads, their
+Chinese labels (the audit administrator's screen shows these), and the stable codes of the
+findings `liuhen verify` makes about its rows (accounts/ledger_checks.py).
+
+Action names are part of the log: events already written keep theirs forever, so a name is never
+changed once used (logins have been `auth.*` since the first release).
+"""
+
+# ---- actions ------------------------------------------------------------------------------------
+
+LOGIN = "auth.login"
+LOGOUT = "auth.logout"
+LOGIN_FAILED = "auth.login_failed"  # object: ("login", username); the address is in request.ip
+
+USER_CREATE = "accounts.user_create"
+AGENCY_CREATE = "accounts.agency_create"
+UNIT_CREATE = "accounts.unit_create"
+CERTIFICATE_ISSUE = "accounts.certificate_issue"
+ROLE_GRANT = "accounts.role_grant"
+ROLE_REVOKE = "accounts.role_revoke"
+# An administrator set a new password for someone (the owner must change it at the next login).
+PASSWORD_RESET = "accounts.password_reset"
+# The owner changed their own password (clears the must-change flag).
+PASSWORD_CHANGE = "accounts.password_change"
+# An administrative act refused by 三员分立 or by a missing role (a read: it changes nothing, and
+# it is kept even when the refused act's transaction rolls back).
+DENIED = "accounts.denied"
+STATE_BASELINE = "accounts.state_baseline"
+
+# The configuration admin's own events (liuhen.common.admin.LedgeredAdmin).
+ADMIN_ADD = "admin.add"
+ADMIN_CHANGE = "admin.change"
+
+ROLE_ACTIONS = (ROLE_GRANT, ROLE_REVOKE)
+# Acts that create or change a person's account: whoever did one of these to an account today may
+# not also grant or revoke its roles today (两人分权, one person cannot create an account and give it
+# a role).
+ACCOUNT_CHANGES = (USER_CREATE, ADMIN_ADD, ADMIN_CHANGE, PASSWORD_RESET)
+
+# Reads: appended outside a write transaction (ledger.services.READ_ACTIONS goes by the last part).
+READS = frozenset({LOGIN, LOGOUT, LOGIN_FAILED, DENIED})
+
+ACTION_LABELS = {
+    LOGIN: "登录",
+    LOGOUT: "退出登录",
+    LOGIN_FAILED: "登录失败",
+    USER_CREATE: "创建账号",
+    AGENCY_CREATE: "创建执法机关",
+    UNIT_CREATE: "创建执法机构",
+    CERTIFICATE_ISSUE: "发放执法证",
+    ROLE_GRANT: "授予角色",
+    ROLE_REVOKE: "撤销角色",
+    PASSWORD_RESET: "管理员重置密码",
+    PASSWORD_CHANGE: "本人修改密码",
+    DENIED: "拒绝管理操作",
+    STATE_BASELINE: "状态基线（升级迁移）",
+    ADMIN_ADD: "配置新增",
+    ADMIN_CHANGE: "配置修改",
+}
+
+# ---- finding codes of `liuhen verify` -------------------------------------------------------------
+
+E001 = "accounts.E001"  # the log grants or revokes a role that does not exist
+E002 = "accounts.E002"  # a person holds a role the log never granted (inserted)
+E003 = "accounts.E003"  # a role the log granted is gone (deleted)
+E004 = "accounts.E004"  # a person's state differs from the last state logged (altered)
+E005 = "accounts.E005"  # a person with no event logging their state (inserted)
+E006 = "accounts.E006"  # a person the log knows is gone (deleted)
+E007 = "accounts.E007"  # a certificate (执法证) altered
+E008 = "accounts.E008"  # a certificate inserted
+E009 = "accounts.E009"  # a certificate deleted
+E010 = "accounts.E010"  # an agency altered
+E011 = "accounts.E011"  # an agency inserted
+E012 = "accounts.E012"  # an agency deleted
+E013 = "accounts.E013"  # a unit altered
+E014 = "accounts.E014"  # a unit inserted
+E015 = "accounts.E015"  # a unit deleted
+
+# The state findings' codes by object type and kind (check_states makes the findings, these codes
+# are given to them).
+STATE_CODES = {
+    "user": {"altered": E004, "inserted": E005, "deleted": E006},
+    "certificate": {"altered": E007, "inserted": E008, "deleted": E009},
+    "agency": {"altered": E010, "inserted": E011, "deleted": E012},
+    "unit": {"altered": E013, "inserted": E014, "deleted": E015},
+}

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class AuditConfig(AppConfig):
+    """审计 — the audit administrator's read-only screen over the ledger (等保 2.0 安全审计)."""
+
+    name = "liuhen.audit"
+    label = "audit"
+    verbose_name = "审计"
