@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from liuhen.accounts import vocabulary as v
 from liuhen.accounts.models import Agency, Unit, User
 from liuhen.accounts.roles import Role
-from liuhen.ledger.tests.tampering import sql
+from liuhen.testing.tampering import sql
 from liuhen.ledger.verify import verify_log
 
 pytestmark = pytest.mark.usefixtures("fresh_home")

@@ -7,7 +7,7 @@ from liuhen.accounts import services as acc
 from liuhen.accounts.models import User
 from liuhen.ledger.models import Entry
 from liuhen.ledger.services import event_of
-from liuhen.ledger.tests.tampering import found, sql
+from liuhen.testing.tampering import found, sql
 from liuhen.ledger.verify import verify_log
 
 SET_BY_ADMIN = "Set-by-admin-2026"
