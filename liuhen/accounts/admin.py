@@ -24,7 +24,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.shortcuts import redirect
 
-from liuhen.common.admin import LedgeredAdmin
+from liuhen.ledger.admin import LedgeredAdmin
 
 from . import services
 from .models import Agency, Certificate, Unit, User

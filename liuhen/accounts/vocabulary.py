@@ -27,7 +27,7 @@ PASSWORD_CHANGE = "accounts.password_change"
 DENIED = "accounts.denied"
 STATE_BASELINE = "accounts.state_baseline"
 
-# The configuration admin's own events (liuhen.common.admin.LedgeredAdmin).
+# The configuration admin's own events (liuhen.ledger.admin.LedgeredAdmin).
 ADMIN_ADD = "admin.add"
 ADMIN_CHANGE = "admin.change"
 

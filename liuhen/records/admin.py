@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from liuhen.common.admin import LedgeredAdmin
+from liuhen.ledger.admin import LedgeredAdmin
 
 from .models import RecordType
 
