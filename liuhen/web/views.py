@@ -77,10 +77,9 @@ def too_large(request, limit: int):
     if request.user.is_authenticated:
         refusals.record_refusal(request, "web.refused", [too_large_message(limit)], status=413,
                                 errors=[_code("too_large")])
-    response = error_page(request, "文件过大", too_large_message(limit), 413)
-    # The body was not read: the connection cannot carry another request.
-    response["Connection"] = "close"
-    return response
+    # The body is not read. (The WSGI server closes or drains the connection: a WSGI application
+    # may not send the hop-by-hop Connection header.)
+    return error_page(request, "文件过大", too_large_message(limit), 413)
 
 
 def csrf_failure(request, reason=""):
