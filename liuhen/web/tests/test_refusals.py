@@ -196,3 +196,22 @@ def test_party_name_on_form_refusal_does_not_reach_the_ledger(client, world):
     client.post(f"/cases/{case.pk}/parties/add/", {"kind": "person", "name": "李四\x00", "id_number": "1"})
     leaf = bytes(Entry.objects.filter(action="cases.refused").latest("id").leaf).decode()
     assert "李四" not in leaf
+
+
+def test_refusals_and_denials_leave_liuhen_verify_clean(client, fresh_home, verified_world):
+    """Refusal and denial events name real cases and records: the domain checks (which read every
+    event about a case or record) must not mistake them for claims about rows."""
+    from liuhen.ledger.verify import verify_log
+
+    world = verified_world
+    record = inspection_record(world)
+    client.force_login(world.officer)
+    client.post(f"/records/{record.pk}/void/", {"reason": ""})  # records.refused on the record
+    client.post(f"/cases/{record.case_id}/advance/", {})  # cases.refused on the case
+    client.post("/cases/new/", {"title": ""})  # cases.refused on a path
+    client.force_login(world.outsider)
+    client.get(f"/cases/{record.case_id}/")  # access.denied on the case
+    client.get(f"/records/{record.pk}/")  # access.denied on the record
+    assert Entry.objects.filter(action__in=["records.refused", "cases.refused", "access.denied"]).count() == 5
+    report = verify_log()
+    assert report.ok, [str(f) for f in report.findings]
