@@ -6,6 +6,7 @@ script.
 """
 from urllib.parse import urlsplit
 
+from django.core.exceptions import DisallowedHost
 from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
@@ -18,7 +19,11 @@ from liuhen.ledger import services as ledger
 def back_url(request, default: str = "/") -> str:
     """The path of the page the request came from, if it is this site's; else `default`."""
     referer = request.META.get("HTTP_REFERER", "")
-    if referer and url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()},
+    try:
+        host = request.get_host()
+    except DisallowedHost:  # the 400 page of a request to a host we do not serve
+        return default
+    if referer and url_has_allowed_host_and_scheme(referer, allowed_hosts={host},
                                                     require_https=request.is_secure()):
         parts = urlsplit(referer)
         if parts.path:

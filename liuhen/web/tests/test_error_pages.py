@@ -210,3 +210,8 @@ def test_https_setting_makes_cookies_secure_and_sends_hsts(tmp_path):
                   "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"], "SECURE_SSL_REDIRECT": True}
     off = _settings_with({"LIUHEN_HTTPS": "0", "LIUHEN_HOME": str(tmp_path)})
     assert off["SESSION_COOKIE_SECURE"] is False and off["SECURE_HSTS_SECONDS"] == 0
+
+
+def test_a_host_we_do_not_serve_gets_the_400_page(client, world):
+    response = client.get("/login/", HTTP_HOST="evil.example", HTTP_REFERER="http://evil.example/x/")
+    assert response.status_code == 400 and "请求无效" in body(response)

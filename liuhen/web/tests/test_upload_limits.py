@@ -159,3 +159,39 @@ def test_live_anonymous_upload_goes_to_login_unread(live_server, transactional_d
         assert tree_size(upload_dirs) == 0
     finally:
         sock.close()
+
+
+class CountingReader:
+    """A real file, read through: counts the bytes the parser took from it."""
+
+    def __init__(self, f):
+        self.f, self.taken = f, 0
+
+    def read(self, n=-1):
+        data = self.f.read(n)
+        self.taken += len(data)
+        return data
+
+
+def test_handler_stops_a_body_whose_content_length_lies(rf, world, upload_dirs, tmp_path):
+    """Django's multipart parser reads its stream to the end whatever the Content-Length says (as
+    under an ASGI server, or a WSGI server that hands over a de-chunked body): the handler stops it
+    at the limit. The body (1.5 MiB of file) claims to be 100 bytes long."""
+    from django.core.files.uploadhandler import TemporaryFileUploadHandler
+    from django.http.multipartparser import MultiPartParser
+
+    from liuhen.web.uploads import TOO_LARGE, LimitedUploadHandler
+
+    head, tail, ctype = multipart({"note": "x"}, "big.bin", 0)
+    path = tmp_path / "body"
+    path.write_bytes(head + b"w" * (MiB + MiB // 2) + tail)
+    request = rf.post("/records/1/attach/")
+    with path.open("rb") as f:
+        stream = CountingReader(f)
+        parser = MultiPartParser({"CONTENT_TYPE": ctype, "CONTENT_LENGTH": "100"}, stream,
+                                 [LimitedUploadHandler(request), TemporaryFileUploadHandler(request)])
+        post, files = parser.parse()
+    assert getattr(request, TOO_LARGE) is True
+    assert "file" not in files and post["note"] == "x"
+    assert stream.taken <= MiB + 2 * 64 * 1024  # stopped within a chunk or two of the limit
+    assert tree_size(upload_dirs) == 0  # what was spooled is deleted
