@@ -195,3 +195,11 @@ def test_handler_stops_a_body_whose_content_length_lies(rf, world, upload_dirs, 
     assert "file" not in files and post["note"] == "x"
     assert stream.taken <= MiB + 2 * 64 * 1024  # stopped within a chunk or two of the limit
     assert tree_size(upload_dirs) == 0  # what was spooled is deleted
+
+
+def test_form_fields_over_their_size_are_413(client, world, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
+    client.force_login(world.officer)
+    response = client.post("/cases/new/", {"title": "x", "summary": "长" * 40000})  # 120 000 bytes
+    assert response.status_code == 413
+    assert "提交的表单内容超过了上限" in response.content.decode()
