@@ -7,6 +7,9 @@ LIUHEN_ALLOWED_HOSTS  comma-separated host names
 LIUHEN_CRYPTO  "intl" (AES-256-GCM) or "gm" (SM4-GCM; GB/T 39786) for field encryption
 LIUHEN_BLIND_INDEX  "hmac-sha256" or "hmac-sm3" for the searchable index of encrypted fields
 LIUHEN_LEDGER_HASH "sha256" or "sm3"; LIUHEN_LEDGER_SIGNATURE "ed25519" or "sm2"; LIUHEN_LOG_ORIGIN
+LIUHEN_HTTPS   1 when Liuhen is served over HTTPS (behind a proxy that sets X-Forwarded-Proto): secure
+               cookies, HSTS, redirect to https
+LIUHEN_MAX_UPLOAD_BYTES  largest upload (files of one request), default 2 GiB
 """
 import os
 from pathlib import Path
@@ -45,6 +48,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files without a separate web server
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy on every page (CONTENT_SECURITY_POLICY below)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -55,6 +59,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "liuhen.common.middleware.RequestContextMiddleware",
+    # The web edge (liuhen/web/middleware.py): 405 page and no-store on the way out; bodies refused
+    # before anything reads them (must stay after auth, before any middleware that reads POST).
+    "liuhen.web.middleware.EdgeResponseMiddleware",
+    "liuhen.web.middleware.BodyGuardMiddleware",
 ]
 
 ROOT_URLCONF = "liuhen.urls"
@@ -112,6 +120,38 @@ SESSION_COOKIE_AGE = int(os.environ.get("LIUHEN_SESSION_SECONDS", 30 * 60))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
+CSRF_FAILURE_VIEW = "liuhen.web.views.csrf_failure"  # in Chinese, with a way back
+
+# HTTPS (SPEC §9): behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips it from
+# clients), LIUHEN_HTTPS=1 makes cookies secure-only, sends HSTS for a year and redirects http.
+LIUHEN_HTTPS = os.environ.get("LIUHEN_HTTPS", "0") == "1"
+if LIUHEN_HTTPS:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("LIUHEN_HSTS_SECONDS", 365 * 24 * 3600))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = False  # the agency's other hosts are not ours to pin
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"  # forms.js and the login redirect rely on a same-origin Referer
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp 4.0): scripts and styles only from our own static files (no
+# inline script, no style attribute, no eval); no frames, no plugins, forms post only to us.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 LANGUAGE_CODE = "zh-hans"
 # Chinese only: Django's own pages (the configuration admin) must not switch to English for a
@@ -133,6 +173,15 @@ LIUHEN_BLOB_DIR = LIUHEN_HOME / "blobs"
 LIUHEN_MAX_UPLOAD_BYTES = int(os.environ.get("LIUHEN_MAX_UPLOAD_BYTES", 2 * 1024**3))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Counts the bytes of files as they arrive and stops past LIUHEN_MAX_UPLOAD_BYTES (liuhen/web/uploads.py);
+# bodies over the limit by their Content-Length are refused before they are read (web/middleware.py).
+FILE_UPLOAD_HANDLERS = [
+    "liuhen.web.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# The login form is the only body taken from someone not logged in.
+LIUHEN_MAX_ANONYMOUS_BODY_BYTES = 64 * 1024
 
 # Field encryption of personal information (SPEC §9, GB/T 39786 as configuration).
 LIUHEN_CRYPTO = os.environ.get("LIUHEN_CRYPTO", "intl")

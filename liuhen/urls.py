@@ -20,3 +20,4 @@ urlpatterns = [
 handler403 = "liuhen.web.views.permission_denied"
 handler404 = "liuhen.web.views.page_not_found"
 handler400 = "liuhen.web.views.bad_request"
+handler500 = "liuhen.web.views.server_error"

@@ -1,11 +1,22 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
+
+from liuhen.common import text
 
 from .lockout import address_locked_message, is_address_locked, is_locked, locked_message
 
 
 class LoginForm(AuthenticationForm):
-    """Says so when the account or the address is locked, instead of the generic wrong-password message."""
+    """Says so when the account or the address is locked, instead of the generic wrong-password message.
+
+    The user name may hold no control character (common.text); a password is at most 1 000
+    characters (nobody types more; hashing megabytes is work an attacker would choose)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].validators.append(text.single_line)
+        self.fields["password"].validators.append(MaxLengthValidator(1000))
 
     def clean(self):
         username = self.cleaned_data.get("username")

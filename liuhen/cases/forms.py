@@ -5,6 +5,7 @@ from django.db.models import Prefetch
 
 from liuhen.accounts.models import Certificate, User
 from liuhen.accounts.roles import Role
+from liuhen.common import text
 
 from .models import Kind, PartyKind, Procedure, StartMode
 
@@ -18,12 +19,13 @@ class OfficerChoiceField(forms.ModelMultipleChoiceField):
 
 
 class NewCaseForm(forms.Form):
-    title = forms.CharField(label="案由", max_length=200)
+    title = forms.CharField(label="案由", max_length=200, validators=[text.single_line])
     kind = forms.ChoiceField(label="执法类别", choices=Kind.choices)
     procedure = forms.ChoiceField(label="程序", choices=Procedure.choices, initial=Procedure.GENERAL)
     start_mode = forms.ChoiceField(label="启动方式", choices=StartMode.choices, initial=StartMode.EX_OFFICIO)
     on_site = forms.BooleanField(label="涉及现场执法（需两名以上执法人员）", required=False, initial=True)
-    summary = forms.CharField(label="简要案情", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    summary = forms.CharField(label="简要案情", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                              max_length=text.TEXT_MAX, validators=[text.multi_line])
     officers = OfficerChoiceField(label="其他承办人员", queryset=User.objects.none(), required=False,
                                   widget=forms.CheckboxSelectMultiple,
                                   error_messages={"invalid_choice": "所选人员没有有效执法证或不是本机关执法人员。"})
@@ -43,11 +45,12 @@ class NewCaseForm(forms.Form):
 
 class PartyForm(forms.Form):
     kind = forms.ChoiceField(label="类型", choices=PartyKind.choices)
-    name = forms.CharField(label="姓名/名称", max_length=200)
-    id_number = forms.CharField(label="身份证号码/统一社会信用代码", max_length=30)
-    legal_representative = forms.CharField(label="法定代表人/负责人", max_length=50, required=False)
-    phone = forms.CharField(label="联系电话", max_length=30, required=False)
-    address = forms.CharField(label="住所/地址", max_length=200, required=False)
+    name = forms.CharField(label="姓名/名称", max_length=200, validators=[text.single_line])
+    id_number = forms.CharField(label="身份证号码/统一社会信用代码", max_length=30, validators=[text.single_line])
+    legal_representative = forms.CharField(label="法定代表人/负责人", max_length=50, required=False,
+                                           validators=[text.single_line])
+    phone = forms.CharField(label="联系电话", max_length=30, required=False, validators=[text.single_line])
+    address = forms.CharField(label="住所/地址", max_length=200, required=False, validators=[text.single_line])
 
 
 class AssignOfficerForm(forms.Form):

@@ -3,10 +3,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from liuhen.accounts.roles import Role
+from liuhen.common import text
+from liuhen.ledger import refusals
 from liuhen.records import selectors as record_selectors
 
 from . import access, services
@@ -15,9 +19,26 @@ from .models import Case, Party, Stage
 
 
 def _case_for(request, pk, *, work=False) -> Case:
-    case = get_object_or_404(Case.objects.select_related("unit", "agency"), pk=pk)
-    (access.check_work if work else access.check_view)(request.user, case)
+    """The case, or 404 alike for one that does not exist and one the user may not see (ids cannot
+    be enumerated; the denied access is in the ledger). Seen but not theirs to work on: 403."""
+    case = Case.objects.select_related("unit", "agency").filter(pk=pk).first()
+    if case is None or not access.can_view(request.user, case):
+        if case is not None:
+            refusals.record_denied(request, "case", case.pk)
+        raise Http404
+    if work:
+        access.check_work(request.user, case)
     return case
+
+
+REFUSED = "cases.refused"  # a refused act on a case: ledger/refusals.py
+
+
+def _refused(request, case, title: str, msgs: list[str], status: int = 400, exc=None):
+    """The refusal page (what was refused and why, a way back to the case), recorded in the ledger."""
+    refusals.record_refusal(request, REFUSED, msgs, "case", case.pk, status=status, errors=[exc] if exc else ())
+    return render(request, "web/error.html", {
+        "title": title, "lines": msgs, "back": reverse("cases:detail", args=[case.pk])}, status=status)
 
 
 def _errors(exc: ValidationError) -> list[str]:
@@ -63,6 +84,8 @@ def new_case(request):
                 messages.success(request, f"已立案：{case.number}")
                 return redirect("cases:detail", pk=case.pk)
         status = 400
+        refusals.record_refusal(request, REFUSED, [e for errs in form.errors.values() for e in errs],
+                                status=status, form=form)
     return render(request, "cases/new_case.html", {"form": form}, status=status)
 
 
@@ -98,6 +121,9 @@ def add_party(request, pk):
         else:
             messages.success(request, "已登记当事人。")
             return redirect("cases:detail", pk=case.pk)
+    if request.method == "POST":
+        refusals.record_refusal(request, REFUSED, [e for errs in form.errors.values() for e in errs],
+                                "case", case.pk, status=400, form=form)
     return render(request, "cases/party_form.html", {"case": case, "form": form},
                   status=400 if request.method == "POST" else 200)
 
@@ -111,12 +137,10 @@ def add_officer(request, pk):
         try:
             services.assign_officer(request.user, case, form.cleaned_data["officer"])
         except ValidationError as exc:
-            for m in _errors(exc):
-                messages.error(request, m)
-            return redirect("cases:detail", pk=case.pk)
+            return _refused(request, case, "不能增加承办人员", _errors(exc), exc=exc)
         messages.success(request, "已增加承办人员。")
     else:
-        messages.error(request, "请选择有效的执法人员。")
+        return _refused(request, case, "不能增加承办人员", ["请选择有效的执法人员。"])
     return redirect("cases:detail", pk=case.pk)
 
 
@@ -125,11 +149,9 @@ def add_officer(request, pk):
 def advance(request, pk):
     case = _case_for(request, pk, work=True)
     try:
-        case = services.advance(request.user, case, note=request.POST.get("note", ""))
+        case = services.advance(request.user, case, note=text.clean(request.POST.get("note", ""), "说明"))
     except ValidationError as exc:
-        msgs = _errors(exc)
-        return render(request, "web/error.html", {
-            "title": "不能进入下一阶段", "message": "；".join(msgs)}, status=409)
+        return _refused(request, case, "不能进入下一阶段", _errors(exc), status=409, exc=exc)
     messages.success(request, "案件已归档。" if case.is_archived else f"已进入{case.get_stage_display()}阶段。")
     return redirect("cases:detail", pk=case.pk)
 
@@ -139,10 +161,8 @@ def advance(request, pk):
 def send_back(request, pk):
     case = _case_for(request, pk, work=True)
     try:
-        services.send_back(request.user, case, request.POST.get("reason", ""))
+        services.send_back(request.user, case, text.clean(request.POST.get("reason", ""), "退回理由", multiline=True))
     except ValidationError as exc:
-        for m in _errors(exc):
-            messages.error(request, m)
-        return redirect("cases:detail", pk=case.pk)
+        return _refused(request, case, "不能退回补充调查", _errors(exc), exc=exc)
     messages.success(request, "已退回调查取证阶段。")
     return redirect("cases:detail", pk=case.pk)

@@ -2,8 +2,21 @@
 import datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
+
+from liuhen.common import text
 
 _DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+
+
+# Dates a record can hold (a year-1 date is stored but cannot be shown in local time: the record
+# would no longer open). Enforcement acts of this system fall well inside.
+YEAR_MIN, YEAR_MAX = 1900, 2100
+
+
+def _year_in_range(value):
+    if value is not None and not YEAR_MIN <= value.year <= YEAR_MAX:
+        raise ValidationError(f"日期须在{YEAR_MIN}年至{YEAR_MAX}年之间。", code="year_out_of_range")
 
 
 def _form_field(spec: dict) -> forms.Field:
@@ -12,15 +25,17 @@ def _form_field(spec: dict) -> forms.Field:
     if "default" in spec:
         common["initial"] = spec["default"]
     if kind == "text":
-        return forms.CharField(max_length=500, **common)
+        return forms.CharField(max_length=text.LINE_MAX, validators=[text.single_line], **common)
     if kind == "textarea":
-        return forms.CharField(max_length=20000, widget=forms.Textarea(attrs={"rows": 5}), **common)
+        return forms.CharField(max_length=text.TEXT_MAX, widget=forms.Textarea(attrs={"rows": 5}),
+                               validators=[text.multi_line], **common)
     if kind == "date":
-        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **common)
+        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                               validators=[_year_in_range], **common)
     if kind == "datetime":
         return forms.DateTimeField(
             widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-            input_formats=_DT_FORMATS, **common)
+            input_formats=_DT_FORMATS, validators=[_year_in_range], **common)
     if kind == "integer":
         return forms.IntegerField(min_value=0, **common)
     if kind == "choice":

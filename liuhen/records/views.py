@@ -4,10 +4,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from liuhen.cases import access
 from liuhen.cases.models import Case
+from liuhen.common import text
+from liuhen.ledger import refusals
 from liuhen.ledger import services as ledger
 from liuhen.media import store
 
@@ -19,6 +22,7 @@ TRAIL_LABELS = {
     "record.create": "创建", "record.version": "修改（新版本）", "record.attach": "上传附件",
     "record.sign": "签字", "record.refuse": "记录拒签", "record.refusal_confirm": "确认拒签",
     "record.void": "作废", "record.view": "查看", "record.download": "下载附件",
+    "records.refused": "操作被拒绝", "access.denied": "拒绝访问",
 }
 
 
@@ -40,20 +44,40 @@ def _trail(record, fold: bool = True) -> list[dict]:
     return out
 
 
+def _visible(request, obj, case, object_type: str):
+    """`obj` if the user may see its case; else 404, as for an id that does not exist (ids cannot be
+    enumerated), the denied access recorded in the ledger."""
+    if obj is None or not access.can_view(request.user, case):
+        if obj is not None:
+            refusals.record_denied(request, object_type, obj.pk)
+        raise Http404
+    return obj
+
+
 def _record_for(request, pk, *, work=False) -> Record:
-    record = get_object_or_404(Record.objects.select_related("case", "record_type", "void__actor"), pk=pk)
-    (access.check_work if work else access.check_view)(request.user, record.case)
+    record = Record.objects.select_related("case", "record_type", "void__actor").filter(pk=pk).first()
+    _visible(request, record, record and record.case, "record")
+    if work:
+        access.check_work(request.user, record.case)
     return record
 
 
-def _flash(request, exc: ValidationError):
-    for m in exc.messages:
-        messages.error(request, m)
+REFUSED = "records.refused"  # a refused act on a record: ledger/refusals.py
+
+
+def _refused(request, record, title: str, msgs, status: int = 400, exc=None):
+    """The refusal page (what was refused and why, a way back to the record, where what was typed
+    is put back by forms.js), recorded in the ledger."""
+    msgs = list(msgs)
+    refusals.record_refusal(request, REFUSED, msgs, "record", record.pk, status=status, errors=[exc] if exc else ())
+    return render(request, "web/error.html", {
+        "title": title, "lines": msgs, "back": reverse("records:detail", args=[record.pk])}, status=status)
 
 
 @login_required
 def new_record(request, case_pk):
-    case = get_object_or_404(Case, pk=case_pk)
+    case = Case.objects.filter(pk=case_pk).first()
+    _visible(request, case, case, "case")
     access.check_work(request.user, case)
     rtype = get_object_or_404(RecordType, code=request.GET.get("type") or request.POST.get("type"), active=True)
     form = schema.form_class(rtype.fields)(request.POST or None)
@@ -66,6 +90,9 @@ def new_record(request, case_pk):
         else:
             messages.success(request, f"已保存{rtype.name}。")
             return redirect("records:detail", pk=record.pk)
+    if request.method == "POST":
+        refusals.record_refusal(request, REFUSED, [e for errs in form.errors.values() for e in errs],
+                                "case", case.pk, status=400, form=form)
     return render(request, "records/record_form.html", {"case": case, "rtype": rtype, "form": form},
                   status=400 if request.method == "POST" else 200)
 
@@ -108,19 +135,22 @@ def edit_record(request, pk):
     record = _record_for(request, pk, work=True)
     state = selectors.record_with_state(record.pk)
     if state.locked or state.voided:
-        messages.error(request, "该记录已签字或已作废，不能修改。")
-        return redirect("records:detail", pk=record.pk)
+        return _refused(request, record, "不能修改记录", ["该记录已签字或已作废，不能修改。"], status=409)
     fields = record.record_type.fields
     form = schema.form_class(fields)(request.POST or None, initial=schema.to_initial(fields, state.latest.content))
     reason_error = ""
     if request.method == "POST" and form.is_valid():
         try:
-            services.revise_record(request.user, record, request.POST, request.POST.get("reason", ""))
+            services.revise_record(request.user, record, request.POST,
+                                   text.clean(request.POST.get("reason", ""), "修改理由"))
         except ValidationError as exc:
             reason_error = "；".join(exc.messages)
         else:
             messages.success(request, "已保存为新版本。")
             return redirect("records:detail", pk=record.pk)
+    if request.method == "POST":
+        refusals.record_refusal(request, REFUSED, [e for errs in form.errors.values() for e in errs]
+                                + ([reason_error] if reason_error else []), "record", record.pk, status=400, form=form)
     return render(request, "records/record_form.html", {
         "case": record.case, "rtype": record.record_type, "form": form, "record": record,
         "editing": True, "reason_error": reason_error, "reason": request.POST.get("reason", ""),
@@ -133,13 +163,11 @@ def attach(request, pk):
     record = _record_for(request, pk, work=True)
     upload = request.FILES.get("file")
     if upload is None:
-        messages.error(request, "请选择要上传的文件。")
-        return redirect("records:detail", pk=record.pk)
+        return _refused(request, record, "不能上传附件", ["请选择要上传的文件。"])
     try:
         services.attach(request.user, record, upload, upload.name, upload.content_type or "")
     except ValidationError as exc:
-        _flash(request, exc)
-        return redirect("records:detail", pk=record.pk)
+        return _refused(request, record, "不能上传附件", exc.messages, exc=exc)
     messages.success(request, f"已上传附件：{upload.name}")
     return redirect("records:detail", pk=record.pk)
 
@@ -155,7 +183,7 @@ def sign(request, pk):
         else:
             services.sign_in_capacity(request.user, record, capacity)
     except ValidationError as exc:
-        _flash(request, exc)
+        return _refused(request, record, "不能签字", exc.messages, status=409, exc=exc)
     else:
         messages.success(request, "已签字。")
     return redirect("records:detail", pk=record.pk)
@@ -168,10 +196,11 @@ def other_signature(request, pk):
     refused = request.POST.get("outcome") == "refused"
     try:
         services.record_other_signature(
-            request.user, record, role=request.POST.get("role", ""), signer_name=request.POST.get("signer_name", ""),
-            refused=refused, reason=request.POST.get("reason", ""))
+            request.user, record, role=request.POST.get("role", ""),
+            signer_name=text.clean(request.POST.get("signer_name", ""), "签字人姓名"),
+            refused=refused, reason=text.clean(request.POST.get("reason", ""), "拒签事由", multiline=True))
     except ValidationError as exc:
-        _flash(request, exc)
+        return _refused(request, record, "不能记录签字", exc.messages, exc=exc)
     else:
         messages.success(request, "已记录拒绝签字，待第二名执法人员确认。" if refused else "已记录签字。")
     return redirect("records:detail", pk=record.pk)
@@ -180,12 +209,12 @@ def other_signature(request, pk):
 @login_required
 @require_POST
 def confirm_refusal(request, pk):
-    sig = get_object_or_404(Signature.objects.select_related("record__case"), pk=pk)
-    access.check_view(request.user, sig.record.case)
+    sig = Signature.objects.select_related("record__case").filter(pk=pk).first()
+    _visible(request, sig, sig and sig.record.case, "signature")
     try:
         services.confirm_refusal(request.user, sig)
     except ValidationError as exc:
-        _flash(request, exc)
+        return _refused(request, sig.record, "不能确认拒签", exc.messages, status=409, exc=exc)
     else:
         messages.success(request, "已确认拒签。")
     return redirect("records:detail", pk=sig.record_id)
@@ -196,9 +225,9 @@ def confirm_refusal(request, pk):
 def void(request, pk):
     record = _record_for(request, pk, work=True)
     try:
-        services.void_record(request.user, record, request.POST.get("reason", ""))
+        services.void_record(request.user, record, text.clean(request.POST.get("reason", ""), "作废理由", multiline=True))
     except ValidationError as exc:
-        _flash(request, exc)
+        return _refused(request, record, "不能作废记录", exc.messages, exc=exc)
     else:
         messages.success(request, "记录已作废（保留原记录及其历史）。")
     return redirect("records:detail", pk=record.pk)
@@ -206,8 +235,8 @@ def void(request, pk):
 
 @login_required
 def download(request, pk):
-    att = get_object_or_404(Attachment.objects.select_related("record__case"), pk=pk)
-    access.check_view(request.user, att.record.case)
+    att = Attachment.objects.select_related("record__case").filter(pk=pk).first()
+    _visible(request, att, att and att.record.case, "attachment")
     if not store.exists(att.blob_id):
         raise Http404("文件不存在")
     services.log_download(request.user, att)

@@ -1,7 +1,44 @@
-"""Error pages in Chinese; a refused access is itself traced in the ledger (ARCHITECTURE)."""
-from django.shortcuts import render
+"""Error pages in Chinese; a refused access is itself traced in the ledger (ARCHITECTURE).
 
+Every page here offers a way back: the page the user came from when the Referer is this site's
+(`back_url`), else 我的案件. No `javascript:` link: the Content-Security-Policy allows no inline
+script.
+"""
+from urllib.parse import urlsplit
+
+from django.core.exceptions import DisallowedHost
+from django.http import HttpResponseServerError
+from django.shortcuts import render
+from django.template import loader
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from liuhen.ledger import refusals
 from liuhen.ledger import services as ledger
+
+
+def back_url(request, default: str = "/") -> str:
+    """The path of the page the request came from, if it is this site's; else `default`."""
+    referer = request.META.get("HTTP_REFERER", "")
+    try:
+        host = request.get_host()
+    except DisallowedHost:  # the 400 page of a request to a host we do not serve
+        return default
+    if referer and url_has_allowed_host_and_scheme(referer, allowed_hosts={host},
+                                                    require_https=request.is_secure()):
+        parts = urlsplit(referer)
+        if parts.path:
+            return parts.path + (f"?{parts.query}" if parts.query else "")
+    return default
+
+
+def error_page(request, title: str, messages, status: int, *, back: str | None = None, headers=None):
+    if isinstance(messages, str):
+        messages = [messages]
+    response = render(request, "web/error.html", {
+        "title": title, "lines": list(messages), "back": back or back_url(request)}, status=status)
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
 
 
 def permission_denied(request, exception=None):
@@ -9,14 +46,56 @@ def permission_denied(request, exception=None):
     ledger.append("access.denied", actor=user, object_type="path", object_id=request.path[:64],
                   detail={"method": request.method, "message": str(exception or "")[:200]})
     message = str(exception) if exception and str(exception) else "您没有权限执行此操作。"
-    return render(request, "web/error.html", {"title": "无权访问", "message": message}, status=403)
+    return error_page(request, "无权访问", message, 403)
+
+
+NOT_FOUND_MESSAGE = "您访问的页面或记录不存在，或您无权查看。"
 
 
 def page_not_found(request, exception=None):
-    return render(request, "web/error.html", {"title": "页面不存在", "message": "您访问的页面或记录不存在。"},
-                  status=404)
+    # One body for an id that does not exist and one the user may not see (refusals.record_denied):
+    # ids cannot be enumerated. The message says both.
+    return error_page(request, "页面不存在", NOT_FOUND_MESSAGE, 404, back="/")
 
 
 def bad_request(request, exception=None):
-    return render(request, "web/error.html", {"title": "请求无效", "message": "请求内容无效，请返回重试。"},
-                  status=400)
+    from django.core.exceptions import RequestDataTooBig
+
+    if isinstance(exception, RequestDataTooBig):  # too many fields, or form fields over their size
+        return error_page(request, "提交内容过多", "提交的表单内容超过了上限，未保存。", 413)
+    return error_page(request, "请求无效", "请求内容无效，请返回重试。", 400)
+
+
+def server_error(request):
+    """500: a template that needs no context (no request, no database): whatever broke, it renders."""
+    return HttpResponseServerError(loader.get_template("web/500.html").render())
+
+
+def method_not_allowed(request, allowed):
+    return error_page(request, "不支持该操作方式", "此地址不接受该请求方式。请从页面上的按钮或链接操作。", 405,
+                      headers={"Allow": ", ".join(allowed)})
+
+
+def too_large(request, limit: int):
+    from .uploads import too_large_message
+
+    if request.user.is_authenticated:
+        refusals.record_refusal(request, "web.refused", [too_large_message(limit)], status=413,
+                                errors=[_code("too_large")])
+    # The body is not read. (The WSGI server closes or drains the connection: a WSGI application
+    # may not send the hop-by-hop Connection header.)
+    return error_page(request, "文件过大", too_large_message(limit), 413)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: the form came from a page too old (or from elsewhere). Nothing was saved."""
+    refusals.record_refusal(request, "web.refused", ["csrf"], status=403, errors=[_code("csrf")])
+    messages = ["页面已过期或来源无法验证，本次提交没有保存。",
+                "请返回原页面刷新后重新提交；若已退出登录，请先登录。"]
+    return error_page(request, "提交未被接受", messages, 403)
+
+
+def _code(code: str):
+    from django.core.exceptions import ValidationError
+
+    return ValidationError("", code=code)

@@ -176,30 +176,30 @@ def test_add_party_then_case_page_shows_masked_id(client, world):
 def test_add_party_form_forbidden_to_other_unit(client, world):
     case = world.open_case()
     resp = as_user(client, world.outsider).post(f"/cases/{case.pk}/parties/add/", _party_post())
-    assert resp.status_code == 403
+    assert resp.status_code == 404  # a case they may not see answers as one that does not exist
     assert Party.objects.count() == 0
 
 
 # ---- access refusal -------------------------------------------------------------------------
 
-def test_other_unit_officer_gets_403_and_it_is_logged(client, world):
+def test_other_unit_officer_gets_404_and_it_is_logged(client, world):
     case = world.open_case()
     resp = as_user(client, world.outsider).get(f"/cases/{case.pk}/")
-    assert resp.status_code == 403
+    assert resp.status_code == 404  # as for a case that does not exist: ids cannot be enumerated
     body = text(resp)
-    assert "无权" in body and "您无权查看该案件。" in body
+    assert "页面不存在" in body
     assert case.number not in body and case.title not in body
     entry = Entry.objects.get(action="access.denied")
     assert entry.actor_id == world.outsider.pk
     ev = event_of(entry)
-    assert ev["object"]["type"] == "path" and ev["object"]["id"] == f"/cases/{case.pk}/"
-    assert ev["detail"] == {"method": "GET", "message": "您无权查看该案件。"}
+    assert ev["object"]["type"] == "case" and ev["object"]["id"] == str(case.pk)
+    assert ev["detail"] == {"method": "GET", "path": f"/cases/{case.pk}/", "status": 404}
 
 
 def test_sysadmin_cannot_see_case_page(client, world):
     case = world.open_case()
     resp = as_user(client, world.sysadmin).get(f"/cases/{case.pk}/")
-    assert resp.status_code == 403
+    assert resp.status_code == 404
     assert Entry.objects.filter(action="access.denied", actor_id=world.sysadmin.pk).count() == 1
 
 
@@ -240,12 +240,12 @@ def test_advance_get_not_allowed(client, world):
     assert as_user(client, world.officer).get(f"/cases/{case.pk}/advance/").status_code == 405
 
 
-def test_advance_by_outsider_is_403(client, world):
+def test_advance_by_outsider_is_404(client, world):
     case = world.open_case()
     add_person(world, case)
     complete(world, case, "start_approval")
     resp = as_user(client, world.outsider).post(f"/cases/{case.pk}/advance/")
-    assert resp.status_code == 403
+    assert resp.status_code == 404
     assert Case.objects.get(pk=case.pk).stage == Stage.START
 
 
