@@ -94,7 +94,7 @@ def _export(request, fmt: str):
     if count > max_export_rows():
         ledger.append(DENIED, actor=request.user, object_type="ledger", object_id="export", detail=detail)
         message = f"查询结果共{count}条，超过导出上限{max_export_rows()}条，请缩小查询范围后再导出。"
-        return render(request, "web/error.html", {"title": "无法导出", "message": message}, status=400)
+        return render(request, "web/error.html", {"title": "无法导出", "lines": [message]}, status=400)
     # The export is logged before a byte leaves: an interrupted download is still on record.
     ledger.append(EXPORT, actor=request.user, object_type="ledger", object_id="export", detail=detail)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from conftest import World
+from liuhen.testing.world import World
 from liuhen.testing.web import case_in_investigation, inspection_record
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"

@@ -106,7 +106,7 @@ def test_chunked_body_without_length_is_411(client, world):
 
 @pytest.fixture
 def attach_target(live_server, transactional_db, upload_dirs):
-    from conftest import World
+    from liuhen.testing.world import World
 
     world = World()
     record = inspection_record(world)
