@@ -119,7 +119,7 @@ class EmergencyClock:
     @property
     def hours_over(self) -> int:
         end = self.approved_at or self.now
-        return max(0, -int(-(end - self.deadline).total_seconds() // 3600))  # ceiling
+        return max(0, int((end - self.deadline).total_seconds() // 3600))
 
     @property
     def label(self) -> str:
