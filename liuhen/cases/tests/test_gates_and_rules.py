@@ -135,3 +135,26 @@ def test_vocabulary_codes_are_listed_and_used():
     assert used and {getattr(V, c) for c in used} <= set(V.FINDING_CODES)
     assert all(code.startswith("cases.E") for code in V.FINDING_CODES)
     assert V.PARTY_REVEAL in V.READ_ACTIONS and V.CASE_VIEW in V.READ_ACTIONS
+
+
+def test_the_case_page_shows_each_requirement_with_its_basis(client, world):
+    case = world.open_case()
+    client.force_login(world.officer)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "依据：BX 5, LC 7, LC 8, LQ 8" in page  # 程序启动审批表 或 受理通知书
+    assert "依据：BX 11, LC 31, LQ 28" in page  # 归档登记表
+    assert "现场执法应有两名以上持有效执法证的执法人员（依据：LC 10, LQ 17）" in page
+
+
+def test_the_page_outline_without_any_contributor(world):
+    """With no app contributing a timeline, the page still shows the five stages and their rules."""
+    from liuhen.cases import pages
+
+    saved = list(pages._CASE_PAGE)
+    pages._CASE_PAGE.clear()
+    try:
+        ctx = pages.case_page_context(world.officer, world.open_case(), can_work=True)
+    finally:
+        pages._CASE_PAGE.extend(saved)
+    assert [s["status"] for s in ctx["timeline"]] == ["current", "todo", "todo", "todo", "todo"]
+    assert ctx["timeline"][0]["requirements"][0]["basis"] == "BX 5, LC 7, LC 8, LQ 8"
