@@ -11,7 +11,7 @@ from liuhen.accounts.roles import Role
 from . import access, pages, selectors, services
 from .forms import AssignOfficerForm, CorrectPartyForm, NewCaseForm, PartyForm, cannot_open_cases_reason
 from .models import Case, Party, Stage
-from .rules import ON_SITE_OFFICERS
+from .rules import CLOSE_AT_START, ON_SITE_OFFICERS
 
 
 def _case_for(request, pk, *, work=False) -> Case:
@@ -28,7 +28,7 @@ def _errors(exc: ValidationError) -> list[str]:
 def my_cases(request):
     # Only the parties' names: the list needs no decryption of their personal data.
     qs = access.visible_cases(request.user).select_related("unit").prefetch_related(
-        Prefetch("parties", queryset=Party.objects.only("id", "case_id", "name")), "officers__officer")
+        Prefetch("parties", queryset=Party.objects.filter(superseded_by__isnull=True).only("id", "case_id", "name")), "officers__officer")
     # Leaders, reviewers and supervisors are on no case team: by default they see all they may see.
     scope = request.GET.get("scope", "mine" if request.user.has_role(Role.OFFICER) else "all")
     if scope == "mine":
@@ -80,11 +80,11 @@ def case_detail(request, pk):
     assigned = access.is_assigned(request.user, case)
     return render(request, "cases/case_detail.html", {
         "case": case,
-        "parties": selectors.current_parties(case).select_related("supersedes"),
+        "parties": [(p, selectors.party_history(p)) for p in selectors.current_parties(case)],
         "officers": case.officers.select_related("officer"),
         "blockers": services.transition_blockers(case),
         "can_work": can_work,
-        "can_close": can_work and case.stage == Stage.START and case.start_mode in ("application", "complaint"),
+        "can_close": can_work and case.stage == Stage.START and case.start_mode in CLOSE_AT_START.value,
         "can_reveal": assigned,  # the full ID number and phone: officers of the case, on request
         "show_address": assigned or can_work,
         "on_site_rule": ON_SITE_OFFICERS,

@@ -85,6 +85,7 @@ def test_correction_form_on_the_case_page(client, world):
     new = Party.objects.get(supersedes=old)
     page = client.get(f"/cases/{case.pk}/").content.decode()
     assert "王伍" in page and "姓名录入错误" in page
+    assert "历史版本" in page and "王五 ·" in page  # the old version stays visible, masked
     history = client.get(f"/cases/{case.pk}/parties/{new.pk}/correct/").content.decode()
     assert "王五" in history and "历史版本" in history
 
@@ -138,3 +139,11 @@ def test_a_party_of_another_case_is_not_found(client, world):
     party = add_person(world, other)
     client.force_login(world.officer)
     assert client.post(f"/cases/{case.pk}/parties/{party.pk}/reveal/").status_code == 404
+
+
+def test_the_case_list_names_the_current_version_only(client, world):
+    case = world.open_case()
+    correct(world, add_person(world, case), name="王伍", id_number=PERSON_ID)
+    client.force_login(world.officer)
+    page = client.get("/cases/").content.decode()
+    assert "王伍" in page and "王五" not in page
