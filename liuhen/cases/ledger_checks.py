@@ -15,7 +15,9 @@ longer decrypts) is a finding about that row, and every other row is still check
 """
 from liuhen.common import crypto
 from liuhen.ledger.core.canonical import content_sha256
-from liuhen.ledger.subjects import Unreadable, finding, key_of, load_rows, logged_rows, unlogged_ids
+from liuhen.ledger.subjects import (
+    Unreadable, finding, key_of, load_rows, logged_rows, unlogged_ids, unreadable_finding,
+)
 
 from . import vocabulary as V
 from .models import AccessGrant, AccessGrantRevocation, Case, CaseOfficer, Party, StageTransition
@@ -36,8 +38,7 @@ def check(events: dict[str, list]) -> list[dict]:
             out.append(finding("deleted", "案件已不存在，而日志记载了它", obj, evs[0], code=V.E001))
             continue
         if isinstance(case, Unreadable):
-            out.append(finding("altered", f"案件的数据库记录无法读取（{case.error}），已被改动", obj, evs[0],
-                               code="ledger.E100"))
+            out.append(unreadable_finding("case", case, "案件", evs[0]))
             continue
         # The latest state the log recorded (立案 or the last transition) must be the row's state now.
         states = [ev for ev in evs if ev[2]["action"] in STATE_ACTIONS]

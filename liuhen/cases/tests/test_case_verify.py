@@ -160,3 +160,21 @@ def test_a_deleted_revocation_is_found(scene):
     drop_append_only("cases_accessgrantrevocation")
     sql("DELETE FROM cases_accessgrantrevocation WHERE id = %s", [rev.pk])
     assert report_codes(verify_log()) == {f"case:{case.pk} revocation:{rev.pk}": [V.E043]}
+
+
+def test_an_unreadable_case_row_is_a_finding_about_that_case(scene, world):
+    """A case whose date column holds text no date parses from: reported, and the other cases still
+    checked."""
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL refuses text in a timestamp column")
+    case = scene["case"]
+    other = world.open_case()
+    link = CaseOfficer.objects.get(case=other, officer=world.officer2)
+    drop_append_only("cases_caseofficer")
+    sql("UPDATE cases_caseofficer SET is_lead = %s WHERE id = %s", [True, link.pk])
+    sql("UPDATE cases_case SET created_at = %s WHERE id = %s", ["not a date", case.pk])
+    report = verify_log()
+    codes = report_codes(report)
+    # SQLite's converter reads the text back without an error: the creation time then differs.
+    assert codes[f"case:{case.pk}"] in (["ledger.E100"], [V.E003])
+    assert codes[f"case:{other.pk} officer:{link.pk}"] == [V.E021]
