@@ -81,3 +81,45 @@ def case_findings(report, case=None) -> list:
     prefix = f"case:{case.pk}" if case is not None else "case:"
     return [f for f in report.findings if f.object == prefix or f.object.startswith(prefix + " ")
             or (case is None and f.object.startswith(prefix))]
+
+
+def to_investigation(world, case=None):
+    from liuhen.cases import services as cases
+
+    case = case or world.open_case()
+    add_person(world, case)
+    complete(world, case, "start_approval")
+    return cases.advance(world.officer, case)
+
+
+def to_decision(world, case=None):
+    from liuhen.cases import services as cases
+
+    case = to_investigation(world, case)
+    complete(world, case, "rights_notice")
+    complete(world, case, "inquiry_record")
+    return cases.advance(world.officer, case, note="调查终结")
+
+
+def to_archive_stage(world):
+    from liuhen.cases import services as cases
+    from liuhen.cases.models import Stage
+
+    case = to_decision(world)
+    complete(world, case, "handling_opinion")
+    complete(world, case, "leader_approval")
+    complete(world, case, "decision")
+    case = cases.advance(world.officer, case)
+    complete(world, case, "service_receipt")
+    case = cases.advance(world.officer, case)
+    assert case.stage == Stage.ARCHIVE and not case.is_archived
+    return case
+
+
+def to_archived(world):
+    from liuhen.cases import services as cases
+
+    case = to_archive_stage(world)
+    complete(world, case, "closing_report")
+    complete(world, case, "archive_register")
+    return cases.advance(world.officer, case, note="归档")

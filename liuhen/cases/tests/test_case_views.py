@@ -1,12 +1,14 @@
 """Case pages through the Django test client: lists, forms, refusals and their Chinese messages."""
 import pytest
+from django.utils import timezone
 
 from liuhen.cases import services as cases
 from liuhen.cases.models import Case, Party, Stage
 from liuhen.ledger.models import Entry
 from liuhen.ledger.services import event_of
+from liuhen.testing.cases import PERSON_ID, add_person, complete, to_decision
 
-from .test_case_services import PERSON_ID, YEAR, add_person, complete, to_decision
+YEAR = timezone.localdate().year
 
 
 
