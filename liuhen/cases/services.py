@@ -339,7 +339,10 @@ def log_view(actor, case: Case) -> None:
     ledger.append(V.CASE_VIEW, actor=actor, object_type="case", object_id=case.pk)
 
 
+@transaction.atomic
 def log_party_reveal(actor, party: Party) -> None:
-    """An officer saw a party's full ID number and phone: each reveal is a logged read."""
+    """An officer saw a party's full ID number and phone: each reveal is a logged read. In its own
+    transaction: the ledger lets only its generic read suffixes (view, download, …) be appended
+    outside one, and the page must not show the numbers unless the entry committed."""
     ledger.append(V.PARTY_REVEAL, actor=actor, object_type="case", object_id=party.case_id,
                   detail={"party": party.pk})

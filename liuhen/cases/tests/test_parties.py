@@ -147,3 +147,18 @@ def test_the_case_list_names_the_current_version_only(client, world):
     client.force_login(world.officer)
     page = client.get("/cases/").content.decode()
     assert "王伍" in page and "王五" not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reveal_outside_a_test_transaction_is_logged(client):
+    """As in production: no surrounding transaction (the `world` fixture's test runs in one, which
+    hid that the ledger refused the reveal's entry outside a transaction)."""
+    from conftest import World
+
+    world = World()
+    case = world.open_case()
+    party = add_person(world, case)
+    client.force_login(world.officer)
+    resp = client.post(f"/cases/{case.pk}/parties/{party.pk}/reveal/")
+    assert resp.status_code == 200 and PERSON_ID in resp.content.decode()
+    assert Entry.objects.filter(action="case.party_reveal").count() == 1
