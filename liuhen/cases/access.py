@@ -1,38 +1,121 @@
-"""Who may see and who may work on a case (ARCHITECTURE: every read passes access.check).
+"""Who may see and who may work on a case: one policy registry (ARCHITECTURE: every read passes
+access.check).
+
+A policy answers, for a user and a case, the access it gives ("work", "view" or None) and, for
+lists, the Q of the cases it gives access to. The built-in policies:
 
 - officers assigned to the case: see and work on it;
 - the unit's officers and unit head: see it; the unit head may also work on it (assign, approve);
 - agency head, legal reviewers, supervisors, archivists: see every case of the agency;
-- the three administrators (三员) see no case content at all.
+- a time-limited grant (调阅授权, AccessGrant): view or work, only inside its window and not
+  after it was revoked.
+
+Before any policy: the three administrators (三员) see no case content at all, and nobody sees a
+case of another agency. Apps above cases may add policies (`register_policy`).
 """
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from liuhen.accounts.roles import ADMIN_ROLES, AGENCY_READ_ROLES, Role
+
+VIEW, WORK = "view", "work"
+ALL = "all"  # a policy's cases_q answer: every case of the user's agency
+
+
+@dataclass(frozen=True)
+class Policy:
+    """An object policy (对象访问策略): `level(user, case, now)` → "work", "view" or None;
+    `cases_q(user, now)` → the Q of the cases of the user's agency it opens (None: none; ALL: all)."""
+
+    name: str
+    level: Callable
+    cases_q: Callable
+
+
+_POLICIES: dict[str, Policy] = {}
+
+
+def register_policy(policy: Policy) -> None:
+    _POLICIES[policy.name] = policy
+
+
+def policies() -> list[Policy]:
+    return list(_POLICIES.values())
 
 
 def is_assigned(user, case) -> bool:
     return case.officers.filter(officer=user).exists()
 
 
+def _assigned(user, case, now):
+    return WORK if is_assigned(user, case) else None
+
+
+def _unit(user, case, now):
+    if user.unit_id != case.unit_id:
+        return None
+    if user.has_role(Role.UNIT_HEAD):
+        return WORK
+    return VIEW if user.has_role(Role.OFFICER) else None
+
+
+def _agency_roles(user, case, now):
+    return VIEW if user.has_role(*AGENCY_READ_ROLES) else None
+
+
+def _grant(user, case, now):
+    from .selectors import active_grant_scopes
+
+    scopes = active_grant_scopes(user, case, now)
+    return WORK if WORK in scopes else (VIEW if scopes else None)
+
+
+def _unit_q(user, now):
+    return Q(unit_id=user.unit_id) if user.unit_id and user.has_role(Role.OFFICER, Role.UNIT_HEAD) else None
+
+
+def _grant_q(user, now):
+    from .models import AccessGrant
+    from .selectors import active_grant_q
+
+    return Q(pk__in=AccessGrant.objects.filter(active_grant_q(user, now)).values("case_id"))
+
+
+register_policy(Policy("assigned", _assigned, lambda user, now: Q(officers__officer=user)))
+register_policy(Policy("unit", _unit, _unit_q))
+register_policy(Policy("agency_roles", _agency_roles,
+                       lambda user, now: ALL if user.has_role(*AGENCY_READ_ROLES) else None))
+register_policy(Policy("grant", _grant, _grant_q))
+
+
+def _excluded(user, case) -> bool:
+    return (not user.is_authenticated or user.has_role(*ADMIN_ROLES) or user.agency_id is None
+            or user.agency_id != case.agency_id)
+
+
+def level(user, case, now=None) -> str | None:
+    """The highest access any policy gives `user` on `case` at `now`: "work", "view" or None."""
+    if _excluded(user, case):
+        return None
+    best = None
+    for policy in _POLICIES.values():
+        got = policy.level(user, case, now)
+        if got == WORK:
+            return WORK
+        best = best or got
+    return best
+
+
 def can_view(user, case) -> bool:
-    if not user.is_authenticated or user.has_role(*ADMIN_ROLES):
-        return False
-    if user.agency_id != case.agency_id:
-        return False
-    if user.has_role(*AGENCY_READ_ROLES):
-        return True
-    if user.unit_id == case.unit_id and user.has_role(Role.OFFICER, Role.UNIT_HEAD):
-        return True
-    return is_assigned(user, case)
+    return level(user, case) is not None
 
 
 def can_work(user, case) -> bool:
     """Add records, attach, sign as officer, move the stage."""
-    if not can_view(user, case):
-        return False
-    if is_assigned(user, case):
-        return True
-    return user.has_role(Role.UNIT_HEAD) and user.unit_id == case.unit_id
+    return level(user, case) == WORK
 
 
 def check_view(user, case) -> None:
@@ -48,18 +131,25 @@ def check_work(user, case) -> None:
         raise PermissionDenied("您不是该案件的承办人员，无权办理。")
 
 
-def visible_cases(user):
+def visible_cases(user, now=None):
     """The cases `user` may see, as a queryset (for lists)."""
-    from django.db.models import Q
-
     from .models import Case
 
     if not user.is_authenticated or user.has_role(*ADMIN_ROLES) or user.agency_id is None:
         return Case.objects.none()
     qs = Case.objects.filter(agency_id=user.agency_id)
-    if user.has_role(*AGENCY_READ_ROLES):
-        return qs
-    q = Q(officers__officer=user)
-    if user.has_role(Role.OFFICER, Role.UNIT_HEAD) and user.unit_id:
-        q |= Q(unit_id=user.unit_id)
-    return qs.filter(q).distinct()
+    q = None
+    for policy in _POLICIES.values():
+        got = policy.cases_q(user, now)
+        if got is ALL:
+            return qs
+        if got is not None:
+            q = got if q is None else q | got
+    return qs.filter(q).distinct() if q is not None else Case.objects.none()
+
+
+def may_grant(user, case) -> bool:
+    """Who may give or revoke a grant on a case: the agency head, or the head of the case's unit."""
+    if _excluded(user, case):
+        return False
+    return user.has_role(Role.AGENCY_HEAD) or (user.has_role(Role.UNIT_HEAD) and user.unit_id == case.unit_id)

@@ -18,6 +18,28 @@ class OfficerChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.display_name}（{unit}{cert.number}）" if cert else f"{obj.display_name}（无有效执法证）"
 
 
+def certified_officers(agency, day=None):
+    """The agency's active officers holding a 执法证 valid on `day` (today): the only people a
+    picker offers (LC 10: only certified officers act in enforcement)."""
+    day = day or timezone.localdate()
+    valid = Certificate.objects.filter(valid_from__lte=day, valid_until__gte=day, revoked=False)
+    return (User.objects.filter(agency=agency, groups__name=Role.OFFICER, is_active=True, certificates__in=valid)
+            .select_related("unit").prefetch_related(
+                Prefetch("certificates", queryset=valid.order_by("-valid_until"), to_attr="valid_certificates"))
+            .distinct())
+
+
+def cannot_open_cases_reason(user) -> str:
+    """Why `user` cannot open a case, in Chinese ("" if they can)."""
+    if not user.has_role(Role.OFFICER, Role.UNIT_HEAD):
+        return "只有执法人员或承办机构负责人可以立案。"
+    if user.unit_id is None:
+        return "您没有所属执法机构，不能立案。"
+    if user.has_role(Role.OFFICER) and user.certificate_on() is None:
+        return "您没有有效的行政执法证（未持证、已过期或已被吊销），不能立案或承办案件。请联系执法证管理人员办理。"
+    return ""
+
+
 class NewCaseForm(forms.Form):
     title = forms.CharField(label="案由", max_length=200, validators=[text.single_line])
     kind = forms.ChoiceField(label="执法类别", choices=Kind.choices)
@@ -32,12 +54,9 @@ class NewCaseForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        day = timezone.localdate()
         officers = (User.objects.filter(agency=user.agency, groups__name=Role.OFFICER, is_active=True)
-                    .exclude(pk=user.pk).select_related("unit").order_by("unit_id", "full_name").distinct())
-        valid = Certificate.objects.filter(valid_from__lte=day, valid_until__gte=day, revoked=False)
-        certified = officers.filter(certificates__in=valid).prefetch_related(
-            Prefetch("certificates", queryset=valid.order_by("-valid_until"), to_attr="valid_certificates"))
+                    .exclude(pk=user.pk).order_by("unit_id", "full_name").distinct())
+        certified = certified_officers(user.agency).exclude(pk=user.pk).order_by("unit_id", "full_name")
         # Officers without a valid certificate cannot be named on an enforcement act: listed apart.
         self.fields["officers"].queryset = certified
         self.uncertified = [u.display_name for u in officers.exclude(pk__in=certified.values("pk"))]
@@ -53,11 +72,22 @@ class PartyForm(forms.Form):
     address = forms.CharField(label="住所/地址", max_length=200, required=False, validators=[text.single_line])
 
 
+class CorrectPartyForm(PartyForm):
+    reason = forms.CharField(label="更正理由", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class OfficerPickField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        cert = obj.valid_certificates[0] if getattr(obj, "valid_certificates", None) else None
+        return f"{obj.display_name}（{cert.number}）" if cert else obj.display_name
+
+
 class AssignOfficerForm(forms.Form):
-    officer = forms.ModelChoiceField(label="执法人员", queryset=User.objects.none(), empty_label="选择执法人员")
+    officer = OfficerPickField(label="执法人员", queryset=User.objects.none(), empty_label="选择执法人员",
+                               error_messages={"invalid_choice": "所选人员没有有效执法证或已是承办人员。"})
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only officers with a certificate valid today: the others cannot be named (LC 10).
         self.fields["officer"].queryset = (
-            User.objects.filter(agency=case.agency, groups__name=Role.OFFICER, is_active=True)
-            .exclude(case_assignments__case=case).order_by("full_name").distinct())
+            certified_officers(case.agency).exclude(case_assignments__case=case).order_by("full_name"))

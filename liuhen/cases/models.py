@@ -128,6 +128,11 @@ class Party(AppendOnlyModel):
     address = EncryptedTextField("住所/地址", blank=True, default="")
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField(auto_now_add=True)
+    # A party entered wrongly is corrected by a new row superseding the old one, with the reason
+    # (更正): the old row stays, visible in the party's history (nothing is updated in place).
+    supersedes = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="superseded_by", verbose_name="更正前版本")
+    correction_reason = models.CharField("更正理由", max_length=500, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "当事人"
@@ -146,6 +151,15 @@ class Party(AppendOnlyModel):
     @property
     def masked_phone(self) -> str:
         return crypto.mask(self.phone, 3, 4)
+
+    @property
+    def is_current(self) -> bool:
+        """Not superseded by a correction."""
+        try:
+            self.superseded_by
+        except Party.DoesNotExist:
+            return True
+        return False
 
 
 class CaseOfficer(AppendOnlyModel):
@@ -176,3 +190,39 @@ class StageTransition(AppendOnlyModel):
 
     class Meta:
         ordering = ["id"]
+
+
+class GrantScope(models.TextChoices):
+    VIEW = "view", "查阅"
+    WORK = "work", "办理"
+
+
+class AccessGrant(AppendOnlyModel):
+    """A time-limited grant of access to one case (调阅授权, AS 14): honoured only from `valid_from`
+    to `valid_until`, and not after a revocation row names it. Given by the agency head or the head
+    of the case's unit, with a reason."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="grants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_grants")
+    scope = models.CharField("范围", max_length=10, choices=GrantScope.choices)
+    valid_from = models.DateTimeField("生效时间")
+    valid_until = models.DateTimeField("截止时间")
+    reason = models.CharField("理由", max_length=500)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "调阅授权"
+        ordering = ["id"]
+
+
+class AccessGrantRevocation(AppendOnlyModel):
+    """The end of a grant before its time (撤销授权): appended, the grant row stays."""
+
+    grant = models.OneToOneField(AccessGrant, on_delete=models.PROTECT, related_name="revocation")
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField("理由", max_length=500)
+    revoked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "撤销调阅授权"

@@ -11,4 +11,7 @@ urlpatterns = [
     path("<int:pk>/officers/add/", views.add_officer, name="add_officer"),
     path("<int:pk>/advance/", views.advance, name="advance"),
     path("<int:pk>/send-back/", views.send_back, name="send_back"),
+    path("<int:pk>/close-at-start/", views.close_at_start, name="close_at_start"),
+    path("<int:pk>/parties/<int:party_pk>/reveal/", views.reveal_party, name="reveal_party"),
+    path("<int:pk>/parties/<int:party_pk>/correct/", views.correct_party, name="correct_party"),
 ]

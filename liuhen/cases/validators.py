@@ -5,6 +5,13 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 
+# GB/T 2260: the 34 province-level divisions, the first two digits of an ID number's region code.
+PROVINCE_CODES = frozenset({
+    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
+    "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65",
+    "71", "81", "82",
+})
+
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 
@@ -27,11 +34,14 @@ def validate_id_number(value: str) -> str:
     v = _normalise(value)
     if not re.fullmatch(r"[0-9]{17}[0-9X]", v):
         raise ValidationError("身份证号码应为18位（前17位为数字，末位为数字或X）。", code="id_format")
+    if v[:2] not in PROVINCE_CODES:
+        raise ValidationError("身份证号码前两位不是有效的省级行政区划代码。", code="id_region")
     try:
         born = datetime.date(int(v[6:10]), int(v[10:12]), int(v[12:14]))
     except ValueError:
         raise ValidationError("身份证号码中的出生日期无效。", code="id_birth") from None
-    if born.year < 1900 or born > datetime.date.today():
+    # Any real calendar date up to today: GB 11643's own example (11010518800101…) was born in 1880.
+    if born > datetime.date.today():
         raise ValidationError("身份证号码中的出生日期无效。", code="id_birth")
     if id_check_char(v[:17]) != v[17]:
         raise ValidationError("身份证号码校验位不正确，请核对。", code="id_check")

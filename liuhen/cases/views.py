@@ -1,7 +1,7 @@
 """Thin views: parse, call one service, render. Service errors come back as Chinese messages."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -11,11 +11,11 @@ from django.views.decorators.http import require_POST
 from liuhen.accounts.roles import Role
 from liuhen.common import text
 from liuhen.ledger import refusals
-from liuhen.records import selectors as record_selectors
 
-from . import access, services
-from .forms import AssignOfficerForm, NewCaseForm, PartyForm
+from . import access, pages, selectors, services
+from .forms import AssignOfficerForm, CorrectPartyForm, NewCaseForm, PartyForm, cannot_open_cases_reason
 from .models import Case, Party, Stage
+from .rules import CLOSE_AT_START, ON_SITE_OFFICERS
 
 
 def _case_for(request, pk, *, work=False) -> Case:
@@ -49,7 +49,7 @@ def _errors(exc: ValidationError) -> list[str]:
 def my_cases(request):
     # Only the parties' names: the list needs no decryption of their personal data.
     qs = access.visible_cases(request.user).select_related("unit").prefetch_related(
-        Prefetch("parties", queryset=Party.objects.only("id", "case_id", "name")), "officers__officer")
+        Prefetch("parties", queryset=Party.objects.filter(superseded_by__isnull=True).only("id", "case_id", "name")), "officers__officer")
     # Leaders, reviewers and supervisors are on no case team: by default they see all they may see.
     scope = request.GET.get("scope", "mine" if request.user.has_role(Role.OFFICER) else "all")
     if scope == "mine":
@@ -61,12 +61,18 @@ def my_cases(request):
         qs = qs.filter(archived_at__isnull=False)
     return render(request, "cases/my_cases.html", {
         "cases": qs.order_by("-created_at")[:200], "scope": scope, "stage": stage, "stages": Stage.choices,
-        "awaiting": record_selectors.awaiting_my_signature(request.user),
+        **pages.case_list_context(request.user),
     })
 
 
 @login_required
 def new_case(request):
+    reason = cannot_open_cases_reason(request.user)
+    if reason:
+        # Said before any form is filled in: who cannot open a case, and why (LC 10: 执法证).
+        if request.method == "POST":
+            raise PermissionDenied(reason)
+        return render(request, "cases/new_case.html", {"refusal": reason})
     form = NewCaseForm(request.POST or None, user=request.user)
     status = 200
     if request.method == "POST":
@@ -94,18 +100,75 @@ def case_detail(request, pk):
     case = _case_for(request, pk)
     services.log_view(request.user, case)  # the page shows parties' data: the read is traced
     can_work = access.can_work(request.user, case) and not case.is_archived
+    assigned = access.is_assigned(request.user, case)
     return render(request, "cases/case_detail.html", {
         "case": case,
-        "parties": case.parties.all(),
+        "parties": [(p, selectors.party_history(p)) for p in selectors.current_parties(case)],
         "officers": case.officers.select_related("officer"),
-        "timeline": record_selectors.timeline(case),
         "blockers": services.transition_blockers(case),
         "can_work": can_work,
-        "record_types": record_selectors.types_for_stage(case.stage) if can_work else [],
+        "can_close": can_work and case.stage == Stage.START and case.start_mode in CLOSE_AT_START.value,
+        "can_reveal": assigned,  # the full ID number and phone: officers of the case, on request
+        "show_address": assigned or can_work,
+        "on_site_rule": ON_SITE_OFFICERS,
+        "emergency": selectors.emergency_clock(case),
+        "grants": selectors.grants_for_case(case),
         "transitions": case.transitions.select_related("actor"),
         "party_form": PartyForm(),
         "officer_form": AssignOfficerForm(case=case) if can_work else None,
+        **pages.case_page_context(request.user, case, can_work=can_work),
     })
+
+
+def _party_for(request, pk, party_pk, *, work=False) -> tuple[Case, Party]:
+    case = _case_for(request, pk, work=work)
+    return case, get_object_or_404(Party, pk=party_pk, case=case)
+
+
+@login_required
+@require_POST
+def reveal_party(request, pk, party_pk):
+    """查看完整证件号码和电话: only for officers of the case, each reveal a logged read."""
+    case, party = _party_for(request, pk, party_pk)
+    if not access.is_assigned(request.user, case):
+        raise PermissionDenied("只有本案承办人员可以查看完整的证件号码和联系电话。")
+    services.log_party_reveal(request.user, party)
+    template = "cases/party_reveal_fragment.html" if request.headers.get("HX-Request") else "cases/party_reveal.html"
+    return render(request, template, {"case": case, "party": party})
+
+
+@login_required
+def correct_party(request, pk, party_pk):
+    """更正当事人信息: a new version with a reason; the old one stays in the party's history."""
+    case, party = _party_for(request, pk, party_pk, work=True)
+    initial = {"kind": party.kind, "name": party.name, "id_number": party.id_number,
+               "legal_representative": party.legal_representative, "phone": party.phone, "address": party.address}
+    form = CorrectPartyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.correct_party(request.user, party, **form.cleaned_data)
+        except ValidationError as exc:
+            for m in _errors(exc):
+                form.add_error(None, m)
+        else:
+            messages.success(request, "已更正当事人信息。")
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/party_form.html", {"case": case, "form": form, "party": party,
+                                                     "history": selectors.party_history(party)},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def close_at_start(request, pk):
+    case = _case_for(request, pk, work=True)
+    try:
+        services.close_at_start(request.user, case, note=request.POST.get("note", ""))
+    except ValidationError as exc:
+        return render(request, "web/error.html", {
+            "title": "不能在程序启动阶段结案", "message": "；".join(_errors(exc))}, status=409)
+    messages.success(request, "已结案，转入归档管理阶段。")
+    return redirect("cases:detail", pk=case.pk)
 
 
 @login_required

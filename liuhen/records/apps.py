@@ -22,3 +22,7 @@ class RecordsConfig(AppConfig):
         register_subject("record", ledger_checks.check)
         register_subject(models.RecordType.ledger_object_type, ledger_checks.check_record_types)
         register_exporter(ledger_checks.export_content)
+
+        from . import gates  # the record requirements as a stage gate, the case pages' record parts
+
+        gates.register()

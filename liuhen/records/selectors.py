@@ -95,7 +95,7 @@ def record_with_state(pk: int) -> RecordState:
 
 def complete_type_codes(case, stage: str, since=None) -> set[str]:
     """The types of the complete records of `stage`; with `since` (a datetime, see
-    cases.services.stage_entries), only of those written after it."""
+    cases.selectors.stage_entries), only of those written after it."""
     return {s.record.record_type.code for s in states_for_case(case, stage, since) if s.complete}
 
 
@@ -117,26 +117,27 @@ def types_for_stage(stage: str):
 
 def timeline(case) -> list[dict]:
     """The five stages with their records, for the case page. A requirement is ticked by the
-    same rule as cases.services.missing_requirements (counting_since)."""
-    from liuhen.cases.requirements import requirements_for
-    from liuhen.cases.services import counting_since, stage_entries
+    same rule as the record gate (records/gates.py: counting_since); a stage the case passed
+    without entering it (closed at its start) is "skipped"."""
+    from liuhen.cases.requirements import stage_requirements
+    from liuhen.cases.selectors import closed_at_start, counting_since, stage_entries, stage_status
 
     by_stage = {s: [] for s in STAGE_ORDER}
     for st in states_for_case(case):
         by_stage[Stage(st.record.stage)].append(st)
-    current = case.stage_index
     names = dict(RecordType.objects.values_list("code", "name"))  # one query for every requirement
     entered = stage_entries(case)
     out = []
     for i, stage in enumerate(STAGE_ORDER):
         since = counting_since(stage, entered)
         done = {st.record.record_type.code for st in by_stage[stage] if counts_for_stage(st, since)}
-        reqs = requirements_for(case.procedure, stage, case.kind)
+        reqs = stage_requirements(case, stage, closed=closed_at_start(entered))
         out.append({
             "stage": stage, "label": stage.label, "index": i + 1,
-            "status": "done" if (i < current or case.is_archived) else ("current" if i == current else "todo"),
+            "status": stage_status(case, stage, entered),
             "states": by_stage[stage],
-            "requirements": [{"names": type_names(r, names), "met": bool(set(r) & done)} for r in reqs],
+            "requirements": [{"names": type_names(r, names), "met": bool(set(r) & done), "basis": r.basis}
+                             for r in reqs],
         })
     return out
 

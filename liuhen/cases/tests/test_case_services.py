@@ -15,12 +15,12 @@ from liuhen.common import crypto
 from liuhen.common.append_only import AppendOnlyError
 from liuhen.ledger.models import Entry
 from liuhen.ledger.services import event_of
-
-from liuhen.testing.world import (  # noqa: F401  (archivist, fill: used by name in some tests)
-    CREDIT_CODE, PERSON_ID, TODAY, add_person, archivist, complete, fill, to_archive_stage, to_archived, to_decision,
-    to_investigation,
+from liuhen.testing.cases import (  # noqa: F401 — some are used by name in this module's tests
+    PERSON_ID, add_person, archivist, complete, fill, to_archive_stage, to_archived, to_decision, to_investigation,
 )
 
+CREDIT_CODE = "91350100M000100Y43"
+TODAY = timezone.localdate()
 YEAR = TODAY.year
 
 
@@ -70,7 +70,8 @@ def test_open_case_records_team_stage_and_ledger(world):
     assert create["content_sha256"] == cases.content_sha256(cases.case_snapshot(case))
     # The 立案 transition is logged with the creation, by its row's pk.
     assert create["detail"] == {"transition": st.pk, "from": "", "to": "start", "note": "立案",
-                                "actor": world.officer.pk, "at": st.at.isoformat(timespec="microseconds")}
+                                "actor": world.officer.pk, "at": st.at.isoformat(timespec="microseconds"),
+                                "created_at": case.created_at.isoformat(timespec="microseconds")}
     # Each assignment names its CaseOfficer row, the officer, the certificate and the lead flag.
     links = list(case.officers.order_by("id"))
     assigned = [event_of(e)["detail"] for e in case_entries(case, "case.officer_assign")]
@@ -195,7 +196,10 @@ def test_party_add_ledger_keeps_no_personal_data(world):
     for secret in (PERSON_ID, "13812345678", "平山区"):
         assert secret.encode() not in leaf
     ev = event_of(entry)
-    assert ev["detail"] == {"party": party.pk}
+    # Who added it is the event's actor; when, and which version it corrects (none), its detail.
+    assert ev["detail"] == {"party": party.pk, "at": party.added_at.isoformat(timespec="microseconds"),
+                            "supersedes": None}
+    assert ev["actor"]["id"] == world.officer.pk
     assert ev["content_sha256"] == cases.content_sha256(cases.party_snapshot(party))
 
 
@@ -265,7 +269,7 @@ def test_parties_still_found_after_crypto_suite_switch(world, settings):
 
 def test_advance_refused_while_records_missing(world):
     case = world.open_case()
-    assert cases.transition_blockers(case) == ["缺少已签字的程序启动审批表或受理通知书或不予受理决定书或紧急先行启动补批表", "尚未登记当事人"]
+    assert cases.transition_blockers(case) == ["缺少已签字的程序启动审批表或受理通知书", "尚未登记当事人"]
     with pytest.raises(ValidationError) as exc:
         cases.advance(world.officer, case)
     msgs = exc.value.messages
@@ -287,7 +291,7 @@ def test_incomplete_start_approval_does_not_count(world):
     rt = RecordType.objects.get(code="start_approval")
     record = rec.create_record(world.officer, case, rt, fill(rt))
     rec.sign_as_officer(world.officer, record)  # no leader signature yet
-    assert cases.transition_blockers(case) == ["缺少已签字的程序启动审批表或受理通知书或不予受理决定书或紧急先行启动补批表"]
+    assert cases.transition_blockers(case) == ["缺少已签字的程序启动审批表或受理通知书"]
     with pytest.raises(ValidationError, match="程序启动审批表"):
         cases.advance(world.officer, case)
     rec.sign_as_leader(world.unit_head, record)

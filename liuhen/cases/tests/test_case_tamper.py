@@ -18,8 +18,7 @@ from liuhen.ledger.models import Entry
 from liuhen.ledger.services import event_of
 from liuhen.ledger.verify import verify_log
 
-from liuhen.testing.world import add_person, complete, to_archived
-from liuhen.testing.tampering import drop_append_only, sql
+from liuhen.testing.cases import add_person, complete, drop_append_only, sql, to_archived
 
 
 pytestmark = pytest.mark.usefixtures("fresh_home")  # fresh keys; no tile cached from another tree

@@ -1,14 +1,14 @@
 """Case pages through the Django test client: lists, forms, refusals and their Chinese messages."""
 import pytest
+from django.utils import timezone
 
 from liuhen.cases import services as cases
 from liuhen.cases.models import Case, Party, Stage
 from liuhen.ledger.models import Entry
 from liuhen.ledger.services import event_of
+from liuhen.testing.cases import PERSON_ID, add_person, complete, to_decision
 
-from liuhen.testing.world import PERSON_ID, TODAY, add_person, complete, to_decision
-
-YEAR = TODAY.year
+YEAR = timezone.localdate().year
 
 
 

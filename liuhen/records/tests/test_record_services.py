@@ -383,8 +383,7 @@ def test_voided_record_stays_marked_and_no_longer_counts(world):
     st = selectors.record_with_state(record.pk)
     assert st.voided and not st.complete and st.status_label == "已作废"
     assert selectors.complete_type_codes(case, "start") == set()
-    assert ("start_approval", "acceptance_notice", "non_acceptance_decision",
-            "emergency_start_approval") in cases.missing_requirements(case)
+    assert ("start_approval", "acceptance_notice") in cases.missing_requirements(case)
     assert Entry.objects.filter(action="record.void", object_id=str(record.pk)).count() == 1
 
 
