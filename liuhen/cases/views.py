@@ -122,7 +122,10 @@ def case_detail(request, pk):
 
 def _party_for(request, pk, party_pk, *, work=False) -> tuple[Case, Party]:
     case = _case_for(request, pk, work=work)
-    return case, get_object_or_404(Party, pk=party_pk, case=case)
+    party = Party.objects.filter(pk=party_pk, case=case).first()
+    if party is None:  # a party of another case answers as one that does not exist
+        raise Http404
+    return case, party
 
 
 @login_required
@@ -153,6 +156,9 @@ def correct_party(request, pk, party_pk):
         else:
             messages.success(request, "已更正当事人信息。")
             return redirect("cases:detail", pk=case.pk)
+    if request.method == "POST":
+        refusals.record_refusal(request, REFUSED, [e for errs in form.errors.values() for e in errs],
+                                "case", case.pk, status=400, form=form)
     return render(request, "cases/party_form.html", {"case": case, "form": form, "party": party,
                                                      "history": selectors.party_history(party)},
                   status=400 if request.method == "POST" else 200)
@@ -165,8 +171,7 @@ def close_at_start(request, pk):
     try:
         services.close_at_start(request.user, case, note=request.POST.get("note", ""))
     except ValidationError as exc:
-        return render(request, "web/error.html", {
-            "title": "不能在程序启动阶段结案", "message": "；".join(_errors(exc))}, status=409)
+        return _refused(request, case, "不能在程序启动阶段结案", _errors(exc), 409, exc)
     messages.success(request, "已结案，转入归档管理阶段。")
     return redirect("cases:detail", pk=case.pk)
 

@@ -153,7 +153,7 @@ def test_the_case_list_names_the_current_version_only(client, world):
 def test_a_reveal_outside_a_test_transaction_is_logged(client):
     """As in production: no surrounding transaction (the `world` fixture's test runs in one, which
     hid that the ledger refused the reveal's entry outside a transaction)."""
-    from conftest import World
+    from liuhen.testing.world import World
 
     world = World()
     case = world.open_case()

@@ -172,7 +172,7 @@ def test_a_late_approval_is_allowed_and_stays_marked(world, client):
     case = Case.objects.get(pk=case.pk)
     client.force_login(world.officer)
     page = client.get(f"/cases/{case.pk}/").content.decode()
-    assert "已超期 6 小时，尚未补批" in page and "#c0392b" in page
+    assert "已超期 6 小时，尚未补批" in page and "emergency-clock overdue" in page
     assert [c.pk for c, _ in selectors.late_emergency_approvals()] == [case.pk]
 
     approval = make_record(world, case, "emergency_start_approval")
@@ -182,7 +182,7 @@ def test_a_late_approval_is_allowed_and_stays_marked(world, client):
     [(late_case, late_clock)] = selectors.late_emergency_approvals(Case.objects.filter(agency=world.agency))
     assert late_case.pk == case.pk and late_clock.late
     page = client.get(f"/cases/{case.pk}/").content.decode()
-    assert "超期补批" in page and "#c0392b" in page
+    assert "超期补批" in page and "emergency-clock overdue" in page
     # Work goes on: the late approval does not block.
     assert cases.transition_blockers(case) == []
 
