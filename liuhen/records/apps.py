@@ -21,4 +21,7 @@ class RecordsConfig(AppConfig):
 
         register_subject("record", ledger_checks.check)
         register_subject(models.RecordType.ledger_object_type, ledger_checks.check_record_types)
+        from .vocabulary import TYPE_VERSION_OBJECT
+
+        register_subject(TYPE_VERSION_OBJECT, ledger_checks.check_type_versions)
         register_exporter(ledger_checks.export_content)

@@ -15,6 +15,7 @@ from liuhen.common import crypto
 from liuhen.common.append_only import AppendOnlyError
 from liuhen.ledger.models import Entry
 from liuhen.ledger.services import event_of
+from liuhen.testing.records import approver
 
 PERSON_ID = "11010519491231002X"
 CREDIT_CODE = "91350100M000100Y43"
@@ -57,7 +58,7 @@ def complete(world, case, code, *, officers=None, party="王五", leader=None):
     if rule.get("party"):
         rec.record_other_signature(officers[0], record, role=SignerRole.PARTY, signer_name=party)
     if rule.get("leader"):
-        rec.sign_as_leader(leader or world.unit_head, record)
+        rec.sign_as_leader(leader or approver(world, record), record)
     if rule.get("archivist"):
         rec.sign_in_capacity(archivist(world), record, SignerRole.ARCHIVIST)
     return record
