@@ -3,7 +3,7 @@ from django.db import transaction
 from .catalog import CATALOG
 
 
-def new_type_version(rt, using: str = "default"):
+def new_type_version(rt, using: str = "default", actor=None):
     """Append the record type's current fields and rule as its next RecordTypeVersion, logged, when
     they differ from its latest version (or it has none). Records made from now on pin it; records
     made before keep the rule they were made under. Returns the version now in force."""
@@ -20,7 +20,7 @@ def new_type_version(rt, using: str = "default"):
         record_type=rt, number=(latest.number if latest else 0) + 1, fields=rt.fields,
         signature_rule=rt.signature_rule)
     tv = RecordTypeVersion.objects.using(using).select_related("record_type").get(pk=tv.pk)  # as stored
-    ledger.append(V.TYPE_VERSION, object_type=V.TYPE_VERSION_OBJECT, object_id=tv.pk,
+    ledger.append(V.TYPE_VERSION, actor=actor, object_type=V.TYPE_VERSION_OBJECT, object_id=tv.pk,
                   content_sha256=type_version_digest(tv), detail={"type": rt.code, "number": tv.number})
     return tv
 

@@ -169,6 +169,11 @@ class Signature(AppendOnlyModel):
         verbose_name = verbose_name_plural = "签字"
         ordering = ["id"]
 
+    @property
+    def in_capacity(self) -> bool:
+        """Signed as 负责人, 法制审核人员 or 档案管理员: with a decision and an opinion of their own."""
+        return self.role in (SignerRole.LEADER, SignerRole.REVIEWER, SignerRole.ARCHIVIST)
+
 
 class RefusalConfirmation(AppendOnlyModel):
     """An officer's confirmation of a refusal to sign; a refusal stands with two or more (LQ 17)."""

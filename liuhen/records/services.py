@@ -220,6 +220,8 @@ def sign_in_capacity(actor, record: Record, capacity: str, *, decision: str = ru
     if capacity not in CAPACITY_ROLES:
         raise ValidationError("签字身份无效。")
     capacity = SignerRole(capacity)
+    if not actor.has_role(*CAPACITY_ROLES[capacity]):
+        raise PermissionDenied(f"您不是{capacity.label}，不能以该身份签字。")
     rule = st.rule
     label = rule.capacity_label(capacity)
     if not rule.requires(capacity):
