@@ -370,7 +370,7 @@ def _check_supplements(obj, record, evs) -> list[dict]:
                   "size": sf.blob.size} for sf in sup.file_rows]
         changed = [label for label, same in (
             ("说明", content_sha256({"note": sup.note}) == d.get("note_sha256")),
-            ("文件", files == d.get("files") and [f["sha256"] for f in files] == ev[2].get("blobs")),
+            ("文件", files == d.get("files") and sorted({f["sha256"] for f in files}) == sorted(ev[2].get("blobs") or [])),
             ("补充人", sup.added_by_id == _actor(ev)), ("补充时间", plain(sup.added_at) == d.get("at")),
         ) if not same]
         if changed:
