@@ -10,10 +10,17 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def pin_version_one(apps, schema_editor):
-    from liuhen.ledger import services as ledger
+def version_digest(code, tv) -> str:
+    """ledger_checks.type_version_digest as this migration was written."""
     from liuhen.ledger.core.canonical import content_sha256
     from liuhen.ledger.subjects import plain
+
+    return content_sha256({"type": code, "number": tv.number, "fields": tv.fields,
+                           "signature_rule": tv.signature_rule, "created_at": plain(tv.created_at)})
+
+
+def pin_version_one(apps, schema_editor):
+    from liuhen.ledger import services as ledger
 
     using = schema_editor.connection.alias
     RecordType = apps.get_model("records", "RecordType")
@@ -22,9 +29,7 @@ def pin_version_one(apps, schema_editor):
         tv = RecordTypeVersion.objects.using(using).create(
             record_type=rt, number=1, fields=rt.fields, signature_rule=rt.signature_rule)
         tv = RecordTypeVersion.objects.using(using).get(pk=tv.pk)  # as stored (the time's precision)
-        # ledger_checks.type_version_digest as this migration was written.
-        digest = content_sha256({"type": rt.code, "number": 1, "fields": tv.fields,
-                                 "signature_rule": tv.signature_rule, "created_at": plain(tv.created_at)})
+        digest = version_digest(rt.code, tv)
         ledger.append("records.type_version", object_type="recordtypeversion", object_id=tv.pk,
                       content_sha256=digest,
                       detail={"type": rt.code, "number": 1, "migration": "records.0004"})
