@@ -61,21 +61,12 @@ def pinned_version(record: Record) -> RecordTypeVersion | None:
     return RecordTypeVersion.objects.filter(record_type_id=record.record_type_id, number=1).first()
 
 
-def pinned_fields(record: Record) -> list:
-    tv = pinned_version(record)
-    return tv.fields if tv is not None else record.record_type.fields
-
-
 def rule_of(record: Record) -> rules.SignatureRule:
     """Who must sign `record`: the rule of its type as pinned when it was made, with the overrides
     of its case's kind and procedure (rules.OVERRIDES)."""
     tv = pinned_version(record)
     base = tv.signature_rule if tv is not None else record.record_type.signature_rule
     return rules.effective_rule(base, record.case.kind, record.case.procedure, record.record_type.code)
-
-
-def capacity_label(rule: rules.SignatureRule, capacity) -> str:
-    return rule.capacity_label(capacity)
 
 
 def state_of(record: Record) -> RecordState:

@@ -28,7 +28,7 @@ from .models import (
     Signature, SignerRole, Supplement, SupplementFile,
 )
 from .ledger_checks import record_header, signature_digest
-from .selectors import CAPACITY_ROLES, INDEPENDENT_CAPACITIES, involved, pinned_fields, record_with_state
+from .selectors import CAPACITY_ROLES, INDEPENDENT_CAPACITIES, involved, record_with_state
 
 MAX_FILENAME = 200
 

@@ -85,7 +85,9 @@ def record_detail(request, pk):
     services.log_view(request.user, record)
     user = request.user
     case = record.case
-    can_work = access.can_work(user, case) and not case.is_archived
+    # Writes as an officer need a valid 执法证 (services.require_officer_certificate): not offered without.
+    certified = user.certificate_on() is not None
+    can_work = access.can_work(user, case) and not case.is_archived and certified
     assigned = access.is_assigned(user, case)
     rows = schema.display_rows(state.fields, state.latest.content)
     signed_as = set(record.signatures.filter(signer=user).values_list("role", flat=True))
@@ -108,9 +110,8 @@ def record_detail(request, pk):
             for c in selectors.CAPACITY_ROLES if selectors.signable_capacity(user, state, c)],
         "refusals": state.refusals,
         "supplements": record.supplements.select_related("added_by").prefetch_related("files__blob"),
-        "can_supplement": (can_work and state.locked and not state.voided
-                           and user.certificate_on() is not None),
-        "can_record_other": assigned and not case.is_archived and not state.voided,
+        "can_supplement": can_work and state.locked and not state.voided,
+        "can_record_other": assigned and certified and not case.is_archived and not state.voided,
         "can_void": can_work and not state.voided,
         "parties": case.parties.all(),
         "trail": _trail(record),

@@ -39,10 +39,10 @@ def investigating(world, **kw):
 
 def signed_inspection(world, case=None, *, files=()):
     """A 现场检查笔录 signed by both officers and the party: complete, locked."""
+    import io
+
     from liuhen.records import services
     from liuhen.records.models import SignerRole
-
-    import io
 
     case = case or investigating(world)
     record = services.create_record(world.officer, case, rtype("inspection_record"), dict(INSPECTION))

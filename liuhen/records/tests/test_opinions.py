@@ -18,6 +18,8 @@ from liuhen.records.ledger_checks import signature_digest
 from liuhen.records.models import Signature, SignerRole
 from liuhen.testing.records import at_decision, rtype
 
+pytestmark = pytest.mark.usefixtures("fresh_home")  # fresh keys; no checkpoint or tile from another tree
+
 APPROVAL = {"reason": "日常巡查发现违法嫌疑。", "party": "王建国", "handler_opinion": "建议立案调查。"}
 
 

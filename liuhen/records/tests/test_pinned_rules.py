@@ -11,6 +11,8 @@ from liuhen.records.catalog_sync import new_type_version
 from liuhen.records.models import RecordType, RecordTypeVersion
 from liuhen.testing.records import INSPECTION, investigating, rtype
 
+pytestmark = pytest.mark.usefixtures("fresh_home")  # fresh keys; no checkpoint or tile from another tree
+
 
 def change_type(rt, **values):
     """What the admin does: save the type, log its state, append its next version."""

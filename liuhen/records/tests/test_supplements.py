@@ -14,8 +14,10 @@ from liuhen.ledger.tests.tampering import drop_append_only, found, sql
 from liuhen.ledger.verify import verify_log
 from liuhen.media import store
 from liuhen.records import selectors, services
-from liuhen.records.models import Signature, Supplement, SupplementFile
+from liuhen.records.models import Signature, Supplement
 from liuhen.testing.records import INSPECTION, investigating, rtype, signed_inspection
+
+pytestmark = pytest.mark.usefixtures("fresh_home")  # fresh keys; no checkpoint or tile from another tree
 
 PHOTO, SCAN = b"\xff\xd8photo of the signed paper" * 10, b"%PDF-1.4 later document" * 10
 

@@ -2,6 +2,7 @@
 rule (their type's version 1) and header events without times; their signatures keep digest scheme 2."""
 import importlib
 
+import pytest
 from django.db import transaction
 
 from liuhen.ledger import services as ledger
@@ -12,6 +13,8 @@ from liuhen.records import selectors
 from liuhen.records.ledger_checks import type_version_digest
 from liuhen.records.models import Record, RecordTypeVersion, RecordVersion
 from liuhen.testing.records import INSPECTION, investigating, rtype
+
+pytestmark = pytest.mark.usefixtures("fresh_home")  # fresh keys; no checkpoint or tile from another tree
 
 MIGRATION = importlib.import_module("liuhen.records.migrations.0004_opinions_pinned_rules_supplements")
 

@@ -14,6 +14,8 @@ from liuhen.records import services
 from liuhen.records.models import SignerRole
 from liuhen.testing.records import INSPECTION, PARTY, at_decision, investigating, rtype
 
+pytestmark = pytest.mark.usefixtures("fresh_home")  # fresh keys; no checkpoint or tile from another tree
+
 LATER = (timezone.now() + datetime.timedelta(days=3)).replace(microsecond=0)
 
 DECISION = {
