@@ -103,7 +103,7 @@ def state_of(record: Record) -> RecordState:
         if refused:
             # A 负责人 who says 不同意 or 退回 has not approved: the record does not count.
             lacking.add(capacity)
-            missing.append(f"{label}{refused[0].decision}")
+            missing.append(f"{label}同意（现为“{refused[0].decision}”）")
         elif not theirs:
             lacking.add(capacity)
             missing.append(f"{label}签字")

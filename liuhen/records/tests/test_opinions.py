@@ -63,7 +63,7 @@ def test_refusing_needs_a_reason_and_leaves_the_record_incomplete(world, decisio
     assert Entry.objects.count() == entries and not record.signatures.filter(role="leader").exists()
     services.sign_as_leader(world.unit_head, record, decision=decision, opinion="启动理由不充分")
     st = selectors.record_with_state(record.pk)
-    assert not st.complete and st.needs_leader and st.missing == [f"负责人{decision}"]
+    assert not st.complete and st.needs_leader and st.missing == [f"负责人同意（现为“{decision}”）"]
     assert [(s.signer_name, s.opinion) for s in st.refusals] == [("陈队长", "启动理由不充分")]
     # the stage requirement stays unmet: the case cannot start its investigation on it
     cases.add_party(world.officer, record.case, kind="person", name="王建国", id_number="11010519491231002X")
