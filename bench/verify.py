@@ -302,7 +302,11 @@ class _Case:
             records.record_other_signature(by, rec, role=SignerRole.PARTY, signer_name=self.party)
             c["signatures"] += 1
         if rule.get("leader"):
-            leader = b.agency_head if code == "leader_approval" and self.rng.random() < 0.3 else self.head
+            from liuhen.records.selectors import record_with_state
+
+            # A general-procedure penalty's approval is the 机关负责人's (records.rules.OVERRIDES).
+            agency = record_with_state(rec.pk).rule.leader == "agency_head"
+            leader = b.agency_head if agency or (code == "leader_approval" and self.rng.random() < 0.3) else self.head
             records.sign_as_leader(leader, rec)
             c["signatures"] += 1
         if rule.get("reviewer"):

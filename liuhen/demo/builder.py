@@ -632,7 +632,7 @@ class _Builder:
 
     # -- records ---------------------------------------------------------------------------------
     def record(self, c: _Case, code: str, data: dict, *, by=None, officers=None, party=None, leader=None,
-               files=(), sign=True):
+               files=(), sign=True, opinion="", decision="同意"):
         """Create a record and (unless sign=False) sign it as its type's rule asks.
 
         `officers`: how many of the team sign (default: the rule's count); `party`: the party's name
@@ -657,12 +657,14 @@ class _Builder:
             records.record_other_signature(by, rec, role=SignerRole.PARTY, signer_name=party or c.party)
             self.counts["signatures"] += 1
         if rule.get("leader") and leader is not False:
-            records.sign_as_leader(leader or c.unit_head, rec)
+            records.sign_as_leader(leader or c.unit_head, rec, opinion=opinion)
             self.counts["signatures"] += 1
         # The legal reviewer and the archivist sign their own records (法制审核意见, 归档登记表).
         for capacity, username in ((SignerRole.REVIEWER, "zhenghui"), (SignerRole.ARCHIVIST, "wuxiulan")):
             if rule.get(str(capacity)):
-                records.sign_in_capacity(self.people[username], rec, capacity)
+                # The reviewer writes the 法制审核 conclusion and opinion as they sign (LW-L 15).
+                records.sign_in_capacity(self.people[username], rec, capacity, opinion=opinion,
+                                         decision=decision if capacity == SignerRole.REVIEWER else "同意")
                 self.counts["signatures"] += 1
         return rec
 
@@ -704,16 +706,15 @@ class _Builder:
                 "source": c.text("source"), "content": c.text("referral"), "received_on": c.day(0).isoformat()})
         elif mode == StartMode.EMERGENCY:
             self.record(c, "emergency_start_approval", {
-                "started_at": c.dt(0, "06:40"), "reason": c.text("emergency"),
-                "leader_opinion": c.text("leader_opinion")}, leader=self.people["zhouhaitao"])
+                "started_at": c.dt(0, "06:40"), "reason": c.text("emergency")},
+                leader=self.people["zhouhaitao"], opinion=c.text("leader_opinion"))
         if complete:
             self.start_approval(c)
 
     def start_approval(self, c: _Case, leader=None):
         return self.record(c, "start_approval", {
             "reason": c.text("reason"), "party": "、".join(c.party_names) or "待查明",
-            "handler_opinion": c.text("handler_opinion"), "unit_opinion": c.text("unit_opinion")},
-            leader=leader)
+            "handler_opinion": c.text("handler_opinion")}, leader=leader, opinion=c.text("unit_opinion"))
 
     def rights_notice(self, c: _Case):
         return self.record(c, "rights_notice", {
@@ -779,11 +780,12 @@ class _Builder:
 
     def legal_review(self, c: _Case, outcome="同意"):
         return self.record(c, "legal_review_record", {
-            "reviewer": self.people["zhenghui"].full_name, "outcome": outcome, "opinion": c.text("legal_review")})
+            "matter": f"{c.case.title}案处理意见送审"}, opinion=c.text("legal_review"), decision=outcome)
 
     def leader_approval(self, c: _Case, sign=True):
         leader = self.people[c.spec.get("approver", UNIT_HEAD_OF[c.spec["unit"]])]
-        return self.record(c, "leader_approval", {"opinion": c.text("approval")}, leader=leader, sign=sign)
+        return self.record(c, "leader_approval", {"matter": "处理意见及法制审核意见"}, leader=leader, sign=sign,
+                           opinion=c.text("approval"))
 
     def decision(self, c: _Case, doc_number=None):
         return self.record(c, "decision", {

@@ -21,6 +21,9 @@ class RecordsConfig(AppConfig):
 
         register_subject("record", ledger_checks.check)
         register_subject(models.RecordType.ledger_object_type, ledger_checks.check_record_types)
+        from .vocabulary import TYPE_VERSION_OBJECT
+
+        register_subject(TYPE_VERSION_OBJECT, ledger_checks.check_type_versions)
         register_exporter(ledger_checks.export_content)
 
         from . import gates  # the record requirements as a stage gate, the case pages' record parts

@@ -1,9 +1,15 @@
 """The record-type catalog: every document SPEC §1 names, with its fields and who must sign.
 
 Field types: text, textarea, date, datetime, integer, choice (with "choices"), bool.
-Signature rule: {"officers": N} N distinct case officers; {"party": True} the party signs, or
-refuses and two officers confirm the refusal (LQ 17); {"leader": True} a unit head or agency
-head signs; {"reviewer": True} a 法制审核人员 signs; {"archivist": True} a 档案管理员 signs. Synced into the RecordType table after every migrate (agencies may add their own).
+Signature rule (read by records.rules.SignatureRule): {"officers": N} N distinct case officers;
+{"party": True} the party signs, or refuses and two officers confirm the refusal (LQ 17);
+{"leader": True} a unit head or agency head signs ("unit_head" / "agency_head": only that one);
+{"reviewer": True} a 法制审核人员 signs; {"archivist": True} a 档案管理员 signs. Overrides per kind
+and procedure (a general-procedure penalty's approval by the 机关负责人) are in records.rules.
+
+The fields are what the officers draft: facts. An approval's or review's opinion and decision are
+not fields: the 负责人, 法制审核人员 or 档案管理员 writes them when signing (Signature.opinion,
+Signature.decision). Synced into the RecordType table after every migrate (agencies may add their own).
 """
 
 T, TA, D, DT, I, B = "text", "textarea", "date", "datetime", "integer", "bool"
@@ -27,14 +33,12 @@ CATALOG = [
          fields=[f("matter", "申请事项"), f("reason", "不予受理理由", TA), f("remedy", "救济途径", TA)]),
     dict(code="correction_notice", name="一次性告知补正通知书", stage="start", sign={"officers": 1},
          fields=[f("matter", "申请事项"), f("materials_missing", "需补正材料", TA), f("deadline", "补正期限", D)]),
+    # The 负责人's opinion (承办机构意见) is written when signing, not by the officer.
     dict(code="start_approval", name="程序启动审批表", stage="start", sign={"officers": 1, "leader": True},
-         fields=[f("reason", "启动理由", TA), f("party", "当事人"), f("handler_opinion", "承办人意见", TA),
-                 f("unit_opinion", "承办机构意见", TA, required=False),
-                 f("legal_review_opinion", "法制审核意见（重大执法决定）", TA, required=False)]),
+         fields=[f("reason", "启动理由", TA), f("party", "当事人"), f("handler_opinion", "承办人意见", TA)]),
     dict(code="emergency_start_approval", name="紧急先行启动补批表", stage="start",
          sign={"officers": 1, "leader": True},
-         fields=[f("started_at", "先行启动时间", DT), f("reason", "紧急情况说明", TA),
-                 f("leader_opinion", "负责人意见", TA, required=False)]),
+         fields=[f("started_at", "先行启动时间", DT), f("reason", "紧急情况说明", TA)]),
     dict(code="complaint_register", name="举报投诉登记表", stage="start", sign={"officers": 1},
          fields=[f("complainant", "举报人", required=False), f("real_name", "实名举报", B, required=False),
                  f("content", "举报内容", TA), f("received_at", "接收时间", DT)]),
@@ -79,16 +83,17 @@ CATALOG = [
     dict(code="handling_opinion", name="处理意见", stage="decision", sign={"officers": 1},
          fields=[f("facts", "事实", TA), f("basis", "法律依据", TA), f("evidence", "证据", TA),
                  f("discretion", "裁量因素", TA), f("proposal", "处理建议", TA)]),
-    dict(code="legal_review_record", name="法制审核意见", stage="decision", sign={"reviewer": True},
-         fields=[f("reviewer", "审核人员"),
-                 f("outcome", "审核结论", "choice",
-                   choices=["同意", "补充调查或不予决定", "变更", "纠正程序", "移送"]),
-                 f("opinion", "审核意见", TA)]),
+    # LW-L 15: the reviewer's conclusion and opinion are the reviewer's signature (decision, opinion);
+    # the officers submit the matter and its materials.
+    dict(code="legal_review_record", name="法制审核意见", stage="decision",
+         sign={"reviewer": True, "reviewer_decisions": ["同意", "补充调查或不予决定", "变更", "纠正程序", "移送"]},
+         fields=[f("matter", "送审事项", TA, required=False), f("materials", "送审材料", TA, required=False)]),
     dict(code="collective_discussion", name="集体讨论记录", stage="decision", sign={"officers": 1, "leader": True},
          fields=[*WHEN_WHERE, f("participants", "参加人员", TA), f("discussion", "讨论内容", TA),
                  f("conclusion", "讨论结论", TA)]),
+    # 行政处罚法 57: for a general-procedure penalty the 机关负责人 approves (records.rules.OVERRIDES).
     dict(code="leader_approval", name="负责人审批", stage="decision", sign={"leader": True},
-         fields=[f("opinion", "审批意见", TA)]),
+         fields=[f("matter", "报批事项", TA, required=False)]),
     dict(code="decision", name="决定书", stage="decision", sign={"officers": 1},
          fields=[f("doc_number", "文号"), f("facts", "事实和理由", TA), f("basis", "依据", TA),
                  f("content", "决定内容", TA), f("remedy", "救济途径", TA), f("decided_on", "决定日期", D)]),

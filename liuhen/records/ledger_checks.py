@@ -2,18 +2,24 @@
 
 Every row of a record is bound to the event that wrote it:
 
-- the header (case, type, stage, serial, creator) to the detail of `record.create`;
-- each version (content hash, author, reason) to `record.create` / `record.version`;
-- each attachment (file, name, type, uploader) to `record.attach`, by the attachment's id;
-- each signature or refusal, every field of it, through its digest, to `record.sign` /
-  `record.refuse`, by the signature's id;
-- each confirmation of a refusal (LQ 17) to `record.refuse` (the recording officer's) or
-  `record.refusal_confirm`, by (signature, officer);
-- the void (reason, actor) to `record.void`.
+- the header (case, type, stage, serial, creator, creation time, the pinned rule) to the detail of
+  `record.create`;
+- each version (content hash, author, reason, time) to `record.create` / `record.version`;
+- each attachment (file, name, type, uploader, size, time) to `record.attach`, by the attachment's id;
+- each signature or refusal, every field of it (opinion and decision included), through its digest,
+  to `record.sign` / `record.refuse`, by the signature's id;
+- each confirmation of a refusal (LQ 17), and its time, to `record.refuse` (the recording officer's)
+  or `record.refusal_confirm`, by (signature, officer);
+- the void (reason, actor, time) to `record.void`;
+- each 补充材料 (note, author, time, and its files: name, type, size, content) to `record.supplement`.
+
+Times are checked where the event carries them: events written before they did (issue 12) cover no
+time, and a record made then has no pinned rule (it was made under its type's version 1).
 
 Each record type (记录类型), whose schema decides what a record must contain and whose signature rule
 decides who must sign, is held to the last state logged for it by the catalog sync or the admin
-(RecordType.ledger_state_fields, the generic ledger.subjects.state_checker).
+(RecordType.ledger_state_fields, the generic ledger.subjects.state_checker); each version of it that
+records pin (RecordTypeVersion) to its `records.type_version` event.
 
 An event's actor is the author, uploader, recording officer or voiding officer: it is not repeated in
 the detail. Personal data — a party's or witness's name, a refusal reason — is never written into an
@@ -22,23 +28,40 @@ signature's id, role and digest only.
 """
 from liuhen.common.crypto import blind_index
 from liuhen.ledger.core.canonical import content_sha256
-from liuhen.ledger.subjects import finding, key_of, logged_rows, state_checker, unlogged_ids
+from liuhen.ledger.subjects import (
+    Unreadable, finding, key_of, logged_rows, plain, state_checker, unlogged_ids, unreadable_finding,
+)
 from liuhen.media import store
 
-from .models import Outcome, Record, RecordType, SignerRole
+from . import vocabulary as V
+from .models import Outcome, Record, RecordType, RecordTypeVersion, SignerRole
 
-SIGNATURE_DIGEST_SCHEME = 2
+# 3: the digest covers the signer's decision and opinion (issue 12). Signatures logged before carry
+# no scheme in their event: they keep scheme 2, and must hold decision 同意 and no opinion (the
+# values migration 0004 gave them), which their digest does not cover.
+SIGNATURE_DIGEST_SCHEME = 3
+LEGACY_DECISION = "同意"
 
-# The record header as `record.create` logs it, and the words a finding uses for each part.
-HEADER_LABELS = {"case": "所属案件", "type": "记录类型", "stage": "阶段", "serial": "案内序号", "created_by": "制作人"}
+# The record header as `record.create` logs it, and the words a finding uses for each part. A
+# header logged before issue 12 has no creation time and no pinned rule (HEADER_SINCE_12).
+HEADER_LABELS = {"case": "所属案件", "type": "记录类型", "stage": "阶段", "serial": "案内序号", "created_by": "制作人",
+                 "created_at": "创建时间", "type_version": "适用的签字要求版本"}
+HEADER_SINCE_12 = ("created_at", "type_version")
 
 
 def record_header(record: Record) -> dict:
     return {"case": record.case_id, "type": record.record_type.code, "stage": record.stage,
-            "serial": record.serial, "created_by": record.created_by_id}
+            "serial": record.serial, "created_by": record.created_by_id, "created_at": plain(record.created_at),
+            "type_version": record.type_version_id}
 
 
-def signature_digest(sig, attachments) -> str:
+def type_version_digest(tv) -> str:
+    """The digest of a RecordTypeVersion row as stored: what `records.type_version` logs."""
+    return content_sha256({"type": tv.record_type.code, "number": tv.number, "fields": tv.fields,
+                           "signature_rule": tv.signature_rule, "created_at": plain(tv.created_at)})
+
+
+def signature_digest(sig, attachments, scheme: int = SIGNATURE_DIGEST_SCHEME) -> str:
     """The digest that binds a signature row — every field of it — to the exact content signed.
 
     `sig` is a Signature (saved or not); `attachments` the SHA-256 of the files on the record when
@@ -48,17 +71,40 @@ def signature_digest(sig, attachments) -> str:
     again by hashing candidate names with the other (logged) fields.
     """
     at = sig.signed_at.isoformat(timespec="microseconds")
-    return content_sha256({
-        "scheme": SIGNATURE_DIGEST_SCHEME,
+    payload = {
+        "scheme": scheme,
         "record": sig.record_id, "version": sig.version.number, "content_sha256": sig.version.content_sha256,
         "attachments": sorted(attachments), "role": sig.role, "signer_id": sig.signer_id,
         "signer_name": sig.signer_name, "outcome": sig.outcome, "refusal_reason": sig.refusal_reason,
         "recorded_by": sig.recorded_by_id, "at": at,
         "pepper": blind_index(f"signature {sig.record_id} {at}"),
-    })
+    }
+    if scheme >= 3:
+        payload.update(decision=sig.decision, opinion=sig.opinion)
+    return content_sha256(payload)
 
 
 check_record_types = state_checker(RecordType)
+
+
+def check_type_versions(events: dict[str, list]) -> list[dict]:
+    """Each RecordTypeVersion — the fields and rule a record pins — against its one event."""
+    out = []
+    qs = RecordTypeVersion.objects.select_related("record_type")
+    for oid, tv, evs in logged_rows(qs, events):
+        obj = f"{V.TYPE_VERSION_OBJECT}:{oid}"
+        writes = [ev for ev in evs if ev[2]["action"] == V.TYPE_VERSION]
+        ev = writes[0] if writes else evs[0]
+        if isinstance(tv, Unreadable):
+            out.append(unreadable_finding(V.TYPE_VERSION_OBJECT, tv, "记录类型版本", ev))
+        elif tv is None:
+            out.append(finding("deleted", "记录类型版本已不存在，而日志记载了它", obj, ev, code=V.E031))
+        elif type_version_digest(tv) != ev[2].get("content_sha256"):
+            out.append(finding("altered", f"{tv.record_type.name}第{tv.number}版的字段或签字要求被修改，与日志记载不符",
+                               obj, ev, code=V.E030))
+    for oid in unlogged_ids(RecordTypeVersion, events):
+        out.append(finding("inserted", "记录类型版本没有对应的日志条目", f"{V.TYPE_VERSION_OBJECT}:{oid}", code=V.E032))
+    return out
 
 
 def _actor(ev) -> int | None:
@@ -81,60 +127,73 @@ def check(events: dict[str, list]) -> list[dict]:
     records = Record.objects.select_related("record_type", "void")
     for rid, record, evs in logged_rows(records, events, prepare=_load_parts):
         obj = f"record:{rid}"
+        if isinstance(record, Unreadable):
+            out.append(unreadable_finding(V.RECORD, record, "记录", evs[0]))
+            continue
         if record is None:
-            out.append(finding("deleted", "记录已不存在，而日志记载了它", obj, evs[0]))
+            out.append(finding("deleted", "记录已不存在，而日志记载了它", obj, evs[0], code=V.E001))
             continue
         for part in (_check_header, _check_versions, _check_attachments, _check_signatures,
-                     _check_confirmations, _check_void):
+                     _check_confirmations, _check_void, _check_supplements):
             out.extend(part(obj, record, evs))
     for rid in unlogged_ids(Record, events):
-        out.append(finding("inserted", "记录没有任何日志条目", f"record:{rid}"))
+        out.append(finding("inserted", "记录没有任何日志条目", f"record:{rid}", code=V.E002))
     return out
 
 
 class _Parts:
     """A record's rows that the checks read, loaded for a chunk of records at once."""
 
-    __slots__ = ("versions", "attachments", "signatures", "confirmations")
+    __slots__ = ("versions", "attachments", "signatures", "confirmations", "supplements")
 
     def __init__(self):
-        self.versions, self.attachments, self.signatures, self.confirmations = {}, {}, {}, set()
+        self.versions, self.attachments, self.signatures, self.confirmations = {}, {}, {}, {}
+        self.supplements = {}
 
 
 def _load_parts(records) -> None:
     """One query per kind of row for a chunk of records (not Django's prefetch_related, whose
     per-instance querysets cost three quarters of the check at 10^4 records, measured by
     bench/verify.py); each signature gets its version from the record's own versions."""
-    from .models import Attachment, RecordVersion, RefusalConfirmation, Signature
+    from .models import Attachment, RecordVersion, RefusalConfirmation, Signature, Supplement, SupplementFile
 
     parts = {r.pk: _Parts() for r in records}
     ids = list(parts)
     versions = {}
     for v in RecordVersion.objects.filter(record_id__in=ids):
         parts[v.record_id].versions[v.number] = versions[v.pk] = v
-    for a in Attachment.objects.filter(record_id__in=ids):
+    for a in Attachment.objects.filter(record_id__in=ids).select_related("blob"):
         parts[a.record_id].attachments[a.pk] = a
     for sig in Signature.objects.filter(record_id__in=ids):
         if sig.version_id in versions:
             sig.version = versions[sig.version_id]
         parts[sig.record_id].signatures[sig.pk] = sig
-    for record_id, sig_id, officer_id in RefusalConfirmation.objects.filter(signature__record_id__in=ids) \
-            .values_list("signature__record_id", "signature_id", "officer_id"):
-        parts[record_id].confirmations.add((sig_id, officer_id))
+    for record_id, sig_id, officer_id, at in RefusalConfirmation.objects.filter(signature__record_id__in=ids) \
+            .values_list("signature__record_id", "signature_id", "officer_id", "confirmed_at"):
+        parts[record_id].confirmations[(sig_id, officer_id)] = at
+    sups = {}
+    for sup in Supplement.objects.filter(record_id__in=ids):
+        sup.file_rows = []
+        parts[sup.record_id].supplements[sup.pk] = sups[sup.pk] = sup
+    for sf in SupplementFile.objects.filter(supplement_id__in=list(sups)).select_related("blob").order_by("pk"):
+        sups[sf.supplement_id].file_rows.append(sf)
     for r in records:
         r.parts = parts[r.pk]
 
 
 def _check_header(obj, record, evs) -> list[dict]:
     """Moving a record to another case, or changing its type, stage, serial or creator."""
-    creates = [ev for ev in evs if ev[2]["action"] == "record.create"]
+    creates = [ev for ev in evs if ev[2]["action"] == V.CREATE]
     if not creates:
         return []  # its version 1 is then reported as having no entry
     ev = creates[0]  # the first claim wins: a later one is an attempt to cover a rewrite
     logged, now = _detail(ev), record_header(record)
-    changed = [label for key, label in HEADER_LABELS.items() if logged.get(key) != now[key]]
+    since_12 = "created_at" in logged  # logged before issue 12: no time, no pinned rule (version 1)
+    changed = [label for key, label in HEADER_LABELS.items()
+               if (logged.get(key) != now[key] if since_12 or key not in HEADER_SINCE_12
+                   else key == "type_version" and now[key] is not None)]
     if changed:
-        return [finding("altered", f"记录的{'、'.join(changed)}被修改，与创建时日志的记载不符", obj, ev)]
+        return [finding("altered", f"记录的{'、'.join(changed)}被修改，与创建时日志的记载不符", obj, ev, code=V.E003)]
     return []
 
 
@@ -144,26 +203,30 @@ def _check_versions(obj, record, evs) -> list[dict]:
     claimed = {}
     for ev in evs:
         e = ev[2]
-        if e["action"] in ("record.create", "record.version"):
+        if e["action"] in (V.CREATE, V.VERSION):
             n = e["object"]["version"]
             if n in claimed:
                 # A version is written once: a second claim is an attempt to cover a rewrite.
-                out.append(finding("altered", f"第{n}版在日志中出现了第二次，与首次记载冲突", f"{obj} v{n}", ev))
+                out.append(finding("altered", f"第{n}版在日志中出现了第二次，与首次记载冲突", f"{obj} v{n}", ev,
+                                   code=V.E004))
                 continue
             claimed[n] = ev
     for n, ev in claimed.items():
         v = versions.get(n)
         sha = ev[2]["content_sha256"]
-        reason = _detail(ev).get("reason", "") if ev[2]["action"] == "record.version" else ""
+        d = _detail(ev)
+        reason = d.get("reason", "") if ev[2]["action"] == V.VERSION else ""
+        at = d.get("at" if ev[2]["action"] == V.VERSION else "version_at")
         if v is None:
-            out.append(finding("deleted", f"第{n}版已不存在", f"{obj} v{n}", ev))
+            out.append(finding("deleted", f"第{n}版已不存在", f"{obj} v{n}", ev, code=V.E005))
             continue
         if content_sha256(v.content) != sha or v.content_sha256 != sha:
-            out.append(finding("altered", f"第{n}版内容被修改，与日志记载的摘要不符", f"{obj} v{n}", ev))
-        if v.author_id != _actor(ev) or v.reason != reason:
-            out.append(finding("altered", f"第{n}版的作者或修改理由被修改，与日志记载不符", f"{obj} v{n}", ev))
+            out.append(finding("altered", f"第{n}版内容被修改，与日志记载的摘要不符", f"{obj} v{n}", ev, code=V.E006))
+        if v.author_id != _actor(ev) or v.reason != reason or (at is not None and plain(v.created_at) != at):
+            out.append(finding("altered", f"第{n}版的作者、修改理由或时间被修改，与日志记载不符", f"{obj} v{n}", ev,
+                               code=V.E007))
     for n in versions.keys() - claimed.keys():
-        out.append(finding("inserted", f"第{n}版没有对应的日志条目", f"{obj} v{n}", evs[-1]))
+        out.append(finding("inserted", f"第{n}版没有对应的日志条目", f"{obj} v{n}", evs[-1], code=V.E008))
     return out
 
 
@@ -172,31 +235,35 @@ def _check_attachments(obj, record, evs) -> list[dict]:
     rows = record.parts.attachments
     claimed = set()
     for ev in evs:
-        if ev[2]["action"] != "record.attach":
+        if ev[2]["action"] != V.ATTACH:
             continue
         d, blobs = _detail(ev), ev[2].get("blobs") or []
         pk = key_of(d.get("attachment"))
         sha = blobs[0][:12] if blobs else "?"
         if pk in claimed:
-            out.append(finding("altered", f"附件 #{pk} 在日志中出现了第二次，与首次记载冲突", f"{obj} attachment:{pk}", ev))
+            out.append(finding("altered", f"附件 #{pk} 在日志中出现了第二次，与首次记载冲突", f"{obj} attachment:{pk}", ev,
+                               code=V.E009))
             continue
         claimed.add(pk)
         a = rows.get(pk)
         if a is None:
-            out.append(finding("deleted", f"附件（SHA-256 {sha}…）已不存在", obj, ev))
+            out.append(finding("deleted", f"附件（SHA-256 {sha}…）已不存在", obj, ev, code=V.E010))
             continue
         changed = [label for label, same in (
             ("文件", a.blob_id in blobs), ("文件名", a.filename == d.get("filename")),
             ("文件类型", a.content_type == d.get("content_type")), ("上传人", a.uploaded_by_id == _actor(ev)),
+            ("文件大小", "size" not in d or a.blob.size == d.get("size")),
+            ("上传时间", "at" not in d or plain(a.uploaded_at) == d.get("at")),
         ) if not same]
         if changed:
             out.append(finding("altered", f"附件 #{a.pk} 的{'、'.join(changed)}被修改，与日志记载不符",
-                               f"{obj} attachment:{a.pk}", ev))
+                               f"{obj} attachment:{a.pk}", ev, code=V.E011))
         elif not store.verify(a.blob_id):
             out.append(finding("altered", f"附件“{a.filename}”的文件被修改或丢失（SHA-256 {a.blob_id[:12]}…）",
-                               f"{obj} attachment:{a.pk}", ev))
+                               f"{obj} attachment:{a.pk}", ev, code=V.E012))
     for pk in rows.keys() - claimed:
-        out.append(finding("inserted", f"附件“{rows[pk].filename}”没有对应的日志条目", f"{obj} attachment:{pk}"))
+        out.append(finding("inserted", f"附件“{rows[pk].filename}”没有对应的日志条目", f"{obj} attachment:{pk}",
+                           code=V.E013))
     return out
 
 
@@ -204,11 +271,12 @@ def _check_signatures(obj, record, evs) -> list[dict]:
     out = []
     logged = {}
     for ev in evs:
-        if ev[2]["action"] not in ("record.sign", "record.refuse"):
+        if ev[2]["action"] not in (V.SIGN, V.REFUSE):
             continue
         pk = key_of(_detail(ev).get("signature"))
         if pk in logged:
-            out.append(finding("altered", f"签字 #{pk} 在日志中出现了第二次，与首次记载冲突", f"{obj} signature:{pk}", ev))
+            out.append(finding("altered", f"签字 #{pk} 在日志中出现了第二次，与首次记载冲突", f"{obj} signature:{pk}", ev,
+                               code=V.E014))
             continue
         logged[pk] = ev
     blobs = [a.blob_id for a in record.parts.attachments.values()]
@@ -217,15 +285,20 @@ def _check_signatures(obj, record, evs) -> list[dict]:
         what = f"{_role_label(s.role)}{'拒签' if s.outcome == Outcome.REFUSED else '签字'}"
         ev = logged.get(s.pk)
         if ev is None:
-            out.append(finding("inserted", f"{what}没有对应的日志条目", f"{obj} signature:{s.pk}"))
+            out.append(finding("inserted", f"{what}没有对应的日志条目", f"{obj} signature:{s.pk}", code=V.E015))
             continue
         d = _detail(ev)
-        outcome = Outcome.REFUSED if ev[2]["action"] == "record.refuse" else Outcome.SIGNED
-        if signature_digest(s, blobs) != d.get("digest") or s.digest != d.get("digest") or s.outcome != outcome:
-            out.append(finding("altered", f"{what}被修改，与日志记载的签字摘要不符", f"{obj} signature:{s.pk}", ev))
+        outcome = Outcome.REFUSED if ev[2]["action"] == V.REFUSE else Outcome.SIGNED
+        scheme = d.get("scheme", 2)  # an event written before issue 12 names no scheme
+        legacy_ok = scheme != 2 or (s.decision == LEGACY_DECISION and s.opinion == "")
+        decision_ok = scheme == 2 or d.get("decision") == s.decision
+        if (not isinstance(scheme, int) or signature_digest(s, blobs, scheme) != d.get("digest")
+                or s.digest != d.get("digest") or s.outcome != outcome or not legacy_ok or not decision_ok):
+            out.append(finding("altered", f"{what}被修改，与日志记载的签字摘要不符", f"{obj} signature:{s.pk}", ev,
+                               code=V.E016))
     for pk, ev in logged.items():
         if pk not in sigs:
-            out.append(finding("deleted", "签字已不存在", obj, ev))
+            out.append(finding("deleted", "签字已不存在", obj, ev, code=V.E017))
     return out
 
 
@@ -237,34 +310,80 @@ def _check_confirmations(obj, record, evs) -> list[dict]:
     claims = {}
     for ev in evs:
         action, d = ev[2]["action"], _detail(ev)
-        if action == "record.refuse":
-            key = (key_of(d.get("signature")), _actor(ev))
-        elif action == "record.refusal_confirm":
-            key = (key_of(d.get("signature")), key_of(d.get("officer")))
+        if action == V.REFUSE:
+            key, at = (key_of(d.get("signature")), _actor(ev)), d.get("confirmed_at")
+        elif action == V.REFUSAL_CONFIRM:
+            key, at = (key_of(d.get("signature")), key_of(d.get("officer"))), d.get("at")
         else:
             continue
-        claims.setdefault(key, ev)
+        claims.setdefault(key, (ev, at))
     rows = record.parts.confirmations
-    for sig, officer in sorted(rows - claims.keys()):
-        out.append(finding("inserted", f"拒签确认（执法人员 #{officer}）没有对应的日志条目", f"{obj} signature:{sig}"))
-    for (sig, officer), ev in claims.items():
+    for sig, officer in sorted(rows.keys() - claims.keys()):
+        out.append(finding("inserted", f"拒签确认（执法人员 #{officer}）没有对应的日志条目", f"{obj} signature:{sig}",
+                           code=V.E018))
+    for (sig, officer), (ev, at) in claims.items():
         if (sig, officer) not in rows:
-            out.append(finding("deleted", f"拒签确认（执法人员 #{officer}）已不存在", f"{obj} signature:{sig}", ev))
+            out.append(finding("deleted", f"拒签确认（执法人员 #{officer}）已不存在", f"{obj} signature:{sig}", ev,
+                               code=V.E019))
+        elif at is not None and plain(rows[(sig, officer)]) != at:
+            out.append(finding("altered", f"拒签确认（执法人员 #{officer}）的时间被修改，与日志记载不符",
+                               f"{obj} signature:{sig}", ev, code=V.E024))
     return out
 
 
 def _check_void(obj, record, evs) -> list[dict]:
-    void_evs = [ev for ev in evs if ev[2]["action"] == "record.void"]
+    void_evs = [ev for ev in evs if ev[2]["action"] == V.VOID]
     voided = hasattr(record, "void")  # reverse one-to-one: False when there is no RecordVoid
     if void_evs and not voided:
-        return [finding("deleted", "作废记录已不存在", obj, void_evs[0])]
+        return [finding("deleted", "作废记录已不存在", obj, void_evs[0], code=V.E020)]
     if voided and not void_evs:
-        return [finding("inserted", "作废没有对应的日志条目", obj)]
+        return [finding("inserted", "作废没有对应的日志条目", obj, code=V.E021)]
     if voided:
         ev, void = void_evs[0], record.void
-        if void.reason != _detail(ev).get("reason") or void.actor_id != _actor(ev):
-            return [finding("altered", "作废理由或作废人被修改，与日志记载不符", f"{obj} void", ev)]
+        d = _detail(ev)
+        if (void.reason != d.get("reason") or void.actor_id != _actor(ev)
+                or ("at" in d and plain(void.voided_at) != d["at"])):
+            return [finding("altered", "作废理由、作废人或作废时间被修改，与日志记载不符", f"{obj} void", ev, code=V.E022)]
     return []
+
+
+def _check_supplements(obj, record, evs) -> list[dict]:
+    """补充材料: each (note, author, time, files) against its `record.supplement` event."""
+    out = []
+    rows = record.parts.supplements
+    claimed = set()
+    for ev in evs:
+        if ev[2]["action"] != V.SUPPLEMENT:
+            continue
+        d = _detail(ev)
+        pk = key_of(d.get("supplement"))
+        where = f"{obj} supplement:{pk}"
+        if pk in claimed:
+            out.append(finding("altered", f"补充材料 #{pk} 在日志中出现了第二次，与首次记载冲突", where, ev, code=V.E025))
+            continue
+        claimed.add(pk)
+        sup = rows.get(pk)
+        if sup is None:
+            out.append(finding("deleted", f"补充材料 #{pk} 已不存在", obj, ev, code=V.E026))
+            continue
+        files = [{"file": sf.pk, "sha256": sf.blob_id, "filename": sf.filename, "content_type": sf.content_type,
+                  "size": sf.blob.size} for sf in sup.file_rows]
+        changed = [label for label, same in (
+            ("说明", content_sha256({"note": sup.note}) == d.get("note_sha256")),
+            ("文件", files == d.get("files") and sorted({f["sha256"] for f in files}) == sorted(ev[2].get("blobs") or [])),
+            ("补充人", sup.added_by_id == _actor(ev)), ("补充时间", plain(sup.added_at) == d.get("at")),
+        ) if not same]
+        if changed:
+            out.append(finding("altered", f"补充材料 #{pk} 的{'、'.join(changed)}被修改，与日志记载不符", where, ev,
+                               code=V.E027))
+            continue
+        for sf in sup.file_rows:
+            if not store.verify(sf.blob_id):
+                out.append(finding("altered", f"补充材料“{sf.filename}”的文件被修改或丢失（SHA-256 {sf.blob_id[:12]}…）",
+                                   where, ev, code=V.E028))
+    for pk in rows.keys() - claimed:
+        out.append(finding("inserted", f"补充材料 #{pk} 没有对应的日志条目", f"{obj} supplement:{pk}", code=V.E029))
+    return out
 
 
 def export_content(content_dir, blob_dir) -> tuple[int, int]:
@@ -273,13 +392,14 @@ def export_content(content_dir, blob_dir) -> tuple[int, int]:
 
     from liuhen.ledger.core.canonical import canonical_bytes
 
-    from .models import Attachment, RecordVersion
+    from .models import Attachment, RecordVersion, SupplementFile
 
     files = 0
     for rid, number, content in RecordVersion.objects.values_list("record_id", "number", "content").iterator():
         (content_dir / f"record-{rid}-v{number}.json").write_bytes(canonical_bytes(content))
         files += 1
     blobs = set(Attachment.objects.values_list("blob_id", flat=True))
+    blobs |= set(SupplementFile.objects.values_list("blob_id", flat=True))
     for sha in blobs:
         shutil.copyfile(store.path_for(sha), blob_dir / sha)
     return files, len(blobs)

@@ -21,13 +21,24 @@ class RecordType(LedgerState, models.Model):
     ledger_object_type = "recordtype"
     ledger_state_fields = ("code", "name", "stage", "fields", "signature_rule", "position", "active")
 
-    code = models.SlugField(max_length=60, unique=True)
+    code = models.SlugField("代码", max_length=60, unique=True,
+                            help_text="英文小写字母、数字、连字符或下划线，创建后请勿更改")
     name = models.CharField("名称", max_length=60)
     stage = models.CharField("所属阶段", max_length=20, choices=Stage.choices)
-    fields = models.JSONField("字段", default=list)
-    signature_rule = models.JSONField("签字要求", default=dict)
-    position = models.PositiveIntegerField(default=0)
-    active = models.BooleanField(default=True)
+    fields = models.JSONField(
+        "字段", default=list,
+        help_text='字段列表（JSON 数组），每个字段如 {"name": "place", "label": "地点", "type": "text"}；'
+                  "类型可为 text（单行文本）、textarea（多行文本）、date（日期）、datetime（日期时间）、"
+                  'integer（整数）、choice（单选，须有 "choices" 选项列表）、bool（是/否）；'
+                  '"required": false 表示选填。修改只对此后新建的记录生效。')
+    signature_rule = models.JSONField(
+        "签字要求", default=dict,
+        help_text='如 {"officers": 2, "party": true, "leader": "agency_head"}：officers 执法人员人数，'
+                  "party 当事人签字，leader 负责人（true 任一负责人，unit_head 承办机构负责人，"
+                  "agency_head 机关负责人），reviewer 法制审核人员，archivist 档案管理员。"
+                  "修改只对此后新建的记录生效。")
+    position = models.PositiveIntegerField("排序", default=0)
+    active = models.BooleanField("启用", default=True, help_text="停用后不能再新建该类型的记录，已有记录不受影响")
 
     class Meta:
         verbose_name = verbose_name_plural = "记录类型"
@@ -37,11 +48,35 @@ class RecordType(LedgerState, models.Model):
         return self.name
 
 
+class RecordTypeVersion(AppendOnlyModel):
+    """记录类型版本 — the fields and signature rule a record type had from a moment on.
+
+    Appended whenever a type is created or its fields or rule change (catalog sync, admin); each
+    record pins the version it was made under, so that a changed rule applies only to records made
+    after it. Logged (`records.type_version`) and checked by `liuhen verify`.
+    """
+
+    record_type = models.ForeignKey(RecordType, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField("版本")
+    fields = models.JSONField("字段")
+    signature_rule = models.JSONField("签字要求")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "记录类型版本"
+        constraints = [models.UniqueConstraint(fields=["record_type", "number"], name="type_version_once")]
+        ordering = ["record_type", "number"]
+
+
 class Record(AppendOnlyModel):
     """执法记录 — a document of a case, in one stage."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="records")
     record_type = models.ForeignKey(RecordType, on_delete=models.PROTECT, related_name="+")
+    # The rule the record was made under. Empty only for records made before rules were pinned
+    # (migration 0004): those were made under the type's version 1.
+    type_version = models.ForeignKey(RecordTypeVersion, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
     stage = models.CharField("阶段", max_length=20, choices=Stage.choices)
     serial = models.PositiveIntegerField("案内序号")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -121,6 +156,11 @@ class Signature(AppendOnlyModel):
     signer_name = models.CharField("签字人", max_length=100)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.SIGNED)
     refusal_reason = models.CharField("拒签事由", max_length=500, blank=True)
+    # A 负责人, 法制审核人员 or 档案管理员 writes their own part when signing: the decision (同意 /
+    # 不同意 / 退回, or the 法制审核 conclusions of LW-L 15) and the opinion (意见), required when
+    # the decision is not 同意. Empty for officers, parties and witnesses.
+    decision = models.CharField("决定", max_length=20, blank=True)
+    opinion = models.CharField("意见", max_length=2000, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     signed_at = models.DateTimeField(default=timezone.now)
     digest = models.CharField(max_length=64)
@@ -128,6 +168,11 @@ class Signature(AppendOnlyModel):
     class Meta:
         verbose_name = verbose_name_plural = "签字"
         ordering = ["id"]
+
+    @property
+    def in_capacity(self) -> bool:
+        """Signed as 负责人, 法制审核人员 or 档案管理员: with a decision and an opinion of their own."""
+        return self.role in (SignerRole.LEADER, SignerRole.REVIEWER, SignerRole.ARCHIVIST)
 
 
 class RefusalConfirmation(AppendOnlyModel):
@@ -139,6 +184,33 @@ class RefusalConfirmation(AppendOnlyModel):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["signature", "officer"], name="confirm_once")]
+
+
+class Supplement(AppendOnlyModel):
+    """补充材料 — files added to a record after it was signed (a photo of the signed paper copy, a
+    later document), with a note. The signed version and its digest stay as they were."""
+
+    record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="supplements")
+    note = models.CharField("说明", max_length=1000, blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "补充材料"
+        ordering = ["id"]
+
+
+class SupplementFile(AppendOnlyModel):
+    """One file of a 补充材料."""
+
+    supplement = models.ForeignKey(Supplement, on_delete=models.PROTECT, related_name="files")
+    blob = models.ForeignKey("media.Blob", on_delete=models.PROTECT, related_name="+")
+    filename = models.CharField("文件名", max_length=255)
+    content_type = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "补充材料文件"
+        ordering = ["id"]
 
 
 class RecordVoid(AppendOnlyModel):

@@ -4,11 +4,14 @@ from dataclasses import dataclass, field
 from liuhen.accounts.roles import LEADER_ROLES, Role
 from liuhen.cases.models import STAGE_ORDER, Stage
 
-from .models import Outcome, Record, RecordType, SignerRole
+from . import rules
+from .models import Outcome, Record, RecordType, RecordTypeVersion, SignerRole
 
 MIN_REFUSAL_CONFIRMATIONS = 2  # LQ 17: a refusal to sign is confirmed by two or more officers
 
-# Who may sign in a capacity other than case officer, and the signature-rule key that asks for it.
+# Who may sign in a capacity other than case officer, and the signature-rule key that asks for it —
+# at most; a record's rule may narrow it (rules.SignatureRule.roles_for: a penalty's approval by the
+# 机关负责人 only).
 CAPACITY_ROLES = {
     SignerRole.LEADER: LEADER_ROLES,
     SignerRole.REVIEWER: frozenset({Role.LEGAL_REVIEWER}),
@@ -24,6 +27,9 @@ class RecordState:
     locked: bool  # any signature or refusal on it: content can no longer change
     missing: list[str] = field(default_factory=list)  # signatures still needed, in Chinese
     lacking: frozenset = frozenset()  # capacities (SignerRole) whose signature is still missing
+    rule: rules.SignatureRule = rules.SignatureRule()  # the rule the record was made under
+    fields: list = field(default_factory=list)  # the fields it was made with
+    refusals: list = field(default_factory=list)  # capacity signatures saying 不同意 / 退回
 
     @property
     def needs_leader(self) -> bool:
@@ -43,8 +49,24 @@ class RecordState:
 
 
 def _prefetched(qs):
-    return qs.select_related("record_type", "void", "created_by").prefetch_related(
+    return qs.select_related("record_type", "type_version", "void", "created_by", "case").prefetch_related(
         "versions", "signatures__confirmations", "signatures__signer__groups", "attachments")
+
+
+def pinned_version(record: Record) -> RecordTypeVersion | None:
+    """The RecordTypeVersion the record was made under (version 1 for a record made before rules
+    were pinned, whose `type_version` is empty)."""
+    if record.type_version_id is not None:
+        return record.type_version
+    return RecordTypeVersion.objects.filter(record_type_id=record.record_type_id, number=1).first()
+
+
+def rule_of(record: Record) -> rules.SignatureRule:
+    """Who must sign `record`: the rule of its type as pinned when it was made, with the overrides
+    of its case's kind and procedure (rules.OVERRIDES)."""
+    tv = pinned_version(record)
+    base = tv.signature_rule if tv is not None else record.record_type.signature_rule
+    return rules.effective_rule(base, record.case.kind, record.case.procedure, record.record_type.code)
 
 
 def state_of(record: Record) -> RecordState:
@@ -52,13 +74,15 @@ def state_of(record: Record) -> RecordState:
     latest = versions[-1]
     sigs = list(record.signatures.all())
     voided = hasattr(record, "void")  # reverse one-to-one: False when there is no RecordVoid
-    rule = record.record_type.signature_rule or {}
+    tv = pinned_version(record)
+    fields = tv.fields if tv is not None else record.record_type.fields
+    rule = rule_of(record)
     missing = []
     officer_signers = {s.signer_id for s in sigs if s.role == SignerRole.OFFICER and s.outcome == Outcome.SIGNED}
-    need_officers = int(rule.get("officers", 0))
+    need_officers = rule.officers
     if len(officer_signers) < need_officers:
         missing.append(f"执法人员签字（还差{need_officers - len(officer_signers)}人）")
-    if rule.get("party"):
+    if rule.party:
         party_ok = any(
             s.role == SignerRole.PARTY and (
                 s.outcome == Outcome.SIGNED or len(s.confirmations.all()) >= MIN_REFUSAL_CONFIRMATIONS)
@@ -66,18 +90,25 @@ def state_of(record: Record) -> RecordState:
         if not party_ok:
             pending_refusal = any(s.role == SignerRole.PARTY and s.outcome == Outcome.REFUSED for s in sigs)
             missing.append("当事人拒签须两名执法人员确认" if pending_refusal else "当事人签字")
-    lacking = set()
-    for capacity, roles in CAPACITY_ROLES.items():
-        if not rule.get(str(capacity)):
+    lacking, refusals = set(), []
+    for capacity in CAPACITY_ROLES:
+        if not rule.requires(capacity):
             continue
-        ok = any(s.role == capacity and s.outcome == Outcome.SIGNED
-                 and {g.name for g in s.signer.groups.all()} & {str(r) for r in roles}
-                 for s in sigs if s.signer_id)
-        if not ok:
+        roles = {str(r) for r in rule.roles_for(capacity)}
+        label = rule.capacity_label(capacity)
+        theirs = [s for s in sigs if s.role == capacity and s.outcome == Outcome.SIGNED and s.signer_id
+                  and {g.name for g in s.signer.groups.all()} & roles]
+        refused = [s for s in theirs if s.decision in rules.REFUSING]
+        refusals.extend(refused)
+        if refused:
+            # A 负责人 who says 不同意 or 退回 has not approved: the record does not count.
             lacking.add(capacity)
-            missing.append(f"{capacity.label}签字")
+            missing.append(f"{label}同意（现为“{refused[0].decision}”）")
+        elif not theirs:
+            lacking.add(capacity)
+            missing.append(f"{label}签字")
     return RecordState(record=record, latest=latest, voided=voided, locked=bool(sigs), missing=missing,
-                       lacking=frozenset(lacking))
+                       lacking=frozenset(lacking), rule=rule, fields=fields, refusals=refusals)
 
 
 def states_for_case(case, stage: str | None = None, since=None) -> list[RecordState]:
@@ -152,7 +183,41 @@ def awaiting_my_signature(user) -> list[RecordState]:
     mine = {c for c, roles in CAPACITY_ROLES.items() if user.has_role(*roles)}
     if not mine:
         return []
-    types = [t.pk for t in RecordType.objects.all() if any((t.signature_rule or {}).get(str(c)) for c in mine)]
+    # Types any of whose rules (or an override) asks for a capacity the user holds.
+    overridden = {o.record_type for o in rules.OVERRIDES}
+    types = {tv.record_type_id for tv in RecordTypeVersion.objects.select_related("record_type")
+             if tv.record_type.code in overridden
+             or any(rules.SignatureRule.from_json(tv.signature_rule).requires(c) for c in mine)}
     qs = Record.objects.filter(case__in=visible_cases(user).filter(archived_at__isnull=True),
                                record_type_id__in=types, void__isnull=True).order_by("-created_at")[:200]
-    return [st for st in map(state_of, _prefetched(qs.select_related("case"))) if st.lacking & mine][:50]
+    out = []
+    for st in map(state_of, _prefetched(qs)):
+        if any(signable_capacity(user, st, c) for c in st.lacking & mine):
+            out.append(st)
+    return out[:50]
+
+
+def involved(user, case) -> bool:
+    """Is `user` on the case — one of its officers, or the person who opened it? Nobody reviews or
+    approves their own case (issue §2): the 法制审核 and the 负责人's approval are checks on the
+    officers' work (LW-L 15, 行政处罚法 57-58)."""
+    return case.created_by_id == user.pk or case.officers.filter(officer=user).exists()
+
+
+# Capacities in which someone on the case may not sign anywhere in it.
+INDEPENDENT_CAPACITIES = frozenset({SignerRole.LEADER, SignerRole.REVIEWER})
+
+
+def signable_capacity(user, state: RecordState, capacity) -> bool:
+    """May `user` sign `state`'s record in `capacity` now — what sign_in_capacity will accept?"""
+    record, rule = state.record, state.rule
+    if state.voided or record.case.is_archived or not rule.requires(capacity):
+        return False
+    if not user.has_role(*rule.roles_for(capacity)):
+        return False
+    mine = {s.role for s in record.signatures.all() if s.signer_id == user.pk}
+    if capacity in mine or (capacity == SignerRole.LEADER and SignerRole.OFFICER in mine):
+        return False
+    if any(s.role == capacity for s in state.refusals):
+        return False
+    return not (capacity in INDEPENDENT_CAPACITIES and involved(user, record.case))

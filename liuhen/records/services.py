@@ -1,6 +1,8 @@
-"""Record writes: create, revise (new version), attach, sign, refuse, confirm refusal, void.
+"""Record writes: create, revise (new version), attach, sign, refuse, confirm refusal, void, and
+add 补充材料 to a signed record.
 
-Each runs in one transaction with its ledger entry (ARCHITECTURE: how a write flows).
+Each runs in one transaction with its ledger entry (ARCHITECTURE: how a write flows). Every write as
+an officer needs a valid 执法证 (LC 10, LQ 17): a person without one is named on no enforcement act.
 """
 import os
 import unicodedata
@@ -15,21 +17,24 @@ from liuhen.cases import access
 from liuhen.cases.models import Case, Stage
 from liuhen.ledger import services as ledger
 from liuhen.ledger.core.canonical import content_sha256
+from liuhen.ledger.subjects import plain
 from liuhen.media import store
 
-from . import schema
+from . import rules, schema
+from . import vocabulary as V
+from .catalog_sync import new_type_version
 from .models import (
-    Attachment, Outcome, Record, RecordType, RecordVersion, RecordVoid, RefusalConfirmation, Signature,
-    SignerRole,
+    Attachment, Outcome, Record, RecordType, RecordTypeVersion, RecordVersion, RecordVoid, RefusalConfirmation,
+    Signature, SignerRole, Supplement, SupplementFile,
 )
 from .ledger_checks import record_header, signature_digest
-from .selectors import CAPACITY_ROLES, record_with_state
+from .selectors import CAPACITY_ROLES, INDEPENDENT_CAPACITIES, involved, record_with_state
 
 MAX_FILENAME = 200
 
 
 def _log(action, actor, record: Record, version: RecordVersion | None = None, blobs=(), **detail):
-    ledger.append(action, actor=actor, object_type="record", object_id=record.pk,
+    ledger.append(action, actor=actor, object_type=V.RECORD, object_id=record.pk,
                   object_version=version.number if version else None,
                   content_sha256=version.content_sha256 if version else "",
                   blobs=list(blobs), detail=detail)
@@ -49,8 +54,15 @@ def _locked(record: Record) -> Record:
     return fresh
 
 
+def require_officer_certificate(actor) -> None:
+    """A write as an officer — making, revising, attaching to, voiding a record, recording a party's
+    signature, adding 补充材料 — needs a valid 执法证 (LC 10: officers act with their certificate)."""
+    require_valid_certificate(actor)
+
+
 def _editable(actor, record: Record):
     access.check_work(actor, record.case)
+    require_officer_certificate(actor)
     st = record_with_state(record.pk)
     if st.voided:
         raise ValidationError("该记录已作废，不能修改。")
@@ -63,6 +75,7 @@ def _editable(actor, record: Record):
 def create_record(actor, case: Case, record_type: RecordType, data: dict) -> Record:
     case = _lock_case(case)
     access.check_work(actor, case)
+    require_officer_certificate(actor)
     if not record_type.active:
         raise ValidationError("该记录类型已停用。")
     if record_type.stage != case.stage:
@@ -70,13 +83,18 @@ def create_record(actor, case: Case, record_type: RecordType, data: dict) -> Rec
         # nowhere (too early) or rewrite a finished stage (too late).
         raise ValidationError(f"{record_type.name}属于{Stage(record_type.stage).label}阶段，"
                               f"案件当前处于{Stage(case.stage).label}阶段。")
-    content = schema.validate_content(record_type.fields, data)
+    # The record pins the rule in force now: a later change of the type applies to later records.
+    tv = RecordTypeVersion.objects.filter(record_type=record_type).order_by("-number").first()
+    if tv is None or tv.fields != record_type.fields or tv.signature_rule != record_type.signature_rule:
+        tv = new_type_version(record_type)
+    content = schema.validate_content(tv.fields, data)
     serial = (case.records.aggregate(m=Max("serial"))["m"] or 0) + 1
-    record = Record.objects.create(case=case, record_type=record_type, stage=case.stage, serial=serial,
-                                   created_by=actor)
-    version = RecordVersion.objects.create(record=record, number=1, content=content,
-                                           content_sha256=content_sha256(content), author=actor)
-    _log("record.create", actor, record, version, **record_header(record))
+    record = Record.objects.create(case=case, record_type=record_type, type_version=tv, stage=case.stage,
+                                   serial=serial, created_by=actor)
+    record = Record.objects.select_related("record_type").get(pk=record.pk)  # times as stored
+    version = RecordVersion.objects.get(pk=RecordVersion.objects.create(
+        record=record, number=1, content=content, content_sha256=content_sha256(content), author=actor).pk)
+    _log(V.CREATE, actor, record, version, **record_header(record), version_at=plain(version.created_at))
     return record
 
 
@@ -88,13 +106,14 @@ def revise_record(actor, record: Record, data: dict, reason: str) -> RecordVersi
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("修改记录必须填写修改理由。")
-    content = schema.validate_content(record.record_type.fields, data)
+    content = schema.validate_content(st.fields, data)
     if content == st.latest.content:
         raise ValidationError("内容没有变化。")
     version = RecordVersion.objects.create(record=record, number=st.latest.number + 1, content=content,
                                            content_sha256=content_sha256(content), reason=reason[:500],
                                            author=actor)
-    _log("record.version", actor, record, version, reason=reason[:500])
+    version = RecordVersion.objects.get(pk=version.pk)
+    _log(V.VERSION, actor, record, version, reason=reason[:500], at=plain(version.created_at))
     return version
 
 
@@ -121,24 +140,31 @@ def attach(actor, record: Record, fileobj, filename: str, content_type: str = ""
     blob = store.put(fileobj)
     att = Attachment.objects.create(record=record, blob=blob, filename=filename,
                                     content_type=(content_type or "")[:100], uploaded_by=actor)
-    _log("record.attach", actor, record, st.latest, blobs=[blob.sha256], attachment=att.pk, filename=filename,
-         content_type=att.content_type, size=blob.size)
+    att = Attachment.objects.get(pk=att.pk)
+    _log(V.ATTACH, actor, record, st.latest, blobs=[blob.sha256], attachment=att.pk, filename=filename,
+         content_type=att.content_type, size=blob.size, at=plain(att.uploaded_at))
     return att
 
 
-def _signature(record, version, *, role, signer, signer_name, outcome, reason, recorded_by) -> Signature:
+def _signature(record, version, *, role, signer, signer_name, outcome, reason, recorded_by,
+               decision="", opinion="") -> Signature:
     sig = Signature(record=record, version=version, role=role, signer=signer, signer_name=signer_name,
-                    outcome=outcome, refusal_reason=reason, recorded_by=recorded_by, signed_at=timezone.now())
+                    outcome=outcome, refusal_reason=reason, recorded_by=recorded_by, signed_at=timezone.now(),
+                    decision=decision, opinion=opinion)
     sig.digest = signature_digest(sig, record.attachments.values_list("blob_id", flat=True))
     sig.save()
     return sig
 
 
-def _log_signature(actor, record: Record, sig: Signature) -> None:
-    """The event names the signature and carries its digest — never a party's or witness's name or
-    a refusal reason (the digest binds them; ledger_checks.signature_digest)."""
-    _log("record.refuse" if sig.outcome == Outcome.REFUSED else "record.sign", actor, record, sig.version,
-         signature=sig.pk, role=sig.role, digest=sig.digest)
+def _log_signature(actor, record: Record, sig: Signature, **extra) -> None:
+    """The event names the signature and carries its digest — never a party's or witness's name, a
+    refusal reason or an opinion's text (the digest binds them; ledger_checks.signature_digest): the
+    decision, and the hash of the opinion, which a reviewer may hold the text against."""
+    from .ledger_checks import SIGNATURE_DIGEST_SCHEME
+
+    _log(V.REFUSE if sig.outcome == Outcome.REFUSED else V.SIGN, actor, record, sig.version,
+         signature=sig.pk, role=sig.role, digest=sig.digest, scheme=SIGNATURE_DIGEST_SCHEME,
+         decision=sig.decision, opinion_sha256=content_sha256({"opinion": sig.opinion}), **extra)
 
 
 def _signable(actor, record: Record):
@@ -175,33 +201,66 @@ def sign_as_officer(actor, record: Record) -> Signature:
     return sig
 
 
+MAX_OPINION = 2000
+
+
 @transaction.atomic
-def sign_in_capacity(actor, record: Record, capacity: str) -> Signature:
-    """Sign as 负责人, 法制审核人员 or 档案管理员: people who see the case without working on it."""
+def sign_in_capacity(actor, record: Record, capacity: str, *, decision: str = rules.AGREE,
+                     opinion: str = "") -> Signature:
+    """Sign as 负责人, 法制审核人员 or 档案管理员: people who see the case without working on it.
+
+    They write their own part as they sign: the decision (同意 / 不同意 / 退回; for the 法制审核意见
+    the conclusions of LW-L 15) and the opinion (意见), which is required for any decision but 同意.
+    A record whose 负责人 says 不同意 or 退回 does not count (selectors.state_of); the officers
+    void it and make it again.
+    """
     record = _locked(record)
     st = _signable(actor, record)
     access.check_view(actor, record.case)
     if capacity not in CAPACITY_ROLES:
         raise ValidationError("签字身份无效。")
-    label = SignerRole(capacity).label
+    capacity = SignerRole(capacity)
     if not actor.has_role(*CAPACITY_ROLES[capacity]):
+        raise PermissionDenied(f"您不是{capacity.label}，不能以该身份签字。")
+    rule = st.rule
+    label = rule.capacity_label(capacity)
+    if not rule.requires(capacity):
+        raise ValidationError(f"该记录不需要{SignerRole(capacity).label}签字。")
+    if not actor.has_role(*rule.roles_for(capacity)):
+        if capacity == SignerRole.LEADER and rule.leader == rules.LEADER_AGENCY and actor.has_role(
+                *CAPACITY_ROLES[capacity]):
+            basis = "".join(f"（{o.basis}）" for o in rules.overrides_for(
+                record.case.kind, record.case.procedure, record.record_type.code))
+            raise PermissionDenied(f"该记录须由机关负责人审批，承办机构负责人不能代为签批{basis}。")
         raise PermissionDenied(f"您不是{label}，不能以该身份签字。")
-    if not (record.record_type.signature_rule or {}).get(str(capacity)):
-        raise ValidationError(f"该记录不需要{label}签字。")
+    if capacity in INDEPENDENT_CAPACITIES and involved(actor, record.case):
+        raise PermissionDenied(f"您是本案的承办人员或立案人，不能在本案中以{SignerRole(capacity).label}身份签字。")
     signed_as = set(record.signatures.filter(signer=actor).values_list("role", flat=True))
     if capacity in signed_as:
         raise ValidationError("您已在该记录上签字。")
     if capacity == SignerRole.LEADER and SignerRole.OFFICER in signed_as:
         # A leader approves the officers' work: not their own.
         raise ValidationError("您已作为执法人员在该记录上签字，不能再以负责人身份签字。")
+    refused = [s for s in st.refusals if s.role == capacity]
+    if refused:
+        raise ValidationError(f"该记录已被{refused[0].signer_name}{refused[0].decision}，请作废后重新制作。")
+    decision = (decision or "").strip()
+    choices = rule.decisions_for(capacity)
+    if decision not in choices:
+        raise ValidationError(f"请选择审批结论（{'、'.join(choices)}）。")
+    opinion = (opinion or "").strip()
+    if decision != rules.AGREE and not opinion:
+        raise ValidationError(f"选择“{decision}”必须写明理由（意见）。")
+    if len(opinion) > MAX_OPINION:
+        raise ValidationError(f"意见不能超过{MAX_OPINION}字。")
     sig = _signature(record, st.latest, role=capacity, signer=actor, signer_name=actor.display_name,
-                     outcome=Outcome.SIGNED, reason="", recorded_by=actor)
+                     outcome=Outcome.SIGNED, reason="", recorded_by=actor, decision=decision, opinion=opinion)
     _log_signature(actor, record, sig)
     return sig
 
 
-def sign_as_leader(actor, record: Record) -> Signature:
-    return sign_in_capacity(actor, record, SignerRole.LEADER)
+def sign_as_leader(actor, record: Record, *, decision: str = rules.AGREE, opinion: str = "") -> Signature:
+    return sign_in_capacity(actor, record, SignerRole.LEADER, decision=decision, opinion=opinion)
 
 
 @transaction.atomic
@@ -228,10 +287,12 @@ def record_other_signature(actor, record: Record, *, role: str, signer_name: str
     sig = _signature(record, st.latest, role=role, signer=None, signer_name=signer_name,
                      outcome=Outcome.REFUSED if refused else Outcome.SIGNED, reason=reason[:500],
                      recorded_by=actor)
+    extra = {}
     if refused:
         # The recording officer's confirmation: logged by the same event (its actor), see ledger_checks.
-        RefusalConfirmation.objects.create(signature=sig, officer=actor)
-    _log_signature(actor, record, sig)
+        conf = RefusalConfirmation.objects.create(signature=sig, officer=actor)
+        extra["confirmed_at"] = plain(RefusalConfirmation.objects.get(pk=conf.pk).confirmed_at)
+    _log_signature(actor, record, sig, **extra)
     return sig
 
 
@@ -245,7 +306,9 @@ def confirm_refusal(actor, signature: Signature) -> RefusalConfirmation:
     if signature.confirmations.filter(officer=actor).exists():
         raise ValidationError("您已确认过该拒签记录。")
     conf = RefusalConfirmation.objects.create(signature=signature, officer=actor)
-    _log("record.refusal_confirm", actor, record, signature.version, signature=signature.pk, officer=actor.pk)
+    conf = RefusalConfirmation.objects.get(pk=conf.pk)
+    _log(V.REFUSAL_CONFIRM, actor, record, signature.version, signature=signature.pk, officer=actor.pk,
+         at=plain(conf.confirmed_at))
     return conf
 
 
@@ -253,20 +316,68 @@ def confirm_refusal(actor, signature: Signature) -> RefusalConfirmation:
 def void_record(actor, record: Record, reason: str) -> RecordVoid:
     record = _locked(record)
     access.check_work(actor, record.case)
+    require_officer_certificate(actor)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("作废记录必须填写理由。")
     if RecordVoid.objects.filter(record=record).exists():
         raise ValidationError("该记录已作废。")
     void = RecordVoid.objects.create(record=record, reason=reason[:500], actor=actor)
-    _log("record.void", actor, record, None, reason=reason[:500])
+    void = RecordVoid.objects.get(pk=void.pk)
+    _log(V.VOID, actor, record, None, reason=reason[:500], at=plain(void.voided_at))
     return void
+
+
+MAX_SUPPLEMENT_FILES = 20
+
+
+@transaction.atomic
+def add_supplement(actor, record: Record, files, note: str = "") -> Supplement:
+    """补充材料: files added to a signed record — a photo of the signed paper copy, a document that
+    came later — with a note. An addition, logged with the files' hashes: the signed version, its
+    attachments and its signatures' digests stay as they were (a signed record takes no attachment).
+
+    `files`: (file object, filename, content type) for each file.
+    """
+    record = _locked(record)
+    access.check_work(actor, record.case)
+    require_officer_certificate(actor)
+    st = record_with_state(record.pk)
+    if st.voided:
+        raise ValidationError("该记录已作废，不能补充材料。")
+    if not st.locked:
+        raise ValidationError("该记录尚未签字，请直接上传附件。")
+    files = list(files)
+    if not files:
+        raise ValidationError("请选择要补充的文件。")
+    if len(files) > MAX_SUPPLEMENT_FILES:
+        raise ValidationError(f"一次最多补充{MAX_SUPPLEMENT_FILES}个文件。")
+    note = (note or "").strip()
+    if len(note) > 1000:
+        raise ValidationError("说明不能超过1000字。")
+    named = [(fileobj, clean_filename(name), (ctype or "")[:100]) for fileobj, name, ctype in files]
+    sup = Supplement.objects.create(record=record, note=note, added_by=actor)
+    sup = Supplement.objects.get(pk=sup.pk)
+    logged = []
+    for fileobj, name, ctype in named:
+        blob = store.put(fileobj)
+        sf = SupplementFile.objects.create(supplement=sup, blob=blob, filename=name, content_type=ctype)
+        logged.append({"file": sf.pk, "sha256": blob.sha256, "filename": name, "content_type": ctype,
+                       "size": blob.size})
+    # The note may name people: the event keeps its hash (ledger_checks binds the row to it).
+    _log(V.SUPPLEMENT, actor, record, None, blobs=[f["sha256"] for f in logged], supplement=sup.pk,
+         files=logged, note_sha256=content_sha256({"note": note}), at=plain(sup.added_at))
+    return sup
 
 
 def log_view(actor, record: Record) -> None:
     """A read of a record is traced as well (SPEC §4)."""
-    _log("record.view", actor, record)
+    _log(V.VIEW, actor, record)
 
 
 def log_download(actor, attachment: Attachment) -> None:
-    _log("record.download", actor, attachment.record, blobs=[attachment.blob_id], attachment=attachment.pk)
+    _log(V.DOWNLOAD, actor, attachment.record, blobs=[attachment.blob_id], attachment=attachment.pk)
+
+
+def log_supplement_download(actor, sf: SupplementFile) -> None:
+    _log(V.DOWNLOAD, actor, sf.supplement.record, blobs=[sf.blob_id], supplement_file=sf.pk)

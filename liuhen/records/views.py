@@ -15,13 +15,14 @@ from liuhen.ledger import services as ledger
 from liuhen.media import store
 
 from . import schema, selectors, services
-from .models import Attachment, Record, RecordType, Signature, SignerRole
+from . import vocabulary as V
+from .models import Attachment, Record, RecordType, Signature, SignerRole, SupplementFile
 
 
 TRAIL_LABELS = {
-    "record.create": "创建", "record.version": "修改（新版本）", "record.attach": "上传附件",
-    "record.sign": "签字", "record.refuse": "记录拒签", "record.refusal_confirm": "确认拒签",
-    "record.void": "作废", "record.view": "查看", "record.download": "下载附件",
+    V.CREATE: "创建", V.VERSION: "修改（新版本）", V.ATTACH: "上传附件",
+    V.SIGN: "签字", V.REFUSE: "记录拒签", V.REFUSAL_CONFIRM: "确认拒签",
+    V.VOID: "作废", V.VIEW: "查看", V.DOWNLOAD: "下载附件", V.SUPPLEMENT: "补充材料",
     "records.refused": "操作被拒绝", "access.denied": "拒绝访问",
 }
 
@@ -36,7 +37,7 @@ def _trail(record, fold: bool = True) -> list[dict]:
     out = []
     for e in events:
         who = names.get(e["actor"]["id"], e["actor"]["username"]) if e.get("actor") else "系统"
-        if (fold and out and e["action"] == "record.view" and out[-1]["action"] == "record.view"
+        if (fold and out and e["action"] == V.VIEW and out[-1]["action"] == V.VIEW
                 and out[-1]["who"] == who):
             out[-1]["repeat"] += 1
             continue
@@ -80,6 +81,12 @@ def new_record(request, case_pk):
     _visible(request, case, case, "case")
     access.check_work(request.user, case)
     rtype = get_object_or_404(RecordType, code=request.GET.get("type") or request.POST.get("type"), active=True)
+    try:
+        services.require_officer_certificate(request.user)
+    except ValidationError as exc:
+        # Who may not make the record learns why before filling in a form they could not save.
+        return render(request, "records/record_form.html", {
+            "case": case, "rtype": rtype, "form": None, "refusal": "；".join(exc.messages)}, status=403)
     form = schema.form_class(rtype.fields)(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -104,10 +111,13 @@ def record_detail(request, pk):
     services.log_view(request.user, record)
     user = request.user
     case = record.case
-    can_work = access.can_work(user, case) and not case.is_archived
+    # Writes as an officer need a valid 执法证 (services.require_officer_certificate): not offered without.
+    certified = user.certificate_on() is not None
+    can_work = access.can_work(user, case) and not case.is_archived and certified
     assigned = access.is_assigned(user, case)
-    rows = schema.display_rows(record.record_type.fields, state.latest.content)
+    rows = schema.display_rows(state.fields, state.latest.content)
     signed_as = set(record.signatures.filter(signer=user).values_list("role", flat=True))
+    rule = state.rule
     return render(request, "records/record_detail.html", {
         "record": record, "case": case, "state": state, "rows": rows,
         "versions": list(reversed(list(record.versions.select_related("author")))),
@@ -118,11 +128,16 @@ def record_detail(request, pk):
         # Only what the services will accept: nobody signs as officer and approves as leader.
         "can_sign_officer": (assigned and not signed_as & {SignerRole.OFFICER, SignerRole.LEADER}
                              and not case.is_archived and not state.voided),
-        "sign_capacities": [] if case.is_archived or state.voided else [
-            (c, c.label) for c, roles in selectors.CAPACITY_ROLES.items()
-            if record.record_type.signature_rule.get(str(c)) and user.has_role(*roles) and c not in signed_as
-            and not (c == SignerRole.LEADER and SignerRole.OFFICER in signed_as)],
-        "can_record_other": assigned and not case.is_archived and not state.voided,
+        # The 负责人, 法制审核人员 or 档案管理员 writes an opinion and a decision as they sign; the
+        # form is offered only where the services will accept it (right role for this record's
+        # rule, not on the case, not signed yet).
+        "sign_capacities": [
+            {"value": c, "label": rule.capacity_label(c), "decisions": rule.decisions_for(c)}
+            for c in selectors.CAPACITY_ROLES if selectors.signable_capacity(user, state, c)],
+        "refusals": state.refusals,
+        "supplements": record.supplements.select_related("added_by").prefetch_related("files__blob"),
+        "can_supplement": can_work and state.locked and not state.voided,
+        "can_record_other": assigned and certified and not case.is_archived and not state.voided,
         "can_void": can_work and not state.voided,
         "parties": case.parties.all(),
         "trail": _trail(record),
@@ -136,7 +151,7 @@ def edit_record(request, pk):
     state = selectors.record_with_state(record.pk)
     if state.locked or state.voided:
         return _refused(request, record, "不能修改记录", ["该记录已签字或已作废，不能修改。"], status=409)
-    fields = record.record_type.fields
+    fields = state.fields  # the fields the record was made with (its pinned rule)
     form = schema.form_class(fields)(request.POST or None, initial=schema.to_initial(fields, state.latest.content))
     reason_error = ""
     if request.method == "POST" and form.is_valid():
@@ -181,12 +196,43 @@ def sign(request, pk):
         if capacity == SignerRole.OFFICER:
             services.sign_as_officer(request.user, record)
         else:
-            services.sign_in_capacity(request.user, record, capacity)
+            services.sign_in_capacity(request.user, record, capacity,
+                                      decision=request.POST.get("decision", ""),
+                                      opinion=request.POST.get("opinion", ""))
     except ValidationError as exc:
         return _refused(request, record, "不能签字", exc.messages, status=409, exc=exc)
     else:
-        messages.success(request, "已签字。")
+        decision = request.POST.get("decision", "")
+        messages.success(request, f"已签字（{decision}）。" if decision and capacity != SignerRole.OFFICER
+                         else "已签字。")
     return redirect("records:detail", pk=record.pk)
+
+
+@login_required
+@require_POST
+def supplement(request, pk):
+    """补充材料: files added to a signed record (several at once, or from the phone's camera)."""
+    record = _record_for(request, pk, work=True)
+    uploads = request.FILES.getlist("files")
+    try:
+        services.add_supplement(request.user, record, [(u, u.name, u.content_type or "") for u in uploads],
+                                request.POST.get("note", ""))
+    except ValidationError as exc:
+        _flash(request, exc)
+        return redirect(f"{reverse('records:detail', args=[record.pk])}#supplements")
+    messages.success(request, f"已补充材料 {len(uploads)} 个文件。")
+    return redirect(f"{reverse('records:detail', args=[record.pk])}#supplements")
+
+
+@login_required
+def supplement_download(request, pk):
+    sf = get_object_or_404(SupplementFile.objects.select_related("supplement__record__case"), pk=pk)
+    access.check_view(request.user, sf.supplement.record.case)
+    if not store.exists(sf.blob_id):
+        raise Http404("文件不存在")
+    services.log_supplement_download(request.user, sf)
+    return FileResponse(store.open_blob(sf.blob_id), as_attachment=True, filename=sf.filename,
+                        content_type=sf.content_type or "application/octet-stream")
 
 
 @login_required

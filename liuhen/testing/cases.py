@@ -38,19 +38,26 @@ def make_record(world, case, code, *, by=None):
 
 
 def sign_all(world, record, *, officers=None, party="王五", leader=None, skip=()):
-    """Give `record` every signature its type asks for (but the capacities in `skip`)."""
+    """Give `record` every signature its rule asks for — the rule in force for it, overrides
+    included (records.rules) — but the capacities in `skip`: its officers, the party, the 负责人
+    the rule names (the agency head where it asks for the 机关负责人), the legal reviewer and the
+    archivist, each capacity agreeing."""
     from liuhen.records import services as rec
     from liuhen.records.models import SignerRole
+    from liuhen.records.selectors import record_with_state
+    from liuhen.testing.records import approver
 
     officers = officers or [world.officer, world.officer2]
-    rule = record.record_type.signature_rule
-    for officer in officers[: rule.get("officers", 0)]:
+    rule = record_with_state(record.pk).rule
+    for officer in officers[: rule.officers]:
         rec.sign_as_officer(officer, record)
-    if rule.get("party") and "party" not in skip:
+    if rule.party and "party" not in skip:
         rec.record_other_signature(officers[0], record, role=SignerRole.PARTY, signer_name=party)
-    if rule.get("leader") and "leader" not in skip:
-        rec.sign_as_leader(leader or world.unit_head, record)
-    if rule.get("archivist") and "archivist" not in skip:
+    if rule.leader and "leader" not in skip:
+        rec.sign_as_leader(leader or approver(world, record), record)
+    if rule.reviewer and "reviewer" not in skip:
+        rec.sign_in_capacity(world.reviewer, record, SignerRole.REVIEWER, decision=rule.reviewer_decisions[0])
+    if rule.archivist and "archivist" not in skip:
         rec.sign_in_capacity(archivist(world), record, SignerRole.ARCHIVIST)
     return record
 

@@ -18,6 +18,7 @@ from liuhen.ledger.services import event_of
 from liuhen.testing.cases import (  # noqa: F401 — some are used by name in this module's tests
     PERSON_ID, add_person, archivist, complete, fill, to_archive_stage, to_archived, to_decision, to_investigation,
 )
+from liuhen.testing.records import approver
 
 CREDIT_CODE = "91350100M000100Y43"
 TODAY = timezone.localdate()

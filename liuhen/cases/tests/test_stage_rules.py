@@ -11,6 +11,7 @@ from liuhen.cases.models import Case, Stage
 from liuhen.records import selectors
 from liuhen.records import services as records
 from liuhen.records.models import Record, RecordType, SignerRole
+from liuhen.testing.records import approver
 
 PARTY = "王建国"
 
@@ -56,7 +57,7 @@ def complete(world, case, code, archivist=None):
     if rule.get("party"):
         records.record_other_signature(world.officer, rec, role=SignerRole.PARTY, signer_name=PARTY)
     if rule.get("leader"):
-        records.sign_as_leader(world.unit_head, rec)
+        records.sign_as_leader(approver(world, rec), rec)
     if rule.get("archivist"):
         records.sign_in_capacity(archivist, rec, SignerRole.ARCHIVIST)
     return rec

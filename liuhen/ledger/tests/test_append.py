@@ -208,7 +208,7 @@ def test_trail_returns_a_records_events_in_order(world):
     assert all(isinstance(e["at"], datetime.datetime) for e in trail)
     assert [e["at"] for e in trail] == sorted(e["at"] for e in trail)
     assert trail[3]["actor"]["username"] == "li"
-    assert trail[1]["detail"] == {"reason": "地点笔误"}
+    assert trail[1]["detail"]["reason"] == "地点笔误"
     assert trail[1]["content_sha256"] == content_sha256({**record.versions.get(number=2).content})
     assert [e["action"] for e in ledger.trail("record", other.pk)] == ["record.create"]
     assert ledger.trail("record", 999999) == []

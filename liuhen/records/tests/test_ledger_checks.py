@@ -23,9 +23,11 @@ from liuhen.cases import services as cases
 from liuhen.cases.models import Case, CaseOfficer
 from liuhen.cases.validators import id_check_char
 from liuhen.ledger.models import Entry
+from liuhen.ledger.subjects import plain
 from liuhen.ledger.verify import verify_log
 from liuhen.records import selectors, services
 from liuhen.records.ledger_checks import signature_digest
+from liuhen.testing.records import signed_event_detail
 from liuhen.records.models import RecordType, RecordVersion, Signature, SignerRole
 from liuhen.testing.tampering import drop_append_only, found, sql
 from liuhen.testing.data import INSPECTION
@@ -112,7 +114,8 @@ def test_create_event_logs_the_header(scene):
     r = scene.record
     assert event(scene.entry("record.create"))["detail"] == {
         "case": scene.case.pk, "type": "inspection_record", "stage": r.stage, "serial": r.serial,
-        "created_by": scene.world.officer.pk}
+        "created_by": scene.world.officer.pk, "created_at": plain(r.created_at), "type_version": r.type_version_id,
+        "version_at": plain(scene.v1.created_at)}
 
 
 def test_record_moved_to_another_case(scene):
@@ -201,7 +204,8 @@ def test_attachment_field_altered(scene, column, value, label):
 def test_attach_event_logs_the_attachment(scene):
     a = scene.attachment
     assert event(scene.entry("record.attach"))["detail"] == {
-        "attachment": a.pk, "filename": "现场照片.jpg", "content_type": "image/jpeg", "size": 250}
+        "attachment": a.pk, "filename": "现场照片.jpg", "content_type": "image/jpeg", "size": 250,
+        "at": plain(a.uploaded_at)}
 
 
 @pytest.mark.parametrize("number, column, value", [
@@ -216,7 +220,7 @@ def test_version_author_or_reason_altered(scene, number, column, value):
     assert sql(f"UPDATE records_recordversion SET {column} = %s WHERE id = %s", [value(scene), v.pk]) == 1
     ev = scene.entry("record.create") if number == 1 else scene.entry("record.version")
     f = found(verify_log(), "altered", f"record:{scene.record.pk} v{number}", ev)
-    assert "作者或修改理由" in f.message
+    assert "作者、修改理由或时间" in f.message
 
 
 @pytest.mark.parametrize("column, value", [
@@ -246,7 +250,8 @@ def test_confirmation_inserted_behind_the_logs_back(scene):
 def test_confirmation_logged_and_then_deleted(scene):
     conf = services.confirm_refusal(scene.world.officer2, scene.refusal)
     ev = scene.entry("record.refusal_confirm")
-    assert event(ev)["detail"] == {"signature": scene.refusal.pk, "officer": scene.world.officer2.pk}
+    assert event(ev)["detail"] == {"signature": scene.refusal.pk, "officer": scene.world.officer2.pk,
+                                   "at": plain(conf.confirmed_at)}
     assert verify_log().ok
     drop_append_only("records_refusalconfirmation")
     assert sql("DELETE FROM records_refusalconfirmation WHERE id = %s", [conf.pk]) == 1
@@ -275,7 +280,8 @@ def test_confirmation_given_to_another_officer(scene):
 def test_sign_and_refuse_events_hold_ids_and_the_digest_only(scene):
     for sig in (scene.officer_sig, scene.witness_sig, scene.refusal, scene.leader_sig):
         e = event(scene.sign_entry(sig))
-        assert e["detail"] == {"signature": sig.pk, "role": sig.role, "digest": sig.digest}
+        assert signed_event_detail(e["detail"]) == {"signature": sig.pk, "role": sig.role, "digest": sig.digest}
+        assert e["detail"]["scheme"] == 3 and e["detail"]["decision"] == sig.decision
     leaves = b"".join(bytes(e.leaf) for e in Entry.objects.filter(object_type="record"))
     for secret in (PARTY, WITNESS, REFUSAL_REASON):
         assert secret.encode() not in leaves
@@ -304,7 +310,7 @@ def test_capacity_the_record_type_does_not_ask_for_is_refused(world):
     # 法制审核意见 belongs to 审查决定: the stage is set directly (the way there is tested in cases).
     Case.objects.filter(pk=case.pk).update(stage="decision")
     review = services.create_record(world.officer, case, rtype("legal_review_record"), {
-        "reviewer": "法制审核员", "outcome": "同意", "opinion": "事实清楚"})
+        "matter": "处理意见送审"})
     with pytest.raises(ValidationError) as exc:
         services.sign_in_capacity(world.unit_head, review, "leader")
     assert exc.value.messages == ["该记录不需要负责人签字。"]
@@ -332,16 +338,24 @@ def officer_and_head(world):
 def test_officer_cannot_approve_a_record_they_signed(officer_and_head):
     user, record = officer_and_head
     services.sign_as_officer(user, record)
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(PermissionDenied) as exc:  # on the case: approves nothing in it (issue §2)
         services.sign_as_leader(user, record)
-    assert "执法人员" in exc.value.messages[0] and "负责人" in exc.value.messages[0]
+    assert "承办人员" in str(exc.value) and "负责人" in str(exc.value)
     assert list(Signature.objects.filter(record=record).values_list("role", flat=True)) == ["officer"]
     assert selectors.record_with_state(record.pk).needs_leader
 
 
-def test_leader_cannot_then_sign_as_officer(officer_and_head):
-    user, record = officer_and_head
+def test_leader_cannot_then_sign_as_officer(world):
+    """A unit head who approved a record and is named on the case afterwards signs it not as officer."""
+    today = timezone.localdate()
+    user = acc.create_user(None, username="zhou", full_name="周副队长", password=world.PASSWORD,
+                           agency=world.agency, unit=world.unit, roles=[Role.OFFICER, Role.UNIT_HEAD])
+    acc.issue_certificate(None, user, number="1401009999", valid_from=today - datetime.timedelta(days=30),
+                          valid_until=today + datetime.timedelta(days=365))
+    case = world.open_case()
+    record = services.create_record(world.officer, case, rtype("start_approval"), dict(APPROVAL))
     services.sign_as_leader(user, record)
+    CaseOfficer.objects.create(case=case, officer=user, certificate_number="1401009999", assigned_by=world.officer)
     with pytest.raises(ValidationError):
         services.sign_as_officer(user, record)
     assert list(Signature.objects.filter(record=record).values_list("role", flat=True)) == ["leader"]

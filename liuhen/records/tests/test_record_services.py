@@ -15,6 +15,7 @@ from liuhen.cases.models import Case, CaseOfficer
 from liuhen.cases.validators import id_check_char
 from liuhen.ledger.core.canonical import content_sha256
 from liuhen.ledger.models import Entry
+from liuhen.ledger.subjects import plain
 from liuhen.media import store
 from liuhen.media.models import Blob
 from liuhen.records import selectors, services
@@ -433,7 +434,8 @@ def test_attach_stores_content_addressed_file(world):
     from liuhen.ledger.services import event_of
     assert event_of(entry)["blobs"] == [sha]
     assert event_of(entry)["detail"] == {"attachment": att.pk, "filename": "现场照片1.jpg",
-                                         "content_type": "image/jpeg", "size": len(data)}
+                                         "content_type": "image/jpeg", "size": len(data),
+                                         "at": plain(att.uploaded_at)}
 
 
 def test_same_content_twice_is_one_blob(world):

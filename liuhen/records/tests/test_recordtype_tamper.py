@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from liuhen.ledger.models import Entry
 from liuhen.ledger.services import event_of
 from liuhen.ledger.storage import integrate_all
-from liuhen.testing.tampering import found, sql
+from liuhen.testing.tampering import drop_append_only, found, sql
 from liuhen.ledger.verify import verify_log
 from liuhen.records.catalog import CATALOG
 from liuhen.records.catalog_sync import sync_catalog
@@ -138,8 +138,13 @@ def test_record_type_inserted_by_sql(verified_world):
 
 def test_record_type_deleted_by_sql(verified_world):
     rt = RecordType.objects.get(code="court_enforcement")
+    tv = rt.versions.get()  # the rule its records pin goes with it
+    drop_append_only("records_recordtypeversion")
+    sql("DELETE FROM records_recordtypeversion WHERE record_type_id = %s", [rt.pk])
     sql("DELETE FROM records_recordtype WHERE id = %s", [rt.pk])
-    found(verify_log(), "deleted", f"recordtype:{rt.pk}", sync_entry(rt))
+    report = verify_log()
+    found(report, "deleted", f"recordtype:{rt.pk}", sync_entry(rt))
+    assert found(report, "deleted", f"recordtypeversion:{tv.pk}").code == "records.E031"
 
 
 def test_baseline_migration_adopts_existing_types(verified_world):
