@@ -23,7 +23,7 @@ TRAIL_LABELS = {
     V.CREATE: "创建", V.VERSION: "修改（新版本）", V.ATTACH: "上传附件",
     V.SIGN: "签字", V.REFUSE: "记录拒签", V.REFUSAL_CONFIRM: "确认拒签",
     V.VOID: "作废", V.VIEW: "查看", V.DOWNLOAD: "下载附件", V.SUPPLEMENT: "补充材料",
-    "records.refused": "操作被拒绝", "access.denied": "拒绝访问",
+    V.REFUSED: "操作被拒绝", "access.denied": "拒绝访问",
 }
 
 
@@ -63,7 +63,7 @@ def _record_for(request, pk, *, work=False) -> Record:
     return record
 
 
-REFUSED = "records.refused"  # a refused act on a record: ledger/refusals.py
+REFUSED = V.REFUSED
 
 
 def _refused(request, record, title: str, msgs, status: int = 400, exc=None):
@@ -218,16 +218,15 @@ def supplement(request, pk):
         services.add_supplement(request.user, record, [(u, u.name, u.content_type or "") for u in uploads],
                                 request.POST.get("note", ""))
     except ValidationError as exc:
-        _flash(request, exc)
-        return redirect(f"{reverse('records:detail', args=[record.pk])}#supplements")
+        return _refused(request, record, "不能补充材料", exc.messages, exc=exc)
     messages.success(request, f"已补充材料 {len(uploads)} 个文件。")
     return redirect(f"{reverse('records:detail', args=[record.pk])}#supplements")
 
 
 @login_required
 def supplement_download(request, pk):
-    sf = get_object_or_404(SupplementFile.objects.select_related("supplement__record__case"), pk=pk)
-    access.check_view(request.user, sf.supplement.record.case)
+    sf = SupplementFile.objects.select_related("supplement__record__case").filter(pk=pk).first()
+    _visible(request, sf, sf and sf.supplement.record.case, "supplementfile")
     if not store.exists(sf.blob_id):
         raise Http404("文件不存在")
     services.log_supplement_download(request.user, sf)

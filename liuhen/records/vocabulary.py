@@ -17,6 +17,7 @@ SUPPLEMENT = "record.supplement"  # 补充材料 added to a signed record
 VIEW = "record.view"
 DOWNLOAD = "record.download"
 TYPE_SYNC = "records.type_sync"  # object type "recordtype": the catalog sync wrote a record type
+REFUSED = "records.refused"  # a refused act on a record, with its 4xx page (ledger/refusals.py)
 TYPE_VERSION = "records.type_version"  # object type "recordtypeversion": a rule a record type had
 
 # Actions that only read: they change no row, and the checks skip them.

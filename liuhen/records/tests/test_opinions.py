@@ -11,7 +11,7 @@ from liuhen.cases import services as cases
 from liuhen.ledger.models import Entry
 from liuhen.ledger.services import event_of
 from liuhen.ledger.core.canonical import content_sha256
-from liuhen.ledger.tests.tampering import drop_append_only, found, sql
+from liuhen.testing.tampering import drop_append_only, found, sql
 from liuhen.ledger.verify import verify_log
 from liuhen.records import catalog, selectors, services
 from liuhen.records.ledger_checks import signature_digest
@@ -67,7 +67,7 @@ def test_refusing_needs_a_reason_and_leaves_the_record_incomplete(world, decisio
     assert [(s.signer_name, s.opinion) for s in st.refusals] == [("陈队长", "启动理由不充分")]
     # the stage requirement stays unmet: the case cannot start its investigation on it
     cases.add_party(world.officer, record.case, kind="person", name="王建国", id_number="11010519491231002X")
-    assert "缺少已签字的程序启动审批表或受理通知书或不予受理决定书或紧急先行启动补批表" in \
+    assert "缺少已签字的程序启动审批表或受理通知书" in \
         cases.transition_blockers(record.case)
     # nobody else approves it over the refusal: the officers void it and make it again
     with pytest.raises(ValidationError, match="作废后重新制作"):

@@ -3,7 +3,7 @@ import pytest
 from django.urls import reverse
 
 from liuhen.ledger.models import Entry
-from liuhen.ledger.tests.tampering import drop_append_only, found, sql
+from liuhen.testing.tampering import drop_append_only, found, sql
 from liuhen.ledger.verify import verify_log
 from liuhen.records import rules, selectors, services
 from liuhen.records.admin import RecordTypeForm

@@ -10,7 +10,7 @@ from django.urls import reverse
 from liuhen.ledger.core.canonical import content_sha256
 from liuhen.ledger.models import Entry
 from liuhen.ledger.services import event_of
-from liuhen.ledger.tests.tampering import drop_append_only, found, sql
+from liuhen.testing.tampering import drop_append_only, found, sql
 from liuhen.ledger.verify import verify_log
 from liuhen.media import store
 from liuhen.records import selectors, services

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from liuhen.ledger import services as ledger
 from liuhen.ledger.core.canonical import content_sha256
-from liuhen.ledger.tests.tampering import drop_append_only, found, sql
+from liuhen.testing.tampering import drop_append_only, found, sql
 from liuhen.ledger.verify import verify_log
 from liuhen.records import selectors
 from liuhen.records.ledger_checks import type_version_digest

@@ -8,7 +8,7 @@ from django.db import connection
 from django.utils import timezone
 
 from liuhen.cases import services as cases
-from liuhen.ledger.tests.tampering import drop_append_only, found, sql
+from liuhen.testing.tampering import drop_append_only, found, sql
 from liuhen.ledger.verify import verify_log
 from liuhen.records import services
 from liuhen.records.models import SignerRole
