@@ -29,7 +29,7 @@ What it measures (bench/README.md says it at length):
    cache); size = number of hashes x 32 bytes. Every warm Liuhen proof is checked with
    `core.tree.verify_inclusion` / `verify_consistency` against the signed checkpoint, every
    pymerkle proof with pymerkle's verifier, and the two inclusion paths are compared hash by hash.
-4. Full verification at the largest size: `verify_log(domain=False, integrate_first=False)`.
+4. Full verification at the largest size: `verify_log(domain=False)`.
 5. The SQLite ceiling, for reading the append ratios: a bare `sqlite3` loop (no Django, no event
    building, the leaves made beforehand) writing the same rows into a copy of Liuhen's own
    ledger_entry and ledger_pending tables (their DDL and indexes), same PRAGMAs, one transaction
@@ -565,7 +565,7 @@ def phase_proofs(lh: Liuhen, pm: Pymerkle | None, n: int, samples: int, cold: in
 def phase_verify(lh: Liuhen, n: int) -> dict:
     gc.collect()
     t = time.perf_counter()
-    report = lh.verify.verify_log(domain=False, integrate_first=False)
+    report = lh.verify.verify_log(domain=False)
     elapsed = time.perf_counter() - t
     if not report.ok or report.size != n:
         raise SystemExit(f"verify_log failed at {n}: size {report.size}, findings {report.findings[:5]}")

@@ -73,7 +73,7 @@ def dump() -> None:
     from liuhen.ledger.verify import verify_log
 
     integrate_all()
-    report = verify_log(integrate_first=False, domain=False)
+    report = verify_log(domain=False)
     state = LogState.objects.filter(pk=1).first()
     published = checkpoint_dir() / "checkpoint"
     published_size = None
