@@ -115,8 +115,8 @@ def announce(identity, s: note.Signer, *, actor=None, reason: str):
     return entry
 
 
-def not_announced_message(s: note.Signer, identity) -> str:
-    current = note.verifier_from_vkey(identity.vkey) if identity.vkey else None
+def not_announced_message(s: note.Signer, announced_vkey: str) -> str:
+    current = note.verifier_from_vkey(announced_vkey) if announced_vkey else None
     now = f"{kind_of(current)} 密钥 {current.key_id.hex()}" if current else "（尚无）"
     return (f"拒绝签名：本进程的签名密钥（{kind_of(s)}，密钥 ID {s.key_id.hex()}）未经日志公告；"
             f"日志当前公告的密钥为 {now}。更换签名密钥（包括改用 SM2）只能通过 "

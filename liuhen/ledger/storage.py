@@ -18,7 +18,7 @@ from .core import checkpoint as cp
 from .core import tree
 from .core.tiles import HASH_SIZE, TILE_HEIGHT, TILE_WIDTH, expand, node_location, split, tile_root
 from .identity import LedgerConfigError  # noqa: F401 — raised by integrate(): a configuration that is not the log's
-from .models import Checkpoint, LogState, Sequenced, Tile
+from .models import Checkpoint, LogIdentity, LogState, Sequenced, Tile
 from .config import hash_algo
 from .signing import KeyNotAnnouncedError, checkpoint_dir  # noqa: F401
 
@@ -211,6 +211,9 @@ def integrate(batch: int = BATCH, sign: bool = True) -> int:
 
 def integrate_all(batch: int = BATCH, sign_each_batch: bool = False) -> int:
     """Integrate everything pending (signing one checkpoint at the end unless asked otherwise)."""
+    announced = LogIdentity.objects.filter(pk=1).values_list("vkey", flat=True).first()
+    if announced:
+        _signer_for(announced)  # refuse before sequencing anything, not after
     total = 0
     while True:
         n = integrate(batch, sign=sign_each_batch)
@@ -229,13 +232,19 @@ def integrate_all(batch: int = BATCH, sign_each_batch: bool = False) -> int:
 
 def _sign(state: LogState, identity) -> None:
     """Sign the state's tree with the announced key and publish it after the commit."""
-    s = signing.signer()
-    if s.vkey() != identity.vkey:
-        s = signing.signer(reload=True)  # another process may have rotated the key file
-    if s.vkey() != identity.vkey:
-        raise KeyNotAnnouncedError(signing.not_announced_message(s, identity))
+    s = _signer_for(identity.vkey)
     note = sign_checkpoint(state.size, bytes.fromhex(state.root_hash), s)
     transaction.on_commit(lambda: publish_checkpoint(note))
+
+
+def _signer_for(announced_vkey: str):
+    """The configured signer, if it is the announced key; KeyNotAnnouncedError otherwise."""
+    s = signing.signer()
+    if s.vkey() != announced_vkey:
+        s = signing.signer(reload=True)  # another process may have rotated the key file
+    if s.vkey() != announced_vkey:
+        raise KeyNotAnnouncedError(signing.not_announced_message(s, announced_vkey))
+    return s
 
 
 def sign_checkpoint(size: int, root: bytes, s=None) -> str:
