@@ -2,7 +2,9 @@
 checkpoint, and ask each domain app whether its rows still say what the log says they said.
 
 The one place that re-hashes everything (proofs never do). Every finding names the object and the
-log entry it contradicts.
+log entry it contradicts, and carries a stable code (vocabulary.py). It only reads: it neither
+sequences nor signs. The leaves are replayed by core.replay, as the offline bundle checker does;
+every checkpoint must be signed by a key that a logged announcement introduced (signing.py).
 """
 import datetime
 from collections.abc import Mapping
@@ -123,8 +125,8 @@ class StreamedEvents(Mapping):
     leaves needs memory for one object's events (and the set of object ids), not for the log.
 
     The leaves in the tree come first, in tree order (what the leaf pass re-hashed); then those
-    still queued for it (written since the integration that verify ran first: their rows are in
-    the same snapshot, and must not look inserted). Only leaves that name the same object as their
+    still queued for it (verify does not integrate: their rows are in the same snapshot, and must
+    not look inserted). A queued event's seq is None. Only leaves that name the same object as their
     index columns are read (one that does not has been reported by the leaf pass).
     """
 
