@@ -110,3 +110,13 @@ def test_verify_reports_a_checkpoint_signed_by_an_unannounced_key(verified_world
     [f] = report.findings
     assert (f.kind, f.code, f.object) == ("checkpoint", vocab.UNANNOUNCED_KEY, f"checkpoint:{c.pk}")
     assert intruder.key_id.hex() in f.message
+
+
+def test_the_integrator_command_stops_with_the_reason(verified_world, settings):
+    from django.core.management.base import CommandError
+
+    settings.LIUHEN_LEDGER_SIGNATURE = "sm2"
+    _append(1)
+    with pytest.raises(CommandError, match="rotate_ledger_key"):
+        call_command("integrator", "--once", stdout=io.StringIO())
+    assert Pending.objects.count() == 1
