@@ -137,7 +137,8 @@ def prove(entry_ids) -> dict:
     for entry_id in entry_ids:
         seq = seqs.get(entry_id)
         if seq is None or seq >= body.size:
-            proofs.append({"entry_id": entry_id, "seq": seq, "ok": False, "error": "尚未并入已签名的树"})
+            # Not a failure: the integrator has not signed it yet (pending: True tells the two apart).
+            proofs.append({"entry_id": entry_id, "seq": seq, "ok": False, "pending": True, "error": "尚未并入已签名的树"})
             continue
         leaf, stored = rows[entry_id]
         h = leaf_hash(leaf, algo)
@@ -149,7 +150,7 @@ def prove(entry_ids) -> dict:
             ok, error = False, str(exc)
         if h.hex() != stored:
             ok, error = False, "日志条目内容与其叶哈希不符"
-        proofs.append({"entry_id": entry_id, "seq": seq, "ok": ok, "error": error,
+        proofs.append({"entry_id": entry_id, "seq": seq, "ok": ok, "pending": False, "error": error,
                        "leaf_hash": h.hex(), "proof": [p.hex() for p in proof]})
     return {"checkpoint": {"size": body.size, "root": body.root_hash.hex(), "origin": body.origin,
                            "note": ckpt.note, "created_at": ckpt.created_at}, "proofs": proofs}

@@ -50,7 +50,8 @@ def test_a_proof_request_does_not_force_a_checkpoint(verified_world):
     result = ledger.prove([covered.pk, queued.pk])
     assert Checkpoint.objects.count() == checkpoints and Pending.objects.filter(entry_id=queued.pk).exists()
     ok, waiting = result["proofs"]
-    assert ok["ok"] and not waiting["ok"] and waiting["error"] == "尚未并入已签名的树"
+    assert ok["ok"] and not ok["pending"]
+    assert not waiting["ok"] and waiting["pending"] and waiting["error"] == "尚未并入已签名的树"
     # Integrated since but not yet signed: still not under the signed tree.
     storage.integrate(sign=False)
     [waiting] = ledger.prove([queued.pk])["proofs"]
