@@ -7,19 +7,15 @@ through the helper's `dump` command and `liuhen verify`, both fresh processes as
 """
 import json
 import os
-import shutil
 import signal
-import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from django.db import connection
 
-from liuhen.testing.ledger_processes import LIUHEN, REPO, child_env, template  # noqa: F401
+from liuhen.testing.ledger_processes import LIUHEN, child_env, template  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
