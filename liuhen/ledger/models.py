@@ -77,3 +77,25 @@ class Checkpoint(AppendOnlyModel):
 
     class Meta:
         ordering = ["id"]
+
+
+class LogIdentity(models.Model):
+    """日志身份 — what is fixed for the life of one log, one row: the hash of its leaves and nodes
+    and its origin (the first line of every checkpoint), set by the first write (or, for a log
+    older than this table, by migration 0003 from its first leaves and checkpoints); and the
+    signing key in use, set when the key is announced in the log — the first one automatically at
+    the first integration, every later one by `liuhen rotate_ledger_key` only.
+
+    A process configured with another hash or origin refuses to write (storage.LogIdentityError):
+    leaves of two hashes in one tree would never verify again."""
+
+    hash_algo = models.CharField(max_length=16)
+    origin = models.CharField(max_length=200)
+    signature_algo = models.CharField(max_length=16, blank=True)  # of the announced key
+    vkey = models.TextField(blank=True)  # the announced signing key's verifier key (signed-note vkey)
+    key_entry_id = models.BigIntegerField(null=True, blank=True)  # the entry that announced it
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "日志身份"

@@ -11,9 +11,11 @@ from django.utils import timezone
 
 from liuhen.common import context
 
+from . import vocabulary
 from .core.canonical import canonical_bytes
 from .core.hashing import leaf_hash
 from .config import hash_algo
+from .identity import check_append
 from .models import Entry
 
 LEAF_VERSION = 1
@@ -35,9 +37,11 @@ def append(
     `actor` is a user (or None for the system); `content_sha256` is the hash of the object's
     content as it is after the change; `blobs` the SHA-256 of each stored file it covers.
     """
-    if action.split(".")[-1] not in READ_ACTIONS and not connection.in_atomic_block:
-        # No change without its entry: a write's entry must commit with the write.
-        raise RuntimeError(f"ledger.append({action!r}) for a write must run inside transaction.atomic()")
+    if not connection.in_atomic_block and not vocabulary.is_read(action):
+        # No change without its entry: a write's entry must commit with the write. Reads are the
+        # actions declared as such (vocabulary.register_read_actions), by their full name.
+        raise RuntimeError(f"ledger.append({action!r}) for a write must run inside transaction.atomic() "
+                           "(a read action must be declared with liuhen.ledger.vocabulary.register_read_actions)")
     object_id = str(object_id)
     for name, value in (("action", action), ("object_type", object_type), ("object_id", object_id)):
         if len(value) > 64:  # the index columns' width, on every database (SQLite would not say)
@@ -57,6 +61,7 @@ def append(
         "detail": detail or {},
     }
     leaf = canonical_bytes(event)
+    check_append()  # this process hashes as the log does (LIUHEN_LEDGER_HASH), or it writes nothing
     entry = Entry(created_at=now, action=action, actor_id=actor.pk if actor is not None else None,
                   object_type=object_type, object_id=str(object_id), object_version=object_version,
                   request_id=ctx.request_id, leaf=leaf, leaf_hash=leaf_hash(leaf, hash_algo()).hex())
@@ -90,10 +95,6 @@ _STATEMENTS = {False: (_INSERT_ENTRY, _INSERT_PENDING),
                True: (_INSERT_ENTRY.replace("%s", "?"), _INSERT_PENDING.replace("%s", "?"))}
 
 
-# Actions that record a read: they may be appended outside a write transaction.
-READ_ACTIONS = {"view", "download", "export", "login", "logout", "login_failed", "denied"}
-
-
 def event_of(entry: Entry) -> dict:
     return json.loads(bytes(entry.leaf).decode("utf-8"))
 
@@ -110,7 +111,9 @@ def trail(object_type: str, object_id) -> list[dict]:
 
 def prove(entry_ids) -> dict:
     """Inclusion proofs of entries against the latest signed checkpoint, each checked here with the
-    same verifier an auditor runs (core.tree.verify_inclusion). Integrates pending entries first.
+    same verifier an auditor runs (core.tree.verify_inclusion). It reads only: a proof request
+    neither sequences nor signs, so an entry the latest signed checkpoint does not cover yet (still
+    queued, or integrated since) is "尚未并入已签名的树" until the integrator's next checkpoint.
 
     What is proven is the hash of the leaf bytes, the very bytes the trail shows, recomputed here:
     not the stored `leaf_hash` column, which would still prove after the bytes had been altered.
@@ -118,9 +121,8 @@ def prove(entry_ids) -> dict:
     from .core import checkpoint as cp
     from .core import tree
     from .signing import verifiers
-    from .storage import TileReader, integrate_all, latest_checkpoint
+    from .storage import TileReader, latest_checkpoint
 
-    integrate_all()
     ckpt = latest_checkpoint()
     if ckpt is None:
         return {"checkpoint": None, "proofs": []}
@@ -135,7 +137,8 @@ def prove(entry_ids) -> dict:
     for entry_id in entry_ids:
         seq = seqs.get(entry_id)
         if seq is None or seq >= body.size:
-            proofs.append({"entry_id": entry_id, "seq": seq, "ok": False, "error": "尚未并入已签名的树"})
+            # Not a failure: the integrator has not signed it yet (pending: True tells the two apart).
+            proofs.append({"entry_id": entry_id, "seq": seq, "ok": False, "pending": True, "error": "尚未并入已签名的树"})
             continue
         leaf, stored = rows[entry_id]
         h = leaf_hash(leaf, algo)
@@ -147,7 +150,7 @@ def prove(entry_ids) -> dict:
             ok, error = False, str(exc)
         if h.hex() != stored:
             ok, error = False, "日志条目内容与其叶哈希不符"
-        proofs.append({"entry_id": entry_id, "seq": seq, "ok": ok, "error": error,
+        proofs.append({"entry_id": entry_id, "seq": seq, "ok": ok, "pending": False, "error": error,
                        "leaf_hash": h.hex(), "proof": [p.hex() for p in proof]})
     return {"checkpoint": {"size": body.size, "root": body.root_hash.hex(), "origin": body.origin,
                            "note": ckpt.note, "created_at": ckpt.created_at}, "proofs": proofs}

@@ -6,17 +6,23 @@ leaves in batches, gives them consecutive indexes, extends the tiles and the com
 signs a checkpoint. Proofs read O(log n) stored hashes (≤ 3 tile levels at 10^7) and never
 re-hash the tree; only `verify` re-hashes everything.
 """
+import logging
 import os
 from collections import OrderedDict
 
 from django.db import connection, transaction
 
+from . import identity as log_identity
+from . import signing
 from .core import checkpoint as cp
 from .core import tree
 from .core.tiles import HASH_SIZE, TILE_HEIGHT, TILE_WIDTH, expand, node_location, split, tile_root
-from .models import Checkpoint, LogState, Sequenced, Tile
+from .identity import LedgerConfigError  # noqa: F401 — raised by integrate(): a configuration that is not the log's
+from .models import Checkpoint, LogIdentity, LogState, Sequenced, Tile
 from .config import hash_algo
-from .signing import checkpoint_dir, origin, signer
+from .signing import KeyNotAnnouncedError, checkpoint_dir  # noqa: F401
+
+logger = logging.getLogger("liuhen.ledger")
 
 BATCH = 256  # Tessera's default batch: 256 entries (or whatever is pending, at most this)
 
@@ -158,11 +164,14 @@ def integrate(batch: int = BATCH, sign: bool = True) -> int:
     """Sequence up to `batch` pending entries, extend the tree and sign a checkpoint.
 
     Returns how many entries were integrated (0 when nothing was pending). Safe to call from any
-    number of processes: they take turns on the LogState row lock.
+    number of processes: they take turns on the LogState row lock. Raises LedgerConfigError when
+    this process's hash or origin is not the log's, KeyNotAnnouncedError when its signing key is
+    not the key the log announced (nothing is sequenced then: the entries wait).
     """
     algo = hash_algo()
     with transaction.atomic():
         state = _state_for_update()
+        identity = log_identity.ensure()
         with connection.cursor() as cur:
             if connection.vendor == "postgresql":
                 # The checkpoint published after this commit must not outlive the leaves it covers:
@@ -173,6 +182,14 @@ def integrate(batch: int = BATCH, sign: bool = True) -> int:
             rows = cur.fetchall()
             if not rows:
                 return 0
+            if not identity.vkey and not Checkpoint.objects.exists():
+                # A new log: its first key is announced in its first batch, under its first checkpoint.
+                signing.announce(identity, signing.signer(), reason="first")
+            if identity.key_entry_id is not None and identity.key_entry_id not in {r[0] for r in rows}:
+                # The current key's announcement goes into the tree before the key signs a checkpoint.
+                cur.execute("SELECT p.entry_id, e.leaf_hash FROM ledger_pending p JOIN ledger_entry e "
+                            "ON e.id = p.entry_id WHERE p.entry_id = %s", [identity.key_entry_id])
+                rows += cur.fetchall()
             start = state.size
             hashes = [bytes.fromhex(h) for _, h in rows]
             # Plain executemany: model instances for 10^4 rows a batch cost more than the hashing.
@@ -188,13 +205,15 @@ def integrate(batch: int = BATCH, sign: bool = True) -> int:
         state.root_hash = edge.root().hex()
         state.save()
         if sign:
-            note = sign_checkpoint(state.size, bytes.fromhex(state.root_hash))
-            transaction.on_commit(lambda: publish_checkpoint(note))
+            _sign(state, identity)
     return len(rows)
 
 
 def integrate_all(batch: int = BATCH, sign_each_batch: bool = False) -> int:
     """Integrate everything pending (signing one checkpoint at the end unless asked otherwise)."""
+    announced = LogIdentity.objects.filter(pk=1).values_list("vkey", flat=True).first()
+    if announced:
+        _signer_for(announced)  # refuse before sequencing anything, not after
     total = 0
     while True:
         n = integrate(batch, sign=sign_each_batch)
@@ -207,15 +226,54 @@ def integrate_all(batch: int = BATCH, sign_each_batch: bool = False) -> int:
         # Sign whenever leaves are not yet under a checkpoint — also those a process integrated
         # before it died, short of signing.
         if state.size and (latest is None or latest.size != state.size):
-            note = sign_checkpoint(state.size, bytes.fromhex(state.root_hash))
-            transaction.on_commit(lambda: publish_checkpoint(note))
+            _sign(state, log_identity.ensure())
     return total
 
 
-def sign_checkpoint(size: int, root: bytes) -> str:
-    note = cp.sign_checkpoint(cp.Checkpoint(origin(), size, root), [signer()])
+def _sign(state: LogState, identity) -> None:
+    """Sign the state's tree with the announced key and publish it after the commit."""
+    s = _signer_for(identity.vkey)
+    note = sign_checkpoint(state.size, bytes.fromhex(state.root_hash), s)
+    transaction.on_commit(lambda: publish_checkpoint(note))
+
+
+def _signer_for(announced_vkey: str):
+    """The configured signer, if it is the announced key; KeyNotAnnouncedError otherwise."""
+    s = signing.signer()
+    if s.vkey() != announced_vkey:
+        s = signing.signer(reload=True)  # another process may have rotated the key file
+    if s.vkey() != announced_vkey:
+        raise KeyNotAnnouncedError(signing.not_announced_message(s, announced_vkey))
+    return s
+
+
+def sign_checkpoint(size: int, root: bytes, s=None) -> str:
+    note = cp.sign_checkpoint(cp.Checkpoint(signing.origin(), size, root), [s or signing.signer()])
     Checkpoint.objects.create(size=size, root_hash=root.hex(), note=note)
     return note
+
+
+class CheckpointRefused(RuntimeError):
+    """A checkpoint that is not a consistent extension of the published one: not published."""
+
+
+def _consistent(a, b) -> str:
+    """'' when checkpoint bodies a and b (either order) are one log, the smaller a prefix of the
+    larger — proved as a witness proves it: an RFC 9162 consistency proof read from the stored
+    tiles, checked by core.tree.verify_consistency. Otherwise why not."""
+    old, new = (a, b) if a.size <= b.size else (b, a)
+    if old.origin != new.origin:
+        return f"origin {old.origin!r} ≠ {new.origin!r}"
+    if old.size == new.size:
+        return "" if old.root_hash == new.root_hash else f"two roots for size {old.size} (fork)"
+    if old.size == 0:
+        return ""
+    try:
+        proof = consistency_proof(old.size, new.size)
+        tree.verify_consistency(old.size, new.size, old.root_hash, new.root_hash, proof, algo=hash_algo())
+    except (ValueError, LookupError) as exc:
+        return f"no consistency proof from {old.size} to {new.size}: {exc}"
+    return ""
 
 
 def publish_checkpoint(note: str) -> None:
@@ -236,13 +294,19 @@ def publish_checkpoint(note: str) -> None:
     path = directory / "checkpoint"
     with open(directory / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        size = cp.parse_checkpoint(note.split("\n\n", 1)[0] + "\n").size
+        body = cp.parse_checkpoint(note.split("\n\n", 1)[0] + "\n")
+        current = None
         if path.exists():
             try:
-                current = cp.parse_checkpoint(path.read_text(encoding="utf-8").split("\n\n", 1)[0] + "\n").size
-            except ValueError:
-                current = -1
-            if current > size:
+                current = cp.parse_checkpoint(path.read_text(encoding="utf-8").split("\n\n", 1)[0] + "\n")
+            except (ValueError, OSError) as exc:
+                logger.warning("the published checkpoint %s cannot be read (%s): replaced", path, exc)
+        if current is not None:
+            # The server keeps its own evidence: what it publishes must extend what it published.
+            why = _consistent(current, body)
+            if why:
+                _refuse(current, body, why)
+            if current.size > body.size:
                 return
         tmp = path.with_suffix(f".tmp{os.getpid()}")
         with open(tmp, "w", encoding="utf-8") as f:
@@ -251,6 +315,21 @@ def publish_checkpoint(note: str) -> None:
             os.fsync(f.fileno())
         os.replace(tmp, path)
         _fsync_path(directory)
+
+
+def _refuse(current, body, why: str) -> None:
+    """Not published: logged (Python log and the ledger itself), and raised to the integrator."""
+    from . import services
+    from . import vocabulary as vocab
+
+    message = (f"checkpoint of size {body.size} (root {body.root_hash.hex()}) not published: it is not consistent "
+               f"with the published checkpoint of size {current.size} (root {current.root_hash.hex()}): {why}")
+    logger.error(message)
+    with transaction.atomic():
+        services.append(vocab.CHECKPOINT_REFUSED, object_type="ledger", object_id=body.size,
+                        detail={"size": body.size, "root": body.root_hash.hex(), "published_size": current.size,
+                                "published_root": current.root_hash.hex(), "reason": why[:300]})
+    raise CheckpointRefused("拒绝发布检查点：" + message)
 
 
 def make_log_durable() -> None:

@@ -2,10 +2,11 @@
 checkpoint, and ask each domain app whether its rows still say what the log says they said.
 
 The one place that re-hashes everything (proofs never do). Every finding names the object and the
-log entry it contradicts.
+log entry it contradicts, and carries a stable code (vocabulary.py). It only reads: it neither
+sequences nor signs. The leaves are replayed by core.replay, as the offline bundle checker does;
+every checkpoint must be signed by a key that a logged announcement introduced (signing.py).
 """
 import datetime
-import json
 from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -15,15 +16,15 @@ from django.db.models import Exists, F, OuterRef, Q
 
 from .core import checkpoint as cp
 from .core import note as notes
-from .core import tree
-from .core.hashing import leaf_hash
+from .core.replay import GAP, NOT_EVENT, ROOT, TRUNCATED, UNCOVERED, Replay, malformed, parse_event
 from .core.tiles import TILE_WIDTH, split, tile_root
-from .models import Checkpoint, Entry, LogState, Pending, Sequenced, Tile
+from .models import Checkpoint, Entry, LogIdentity, LogState, Pending, Sequenced, Tile
 from .config import hash_algo
 from . import signing
+from . import vocabulary as vocab
 from .signing import checkpoint_dir
-from .storage import integrate_all
 from .subjects import check_subjects, subject_types
+from .vocabulary import LoggedEvent
 
 
 @dataclass
@@ -49,6 +50,8 @@ class Report:
     size: int = 0
     root: str = ""
     checkpoints: int = 0
+    pending: int = 0  # entries queued for the integrator: in no tree yet (not a finding)
+    unsigned: int = 0  # leaves in the tree under no signed checkpoint yet (not a finding)
     findings: list[Finding] = field(default_factory=list)
 
     @property
@@ -97,30 +100,8 @@ def _column_mismatches(event: dict, columns: tuple) -> list[str]:
             if in_leaf != in_row or type(in_leaf) is not type(in_row)]
 
 
-def _parse(leaf: bytes) -> dict | None:
-    try:
-        event = json.loads(leaf.decode("utf-8"))
-    except (ValueError, RecursionError):  # not UTF-8, not JSON, or nested beyond reason
-        return None
-    return event if isinstance(event, dict) else None
-
-
-def _malformed(event: dict) -> bool:
-    """Does the event lack the shape append() gives every event? (A forged leaf may hold anything;
-    the domain checks only ever see well-formed events, and the leaf pass reports the others.)"""
-    obj, actor = event.get("object"), event.get("actor")
-    blobs = event.get("blobs", [])
-
-    def int_or_none(v):
-        return v is None or (type(v) is int)
-
-    return not (
-        isinstance(event.get("action"), str) and isinstance(obj, dict)
-        and isinstance(obj.get("type"), str) and isinstance(obj.get("id"), str) and int_or_none(obj.get("version"))
-        and (actor is None or (isinstance(actor, dict) and int_or_none(actor.get("id"))))
-        and isinstance(event.get("content_sha256", ""), str)
-        and isinstance(blobs, list) and all(isinstance(b, str) for b in blobs)
-        and isinstance(event.get("detail", {}), dict))
+_parse = parse_event  # one replay for verify and the offline verifier: core/replay.py
+_malformed = malformed
 
 
 def compact_event(event: dict | None) -> dict | None:
@@ -144,8 +125,8 @@ class StreamedEvents(Mapping):
     leaves needs memory for one object's events (and the set of object ids), not for the log.
 
     The leaves in the tree come first, in tree order (what the leaf pass re-hashed); then those
-    still queued for it (written since the integration that verify ran first: their rows are in
-    the same snapshot, and must not look inserted). Only leaves that name the same object as their
+    still queued for it (verify does not integrate: their rows are in the same snapshot, and must
+    not look inserted). A queued event's seq is None. Only leaves that name the same object as their
     index columns are read (one that does not has been reported by the leaf pass).
     """
 
@@ -166,7 +147,7 @@ class StreamedEvents(Mapping):
             event = compact_event(_parse(bytes(leaf)))
             if event is None or event["object"]["type"] != self.object_type or event["object"]["id"] != object_id:
                 continue
-            yield object_id, (seq, entry_id, event)
+            yield object_id, LoggedEvent(seq, entry_id, event)
 
     def items(self):
         current, evs, seen = None, [], set()
@@ -204,11 +185,26 @@ class StreamedEvents(Mapping):
         return evs
 
 
-def verify_log(verifiers=None, integrate_first: bool = True, domain: bool = True) -> Report:
-    if integrate_first:
-        integrate_all()
+def verify_log(verifiers=None, domain: bool = True) -> Report:
+    """Check the log and (with `domain`) every app's rows against it. Reads only: it neither
+    sequences nor signs (entries still queued are counted in `Report.pending`, and their rows are
+    not mistaken for rows inserted behind the log's back)."""
+    # The published checkpoint first, then the snapshot: a checkpoint published meanwhile by the
+    # integrator can then only be older than the snapshot's log, never newer (read after the
+    # snapshot, it could sign leaves the snapshot does not see: a truncation that is not one).
+    published = _read_published()
     with _snapshot():
-        return _verify(verifiers, domain)
+        return _verify(verifiers, domain, published)
+
+
+def _read_published() -> str | None:
+    path = checkpoint_dir() / "checkpoint"
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        return f"unreadable: {exc}"  # fails to open below, and is reported
 
 
 @contextmanager
@@ -232,94 +228,139 @@ def _snapshot():
             cur.execute("ROLLBACK")
 
 
-def _verify(verifiers, domain: bool) -> Report:
-    algo = hash_algo()
+def _signing_keys(note_text: str, verifiers) -> set[tuple[str, bytes]]:
+    """(name, key id) of the trusted keys whose signatures are on an opened note."""
+    return {(v.name, v.key_id) for v in notes.signers_of(note_text, verifiers)}
+
+
+def _announced_keys() -> set[tuple[str, bytes]]:
+    """(name, key id) of every key a logged announcement introduced: announcements in the tree or
+    queued for it (an entry in neither is reported as inserted and introduces nothing)."""
+    out = set()
+    queued = Exists(Pending.objects.filter(entry_id=OuterRef("pk")))
+    for leaf, leaf_hash_col in (Entry.objects.filter(Q(sequenced__isnull=False) | queued, action=vocab.KEY_ANNOUNCE)
+                                .values_list("leaf", "leaf_hash")):
+        event = compact_event(_parse(bytes(leaf)))
+        vkey = event["detail"].get("vkey") if event else None
+        if not isinstance(vkey, str):
+            continue
+        try:
+            v = notes.verifier_from_vkey(vkey)
+        except ValueError:
+            continue
+        out.add((v.name, v.key_id))
+    return out
+
+
+def _verify(verifiers, domain: bool, published: str | None) -> Report:
+    identity = LogIdentity.objects.filter(pk=1).first()
+    algo = identity.hash_algo if identity is not None else hash_algo()
     report = Report()
     find = report.findings.append
     if verifiers is None:
         verifiers = signing.verifiers()  # every key the log has signed with
+    announced = _announced_keys()
 
-    # 1. Checkpoints: each signed by a trusted key, its columns matching its signed body.
+    def check_key(note_text: str, obj: str) -> None:
+        keys = _signing_keys(note_text, verifiers)
+        if keys and not keys & announced:
+            ids = "、".join(f"{name}+{kid.hex()}" for name, kid in sorted(keys))
+            find(Finding("checkpoint", f"检查点由未经日志公告的密钥 {ids} 签名（密钥只能由 liuhen rotate_ledger_key 更换）",
+                         object=obj, code=vocab.UNANNOUNCED_KEY))
+
+    def check_origin(body, obj: str) -> None:
+        if identity is not None and body.origin != identity.origin:
+            find(Finding("checkpoint", f"检查点属于另一个日志（origin {body.origin!r}，本日志为 {identity.origin!r}）",
+                         object=obj, code=vocab.CHECKPOINT_ORIGIN))
+
+    # 1. Checkpoints: each signed by a trusted and announced key, its columns matching its body.
     signed: dict[int, bytes] = {}
     for c in Checkpoint.objects.order_by("id"):
+        obj = f"checkpoint:{c.pk}"
         try:
             body, _ = cp.open_checkpoint(c.note, verifiers)
         except (notes.NoteError, ValueError) as exc:
-            find(Finding("checkpoint", f"检查点签名无效或被伪造：{exc}", object=f"checkpoint:{c.pk}"))
+            find(Finding("checkpoint", f"检查点签名无效或被伪造：{exc}", object=obj, code=vocab.CHECKPOINT_SIGNATURE))
             continue
+        check_key(c.note, obj)
+        check_origin(body, obj)
         if body.size != c.size or body.root_hash.hex() != c.root_hash:
-            find(Finding("checkpoint", "检查点记录与其签名内容不一致", object=f"checkpoint:{c.pk}"))
+            find(Finding("checkpoint", "检查点记录与其签名内容不一致", object=obj, code=vocab.CHECKPOINT_COLUMNS))
         if body.size in signed and signed[body.size] != body.root_hash:
             find(Finding("checkpoint", f"同一规模 {body.size} 有两个不同的已签名根（日志分叉）",
-                         object=f"checkpoint:{c.pk}"))
+                         object=obj, code=vocab.CHECKPOINT_FORK))
         signed.setdefault(body.size, body.root_hash)
         report.checkpoints += 1
-    # The published checkpoint (what witnesses copy) counts too: deleting checkpoint rows together
-    # with the entries they signed must still show as a truncation.
-    published = checkpoint_dir() / "checkpoint"
-    if published.exists():
+    # The published checkpoint (what witnesses copy), read before the snapshot, counts too:
+    # deleting checkpoint rows together with the entries they signed must still show as a truncation.
+    if published is not None:
+        obj = "checkpoints/checkpoint"
         try:
-            body, _ = cp.open_checkpoint(published.read_text(encoding="utf-8"), verifiers)
+            body, _ = cp.open_checkpoint(published, verifiers)
         except (notes.NoteError, ValueError) as exc:
-            find(Finding("checkpoint", f"已发布的检查点签名无效：{exc}", object="checkpoints/checkpoint"))
+            find(Finding("checkpoint", f"已发布的检查点签名无效：{exc}", object=obj, code=vocab.PUBLISHED_SIGNATURE))
         else:
+            check_key(published, obj)
+            check_origin(body, obj)
             if body.size in signed and signed[body.size] != body.root_hash:
                 find(Finding("checkpoint", f"已发布的检查点与数据库中规模 {body.size} 的检查点不同（日志分叉）",
-                             object="checkpoints/checkpoint"))
+                             object=obj, code=vocab.PUBLISHED_FORK))
             signed.setdefault(body.size, body.root_hash)
-    ckpt_sizes = sorted(signed)
 
-    # 2. Leaves, in order: contiguous indexes, leaf bytes hashing to what the tiles hold.
+    # 2. Leaves, in order (core.replay, as the offline verifier): contiguous indexes, each leaf a
+    # well-formed event whose bytes hash to its column and to what the tiles hold, and the signed roots.
     stored_tiles = _stored_level0_reader()
-    edge = tree.CompactRange(algo)
+    replay = Replay(algo, signed)
+    issues = replay.issues
     level0: list[bytes] = []
     mismatched: list[tuple[int, int, bytes]] = []
-    expected_seq = 0
-    next_ckpt = 0
     for seq, entry_id, leaf, stored_hash, columns in _stream_leaves():
         leaf = bytes(leaf)
-        if seq != expected_seq:
-            find(Finding("deleted", f"叶序号 {expected_seq}–{seq - 1} 缺失：日志条目被删除", seq=expected_seq))
-            expected_seq = seq
-        h = leaf_hash(leaf, algo)
+        seen = len(issues)
+        h, event = replay.add(seq, leaf)
         if h.hex() != stored_hash:
-            find(Finding("altered", "日志条目内容被修改：与其记录的叶哈希不符", entry_id=entry_id, seq=seq))
+            find(Finding("altered", "日志条目内容被修改：与其记录的叶哈希不符", entry_id=entry_id, seq=seq,
+                         code=vocab.LEAF_ALTERED))
         tile_h = stored_tiles(seq)
         if tile_h is not None and tile_h != h:
             mismatched.append((seq, entry_id, h))
-        event = _parse(leaf)
-        if event is None or _malformed(event):
-            find(Finding("altered", "日志条目不是有效的规范 JSON 事件", entry_id=entry_id, seq=seq))
-        else:
+        if event is not None:
             differ = _column_mismatches(event, columns)
             if differ:
                 find(Finding("altered", f"日志条目的索引列（{'、'.join(differ)}）与其内容不符",
-                             entry_id=entry_id, seq=seq))
-        edge.append(h)
+                             entry_id=entry_id, seq=seq, code=vocab.LEAF_COLUMNS))
         level0.append(h)
-        expected_seq += 1
-        while next_ckpt < len(ckpt_sizes) and ckpt_sizes[next_ckpt] == edge.size:
-            if edge.root() != signed[edge.size]:
-                find(Finding("checkpoint", f"重新计算的规模 {edge.size} 的树根与已签名检查点不符：此前的条目被修改、插入或重排",
-                             seq=edge.size - 1))
-            next_ckpt += 1
+        for issue in issues[seen:]:
+            _report_issue(issue, find, entry_id)
+    before = len(issues)
+    replay.finish()
+    for issue in issues[before:]:
+        if issue.kind == TRUNCATED:
+            find(Finding("truncated", f"日志被截断：已签名检查点的规模为 {issue.size}，现仅有 {replay.size} 条",
+                         code=vocab.TRUNCATED))
+        elif issue.kind == UNCOVERED:
+            report.unsigned = issue.last - issue.first + 1  # integrated, not yet signed: not a finding
 
     # A leaf whose hash the tiles hold at another index was moved there: reordered, not altered.
     where = _tile_positions() if mismatched else {}
     for seq, entry_id, h in mismatched:
         other = where.get(h)
         if other is not None and other != seq:
-            find(Finding("reordered", f"日志条目被移动：应在叶序号 {other}，现位于 {seq}", entry_id=entry_id, seq=seq))
+            find(Finding("reordered", f"日志条目被移动：应在叶序号 {other}，现位于 {seq}", entry_id=entry_id, seq=seq,
+                         code=vocab.LEAF_REORDERED))
         else:
-            find(Finding("altered", "叶哈希与存储的树不符：条目被修改或替换", entry_id=entry_id, seq=seq))
+            find(Finding("altered", "叶哈希与存储的树不符：条目被修改或替换", entry_id=entry_id, seq=seq,
+                         code=vocab.LEAF_TILE_MISMATCH))
 
-    report.size = edge.size
-    report.root = edge.root().hex()
+    report.size = replay.size
+    report.root = replay.root().hex()
     state = LogState.objects.filter(pk=1).first()
-    if ckpt_sizes and ckpt_sizes[-1] > edge.size:
-        find(Finding("truncated", f"日志被截断：已签名检查点的规模为 {ckpt_sizes[-1]}，现仅有 {edge.size} 条"))
-    if state is not None and state.size != edge.size:
-        find(Finding("truncated", f"日志状态记录的规模为 {state.size}，实际叶数为 {edge.size}"))
+    if state is not None and state.size != replay.size:
+        find(Finding("truncated", f"日志状态记录的规模为 {state.size}，实际叶数为 {replay.size}", code=vocab.STATE_SIZE))
+    if identity is None and replay.size:
+        find(Finding("altered", "日志有条目，却没有记录其哈希算法与名称（日志身份被删除）", object="ledger:identity",
+                     code=vocab.IDENTITY_MISSING))
+    report.pending = Pending.objects.count()
     _check_tiles(level0, algo, find)
     _check_unsequenced(find)
     if domain:
@@ -327,6 +368,18 @@ def _verify(verifiers, domain: bool) -> Report:
         for f in check_subjects({t: StreamedEvents(t) for t in subject_types()}):
             find(f if isinstance(f, Finding) else Finding(**f))
     return report
+
+
+def _report_issue(issue, find, entry_id) -> None:
+    if issue.kind == GAP:
+        find(Finding("deleted", f"叶序号 {issue.first}–{issue.last} 缺失：日志条目被删除", seq=issue.first,
+                     code=vocab.LEAF_GAP))
+    elif issue.kind == NOT_EVENT:
+        find(Finding("altered", "日志条目不是有效的规范 JSON 事件", entry_id=entry_id, seq=issue.seq,
+                     code=vocab.LEAF_NOT_EVENT))
+    elif issue.kind == ROOT:
+        find(Finding("checkpoint", f"重新计算的规模 {issue.size} 的树根与已签名检查点不符：此前的条目被修改、插入或重排",
+                     seq=issue.seq, code=vocab.ROOT_MISMATCH))
 
 
 def _stored_level0_reader():
@@ -364,11 +417,11 @@ def _check_tiles(level0: list[bytes], algo: str, find) -> None:
         for t in range(0, (len(hashes) + TILE_WIDTH - 1) // TILE_WIDTH):
             expect = hashes[t * TILE_WIDTH:(t + 1) * TILE_WIDTH]
             if stored.pop(t, None) != expect:
-                find(Finding("tile", f"存储的树瓦片 {level}/{t} 与日志条目不符"))
+                find(Finding("tile", f"存储的树瓦片 {level}/{t} 与日志条目不符", code=vocab.TILE_MISMATCH))
             if len(expect) == TILE_WIDTH:
                 roots.append(tile_root(expect, algo))
         for t in stored:
-            find(Finding("tile", f"多出的树瓦片 {level}/{t}"))
+            find(Finding("tile", f"多出的树瓦片 {level}/{t}", code=vocab.TILE_EXTRA))
         level, hashes = level + 1, roots
         if len(hashes) < 1:
             break
@@ -381,4 +434,5 @@ def _check_unsequenced(find) -> None:
             "SELECT e.id FROM ledger_entry e WHERE NOT EXISTS (SELECT 1 FROM ledger_sequenced s WHERE s.entry_id = e.id) "
             "AND NOT EXISTS (SELECT 1 FROM ledger_pending p WHERE p.entry_id = e.id) ORDER BY e.id LIMIT 100")
         for (entry_id,) in cur.fetchall():
-            find(Finding("inserted", "日志条目不在树中，也不在待处理队列中：被直接插入", entry_id=entry_id))
+            find(Finding("inserted", "日志条目不在树中，也不在待处理队列中：被直接插入", entry_id=entry_id,
+                         code=vocab.ENTRY_INSERTED))

@@ -398,8 +398,16 @@ def export_content(content_dir, blob_dir) -> tuple[int, int]:
     for rid, number, content in RecordVersion.objects.values_list("record_id", "number", "content").iterator():
         (content_dir / f"record-{rid}-v{number}.json").write_bytes(canonical_bytes(content))
         files += 1
+    from liuhen.ledger.exports import report_missing
+
+    copied = 0
     blobs = set(Attachment.objects.values_list("blob_id", flat=True))
     blobs |= set(SupplementFile.objects.values_list("blob_id", flat=True))
-    for sha in blobs:
-        shutil.copyfile(store.path_for(sha), blob_dir / sha)
-    return files, len(blobs)
+    for sha in sorted(blobs):
+        try:
+            shutil.copyfile(store.path_for(sha), blob_dir / sha)
+        except OSError as exc:  # a file gone from the store: named, and the export goes on
+            report_missing(f"blobs/{sha}", f"附件文件无法读取（{exc.strerror or exc}）")
+            continue
+        copied += 1
+    return files, copied

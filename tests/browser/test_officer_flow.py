@@ -199,6 +199,9 @@ def test_officer_records_an_inspection(live_server, live_world, page, mobile_pag
     page.screenshot(path=screenshot_dir / "record-detail.png", full_page=True)
 
     # --- the trace proves itself: inclusion proofs against the latest signed checkpoint (htmx) ----
+    from liuhen.ledger.storage import integrate_all
+
+    integrate_all()  # what the integrator `make run` starts does: a proof request only reads
     page.get_by_role("button", name="验证（包含证明）").click()
     expect(page.locator("#proof")).to_contain_text("验证通过")
     expect(page.locator("#proof")).to_contain_text("liuhen.local/ledger")

@@ -25,9 +25,8 @@ from pathlib import Path
 
 from . import checkpoint as cp
 from . import note as notes
-from . import tree
 from .canonical import content_sha256
-from .hashing import leaf_hash
+from .replay import GAP, NOT_EVENT, ROOT, TRUNCATED, UNCOVERED, Issue, Replay
 
 # The leaves that write an object version's content, whose content file the bundle must hold:
 # (object type, action). Other leaves may name a version and its hash (an attachment or signature
@@ -59,7 +58,7 @@ def verify_bundle(path: Path, vkey: str | None = None) -> list[str]:
     if not signed:
         problems.append("no verifiable checkpoint in the bundle")
 
-    edge = tree.CompactRange(algo)
+    replay = Replay(algo, signed)
     claims: dict[tuple, str] = {}
     versions: dict[tuple, int] = {}  # (type, id, version) -> the leaf that writes it: its file must be here
     blobs: dict[str, int] = {}  # sha256 -> the first leaf that names it: the file must be here
@@ -71,29 +70,25 @@ def verify_bundle(path: Path, vkey: str | None = None) -> list[str]:
             except (ValueError, KeyError, TypeError):
                 problems.append(f"entries.jsonl line {n + 1}: not a valid entry line")
                 continue
-            if item.get("seq") != n:
-                problems.append(f"entries.jsonl line {n + 1}: leaf index {item.get('seq')}, expected {n}")
-            edge.append(leaf_hash(leaf, algo))
-            if edge.size in signed and edge.root() != signed[edge.size]:
-                problems.append(f"the leaves do not give the signed root of size {edge.size}")
-            try:
-                event = json.loads(leaf.decode("utf-8"))
-            except ValueError:
-                event = None
-            if not isinstance(event, dict):
-                problems.append(f"leaf {n}: not canonical JSON")
+            seq = item.get("seq")
+            if type(seq) is not int:
+                problems.append(f"entries.jsonl line {n + 1}: leaf index {seq!r} is not a number")
+                seq = replay.expected
+            _, event = replay.add(seq, leaf)
+            if event is None:
                 continue
-            obj = event.get("object") if isinstance(event.get("object"), dict) else {}
+            obj = event["object"]
             if event.get("content_sha256") and isinstance(obj.get("version"), int):
-                key = (str(obj.get("type")), str(obj.get("id")), obj.get("version"))
+                key = (obj["type"], obj["id"], obj["version"])
                 # the first claim about a version is the one that counts (a later one is a rewrite)
                 claims.setdefault(key, event["content_sha256"])
                 if (key[0], event.get("action")) in VERSION_WRITES:
                     versions.setdefault(key, n)
-            for b in event.get("blobs") if isinstance(event.get("blobs"), list) else []:
-                blobs.setdefault(str(b), n)
-    if signed and max(signed) > edge.size:
-        problems.append(f"the bundle has {edge.size} leaves but a checkpoint signs {max(signed)}: truncated")
+            for b in event.get("blobs", []):
+                blobs.setdefault(b, n)
+    replay.finish()
+    for issue in replay.issues:
+        problems.append(_describe(issue))
 
     present: set[tuple] = set()
     for f in sorted((path / "content").glob("*.json")) if (path / "content").exists() else []:
@@ -129,6 +124,22 @@ def verify_bundle(path: Path, vkey: str | None = None) -> list[str]:
         if sha not in stored:
             problems.append(f"blobs/{sha}: missing (leaf {n} names this file)")
     return problems
+
+
+def _describe(issue: Issue) -> str:
+    if issue.kind == GAP:
+        return f"leaf {issue.seq}: leaf index {issue.seq}, expected {issue.first} (leaves missing or out of order)"
+    if issue.kind == ROOT:
+        return f"the leaves do not give the signed root of size {issue.size}"
+    if issue.kind == NOT_EVENT:
+        return f"leaf {issue.seq}: not a canonical JSON event"
+    if issue.kind == TRUNCATED:
+        return f"the bundle's leaves stop before a checkpoint that signs {issue.size}: truncated"
+    if issue.kind == UNCOVERED:
+        # Leaves no signed checkpoint covers prove nothing: anyone with the files could have added them.
+        return (f"leaves {issue.first}–{issue.last} are not covered by any signed checkpoint: "
+                "refused (they could have been added by anyone)")
+    return f"{issue.kind}: {issue}"
 
 
 def main(argv=None) -> int:

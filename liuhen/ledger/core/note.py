@@ -104,6 +104,7 @@ __all__ = [
     "open_note",
     "sign_note",
     "signer_from_skey",
+    "signers_of",
     "sm2_public_key",
     "sm2_sign_digest",
     "sm2_verify_digest",
@@ -619,6 +620,20 @@ def open_note(note: str | bytes, verifiers: Sequence[Verifier]) -> OpenedNote:
     if not verified:
         raise UnverifiedNoteError("note has no verifiable signatures")
     return OpenedNote(text=text, verified=verified, unverified=unverified)
+
+
+def signers_of(note: str | bytes, verifiers: Sequence[Verifier]) -> list[Verifier]:
+    """The trusted verifiers whose signature lines a note carries, in the order of the lines (call
+    it on a note that ``open_note`` opened: each of them then verified). Which key signed a note
+    matters when keys change: a log's checkpoint must be signed by a key the log announced."""
+    _, lines = _split_note(note)
+    by_key = {(v.name, bytes(v.key_id)): v for v in verifiers}
+    out: list[Verifier] = []
+    for sl in lines:
+        v = by_key.get((sl.name, sl.key_id))
+        if v is not None and v not in out:
+            out.append(v)
+    return out
 
 
 def _same_key(a: Verifier, b: Verifier) -> bool:

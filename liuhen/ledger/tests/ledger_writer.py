@@ -4,6 +4,7 @@
     python -m liuhen.ledger.tests.ledger_writer dump
     python -m liuhen.ledger.tests.ledger_writer publish-trace [--nested]
     python -m liuhen.ledger.tests.ledger_writer verify-racing-write
+    python -m liuhen.ledger.tests.ledger_writer verify-racing-publish
 
 `write` appends COUNT ledger entries ("test.write", object "test:WORKER-i"), each in its own
 transaction, and after each commit prints "ACK WORKER-i" and flushes: a line on stdout is a write
@@ -73,7 +74,7 @@ def dump() -> None:
     from liuhen.ledger.verify import verify_log
 
     integrate_all()
-    report = verify_log(integrate_first=False, domain=False)
+    report = verify_log(domain=False)
     state = LogState.objects.filter(pk=1).first()
     published = checkpoint_dir() / "checkpoint"
     published_size = None
@@ -176,6 +177,54 @@ def verify_racing_write() -> None:
     print(json.dumps([str(f) for f in report.findings], ensure_ascii=False))
 
 
+def verify_racing_publish() -> None:
+    """`liuhen verify` while the integrator publishes: a second thread appends, integrates and
+    publishes a larger checkpoint right after verify's snapshot began (its first read). The
+    published file must have been read before the snapshot, or the new checkpoint would sign
+    leaves the snapshot does not see: a false truncation. Prints the findings as JSON."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from liuhen.ledger import services as ledger
+    from liuhen.ledger.signing import checkpoint_dir
+    from liuhen.ledger.storage import integrate_all
+    from liuhen.ledger.verify import verify_log
+
+    for i in range(3):
+        with transaction.atomic():
+            ledger.append("test.write", object_type="test", object_id=f"before-{i}")
+    integrate_all()
+    before = (checkpoint_dir() / "checkpoint").read_text(encoding="utf-8")
+
+    def publish_meanwhile():
+        try:
+            with transaction.atomic():
+                ledger.append("test.write", object_type="test", object_id="meanwhile")
+            integrate_all()  # commits, then publishes the larger checkpoint
+        finally:
+            connection.close()
+
+    state = {"begun": False, "fired": False}
+
+    def wrapper(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if sql.startswith("BEGIN"):
+            state["begun"] = True
+        elif state["begun"] and not state["fired"]:  # the snapshot's first read has run
+            state["fired"] = True
+            t = threading.Thread(target=publish_meanwhile)
+            t.start()
+            t.join()
+        return result
+
+    with connection.execute_wrapper(wrapper):
+        report = verify_log(domain=False)
+    assert state["fired"]
+    assert (checkpoint_dir() / "checkpoint").read_text(encoding="utf-8") != before  # it did publish
+    print(json.dumps([str(f) for f in report.findings], ensure_ascii=False))
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command", required=True)
@@ -186,6 +235,7 @@ def main(argv=None) -> int:
     w.add_argument("--barrier")
     sub.add_parser("dump")
     sub.add_parser("verify-racing-write")
+    sub.add_parser("verify-racing-publish")
     t = sub.add_parser("publish-trace")
     t.add_argument("--nested", action="store_true", help="append and integrate inside one outer transaction")
     args = parser.parse_args(argv)
@@ -196,6 +246,8 @@ def main(argv=None) -> int:
         dump()
     elif args.command == "verify-racing-write":
         verify_racing_write()
+    elif args.command == "verify-racing-publish":
+        verify_racing_publish()
     else:
         publish_trace(args.nested)
     return 0

@@ -13,6 +13,8 @@ from liuhen.ledger.core.canonical import canonical_bytes, content_sha256
 from liuhen.ledger.core.hashing import leaf_hash, node_hash
 from liuhen.ledger.models import Entry
 
+from .tampering import empty_ledger
+
 
 
 
@@ -115,6 +117,7 @@ def test_rfc6962_known_vectors():
 
 
 def test_sm3_by_configuration(world, settings):
+    empty_ledger()  # a new log: its hash is fixed by its first write (test_log_identity)
     settings.LIUHEN_LEDGER_HASH = "sm3"
     with transaction.atomic():
         e = ledger.append("case.create", actor=world.officer, object_type="case", object_id=1)

@@ -1,143 +1,23 @@
 """Several processes at once, and a process killed with SIGKILL: the log neither forks nor loses
 an acknowledged write.
 
-The writers (ledger_writer.py) and the integrator (`liuhen integrator`) are real processes, so they
-need a database they can all open. pytest-django's test database will not do (on SQLite it lives
-in this process's memory), so each test gets a database of its own, migrated once per module by
-`liuhen migrate` in a subprocess and then copied:
-- SQLite (the default run): a file in a temporary directory, WAL mode as in production;
-- PostgreSQL (`scripts/with-postgres.sh`, DATABASE_URL set): a database created on the same server
-  (CREATE DATABASE … TEMPLATE …), dropped afterwards.
-The children get DATABASE_URL and LIUHEN_HOME in their environment; the test reads the outcome
+The writers (ledger_writer.py) and the integrator (`liuhen integrator`) are real processes, each
+test on a database of its own (liuhen.testing.ledger_processes); the test reads the outcome
 through the helper's `dump` command and `liuhen verify`, both fresh processes as after a restart.
 """
 import json
 import os
-import shutil
 import signal
-import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from django.db import connection
 
-REPO = Path(__file__).resolve().parents[3]
-LIUHEN = Path(sys.executable).parent / "liuhen"
+from liuhen.testing.ledger_processes import LIUHEN, child_env, template  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _postgres_url() -> str | None:
-    url = os.environ.get("DATABASE_URL", "")
-    return url if url.startswith(("postgres://", "postgresql://")) else None
-
-
-def _pg_admin(url: str):
-    import psycopg
-
-    return psycopg.connect(url, autocommit=True)
-
-
-def _with_db_name(url: str, name: str) -> str:
-    return urlsplit(url)._replace(path="/" + name).geturl()
-
-
-def _env(home: Path, database_url: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LIUHEN_", "DATABASE_URL", "DJANGO_"))}
-    env.update(DJANGO_SETTINGS_MODULE="liuhen.settings", LIUHEN_HOME=str(home), DATABASE_URL=database_url,
-               PYTHONDONTWRITEBYTECODE="1")
-    return env
-
-
-class Children:
-    """Starts the child processes of one test, all on that test's database and home."""
-
-    def __init__(self, env, home, procs):
-        self.env, self.home, self.procs = env, home, procs
-
-    def spawn(self, *args, stderr=subprocess.PIPE) -> subprocess.Popen:
-        p = subprocess.Popen(list(args), env=self.env, cwd=REPO, stdout=subprocess.PIPE, stderr=stderr,
-                             text=True, bufsize=1)
-        self.procs.append(p)
-        return p
-
-    def writer(self, *args) -> subprocess.Popen:
-        return self.spawn(sys.executable, "-m", "liuhen.ledger.tests.ledger_writer", "write", *args)
-
-    def integrator(self) -> subprocess.Popen:
-        # The real integrator command, polling every 10 ms; its stderr is kept for the report.
-        return self.spawn(str(LIUHEN), "integrator", "--interval", "0.01")
-
-    def run(self, *args, timeout=60) -> subprocess.CompletedProcess:
-        return subprocess.run(list(args), env=self.env, cwd=REPO, capture_output=True, text=True, timeout=timeout)
-
-    def dump(self) -> dict:
-        r = self.run(sys.executable, "-m", "liuhen.ledger.tests.ledger_writer", "dump")
-        assert r.returncode == 0, r.stderr
-        return json.loads(r.stdout)
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    """A migrated database the tests copy: ("sqlite", file) or ("postgresql", (server url, name))."""
-    base = tmp_path_factory.mktemp("ledger-procs")
-    home = base / "template-home"
-    pg = _postgres_url()
-    if pg:
-        name = f"liuhen_procs_tmpl_{uuid.uuid4().hex[:10]}"
-        with _pg_admin(pg) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-        url = _with_db_name(pg, name)
-    else:
-        path = base / "template.sqlite3"
-        url = f"sqlite:///{path}"
-    try:
-        subprocess.run([str(LIUHEN), "migrate", "-v", "0"], env=_env(home, url), cwd=REPO, check=True,
-                       capture_output=True, timeout=120)
-        yield ("postgresql", (pg, name)) if pg else ("sqlite", path)
-    finally:
-        if pg:
-            with _pg_admin(pg) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@pytest.fixture
-def child_env(template, tmp_path):
-    """The environment for child processes: a fresh copy of the migrated database, a fresh home."""
-    kind, where = template
-    home = tmp_path / "home"
-    home.mkdir()
-    if kind == "postgresql":
-        server, tmpl = where
-        name = f"liuhen_procs_{uuid.uuid4().hex[:12]}"
-        with _pg_admin(server) as admin:
-            admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{tmpl}"')
-        url = _with_db_name(server, name)
-    else:
-        path = tmp_path / "liuhen.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            if Path(str(where) + suffix).exists():
-                shutil.copyfile(str(where) + suffix, str(path) + suffix)
-        url = f"sqlite:///{path}"
-    assert connection.vendor == kind  # the children use the same kind of database as this run
-    procs: list[subprocess.Popen] = []
-    try:
-        yield Children(_env(home, url), home, procs)
-    finally:
-        for p in procs:
-            if p.poll() is None:
-                p.kill()
-            p.wait(timeout=30)
-            for stream in (p.stdout, p.stderr):
-                if stream:
-                    stream.close()
-        if kind == "postgresql":
-            with _pg_admin(server) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _acks(text: str) -> list[str]:

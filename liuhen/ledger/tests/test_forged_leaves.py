@@ -8,6 +8,7 @@ from liuhen.ledger.config import hash_algo
 from liuhen.ledger.core.canonical import canonical_bytes
 from liuhen.ledger.core.hashing import leaf_hash
 from liuhen.ledger.models import Entry, Pending
+from liuhen.ledger.storage import integrate_all
 from liuhen.ledger.verify import verify_log
 from liuhen.records.tests.test_ledger_checks import Scene
 
@@ -51,6 +52,7 @@ def test_a_forged_leaf_is_reported_not_a_crash(world, what):
     kw["object_id"] = {"RECORD": str(scene.record.pk), "OFFICER": str(world.officer.pk)}.get(
         kw["object_id"], kw["object_id"])
     entry = forge(kw.pop("object_type"), kw.pop("object_id"), **kw)
+    integrate_all()  # the integrator takes the forged leaf into the tree (verify only reads)
     report = verify_log()  # must return
     findings = [str(f) for f in report.findings]
     # Reported, and by the entry it is: not by a checker giving up (which would hide whatever

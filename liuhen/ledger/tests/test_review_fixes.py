@@ -23,6 +23,7 @@ from liuhen.ledger.models import Entry
 from liuhen.ledger.verify import verify_log
 
 # The small worlds the tamper and storage tests build (fixtures), and the attacker's tools.
+from .tampering import empty_ledger
 from .test_storage import exported, gm  # noqa: F401
 from .test_tamper import (  # noqa: F401
     _flip_time_digit, drop_append_only, found, only_kinds, rebuild_tree_from_rows, scene, seq_of, sql,
@@ -237,8 +238,10 @@ def test_prove_fails_when_only_the_leaf_hash_column_was_rewritten(scene):
 
 
 def test_prove_sm3_recomputes_with_the_configured_hash(db, gm):
+    empty_ledger()  # a new log, hashed with SM3 from its first leaf
     with transaction.atomic():
         entries = [ledger.append("test.write", object_type="test", object_id=i) for i in range(3)]
+    storage.integrate_all()  # prove() only reads: the integrator signs
     result = ledger.prove([e.pk for e in entries])
     assert all(p["ok"] for p in result["proofs"]), result["proofs"]
     assert [p["leaf_hash"] for p in result["proofs"]] == [leaf_hash(bytes(e.leaf), "sm3").hex() for e in entries]
@@ -270,6 +273,7 @@ def test_domain_checks_get_compact_events_for_registered_types_only(scene, monke
     for _ in range(2):
         records.log_view(scene.world.officer, scene.record)
     records.log_view(scene.world.officer2, scene.record)
+    storage.integrate_all()  # verify only reads: every event in the tree, each with its leaf index
     report = verify_log()
     assert report.ok, [str(f) for f in report.findings]
     # The scene's own types, and those of the rows every migrated database has: the record types

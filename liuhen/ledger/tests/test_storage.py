@@ -33,6 +33,7 @@ from liuhen.ledger.core.hashing import leaf_hash
 from liuhen.ledger.exports import export_bundle
 from liuhen.ledger.models import Checkpoint, Entry, LogState, Pending, Sequenced, Tile
 from liuhen.ledger.verify import verify_log
+from liuhen.ledger import vocabulary as vocab
 from liuhen.records import services as records
 from liuhen.records.models import RecordType
 
@@ -60,6 +61,11 @@ def append_many(n: int, start: int = 0) -> list[Entry]:
     with transaction.atomic():
         return [ledger.append("test.write", object_type="test", object_id=start + i, detail={"i": start + i})
                 for i in range(n)]
+
+
+def announcements() -> list[int]:
+    """Entry ids of the log's key announcements (the first is sequenced in the first batch)."""
+    return list(Entry.objects.filter(action=vocab.KEY_ANNOUNCE).order_by("id").values_list("id", flat=True))
 
 
 def leaf_hashes(algo="sha256") -> list[bytes]:
@@ -93,7 +99,8 @@ def publish_all(capture):
 
 # Uneven batches: partial tiles, a batch that ends exactly on a tile boundary, one that straddles
 # two boundaries, single leaves just before and after a boundary.
-BATCHES = [1, 2, 5, 64, 183, 1, 255, 1, 1, 300, 17, 250, 4, 256, 100]
+# (The first batch also sequences the first key's announcement: sizes 2, 3, 8, 72, 255, 256, 511, 512, …)
+BATCHES = [1, 1, 5, 64, 183, 1, 255, 1, 1, 300, 17, 250, 4, 256, 100]
 
 
 def _integrate_in_uneven_batches(total: int, algo="sha256"):
@@ -105,15 +112,17 @@ def _integrate_in_uneven_batches(total: int, algo="sha256"):
     history = []
     size = 0
     batches = iter(BATCHES * 10)
-    while size < total:
+    while size < total + 1:  # + the first key's announcement, sequenced in the first batch
         b = next(batches)
         n = storage.integrate(batch=b, sign=len(history) % 3 == 0)
-        assert n == min(b, total - size)
+        assert n == min(b + (1 if size == 0 else 0), total + 1 - size)
         size += n
         seqs = list(Sequenced.objects.order_by("seq").values_list("seq", "entry_id"))
         assert [s for s, _ in seqs] == list(range(size))  # consecutive from 0
-        assert [e for _, e in seqs] == [e.pk for e in entries[:size]]  # in the order written
-        assert Pending.objects.count() == total - size
+        [announced] = announcements()
+        assert seqs[BATCHES[0]][1] == announced  # last in the first batch
+        assert [e for _, e in seqs if e != announced] == [e.pk for e in entries[:size - 1]]  # in the order written
+        assert Pending.objects.count() == total + 1 - size
         state = LogState.objects.get()
         hashes = leaf_hashes(algo)
         root = tree.root_from_leaf_hashes(hashes, algo)
@@ -180,7 +189,7 @@ def test_integrate_assigns_consecutive_indexes_and_proofs_verify(db):
     assert [h.hex() for h in hashes] == stored_leaf_hashes()
     assert _check_tiles(hashes) == 2  # two full level-0 tiles give a level-1 tile of 2 hashes
     assert _check_proofs(history, hashes) > 100
-    assert {s for s, _ in history} >= {1, 3, 255, 256, 511, 512}
+    assert {s for s, _ in history} >= {2, 3, 255, 256, 511, 512}
     assert verify_log(domain=False).ok
 
 
@@ -201,7 +210,7 @@ def test_many_tile_levels_with_narrow_tiles(db, small_tiles):
     assert set(Tile.objects.values_list("level", flat=True)) == {0, 1, 2, 3, 4}
     assert _check_proofs(history, hashes) > 300
     report = verify_log(domain=False)
-    assert report.ok and report.size == 700, [str(f) for f in report.findings]
+    assert report.ok and report.size == 701, [str(f) for f in report.findings]
 
 
 def test_one_thousand_five_hundred_entries_full_width(db):
@@ -212,7 +221,7 @@ def test_one_thousand_five_hundred_entries_full_width(db):
         storage.integrate(batch=batch, sign=False)
         state = LogState.objects.get()
         history.append((state.size, bytes.fromhex(state.root_hash)))
-    assert history[-1][0] == 1500 and storage.integrate() == 0
+    assert history[-1][0] == 1501 and storage.integrate() == 0  # + the key's announcement
     hashes = leaf_hashes()
     _check_tiles(hashes)
     assert list(Tile.objects.filter(level=1).values_list("index", flat=True)) == [0]
@@ -244,10 +253,10 @@ def test_tile_cache_is_keyed_by_width(db):
 
 def test_checkpoints_are_signed_and_open_with_the_verifier(db, home):
     append_many(10)
-    assert storage.integrate() == 10
+    assert storage.integrate() == 11  # and the first key's announcement
     c = Checkpoint.objects.get()
     body, opened = cp.open_checkpoint(c.note, [signing.verifier()], origin=signing.origin())
-    assert (body.size, body.root_hash.hex()) == (c.size, c.root_hash) == (10, LogState.objects.get().root_hash)
+    assert (body.size, body.root_hash.hex()) == (c.size, c.root_hash) == (11, LogState.objects.get().root_hash)
     assert opened.verified == [signing.origin()]
     assert isinstance(signing.verifier(), notes.Ed25519Verifier)
     assert (home / "checkpoints" / "log.vkey").read_text().strip() == signing.signer().vkey()
@@ -256,11 +265,11 @@ def test_checkpoints_are_signed_and_open_with_the_verifier(db, home):
     # integrate_all signs once at the end, not per batch; with nothing pending it signs nothing.
     append_many(600, start=10)
     storage.integrate_all()
-    assert list(Checkpoint.objects.order_by("id").values_list("size", flat=True)) == [10, 610]
+    assert list(Checkpoint.objects.order_by("id").values_list("size", flat=True)) == [11, 611]
     assert storage.integrate_all() == 0 and Checkpoint.objects.count() == 2
     append_many(600, start=610)
     storage.integrate_all(sign_each_batch=True)
-    assert list(Checkpoint.objects.order_by("id").values_list("size", flat=True)) == [10, 610, 866, 1122, 1210]
+    assert list(Checkpoint.objects.order_by("id").values_list("size", flat=True)) == [11, 611, 867, 1123, 1211]
 
 
 def test_checkpoint_file_is_written_after_commit(db, home, django_capture_on_commit_callbacks):
@@ -280,17 +289,17 @@ def test_rolled_back_integration_publishes_nothing(transactional_db, home):
     append_many(3)
     storage.integrate()
     first = path.read_text(encoding="utf-8")
-    assert cp.open_checkpoint(first, [signing.verifier()])[0].size == 3
+    assert cp.open_checkpoint(first, [signing.verifier()])[0].size == 4  # 3 + the key's announcement
     append_many(2, start=3)
     with pytest.raises(ZeroDivisionError):
         with transaction.atomic():
             assert storage.integrate() == 2
             1 / 0
     assert path.read_text(encoding="utf-8") == first
-    assert Checkpoint.objects.count() == 1 and Sequenced.objects.count() == 3 and Pending.objects.count() == 2
-    assert LogState.objects.get().size == 3
+    assert Checkpoint.objects.count() == 1 and Sequenced.objects.count() == 4 and Pending.objects.count() == 2
+    assert LogState.objects.get().size == 4
     storage.integrate()
-    assert cp.open_checkpoint(path.read_text(encoding="utf-8"), [signing.verifier()])[0].size == 5
+    assert cp.open_checkpoint(path.read_text(encoding="utf-8"), [signing.verifier()])[0].size == 6
     assert verify_log(domain=False).ok
 
 
@@ -304,10 +313,10 @@ def test_published_checkpoint_never_goes_back(db, home, tmp_path, django_capture
         storage.integrate()
     append_many(2, start=3)
     publish_all(django_capture_on_commit_callbacks)
-    assert cp.open_checkpoint(path.read_text(), [signing.verifier()])[0].size == 5
+    assert cp.open_checkpoint(path.read_text(), [signing.verifier()])[0].size == 6  # + the key's announcement
     witness(tmp_path / "witness")
-    late[0]()  # A's publish_checkpoint(note of size 3)
-    assert cp.open_checkpoint(path.read_text(), [signing.verifier()])[0].size == 5
+    late[0]()  # A's publish_checkpoint(note of size 4)
+    assert cp.open_checkpoint(path.read_text(), [signing.verifier()])[0].size == 6
 
 
 # ---- SM3 and SM2 --------------------------------------------------------------------------------
@@ -341,8 +350,8 @@ def test_sm3_and_sm2_end_to_end(db, gm, home, django_capture_on_commit_callbacks
     assert cp.open_checkpoint(published, [verifier])[0].root_hash == root
     # A proof made by the sm3 log does not verify as sha256.
     with pytest.raises(tree.ProofError):
-        tree.verify_inclusion(hashes[5], 5, 605, storage.inclusion_proof(5, 605), root, algo="sha256")
-    tree.verify_inclusion(hashes[5], 5, 605, storage.inclusion_proof(5, 605), root, algo="sm3")
+        tree.verify_inclusion(hashes[5], 5, 606, storage.inclusion_proof(5, 606), root, algo="sha256")
+    tree.verify_inclusion(hashes[5], 5, 606, storage.inclusion_proof(5, 606), root, algo="sm3")
     report = verify_log(domain=False)
     assert report.ok and report.root == root.hex()
 
@@ -363,7 +372,7 @@ def witness(directory, *args):
 
 def test_witness_accepts_consistent_growth(db, home, tmp_path, django_capture_on_commit_callbacks):
     wdir = tmp_path / "witness"
-    append_many(5)
+    append_many(4)  # and the first key's announcement: 5 leaves
     publish_all(django_capture_on_commit_callbacks)
     assert "已见证：规模 5" in witness(wdir)
     assert (wdir / "log.vkey").read_text().strip() == signing.signer().vkey()
@@ -386,7 +395,7 @@ def _note_file(tmp_path, note, name="new.note"):
 def witnessed(db, home, tmp_path, django_capture_on_commit_callbacks):
     """A witness that has seen the log at size 300 (and earlier at 100)."""
     wdir = tmp_path / "witness"
-    append_many(100)
+    append_many(99)  # and the first key's announcement: 100 leaves
     publish_all(django_capture_on_commit_callbacks)
     witness(wdir)
     append_many(200, start=100)
@@ -442,7 +451,7 @@ def test_witness_keeps_the_first_key_it_saw(witnessed, tmp_path, settings):
 
 def test_witness_accepts_consistent_growth_of_an_sm3_log(db, gm, tmp_path, django_capture_on_commit_callbacks):
     wdir = tmp_path / "witness"
-    append_many(100)
+    append_many(99)  # and the first key's announcement: 100 leaves
     publish_all(django_capture_on_commit_callbacks)
     witness(wdir)
     append_many(200, start=100)
@@ -622,6 +631,7 @@ def test_switching_to_sm2_keeps_old_checkpoints_verifiable(db, home, settings, t
     append_many(5)
     storage.integrate_all()
     settings.LIUHEN_LEDGER_SIGNATURE = "sm2"
+    call_command("rotate_ledger_key", stdout=io.StringIO())  # the switch is announced in the log
     append_many(5, start=5)
     storage.integrate_all()
     kinds = {type(v).__name__ for v in signing.verifiers()}
@@ -645,12 +655,13 @@ def test_witness_trusts_a_new_key_only_when_given(db, home, settings, tmp_path,
     publish_all(django_capture_on_commit_callbacks)
     witness(wdir)
     settings.LIUHEN_LEDGER_SIGNATURE = "sm2"
+    call_command("rotate_ledger_key", stdout=io.StringIO())  # the switch is announced in the log
     append_many(3, start=3)
     publish_all(django_capture_on_commit_callbacks)
     with pytest.raises(CommandError, match="签名无效"):
         witness(wdir)  # the log changed key: not silently accepted
     new_key = tmp_path / "new.vkey"
     new_key.write_text(signing.signer().vkey() + "\n")
-    assert "已见证：规模 6" in witness(wdir, "--vkey", str(new_key))
+    assert "已见证：规模 8" in witness(wdir, "--vkey", str(new_key))  # 3 + 3 and two key announcements
     with pytest.raises(CommandError, match="无法读取"):
         witness(wdir, "--checkpoint", str(tmp_path / "missing"))

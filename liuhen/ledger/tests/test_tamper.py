@@ -213,7 +213,7 @@ def test_inserted_record_without_entry(scene):
 
 def test_forged_entry_reclaiming_a_version_does_not_launder_an_altered_row(scene):
     """The attacker alters v1 and then queues a second, well-formed 'record.create' event claiming
-    the new hash (Entry + Pending rows are plain inserts); verify integrates it. The log now holds
+    the new hash (Entry + Pending rows are plain inserts); the integrator sequences it. The log now holds
     two different hashes for the same version: the row must not be taken as matching the later one."""
     drop_append_only("records_recordversion")
     changed = {**scene.v1.content, "place": "某村五号取水口"}
@@ -227,6 +227,7 @@ def test_forged_entry_reclaiming_a_version_does_not_launder_an_altered_row(scene
                                   object_type="record", object_id=genuine.object_id, object_version=1,
                                   request_id=genuine.request_id, leaf=leaf, leaf_hash=leaf_hash(leaf).hex())
     Pending.objects.create(entry=forged)
+    storage.integrate_all()
     report = verify_log()
     assert Sequenced.objects.filter(entry=forged).exists()  # it did enter the tree
     found(report, "altered", f"record:{scene.record.pk} v1")

@@ -4,6 +4,7 @@ import pytest
 
 from liuhen.ledger.core import tree
 from liuhen.ledger.models import Checkpoint, Entry, Sequenced
+from liuhen.ledger.storage import integrate_all
 from liuhen.records import services
 from liuhen.records.models import RecordType
 
@@ -21,6 +22,7 @@ def record(world):
 def test_proof_view_proves_every_event_of_the_record(client, world, record):
     client.force_login(world.officer)
     client.get(f"/records/{record.pk}/")  # a read: one more event to prove
+    integrate_all()  # the integrator signs; a proof request only reads
     resp = client.get(f"/records/{record.pk}/proof/")
     assert resp.status_code == 200
     body = resp.content.decode()
@@ -37,6 +39,7 @@ def test_proofs_are_real(world, record):
     from liuhen.ledger import services as ledger
 
     ids = list(Entry.objects.filter(object_type="record", object_id=str(record.pk)).values_list("id", flat=True))
+    integrate_all()  # the integrator signs; a proof request only reads
     result = ledger.prove(ids)
     root = bytes.fromhex(result["checkpoint"]["root"])
     size = result["checkpoint"]["size"]

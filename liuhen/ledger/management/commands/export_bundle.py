@@ -17,7 +17,13 @@ class Command(BaseCommand):
         if path.exists() and any(path.iterdir()):
             raise CommandError(f"目录 {path} 不为空。")
         summary = export_bundle(path)
-        self.stdout.write(self.style.SUCCESS(
+        for problem in summary["problems"]:
+            self.stderr.write(f"缺失：{problem}")
+        self.stdout.write(
             f"已导出：{summary['entries']} 个日志条目、{summary['checkpoints']} 个检查点、"
             f"{summary['content']} 份记录内容、{summary['blobs']} 个附件 → {path}\n"
-            f"离线核验：python -m liuhen.ledger.core.bundle {path}"))
+            f"离线核验（审计方用自己事先保存的日志公钥文件，不要用证据包里的 log.vkey——"
+            f"能改证据包的人也能换掉其中的公钥）：\n"
+            f"  python -m liuhen.ledger.core.bundle {path} --vkey <审计方自己保存的公钥文件>")
+        if summary["problems"]:
+            raise CommandError(f"证据包不完整：{len(summary['problems'])} 个文件无法导出（见上）。")

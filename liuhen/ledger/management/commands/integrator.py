@@ -1,9 +1,10 @@
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 
-from liuhen.ledger.storage import BATCH, integrate
+from liuhen.ledger.identity import LedgerConfigError
+from liuhen.ledger.storage import BATCH, CheckpointRefused, integrate
 
 
 class Command(BaseCommand):
@@ -15,7 +16,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, once=False, interval=0.25, **opts):
         while True:
-            n = integrate(BATCH)
+            try:
+                n = integrate(BATCH)
+            except (LedgerConfigError, CheckpointRefused) as exc:
+                # Another hash or origin, a key the log never announced, a checkpoint that does not
+                # extend the published one: stop and say why (the entries wait in the queue).
+                raise CommandError(str(exc)) from exc
             if n == BATCH:
                 continue  # more may be waiting: no pause
             if once and n == 0:
