@@ -8,9 +8,11 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from liuhen.ledger.subjects import register_subject
+        from liuhen.ledger.vocabulary import register_read_actions
 
-        from . import ledger_checks, models, signals  # noqa: F401
+        from . import ledger_checks, models, signals, vocabulary  # noqa: F401
 
+        register_read_actions(*vocabulary.READ_ACTIONS)
         # One checker per object type (register_subject keeps one): "user" checks roles and state.
         register_subject(models.User.ledger_object_type, ledger_checks.check_user)
         register_subject(models.Certificate.ledger_object_type, ledger_checks.check_certificate)

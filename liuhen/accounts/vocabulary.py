@@ -37,8 +37,8 @@ ROLE_ACTIONS = (ROLE_GRANT, ROLE_REVOKE)
 # a role).
 ACCOUNT_CHANGES = (USER_CREATE, ADMIN_ADD, ADMIN_CHANGE, PASSWORD_RESET)
 
-# Reads: appended outside a write transaction (ledger.services.READ_ACTIONS goes by the last part).
-READS = frozenset({LOGIN, LOGOUT, LOGIN_FAILED, DENIED})
+# Reads: may be appended outside a write transaction (declared to the ledger in AccountsConfig.ready()).
+READ_ACTIONS = frozenset({LOGIN, LOGOUT, LOGIN_FAILED, DENIED})
 
 ACTION_LABELS = {
     LOGIN: "登录",

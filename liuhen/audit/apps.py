@@ -7,3 +7,10 @@ class AuditConfig(AppConfig):
     name = "liuhen.audit"
     label = "audit"
     verbose_name = "审计"
+
+    def ready(self):
+        from liuhen.ledger.vocabulary import register_read_actions
+
+        from .vocabulary import READ_ACTIONS
+
+        register_read_actions(*READ_ACTIONS)

@@ -8,6 +8,7 @@ from django.apps import apps
 VIEW = "audit.view"  # the search screen or one event opened
 EXPORT = "audit.export"  # the current search exported (CSV or Excel)
 DENIED = "audit.denied"  # an export refused (too many rows)
+READ_ACTIONS = frozenset({VIEW, EXPORT, DENIED})  # all of them: the audit screen changes nothing
 
 ACTION_LABELS = {
     VIEW: "查看审计日志",

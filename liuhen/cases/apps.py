@@ -8,7 +8,9 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from liuhen.ledger.subjects import register_subject
+        from liuhen.ledger.vocabulary import register_read_actions
 
-        from . import ledger_checks
+        from . import ledger_checks, vocabulary
 
         register_subject("case", ledger_checks.check)
+        register_read_actions(*vocabulary.READ_ACTIONS)

@@ -13,6 +13,7 @@ from liuhen.common import text
 from liuhen.ledger import refusals
 
 from . import access, pages, selectors, services
+from . import vocabulary as V
 from .forms import AssignOfficerForm, CorrectPartyForm, NewCaseForm, PartyForm, cannot_open_cases_reason
 from .models import Case, Party, Stage
 from .rules import CLOSE_AT_START, ON_SITE_OFFICERS
@@ -31,7 +32,7 @@ def _case_for(request, pk, *, work=False) -> Case:
     return case
 
 
-REFUSED = "cases.refused"  # a refused act on a case: ledger/refusals.py
+REFUSED = V.REFUSED
 
 
 def _refused(request, case, title: str, msgs: list[str], status: int = 400, exc=None):

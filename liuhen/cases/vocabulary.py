@@ -19,7 +19,8 @@ PARTY_ACTIONS = (PARTY_ADD, PARTY_CORRECT)
 # ---- reads (每次查阅都留痕) ------------------------------------------------------------------
 CASE_VIEW = "case.view"
 PARTY_REVEAL = "case.party_reveal"  # an officer asked to see a party's full ID number and phone
-READ_ACTIONS = (CASE_VIEW, PARTY_REVEAL)
+REFUSED = "cases.refused"  # a refused act on a case, with its 4xx page (ledger/refusals.py)
+READ_ACTIONS = (CASE_VIEW, PARTY_REVEAL, REFUSED)  # declared to the ledger in CasesConfig.ready()
 
 # ---- finding codes ------------------------------------------------------------------------------
 E001 = "cases.E001"  # case row gone while the log names it (deleted)

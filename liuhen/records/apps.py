@@ -21,7 +21,11 @@ class RecordsConfig(AppConfig):
 
         register_subject("record", ledger_checks.check)
         register_subject(models.RecordType.ledger_object_type, ledger_checks.check_record_types)
-        from .vocabulary import TYPE_VERSION_OBJECT
+        from liuhen.ledger.vocabulary import register_read_actions
+
+        from .vocabulary import READ_ACTIONS, TYPE_VERSION_OBJECT
+
+        register_read_actions(*READ_ACTIONS)
 
         register_subject(TYPE_VERSION_OBJECT, ledger_checks.check_type_versions)
         register_exporter(ledger_checks.export_content)

@@ -21,7 +21,7 @@ REFUSED = "records.refused"  # a refused act on a record, with its 4xx page (led
 TYPE_VERSION = "records.type_version"  # object type "recordtypeversion": a rule a record type had
 
 # Actions that only read: they change no row, and the checks skip them.
-READS = frozenset({VIEW, DOWNLOAD})
+READ_ACTIONS = frozenset({VIEW, DOWNLOAD, REFUSED})  # declared to the ledger in RecordsConfig.ready()
 WRITES = frozenset({CREATE, VERSION, ATTACH, SIGN, REFUSE, REFUSAL_CONFIRM, VOID, SUPPLEMENT})
 
 RECORD = "record"

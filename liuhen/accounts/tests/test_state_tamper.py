@@ -365,6 +365,7 @@ def test_must_change_password_migration_adopts_no_row_changed_behind_the_log(ver
          if event_of(e)["detail"]["migration"] == "accounts.0003_must_change_password"]
     assert str(verified_world.officer.pk) not in {e.object_id for e in adopted}
     assert len(adopted) == User.objects.count() - 1
+    integrate_all()
     report = verify_log()
     f = found(report, "altered", f"user:{verified_world.officer.pk}", old)
     assert f.code == "accounts.E004"

@@ -13,7 +13,7 @@ from liuhen.ledger.core.canonical import canonical_bytes, content_sha256
 from liuhen.ledger.core.hashing import leaf_hash, node_hash
 from liuhen.ledger.models import Entry
 
-from .tampering import empty_ledger
+from liuhen.testing.tampering import empty_ledger
 
 
 

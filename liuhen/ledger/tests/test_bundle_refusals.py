@@ -15,7 +15,7 @@ from liuhen.ledger.exports import export_bundle
 from liuhen.media import store
 from liuhen.records import services as records
 from liuhen.records.models import RecordType
-from liuhen.records.tests.data import INSPECTION
+from liuhen.testing.data import INSPECTION
 
 pytestmark = pytest.mark.usefixtures("fresh_home")
 

@@ -14,7 +14,7 @@ from liuhen.ledger.checks import ledger_configuration
 from liuhen.ledger.identity import LedgerConfigError
 from liuhen.ledger.models import Checkpoint, Entry, LogIdentity, Pending, Sequenced
 
-from .tampering import empty_ledger
+from liuhen.testing.tampering import empty_ledger
 
 pytestmark = pytest.mark.usefixtures("fresh_home")
 

@@ -12,7 +12,7 @@ from liuhen.ledger import vocabulary as vocab
 from liuhen.ledger.core import checkpoint as cp
 from liuhen.ledger.models import Entry
 
-from .tampering import empty_ledger
+from liuhen.testing.tampering import empty_ledger
 
 pytestmark = pytest.mark.usefixtures("fresh_home")
 

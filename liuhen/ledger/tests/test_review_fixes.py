@@ -23,7 +23,7 @@ from liuhen.ledger.models import Entry
 from liuhen.ledger.verify import verify_log
 
 # The small worlds the tamper and storage tests build (fixtures), and the attacker's tools.
-from .tampering import empty_ledger
+from liuhen.testing.tampering import empty_ledger
 from .test_storage import exported, gm  # noqa: F401
 from .test_tamper import (  # noqa: F401
     _flip_time_digit, drop_append_only, found, only_kinds, rebuild_tree_from_rows, scene, seq_of, sql,

@@ -14,7 +14,7 @@ from liuhen.ledger.core.hashing import leaf_hash
 from liuhen.ledger.models import Sequenced
 from liuhen.ledger.verify import verify_log
 
-from .tampering import drop_append_only, sql
+from liuhen.testing.tampering import drop_append_only, sql
 
 pytestmark = pytest.mark.usefixtures("fresh_home")
 
