@@ -297,7 +297,11 @@ def proof(request, pk):
     result = ledger.prove([e["entry_id"] for e in trail])
     by_entry = {p["entry_id"]: p for p in result["proofs"]}
     rows = [dict(e, proof=by_entry.get(e["entry_id"])) for e in trail]
+    # An event the integrator has not signed yet (the view that led here, a signature a second ago)
+    # is not a failed proof: it is shown as pending, and the verdict is over the signed ones.
+    pending = [r for r in rows if r["proof"] and r["proof"].get("pending")]
+    proven = [r for r in rows if r not in pending]
     return render(request, "records/proof.html", {
-        "record": record, "rows": rows, "checkpoint": result["checkpoint"],
-        "all_ok": bool(rows) and all(r["proof"] and r["proof"]["ok"] for r in rows),
+        "record": record, "rows": rows, "checkpoint": result["checkpoint"], "pending": len(pending),
+        "proven": len(proven), "all_ok": bool(proven) and all(r["proof"] and r["proof"]["ok"] for r in proven),
     })

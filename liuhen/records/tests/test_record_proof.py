@@ -8,6 +8,8 @@ from liuhen.ledger.storage import integrate_all
 from liuhen.records import services
 from liuhen.records.models import RecordType
 
+pytestmark = pytest.mark.usefixtures("fresh_home")  # fresh keys; no tile cached from another test's tree
+
 
 @pytest.fixture
 def record(world):
@@ -32,6 +34,19 @@ def test_proof_view_proves_every_event_of_the_record(client, world, record):
     ckpt = Checkpoint.objects.order_by("-id").first()
     assert ckpt is not None and f"规模 {ckpt.size}" in body and ckpt.root_hash in body
     assert Sequenced.objects.count() == ckpt.size  # integrated before proving
+
+
+def test_an_event_not_yet_signed_is_pending_not_a_failure(client, world, record):
+    """A proof request does not force a checkpoint: the view that led to it (or a signature made a
+    second ago) waits for the integrator, and the page says so instead of "验证未通过"."""
+    integrate_all()
+    client.force_login(world.officer)
+    client.get(f"/records/{record.pk}/")  # a read the integrator has not signed yet
+    size = Checkpoint.objects.order_by("-id").first().size
+    body = client.get(f"/records/{record.pk}/proof/").content.decode()
+    assert "验证通过：本记录的 2 个日志条目均包含在已签名检查点中" in body
+    assert "另有 1 个日志条目尚未并入已签名的树" in body and "验证未通过" not in body
+    assert Checkpoint.objects.order_by("-id").first().size == size  # no checkpoint forced
 
 
 def test_proofs_are_real(world, record):
