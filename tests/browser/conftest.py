@@ -71,8 +71,10 @@ def mobile_page(browser):
 
 
 @pytest.fixture
-def live_world(transactional_db):
-    """The root conftest's World, committed so the live server's thread sees it."""
+def live_world(transactional_db, fresh_home):
+    """The root conftest's World, committed so the live server's thread sees it — in a home of its
+    own: what these tests commit is integrated and published, and the next test's database starts
+    a new log, which the last test's published checkpoint would (rightly) refuse."""
     from liuhen.testing.world import World
 
     return World()
