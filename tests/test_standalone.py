@@ -70,3 +70,25 @@ def test_every_cited_article_exists():
 
 def test_chinese_numerals():
     assert [chinese(n) for n in (1, 10, 11, 20, 25, 36)] == ["一", "十", "十一", "二十", "二十五", "三十六"]
+
+
+def test_test_modules_do_not_import_one_another():
+    """Shared builders live in liuhen/testing/, shared fixtures in a conftest.py: a test module that
+    imports another runs that module's tests' imports and fixtures twice, and couples two files
+    that should change apart (issue 12 §7)."""
+    import ast
+
+    offenders = []
+    for path in [*(ROOT / "liuhen").rglob("test_*.py"), *(ROOT / "tests").rglob("test_*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            else:
+                continue
+            for name in names:
+                last = name.rsplit(".", 1)[-1]
+                if last.startswith("test_") or last == "conftest" or ".tests." in f".{name}.":
+                    offenders.append(f"{path.relative_to(ROOT)}: {name}")
+    assert offenders == []

@@ -16,8 +16,7 @@ def signed_event_detail(detail: dict) -> dict:
     return {k: v for k, v in detail.items() if k not in ("scheme", "decision", "opinion_sha256", "confirmed_at")}
 
 
-INSPECTION = {"time": "2026-03-02T09:30", "place": "某村三号取水口", "certificates_shown": True,
-              "present": "村委会主任", "findings": "现场发现一台水泵正在取水，未见取水许可证。"}
+from liuhen.testing.data import INSPECTION  # noqa: E402,F401 — a valid 现场检查笔录
 PARTY = "王建国"  # the party World.to_investigation registers
 
 
@@ -68,3 +67,75 @@ def at_decision(world, **kw):
     services.record_other_signature(world.officer, notice, role=SignerRole.PARTY, signer_name=PARTY)
     signed_inspection(world, case)
     return cases.advance(world.officer, case)
+
+
+# ---- the records app's tamper scene (liuhen/records/tests/test_ledger_checks.py, test_forged_leaves) ----
+
+APPROVAL = {"reason": "群众举报未经许可取水", "party": "王某", "handler_opinion": "建议立案调查"}
+SCENE_PARTY, WITNESS, REFUSAL_REASON = "王某", "李某", "当事人称不认可检查结果"
+
+
+
+def event(entry) -> dict:
+    import json
+
+    return json.loads(bytes(entry.leaf).decode("utf-8"))
+
+
+
+def _party_id():
+    from liuhen.cases.validators import id_check_char
+
+    first17 = "11010519491231002"
+    return first17 + id_check_char(first17)
+
+
+class Scene:
+    """A small world of the records app built through the services: a start approval signed by an
+    officer and a leader; an inspection record with two versions, an attachment, two officers'
+    signatures, a witness's signature and a party's refusal to sign (not yet confirmed); a voided
+    record. What `liuhen verify`'s records checks are tried on."""
+
+    def __init__(self, world):
+        import io
+
+        from liuhen.cases import services as cases
+        from liuhen.records import services
+        from liuhen.records.models import RecordVersion, SignerRole
+
+        self.world = world
+        self.case = world.open_case()
+        cases.add_party(world.officer, self.case, kind="person", name=SCENE_PARTY, id_number=_party_id())
+        self.approval = services.create_record(world.officer, self.case, rtype("start_approval"), dict(APPROVAL))
+        services.sign_as_officer(world.officer, self.approval)
+        self.leader_sig = services.sign_as_leader(world.unit_head, self.approval)
+        self.case = cases.advance(world.officer, self.case, "审批完成")
+        self.record = services.create_record(world.officer, self.case, rtype("inspection_record"), dict(INSPECTION))
+        services.revise_record(world.officer2, self.record, {**INSPECTION, "present": "村委会主任、村民李某"},
+                               "补记在场人员")
+        self.attachment = services.attach(world.officer, self.record, io.BytesIO(b"JPEG " * 50), "现场照片.jpg",
+                                          "image/jpeg")
+        self.officer_sig = services.sign_as_officer(world.officer, self.record)
+        self.officer2_sig = services.sign_as_officer(world.officer2, self.record)
+        self.witness_sig = services.record_other_signature(world.officer2, self.record, role=SignerRole.WITNESS,
+                                                           signer_name=WITNESS)
+        self.refusal = services.record_other_signature(world.officer, self.record, role=SignerRole.PARTY,
+                                                       signer_name=SCENE_PARTY, refused=True, reason=REFUSAL_REASON)
+        self.spare = services.create_record(world.officer, self.case, rtype("inspection_record"), dict(INSPECTION))
+        services.void_record(world.officer, self.spare, "重复制作")
+        self.v1 = RecordVersion.objects.get(record=self.record, number=1)
+        self.v2 = RecordVersion.objects.get(record=self.record, number=2)
+
+    def entry(self, action, record=None, **detail):
+        from liuhen.ledger.models import Entry
+
+        """The one entry of `action` about `record` (default: the inspection) whose detail has `detail`."""
+        record = record or self.record
+        found = [e for e in Entry.objects.filter(action=action, object_type="record", object_id=str(record.pk))
+                 if detail.items() <= event(e)["detail"].items()]
+        assert len(found) == 1, (action, detail, len(found))
+        return found[0]
+
+    def sign_entry(self, sig):
+        return self.entry("record.refuse" if sig.outcome == "refused" else "record.sign", sig.record,
+                          digest=sig.digest)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from liuhen.testing.ledger_processes import LIUHEN, child_env, template  # noqa: F401
+from liuhen.testing.ledger_processes import LIUHEN
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

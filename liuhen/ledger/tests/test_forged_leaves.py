@@ -10,7 +10,7 @@ from liuhen.ledger.core.hashing import leaf_hash
 from liuhen.ledger.models import Entry, Pending
 from liuhen.ledger.storage import integrate_all
 from liuhen.ledger.verify import verify_log
-from liuhen.records.tests.test_ledger_checks import Scene
+from liuhen.testing.records import Scene
 
 pytestmark = pytest.mark.usefixtures("fresh_home")
 

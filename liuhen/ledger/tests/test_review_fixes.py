@@ -24,10 +24,10 @@ from liuhen.ledger.verify import verify_log
 
 # The small worlds the tamper and storage tests build (fixtures), and the attacker's tools.
 from liuhen.testing.tampering import empty_ledger
-from .test_storage import exported, gm  # noqa: F401
-from .test_tamper import (  # noqa: F401
-    _flip_time_digit, drop_append_only, found, only_kinds, rebuild_tree_from_rows, scene, seq_of, sql,
+from liuhen.testing.ledger import (
+    findings_of, flip_time_digit, only_kinds, rebuild_tree_from_rows, run_bundle_verifier, seq_of,
 )
+from liuhen.testing.tampering import drop_append_only, sql
 
 
 @pytest.fixture(autouse=True)
@@ -59,7 +59,7 @@ def test_created_at_moved_back_to_lift_a_lockout_is_found(scene):
         [victim.created_at - datetime.timedelta(hours=2), victim.pk])
     assert ledger.count_recent("auth.login_failed", "login", "zhang", since) == 0  # the lockout forgets it
     report = verify_log()
-    [f] = found(report, "altered", entry_id=victim.pk)
+    [f] = findings_of(report, "altered", entry_id=victim.pk)
     assert f.seq == seq_of(victim)
     assert "created_at" in f.message
     assert only_kinds(report) == {"altered"}
@@ -71,7 +71,7 @@ def test_created_at_by_one_microsecond_is_found(scene):
     sql("UPDATE ledger_entry SET created_at = %s WHERE id = %s",
         [victim.created_at + datetime.timedelta(microseconds=1), victim.pk])
     report = verify_log()
-    [f] = found(report, "altered", entry_id=victim.pk)
+    [f] = findings_of(report, "altered", entry_id=victim.pk)
     assert f.seq == seq_of(victim)
 
 
@@ -89,7 +89,7 @@ def test_object_version_is_compared(scene):
     victim = scene.entry("record.version", object_version=2)
     sql("UPDATE ledger_entry SET object_version = 3 WHERE id = %s", [victim.pk])
     report = verify_log()
-    [f] = found(report, "altered", entry_id=victim.pk)
+    [f] = findings_of(report, "altered", entry_id=victim.pk)
     assert f.seq == seq_of(victim) and "object_version" in f.message
 
 
@@ -98,7 +98,7 @@ def test_object_version_set_where_the_leaf_has_none(scene):
     victim = scene.entry("record.void", object_id=scene.spare.pk)
     assert victim.object_version is None
     sql("UPDATE ledger_entry SET object_version = 1 WHERE id = %s", [victim.pk])
-    [f] = found(verify_log(), "altered", entry_id=victim.pk)
+    [f] = findings_of(verify_log(), "altered", entry_id=victim.pk)
     assert f.seq == seq_of(victim)
 
 
@@ -107,7 +107,7 @@ def test_request_id_is_compared(scene):
     victim = scene.entry("record.attach")
     sql("UPDATE ledger_entry SET request_id = %s WHERE id = %s", ["0" * 32, victim.pk])
     report = verify_log()
-    [f] = found(report, "altered", entry_id=victim.pk)
+    [f] = findings_of(report, "altered", entry_id=victim.pk)
     assert f.seq == seq_of(victim) and "request_id" in f.message
     assert only_kinds(report) == {"altered"}
 
@@ -117,11 +117,11 @@ def test_leaf_rewritten_with_the_tree_rebuilt_is_pinned_to_its_entry(scene):
     by entry, not only by the first signed root that no longer recomputes."""
     drop_append_only("ledger_entry")
     victim = scene.entry("record.create")
-    leaf = _flip_time_digit(bytes(victim.leaf))
+    leaf = flip_time_digit(bytes(victim.leaf))
     sql("UPDATE ledger_entry SET leaf = %s, leaf_hash = %s WHERE id = %s", [leaf, leaf_hash(leaf).hex(), victim.pk])
     rebuild_tree_from_rows()
     report = verify_log()
-    [f] = found(report, "altered", entry_id=victim.pk)
+    [f] = findings_of(report, "altered", entry_id=victim.pk)
     assert f.seq == seq_of(victim) and "created_at" in f.message
     assert only_kinds(report) == {"altered", "checkpoint"}
 
@@ -132,7 +132,7 @@ def test_leaf_that_is_json_but_not_an_object(scene):
     victim = scene.entry("record.view")
     leaf = b"[1,2,3]"
     sql("UPDATE ledger_entry SET leaf = %s, leaf_hash = %s WHERE id = %s", [leaf, leaf_hash(leaf).hex(), victim.pk])
-    found(verify_log(), "altered", entry_id=victim.pk)
+    findings_of(verify_log(), "altered", entry_id=victim.pk)
 
 
 # ---- 2. missing content files and blobs in a bundle ---------------------------------------------
@@ -188,12 +188,11 @@ def test_bundle_expects_no_content_file_for_cases(exported):  # noqa: F811
 
 
 def test_standalone_verifier_fails_on_a_missing_blob(exported):  # noqa: F811
-    from .test_storage import _run_bundle_verifier
 
     path, _ = exported
     [f] = (path / "blobs").iterdir()
     f.unlink()
-    result = _run_bundle_verifier(path)
+    result = run_bundle_verifier(path)
     assert result.returncode == 1
     assert f"FAIL blobs/{f.name}: missing" in result.stdout
 
@@ -204,7 +203,7 @@ def test_prove_fails_when_the_leaf_bytes_were_altered(scene):
     drop_append_only("ledger_entry")
     victim = scene.entry("record.create")
     stored = victim.leaf_hash
-    leaf = _flip_time_digit(bytes(victim.leaf))
+    leaf = flip_time_digit(bytes(victim.leaf))
     sql("UPDATE ledger_entry SET leaf = %s WHERE id = %s", [leaf, victim.pk])  # leaf_hash column untouched
     others = list(Entry.objects.filter(object_type="record", object_id=str(scene.record.pk))
                   .exclude(pk=victim.pk).values_list("id", flat=True))
@@ -222,7 +221,7 @@ def test_prove_fails_when_the_leaf_bytes_were_altered(scene):
 def test_prove_fails_when_leaf_and_leaf_hash_were_both_rewritten(scene):
     drop_append_only("ledger_entry")
     victim = scene.entry("record.create")
-    leaf = _flip_time_digit(bytes(victim.leaf))
+    leaf = flip_time_digit(bytes(victim.leaf))
     sql("UPDATE ledger_entry SET leaf = %s, leaf_hash = %s WHERE id = %s", [leaf, leaf_hash(leaf).hex(), victim.pk])
     [p] = ledger.prove([victim.pk])["proofs"]
     assert not p["ok"] and p["error"]
@@ -327,7 +326,7 @@ def test_verify_without_domain_keeps_no_events(scene, monkeypatch):
 def test_record_proof_page_shows_the_altered_leaf_as_failed(scene, client):
     drop_append_only("ledger_entry")
     victim = scene.entry("record.create")
-    sql("UPDATE ledger_entry SET leaf = %s WHERE id = %s", [_flip_time_digit(bytes(victim.leaf)), victim.pk])
+    sql("UPDATE ledger_entry SET leaf = %s WHERE id = %s", [flip_time_digit(bytes(victim.leaf)), victim.pk])
     client.force_login(scene.world.officer)
     body = client.get(f"/records/{scene.record.pk}/proof/").content.decode()
     assert "验证未通过" in body and "日志条目内容与其叶哈希不符" in body

@@ -13,15 +13,12 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 
-from liuhen.cases import services as cases
-from liuhen.cases.validators import id_check_char
 from liuhen.ledger import services as ledger
 from liuhen.ledger import signing, storage
 from liuhen.ledger import verify as verify_mod
@@ -34,12 +31,10 @@ from liuhen.ledger.exports import export_bundle
 from liuhen.ledger.models import Checkpoint, Entry, LogState, Pending, Sequenced, Tile
 from liuhen.ledger.verify import verify_log
 from liuhen.ledger import vocabulary as vocab
-from liuhen.records import services as records
-from liuhen.records.models import RecordType
 
+from liuhen.testing.ledger import REPO, run_bundle_verifier, small_case  # noqa: F401
 from liuhen.testing.tampering import empty_ledger
 
-REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(autouse=True)
@@ -321,12 +316,6 @@ def test_published_checkpoint_never_goes_back(db, home, tmp_path, django_capture
 
 # ---- SM3 and SM2 --------------------------------------------------------------------------------
 
-@pytest.fixture
-def gm(settings):
-    settings.LIUHEN_LEDGER_HASH = "sm3"
-    settings.LIUHEN_LEDGER_SIGNATURE = "sm2"
-
-
 def test_sm3_and_sm2_end_to_end(db, gm, home, django_capture_on_commit_callbacks):
     history = _integrate_in_uneven_batches(600, algo="sm3")
     hashes = leaf_hashes("sm3")
@@ -467,30 +456,6 @@ INSPECTION = {
 }
 
 
-def _small_case(world):
-    case = world.open_case()
-    first17 = "11010519491231002"
-    cases.add_party(world.officer, case, kind="person", name="王某", id_number=first17 + id_check_char(first17))
-    case = world.to_investigation(case)
-    record = records.create_record(world.officer, case, RecordType.objects.get(code="inspection_record"),
-                                   dict(INSPECTION))
-    records.revise_record(world.officer, record, {**INSPECTION, "present": "村委会主任、村民李某"}, "补记在场人员")
-    records.attach(world.officer, record, io.BytesIO(b"photo of the pump " * 100), "现场照片.jpg")
-    records.sign_as_officer(world.officer, record)
-    records.log_view(world.officer, record)
-    return record
-
-
-@pytest.fixture
-def exported(world, tmp_path):
-    record = _small_case(world)
-    path = tmp_path / "bundle"
-    summary = export_bundle(path)
-    assert summary["content"] == 3 and summary["blobs"] == 1  # the start approval's v1, the inspection's v1 and v2
-    assert summary["entries"] == Sequenced.objects.count() and summary["checkpoints"] >= 1
-    return path, record
-
-
 def test_bundle_verifies(exported):
     path, record = exported
     assert bundle.verify_bundle(path) == []
@@ -582,20 +547,14 @@ def test_bundle_byte_change_that_breaks_json_is_reported(exported, where):
     assert bundle.verify_bundle(path)  # problems reported, no exception
 
 
-def _run_bundle_verifier(path, *extra):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "LIUHEN", "DATABASE"))}
-    return subprocess.run([sys.executable, "-m", "liuhen.ledger.core.bundle", str(path), *extra],
-                          env=env, cwd=REPO, capture_output=True, text=True, timeout=60)
-
-
 def test_standalone_bundle_verifier_without_django(exported, tmp_path):
     path, record = exported
-    ok = _run_bundle_verifier(path)
+    ok = run_bundle_verifier(path)
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert ok.stdout.startswith("OK:")
     vkey = tmp_path / "log.vkey"
     vkey.write_text(signing.signer().vkey() + "\n")
-    assert _run_bundle_verifier(path, "--vkey", str(vkey)).returncode == 0
+    assert run_bundle_verifier(path, "--vkey", str(vkey)).returncode == 0
     # Django is not even imported.
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "LIUHEN", "DATABASE"))}
     probe = subprocess.run([sys.executable, "-c",
@@ -605,20 +564,20 @@ def test_standalone_bundle_verifier_without_django(exported, tmp_path):
     assert probe.returncode == 0, probe.stdout + probe.stderr
     f = path / "content" / f"record-{record.pk}-v2.json"
     f.write_bytes(_flip_in_string(f.read_bytes(), b'"time":"2026-03-02T0'))
-    bad = _run_bundle_verifier(path)
+    bad = run_bundle_verifier(path)
     assert bad.returncode == 1
     assert f"FAIL content/{f.name}: content differs from what the log recorded" in bad.stdout
 
 
 def test_sm3_sm2_bundle(gm, world, tmp_path):
     # `gm` before `world`: the world's own entries (users, certificates) must be hashed with SM3 too.
-    _small_case(world)
+    small_case(world)
     path = tmp_path / "bundle"
     export_bundle(path)
     assert json.loads((path / "manifest.json").read_text())["hash"] == "sm3"
     assert (path / "log.vkey").read_text().strip() == signing.signer().vkey()
     assert bundle.verify_bundle(path) == []
-    result = _run_bundle_verifier(path)
+    result = run_bundle_verifier(path)
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -12,113 +12,32 @@ import datetime
 import io
 import json
 import os
-from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
-from liuhen.cases import services as cases
-from liuhen.cases.validators import id_check_char
 from liuhen.common import crypto
 from liuhen.ledger import signing, storage
 from liuhen.ledger.core import checkpoint as cp
 from liuhen.ledger.core import note as notes
-from liuhen.ledger.core import tree
 from liuhen.ledger.core.canonical import canonical_bytes, content_sha256
 from liuhen.ledger.core.hashing import leaf_hash
 from liuhen.ledger.models import Checkpoint, Entry, LogState, Pending, Sequenced, Tile
 from liuhen.ledger.verify import verify_log
 from liuhen.media import store
 from liuhen.records import services
-from liuhen.records.models import Record, RecordType, RecordVersion
+from liuhen.records.models import Record
+from liuhen.testing.ledger import (
+    findings_of, flip_time_digit, json_param, only_kinds, rebuild_tree_from_rows, seq_of, sign_entry,
+)
 from liuhen.testing.tampering import drop_append_only, sql
-from liuhen.testing.data import INSPECTION
-
-PHOTO = b"\xff\xd8\xff\xe0 JPEG bytes of the scene " * 40
 
 
 pytestmark = pytest.mark.usefixtures("fresh_home")  # fresh keys; no tile cached from another tree
 
 
-def _party_id():
-    first17 = "11010519491231002"
-    return first17 + id_check_char(first17)
-
-
-@pytest.fixture
-def scene(world, django_capture_on_commit_callbacks):
-    """The world of a small case, integrated, signed, published and verifying clean."""
-    rtype = RecordType.objects.get(code="inspection_record")
-    case = world.open_case()
-    party = cases.add_party(world.officer, case, kind="person", name="王某", id_number=_party_id(),
-                            phone="13800138000", address="某村三号")
-    case = world.to_investigation(case)
-    record = services.create_record(world.officer, case, rtype, dict(INSPECTION))
-    services.revise_record(world.officer, record, {**INSPECTION, "present": "村委会主任、村民李某"}, "补记在场人员")
-    attachment = services.attach(world.officer, record, io.BytesIO(PHOTO), "现场照片.jpg", "image/jpeg")
-    officer_sig = services.sign_as_officer(world.officer, record)
-    party_sig = services.record_other_signature(world.officer2, record, role="party", signer_name="王某")
-    spare = services.create_record(world.officer, case, rtype, dict(INSPECTION))
-    services.void_record(world.officer, spare, "重复制作")
-    services.log_view(world.officer, record)
-    with django_capture_on_commit_callbacks(execute=True):
-        storage.integrate_all()
-    report = verify_log()
-    assert report.ok, [str(f) for f in report.findings]
-    assert report.size == Entry.objects.count() == Sequenced.objects.count() > 20
-    assert report.checkpoints >= 1
-
-    def entry(action, object_type="record", object_id=record.pk, **kw):
-        return Entry.objects.get(action=action, object_type=object_type, object_id=str(object_id), **kw)
-
-    return SimpleNamespace(
-        world=world, case=case, party=party, record=record, attachment=attachment, spare=spare,
-        officer_sig=officer_sig, party_sig=party_sig, entry=entry,
-        v1=RecordVersion.objects.get(record=record, number=1), v2=RecordVersion.objects.get(record=record, number=2),
-    )
-
-
 # ---- the attacker's tools ----------------------------------------------------------------------
 
-
-
-def rebuild_tree_from_rows() -> None:
-    """What a thorough attacker does after changing leaves: recompute every tile, the right edge
-    and the root from the rows as they now are (all of it derived data, none of it signed)."""
-    hashes = [bytes.fromhex(h) for h in Sequenced.objects.order_by("seq").values_list("entry__leaf_hash", flat=True)]
-    Tile.objects.all().delete()
-    storage._append_to_tiles(0, hashes, "sha256")
-    edge = tree.CompactRange("sha256")
-    edge.extend(hashes)
-    LogState.objects.filter(pk=1).update(size=len(hashes), edge=b"".join(edge.hashes), root_hash=edge.root().hex())
-
-
-def json_param():
-    return "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
-
-
-def seq_of(entry) -> int:
-    return Sequenced.objects.get(entry_id=entry.pk).seq
-
-
-def sign_entry(digest) -> Entry:
-    """The 'record.sign' entry that carries this signature digest."""
-    [entry] = [e for e in Entry.objects.filter(action="record.sign")
-               if json.loads(bytes(e.leaf))["detail"]["digest"] == digest]
-    return entry
-
-
-def found(report, kind, obj=None, entry_id=None):
-    """The findings of this kind (and object, and entry) — at least one must exist."""
-    out = [f for f in report.findings if f.kind == kind and (obj is None or f.object == obj)
-           and (entry_id is None or f.entry_id == entry_id)]
-    assert out, f"no [{kind}] finding for {obj or entry_id}; findings: {[str(f) for f in report.findings]}"
-    return out
-
-
-def only_kinds(report) -> set:
-    return {f.kind for f in report.findings}
 
 
 # ---- clean ------------------------------------------------------------------------------------
@@ -139,7 +58,7 @@ def test_altered_record_version_content(scene):
     assert sql(f"UPDATE records_recordversion SET content = {json_param()} WHERE id = %s",
                [json.dumps(changed, ensure_ascii=False), scene.v2.pk]) == 1
     report = verify_log()
-    [f] = found(report, "altered", f"record:{scene.record.pk} v2")
+    [f] = findings_of(report, "altered", f"record:{scene.record.pk} v2")
     ev = scene.entry("record.version", object_version=2)
     assert (f.entry_id, f.seq) == (ev.pk, seq_of(ev))
     assert only_kinds(report) == {"altered"}
@@ -152,7 +71,7 @@ def test_altered_record_version_content_and_its_stored_hash(scene):
     sql(f"UPDATE records_recordversion SET content = {json_param()}, content_sha256 = %s WHERE id = %s",
         [json.dumps(changed, ensure_ascii=False), content_sha256(changed), scene.v1.pk])
     report = verify_log()
-    [f] = found(report, "altered", f"record:{scene.record.pk} v1")
+    [f] = findings_of(report, "altered", f"record:{scene.record.pk} v1")
     assert f.entry_id == scene.entry("record.create").pk
 
 
@@ -160,7 +79,7 @@ def test_deleted_record_version(scene):
     drop_append_only("records_recordversion")
     assert sql("DELETE FROM records_recordversion WHERE id = %s", [scene.v1.pk]) == 1  # nothing refers to v1
     report = verify_log()
-    [f] = found(report, "deleted", f"record:{scene.record.pk} v1")
+    [f] = findings_of(report, "deleted", f"record:{scene.record.pk} v1")
     assert f.entry_id == scene.entry("record.create").pk
 
 
@@ -168,7 +87,7 @@ def test_deleted_signature(scene):
     drop_append_only("records_signature")
     assert sql("DELETE FROM records_signature WHERE id = %s", [scene.party_sig.pk]) == 1
     report = verify_log()
-    [f] = found(report, "deleted", f"record:{scene.record.pk}")
+    [f] = findings_of(report, "deleted", f"record:{scene.record.pk}")
     ev = sign_entry(scene.party_sig.digest)
     assert f.entry_id == ev.pk and f.seq == seq_of(ev)
     assert only_kinds(report) == {"deleted"}
@@ -178,7 +97,7 @@ def test_altered_signature(scene):
     drop_append_only("records_signature")
     sql("UPDATE records_signature SET signer_name = %s WHERE id = %s", ["王某某", scene.party_sig.pk])
     report = verify_log()
-    [f] = found(report, "altered", f"record:{scene.record.pk} signature:{scene.party_sig.pk}")
+    [f] = findings_of(report, "altered", f"record:{scene.record.pk} signature:{scene.party_sig.pk}")
     assert f.entry_id == sign_entry(scene.party_sig.digest).pk
 
 
@@ -186,7 +105,7 @@ def test_deleted_void(scene):
     drop_append_only("records_recordvoid")
     assert sql("DELETE FROM records_recordvoid WHERE record_id = %s", [scene.spare.pk]) == 1
     report = verify_log()
-    [f] = found(report, "deleted", f"record:{scene.spare.pk}")
+    [f] = findings_of(report, "deleted", f"record:{scene.spare.pk}")
     assert f.entry_id == scene.entry("record.void", object_id=scene.spare.pk).pk
 
 
@@ -197,7 +116,7 @@ def test_inserted_record_version(scene):
         [scene.record.pk, json.dumps(extra, ensure_ascii=False), content_sha256(extra), "补写",
          scene.world.officer.pk, scene.v2.created_at])
     report = verify_log()
-    [f] = found(report, "inserted", f"record:{scene.record.pk} v3")
+    [f] = findings_of(report, "inserted", f"record:{scene.record.pk} v3")
     assert only_kinds(report) == {"inserted"}
 
 
@@ -208,7 +127,7 @@ def test_inserted_record_without_entry(scene):
     new_id = Record.objects.order_by("-id").values_list("id", flat=True).first()
     assert new_id not in (r.pk, scene.spare.pk)
     report = verify_log()
-    found(report, "inserted", f"record:{new_id}")
+    findings_of(report, "inserted", f"record:{new_id}")
 
 
 def test_forged_entry_reclaiming_a_version_does_not_launder_an_altered_row(scene):
@@ -230,7 +149,7 @@ def test_forged_entry_reclaiming_a_version_does_not_launder_an_altered_row(scene
     storage.integrate_all()
     report = verify_log()
     assert Sequenced.objects.filter(entry=forged).exists()  # it did enter the tree
-    found(report, "altered", f"record:{scene.record.pk} v1")
+    findings_of(report, "altered", f"record:{scene.record.pk} v1")
 
 
 # ---- stored files -----------------------------------------------------------------------------
@@ -242,7 +161,7 @@ def test_one_byte_of_a_stored_blob_changed(scene):
     data[len(data) // 2] ^= 0x01
     path.write_bytes(bytes(data))
     report = verify_log()
-    [f] = found(report, "altered", f"record:{scene.record.pk} attachment:{scene.attachment.pk}")
+    [f] = findings_of(report, "altered", f"record:{scene.record.pk} attachment:{scene.attachment.pk}")
     assert f.entry_id == scene.entry("record.attach").pk
     assert only_kinds(report) == {"altered"}
 
@@ -252,7 +171,7 @@ def test_stored_blob_removed(scene):
     os.chmod(path, 0o640)
     path.unlink()
     report = verify_log()
-    [f] = found(report, "altered", f"record:{scene.record.pk} attachment:{scene.attachment.pk}")
+    [f] = findings_of(report, "altered", f"record:{scene.record.pk} attachment:{scene.attachment.pk}")
     assert f.entry_id == scene.entry("record.attach").pk
 
 
@@ -260,7 +179,7 @@ def test_deleted_attachment_row(scene):
     drop_append_only("records_attachment")
     assert sql("DELETE FROM records_attachment WHERE id = %s", [scene.attachment.pk]) == 1
     report = verify_log()
-    [f] = found(report, "deleted", f"record:{scene.record.pk}")
+    [f] = findings_of(report, "deleted", f"record:{scene.record.pk}")
     assert f.entry_id == scene.entry("record.attach").pk
     assert scene.attachment.blob_id[:12] in f.message
 
@@ -270,7 +189,7 @@ def test_deleted_attachment_row(scene):
 def test_altered_case_title(scene):
     assert sql("UPDATE cases_case SET title = %s WHERE id = %s", ["取水许可证过期", scene.case.pk]) == 1
     report = verify_log()
-    [f] = found(report, "altered", f"case:{scene.case.pk}")
+    [f] = findings_of(report, "altered", f"case:{scene.case.pk}")
     # the last state the log recorded: the move to 调查取证
     assert f.entry_id == scene.entry("case.transition", object_type="case", object_id=scene.case.pk).pk
     assert only_kinds(report) == {"altered"}
@@ -279,14 +198,14 @@ def test_altered_case_title(scene):
 def test_altered_case_summary(scene):
     sql("UPDATE cases_case SET summary = %s WHERE id = %s", ["（事后改写的案情）", scene.case.pk])
     report = verify_log()
-    found(report, "altered", f"case:{scene.case.pk}")
+    findings_of(report, "altered", f"case:{scene.case.pk}")
 
 
 def test_altered_party_encrypted_field(scene):
     drop_append_only("cases_party")
     sql("UPDATE cases_party SET phone = %s WHERE id = %s", [crypto.encrypt("13900000000"), scene.party.pk])
     report = verify_log()
-    [f] = found(report, "altered", f"case:{scene.case.pk} party:{scene.party.pk}")
+    [f] = findings_of(report, "altered", f"case:{scene.case.pk} party:{scene.party.pk}")
     assert f.entry_id == scene.entry("case.party_add", object_type="case", object_id=scene.case.pk).pk
 
 
@@ -294,26 +213,18 @@ def test_deleted_party(scene):
     drop_append_only("cases_party")
     sql("DELETE FROM cases_party WHERE id = %s", [scene.party.pk])
     report = verify_log()
-    [f] = found(report, "deleted", f"case:{scene.case.pk} party:{scene.party.pk}")
+    [f] = findings_of(report, "deleted", f"case:{scene.case.pk} party:{scene.party.pk}")
     assert f.entry_id == scene.entry("case.party_add", object_type="case", object_id=scene.case.pk).pk
 
 
 # ---- the log itself ---------------------------------------------------------------------------
 
-def _flip_time_digit(leaf: bytes) -> bytes:
-    """One byte of the leaf changed where it keeps valid JSON: a digit of the event's time."""
-    i = leaf.index(b'"time":"') + len(b'"time":"') + 3  # the year's last digit
-    changed = bytearray(leaf)
-    changed[i] = ord("0") + (changed[i] - ord("0") + 1) % 10
-    return bytes(changed)
-
-
 def test_altered_entry_leaf(scene):
     drop_append_only("ledger_entry")
     victim = sign_entry(scene.officer_sig.digest)
-    sql("UPDATE ledger_entry SET leaf = %s WHERE id = %s", [_flip_time_digit(bytes(victim.leaf)), victim.pk])
+    sql("UPDATE ledger_entry SET leaf = %s WHERE id = %s", [flip_time_digit(bytes(victim.leaf)), victim.pk])
     report = verify_log()
-    fs = found(report, "altered", entry_id=victim.pk)
+    fs = findings_of(report, "altered", entry_id=victim.pk)
     assert {f.seq for f in fs} == {seq_of(victim)}
     assert "日志条目内容被修改" in str(fs[0])
 
@@ -330,11 +241,11 @@ def test_altered_entry_leaf_and_its_stored_hash(scene):
     """Rewriting leaf_hash (and the time column) as well: the stored tiles still hold the original hash."""
     drop_append_only("ledger_entry")
     victim = scene.entry("record.create")
-    rewrite_leaf(victim, _flip_time_digit(bytes(victim.leaf)))
+    rewrite_leaf(victim, flip_time_digit(bytes(victim.leaf)))
     report = verify_log()
-    [f] = found(report, "altered", entry_id=victim.pk)
+    [f] = findings_of(report, "altered", entry_id=victim.pk)
     assert f.seq == seq_of(victim)
-    found(report, "checkpoint")  # and every signed root from there on no longer recomputes
+    findings_of(report, "checkpoint")  # and every signed root from there on no longer recomputes
 
 
 def test_altered_entry_with_tiles_and_state_rebuilt(scene):
@@ -342,7 +253,7 @@ def test_altered_entry_with_tiles_and_state_rebuilt(scene):
     only the signed checkpoints (no key) remain, and they no longer match."""
     drop_append_only("ledger_entry")
     victim = scene.entry("record.create")
-    rewrite_leaf(victim, _flip_time_digit(bytes(victim.leaf)))
+    rewrite_leaf(victim, flip_time_digit(bytes(victim.leaf)))
     rebuild_tree_from_rows()
     report = verify_log()
     assert only_kinds(report) == {"checkpoint"}, [str(f) for f in report.findings]
@@ -359,10 +270,10 @@ def test_swapped_entries_are_reordered(scene):
     sql("UPDATE ledger_sequenced SET seq = %s WHERE seq = %s", [sa, sb])
     sql("UPDATE ledger_sequenced SET seq = %s WHERE seq = -1", [sb])
     report = verify_log()
-    fa = found(report, "reordered", entry_id=a.pk)
-    fb = found(report, "reordered", entry_id=b.pk)
+    fa = findings_of(report, "reordered", entry_id=a.pk)
+    fb = findings_of(report, "reordered", entry_id=b.pk)
     assert {f.seq for f in fa} == {sb} and {f.seq for f in fb} == {sa}
-    found(report, "checkpoint")
+    findings_of(report, "checkpoint")
 
 
 def test_swapped_leaf_bytes_of_two_entries(scene):
@@ -374,8 +285,8 @@ def test_swapped_leaf_bytes_of_two_entries(scene):
             [bytes(other.leaf), other.leaf_hash, row.pk])
     report = verify_log()
     assert {f.entry_id for f in report.findings if f.kind in ("reordered", "altered")} >= {a.pk, b.pk}
-    found(report, "reordered", entry_id=a.pk)
-    found(report, "reordered", entry_id=b.pk)
+    findings_of(report, "reordered", entry_id=a.pk)
+    findings_of(report, "reordered", entry_id=b.pk)
 
 
 def test_deleted_entry_in_the_middle(scene):
@@ -385,10 +296,10 @@ def test_deleted_entry_in_the_middle(scene):
     sql("DELETE FROM ledger_sequenced WHERE entry_id = %s", [victim.pk])
     sql("DELETE FROM ledger_entry WHERE id = %s", [victim.pk])
     report = verify_log()
-    [f] = found(report, "deleted", entry_id=None, obj="")
+    [f] = findings_of(report, "deleted", entry_id=None, obj="")
     assert f.seq == s
     # ...and the version it covered is now a version the log does not speak of.
-    found(report, "inserted", f"record:{scene.record.pk} v2")
+    findings_of(report, "inserted", f"record:{scene.record.pk} v2")
 
 
 def test_truncated_log(scene):
@@ -399,7 +310,7 @@ def test_truncated_log(scene):
     sql("DELETE FROM ledger_sequenced WHERE seq >= %s", [size - n])
     sql(f"DELETE FROM ledger_entry WHERE id IN ({', '.join(['%s'] * n)})", last)
     report = verify_log()
-    fs = found(report, "truncated")
+    fs = findings_of(report, "truncated")
     assert any(str(size) in f.message and str(size - n) in f.message for f in fs), [str(f) for f in fs]
     assert report.size == size - n
 
@@ -425,7 +336,7 @@ def test_truncated_log_with_its_checkpoints_and_state_rewound(scene, django_capt
     rebuild_tree_from_rows()
     assert LogState.objects.get().size == size - n
     report = verify_log()
-    found(report, "truncated")
+    findings_of(report, "truncated")
 
 
 def test_inserted_entry_outside_the_tree(scene):
@@ -436,7 +347,7 @@ def test_inserted_entry_outside_the_tree(scene):
         [scene.v2.created_at, "record.sign", "record", str(scene.record.pk), leaf, leaf_hash(leaf).hex()])
     new_id = Entry.objects.order_by("-id").values_list("id", flat=True).first()
     report = verify_log()
-    [f] = found(report, "inserted", entry_id=new_id)
+    [f] = findings_of(report, "inserted", entry_id=new_id)
     assert f.seq is None
     assert only_kinds(report) == {"inserted"}
 
@@ -447,7 +358,7 @@ def test_altered_entry_index_columns(scene):
     victim = scene.entry("record.void", object_id=scene.spare.pk)
     sql("UPDATE ledger_entry SET object_id = %s WHERE id = %s", [str(scene.record.pk), victim.pk])
     report = verify_log()
-    [f] = found(report, "altered", entry_id=victim.pk)
+    [f] = findings_of(report, "altered", entry_id=victim.pk)
     assert f.seq == seq_of(victim)
 
 
@@ -457,7 +368,7 @@ def test_altered_tile(scene):
     data[5] ^= 0xFF
     Tile.objects.filter(pk=tile.pk).update(data=bytes(data))
     report = verify_log()
-    [f] = found(report, "tile")
+    [f] = findings_of(report, "tile")
     assert "0/0" in f.message
 
 
@@ -475,7 +386,7 @@ def test_checkpoint_signed_by_another_key(scene):
     note = cp.sign_checkpoint(cp.Checkpoint(signing.origin(), state.size, bytes.fromhex(state.root_hash)), [forger])
     c = _insert_checkpoint(state.size, bytes.fromhex(state.root_hash), note)
     report = verify_log()
-    [f] = found(report, "checkpoint", f"checkpoint:{c.pk}")
+    [f] = findings_of(report, "checkpoint", f"checkpoint:{c.pk}")
     assert "签名无效或被伪造" in f.message
     assert only_kinds(report) == {"checkpoint"}
 
@@ -485,7 +396,7 @@ def test_checkpoint_signed_by_another_sm2_key(scene):
     forger = notes.SM2Signer.generate(signing.origin())
     note = cp.sign_checkpoint(cp.Checkpoint(signing.origin(), state.size, bytes.fromhex(state.root_hash)), [forger])
     c = _insert_checkpoint(state.size, bytes.fromhex(state.root_hash), note)
-    found(verify_log(), "checkpoint", f"checkpoint:{c.pk}")
+    findings_of(verify_log(), "checkpoint", f"checkpoint:{c.pk}")
 
 
 def test_checkpoint_with_modified_signature_bytes(scene):
@@ -498,7 +409,7 @@ def test_checkpoint_with_modified_signature_bytes(scene):
     forged = f"{text}\n\n{name} {base64.b64encode(bytes(raw)).decode()}\n"
     sql("UPDATE ledger_checkpoint SET note = %s WHERE id = %s", [forged, c.pk])
     report = verify_log()
-    [f] = found(report, "checkpoint", f"checkpoint:{c.pk}")
+    [f] = findings_of(report, "checkpoint", f"checkpoint:{c.pk}")
     assert "签名无效或被伪造" in f.message
 
 
@@ -507,7 +418,7 @@ def test_checkpoint_row_disagreeing_with_its_signed_note(scene):
     c = Checkpoint.objects.order_by("-id").first()
     sql("UPDATE ledger_checkpoint SET root_hash = %s WHERE id = %s", ["00" * 32, c.pk])
     report = verify_log()
-    [f] = found(report, "checkpoint", f"checkpoint:{c.pk}")
+    [f] = findings_of(report, "checkpoint", f"checkpoint:{c.pk}")
     assert "不一致" in f.message
 
 
@@ -518,7 +429,7 @@ def test_forked_checkpoint_for_an_existing_size(scene):
     note = cp.sign_checkpoint(cp.Checkpoint(signing.origin(), state.size, other_root), [signing.signer()])
     c = _insert_checkpoint(state.size, other_root, note)
     report = verify_log()
-    [f] = found(report, "checkpoint", f"checkpoint:{c.pk}")
+    [f] = findings_of(report, "checkpoint", f"checkpoint:{c.pk}")
     assert "分叉" in f.message
 
 
@@ -530,7 +441,7 @@ def test_rolled_back_checkpoint_for_an_earlier_size(scene):
     note = cp.sign_checkpoint(cp.Checkpoint(signing.origin(), size, other_root), [signing.signer()])
     _insert_checkpoint(size, other_root, note)
     report = verify_log()
-    fs = found(report, "checkpoint")
+    fs = findings_of(report, "checkpoint")
     assert any(f.seq == size - 1 and str(size) in f.message for f in fs), [str(f) for f in fs]
 
 
@@ -558,7 +469,7 @@ def test_verify_command_exits_1_and_prints_the_finding(scene):
 def test_verify_command_on_a_tampered_log(scene):
     drop_append_only("ledger_entry")
     victim = scene.entry("record.create")
-    sql("UPDATE ledger_entry SET leaf = %s WHERE id = %s", [_flip_time_digit(bytes(victim.leaf)), victim.pk])
+    sql("UPDATE ledger_entry SET leaf = %s WHERE id = %s", [flip_time_digit(bytes(victim.leaf)), victim.pk])
     out = io.StringIO()
     with pytest.raises(SystemExit) as exc:
         call_command("verify", "--no-domain", stdout=out, stderr=io.StringIO())

@@ -13,7 +13,6 @@ from liuhen.ledger import services as ledger
 from liuhen.ledger import storage
 from liuhen.ledger.models import Checkpoint, Pending, Sequenced
 from liuhen.ledger.verify import verify_log
-from liuhen.testing.ledger_processes import child_env, template  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("fresh_home")
 

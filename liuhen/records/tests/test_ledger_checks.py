@@ -8,7 +8,6 @@ append-only triggers are dropped and one field the application never changes is 
 must name the object and the log entry it contradicts.
 """
 import datetime
-import io
 import json
 
 import pytest
@@ -19,72 +18,21 @@ from django.utils import timezone
 from liuhen.accounts import services as acc
 from liuhen.accounts.models import User
 from liuhen.accounts.roles import Role
-from liuhen.cases import services as cases
 from liuhen.cases.models import Case, CaseOfficer
-from liuhen.cases.validators import id_check_char
 from liuhen.ledger.models import Entry
 from liuhen.ledger.storage import integrate_all
 from liuhen.ledger.subjects import plain
 from liuhen.ledger.verify import verify_log
 from liuhen.records import selectors, services
 from liuhen.records.ledger_checks import signature_digest
-from liuhen.testing.records import signed_event_detail
-from liuhen.records.models import RecordType, RecordVersion, Signature, SignerRole
+from liuhen.testing.records import (  # noqa: F401 — the scene's people and words, used by name in tests
+    APPROVAL, REFUSAL_REASON, WITNESS, Scene, event, rtype, signed_event_detail,
+)
+from liuhen.testing.records import SCENE_PARTY as PARTY
+from liuhen.records.models import Signature, SignerRole
 from liuhen.testing.tampering import drop_append_only, found, sql
-from liuhen.testing.data import INSPECTION
-
-APPROVAL = {"reason": "群众举报未经许可取水", "party": "王某", "handler_opinion": "建议立案调查"}
-PARTY, WITNESS, REFUSAL_REASON = "王某", "李某", "当事人称不认可检查结果"
-
 
 pytestmark = pytest.mark.usefixtures("fresh_home")  # fresh keys; no tile cached from another tree
-
-
-def rtype(code):
-    return RecordType.objects.get(code=code)
-
-
-def _party_id():
-    first17 = "11010519491231002"
-    return first17 + id_check_char(first17)
-
-
-class Scene:
-    def __init__(self, world):
-        self.world = world
-        self.case = world.open_case()
-        cases.add_party(world.officer, self.case, kind="person", name=PARTY, id_number=_party_id())
-        self.approval = services.create_record(world.officer, self.case, rtype("start_approval"), dict(APPROVAL))
-        services.sign_as_officer(world.officer, self.approval)
-        self.leader_sig = services.sign_as_leader(world.unit_head, self.approval)
-        self.case = cases.advance(world.officer, self.case, "审批完成")
-        self.record = services.create_record(world.officer, self.case, rtype("inspection_record"), dict(INSPECTION))
-        services.revise_record(world.officer2, self.record, {**INSPECTION, "present": "村委会主任、村民李某"},
-                               "补记在场人员")
-        self.attachment = services.attach(world.officer, self.record, io.BytesIO(b"JPEG " * 50), "现场照片.jpg",
-                                          "image/jpeg")
-        self.officer_sig = services.sign_as_officer(world.officer, self.record)
-        self.officer2_sig = services.sign_as_officer(world.officer2, self.record)
-        self.witness_sig = services.record_other_signature(world.officer2, self.record, role=SignerRole.WITNESS,
-                                                           signer_name=WITNESS)
-        self.refusal = services.record_other_signature(world.officer, self.record, role=SignerRole.PARTY,
-                                                       signer_name=PARTY, refused=True, reason=REFUSAL_REASON)
-        self.spare = services.create_record(world.officer, self.case, rtype("inspection_record"), dict(INSPECTION))
-        services.void_record(world.officer, self.spare, "重复制作")
-        self.v1 = RecordVersion.objects.get(record=self.record, number=1)
-        self.v2 = RecordVersion.objects.get(record=self.record, number=2)
-
-    def entry(self, action, record=None, **detail):
-        """The one entry of `action` about `record` (default: the inspection) whose detail has `detail`."""
-        record = record or self.record
-        found = [e for e in Entry.objects.filter(action=action, object_type="record", object_id=str(record.pk))
-                 if detail.items() <= event(e)["detail"].items()]
-        assert len(found) == 1, (action, detail, len(found))
-        return found[0]
-
-    def sign_entry(self, sig):
-        return self.entry("record.refuse" if sig.outcome == "refused" else "record.sign", sig.record,
-                          digest=sig.digest)
 
 
 @pytest.fixture
@@ -94,11 +42,6 @@ def scene(world):
     report = verify_log()
     assert report.ok, [str(f) for f in report.findings]
     return s
-
-
-def event(entry) -> dict:
-    return json.loads(bytes(entry.leaf).decode("utf-8"))
-
 
 
 def db_time(value):

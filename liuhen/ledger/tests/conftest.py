@@ -1,0 +1,29 @@
+"""Fixtures the ledger's test modules share (their builders live in liuhen/testing/ledger.py)."""
+import pytest
+
+from liuhen.ledger.exports import export_bundle
+from liuhen.ledger.models import Sequenced
+from liuhen.testing.ledger import build_scene, small_case
+from liuhen.testing.ledger_processes import child_env, template  # noqa: F401 — fixtures of the process tests
+
+
+@pytest.fixture
+def scene(world, django_capture_on_commit_callbacks):
+    """The world of a small case, integrated, signed, published and verifying clean."""
+    return build_scene(world, django_capture_on_commit_callbacks)
+
+
+@pytest.fixture
+def gm(settings):
+    settings.LIUHEN_LEDGER_HASH = "sm3"
+    settings.LIUHEN_LEDGER_SIGNATURE = "sm2"
+
+
+@pytest.fixture
+def exported(world, tmp_path):
+    record = small_case(world)
+    path = tmp_path / "bundle"
+    summary = export_bundle(path)
+    assert summary["content"] == 3 and summary["blobs"] == 1  # the start approval's v1, the inspection's v1 and v2
+    assert summary["entries"] == Sequenced.objects.count() and summary["checkpoints"] >= 1
+    return path, record
