@@ -20,6 +20,7 @@ from liuhen.cases.models import STAGE_ORDER, Kind, PartyKind, Procedure, Stage, 
 from liuhen.cases.validators import id_check_char, uscc_check_char, validate_credit_code, validate_id_number
 from liuhen.records import services as records
 from liuhen.records.models import RecordType, SignerRole
+from liuhen.testing.signing import sign_as_rule_asks
 
 DEMO_PASSWORD = "Liuhen-demo-2026"
 
@@ -647,25 +648,15 @@ class _Builder:
             self.counts["attachments"] += 1
         if not sign:
             return rec
-        rule = rt.signature_rule
-        n = rule.get("officers", 0) if officers is None else officers
         signers = [by] + [u for u in c.team if u != by]
-        for officer in signers[:n]:
-            records.sign_as_officer(officer, rec)
-            self.counts["signatures"] += 1
-        if rule.get("party") and party is not False:
-            records.record_other_signature(by, rec, role=SignerRole.PARTY, signer_name=party or c.party)
-            self.counts["signatures"] += 1
-        if rule.get("leader") and leader is not False:
-            records.sign_as_leader(leader or c.unit_head, rec, opinion=opinion)
-            self.counts["signatures"] += 1
-        # The legal reviewer and the archivist sign their own records (法制审核意见, 归档登记表).
-        for capacity, username in ((SignerRole.REVIEWER, "zhenghui"), (SignerRole.ARCHIVIST, "wuxiulan")):
-            if rule.get(str(capacity)):
-                # The reviewer writes the 法制审核 conclusion and opinion as they sign (LW-L 15).
-                records.sign_in_capacity(self.people[username], rec, capacity, opinion=opinion,
-                                         decision=decision if capacity == SignerRole.REVIEWER else "同意")
-                self.counts["signatures"] += 1
+        # As the rule in force asks (liuhen.testing.signing): the legal reviewer and the archivist
+        # sign their own records, the reviewer writing the 法制审核 conclusion (LW-L 15) and opinion.
+        self.counts["signatures"] += sign_as_rule_asks(
+            rec, officers=signers if officers is None else signers[:officers],
+            party_name=None if party is False else (party or (c.party if c.party_names else None)), recorded_by=by,
+            leader=leader or None, unit_head=c.unit_head, agency_head=self.people["liujianguo"],
+            reviewer=self.people["zhenghui"], archivist=self.people["wuxiulan"], opinion=opinion,
+            decision=decision, skip=("leader",) if leader is False else ())
         return rec
 
     def advance(self, c: _Case, note: str = ""):

@@ -38,27 +38,13 @@ def make_record(world, case, code, *, by=None):
 
 
 def sign_all(world, record, *, officers=None, party="王五", leader=None, skip=()):
-    """Give `record` every signature its rule asks for — the rule in force for it, overrides
-    included (records.rules) — but the capacities in `skip`: its officers, the party, the 负责人
-    the rule names (the agency head where it asks for the 机关负责人), the legal reviewer and the
-    archivist, each capacity agreeing."""
-    from liuhen.records import services as rec
-    from liuhen.records.models import SignerRole
-    from liuhen.records.selectors import record_with_state
-    from liuhen.testing.records import approver
+    """Give `record` every signature its rule in force asks for (liuhen.testing.signing), from the
+    people of `world`, but the capacities in `skip`."""
+    from liuhen.testing.signing import sign_as_rule_asks
 
-    officers = officers or [world.officer, world.officer2]
-    rule = record_with_state(record.pk).rule
-    for officer in officers[: rule.officers]:
-        rec.sign_as_officer(officer, record)
-    if rule.party and "party" not in skip:
-        rec.record_other_signature(officers[0], record, role=SignerRole.PARTY, signer_name=party)
-    if rule.leader and "leader" not in skip:
-        rec.sign_as_leader(leader or approver(world, record), record)
-    if rule.reviewer and "reviewer" not in skip:
-        rec.sign_in_capacity(world.reviewer, record, SignerRole.REVIEWER, decision=rule.reviewer_decisions[0])
-    if rule.archivist and "archivist" not in skip:
-        rec.sign_in_capacity(archivist(world), record, SignerRole.ARCHIVIST)
+    sign_as_rule_asks(record, officers=officers or [world.officer, world.officer2], party_name=party,
+                      leader=leader, unit_head=world.unit_head, agency_head=world.agency_head,
+                      reviewer=world.reviewer, archivist=archivist(world), skip=skip)
     return record
 
 
