@@ -61,6 +61,8 @@ def my_cases(request):
         qs = qs.filter(archived_at__isnull=False)
     return render(request, "cases/my_cases.html", {
         "cases": qs.order_by("-created_at")[:200], "scope": scope, "stage": stage, "stages": Stage.choices,
+        # ＋ 新建案件 is offered only to who may open a case; an officer without a valid 执法证 is told why.
+        "open_refusal": cannot_open_cases_reason(request.user), "is_officer": request.user.has_role(Role.OFFICER),
         **pages.case_list_context(request.user),
     })
 

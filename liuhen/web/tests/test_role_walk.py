@@ -1,0 +1,65 @@
+"""Defects found walking each role's day in a real browser (issue 12), checked over Django's test client.
+
+- A link or button that can only lead to a refusal is not offered: ＋ 新建案件 only to who may open a case.
+- The pages keep to the Content-Security-Policy (style-src 'self'): no template carries a style attribute,
+  which the browser would refuse to apply (the 负责人签署意见 form lost its layout that way).
+"""
+import re
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+import liuhen
+from liuhen.testing.world import World
+
+NEW_CASE = reverse("cases:new")
+
+
+def login(client, user):
+    assert client.login(username=user.username, password=World.PASSWORD)
+
+
+def new_case_links(html: str) -> int:
+    return len(re.findall(rf'href="{re.escape(NEW_CASE)}"', html))
+
+
+@pytest.mark.django_db
+def test_new_case_offered_to_an_officer_with_a_certificate_and_a_unit_head(client, world):
+    for user in (world.officer, world.unit_head):
+        login(client, user)
+        html = client.get(reverse("cases:mine")).content.decode()
+        assert new_case_links(html) == 2, user.username  # the navigation and the ＋ 新建案件 button
+
+
+@pytest.mark.django_db
+def test_new_case_not_offered_to_who_would_only_be_refused(client, world):
+    for user in (world.reviewer, world.agency_head, world.expired):
+        login(client, user)
+        html = client.get(reverse("cases:mine")).content.decode()
+        assert new_case_links(html) == 0, user.username
+        # The page itself still says why, for whoever follows an old link.
+        assert "您目前不能立案" in client.get(NEW_CASE).content.decode()
+
+
+@pytest.mark.django_db
+def test_an_officer_without_a_valid_certificate_is_told_why_on_the_case_list(client, world):
+    login(client, world.expired)
+    html = client.get(reverse("cases:mine")).content.decode()
+    assert "您没有有效的行政执法证" in html
+
+
+@pytest.mark.django_db
+def test_no_new_case_link_for_the_system_administrator(client, world):
+    login(client, world.sysadmin)
+    response = client.get(reverse("accounts:password_change"))
+    assert new_case_links(response.content.decode()) == 0
+
+
+def test_no_template_carries_an_inline_style():
+    # CSP style-src 'self' (liuhen.settings): an inline style attribute is not applied, and the browser
+    # reports a violation in the console. Styles belong in liuhen.css.
+    root = Path(liuhen.__file__).resolve().parent
+    offenders = [str(p.relative_to(root)) for p in root.rglob("templates/**/*.html")
+                 if re.search(r"\sstyle\s*=", p.read_text(encoding="utf-8"))]
+    assert offenders == []
