@@ -63,3 +63,47 @@ def test_no_template_carries_an_inline_style():
     offenders = [str(p.relative_to(root)) for p in root.rglob("templates/**/*.html")
                  if re.search(r"\sstyle\s*=", p.read_text(encoding="utf-8"))]
     assert offenders == []
+
+
+# ---- each administrator lands on their own screen, not on an empty case list ----------------------
+
+
+def login_post(client, user):
+    return client.post(reverse("login"), {"username": user.username, "password": World.PASSWORD})
+
+
+@pytest.mark.django_db
+def test_login_takes_each_role_to_its_first_page(client, world):
+    from liuhen.testing.accounts import audit_admin, security_admin
+
+    expected = [(world.officer, "/cases/"), (world.unit_head, "/cases/"), (world.sysadmin, "/admin/"),
+                (security_admin(world), "/admin/"), (audit_admin(world), "/audit/")]
+    for user, first in expected:
+        response = login_post(client, user)
+        assert response.status_code == 302 and response["Location"] == first, user.username
+        assert client.get("/")["Location"] == first, user.username
+        client.logout()
+
+
+@pytest.mark.django_db
+def test_login_still_follows_next(client, world):
+    response = client.post(reverse("login") + "?next=/account/password/",
+                           {"username": world.sysadmin.username, "password": World.PASSWORD})
+    assert response["Location"] == "/account/password/"
+
+
+@pytest.mark.django_db
+def test_navigation_of_the_administrators(client, world):
+    from liuhen.testing.accounts import audit_admin
+
+    login(client, world.sysadmin)
+    html = client.get(reverse("accounts:password_change")).content.decode()
+    assert 'href="/admin/">系统配置' in html and ">我的案件<" not in html
+    client.logout()
+    login(client, audit_admin(world))
+    html = client.get(reverse("audit:search")).content.decode()
+    assert ">审计日志<" in html and ">我的案件<" not in html and "系统配置" not in html
+    client.logout()
+    login(client, world.officer)
+    html = client.get(reverse("cases:mine")).content.decode()
+    assert ">我的案件<" in html and "系统配置" not in html
