@@ -43,6 +43,9 @@ class RecordState:
     def status_label(self) -> str:
         if self.voided:
             return "已作废"
+        if self.refusals:
+            # A 负责人 said 退回 or 不同意: the officer must see it on the case page, not "签字中".
+            return "已退回" if self.refusals[0].decision == rules.RETURN else "未获同意"
         if self.complete:
             return "已完成"
         return "签字中" if self.locked else "草稿"

@@ -107,3 +107,29 @@ def test_navigation_of_the_administrators(client, world):
     login(client, world.officer)
     html = client.get(reverse("cases:mine")).content.decode()
     assert ">我的案件<" in html and "系统配置" not in html
+
+
+# ---- a record a 负责人 sent back says so wherever the officer meets it -------------------------------
+
+
+def returned_start_approval(world, decision="退回"):
+    from liuhen.records import services as records
+    from liuhen.records.models import RecordType
+
+    case = world.open_case()
+    approval = records.create_record(world.officer, case, RecordType.objects.get(code="start_approval"), {
+        "reason": "日常巡查发现违法嫌疑。", "party": "王建国", "handler_opinion": "建议立案调查。"})
+    records.sign_as_officer(world.officer, approval)
+    records.sign_as_leader(world.unit_head, approval, decision=decision, opinion="证据不足，请补充。")
+    return case, approval
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("decision, label", [("退回", "已退回"), ("不同意", "未获同意")])
+def test_a_refused_record_is_not_shown_as_still_being_signed(client, world, decision, label):
+    case, approval = returned_start_approval(world, decision)
+    login(client, world.officer)
+    for url in (reverse("cases:detail", args=[case.pk]), reverse("records:detail", args=[approval.pk])):
+        html = client.get(url).content.decode()
+        assert f'<span class="badge badge-bad">{label}</span>' in html, url
+        assert "签字中" not in html, url
