@@ -135,6 +135,8 @@ def record_detail(request, pk):
             {"value": c, "label": rule.capacity_label(c), "decisions": rule.decisions_for(c)}
             for c in selectors.CAPACITY_ROLES if selectors.signable_capacity(user, state, c)],
         "refusals": state.refusals,
+        # 待谁签批: who may give each signature still lacking, so nobody has to guess who signs next.
+        "next_signers": selectors.next_signers(state) if not state.voided else [],
         "supplements": record.supplements.select_related("added_by").prefetch_related("files__blob"),
         "can_supplement": can_work and state.locked and not state.voided,
         "can_record_other": assigned and certified and not case.is_archived and not state.voided,

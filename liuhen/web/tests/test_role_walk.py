@@ -133,3 +133,50 @@ def test_a_refused_record_is_not_shown_as_still_being_signed(client, world, deci
         html = client.get(url).content.decode()
         assert f'<span class="badge badge-bad">{label}</span>' in html, url
         assert "签字中" not in html, url
+
+
+# ---- the record page says who signs next --------------------------------------------------------
+
+
+def start_approval_signed_by_officer(world):
+    from liuhen.records import services as records
+    from liuhen.records.models import RecordType
+
+    case = world.open_case()
+    approval = records.create_record(world.officer, case, RecordType.objects.get(code="start_approval"), {
+        "reason": "日常巡查发现违法嫌疑。", "party": "王建国", "handler_opinion": "建议立案调查。"})
+    records.sign_as_officer(world.officer, approval)
+    return approval
+
+
+@pytest.mark.django_db
+def test_the_record_page_names_who_may_give_the_missing_signature(client, world):
+    approval = start_approval_signed_by_officer(world)
+    login(client, world.officer)
+    html = client.get(reverse("records:detail", args=[approval.pk])).content.decode()
+    # 程序启动审批表: any 负责人 — the unit's head or the agency head; not the reviewer, not an officer.
+    assert "负责人签字：可由 陈队长（承办机构负责人）、刘局长（机关负责人） 签署" in html
+    assert "法制审核员（" not in html
+
+
+@pytest.mark.django_db
+def test_a_penalty_approval_names_only_the_agency_head(client, world):
+    from liuhen.records import services as records
+    from liuhen.records.models import RecordType
+    from liuhen.testing.cases import fill, to_decision
+
+    case = to_decision(world)
+    rt = RecordType.objects.get(code="leader_approval")
+    approval = records.create_record(world.officer, case, rt, fill(rt))
+    login(client, world.officer)
+    html = client.get(reverse("records:detail", args=[approval.pk])).content.decode()
+    assert "机关负责人签字：可由 刘局长（机关负责人） 签署" in html
+    assert "陈队长" not in html
+
+
+@pytest.mark.django_db
+def test_nobody_is_named_once_a_leader_sent_it_back(client, world):
+    case, approval = returned_start_approval(world)
+    login(client, world.officer)
+    html = client.get(reverse("records:detail", args=[approval.pk])).content.decode()
+    assert "签字：可由" not in html
