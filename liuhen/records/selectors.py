@@ -170,7 +170,8 @@ def timeline(case) -> list[dict]:
             "stage": stage, "label": stage.label, "index": i + 1,
             "status": stage_status(case, stage, entered),
             "states": by_stage[stage],
-            "requirements": [{"names": type_names(r, names), "met": bool(set(r) & done), "basis": r.basis}
+            "requirements": [{"names": type_names(r, names), "codes": list(r), "met": bool(set(r) & done),
+                              "basis": r.basis}
                              for r in reqs],
         })
     return out

@@ -180,3 +180,28 @@ def test_nobody_is_named_once_a_leader_sent_it_back(client, world):
     login(client, world.officer)
     html = client.get(reverse("records:detail", args=[approval.pk])).content.decode()
     assert "签字：可由" not in html
+
+
+# ---- the 新增记录 list opens on the record the stage still needs -----------------------------------
+
+
+def selected_type(html: str) -> str:
+    match = re.search(r'<option value="([a-z_]+)" selected>', html)
+    return match.group(1) if match else ""
+
+
+@pytest.mark.django_db
+def test_new_record_list_opens_on_what_the_stage_still_needs(client, world):
+    from liuhen.testing.cases import add_person, make_record
+
+    login(client, world.officer)
+    emergency = world.open_case(start_mode="emergency", kind="coercion", title="河道阻水障碍物紧急清除")
+    add_person(world, emergency)
+    url = reverse("cases:detail", args=[emergency.pk])
+    assert selected_type(client.get(url).content.decode()) == "emergency_start_approval"
+    ordinary = world.open_case()
+    url = reverse("cases:detail", args=[ordinary.pk])
+    assert selected_type(client.get(url).content.decode()) == "start_approval"
+    # Once begun, it is not suggested again: the list opens as it always did.
+    make_record(world, ordinary, "start_approval")
+    assert selected_type(client.get(url).content.decode()) == ""
