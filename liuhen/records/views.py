@@ -122,8 +122,8 @@ def record_detail(request, pk):
         "record": record, "case": case, "state": state, "rows": rows,
         "versions": list(reversed(list(record.versions.select_related("author")))),
         "attachments": record.attachments.select_related("uploaded_by", "blob"),
-        "signatures": record.signatures.select_related("signer", "recorded_by", "version").prefetch_related(
-            "confirmations__officer"),
+        "signatures": _with_capacity_labels(rule, record.signatures.select_related(
+            "signer", "recorded_by", "version").prefetch_related("confirmations__officer")),
         "can_edit": can_work and not state.locked and not state.voided,
         # Only what the services will accept: nobody signs as officer and approves as leader.
         "can_sign_officer": (assigned and not signed_as & {SignerRole.OFFICER, SignerRole.LEADER}
@@ -145,6 +145,15 @@ def record_detail(request, pk):
         "trail": _trail(record),
         "signer_roles": [(SignerRole.PARTY, "当事人"), (SignerRole.WITNESS, "见证人"), (SignerRole.OTHER, "其他人员")],
     })
+
+
+def _with_capacity_labels(rule, signatures) -> list:
+    """Each signature with the name of the capacity it was given in, as the record's pinned rule
+    calls it: 机关负责人 on a penalty's 负责人审批 (not just 负责人), so the page shows the rule was kept."""
+    out = list(signatures)
+    for s in out:
+        s.capacity_label = rule.capacity_label(s.role) if s.role in selectors.CAPACITY_ROLES else s.get_role_display()
+    return out
 
 
 @login_required

@@ -205,3 +205,22 @@ def test_new_record_list_opens_on_what_the_stage_still_needs(client, world):
     # Once begun, it is not suggested again: the list opens as it always did.
     make_record(world, ordinary, "start_approval")
     assert selected_type(client.get(url).content.decode()) == ""
+
+
+@pytest.mark.django_db
+def test_a_signature_is_named_by_the_capacity_the_rule_asked_for(client, world):
+    from liuhen.records import services as records
+    from liuhen.records.models import RecordType
+    from liuhen.testing.cases import fill, to_decision
+
+    case = to_decision(world)
+    rt = RecordType.objects.get(code="leader_approval")
+    approval = records.create_record(world.officer, case, rt, fill(rt))
+    records.sign_as_leader(world.agency_head, approval, opinion="同意。")
+    login(client, world.officer)
+    html = client.get(reverse("records:detail", args=[approval.pk])).content.decode()
+    assert "<strong>机关负责人：刘局长</strong>" in html
+    # A record any 负责人 may approve keeps the general name.
+    _, returned = returned_start_approval(world)
+    html = client.get(reverse("records:detail", args=[returned.pk])).content.decode()
+    assert "<strong>负责人：陈队长</strong>" in html and "<strong>执法人员：张明</strong>" in html
