@@ -224,3 +224,24 @@ def test_a_signature_is_named_by_the_capacity_the_rule_asked_for(client, world):
     _, returned = returned_start_approval(world)
     html = client.get(reverse("records:detail", args=[returned.pk])).content.decode()
     assert "<strong>负责人：陈队长</strong>" in html and "<strong>执法人员：张明</strong>" in html
+
+
+# ---- a party's history says what a correction changed -----------------------------------------------
+
+
+@pytest.mark.django_db
+def test_party_history_says_what_each_correction_changed(client, world):
+    from liuhen.cases import services as cases
+
+    case = world.open_case()
+    party = cases.add_party(world.officer, case, kind="person", name="王建华", id_number="11010519491231002X",
+                            phone="13800000000", address="本溪市平山区")
+    corrected = cases.correct_party(world.officer, party, reason="地址记录不全", kind="person", name="王建华",
+                                    id_number="11010519491231002X", phone="13800000000",
+                                    address="本溪市平山区胜利路1号")
+    login(client, world.officer)
+    html = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "更正前 地址：本溪市平山区" in html
+    assert "13800000000" not in html and "11010519491231002X" not in html  # masked, as everywhere
+    html = client.get(reverse("cases:correct_party", args=[case.pk, corrected.pk])).content.decode()
+    assert "更正前 地址：本溪市平山区" in html
