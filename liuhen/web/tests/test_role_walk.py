@@ -245,3 +245,10 @@ def test_party_history_says_what_each_correction_changed(client, world):
     assert "13800000000" not in html and "11010519491231002X" not in html  # masked, as everywhere
     html = client.get(reverse("cases:correct_party", args=[case.pk, corrected.pk])).content.decode()
     assert "更正前 地址：本溪市平山区" in html
+
+
+@pytest.mark.django_db
+def test_the_configuration_admin_greets_by_name(client, world):
+    login(client, world.sysadmin)
+    html = client.get("/admin/").content.decode()
+    assert "<strong>系统管理员</strong>" in html and "<strong>sys</strong>" not in html
