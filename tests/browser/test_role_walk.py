@@ -142,3 +142,17 @@ def test_each_role_finds_its_own_screen(live_server, live_world, page):
     page.context.clear_cookies()
     login(page, base, "zhang")
     expect(page.get_by_role("link", name="＋ 新建案件")).to_be_visible()
+
+
+def test_case_list_keeps_numbers_and_kinds_on_one_line(live_server, live_world, page, mobile_page):
+    base = live_server.url
+    for _ in range(2):
+        live_world.open_case(title="本溪市某某有限公司未经许可在河道管理范围内建设砂石料场并长期堆放物料")
+    for p in (page, mobile_page):
+        login(p, base, "zhang")
+        number = p.locator("td[data-label='编号'] a").first
+        expect(number).to_be_visible()
+        assert number.evaluate("e => e.getClientRects().length") == 1
+        kind = p.locator("td[data-label='类别']").first
+        assert kind.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
+        assert fits_the_screen(p)
