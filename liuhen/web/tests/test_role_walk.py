@@ -252,3 +252,17 @@ def test_the_configuration_admin_greets_by_name(client, world):
     login(client, world.sysadmin)
     html = client.get("/admin/").content.decode()
     assert "<strong>系统管理员</strong>" in html and "<strong>sys</strong>" not in html
+
+
+@pytest.mark.django_db
+def test_an_error_page_does_not_offer_an_administrator_their_cases(client, world):
+    from liuhen.testing.accounts import audit_admin
+
+    login(client, audit_admin(world))
+    response = client.post("/cases/new/", {"title": "x"}, HTTP_REFERER="http://testserver/audit/")
+    html = response.content.decode()
+    assert response.status_code == 403 and 'href="/">首页</a>' in html and "我的案件" not in html
+    client.logout()
+    login(client, world.reviewer)
+    response = client.post("/cases/new/", {"title": "x"}, HTTP_REFERER="http://testserver/cases/")
+    assert response.status_code == 403 and 'href="/">我的案件</a>' in response.content.decode()
