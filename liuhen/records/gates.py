@@ -78,7 +78,9 @@ def completed_at(case, code: str):
 
 def case_page(user, case, *, can_work: bool) -> dict:
     stages = timeline(case)
-    types = list(types_for_stage(case.stage)) if can_work else []
+    # Making a record is an officer's act with a valid 执法证 (services.require_officer_certificate, LC 10):
+    # a 承办机构负责人 without one is not offered 新增记录 that would only be refused.
+    types = list(types_for_stage(case.stage)) if can_work and user.certificate_on() is not None else []
     return {"timeline": stages, "record_types": types, "suggested_type": suggested_type(case, stages, types)}
 
 

@@ -266,3 +266,18 @@ def test_an_error_page_does_not_offer_an_administrator_their_cases(client, world
     login(client, world.reviewer)
     response = client.post("/cases/new/", {"title": "x"}, HTTP_REFERER="http://testserver/cases/")
     assert response.status_code == 403 and 'href="/">我的案件</a>' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_new_record_not_offered_to_a_unit_head_without_a_certificate(client, world):
+    case = world.open_case()
+    url = reverse("cases:detail", args=[case.pk])
+    login(client, world.unit_head)  # 承办机构负责人 of the case's unit, no 执法证
+    html = client.get(url).content.decode()
+    assert "＋ 新增记录" not in html
+    # Following an old link still says why.
+    response = client.get(reverse("records:new", args=[case.pk]) + "?type=start_approval")
+    assert response.status_code == 403 and "执法证" in response.content.decode()
+    client.logout()
+    login(client, world.officer)
+    assert "＋ 新增记录" in client.get(url).content.decode()
