@@ -109,6 +109,9 @@ def case_detail(request, pk):
         "officers": case.officers.select_related("officer"),
         "blockers": services.transition_blockers(case),
         "can_work": can_work,
+        # Registering or correcting a party is an officer's act with a valid 执法证 (services.add_party,
+        # LC 10): not offered to whom it would only be refused (a 承办机构负责人 without one).
+        "can_edit_parties": can_work and request.user.certificate_on() is not None,
         "can_close": can_work and case.stage == Stage.START and case.start_mode in CLOSE_AT_START.value,
         "can_reveal": assigned,  # the full ID number and phone: officers of the case, on request
         "show_address": assigned or can_work,

@@ -281,3 +281,32 @@ def test_new_record_not_offered_to_a_unit_head_without_a_certificate(client, wor
     client.logout()
     login(client, world.officer)
     assert "＋ 新增记录" in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_party_actions_not_offered_to_a_unit_head_without_a_certificate(client, world):
+    from liuhen.testing.cases import add_person
+
+    case = world.open_case()
+    add_person(world, case)
+    party = case.parties.get()
+    url = reverse("cases:detail", args=[case.pk])
+    correct = reverse("cases:correct_party", args=[case.pk, party.pk])
+    add = reverse("cases:add_party", args=[case.pk])
+    login(client, world.unit_head)
+    html = client.get(url).content.decode()
+    assert correct not in html and add not in html
+    client.logout()
+    login(client, world.officer)
+    html = client.get(url).content.decode()
+    assert correct in html and add in html
+
+
+@pytest.mark.django_db
+def test_send_back_asks_for_its_reason_before_it_is_sent(client, world):
+    from liuhen.testing.cases import to_decision
+
+    case = to_decision(world)
+    login(client, world.officer)
+    html = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert re.search(r'<input type="text" name="reason"[^>]* required', html)
