@@ -1,14 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
-from liuhen.accounts.forms import LoginForm
+from liuhen.web import views as web_views
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="cases:mine", permanent=False)),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
-         name="login"),
+    path("", web_views.home, name="home"),
+    path("login/", web_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("account/", include("liuhen.accounts.urls")),

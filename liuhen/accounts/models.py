@@ -126,6 +126,13 @@ class User(LedgerState, AbstractUser):
     def display_name(self) -> str:
         return self.full_name or self.username
 
+    def get_short_name(self) -> str:
+        # Django's admin greets by the short name (欢迎，…): the person's name, not the login name.
+        return self.display_name
+
+    def get_full_name(self) -> str:
+        return self.display_name
+
     def role_codes(self) -> set[str]:
         if not hasattr(self, "_role_codes"):
             self._role_codes = set(self.groups.values_list("name", flat=True)) & set(Role.values)

@@ -10,6 +10,16 @@ from . import services
 from .roles import Role
 
 
+def first_page_url(user) -> str:
+    """Each to their own first page: administrators (系统/安全管理员) to the configuration admin, the
+    审计管理员 to the audit log, everyone else to their cases (三员分立: administrators see no case)."""
+    if user.is_staff:
+        return reverse("admin:index")
+    if user.has_role(Role.AUDIT_ADMIN):
+        return reverse("audit:search")
+    return reverse("cases:mine")
+
+
 class OwnPasswordChangeForm(PasswordChangeForm):
     """Django's form, refusing the password the administrator set (they know it)."""
 
@@ -25,14 +35,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
 
     def get_success_url(self):
-        # Each to their own first page: administrators to the configuration admin, the audit
-        # administrator to the audit log, everyone else to their cases.
-        user = self.request.user
-        if user.is_staff:
-            return reverse("admin:index")
-        if user.has_role(Role.AUDIT_ADMIN):
-            return reverse("audit:search")
-        return reverse("cases:mine")
+        return first_page_url(self.request.user)
 
     def form_valid(self, form):
         # The new password, the cleared flag and the ledger entry commit together.

@@ -49,11 +49,26 @@ def current_parties(case: Case):
     return case.parties.filter(superseded_by__isnull=True)
 
 
+# What a correction may change, as the history shows it: (label, value of a version). ID number and
+# phone stay masked here as everywhere else on the page (the full ones only on a logged reveal).
+_PARTY_SHOWN = (
+    ("类型", lambda p: p.get_kind_display()),
+    ("姓名/名称", lambda p: p.name),
+    ("证件号", lambda p: p.masked_id),
+    ("法定代表人/负责人", lambda p: p.legal_representative),
+    ("电话", lambda p: p.masked_phone),
+    ("地址", lambda p: p.address),
+)
+
+
 def party_history(party: Party) -> list[Party]:
-    """The earlier versions of a party, newest first (what each correction replaced)."""
+    """The earlier versions of a party, newest first (what each correction replaced). Each carries
+    `changed`: "label：value before" for what the next correction changed, so the history says what
+    was corrected and not only that something was."""
     out, p = [], party
     while p.supersedes_id:
-        p = p.supersedes
+        newer, p = p, p.supersedes
+        p.changed = [f"{label}：{shown(p) or '（空）'}" for label, shown in _PARTY_SHOWN if shown(p) != shown(newer)]
         out.append(p)
     return out
 

@@ -62,6 +62,8 @@ def my_cases(request):
         qs = qs.filter(archived_at__isnull=False)
     return render(request, "cases/my_cases.html", {
         "cases": qs.order_by("-created_at")[:200], "scope": scope, "stage": stage, "stages": Stage.choices,
+        # ＋ 新建案件 is offered only to who may open a case; an officer without a valid 执法证 is told why.
+        "open_refusal": cannot_open_cases_reason(request.user), "is_officer": request.user.has_role(Role.OFFICER),
         **pages.case_list_context(request.user),
     })
 
@@ -108,6 +110,9 @@ def case_detail(request, pk):
         "officers": case.officers.select_related("officer"),
         "blockers": services.transition_blockers(case),
         "can_work": can_work,
+        # Registering or correcting a party is an officer's act with a valid 执法证 (services.add_party,
+        # LC 10): not offered to whom it would only be refused (a 承办机构负责人 without one).
+        "can_edit_parties": can_work and request.user.certificate_on() is not None,
         "can_close": can_work and case.stage == Stage.START and case.start_mode in CLOSE_AT_START.value,
         "can_reveal": assigned,  # the full ID number and phone: officers of the case, on request
         "show_address": assigned or can_work,

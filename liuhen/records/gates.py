@@ -77,7 +77,29 @@ def completed_at(case, code: str):
 
 
 def case_page(user, case, *, can_work: bool) -> dict:
-    return {"timeline": timeline(case), "record_types": types_for_stage(case.stage) if can_work else []}
+    stages = timeline(case)
+    # Making a record is an officer's act with a valid 执法证 (services.require_officer_certificate, LC 10):
+    # a 承办机构负责人 without one is not offered 新增记录 that would only be refused.
+    types = list(types_for_stage(case.stage)) if can_work and user.certificate_on() is not None else []
+    return {"timeline": stages, "record_types": types, "suggested_type": suggested_type(case, stages, types)}
+
+
+def suggested_type(case, stages: list[dict], types) -> str:
+    """The record type the officer most likely makes next: the first of the current stage's
+    requirements not yet met nor begun (e.g. the 紧急先行启动补批表 of an emergency start, LC 8), so
+    the 新增记录 list does not open on whatever type sorts first."""
+    current = next((s for s in stages if s["stage"] == case.stage), None)
+    available = [t.code for t in types]
+    if current is None or not available:
+        return ""
+    begun = {st.record.record_type.code for st in current["states"] if not st.voided}
+    for req in current["requirements"]:
+        if req["met"] or set(req["codes"]) & begun:
+            continue
+        for code in req["codes"]:
+            if code in available:
+                return code
+    return ""
 
 
 def case_list(user) -> dict:

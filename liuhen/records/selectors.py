@@ -43,6 +43,9 @@ class RecordState:
     def status_label(self) -> str:
         if self.voided:
             return "已作废"
+        if self.refusals:
+            # A 负责人 said 退回 or 不同意: the officer must see it on the case page, not "签字中".
+            return "已退回" if self.refusals[0].decision == rules.RETURN else "未获同意"
         if self.complete:
             return "已完成"
         return "签字中" if self.locked else "草稿"
@@ -167,7 +170,8 @@ def timeline(case) -> list[dict]:
             "stage": stage, "label": stage.label, "index": i + 1,
             "status": stage_status(case, stage, entered),
             "states": by_stage[stage],
-            "requirements": [{"names": type_names(r, names), "met": bool(set(r) & done), "basis": r.basis}
+            "requirements": [{"names": type_names(r, names), "codes": list(r), "met": bool(set(r) & done),
+                              "basis": r.basis}
                              for r in reqs],
         })
     return out
@@ -221,3 +225,26 @@ def signable_capacity(user, state: RecordState, capacity) -> bool:
     if any(s.role == capacity for s in state.refusals):
         return False
     return not (capacity in INDEPENDENT_CAPACITIES and involved(user, record.case))
+
+
+def next_signers(state: RecordState) -> list[dict]:
+    """Who may give each signature `state` still lacks (待谁签批): per capacity its label and the
+    people the services would accept — right role for the record's rule, able to see the case, not
+    on the case (INDEPENDENT_CAPACITIES), not signed yet. Empty where a 负责人 refused: then the record
+    is voided and made again, nobody signs it."""
+    from django.contrib.auth import get_user_model
+
+    from liuhen.cases.access import can_view
+
+    case = state.record.case
+    out = []
+    for capacity in CAPACITY_ROLES:
+        if capacity not in state.lacking or any(s.role == capacity for s in state.refusals):
+            continue
+        roles = [str(r) for r in state.rule.roles_for(capacity)]
+        candidates = (get_user_model().objects.filter(is_active=True, agency_id=case.agency_id, groups__name__in=roles)
+                      .distinct().prefetch_related("groups").order_by("username"))
+        people = [u for u in candidates if signable_capacity(u, state, capacity) and can_view(u, case)]
+        out.append({"label": state.rule.capacity_label(capacity),
+                    "people": [f"{u.display_name}（{'、'.join(u.role_labels())}）" for u in people]})
+    return out

@@ -122,8 +122,8 @@ def record_detail(request, pk):
         "record": record, "case": case, "state": state, "rows": rows,
         "versions": list(reversed(list(record.versions.select_related("author")))),
         "attachments": record.attachments.select_related("uploaded_by", "blob"),
-        "signatures": record.signatures.select_related("signer", "recorded_by", "version").prefetch_related(
-            "confirmations__officer"),
+        "signatures": _with_capacity_labels(rule, record.signatures.select_related(
+            "signer", "recorded_by", "version").prefetch_related("confirmations__officer")),
         "can_edit": can_work and not state.locked and not state.voided,
         # Only what the services will accept: nobody signs as officer and approves as leader.
         "can_sign_officer": (assigned and not signed_as & {SignerRole.OFFICER, SignerRole.LEADER}
@@ -135,6 +135,8 @@ def record_detail(request, pk):
             {"value": c, "label": rule.capacity_label(c), "decisions": rule.decisions_for(c)}
             for c in selectors.CAPACITY_ROLES if selectors.signable_capacity(user, state, c)],
         "refusals": state.refusals,
+        # 待谁签批: who may give each signature still lacking, so nobody has to guess who signs next.
+        "next_signers": selectors.next_signers(state) if not state.voided else [],
         "supplements": record.supplements.select_related("added_by").prefetch_related("files__blob"),
         "can_supplement": can_work and state.locked and not state.voided,
         "can_record_other": assigned and certified and not case.is_archived and not state.voided,
@@ -143,6 +145,15 @@ def record_detail(request, pk):
         "trail": _trail(record),
         "signer_roles": [(SignerRole.PARTY, "当事人"), (SignerRole.WITNESS, "见证人"), (SignerRole.OTHER, "其他人员")],
     })
+
+
+def _with_capacity_labels(rule, signatures) -> list:
+    """Each signature with the name of the capacity it was given in, as the record's pinned rule
+    calls it: 机关负责人 on a penalty's 负责人审批 (not just 负责人), so the page shows the rule was kept."""
+    out = list(signatures)
+    for s in out:
+        s.capacity_label = rule.capacity_label(s.role) if s.role in selectors.CAPACITY_ROLES else s.get_role_display()
+    return out
 
 
 @login_required

@@ -1,7 +1,16 @@
+from liuhen.cases.forms import cannot_open_cases_reason
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     return {"nav_roles": "、".join(user.role_labels()) if hasattr(user, "role_labels") else "",
             # 审计管理员: the audit log (liuhen.audit) in the navigation.
-            "nav_audit": hasattr(user, "has_role") and user.has_role("audit_admin")}
+            "nav_audit": hasattr(user, "has_role") and user.has_role("audit_admin"),
+            # 三员分立: the three administrators see no case, so no 我的案件; 系统/安全管理员 work in the
+            # configuration admin, reached from the navigation.
+            "nav_cases": not (user.is_staff or (hasattr(user, "has_role") and user.has_role("audit_admin"))),
+            "nav_admin": user.is_staff,
+            # 新建案件 only for those who may open a case: a link that only leads to a refusal is not offered.
+            "nav_new_case": hasattr(user, "has_role") and not cannot_open_cases_reason(user)}

@@ -6,14 +6,33 @@ script.
 """
 from urllib.parse import urlsplit
 
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import DisallowedHost
 from django.http import HttpResponseServerError
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from liuhen.accounts.forms import LoginForm
+from liuhen.accounts.views import first_page_url
 from liuhen.ledger import refusals
 from liuhen.ledger import services as ledger
+
+
+class LoginView(auth_views.LoginView):
+    """登录: without a `next`, each goes to their own first page (an administrator, who sees no case,
+    is not left on an empty case list)."""
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        return first_page_url(self.request.user)
+
+
+@login_required
+def home(request):
+    return redirect(first_page_url(request.user))
 
 
 def back_url(request, default: str = "/") -> str:
