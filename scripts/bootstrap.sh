@@ -8,6 +8,8 @@ need=()
 command -v ffmpeg   >/dev/null 2>&1 || need+=(ffmpeg)
 command -v ffprobe  >/dev/null 2>&1 || need+=(ffmpeg)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# The browser's own controls (file and date pickers) in Chinese, as an agency's users see them.
+[ -f /usr/lib/chromium/locales/zh-CN.pak ] || need+=(chromium-l10n)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 [ -d /usr/share/fonts/opentype/noto ] && ls /usr/share/fonts/opentype/noto | grep -q CJK || need+=(fonts-noto-cjk)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)

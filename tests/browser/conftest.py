@@ -42,7 +42,11 @@ def playwright():
 
 @pytest.fixture(scope="session")
 def browser(playwright):
-    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    # The browser's own controls (date and file pickers) in Chinese, as the agency's users see them:
+    # chromium takes its UI language from LANGUAGE (the zh-CN pack is Debian's chromium-l10n).
+    env = {**os.environ, "LANGUAGE": "zh_CN:zh", "LC_ALL": "C.UTF-8"}  # UTF-8 file names (机井照片.png)
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                         args=[*CHROMIUM_ARGS, "--lang=zh-CN"], env=env)
     yield browser
     browser.close()
 

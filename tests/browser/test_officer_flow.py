@@ -182,7 +182,7 @@ def test_officer_records_an_inspection(live_server, live_world, page, mobile_pag
     # a photo of the well, uploaded before signing
     photo = tmp_path / "机井照片.png"
     photo.write_bytes(tiny_png())
-    page.get_by_label("选择文件").set_input_files(photo)
+    page.locator("input[type=file][name=file]").set_input_files(photo)
     page.get_by_role("button", name="上传附件").click()
     success(page, "已上传附件：机井照片.png")
     expect(page.locator("#attachments")).to_contain_text("机井照片.png")

@@ -192,7 +192,7 @@ def test_error_pages(live_server, live_world, browser, settings, tmp_path, viewp
         page.goto(f"{base}/records/{record.pk}/")
         big = tmp_path / "扫描件.pdf"
         big.write_bytes(b"%PDF" + b"x" * 4096)
-        page.get_by_label("选择文件").set_input_files(big)
+        page.locator("input[type=file][name=file]").set_input_files(big)
         page.get_by_role("button", name="上传附件").click()  # 413
         expect(page.get_by_role("heading", level=1)).to_have_text("文件过大")
         expect(page.get_by_role("alert")).to_contain_text("最大 1 KB")
