@@ -7,6 +7,7 @@ from liuhen.accounts import services as acc
 from liuhen.accounts.models import User
 from liuhen.ledger.models import Entry
 from liuhen.ledger.services import event_of
+from liuhen.testing.accounts import reset_and_release
 from liuhen.testing.tampering import found, sql
 from liuhen.ledger.storage import integrate_all
 from liuhen.ledger.verify import verify_log
@@ -18,8 +19,7 @@ FORM = "/account/password/"
 
 @pytest.fixture
 def reset_officer(world):
-    acc.reset_password(world.sysadmin, world.officer, SET_BY_ADMIN)
-    return User.objects.get(pk=world.officer.pk)
+    return reset_and_release(world, world.officer, SET_BY_ADMIN)
 
 
 def login(client, username, password):
