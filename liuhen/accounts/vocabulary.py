@@ -25,7 +25,7 @@ PASSWORD_RESET = "accounts.password_reset"
 PASSWORD_RESET_RELEASE = "accounts.password_reset_release"
 # A wrong old password on the owner's password form: refused, and counted by the lockout like a
 # failed login (object: ("login", username); the address is in request.ip).
-PASSWORD_REFUSED = "accounts.password_refused"
+PASSWORD_REFUSED = "accounts.old_password.refused"
 # Any other refusal of the owner's password form (the new passwords differ, too weak…).
 REFUSED = "accounts.refused"
 # The owner changed their own password (clears the must-change flag).

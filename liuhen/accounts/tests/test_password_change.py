@@ -46,7 +46,7 @@ def test_changing_it_is_logged_and_frees_the_account(client, reset_officer):
     # The password the administrator set is not a new one.
     resp = client.post(FORM, {"old_password": SET_BY_ADMIN, "new_password1": SET_BY_ADMIN,
                               "new_password2": SET_BY_ADMIN})
-    assert resp.status_code == 200 and "新密码不能与原密码相同" in resp.content.decode()
+    assert resp.status_code == 400 and "新密码不能与原密码相同" in resp.content.decode()
     assert User.objects.get(pk=reset_officer.pk).must_change_password
     resp = client.post(FORM, {"old_password": SET_BY_ADMIN, "new_password1": OWN, "new_password2": OWN})
     assert resp.status_code == 302 and resp["Location"] == "/cases/"
