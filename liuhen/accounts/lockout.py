@@ -19,7 +19,6 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from liuhen.common import context
-from liuhen.ledger import services as ledger
 from liuhen.ledger.models import Entry
 
 from . import vocabulary as v
