@@ -133,7 +133,7 @@ class LiuhenUserChangeForm(UserAdmin.form):
             self.fields["password"].label = "密码"
             self.fields["password"].help_text = (
                 "密码不以明文保存，任何人都无法查看。可以<a href=\"../password/\">重置密码</a>；"
-                "重置后本人下次登录时必须修改。")
+                "重置后须经安全管理员确认才能登录，本人登录时必须修改。")
 
     def clean_groups(self):
         groups = self.cleaned_data.get("groups")
@@ -164,7 +164,7 @@ class LiuhenPasswordResetForm(AdminPasswordChangeForm):
         super().__init__(*args, **kwargs)
         self.fields["password1"].label = "新密码"
         self.fields["password1"].help_text = ("至少10个字符，不能全为数字，不能过于常见或与用户名相近。"
-                                              "重置后本人下次登录时必须修改。")
+                                              "重置后须经安全管理员确认才能登录，本人登录时必须修改。")
         self.fields["password2"].label = "确认新密码"
         self.fields["password2"].help_text = "再次输入同一密码。"
         if "usable_password" in self.fields:
