@@ -4,7 +4,9 @@ administrators (三员分立, SPEC §9, 等保 2.0):
 - 系统管理员 creates and changes accounts (name, agency, unit, active or not), resets passwords and
   issues 执法证; on the person form the roles are shown, not editable.
 - 安全管理员 grants and revokes roles: on the person form only the roles are editable; no account is
-  added, no password set.
+  added, no password set. A password the system administrator reset cannot be used to log in until
+  the security administrator releases it (the change list's action 确认密码重置; the list shows
+  which accounts wait for it).
 - 审计管理员 has no access here (is_staff is false): the audit log is their screen (liuhen.audit).
 - A superuser exists only from `liuhen createsuperuser` (no form here sets is_superuser) and only
   to bootstrap: it may create accounts and grant the three administrator roles, never a case role.
@@ -15,7 +17,7 @@ permission table (which `liuhen verify` does not check). Every refusal of a role
 name, password resets as accounts.password_reset).
 """
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
@@ -131,7 +133,7 @@ class LiuhenUserChangeForm(UserAdmin.form):
             self.fields["password"].label = "密码"
             self.fields["password"].help_text = (
                 "密码不以明文保存，任何人都无法查看。可以<a href=\"../password/\">重置密码</a>；"
-                "重置后本人下次登录时必须修改。")
+                "重置后须经安全管理员确认才能登录，本人登录时必须修改。")
 
     def clean_groups(self):
         groups = self.cleaned_data.get("groups")
@@ -162,7 +164,7 @@ class LiuhenPasswordResetForm(AdminPasswordChangeForm):
         super().__init__(*args, **kwargs)
         self.fields["password1"].label = "新密码"
         self.fields["password1"].help_text = ("至少10个字符，不能全为数字，不能过于常见或与用户名相近。"
-                                              "重置后本人下次登录时必须修改。")
+                                              "重置后须经安全管理员确认才能登录，本人登录时必须修改。")
         self.fields["password2"].label = "确认新密码"
         self.fields["password2"].help_text = "再次输入同一密码。"
         if "usable_password" in self.fields:
@@ -190,7 +192,8 @@ class LiuhenUserAdmin(LedgeredAdmin, UserAdmin):
     form = LiuhenUserChangeForm
     add_form = LiuhenUserCreationForm
     change_password_form = LiuhenPasswordResetForm
-    list_display = ("username", "full_name", "roles_display", "agency", "unit", "is_active")
+    list_display = ("username", "full_name", "roles_display", "agency", "unit", "is_active", "password_state")
+    actions = ["release_password_reset"]
     list_filter = (RoleFilter, "is_active")
     filter_horizontal = ()
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "full_name", "agency", "unit",
@@ -200,11 +203,46 @@ class LiuhenUserAdmin(LedgeredAdmin, UserAdmin):
 
     ACCOUNT = ("人员信息", {"fields": ("full_name", "agency", "unit", "phone", "email")})
     TIMES = ("时间", {"fields": ("last_login", "date_joined")})
-    ALWAYS_READONLY = ("is_staff", "must_change_password", "last_login", "date_joined", "roles_display")
+    ALWAYS_READONLY = ("is_staff", "must_change_password", "password_reset_pending", "last_login", "date_joined",
+                       "roles_display")
+    STATE = ("账号状态", {"fields": ("is_active", "is_staff", "must_change_password", "password_reset_pending")})
 
     @admin.display(description="角色")
     def roles_display(self, obj):
         return "、".join(Role(c).label for c in sorted(obj.role_codes())) or "—"
+
+    @admin.display(description="密码状态")
+    def password_state(self, obj):
+        if obj.password_reset_pending:
+            return "密码重置待确认（须安全管理员确认后才能登录）"
+        if obj.must_change_password:
+            return "须本人修改密码"
+        return "—"
+
+    # -- the security administrator's release of a password reset (三员分立) ------------------------
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not (self._security(request) or request.user.is_superuser):
+            actions.pop("release_password_reset", None)
+        return actions
+
+    @admin.action(description="确认密码重置（允许所选人员登录）")
+    def release_password_reset(self, request, queryset):
+        """Each release is its own ledger event with the person's state (services); each refusal
+        (not pending, one's own account, an account one changed today) is logged as accounts.denied
+        and shown, the others go ahead."""
+        released = 0
+        for user in queryset.order_by("username"):
+            try:
+                services.release_password_reset(request.user, user)
+            except (ValidationError, PermissionDenied) as exc:
+                for message in getattr(exc, "messages", None) or [str(exc)]:
+                    self.message_user(request, f"{user.username}：{message}", messages.ERROR)
+            else:
+                released += 1
+        if released:
+            self.message_user(request, f"已确认{released}个账号的密码重置；本人登录后须立即修改密码。",
+                              messages.SUCCESS)
 
     # -- who may do what: by role ------------------------------------------------------------------
     def _system(self, request) -> bool:
@@ -232,12 +270,10 @@ class LiuhenUserAdmin(LedgeredAdmin, UserAdmin):
         if self._security(request) and not request.user.is_superuser:
             # Roles only; no password hash, no phone number: nothing they need to grant a role.
             return ((None, {"fields": ("username", "full_name", "agency", "unit")}),
-                    ("角色", {"fields": ("groups",)}),
-                    ("账号状态", {"fields": ("is_active", "is_staff", "must_change_password")}))
+                    ("角色", {"fields": ("groups",)}), self.STATE)
         roles = ("groups",) if request.user.is_superuser else ("roles_display",)
         return ((None, {"fields": ("username", "password")}), self.ACCOUNT,
-                ("账号状态", {"fields": ("is_active", "is_staff", "must_change_password")}),
-                ("角色", {"fields": roles}), self.TIMES)
+                self.STATE, ("角色", {"fields": roles}), self.TIMES)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:

@@ -4,11 +4,13 @@ from django.core.validators import MaxLengthValidator
 
 from liuhen.common import text
 
-from .lockout import address_locked_message, is_address_locked, is_locked, locked_message
+from .lockout import (address_locked_message, is_address_locked, is_locked, locked_message, reset_awaiting_release,
+                      reset_pending_message)
 
 
 class LoginForm(AuthenticationForm):
-    """Says so when the account or the address is locked, instead of the generic wrong-password message.
+    """Says so when the account or the address is locked, or the account's password reset awaits the
+    security administrator, instead of the generic wrong-password message.
 
     The user name may hold no control character (common.text); a password is at most 1 000
     characters (nobody types more; hashing megabytes is work an attacker would choose)."""
@@ -27,4 +29,9 @@ class LoginForm(AuthenticationForm):
                 raise forms.ValidationError(locked_message(), code="locked") from None
             if is_address_locked():
                 raise forms.ValidationError(address_locked_message(), code="locked") from None
+            password = self.cleaned_data.get("password")
+            if username and password and reset_awaiting_release(username, password):
+                # Locked until the security administrator releases it: the login page shows the
+                # message of a "locked" error as it is (registration/login.html).
+                raise forms.ValidationError(reset_pending_message(), code="locked") from None
             raise

@@ -84,9 +84,11 @@ class User(LedgerState, AbstractUser):
     # which are personal data and decide nothing. Roles are checked apart (ledger_checks.check).
     # must_change_password decides what the person may do next (nothing but change the password an
     # administrator set): cleared by SQL, it would let whoever set the password go on using it.
+    # password_reset_pending decides whether they may log in at all (a reset awaiting the security
+    # administrator's release): cleared by SQL, the system administrator alone would take the account.
     ledger_object_type = "user"
     ledger_state_fields = ("username", "agency_id", "unit_id", "is_active", "is_staff", "is_superuser",
-                           "must_change_password")
+                           "must_change_password", "password_reset_pending")
 
     # Django's own columns, with Chinese names and help texts (the configuration admin shows them).
     username = models.CharField(
@@ -113,6 +115,11 @@ class User(LedgerState, AbstractUser):
     # them; its owner must replace it at the next login before doing anything else.
     must_change_password = models.BooleanField(
         "下次登录须修改密码", default=False, help_text="由管理员设置或重置的密码，本人下次登录时必须修改。")
+    # 三员分立 for a reset: the system administrator who set the password knows it, so the account
+    # cannot log in until the security administrator (another person) releases it.
+    password_reset_pending = models.BooleanField(
+        "密码重置待确认", default=False,
+        help_text="系统管理员重置密码后，须经安全管理员确认，该账号才能登录。")
 
     objects = UserManager()
 

@@ -216,11 +216,50 @@ def reset_password(actor, user: User, password: str) -> None:
 
 def password_was_reset(actor, user: User) -> None:
     """After an administrator's form saved a new password for `user` (inside its transaction): the
-    owner must change it, and the reset is in the ledger (never the password)."""
+    owner must change it, and the reset is in the ledger (never the password).
+
+    三员分立 for a reset: the administrator who set the password knows it, so the account cannot log
+    in until the security administrator releases it (release_password_reset) — one administrator
+    alone cannot take over an account. The system itself (actor None: the demo, tests) needs no
+    second person."""
     user.must_change_password = True
-    user.save(update_fields=["must_change_password"])
+    user.password_reset_pending = actor is not None
+    user.save(update_fields=["must_change_password", "password_reset_pending"])
     ledger.append(v.PASSWORD_RESET, actor=actor, object_type=User.ledger_object_type, object_id=user.pk,
-                  content_sha256=user.ledger_digest(), detail={"username": user.username})
+                  content_sha256=user.ledger_digest(),
+                  detail={"username": user.username, "pending_release": user.password_reset_pending})
+
+
+def check_release(actor, user: User) -> None:
+    """Who may release an account whose password was reset (三员分立): a security administrator who
+    is not its owner and did not create or change it today (so not the one who reset it, even if
+    they have since changed role); a superuser (bootstrap) only an administrator's account, for when
+    the only security administrator's own password was reset. `actor` None is the system itself."""
+    if not user.password_reset_pending:
+        raise ValidationError("该账号没有待确认的密码重置。", code="not_pending")
+    if actor is None:
+        return
+    if actor.pk == user.pk:
+        raise ValidationError("三员分立：不能确认本人账号的密码重置。", code="own_account")
+    admin = {str(r) for r in ADMIN_ROLES}
+    bootstrap = actor.is_superuser and not actor.has_role(Role.SECURITY_ADMIN) and user.role_codes() & admin
+    if not (actor.is_active and actor.has_role(Role.SECURITY_ADMIN)) and not bootstrap:
+        raise PermissionDenied("三员分立：只有安全管理员可以确认系统管理员的密码重置。")
+    if acted_on_today(actor, user):
+        raise ValidationError("三员分立：您今天创建或修改过该账号，不能确认其密码重置，须由另一位管理员办理。",
+                              code="acted_today")
+
+
+def release_password_reset(actor, user: User) -> None:
+    """The security administrator confirms a reset (安全管理员确认密码重置): the account may log in
+    again — with the reset password, which its owner must change at once (must_change_password
+    stays). Release it when the owner asked for the reset and is the one to log in next."""
+    _checked(actor, "password_reset_release", user, lambda: check_release(actor, user))
+    with transaction.atomic():
+        user.password_reset_pending = False
+        user.save(update_fields=["password_reset_pending"])
+        ledger.append(v.PASSWORD_RESET_RELEASE, actor=actor, object_type=User.ledger_object_type,
+                      object_id=user.pk, content_sha256=user.ledger_digest(), detail={"username": user.username})
 
 
 def password_changed_by_owner(user: User) -> None:

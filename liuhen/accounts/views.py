@@ -1,12 +1,19 @@
 """The owner's own password change (a forced one after an administrator set the password)."""
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import ValidationError
+from django.shortcuts import render
 from django.db import transaction
 from django.urls import reverse
 
-from . import services
+from liuhen.ledger import refusals
+
+from . import lockout, services
+from . import vocabulary as v
+from .models import User
 from .roles import Role
 
 
@@ -36,6 +43,47 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def get_success_url(self):
         return first_page_url(self.request.user)
+
+    def post(self, request, *args, **kwargs):
+        # A locked account or address may not guess here either (even with the right password).
+        refused = self._lock_refusal(request)
+        if refused is not None:
+            return refused
+        return super().post(request, *args, **kwargs)
+
+    def _lock_refusal(self, request):
+        """403 and the end of the session if the account or the client address is locked out (the
+        session may be stolen: whoever holds it must log in again, which the lock refuses)."""
+        username = request.user.get_username()
+        if lockout.is_locked(username):
+            message = lockout.locked_message()
+        elif lockout.is_address_locked():
+            message = lockout.address_locked_message()
+        else:
+            return None
+        refusals.record_refusal(request, v.REFUSED, [message], User.ledger_object_type, request.user.pk, status=403,
+                                errors=[ValidationError(message, code="locked")])
+        logout(request)
+        return render(request, "web/error.html", {"title": "账号已锁定", "lines": [message], "back": "/login/"},
+                      status=403)
+
+    def form_invalid(self, form):
+        """Every refusal is a 400 and a ledger event; a wrong old password (等保 2.0 登录失败处理) is
+        a guess, logged about ("login", username) like a failed login, so that the lockout counts
+        it per user and per address — and at the limit locks the account and ends the session."""
+        request = self.request
+        username = request.user.get_username()
+        shown = [e for errors in form.errors.values() for e in errors]
+        if form.has_error("old_password", "password_incorrect"):
+            refusals.record_refusal(request, v.PASSWORD_REFUSED, shown, "login", username[:64], form=form)
+            refused = self._lock_refusal(request)
+            if refused is not None:
+                return refused
+        else:
+            refusals.record_refusal(request, v.REFUSED, shown, User.ledger_object_type, request.user.pk, form=form)
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
 
     def form_valid(self, form):
         # The new password, the cleared flag and the ledger entry commit together.

@@ -20,6 +20,14 @@ ROLE_GRANT = "accounts.role_grant"
 ROLE_REVOKE = "accounts.role_revoke"
 # An administrator set a new password for someone (the owner must change it at the next login).
 PASSWORD_RESET = "accounts.password_reset"
+# The security administrator released an account whose password the system administrator reset
+# (三员分立: until then it cannot log in).
+PASSWORD_RESET_RELEASE = "accounts.password_reset_release"
+# A wrong old password on the owner's password form: refused, and counted by the lockout like a
+# failed login (object: ("login", username); the address is in request.ip).
+PASSWORD_REFUSED = "accounts.old_password.refused"
+# Any other refusal of the owner's password form (the new passwords differ, too weak…).
+REFUSED = "accounts.refused"
 # The owner changed their own password (clears the must-change flag).
 PASSWORD_CHANGE = "accounts.password_change"
 # An administrative act refused by 三员分立 or by a missing role (a read: it changes nothing, and
@@ -35,10 +43,12 @@ ROLE_ACTIONS = (ROLE_GRANT, ROLE_REVOKE)
 # Acts that create or change a person's account: whoever did one of these to an account today may
 # not also grant or revoke its roles today (两人分权, one person cannot create an account and give it
 # a role).
-ACCOUNT_CHANGES = (USER_CREATE, ADMIN_ADD, ADMIN_CHANGE, PASSWORD_RESET)
+ACCOUNT_CHANGES = (USER_CREATE, ADMIN_ADD, ADMIN_CHANGE, PASSWORD_RESET, PASSWORD_RESET_RELEASE)
 
 # Reads: may be appended outside a write transaction (declared to the ledger in AccountsConfig.ready()).
-READ_ACTIONS = frozenset({LOGIN, LOGOUT, LOGIN_FAILED, DENIED})
+READ_ACTIONS = frozenset({LOGIN, LOGOUT, LOGIN_FAILED, DENIED, PASSWORD_REFUSED, REFUSED})
+# Events that count towards the lockout (lockout.py): failed logins and wrong old passwords.
+GUESSES = (LOGIN_FAILED, PASSWORD_REFUSED)
 
 ACTION_LABELS = {
     LOGIN: "登录",
@@ -52,6 +62,9 @@ ACTION_LABELS = {
     ROLE_REVOKE: "撤销角色",
     PASSWORD_RESET: "管理员重置密码",
     PASSWORD_CHANGE: "本人修改密码",
+    PASSWORD_RESET_RELEASE: "安全管理员确认密码重置",
+    PASSWORD_REFUSED: "修改密码时原密码错误",
+    REFUSED: "拒绝修改密码",
     DENIED: "拒绝管理操作",
     STATE_BASELINE: "状态基线（升级迁移）",
     ADMIN_ADD: "配置新增",

@@ -2,6 +2,7 @@
 export a search. Read-only — GET only, nothing here writes but the ledger's own record of each
 look and each export. Anyone else is refused (403), and the refusal is logged (access.denied)."""
 import json
+import re
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -45,6 +46,33 @@ def _form(request):
     return form, (form.cleaned_data if form.is_bound else {})
 
 
+# What a typed filter may look like to be logged as typed: ids, hex digests, login names, action
+# codes (ASCII, no spaces). Anything else may be a person's name (王五) and is not logged.
+_ID = re.compile(r"[A-Za-z0-9_.@+:*\-]{1,64}", re.ASCII)
+
+
+def logged_filters(filters: dict) -> dict:
+    """What the ledger records about a search or an export (audit.view / audit.export): the people
+    searched for by their ids, resolved as the search resolves them (selectors.actor_ids) — never
+    the name typed, which is personal data (the audit screen shows it to an administrator who may
+    not see case content); the dates; object type, object id and action only when they look like
+    codes or ids, else only that free text was given."""
+    out = {}
+    for key, value in filters.items():
+        if value in (None, ""):
+            continue
+        if key == "actor":
+            ids = selectors.actor_ids(value)
+            out.update({"actor": "system"} if ids is None else {"actor_ids": sorted(ids)})
+        elif hasattr(value, "isoformat"):
+            out[key] = value.isoformat()
+        elif isinstance(value, str) and _ID.fullmatch(value):
+            out[key] = value
+        else:
+            out[key] = {"free_text": True}
+    return out
+
+
 def _query_string(request) -> str:
     q = request.GET.copy()
     q.pop("page", None)
@@ -61,7 +89,7 @@ def search(request):
         return render(request, "audit/search.html", context, status=400)
     page = Paginator(selectors.search(filters), PAGE_SIZE).get_page(request.GET.get("page"))
     ledger.append(VIEW, actor=request.user, object_type="ledger", object_id="search",
-                  detail={"filters": form.filters() if form.is_bound else {}, "page": page.number})
+                  detail={"filters": logged_filters(filters), "page": page.number})
     context.update(page=page, rows=selectors.rows(page.object_list))
     return render(request, "audit/search.html", context)
 
@@ -90,7 +118,7 @@ def _export(request, fmt: str):
             "object_types": SearchForm.object_types(), "query": _query_string(request)}, status=400)
     qs = selectors.search(filters)
     count = qs.count()
-    detail = {"format": fmt, "filters": form.filters() if form.is_bound else {}, "rows": count}
+    detail = {"format": fmt, "filters": logged_filters(filters), "rows": count}
     if count > max_export_rows():
         ledger.append(DENIED, actor=request.user, object_type="ledger", object_id="export", detail=detail)
         message = f"查询结果共{count}条，超过导出上限{max_export_rows()}条，请缩小查询范围后再导出。"

@@ -12,6 +12,8 @@ introduced (ledger.E016).
 The verifier key (vkey) is also written to LIUHEN_HOME/checkpoints/log.vkey for witnesses, and
 every key ever loaded to checkpoints/log.vkeys, so old checkpoints stay verifiable after a rotation.
 """
+import os
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -122,6 +124,31 @@ def not_announced_message(s: note.Signer, announced_vkey: str) -> str:
             f"日志当前公告的密钥为 {now}。更换签名密钥（包括改用 SM2）只能通过 "
             f"`liuhen rotate_ledger_key`，它把新密钥作为一个日志事件公告。"
             f"(signing key {s.key_id.hex()} was never announced in the log: run `liuhen rotate_ledger_key`)")
+
+
+@contextmanager
+def fresh_key_file(kind: str):
+    """Move the key file of `kind` aside (retire_key_file) for the block, which announces the fresh
+    key in a transaction; if the block fails, undo it all: the fresh key (never announced, so it
+    signed nothing) is removed, the old file is back in place, and log.vkey and log.vkeys are as
+    they were — no unannounced key stays in place or in the key ring. Yields the retired path."""
+    ring = [checkpoint_dir() / "log.vkey", checkpoint_dir() / "log.vkeys"]
+    saved = {path: path.read_bytes() if path.exists() else None for path in ring}
+    path = key_path(Path(settings.LIUHEN_HOME), KEY_FILES[kind])
+    retired = retire_key_file(kind)
+    try:
+        yield retired
+    except BaseException:
+        path.unlink(missing_ok=True)
+        if retired is not None:
+            os.replace(retired, path)
+        for ring_file, content in saved.items():
+            if content is None:
+                ring_file.unlink(missing_ok=True)
+            else:
+                ring_file.write_bytes(content)
+        _signer.cache_clear()
+        raise
 
 
 def retire_key_file(kind: str) -> Path | None:

@@ -14,6 +14,17 @@ def security_admin(world):
     return administrator(world, Role.SECURITY_ADMIN, "anquan", "安全管理员甲")
 
 
+def reset_and_release(world, user, password: str, *, by=None):
+    """A password reset as it happens: the system administrator (`by`, else world.sysadmin) resets
+    it, a security administrator releases it (三员分立). Returns the person as now stored."""
+    from liuhen.accounts.models import User
+
+    acc.reset_password(by or world.sysadmin, user, password)
+    security = User.objects.filter(username="anquan").first() or security_admin(world)
+    acc.release_password_reset(security, User.objects.get(pk=user.pk))
+    return User.objects.get(pk=user.pk)
+
+
 def audit_admin(world):
     return administrator(world, Role.AUDIT_ADMIN, "shenji", "审计管理员甲")
 

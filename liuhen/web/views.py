@@ -61,9 +61,13 @@ def error_page(request, title: str, messages, status: int, *, back: str | None =
 
 
 def permission_denied(request, exception=None):
+    # The event holds a code, never the exception's message (which may name a person): the ledger
+    # keeps ids and codes (refusals.py). The page shows the message.
     user = request.user if request.user.is_authenticated else None
+    code = getattr(exception, "code", None) or "permission_denied"
     ledger.append("access.denied", actor=user, object_type="path", object_id=request.path[:64],
-                  detail={"method": request.method, "message": str(exception or "")[:200]})
+                  detail={"method": request.method, "path": request.path[:200], "status": 403,
+                          "code": str(code)[:40]})
     message = str(exception) if exception and str(exception) else "您没有权限执行此操作。"
     return error_page(request, "无权访问", message, 403)
 

@@ -55,9 +55,10 @@ def test_auditor_searches_opens_and_exports(live_server, live_world, page, mobil
 
 
 def test_password_reset_by_an_administrator_is_changed_at_login(live_server, live_world, page, screenshot_dir):
-    from liuhen.accounts import services as acc
+    from liuhen.testing.accounts import reset_and_release
 
-    acc.reset_password(live_world.sysadmin, live_world.officer, "Set-by-admin-2026")
+    # Reset by the system administrator, released by the security administrator (三员分立).
+    reset_and_release(live_world, live_world.officer, "Set-by-admin-2026")
     base = live_server.url
     login(page, base, "zhang", "Set-by-admin-2026")
     expect(page).to_have_url(re.compile(r"/account/password/$"))

@@ -58,4 +58,4 @@ def test_every_code_is_listed_once():
 
     for action in v.READ_ACTIONS:  # each read may be appended outside a write transaction
         assert is_read(action)
-    assert User.ledger_state_fields[-1] == "must_change_password"
+    assert User.ledger_state_fields[-2:] == ("must_change_password", "password_reset_pending")

@@ -7,6 +7,7 @@ from liuhen.accounts import services as acc
 from liuhen.accounts.models import User
 from liuhen.ledger.models import Entry
 from liuhen.ledger.services import event_of
+from liuhen.testing.accounts import reset_and_release
 from liuhen.testing.tampering import found, sql
 from liuhen.ledger.storage import integrate_all
 from liuhen.ledger.verify import verify_log
@@ -18,8 +19,7 @@ FORM = "/account/password/"
 
 @pytest.fixture
 def reset_officer(world):
-    acc.reset_password(world.sysadmin, world.officer, SET_BY_ADMIN)
-    return User.objects.get(pk=world.officer.pk)
+    return reset_and_release(world, world.officer, SET_BY_ADMIN)
 
 
 def login(client, username, password):
@@ -46,7 +46,7 @@ def test_changing_it_is_logged_and_frees_the_account(client, reset_officer):
     # The password the administrator set is not a new one.
     resp = client.post(FORM, {"old_password": SET_BY_ADMIN, "new_password1": SET_BY_ADMIN,
                               "new_password2": SET_BY_ADMIN})
-    assert resp.status_code == 200 and "新密码不能与原密码相同" in resp.content.decode()
+    assert resp.status_code == 400 and "新密码不能与原密码相同" in resp.content.decode()
     assert User.objects.get(pk=reset_officer.pk).must_change_password
     resp = client.post(FORM, {"old_password": SET_BY_ADMIN, "new_password1": OWN, "new_password2": OWN})
     assert resp.status_code == 302 and resp["Location"] == "/cases/"

@@ -166,7 +166,8 @@ def test_state_is_what_the_model_declares(world):
     # Booleans as JSON true/false on every database (1 == True in Python: compare the bytes).
     assert canonical_bytes(world.officer.ledger_state()) == canonical_bytes({
         "username": "zhang", "agency_id": world.agency.pk, "unit_id": world.unit.pk,
-        "is_active": True, "is_staff": False, "is_superuser": False, "must_change_password": False})
+        "is_active": True, "is_staff": False, "is_superuser": False, "must_change_password": False,
+        "password_reset_pending": False})
     event = event_of(Entry.objects.get(action="accounts.certificate_issue", object_id=str(cert.pk)))
     assert event["object"]["type"] == "certificate" and event["detail"]["holder"] == world.officer.pk
     assert event["content_sha256"] == cert.ledger_digest()
@@ -259,10 +260,10 @@ def test_user_moved_after_an_admin_change_points_at_it(client, verified_world):
 
 def test_user_inserted_by_sql(verified_world):
     sql("INSERT INTO accounts_user (password, is_superuser, username, first_name, last_name, email, is_staff, "
-        "is_active, date_joined, full_name, agency_id, unit_id, phone, must_change_password) "
-        "VALUES (%s, %s, %s, '', '', '', %s, %s, %s, %s, %s, %s, '', %s)",
+        "is_active, date_joined, full_name, agency_id, unit_id, phone, must_change_password, password_reset_pending) "
+        "VALUES (%s, %s, %s, '', '', '', %s, %s, %s, %s, %s, %s, '', %s, %s)",
         ["!", True, "ghost", True, True, connection.ops.adapt_datetimefield_value(timezone.now()), "幽灵",
-         verified_world.agency.pk, verified_world.unit.pk, False])
+         verified_world.agency.pk, verified_world.unit.pk, False, False])
     ghost = User.objects.get(username="ghost")
     found(verify_log(), "inserted", f"user:{ghost.pk}")
 
@@ -315,8 +316,9 @@ def test_migrations_froze_the_state_the_models_declare():
     from django.apps import apps
 
     frozen = {object_type: (name, fields) for object_type, name, fields in _migration("0002_ledger_state").STATES}
-    frozen["user"] = ("User", _migration("0003_must_change_password").NEW_FIELDS)
+    frozen["user"] = ("User", _migration("0005_password_reset_pending").NEW_FIELDS)
     assert _migration("0003_must_change_password").OLD_FIELDS == _migration("0002_ledger_state").STATES[2][2]
+    assert _migration("0005_password_reset_pending").OLD_FIELDS == _migration("0003_must_change_password").NEW_FIELDS
     for object_type, (name, fields) in frozen.items():
         model = apps.get_model("accounts", name)
         assert (model.ledger_object_type, model.ledger_state_fields) == (object_type, fields)
@@ -327,6 +329,8 @@ def _upgrade_from_before_0002(apps):
         _migration("0002_ledger_state").log_baseline(apps, SimpleNamespace(connection=connection))
     with transaction.atomic():
         _migration("0003_must_change_password").log_new_state(apps, SimpleNamespace(connection=connection))
+    with transaction.atomic():
+        _migration("0005_password_reset_pending").log_new_state(apps, SimpleNamespace(connection=connection))
 
 
 def test_baseline_migrations_adopt_existing_rows(verified_world):
@@ -342,10 +346,10 @@ def test_baseline_migrations_adopt_existing_rows(verified_world):
     report = verify_log()
     assert report.ok, [str(f) for f in report.findings]
     baseline = Entry.objects.filter(action="accounts.state_baseline")
-    assert baseline.count() == sum(m.objects.count() for m in (Agency, Unit, User, Certificate)) + User.objects.count()
+    assert baseline.count() == sum(m.objects.count() for m in (Agency, Unit, User, Certificate)) + 2 * User.objects.count()
     sql("UPDATE accounts_user SET unit_id = %s WHERE id = %s", [verified_world.unit.pk, verified_world.officer.pk])
     last = baseline.filter(object_type="user", object_id=str(verified_world.officer.pk)).latest("id")
-    assert event_of(last)["detail"] == {"migration": "accounts.0003_must_change_password"}
+    assert event_of(last)["detail"] == {"migration": "accounts.0005_password_reset_pending"}
     found(verify_log(), "altered", f"user:{verified_world.officer.pk}", last)
 
 
@@ -365,6 +369,12 @@ def test_must_change_password_migration_adopts_no_row_changed_behind_the_log(ver
          if event_of(e)["detail"]["migration"] == "accounts.0003_must_change_password"]
     assert str(verified_world.officer.pk) not in {e.object_id for e in adopted}
     assert len(adopted) == User.objects.count() - 1
+    with transaction.atomic():  # and 0005 after it, which adopts it no more than 0003 did
+        _migration("0005_password_reset_pending").log_new_state(apps, SimpleNamespace(connection=connection))
+    later = [e for e in Entry.objects.filter(action="accounts.state_baseline", object_type="user")
+             if event_of(e)["detail"]["migration"] == "accounts.0005_password_reset_pending"]
+    assert str(verified_world.officer.pk) not in {e.object_id for e in later}
+    assert len(later) == User.objects.count() - 1
     integrate_all()
     report = verify_log()
     f = found(report, "altered", f"user:{verified_world.officer.pk}", old)

@@ -2,7 +2,8 @@
 
 Adopts the key this process is configured with — after LIUHEN_LEDGER_SIGNATURE was switched to
 sm2, or a key file was replaced — or, with --new-key, a fresh key of the configured type (the old
-key file is kept as <file>.<key id>.retired). Either way a `ledger.key_announce` event naming the
+key file is kept as <file>.<key id>.retired; if the announcing transaction fails, the key files are
+put back as they were). Either way a `ledger.key_announce` event naming the
 new verifier key and the one it replaces goes into the log, and the key becomes the log's current
 key: the integrator signs with it from its next checkpoint on, and refuses any other. Old
 checkpoints stay verifiable (checkpoints/log.vkeys keeps every key). Witnesses must be given the
@@ -25,10 +26,16 @@ class Command(BaseCommand):
         parser.add_argument("--reason", default="", help="更换原因（记入日志事件）")
 
     def handle(self, *args, new_key=False, reason="", **opts):
-        if new_key:
-            retired = signing.retire_key_file(signing.signature_kind())
-            if retired is not None:
-                self.stdout.write(f"旧密钥文件已保留为 {retired}")
+        if not new_key:
+            return self._rotate(reason)
+        # The key files change only with a committed announcement: a failed transaction puts the
+        # old key file (and log.vkey, log.vkeys) back, leaving no unannounced key in place.
+        with signing.fresh_key_file(signing.signature_kind()) as retired:
+            self._rotate(reason)
+        if retired is not None:
+            self.stdout.write(f"旧密钥文件已保留为 {retired}")
+
+    def _rotate(self, reason):
         try:
             with transaction.atomic():
                 storage._state_for_update()  # one at a time with the integrator
