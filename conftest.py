@@ -31,8 +31,9 @@ def world(db):
 
 
 @pytest.fixture
-def verified_world(world):
-    """The world, integrated into the log and verifying clean: what a tamper test starts from."""
+def verified_world(fresh_home, world):
+    """The world, integrated into the log and verifying clean: what a tamper test starts from —
+    in a home of its own, so that no checkpoint another test published is held against its log."""
     from liuhen.ledger.storage import integrate_all
     from liuhen.ledger.verify import verify_log
 
