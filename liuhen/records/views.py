@@ -84,7 +84,10 @@ def new_record(request, case_pk):
     try:
         services.require_officer_certificate(request.user)
     except ValidationError as exc:
-        # Who may not make the record learns why before filling in a form they could not save.
+        # Who may not make the record learns why before filling in a form they could not save. A
+        # POST is a refused act: recorded like every refusal (issue 12 review §6).
+        if request.method == "POST":
+            refusals.record_refusal(request, REFUSED, exc.messages, "case", case.pk, status=403, errors=[exc])
         return render(request, "records/record_form.html", {
             "case": case, "rtype": rtype, "form": None, "refusal": "；".join(exc.messages)}, status=403)
     form = schema.form_class(rtype.fields)(request.POST or None)

@@ -13,7 +13,8 @@ def approver(world, record):
 def signed_event_detail(detail: dict) -> dict:
     """A sign/refuse event's detail without what every such event carries since issue 12 (scheme,
     decision, opinion hash): for tests written against the ids-and-digest-only detail."""
-    return {k: v for k, v in detail.items() if k not in ("scheme", "decision", "opinion_sha256", "confirmed_at")}
+    return {k: v for k, v in detail.items()
+            if k not in ("scheme", "decision", "opinion_sha256", "confirmed_at", "signer_role")}
 
 
 from liuhen.testing.data import INSPECTION  # noqa: E402,F401 — a valid 现场检查笔录
