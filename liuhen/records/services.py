@@ -260,7 +260,9 @@ def sign_in_capacity(actor, record: Record, capacity: str, *, decision: str = ru
             raise PermissionDenied("您不是本案承办机构的负责人，不能签批其他机构承办的案件。")
         raise PermissionDenied(f"您不是{label}，不能以该身份签字。")
     if capacity in INDEPENDENT_CAPACITIES and involved(actor, record.case):
-        raise PermissionDenied(f"您是本案的承办人员或立案人，不能在本案中以{SignerRole(capacity).label}身份签字。")
+        # Nobody approves or reviews their own case (issue 12 §2): not the officers, nor whoever
+        # opened it, held a work grant on it or wrote in it (selectors.involved_cases).
+        raise PermissionDenied(f"您办理过本案（立案、承办或制作记录等），不能在本案中以{SignerRole(capacity).label}身份签字。")
     signed_as = set(record.signatures.filter(signer=actor).values_list("role", flat=True))
     if capacity in signed_as:
         raise ValidationError("您已在该记录上签字。")
