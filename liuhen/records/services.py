@@ -262,7 +262,7 @@ def sign_in_capacity(actor, record: Record, capacity: str, *, decision: str = ru
     if capacity in INDEPENDENT_CAPACITIES and involved(actor, record.case):
         # Nobody approves or reviews their own case (issue 12 §2): not the officers, nor whoever
         # opened it, held a work grant on it or wrote in it (selectors.involved_cases).
-        raise PermissionDenied(f"您办理过本案（立案、承办或制作记录等），不能在本案中以{SignerRole(capacity).label}身份签字。")
+        raise PermissionDenied(f"您是本案的承办人员或办理过本案（立案、制作记录等），不能在本案中以{SignerRole(capacity).label}身份签字。")
     signed_as = set(record.signatures.filter(signer=actor).values_list("role", flat=True))
     if capacity in signed_as:
         raise ValidationError("您已在该记录上签字。")
