@@ -21,6 +21,10 @@ decides who must sign, is held to the last state logged for it by the catalog sy
 (RecordType.ledger_state_fields, the generic ledger.subjects.state_checker); each version of it that
 records pin (RecordTypeVersion) to its `records.type_version` event.
 
+Since issue 12's review the header also pins the effective rule (Record.rule), a capacity signature's
+digest (scheme 4) covers the role its signer signed as, and file names, notes and opinions are logged
+as keyed hashes (keyed_sha256); rows logged before keep their old event shape and are checked by it.
+
 An event's actor is the author, uploader, recording officer or voiding officer: it is not repeated in
 the detail. Personal data — a party's or witness's name, a refusal reason — is never written into an
 event (leaves can never be erased and are exported to auditors): a signature event carries the

@@ -130,7 +130,8 @@ def record_detail(request, pk):
         "can_edit": can_work and not state.locked and not state.voided,
         # Only what the services will accept: nobody signs as officer and approves as leader.
         "can_sign_officer": (assigned and not signed_as & {SignerRole.OFFICER, SignerRole.LEADER}
-                             and not case.is_archived and not state.voided),
+                             and not case.is_archived and not state.voided
+                             and not selectors.approved_in_case(user, case)),
         # The 负责人, 法制审核人员 or 档案管理员 writes an opinion and a decision as they sign; the
         # form is offered only where the services will accept it (right role for this record's
         # rule, not on the case, not signed yet).

@@ -344,3 +344,17 @@ def test_the_case_page_reads_the_records_once(world, client):
     reads = [q["sql"] for q in queries(lambda: client.get(f"/cases/{case.pk}/"))
              if q["sql"].lstrip().upper().startswith("SELECT") and 'FROM "records_record"' in q["sql"]]
     assert len(reads) == 1, reads
+
+
+def test_the_record_page_offers_no_officer_signature_to_who_approved_in_the_case(world, client):
+    both = acc.create_user(None, username="both", full_name="双角色", password=world.PASSWORD, agency=world.agency,
+                           unit=world.unit, roles=[Role.OFFICER, Role.AGENCY_HEAD])
+    certify(both, "14019999")
+    case = to_decision(world)
+    services.sign_as_leader(both, make_record(world, case, "leader_approval"))
+    with transaction.atomic():
+        cases._assign(world.unit_head, case, both, is_lead=False)  # as assign_officer allowed before
+    record = make_record(world, case, "handling_opinion")
+    client.force_login(both)
+    resp = client.get(f"/records/{record.pk}/")
+    assert resp.status_code == 200 and not resp.context["can_sign_officer"]
