@@ -358,3 +358,14 @@ def test_the_record_page_offers_no_officer_signature_to_who_approved_in_the_case
     client.force_login(both)
     resp = client.get(f"/records/{record.pk}/")
     assert resp.status_code == 200 and not resp.context["can_sign_officer"]
+
+
+def test_my_cases_for_the_agency_head_does_not_grow_with_records_made_before_the_upgrade(world, client):
+    client.force_login(world.agency_head)
+    counts = []
+    for n in (3, 6):
+        while len(selectors.awaiting_my_signature(world.agency_head)) < n:
+            record = legacy_record(world, started(world), "start_approval", dict(APPROVAL))
+            services.sign_as_officer(world.officer, record)
+        counts.append(len(queries(lambda: client.get("/cases/"))))
+    assert counts[0] == counts[1], counts
