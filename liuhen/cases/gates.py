@@ -47,6 +47,20 @@ def register_completion_source(fn: Callable) -> None:
         _COMPLETION.append(fn)
 
 
+_APPROVERS: list[Callable] = []
+
+
+def register_approver_check(fn: Callable) -> None:
+    """`fn(user, case) -> bool`: has `user` approved or reviewed in `case` (signed as 负责人 or
+    法制审核人员)? Such a person is not made an officer of the case (services.assign_officer)."""
+    if fn not in _APPROVERS:
+        _APPROVERS.append(fn)
+
+
+def approved_in_case(user, case) -> bool:
+    return any(fn(user, case) for fn in _APPROVERS)
+
+
 def completed_at(case, code: str):
     for fn in _COMPLETION:
         at = fn(case, code)

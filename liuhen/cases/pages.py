@@ -7,6 +7,7 @@ importing those apps.
 - `register_case_list(fn)`: `fn(user) -> dict`, merged into the case list's context ("awaiting").
 """
 from collections.abc import Callable
+from contextlib import contextmanager
 
 from .models import STAGE_ORDER
 from .requirements import stage_requirements
@@ -36,6 +37,23 @@ def outline(case) -> list[dict]:
              "requirements": [{"names": list(r), "met": False, "basis": r.basis}
                               for r in stage_requirements(case, s, closed=closed)]}
             for i, s in enumerate(STAGE_ORDER)]
+
+
+@contextmanager
+def one_reading(case):
+    """While the case page is built, what the apps above derive from the case (the records' states)
+    is read once and shared by the gates, the emergency clock and the timeline (issue 12 review
+    §11): `page_cache(case)` is a dict for them inside the block, None outside it — so a service
+    that writes and then checks (advance) always reads afresh."""
+    case._page_cache = {}
+    try:
+        yield case
+    finally:
+        del case._page_cache
+
+
+def page_cache(case) -> dict | None:
+    return getattr(case, "_page_cache", None)
 
 
 def case_page_context(user, case, *, can_work: bool) -> dict:

@@ -95,6 +95,23 @@ def active_grant_scopes(user, case: Case, now=None) -> set[str]:
     return set(AccessGrant.objects.filter(active_grant_q(user, now), case=case).values_list("scope", flat=True))
 
 
+def cases_worked_on(user, case_ids) -> set[int]:
+    """The cases among `case_ids` in which `user` did the work the approvals check: opened the
+    case, is one of its officers, registered or corrected a party, or holds or held a grant to work
+    on it (调阅授权, scope work). One query. Apps above add what they know (records: authors of
+    records; records.selectors.involved_cases)."""
+    from .access import WORK
+    from .models import CaseOfficer
+
+    case_ids = set(case_ids)
+    if not case_ids:
+        return set()
+    q = (Q(created_by=user) | Q(pk__in=CaseOfficer.objects.filter(officer=user).values("case_id"))
+         | Q(pk__in=Party.objects.filter(added_by=user).values("case_id"))
+         | Q(pk__in=AccessGrant.objects.filter(user=user, scope=WORK).values("case_id")))
+    return set(Case.objects.filter(pk__in=case_ids).filter(q).values_list("pk", flat=True))
+
+
 def visible_cases(user):
     """The cases `user` may see, as a queryset (for lists): see access.py."""
     from . import access

@@ -14,11 +14,11 @@ from django.utils import timezone
 
 from liuhen.accounts.roles import ADMIN_ROLES, Role
 from liuhen.accounts.services import require_valid_certificate
-from liuhen.common import crypto
+from liuhen.common import crypto, text
 from liuhen.ledger import services as ledger
 from liuhen.ledger.core.canonical import content_sha256
 
-from . import access, vocabulary as V
+from . import access, gates, vocabulary as V
 from .gates import missing_requirements, transition_blockers  # noqa: F401 — the services' API
 from .models import (
     KIND_ABBR, STAGE_ORDER, AccessGrant, AccessGrantRevocation, Case, CaseNumberCounter, CaseOfficer, GrantScope,
@@ -142,6 +142,10 @@ def assign_officer(actor, case: Case, officer) -> CaseOfficer:
         raise ValidationError(f"{officer.display_name}不是本机关的执法人员。")
     if case.officers.filter(officer=officer).exists():
         raise ValidationError(f"{officer.display_name}已是承办人员。")
+    if gates.approved_in_case(officer, case):
+        # Nobody approves their own case (issue 12 §2): who approved or reviewed in it does not
+        # join its team afterwards (行政处罚法 art. 57-58, LW-L 15: the approval checks the officers).
+        raise ValidationError(f"{officer.display_name}已在本案中以负责人或法制审核人员身份签字，不能再担任本案承办人员。")
     return _assign(actor, case, officer, is_lead=False)
 
 
@@ -251,8 +255,10 @@ def close_at_start(actor, case: Case, note: str = "") -> Case:
     problems = transition_blockers(case, closing=True)
     if problems:
         raise ValidationError(["不能在程序启动阶段结案："] + problems)
+    # The note is part of the case's record: the text checks of every free text (issue 12 review §8).
+    note = text.clean(note or "", "说明", multiline=True).strip()
     default = "不予受理" if case.start_mode == StartMode.APPLICATION else "经审查不予立案，已书面答复举报人"
-    return _move(actor, case, Stage.ARCHIVE, note.strip() or default)
+    return _move(actor, case, Stage.ARCHIVE, note or default)
 
 
 @transaction.atomic
@@ -303,6 +309,10 @@ def grant_access(actor, case: Case, user, *, scope: str, valid_from: datetime.da
     _require_granter(actor, case)
     if scope not in GrantScope.values:
         raise ValidationError("授权范围无效。")
+    if user.pk == actor.pk:
+        # Nobody grants themselves access (issue 12 review §2): an agency head who gave themselves
+        # work on a case could draft its approval and approve it.
+        raise ValidationError("不能向本人授予调阅权限。")
     if user.agency_id != case.agency_id or user.has_role(*ADMIN_ROLES) or not user.is_active:
         # 三员 see no case content, and a grant does not cross agencies.
         raise ValidationError(f"不能向{user.display_name}授予本案的调阅权限。")

@@ -104,6 +104,11 @@ def case_detail(request, pk):
     services.log_view(request.user, case)  # the page shows parties' data: the read is traced
     can_work = access.can_work(request.user, case) and not case.is_archived
     assigned = access.is_assigned(request.user, case)
+    with pages.one_reading(case):  # the records' states read once for the whole page (review §11)
+        return _case_page(request, case, can_work, assigned)
+
+
+def _case_page(request, case, can_work, assigned):
     return render(request, "cases/case_detail.html", {
         "case": case,
         "parties": [(p, selectors.party_history(p)) for p in selectors.current_parties(case)],

@@ -14,8 +14,11 @@ from liuhen.cases.requirements import stage_requirements
 from liuhen.cases.rules import EMERGENCY_APPROVAL_HOURS
 from liuhen.cases.selectors import closed_at_start, counting_since
 
-from .models import Outcome
-from .selectors import awaiting_my_signature, states_for_case, timeline, type_names, types_for_stage
+from .models import Outcome, SignerRole
+from .selectors import (
+    approved_in_case, awaiting_my_signature, counts_in_capacity, states_for_case, timeline, type_names,
+    types_for_stage,
+)
 
 
 def _codes(case, stage: str, since, *, drafted: bool) -> set[str]:
@@ -63,16 +66,23 @@ def record_gate(case, stage: str, entered: dict, *, closing: bool = False) -> li
 
 
 def completed_at(case, code: str):
-    """When the first not-voided complete record of type `code` in `case` became complete: the
-    time of its last signature (or refusal confirmation)."""
+    """When the first not-voided complete record of type `code` in `case` was approved: the time of
+    its 负责人's approving signature where its rule asks for one — an officer signing after the
+    leader does not move the approval later (LC 8, LQ 8: the leader's 补批 within 24 hours) —
+    else of its last signature (or refusal confirmation)."""
     times = []
     for st in states_for_case(case):
         if st.record.record_type.code != code or not st.complete:
             continue
-        moments = [s.signed_at for s in st.record.signatures.all() if s.outcome == Outcome.SIGNED]
-        moments += [c.confirmed_at for s in st.record.signatures.all() for c in s.confirmations.all()]
+        sigs = [s for s in st.record.signatures.all() if s.outcome == Outcome.SIGNED]
+        if st.rule.requires(SignerRole.LEADER):
+            roles = {str(r) for r in st.rule.roles_for(SignerRole.LEADER)}
+            moments = [s.signed_at for s in sigs if s.role == SignerRole.LEADER and counts_in_capacity(s, roles)]
+        else:
+            moments = [s.signed_at for s in sigs]
+            moments += [c.confirmed_at for s in st.record.signatures.all() for c in s.confirmations.all()]
         if moments:
-            times.append(max(moments))
+            times.append(min(moments) if st.rule.requires(SignerRole.LEADER) else max(moments))
     return min(times) if times else None
 
 
@@ -111,5 +121,6 @@ def register() -> None:
 
     gates.register_gate("records", record_gate)
     gates.register_completion_source(completed_at)
+    gates.register_approver_check(approved_in_case)  # who approved in a case does not join its team
     pages.register_case_page(case_page)
     pages.register_case_list(case_list)

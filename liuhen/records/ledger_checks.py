@@ -21,6 +21,10 @@ decides who must sign, is held to the last state logged for it by the catalog sy
 (RecordType.ledger_state_fields, the generic ledger.subjects.state_checker); each version of it that
 records pin (RecordTypeVersion) to its `records.type_version` event.
 
+Since issue 12's review the header also pins the effective rule (Record.rule), a capacity signature's
+digest (scheme 4) covers the role its signer signed as, and file names, notes and opinions are logged
+as keyed hashes (keyed_sha256); rows logged before keep their old event shape and are checked by it.
+
 An event's actor is the author, uploader, recording officer or voiding officer: it is not repeated in
 the detail. Personal data — a party's or witness's name, a refusal reason — is never written into an
 event (leaves can never be erased and are exported to auditors): a signature event carries the
@@ -39,20 +43,33 @@ from .models import Outcome, Record, RecordType, RecordTypeVersion, SignerRole
 # 3: the digest covers the signer's decision and opinion (issue 12). Signatures logged before carry
 # no scheme in their event: they keep scheme 2, and must hold decision 同意 and no opinion (the
 # values migration 0004 gave them), which their digest does not cover.
-SIGNATURE_DIGEST_SCHEME = 3
+# 4: it covers the role the signer signed as (Signature.signer_role), and the event's opinion hash
+# is keyed (keyed_sha256). Signatures of schemes 2 and 3 must have no signer_role (migration 0005).
+SIGNATURE_DIGEST_SCHEME = 4
 LEGACY_DECISION = "同意"
 
 # The record header as `record.create` logs it, and the words a finding uses for each part. A
 # header logged before issue 12 has no creation time and no pinned rule (HEADER_SINCE_12).
 HEADER_LABELS = {"case": "所属案件", "type": "记录类型", "stage": "阶段", "serial": "案内序号", "created_by": "制作人",
-                 "created_at": "创建时间", "type_version": "适用的签字要求版本"}
+                 "created_at": "创建时间", "type_version": "适用的签字要求版本", "rule": "适用的签字要求"}
 HEADER_SINCE_12 = ("created_at", "type_version")
+# Keys a header logs only since a later change, and the value a record made before it holds: the
+# effective rule pinned on the record (issue 12 review §5; migration 0005).
+HEADER_LATER = {"rule": None}
 
 
 def record_header(record: Record) -> dict:
     return {"case": record.case_id, "type": record.record_type.code, "stage": record.stage,
             "serial": record.serial, "created_by": record.created_by_id, "created_at": plain(record.created_at),
-            "type_version": record.type_version_id}
+            "type_version": record.type_version_id, "rule": record.rule}
+
+
+def keyed_sha256(kind: str, value: str) -> str:
+    """A hash of a short free text (an opinion, a note, a file name — which may name a person:
+    张三身份证.jpg) that the log can carry: keyed with the blind-index key like the signature
+    digest's pepper, so that it cannot be found again by hashing candidate texts (issue 12 review §7).
+    Whoever holds the row recomputes it; the log alone does not reveal it."""
+    return content_sha256({kind: value, "pepper": blind_index(f"{kind} {value}")})
 
 
 def type_version_digest(tv) -> str:
@@ -81,6 +98,8 @@ def signature_digest(sig, attachments, scheme: int = SIGNATURE_DIGEST_SCHEME) ->
     }
     if scheme >= 3:
         payload.update(decision=sig.decision, opinion=sig.opinion)
+    if scheme >= 4:
+        payload.update(signer_role=sig.signer_role)
     return content_sha256(payload)
 
 
@@ -190,7 +209,8 @@ def _check_header(obj, record, evs) -> list[dict]:
     logged, now = _detail(ev), record_header(record)
     since_12 = "created_at" in logged  # logged before issue 12: no time, no pinned rule (version 1)
     changed = [label for key, label in HEADER_LABELS.items()
-               if (logged.get(key) != now[key] if since_12 or key not in HEADER_SINCE_12
+               if (now[key] != HEADER_LATER[key] if key in HEADER_LATER and key not in logged
+                   else logged.get(key) != now[key] if since_12 or key not in HEADER_SINCE_12
                    else key == "type_version" and now[key] is not None)]
     if changed:
         return [finding("altered", f"记录的{'、'.join(changed)}被修改，与创建时日志的记载不符", obj, ev, code=V.E003)]
@@ -249,8 +269,11 @@ def _check_attachments(obj, record, evs) -> list[dict]:
         if a is None:
             out.append(finding("deleted", f"附件（SHA-256 {sha}…）已不存在", obj, ev, code=V.E010))
             continue
+        # Since issue 12's review the event keeps a keyed hash of the name, not the name.
+        name_ok = (a.filename == d.get("filename") if "filename_sha256" not in d
+                   else keyed_sha256("filename", a.filename) == d["filename_sha256"])
         changed = [label for label, same in (
-            ("文件", a.blob_id in blobs), ("文件名", a.filename == d.get("filename")),
+            ("文件", a.blob_id in blobs), ("文件名", name_ok),
             ("文件类型", a.content_type == d.get("content_type")), ("上传人", a.uploaded_by_id == _actor(ev)),
             ("文件大小", "size" not in d or a.blob.size == d.get("size")),
             ("上传时间", "at" not in d or plain(a.uploaded_at) == d.get("at")),
@@ -290,8 +313,11 @@ def _check_signatures(obj, record, evs) -> list[dict]:
         d = _detail(ev)
         outcome = Outcome.REFUSED if ev[2]["action"] == V.REFUSE else Outcome.SIGNED
         scheme = d.get("scheme", 2)  # an event written before issue 12 names no scheme
-        legacy_ok = scheme != 2 or (s.decision == LEGACY_DECISION and s.opinion == "")
+        legacy_ok = (scheme != 2 or (s.decision == LEGACY_DECISION and s.opinion == "")) and (
+            scheme >= 4 or s.signer_role == "")  # before scheme 4 no role was stored (migration 0005)
         decision_ok = scheme == 2 or d.get("decision") == s.decision
+        if scheme >= 4 and d.get("opinion_sha256") != keyed_sha256("opinion", s.opinion):
+            decision_ok = False
         if (not isinstance(scheme, int) or signature_digest(s, blobs, scheme) != d.get("digest")
                 or s.digest != d.get("digest") or s.outcome != outcome or not legacy_ok or not decision_ok):
             out.append(finding("altered", f"{what}被修改，与日志记载的签字摘要不符", f"{obj} signature:{s.pk}", ev,
@@ -366,10 +392,12 @@ def _check_supplements(obj, record, evs) -> list[dict]:
         if sup is None:
             out.append(finding("deleted", f"补充材料 #{pk} 已不存在", obj, ev, code=V.E026))
             continue
-        files = [{"file": sf.pk, "sha256": sf.blob_id, "filename": sf.filename, "content_type": sf.content_type,
-                  "size": sf.blob.size} for sf in sup.file_rows]
+        files = [supplement_file_detail(sf, keyed="note_keyed" in d) for sf in sup.file_rows]
+        # Since issue 12's review the note and the file names are logged as keyed hashes.
+        note_ok = (keyed_sha256("note", sup.note) == d["note_keyed"] if "note_keyed" in d
+                   else content_sha256({"note": sup.note}) == d.get("note_sha256"))
         changed = [label for label, same in (
-            ("说明", content_sha256({"note": sup.note}) == d.get("note_sha256")),
+            ("说明", note_ok),
             ("文件", files == d.get("files") and sorted({f["sha256"] for f in files}) == sorted(ev[2].get("blobs") or [])),
             ("补充人", sup.added_by_id == _actor(ev)), ("补充时间", plain(sup.added_at) == d.get("at")),
         ) if not same]
@@ -384,6 +412,12 @@ def _check_supplements(obj, record, evs) -> list[dict]:
     for pk in rows.keys() - claimed:
         out.append(finding("inserted", f"补充材料 #{pk} 没有对应的日志条目", f"{obj} supplement:{pk}", code=V.E029))
     return out
+
+
+def supplement_file_detail(sf, *, keyed: bool = True) -> dict:
+    """What `record.supplement` logs of one file (before issue 12's review: the name in clear)."""
+    name = {"filename_sha256": keyed_sha256("filename", sf.filename)} if keyed else {"filename": sf.filename}
+    return {"file": sf.pk, "sha256": sf.blob_id, **name, "content_type": sf.content_type, "size": sf.blob.size}
 
 
 def export_content(content_dir, blob_dir) -> tuple[int, int]:

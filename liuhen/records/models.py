@@ -77,6 +77,11 @@ class Record(AppendOnlyModel):
     # (migration 0004): those were made under the type's version 1.
     type_version = models.ForeignKey(RecordTypeVersion, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+")
+    # The rule in force for this record when it was made: its type's pinned rule with the overrides
+    # of its case's kind and procedure (rules.OVERRIDES, e.g. 行政处罚法 art. 57). A later change of
+    # the overrides does not reach back (issue 12 review §5). Empty for records made before it was
+    # pinned: those are judged as they were then (selectors.rule_of). Logged by `record.create`.
+    rule = models.JSONField("适用的签字要求", null=True, blank=True)
     stage = models.CharField("阶段", max_length=20, choices=Stage.choices)
     serial = models.PositiveIntegerField("案内序号")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -160,6 +165,11 @@ class Signature(AppendOnlyModel):
     # 不同意 / 退回, or the 法制审核 conclusions of LW-L 15) and the opinion (意见), required when
     # the decision is not 同意. Empty for officers, parties and witnesses.
     decision = models.CharField("决定", max_length=20, blank=True)
+    # The role the signer held and signed as (承办机构负责人, 机关负责人, 法制审核人员, 档案管理员):
+    # a signature counts for what its signer was when signing, not for the roles they hold today
+    # (issue 12 review §5). Bound by digest scheme 4; empty for officers, parties and witnesses, and
+    # for capacity signatures made before (scheme 2-3), which are judged by the signer's roles.
+    signer_role = models.CharField("签字时身份", max_length=20, blank=True)
     opinion = models.CharField("意见", max_length=2000, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     signed_at = models.DateTimeField(default=timezone.now)

@@ -53,6 +53,11 @@ class SignatureRule:
                    reviewer=bool(data.get("reviewer")), archivist=bool(data.get("archivist")),
                    reviewer_decisions=tuple(data.get("reviewer_decisions") or DEFAULT_DECISIONS))
 
+    def to_json(self) -> dict:
+        """The rule as plain JSON, as a record pins it (Record.rule) and its event logs it."""
+        return {"officers": self.officers, "party": self.party, "leader": self.leader, "reviewer": self.reviewer,
+                "archivist": self.archivist, "reviewer_decisions": list(self.reviewer_decisions)}
+
     def requires(self, capacity: str) -> bool:
         """Does the rule ask for a signature in `capacity` ("leader", "reviewer", "archivist")?"""
         return bool(getattr(self, str(capacity), None)) if str(capacity) in ("leader", "reviewer", "archivist") \
@@ -109,15 +114,23 @@ OVERRIDES: tuple[RuleOverride, ...] = (
 )
 
 
-def overrides_for(kind: str, procedure: str, code: str) -> list[RuleOverride]:
-    return [o for o in OVERRIDES if (o.kind, o.procedure, o.record_type) == (kind, procedure, code)]
+# The overrides as issue 12 shipped them: records made under issue 12 before the effective rule was
+# pinned on each record (Record.rule, migration 0005) are held to these, whatever OVERRIDES says later.
+ISSUE_12_OVERRIDES = OVERRIDES
 
 
-def effective_rule(base: dict, kind: str = "", procedure: str = "", code: str = "") -> SignatureRule:
+def overrides_for(kind: str, procedure: str, code: str, overrides=None) -> list[RuleOverride]:
+    return [o for o in (OVERRIDES if overrides is None else overrides)
+            if (o.kind, o.procedure, o.record_type) == (kind, procedure, code)]
+
+
+def effective_rule(base: dict, kind: str = "", procedure: str = "", code: str = "", *,
+                   overrides=None) -> SignatureRule:
     """The rule a record of type `code` in a case of `kind` and `procedure` is held to: the type's
-    own rule (as pinned when the record was made) with the overrides for that kind and procedure."""
+    own rule (as pinned when the record was made) with the overrides for that kind and procedure
+    (`overrides`: the current OVERRIDES by default)."""
     rule = SignatureRule.from_json(base)
-    for o in overrides_for(kind, procedure, code):
+    for o in overrides_for(kind, procedure, code, overrides):
         rule = replace(rule, **{k: (SignatureRule.from_json({k: v}).__dict__[k]) for k, v in o.value.items()})
     return rule
 

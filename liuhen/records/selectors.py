@@ -56,30 +56,64 @@ def _prefetched(qs):
         "versions", "signatures__confirmations", "signatures__signer__groups", "attachments")
 
 
-def pinned_version(record: Record) -> RecordTypeVersion | None:
+def pinned_version(record: Record, version_ones: dict | None = None) -> RecordTypeVersion | None:
     """The RecordTypeVersion the record was made under (version 1 for a record made before rules
-    were pinned, whose `type_version` is empty)."""
+    were pinned, whose `type_version` is empty). `version_ones`: the types' versions 1 by type id,
+    read once for many records (version_ones()), so a page of old records costs one query."""
     if record.type_version_id is not None:
         return record.type_version
+    if version_ones is not None and record.record_type_id in version_ones:
+        return version_ones[record.record_type_id]
     return RecordTypeVersion.objects.filter(record_type_id=record.record_type_id, number=1).first()
 
 
-def rule_of(record: Record) -> rules.SignatureRule:
-    """Who must sign `record`: the rule of its type as pinned when it was made, with the overrides
-    of its case's kind and procedure (rules.OVERRIDES)."""
-    tv = pinned_version(record)
+def version_ones(records) -> dict:
+    """The version 1 of the types of those `records` that pin no version, by type id: one query
+    (issue 12 review §9: not one per record made before the upgrade)."""
+    ids = {r.record_type_id for r in records if r.type_version_id is None}
+    if not ids:
+        return {}
+    return {tv.record_type_id: tv for tv in RecordTypeVersion.objects.filter(record_type_id__in=ids, number=1)}
+
+
+def rule_of(record: Record, tv: RecordTypeVersion | None = None) -> rules.SignatureRule:
+    """Who must sign `record`: the rule in force when it was made, never a later one (issue 12
+    review §5 — 行政处罚法 art. 57's override applies to records made under it, not backwards).
+
+    - made since the rule is pinned on the record (Record.rule): that rule;
+    - made under issue 12 before that (a pinned type version, no Record.rule): the version's rule
+      with the overrides issue 12 shipped (rules.ISSUE_12_OVERRIDES);
+    - made before issue 12 (no pinned version): its type's version 1, with no override — a unit
+      head's approval counted then.
+    """
+    if record.rule is not None:
+        return rules.SignatureRule.from_json(record.rule)
+    tv = tv if tv is not None else pinned_version(record)
     base = tv.signature_rule if tv is not None else record.record_type.signature_rule
-    return rules.effective_rule(base, record.case.kind, record.case.procedure, record.record_type.code)
+    if record.type_version_id is None:
+        return rules.SignatureRule.from_json(base)
+    return rules.effective_rule(base, record.case.kind, record.case.procedure, record.record_type.code,
+                                overrides=rules.ISSUE_12_OVERRIDES)
 
 
-def state_of(record: Record) -> RecordState:
+def counts_in_capacity(sig, roles) -> bool:
+    """Does the signature count as one by a holder of `roles`? By the role its signer signed as
+    (Signature.signer_role), not the roles they hold today (issue 12 review §5: a revoked role does
+    not unsign an approval, nor hide a 不同意). A signature made before the role was stored (digest
+    scheme 2-3) is judged by its signer's current roles, as it was then."""
+    if sig.signer_role:
+        return sig.signer_role in roles
+    return bool(sig.signer_id and {g.name for g in sig.signer.groups.all()} & roles)
+
+
+def state_of(record: Record, version_ones: dict | None = None) -> RecordState:
     versions = list(record.versions.all())
     latest = versions[-1]
     sigs = list(record.signatures.all())
     voided = hasattr(record, "void")  # reverse one-to-one: False when there is no RecordVoid
-    tv = pinned_version(record)
+    tv = pinned_version(record, version_ones)
     fields = tv.fields if tv is not None else record.record_type.fields
-    rule = rule_of(record)
+    rule = rule_of(record, tv)
     missing = []
     officer_signers = {s.signer_id for s in sigs if s.role == SignerRole.OFFICER and s.outcome == Outcome.SIGNED}
     need_officers = rule.officers
@@ -100,7 +134,7 @@ def state_of(record: Record) -> RecordState:
         roles = {str(r) for r in rule.roles_for(capacity)}
         label = rule.capacity_label(capacity)
         theirs = [s for s in sigs if s.role == capacity and s.outcome == Outcome.SIGNED and s.signer_id
-                  and {g.name for g in s.signer.groups.all()} & roles]
+                  and counts_in_capacity(s, roles)]
         refused = [s for s in theirs if s.decision in rules.REFUSING]
         refusals.extend(refused)
         if refused:
@@ -114,13 +148,31 @@ def state_of(record: Record) -> RecordState:
                        lacking=frozenset(lacking), rule=rule, fields=fields, refusals=refusals)
 
 
+def states_of(qs) -> list[RecordState]:
+    """The states of the records of `qs`, in a number of queries that does not grow with them."""
+    records = list(_prefetched(qs))
+    ones = version_ones(records)
+    return [state_of(r, ones) for r in records]
+
+
 def states_for_case(case, stage: str | None = None, since=None) -> list[RecordState]:
-    qs = Record.objects.filter(case=case)
-    if stage:
-        qs = qs.filter(stage=stage)
-    if since is not None:
-        qs = qs.filter(created_at__gt=since)
-    return [state_of(r) for r in _prefetched(qs.order_by("serial"))]
+    """The states of the case's records (of `stage`, written after `since`). While the case page is
+    built (cases.pages.one_reading) they are read once and shared by the gates, the emergency clock
+    and the timeline (issue 12 review §11)."""
+    from liuhen.cases.pages import page_cache
+
+    cache = page_cache(case)
+    if cache is None:
+        qs = Record.objects.filter(case=case)
+        if stage:
+            qs = qs.filter(stage=stage)
+        if since is not None:
+            qs = qs.filter(created_at__gt=since)
+        return states_of(qs.order_by("serial"))
+    if "record_states" not in cache:
+        cache["record_states"] = states_of(Record.objects.filter(case=case).order_by("serial"))
+    return [st for st in cache["record_states"] if (not stage or st.record.stage == stage)
+            and (since is None or st.record.created_at > since)]
 
 
 def record_with_state(pk: int) -> RecordState:
@@ -179,7 +231,8 @@ def timeline(case) -> list[dict]:
 
 def awaiting_my_signature(user) -> list[RecordState]:
     """Records in the user's visible open cases still lacking a signature in a capacity the user
-    holds — 负责人, 法制审核人员, 档案管理员 (待我签批)."""
+    holds — 负责人, 法制审核人员, 档案管理员 (待我签批). In a number of queries that does not grow
+    with the records (issue 12 review §10)."""
     from liuhen.cases.access import visible_cases
 
     if not user.is_authenticated:
@@ -194,37 +247,95 @@ def awaiting_my_signature(user) -> list[RecordState]:
              or any(rules.SignatureRule.from_json(tv.signature_rule).requires(c) for c in mine)}
     qs = Record.objects.filter(case__in=visible_cases(user).filter(archived_at__isnull=True),
                                record_type_id__in=types, void__isnull=True).order_by("-created_at")[:200]
+    states = states_of(qs)
+    on_cases = involved_cases(user, {st.record.case_id for st in states})
     out = []
-    for st in map(state_of, _prefetched(qs)):
-        if any(signable_capacity(user, st, c) for c in st.lacking & mine):
+    for st in states:
+        if any(signable_capacity(user, st, c, involved_in=on_cases) for c in st.lacking & mine):
             out.append(st)
     return out[:50]
 
 
+def involved_cases(user, case_ids) -> set[int]:
+    """The cases among `case_ids` that `user` worked on: opened, was an officer of, held a work
+    grant on, registered a party in (cases.selectors.cases_worked_on), or wrote a record of — made
+    or revised it, attached or added material to it, signed it as an officer or recorded a
+    signature, voided it. Two queries, however many cases.
+
+    Nobody reviews or approves their own case (issue 12 §2; review §2): the 法制审核 and the
+    负责人's approval are checks on the work of those who did it (LW-L 15, 行政处罚法 57-58)."""
+    from django.db.models import Q
+
+    from liuhen.cases.selectors import cases_worked_on
+
+    from .models import Attachment, RecordVersion, RecordVoid, Signature, Supplement
+
+    case_ids = set(case_ids)
+    if not case_ids or not user.is_authenticated:
+        return set()
+    found = cases_worked_on(user, case_ids)
+    rest = case_ids - found
+    if rest:
+        as_worker = (Q(created_by=user)
+                     | Q(pk__in=RecordVersion.objects.filter(author=user).values("record_id"))
+                     | Q(pk__in=Attachment.objects.filter(uploaded_by=user).values("record_id"))
+                     | Q(pk__in=Supplement.objects.filter(added_by=user).values("record_id"))
+                     | Q(pk__in=RecordVoid.objects.filter(actor=user).values("record_id"))
+                     | Q(pk__in=Signature.objects.filter(recorded_by=user).exclude(
+                         role__in=INDEPENDENT_CAPACITIES | {SignerRole.ARCHIVIST}).values("record_id")))
+        found |= set(Record.objects.filter(case_id__in=rest).filter(as_worker)
+                     .values_list("case_id", flat=True).distinct())
+    return found
+
+
 def involved(user, case) -> bool:
-    """Is `user` on the case — one of its officers, or the person who opened it? Nobody reviews or
-    approves their own case (issue §2): the 法制审核 and the 负责人's approval are checks on the
-    officers' work (LW-L 15, 行政处罚法 57-58)."""
-    return case.created_by_id == user.pk or case.officers.filter(officer=user).exists()
+    """Is `user` one of those who worked on the case (involved_cases)?"""
+    return case.pk in involved_cases(user, [case.pk])
+
+
+def approved_in_case(user, case) -> bool:
+    """Has `user` signed anywhere in the case as 负责人 or 法制审核人员? Then they may not work on it
+    as an officer (issue 12 review §2): who approved or reviewed the case cannot become its officer."""
+    from .models import Signature
+
+    return Signature.objects.filter(record__case_id=case.pk, signer=user,
+                                    role__in=INDEPENDENT_CAPACITIES).exists()
 
 
 # Capacities in which someone on the case may not sign anywhere in it.
 INDEPENDENT_CAPACITIES = frozenset({SignerRole.LEADER, SignerRole.REVIEWER})
 
+_SIGNING_ORDER = (Role.AGENCY_HEAD, Role.UNIT_HEAD, Role.LEGAL_REVIEWER, Role.ARCHIVIST)
 
-def signable_capacity(user, state: RecordState, capacity) -> bool:
-    """May `user` sign `state`'s record in `capacity` now — what sign_in_capacity will accept?"""
+
+def signing_role(user, case, rule: rules.SignatureRule, capacity) -> str | None:
+    """The role `user` signs `capacity` as on a record of `case` under `rule` — the agency head's
+    first — or None if they hold none that counts. A 承办机构负责人 is the head of the unit handling
+    the case: a unit head signs only for a case of their own unit; the 机关负责人 signs across units
+    (issue 12 review §3)."""
+    allowed = {str(r) for r in rule.roles_for(capacity)} & user.role_codes()
+    if user.unit_id != case.unit_id:
+        allowed.discard(str(Role.UNIT_HEAD))
+    return next((str(r) for r in _SIGNING_ORDER if str(r) in allowed), None)
+
+
+def signable_capacity(user, state: RecordState, capacity, *, involved_in: set | None = None) -> bool:
+    """May `user` sign `state`'s record in `capacity` now — what sign_in_capacity will accept?
+    `involved_in`: involved_cases() for many records at once."""
     record, rule = state.record, state.rule
     if state.voided or record.case.is_archived or not rule.requires(capacity):
         return False
-    if not user.has_role(*rule.roles_for(capacity)):
+    if signing_role(user, record.case, rule, capacity) is None:
         return False
     mine = {s.role for s in record.signatures.all() if s.signer_id == user.pk}
     if capacity in mine or (capacity == SignerRole.LEADER and SignerRole.OFFICER in mine):
         return False
     if any(s.role == capacity for s in state.refusals):
         return False
-    return not (capacity in INDEPENDENT_CAPACITIES and involved(user, record.case))
+    if capacity not in INDEPENDENT_CAPACITIES:
+        return True
+    on_case = record.case_id in involved_in if involved_in is not None else involved(user, record.case)
+    return not on_case
 
 
 def next_signers(state: RecordState) -> list[dict]:

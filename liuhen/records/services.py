@@ -15,6 +15,7 @@ from django.utils import timezone
 from liuhen.accounts.services import require_valid_certificate
 from liuhen.cases import access
 from liuhen.cases.models import Case, Stage
+from liuhen.common import text
 from liuhen.ledger import services as ledger
 from liuhen.ledger.core.canonical import content_sha256
 from liuhen.ledger.subjects import plain
@@ -22,13 +23,14 @@ from liuhen.media import store
 
 from . import rules, schema
 from . import vocabulary as V
-from .catalog_sync import new_type_version
 from .models import (
     Attachment, Outcome, Record, RecordType, RecordTypeVersion, RecordVersion, RecordVoid, RefusalConfirmation,
     Signature, SignerRole, Supplement, SupplementFile,
 )
-from .ledger_checks import record_header, signature_digest
-from .selectors import CAPACITY_ROLES, INDEPENDENT_CAPACITIES, involved, record_with_state
+from .ledger_checks import keyed_sha256, record_header, signature_digest, supplement_file_detail
+from .selectors import (
+    CAPACITY_ROLES, INDEPENDENT_CAPACITIES, approved_in_case, involved, record_with_state, signing_role,
+)
 
 MAX_FILENAME = 200
 
@@ -84,13 +86,22 @@ def create_record(actor, case: Case, record_type: RecordType, data: dict) -> Rec
         raise ValidationError(f"{record_type.name}属于{Stage(record_type.stage).label}阶段，"
                               f"案件当前处于{Stage(case.stage).label}阶段。")
     # The record pins the rule in force now: a later change of the type applies to later records.
+    # Only a logged version is in force (catalog sync and admin log each one): a type row that
+    # differs from it was changed behind the log's back, and making a record would turn that
+    # change into a logged rule (issue 12 review §1). Refused; `liuhen verify` names the type.
+    record_type = RecordType.objects.get(pk=record_type.pk)
     tv = RecordTypeVersion.objects.filter(record_type=record_type).order_by("-number").first()
     if tv is None or tv.fields != record_type.fields or tv.signature_rule != record_type.signature_rule:
-        tv = new_type_version(record_type)
+        raise ValidationError(f"{record_type.name}的字段或签字要求与系统记载的版本不一致，暂不能制作该记录，"
+                              "请联系系统管理员核查。")
     content = schema.validate_content(tv.fields, data)
+    # …and the effective rule with the overrides of this case's kind and procedure (行政处罚法
+    # art. 57: the 机关负责人 approves a general-procedure penalty): a later change of the overrides
+    # does not reach back (issue 12 review §5).
+    rule = rules.effective_rule(tv.signature_rule, case.kind, case.procedure, record_type.code).to_json()
     serial = (case.records.aggregate(m=Max("serial"))["m"] or 0) + 1
-    record = Record.objects.create(case=case, record_type=record_type, type_version=tv, stage=case.stage,
-                                   serial=serial, created_by=actor)
+    record = Record.objects.create(case=case, record_type=record_type, type_version=tv, rule=rule,
+                                   stage=case.stage, serial=serial, created_by=actor)
     record = Record.objects.select_related("record_type").get(pk=record.pk)  # times as stored
     version = RecordVersion.objects.get(pk=RecordVersion.objects.create(
         record=record, number=1, content=content, content_sha256=content_sha256(content), author=actor).pk)
@@ -118,14 +129,17 @@ def revise_record(actor, record: Record, data: dict, reason: str) -> RecordVersi
 
 
 def clean_filename(name: str) -> str:
-    """The display name of an upload. A name that tries a path is refused, not silently cut."""
+    """The display name of an upload. A name that tries a path is refused, not silently cut; a name
+    with a character the common text check refuses (control characters, bidirectional overrides
+    that show 合同\u202egpj.exe as 合同exe.jpg) is refused too (issue 12 review §8)."""
     name = unicodedata.normalize("NFC", name or "").strip()
     if not name:
         raise ValidationError("文件名不能为空。")
     if "/" in name or "\\" in name or name in (".", "..") or name.startswith("..") or "\x00" in name:
         raise ValidationError("文件名不能包含路径（/、\\ 或 ..）。")
-    if any(unicodedata.category(c) == "Cc" for c in name):
-        raise ValidationError("文件名含有控制字符。")
+    bad = text.bad_character(name, multiline=False)
+    if bad:
+        raise ValidationError(f"文件名第{bad[0]}个字符是不可见的控制字符（U+{ord(bad[1]):04X}），请改名后重试。")
     if len(name) > MAX_FILENAME:
         stem, ext = os.path.splitext(name)
         name = stem[: MAX_FILENAME - len(ext)] + ext
@@ -141,16 +155,18 @@ def attach(actor, record: Record, fileobj, filename: str, content_type: str = ""
     att = Attachment.objects.create(record=record, blob=blob, filename=filename,
                                     content_type=(content_type or "")[:100], uploaded_by=actor)
     att = Attachment.objects.get(pk=att.pk)
-    _log(V.ATTACH, actor, record, st.latest, blobs=[blob.sha256], attachment=att.pk, filename=filename,
-         content_type=att.content_type, size=blob.size, at=plain(att.uploaded_at))
+    # The name may name a person (张三身份证.jpg): the event keeps its keyed hash (review §7).
+    _log(V.ATTACH, actor, record, st.latest, blobs=[blob.sha256], attachment=att.pk,
+         filename_sha256=keyed_sha256("filename", filename), content_type=att.content_type, size=blob.size,
+         at=plain(att.uploaded_at))
     return att
 
 
 def _signature(record, version, *, role, signer, signer_name, outcome, reason, recorded_by,
-               decision="", opinion="") -> Signature:
+               decision="", opinion="", signer_role="") -> Signature:
     sig = Signature(record=record, version=version, role=role, signer=signer, signer_name=signer_name,
                     outcome=outcome, refusal_reason=reason, recorded_by=recorded_by, signed_at=timezone.now(),
-                    decision=decision, opinion=opinion)
+                    decision=decision, opinion=opinion, signer_role=signer_role)
     sig.digest = signature_digest(sig, record.attachments.values_list("blob_id", flat=True))
     sig.save()
     return sig
@@ -159,12 +175,14 @@ def _signature(record, version, *, role, signer, signer_name, outcome, reason, r
 def _log_signature(actor, record: Record, sig: Signature, **extra) -> None:
     """The event names the signature and carries its digest — never a party's or witness's name, a
     refusal reason or an opinion's text (the digest binds them; ledger_checks.signature_digest): the
-    decision, and the hash of the opinion, which a reviewer may hold the text against."""
+    decision, the role signed as, and the keyed hash of the opinion (a short opinion's plain hash
+    could be found by trying candidates: review §7), which whoever holds the row can check."""
     from .ledger_checks import SIGNATURE_DIGEST_SCHEME
 
     _log(V.REFUSE if sig.outcome == Outcome.REFUSED else V.SIGN, actor, record, sig.version,
          signature=sig.pk, role=sig.role, digest=sig.digest, scheme=SIGNATURE_DIGEST_SCHEME,
-         decision=sig.decision, opinion_sha256=content_sha256({"opinion": sig.opinion}), **extra)
+         decision=sig.decision, signer_role=sig.signer_role, opinion_sha256=keyed_sha256("opinion", sig.opinion),
+         **extra)
 
 
 def _signable(actor, record: Record):
@@ -195,6 +213,10 @@ def sign_as_officer(actor, record: Record) -> Signature:
         raise ValidationError("您已在该记录上签字。")
     if SignerRole.LEADER in signed_as:
         raise ValidationError("您已作为负责人在该记录上签字，不能再以执法人员身份签字。")
+    if approved_in_case(actor, record.case):
+        # Nobody approves their own case (issue 12 §2): who approved or reviewed anywhere in the
+        # case does not sign its records as an officer.
+        raise PermissionDenied("您已在本案中以负责人或法制审核人员身份签字，不能再以执法人员身份签字。")
     sig = _signature(record, st.latest, role=SignerRole.OFFICER, signer=actor, signer_name=actor.display_name,
                      outcome=Outcome.SIGNED, reason="", recorded_by=actor)
     _log_signature(actor, record, sig)
@@ -226,15 +248,21 @@ def sign_in_capacity(actor, record: Record, capacity: str, *, decision: str = ru
     label = rule.capacity_label(capacity)
     if not rule.requires(capacity):
         raise ValidationError(f"该记录不需要{SignerRole(capacity).label}签字。")
-    if not actor.has_role(*rule.roles_for(capacity)):
+    signer_role = signing_role(actor, record.case, rule, capacity)
+    if signer_role is None:
         if capacity == SignerRole.LEADER and rule.leader == rules.LEADER_AGENCY and actor.has_role(
                 *CAPACITY_ROLES[capacity]):
             basis = "".join(f"（{o.basis}）" for o in rules.overrides_for(
                 record.case.kind, record.case.procedure, record.record_type.code))
             raise PermissionDenied(f"该记录须由机关负责人审批，承办机构负责人不能代为签批{basis}。")
+        if capacity == SignerRole.LEADER and actor.has_role(*rule.roles_for(capacity)):
+            # The 承办机构负责人 is the head of the unit handling the case (review §3).
+            raise PermissionDenied("您不是本案承办机构的负责人，不能签批其他机构承办的案件。")
         raise PermissionDenied(f"您不是{label}，不能以该身份签字。")
     if capacity in INDEPENDENT_CAPACITIES and involved(actor, record.case):
-        raise PermissionDenied(f"您是本案的承办人员或立案人，不能在本案中以{SignerRole(capacity).label}身份签字。")
+        # Nobody approves or reviews their own case (issue 12 §2): not the officers, nor whoever
+        # opened it, held a work grant on it or wrote in it (selectors.involved_cases).
+        raise PermissionDenied(f"您是本案的承办人员或办理过本案（立案、制作记录等），不能在本案中以{SignerRole(capacity).label}身份签字。")
     signed_as = set(record.signatures.filter(signer=actor).values_list("role", flat=True))
     if capacity in signed_as:
         raise ValidationError("您已在该记录上签字。")
@@ -248,13 +276,16 @@ def sign_in_capacity(actor, record: Record, capacity: str, *, decision: str = ru
     choices = rule.decisions_for(capacity)
     if decision not in choices:
         raise ValidationError(f"请选择审批结论（{'、'.join(choices)}）。")
-    opinion = (opinion or "").strip()
+    # The opinion is signed text: the checks of every free text (review §8: no bidi override, no
+    # control character but line breaks).
+    opinion = text.clean(opinion or "", "意见", multiline=True, max_length=MAX_OPINION).strip()
     if decision != rules.AGREE and not opinion:
         raise ValidationError(f"选择“{decision}”必须写明理由（意见）。")
     if len(opinion) > MAX_OPINION:
         raise ValidationError(f"意见不能超过{MAX_OPINION}字。")
     sig = _signature(record, st.latest, role=capacity, signer=actor, signer_name=actor.display_name,
-                     outcome=Outcome.SIGNED, reason="", recorded_by=actor, decision=decision, opinion=opinion)
+                     outcome=Outcome.SIGNED, reason="", recorded_by=actor, decision=decision, opinion=opinion,
+                     signer_role=signer_role)
     _log_signature(actor, record, sig)
     return sig
 
@@ -352,9 +383,7 @@ def add_supplement(actor, record: Record, files, note: str = "") -> Supplement:
         raise ValidationError("请选择要补充的文件。")
     if len(files) > MAX_SUPPLEMENT_FILES:
         raise ValidationError(f"一次最多补充{MAX_SUPPLEMENT_FILES}个文件。")
-    note = (note or "").strip()
-    if len(note) > 1000:
-        raise ValidationError("说明不能超过1000字。")
+    note = text.clean(note or "", "说明", multiline=True, max_length=1000).strip()  # review §8
     named = [(fileobj, clean_filename(name), (ctype or "")[:100]) for fileobj, name, ctype in files]
     sup = Supplement.objects.create(record=record, note=note, added_by=actor)
     sup = Supplement.objects.get(pk=sup.pk)
@@ -362,11 +391,12 @@ def add_supplement(actor, record: Record, files, note: str = "") -> Supplement:
     for fileobj, name, ctype in named:
         blob = store.put(fileobj)
         sf = SupplementFile.objects.create(supplement=sup, blob=blob, filename=name, content_type=ctype)
-        logged.append({"file": sf.pk, "sha256": blob.sha256, "filename": name, "content_type": ctype,
-                       "size": blob.size})
-    # The note may name people: the event keeps its hash (ledger_checks binds the row to it).
+        sf = SupplementFile.objects.select_related("blob").get(pk=sf.pk)
+        logged.append(supplement_file_detail(sf))
+    # The note and the file names may name people: the event keeps their keyed hashes (review §7;
+    # ledger_checks binds the rows to them).
     _log(V.SUPPLEMENT, actor, record, None, blobs=[f["sha256"] for f in logged], supplement=sup.pk,
-         files=logged, note_sha256=content_sha256({"note": note}), at=plain(sup.added_at))
+         files=logged, note_keyed=keyed_sha256("note", note), at=plain(sup.added_at))
     return sup
 
 

@@ -84,7 +84,10 @@ def new_record(request, case_pk):
     try:
         services.require_officer_certificate(request.user)
     except ValidationError as exc:
-        # Who may not make the record learns why before filling in a form they could not save.
+        # Who may not make the record learns why before filling in a form they could not save. A
+        # POST is a refused act: recorded like every refusal (issue 12 review §6).
+        if request.method == "POST":
+            refusals.record_refusal(request, REFUSED, exc.messages, "case", case.pk, status=403, errors=[exc])
         return render(request, "records/record_form.html", {
             "case": case, "rtype": rtype, "form": None, "refusal": "；".join(exc.messages)}, status=403)
     form = schema.form_class(rtype.fields)(request.POST or None)
@@ -127,7 +130,8 @@ def record_detail(request, pk):
         "can_edit": can_work and not state.locked and not state.voided,
         # Only what the services will accept: nobody signs as officer and approves as leader.
         "can_sign_officer": (assigned and not signed_as & {SignerRole.OFFICER, SignerRole.LEADER}
-                             and not case.is_archived and not state.voided),
+                             and not case.is_archived and not state.voided
+                             and not selectors.approved_in_case(user, case)),
         # The 负责人, 法制审核人员 or 档案管理员 writes an opinion and a decision as they sign; the
         # form is offered only where the services will accept it (right role for this record's
         # rule, not on the case, not signed yet).

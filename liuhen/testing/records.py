@@ -13,7 +13,8 @@ def approver(world, record):
 def signed_event_detail(detail: dict) -> dict:
     """A sign/refuse event's detail without what every such event carries since issue 12 (scheme,
     decision, opinion hash): for tests written against the ids-and-digest-only detail."""
-    return {k: v for k, v in detail.items() if k not in ("scheme", "decision", "opinion_sha256", "confirmed_at")}
+    return {k: v for k, v in detail.items()
+            if k not in ("scheme", "decision", "opinion_sha256", "confirmed_at", "signer_role")}
 
 
 from liuhen.testing.data import INSPECTION  # noqa: E402,F401 — a valid 现场检查笔录
@@ -139,3 +140,102 @@ class Scene:
     def sign_entry(self, sig):
         return self.entry("record.refuse" if sig.outcome == "refused" else "record.sign", sig.record,
                           digest=sig.digest)
+
+
+# ---- rows as earlier versions of Liuhen wrote them (upgrade tests of the issue 12 review) -----------
+
+def legacy_record(world, case, code, content, *, officer=None):
+    """A record written the way services did before issue 12: no pinned version or rule, a
+    `record.create` event without times."""
+    from django.db import transaction
+
+    from liuhen.ledger import services as ledger
+    from liuhen.ledger.core.canonical import content_sha256
+    from liuhen.records.models import Record, RecordVersion
+
+    officer = officer or world.officer
+    with transaction.atomic():
+        record = Record.objects.create(case=case, record_type=rtype(code), stage=case.stage,
+                                       serial=case.records.count() + 1, created_by=officer)
+        RecordVersion.objects.create(record=record, number=1, content=content,
+                                     content_sha256=content_sha256(content), author=officer)
+        ledger.append("record.create", actor=officer, object_type="record", object_id=record.pk,
+                      object_version=1, content_sha256=content_sha256(content),
+                      detail={"case": case.pk, "type": code, "stage": record.stage, "serial": record.serial,
+                              "created_by": officer.pk})
+    return record
+
+
+def legacy_capacity_signature(record, signer, role, *, decision="同意", opinion=""):
+    """A signature in a capacity as issue 12 wrote it before its review: no role stored, digest
+    scheme 3, the opinion's plain hash in the event."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from liuhen.ledger import services as ledger
+    from liuhen.ledger.core.canonical import content_sha256
+    from liuhen.records.ledger_checks import signature_digest
+    from liuhen.records.models import RecordVersion, Signature
+
+    with transaction.atomic():
+        version = RecordVersion.objects.filter(record=record).order_by("-number").first()
+        sig = Signature(record=record, version=version, role=role, signer=signer, signer_name=signer.display_name,
+                        outcome="signed", recorded_by=signer, signed_at=timezone.now(), decision=decision,
+                        opinion=opinion)
+        sig.digest = signature_digest(sig, record.attachments.values_list("blob_id", flat=True), scheme=3)
+        sig.save()
+        ledger.append("record.sign", actor=signer, object_type="record", object_id=record.pk,
+                      object_version=version.number, content_sha256=version.content_sha256,
+                      detail={"signature": sig.pk, "role": role, "digest": sig.digest, "scheme": 3,
+                              "decision": decision, "opinion_sha256": content_sha256({"opinion": opinion})})
+    return sig
+
+
+def legacy_attachment(record, officer, name: str, data: bytes):
+    """An attachment as issue 12 logged it: the file name in clear in the event."""
+    import io
+
+    from django.db import transaction
+
+    from liuhen.ledger import services as ledger
+    from liuhen.ledger.subjects import plain
+    from liuhen.media import store
+    from liuhen.records.models import Attachment, RecordVersion
+
+    with transaction.atomic():
+        blob = store.put(io.BytesIO(data))
+        att = Attachment.objects.create(record=record, blob=blob, filename=name, content_type="image/jpeg",
+                                        uploaded_by=officer)
+        att = Attachment.objects.get(pk=att.pk)
+        version = RecordVersion.objects.filter(record=record).order_by("-number").first()
+        ledger.append("record.attach", actor=officer, object_type="record", object_id=record.pk,
+                      object_version=version.number, content_sha256=version.content_sha256, blobs=[blob.sha256],
+                      detail={"attachment": att.pk, "filename": name, "content_type": att.content_type,
+                              "size": blob.size, "at": plain(att.uploaded_at)})
+    return att
+
+
+def legacy_supplement(record, officer, note: str, name: str, data: bytes):
+    """A 补充材料 as issue 12 logged it: the note's plain hash, the file names in clear."""
+    import io
+
+    from django.db import transaction
+
+    from liuhen.ledger import services as ledger
+    from liuhen.ledger.core.canonical import content_sha256
+    from liuhen.ledger.subjects import plain
+    from liuhen.media import store
+    from liuhen.records.models import Supplement, SupplementFile
+
+    with transaction.atomic():
+        sup = Supplement.objects.create(record=record, note=note, added_by=officer)
+        sup = Supplement.objects.get(pk=sup.pk)
+        blob = store.put(io.BytesIO(data))
+        sf = SupplementFile.objects.create(supplement=sup, blob=blob, filename=name, content_type="image/jpeg")
+        files = [{"file": sf.pk, "sha256": blob.sha256, "filename": name, "content_type": "image/jpeg",
+                  "size": blob.size}]
+        ledger.append("record.supplement", actor=officer, object_type="record", object_id=record.pk,
+                      blobs=[blob.sha256], detail={"supplement": sup.pk, "files": files,
+                                                   "note_sha256": content_sha256({"note": note}),
+                                                   "at": plain(sup.added_at)})
+    return sup

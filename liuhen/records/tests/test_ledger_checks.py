@@ -24,7 +24,7 @@ from liuhen.ledger.storage import integrate_all
 from liuhen.ledger.subjects import plain
 from liuhen.ledger.verify import verify_log
 from liuhen.records import selectors, services
-from liuhen.records.ledger_checks import signature_digest
+from liuhen.records.ledger_checks import keyed_sha256, signature_digest
 from liuhen.testing.records import (  # noqa: F401 — the scene's people and words, used by name in tests
     APPROVAL, REFUSAL_REASON, WITNESS, Scene, event, rtype, signed_event_detail,
 )
@@ -60,6 +60,7 @@ def test_create_event_logs_the_header(scene):
     assert event(scene.entry("record.create"))["detail"] == {
         "case": scene.case.pk, "type": "inspection_record", "stage": r.stage, "serial": r.serial,
         "created_by": scene.world.officer.pk, "created_at": plain(r.created_at), "type_version": r.type_version_id,
+        "rule": r.rule,
         "version_at": plain(scene.v1.created_at)}
 
 
@@ -149,7 +150,7 @@ def test_attachment_field_altered(scene, column, value, label):
 def test_attach_event_logs_the_attachment(scene):
     a = scene.attachment
     assert event(scene.entry("record.attach"))["detail"] == {
-        "attachment": a.pk, "filename": "现场照片.jpg", "content_type": "image/jpeg", "size": 250,
+        "attachment": a.pk, "filename_sha256": keyed_sha256("filename", "现场照片.jpg"), "content_type": "image/jpeg", "size": 250,
         "at": plain(a.uploaded_at)}
 
 
@@ -227,7 +228,7 @@ def test_sign_and_refuse_events_hold_ids_and_the_digest_only(scene):
     for sig in (scene.officer_sig, scene.witness_sig, scene.refusal, scene.leader_sig):
         e = event(scene.sign_entry(sig))
         assert signed_event_detail(e["detail"]) == {"signature": sig.pk, "role": sig.role, "digest": sig.digest}
-        assert e["detail"]["scheme"] == 3 and e["detail"]["decision"] == sig.decision
+        assert e["detail"]["scheme"] == 4 and e["detail"]["decision"] == sig.decision
     leaves = b"".join(bytes(e.leaf) for e in Entry.objects.filter(object_type="record"))
     for secret in (PARTY, WITNESS, REFUSAL_REASON):
         assert secret.encode() not in leaves

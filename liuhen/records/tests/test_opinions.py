@@ -14,7 +14,7 @@ from liuhen.ledger.core.canonical import content_sha256
 from liuhen.testing.tampering import drop_append_only, found, sql
 from liuhen.ledger.verify import verify_log
 from liuhen.records import catalog, selectors, services
-from liuhen.records.ledger_checks import signature_digest
+from liuhen.records.ledger_checks import keyed_sha256, signature_digest
 from liuhen.records.models import Signature, SignerRole
 from liuhen.testing.records import at_decision, rtype
 
@@ -47,8 +47,10 @@ def test_leader_signs_with_opinion_and_decision(world):
     [detail] = [d for d in (event_of(e)["detail"] for e in Entry.objects.filter(
         action="record.sign", object_id=str(record.pk))) if d["signature"] == sig.pk]
     # the event carries the decision and the opinion's hash, never its text
-    assert detail["decision"] == "同意" and detail["scheme"] == 3
-    assert detail["opinion_sha256"] == content_sha256({"opinion": "同意立案，由张明承办。"})
+    assert detail["decision"] == "同意" and detail["scheme"] == 4 and detail["signer_role"] == "unit_head"
+    # keyed like the signature digest's pepper (review §7): the plain hash of a short text is guessable
+    assert detail["opinion_sha256"] == keyed_sha256("opinion", "同意立案，由张明承办。")
+    assert detail["opinion_sha256"] != content_sha256({"opinion": "同意立案，由张明承办。"})
     leaves = b"".join(bytes(e.leaf) for e in Entry.objects.filter(object_type="record"))
     assert "由张明承办".encode() not in leaves and json.dumps("由张明承办").encode() not in leaves
 

@@ -131,6 +131,7 @@ def test_record_repinned_to_a_looser_rule_is_found(verified_world):
     assert verify_log().ok
     drop_append_only("records_record")
     sql("UPDATE records_record SET type_version_id = %s WHERE id = %s", [loose.pk, record.pk])
-    assert selectors.record_with_state(record.pk).rule == rules.SignatureRule(officers=1)  # what the attacker wanted
+    # The record pins its effective rule too (Record.rule, review §5): the repinned version changes nothing
+    assert selectors.record_with_state(record.pk).rule == rules.SignatureRule.from_json(record.rule)
     f = found(verify_log(), "altered", f"record:{record.pk}")
     assert f.code == "records.E003" and "适用的签字要求版本" in f.message

@@ -19,6 +19,7 @@ from liuhen.ledger.subjects import plain
 from liuhen.media import store
 from liuhen.media.models import Blob
 from liuhen.records import selectors, services
+from liuhen.records.ledger_checks import keyed_sha256
 from liuhen.records.models import (
     Attachment, Outcome, Record, RecordType, RecordVersion, RecordVoid, RefusalConfirmation, Signature, SignerRole,
 )
@@ -433,7 +434,7 @@ def test_attach_stores_content_addressed_file(world):
     entry = Entry.objects.get(action="record.attach", object_id=str(record.pk))
     from liuhen.ledger.services import event_of
     assert event_of(entry)["blobs"] == [sha]
-    assert event_of(entry)["detail"] == {"attachment": att.pk, "filename": "现场照片1.jpg",
+    assert event_of(entry)["detail"] == {"attachment": att.pk, "filename_sha256": keyed_sha256("filename", "现场照片1.jpg"),
                                          "content_type": "image/jpeg", "size": len(data),
                                          "at": plain(att.uploaded_at)}
 

@@ -96,7 +96,7 @@ def test_officer_of_the_case_cannot_review_it(client, world, reviewer_on_case):
     review = services.create_record(world.officer, case, rtype("legal_review_record"), {"matter": "送审"})
     with pytest.raises(PermissionDenied) as exc:
         services.sign_in_capacity(user, review, SignerRole.REVIEWER)
-    assert str(exc.value) == "您是本案的承办人员或立案人，不能在本案中以法制审核人员身份签字。"
+    assert str(exc.value) == "您是本案的承办人员或办理过本案（立案、制作记录等），不能在本案中以法制审核人员身份签字。"
     client.force_login(user)
     page = client.get(reverse("records:detail", args=[review.pk])).content.decode()
     assert 'value="reviewer"' not in page

@@ -14,6 +14,7 @@ from liuhen.testing.tampering import drop_append_only, found, sql
 from liuhen.ledger.verify import verify_log
 from liuhen.media import store
 from liuhen.records import selectors, services
+from liuhen.records.ledger_checks import keyed_sha256
 from liuhen.records.models import Signature, Supplement
 from liuhen.testing.records import INSPECTION, investigating, rtype, signed_inspection
 
@@ -40,8 +41,9 @@ def test_supplement_leaves_the_signed_version_untouched(world):
     assert list(Signature.objects.filter(record=record).values_list("digest", flat=True)) == digests
     e = event_of(Entry.objects.get(action="record.supplement", object_id=str(record.pk)))
     assert sorted(e["blobs"]) == sorted([hashlib.sha256(PHOTO).hexdigest(), hashlib.sha256(SCAN).hexdigest()])
-    assert e["detail"]["note_sha256"] == content_sha256({"note": "签字纸质件照片"})
+    assert e["detail"]["note_keyed"] == keyed_sha256("note", "签字纸质件照片")
     assert "签字纸质件照片" not in str(e)  # the note's hash, not its text
+    assert "纸质件.jpg" not in str(e) and "补充说明.pdf" not in str(e)  # nor the file names (review §7)
     assert verify_log().ok
 
 
