@@ -102,3 +102,22 @@ def test_name_metadata_and_register_disagreements_are_recorded():
     assert [d.code for d in found] == ["name_device", "name_officer", "name_time"]
     assert found[2].seconds == 300 and "+300 秒" in found[2].message
     assert discrepancies(None, device_number="X") == []
+
+
+# ---- poster frames ------------------------------------------------------------------------------
+
+def test_a_poster_frame_is_a_small_jpeg_and_the_original_is_untouched(files, tmp_path):
+    import hashlib
+
+    from liuhen.media.poster import poster_jpeg
+
+    before = hashlib.sha256(files["clip"].read_bytes()).hexdigest()
+    jpeg = poster_jpeg(files["clip"], at_seconds=0.5, width=160)
+    out = tmp_path / "poster.jpg"
+    out.write_bytes(jpeg)
+    facts = probe(out)
+    assert jpeg[:2] == b"\xff\xd8" and (facts.kind, facts.width, facts.height) == (Kind.PHOTO, 160, 120)
+    assert poster_jpeg(files["clip"], at_seconds=30)[:2] == b"\xff\xd8"  # past the end: the first frame
+    assert hashlib.sha256(files["clip"].read_bytes()).hexdigest() == before
+    with pytest.raises(ValidationError):
+        poster_jpeg(files["text"])
