@@ -276,6 +276,11 @@ def return_device(actor, device: Device, *, battery_percent=None, storage_free_g
     return row
 
 
+def refuse_view(actor) -> None:
+    """Someone not a 设备管理员 asked for the registry (a script's --as): refused, and logged."""
+    _refused(actor, "view", None, PermissionDenied("只有设备管理员可以查看设备台账。"))
+
+
 def log_view(actor, device: Device | None = None) -> None:
     """A look at the registry or at one device's history (who held what: personal data of staff)."""
     with transaction.atomic():
