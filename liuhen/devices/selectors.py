@@ -30,9 +30,12 @@ def current_holder(device: Device):
 
 def history(device: Device):
     """The device's sign-outs, newest first, each with its return (or None) and who recorded them."""
-    return list(SignOut.objects.filter(device=device)
+    rows = list(SignOut.objects.filter(device=device)
                 .select_related("officer", "recorded_by", "returned", "returned__recorded_by")
                 .order_by("-server_time", "-pk"))
+    for row in rows:
+        row.return_row = getattr(row, "returned", None)  # None while the device is still out
+    return rows
 
 
 def holder_at(device: Device, when: datetime.datetime):

@@ -12,5 +12,7 @@ def navigation(request):
             # configuration admin, reached from the navigation.
             "nav_cases": not (user.is_staff or (hasattr(user, "has_role") and user.has_role("audit_admin"))),
             "nav_admin": user.is_staff,
+            # 设备管理员: the device registry (liuhen.devices) in the navigation.
+            "nav_devices": hasattr(user, "has_role") and user.has_role("device_admin"),
             # 新建案件 only for those who may open a case: a link that only leads to a refusal is not offered.
             "nav_new_case": hasattr(user, "has_role") and not cannot_open_cases_reason(user)}
