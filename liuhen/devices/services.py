@@ -52,8 +52,11 @@ def _refused(actor, act: str, device, exc: Exception) -> None:
         code = getattr(item, "code", None) or type(exc).__name__
         if code not in codes:
             codes.append(str(code)[:40])
-    ledger.append(v.DENIED, actor=actor, object_type=Device.ledger_object_type,
-                  object_id=device.pk if device is not None and device.pk else "",
+    if device is not None and device.pk:
+        object_type, object_id = Device.ledger_object_type, device.pk
+    else:  # an act on no device yet (a new one, the list): about the agency's registry
+        object_type, object_id = v.REGISTRY, actor.agency_id or ""
+    ledger.append(v.DENIED, actor=actor, object_type=object_type, object_id=object_id,
                   detail={"act": act, "codes": codes[:10]})
 
 
@@ -283,6 +286,9 @@ def refuse_view(actor) -> None:
 
 def log_view(actor, device: Device | None = None) -> None:
     """A look at the registry or at one device's history (who held what: personal data of staff)."""
+    # The list is about the registry, not a device: an event about "device" with no id would name
+    # a device the state check cannot find.
+    object_type, object_id = ((Device.ledger_object_type, device.pk) if device is not None
+                              else (v.REGISTRY, getattr(actor, "agency_id", None) or ""))
     with transaction.atomic():
-        ledger.append(v.VIEW, actor=actor, object_type=Device.ledger_object_type,
-                      object_id=device.pk if device is not None else "")
+        ledger.append(v.VIEW, actor=actor, object_type=object_type, object_id=object_id)

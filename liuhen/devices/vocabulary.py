@@ -17,6 +17,10 @@ REFUSED = "devices.refused"
 # The registry and a device's history were looked at.
 VIEW = "devices.view"
 
+# The object type of events about the registry as a whole (a look at the list, a refused new
+# device): its id is the agency's. Not a checked subject — no row holds a state for it.
+REGISTRY = "device_registry"
+
 READ_ACTIONS = frozenset({DENIED, REFUSED, VIEW})
 
 ACTION_LABELS = {

@@ -36,13 +36,13 @@ def test_add_logs_state_and_numbers_are_unique_per_agency(world):
 def test_only_the_device_admin_manages_the_registry_and_refusals_are_logged(world):
     with pytest.raises(PermissionDenied, match="设备管理员"):
         dev.add_device(world.officer, agency=world.agency, number="JL-001", model_name="A")
-    denied = Entry.objects.get(action=v.DENIED)
+    denied = Entry.objects.get(action=v.DENIED, object_type=v.REGISTRY, object_id=str(world.agency.pk))
     assert denied.actor_id == world.officer.pk
     assert not Device.objects.exists()
     d = camera(world)
     with pytest.raises(PermissionDenied):
         dev.change_device(world.sysadmin, d, status=Status.REPAIR)
-    assert Entry.objects.filter(action=v.DENIED, object_id=str(d.pk)).count() == 1
+    assert Entry.objects.filter(action=v.DENIED, object_type="device", object_id=str(d.pk)).count() == 1
 
 
 def test_sign_out_check_and_drift(world, settings):

@@ -1,6 +1,7 @@
 """`liuhen verify` holds devices, sign-outs and returns to what the log recorded: a custodian or
 status changed by SQL, a sign-out's officer changed, a sign-out or return deleted, a row inserted."""
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from liuhen.devices import services as dev
 from liuhen.devices import vocabulary as v
@@ -23,6 +24,14 @@ def handed(verified_world):
     s1 = dev.sign_out(admin, d, world.officer, battery_percent=80)
     r1 = dev.return_device(admin, d)
     s2 = dev.sign_out(admin, d, world.officer2)
+    # Reads and refusals about the registry and about a device must not look like rows to verify.
+    dev.log_view(admin)
+    dev.log_view(None)
+    dev.log_view(admin, d)
+    for act in (lambda: dev.add_device(world.officer, agency=world.agency, number="JL-777", model_name="X"),
+                lambda: dev.sign_out(admin, d, world.officer3)):
+        with pytest.raises((PermissionDenied, ValidationError)):
+            act()
     integrate_all()
     report = verify_log()
     assert report.ok, [str(f) for f in report.findings]
