@@ -18,7 +18,7 @@ def _login(page, base, username):
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 
 
-def test_device_admin_signs_a_camera_out_and_back(live_server, live_world, page, mobile_page):
+def test_device_admin_signs_a_camera_out_and_back(live_server, live_world, page, mobile_page, screenshot_dir):
     admin = device_admin(live_world)
     camera(live_world, "JL-100")
     base = live_server.url
@@ -43,6 +43,8 @@ def test_device_admin_signs_a_camera_out_and_back(live_server, live_world, page,
         p.get_by_role("button", name="登记领用").click()
         expect(p.get_by_role("alert")).to_contain_text("超过允许的")
         expect(p.get_by_text("领用中")).to_be_visible()
+        p.screenshot(path=str(screenshot_dir / f"device-detail{'-phone' if p is mobile_page else ''}.png"),
+                     full_page=True)
         assert p.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
         p.get_by_role("link", name="登记归还").click()
         p.get_by_label("电量（%）").fill("35")
@@ -50,5 +52,7 @@ def test_device_admin_signs_a_camera_out_and_back(live_server, live_world, page,
         expect(p.get_by_text("已归还").first).to_be_visible()
         p.get_by_role("link", name="设备列表").click()
         expect(p.locator("td[data-label='编号']", has_text="JL-100")).to_be_visible()
+        p.screenshot(path=str(screenshot_dir / f"device-list{'-phone' if p is mobile_page else ''}.png"),
+                     full_page=True)
         assert p.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
         assert csp == []

@@ -44,6 +44,7 @@ def test_list_shows_holders_and_nav_link(admin_client, world):
     assert Entry.objects.filter(action=v.VIEW, actor_id=admin_client.admin.pk).exists()
     # A 设备管理员 and nothing else lands on the registry.
     assert admin_client.get("/").url == "/devices/"
+    assert "我的案件" not in html  # works on no case
 
 
 def test_add_then_sign_out_then_return(admin_client, world):
