@@ -82,3 +82,15 @@ def test_as_user_acts_with_their_rights(world):
     assert "设备管理员" in refused("--as", world.officer2.username, "list")
     assert Entry.objects.filter(action=v.DENIED, actor_id=world.officer2.pk).count() == 2
     assert "已归还" in run("--as", admin.username, "return", "JL-001")
+
+
+def test_help_of_every_subcommand_prints():
+    import argparse
+
+    from liuhen.devices.management.commands.device import Command
+
+    parser = Command().create_parser("liuhen", "device")
+    assert "音像记录设备" in parser.format_help()
+    subs = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for name, sub in subs.choices.items():
+        assert sub.format_help(), name

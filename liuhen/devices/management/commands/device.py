@@ -71,7 +71,7 @@ class Command(BaseCommand):
             p.add_argument("number", help="设备编号")
             if name == "signout":
                 p.add_argument("--officer", metavar="USERNAME", help="领用人的用户名（必填）")
-            p.add_argument("--battery", help="电量（%，0–100）")
+            p.add_argument("--battery", help="电量（%%，0–100）")
             p.add_argument("--storage-free-gb", dest="storage", help="剩余存储（GB）")
             p.add_argument("--device-time", dest="device_time",
                            help="设备上显示的日期时间，ISO 8601，如 2026-12-01T09:00:00+08:00（无时区按本地时间）")
