@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "liuhen.ledger",
     "liuhen.media",
     "liuhen.accounts",
+    "liuhen.devices",
     "liuhen.cases",
     "liuhen.records",
     "liuhen.audit",
@@ -102,6 +103,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["liuhen.accounts.lockout.LockoutBackend"]
 LIUHEN_LOGIN_MAX_FAILURES = int(os.environ.get("LIUHEN_LOGIN_MAX_FAILURES", 5))
+# Devices (liuhen.devices): the largest device-clock error accepted at a sign-out or return check
+# (SPEC §3: ≤ 3 s in police practice), and whether an officer may sign a device out to themselves.
+LIUHEN_DEVICE_CLOCK_MAX_DRIFT_SECONDS = float(os.environ.get("LIUHEN_DEVICE_CLOCK_MAX_DRIFT_SECONDS", 3))
+LIUHEN_DEVICE_SELF_SIGNOUT = os.environ.get("LIUHEN_DEVICE_SELF_SIGNOUT", "") in ("1", "true", "yes")
 LIUHEN_LOGIN_LOCK_MINUTES = int(os.environ.get("LIUHEN_LOGIN_LOCK_MINUTES", 15))
 # One client address failing this often within the window is locked out too, whatever usernames it tries.
 LIUHEN_LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("LIUHEN_LOGIN_MAX_FAILURES_PER_ADDRESS", 20))

@@ -12,6 +12,7 @@ urlpatterns = [
     path("account/", include("liuhen.accounts.urls")),
     path("audit/", include("liuhen.audit.urls")),
     path("cases/", include("liuhen.cases.urls")),
+    path("devices/", include("liuhen.devices.urls")),
     path("records/", include("liuhen.records.urls")),
 ]
 

@@ -24,6 +24,8 @@ def first_page_url(user) -> str:
         return reverse("admin:index")
     if user.has_role(Role.AUDIT_ADMIN):
         return reverse("audit:search")
+    if user.role_codes() == {str(Role.DEVICE_ADMIN)}:
+        return reverse("devices:list")  # a 设备管理员 and nothing else works in the device registry
     return reverse("cases:mine")
 
 

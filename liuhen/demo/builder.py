@@ -18,6 +18,9 @@ from liuhen.accounts.roles import Role
 from liuhen.cases import services as cases
 from liuhen.cases.models import STAGE_ORDER, Kind, PartyKind, Procedure, Stage, StartMode
 from liuhen.cases.validators import id_check_char, uscc_check_char, validate_credit_code, validate_id_number
+from liuhen.devices import services as devices
+from liuhen.devices.models import Kind as DeviceKind
+from liuhen.devices.models import Status as DeviceStatus
 from liuhen.records import services as records
 from liuhen.records.models import RecordType, SignerRole
 from liuhen.testing.signing import sign_as_rule_asks
@@ -926,8 +929,38 @@ class _Builder:
             getattr(self, "pending_" + spec["pending"])(c)
         return c
 
+    # -- devices (音像记录设备, LQ 24) ----------------------------------------------------------------
+    def build_devices(self):
+        """A few recorders kept by the 设备管理员 马骏; two body cameras out now (one with its clock
+        8 s fast: flagged), one signed out and returned with a clock never set."""
+        keeper = self.people["majun"]
+        zhidui = self.units["zhidui"]
+        made = {}
+        for number, model, kind, unit in (
+                ("JL-001", "DSJ-V9 执法记录仪", DeviceKind.BODY_CAMERA, zhidui),
+                ("JL-002", "DSJ-V9 执法记录仪", DeviceKind.BODY_CAMERA, zhidui),
+                ("JL-003", "DSJ-Z8 执法记录仪", DeviceKind.BODY_CAMERA, zhidui),
+                ("JL-004", "DSJ-Z8 执法记录仪", DeviceKind.BODY_CAMERA, self.units["hehu"]),
+                ("XJ-01", "Canon EOS R50", DeviceKind.CAMERA, zhidui),
+                ("LY-01", "SONY ICD-UX570F", DeviceKind.AUDIO_RECORDER, zhidui),
+                ("SX-01", "SONY FDR-AX45", DeviceKind.VIDEO_CAMERA, None)):
+            made[number] = devices.add_device(keeper, agency=self.agency, number=number, model_name=model, kind=kind,
+                                              unit=unit, custodian=keeper)
+        devices.change_device(keeper, made["SX-01"], status=DeviceStatus.REPAIR)
+        now = timezone.now
+        devices.sign_out(keeper, made["JL-003"], self.people["wangfang"], battery_percent=95, storage_free_gb=58,
+                         device_time=datetime.datetime(2000, 1, 1, 0, 3))
+        devices.return_device(keeper, made["JL-003"], battery_percent=41, storage_free_gb=51, device_time=now())
+        devices.sign_out(keeper, made["JL-001"], self.people["zhangming"], battery_percent=100, storage_free_gb=60,
+                         device_time=now())
+        devices.sign_out(keeper, made["JL-002"], self.people["liqiang"], battery_percent=87, storage_free_gb=22,
+                         device_time=now() + datetime.timedelta(seconds=8))
+        devices.sign_out(keeper, made["XJ-01"], self.people["zhangming"], battery_percent=76, storage_free_gb=12)
+        self.counts["devices"] = len(made)
+
     def build(self) -> dict:
         self.build_people()
+        self.build_devices()
         built = [self.build_case(spec) for spec in CASES]
         return {
             "agency": self.agency.name,

@@ -1,0 +1,211 @@
+"""`liuhen device …`: the device registry for scripts (设备台账、领用、归还).
+
+    liuhen device add NUMBER --model M [--kind 执法记录仪] [--unit 科室] [--custodian USERNAME]
+    liuhen device signout NUMBER --officer USERNAME [--battery 90] [--storage-free-gb 20]
+                                 [--device-time 2026-12-01T09:00:00+08:00]
+    liuhen device return NUMBER [--battery …] [--storage-free-gb …] [--device-time …]
+    liuhen device status NUMBER 在用|停用|维修中|报废
+    liuhen device list [--json]
+
+It acts as the system (actor None) or, with `--as USERNAME`, as that person, with their rights
+(a refusal is then in the ledger). Bad input: a Chinese message on stderr, exit code 2, nothing
+written."""
+import datetime
+import json
+import sys
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from liuhen.accounts.models import Agency, Unit, User
+from liuhen.devices import selectors
+from liuhen.devices import services as dev
+from liuhen.devices.models import ClockFlag, Kind, Status
+
+
+class _Parser(CommandParser):
+    """argparse's own errors (an unknown option, a missing value) in Chinese, exit code 2."""
+
+    def error(self, message):
+        text = f"参数错误：{message}（用法见 liuhen device --help）"
+        if self.called_from_command_line:
+            self.print_usage(sys.stderr)
+            sys.stderr.write(text + "\n")
+            sys.exit(2)
+        raise CommandError(text, returncode=2)
+
+
+def _fail(message) -> CommandError:
+    return CommandError(message, returncode=2)
+
+
+def _choice(value: str, choices, what: str) -> str:
+    for code, label in choices:
+        if value in (code, label):
+            return code
+    raise _fail(f"{what}“{value}”无效，可选：{'、'.join(label for _, label in choices)}。")
+
+
+class Command(BaseCommand):
+    help = "音像记录设备：登记、领用、归还、状态、台账（LQ 24，LW-D 4）。"
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        parser.__class__ = _Parser
+        return parser
+
+    def add_arguments(self, parser):
+        parser.add_argument("--as", dest="as_user", metavar="USERNAME", help="以该人员身份操作（默认：系统）")
+        parser.add_argument("--agency", help="执法机关名称或文号简称（只有一个机关时可省略）")
+        sub = parser.add_subparsers(dest="action", metavar="{add,signout,return,status,list}")
+        add = sub.add_parser("add", help="登记设备")
+        add.add_argument("number", help="设备编号")
+        add.add_argument("--model", default=None, help="型号（必填）")
+        add.add_argument("--kind", default=str(Kind.BODY_CAMERA.label),
+                         help="类别：" + "、".join(Kind.labels) + "（默认执法记录仪）")
+        add.add_argument("--unit", help="使用科室名称")
+        add.add_argument("--custodian", metavar="USERNAME", help="保管人的用户名")
+        for name, helptext in (("signout", "领用"), ("return", "归还")):
+            p = sub.add_parser(name, help=helptext)
+            p.add_argument("number", help="设备编号")
+            if name == "signout":
+                p.add_argument("--officer", metavar="USERNAME", help="领用人的用户名（必填）")
+            p.add_argument("--battery", help="电量（%%，0–100）")
+            p.add_argument("--storage-free-gb", dest="storage", help="剩余存储（GB）")
+            p.add_argument("--device-time", dest="device_time",
+                           help="设备上显示的日期时间，ISO 8601，如 2026-12-01T09:00:00+08:00（无时区按本地时间）")
+        st = sub.add_parser("status", help="修改设备状态")
+        st.add_argument("number", help="设备编号")
+        st.add_argument("status", help="、".join(Status.labels))
+        ls = sub.add_parser("list", help="设备台账")
+        ls.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
+
+    def handle(self, *args, action=None, as_user=None, agency=None, **opts):
+        if not action:
+            raise _fail("请给出操作：add、signout、return、status 或 list。")
+        actor = self._user(as_user, "操作人") if as_user else None
+        agency_obj = self._agency(agency, actor)
+        try:
+            getattr(self, f"_{action}")(actor, agency_obj, **opts)
+        except ValidationError as exc:
+            raise _fail("；".join(exc.messages)) from None
+        except PermissionDenied as exc:
+            raise _fail(str(exc) or "无权进行该操作。") from None
+
+    # ---- lookups --------------------------------------------------------------------------------
+
+    def _user(self, username, what):
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            raise _fail(f"{what}“{username}”不存在。")
+        return user
+
+    def _agency(self, name, actor):
+        if name:
+            found = Agency.objects.filter(name=name).first() or Agency.objects.filter(short_name=name).first()
+            if found is None:
+                raise _fail(f"执法机关“{name}”不存在。")
+            return found
+        if actor is not None and actor.agency_id:
+            return actor.agency
+        agencies = list(Agency.objects.all()[:2])
+        if len(agencies) != 1:
+            raise _fail("请用 --agency 指定执法机关。" if agencies else "还没有执法机关，请先初始化。")
+        return agencies[0]
+
+    def _device(self, agency, number):
+        device = selectors.device_by_number(agency.pk, number)
+        if device is None:
+            raise _fail(f"设备编号“{number}”未登记。")
+        return device
+
+    def _check(self, battery, storage, device_time):
+        out = {}
+        if battery is not None:
+            try:
+                out["battery_percent"] = int(battery)
+            except ValueError:
+                raise _fail(f"电量“{battery}”不是整数（0–100）。") from None
+        if storage is not None:
+            try:
+                out["storage_free_gb"] = float(storage)
+            except ValueError:
+                raise _fail(f"剩余存储“{storage}”不是数字（GB）。") from None
+        if device_time is not None:
+            try:
+                out["device_time"] = datetime.datetime.fromisoformat(device_time)
+            except ValueError:
+                raise _fail(f"设备时间“{device_time}”不是 ISO 8601 日期时间，如 2026-12-01T09:00:00+08:00。") from None
+        return out
+
+    def _report(self, what, device, row):
+        line = f"{what}：{device.number}"
+        if row.clock_flag == ClockFlag.DRIFT:
+            line += f"；设备时间误差 {row.clock_drift_seconds:+.1f} 秒，超过允许的 {row.drift_limit_ms / 1000:g} 秒，请校准设备时钟"
+        elif row.clock_flag == ClockFlag.NEVER_SET:
+            line += "；设备时钟未设置，请校准后再用"
+        elif row.clock_flag == ClockFlag.OK:
+            line += f"；设备时间误差 {row.clock_drift_seconds:+.1f} 秒"
+        self.stdout.write(line)
+
+    # ---- actions --------------------------------------------------------------------------------
+
+    def _add(self, actor, agency, *, number, model, kind, unit, custodian, **_):
+        if not model:
+            raise _fail("请用 --model 给出型号。")
+        unit_obj = None
+        if unit:
+            unit_obj = Unit.objects.filter(agency=agency, name=unit).first()
+            if unit_obj is None:
+                raise _fail(f"科室“{unit}”不存在。")
+        keeper = self._user(custodian, "保管人") if custodian else None
+        device = dev.add_device(actor, agency=agency, number=number, model_name=model,
+                                kind=_choice(kind, Kind.choices, "设备类别"), unit=unit_obj, custodian=keeper)
+        self.stdout.write(f"已登记：{device.number}（{device.get_kind_display()}，{device.model_name}）")
+
+    def _signout(self, actor, agency, *, number, officer, battery, storage, device_time, **_):
+        if not officer:
+            raise _fail("请用 --officer 给出领用人的用户名。")
+        device = self._device(agency, number)
+        person = self._user(officer, "领用人")
+        row = dev.sign_out(actor, device, person, **self._check(battery, storage, device_time))
+        self._report(f"已领用（{person.display_name}）", device, row)
+
+    def _return(self, actor, agency, *, number, battery, storage, device_time, **_):
+        device = self._device(agency, number)
+        row = dev.return_device(actor, device, **self._check(battery, storage, device_time))
+        self._report("已归还", device, row)
+
+    def _status(self, actor, agency, *, number, status, **_):
+        device = self._device(agency, number)
+        device = dev.change_device(actor, device, status=_choice(status, Status.choices, "设备状态"))
+        self.stdout.write(f"已修改：{device.number} 状态为{device.get_status_display()}")
+
+    def _list(self, actor, agency, *, json: bool = False, **_):
+        if actor is not None and not dev.is_device_admin(actor):
+            dev.refuse_view(actor)
+            raise _fail("只有设备管理员可以查看设备台账。")
+        dev.log_view(actor)
+        rows = []
+        for d in selectors.devices_of(agency.pk):
+            held = d.holder_signout
+            rows.append({
+                "number": d.number, "model": d.model_name, "kind": d.kind, "kind_label": d.get_kind_display(),
+                "unit": d.unit.name if d.unit else None,
+                "custodian": d.custodian.username if d.custodian else None,
+                "status": d.status, "status_label": d.get_status_display(),
+                "holder": held.officer.username if held else None,
+                "signed_out_at": timezone.localtime(held.server_time).isoformat() if held else None,
+            })
+        if json:
+            self.stdout.write(_json.dumps({"devices": rows}, ensure_ascii=False))
+            return
+        if not rows:
+            self.stdout.write("尚未登记设备。")
+        for r in rows:
+            holder = f"领用人 {r['holder']}（{r['signed_out_at'][:16].replace('T', ' ')}起）" if r["holder"] else "在库"
+            self.stdout.write(f"{r['number']}\t{r['kind_label']}\t{r['model']}\t{r['status_label']}\t{holder}")
+
+
+_json = json

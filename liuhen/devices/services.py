@@ -1,0 +1,294 @@
+"""Writes on the device registry, sign-outs (领用) and returns (归还) — each in one transaction with
+its ledger entry. Every refused act of a person is in the ledger too (devices.denied), kept even
+though the act's own transaction rolls back; the system's own refusals (actor None: scripts, the
+demo) are errors, not acts.
+
+Rights (LQ 24: 明确专门人员负责音像记录设备的存放、维护、保养、登记): the 设备管理员 keeps the
+registry and records sign-outs and returns; an officer signs a device out to themselves, and
+returns it, only where the agency allows it (LIUHEN_DEVICE_SELF_SIGNOUT, off by default)."""
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from liuhen.accounts.roles import Role
+from liuhen.accounts.services import require_valid_certificate
+from liuhen.common import text
+from liuhen.ledger import services as ledger
+
+from . import vocabulary as v
+from .models import ClockFlag, Device, Kind, Return, SignOut, Status
+
+# A device clock showing a time before this was never set (a factory default: 2000-01-01, 1970…).
+CLOCK_EPOCH = datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc)
+# Nor was one that is more than a year away from the server.
+CLOCK_NEVER_SET_AFTER = datetime.timedelta(days=365)
+
+
+def drift_limit_ms() -> int:
+    """The largest device-clock error accepted at a check (SPEC §3: ≤ 3 s in police practice)."""
+    return int(round(float(getattr(settings, "LIUHEN_DEVICE_CLOCK_MAX_DRIFT_SECONDS", 3)) * 1000))
+
+
+def self_signout_allowed() -> bool:
+    """May an officer sign a device out to themselves (and return it)? The agency's choice; no by
+    default: the 设备管理员 hands devices out (LQ 24)."""
+    return bool(getattr(settings, "LIUHEN_DEVICE_SELF_SIGNOUT", False))
+
+
+def is_device_admin(actor) -> bool:
+    return actor is not None and actor.is_active and actor.has_role(Role.DEVICE_ADMIN)
+
+
+def _refused(actor, act: str, device, exc: Exception) -> None:
+    """A person's refused act, in the ledger: the act and the error codes, never the message (it
+    may name a person)."""
+    if actor is None:
+        return
+    codes = []
+    for item in getattr(exc, "error_list", [exc]):
+        code = getattr(item, "code", None) or type(exc).__name__
+        if code not in codes:
+            codes.append(str(code)[:40])
+    if device is not None and device.pk:
+        object_type, object_id = Device.ledger_object_type, device.pk
+    else:  # an act on no device yet (a new one, the list): about the agency's registry
+        object_type, object_id = v.REGISTRY, actor.agency_id or ""
+    ledger.append(v.DENIED, actor=actor, object_type=object_type, object_id=object_id,
+                  detail={"act": act, "codes": codes[:10]})
+
+
+def _guarded(act: str):
+    """Run a service; a refusal (ValidationError, PermissionDenied) is recorded, then re-raised."""
+    def wrap(fn):
+        def run(actor, *args, **kwargs):
+            try:
+                return fn(actor, *args, **kwargs)
+            except (ValidationError, PermissionDenied) as exc:
+                device = args[0] if args and isinstance(args[0], Device) else None
+                _refused(actor, act, device, exc)
+                raise
+        run.__name__, run.__doc__ = fn.__name__, fn.__doc__
+        return run
+    return wrap
+
+
+def _require_admin(actor, agency_id) -> None:
+    if actor is None:
+        return
+    if not is_device_admin(actor):
+        raise PermissionDenied("只有设备管理员可以管理音像记录设备。")
+    if actor.agency_id != agency_id:
+        raise PermissionDenied("不能管理其他执法机关的设备。")
+
+
+def _clean_fields(device: Device) -> None:
+    for name, label, limit in (("number", "设备编号", 40), ("model_name", "型号", 100)):
+        value = text.clean(getattr(device, name), label, max_length=limit).strip()
+        if not value:
+            raise ValidationError(f"请填写{label}。", code=f"{name}_required")
+        setattr(device, name, value)
+    if device.unit_id and device.unit.agency_id != device.agency_id:
+        raise ValidationError("使用科室不属于该执法机关。", code="unit_agency")
+    if device.custodian_id and device.custodian.agency_id != device.agency_id:
+        raise ValidationError("保管人不属于该执法机关。", code="custodian_agency")
+    device.full_clean(validate_unique=False, validate_constraints=False)
+
+
+def _log_device(action, actor, device: Device, detail: dict) -> None:
+    ledger.append(action, actor=actor, object_type=Device.ledger_object_type, object_id=device.pk,
+                  content_sha256=device.ledger_digest(), detail=detail)
+
+
+@_guarded("device_add")
+def add_device(actor, *, agency, number: str, model_name: str, kind: str = Kind.BODY_CAMERA, unit=None,
+               custodian=None) -> Device:
+    """Enter a recorder in the registry (设备登记, LQ 24)."""
+    _require_admin(actor, agency.pk)
+    if kind not in Kind.values:
+        raise ValidationError(f"设备类别“{kind}”无效，可选：{'、'.join(f'{k}（{l}）' for k, l in Kind.choices)}。",
+                              code="kind")
+    with transaction.atomic():
+        device = Device(agency=agency, number=number or "", model_name=model_name or "", kind=kind, unit=unit,
+                        custodian=custodian, created_by=actor)
+        _clean_fields(device)
+        if Device.objects.filter(agency=agency, number=device.number).exists():
+            raise ValidationError(f"设备编号“{device.number}”已登记。", code="duplicate")
+        device.save()
+        _log_device(v.DEVICE_ADD, actor, device, {"number": device.number, "kind": device.kind,
+                                                  "unit": device.unit_id, "custodian": device.custodian_id})
+    return device
+
+
+@_guarded("device_change")
+def change_device(actor, device: Device, *, model_name=None, kind=None, unit=..., custodian=...,
+                  status=None) -> Device:
+    """Change what the registry says of a device (设备管理员): its model, kind, unit, custodian or
+    status (在用/停用/维修中/报废 — LQ 26: a faulty device is taken out of use and repaired). The
+    number does not change: footage names it."""
+    _require_admin(actor, device.agency_id)
+    with transaction.atomic():
+        device = Device.objects.select_for_update().get(pk=device.pk)
+        before = {f: getattr(device, f) for f in ("model_name", "kind", "unit_id", "custodian_id", "status")}
+        if model_name is not None:
+            device.model_name = model_name
+        if kind is not None:
+            if kind not in Kind.values:
+                raise ValidationError(f"设备类别“{kind}”无效。", code="kind")
+            device.kind = kind
+        if unit is not ...:
+            device.unit = unit
+        if custodian is not ...:
+            device.custodian = custodian
+        if status is not None:
+            if status not in Status.values:
+                raise ValidationError(f"设备状态“{status}”无效。", code="status")
+            if status != Status.IN_USE and status != device.status and current_signout(device) is not None:
+                raise ValidationError("设备尚未归还，不能停用、送修或报废；请先登记归还。", code="signed_out")
+            device.status = status
+        _clean_fields(device)
+        after = {f: getattr(device, f) for f in before}
+        if after == before:
+            raise ValidationError("没有任何修改。", code="unchanged")
+        device.changed_by, device.changed_at = actor, timezone.now()
+        device.save()
+        _log_device(v.DEVICE_CHANGE, actor, device,
+                    {"changed": sorted(k for k in before if before[k] != after[k]),
+                     **{k: after[k] for k in ("unit_id", "custodian_id", "status")}})
+    return device
+
+
+def current_signout(device: Device) -> SignOut | None:
+    """The device's sign-out not yet returned, if any."""
+    return SignOut.objects.filter(device=device, returned__isnull=True).select_related("officer").first()
+
+
+def _check(*, battery_percent, storage_free_gb, device_time, now) -> dict:
+    """The pre-use check's columns, validated (LQ 24: 电池容量、内存空间; SPEC §3: the clock)."""
+    errors = []
+    if battery_percent is not None and not (0 <= int(battery_percent) <= 100):
+        errors.append(ValidationError("电量须在 0 到 100（%）之间。", code="battery"))
+    storage_free_mb = None
+    if storage_free_gb is not None:
+        try:
+            gb = float(storage_free_gb)
+        except (TypeError, ValueError):
+            gb = -1
+        if not (0 <= gb <= 1_000_000):
+            errors.append(ValidationError("剩余存储须是 0 或正数（GB）。", code="storage"))
+        else:
+            storage_free_mb = int(round(gb * 1024))
+    if device_time is not None and timezone.is_naive(device_time):
+        # A time as the device shows it, without an offset: the agency's local time.
+        device_time = timezone.make_aware(device_time)
+    if device_time is not None and not (1900 <= device_time.year <= 2100):
+        errors.append(ValidationError("设备显示时间须在 1900 年到 2100 年之间。", code="device_time"))
+    if errors:
+        raise ValidationError(errors)
+    limit = drift_limit_ms()
+    drift, flag = None, ClockFlag.NOT_CHECKED
+    if device_time is not None:
+        delta = device_time - now
+        drift = int(round(delta.total_seconds() * 1000))
+        if device_time < CLOCK_EPOCH or abs(delta) > CLOCK_NEVER_SET_AFTER:
+            flag = ClockFlag.NEVER_SET
+        elif abs(drift) > limit:
+            flag = ClockFlag.DRIFT
+        else:
+            flag = ClockFlag.OK
+    return {"battery_percent": None if battery_percent is None else int(battery_percent),
+            "storage_free_mb": storage_free_mb, "device_time": device_time, "server_time": now,
+            "clock_drift_ms": drift, "drift_limit_ms": limit, "clock_flag": flag}
+
+
+def _check_detail(row) -> dict:
+    return {"battery_percent": row.battery_percent, "storage_free_mb": row.storage_free_mb,
+            "clock_drift_ms": row.clock_drift_ms, "clock_flag": row.clock_flag}
+
+
+def _may_hand(actor, device: Device, officer) -> None:
+    """The 设备管理员 of the device's agency; or the officer themselves where the agency allows it."""
+    if actor is None:
+        return
+    if is_device_admin(actor):
+        _require_admin(actor, device.agency_id)
+        return
+    if actor.pk == officer.pk and actor.has_role(Role.OFFICER) and self_signout_allowed():
+        if actor.agency_id != device.agency_id:
+            raise PermissionDenied("不能领用其他执法机关的设备。")
+        return
+    if actor.pk == officer.pk and actor.has_role(Role.OFFICER):
+        raise PermissionDenied("本机关不允许执法人员自行领用或归还设备，请由设备管理员登记。")
+    raise PermissionDenied("只有设备管理员可以登记设备的领用和归还。")
+
+
+@_guarded("signout")
+def sign_out(actor, device: Device, officer, *, battery_percent=None, storage_free_gb=None,
+             device_time: datetime.datetime | None = None) -> SignOut:
+    """领用: `device` to `officer`, with the pre-use check (LQ 24, LW-D 4). One person at a time: the
+    device row is locked, so two sign-outs at once cannot both find it free."""
+    _may_hand(actor, device, officer)
+    if not officer.is_active or not officer.has_role(Role.OFFICER):
+        raise ValidationError(f"{officer.display_name}不是在岗的执法人员，不能领用音像记录设备。", code="not_officer")
+    if officer.agency_id != device.agency_id:
+        raise ValidationError(f"{officer.display_name}不属于本执法机关。", code="officer_agency")
+    require_valid_certificate(officer)  # an officer without a valid 执法证 does not record enforcement acts
+    with transaction.atomic():
+        device = Device.objects.select_for_update().get(pk=device.pk)
+        if device.status != Status.IN_USE:
+            raise ValidationError(f"设备 {device.number} 状态为“{device.get_status_display()}”，不能领用。",
+                                  code="status")
+        held = current_signout(device)
+        if held is not None:
+            who = "您本人" if held.officer_id == officer.pk else held.officer.display_name
+            raise ValidationError(
+                f"设备 {device.number} 已由{who}于{timezone.localtime(held.server_time):%Y-%m-%d %H:%M}领用，"
+                f"尚未归还；同一设备同一时间只能由一人领用。", code="already_out")
+        row = SignOut(device=device, officer=officer, recorded_by=actor,
+                      **_check(battery_percent=battery_percent, storage_free_gb=storage_free_gb,
+                               device_time=device_time, now=timezone.now()))
+        row.save()
+        ledger.append(v.SIGN_OUT, actor=actor, object_type=SignOut.ledger_object_type, object_id=row.pk,
+                      content_sha256=row.ledger_digest(),
+                      detail={"device": device.pk, "number": device.number, "officer": officer.pk,
+                              **_check_detail(row)})
+    return row
+
+
+@_guarded("return")
+def return_device(actor, device: Device, *, battery_percent=None, storage_free_gb=None,
+                  device_time: datetime.datetime | None = None) -> Return:
+    """归还: the end of the device's open sign-out, with its own check."""
+    with transaction.atomic():
+        device = Device.objects.select_for_update().get(pk=device.pk)
+        held = current_signout(device)
+        if held is None:
+            _may_hand(actor, device, actor) if actor is not None else None
+            raise ValidationError(f"设备 {device.number} 没有未归还的领用记录。", code="not_out")
+        _may_hand(actor, device, held.officer)
+        row = Return(signout=held, recorded_by=actor,
+                     **_check(battery_percent=battery_percent, storage_free_gb=storage_free_gb,
+                              device_time=device_time, now=timezone.now()))
+        row.save()
+        ledger.append(v.RETURN, actor=actor, object_type=Return.ledger_object_type, object_id=row.pk,
+                      content_sha256=row.ledger_digest(),
+                      detail={"device": device.pk, "number": device.number, "signout": held.pk,
+                              "officer": held.officer_id, **_check_detail(row)})
+    return row
+
+
+def refuse_view(actor) -> None:
+    """Someone not a 设备管理员 asked for the registry (a script's --as): refused, and logged."""
+    _refused(actor, "view", None, PermissionDenied("只有设备管理员可以查看设备台账。"))
+
+
+def log_view(actor, device: Device | None = None) -> None:
+    """A look at the registry or at one device's history (who held what: personal data of staff)."""
+    # The list is about the registry, not a device: an event about "device" with no id would name
+    # a device the state check cannot find.
+    object_type, object_id = ((Device.ledger_object_type, device.pk) if device is not None
+                              else (v.REGISTRY, getattr(actor, "agency_id", None) or ""))
+    with transaction.atomic():
+        ledger.append(v.VIEW, actor=actor, object_type=object_type, object_id=object_id)

@@ -1,0 +1,52 @@
+"""The devices app's ledger vocabulary: the actions it appends, which of them are reads, their
+Chinese labels (the audit administrator's screen shows these), and the stable codes of the findings
+`liuhen verify` makes about its rows (devices/ledger_checks.py). Action names are part of the log:
+never renamed once used."""
+
+# ---- actions ------------------------------------------------------------------------------------
+
+DEVICE_ADD = "devices.add"            # a recorder entered in the registry (设备登记)
+DEVICE_CHANGE = "devices.change"      # its model, unit, custodian or status changed
+SIGN_OUT = "devices.signout"          # 领用, with the pre-use check (LW-D 4, LQ 24)
+RETURN = "devices.return"             # 归还, with its own check
+# A refused act (no right, a device already out, a device out of service…): a read, kept even
+# though the act's transaction rolls back. The detail holds the act and error codes, no text.
+DENIED = "devices.denied"
+# A web form refused before any service ran (liuhen.ledger.refusals.record_refusal).
+REFUSED = "devices.refused"
+# The registry and a device's history were looked at.
+VIEW = "devices.view"
+
+# The object type of events about the registry as a whole (a look at the list, a refused new
+# device): its id is the agency's. Not a checked subject — no row holds a state for it.
+REGISTRY = "device_registry"
+
+READ_ACTIONS = frozenset({DENIED, REFUSED, VIEW})
+
+ACTION_LABELS = {
+    DEVICE_ADD: "登记音像记录设备",
+    DEVICE_CHANGE: "修改音像记录设备",
+    SIGN_OUT: "领用设备",
+    RETURN: "归还设备",
+    DENIED: "拒绝设备操作",
+    REFUSED: "拒绝设备表单",
+    VIEW: "查看设备台账",
+}
+
+# ---- finding codes of `liuhen verify` -------------------------------------------------------------
+
+E001 = "devices.E001"  # a device's state differs from the last state logged (altered)
+E002 = "devices.E002"  # a device with no event logging its state (inserted)
+E003 = "devices.E003"  # a device the log knows is gone (deleted)
+E004 = "devices.E004"  # a sign-out (领用) row altered
+E005 = "devices.E005"  # a sign-out row with no event (inserted)
+E006 = "devices.E006"  # a sign-out row the log knows is gone (deleted)
+E007 = "devices.E007"  # a return (归还) row altered
+E008 = "devices.E008"  # a return row with no event (inserted)
+E009 = "devices.E009"  # a return row the log knows is gone (deleted)
+
+STATE_CODES = {
+    "device": {"altered": E001, "inserted": E002, "deleted": E003},
+    "device_signout": {"altered": E004, "inserted": E005, "deleted": E006},
+    "device_return": {"altered": E007, "inserted": E008, "deleted": E009},
+}
