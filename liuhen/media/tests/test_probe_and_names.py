@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from liuhen.media.names import DEFAULT_PATTERNS, NamePattern, discrepancies, parse_name
 from liuhen.media.probe import Kind, facts_from, probe
-from liuhen.testing import media
+from liuhen.testing import footage as media
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
