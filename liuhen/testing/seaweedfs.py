@@ -117,7 +117,14 @@ class SeaweedFS:
                     pass
                 except client.exceptions.BucketAlreadyExists:
                     pass
-                client.list_objects_v2(Bucket=BUCKET, MaxKeys=1)
+                # Ready when what it holds can be read: after a restart the volumes are found again
+                # a while after the S3 port answers (a GET fails with InternalError until then).
+                for obj in client.list_objects_v2(Bucket=BUCKET).get("Contents", []):
+                    client.get_object(Bucket=BUCKET, Key=obj["Key"], Range="bytes=0-0")["Body"].read()
+                probe = f"ready-probe/{os.getpid()}"
+                client.put_object(Bucket=BUCKET, Key=probe, Body=b"ready")
+                assert client.get_object(Bucket=BUCKET, Key=probe)["Body"].read() == b"ready"
+                client.delete_object(Bucket=BUCKET, Key=probe)
                 return
             except Exception:
                 if time.monotonic() > deadline:
