@@ -4,6 +4,7 @@
 started on first use (the suite's other tests never start it), stopped at the end of the session.
 It yields an S3 storage URL for LIUHEN_STORAGE_URL; `SeaweedFS` itself can be started by a test
 that must stop the server on purpose (an upload cut off by the backend going away).
+Set LIUHEN_KEEP_WEED_DIR=1 to keep a server's directory (its weed.log) after the tests.
 """
 import json
 import os
