@@ -1,6 +1,8 @@
 """Shared fixtures: a small agency with people in every role, built through the services."""
 import pytest
 
+from liuhen.testing.seaweedfs import seaweedfs  # noqa: F401  (a SeaweedFS S3 for the tests that ask)
+
 
 @pytest.fixture(autouse=True)
 def _liuhen_home(settings, tmp_path):

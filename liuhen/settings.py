@@ -9,6 +9,9 @@ LIUHEN_BLIND_INDEX  "hmac-sha256" or "hmac-sm3" for the searchable index of encr
 LIUHEN_LEDGER_HASH "sha256" or "sm3"; LIUHEN_LEDGER_SIGNATURE "ed25519" or "sm2"; LIUHEN_LOG_ORIGIN
 LIUHEN_HTTPS   1 when Liuhen is served over HTTPS (behind a proxy that sets X-Forwarded-Proto): secure
                cookies, HSTS, redirect to https
+LIUHEN_STORAGE_URL  where stored files go: empty (local disk under LIUHEN_HOME/blobs), file:///dir, or
+               s3://BUCKET?endpoint=http://host:port&region=R[&prefix=P] (credentials from AWS_ACCESS_KEY_ID /
+               AWS_SECRET_ACCESS_KEY, or s3://KEY:SECRET@BUCKET?...); see liuhen/media/store.py
 LIUHEN_MAX_UPLOAD_BYTES  largest upload (files of one request), default 2 GiB
 """
 import os
@@ -173,8 +176,10 @@ STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-# Content-addressed blob store (media app). "local" keeps files under LIUHEN_HOME/blobs.
+# Content-addressed blob store (media app): local disk under LIUHEN_BLOB_DIR unless
+# LIUHEN_STORAGE_URL names another place (file:///dir or s3://BUCKET?endpoint=…; liuhen/media/store.py).
 LIUHEN_BLOB_DIR = LIUHEN_HOME / "blobs"
+LIUHEN_STORAGE_URL = os.environ.get("LIUHEN_STORAGE_URL", "")
 LIUHEN_MAX_UPLOAD_BYTES = int(os.environ.get("LIUHEN_MAX_UPLOAD_BYTES", 2 * 1024**3))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -1,90 +1,470 @@
-"""Content-addressed blob store on local disk: LIUHEN_BLOB_DIR/ab/cd/<sha256>.
+"""Content-addressed blob store (存储文件) behind one interface: local disk or S3 (SeaweedFS).
 
-Files are streamed to a temporary file in the same directory tree while hashed, fsynced, then
-renamed into place, so a crash leaves either nothing or a whole file under its true name.
-An S3 backend (SeaweedFS) comes with the media issue; callers only use put/open/exists/verify.
+Every stored file is known only by the SHA-256 of its bytes, computed while the bytes stream
+through (never a whole file in memory); identical content is stored once. A file becomes visible
+under its name only when whole: on disk it is written to a temporary name, fsynced and renamed;
+on S3 a small file (one part) is sent in one PUT under its final key once its hash is known, and a
+larger one goes as a multipart upload to a staging key, is copied server-side to its final key
+and the staging object deleted. On any failure (too large, empty, disk full, the S3 service gone
+mid-upload) nothing is left under a final name and no Blob row is made.
+
+`LIUHEN_STORAGE_URL` chooses the backend:
+
+    (empty)                         local disk under LIUHEN_BLOB_DIR ($LIUHEN_HOME/blobs)
+    file:///absolute/path           local disk under that directory
+    s3://BUCKET?endpoint=http://127.0.0.1:8333&region=us-east-1[&prefix=liuhen/]
+    s3://KEY:SECRET@BUCKET?endpoint=…   credentials in the URL (percent-encoded); otherwise the
+                                    usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY from the env
+
+Callers use put / open_blob / open_range / exists / size / verify; nothing else knows where
+the bytes are. (`path_for` names the local file, for the local backend and its tests only.)
 """
+import errno
 import hashlib
+import io
 import os
 import tempfile
+import uuid
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 
 from .models import Blob
 
 CHUNK = 1024 * 1024
+# S3 multipart part size: the most one upload holds in memory. S3 needs parts ≥ 5 MiB but the last.
+PART = 8 * 1024 * 1024
+# Up to this size the final copy on S3 is one CopyObject (S3's limit); above, a multipart copy.
+COPY_IN_ONE_LIMIT = 5 * 1024**3
 
 
-def _root() -> Path:
-    return Path(settings.LIUHEN_BLOB_DIR)
+class StorageError(OSError):
+    """The store could not keep or read the bytes (disk full, S3 unreachable); nothing was stored."""
+
+    def __init__(self, message: str, err: int = errno.EIO):
+        super().__init__(err, message)
+        self.message = message
+
+    def __str__(self):
+        return self.message
+
+
+def check_sha(sha256: str) -> str:
+    if not isinstance(sha256, str) or len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+        raise ValueError(f"not a SHA-256 hex digest: {sha256!r}")
+    return sha256
+
+
+class _Hasher:
+    """Counts and hashes the bytes as they pass; refuses the file past the limit or if empty."""
+
+    def __init__(self, fileobj, max_bytes: int):
+        self.fileobj, self.max_bytes = fileobj, max_bytes
+        self.digest, self.size = hashlib.sha256(), 0
+
+    def chunks(self, n: int = CHUNK):
+        for chunk in iter(lambda: self.fileobj.read(n), b""):
+            self.size += len(chunk)
+            if self.size > self.max_bytes:
+                raise ValidationError(f"文件超过大小上限（{self.max_bytes // (1024 * 1024)} MB）。")
+            self.digest.update(chunk)
+            yield chunk
+
+    def parts(self, part_size: int):
+        """The stream regrouped into parts of exactly `part_size` bytes but the last (never empty)."""
+        buf = bytearray()
+        for chunk in self.chunks(min(CHUNK, part_size)):
+            buf += chunk
+            while len(buf) >= part_size:
+                yield bytes(buf[:part_size])
+                del buf[:part_size]
+        if buf:
+            yield bytes(buf)
+
+    def finish(self) -> str:
+        if self.size == 0:
+            raise ValidationError("文件为空，不能上传。")
+        return self.digest.hexdigest()
+
+
+class _Slice(io.RawIOBase):
+    """Bytes [start, end) of a seekable binary file, itself seekable (for HTTP Range)."""
+
+    def __init__(self, f, start: int, end: int):
+        self.f, self.start, self.end = f, start, end
+        self.pos = start
+        f.seek(start)
+
+    def readable(self):
+        return True
+
+    def seekable(self):
+        return True
+
+    def tell(self):
+        return self.pos - self.start
+
+    def seek(self, offset, whence=io.SEEK_SET):
+        base = {io.SEEK_SET: self.start, io.SEEK_CUR: self.pos, io.SEEK_END: self.end}[whence]
+        self.pos = max(self.start, base + offset)
+        self.f.seek(self.pos)
+        return self.pos - self.start
+
+    def readinto(self, b):
+        n = min(len(b), self.end - self.pos)
+        if n <= 0:
+            return 0
+        data = self.f.read(n)
+        b[:len(data)] = data
+        self.pos += len(data)
+        return len(data)
+
+    def close(self):
+        if not self.closed:
+            self.f.close()
+        super().close()
+
+
+class Backend:
+    name = ""
+
+    def put(self, hasher: _Hasher) -> str:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def open(self, sha256: str, end: int | None = None):  # pragma: no cover - interface
+        """A seekable binary reader of the whole object (FileNotFoundError when absent)."""
+        raise NotImplementedError
+
+    def exists(self, sha256: str) -> bool:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def size(self, sha256: str) -> int:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def verify(self, sha256: str) -> bool:
+        digest = hashlib.sha256()
+        try:
+            with self.open(sha256) as f:
+                for chunk in iter(lambda: f.read(CHUNK), b""):
+                    digest.update(chunk)
+        except FileNotFoundError:
+            return False
+        return digest.hexdigest() == sha256
+
+
+class LocalBackend(Backend):
+    """ROOT/ab/cd/<sha256>, read-only files; temporary files under ROOT/tmp (same filesystem)."""
+
+    name = "local"
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    def path(self, sha256: str) -> Path:
+        check_sha(sha256)
+        return self.root / sha256[:2] / sha256[2:4] / sha256
+
+    def put(self, hasher: _Hasher) -> str:
+        tmp_dir = self.root / "tmp"
+        tmp_name = None
+        try:
+            tmp_dir.mkdir(parents=True, exist_ok=True)
+            fd, tmp_name = tempfile.mkstemp(dir=tmp_dir)
+            with os.fdopen(fd, "wb") as out:
+                for chunk in hasher.chunks():
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            sha = hasher.finish()
+            final = self.path(sha)
+            final.parent.mkdir(parents=True, exist_ok=True)
+            if final.exists() and self.verify(sha):
+                os.unlink(tmp_name)
+            else:
+                # New, or the stored copy was lost or altered: the true bytes take its place.
+                if final.exists():
+                    os.chmod(final, 0o640)
+                os.chmod(tmp_name, 0o440)
+                os.replace(tmp_name, final)
+                _fsync_dir(final.parent)
+        except BaseException as exc:
+            if tmp_name and os.path.exists(tmp_name):
+                os.unlink(tmp_name)
+            if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise StorageError("存储空间不足，文件未保存。", exc.errno) from exc
+            raise
+        return sha
+
+    def open(self, sha256: str, end: int | None = None):
+        return open(self.path(sha256), "rb")
+
+    def exists(self, sha256: str) -> bool:
+        return self.path(sha256).exists()
+
+    def size(self, sha256: str) -> int:
+        return self.path(sha256).stat().st_size
+
+
+def _fsync_dir(path: Path) -> None:
+    """The rename itself made durable (POSIX: fsync the directory)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class _S3Raw(io.RawIOBase):
+    """A seekable reader of one S3 object: each (re)positioning opens a ranged GET from there."""
+
+    def __init__(self, backend: "S3Backend", key: str, size: int, end: int | None = None):
+        self.backend, self.key, self.size = backend, key, size
+        self.end = size if end is None else min(end, size)
+        self.pos, self.body = 0, None
+
+    def readable(self):
+        return True
+
+    def seekable(self):
+        return True
+
+    def tell(self):
+        return self.pos
+
+    def seek(self, offset, whence=io.SEEK_SET):
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self.pos, io.SEEK_END: self.size}[whence]
+        new = max(0, base + offset)
+        if new != self.pos:
+            self._drop()
+            self.pos = new
+        return self.pos
+
+    def readinto(self, b):
+        n = min(len(b), self.end - self.pos)
+        if n <= 0:
+            return 0
+        with self.backend.errors("读取"):
+            if self.body is None:
+                resp = self.backend.client.get_object(Bucket=self.backend.bucket, Key=self.key,
+                                                      Range=f"bytes={self.pos}-{self.end - 1}")
+                self.body = resp["Body"]
+            data = self.body.read(n)
+        if not data:
+            raise StorageError("存储服务返回的文件不完整。")
+        b[:len(data)] = data
+        self.pos += len(data)
+        return len(data)
+
+    def _drop(self):
+        if self.body is not None:
+            self.body.close()
+            self.body = None
+
+    def close(self):
+        self._drop()
+        super().close()
+
+
+class S3Backend(Backend):
+    """PREFIX blobs/ab/cd/<sha256> in one bucket; staging objects under PREFIX tmp/."""
+
+    name = "s3"
+
+    def __init__(self, url: str):
+        parts = urlsplit(url)
+        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        userinfo, _, bucket = parts.netloc.rpartition("@")
+        if len(bucket) < 3:
+            raise ImproperlyConfigured("LIUHEN_STORAGE_URL: the bucket name needs at least 3 characters")
+        key, _, secret = userinfo.partition(":")
+        self.bucket = bucket
+        self.prefix = query.get("prefix", "")
+        if self.prefix and not self.prefix.endswith("/"):
+            self.prefix += "/"
+        import boto3
+        from botocore.config import Config
+
+        self.client = boto3.client(
+            "s3", endpoint_url=query.get("endpoint") or None, region_name=query.get("region") or "us-east-1",
+            aws_access_key_id=unquote(key) or None, aws_secret_access_key=unquote(secret) or None,
+            config=Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=5, read_timeout=60,
+                          s3={"addressing_style": "path"}))
+
+    def key(self, sha256: str) -> str:
+        check_sha(sha256)
+        return f"{self.prefix}blobs/{sha256[:2]}/{sha256[2:4]}/{sha256}"
+
+    def errors(self, doing: str):
+        """botocore's failures as a StorageError (an OSError) with a Chinese message."""
+        backend = self
+
+        class _Ctx:
+            def __enter__(self):
+                return backend
+
+            def __exit__(self, typ, exc, tb):
+                from botocore.exceptions import BotoCoreError, ClientError
+
+                if isinstance(exc, (BotoCoreError, ClientError)):
+                    raise StorageError(f"对象存储{doing}失败（{exc}）。") from exc
+                return False
+
+        return _Ctx()
+
+    def _head(self, key: str):
+        from botocore.exceptions import ClientError
+
+        try:
+            with self.errors("读取"):
+                return self.client.head_object(Bucket=self.bucket, Key=key)
+        except StorageError as exc:
+            cause = exc.__cause__
+            if isinstance(cause, ClientError) and cause.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return None
+            raise
+
+    def put(self, hasher: _Hasher) -> str:
+        parts = hasher.parts(PART)
+        first = next(parts, b"")
+        if len(first) < PART:
+            # The whole file fits in one part: its hash is known before anything is sent, and one
+            # PUT makes the object appear whole or not at all.
+            sha = hasher.finish()
+            key = self.key(sha)
+            with self.errors("写入"):
+                if not (self.exists(sha) and self.verify(sha)):
+                    self.client.put_object(Bucket=self.bucket, Key=key, Body=first,
+                                           ContentMD5=_md5_b64(first))
+            return sha
+        staging = f"{self.prefix}tmp/{uuid.uuid4().hex}"
+        upload_id, completed = None, False
+        try:
+            with self.errors("写入"):
+                upload_id = self.client.create_multipart_upload(Bucket=self.bucket, Key=staging)["UploadId"]
+                done = []
+                number = 0
+                for part in _chain(first, parts):
+                    number += 1
+                    resp = self.client.upload_part(Bucket=self.bucket, Key=staging, PartNumber=number,
+                                                   UploadId=upload_id, Body=part, ContentMD5=_md5_b64(part))
+                    done.append({"ETag": resp["ETag"], "PartNumber": number})
+                sha = hasher.finish()
+                self.client.complete_multipart_upload(Bucket=self.bucket, Key=staging, UploadId=upload_id,
+                                                      MultipartUpload={"Parts": done})
+                completed = True
+                if not (self.exists(sha) and self.verify(sha)):
+                    from boto3.s3.transfer import TransferConfig
+
+                    self.client.copy({"Bucket": self.bucket, "Key": staging}, self.bucket, self.key(sha),
+                                     Config=TransferConfig(multipart_threshold=COPY_IN_ONE_LIMIT,
+                                                           multipart_chunksize=512 * 1024 * 1024))
+        finally:
+            # Best effort: with the service gone the staging upload cannot be cleaned now; it never
+            # has a final name, and an S3 lifecycle rule on PREFIX tmp/ removes what is left.
+            try:
+                if completed:
+                    self.client.delete_object(Bucket=self.bucket, Key=staging)
+                elif upload_id:
+                    self.client.abort_multipart_upload(Bucket=self.bucket, Key=staging, UploadId=upload_id)
+            except Exception:
+                pass
+        return sha
+
+    def open(self, sha256: str, end: int | None = None):
+        key = self.key(sha256)
+        head = self._head(key)
+        if head is None:
+            raise FileNotFoundError(errno.ENOENT, "对象不存在", key)
+        return io.BufferedReader(_S3Raw(self, key, head["ContentLength"], end), CHUNK)
+
+    def exists(self, sha256: str) -> bool:
+        return self._head(self.key(sha256)) is not None
+
+    def size(self, sha256: str) -> int:
+        head = self._head(self.key(sha256))
+        if head is None:
+            raise FileNotFoundError(errno.ENOENT, "对象不存在", self.key(sha256))
+        return head["ContentLength"]
+
+
+def _chain(first, rest):
+    yield first
+    yield from rest
+
+
+def _md5_b64(data: bytes) -> str:
+    """Content-MD5 of a part: the service refuses a part damaged on the way."""
+    import base64
+
+    return base64.b64encode(hashlib.md5(data, usedforsecurity=False).digest()).decode()
+
+
+_s3_backends: dict[tuple, S3Backend] = {}
+
+
+def backend() -> Backend:
+    """The backend LIUHEN_STORAGE_URL names (read at each call: tests switch it per test)."""
+    url = getattr(settings, "LIUHEN_STORAGE_URL", "") or ""
+    if not url:
+        return LocalBackend(settings.LIUHEN_BLOB_DIR)
+    scheme = urlsplit(url).scheme
+    if scheme == "file":
+        return LocalBackend(Path(unquote(urlsplit(url).path)))
+    if scheme == "s3":
+        cache_key = (url, os.environ.get("AWS_ACCESS_KEY_ID"), os.environ.get("AWS_SECRET_ACCESS_KEY"))
+        if cache_key not in _s3_backends:
+            _s3_backends[cache_key] = S3Backend(url)
+        return _s3_backends[cache_key]
+    raise ImproperlyConfigured(f"LIUHEN_STORAGE_URL: unknown scheme {scheme!r} (file:// or s3://)")
 
 
 def path_for(sha256: str) -> Path:
-    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
-        raise ValueError(f"not a SHA-256 hex digest: {sha256!r}")
-    return _root() / sha256[:2] / sha256[2:4] / sha256
+    """Where the local backend keeps these bytes (LIUHEN_BLOB_DIR; local backend and tests only)."""
+    return LocalBackend(settings.LIUHEN_BLOB_DIR).path(sha256)
 
 
 def put(fileobj, max_bytes: int | None = None) -> Blob:
-    """Store the bytes read from `fileobj`; return its Blob (existing or new)."""
+    """Store the bytes read from `fileobj`; return its Blob (existing or new).
+
+    ValidationError (Chinese) for an empty file or one over the limit; StorageError (an OSError)
+    when the backend fails (disk full, service gone). Either way nothing is stored under a final
+    name and no Blob row is made."""
     max_bytes = max_bytes or settings.LIUHEN_MAX_UPLOAD_BYTES
-    tmp_dir = _root() / "tmp"
-    tmp_dir.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    size = 0
-    fd, tmp_name = tempfile.mkstemp(dir=tmp_dir)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            for chunk in iter(lambda: fileobj.read(CHUNK), b""):
-                size += len(chunk)
-                if size > max_bytes:
-                    raise ValidationError(f"文件超过大小上限（{max_bytes // (1024 * 1024)} MB）。")
-                digest.update(chunk)
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        if size == 0:
-            raise ValidationError("文件为空，不能上传。")
-        sha = digest.hexdigest()
-        final = path_for(sha)
-        final.parent.mkdir(parents=True, exist_ok=True)
-        if final.exists() and verify(sha):
-            os.unlink(tmp_name)
-        else:
-            # New, or the stored copy was lost or altered: the true bytes take its place.
-            if final.exists():
-                os.chmod(final, 0o640)
-            os.chmod(tmp_name, 0o440)
-            os.replace(tmp_name, final)
-    except BaseException:
-        if os.path.exists(tmp_name):
-            os.unlink(tmp_name)
-        raise
+    hasher = _Hasher(fileobj, max_bytes)
+    sha = backend().put(hasher)
     with transaction.atomic():
         blob = Blob.objects.filter(sha256=sha).first()
         if blob is None:
-            blob = Blob.objects.create(sha256=sha, size=size)
+            blob = Blob.objects.create(sha256=sha, size=hasher.size)
     return blob
 
 
 def open_blob(sha256: str):
-    return open(path_for(sha256), "rb")
+    """A seekable binary reader of the stored bytes (FileNotFoundError when absent)."""
+    return backend().open(sha256)
+
+
+def open_range(sha256: str, start: int, end: int | None = None):
+    """A seekable binary reader of bytes [start, end) (end exclusive; None: to the end)."""
+    b = backend()
+    total = b.size(sha256)
+    end = total if end is None else min(end, total)
+    if start < 0 or start > end:
+        raise ValueError(f"bad range {start}-{end} of {total} bytes")
+    return io.BufferedReader(_Slice(b.open(sha256, end=end), start, end), CHUNK)
 
 
 def exists(sha256: str) -> bool:
-    return path_for(sha256).exists()
+    return backend().exists(sha256)
+
+
+def size(sha256: str) -> int:
+    return backend().size(sha256)
 
 
 def verify(sha256: str) -> bool:
-    """True when the stored bytes still hash to their name."""
-    digest = hashlib.sha256()
-    try:
-        with open_blob(sha256) as f:
-            for chunk in iter(lambda: f.read(CHUNK), b""):
-                digest.update(chunk)
-    except FileNotFoundError:
-        return False
-    return digest.hexdigest() == sha256
+    """True when the stored bytes still hash to their name (re-read whole, streamed)."""
+    return backend().verify(sha256)

