@@ -121,7 +121,7 @@ def test_unknown_device_refusal_of_a_person_is_in_the_ledger(world, tmp_path):
     run = ingest(str(root), "--device", "NOPE-1", "--as", world.officer.username)
     assert run.code == 2
     e = Entry.objects.get(action=v.DENIED)
-    assert e.actor_id == world.officer.pk if hasattr(e, "actor_id") else True
+    assert e.actor_id == world.officer.pk and e.object_type == v.HOLDING
 
 
 def test_bad_arguments_exit_2(world, tmp_path):
