@@ -90,6 +90,10 @@ class FootageItem(LedgerState, AppendOnlyModel):
         return self.blob_id
 
     @property
+    def kind_label(self):
+        return {"video": "视频", "audio": "录音", "photo": "照片", "sidecar": "附属文件"}.get(self.kind, self.kind)
+
+    @property
     def flag_labels(self):
         from .vocabulary import FLAG_LABELS
         return [FLAG_LABELS.get(f, f) for f in self.flags]
