@@ -21,7 +21,6 @@ from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
 from liuhen.accounts.models import Agency, User
 from liuhen.footage import services
