@@ -44,7 +44,7 @@ class FootageItem(LedgerState, AppendOnlyModel):
     ledger_object_type = "footage"
     ledger_state_fields = (
         "agency_id", "ingest_id", "device_id", "blob_id", "name", "relative_path", "size", "kind", "duration",
-        "facts", "recorded_utc", "recorded_local", "utc_offset_minutes", "time_source", "officer_id",
+        "facts", "creation_time", "recorded_utc", "recorded_local", "utc_offset_minutes", "time_source", "officer_id",
         "ingested_by_id", "ingested_at", "video_id", "discrepancies", "flags")
 
     agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
@@ -58,6 +58,9 @@ class FootageItem(LedgerState, AppendOnlyModel):
     kind = models.CharField("类别", max_length=20)  # video / audio / photo / sidecar
     duration = models.FloatField("时长（秒）", null=True, blank=True)
     facts = models.JSONField("元数据", default=dict)  # MediaFacts.as_dict()
+    # The creation time the file itself states (ffprobe), None when absent: kept apart from the
+    # recording time used for attribution, which may come from the name instead.
+    creation_time = models.DateTimeField("文件创建时间", null=True, blank=True)
     # The recording time three ways (issue 13 §4): the instant in UTC, the wall-clock time the
     # camera meant (the agency's zone) and the offset between them, each kept as stated.
     recorded_utc = models.DateTimeField("录制时间（UTC）", null=True, blank=True)

@@ -295,6 +295,7 @@ def _add_item(ingest, rel, name, blob, facts, video) -> FootageItem:
             name=name, relative_path=rel,
             size=blob.size, kind=KIND_SIDECAR if facts is None else facts.kind,
             duration=facts.duration if facts is not None else None, facts=facts.as_dict() if facts is not None else {},
+            creation_time=facts.creation_time if facts is not None else None,
             ingested_by=ingest.ingested_by, ingested_at=timezone.now(), video=video,
             **_attribute(ingest, name, facts, video))
         item.save()

@@ -20,29 +20,33 @@ def test_new_files_attributed_to_the_holder_with_report_and_manifest(world, tmp_
     d, admin = signed_out_camera(world)
     root = dump(tmp_path, "VID_0001.MP4", "VID_0002.MP4", recorded=timezone.now() + datetime.timedelta(seconds=5))
     (root / "DCIM" / "100MEDIA" / "VID_0001.NMEA").write_text("$GPGGA,093000.00,3954.0,N,11623.0,E,1,08\n")
+    (root / "DCIM" / "100MEDIA" / "VID_0002_Info.dat").write_bytes(b"\x01camera info")
     manifest = tmp_path / "manifest.json"
     run = ingest(str(root), "--device", NUMBER, "--manifest", str(manifest), "--json")
     assert run.code == 0, run.err
     files = run.by_name()
-    assert set(files) == {"DCIM/100MEDIA/VID_0001.MP4", "DCIM/100MEDIA/VID_0002.MP4", "DCIM/100MEDIA/VID_0001.NMEA"}
+    assert set(files) == {"DCIM/100MEDIA/VID_0001.MP4", "DCIM/100MEDIA/VID_0002.MP4", "DCIM/100MEDIA/VID_0001.NMEA",
+                          "DCIM/100MEDIA/VID_0002_Info.dat"}
     assert {f["status"] for f in files.values()} == {"new"}
     items = {i.name: i for i in FootageItem.objects.all()}
     vid = items["VID_0001.MP4"]
     assert vid.officer == world.officer and vid.flags == [] and vid.kind == "video" and vid.time_source == "metadata"
-    assert vid.recorded_utc is not None and vid.utc_offset_minutes == 480
+    assert vid.recorded_utc is not None and vid.utc_offset_minutes == 480 and vid.creation_time == vid.recorded_utc
+    assert vid.facts["video_codec"] == "h264" and vid.duration and vid.duration > 0
     assert vid.recorded_local == timezone.localtime(vid.recorded_utc).strftime("%Y-%m-%dT%H:%M:%S")
     assert vid.blob_id == files["DCIM/100MEDIA/VID_0001.MP4"]["sha256"]
     # The sidecar is kept beside its video, as its own stored file.
     nmea = items["VID_0001.NMEA"]
     assert nmea.video == vid and nmea.kind == "sidecar" and nmea.officer == world.officer
+    assert items["VID_0002_Info.dat"].video == items["VID_0002.MP4"]
     # The manifest confirms each file whose stored copy was read back and re-hashed.
     data = json.loads(manifest.read_text())
     assert sorted(data["confirmed"]) == sorted(files)
     assert all(f["confirmed"] and store.verify(f["sha256"]) for f in data["files"])
     # A progress line per file on stderr; each item in the ledger with its blob.
-    assert run.err.count("[") >= 3 and "[3/3]" in run.err
+    assert "[1/4]" in run.err and "[4/4]" in run.err
     adds = Entry.objects.filter(action=v.ADD)
-    assert adds.count() == 3
+    assert adds.count() == 4
     assert Entry.objects.filter(action=v.INGEST).count() == 1
 
 
@@ -122,6 +126,15 @@ def test_unknown_device_refusal_of_a_person_is_in_the_ledger(world, tmp_path):
     assert run.code == 2
     e = Entry.objects.get(action=v.DENIED)
     assert e.actor_id == world.officer.pk and e.object_type == v.HOLDING
+
+
+def test_someone_without_the_right_is_refused(world, tmp_path):
+    signed_out_camera(world)
+    root = dump(tmp_path, "A.MP4")
+    run = ingest(str(root), "--device", NUMBER, "--as", world.sysadmin.username)
+    assert run.code == 2 and "设备管理员或执法人员" in run.err
+    assert not Ingest.objects.exists()
+    assert Entry.objects.filter(action=v.DENIED, actor_id=world.sysadmin.pk).exists()
 
 
 def test_bad_arguments_exit_2(world, tmp_path):
