@@ -245,7 +245,7 @@ def ingest_file(ingest: Ingest, root: Path, rel: str, *, video: FootageItem | No
         text.clean(name, "文件名", max_length=255)
         text.clean(rel, "路径", max_length=1000)
     except ValidationError as exc:
-        return _reject(ingest, rel, "；".join(exc.messages) + "拒收。", "bad_name")
+        return _reject(ingest, rel, "；".join(exc.messages), "bad_name")
     size = path.stat().st_size
     if size == 0:
         return _reject(ingest, rel, "文件为空，拒收。", "empty")
@@ -262,7 +262,7 @@ def ingest_file(ingest: Ingest, root: Path, rel: str, *, video: FootageItem | No
             facts = probe.probe(path)
         except ValidationError as exc:
             reason = "；".join(exc.messages)
-            return _reject(ingest, rel, reason.removeprefix(f"{name}：") + "拒收。", "not_media")
+            return _reject(ingest, rel, reason.removeprefix(f"{name}："), "not_media")
     try:
         with open(path, "rb") as f:  # streamed: the store hashes as it copies
             blob = store.put(f, max_bytes=limit)

@@ -73,6 +73,7 @@ def test_bad_files_are_rejected_with_chinese_reasons_and_exit_1(world, tmp_path,
     truncated(folder / "GOOD.MP4", folder / "CUT.MP4")
     (folder / "EMPTY.MP4").write_bytes(b"")
     (folder / "LONE.txt").write_text("no video beside me")
+    (folder / "..\\..\\EVIL.MP4").write_bytes((folder / "GOOD.MP4").read_bytes()[:100])  # a Windows-style climb
     outside = video(tmp_path / "outside.mp4", 0.5, creation_time=iso_utc(when))
     os.symlink(outside, folder / "LINK.MP4")
     big = video(folder / "BIG.MP4", 2.0, creation_time=iso_utc(when))
@@ -82,7 +83,8 @@ def test_bad_files_are_rejected_with_chinese_reasons_and_exit_1(world, tmp_path,
     files = {k.rsplit("/", 1)[-1]: f for k, f in run.by_name().items()}
     assert files["GOOD.MP4"]["status"] == "new"
     reasons = {n: f["reason"] for n, f in files.items() if f["status"] == "rejected"}
-    assert set(reasons) == {"NOTES.MP4", "CUT.MP4", "EMPTY.MP4", "LONE.txt", "LINK.MP4", "BIG.MP4"}
+    assert set(reasons) == {"NOTES.MP4", "CUT.MP4", "EMPTY.MP4", "LONE.txt", "LINK.MP4", "BIG.MP4", "..\\..\\EVIL.MP4"}
+    assert "../" in reasons["..\\..\\EVIL.MP4"]
     assert "不是可识别的音视频" in reasons["NOTES.MP4"]
     assert "损坏" in reasons["CUT.MP4"]
     assert "为空" in reasons["EMPTY.MP4"]
@@ -92,7 +94,7 @@ def test_bad_files_are_rejected_with_chinese_reasons_and_exit_1(world, tmp_path,
     assert all(files[n]["sha256"] == "" for n in reasons)
     # Nothing of a rejected file is stored; each refusal is in the ledger, by code.
     assert FootageItem.objects.count() == 1
-    assert Entry.objects.filter(action=v.REJECTED).count() == 6
+    assert Entry.objects.filter(action=v.REJECTED).count() == 7
 
 
 def test_name_climbing_out_is_refused(world, tmp_path):
