@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "liuhen.accounts",
     "liuhen.devices",
     "liuhen.cases",
+    "liuhen.footage",
     "liuhen.records",
     "liuhen.audit",
     "liuhen.web",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("audit/", include("liuhen.audit.urls")),
     path("cases/", include("liuhen.cases.urls")),
     path("devices/", include("liuhen.devices.urls")),
+    path("footage/", include("liuhen.footage.urls")),
     path("records/", include("liuhen.records.urls")),
 ]
 

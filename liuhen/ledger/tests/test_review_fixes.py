@@ -277,9 +277,11 @@ def test_domain_checks_get_compact_events_for_registered_types_only(scene, monke
     assert report.ok, [str(f) for f in report.findings]
     # The scene's own types, and those of the rows every migrated database has: the record types
     # (the catalog sync) and the world's agency, units and certificates.
-    # (The devices app's types come with no events: verify hands every registered type its mapping.)
+    # (The devices and footage apps' types come with no events: verify hands every registered type
+    # its mapping.)
     assert set(seen) == {"record", "case", "user", "recordtype", "recordtypeversion", "agency", "unit",
-                         "certificate", "device", "device_signout", "device_return"} \
+                         "certificate", "device", "device_signout", "device_return", "footage_ingest",
+                         "footage", "footage_link", "footage_unlink", "footage_mark"} \
         <= subjects.subject_types()
     assert "test" not in seen and "login" not in seen  # no checker for them: nothing kept
     for by_id in seen.values():

@@ -1,0 +1,87 @@
+"""The holding area page (暂存区) through the test client: officers see their own, the 设备管理员
+and the 机关负责人 all; linking from the page is the ledgered act; bad input is a 4xx, logged."""
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from liuhen.footage import vocabulary as v
+from liuhen.footage.models import FootageItem, FootageLink, FootageMark
+from liuhen.ledger.models import Entry
+from liuhen.testing.ingest import NUMBER, dump, ingest, signed_out_camera
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def items(world, tmp_path):
+    d, admin = signed_out_camera(world)
+    now = timezone.now() + datetime.timedelta(seconds=5)
+    root = dump(tmp_path, "MINE.MP4", recorded=now)
+    assert ingest(str(root), "--device", NUMBER).code == 0
+    old = dump(tmp_path / "old", "NOBODY.MP4", recorded=now - datetime.timedelta(days=3))
+    assert ingest(str(old), "--device", NUMBER).code == 0
+    world.device_admin = admin
+    return FootageItem.objects.get(name="MINE.MP4"), FootageItem.objects.get(name="NOBODY.MP4")
+
+
+def test_officer_sees_own_admin_and_head_see_all(client, world, items):
+    mine, nobody = items
+    client.force_login(world.officer)
+    html = client.get("/footage/").content.decode()
+    assert "MINE.MP4" in html and "NOBODY.MP4" not in html and "关联" in html
+    assert Entry.objects.filter(action=v.VIEW, actor_id=world.officer.pk).exists()
+    client.force_login(world.officer2)
+    assert "MINE.MP4" not in client.get("/footage/").content.decode()
+    for who in (world.device_admin, world.agency_head):
+        client.force_login(who)
+        html = client.get("/footage/").content.decode()
+        assert "MINE.MP4" in html and "NOBODY.MP4" in html and "未归属" in html
+        assert "录制时设备未被领用" in html
+    client.force_login(world.sysadmin)
+    assert client.get("/footage/").status_code == 403
+
+
+def test_link_from_the_page(client, world, items):
+    mine, _ = items
+    case = world.open_case()
+    client.force_login(world.officer)
+    resp = client.post(f"/footage/{mine.pk}/link/", {f"i{mine.pk}-case": case.pk, f"i{mine.pk}-stage": case.stage})
+    assert resp.status_code == 302
+    link = FootageLink.objects.get()
+    assert link.item == mine and link.case == case and link.linked_by == world.officer
+    assert "暂存区为空" in client.get("/footage/").content.decode()  # it left the holding area
+
+
+def test_bad_link_is_a_4xx_and_logged(client, world, items):
+    mine, nobody = items
+    case = world.open_case()
+    client.force_login(world.officer)
+    resp = client.post(f"/footage/{mine.pk}/link/", {f"i{mine.pk}-case": "", f"i{mine.pk}-stage": "start"})
+    assert resp.status_code == 400 and "请选择案件" in resp.content.decode()
+    assert Entry.objects.filter(action=v.DENIED, object_id=str(mine.pk)).exists()
+    # Someone else's footage answers 404 (and the attempt is logged), nothing linked.
+    assert client.post(f"/footage/{nobody.pk}/link/", {f"i{nobody.pk}-case": case.pk,
+                                                        f"i{nobody.pk}-stage": "start"}).status_code == 404
+    client.force_login(world.officer3)  # neither attributed to 王芳 nor ingested by her: 404 too
+    assert client.post(f"/footage/{mine.pk}/link/", {f"i{mine.pk}-case": case.pk,
+                                                      f"i{mine.pk}-stage": "start"}).status_code == 404
+    assert not FootageLink.objects.exists()
+
+
+def test_case_not_among_the_officers_is_refused(client, world, items):
+    """A case the officer is not on is not a choice of the form: a 400, nothing linked."""
+    mine, _ = items
+    case = world.open_case(officer=world.officer3)
+    client.force_login(world.officer)
+    resp = client.post(f"/footage/{mine.pk}/link/", {f"i{mine.pk}-case": case.pk, f"i{mine.pk}-stage": "start"})
+    assert resp.status_code == 400 and "所选案件无效" in resp.content.decode()
+    assert not FootageLink.objects.exists()
+
+
+def test_mark_important_from_the_page(client, world, items):
+    mine, _ = items
+    client.force_login(world.officer)
+    assert client.post(f"/footage/{mine.pk}/mark/", {"important": "1"}).status_code == 302
+    assert FootageMark.objects.get().important is True
+    assert "重点文件" in client.get("/footage/").content.decode()

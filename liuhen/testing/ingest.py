@@ -1,0 +1,65 @@
+"""The footage ingest tests' helpers: a camera signed out, a dump folder, the CLI run in-process."""
+import datetime
+import io
+import json
+from pathlib import Path
+
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from liuhen.devices import services as dev
+from liuhen.testing.devices import camera, device_admin
+from liuhen.testing.footage import video
+
+NUMBER = "JL00001"
+
+
+def iso_utc(when) -> str:
+    return when.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000000Z")
+
+
+def signed_out_camera(world, officer=None, number=NUMBER):
+    """A camera signed out now to `officer` (default: the world's officer), and the 设备管理员."""
+    admin = device_admin(world)
+    d = camera(world, number=number)
+    dev.sign_out(admin, d, officer or world.officer)
+    return d, admin
+
+
+def dump(tmp_path: Path, *names: str, recorded=None) -> Path:
+    """DIR/DCIM/100MEDIA with an ffmpeg-made video under each name, recorded at `recorded`."""
+    root = tmp_path / "dump"
+    folder = root / "DCIM" / "100MEDIA"
+    folder.mkdir(parents=True, exist_ok=True)
+    for i, n in enumerate(names):  # each a little longer: different bytes
+        video(folder / n, 0.5 + 0.2 * i, creation_time=iso_utc(recorded or timezone.now()))
+    return root
+
+
+class Run:
+    def __init__(self, code, out, err):
+        self.code, self.out, self.err = code, out, err
+
+    @property
+    def report(self) -> dict:
+        return json.loads(self.out.strip().splitlines()[-1])
+
+    def by_name(self) -> dict:
+        return {f["name"]: f for f in self.report["files"]}
+
+
+def ingest(*args) -> Run:
+    """`liuhen ingest …` in this process: its exit code, stdout and stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    code = 0
+    try:
+        import contextlib
+        with contextlib.redirect_stderr(err):
+            call_command("ingest", *args, stdout=out, stderr=err)
+    except SystemExit as exc:
+        code = exc.code
+    except CommandError as exc:
+        code = exc.returncode
+        err.write(str(exc))
+    return Run(code, out.getvalue(), err.getvalue())
