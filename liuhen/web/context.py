@@ -16,5 +16,8 @@ def navigation(request):
             "nav_admin": user.is_staff,
             # 设备管理员: the device registry (liuhen.devices) in the navigation.
             "nav_devices": hasattr(user, "has_role") and user.has_role("device_admin"),
+            # 音像记录暂存区 (liuhen.footage): officers see their own footage, the device administrator
+            # and the agency head all of the agency's.
+            "nav_footage": hasattr(user, "has_role") and user.has_role("officer", "device_admin", "agency_head"),
             # 新建案件 only for those who may open a case: a link that only leads to a refusal is not offered.
             "nav_new_case": hasattr(user, "has_role") and not cannot_open_cases_reason(user)}

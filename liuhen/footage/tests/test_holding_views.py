@@ -85,3 +85,16 @@ def test_mark_important_from_the_page(client, world, items):
     assert client.post(f"/footage/{mine.pk}/mark/", {"important": "1"}).status_code == 302
     assert FootageMark.objects.get().important is True
     assert "重点文件" in client.get("/footage/").content.decode()
+
+
+def test_the_navigation_leads_officers_and_the_device_admin_to_the_holding_area(client, world):
+    from liuhen.accounts import services as acc
+    from liuhen.accounts.roles import Role
+
+    device_admin = acc.create_user(None, username="shebei", full_name="设备员", password=world.PASSWORD,
+                                   agency=world.agency, roles=[Role.DEVICE_ADMIN])
+    for user, shown in ((world.officer, True), (device_admin, True), (world.agency_head, True),
+                        (world.reviewer, False)):
+        client.force_login(user)
+        page = client.get("/cases/" if user is not device_admin else "/devices/").content.decode()
+        assert ('href="/footage/"' in page) is shown, user.username
