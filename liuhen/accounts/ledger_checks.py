@@ -10,7 +10,7 @@
 """
 from django.contrib.auth.models import Group
 
-from liuhen.ledger.subjects import check_states, finding, key_of, model_states, row_pk, state_checker
+from liuhen.ledger.subjects import check_states, finding, key_of, model_states, row_pk, state_checker, with_codes
 
 from . import vocabulary as v
 from .roles import Role
@@ -20,13 +20,7 @@ ROLE_ACTIONS = v.ROLE_ACTIONS
 
 
 def _coded(object_type: str, findings: list[dict]) -> list[dict]:
-    """Give each state finding its stable code (vocabulary.STATE_CODES), keeping a code already
-    given (a row that cannot be read is ledger.E100)."""
-    codes = v.STATE_CODES[object_type]
-    for f in findings:
-        if not f.get("code"):
-            f["code"] = codes.get(f["kind"], "")
-    return findings
+    return with_codes(findings, v.STATE_CODES[object_type])
 
 
 def check(events: dict[str, list]) -> list[dict]:
@@ -83,8 +77,7 @@ def check_user(events: dict[str, list]) -> list[dict]:
 
 
 def _coded_checker(model):
-    checker = state_checker(model)
-    return lambda events: _coded(model.ledger_object_type, checker(events))
+    return state_checker(model, codes=v.STATE_CODES[model.ledger_object_type])
 
 
 check_certificate = _coded_checker(Certificate)

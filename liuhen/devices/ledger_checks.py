@@ -9,16 +9,7 @@ from .models import Device, Return, SignOut
 
 
 def _coded_checker(model):
-    checker = state_checker(model)
-    codes = v.STATE_CODES[model.ledger_object_type]
-
-    def check(events):
-        findings = checker(events)
-        for f in findings:
-            if not f.get("code"):
-                f["code"] = codes.get(f["kind"], "")
-        return findings
-    return check
+    return state_checker(model, codes=v.STATE_CODES[model.ledger_object_type])
 
 
 check_device = _coded_checker(Device)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from liuhen.accounts.roles import Role
 from liuhen.accounts.services import require_valid_certificate
 from liuhen.common import text
+from liuhen.ledger import refusals
 from liuhen.ledger import services as ledger
 
 from . import vocabulary as v
@@ -47,11 +48,7 @@ def _refused(actor, act: str, device, exc: Exception) -> None:
     may name a person)."""
     if actor is None:
         return
-    codes = []
-    for item in getattr(exc, "error_list", [exc]):
-        code = getattr(item, "code", None) or type(exc).__name__
-        if code not in codes:
-            codes.append(str(code)[:40])
+    codes = refusals.error_codes(exc)
     if device is not None and device.pk:
         object_type, object_id = Device.ledger_object_type, device.pk
     else:  # an act on no device yet (a new one, the list): about the agency's registry

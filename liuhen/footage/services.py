@@ -27,6 +27,7 @@ from liuhen.common import text
 from liuhen.devices import selectors as devices
 from liuhen.devices import services as device_services
 from liuhen.devices.models import ClockFlag, Device
+from liuhen.ledger import refusals
 from liuhen.ledger import services as ledger
 from liuhen.media import names, probe, store
 
@@ -55,11 +56,7 @@ def _refused(actor, act: str, exc: Exception, object_type: str = "", object_id="
     """A person's refused act, in the ledger: the act and the error codes, never the message."""
     if actor is None:
         return
-    codes = []
-    for item in getattr(exc, "error_list", [exc]):
-        code = getattr(item, "code", None) or type(exc).__name__
-        if code not in codes:
-            codes.append(str(code)[:40])
+    codes = refusals.error_codes(exc)
     ledger.append(v.DENIED, actor=actor, object_type=object_type or v.HOLDING,
                   object_id=object_id or (actor.agency_id or ""), detail={"act": act, "codes": codes[:10]})
 

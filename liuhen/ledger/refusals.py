@@ -26,13 +26,21 @@ def _actor(request):
     return user if user is not None and user.is_authenticated else None
 
 
+def error_codes(exc: Exception, *, fallback: bool = True) -> list[str]:
+    """The stable codes of a refusal (a ValidationError's codes; else, with `fallback`, the
+    exception's type): what the ledger keeps of it — never the message, which may name a person."""
+    out = []
+    for item in getattr(exc, "error_list", [exc]):
+        code = getattr(item, "code", None) or (type(exc).__name__ if fallback else None)
+        if code and str(code)[:40] not in out:
+            out.append(str(code)[:40])
+    return out
+
+
 def _codes(errors) -> list[str]:
     out = []
     for exc in errors or ():
-        for item in getattr(exc, "error_list", [exc]):
-            code = getattr(item, "code", None)
-            if code and code not in out:
-                out.append(str(code)[:40])
+        out += [c for c in error_codes(exc, fallback=False) if c not in out]
     return out[:20]
 
 

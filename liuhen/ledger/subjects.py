@@ -347,11 +347,22 @@ def adopt_wider_state(model, object_type: str, old_fields, new_fields, migration
     return adopted
 
 
-def state_checker(model, label: str | None = None) -> Checker:
-    """The checker of a LedgerState model: every row of its table against the events about it."""
+def with_codes(findings: list[dict], codes: dict[str, str]) -> list[dict]:
+    """Give each finding the stable code its kind has in `codes` ({"altered": "devices.E001", …}),
+    keeping a code already given (a row that cannot be read is ledger.E100)."""
+    for f in findings:
+        if not f.get("code"):
+            f["code"] = codes.get(f["kind"], "")
+    return findings
+
+
+def state_checker(model, label: str | None = None, codes: dict[str, str] | None = None) -> Checker:
+    """The checker of a LedgerState model: every row of its table against the events about it,
+    each finding with its code from `codes` (kind → code, the app's vocabulary)."""
     def check(events: dict[str, list]) -> list[dict]:
-        return check_states(model.ledger_object_type, events, model_states(model),
-                            label or str(model._meta.verbose_name))
+        findings = check_states(model.ledger_object_type, events, model_states(model),
+                                label or str(model._meta.verbose_name))
+        return with_codes(findings, codes or {})
     return check
 
 

@@ -12,48 +12,28 @@ It acts as the system (actor None) or, with `--as USERNAME`, as that person, wit
 written."""
 import datetime
 import json
-import sys
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from liuhen.accounts.models import Agency, Unit, User
+from liuhen.common.cli import ChineseCommand, fail
 from liuhen.devices import selectors
 from liuhen.devices import services as dev
 from liuhen.devices.models import ClockFlag, Kind, Status
 
 
-class _Parser(CommandParser):
-    """argparse's own errors (an unknown option, a missing value) in Chinese, exit code 2."""
-
-    def error(self, message):
-        text = f"参数错误：{message}（用法见 liuhen device --help）"
-        if self.called_from_command_line:
-            self.print_usage(sys.stderr)
-            sys.stderr.write(text + "\n")
-            sys.exit(2)
-        raise CommandError(text, returncode=2)
-
-
-def _fail(message) -> CommandError:
-    return CommandError(message, returncode=2)
 
 
 def _choice(value: str, choices, what: str) -> str:
     for code, label in choices:
         if value in (code, label):
             return code
-    raise _fail(f"{what}“{value}”无效，可选：{'、'.join(label for _, label in choices)}。")
+    raise fail(f"{what}“{value}”无效，可选：{'、'.join(label for _, label in choices)}。")
 
 
-class Command(BaseCommand):
+class Command(ChineseCommand):
     help = "音像记录设备：登记、领用、归还、状态、台账（LQ 24，LW-D 4）。"
-
-    def create_parser(self, prog_name, subcommand, **kwargs):
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.__class__ = _Parser
-        return parser
 
     def add_arguments(self, parser):
         parser.add_argument("--as", dest="as_user", metavar="USERNAME", help="以该人员身份操作（默认：系统）")
@@ -83,41 +63,41 @@ class Command(BaseCommand):
 
     def handle(self, *args, action=None, as_user=None, agency=None, **opts):
         if not action:
-            raise _fail("请给出操作：add、signout、return、status 或 list。")
+            raise fail("请给出操作：add、signout、return、status 或 list。")
         actor = self._user(as_user, "操作人") if as_user else None
         agency_obj = self._agency(agency, actor)
         try:
             getattr(self, f"_{action}")(actor, agency_obj, **opts)
         except ValidationError as exc:
-            raise _fail("；".join(exc.messages)) from None
+            raise fail("；".join(exc.messages)) from None
         except PermissionDenied as exc:
-            raise _fail(str(exc) or "无权进行该操作。") from None
+            raise fail(str(exc) or "无权进行该操作。") from None
 
     # ---- lookups --------------------------------------------------------------------------------
 
     def _user(self, username, what):
         user = User.objects.filter(username=username).first()
         if user is None:
-            raise _fail(f"{what}“{username}”不存在。")
+            raise fail(f"{what}“{username}”不存在。")
         return user
 
     def _agency(self, name, actor):
         if name:
             found = Agency.objects.filter(name=name).first() or Agency.objects.filter(short_name=name).first()
             if found is None:
-                raise _fail(f"执法机关“{name}”不存在。")
+                raise fail(f"执法机关“{name}”不存在。")
             return found
         if actor is not None and actor.agency_id:
             return actor.agency
         agencies = list(Agency.objects.all()[:2])
         if len(agencies) != 1:
-            raise _fail("请用 --agency 指定执法机关。" if agencies else "还没有执法机关，请先初始化。")
+            raise fail("请用 --agency 指定执法机关。" if agencies else "还没有执法机关，请先初始化。")
         return agencies[0]
 
     def _device(self, agency, number):
         device = selectors.device_by_number(agency.pk, number)
         if device is None:
-            raise _fail(f"设备编号“{number}”未登记。")
+            raise fail(f"设备编号“{number}”未登记。")
         return device
 
     def _check(self, battery, storage, device_time):
@@ -126,17 +106,17 @@ class Command(BaseCommand):
             try:
                 out["battery_percent"] = int(battery)
             except ValueError:
-                raise _fail(f"电量“{battery}”不是整数（0–100）。") from None
+                raise fail(f"电量“{battery}”不是整数（0–100）。") from None
         if storage is not None:
             try:
                 out["storage_free_gb"] = float(storage)
             except ValueError:
-                raise _fail(f"剩余存储“{storage}”不是数字（GB）。") from None
+                raise fail(f"剩余存储“{storage}”不是数字（GB）。") from None
         if device_time is not None:
             try:
                 out["device_time"] = datetime.datetime.fromisoformat(device_time)
             except ValueError:
-                raise _fail(f"设备时间“{device_time}”不是 ISO 8601 日期时间，如 2026-12-01T09:00:00+08:00。") from None
+                raise fail(f"设备时间“{device_time}”不是 ISO 8601 日期时间，如 2026-12-01T09:00:00+08:00。") from None
         return out
 
     def _report(self, what, device, row):
@@ -153,12 +133,12 @@ class Command(BaseCommand):
 
     def _add(self, actor, agency, *, number, model, kind, unit, custodian, **_):
         if not model:
-            raise _fail("请用 --model 给出型号。")
+            raise fail("请用 --model 给出型号。")
         unit_obj = None
         if unit:
             unit_obj = Unit.objects.filter(agency=agency, name=unit).first()
             if unit_obj is None:
-                raise _fail(f"科室“{unit}”不存在。")
+                raise fail(f"科室“{unit}”不存在。")
         keeper = self._user(custodian, "保管人") if custodian else None
         device = dev.add_device(actor, agency=agency, number=number, model_name=model,
                                 kind=_choice(kind, Kind.choices, "设备类别"), unit=unit_obj, custodian=keeper)
@@ -166,7 +146,7 @@ class Command(BaseCommand):
 
     def _signout(self, actor, agency, *, number, officer, battery, storage, device_time, **_):
         if not officer:
-            raise _fail("请用 --officer 给出领用人的用户名。")
+            raise fail("请用 --officer 给出领用人的用户名。")
         device = self._device(agency, number)
         person = self._user(officer, "领用人")
         row = dev.sign_out(actor, device, person, **self._check(battery, storage, device_time))
@@ -185,7 +165,7 @@ class Command(BaseCommand):
     def _list(self, actor, agency, *, json: bool = False, **_):
         if actor is not None and not dev.is_device_admin(actor):
             dev.refuse_view(actor)
-            raise _fail("只有设备管理员可以查看设备台账。")
+            raise fail("只有设备管理员可以查看设备台账。")
         dev.log_view(actor)
         rows = []
         for d in selectors.devices_of(agency.pk):

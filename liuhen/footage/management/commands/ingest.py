@@ -20,24 +20,12 @@ import tempfile
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from liuhen.accounts.models import Agency, User
+from liuhen.common.cli import ChineseCommand, fail
 from liuhen.footage import services
 
 
-class _Parser(CommandParser):
-    def error(self, message):
-        text = f"参数错误：{message}（用法见 liuhen ingest --help）"
-        if self.called_from_command_line:
-            self.print_usage(sys.stderr)
-            sys.stderr.write(text + "\n")
-            sys.exit(2)
-        raise CommandError(text, returncode=2)
-
-
-def _fail(message) -> CommandError:
-    return CommandError(message, returncode=2)
 
 
 STATUS_LABELS = {"new": "新增", "duplicate": "重复（已存储）", "rejected": "拒收"}
@@ -68,13 +56,8 @@ def write_manifest(path: Path, ingest, results) -> None:
         raise
 
 
-class Command(BaseCommand):
+class Command(ChineseCommand):
     help = "导入执法记录仪的音像记录（逐个文件存储、核验并生成确认清单）。"
-
-    def create_parser(self, prog_name, subcommand, **kwargs):
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.__class__ = _Parser
-        return parser
 
     def add_arguments(self, parser):
         parser.add_argument("dir", metavar="DIR", help="记录仪导出的目录（如 DCIM）")
@@ -90,29 +73,29 @@ class Command(BaseCommand):
                json=False, **opts):
         root = Path(dir)
         if not root.is_dir():
-            raise _fail(f"目录“{dir}”不存在或不是目录。")
+            raise fail(f"目录“{dir}”不存在或不是目录。")
         actor = None
         if as_user:
             actor = User.objects.filter(username=as_user).first()
             if actor is None:
-                raise _fail(f"操作人“{as_user}”不存在。")
+                raise fail(f"操作人“{as_user}”不存在。")
         agency_obj = self._agency(agency, actor)
         when = None
         if device_time:
             try:
                 when = datetime.datetime.fromisoformat(device_time)
             except ValueError:
-                raise _fail(f"设备时间“{device_time}”不是 ISO 8601 日期时间，如 2026-12-01T09:00:00+08:00。") from None
+                raise fail(f"设备时间“{device_time}”不是 ISO 8601 日期时间，如 2026-12-01T09:00:00+08:00。") from None
         manifest_path = Path(manifest) if manifest else root.resolve().parent / f"{root.resolve().name}.liuhen-manifest.json"
         if manifest_path.resolve().is_relative_to(root.resolve()):
-            raise _fail("确认清单不能写在导入目录之内。")
+            raise fail("确认清单不能写在导入目录之内。")
         try:
             dev = services.resolve_device(actor, agency_obj, device)
             ingest = services.start_ingest(actor, dev, device_time=when)
         except ValidationError as exc:
-            raise _fail("；".join(exc.messages)) from None
+            raise fail("；".join(exc.messages)) from None
         except PermissionDenied as exc:
-            raise _fail(str(exc) or "无权导入。") from None
+            raise fail(str(exc) or "无权导入。") from None
         rels = services.walk(root)
 
         def progress(i, n, r):
@@ -145,11 +128,11 @@ class Command(BaseCommand):
         if name:
             found = Agency.objects.filter(name=name).first() or Agency.objects.filter(short_name=name).first()
             if found is None:
-                raise _fail(f"执法机关“{name}”不存在。")
+                raise fail(f"执法机关“{name}”不存在。")
             return found
         if actor is not None and actor.agency_id:
             return actor.agency
         agencies = list(Agency.objects.all()[:2])
         if len(agencies) != 1:
-            raise _fail("请用 --agency 指定执法机关。" if agencies else "还没有执法机关，请先初始化。")
+            raise fail("请用 --agency 指定执法机关。" if agencies else "还没有执法机关，请先初始化。")
         return agencies[0]
