@@ -51,6 +51,14 @@ def sidecars_of(item):
     return list(FootageItem.objects.filter(video=item).order_by("name"))
 
 
+def sidecars_by_video(items) -> dict:
+    """{video item pk: its sidecars, by name} for many items in one query (a list page)."""
+    out = {}
+    for sc in FootageItem.objects.filter(video__in=[i.pk for i in items]).order_by("name"):
+        out.setdefault(sc.video_id, []).append(sc)
+    return out
+
+
 def links_of(item):
     """Every link of `item`, ended or not, with its unlink (None while active)."""
     rows = list(FootageLink.objects.filter(item=item).select_related("case", "linked_by").order_by("linked_at", "pk"))

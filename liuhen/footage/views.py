@@ -41,8 +41,9 @@ def _page(request, *, status=200, bound=None):
     services.log_view(user)
     items = list(selectors.holding_area(user.agency_id, officer=None if all_ else user))
     officer = user.has_role(Role.OFFICER)
+    sidecars = selectors.sidecars_by_video(items)
     for it in items:
-        it.sidecar_list = selectors.sidecars_of(it)
+        it.sidecar_list = sidecars.get(it.pk, [])
         it.mine = user.pk in (it.officer_id, it.ingested_by_id)
         if officer:
             it.form = bound if bound is not None and bound.item_pk == it.pk else LinkForm(

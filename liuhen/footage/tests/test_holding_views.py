@@ -98,3 +98,24 @@ def test_the_navigation_leads_officers_and_the_device_admin_to_the_holding_area(
         client.force_login(user)
         page = client.get("/cases/" if user is not device_admin else "/devices/").content.decode()
         assert ('href="/footage/"' in page) is shown, user.username
+
+
+def test_the_page_reads_sidecars_once_however_many_items(client, world, tmp_path):
+    """The holding area lists each video with its sidecars: one query for all, not one per item."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _, admin = signed_out_camera(world)
+    client.force_login(admin)
+    now = timezone.now() + datetime.timedelta(seconds=5)
+
+    def queries_with(n):
+        root = dump(tmp_path / f"n{n}", *[f"V{n}_{i}.MP4" for i in range(n)], recorded=now)
+        assert ingest(str(root), "--device", NUMBER).code == 0
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/footage/").status_code == 200
+        # the sidecars of the listed videos: "WHERE … video_id IN (…)" or "= …" per item
+        return sum("footage_footageitem" in q["sql"] and ('."video_id" IN' in q["sql"] or '."video_id" =' in q["sql"])
+                   for q in ctx.captured_queries)
+
+    assert queries_with(1) == queries_with(3) == 1
