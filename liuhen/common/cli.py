@@ -29,3 +29,14 @@ class ChineseCommand(BaseCommand):
 def fail(message) -> CommandError:
     """The error a command raises for bad input: its Chinese message, exit code 2."""
     return CommandError(message, returncode=2)
+
+
+def looked_up(fn, *args, **kwargs):
+    """`fn(*args)` — a lookup that raises a Chinese ValidationError for what is not there — with
+    that error turned into the command's `fail`."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        return fn(*args, **kwargs)
+    except ValidationError as exc:
+        raise fail("；".join(exc.messages)) from None

@@ -48,13 +48,11 @@ def _refused(actor, act: str, device, exc: Exception) -> None:
     may name a person)."""
     if actor is None:
         return
-    codes = refusals.error_codes(exc)
     if device is not None and device.pk:
         object_type, object_id = Device.ledger_object_type, device.pk
     else:  # an act on no device yet (a new one, the list): about the agency's registry
         object_type, object_id = v.REGISTRY, actor.agency_id or ""
-    ledger.append(v.DENIED, actor=actor, object_type=object_type, object_id=object_id,
-                  detail={"act": act, "codes": codes[:10]})
+    refusals.record_refused_act(actor, v.DENIED, act, exc, object_type, object_id)
 
 
 def _guarded(act: str):

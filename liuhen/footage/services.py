@@ -53,12 +53,11 @@ def agency_zone() -> datetime.tzinfo:
 # ---- refusals ------------------------------------------------------------------------------------
 
 def _refused(actor, act: str, exc: Exception, object_type: str = "", object_id="") -> None:
-    """A person's refused act, in the ledger: the act and the error codes, never the message."""
-    if actor is None:
-        return
-    codes = refusals.error_codes(exc)
-    ledger.append(v.DENIED, actor=actor, object_type=object_type or v.HOLDING,
-                  object_id=object_id or (actor.agency_id or ""), detail={"act": act, "codes": codes[:10]})
+    """A person's refused act, in the ledger (ledger.refusals.record_refused_act); an act on no
+    item names the agency's holding area."""
+    if actor is not None:
+        refusals.record_refused_act(actor, v.DENIED, act, exc, object_type or v.HOLDING,
+                                    object_id or (actor.agency_id or ""))
 
 
 # ---- ingest --------------------------------------------------------------------------------------

@@ -37,6 +37,17 @@ def error_codes(exc: Exception, *, fallback: bool = True) -> list[str]:
     return out
 
 
+def record_refused_act(actor, action: str, act: str, exc: Exception, object_type: str, object_id) -> None:
+    """A person's act a service refused (a ValidationError or PermissionDenied it raises), in the
+    ledger: which act and its error codes, never the message (it may name a person). The system
+    (actor None) refuses nothing worth a trace: its bad input is a bug or a script's error."""
+    if actor is None:
+        return
+    with transaction.atomic():  # its own entry, whatever becomes of the caller's transaction
+        ledger.append(action, actor=actor, object_type=object_type, object_id=object_id,
+                      detail={"act": act, "codes": error_codes(exc)[:10]})
+
+
 def _codes(errors) -> list[str]:
     out = []
     for exc in errors or ():

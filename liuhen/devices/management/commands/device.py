@@ -16,8 +16,9 @@ import json
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from liuhen.accounts.models import Agency, Unit, User
-from liuhen.common.cli import ChineseCommand, fail
+from liuhen.accounts.models import Unit
+from liuhen.accounts.selectors import agency_named, person_named
+from liuhen.common.cli import ChineseCommand, fail, looked_up
 from liuhen.devices import selectors
 from liuhen.devices import services as dev
 from liuhen.devices.models import ClockFlag, Kind, Status
@@ -76,23 +77,10 @@ class Command(ChineseCommand):
     # ---- lookups --------------------------------------------------------------------------------
 
     def _user(self, username, what):
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            raise fail(f"{what}“{username}”不存在。")
-        return user
+        return looked_up(person_named, username, what)
 
     def _agency(self, name, actor):
-        if name:
-            found = Agency.objects.filter(name=name).first() or Agency.objects.filter(short_name=name).first()
-            if found is None:
-                raise fail(f"执法机关“{name}”不存在。")
-            return found
-        if actor is not None and actor.agency_id:
-            return actor.agency
-        agencies = list(Agency.objects.all()[:2])
-        if len(agencies) != 1:
-            raise fail("请用 --agency 指定执法机关。" if agencies else "还没有执法机关，请先初始化。")
-        return agencies[0]
+        return looked_up(agency_named, name, actor)
 
     def _device(self, agency, number):
         device = selectors.device_by_number(agency.pk, number)

@@ -21,8 +21,8 @@ from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from liuhen.accounts.models import Agency, User
-from liuhen.common.cli import ChineseCommand, fail
+from liuhen.accounts.selectors import agency_named, person_named
+from liuhen.common.cli import ChineseCommand, fail, looked_up
 from liuhen.footage import services
 
 
@@ -74,12 +74,8 @@ class Command(ChineseCommand):
         root = Path(dir)
         if not root.is_dir():
             raise fail(f"目录“{dir}”不存在或不是目录。")
-        actor = None
-        if as_user:
-            actor = User.objects.filter(username=as_user).first()
-            if actor is None:
-                raise fail(f"操作人“{as_user}”不存在。")
-        agency_obj = self._agency(agency, actor)
+        actor = looked_up(person_named, as_user, "操作人") if as_user else None
+        agency_obj = looked_up(agency_named, agency, actor)
         when = None
         if device_time:
             try:
@@ -123,16 +119,3 @@ class Command(ChineseCommand):
             self.stdout.write(json_mod.dumps({"files": [r.as_dict() for r in results]}, ensure_ascii=False))
         if counts["rejected"]:
             sys.exit(1)
-
-    def _agency(self, name, actor):
-        if name:
-            found = Agency.objects.filter(name=name).first() or Agency.objects.filter(short_name=name).first()
-            if found is None:
-                raise fail(f"执法机关“{name}”不存在。")
-            return found
-        if actor is not None and actor.agency_id:
-            return actor.agency
-        agencies = list(Agency.objects.all()[:2])
-        if len(agencies) != 1:
-            raise fail("请用 --agency 指定执法机关。" if agencies else "还没有执法机关，请先初始化。")
-        return agencies[0]
