@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from liuhen.ledger import refusals
 from liuhen.ledger import services as ledger
 from liuhen.ledger.models import Entry
 
@@ -20,9 +21,10 @@ def check_role_combination(roles: set[str]) -> None:
     admin = roles & {str(r) for r in ADMIN_ROLES}
     if len(admin) > 1:
         names = "、".join(Role(r).label for r in sorted(admin))
-        raise ValidationError(f"三员分立：{names}不能由同一人兼任。")
+        raise ValidationError(f"三员分立：{names}不能由同一人兼任。", code="admin_roles_combined")
     if admin and roles - admin:
-        raise ValidationError(f"三员分立：{Role(next(iter(admin))).label}不能同时担任业务角色。")
+        raise ValidationError(f"三员分立：{Role(next(iter(admin))).label}不能同时担任业务角色。",
+                              code="admin_with_business_role")
 
 
 def acted_on_today(actor, user: User) -> bool:
@@ -61,7 +63,7 @@ def check_role_change(actor, user: User, before: set[str], after: set[str]) -> N
     if before == after or actor is None:
         return
     if user.pk is not None and actor.pk == user.pk:
-        raise ValidationError("三员分立：不能修改本人的角色。")
+        raise ValidationError("三员分立：不能修改本人的角色。", code="own_roles")
     admin = {str(r) for r in ADMIN_ROLES}
     changed = before ^ after
     bootstrap = actor.is_superuser and not actor.has_role(Role.SECURITY_ADMIN)
@@ -70,21 +72,19 @@ def check_role_change(actor, user: User, before: set[str], after: set[str]) -> N
     if not may_assign_roles(actor):
         raise PermissionDenied("三员分立：只有安全管理员可以授予或撤销角色。")
     if (before & admin and after - admin) or (before - admin and after & admin):
-        raise ValidationError("三员分立：不能将管理员调整为业务角色，也不能将业务人员调整为管理员。")
+        raise ValidationError("三员分立：不能将管理员调整为业务角色，也不能将业务人员调整为管理员。",
+                              code="admin_business_swap")
     if not bootstrap and user.pk is not None and acted_on_today(actor, user):
         raise ValidationError("三员分立：您今天创建或修改过该账号，不能再为其授予或撤销角色，"
-                              "须由另一位管理员办理。")
+                              "须由另一位管理员办理。", code="acted_today")
 
 
 def refused(actor, act: str, user: User | None, exc: Exception) -> None:
-    """Record an administrator's refused act in the ledger (a read: it is kept even though the act's
-    own transaction rolls back). The system's own refusals (actor None) are errors, not acts."""
-    if actor is None:
-        return
-    messages = getattr(exc, "messages", None) or [str(exc)]
-    ledger.append(v.DENIED, actor=actor, object_type=User.ledger_object_type,
-                  object_id=user.pk if user is not None and user.pk else "",
-                  detail={"act": act, "reason": "；".join(str(m) for m in messages)[:300]})
+    """Record an administrator's refused act in the ledger through the one recorder of refused acts
+    (ledger.refusals.record_refused_act): the act and its error codes, never the message — a
+    message may name a person. The system's own refusals (actor None) are errors, not acts."""
+    refusals.record_refused_act(actor, v.DENIED, act, exc, User.ledger_object_type,
+                                user.pk if user is not None and user.pk else "")
 
 
 def _checked(actor, act: str, user, check) -> None:
@@ -180,7 +180,7 @@ def create_user(actor, *, username: str, full_name: str, password: str, agency: 
     _checked(actor, "user_create", None, authorize)
     with transaction.atomic():
         if unit is not None and agency is not None and unit.agency_id != agency.pk:
-            raise ValidationError("所属科室不属于该执法机关。")
+            raise ValidationError("所属科室不属于该执法机关。", code="unit_agency")
         check_role_combination({str(Role(r)) for r in roles})
         user = User(username=username, full_name=full_name, agency=agency, unit=unit, phone=phone,
                     must_change_password=actor is not None)
@@ -203,7 +203,7 @@ def reset_password(actor, user: User, password: str) -> None:
     change it at the next login (must_change_password)."""
     def authorize():
         if actor is not None and actor.pk == user.pk:
-            raise ValidationError("本人的密码请在“修改密码”中修改。")
+            raise ValidationError("本人的密码请在“修改密码”中修改。", code="own_password")
         if not may_manage_accounts(actor):
             raise PermissionDenied("三员分立：只有系统管理员可以重置密码。")
     _checked(actor, "password_reset", user, authorize)
@@ -285,7 +285,7 @@ def issue_certificate(actor, holder: User, *, number: str, valid_from: datetime.
 
 def _issue_certificate(actor, holder, *, number, valid_from, valid_until, issued_by):
     if valid_until < valid_from:
-        raise ValidationError("执法证有效期止不能早于有效期起。")
+        raise ValidationError("执法证有效期止不能早于有效期起。", code="certificate_dates")
     cert = Certificate(holder=holder, number=number.strip(), valid_from=valid_from,
                        valid_until=valid_until, issued_by=issued_by)
     cert.full_clean()
@@ -330,12 +330,13 @@ def require_valid_certificate(user: User, day: datetime.date | None = None) -> C
     if cert is None:
         latest = user.certificates.order_by("-valid_until").first()
         if latest is None:
-            raise ValidationError(f"{user.display_name}没有执法证，不能从事执法活动。")
+            raise ValidationError(f"{user.display_name}没有执法证，不能从事执法活动。", code="no_certificate")
         if latest.revoked:
             state = "已注销"
         elif latest.valid_from > day:
             state = f"尚未生效（自{latest.valid_from.isoformat()}起有效）"
         else:
             state = f"已于{latest.valid_until.isoformat()}过期"
-        raise ValidationError(f"{user.display_name}的执法证（{latest.number}）{state}，不能从事执法活动。")
+        raise ValidationError(f"{user.display_name}的执法证（{latest.number}）{state}，不能从事执法活动。",
+                              code="certificate_invalid")
     return cert

@@ -202,3 +202,13 @@ def test_superuser_bootstraps_through_the_admin_and_no_further(client, world, mo
     assert resp.status_code == 302
     head = User.objects.get(pk=head.pk)
     assert head.role_codes() == {"security_admin"} and head.is_staff and not head.is_superuser
+
+
+
+def test_a_refused_admin_act_keeps_its_code_never_the_message(world, security):
+    """accounts.denied goes through the one recorder of refused acts (ledger.refusals): the act and
+    its stable code; the Chinese message stays out of the log."""
+    with pytest.raises(ValidationError, match="安全管理员不能同时担任业务角色"):
+        acc.grant_role(security, security, Role.OFFICER)
+    [denied] = Entry.objects.filter(action="accounts.denied", actor_id=security.pk)
+    assert event_of(denied)["detail"] == {"act": "role_grant", "codes": ["admin_with_business_role"]}
