@@ -234,7 +234,7 @@ def make_files(root: Path, clips: list[Clip]) -> None:
             start = timezone.make_aware(clip.shows).astimezone(datetime.timezone.utc)
             target.with_suffix(".NMEA").write_text(nmea_track(start, int(clip.seconds)), encoding="ascii")
     for clip, target, cmd, proc in running:
-        _, err = proc.communicate(timeout=120)
+        proc.communicate(timeout=120)
         if proc.returncode != 0:
             subprocess.run(_command(clip, target, work, overlay=False), check=True, capture_output=True, timeout=120)
     shutil.rmtree(work)
