@@ -5,8 +5,8 @@ Everything goes through the real services (devices.sign_out / return_device, foo
 ingest_files / link), so attribution (LQ 27: the officer who held the device at the recording
 time), the clock checks and the flags are the system's own findings, not written by hand:
 
-- 张明 (zhangming) has this morning's body-camera videos (one with its `.NMEA` GPS track) and a
-  photo in his holding area (暂存区): names by the Axis pattern of `liuhen.media.names`;
+- 张明 (zhangming) has this morning's body-camera videos (one with its `.NMEA` GPS track, marked
+  重点文件) and a photo in his holding area (暂存区): names by the Axis pattern of `liuhen.media.names`;
 - 李强 (liqiang) yesterday's audio recording;
 - 高峰 (gaofeng) a video three days old uploaded only now: a late upload (LQ 23: within 24 hours);
 - a video from the camera 王芳 took out with its clock never set (2000-01-01): kept, flagged, and
@@ -392,7 +392,8 @@ class Story:
     def this_morning(self):
         """This morning: 张明 takes JL-001 and the camera XJ-01, 李强 JL-002 (its clock 8 s fast:
         flagged at the check). 张明 films the 桥北物业 garage inspection — a video with its GPS
-        track, a second one, a photo — and uploads them now; they wait in his holding area."""
+        track, a second one, a photo — and uploads them now; they wait in his holding area, the
+        first marked 重点文件."""
         self.sign_out(self.morning, "JL-001", "zhangming", battery=100, storage=60, drift=1)
         with clock_at(self.morning + datetime.timedelta(minutes=2)):
             devices.sign_out(self.keeper, self.d["XJ-01"], self.people["zhangming"], battery_percent=76,
@@ -401,6 +402,8 @@ class Story:
                       drift=8)
         self.items["nmea_video"], self.items["video"], self.items["photo"] = self.ingest(
             None, "JL-001", "morning", by="zhangming", drift=1)
+        # The one showing the water line in the garage: 重点文件 for the case file.
+        footage.mark_important(self.people["zhangming"], self.items["nmea_video"])
 
     # -- after the cases exist ------------------------------------------------------------------
     def link_inspection(self, case, record):

@@ -192,6 +192,7 @@ class TestDemoData:
         assert photo.time_source == "name" and photo.recorded_utc is not None
         tracks = FootageItem.objects.filter(video__in=mine, name__endswith=".NMEA")
         assert tracks.count() == 1
+        assert [i.important for i in mine if i.pk == tracks.get().video_id] == [True]  # 重点文件
         with store.open_blob(tracks.get().blob_id) as fh:
             assert fh.read().startswith(b"$GPRMC,")
         (audio,) = holding_area(liqiang.agency_id, officer=liqiang)
@@ -246,7 +247,7 @@ class TestDemoData:
             "accounts.user_create", "accounts.role_grant", "accounts.certificate_issue", "case.create",
             "case.party_add", "case.officer_assign", "case.transition", "record.create", "record.version",
             "record.attach", "record.sign", "record.refuse", "record.refusal_confirm", "record.void",
-            "devices.signout", "devices.return", "footage.ingest", "footage.add", "footage.link",
+            "devices.signout", "devices.return", "footage.ingest", "footage.add", "footage.link", "footage.mark",
         } <= actions
         assert Entry.objects.filter(action="record.create").count() == Record.objects.count()
         assert Entry.objects.filter(action="case.create").count() == Case.objects.count()
@@ -264,8 +265,8 @@ def test_demo_verifies_clean(db, fresh_home, store_backend):
     integrate_all()
     report = verify_log()
     assert report.ok, [str(f) for f in report.findings]
-    assert {"agency", "unit", "user", "certificate", "recordtype", "device", "device_signout", "footage",
-            "footage_ingest", "footage_link"} <= set(Entry.objects.values_list("object_type", flat=True))
+    assert {"agency", "unit", "user", "certificate", "recordtype", "device", "device_signout", "device_return",
+            "footage", "footage_ingest", "footage_link", "footage_mark"} <= set(Entry.objects.values_list("object_type", flat=True))
     assert FootageItem.objects.count() == 8 and all(store.verify(i.blob_id) for i in FootageItem.objects.all())
 
 
@@ -278,7 +279,7 @@ def test_command_loads_once(db):
     footage = FootageItem.objects.count()
     assert footage and SignOut.objects.exists()
     assert Agency.objects.count() == 1 and cases >= 18
-    assert "已加载演示数据" in first
+    assert "已加载演示数据" in first and "7台音像记录设备，7个音像记录" in first
 
     out = io.StringIO()
     call_command("demo", stdout=out)
