@@ -974,14 +974,16 @@ class _Builder:
         c = next(c for c in built if c.case.title == "赵长海在太子河河道管理范围内搭建彩钢房")
         record = c.case.records.get(record_type__code="inspection_record")
         self.story.link_inspection(c.case, record)
-        # TODO(issue 13 §8, AS 8 — wire when liuhen/demo/av.py lands): an act without footage, its
-        # reason approved. The 现场检查 at 龙泉酒业 went without a camera: the brewing workshop is a
-        # trade secret (商业秘密, AS 8 第二款: 不适宜采取音像记录的内容不得采取音像记录，但应书面记录原因).
-        # Planned call (name and arguments as av.py defines them):
+        # TODO(issue 13 §8, AS 8 — wire when liuhen/demo/av.py lands): the other kind of act, one
+        # without footage and its reason approved. The 现场检查 at 龙泉酒业 (in 调查取证) went without
+        # a camera: the brewing workshop is a trade secret (AS 8 第二款: 不适宜采取音像记录的内容不得
+        # 采取音像记录，但应书面记录原因). Planned call (liuhen/demo/av.py on branch i13-avrules):
         #     longquan = next(c for c in built if c.case.title == "本溪市龙泉酒业有限公司取水单位监督检查")
-        #     av.record_not_suitable(self, longquan.case,
-        #                            longquan.case.records.get(record_type__code="inspection_record"),
-        #                            reason=NOT_SUITABLE_REASON, approver=self.people["linjing"])
+        #     av.approved_not_suitable(
+        #         longquan.case, longquan.team, self.people["linjing"],
+        #         act_record=longquan.case.records.get(record_type__code="inspection_record"),
+        #         reason_kind="涉及商业秘密", reason=NOT_SUITABLE_REASON,
+        #         opinion="同意不进行音像记录，以现场检查笔录和文字记录为准。")
 
     def build(self) -> dict:
         self.build_people()
