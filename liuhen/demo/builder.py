@@ -21,9 +21,12 @@ from liuhen.cases.validators import id_check_char, uscc_check_char, validate_cre
 from liuhen.devices import services as devices
 from liuhen.devices.models import Kind as DeviceKind
 from liuhen.devices.models import Status as DeviceStatus
+from liuhen.footage.models import FootageItem
 from liuhen.records import services as records
 from liuhen.records.models import RecordType, SignerRole
 from liuhen.testing.signing import sign_as_rule_asks
+
+from . import footage as demo_footage
 
 DEMO_PASSWORD = "Liuhen-demo-2026"
 
@@ -150,6 +153,9 @@ PARTIES = {
 # complete records ("archived": all five stages done). `pending` names a method of _Builder that
 # then works in that stage and leaves it unfinished in a particular way (a signature missing, a
 # refusal unconfirmed, a record voided, the case sent back…).
+
+# AS 8: the reason an act went without audio-video recording, in writing (for liuhen/demo/av.py).
+NOT_SUITABLE_REASON = "检查现场为白酒酿造车间，涉及企业酿造工艺等商业秘密，经当事人书面申请，不宜进行音像记录，以文字记录和现场检查笔录代替。"
 
 WATER_LAW_RIGHTS = "陈述、申辩、申请回避；拟作出较大数额罚款等决定的，享有要求听证的权利"
 
@@ -929,39 +935,61 @@ class _Builder:
             getattr(self, "pending_" + spec["pending"])(c)
         return c
 
-    # -- devices (音像记录设备, LQ 24) ----------------------------------------------------------------
+    # -- devices (音像记录设备, LQ 24) and their footage (音像记录) --------------------------------------
     def build_devices(self):
-        """A few recorders kept by the 设备管理员 马骏; two body cameras out now (one with its clock
-        8 s fast: flagged), one signed out and returned with a clock never set."""
+        """The recorders kept by the 设备管理员 马骏, registered a month ago; then their last days
+        (liuhen/demo/footage.py): sign-outs with the pre-use check, returns, and what they recorded
+        taken into custody. Out now: JL-001 and the camera XJ-01 (张明), JL-002 (李强, its clock
+        8 s fast: flagged); JL-003 was signed out with a clock never set and returned; SX-01 is
+        being repaired."""
         keeper = self.people["majun"]
         zhidui = self.units["zhidui"]
         made = {}
-        for number, model, kind, unit in (
-                ("JL-001", "DSJ-V9 执法记录仪", DeviceKind.BODY_CAMERA, zhidui),
-                ("JL-002", "DSJ-V9 执法记录仪", DeviceKind.BODY_CAMERA, zhidui),
-                ("JL-003", "DSJ-Z8 执法记录仪", DeviceKind.BODY_CAMERA, zhidui),
-                ("JL-004", "DSJ-Z8 执法记录仪", DeviceKind.BODY_CAMERA, self.units["hehu"]),
-                ("XJ-01", "Canon EOS R50", DeviceKind.CAMERA, zhidui),
-                ("LY-01", "SONY ICD-UX570F", DeviceKind.AUDIO_RECORDER, zhidui),
-                ("SX-01", "SONY FDR-AX45", DeviceKind.VIDEO_CAMERA, None)):
-            made[number] = devices.add_device(keeper, agency=self.agency, number=number, model_name=model, kind=kind,
-                                              unit=unit, custodian=keeper)
-        devices.change_device(keeper, made["SX-01"], status=DeviceStatus.REPAIR)
-        now = timezone.now
-        devices.sign_out(keeper, made["JL-003"], self.people["wangfang"], battery_percent=95, storage_free_gb=58,
-                         device_time=datetime.datetime(2000, 1, 1, 0, 3))
-        devices.return_device(keeper, made["JL-003"], battery_percent=41, storage_free_gb=51, device_time=now())
-        devices.sign_out(keeper, made["JL-001"], self.people["zhangming"], battery_percent=100, storage_free_gb=60,
-                         device_time=now())
-        devices.sign_out(keeper, made["JL-002"], self.people["liqiang"], battery_percent=87, storage_free_gb=22,
-                         device_time=now() + datetime.timedelta(seconds=8))
-        devices.sign_out(keeper, made["XJ-01"], self.people["zhangming"], battery_percent=76, storage_free_gb=12)
+        with demo_footage.clock_at(demo_footage._local(self.today - datetime.timedelta(days=40), "09:00")):
+            for number, model, kind, unit in (
+                    ("JL-001", "AXIS W110 执法记录仪", DeviceKind.BODY_CAMERA, zhidui),
+                    ("JL-002", "AXIS W110 执法记录仪", DeviceKind.BODY_CAMERA, zhidui),
+                    ("JL-003", "DSJ-Z8 执法记录仪", DeviceKind.BODY_CAMERA, zhidui),
+                    ("JL-004", "DSJ-Z8 执法记录仪", DeviceKind.BODY_CAMERA, self.units["hehu"]),
+                    ("XJ-01", "Canon EOS R50", DeviceKind.CAMERA, zhidui),
+                    ("LY-01", "SONY ICD-UX570F", DeviceKind.AUDIO_RECORDER, zhidui),
+                    ("SX-01", "SONY FDR-AX45", DeviceKind.VIDEO_CAMERA, None)):
+                made[number] = devices.add_device(keeper, agency=self.agency, number=number, model_name=model,
+                                                  kind=kind, unit=unit, custodian=keeper)
+        with demo_footage.clock_at(demo_footage._local(self.today - datetime.timedelta(days=12), "15:30")):
+            devices.change_device(keeper, made["SX-01"], status=DeviceStatus.REPAIR)
         self.counts["devices"] = len(made)
+        self.story = None
+        if not demo_footage.ffmpeg_available():  # bootstrap installs it; without it, no device history
+            return
+        self.story = demo_footage.Story(self, made)
+        self.story.tell()
+        self.counts["footage"] = FootageItem.objects.filter(agency=self.agency, video__isnull=True).count()
+
+    def build_footage_links(self, built: list[_Case]):
+        """Footage where it belongs: 黄海's video of the 现场检查 at 赵长海's shed linked to that
+        case's 现场检查笔录 (调查取证) — an act with its footage."""
+        if self.story is None:
+            return
+        c = next(c for c in built if c.case.title == "赵长海在太子河河道管理范围内搭建彩钢房")
+        record = c.case.records.get(record_type__code="inspection_record")
+        self.story.link_inspection(c.case, record)
+        # TODO(issue 13 §8, AS 8 — wire when liuhen/demo/av.py lands): the other kind of act, one
+        # without footage and its reason approved. The 现场检查 at 龙泉酒业 (in 调查取证) went without
+        # a camera: the brewing workshop is a trade secret (AS 8 第二款: 不适宜采取音像记录的内容不得
+        # 采取音像记录，但应书面记录原因). Planned call (liuhen/demo/av.py on branch i13-avrules):
+        #     longquan = next(c for c in built if c.case.title == "本溪市龙泉酒业有限公司取水单位监督检查")
+        #     av.approved_not_suitable(
+        #         longquan.case, longquan.team, self.people["linjing"],
+        #         act_record=longquan.case.records.get(record_type__code="inspection_record"),
+        #         reason_kind="涉及商业秘密", reason=NOT_SUITABLE_REASON,
+        #         opinion="同意不进行音像记录，以现场检查笔录和文字记录为准。")
 
     def build(self) -> dict:
         self.build_people()
         self.build_devices()
         built = [self.build_case(spec) for spec in CASES]
+        self.build_footage_links(built)
         return {
             "agency": self.agency.name,
             "units": len(self.units),

@@ -1,4 +1,5 @@
 """`liuhen demo`: the demo data is complete, consistent with the rules, and loaded only once."""
+import datetime
 import io
 
 import pytest
@@ -14,10 +15,15 @@ from liuhen.cases.models import STAGE_ORDER, Case, Party, PartyKind, Stage
 from liuhen.cases.services import missing_requirements, transition_blockers
 from liuhen.cases.validators import validate_credit_code, validate_id_number
 from liuhen.demo.builder import DEMO_PASSWORD, build_demo, demo_logins
+from liuhen.devices.models import ClockFlag, Device, SignOut
+from liuhen.devices.models import Status as DeviceStatus
+from liuhen.footage.models import FootageItem, FootageLink
+from liuhen.footage.selectors import holding_area
 from liuhen.ledger.models import Entry
-from liuhen.media import store
+from liuhen.media import names, store
 from liuhen.records.models import Attachment, Record, RecordVersion
 from liuhen.records.selectors import states_for_case
+from liuhen.testing.media import store_backend  # noqa: F401  (the verify test runs on both stores)
 
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -153,21 +159,105 @@ class TestDemoData:
         assert kinds == {"png", "txt"}
 
 
+    def test_devices_were_signed_out_at_their_times(self, demo):
+        """The device history lies in the past, each sign-out with its pre-use check: one returned
+        with a clock never set, one out now with its clock 8 s fast, one out since this morning."""
+        now = timezone.now()
+        outs = list(SignOut.objects.select_related("device", "officer").order_by("server_time"))
+        assert demo["devices"] == Device.objects.count() >= 6
+        assert all(o.server_time < now - datetime.timedelta(hours=2) for o in outs)
+        assert outs[0].server_time < now - datetime.timedelta(days=8)
+        held = {o.device.number: o.officer.username for o in outs if not hasattr(o, "returned")}
+        assert held == {"JL-001": "zhangming", "XJ-01": "zhangming", "JL-002": "liqiang"}
+        flags = {(o.device.number, o.clock_flag) for o in outs}
+        assert {("JL-003", ClockFlag.NEVER_SET), ("JL-002", ClockFlag.DRIFT), ("JL-001", ClockFlag.OK)} <= flags
+        returned = [o for o in outs if hasattr(o, "returned")]
+        assert returned and all(o.returned.server_time > o.server_time for o in returned)
+        for o in outs:  # the rows' times are those of their ledger entries
+            entry = Entry.objects.get(object_type=SignOut.ledger_object_type, object_id=str(o.pk))
+            assert abs(entry.created_at - o.server_time) < datetime.timedelta(seconds=1)
+        assert Device.objects.get(number="SX-01").status == DeviceStatus.REPAIR
+
+    def test_footage_in_the_holding_areas(self, demo):
+        """张明's videos (one with its GPS track, named by the Axis pattern) and photo, 李强's audio
+        recording — each attributed to the officer who held the recorder, with no flag."""
+        zhangming, liqiang = User.objects.get(username="zhangming"), User.objects.get(username="liqiang")
+        mine = list(holding_area(zhangming.agency_id, officer=zhangming))
+        assert sorted(i.kind for i in mine) == ["photo", "video", "video"]
+        for item in mine:
+            assert item.officer == zhangming and item.flags == [] and item.discrepancies == []
+            assert names.parse_name(item.name).pattern == "axis"
+            assert store.verify(item.blob_id)
+        photo = next(i for i in mine if i.kind == "photo")
+        assert photo.time_source == "name" and photo.recorded_utc is not None
+        tracks = FootageItem.objects.filter(video__in=mine, name__endswith=".NMEA")
+        assert tracks.count() == 1
+        assert [i.important for i in mine if i.pk == tracks.get().video_id] == [True]  # 重点文件
+        with store.open_blob(tracks.get().blob_id) as fh:
+            assert fh.read().startswith(b"$GPRMC,")
+        (audio,) = holding_area(liqiang.agency_id, officer=liqiang)
+        assert audio.kind == "audio" and audio.officer == liqiang and audio.flags == []
+        assert audio.creation_time == audio.recorded_utc
+
+    def test_late_upload(self, demo):
+        """高峰's patrol video was ingested days after it was recorded (LQ 23: within 24 hours)."""
+        late = [i for i in FootageItem.objects.filter(video__isnull=True, recorded_utc__isnull=False)
+                if i.ingested_at - i.recorded_utc - datetime.timedelta(seconds=i.duration or 0)
+                > datetime.timedelta(hours=24)]
+        (item,) = late
+        assert item.officer.username == "gaofeng" and item.flags == []
+        assert item in holding_area(item.agency_id, officer=item.officer)
+        # The video of 赵长海's case was recorded nine days ago, but docked the same afternoon.
+        linked = FootageItem.objects.get(links__isnull=False)
+        assert timezone.now() - linked.recorded_utc > datetime.timedelta(days=8)
+        assert linked.ingested_at - linked.recorded_utc < datetime.timedelta(hours=24)
+
+    def test_flagged_footage_is_kept_and_attributed_to_nobody(self, demo):
+        """JL-003's clock was never set (2000-01-01): its video is kept and flagged; with no
+        recording time it is attributed to no officer — only the 设备管理员 and 机关负责人 see it."""
+        (item,) = [i for i in FootageItem.objects.all() if "clock_never_set" in i.flags]
+        assert item.device.number == "JL-003" and item.officer is None and item.recorded_utc is None
+        assert item.creation_time.year == 1999  # 2000-01-01 02:15 on the camera, in 本溪
+        assert item in holding_area(item.agency_id)
+        officers = User.objects.filter(groups__name=Role.OFFICER)
+        assert not any(item in holding_area(o.agency_id, officer=o) for o in officers)
+
+    def test_footage_linked_to_the_inspection_record(self, demo):
+        """One act with footage: the 现场检查 of a case in 调查取证, its video linked to the
+        现场检查笔录 by an officer of the case."""
+        (link,) = FootageLink.objects.select_related("case", "item", "linked_by")
+        assert link.case.stage == Stage.INVESTIGATION and link.stage == Stage.INVESTIGATION
+        record = Record.objects.get(pk=link.record_id)
+        assert record.case_id == link.case_id and record.record_type.code == "inspection_record"
+        assert link.linked_by.case_assignments.filter(case=link.case).exists()
+        assert link.item.officer == link.linked_by
+        assert link.item not in holding_area(link.case.agency_id)
+
+    def test_footage_files_say_when_they_were_made(self, demo):
+        """Every video and audio file states its creation time, the time the footage is held to."""
+        for item in FootageItem.objects.filter(kind__in=["video", "audio"]):
+            assert item.facts["creation_time_raw"], item.name
+            if "clock_never_set" not in item.flags:
+                assert item.time_source == "metadata" and item.recorded_utc == item.creation_time
+        assert demo["footage"] == FootageItem.objects.filter(video__isnull=True).count() == 7
+
     def test_ledger_has_the_writes(self, demo):
         actions = set(Entry.objects.values_list("action", flat=True))
         assert {
             "accounts.user_create", "accounts.role_grant", "accounts.certificate_issue", "case.create",
             "case.party_add", "case.officer_assign", "case.transition", "record.create", "record.version",
             "record.attach", "record.sign", "record.refuse", "record.refusal_confirm", "record.void",
+            "devices.signout", "devices.return", "footage.ingest", "footage.add", "footage.link", "footage.mark",
         } <= actions
         assert Entry.objects.filter(action="record.create").count() == Record.objects.count()
         assert Entry.objects.filter(action="case.create").count() == Case.objects.count()
 
 
-def test_demo_verifies_clean(db, fresh_home):
-    """Everything the demo writes — agency, units, people, certificates, cases, records — is in the
-    log with its state: `liuhen verify` right after `liuhen demo` finds nothing. (Its own build:
-    the class's demo was encrypted under the shared keys, and verify needs a home of its own.)"""
+def test_demo_verifies_clean(db, fresh_home, store_backend):
+    """Everything the demo writes — agency, units, people, certificates, cases, records, devices,
+    footage and its files — is in the log with its state: `liuhen verify` right after `liuhen demo`
+    finds nothing, with the files on local disk or in S3. (Its own build: the class's demo was
+    encrypted under the shared keys, and verify needs a home of its own.)"""
     from liuhen.ledger.storage import integrate_all
     from liuhen.ledger.verify import verify_log
 
@@ -175,8 +265,9 @@ def test_demo_verifies_clean(db, fresh_home):
     integrate_all()
     report = verify_log()
     assert report.ok, [str(f) for f in report.findings]
-    assert {"agency", "unit", "user", "certificate", "recordtype"} <= set(
-        Entry.objects.values_list("object_type", flat=True))
+    assert {"agency", "unit", "user", "certificate", "recordtype", "device", "device_signout", "device_return",
+            "footage", "footage_ingest", "footage_link", "footage_mark"} <= set(Entry.objects.values_list("object_type", flat=True))
+    assert FootageItem.objects.count() == 8 and all(store.verify(i.blob_id) for i in FootageItem.objects.all())
 
 
 def test_command_loads_once(db):
@@ -185,14 +276,17 @@ def test_command_loads_once(db):
     first = out.getvalue()
     cases = Case.objects.count()
     entries = Entry.objects.count()
+    footage = FootageItem.objects.count()
+    assert footage and SignOut.objects.exists()
     assert Agency.objects.count() == 1 and cases >= 18
-    assert "已加载演示数据" in first
+    assert "已加载演示数据" in first and "7台音像记录设备，7个音像记录" in first
 
     out = io.StringIO()
     call_command("demo", stdout=out)
     second = out.getvalue()
     assert Agency.objects.count() == 1 and Case.objects.count() == cases
     assert Entry.objects.count() == entries
+    assert FootageItem.objects.count() == footage
     assert "未重复加载" in second
     for text in (first, second):
         lines = text.splitlines()

@@ -28,7 +28,8 @@ class Command(BaseCommand):
             integrate_all()  # the demo's events in the tree, under a signed checkpoint
             self.stdout.write(
                 f"已加载演示数据：{summary['agency']}，{summary['units']}个科室，{summary['users']}名人员，"
-                f"{summary['cases']}件案件（已归档{summary['archived']}件），{summary['records']}份记录。")
+                f"{summary['cases']}件案件（已归档{summary['archived']}件），{summary['records']}份记录，"
+                f"{summary.get('devices', 0)}台音像记录设备，{summary.get('footage', 0)}个音像记录。")
         else:
             self.stdout.write("已有执法机关数据，未重复加载演示数据。")
         rows = demo_logins()
