@@ -269,7 +269,7 @@ def play(request, pk):
 
 class SearchForm(forms.Form):
     party = forms.CharField(label="当事人（被检查单位）", required=False, max_length=100,
-                            help_text="名称的一部分，或完整的身份证号码、统一社会信用代码")
+                            help_text="名称的一部分，或完整的身份证号码、统一社会信用代码；只在您有权查看的案件中查找")
     cause = forms.CharField(label="案由", required=False, max_length=100)
     officer = forms.ModelChoiceField(label="执法人员", queryset=get_user_model().objects.none(), required=False,
                                      empty_label="全部", error_messages={"invalid_choice": "所选执法人员无效。"})

@@ -27,10 +27,11 @@ def poster_jpeg(path: Path, at_seconds: float = 0.5, width: int = POSTER_WIDTH) 
 # ---- the cache: made once per stored file, on first request --------------------------------------
 
 def cache_dir() -> Path:
-    """Derived files only (LIUHEN_HOME/cache/posters): deleting it loses nothing, they are made anew."""
+    """Derived files only (LIUHEN_POSTER_DIR, by default LIUHEN_HOME/cache/posters): deleting it
+    loses nothing, they are made anew."""
     from django.conf import settings
 
-    return Path(settings.LIUHEN_HOME) / "cache" / "posters"
+    return Path(getattr(settings, "LIUHEN_POSTER_DIR", None) or Path(settings.LIUHEN_HOME) / "cache" / "posters")
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
