@@ -242,6 +242,16 @@ def _offset_label(minutes) -> str:
     return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
+def _fps(rate: str) -> str:
+    """ffprobe's "30000/1001" as "29.97"."""
+    try:
+        num, _, den = str(rate).partition("/")
+        value = float(num) / float(den or 1)
+    except (ValueError, ZeroDivisionError):
+        return ""
+    return f"{value:.2f}".rstrip("0").rstrip(".") if value > 0 else ""
+
+
 @login_required
 @require_safe
 def play(request, pk):
@@ -255,7 +265,8 @@ def play(request, pk):
     for link in links:
         link.readable = access.can_view(request.user, link.case)
         link.stage_label = Stage(link.stage).label if link.stage in Stage.values else link.stage
-    facts = item.facts or {}
+    facts = dict(item.facts or {})
+    facts["fps"] = _fps(facts.get("frame_rate", ""))
     return render(request, "footage/play.html", {
         "item": item, "facts": facts, "kind_label": KIND_LABELS.get(item.kind, item.kind),
         "mime": content_type(item), "important": selectors.important(item),

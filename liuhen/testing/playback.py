@@ -45,13 +45,13 @@ def ingested(world, tmp_path: Path, *, officer=None, number=NUMBER, recorded=Non
 
 
 def only_video(world, tmp_path: Path, name: str, *, officer=None, number=NUMBER, recorded=None,
-               seconds: float = 1.0) -> FootageItem:
+               seconds: float = 1.0, size: str = "320x240") -> FootageItem:
     """One video `name` on camera `number` (signed out to `officer`), recorded at `recorded`."""
     when = recorded or timezone.now() + datetime.timedelta(seconds=5)
     camera_of(world, officer or world.officer, number)
     root = tmp_path / f"one-{number}-{name}"
     root.mkdir(parents=True, exist_ok=True)
-    video(root / name, seconds, creation_time=iso_utc(when))
+    video(root / name, seconds, creation_time=iso_utc(when), size=size)
     run = ingest(str(root), "--device", number)
     assert run.code == 0, run.err
     return FootageItem.objects.get(device__number=number, name=name)
