@@ -70,8 +70,22 @@ def test_officer_plays_footage_with_the_overlay(live_server, live_world, page, m
         p.get_by_role("button", name="查询").click()
         expect(p.locator("table.footage-list tbody tr")).to_have_count(1)
         expect(p.locator("table.footage-list")).to_contain_text(case.number)
+        # The holding area shows each item's poster; the case page its footage by stage.
+        p.get_by_role("link", name="暂存区").click()
+        expect(p.get_by_role("heading", level=1)).to_have_text("音像记录暂存区")
+        p.wait_for_function("() => [...document.querySelectorAll('img.thumb')].every(i => i.complete && i.naturalWidth > 0)")
+        p.screenshot(path=str(screenshot_dir / f"footage-holding{suffix}.png"), full_page=True)
+        assert p.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        p.goto(f"{base}/cases/{case.pk}/")
+        part = p.locator("#case-footage")
+        expect(part).to_contain_text(item.name)
+        p.wait_for_function("() => [...document.querySelectorAll('img.thumb')].every(i => i.complete && i.naturalWidth > 0)")
+        part.screenshot(path=str(screenshot_dir / f"footage-case-part{suffix}.png"))
+        assert p.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        part.get_by_role("link", name=item.name).click()
+        expect(p.get_by_role("heading", level=1)).to_have_text(item.name)
         assert csp == []
     # Each playback start is in the log once per viewer session, not once per range request.
     streams = Entry.objects.filter(action=v.STREAM, object_id=str(item.pk), actor_id=world.officer.pk).count()
     assert 1 <= streams <= 6
-    assert Entry.objects.filter(action=v.PLAY, object_id=str(item.pk)).count() == 2
+    assert Entry.objects.filter(action=v.PLAY, object_id=str(item.pk)).count() == 4
