@@ -170,7 +170,9 @@ def stream(request, pk):
         resp["Cache-Control"] = "no-store"
         return resp
     first, last = wanted if wanted is not None else (0, size - 1)
-    if item.kind == "sidecar":
+    if request.method == "HEAD":
+        pass  # no bytes leave: nothing is read
+    elif item.kind == "sidecar":
         services.log_download(request.user, item)
     else:
         reason = _should_log(request, item, first)
@@ -382,8 +384,10 @@ def footage_list(request):
     paginator = Paginator(selectors.search(user, **args), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     logged["page"] = page.number
-    services.log_search(user, logged, paginator.count)
     items = list(page.object_list)
+    # The items this page shows (their posters, photos included, are not logged one by one).
+    logged["items"] = [it.pk for it in items]
+    services.log_search(user, logged, paginator.count)
     links = selectors.active_links_by_item(items)
     readable = set(access.visible_cases(user).filter(
         pk__in={lk.case_id for ls in links.values() for lk in ls}).values_list("pk", flat=True))

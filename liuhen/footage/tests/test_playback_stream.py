@@ -122,3 +122,12 @@ def test_stream_of_a_file_gone_from_the_store_is_a_chinese_error_not_a_500(clien
     client.force_login(world.officer)
     resp = client.get(f"/footage/{item.pk}/stream")
     assert resp.status_code == 503 and "存储中读取不到该文件" in resp.content.decode()
+
+
+def test_head_sends_the_headers_and_logs_nothing(client, world, tmp_path):
+    item = only_video(world, tmp_path, "HEAD.MP4")
+    client.force_login(world.officer)
+    resp = client.head(f"/footage/{item.pk}/stream", HTTP_RANGE="bytes=0-9")
+    assert resp.status_code == 206 and resp["Content-Length"] == "10" and body(resp) == b""
+    assert stream_events(item) == []
+    assert client.post(f"/footage/{item.pk}/stream").status_code == 405
