@@ -97,3 +97,8 @@ def cached_poster(sha256: str) -> bytes | None:
         return None
     _write_atomically(jpg, data)
     return data
+
+
+def is_cached(sha256: str) -> bool:
+    """A poster (or the note that none can be made) is already in the cache."""
+    return any((cache_dir() / f"{sha256}{ext}").exists() for ext in (".jpg", ".none"))

@@ -83,3 +83,20 @@ def test_the_holding_area_shows_each_items_poster(client, world, tmp_path):
     html = client.get("/footage/").content.decode()
     assert f'src="/footage/{item.pk}/poster"' in html and f'href="/footage/{item.pk}/"' in html
     assert 'href="/footage/list/"' in html  # the way to the footage list
+
+
+def test_the_posters_command_makes_what_is_missing(world, tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    good = only_video(world, tmp_path, "CMD.MP4")
+    items = ingested(world, tmp_path)  # a video, a photo, a recording: only the videos get posters
+    out = io.StringIO()
+    call_command("posters", stdout=out)
+    assert "新生成 2 个，已有 0 个，无法生成 0 个" in out.getvalue()
+    for it in (good, items["VID.MP4"]):
+        assert (posters.cache_dir() / f"{it.blob_id}.jpg").read_bytes().startswith(b"\xff\xd8")
+    out = io.StringIO()
+    call_command("posters", stdout=out)
+    assert "新生成 0 个，已有 2 个" in out.getvalue()
