@@ -13,12 +13,16 @@ list (`footage.search`). Poster frames are not logged one by one: the page that 
 The stored file is never changed: the viewer's name and the time are drawn over the player by the
 browser (footage/static/footage/player.js, CSS), not burnt into the bytes.
 """
+import datetime
 import mimetypes
 import re
+from urllib.parse import quote
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -193,16 +197,12 @@ def stream(request, pk):
 
 
 def _quote(name: str) -> str:
-    from urllib.parse import quote
-
     return quote(name, safe="")
 
 
 # ---- poster frames ------------------------------------------------------------------------------
 
 def _placeholder():
-    from django.contrib.staticfiles import finders
-
     path = finders.find(PLACEHOLDER)
     with open(path, "rb") as f:
         resp = HttpResponse(f.read(), content_type="image/svg+xml")
@@ -316,15 +316,11 @@ class SearchForm(forms.Form):
 
 
 def _day_start(day):
-    import datetime
-
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def _search_args(user, data) -> tuple[dict, dict]:
     """The selector's arguments and what the ledger keeps of them (codes and ids only)."""
-    import datetime
-
     args, logged = {}, {}
     if data.get("officer"):
         args["officer"] = data["officer"]
@@ -359,7 +355,7 @@ def _search_args(user, data) -> tuple[dict, dict]:
 
 
 def may_search(user) -> bool:
-    return not selectors._excluded(user)
+    return not selectors.sees_none(user)
 
 
 @login_required
@@ -370,8 +366,6 @@ def footage_list(request):
     time, duration, device, officer, cases and flags. Each search is a read (`footage.search`)."""
     user = request.user
     if not may_search(user):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied("您的角色不能查看音像记录。")  # the 403 handler records it
     form = SearchForm(request.GET or None, user=user)
     if form.is_bound and not form.is_valid():

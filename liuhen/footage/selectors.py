@@ -76,7 +76,8 @@ def sees_all(user) -> bool:
     return user.has_role(Role.DEVICE_ADMIN) or user.has_role(Role.AGENCY_HEAD)
 
 
-def _excluded(user) -> bool:
+def sees_none(user) -> bool:
+    """Nobody outside an agency, and none of the three administrators (三员: no case content)."""
     from liuhen.accounts.roles import ADMIN_ROLES
 
     return not user.is_authenticated or user.agency_id is None or user.has_role(*ADMIN_ROLES)
@@ -90,7 +91,7 @@ def visible_q(user):
 
     from liuhen.cases import access
 
-    if _excluded(user):
+    if sees_none(user):
         return Q(pk__in=[])
     agency = Q(agency_id=user.agency_id)
     if sees_all(user):
@@ -106,7 +107,7 @@ def may_see(user, item) -> bool:
     """The rule of `visible_q` for one item (the playback page, the stream, the poster)."""
     from liuhen.cases import access
 
-    if _excluded(user) or item.agency_id != user.agency_id:
+    if sees_none(user) or item.agency_id != user.agency_id:
         return False
     if sees_all(user):
         return True
