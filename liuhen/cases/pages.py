@@ -4,7 +4,9 @@ importing those apps.
 
 - `register_case_page(fn)`: `fn(user, case, *, can_work) -> dict`, merged into the case page's context
   (e.g. "timeline": the five stages with their records, "record_types": what may be added now);
-- `register_case_list(fn)`: `fn(user) -> dict`, merged into the case list's context ("awaiting").
+- `register_case_list(fn)`: `fn(user) -> dict`, merged into the case list's context ("awaiting");
+- `register_case_part(template)`: a template of its own shown on the case page below the stages
+  (its data comes from a `register_case_page` function), e.g. the case's footage by stage.
 """
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -14,6 +16,7 @@ from .requirements import stage_requirements
 
 _CASE_PAGE: list[Callable] = []
 _CASE_LIST: list[Callable] = []
+_CASE_PARTS: list[str] = []
 
 
 def register_case_page(fn: Callable) -> None:
@@ -24,6 +27,11 @@ def register_case_page(fn: Callable) -> None:
 def register_case_list(fn: Callable) -> None:
     if fn not in _CASE_LIST:
         _CASE_LIST.append(fn)
+
+
+def register_case_part(template: str) -> None:
+    if template not in _CASE_PARTS:
+        _CASE_PARTS.append(template)
 
 
 def outline(case) -> list[dict]:
@@ -57,7 +65,7 @@ def page_cache(case) -> dict | None:
 
 
 def case_page_context(user, case, *, can_work: bool) -> dict:
-    ctx = {"record_types": []}
+    ctx = {"record_types": [], "case_parts": list(_CASE_PARTS)}
     for fn in _CASE_PAGE:
         ctx.update(fn(user, case, can_work=can_work))
     if "timeline" not in ctx:

@@ -186,3 +186,24 @@ def late_emergency_approvals(cases=None, now=None) -> list[tuple[Case, Emergency
         if clock and (clock.late or clock.overdue):
             out.append((case, clock))
     return out
+
+
+# ---- case ids by party and by 案由 (for the lists of apps above: footage) -------------------------
+
+def case_ids_with_party(cases, text: str) -> list[int]:
+    """The ids of `cases` (a queryset, e.g. the user's visible cases) with a party — any version,
+    corrections included — whose name contains `text`, or whose ID number / 统一社会信用代码 is
+    `text` exactly (through the blind index: the column is encrypted)."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    q = Q(name__icontains=text) | Q(id_index=crypto.blind_index(text.upper()))
+    return sorted(set(cases.filter(pk__in=Party.objects.filter(q).values("case_id")).values_list("pk", flat=True)))
+
+
+def case_ids_with_cause(cases, text: str) -> list[int]:
+    """The ids of `cases` whose 案由 (the case's title) contains `text`."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    return sorted(set(cases.filter(title__icontains=text).values_list("pk", flat=True)))

@@ -10,7 +10,7 @@ class FootageConfig(AppConfig):
         from liuhen.ledger.subjects import register_subject
         from liuhen.ledger.vocabulary import register_read_actions
 
-        from . import ledger_checks, models, vocabulary
+        from . import case_part, ledger_checks, models, vocabulary
 
         register_read_actions(*vocabulary.READ_ACTIONS)
         register_subject(models.Ingest.ledger_object_type, ledger_checks.check_ingest)
@@ -18,3 +18,4 @@ class FootageConfig(AppConfig):
         register_subject(models.FootageLink.ledger_object_type, ledger_checks.check_link)
         register_subject(models.FootageUnlink.ledger_object_type, ledger_checks.check_unlink)
         register_subject(models.FootageMark.ledger_object_type, ledger_checks.check_mark)
+        case_part.register()  # the case page's footage part (cases/pages.py)

@@ -65,3 +65,114 @@ def links_of(item):
     for row in rows:
         row.unlink_row = getattr(row, "unlink", None)
     return rows
+
+
+# ---- who may see an item; the footage list (音像记录查询) ------------------------------------------
+
+def sees_all(user) -> bool:
+    """The 设备管理员 and the 机关负责人 see all of their agency's footage (LQ 24, LW-D 10)."""
+    from liuhen.accounts.roles import Role
+
+    return user.has_role(Role.DEVICE_ADMIN) or user.has_role(Role.AGENCY_HEAD)
+
+
+def sees_none(user) -> bool:
+    """Nobody outside an agency, and none of the three administrators (三员: no case content)."""
+    from liuhen.accounts.roles import ADMIN_ROLES
+
+    return not user.is_authenticated or user.agency_id is None or user.has_role(*ADMIN_ROLES)
+
+
+def visible_q(user):
+    """The Q of the footage `user` may see, for lists: all of the agency's for the 设备管理员 and
+    the 机关负责人; otherwise what is attributed to them or was ingested by them, and what is
+    linked (actively) to a case they may read (cases/access.py). A sidecar goes with its video."""
+    from django.db.models import Q
+
+    from liuhen.cases import access
+
+    if sees_none(user):
+        return Q(pk__in=[])
+    agency = Q(agency_id=user.agency_id)
+    if sees_all(user):
+        return agency
+    cases = access.visible_cases(user).values("pk")
+    linked = FootageLink.objects.filter(unlink__isnull=True, case__in=cases).values("item_id")
+    own = Q(officer=user) | Q(ingested_by=user) | Q(pk__in=linked)
+    sidecar_of_own = (Q(video__officer=user) | Q(video__ingested_by=user) | Q(video_id__in=linked))
+    return agency & (own | sidecar_of_own)
+
+
+def may_see(user, item) -> bool:
+    """The rule of `visible_q` for one item (the playback page, the stream, the poster)."""
+    from liuhen.cases import access
+
+    if sees_none(user) or item.agency_id != user.agency_id:
+        return False
+    if sees_all(user):
+        return True
+    subject = item.video if item.video_id else item
+    if user.pk in (subject.officer_id, subject.ingested_by_id, item.officer_id, item.ingested_by_id):
+        return True
+    return any(access.can_view(user, link.case)
+               for link in FootageLink.objects.filter(item=subject, unlink__isnull=True).select_related("case"))
+
+
+def item_for(pk):
+    """The item by its id with what its page shows, or None (also for an id that is not a number)."""
+    if not str(pk).isdigit() or len(str(pk)) > 18:
+        return None
+    return (FootageItem.objects.select_related("device", "officer", "ingested_by", "ingest", "video")
+            .filter(pk=int(pk)).first())
+
+
+def important(item) -> bool:
+    mark = FootageMark.objects.filter(item=item).order_by("-marked_at", "-pk").first()
+    return bool(mark and mark.important)
+
+
+def search(user, *, officer=None, device=None, start=None, end=None, case_ids=None, linked=None, kind="",
+           important=None):
+    """音像记录查询 (LW-D 10, LQ 27: by officer, time and device; by unit/party and cause through the
+    linked cases): the footage `user` may see, newest recording first, each with `important` and
+    `linked`. `case_ids`: only items actively linked to one of these cases (None: no such filter);
+    `linked`: True / False / None; `kind`: video / audio / photo or "". Sidecars are not listed."""
+    from django.db.models import Q
+
+    qs = FootageItem.objects.filter(visible_q(user), video__isnull=True)
+    if officer is not None:
+        qs = qs.filter(officer=officer)
+    if device is not None:
+        qs = qs.filter(device=device)
+    if start is not None:
+        qs = qs.filter(recorded_utc__gte=start)
+    if end is not None:
+        qs = qs.filter(recorded_utc__lt=end)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if case_ids is not None:
+        qs = qs.filter(pk__in=FootageLink.objects.filter(unlink__isnull=True, case_id__in=case_ids).values("item_id"))
+    qs = _with_state(qs)
+    if linked is not None:
+        qs = qs.filter(linked=linked)
+    if important is not None:
+        qs = qs.filter(important=True) if important else qs.filter(Q(important=False) | Q(important__isnull=True))
+    return qs.order_by("-recorded_utc", "-pk")
+
+
+def active_links_by_item(items) -> dict:
+    """{item pk: its active links with their cases} for a page of items, in one query."""
+    out = {}
+    rows = (FootageLink.objects.filter(item__in=[i.pk for i in items], unlink__isnull=True)
+            .select_related("case").order_by("linked_at", "pk"))
+    for link in rows:
+        out.setdefault(link.item_id, []).append(link)
+    return out
+
+
+def case_footage_by_stage(case) -> dict:
+    """{stage: [active links of `case` at that stage, each with its item]} for the case page."""
+    out = {}
+    for link in case_footage(case):
+        out.setdefault(link.stage, []).append(link)
+    return out

@@ -433,3 +433,36 @@ def log_view(actor, case=None) -> None:
     with transaction.atomic():
         ledger.append(v.VIEW, actor=actor, object_type=v.HOLDING, object_id=getattr(actor, "agency_id", "") or "",
                       detail={"case": case.pk} if case is not None else {})
+
+
+# ---- reads of footage (playback, streaming, the list): each one a ledger event --------------------
+
+def _read(action: str, actor, item: FootageItem, detail: dict) -> None:
+    with transaction.atomic():  # its own entry: a read changes nothing else
+        ledger.append(action, actor=actor, object_type=FootageItem.ledger_object_type, object_id=item.pk,
+                      blobs=[item.blob_id], detail={"item": item.pk, **detail})
+
+
+def log_play(actor, item: FootageItem) -> None:
+    """The playback page of `item` was opened (播放页): its facts and the player were shown."""
+    _read(v.PLAY, actor, item, {"kind": item.kind})
+
+
+def log_stream(actor, item: FootageItem, *, start: int, end: int, reason: str) -> None:
+    """`item`'s bytes [start, end] were served; `reason` says why this request is logged ("start":
+    it begins at byte 0 — a playback start or a download; "session": the first request of this
+    session for the item)."""
+    _read(v.STREAM, actor, item, {"start": start, "end": end, "why": reason})
+
+
+def log_download(actor, item: FootageItem) -> None:
+    """A sidecar was downloaded."""
+    _read(v.DOWNLOAD, actor, item, {"video": item.video_id})
+
+
+def log_search(actor, filters: dict, count: int) -> None:
+    """音像记录查询: the filters as codes and ids (never a typed name: a party's name or a cause is
+    logged as the ids of the cases it matched) and how many items were found."""
+    with transaction.atomic():
+        ledger.append(v.SEARCH, actor=actor, object_type=v.HOLDING, object_id=getattr(actor, "agency_id", "") or "",
+                      detail={"filters": filters, "count": count})

@@ -16,11 +16,20 @@ REJECTED = "footage.rejected"
 DENIED = "footage.denied"
 # The holding area or a case's footage was looked at.
 VIEW = "footage.view"
+# The playback page of one item was opened (object: the item; never a name).
+PLAY = "footage.play"
+# The item's bytes were served for playback or download (object: the item): one event per playback
+# start, not one per range request (footage/playback.py says which requests are logged).
+STREAM = "footage.stream"
+# A sidecar (.NMEA, .gps, .txt, Info.dat) was downloaded.
+DOWNLOAD = "footage.download"
+# 音像记录查询: a search of the footage list (the filters as codes and ids, never a typed name).
+SEARCH = "footage.search"
 
 # Events about an agency's footage as a whole (a look at the holding area, a refused ingest).
 HOLDING = "footage_holding"
 
-READ_ACTIONS = frozenset({REJECTED, DENIED, VIEW})
+READ_ACTIONS = frozenset({REJECTED, DENIED, VIEW, PLAY, STREAM, DOWNLOAD, SEARCH})
 
 ACTION_LABELS = {
     INGEST: "导入音像记录",
@@ -31,6 +40,10 @@ ACTION_LABELS = {
     REJECTED: "拒收音像文件",
     DENIED: "拒绝音像记录操作",
     VIEW: "查看音像记录",
+    PLAY: "打开音像记录播放页",
+    STREAM: "播放音像记录",
+    DOWNLOAD: "下载音像附属文件",
+    SEARCH: "查询音像记录",
 }
 
 # ---- flags of a footage item (kept, shown; never resolved by guessing) ----------------------------
