@@ -9,14 +9,20 @@ from pathlib import Path
 from liuhen.footage import services as footage
 from liuhen.footage.models import FootageItem
 from liuhen.testing.footage import video
-from liuhen.testing.ingest import iso_utc, ingest, signed_out_camera
+from liuhen.testing.ingest import ingest, iso_utc
 
 _n = itertools.count(1)
 
 
 def camera(world, officer=None, number="JL00001"):
-    """A camera signed out now to `officer` (default: the world's officer)."""
-    d, _admin = signed_out_camera(world, officer, number=number)
+    """A camera signed out now to `officer` (default: the world's officer), by the world's 设备管理员."""
+    from liuhen.accounts.models import User
+    from liuhen.devices import services as dev
+    from liuhen.testing.devices import camera as new_camera, device_admin
+
+    admin = User.objects.filter(username="shebei").first() or device_admin(world)
+    d = new_camera(world, number=number)
+    dev.sign_out(admin, d, officer or world.officer)
     return d
 
 
