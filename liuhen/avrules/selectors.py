@@ -29,6 +29,10 @@ def _fmt(when) -> str:
     return timezone.localtime(when).strftime("%Y-%m-%d %H:%M:%S") if when else "—"
 
 
+def _md(when) -> str:
+    return timezone.localtime(when).strftime("%m-%d %H:%M") if when else "—"
+
+
 def _hm(when) -> str:
     return timezone.localtime(when).strftime("%H:%M:%S") if when else "—"
 
@@ -67,6 +71,15 @@ class LateVerdict:
     drift_ms: int | None
     trip: FieldTrip | None
     basis: str
+    item_name: str = ""
+
+    @property
+    def short(self) -> str:
+        """The flag in one line, for a list or the case page (`message` says it in full)."""
+        if self.status == "unknown":
+            return f"{self.item_name} 无录制时间，无法判断是否逾期存储（{self.basis}）"
+        return (f"{self.item_name} 逾期存储{self.hours_late}小时：录制结束{_md(self.recorded_end)}，"
+                f"存储{_md(self.ingested_at)}（{self.basis}）")
 
     @property
     def hours_late(self) -> float | None:
@@ -96,7 +109,8 @@ def _verdict(item, ingests, trips) -> LateVerdict | None:
     drift = _drift_ms(item, ingests)
     sp = span(item, ingests)
     if sp is None:
-        return LateVerdict(item.pk, "unknown", None, None, item.ingested_at, drift, None, rules.UPLOAD_HOURS.basis)
+        return LateVerdict(item.pk, "unknown", None, None, item.ingested_at, drift, None, rules.UPLOAD_HOURS.basis,
+                           item.name)
     start, end = sp
     due = end + datetime.timedelta(hours=rules.UPLOAD_HOURS.value)
     basis = "LC 31, LQ 23"
@@ -107,7 +121,7 @@ def _verdict(item, ingests, trips) -> LateVerdict | None:
         basis = "AS 12"
     if item.ingested_at <= due:
         return None
-    return LateVerdict(item.pk, "late", end, due, item.ingested_at, drift, trip, basis)
+    return LateVerdict(item.pk, "late", end, due, item.ingested_at, drift, trip, basis, item.name)
 
 
 def _trips_for(items, ingests):
@@ -166,6 +180,12 @@ class TimeMismatch:
     def minutes(self) -> int:
         off = (self.start - self.written) if self.written < self.start else (self.written - self.end)
         return int(off.total_seconds() // 60)
+
+    @property
+    def short(self) -> str:
+        return (f"时间不一致：笔录记载{_md(self.written)}，音像{_md(self.start)}–{_hm(self.end)[:5]}，"
+                f"相差约{self.minutes}分钟（允许{rules.TIME_TOLERANCE_SECONDS.value // 60}分钟，"
+                f"{rules.TIME_TOLERANCE_SECONDS.basis}）")
 
     @property
     def message(self) -> str:

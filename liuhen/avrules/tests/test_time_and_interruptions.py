@@ -48,7 +48,7 @@ def test_written_time_outside_the_footage_is_flagged_not_blocking(world, tmp_pat
     assert not [p for p in cases.transition_blockers(case) if "LW-D 7" in p]  # a flag, not a gate
     client.force_login(world.officer)
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
-    assert "时间不一致：笔录记载时间" in page
+    assert "相差约29分钟（允许5分钟，LW-D 7）" in page and "超出允许误差5分钟" in page  # the line and its title
     assert inspection.versions.get().content["time"].startswith(local(recorded + 30 * M))  # nothing corrected
 
 
