@@ -30,7 +30,12 @@ def av_gate(case, stage: str, entered: dict, *, closing: bool = False) -> list[s
 
 
 def case_page(user, case, *, can_work: bool) -> dict:
-    return {"av_stages": stage_part(case)}
+    from liuhen.cases.access import is_assigned
+
+    # Attaching footage and noting a break are an assigned officer's acts with a valid 执法证
+    # (footage.services.link, services.note_interruption): not offered to whom they would refuse.
+    av_work = can_work and is_assigned(user, case) and user.certificate_on() is not None
+    return {"av_stages": stage_part(case, with_unattached=av_work), "av_work": av_work}
 
 
 def register() -> None:

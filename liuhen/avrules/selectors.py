@@ -360,9 +360,11 @@ def case_av(case) -> list[ActAv]:
     return out
 
 
-def stage_part(case) -> list[dict]:
+def stage_part(case, *, with_unattached: bool = False) -> list[dict]:
     """The case page's 音像记录 part, per stage that has acts needing AV: which acts need it (the
-    rule table), each act's status and flags, and late footage linked to the stage."""
+    rule table), each act's status and flags, and late footage linked to the stage; with
+    `with_unattached`, the footage linked to the stage but to no record (from the holding area),
+    which an officer may attach to an act's record there."""
     from liuhen.records.models import RecordType
 
     acts = rules.acts_for(case.agency)
@@ -380,7 +382,9 @@ def stage_part(case) -> list[dict]:
                           if link.stage == stage and link.item_id in verdicts and link.item_id not in shown}.values())
         if not needed and not mine and not late_here:
             continue
-        out.append({"stage": stage, "label": Stage(stage).label,
+        unattached = list({link.item_id: link.item for link in stage_links if link.stage == stage
+                           and link.record_id is None}.values()) if with_unattached else []
+        out.append({"stage": stage, "label": Stage(stage).label, "unattached": unattached,
                     "required": [a for a in needed if a.required], "optional": [a for a in needed if not a.required],
                     "acts": mine, "late": late_here})
     return out
