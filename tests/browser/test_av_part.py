@@ -58,3 +58,21 @@ def test_case_page_av_part(live_server, live_world, page, mobile_page, screensho
         p.screenshot(path=str(screenshot_dir / f"case-av-page{suffix}.png"), full_page=True)
         assert p.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
         assert csp == []
+    # The officer notes the second break's reason from the part itself: it is explained.
+    part = page.locator("#av-investigation")
+    part.get_by_label("中断原因").fill("当事人阻挠，暂停录制后恢复")
+    part.get_by_role("button", name="记录中断原因").click()
+    expect(page.get_by_text("已记录音像记录中断说明")).to_be_visible()
+    expect(page.locator("#av-investigation")).to_contain_text("已说明（当事人阻挠，暂停录制后恢复）")
+    expect(page.locator(".blockers")).not_to_contain_text("LQ 22")
+    # 外出执法申报 (AS 12), linked from the part.
+    page.locator("#av-investigation").get_by_role("link", name="外出执法申报").click()
+    page.get_by_label("外出地点").fill("县北部山区水库")
+    page.get_by_label("外出事由").fill("连续开展汛前检查")
+    now = timezone.localtime()
+    page.get_by_label("外出时间").fill(now.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("预计返回时间").fill((now + datetime.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_role("button", name="申报").click()
+    expect(page.get_by_text("已申报外出执法")).to_be_visible()
+    expect(page.locator(".trail")).to_contain_text("县北部山区水库")
+    page.screenshot(path=str(screenshot_dir / "field-trips.png"), full_page=True)
