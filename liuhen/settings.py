@@ -13,7 +13,9 @@ LIUHEN_STORAGE_URL  where stored files go: empty (local disk under LIUHEN_HOME/b
                s3://BUCKET?endpoint=http://host:port&region=R[&prefix=P] (credentials from AWS_ACCESS_KEY_ID /
                AWS_SECRET_ACCESS_KEY, or s3://KEY:SECRET@BUCKET?...); see liuhen/media/store.py
 LIUHEN_MAX_UPLOAD_BYTES  largest upload (files of one request), default 2 GiB
+LIUHEN_AV_RULES  JSON: per-agency changes to the acts that need audio-video recording (liuhen/avrules/rules.py)
 """
+import json
 import os
 from pathlib import Path
 
@@ -45,6 +47,7 @@ INSTALLED_APPS = [
     "liuhen.cases",
     "liuhen.footage",
     "liuhen.records",
+    "liuhen.avrules",
     "liuhen.audit",
     "liuhen.web",
     "liuhen.demo",
@@ -111,6 +114,9 @@ LIUHEN_LOGIN_MAX_FAILURES = int(os.environ.get("LIUHEN_LOGIN_MAX_FAILURES", 5))
 # (SPEC §3: ≤ 3 s in police practice), and whether an officer may sign a device out to themselves.
 LIUHEN_DEVICE_CLOCK_MAX_DRIFT_SECONDS = float(os.environ.get("LIUHEN_DEVICE_CLOCK_MAX_DRIFT_SECONDS", 3))
 LIUHEN_DEVICE_SELF_SIGNOUT = os.environ.get("LIUHEN_DEVICE_SELF_SIGNOUT", "") in ("1", "true", "yes")
+# Per-agency changes to the acts that need audio-video recording (liuhen/avrules/rules.py, LQ 19),
+# keyed by the agency's 文号简称: {"本水": {"inquiry": {"required": true}}}. JSON in the environment.
+LIUHEN_AV_RULES = json.loads(os.environ.get("LIUHEN_AV_RULES", "") or "{}")
 LIUHEN_LOGIN_LOCK_MINUTES = int(os.environ.get("LIUHEN_LOGIN_LOCK_MINUTES", 15))
 # One client address failing this often within the window is locked out too, whatever usernames it tries.
 LIUHEN_LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("LIUHEN_LOGIN_MAX_FAILURES_PER_ADDRESS", 20))

@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("account/", include("liuhen.accounts.urls")),
     path("audit/", include("liuhen.audit.urls")),
+    path("av/", include("liuhen.avrules.urls")),
     path("cases/", include("liuhen.cases.urls")),
     path("devices/", include("liuhen.devices.urls")),
     path("footage/", include("liuhen.footage.urls")),

@@ -22,6 +22,25 @@ def f(name, label, type_=T, required=True, **extra):
 WHEN_WHERE = [f("time", "时间", DT), f("place", "地点")]
 OFFICERS_SHOWN = f("certificates_shown", "已出示执法证件", B, help="执法人员应主动出示执法证件")  # LC 10 亮证
 
+AV_NOT_SUITABLE_REASONS = ["涉及国家秘密", "涉及商业秘密", "涉及个人隐私", "其他不适宜音像记录的情形"]
+
+
+def AV_NOTES(stage: str, suffix: str) -> list[dict]:
+    """The two written notes about a missing or cut-off audio-video record of an act (avrules):
+    - 不适宜音像记录说明 (AS 8): why the act was not recorded; officers sign, a 负责人 approves;
+    - 音像记录中断情况说明 (LQ 22): the recording stopped and could not be resumed — written after
+      the on-site act and signed by two or more officers."""
+    tail = "" if stage == "investigation" else "_" + stage
+    act = f("act_serial", "对应笔录的案内序号", I, help="该执法环节笔录的案内序号（第几号）")
+    return [
+        dict(code="av_not_suitable" + tail, name="不适宜音像记录说明" + suffix, stage=stage,
+             sign={"officers": 2, "leader": True},
+             fields=[act, f("reason_kind", "不适宜音像记录的情形", "choice", choices=AV_NOT_SUITABLE_REASONS),
+                     f("reason", "具体原因", TA)]),
+        dict(code="av_stop_note" + tail, name="音像记录中断情况说明" + suffix, stage=stage, sign={"officers": 2},
+             fields=[act, f("stopped_at", "中断时间", DT), f("reason", "中断原因及无法继续记录的情况", TA)]),
+    ]
+
 CATALOG = [
     # ---- 1. 程序启动 --------------------------------------------------------------------
     dict(code="application_register", name="申请登记表", stage="start", sign={"officers": 1},
@@ -79,6 +98,11 @@ CATALOG = [
          fields=[*WHEN_WHERE, f("what", "拒绝或不配合情况", TA)]),
     dict(code="investigation_report", name="调查终结报告", stage="investigation", sign={"officers": 2},
          fields=[f("facts", "违法事实", TA), f("evidence", "证据", TA), f("proposal", "处理建议", TA)]),
+    # ---- 音像记录 (avrules): one type per stage, as a record is made only in its own stage ----------
+    # AS 8: where audio-video recording is not suitable (国家秘密、商业秘密、个人隐私…), the reason is
+    # written down; signed by the officers and approved by a 负责人. It names the act's record by its
+    # 案内序号; the avrules gate pairs them (LQ 19).
+    *AV_NOTES("investigation", ""),
     # ---- 3. 审查决定 --------------------------------------------------------------------
     dict(code="handling_opinion", name="处理意见", stage="decision", sign={"officers": 1},
          fields=[f("facts", "事实", TA), f("basis", "法律依据", TA), f("evidence", "证据", TA),
@@ -124,6 +148,7 @@ CATALOG = [
          fields=[f("court", "受理法院"), f("applied_on", "申请日期", D), f("result", "执行结果", TA, required=False)]),
     dict(code="confiscated_property", name="罚没物品处理记录", stage="service", sign={"officers": 2},
          fields=[f("items", "物品", TA), f("handling", "处理方式", TA), f("handled_on", "处理日期", D)]),
+    *AV_NOTES("service", "（送达）"),
     # ---- 5. 归档管理 --------------------------------------------------------------------
     dict(code="closing_report", name="结案报告", stage="archive", sign={"officers": 1, "leader": True},
          fields=[f("summary", "案件办理情况", TA), f("closed_on", "结案日期", D)]),

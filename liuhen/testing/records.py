@@ -67,6 +67,9 @@ def at_decision(world, **kw):
         services.sign_as_officer(officer, notice)
     services.record_other_signature(world.officer, notice, role=SignerRole.PARTY, signer_name=PARTY)
     signed_inspection(world, case)
+    from liuhen.testing.avrules import cover_acts
+
+    cover_acts(world, case)  # the inspection's AV: an approved 不适宜音像记录说明 (AS 8; the AV gate)
     return cases.advance(world.officer, case)
 
 

@@ -15,6 +15,7 @@ from liuhen.common import crypto
 from liuhen.common.append_only import AppendOnlyError
 from liuhen.ledger.models import Entry
 from liuhen.ledger.services import event_of
+from liuhen.testing.avrules import cover_acts
 from liuhen.testing.cases import (  # noqa: F401 — some are used by name in this module's tests
     PERSON_ID, add_person, archivist, complete, fill, to_archive_stage, to_archived, to_decision, to_investigation,
 )
@@ -456,6 +457,7 @@ def test_simplified_case_archives_with_the_archive_register(world):
     add_person(world, case)
     case = cases.advance(world.officer, case)
     complete(world, case, "inspection_record")
+    cover_acts(world, case)  # the inspection's AV: an approved 不适宜音像记录说明 (the AV gate)
     case = cases.advance(world.officer, case)
     complete(world, case, "decision")
     case = cases.advance(world.officer, case)

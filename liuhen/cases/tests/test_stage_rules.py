@@ -11,6 +11,7 @@ from liuhen.cases.models import Case, Stage
 from liuhen.records import selectors
 from liuhen.records import services as records
 from liuhen.records.models import Record, RecordType, SignerRole
+from liuhen.testing.avrules import cover_acts
 from liuhen.testing.records import approver
 
 PARTY = "王建国"
@@ -67,6 +68,7 @@ def finish(world, case, stage, archivist=None) -> Case:
     """Complete `stage` (the case's current one) and advance."""
     for code in STAGE_TYPES[stage]:
         complete(world, case, code, archivist)
+    cover_acts(world, case)  # the inspection's AV: an approved 不适宜音像记录说明 (the AV gate)
     return cases.advance(world.officer, case)
 
 

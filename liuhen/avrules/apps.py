@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+
+class AvrulesConfig(AppConfig):
+    name = "liuhen.avrules"
+    label = "avrules"
+    verbose_name = "音像记录规则"
+
+    def ready(self):
+        from liuhen.ledger.subjects import register_subject
+        from liuhen.ledger.vocabulary import register_read_actions
+
+        from . import gates, ledger_checks, models, vocabulary
+
+        register_read_actions(*vocabulary.READ_ACTIONS)
+        register_subject(models.FieldTrip.ledger_object_type, ledger_checks.check_field_trip)
+        register_subject(models.Interruption.ledger_object_type, ledger_checks.check_interruption)
+        gates.register()  # the AV gate on leaving a stage, and the case page's 音像记录 part

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "avrules"
+
+urlpatterns = [
+    path("trips/", views.field_trips, name="trips"),
+    path("records/<int:pk>/link/", views.link_to_record, name="link_record"),
+    path("records/<int:pk>/interruption/", views.interruption, name="interruption"),
+]
