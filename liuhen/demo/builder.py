@@ -26,6 +26,7 @@ from liuhen.records import services as records
 from liuhen.records.models import RecordType, SignerRole
 from liuhen.testing.signing import sign_as_rule_asks
 
+from . import av as demo_av
 from . import footage as demo_footage
 
 DEMO_PASSWORD = "Liuhen-demo-2026"
@@ -930,6 +931,11 @@ class _Builder:
         notes = ["立案审批完成", "调查终结", "决定已作出", "送达执行完毕", "归档"]
         for i in range(stop):
             steps[i](c)
+            # Acts of the demo's history without footage (a demo cannot film its past): each an
+            # approved 不适宜音像记录说明 (AS 8), or the AV gate would stop the case (LQ 19).
+            av_notes = demo_av.cover_missing(c.case, c.team, c.unit_head)
+            self.counts["records"] += len(av_notes)
+            self.counts["signatures"] += sum(n.signatures.count() for n in av_notes)
             self.advance(c, notes[i])
         if "pending" in spec:
             getattr(self, "pending_" + spec["pending"])(c)
@@ -974,16 +980,14 @@ class _Builder:
         c = next(c for c in built if c.case.title == "赵长海在太子河河道管理范围内搭建彩钢房")
         record = c.case.records.get(record_type__code="inspection_record")
         self.story.link_inspection(c.case, record)
-        # TODO(issue 13 §8, AS 8 — wire when liuhen/demo/av.py lands): the other kind of act, one
-        # without footage and its reason approved. The 现场检查 at 龙泉酒业 (in 调查取证) went without
-        # a camera: the brewing workshop is a trade secret (AS 8 第二款: 不适宜采取音像记录的内容不得
-        # 采取音像记录，但应书面记录原因). Planned call (liuhen/demo/av.py on branch i13-avrules):
-        #     longquan = next(c for c in built if c.case.title == "本溪市龙泉酒业有限公司取水单位监督检查")
-        #     av.approved_not_suitable(
-        #         longquan.case, longquan.team, self.people["linjing"],
-        #         act_record=longquan.case.records.get(record_type__code="inspection_record"),
-        #         reason_kind="涉及商业秘密", reason=NOT_SUITABLE_REASON,
-        #         opinion="同意不进行音像记录，以现场检查笔录和文字记录为准。")
+        # AS 8 第二款: the 现场检查 at 龙泉酒业 (in 调查取证) went without a camera — the brewing
+        # workshop is a trade secret — and the reason was written and approved.
+        longquan = next(c for c in built if c.case.title == "本溪市龙泉酒业有限公司取水单位监督检查")
+        demo_av.approved_not_suitable(
+            longquan.case, longquan.team, self.people["linjing"],
+            act_record=longquan.case.records.get(record_type__code="inspection_record"),
+            reason_kind="涉及商业秘密", reason=NOT_SUITABLE_REASON,
+            opinion="同意不进行音像记录，以现场检查笔录和文字记录为准。")
 
     def build(self) -> dict:
         self.build_people()
