@@ -220,6 +220,18 @@ def test_chunk_limits(world, tmp_path, settings):
     assert api.declare("C.MP4", b"abc", NUMBER, sha256="xyz").status_code == 400
 
 
+def test_a_chunk_is_streamed_to_disk_not_read_into_memory(world, settings):
+    """Django refuses to hold in memory a body over DATA_UPLOAD_MAX_MEMORY_SIZE: a chunk four
+    times that size still goes through, so nothing read it whole."""
+    signed_out_camera(world)
+    _, token = station(world)
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 4096
+    api = Api(token)
+    key = api.declare("A.MP4", b"y" * 40000, NUMBER).json()["id"]
+    r = api.chunk(key, 0, b"y" * 16384)
+    assert r.status_code == 200 and r.json()["offset"] == 16384
+
+
 def test_chunk_past_the_declared_size_is_refused(world):
     signed_out_camera(world)
     _, token = station(world)
