@@ -264,15 +264,40 @@ def test_unfinished_uploads_expire(world, tmp_path, staging, settings):
     assert r.status_code == 201 and r.json()["offset"] == 0
 
 
+def test_the_expiry_command(world, staging, settings):
+    import io
+
+    from django.core.management import call_command
+
+    signed_out_camera(world)
+    _, token = station(world)
+    key = Api(token).declare("A.MP4", b"y" * 100, NUMBER).json()["id"]
+    out = io.StringIO()
+    call_command("expire_uploads", stdout=out)
+    assert "已清除 0 个" in out.getvalue() and (staging / key).exists()
+    settings.LIUHEN_UPLOAD_EXPIRE_HOURS = 0
+    call_command("expire_uploads", stdout=out)
+    assert "已清除 1 个" in out.getvalue() and not (staging / key).exists()
+    assert UploadEnd.objects.get().status == "expired"
+
+
 def test_recent_bytes_keep_an_old_upload_alive(world, staging, settings):
+    import os
+
     signed_out_camera(world)
     _, token = station(world)
     api = Api(token)
     key = api.declare("A.MP4", b"y" * 100, NUMBER).json()["id"]
     settings.LIUHEN_UPLOAD_EXPIRE_HOURS = 1
-    # Started three hours ago, a byte came a minute ago: kept.
-    assert uploads.expire_stale(now=timezone.now() + datetime.timedelta(minutes=59)) == 0
-    assert (staging / key).exists()
+    now = timezone.now()
+    # Two hours on, the upload started more than an hour ago, but a chunk came half an hour ago.
+    recent = (now + datetime.timedelta(minutes=90)).timestamp()
+    os.utime(staging / key / "data", (recent, recent))
+    assert uploads.expire_stale(now=now + datetime.timedelta(hours=2)) == 0
+    assert (staging / key).exists() and api.state(key).json()["state"] == "uploading"
+    # An hour after that chunk with nothing more: cleared.
+    assert uploads.expire_stale(now=now + datetime.timedelta(minutes=151)) == 1
+    assert api.state(key).json()["status"] == "expired"
 
 
 def test_openapi_schema_and_docs_are_served(client):
