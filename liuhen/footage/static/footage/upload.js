@@ -168,10 +168,12 @@
           try { r = await call("GET", API + "/uploads/" + state.id); state = r.data || state; } catch (e) {}
           continue;
         }
+        if (r.data.code === "busy") await sleep(1000);  // another request of ours is still writing
         offset = r.data.offset;  // the server's offset: resend from there
         row.progress(offset);
         continue;
       }
+      if (r.status === 410) remember(key, null);  // the staged bytes are gone: start anew next time
       failures += 1;
       if (r.status && r.status !== 507 && r.status < 500) {  // refused: say why and stop
         row.say((r.data && r.data.detail) || ("上传被拒绝（" + r.status + "）。"), "bad");
