@@ -36,5 +36,6 @@ def unauthenticated(request, exc):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc):
-    detail = {"CSRF check Failed": "CSRF 校验失败，请刷新页面后重试。"}.get(exc.message, exc.message)
+    detail = {"CSRF check Failed": "CSRF 校验失败，请刷新页面后重试。",
+              "Cannot parse request body": "请求体不是有效的 JSON。"}.get(exc.message, exc.message)
     return _json(request, exc.status_code, detail)

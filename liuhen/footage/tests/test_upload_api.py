@@ -218,6 +218,11 @@ def test_chunk_limits(world, tmp_path, settings):
     assert too_large.status_code == 413 and "上限" in too_large.json()["detail"]
     assert api.declare("C.MP4", b"", NUMBER).status_code == 400
     assert api.declare("C.MP4", b"abc", NUMBER, sha256="xyz").status_code == 400
+    # Malformed requests: a Chinese JSON error, nothing declared.
+    for body in ("{}", "not json", json.dumps({"name": "A.MP4", "size": "many", "sha256": "0" * 64, "device": NUMBER})):
+        r = api.client.post("/api/footage/uploads", body, content_type="application/json", headers=api.headers)
+        assert r.status_code == 400 and ("请求参数无效" in r.json()["detail"] or "JSON" in r.json()["detail"])
+    assert Upload.objects.count() == 1
 
 
 def test_a_chunk_is_streamed_to_disk_not_read_into_memory(world, settings):
