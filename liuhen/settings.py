@@ -14,6 +14,9 @@ LIUHEN_STORAGE_URL  where stored files go: empty (local disk under LIUHEN_HOME/b
                AWS_SECRET_ACCESS_KEY, or s3://KEY:SECRET@BUCKET?...); see liuhen/media/store.py
 LIUHEN_MAX_UPLOAD_BYTES  largest upload (files of one request), default 2 GiB
 LIUHEN_AV_RULES  JSON: per-agency changes to the acts that need audio-video recording (liuhen/avrules/rules.py)
+LIUHEN_UPLOAD_DIR  where resumable footage uploads (API, browser) wait until whole; default LIUHEN_HOME/uploads
+LIUHEN_UPLOAD_CHUNK_MAX_BYTES  largest chunk of one resumable-upload request, default 8 MiB
+LIUHEN_UPLOAD_EXPIRE_HOURS  an upload unfinished this long after its last byte is cleared, default 24
 """
 import json
 import os
@@ -39,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # the JSON API at /api/ (liuhen/web/api.py); its docs page's own static files
     "liuhen.common",
     "liuhen.ledger",
     "liuhen.media",
@@ -197,6 +201,12 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+# Resumable footage uploads (liuhen/footage/uploads.py: docking stations and the browser): where the
+# partial files wait (never footage until whole and hashed), the largest chunk of one request, and
+# how long an unfinished upload is kept after its last byte.
+LIUHEN_UPLOAD_DIR = os.environ.get("LIUHEN_UPLOAD_DIR", "")
+LIUHEN_UPLOAD_CHUNK_MAX_BYTES = int(os.environ.get("LIUHEN_UPLOAD_CHUNK_MAX_BYTES", 8 * 1024 * 1024))
+LIUHEN_UPLOAD_EXPIRE_HOURS = float(os.environ.get("LIUHEN_UPLOAD_EXPIRE_HOURS", 24))
 # The login form is the only body taken from someone not logged in.
 LIUHEN_MAX_ANONYMOUS_BODY_BYTES = 64 * 1024
 

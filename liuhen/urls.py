@@ -3,12 +3,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from liuhen.web import views as web_views
+from liuhen.web.api import api
 
 urlpatterns = [
     path("", web_views.home, name="home"),
     path("login/", web_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("api/", api.urls),  # the JSON API (liuhen/web/api.py): docs at /api/docs
     path("account/", include("liuhen.accounts.urls")),
     path("audit/", include("liuhen.audit.urls")),
     path("av/", include("liuhen.avrules.urls")),

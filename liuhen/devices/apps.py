@@ -16,3 +16,4 @@ class DevicesConfig(AppConfig):
         register_subject(models.Device.ledger_object_type, ledger_checks.check_device)
         register_subject(models.SignOut.ledger_object_type, ledger_checks.check_signout)
         register_subject(models.Return.ledger_object_type, ledger_checks.check_return)
+        register_subject(models.DockStation.ledger_object_type, ledger_checks.check_station)

@@ -138,3 +138,39 @@ class Return(LedgerState, AppendOnlyModel, Check):
     @property
     def returned_at(self):
         return self.server_time
+
+
+class DockStation(LedgerState, models.Model):
+    """采集站（工作站）— a docking station that takes a body camera's files into custody over the
+    API (SPEC §3: 采集站自动上传). It authenticates with a bearer token of its own; only the token's
+    SHA-256 is kept (a stolen database does not give a working token). One token per station: a new
+    one (rotate) replaces the old, and a revoked station's token is refused."""
+
+    # Which agency a station uploads for, whether it may, and which token is its: all decide what
+    # the API accepts, so they are the logged state.
+    ledger_object_type = "dock_station"
+    ledger_state_fields = ("agency_id", "number", "name", "unit_id", "active", "token_sha256", "created_by_id",
+                           "created_at", "changed_by_id", "changed_at")
+
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="dock_stations",
+                               verbose_name="执法机关")
+    number = models.CharField("采集站编号", max_length=40)
+    name = models.CharField("名称", max_length=100, blank=True)
+    unit = models.ForeignKey("accounts.Unit", on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="dock_stations", verbose_name="所在科室")
+    active = models.BooleanField("启用", default=True)
+    token_sha256 = models.CharField("令牌摘要", max_length=64, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name="登记人")
+    created_at = models.DateTimeField("登记时间", default=timezone.now)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name="修改人")
+    changed_at = models.DateTimeField("修改时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "采集站"
+        constraints = [models.UniqueConstraint(fields=["agency", "number"], name="dock_station_unique_number")]
+        ordering = ["number"]
+
+    def __str__(self):
+        return self.number

@@ -4,7 +4,7 @@ import datetime
 
 from django.db.models import OuterRef, Q, Subquery
 
-from .models import Device, SignOut
+from .models import Device, DockStation, SignOut
 
 
 def devices_of(agency_id):
@@ -51,3 +51,11 @@ def signouts_of(officer):
     """The officer's sign-outs, newest first, with their devices and returns."""
     return list(SignOut.objects.filter(officer=officer).select_related("device", "returned")
                 .order_by("-server_time", "-pk"))
+
+
+def station_by_number(agency_id, number: str) -> DockStation | None:
+    return DockStation.objects.filter(agency_id=agency_id, number=(number or "").strip()).first()
+
+
+def stations_of(agency_id):
+    return list(DockStation.objects.filter(agency_id=agency_id).select_related("unit").order_by("number"))

@@ -7,6 +7,8 @@ Rights (LQ 24: 明确专门人员负责音像记录设备的存放、维护、�
 registry and records sign-outs and returns; an officer signs a device out to themselves, and
 returns it, only where the agency allows it (LIUHEN_DEVICE_SELF_SIGNOUT, off by default)."""
 import datetime
+import hashlib
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,7 +22,7 @@ from liuhen.ledger import refusals
 from liuhen.ledger import services as ledger
 
 from . import vocabulary as v
-from .models import ClockFlag, Device, Kind, Return, SignOut, Status
+from .models import ClockFlag, Device, DockStation, Kind, Return, SignOut, Status
 
 # A device clock showing a time before this was never set (a factory default: 2000-01-01, 1970…).
 CLOCK_EPOCH = datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc)
@@ -48,7 +50,9 @@ def _refused(actor, act: str, device, exc: Exception) -> None:
     may name a person)."""
     if actor is None:
         return
-    if device is not None and device.pk:
+    if isinstance(device, DockStation) and device.pk:
+        object_type, object_id = DockStation.ledger_object_type, device.pk
+    elif device is not None and device.pk:
         object_type, object_id = Device.ledger_object_type, device.pk
     else:  # an act on no device yet (a new one, the list): about the agency's registry
         object_type, object_id = v.REGISTRY, actor.agency_id or ""
@@ -62,7 +66,7 @@ def _guarded(act: str):
             try:
                 return fn(actor, *args, **kwargs)
             except (ValidationError, PermissionDenied) as exc:
-                device = args[0] if args and isinstance(args[0], Device) else None
+                device = args[0] if args and isinstance(args[0], (Device, DockStation)) else None
                 _refused(actor, act, device, exc)
                 raise
         run.__name__, run.__doc__ = fn.__name__, fn.__doc__
@@ -287,3 +291,93 @@ def log_view(actor, device: Device | None = None) -> None:
                               else (v.REGISTRY, getattr(actor, "agency_id", None) or ""))
     with transaction.atomic():
         ledger.append(v.VIEW, actor=actor, object_type=object_type, object_id=object_id)
+
+
+# ---- docking stations (采集站) ---------------------------------------------------------------------
+
+# A station token: a prefix that says what it is (found in a leaked config, it is recognised) and
+# 256 random bits. Only its SHA-256 is stored; the token is shown once, when made.
+TOKEN_PREFIX = "lhs_"
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256((token or "").encode("utf-8")).hexdigest()
+
+
+def _new_token() -> tuple[str, str]:
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    return token, token_digest(token)
+
+
+def _log_station(action, actor, station: DockStation, detail: dict) -> None:
+    ledger.append(action, actor=actor, object_type=DockStation.ledger_object_type, object_id=station.pk,
+                  content_sha256=station.ledger_digest(), detail=detail)
+
+
+@_guarded("station_add")
+def add_station(actor, *, agency, number: str, name: str = "", unit=None) -> tuple[DockStation, str]:
+    """登记采集站: a docking station of the agency and its token (returned once, never stored)."""
+    _require_admin(actor, agency.pk)
+    number = text.clean(number or "", "采集站编号", max_length=40).strip()
+    if not number:
+        raise ValidationError("请填写采集站编号。", code="number_required")
+    name = text.clean(name or "", "名称", max_length=100).strip()
+    if unit is not None and unit.agency_id != agency.pk:
+        raise ValidationError("所在科室不属于该执法机关。", code="unit_agency")
+    token, digest = _new_token()
+    with transaction.atomic():
+        if DockStation.objects.filter(agency=agency, number=number).exists():
+            raise ValidationError(f"采集站编号“{number}”已登记。", code="duplicate")
+        station = DockStation(agency=agency, number=number, name=name, unit=unit, token_sha256=digest,
+                              created_by=actor)
+        station.save()
+        _log_station(v.STATION_ADD, actor, station, {"number": number, "unit": station.unit_id})
+    return station, token
+
+
+@_guarded("station_rotate")
+def rotate_station_token(actor, station: DockStation) -> str:
+    """A new token for the station (启用 again if it was revoked); the old one stops working."""
+    _require_admin(actor, station.agency_id)
+    token, digest = _new_token()
+    with transaction.atomic():
+        station = DockStation.objects.select_for_update().get(pk=station.pk)
+        station.token_sha256, station.active = digest, True
+        station.changed_by, station.changed_at = actor, timezone.now()
+        station.save()
+        _log_station(v.STATION_ROTATE, actor, station, {"number": station.number})
+    return token
+
+
+@_guarded("station_revoke")
+def revoke_station(actor, station: DockStation) -> DockStation:
+    """停用: the station's token is refused from now on (a lost or stolen station)."""
+    _require_admin(actor, station.agency_id)
+    with transaction.atomic():
+        station = DockStation.objects.select_for_update().get(pk=station.pk)
+        if not station.active:
+            raise ValidationError(f"采集站 {station.number} 已停用。", code="already_revoked")
+        station.active = False
+        station.changed_by, station.changed_at = actor, timezone.now()
+        station.save()
+        _log_station(v.STATION_REVOKE, actor, station, {"number": station.number})
+    return station
+
+
+def station_for_token(token: str) -> DockStation | None:
+    """The active station whose token this is; None for a wrong or revoked token — and then the
+    refusal is in the ledger (a revoked station by its id; a wrong token names none, and the log
+    keeps no part of it)."""
+    station = None
+    if token and token.startswith(TOKEN_PREFIX) and len(token) <= 200:
+        station = DockStation.objects.filter(token_sha256=token_digest(token)).select_related("agency").first()
+    if station is not None and station.active:
+        return station
+    with transaction.atomic():
+        if station is not None:
+            ledger.append(v.STATION_REFUSED, object_type=DockStation.ledger_object_type, object_id=station.pk,
+                          detail={"reason": "revoked"})
+        else:
+            ledger.append(v.STATION_REFUSED, object_type=v.STATION_TOKENS, object_id="",
+                          detail={"reason": "unknown" if token else "missing"})
+    return None

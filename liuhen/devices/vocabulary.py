@@ -9,6 +9,11 @@ DEVICE_ADD = "devices.add"            # a recorder entered in the registry (设�
 DEVICE_CHANGE = "devices.change"      # its model, unit, custodian or status changed
 SIGN_OUT = "devices.signout"          # 领用, with the pre-use check (LW-D 4, LQ 24)
 RETURN = "devices.return"             # 归还, with its own check
+STATION_ADD = "devices.station_add"        # a docking station (采集站) registered, its token made
+STATION_ROTATE = "devices.station_rotate"  # its token replaced by a new one
+STATION_REVOKE = "devices.station_revoke"  # its token no longer accepted
+# A request with a station token that is wrong, or of a revoked station: refused (401), a read.
+STATION_REFUSED = "devices.station_refused"
 # A refused act (no right, a device already out, a device out of service…): a read, kept even
 # though the act's transaction rolls back. The detail holds the act and error codes, no text.
 DENIED = "devices.denied"
@@ -21,7 +26,7 @@ VIEW = "devices.view"
 # device): its id is the agency's. Not a checked subject — no row holds a state for it.
 REGISTRY = "device_registry"
 
-READ_ACTIONS = frozenset({DENIED, REFUSED, VIEW})
+READ_ACTIONS = frozenset({DENIED, REFUSED, VIEW, STATION_REFUSED})
 
 ACTION_LABELS = {
     DEVICE_ADD: "登记音像记录设备",
@@ -31,7 +36,14 @@ ACTION_LABELS = {
     DENIED: "拒绝设备操作",
     REFUSED: "拒绝设备表单",
     VIEW: "查看设备台账",
+    STATION_ADD: "登记采集站",
+    STATION_ROTATE: "更换采集站令牌",
+    STATION_REVOKE: "停用采集站令牌",
+    STATION_REFUSED: "拒绝采集站令牌",
 }
+
+# The object type of a refused token that names no station (a wrong token): its id is empty.
+STATION_TOKENS = "dock_station_token"
 
 # ---- finding codes of `liuhen verify` -------------------------------------------------------------
 
@@ -44,9 +56,13 @@ E006 = "devices.E006"  # a sign-out row the log knows is gone (deleted)
 E007 = "devices.E007"  # a return (归还) row altered
 E008 = "devices.E008"  # a return row with no event (inserted)
 E009 = "devices.E009"  # a return row the log knows is gone (deleted)
+E010 = "devices.E010"  # a docking station (采集站) altered: agency, active, token digest…
+E011 = "devices.E011"  # a docking station with no event (inserted: a token slipped in by SQL)
+E012 = "devices.E012"  # a docking station the log knows is gone (deleted)
 
 STATE_CODES = {
     "device": {"altered": E001, "inserted": E002, "deleted": E003},
     "device_signout": {"altered": E004, "inserted": E005, "deleted": E006},
     "device_return": {"altered": E007, "inserted": E008, "deleted": E009},
+    "dock_station": {"altered": E010, "inserted": E011, "deleted": E012},
 }

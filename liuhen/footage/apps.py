@@ -18,4 +18,6 @@ class FootageConfig(AppConfig):
         register_subject(models.FootageLink.ledger_object_type, ledger_checks.check_link)
         register_subject(models.FootageUnlink.ledger_object_type, ledger_checks.check_unlink)
         register_subject(models.FootageMark.ledger_object_type, ledger_checks.check_mark)
+        register_subject(models.Upload.ledger_object_type, ledger_checks.check_upload)
+        register_subject(models.UploadEnd.ledger_object_type, ledger_checks.check_upload_end)
         case_part.register()  # the case page's footage part (cases/pages.py)

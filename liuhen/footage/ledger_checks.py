@@ -6,7 +6,7 @@ from liuhen.ledger.subjects import finding, state_checker
 from liuhen.media import store
 
 from . import vocabulary as v
-from .models import FootageItem, FootageLink, FootageMark, FootageUnlink, Ingest
+from .models import FootageItem, FootageLink, FootageMark, FootageUnlink, Ingest, Upload, UploadEnd
 
 
 def _coded_checker(model):
@@ -17,6 +17,8 @@ check_ingest = _coded_checker(Ingest)
 check_link = _coded_checker(FootageLink)
 check_unlink = _coded_checker(FootageUnlink)
 check_mark = _coded_checker(FootageMark)
+check_upload = _coded_checker(Upload)
+check_upload_end = _coded_checker(UploadEnd)
 _check_item_rows = _coded_checker(FootageItem)
 
 

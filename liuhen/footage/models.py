@@ -5,6 +5,8 @@ run (导入, with the device clock measured against the server's), each file tak
 SHA-256, its name and path as the camera wrote them, the ffprobe facts, the officer who held the
 device at the recording time, the flags), its links to a case (关联) and their ends (取消关联), and
 the 重点文件 marks. Nothing is updated in place: the current state is the latest row."""
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -148,3 +150,62 @@ class FootageMark(LedgerState, AppendOnlyModel):
 
     class Meta:
         verbose_name = verbose_name_plural = "重点文件标记"
+
+
+def _upload_key() -> str:
+    return uuid.uuid4().hex
+
+
+class Upload(LedgerState, AppendOnlyModel):
+    """上传（断点续传）— one file a docking station (采集站) or a browser sends in pieces, declared
+    before its first byte: name and path as on the camera, size, SHA-256, device. The bytes wait in
+    a staging folder (never footage) until all have come and hash to the declared SHA-256; then the
+    ingest pipeline takes the file into custody as it does for `liuhen ingest`. The row itself never
+    changes: how far the upload got is the staging file's length, and its end is an UploadEnd."""
+
+    ledger_object_type = "footage_upload"
+    ledger_state_fields = ("key", "agency_id", "ingest_id", "device_id", "station_id", "uploaded_by_id", "name",
+                           "relative_path", "size", "sha256", "created_at")
+
+    # Its address in the API: random, not the row's counter, so that one upload's address says
+    # nothing of another's.
+    key = models.CharField("上传标识", max_length=32, unique=True, default=_upload_key, editable=False)
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    ingest = models.ForeignKey(Ingest, on_delete=models.PROTECT, related_name="uploads")
+    device = models.ForeignKey("devices.Device", on_delete=models.PROTECT, related_name="+", verbose_name="设备")
+    # Who sends it: a docking station by its token, or a person in the browser (one of the two).
+    station = models.ForeignKey("devices.DockStation", on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="uploads", verbose_name="采集站")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name="上传人")
+    name = models.CharField("文件名", max_length=255)
+    relative_path = models.CharField("原始路径", max_length=1000)
+    size = models.BigIntegerField("大小（字节）")
+    sha256 = models.CharField("声明的 SHA-256", max_length=64)
+    created_at = models.DateTimeField("开始时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "音像记录上传"
+        indexes = [models.Index(fields=["agency", "created_at"])]
+
+
+class UploadEnd(LedgerState, AppendOnlyModel):
+    """上传结束 — what became of an upload: the file taken in (new / duplicate), refused by the
+    ingest (rejected, with the reason), its bytes not hashing to the declared SHA-256 (mismatch:
+    discarded, nothing stored), or left unfinished too long (expired). A storage failure is no end:
+    the bytes stay staged and the upload can be completed later."""
+
+    ledger_object_type = "footage_upload_end"
+    ledger_state_fields = ("upload_id", "status", "sha256", "reason", "item_id", "confirmed", "ended_at")
+
+    upload = models.OneToOneField(Upload, on_delete=models.PROTECT, related_name="end")
+    status = models.CharField("结果", max_length=20)  # new / duplicate / rejected / mismatch / expired
+    sha256 = models.CharField("收到内容的 SHA-256", max_length=64, blank=True)
+    reason = models.CharField("原因", max_length=500, blank=True)
+    item = models.ForeignKey(FootageItem, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # The stored copy was read back and re-hashed when the upload ended (a dock wipes only then).
+    confirmed = models.BooleanField("已核验", default=False)
+    ended_at = models.DateTimeField("结束时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "音像记录上传结果"

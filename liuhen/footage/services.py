@@ -72,6 +72,7 @@ class FileResult:
     reason: str = ""  # Chinese, for a rejected file
     size: int | None = None
     confirmed: bool = False  # the stored copy was read back and re-hashed
+    code: str = ""  # a rejected file's stable code (path, not_media, storage…): the upload API's status
     item: FootageItem | None = field(default=None, repr=False)
 
     def as_dict(self) -> dict:
@@ -227,7 +228,7 @@ def _reject(ingest: Ingest, rel: str, reason: str, code: str) -> FileResult:
     with transaction.atomic():
         ledger.append(v.REJECTED, actor=ingest.ingested_by, object_type=Ingest.ledger_object_type,
                       object_id=ingest.pk, detail={"code": code})
-    return FileResult(rel, "rejected", reason=reason)
+    return FileResult(rel, "rejected", reason=reason, code=code)
 
 
 def ingest_file(ingest: Ingest, root: Path, rel: str, *, video: FootageItem | None = None) -> FileResult:

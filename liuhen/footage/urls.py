@@ -1,11 +1,14 @@
 from django.urls import path
 
-from . import playback, views
+from . import playback, upload_views, views
 
 app_name = "footage"
 
 urlpatterns = [
     path("", views.holding, name="holding"),
+    # The browser upload (上传音像记录: upload_views.py, through the resumable API); before the
+    # item routes, whose <pk> would otherwise take "upload".
+    path("upload/", upload_views.upload_page, name="upload"),
     # Looking at footage (playback.py): the list, an item's page, its bytes and its poster frame.
     path("list/", playback.footage_list, name="list"),
     path("<str:pk>/", playback.play, name="play"),

@@ -90,3 +90,33 @@ STATE_CODES = {
     "footage_unlink": {"altered": E011, "inserted": E012, "deleted": E013},
     "footage_mark": {"altered": E014, "inserted": E015, "deleted": E016},
 }
+
+# ---- uploads (断点续传: docking stations and the browser; footage/uploads.py) -----------------------
+
+UPLOAD = "footage.upload"              # an upload declared (name, path, size, SHA-256, device, who)
+UPLOAD_END = "footage.upload_end"      # its end: new / duplicate / rejected / mismatch / expired
+# A refused request of the upload API (a bad name, an unknown device, a wrong offset, a chunk too
+# large, someone else's upload, storage unavailable): the codes and the HTTP status, never the text.
+UPLOAD_REFUSED = "footage.upload_refused"
+# A dock asked whether files are stored and still hash (before it wipes a camera).
+CONFIRM = "footage.confirm"
+
+READ_ACTIONS = READ_ACTIONS | {UPLOAD_REFUSED, CONFIRM}
+ACTION_LABELS.update({
+    UPLOAD: "开始上传音像记录",
+    UPLOAD_END: "音像记录上传结束",
+    UPLOAD_REFUSED: "拒绝音像记录上传请求",
+    CONFIRM: "核验音像记录是否已存储",
+})
+
+E017 = "footage.E017"  # an upload row altered (its device, uploader, declared hash…)
+E018 = "footage.E018"  # an upload row inserted
+E019 = "footage.E019"  # an upload row deleted
+E020 = "footage.E020"  # an upload's end altered (its result, item, confirmation)
+E021 = "footage.E021"  # an upload's end inserted
+E022 = "footage.E022"  # an upload's end deleted
+
+STATE_CODES.update({
+    "footage_upload": {"altered": E017, "inserted": E018, "deleted": E019},
+    "footage_upload_end": {"altered": E020, "inserted": E021, "deleted": E022},
+})

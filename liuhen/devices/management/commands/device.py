@@ -6,6 +6,10 @@
     liuhen device return NUMBER [--battery …] [--storage-free-gb …] [--device-time …]
     liuhen device status NUMBER 在用|停用|维修中|报废
     liuhen device list [--json]
+    liuhen device station add NUMBER [--name N] [--unit 科室]   (prints the new token, once)
+    liuhen device station rotate NUMBER                         (a new token; the old one stops)
+    liuhen device station revoke NUMBER                         (the token is refused from now on)
+    liuhen device station list [--json]
 
 It acts as the system (actor None) or, with `--as USERNAME`, as that person, with their rights
 (a refusal is then in the ledger). Bad input: a Chinese message on stderr, exit code 2, nothing
@@ -39,7 +43,7 @@ class Command(ChineseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--as", dest="as_user", metavar="USERNAME", help="以该人员身份操作（默认：系统）")
         parser.add_argument("--agency", help="执法机关名称或文号简称（只有一个机关时可省略）")
-        sub = parser.add_subparsers(dest="action", metavar="{add,signout,return,status,list}")
+        sub = parser.add_subparsers(dest="action", metavar="{add,signout,return,status,list,station}")
         add = sub.add_parser("add", help="登记设备")
         add.add_argument("number", help="设备编号")
         add.add_argument("--model", default=None, help="型号（必填）")
@@ -61,6 +65,17 @@ class Command(ChineseCommand):
         st.add_argument("status", help="、".join(Status.labels))
         ls = sub.add_parser("list", help="设备台账")
         ls.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
+        station = sub.add_parser("station", help="采集站（工作站）：登记、更换令牌、停用、列表")
+        ssub = station.add_subparsers(dest="station_action", metavar="{add,rotate,revoke,list}")
+        sadd = ssub.add_parser("add", help="登记采集站并生成令牌（只显示一次）")
+        sadd.add_argument("number", help="采集站编号")
+        sadd.add_argument("--name", default="", help="名称")
+        sadd.add_argument("--unit", help="所在科室名称")
+        for name, helptext in (("rotate", "生成新令牌（旧令牌立即失效）"), ("revoke", "停用采集站令牌")):
+            p = ssub.add_parser(name, help=helptext)
+            p.add_argument("number", help="采集站编号")
+        sls = ssub.add_parser("list", help="采集站列表")
+        sls.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
 
     def handle(self, *args, action=None, as_user=None, agency=None, **opts):
         if not action:
@@ -149,6 +164,50 @@ class Command(ChineseCommand):
         device = self._device(agency, number)
         device = dev.change_device(actor, device, status=_choice(status, Status.choices, "设备状态"))
         self.stdout.write(f"已修改：{device.number} 状态为{device.get_status_display()}")
+
+    def _station(self, actor, agency, *, station_action=None, **opts):
+        if not station_action:
+            raise fail("请给出采集站操作：add、rotate、revoke 或 list。")
+        if station_action == "list":
+            return self._station_list(actor, agency, **opts)
+        number = opts["number"]
+        if station_action == "add":
+            unit_obj = None
+            if opts.get("unit"):
+                unit_obj = Unit.objects.filter(agency=agency, name=opts["unit"]).first()
+                if unit_obj is None:
+                    raise fail(f"科室“{opts['unit']}”不存在。")
+            station, token = dev.add_station(actor, agency=agency, number=number, name=opts.get("name") or "",
+                                             unit=unit_obj)
+            self.stdout.write(f"已登记采集站：{station.number}")
+            self.stdout.write("令牌（只显示这一次，请配置到采集站，勿外传）：")
+            self.stdout.write(token)
+            return
+        station = selectors.station_by_number(agency.pk, number)
+        if station is None:
+            raise fail(f"采集站编号“{number}”未登记。")
+        if station_action == "rotate":
+            token = dev.rotate_station_token(actor, station)
+            self.stdout.write(f"已为采集站 {station.number} 生成新令牌，旧令牌已失效。新令牌（只显示这一次）：")
+            self.stdout.write(token)
+        else:
+            dev.revoke_station(actor, station)
+            self.stdout.write(f"已停用采集站 {station.number} 的令牌；如需恢复，请用 station rotate 生成新令牌。")
+
+    def _station_list(self, actor, agency, *, json: bool = False, **_):
+        if actor is not None and not dev.is_device_admin(actor):
+            dev.refuse_view(actor)
+            raise fail("只有设备管理员可以查看采集站。")
+        dev.log_view(actor)
+        rows = [{"number": s.number, "name": s.name, "unit": s.unit.name if s.unit else None, "active": s.active}
+                for s in selectors.stations_of(agency.pk)]
+        if json:
+            self.stdout.write(_json.dumps({"stations": rows}, ensure_ascii=False))
+            return
+        if not rows:
+            self.stdout.write("尚未登记采集站。")
+        for r in rows:
+            self.stdout.write(f"{r['number']}\t{r['name'] or '—'}\t{r['unit'] or '—'}\t{'启用' if r['active'] else '已停用'}")
 
     def _list(self, actor, agency, *, json: bool = False, **_):
         if actor is not None and not dev.is_device_admin(actor):

@@ -1,0 +1,41 @@
+"""The project's JSON API (接口), django-ninja, mounted at /api/: OpenAPI docs at /api/docs, the
+schema at /api/openapi.json. Each app brings its router (footage: /api/footage/, resumable uploads
+for docking stations and the browser). Errors are JSON with a Chinese `detail`, like the pages."""
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from liuhen.footage.api import router as footage_router
+
+api = NinjaAPI(
+    title="留痕 接口",
+    version="1",
+    description="行政执法全过程记录系统的接口。采集站以 `Authorization: Bearer <令牌>` 调用"
+                "（令牌由 `liuhen device station add` 生成）；浏览器以登录会话调用，写操作须带 X-CSRFToken。",
+    urls_namespace="api",
+)
+api.add_router("/footage/", footage_router)
+
+
+def _json(request, status: int, detail: str, **more):
+    return api.create_response(request, {"detail": detail, **more}, status=status)
+
+
+@api.exception_handler(NinjaValidationError)
+def invalid(request, exc):
+    fields = ["/".join(str(p) for p in e.get("loc", ())[1:]) or str(e.get("loc", [""])[0]) for e in exc.errors]
+    return _json(request, 400, f"请求参数无效：{'、'.join(f for f in fields if f) or '请求体'}。", code="invalid",
+                 errors=exc.errors)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    detail = exc.message if exc.message != "Unauthorized" else "未登录，或缺少采集站令牌（Authorization: Bearer …）。"
+    return _json(request, 401, detail, code="unauthenticated")
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    detail = {"CSRF check Failed": "CSRF 校验失败，请刷新页面后重试。",
+              "Cannot parse request body": "请求体不是有效的 JSON。"}.get(exc.message, exc.message)
+    return _json(request, exc.status_code, detail)
