@@ -120,7 +120,10 @@ LIUHEN_DEVICE_CLOCK_MAX_DRIFT_SECONDS = float(os.environ.get("LIUHEN_DEVICE_CLOC
 LIUHEN_DEVICE_SELF_SIGNOUT = os.environ.get("LIUHEN_DEVICE_SELF_SIGNOUT", "") in ("1", "true", "yes")
 # Per-agency changes to the acts that need audio-video recording (liuhen/avrules/rules.py, LQ 19),
 # keyed by the agency's 文号简称: {"本水": {"inquiry": {"required": true}}}. JSON in the environment.
-LIUHEN_AV_RULES = json.loads(os.environ.get("LIUHEN_AV_RULES", "") or "{}")
+try:
+    LIUHEN_AV_RULES = json.loads(os.environ.get("LIUHEN_AV_RULES", "") or "{}")
+except json.JSONDecodeError as exc:  # kept as text: the system check liuhen.avrules.E001 names the error
+    LIUHEN_AV_RULES = f"JSON 无效：{exc}"
 LIUHEN_LOGIN_LOCK_MINUTES = int(os.environ.get("LIUHEN_LOGIN_LOCK_MINUTES", 15))
 # One client address failing this often within the window is locked out too, whatever usernames it tries.
 LIUHEN_LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("LIUHEN_LOGIN_MAX_FAILURES_PER_ADDRESS", 20))

@@ -7,10 +7,15 @@ class AvrulesConfig(AppConfig):
     verbose_name = "音像记录规则"
 
     def ready(self):
+        from django.core import checks
+
         from liuhen.ledger.subjects import register_subject
         from liuhen.ledger.vocabulary import register_read_actions
 
         from . import gates, ledger_checks, models, vocabulary
+        from .checks import av_rules_setting
+
+        checks.register(av_rules_setting)
 
         register_read_actions(*vocabulary.READ_ACTIONS)
         register_subject(models.FieldTrip.ledger_object_type, ledger_checks.check_field_trip)

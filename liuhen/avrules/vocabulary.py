@@ -25,3 +25,8 @@ STATE_CODES = {
     "av_field_trip": {"altered": E001, "inserted": E002, "deleted": E003},
     "av_interruption": {"altered": E004, "inserted": E005, "deleted": E006},
 }
+
+# ---- system checks (`liuhen check`, and before every management command) ---------------------------
+
+CHECK_SETTING = "liuhen.avrules.E001"  # LIUHEN_AV_RULES is not an object of agencies' act changes
+CHECK_ACT = "liuhen.avrules.E002"      # an act change names an unknown field, kind or record type
