@@ -16,6 +16,8 @@ LIUHEN_MAX_UPLOAD_BYTES  largest upload (files of one request), default 2 GiB
 LIUHEN_AV_RULES  JSON: per-agency changes to the acts that need audio-video recording (liuhen/avrules/rules.py)
 LIUHEN_UPLOAD_DIR  where resumable footage uploads (API, browser) wait until whole; default LIUHEN_HOME/uploads
 LIUHEN_UPLOAD_CHUNK_MAX_BYTES  largest chunk of one resumable-upload request, default 8 MiB
+LIUHEN_FOOTAGE_MAX_BYTES  largest footage file an ingest accepts, default 64 GiB
+LIUHEN_POSTER_DIR  cache of poster frames, default LIUHEN_HOME/cache/posters
 LIUHEN_UPLOAD_EXPIRE_HOURS  an upload unfinished this long after its last byte is cleared, default 24
 """
 import json
@@ -210,6 +212,10 @@ FILE_UPLOAD_HANDLERS = [
 LIUHEN_UPLOAD_DIR = os.environ.get("LIUHEN_UPLOAD_DIR", "")
 LIUHEN_UPLOAD_CHUNK_MAX_BYTES = int(os.environ.get("LIUHEN_UPLOAD_CHUNK_MAX_BYTES", 8 * 1024 * 1024))
 LIUHEN_UPLOAD_EXPIRE_HOURS = float(os.environ.get("LIUHEN_UPLOAD_EXPIRE_HOURS", 24))
+# The largest footage file an ingest accepts (a body camera's hour of 1080p is 2-9 GB), and where
+# poster frames are cached (derived files only: deleting them loses nothing).
+LIUHEN_FOOTAGE_MAX_BYTES = int(os.environ.get("LIUHEN_FOOTAGE_MAX_BYTES", 64 * 1024**3))
+LIUHEN_POSTER_DIR = os.environ.get("LIUHEN_POSTER_DIR", "")
 # The login form is the only body taken from someone not logged in.
 LIUHEN_MAX_ANONYMOUS_BODY_BYTES = 64 * 1024
 
