@@ -999,20 +999,24 @@ class _Builder:
 
     def build_footage_links(self, built: list[_Case]):
         """Footage where it belongs: 黄海's video of the 现场检查 at 赵长海's shed linked to that
-        case's 现场检查笔录 (调查取证) — an act with its footage."""
+        case's 现场检查笔录 (调查取证) — an act with its footage; and the one act without: the
+        现场检查 at 龙泉酒业, with its approved 不适宜音像记录说明."""
+        # AS 8 第二款: the 现场检查 at 龙泉酒业 (in 调查取证) went without a camera — the brewing
+        # workshop is a trade secret — and the reason was written and approved.
+        longquan = next(c for c in built if c.case.title == "本溪市龙泉酒业有限公司取水单位监督检查")
+        note = demo_av.approved_not_suitable(
+            longquan.case, longquan.team, self.people["linjing"],
+            act_record=longquan.case.records.get(record_type__code="inspection_record"),
+            reason_kind="涉及商业秘密", reason=NOT_SUITABLE_REASON,
+            opinion="同意不进行音像记录，以现场检查笔录和文字记录为准。")
+        self.counts["records"] += 1
+        self.counts["signatures"] += note.signatures.count()
         if self.story is None:
             return
         c = next(c for c in built if c.case.title == "赵长海在太子河河道管理范围内搭建彩钢房")
         record = c.case.records.get(record_type__code="inspection_record")
         self.story.link_inspection(c.case, record)
-        # AS 8 第二款: the 现场检查 at 龙泉酒业 (in 调查取证) went without a camera — the brewing
-        # workshop is a trade secret — and the reason was written and approved.
-        longquan = next(c for c in built if c.case.title == "本溪市龙泉酒业有限公司取水单位监督检查")
-        demo_av.approved_not_suitable(
-            longquan.case, longquan.team, self.people["linjing"],
-            act_record=longquan.case.records.get(record_type__code="inspection_record"),
-            reason_kind="涉及商业秘密", reason=NOT_SUITABLE_REASON,
-            opinion="同意不进行音像记录，以现场检查笔录和文字记录为准。")
+        self.counts["links"] += 1
 
     def filmed_acts(self) -> list:
         """The acts of the demo cases the AV rules ask footage for, as build_case will write them:
