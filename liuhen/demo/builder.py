@@ -162,6 +162,7 @@ NOT_SUITABLE_REASON = "检查现场为白酒酿造车间，涉及企业酿造工
 # of the case and the time the record states — the time its footage shows too (LW-D 7).
 INSPECTION_AT = (1, "09:20")
 SEIZURE_AT = (1, "11:00")
+INQUIRY_AT = (2, "14:00")  # in the 询问室; recorded too (LQ 19: 根据实际), though not required
 
 WATER_LAW_RIGHTS = "陈述、申辩、申请回避；拟作出较大数额罚款等决定的，享有要求听证的权利"
 
@@ -757,9 +758,11 @@ class _Builder:
             self.counts["links"] += 1
 
     def inquiry(self, c: _Case, **kw):
-        return self.record(c, "inquiry_record", {
-            "time": c.dt(2, "14:00"), "place": "本溪市水务局询问室", "interviewee": c.text("interviewee"),
+        rec = self.record(c, "inquiry_record", {
+            "time": c.dt(*INQUIRY_AT), "place": "本溪市水务局询问室", "interviewee": c.text("interviewee"),
             "certificates_shown": True, "content": c.text("inquiry")}, **kw)
+        self.link_footage(c, rec)
+        return rec
 
     def stage_investigation(self, c: _Case):
         s = c.spec
@@ -1021,9 +1024,10 @@ class _Builder:
     def filmed_acts(self) -> list:
         """The acts of the demo cases the AV rules ask footage for, as build_case will write them:
         the 现场检查 and 查封扣押 of every case taken through 调查取证 — each filmed by the case's
-        second officer (the first writes the 笔录). Not here: 赵长海's 现场检查 (the story's own
-        video, build_footage_links) and 龙泉酒业's (no camera: a trade secret, AS 8), whose cases
-        are still in 调查取证."""
+        second officer (the first writes the 笔录) — and its 询问 (expected, not required: on the
+        水政监察支队's recorder LY-01, or a camera of the unit). Not here: 赵长海's 现场检查 (the
+        story's own video, build_footage_links) and 龙泉酒业's (no camera: a trade secret, AS 8),
+        whose cases are still in 调查取证."""
         names = {p[0]: p[1] for p in PEOPLE}
         acts = []
         for spec in CASES:
@@ -1032,16 +1036,18 @@ class _Builder:
             start = self.today - datetime.timedelta(days=spec["started"])
             holder = spec["team"][1]
             for key, code, (n, hm) in (("inspect", "inspection_record", INSPECTION_AT),
-                                       ("seizure", "seizure_record", SEIZURE_AT)):
+                                       ("seizure", "seizure_record", SEIZURE_AT),
+                                       ("inquiry", "inquiry_record", INQUIRY_AT)):
                 if key not in spec:
                     continue
+                kind = "audio" if code == "inquiry_record" and spec["unit"] == "zhidui" else "video"
                 at = timezone.make_aware(datetime.datetime.fromisoformat(case_time(start, self.today, n, hm)))
                 offset = datetime.timedelta(minutes=-1, seconds=-(20 + spec["started"] % 30))
                 if code == "inspection_record" and "camera_started" in spec:
                     camera = datetime.datetime.combine(at.date(), datetime.time.fromisoformat(spec["camera_started"]))
                     offset = timezone.make_aware(camera) - at + datetime.timedelta(seconds=spec["started"] % 30)
                 acts.append(demo_footage.Act((spec["title"], code), at, holder, names[holder], spec["unit"],
-                                             camera_offset=offset, seconds=5.0 + spec["started"] % 3))
+                                             camera_offset=offset, seconds=5.0 + spec["started"] % 3, kind=kind))
         return acts
 
     def build(self) -> dict:

@@ -303,6 +303,7 @@ class Act:
     unit: str
     camera_offset: datetime.timedelta = datetime.timedelta(minutes=-1, seconds=-35)
     seconds: float = 6.0
+    kind: str = "video"  # or "audio": an inquiry in the 询问室, on the unit's recorder
 
 
 @dataclass
@@ -321,9 +322,11 @@ class Outing:
 
 
 # Which recorder an officer of each unit takes first (then any other free body camera): the
-# 水政监察支队's Axis cameras, the 河湖管理科's JL-004, the 水资源管理科's JL-005.
+# 水政监察支队's Axis cameras, the 河湖管理科's JL-004, the 水资源管理科's JL-005; for an inquiry
+# recorded on audio, the 水政监察支队's recorder LY-01.
 CAMERAS_OF = {"zhidui": ("JL-002", "JL-001"), "hehu": ("JL-004",), "shuiziyuan": ("JL-005",)}
 BODY_CAMERAS = ("JL-002", "JL-001", "JL-004", "JL-005", "JL-003")
+AUDIO_RECORDERS = ("LY-01",)
 AXIS_CAMERAS = {"JL-001", "JL-002"}
 # A DSJ camera numbers its files on: JL-004 wrote DSJ_0211 nine days ago and DSJ_0214 three days
 # ago, about one file every two days; (number on `days` ago) for each DSJ camera the acts use.
@@ -350,6 +353,7 @@ class Story:
         self.morning = min(_local(self.today, "08:30"), self.now - datetime.timedelta(hours=3)).replace(
             second=0, microsecond=0)
         self.outings = self.plan_outings()
+        self.dsj_last: dict[str, int] = {}
         self.dumps = self.plan()
 
     def day(self, n: int) -> datetime.date:
@@ -370,15 +374,15 @@ class Story:
         taken = [(n, a, b or datetime.datetime.max.replace(tzinfo=datetime.timezone.utc)) for n, a, b in self.busy()]
         by_day = {}
         for act in sorted(self.acts, key=lambda a: a.at):
-            by_day.setdefault((timezone.localtime(act.at).date(), act.holder), []).append(act)
+            by_day.setdefault((timezone.localtime(act.at).date(), act.holder, act.kind), []).append(act)
         out = []
-        for i, ((day, holder), acts) in enumerate(sorted(by_day.items(), key=lambda kv: kv[1][0].at)):
+        for i, ((day, holder, kind), acts) in enumerate(sorted(by_day.items(), key=lambda kv: kv[1][0].at)):
             first, last = acts[0].at + acts[0].camera_offset, acts[-1].at
             start = first - datetime.timedelta(minutes=70)
             start = start.replace(minute=start.minute // 5 * 5, second=0, microsecond=0)
             back = max(last + datetime.timedelta(hours=4, minutes=10 + 7 * (i % 5)), _local(day, "15:20"))
             back = min(back.replace(second=0, microsecond=0), self.now - datetime.timedelta(minutes=20))
-            candidates = CAMERAS_OF.get(acts[0].unit, ()) + BODY_CAMERAS
+            candidates = AUDIO_RECORDERS if kind == "audio" else CAMERAS_OF.get(acts[0].unit, ()) + BODY_CAMERAS
             number = next((n for n in candidates
                            if not any(t == n and a < back and start < b for t, a, b in taken)), None)
             if number is None:
@@ -392,11 +396,17 @@ class Story:
         clips = []
         for k, act in enumerate(outing.acts):
             shows = _shows(act.at + act.camera_offset + datetime.timedelta(seconds=7 * k), outing.drift)
+            if act.kind == "audio":
+                clips.append(Clip(f"REC_FILE/FOLDER01/{shows:%y%m%d_%H%M}.MP3", "audio", shows, seconds=act.seconds))
+                continue
             if outing.number in AXIS_CAMERAS:
                 path = _axis_name(shows, k + 1, "MP4")
-            else:
+            else:  # numbered on from the device's last file (outings are planned in time order)
                 base, ref = DSJ_COUNTER.get(outing.number, (100, 0))
-                path = _dsj_name(max(1, base - round(((self.today - shows.date()).days - ref) / 2)) + k)
+                seq = max(1, base - round(((self.today - shows.date()).days - ref) / 2),
+                          self.dsj_last.get(outing.number, 0) + 1)
+                self.dsj_last[outing.number] = seq
+                path = _dsj_name(seq)
             seed = act.at.day + 3 * act.at.month + k
             scene = {"horizon": 0.3 + (seed % 4) * 0.04, "bank": 0.48 + (seed % 3) * 0.04, "phase": seed % 9}
             if seed % 2:

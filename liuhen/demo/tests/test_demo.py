@@ -228,12 +228,12 @@ class TestDemoData:
         查封扣押现场笔录, in 调查取证) by the officer of the case who filmed it, as the record was
         made — before the case left 调查取证."""
         links = list(FootageLink.objects.select_related("case", "item", "linked_by"))
-        assert len(links) == demo["links"] == 17
+        assert len(links) == demo["links"] == 21
         for link in links:
             assert link.stage == Stage.INVESTIGATION
             record = Record.objects.get(pk=link.record_id)
-            assert record.case_id == link.case_id and record.record_type.code in ("inspection_record",
-                                                                                 "seizure_record")
+            assert record.case_id == link.case_id and record.record_type.code in (
+                "inspection_record", "seizure_record", "inquiry_record")
             assert link.linked_by.case_assignments.filter(case=link.case).exists()
             assert link.item.officer == link.linked_by
             assert link.item not in holding_area(link.case.agency_id)
@@ -262,6 +262,19 @@ class TestDemoData:
         # LW-D 7: the written time within the footage's span, but for the one deliberate mismatch.
         mismatched = {case.title for case, row in required if row.mismatch is not None}
         assert mismatched == {"本溪市鑫源洗浴有限公司擅自开凿机井取水"}
+        # The inquiries (expected, LQ 19) of the cases past 调查取证 were recorded too: on the
+        # 水政监察支队's recorder (audio), or the unit's camera.
+        inquiries = [(case, row) for case in Case.objects.exclude(stage__in=[Stage.START, Stage.INVESTIGATION])
+                     for row in case_av(case) if row.act.id == "inquiry"]
+        assert len(inquiries) == 4
+        for case, row in inquiries:
+            assert row.status == "footage" and row.mismatch is None and not row.late, case.title
+        assert {row.footage[0].kind for _case, row in inquiries} == {"audio", "video"}
+
+    def test_a_camera_names_each_file_once(self, demo):
+        """A camera numbers its files on: no two files of one device share a name."""
+        names_seen = list(FootageItem.objects.values_list("device__number", "name"))
+        assert len(names_seen) == len(set(names_seen))
 
     def test_no_device_was_signed_out_twice_at_once(self, demo):
         """A device is with one officer at a time, in the past as now: the acts' sign-outs fit
@@ -279,7 +292,7 @@ class TestDemoData:
             assert item.facts["creation_time_raw"], item.name
             if "clock_never_set" not in item.flags:
                 assert item.time_source == "metadata" and item.recorded_utc == item.creation_time
-        assert demo["footage"] == FootageItem.objects.filter(video__isnull=True).count() == 23
+        assert demo["footage"] == FootageItem.objects.filter(video__isnull=True).count() == 27
 
     def test_ledger_has_the_writes(self, demo):
         actions = set(Entry.objects.values_list("action", flat=True))
@@ -307,7 +320,7 @@ def test_demo_verifies_clean(db, fresh_home, store_backend):
     assert report.ok, [str(f) for f in report.findings]
     assert {"agency", "unit", "user", "certificate", "recordtype", "device", "device_signout", "device_return",
             "footage", "footage_ingest", "footage_link", "footage_mark"} <= set(Entry.objects.values_list("object_type", flat=True))
-    assert FootageItem.objects.count() == 24 and all(store.verify(i.blob_id) for i in FootageItem.objects.all())
+    assert FootageItem.objects.count() == 28 and all(store.verify(i.blob_id) for i in FootageItem.objects.all())
 
 
 def test_command_loads_once(db):
@@ -319,7 +332,7 @@ def test_command_loads_once(db):
     footage = FootageItem.objects.count()
     assert footage and SignOut.objects.exists()
     assert Agency.objects.count() == 1 and cases >= 18
-    assert "已加载演示数据" in first and "8台音像记录设备，23个音像记录" in first
+    assert "已加载演示数据" in first and "8台音像记录设备，27个音像记录" in first
 
     out = io.StringIO()
     call_command("demo", stdout=out)
