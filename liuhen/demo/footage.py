@@ -11,7 +11,14 @@ time), the clock checks and the flags are the system's own findings, not written
 - 高峰 (gaofeng) a video three days old uploaded only now: a late upload (LQ 23: within 24 hours);
 - a video from the camera 王芳 took out with its clock never set (2000-01-01): kept, flagged, and
   attributed to nobody — only the 设备管理员 马骏 (majun) and the 机关负责人 see it;
-- 黄海 (huanghai) linked his video of the 现场检查 of 赵长海's case to its 现场检查笔录.
+- 黄海 (huanghai) linked his video of the 现场检查 of 赵长海's case to its 现场检查笔录;
+- every 现场检查 and 查封扣押 of the cases taken through 调查取证 was filmed (LQ 19), and their
+  询问 recorded: on the act's day the case's second officer took a free recorder of the unit (the
+  支队's Axis cameras or LY-01, the 河湖管理科's JL-004, the 水资源管理科's JL-005), returned it
+  in the afternoon and it was docked at once (LQ 23); the builder links each video to its act's
+  record as it makes the record. The footage shows the time the record states (LW-D 7) — but at
+  鑫源洗浴, where the camera shows 10:04 for a 笔录 that says 09:20: the one time mismatch the demo
+  flags. 龙泉酒业's 现场检查 went without (a trade secret: an approved 不适宜音像记录说明, AS 8).
 
 The device history lies in the past (a sign-out nine days ago…), but the services take the time
 from the clock, as they must: nobody may backdate a sign-out. The demo therefore runs those calls

@@ -357,3 +357,20 @@ def test_existing_agency_is_left_alone(db):
     out = io.StringIO()
     call_command("demo", stdout=out)
     assert "数据库中没有演示账号" in out.getvalue()
+
+
+def test_without_ffmpeg_every_act_gets_its_note(db, monkeypatch):
+    """On a machine without ffmpeg the demo has no footage: cover_missing (liuhen/demo/av.py) then
+    writes an approved 不适宜音像记录说明 for each act the AV rules require, so that every case still
+    reaches its stage (LQ 19, AS 8) — the safety net the filmed demo does not need."""
+    from liuhen.demo import footage as demo_footage
+
+    monkeypatch.setattr(demo_footage, "ffmpeg_available", lambda: False)
+    summary = build_demo()
+    assert summary["cases"] == Case.objects.count() and FootageItem.objects.count() == 0
+    assert summary["records"] == Record.objects.count()
+    status = {(case.title, row.act.id): row.status for case in Case.objects.all() for row in case_av(case)
+              if row.act.required}
+    # Only 赵长海's 现场检查 (its case still in 调查取证, its video the story's) stays without.
+    assert {k for k, v in status.items() if v != "approved"} == {("赵长海在太子河河道管理范围内搭建彩钢房", "inspection")}
+    assert Record.objects.filter(record_type__code__in=sorted(NOT_SUITABLE_CODES)).count() == len(status) - 1
