@@ -34,7 +34,9 @@ def approved_not_suitable(case, officers, leader, *, act_record=None, reason_kin
 def cover_missing(case, officers, leader, **kw) -> list:
     """An approved 不适宜音像记录说明 (approved_not_suitable) for every act of the case's current stage
     that needs audio-video recording and has neither footage nor a note: what a demo case without
-    footage needs before it leaves 调查取证 or 送达执行 (the AV gate). Returns the notes."""
+    footage needs before it leaves 调查取证 or 送达执行 (the AV gate). The demo films its acts
+    (liuhen/demo/footage.py), so this writes nothing there — but on a machine without ffmpeg, or
+    for an act the story does not film. Returns the notes."""
     from liuhen.avrules.selectors import case_av
 
     return [approved_not_suitable(case, officers, leader, act_record=r.record, **kw) for r in case_av(case)

@@ -158,6 +158,12 @@ PARTIES = {
 # AS 8: the reason an act went without audio-video recording, in writing (for liuhen/demo/av.py).
 NOT_SUITABLE_REASON = "检查现场为白酒酿造车间，涉及企业酿造工艺等商业秘密，经当事人书面申请，不宜进行音像记录，以文字记录和现场检查笔录代替。"
 
+# When the acts the AV rules ask footage for took place (avrules.rules: 现场检查, 查封扣押): the day
+# of the case and the time the record states — the time its footage shows too (LW-D 7).
+INSPECTION_AT = (1, "09:20")
+SEIZURE_AT = (1, "11:00")
+INQUIRY_AT = (2, "14:00")  # in the 询问室; recorded too (LQ 19: 根据实际), though not required
+
 WATER_LAW_RIGHTS = "陈述、申辩、申请回避；拟作出较大数额罚款等决定的，享有要求听证的权利"
 
 CASES = [
@@ -409,6 +415,9 @@ CASES = [
         handler_opinion="建议立案调查。", unit_opinion="同意，另增派张明参与调查。",
         inspect="地下室内有机井一眼，井深约150米，井口安装变频水泵，出水管接入洗浴热水锅炉，无计量设施。",
         present="葛金利（法定代表人）", interviewee="葛金利",
+        # LW-D 7: the 笔录 states the planned 09:20; the camera shows the check began at 10:04 (the
+        # officers waited for the 法定代表人) — the one time mismatch the case page flags.
+        camera_started="10:04",
         inquiry="问：机井是何时开凿的？\n答：2024年装修时打的。\n问：是否经过审批？\n答：没有，不知道要审批。",
         facts="当事人在城市公共供水管网覆盖范围内，未经批准擅自开凿机井并取用地下水用于洗浴经营，累计取水约1.5万立方米。",
         basis="《中华人民共和国水法》第四十八条第一款、第六十九条第（一）项；《辽宁省地下水资源保护条例》。",
@@ -559,6 +568,14 @@ def cn_date(day: datetime.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def case_time(start: datetime.date, today: datetime.date, n: int, hm: str) -> str:
+    """"HH:MM" on day n of a case begun on `start` (not after today), never later than now: a
+    record's time field (naive, the agency's zone)."""
+    now = timezone.localtime().replace(second=0, microsecond=0, tzinfo=None)
+    at = datetime.datetime.combine(min(today, start + datetime.timedelta(days=n)), datetime.time.fromisoformat(hm))
+    return min(at, now).isoformat(timespec="minutes")
+
+
 class _Dates(dict):
     """format_map helper: "{d12}" is the Chinese date 12 days after the case started (not after today)."""
 
@@ -589,9 +606,7 @@ class _Case:
 
     def dt(self, n: int, hm: str) -> str:
         """"HH:MM" on day n, but never later than now."""
-        now = timezone.localtime().replace(second=0, microsecond=0, tzinfo=None)
-        at = datetime.datetime.combine(self.day(n), datetime.time.fromisoformat(hm))
-        return min(at, now).isoformat(timespec="minutes")
+        return case_time(self.start, self.b.today, n, hm)
 
     def text(self, key: str, default: str = "") -> str:
         return self.spec.get(key, default).format_map(_Dates(self.day))
@@ -610,7 +625,8 @@ class _Builder:
         self.today = timezone.localdate()
         self.types = {t.code: t for t in RecordType.objects.all()}
         self.people: dict[str, User] = {}
-        self.counts = {"records": 0, "attachments": 0, "signatures": 0}
+        self.counts = {"records": 0, "attachments": 0, "signatures": 0, "links": 0}
+        self.story = None  # liuhen/demo/footage.py: the recorders' days (None without ffmpeg)
 
     # -- people ----------------------------------------------------------------------------------
     def build_people(self):
@@ -729,14 +745,24 @@ class _Builder:
                     "现场拍摄照片及执法记录仪视频已按规定上传。\n")
             files = (("现场情况说明.txt", note.encode("utf-8"), "text/plain; charset=utf-8"),
                      ("现场照片.png", png_bytes(seed=c.case.pk), "image/png"))
-        return self.record(c, "inspection_record", {
-            "time": c.dt(1, "09:20"), "place": c.place, "certificates_shown": True,
+        rec = self.record(c, "inspection_record", {
+            "time": c.dt(*INSPECTION_AT), "place": c.place, "certificates_shown": True,
             "present": c.text("present"), "findings": c.text("inspect")}, files=files, sign=sign)
+        self.link_footage(c, rec)
+        return rec
+
+    def link_footage(self, c: _Case, rec):
+        """The video of the act `rec` documents (filmed in liuhen/demo/footage.py), linked to it by
+        the officer who filmed it as the record is made (LQ 19)."""
+        if self.story is not None and self.story.link_act(c.case, rec) is not None:
+            self.counts["links"] += 1
 
     def inquiry(self, c: _Case, **kw):
-        return self.record(c, "inquiry_record", {
-            "time": c.dt(2, "14:00"), "place": "本溪市水务局询问室", "interviewee": c.text("interviewee"),
+        rec = self.record(c, "inquiry_record", {
+            "time": c.dt(*INQUIRY_AT), "place": "本溪市水务局询问室", "interviewee": c.text("interviewee"),
             "certificates_shown": True, "content": c.text("inquiry")}, **kw)
+        self.link_footage(c, rec)
+        return rec
 
     def stage_investigation(self, c: _Case):
         s = c.spec
@@ -745,9 +771,10 @@ class _Builder:
         if "inspect" in s:
             self.inspection(c)
         if "seizure" in s:
-            self.record(c, "seizure_record", {
-                "time": c.dt(1, "11:00"), "place": c.place, "measure": "扣押", "items": c.text("seizure"),
+            rec = self.record(c, "seizure_record", {
+                "time": c.dt(*SEIZURE_AT), "place": c.place, "measure": "扣押", "items": c.text("seizure"),
                 "basis": "《中华人民共和国行政强制法》第九条、第二十二条"})
+            self.link_footage(c, rec)
         if "inquiry" in s:
             if "revise" in s:
                 rec = self.inquiry(c, sign=False)
@@ -931,8 +958,10 @@ class _Builder:
         notes = ["立案审批完成", "调查终结", "决定已作出", "送达执行完毕", "归档"]
         for i in range(stop):
             steps[i](c)
-            # Acts of the demo's history without footage (a demo cannot film its past): each an
-            # approved 不适宜音像记录说明 (AS 8), or the AV gate would stop the case (LQ 19).
+            # Every act the AV rules ask footage for was filmed (liuhen/demo/footage.py) and its
+            # video linked as its record was made: nothing to cover. Without ffmpeg there is no
+            # footage: each act then gets an approved 不适宜音像记录说明 (AS 8), or the AV gate
+            # would stop the case (LQ 19).
             av_notes = demo_av.cover_missing(c.case, c.team, c.unit_head)
             self.counts["records"] += len(av_notes)
             self.counts["signatures"] += sum(n.signatures.count() for n in av_notes)
@@ -943,20 +972,21 @@ class _Builder:
 
     # -- devices (音像记录设备, LQ 24) and their footage (音像记录) --------------------------------------
     def build_devices(self):
-        """The recorders kept by the 设备管理员 马骏, registered a month ago; then their last days
-        (liuhen/demo/footage.py): sign-outs with the pre-use check, returns, and what they recorded
-        taken into custody. Out now: JL-001 and the camera XJ-01 (张明), JL-002 (李强, its clock
-        8 s fast: flagged); JL-003 was signed out with a clock never set and returned; SX-01 is
-        being repaired."""
+        """The recorders kept by the 设备管理员 马骏, registered four months ago (before the oldest
+        case); then their days (liuhen/demo/footage.py): sign-outs with the pre-use check, returns,
+        and what they recorded taken into custody — the demo cases' 现场检查 and 查封扣押 among it.
+        Out now: JL-001 and the camera XJ-01 (张明), JL-002 (李强, its clock 8 s fast: flagged);
+        JL-003 was signed out with a clock never set and returned; SX-01 is being repaired."""
         keeper = self.people["majun"]
         zhidui = self.units["zhidui"]
         made = {}
-        with demo_footage.clock_at(demo_footage._local(self.today - datetime.timedelta(days=40), "09:00")):
+        with demo_footage.clock_at(demo_footage._local(self.today - datetime.timedelta(days=120), "09:00")):
             for number, model, kind, unit in (
                     ("JL-001", "AXIS W110 执法记录仪", DeviceKind.BODY_CAMERA, zhidui),
                     ("JL-002", "AXIS W110 执法记录仪", DeviceKind.BODY_CAMERA, zhidui),
                     ("JL-003", "DSJ-Z8 执法记录仪", DeviceKind.BODY_CAMERA, zhidui),
                     ("JL-004", "DSJ-Z8 执法记录仪", DeviceKind.BODY_CAMERA, self.units["hehu"]),
+                    ("JL-005", "DSJ-Z8 执法记录仪", DeviceKind.BODY_CAMERA, self.units["shuiziyuan"]),
                     ("XJ-01", "Canon EOS R50", DeviceKind.CAMERA, zhidui),
                     ("LY-01", "SONY ICD-UX570F", DeviceKind.AUDIO_RECORDER, zhidui),
                     ("SX-01", "SONY FDR-AX45", DeviceKind.VIDEO_CAMERA, None)):
@@ -965,35 +995,74 @@ class _Builder:
         with demo_footage.clock_at(demo_footage._local(self.today - datetime.timedelta(days=12), "15:30")):
             devices.change_device(keeper, made["SX-01"], status=DeviceStatus.REPAIR)
         self.counts["devices"] = len(made)
-        self.story = None
-        if not demo_footage.ffmpeg_available():  # bootstrap installs it; without it, no device history
+        if self.story is None:  # bootstrap installs ffmpeg; without it, no device history
             return
-        self.story = demo_footage.Story(self, made)
-        self.story.tell()
+        self.story.tell(self.people, made)
         self.counts["footage"] = FootageItem.objects.filter(agency=self.agency, video__isnull=True).count()
 
     def build_footage_links(self, built: list[_Case]):
         """Footage where it belongs: 黄海's video of the 现场检查 at 赵长海's shed linked to that
-        case's 现场检查笔录 (调查取证) — an act with its footage."""
+        case's 现场检查笔录 (调查取证) — an act with its footage; and the one act without: the
+        现场检查 at 龙泉酒业, with its approved 不适宜音像记录说明."""
+        # AS 8 第二款: the 现场检查 at 龙泉酒业 (in 调查取证) went without a camera — the brewing
+        # workshop is a trade secret — and the reason was written and approved.
+        longquan = next(c for c in built if c.case.title == "本溪市龙泉酒业有限公司取水单位监督检查")
+        note = demo_av.approved_not_suitable(
+            longquan.case, longquan.team, self.people["linjing"],
+            act_record=longquan.case.records.get(record_type__code="inspection_record"),
+            reason_kind="涉及商业秘密", reason=NOT_SUITABLE_REASON,
+            opinion="同意不进行音像记录，以现场检查笔录和文字记录为准。")
+        self.counts["records"] += 1
+        self.counts["signatures"] += note.signatures.count()
         if self.story is None:
             return
         c = next(c for c in built if c.case.title == "赵长海在太子河河道管理范围内搭建彩钢房")
         record = c.case.records.get(record_type__code="inspection_record")
         self.story.link_inspection(c.case, record)
-        # AS 8 第二款: the 现场检查 at 龙泉酒业 (in 调查取证) went without a camera — the brewing
-        # workshop is a trade secret — and the reason was written and approved.
-        longquan = next(c for c in built if c.case.title == "本溪市龙泉酒业有限公司取水单位监督检查")
-        demo_av.approved_not_suitable(
-            longquan.case, longquan.team, self.people["linjing"],
-            act_record=longquan.case.records.get(record_type__code="inspection_record"),
-            reason_kind="涉及商业秘密", reason=NOT_SUITABLE_REASON,
-            opinion="同意不进行音像记录，以现场检查笔录和文字记录为准。")
+        self.counts["links"] += 1
+
+    def filmed_acts(self) -> list:
+        """The acts of the demo cases the AV rules ask footage for, as build_case will write them:
+        the 现场检查 and 查封扣押 of every case taken through 调查取证 — each filmed by the case's
+        second officer (the first writes the 笔录) — and its 询问 (expected, not required: on the
+        水政监察支队's recorder LY-01, or a camera of the unit). Not here: 赵长海's 现场检查 (the
+        story's own video, build_footage_links) and 龙泉酒业's (no camera: a trade secret, AS 8),
+        whose cases are still in 调查取证."""
+        names = {p[0]: p[1] for p in PEOPLE}
+        acts = []
+        for spec in CASES:
+            if spec["until"] in (Stage.START, Stage.INVESTIGATION):
+                continue
+            start = self.today - datetime.timedelta(days=spec["started"])
+            holder = spec["team"][1]
+            for key, code, (n, hm) in (("inspect", "inspection_record", INSPECTION_AT),
+                                       ("seizure", "seizure_record", SEIZURE_AT),
+                                       ("inquiry", "inquiry_record", INQUIRY_AT)):
+                if key not in spec:
+                    continue
+                kind = "audio" if code == "inquiry_record" and spec["unit"] == "zhidui" else "video"
+                at = timezone.make_aware(datetime.datetime.fromisoformat(case_time(start, self.today, n, hm)))
+                offset = datetime.timedelta(minutes=-1, seconds=-(20 + spec["started"] % 30))
+                if code == "inspection_record" and "camera_started" in spec:
+                    camera = datetime.datetime.combine(at.date(), datetime.time.fromisoformat(spec["camera_started"]))
+                    offset = timezone.make_aware(camera) - at + datetime.timedelta(seconds=spec["started"] % 30)
+                acts.append(demo_footage.Act((spec["title"], code), at, holder, names[holder], spec["unit"],
+                                             camera_offset=offset, seconds=5.0 + spec["started"] % 3, kind=kind))
+        return acts
 
     def build(self) -> dict:
-        self.build_people()
-        self.build_devices()
-        built = [self.build_case(spec) for spec in CASES]
-        self.build_footage_links(built)
+        if demo_footage.ffmpeg_available():
+            # The files are made (ffmpeg, in parallel) while the people's passwords are hashed.
+            self.story = demo_footage.Story(self.filmed_acts())
+            self.story.start()
+        try:
+            self.build_people()
+            self.build_devices()
+            built = [self.build_case(spec) for spec in CASES]
+            self.build_footage_links(built)
+        finally:
+            if self.story is not None:
+                self.story.close()
         return {
             "agency": self.agency.name,
             "units": len(self.units),

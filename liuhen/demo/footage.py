@@ -11,7 +11,14 @@ time), the clock checks and the flags are the system's own findings, not written
 - 高峰 (gaofeng) a video three days old uploaded only now: a late upload (LQ 23: within 24 hours);
 - a video from the camera 王芳 took out with its clock never set (2000-01-01): kept, flagged, and
   attributed to nobody — only the 设备管理员 马骏 (majun) and the 机关负责人 see it;
-- 黄海 (huanghai) linked his video of the 现场检查 of 赵长海's case to its 现场检查笔录.
+- 黄海 (huanghai) linked his video of the 现场检查 of 赵长海's case to its 现场检查笔录;
+- every 现场检查 and 查封扣押 of the cases taken through 调查取证 was filmed (LQ 19), and their
+  询问 recorded: on the act's day the case's second officer took a free recorder of the unit (the
+  支队's Axis cameras or LY-01, the 河湖管理科's JL-004, the 水资源管理科's JL-005), returned it
+  in the afternoon and it was docked at once (LQ 23); the builder links each video to its act's
+  record as it makes the record. The footage shows the time the record states (LW-D 7) — but at
+  鑫源洗浴, where the camera shows 10:04 for a 笔录 that says 09:20: the one time mismatch the demo
+  flags. 龙泉酒业's 现场检查 went without (a trade secret: an approved 不适宜音像记录说明, AS 8).
 
 The device history lies in the past (a sign-out nine days ago…), but the services take the time
 from the clock, as they must: nobody may backdate a sign-out. The demo therefore runs those calls
@@ -218,10 +225,9 @@ def nmea_track(start_utc: datetime.datetime, seconds: int) -> str:
     return "".join(lines)
 
 
-def make_files(root: Path, clips: list[Clip]) -> None:
-    """Each clip under `root` at its path, made by ffmpeg (all at once, a fraction of a second
-    each). If a text overlay cannot be drawn (no drawtext filter, no font) the clip is made again
-    without it."""
+def start_files(root: Path, clips: list[Clip]) -> list:
+    """Start ffmpeg for each clip under `root` at its path (all at once: they run while the caller
+    goes on, e.g. hashing the demo's passwords); `finish_files` waits for them."""
     work = root / ".work"
     work.mkdir(parents=True, exist_ok=True)
     running = []
@@ -229,15 +235,40 @@ def make_files(root: Path, clips: list[Clip]) -> None:
         target = root / clip.path
         target.parent.mkdir(parents=True, exist_ok=True)
         cmd = _command(clip, target, work, overlay=True)
-        running.append((clip, target, cmd, subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)))
+        running.append((clip, target, subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)))
         if clip.nmea:
             start = timezone.make_aware(clip.shows).astimezone(datetime.timezone.utc)
             target.with_suffix(".NMEA").write_text(nmea_track(start, int(clip.seconds)), encoding="ascii")
-    for clip, target, cmd, proc in running:
+    return running
+
+
+def finish_files(root: Path, running: list) -> None:
+    """Wait for the clips `start_files` started. If a text overlay cannot be drawn (no drawtext
+    filter, no font) the clip is made again without it."""
+    work = root / ".work"
+    for clip, target, proc in running:
         proc.communicate(timeout=120)
         if proc.returncode != 0:
             subprocess.run(_command(clip, target, work, overlay=False), check=True, capture_output=True, timeout=120)
-    shutil.rmtree(work)
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def stop_files(running: list) -> None:
+    """Kill the ffmpeg processes still running (a demo build that failed half-way)."""
+    for _clip, _target, proc in running:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+
+
+def make_files(root: Path, clips: list[Clip]) -> None:
+    """Each clip under `root` at its path, made by ffmpeg (all at once, a fraction of a second
+    each)."""
+    running = start_files(root, clips)
+    try:
+        finish_files(root, running)
+    finally:
+        stop_files(running)
 
 
 # ---- the story ------------------------------------------------------------------------------------
@@ -258,27 +289,138 @@ def _axis_name(shows: datetime.datetime, seq: int, ext: str) -> str:
     return f"DCIM/100AXIS/{shows:%Y%m%d_%H%M%S}_{seq:04d}.{ext}"
 
 
-class Story:
-    """The recorders' last days, told through the services. `builder` is the demo's _Builder (its
-    people), `devices_by_number` the devices it registered. All files are made first, at once
-    (ffmpeg runs in parallel), then the days are played in order."""
+def _dsj_name(seq: int) -> str:
+    """A DSJ body camera's name: a running number, nothing else."""
+    return f"DCIM/100MEDIA/DSJ_{seq:04d}.MP4"
 
-    def __init__(self, builder, devices_by_number: dict):
-        self.people = builder.people
-        self.d = devices_by_number
-        self.keeper = builder.people["majun"]  # 设备管理员
+
+@dataclass(frozen=True)
+class Act:
+    """An act of a demo case the AV rules ask footage for (avrules.rules: 现场检查, 查封扣押…), as
+    the demo's builder writes its record: `key` (case title, record type code) finds its footage
+    again when the record is made; `at` is the time the record states (aware); `holder` the
+    officer of the case who films it (username), `holder_name` as the overlay prints it, `unit`
+    the unit key (whose cameras are used first). `camera_offset`: when the camera starts, from
+    `at` (a minute or two before the time the officers write down)."""
+
+    key: tuple[str, str]
+    at: datetime.datetime
+    holder: str
+    holder_name: str
+    unit: str
+    camera_offset: datetime.timedelta = datetime.timedelta(minutes=-1, seconds=-35)
+    seconds: float = 6.0
+    kind: str = "video"  # or "audio": an inquiry in the 询问室, on the unit's recorder
+
+
+@dataclass
+class Outing:
+    """One device signed out for a day's acts: to whom, when out and back, docked when, the
+    device's clock drift, and the acts it filmed (one dump folder)."""
+
+    number: str
+    holder: str
+    out: datetime.datetime
+    back: datetime.datetime
+    docked: datetime.datetime
+    drift: float
+    dump: str
+    acts: list
+
+
+# Which recorder an officer of each unit takes first (then any other free body camera): the
+# 水政监察支队's Axis cameras, the 河湖管理科's JL-004, the 水资源管理科's JL-005; for an inquiry
+# recorded on audio, the 水政监察支队's recorder LY-01.
+CAMERAS_OF = {"zhidui": ("JL-002", "JL-001"), "hehu": ("JL-004",), "shuiziyuan": ("JL-005",)}
+BODY_CAMERAS = ("JL-002", "JL-001", "JL-004", "JL-005", "JL-003")
+AUDIO_RECORDERS = ("LY-01",)
+AXIS_CAMERAS = {"JL-001", "JL-002"}
+# A DSJ camera numbers its files on: JL-004 wrote DSJ_0211 nine days ago and DSJ_0214 three days
+# ago, about one file every two days; (number on `days` ago) for each DSJ camera the acts use.
+DSJ_COUNTER = {"JL-004": (214, 3), "JL-005": (96, 0), "JL-003": (7, 6)}
+
+
+class Story:
+    """The recorders' last days, told through the services. `acts`: the demo cases' acts to film
+    (Act), each by a camera signed out to the officer who films it that day. All files are made
+    first, at once (`start` runs ffmpeg in parallel while the builder goes on), then the days —
+    the story's own and the acts' — are played in the order they happened (`tell`)."""
+
+    def __init__(self, acts: list[Act] = ()):
         self.now = timezone.localtime()
         self.today = self.now.date()
-        self.items: dict[str, object] = {}  # role in the story -> FootageItem
+        self.acts = list(acts)
+        self.items: dict = {}  # role in the story, or an Act's key -> FootageItem
         self.timings: dict[str, float] = {}
         self.root: Path | None = None
+        self.running: list = []
+        self.people: dict = {}
+        self.d: dict = {}
         # This morning, three hours ago at the latest (the demo may be loaded at 06:00).
         self.morning = min(_local(self.today, "08:30"), self.now - datetime.timedelta(hours=3)).replace(
             second=0, microsecond=0)
+        self.outings = self.plan_outings()
+        self.dsj_last: dict[str, int] = {}
         self.dumps = self.plan()
 
     def day(self, n: int) -> datetime.date:
         return self.today - datetime.timedelta(days=n)
+
+    def busy(self) -> list[tuple[str, datetime.datetime, datetime.datetime]]:
+        """The story's own sign-outs (the methods below): (device, out, back); None: not back."""
+        return [("JL-004", _local(self.day(9), "08:10"), _local(self.day(9), "16:50")),
+                ("JL-003", _local(self.day(6), "08:20"), _local(self.day(6), "17:40")),
+                ("JL-004", _local(self.day(3), "08:30"), _local(self.day(3), "17:20")),
+                ("LY-01", _local(self.day(1), "13:30"), _local(self.day(1), "16:40")),
+                ("JL-001", self.morning, None), ("XJ-01", self.morning, None), ("JL-002", self.morning, None)]
+
+    def plan_outings(self) -> list[Outing]:
+        """The acts' days: the officer who films takes a camera of the unit that is free all day
+        (signed out an hour and more before the first act, returned in the afternoon and docked at
+        once: stored the same day, LQ 23) — no device is ever signed out twice at once."""
+        taken = [(n, a, b or datetime.datetime.max.replace(tzinfo=datetime.timezone.utc)) for n, a, b in self.busy()]
+        by_day = {}
+        for act in sorted(self.acts, key=lambda a: a.at):
+            by_day.setdefault((timezone.localtime(act.at).date(), act.holder, act.kind), []).append(act)
+        out = []
+        for i, ((day, holder, kind), acts) in enumerate(sorted(by_day.items(), key=lambda kv: kv[1][0].at)):
+            first, last = acts[0].at + acts[0].camera_offset, acts[-1].at
+            start = first - datetime.timedelta(minutes=70)
+            start = start.replace(minute=start.minute // 5 * 5, second=0, microsecond=0)
+            back = max(last + datetime.timedelta(hours=4, minutes=10 + 7 * (i % 5)), _local(day, "15:20"))
+            back = min(back.replace(second=0, microsecond=0), self.now - datetime.timedelta(minutes=20))
+            candidates = AUDIO_RECORDERS if kind == "audio" else CAMERAS_OF.get(acts[0].unit, ()) + BODY_CAMERAS
+            number = next((n for n in candidates
+                           if not any(t == n and a < back and start < b for t, a, b in taken)), None)
+            if number is None:
+                raise RuntimeError(f"演示：{day} 没有空闲的执法记录仪")
+            taken.append((number, start, back))
+            out.append(Outing(number, holder, start, back, back + datetime.timedelta(minutes=6),
+                              drift=(1, -1, 2, 1, -2)[i % 5], dump=f"act-{i:02d}", acts=acts))
+        return out
+
+    def _act_clips(self, outing: Outing) -> list[Clip]:
+        clips = []
+        for k, act in enumerate(outing.acts):
+            shows = _shows(act.at + act.camera_offset + datetime.timedelta(seconds=7 * k), outing.drift)
+            if act.kind == "audio":
+                clips.append(Clip(f"REC_FILE/FOLDER01/{shows:%y%m%d_%H%M}.MP3", "audio", shows, seconds=act.seconds))
+                continue
+            if outing.number in AXIS_CAMERAS:
+                path = _axis_name(shows, k + 1, "MP4")
+            else:  # numbered on from the device's last file (outings are planned in time order)
+                base, ref = DSJ_COUNTER.get(outing.number, (100, 0))
+                seq = max(1, base - round(((self.today - shows.date()).days - ref) / 2),
+                          self.dsj_last.get(outing.number, 0) + 1)
+                self.dsj_last[outing.number] = seq
+                path = _dsj_name(seq)
+            seed = act.at.day + 3 * act.at.month + k
+            scene = {"horizon": 0.3 + (seed % 4) * 0.04, "bank": 0.48 + (seed % 3) * 0.04, "phase": seed % 9}
+            if seed % 2:
+                scene["hut"] = (0.25 + (seed % 5) * 0.1, 0.12 + (seed % 3) * 0.02)
+            clips.append(Clip(path, "video", shows, seconds=act.seconds, scene=scene,
+                              overlay=f"{outing.number}  本溪市水务局  {act.holder_name}"))
+        return clips
 
     def plan(self) -> dict[str, list[Clip]]:
         """What each device will hold when it is docked: {dump folder: clips}."""
@@ -289,7 +431,7 @@ class Story:
         second = self.morning + datetime.timedelta(minutes=95, seconds=40)
         photo = second + datetime.timedelta(minutes=6, seconds=3)
         zm = "JL-001  本溪市水务局  张明"
-        return {
+        dumps = {
             "zhaochanghai": [Clip("DCIM/100MEDIA/DSJ_0211.MP4", "video", _shows(zhao, 1), seconds=6,
                                   overlay="JL-004  本溪市水务局  黄海",
                                   scene={"horizon": 0.34, "bank": 0.55, "phase": 2, "hut": (0.5, 0.14)})],
@@ -309,6 +451,9 @@ class Story:
                      scene={"horizon": 0.45, "bank": 0.58, "phase": 3}),
             ],
         }
+        for outing in self.outings:
+            dumps[outing.dump] = self._act_clips(outing)
+        return dumps
 
     # -- steps, each at its time ----------------------------------------------------------------
     def sign_out(self, when, number, username, *, battery, storage, drift=0.0, device_time=None):
@@ -340,22 +485,54 @@ class Story:
         return [by_name[c.path] for c in self.dumps[dump]]
 
     # -- the days -------------------------------------------------------------------------------
-    def tell(self) -> dict:
-        t0 = time.monotonic()
-        with tempfile.TemporaryDirectory(prefix="liuhen-demo-") as tmp:
-            self.root = Path(tmp)
-            make_files(self.root, [dataclasses.replace(c, path=f"{dump}/{c.path}")
-                                   for dump, clips in self.dumps.items() for c in clips])
-            self.timings["ffmpeg"] = time.monotonic() - t0
-            self.inspection_at_zhaochanghai()
-            self.clock_never_set()
-            self.late_upload()
-            self.yesterdays_interview()
-            self.this_morning()
-            (self.items["late"],) = self.ingest(None, "JL-004", "patrol", drift=-1)  # only now: late
+    def start(self) -> None:
+        """Start making the files (ffmpeg, in parallel, in the background)."""
+        self.t0 = time.monotonic()
+        self.root = Path(tempfile.mkdtemp(prefix="liuhen-demo-"))
+        self.running = start_files(self.root, [dataclasses.replace(c, path=f"{dump}/{c.path}")
+                                               for dump, clips in self.dumps.items() for c in clips])
+
+    def close(self) -> None:
+        """Stop what still runs and remove the files (after `tell`, or a build that failed)."""
+        stop_files(self.running)
+        self.running = []
+        if self.root is not None:
+            shutil.rmtree(self.root, ignore_errors=True)
             self.root = None
-        self.timings["total"] = time.monotonic() - t0
+
+    def tell(self, people: dict, devices_by_number: dict) -> dict:
+        """Play the days in order with the demo's `people` and the devices it registered."""
+        self.people, self.d = people, devices_by_number
+        self.keeper = people["majun"]  # 设备管理员
+        if self.root is None:
+            self.start()
+        t0 = time.monotonic()
+        try:
+            finish_files(self.root, self.running)
+            self.running = []
+            self.timings["ffmpeg_wait"] = time.monotonic() - t0
+            days = [(_local(self.day(9), "08:10"), self.inspection_at_zhaochanghai),
+                    (_local(self.day(6), "08:20"), self.clock_never_set),
+                    (_local(self.day(3), "08:30"), self.late_upload),
+                    (_local(self.day(1), "13:30"), self.yesterdays_interview),
+                    (self.morning, self.this_morning)]
+            days += [(o.out, functools.partial(self.film, o)) for o in self.outings]
+            for _when, step in sorted(days, key=lambda d: d[0]):
+                step()
+            (self.items["late"],) = self.ingest(None, "JL-004", "patrol", drift=-1)  # only now: late
+        finally:
+            self.close()
+        self.timings["total"] = time.monotonic() - self.t0
         return self.items
+
+    def film(self, o: Outing):
+        """An act's day: the camera out to the officer who films, back in the afternoon, docked by
+        马骏 at once; its videos wait for the act's record (link_act)."""
+        self.sign_out(o.out, o.number, o.holder, battery=100 - o.out.day % 7, storage=50 + o.out.day % 9,
+                      drift=o.drift)
+        self.return_(o.back, o.number, battery=38 + o.back.day % 30, storage=48 + o.out.day % 9, drift=o.drift)
+        for act, item in zip(o.acts, self.ingest(o.docked, o.number, o.dump, drift=o.drift)):
+            self.items[act.key] = item
 
     def inspection_at_zhaochanghai(self):
         """Nine days ago: 黄海 takes JL-004 to the 现场检查 at 赵长海's shed; the camera is
@@ -409,3 +586,11 @@ class Story:
     def link_inspection(self, case, record):
         """黄海 links the video of the 现场检查 to the case and its 现场检查笔录 (调查取证)."""
         return footage.link(self.people["huanghai"], self.items["linked"], case, Stage.INVESTIGATION, record=record)
+
+    def link_act(self, case, record):
+        """The video of the act `record` documents, linked to it by the officer who filmed it, as
+        the record is made; None if the story filmed no such act."""
+        item = self.items.get((case.title, record.record_type.code))
+        if item is None:
+            return None
+        return footage.link(item.officer, item, case, record.stage, record=record)

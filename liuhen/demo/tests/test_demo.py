@@ -18,6 +18,7 @@ from liuhen.demo.builder import DEMO_PASSWORD, build_demo, demo_logins
 from liuhen.devices.models import ClockFlag, Device, SignOut
 from liuhen.devices.models import Status as DeviceStatus
 from liuhen.footage.models import FootageItem, FootageLink
+from liuhen.avrules.selectors import NOT_SUITABLE_CODES, case_av, late
 from liuhen.footage.selectors import holding_area
 from liuhen.ledger.models import Entry
 from liuhen.media import names, store
@@ -208,7 +209,7 @@ class TestDemoData:
         assert item.officer.username == "gaofeng" and item.flags == []
         assert item in holding_area(item.agency_id, officer=item.officer)
         # The video of 赵长海's case was recorded nine days ago, but docked the same afternoon.
-        linked = FootageItem.objects.get(links__isnull=False)
+        linked = FootageItem.objects.get(links__case__title="赵长海在太子河河道管理范围内搭建彩钢房")
         assert timezone.now() - linked.recorded_utc > datetime.timedelta(days=8)
         assert linked.ingested_at - linked.recorded_utc < datetime.timedelta(hours=24)
 
@@ -223,15 +224,67 @@ class TestDemoData:
         assert not any(item in holding_area(o.agency_id, officer=o) for o in officers)
 
     def test_footage_linked_to_the_inspection_record(self, demo):
-        """One act with footage: the 现场检查 of a case in 调查取证, its video linked to the
-        现场检查笔录 by an officer of the case."""
-        (link,) = FootageLink.objects.select_related("case", "item", "linked_by")
-        assert link.case.stage == Stage.INVESTIGATION and link.stage == Stage.INVESTIGATION
-        record = Record.objects.get(pk=link.record_id)
-        assert record.case_id == link.case_id and record.record_type.code == "inspection_record"
-        assert link.linked_by.case_assignments.filter(case=link.case).exists()
-        assert link.item.officer == link.linked_by
-        assert link.item not in holding_area(link.case.agency_id)
+        """Acts with footage: each video linked to the record of its act (a 现场检查笔录 or
+        查封扣押现场笔录, in 调查取证) by the officer of the case who filmed it, as the record was
+        made — before the case left 调查取证."""
+        links = list(FootageLink.objects.select_related("case", "item", "linked_by"))
+        assert len(links) == demo["links"] == 21
+        for link in links:
+            assert link.stage == Stage.INVESTIGATION
+            record = Record.objects.get(pk=link.record_id)
+            assert record.case_id == link.case_id and record.record_type.code in (
+                "inspection_record", "seizure_record", "inquiry_record")
+            assert link.linked_by.case_assignments.filter(case=link.case).exists()
+            assert link.item.officer == link.linked_by
+            assert link.item not in holding_area(link.case.agency_id)
+            left = link.case.transitions.filter(from_stage=Stage.INVESTIGATION).order_by("pk").first()
+            assert left is None or link.linked_at < left.at
+
+    def test_every_required_act_has_footage_or_the_one_note(self, demo):
+        """LQ 19, AS 8: every act of every demo case the AV rules require has its footage, except
+        龙泉酒业's 现场检查 (a trade secret): the one approved 不适宜音像记录说明 of the demo."""
+        (note,) = Record.objects.filter(record_type__code__in=sorted(NOT_SUITABLE_CODES)).select_related("case")
+        assert note.case.title == "本溪市龙泉酒业有限公司取水单位监督检查"
+        required = [(case, row) for case in Case.objects.order_by("pk") for row in case_av(case) if row.act.required]
+        assert len(required) == 18  # 16 filmed by the demo, 赵长海's by the story, 龙泉酒业's without
+        for case, row in required:
+            if case.pk == note.case_id:
+                assert (row.act.id, row.status, row.footage) == ("inspection", "approved", [])
+                assert row.notes[0].record == note
+                continue
+            assert row.status == "footage", (case.title, row.name)
+            assert not row.problems() and not row.late and not row.gaps
+            for item in row.footage:  # filmed by an officer of the case, no flag, no disagreement
+                assert item.officer.case_assignments.filter(case=case).exists()
+                assert item.flags == [] and item.discrepancies == [] and late(item) is None
+                # Docked the day it was recorded (LQ 23: stored within 24 hours).
+                assert timezone.localdate(item.ingested_at) == timezone.localdate(item.recorded_utc)
+        # LW-D 7: the written time within the footage's span, but for the one deliberate mismatch.
+        mismatched = {case.title for case, row in required if row.mismatch is not None}
+        assert mismatched == {"本溪市鑫源洗浴有限公司擅自开凿机井取水"}
+        # The inquiries (expected, LQ 19) of the cases past 调查取证 were recorded too: on the
+        # 水政监察支队's recorder (audio), or the unit's camera.
+        inquiries = [(case, row) for case in Case.objects.exclude(stage__in=[Stage.START, Stage.INVESTIGATION])
+                     for row in case_av(case) if row.act.id == "inquiry"]
+        assert len(inquiries) == 4
+        for case, row in inquiries:
+            assert row.status == "footage" and row.mismatch is None and not row.late, case.title
+        assert {row.footage[0].kind for _case, row in inquiries} == {"audio", "video"}
+
+    def test_a_camera_names_each_file_once(self, demo):
+        """A camera numbers its files on: no two files of one device share a name."""
+        names_seen = list(FootageItem.objects.values_list("device__number", "name"))
+        assert len(names_seen) == len(set(names_seen))
+
+    def test_no_device_was_signed_out_twice_at_once(self, demo):
+        """A device is with one officer at a time, in the past as now: the acts' sign-outs fit
+        around the holding-area story's."""
+        far = timezone.now() + datetime.timedelta(days=1)
+        for device in Device.objects.all():
+            spans = sorted((o.server_time, o.returned.server_time if hasattr(o, "returned") else far)
+                           for o in SignOut.objects.filter(device=device).select_related("returned"))
+            for (_a, end), (start, _b) in zip(spans, spans[1:]):
+                assert end <= start, device.number
 
     def test_footage_files_say_when_they_were_made(self, demo):
         """Every video and audio file states its creation time, the time the footage is held to."""
@@ -239,7 +292,7 @@ class TestDemoData:
             assert item.facts["creation_time_raw"], item.name
             if "clock_never_set" not in item.flags:
                 assert item.time_source == "metadata" and item.recorded_utc == item.creation_time
-        assert demo["footage"] == FootageItem.objects.filter(video__isnull=True).count() == 7
+        assert demo["footage"] == FootageItem.objects.filter(video__isnull=True).count() == 27
 
     def test_ledger_has_the_writes(self, demo):
         actions = set(Entry.objects.values_list("action", flat=True))
@@ -267,7 +320,7 @@ def test_demo_verifies_clean(db, fresh_home, store_backend):
     assert report.ok, [str(f) for f in report.findings]
     assert {"agency", "unit", "user", "certificate", "recordtype", "device", "device_signout", "device_return",
             "footage", "footage_ingest", "footage_link", "footage_mark"} <= set(Entry.objects.values_list("object_type", flat=True))
-    assert FootageItem.objects.count() == 8 and all(store.verify(i.blob_id) for i in FootageItem.objects.all())
+    assert FootageItem.objects.count() == 28 and all(store.verify(i.blob_id) for i in FootageItem.objects.all())
 
 
 def test_command_loads_once(db):
@@ -279,7 +332,7 @@ def test_command_loads_once(db):
     footage = FootageItem.objects.count()
     assert footage and SignOut.objects.exists()
     assert Agency.objects.count() == 1 and cases >= 18
-    assert "已加载演示数据" in first and "7台音像记录设备，7个音像记录" in first
+    assert "已加载演示数据" in first and "8台音像记录设备，27个音像记录" in first
 
     out = io.StringIO()
     call_command("demo", stdout=out)
@@ -304,3 +357,20 @@ def test_existing_agency_is_left_alone(db):
     out = io.StringIO()
     call_command("demo", stdout=out)
     assert "数据库中没有演示账号" in out.getvalue()
+
+
+def test_without_ffmpeg_every_act_gets_its_note(db, monkeypatch):
+    """On a machine without ffmpeg the demo has no footage: cover_missing (liuhen/demo/av.py) then
+    writes an approved 不适宜音像记录说明 for each act the AV rules require, so that every case still
+    reaches its stage (LQ 19, AS 8) — the safety net the filmed demo does not need."""
+    from liuhen.demo import footage as demo_footage
+
+    monkeypatch.setattr(demo_footage, "ffmpeg_available", lambda: False)
+    summary = build_demo()
+    assert summary["cases"] == Case.objects.count() and FootageItem.objects.count() == 0
+    assert summary["records"] == Record.objects.count()
+    status = {(case.title, row.act.id): row.status for case in Case.objects.all() for row in case_av(case)
+              if row.act.required}
+    # Only 赵长海's 现场检查 (its case still in 调查取证, its video the story's) stays without.
+    assert {k for k, v in status.items() if v != "approved"} == {("赵长海在太子河河道管理范围内搭建彩钢房", "inspection")}
+    assert Record.objects.filter(record_type__code__in=sorted(NOT_SUITABLE_CODES)).count() == len(status) - 1
