@@ -1,0 +1,35 @@
+"""Review of issue 13 (playback, posters, Range): defects found by the adversarial review.
+
+Each xfail(strict=True) test fails today and passes once the defect is fixed."""
+import pytest
+
+from liuhen.footage import vocabulary as v
+from liuhen.footage.models import FootageItem
+from liuhen.ledger.models import Entry
+from liuhen.testing.playback import ingested
+
+pytestmark = pytest.mark.django_db
+
+
+def content(resp) -> bytes:
+    return b"".join(resp.streaming_content) if resp.streaming else resp.content
+
+
+@pytest.mark.xfail(strict=True, reason="defect: /footage/<pk>/poster of a photo sends the whole stored photo "
+                                       "with no read event in the ledger (playback.poster)")
+def test_a_photo_fetched_as_its_poster_is_a_logged_read(client, world, tmp_path, settings):
+    settings.LIUHEN_POSTER_DIR = tmp_path / "posters"
+    from liuhen.media import store
+
+    items = ingested(world, tmp_path)
+    pic = items["PIC.JPG"]
+    client.force_login(world.device_admin)
+    before = Entry.objects.filter(object_type=FootageItem.ledger_object_type, object_id=str(pic.pk),
+                                  actor_id=world.device_admin.pk).count()
+    resp = client.get(f"/footage/{pic.pk}/poster")  # no page, no list: straight to the bytes
+    with store.open_blob(pic.blob_id) as f:
+        assert content(resp) == f.read()  # the original photo, every byte of it
+    after = Entry.objects.filter(object_type=FootageItem.ledger_object_type, object_id=str(pic.pk),
+                                 actor_id=world.device_admin.pk).count()
+    # Every read of case content is in the ledger: the full original left the server.
+    assert after > before
