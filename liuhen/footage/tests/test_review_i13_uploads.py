@@ -1,0 +1,38 @@
+"""Review of issue 13 (the resumable upload API): defects found by the adversarial review.
+
+Each xfail(strict=True) test fails today and passes once the defect is fixed."""
+import pytest
+
+from liuhen.footage.models import Upload
+from liuhen.testing.ingest import NUMBER, signed_out_camera
+from liuhen.testing.uploads import Api, staging, station  # noqa: F401  (staging: the fixture)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staging")]
+
+
+@pytest.mark.xfail(strict=True, reason="defect: a declared path with a folder name over 255 bytes is accepted "
+                                       "(clean_path checks only the last part); complete() then fails with "
+                                       "OSError ENAMETOOLONG → HTTP 500 on every try, the upload stuck")
+def test_a_path_the_server_cannot_make_is_refused_with_a_4xx(world, tmp_path):
+    signed_out_camera(world)
+    _, token = station(world)
+    api = Api(token)
+    api.client.raise_request_exception = False
+    data = b"not really a video, but the path is the point" * 10
+    path = "DCIM/" + "A" * 300 + "/VID_0001.MP4"
+    r = api.declare(path, data, NUMBER)
+    if r.status_code == 201:  # accepted: then it must end in a clear answer, never a 500
+        r = api.chunk(r.json()["id"], 0, data)  # the whole file: the upload ends here
+    assert r.status_code < 500, r.status_code
+
+
+@pytest.mark.xfail(strict=True, reason="defect: uploads.find() cuts the key to 32 characters before the lookup")
+def test_an_upload_id_with_trailing_characters_is_not_the_upload(world):
+    """find() cuts the key to 32 characters before looking it up: KEY + "anything" is the upload."""
+    signed_out_camera(world)
+    _, token = station(world)
+    api = Api(token)
+    r = api.declare("DCIM/VID_0002.MP4", b"x" * 100, NUMBER)
+    key = r.json()["id"]
+    assert api.state(key).status_code == 200
+    assert api.state(key + "zzz").status_code == 404
