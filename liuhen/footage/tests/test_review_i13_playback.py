@@ -35,8 +35,6 @@ def test_a_photo_fetched_as_its_poster_is_a_logged_read(client, world, tmp_path,
     assert after > before
 
 
-@pytest.mark.xfail(strict=True, reason="defect: parse_range calls int() on an unbounded run of digits; past "
-                                       "Python's 4300-digit limit int() raises ValueError → HTTP 500")
 def test_a_range_with_a_huge_number_is_not_a_server_error(client, world, tmp_path):
     from liuhen.testing.playback import only_video
 
