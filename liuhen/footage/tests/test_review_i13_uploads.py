@@ -36,3 +36,34 @@ def test_an_upload_id_with_trailing_characters_is_not_the_upload(world):
     key = r.json()["id"]
     assert api.state(key).status_code == 200
     assert api.state(key + "zzz").status_code == 404
+
+
+@pytest.mark.xfail(strict=True, reason="defect: uploads._video_for pairs an uploaded sidecar with the latest video "
+                                       "of the same device, folder and base name from ANY earlier ingest; a camera "
+                                       "that restarted its numbering after a wipe gets today's GPS track bound to "
+                                       "yesterday's VID_0001 when the dock sends the sidecar first (the CLI pairs "
+                                       "within one run only)")
+def test_a_sidecar_sent_before_its_video_is_not_bound_to_an_older_video_of_the_same_name(world, tmp_path):
+    import datetime
+
+    from django.utils import timezone
+
+    from liuhen.footage.models import FootageItem
+    from liuhen.testing.footage import video
+    from liuhen.testing.ingest import iso_utc
+
+    signed_out_camera(world)
+    _, token = station(world)
+    api = Api(token)
+    when = timezone.now() + datetime.timedelta(seconds=5)
+    day1 = video(tmp_path / "d1.mp4", 1.0, creation_time=iso_utc(when - datetime.timedelta(days=1))).read_bytes()
+    assert api.upload("DCIM/VID_0001.MP4", day1, NUMBER).json()["status"] == "new"
+    # The camera was wiped; the next shift's files start again at VID_0001. The dock sends the GPS
+    # file of the new shift first.
+    nmea = b"$GPRMC,013000.00,A,4117.0,N,12346.0,E,0.0,0.0,011226,,,A*00\n"
+    r = api.upload("DCIM/VID_0001.NMEA", nmea, NUMBER)
+    old = FootageItem.objects.get(name="VID_0001.MP4")
+    sidecar = FootageItem.objects.filter(name="VID_0001.NMEA").first()
+    # Whatever the answer (refused as an orphan, or held until its video comes), it is not bound to
+    # the previous shift's video.
+    assert sidecar is None or sidecar.video_id != old.pk, r.json()
