@@ -67,3 +67,37 @@ def test_a_sidecar_sent_before_its_video_is_not_bound_to_an_older_video_of_the_s
     # Whatever the answer (refused as an orphan, or held until its video comes), it is not bound to
     # the previous shift's video.
     assert sidecar is None or sidecar.video_id != old.pk, r.json()
+
+
+@pytest.mark.xfail(strict=True, reason="defect: a request the API refuses as invalid (400, web/api.py `invalid`: "
+                                       "a field missing or of the wrong type) is answered but not recorded in "
+                                       "the ledger; every other refusal of the API is (footage.upload_refused)")
+def test_an_invalid_request_of_a_station_is_in_the_ledger(world):
+    import json
+
+    from liuhen.ledger.models import Entry
+
+    signed_out_camera(world)
+    _, token = station(world)
+    before = Entry.objects.count()
+    bad = Api(token).client.post("/api/footage/uploads", json.dumps({"name": "A.MP4", "size": "lots"}),
+                                 content_type="application/json", headers={"Authorization": f"Bearer {token}"})
+    assert bad.status_code == 400
+    assert Entry.objects.count() > before, "a refused (invalid) request of a station left no trace"
+
+
+def test_a_csrf_failure_on_the_api_is_in_the_ledger(world):
+    """Sound: ninja's CSRF check goes through Django's CsrfViewMiddleware, whose failure view
+    (web.views.csrf_failure) records web.refused."""
+    import json
+
+    from liuhen.ledger.models import Entry
+
+    signed_out_camera(world)
+    api = Api(user=world.officer)
+    before = Entry.objects.filter(action="web.refused").count()
+    no_csrf = api.client.post("/api/footage/uploads", json.dumps({"name": "A.MP4", "size": 1, "sha256": "0" * 64,
+                                                                  "device": NUMBER}),
+                              content_type="application/json")  # the session cookie, no X-CSRFToken
+    assert no_csrf.status_code == 403
+    assert Entry.objects.filter(action="web.refused").count() == before + 1
