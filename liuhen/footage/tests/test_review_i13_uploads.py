@@ -101,3 +101,31 @@ def test_a_csrf_failure_on_the_api_is_in_the_ledger(world):
                               content_type="application/json")  # the session cookie, no X-CSRFToken
     assert no_csrf.status_code == 403
     assert Entry.objects.filter(action="web.refused").count() == before + 1
+
+
+@pytest.mark.xfail(strict=True, reason="defect: POST /api/footage/confirm has no role check for a person: a "
+                                       "系统管理员 (三员, no case content) or any colleague learns whether a file "
+                                       "is stored in the agency's custody and makes the server re-read and "
+                                       "re-hash up to 1000 stored files per request (uploads.confirm)")
+def test_confirm_is_for_those_who_may_upload(world, tmp_path):
+    import datetime
+    import json
+
+    from django.test import Client
+    from django.utils import timezone
+
+    from liuhen.testing.footage import video
+    from liuhen.testing.ingest import iso_utc
+
+    signed_out_camera(world)
+    when = timezone.now() + datetime.timedelta(seconds=5)
+    data = video(tmp_path / "c.mp4", 0.5, creation_time=iso_utc(when)).read_bytes()
+    r = Api(user=world.officer).upload("DCIM/VID_0009.MP4", data, NUMBER)
+    digest = r.json()["sha256"]
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.sysadmin)
+    token = "a" * 32  # a CSRF cookie of the client's own, sent back in the header (Django accepts it)
+    client.cookies["csrftoken"] = token
+    resp = client.post("/api/footage/confirm", json.dumps({"sha256": [digest]}), content_type="application/json",
+                       headers={"X-CSRFToken": token})
+    assert resp.status_code == 403 or not resp.json()["files"][0]["stored"], resp.content
