@@ -44,3 +44,25 @@ def test_a_range_with_a_huge_number_is_not_a_server_error(client, world, tmp_pat
     for header in ("bytes=" + "1" * 5000 + "-", "bytes=0-" + "9" * 5000, "bytes=-" + "9" * 5000):
         resp = client.get(f"/footage/{item.pk}/stream", HTTP_RANGE=header)
         assert resp.status_code in (200, 206, 416), (header[:12], resp.status_code)
+
+
+@pytest.mark.xfail(strict=True, reason="defect: an SVG (ffprobe: image2/svg → kind photo) is served by /stream and "
+                                       "/poster as image/svg+xml inline from the site's own origin — an active "
+                                       "document (scripts, links, forms) a recorder never writes; only the CSP "
+                                       "stands between it and the officer's session")
+def test_an_svg_is_not_served_as_an_active_document(client, world, tmp_path):
+    from liuhen.testing.ingest import ingest
+    from liuhen.testing.playback import camera_of
+
+    camera_of(world, world.officer, "JL00001")
+    root = tmp_path / "svgdump"
+    root.mkdir()
+    (root / "EVIL.SVG").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+                                   '<script>alert(document.cookie)</script><rect width="10" height="10"/></svg>')
+    assert ingest(str(root), "--device", "JL00001").code == 0
+    item = FootageItem.objects.get(name="EVIL.SVG")
+    client.force_login(world.device_admin)
+    for url in (f"/footage/{item.pk}/stream", f"/footage/{item.pk}/poster"):
+        resp = client.get(url)
+        assert not (resp.status_code == 200 and resp["Content-Type"].startswith("image/svg")
+                    and "attachment" not in resp.get("Content-Disposition", "")), url
