@@ -983,11 +983,13 @@ class _Builder:
         # AS 8 第二款: the 现场检查 at 龙泉酒业 (in 调查取证) went without a camera — the brewing
         # workshop is a trade secret — and the reason was written and approved.
         longquan = next(c for c in built if c.case.title == "本溪市龙泉酒业有限公司取水单位监督检查")
-        demo_av.approved_not_suitable(
+        note = demo_av.approved_not_suitable(
             longquan.case, longquan.team, self.people["linjing"],
             act_record=longquan.case.records.get(record_type__code="inspection_record"),
             reason_kind="涉及商业秘密", reason=NOT_SUITABLE_REASON,
             opinion="同意不进行音像记录，以现场检查笔录和文字记录为准。")
+        self.counts["records"] += 1  # the summary counts every record the demo made
+        self.counts["signatures"] += note.signatures.count()
 
     def build(self) -> dict:
         self.build_people()
