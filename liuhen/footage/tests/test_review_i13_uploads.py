@@ -165,3 +165,13 @@ def test_a_retry_in_the_window_after_the_ingest_does_not_rewrite_the_result(worl
     end = UploadEnd.objects.get()
     assert seen == ["new"]  # the first request stored the file
     assert end.status == "new" and end.item_id == item.pk, (end.status, r.json())
+
+
+def test_an_ingest_number_out_of_range_is_a_400(world):
+    """Sound (checked): an `ingest` past 2**63 is refused with 400, on SQLite and PostgreSQL."""
+    signed_out_camera(world)
+    _, token = station(world)
+    api = Api(token)
+    api.client.raise_request_exception = False
+    r = api.declare("DCIM/VID_0003.MP4", b"y" * 100, NUMBER, ingest=10 ** 20)
+    assert r.status_code == 400, r.status_code
