@@ -88,7 +88,9 @@ class Unsatisfiable(Exception):
     pass
 
 
-_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+# At most 18 digits (a byte position below 10**18): a longer number is not a range we serve —
+# the header is ignored as RFC 9110 allows — instead of int() failing past Python's digit limit.
+_RANGE = re.compile(r"^bytes=([0-9]{0,18})-([0-9]{0,18})$")
 
 
 def parse_range(header: str, size: int) -> tuple[int, int] | None:
