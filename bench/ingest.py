@@ -55,6 +55,7 @@ import datetime
 import hashlib
 import json
 import os
+import resource
 import shutil
 import struct
 import subprocess
@@ -240,10 +241,12 @@ def liuhen_ingest(home: Path, dump: Path, manifest: Path, expect: dict[str, str]
     return run
 
 
-def cp_sha256sum(dump: Path, copy: Path, *, sync: bool = False) -> tuple[float, dict[str, str]]:
-    """`cp -r DUMP COPY` then `sha256sum` of the copies (with --sync: `sync` between)."""
+def cp_sha256sum(dump: Path, copy: Path, *, sync: bool = False) -> tuple[float, dict[str, str], float]:
+    """`cp -r DUMP COPY` then `sha256sum` of the copies (with sync: `sync` between): wall time,
+    the SHA-256 of each file by name, and the CPU seconds (user + system) of the processes."""
     if copy.exists():
         shutil.rmtree(copy)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     subprocess.run(["cp", "-r", str(dump), str(copy)], check=True)
     if sync:
@@ -251,11 +254,13 @@ def cp_sha256sum(dump: Path, copy: Path, *, sync: bool = False) -> tuple[float, 
     files = sorted(str(p) for p in copy.rglob("*") if p.is_file())
     done = subprocess.run(["sha256sum", *files], check=True, capture_output=True, text=True)
     elapsed = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     sums = {}
     for line in done.stdout.splitlines():
         sha, name = line.split(maxsplit=1)
         sums[Path(name.lstrip("*")).name] = sha
-    return elapsed, sums
+    return elapsed, sums, cpu
 
 
 # ------------------------------------------------------------------------------------ S3
@@ -344,15 +349,17 @@ def main() -> None:
         setup_template(template)
 
         # -- 1. ingest against cp + sha256sum
-        ours, base, base_sync, sums = [], [], [], {}
+        load_before = os.getloadavg()
+        ours, base, base_sync, sums, base_cpu = [], [], [], {}, []
         runs = []
         for r in range(repeat):
             order = ("cp", "ours") if r % 2 == 0 else ("ours", "cp")
             for side in order:
                 cache.before_run(files)
                 if side == "cp":
-                    s, sums = cp_sha256sum(dump, work / "copy")
+                    s, sums, cpu = cp_sha256sum(dump, work / "copy")
                     base.append(s)
+                    base_cpu.append(cpu)
                     shutil.rmtree(work / "copy")
                     log(f"  cp + sha256sum: {s:.2f} s")
                 else:
@@ -366,7 +373,7 @@ def main() -> None:
                     log(f"  liuhen ingest: {run['s']:.2f} s (user {run['user_s']:.2f} s, sys {run['sys_s']:.2f} s,"
                         f" peak RSS {run['rss_mb']:.0f} MB)")
         cache.before_run(files)
-        s, _ = cp_sha256sum(dump, work / "copy", sync=True)
+        s, _, _ = cp_sha256sum(dump, work / "copy", sync=True)
         base_sync.append(s)
         shutil.rmtree(work / "copy")
         log(f"  cp + sync + sha256sum: {s:.2f} s")
@@ -407,6 +414,11 @@ def main() -> None:
             "cp_sha256sum_mb_per_s": round(total / MIB / min(base), 1),
             "ingest_user_s": round(min(runs, key=lambda x: x["s"])["user_s"], 3),
             "ingest_sys_s": round(min(runs, key=lambda x: x["s"])["sys_s"], 3),
+            # CPU seconds (user + system, children included): what contention for the cores does
+            # not change much; the least of the runs
+            "ingest_cpu_s": round(min(x["user_s"] + x["sys_s"] for x in runs), 3),
+            "cp_sha256sum_cpu_s": round(min(base_cpu), 3),
+            "load_average_1min": [round(load_before[0], 2), round(os.getloadavg()[0], 2)],
             "ingest_startup_s": round(startup["s"], 3),
             "big_ingest_s": round(big_run["s"], 3),
             "s3_ours_s": [round(x, 3) for x in s3["ours"]] if s3 else None,
@@ -449,6 +461,8 @@ def print_table(r: dict) -> None:
         print(f"{key:<24} {value:>10} {target:>8} {'yes' if met else 'NO':>4}  {how}")
     print(f"(information: ingest {r['ingest_mb_per_s']} MiB/s, cp + sha256sum {r['cp_sha256sum_mb_per_s']} MiB/s, "
           f"cp + sync + sha256sum {r['cp_sync_sha256sum_s']:.2f} s, start-up of liuhen {r['ingest_startup_s']:.2f} s; "
+          f"CPU seconds: ingest {r['ingest_cpu_s']:.2f}, cp + sha256sum {r['cp_sha256sum_cpu_s']:.2f}; "
+          f"load average {r['load_average_1min'][0]} → {r['load_average_1min'][1]} on {os.cpu_count()} cores; "
           f"{r['seconds']:.0f} s in all)")
 
 

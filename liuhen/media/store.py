@@ -197,6 +197,10 @@ class Backend:
     def size(self, sha256: str) -> int:  # pragma: no cover - interface
         raise NotImplementedError
 
+    def reachable(self) -> bool:  # pragma: no cover - interface
+        """Whether the place the bytes live answers at all (not whether any one file is there)."""
+        raise NotImplementedError
+
     def verify(self, sha256: str) -> bool:
         """Re-read the stored bytes whole and hash them; the next chunk is read while the last one
         is hashed (a second thread), so a read-back costs about the hashing alone."""
@@ -265,6 +269,15 @@ class LocalBackend(Backend):
 
     def size(self, sha256: str) -> int:
         return self.path(sha256).stat().st_size
+
+    def reachable(self) -> bool:
+        try:
+            os.listdir(self.root)
+        except FileNotFoundError:  # nothing stored yet: each file is simply missing
+            return True
+        except OSError:  # the disk or the mount failing (EIO, ESTALE, EACCES…)
+            return False
+        return True
 
 
 def _write_all(out, data) -> None:
@@ -501,6 +514,14 @@ class S3Backend(Backend):
     def exists(self, sha256: str) -> bool:
         return self._head(self.key(sha256)) is not None
 
+    def reachable(self) -> bool:
+        try:
+            with self.errors("读取"):
+                self.client.head_bucket(Bucket=self.bucket)
+        except StorageError:
+            return False
+        return True
+
     def size(self, sha256: str) -> int:
         head = self._head(self.key(sha256))
         if head is None:
@@ -579,3 +600,9 @@ def size(sha256: str) -> int:
 def verify(sha256: str) -> bool:
     """True when the stored bytes still hash to their name (re-read whole, streamed)."""
     return backend().verify(sha256)
+
+
+def reachable() -> bool:
+    """Whether the store answers at all: tells a store that is down (S3 service stopped, the disk
+    failing) from one file that cannot be read."""
+    return backend().reachable()
