@@ -2,11 +2,18 @@
 
 Every stored file is known only by the SHA-256 of its bytes, computed while the bytes stream
 through (never a whole file in memory); identical content is stored once. A file becomes visible
-under its name only when whole: on disk it is written to a temporary name, fsynced and renamed;
-on S3 a small file (one part) is sent in one PUT under its final key once its hash is known, and a
-larger one goes as a multipart upload to a staging key, is copied server-side to its final key
-and the staging object deleted. On any failure (too large, empty, disk full, the S3 service gone
-mid-upload) nothing is left under a final name and no Blob row is made.
+under its name only when whole: on disk it is written to a temporary name, fsynced and renamed
+(the hashing runs in a second thread beside the copy: the copy costs the longer of the two, not
+their sum; bench/ingest.py). On S3 a source that can be read twice (a file on disk, an upload
+Django spooled) is hashed first, then sent straight to its final key — in one PUT when it is one
+part, else as a multipart upload (UPLOAD_THREADS parts in flight), which S3 shows only once
+completed, and which is completed only if the bytes sent hash to the name; a stream that can be
+read once goes as a multipart upload to a staging key, is copied server-side to its final key and
+the staging object deleted. Every part carries its CRC32, which the service checks. On any
+failure (too large, empty, disk full, the S3 service gone mid-upload, the source changed while
+it was read) nothing is left under a final name and no Blob row is made. (An S3 lifecycle rule
+that aborts incomplete multipart uploads and expires PREFIX tmp/ removes what a failure could not
+clean up with the service gone.)
 
 `LIUHEN_STORAGE_URL` chooses the backend:
 
@@ -16,8 +23,8 @@ mid-upload) nothing is left under a final name and no Blob row is made.
     s3://KEY:SECRET@BUCKET?endpoint=…   credentials in the URL (percent-encoded); otherwise the
                                     usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY from the env
 
-Callers use put / open_blob / open_range / exists / size / verify; nothing else knows where
-the bytes are. (`path_for` names the local file, for the local backend and its tests only.)
+Callers use put / open_blob / open_range / exists / size / verify (and `reachable`, which tells
+a store that is down from one file that cannot be read); nothing else knows where the bytes are. (`path_for` names the local file, for the local backend and its tests only.)
 """
 import collections
 import errno
