@@ -283,7 +283,7 @@ def s3_runs(files: list[Path], repeat: int, cache: Cache, expect: dict[str, str]
     # Untimed warm-up: the server's first writes also grow its volumes.
     client.upload_file(str(files[0]), BUCKET, "warm-up")
     client.delete_object(Bucket=BUCKET, Key="warm-up")
-    ours, theirs = [], []
+    ours, theirs, ours_cpu, theirs_cpu = [], [], [], []
     try:
         for r in range(repeat):
             order = ("ours", "boto3") if r % 2 == 0 else ("boto3", "ours")
@@ -291,26 +291,28 @@ def s3_runs(files: list[Path], repeat: int, cache: Cache, expect: dict[str, str]
                 cache.before_run(files)
                 if side == "ours":
                     settings.LIUHEN_STORAGE_URL = server.url(prefix=f"bench-{r}/")
-                    t = time.perf_counter()
+                    t, cpu = time.perf_counter(), time.process_time()
                     for p in files:
                         with open(p, "rb") as f:
                             blob = store.put(f, max_bytes=64 * 1024**3)
                         if blob.sha256 != expect[p.name]:
                             raise SystemExit(f"store.put({p.name}) named it {blob.sha256}")
                     ours.append(time.perf_counter() - t)
+                    ours_cpu.append(time.process_time() - cpu)
                     b = store.backend()
                     for p in files:  # whole, under its name
                         head = b.client.head_object(Bucket=BUCKET, Key=b.key(expect[p.name]))
                         assert head["ContentLength"] == p.stat().st_size, p
                 else:
-                    t = time.perf_counter()
+                    t, cpu = time.perf_counter(), time.process_time()
                     for p in files:
                         client.upload_file(str(p), BUCKET, f"boto3-{r}/{p.name}")
                     theirs.append(time.perf_counter() - t)
+                    theirs_cpu.append(time.process_time() - cpu)
                 log(f"  s3 {side}: {(ours if side == 'ours' else theirs)[-1]:.2f} s")
     finally:
         server.remove()
-    return {"ours": ours, "boto3": theirs}
+    return {"ours": ours, "boto3": theirs, "ours_cpu": ours_cpu, "boto3_cpu": theirs_cpu}
 
 
 # ------------------------------------------------------------------------------------ main
@@ -423,6 +425,9 @@ def main() -> None:
             "big_ingest_s": round(big_run["s"], 3),
             "s3_ours_s": [round(x, 3) for x in s3["ours"]] if s3 else None,
             "s3_boto3_s": [round(x, 3) for x in s3["boto3"]] if s3 else None,
+            # CPU seconds of this process (all its threads) while uploading, the least of the runs
+            "s3_ours_cpu_s": round(min(s3["ours_cpu"]), 3) if s3 else None,
+            "s3_boto3_cpu_s": round(min(s3["boto3_cpu"]), 3) if s3 else None,
             "seconds": round(time.perf_counter() - started, 1),
         }
         print_table(result)
@@ -461,7 +466,9 @@ def print_table(r: dict) -> None:
         print(f"{key:<24} {value:>10} {target:>8} {'yes' if met else 'NO':>4}  {how}")
     print(f"(information: ingest {r['ingest_mb_per_s']} MiB/s, cp + sha256sum {r['cp_sha256sum_mb_per_s']} MiB/s, "
           f"cp + sync + sha256sum {r['cp_sync_sha256sum_s']:.2f} s, start-up of liuhen {r['ingest_startup_s']:.2f} s; "
-          f"CPU seconds: ingest {r['ingest_cpu_s']:.2f}, cp + sha256sum {r['cp_sha256sum_cpu_s']:.2f}; "
+          f"CPU seconds: ingest {r['ingest_cpu_s']:.2f}, cp + sha256sum {r['cp_sha256sum_cpu_s']:.2f}"
+          + (f", store.put to S3 {r['s3_ours_cpu_s']:.2f}, boto3 {r['s3_boto3_cpu_s']:.2f}; " if r["s3_ours_cpu_s"] is not None
+             else "; ") +
           f"load average {r['load_average_1min'][0]} → {r['load_average_1min'][1]} on {os.cpu_count()} cores; "
           f"{r['seconds']:.0f} s in all)")
 
