@@ -78,12 +78,40 @@ class _Hasher:
         self.fileobj, self.max_bytes = fileobj, max_bytes
         self.digest, self.size = hashlib.sha256(), 0
 
+    def _count(self, n: int) -> None:
+        self.size += n
+        if self.size > self.max_bytes:
+            raise ValidationError(f"文件超过大小上限（{self.max_bytes // (1024 * 1024)} MB）。")
+
     def _read(self, n: int):
         for chunk in iter(lambda: self.fileobj.read(n), b""):
-            self.size += len(chunk)
-            if self.size > self.max_bytes:
-                raise ValidationError(f"文件超过大小上限（{self.max_bytes // (1024 * 1024)} MB）。")
+            self._count(len(chunk))
             yield chunk
+
+    def _views(self, n: int, count: int):
+        """The stream read into `count` buffers in turn, as memoryviews: a view is overwritten
+        `count` reads later. No fresh memory per chunk: at gigabytes, the page faults of new
+        buffers cost more system time than the copy itself (bench/ingest.py)."""
+        buffers = [bytearray(n) for _ in range(count)]
+        readinto = getattr(self.fileobj, "readinto", None)
+        i = 0
+        while True:
+            buf = buffers[i % count]
+            i += 1
+            k = None
+            if readinto is not None:
+                try:
+                    k = readinto(buf)
+                except (NotImplementedError, io.UnsupportedOperation):  # a stream with read() only
+                    readinto = None
+            if readinto is None:
+                data = self.fileobj.read(n)
+                k = len(data)
+                buf[:k] = data
+            if not k:
+                return
+            self._count(k)
+            yield memoryview(buf)[:k]
 
     def chunks(self, n: int = CHUNK):
         """The stream in chunks of at most `n` bytes, each hashed before it is handed out."""
@@ -92,16 +120,18 @@ class _Hasher:
             yield chunk
 
     def chunks_hashed_aside(self, n: int = CHUNK):
-        """The same chunks, hashed by a second thread while the caller writes them (hashlib lets
-        go of the GIL on large buffers): the copy costs the longer of the two, not their sum.
-        The digest is whole when the generator is."""
+        """The same chunks (memoryviews, each valid until the next is asked for), hashed by a
+        second thread while the caller writes them (hashlib lets go of the GIL on large buffers):
+        the copy costs the longer of the two, not their sum. The digest is whole when the
+        generator is."""
         with ThreadPoolExecutor(1, thread_name_prefix="liuhen-hash") as pool:
             pending = collections.deque()
-            for chunk in self._read(n):
+            # Four buffers: up to two being hashed, one being written, one being read into.
+            for chunk in self._views(n, 4):
                 pending.append(pool.submit(self.digest.update, chunk))
-                if len(pending) > 2:  # bounded: at most three chunks held
+                if len(pending) > 2:
                     pending.popleft().result()
-                yield chunk
+                yield chunk  # valid until the caller asks for the next one
             for f in pending:
                 f.result()
 
@@ -133,8 +163,8 @@ class _Hasher:
         then rewind it for the pass that stores it; `finish()` then also checks that the second
         pass read the same bytes."""
         start = self.fileobj.tell()
-        for _ in self.chunks(PART):
-            pass
+        for view in self._views(CHUNK, 1):
+            self.digest.update(view)
         sha = self.finish()
         self.fileobj.seek(start)
         self.expected, self.digest, self.size = sha, hashlib.sha256(), 0
@@ -215,10 +245,11 @@ class Backend:
         try:
             with self.open(sha256) as f, ThreadPoolExecutor(1, thread_name_prefix="liuhen-hash") as pool:
                 pending = None
-                for chunk in iter(lambda: f.read(VERIFY_CHUNK), b""):
+                # two buffers in turn: one read into while the other is hashed
+                for view in _Hasher(f, 2**63)._views(VERIFY_CHUNK, 2):
                     if pending is not None:
                         pending.result()
-                    pending = pool.submit(digest.update, chunk)
+                    pending = pool.submit(digest.update, view)
                 if pending is not None:
                     pending.result()
         except FileNotFoundError:

@@ -144,7 +144,8 @@ def _retry_form(request) -> dict:
     labels = getattr(request, "form_labels", None) or {}
     shown, kept = [], []
     for name in request.POST:
-        if name == "csrfmiddlewaretoken":
+        # (a file input left empty beside one that was used arrives as an empty field of its name)
+        if name == "csrfmiddlewaretoken" or name in request.FILES:
             continue
         for value in request.POST.getlist(name):
             if name in labels:
