@@ -151,6 +151,29 @@ class _Hasher:
         if pending:
             yield b"".join(pending)
 
+    def filled_parts(self, part_size: int, count: int):
+        """Parts of exactly `part_size` bytes but the last, read (and hashed) into `count` reused
+        buffers in turn: each is a bytearray, or bytes for a short last part. A part's buffer is
+        filled again `count` parts later: the caller keeps fewer than `count` parts in use."""
+        buffers = [bytearray(part_size) for _ in range(count)]
+        i = 0
+        while True:
+            buf = buffers[i % count]
+            i += 1
+            view, filled = memoryview(buf), 0
+            while filled < part_size:
+                k = self.fileobj.readinto(view[filled:])
+                if not k:
+                    break
+                filled += k
+            if not filled:
+                return
+            self._count(filled)
+            self.digest.update(view[:filled])
+            yield buf if filled == part_size else bytes(view[:filled])
+            if filled < part_size:
+                return
+
     def rewindable(self) -> bool:
         """A source that can be read twice (a file on disk, an upload Django spooled to one)."""
         try:
@@ -485,11 +508,12 @@ class S3Backend(Backend):
         with self.errors("写入"):
             if self.exists(sha) and self.verify(sha):
                 return sha
-        parts = hasher.parts(PART)
+        # UPLOAD_THREADS parts in flight at most, one more being read: that many buffers in turn.
+        parts = hasher.filled_parts(PART, UPLOAD_THREADS + 1)
         first = next(parts, b"")
         if len(first) < PART:
             hasher.finish()  # the same bytes as the first pass
-            self._put_one(sha, first)
+            self._put_one(sha, bytes(first))
         else:
             self._multipart(self.key(sha), _chain(first, parts), before_complete=hasher.finish)
         return sha
@@ -515,7 +539,7 @@ class S3Backend(Backend):
                     try:
                         for number, part in enumerate(parts, 1):
                             sending.append(pool.submit(self._upload_part, key, upload_id, number, part))
-                            while len(sending) >= UPLOAD_THREADS:
+                            while len(sending) > UPLOAD_THREADS:  # UPLOAD_THREADS sent while the next is read
                                 done.append(sending.popleft().result())
                         while sending:
                             done.append(sending.popleft().result())

@@ -83,10 +83,17 @@ class StopsTheServerOnSecondRead(io.BytesIO):
             self.reads += 1
         return super().seek(pos, whence)
 
-    def read(self, n=-1):
+    def _maybe_stop(self):
         if self.reads >= 1 and self.tell() >= self.after and self.server.proc is not None:
             self.server.stop()
+
+    def read(self, n=-1):
+        self._maybe_stop()
         return super().read(n)
+
+    def readinto(self, b):
+        self._maybe_stop()
+        return super().readinto(b)
 
 
 def test_service_stopped_mid_upload_leaves_no_object(db, settings, monkeypatch):
