@@ -2,11 +2,18 @@
 
 Every stored file is known only by the SHA-256 of its bytes, computed while the bytes stream
 through (never a whole file in memory); identical content is stored once. A file becomes visible
-under its name only when whole: on disk it is written to a temporary name, fsynced and renamed;
-on S3 a small file (one part) is sent in one PUT under its final key once its hash is known, and a
-larger one goes as a multipart upload to a staging key, is copied server-side to its final key
-and the staging object deleted. On any failure (too large, empty, disk full, the S3 service gone
-mid-upload) nothing is left under a final name and no Blob row is made.
+under its name only when whole: on disk it is written to a temporary name, fsynced and renamed
+(the hashing runs in a second thread beside the copy: the copy costs the longer of the two, not
+their sum; bench/ingest.py). On S3 a source that can be read twice (a file on disk, an upload
+Django spooled) is hashed first, then sent straight to its final key — in one PUT when it is one
+part, else as a multipart upload (UPLOAD_THREADS parts in flight), which S3 shows only once
+completed, and which is completed only if the bytes sent hash to the name; a stream that can be
+read once goes as a multipart upload to a staging key, is copied server-side to its final key and
+the staging object deleted. Every part carries its CRC32, which the service checks. On any
+failure (too large, empty, disk full, the S3 service gone mid-upload, the source changed while
+it was read) nothing is left under a final name and no Blob row is made. (An S3 lifecycle rule
+that aborts incomplete multipart uploads and expires PREFIX tmp/ removes what a failure could not
+clean up with the service gone.)
 
 `LIUHEN_STORAGE_URL` chooses the backend:
 
@@ -16,15 +23,17 @@ mid-upload) nothing is left under a final name and no Blob row is made.
     s3://KEY:SECRET@BUCKET?endpoint=…   credentials in the URL (percent-encoded); otherwise the
                                     usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY from the env
 
-Callers use put / open_blob / open_range / exists / size / verify; nothing else knows where
-the bytes are. (`path_for` names the local file, for the local backend and its tests only.)
+Callers use put / open_blob / open_range / exists / size / verify (and `reachable`, which tells
+a store that is down from one file that cannot be read); nothing else knows where the bytes are. (`path_for` names the local file, for the local backend and its tests only.)
 """
+import collections
 import errno
 import hashlib
 import io
 import os
 import tempfile
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -35,8 +44,12 @@ from django.db import transaction
 from .models import Blob
 
 CHUNK = 1024 * 1024
-# S3 multipart part size: the most one upload holds in memory. S3 needs parts ≥ 5 MiB but the last.
+# S3 multipart part size. S3 needs parts ≥ 5 MiB but the last. An upload holds at most
+# UPLOAD_THREADS + 1 parts in memory: the ones being sent and the one being read.
 PART = 8 * 1024 * 1024
+UPLOAD_THREADS = 4
+# Read-back chunk of verify: large enough that a thread switch per chunk costs nothing.
+VERIFY_CHUNK = 4 * 1024 * 1024
 # Up to this size the final copy on S3 is one CopyObject (S3's limit); above, a multipart copy.
 COPY_IN_ONE_LIMIT = 5 * 1024**3
 
@@ -65,29 +78,129 @@ class _Hasher:
         self.fileobj, self.max_bytes = fileobj, max_bytes
         self.digest, self.size = hashlib.sha256(), 0
 
-    def chunks(self, n: int = CHUNK):
+    def _count(self, n: int) -> None:
+        self.size += n
+        if self.size > self.max_bytes:
+            raise ValidationError(f"文件超过大小上限（{self.max_bytes // (1024 * 1024)} MB）。")
+
+    def _read(self, n: int):
         for chunk in iter(lambda: self.fileobj.read(n), b""):
-            self.size += len(chunk)
-            if self.size > self.max_bytes:
-                raise ValidationError(f"文件超过大小上限（{self.max_bytes // (1024 * 1024)} MB）。")
+            self._count(len(chunk))
+            yield chunk
+
+    def _views(self, n: int, count: int):
+        """The stream read into `count` buffers in turn, as memoryviews: a view is overwritten
+        `count` reads later. No fresh memory per chunk: at gigabytes, the page faults of new
+        buffers cost more system time than the copy itself (bench/ingest.py)."""
+        buffers = [bytearray(n) for _ in range(count)]
+        readinto = getattr(self.fileobj, "readinto", None)
+        i = 0
+        while True:
+            buf = buffers[i % count]
+            i += 1
+            k = None
+            if readinto is not None:
+                try:
+                    k = readinto(buf)
+                except (NotImplementedError, io.UnsupportedOperation):  # a stream with read() only
+                    readinto = None
+            if readinto is None:
+                data = self.fileobj.read(n)
+                k = len(data)
+                buf[:k] = data
+            if not k:
+                return
+            self._count(k)
+            yield memoryview(buf)[:k]
+
+    def chunks(self, n: int = CHUNK):
+        """The stream in chunks of at most `n` bytes, each hashed before it is handed out."""
+        for chunk in self._read(n):
             self.digest.update(chunk)
             yield chunk
 
+    def chunks_hashed_aside(self, n: int = CHUNK):
+        """The same chunks (memoryviews, each valid until the next is asked for), hashed by a
+        second thread while the caller writes them (hashlib lets go of the GIL on large buffers):
+        the copy costs the longer of the two, not their sum. The digest is whole when the
+        generator is."""
+        with ThreadPoolExecutor(1, thread_name_prefix="liuhen-hash") as pool:
+            pending = collections.deque()
+            # Four buffers: up to two being hashed, one being written, one being read into.
+            for chunk in self._views(n, 4):
+                pending.append(pool.submit(self.digest.update, chunk))
+                if len(pending) > 2:
+                    pending.popleft().result()
+                yield chunk  # valid until the caller asks for the next one
+            for f in pending:
+                f.result()
+
     def parts(self, part_size: int):
         """The stream regrouped into parts of exactly `part_size` bytes but the last (never empty)."""
-        buf = bytearray()
-        for chunk in self.chunks(min(CHUNK, part_size)):
-            buf += chunk
-            while len(buf) >= part_size:
-                yield bytes(buf[:part_size])
-                del buf[:part_size]
-        if buf:
-            yield bytes(buf)
+        pending, have = [], 0
+        for chunk in self.chunks(part_size):
+            pending.append(chunk)
+            have += len(chunk)
+            if have < part_size:
+                continue
+            data = pending[0] if len(pending) == 1 else b"".join(pending)
+            while len(data) >= part_size:
+                yield data if len(data) == part_size else data[:part_size]
+                data = data[part_size:]
+            pending, have = ([data], len(data)) if data else ([], 0)
+        if pending:
+            yield b"".join(pending)
+
+    def filled_parts(self, part_size: int, count: int):
+        """Parts of exactly `part_size` bytes but the last, read (and hashed) into `count` reused
+        buffers in turn: each is a bytearray, or bytes for a short last part. A part's buffer is
+        filled again `count` parts later: the caller keeps fewer than `count` parts in use."""
+        buffers = [bytearray(part_size) for _ in range(count)]
+        i = 0
+        while True:
+            buf = buffers[i % count]
+            i += 1
+            view, filled = memoryview(buf), 0
+            while filled < part_size:
+                k = self.fileobj.readinto(view[filled:])
+                if not k:
+                    break
+                filled += k
+            if not filled:
+                return
+            self._count(filled)
+            self.digest.update(view[:filled])
+            yield buf if filled == part_size else bytes(view[:filled])
+            if filled < part_size:
+                return
+
+    def rewindable(self) -> bool:
+        """A source that can be read twice (a file on disk, an upload Django spooled to one)."""
+        try:
+            return bool(self.fileobj.seekable()) and self.fileobj.tell() >= 0
+        except (AttributeError, OSError, ValueError):
+            return False
+
+    def first_pass(self) -> str:
+        """Read a rewindable source once to its end for its SHA-256 (limit and emptiness checked),
+        then rewind it for the pass that stores it; `finish()` then also checks that the second
+        pass read the same bytes."""
+        start = self.fileobj.tell()
+        for view in self._views(CHUNK, 1):
+            self.digest.update(view)
+        sha = self.finish()
+        self.fileobj.seek(start)
+        self.expected, self.digest, self.size = sha, hashlib.sha256(), 0
+        return sha
 
     def finish(self) -> str:
         if self.size == 0:
             raise ValidationError("文件为空，不能上传。")
-        return self.digest.hexdigest()
+        sha = self.digest.hexdigest()
+        expected = getattr(self, "expected", None)
+        if expected is not None and sha != expected:
+            raise StorageError("文件在存储过程中被改动，未保存。")
+        return sha
 
 
 class _Slice(io.RawIOBase):
@@ -144,12 +257,24 @@ class Backend:
     def size(self, sha256: str) -> int:  # pragma: no cover - interface
         raise NotImplementedError
 
+    def reachable(self) -> bool:  # pragma: no cover - interface
+        """Whether the place the bytes live answers at all (not whether any one file is there)."""
+        raise NotImplementedError
+
     def verify(self, sha256: str) -> bool:
+        """Re-read the stored bytes whole and hash them; the next chunk is read while the last one
+        is hashed (a second thread), so a read-back costs about the hashing alone."""
         digest = hashlib.sha256()
         try:
-            with self.open(sha256) as f:
-                for chunk in iter(lambda: f.read(CHUNK), b""):
-                    digest.update(chunk)
+            with self.open(sha256) as f, ThreadPoolExecutor(1, thread_name_prefix="liuhen-hash") as pool:
+                pending = None
+                # two buffers in turn: one read into while the other is hashed
+                for view in _Hasher(f, 2**63)._views(VERIFY_CHUNK, 2):
+                    if pending is not None:
+                        pending.result()
+                    pending = pool.submit(digest.update, view)
+                if pending is not None:
+                    pending.result()
         except FileNotFoundError:
             return False
         return digest.hexdigest() == sha256
@@ -173,10 +298,9 @@ class LocalBackend(Backend):
         try:
             tmp_dir.mkdir(parents=True, exist_ok=True)
             fd, tmp_name = tempfile.mkstemp(dir=tmp_dir)
-            with os.fdopen(fd, "wb") as out:
-                for chunk in hasher.chunks():
-                    out.write(chunk)
-                out.flush()
+            with os.fdopen(fd, "wb", buffering=0) as out:
+                for chunk in hasher.chunks_hashed_aside():
+                    _write_all(out, chunk)
                 os.fsync(out.fileno())
             sha = hasher.finish()
             final = self.path(sha)
@@ -206,6 +330,22 @@ class LocalBackend(Backend):
 
     def size(self, sha256: str) -> int:
         return self.path(sha256).stat().st_size
+
+    def reachable(self) -> bool:
+        try:
+            os.listdir(self.root)
+        except FileNotFoundError:  # nothing stored yet: each file is simply missing
+            return True
+        except OSError:  # the disk or the mount failing (EIO, ESTALE, EACCES…)
+            return False
+        return True
+
+
+def _write_all(out, data) -> None:
+    """An unbuffered write may take part of the data (POSIX): write the rest."""
+    view = memoryview(data)
+    while view:
+        view = view[out.write(view):]
 
 
 def _fsync_dir(path: Path) -> None:
@@ -327,34 +467,23 @@ class S3Backend(Backend):
             raise
 
     def put(self, hasher: _Hasher) -> str:
+        if hasher.rewindable():
+            return self._put_named(hasher)
         parts = hasher.parts(PART)
         first = next(parts, b"")
         if len(first) < PART:
             # The whole file fits in one part: its hash is known before anything is sent, and one
             # PUT makes the object appear whole or not at all.
             sha = hasher.finish()
-            key = self.key(sha)
-            with self.errors("写入"):
-                if not (self.exists(sha) and self.verify(sha)):
-                    self.client.put_object(Bucket=self.bucket, Key=key, Body=first,
-                                           ContentMD5=_md5_b64(first))
+            self._put_one(sha, first)
             return sha
+        # A stream read once (a network upload): its name is known only at its end, so it goes to
+        # a staging key and is copied server-side to its name.
         staging = f"{self.prefix}tmp/{uuid.uuid4().hex}"
-        upload_id, completed = None, False
+        self._multipart(staging, _chain(first, parts))
         try:
+            sha = hasher.finish()
             with self.errors("写入"):
-                upload_id = self.client.create_multipart_upload(Bucket=self.bucket, Key=staging)["UploadId"]
-                done = []
-                number = 0
-                for part in _chain(first, parts):
-                    number += 1
-                    resp = self.client.upload_part(Bucket=self.bucket, Key=staging, PartNumber=number,
-                                                   UploadId=upload_id, Body=part, ContentMD5=_md5_b64(part))
-                    done.append({"ETag": resp["ETag"], "PartNumber": number})
-                sha = hasher.finish()
-                self.client.complete_multipart_upload(Bucket=self.bucket, Key=staging, UploadId=upload_id,
-                                                      MultipartUpload={"Parts": done})
-                completed = True
                 if not (self.exists(sha) and self.verify(sha)):
                     from boto3.s3.transfer import TransferConfig
 
@@ -362,16 +491,80 @@ class S3Backend(Backend):
                                      Config=TransferConfig(multipart_threshold=COPY_IN_ONE_LIMIT,
                                                            multipart_chunksize=512 * 1024 * 1024))
         finally:
-            # Best effort: with the service gone the staging upload cannot be cleaned now; it never
+            # Best effort: with the service gone the staging object cannot be removed now; it never
             # has a final name, and an S3 lifecycle rule on PREFIX tmp/ removes what is left.
             try:
-                if completed:
-                    self.client.delete_object(Bucket=self.bucket, Key=staging)
-                elif upload_id:
-                    self.client.abort_multipart_upload(Bucket=self.bucket, Key=staging, UploadId=upload_id)
+                self.client.delete_object(Bucket=self.bucket, Key=staging)
             except Exception:
                 pass
         return sha
+
+    def _put_named(self, hasher: _Hasher) -> str:
+        """A rewindable source: hashed first (one local read), so that it goes straight to its
+        final key — no staging copy, nothing sent when the object is already there and whole.
+        A multipart upload is visible only once completed, and it is completed only when the
+        bytes sent hash to the name (the source did not change between the two passes)."""
+        sha = hasher.first_pass()
+        with self.errors("写入"):
+            if self.exists(sha) and self.verify(sha):
+                return sha
+        # UPLOAD_THREADS parts in flight at most, one more being read: that many buffers in turn.
+        parts = hasher.filled_parts(PART, UPLOAD_THREADS + 1)
+        first = next(parts, b"")
+        if len(first) < PART:
+            hasher.finish()  # the same bytes as the first pass
+            self._put_one(sha, bytes(first))
+        else:
+            self._multipart(self.key(sha), _chain(first, parts), before_complete=hasher.finish)
+        return sha
+
+    def _put_one(self, sha: str, data: bytes) -> None:
+        with self.errors("写入"):
+            if not (self.exists(sha) and self.verify(sha)):
+                # CRC32 of the body, checked by the service: a part damaged on the way is refused.
+                self.client.put_object(Bucket=self.bucket, Key=self.key(sha), Body=data, ChecksumAlgorithm="CRC32")
+
+    def _multipart(self, key: str, parts, before_complete=None) -> None:
+        """A multipart upload of `parts` to `key`, UPLOAD_THREADS parts in flight while the next is
+        read; completed (the object appears whole) only if `before_complete()` does not raise,
+        aborted otherwise (best effort: with the service gone, a lifecycle rule that aborts
+        incomplete uploads removes what is left)."""
+        upload_id, completed = None, False
+        try:
+            with self.errors("写入"):
+                upload_id = self.client.create_multipart_upload(Bucket=self.bucket, Key=key,
+                                                                ChecksumAlgorithm="CRC32")["UploadId"]
+                with ThreadPoolExecutor(UPLOAD_THREADS, thread_name_prefix="liuhen-s3") as pool:
+                    sending, done = collections.deque(), []
+                    try:
+                        for number, part in enumerate(parts, 1):
+                            sending.append(pool.submit(self._upload_part, key, upload_id, number, part))
+                            while len(sending) > UPLOAD_THREADS:  # UPLOAD_THREADS sent while the next is read
+                                done.append(sending.popleft().result())
+                        while sending:
+                            done.append(sending.popleft().result())
+                    finally:
+                        for f in sending:
+                            f.cancel()
+                if before_complete is not None:
+                    before_complete()
+                self.client.complete_multipart_upload(Bucket=self.bucket, Key=key, UploadId=upload_id,
+                                                      MultipartUpload={"Parts": done})
+                completed = True
+        finally:
+            if upload_id and not completed:
+                try:
+                    self.client.abort_multipart_upload(Bucket=self.bucket, Key=key, UploadId=upload_id)
+                except Exception:
+                    pass
+
+    def _upload_part(self, key: str, upload_id: str, number: int, data: bytes) -> dict:
+        resp = self.client.upload_part(Bucket=self.bucket, Key=key, PartNumber=number, UploadId=upload_id,
+                                       Body=data, ChecksumAlgorithm="CRC32")
+        part = {"ETag": resp["ETag"], "PartNumber": number}
+        if resp.get("ChecksumCRC32"):
+            part["ChecksumCRC32"] = resp["ChecksumCRC32"]
+        return part
 
     def open(self, sha256: str, end: int | None = None):
         key = self.key(sha256)
@@ -383,6 +576,14 @@ class S3Backend(Backend):
     def exists(self, sha256: str) -> bool:
         return self._head(self.key(sha256)) is not None
 
+    def reachable(self) -> bool:
+        try:
+            with self.errors("读取"):
+                self.client.head_bucket(Bucket=self.bucket)
+        except StorageError:
+            return False
+        return True
+
     def size(self, sha256: str) -> int:
         head = self._head(self.key(sha256))
         if head is None:
@@ -393,13 +594,6 @@ class S3Backend(Backend):
 def _chain(first, rest):
     yield first
     yield from rest
-
-
-def _md5_b64(data: bytes) -> str:
-    """Content-MD5 of a part: the service refuses a part damaged on the way."""
-    import base64
-
-    return base64.b64encode(hashlib.md5(data, usedforsecurity=False).digest()).decode()
 
 
 _s3_backends: dict[tuple, S3Backend] = {}
@@ -468,3 +662,9 @@ def size(sha256: str) -> int:
 def verify(sha256: str) -> bool:
     """True when the stored bytes still hash to their name (re-read whole, streamed)."""
     return backend().verify(sha256)
+
+
+def reachable() -> bool:
+    """Whether the store answers at all: tells a store that is down (S3 service stopped, the disk
+    failing) from one file that cannot be read."""
+    return backend().reachable()

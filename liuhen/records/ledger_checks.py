@@ -36,6 +36,7 @@ from liuhen.ledger.subjects import (
     Unreadable, finding, key_of, logged_rows, plain, state_checker, unlogged_ids, unreadable_finding,
 )
 from liuhen.media import store
+from liuhen.media.checks import BlobChecks
 
 from . import vocabulary as V
 from .models import Outcome, Record, RecordType, RecordTypeVersion, SignerRole
@@ -143,6 +144,7 @@ def _role_label(role: str) -> str:
 
 def check(events: dict[str, list]) -> list[dict]:
     out = []
+    blob_checks = BlobChecks("附件或补充材料", "record")
     records = Record.objects.select_related("record_type", "void")
     for rid, record, evs in logged_rows(records, events, prepare=_load_parts):
         obj = f"record:{rid}"
@@ -154,9 +156,10 @@ def check(events: dict[str, list]) -> list[dict]:
             continue
         for part in (_check_header, _check_versions, _check_attachments, _check_signatures,
                      _check_confirmations, _check_void, _check_supplements):
-            out.extend(part(obj, record, evs))
+            out.extend(part(obj, record, evs, blob_checks) if part in _BLOB_PARTS else part(obj, record, evs))
     for rid in unlogged_ids(Record, events):
         out.append(finding("inserted", "记录没有任何日志条目", f"record:{rid}", code=V.E002))
+    out.extend(blob_checks.findings())  # the store unreachable: said once, the rest checked all the same
     return out
 
 
@@ -250,7 +253,7 @@ def _check_versions(obj, record, evs) -> list[dict]:
     return out
 
 
-def _check_attachments(obj, record, evs) -> list[dict]:
+def _check_attachments(obj, record, evs, blob_checks: BlobChecks) -> list[dict]:
     out = []
     rows = record.parts.attachments
     claimed = set()
@@ -281,7 +284,7 @@ def _check_attachments(obj, record, evs) -> list[dict]:
         if changed:
             out.append(finding("altered", f"附件 #{a.pk} 的{'、'.join(changed)}被修改，与日志记载不符",
                                f"{obj} attachment:{a.pk}", ev, code=V.E011))
-        elif not store.verify(a.blob_id):
+        elif blob_checks.intact(a.blob_id) is False:
             out.append(finding("altered", f"附件“{a.filename}”的文件被修改或丢失（SHA-256 {a.blob_id[:12]}…）",
                                f"{obj} attachment:{a.pk}", ev, code=V.E012))
     for pk in rows.keys() - claimed:
@@ -373,7 +376,7 @@ def _check_void(obj, record, evs) -> list[dict]:
     return []
 
 
-def _check_supplements(obj, record, evs) -> list[dict]:
+def _check_supplements(obj, record, evs, blob_checks: BlobChecks) -> list[dict]:
     """补充材料: each (note, author, time, files) against its `record.supplement` event."""
     out = []
     rows = record.parts.supplements
@@ -406,12 +409,15 @@ def _check_supplements(obj, record, evs) -> list[dict]:
                                code=V.E027))
             continue
         for sf in sup.file_rows:
-            if not store.verify(sf.blob_id):
+            if blob_checks.intact(sf.blob_id) is False:
                 out.append(finding("altered", f"补充材料“{sf.filename}”的文件被修改或丢失（SHA-256 {sf.blob_id[:12]}…）",
                                    where, ev, code=V.E028))
     for pk in rows.keys() - claimed:
         out.append(finding("inserted", f"补充材料 #{pk} 没有对应的日志条目", f"{obj} supplement:{pk}", code=V.E029))
     return out
+
+
+_BLOB_PARTS = (_check_attachments, _check_supplements)  # these read stored files (BlobChecks)
 
 
 def supplement_file_detail(sf, *, keyed: bool = True) -> dict:

@@ -191,6 +191,7 @@ def edit_record(request, pk):
 @require_POST
 def attach(request, pk):
     record = _record_for(request, pk, work=True)
+    request.form_labels = {"file": "附件"}  # for the 507 page, if the store fails (web/middleware.py)
     upload = request.FILES.get("file")
     if upload is None:
         return _refused(request, record, "不能上传附件", ["请选择要上传的文件。"])
@@ -228,6 +229,8 @@ def sign(request, pk):
 def supplement(request, pk):
     """补充材料: files added to a signed record (several at once, or from the phone's camera)."""
     record = _record_for(request, pk, work=True)
+    # The 507 page (web/middleware.py) puts the typed note back, if the store fails.
+    request.form_labels = {"note": "说明", "files": "补充的文件"}
     uploads = request.FILES.getlist("files")
     try:
         services.add_supplement(request.user, record, [(u, u.name, u.content_type or "") for u in uploads],

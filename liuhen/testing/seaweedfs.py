@@ -55,7 +55,9 @@ class SeaweedURL(str):
 class SeaweedFS:
     """One `weed server` (master, volume, filer and S3 gateway) on loopback."""
 
-    def __init__(self, directory: Path | None = None):
+    def __init__(self, directory: Path | None = None, extra_args: tuple[str, ...] = ()):
+        # extra_args go last and so win over the defaults (bench/ingest.py: larger volumes, for GBs)
+        self.extra_args = tuple(extra_args)
         self.dir = Path(directory or tempfile.mkdtemp(prefix="liuhen-weed-"))
         self._own_dir = directory is None
         (self.master, self.volume, self.filer, self.s3,
@@ -97,7 +99,7 @@ class SeaweedFS:
              # no fixed ports (Iceberg, Lance), no telemetry: several servers may run side by side
              "-s3.port.iceberg=0", "-s3.port.lance=0", "-master.telemetry=false",
              "-master.volumeSizeLimitMB=64", "-volume.preStopSeconds=0",
-             "-ip=127.0.0.1", "-ip.bind=127.0.0.1"],
+             "-ip=127.0.0.1", "-ip.bind=127.0.0.1", *self.extra_args],
             stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
         self._wait(timeout)
         return self

@@ -17,6 +17,13 @@ runs only after every middleware's request phase. So nothing here reads the body
 Allow header, and marks every page it sees `Cache-Control: no-store`: pages and downloads of this
 system carry case content and personal data, which no shared or browser cache may keep. Static
 files are served by WhiteNoise before it and stay cacheable.
+
+It also answers for the blob store, once for every view: a view that stops on
+`liuhen.media.store.StorageError` (the disk full, the S3 service down) gets the Chinese 507 page
+for a form it posted (nothing was saved: the services store files inside their transaction, so
+no row names a file that was not kept), with what the user typed put back into a form that posts
+again; 503 for a read. The refusal is recorded in the ledger. Never a 500. (A view may name its
+fields for that page in `request.form_labels`; the JSON API answers 507 itself.)
 """
 import re
 
@@ -122,3 +129,10 @@ class EdgeResponseMiddleware:
             response = views.method_not_allowed(request, allowed)
         add_never_cache_headers(response)
         return response
+
+    def process_exception(self, request, exception):
+        from liuhen.media.store import StorageError
+
+        if isinstance(exception, StorageError):
+            return views.storage_unavailable(request, exception)
+        return None

@@ -110,6 +110,54 @@ def too_large(request, limit: int):
     return error_page(request, "文件过大", too_large_message(limit), 413)
 
 
+STORAGE_UNAVAILABLE = "存储空间不足或存储服务不可用，文件未保存，请稍后重试。"
+STORAGE_KEPT = "您填写的内容没有丢失：已填回下方，重新选择文件后即可再次提交；返回原页面时也会自动恢复。"
+STORAGE_UNREADABLE = "存储服务暂时不可用，文件无法读取，请稍后重试。"
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def storage_unavailable(request, exc):
+    """The store failed under a view (liuhen.media.store.StorageError): 507 for a posted form —
+    nothing saved, what was typed re-rendered in a form that posts again (files must be chosen
+    again: a browser never hands them back) — and 503 for a read. Recorded as a refused act."""
+    import errno
+
+    writing = request.method in BODY_METHODS
+    full = getattr(exc, "errno", None) in (errno.ENOSPC, errno.EDQUOT)
+    status = 507 if writing else 503
+    lines = [STORAGE_UNAVAILABLE, STORAGE_KEPT] if writing else [STORAGE_UNREADABLE]
+    if request.user.is_authenticated:
+        refusals.record_refusal(request, "web.refused", lines, status=status,
+                                errors=[_code("storage_full" if full else "storage_unavailable")])
+    if not writing:
+        return error_page(request, "存储服务暂不可用", lines, status, headers={"Retry-After": "60"})
+    response = render(request, "web/507.html", {
+        "title": "文件未保存", "lines": lines, "back": back_url(request), "retry": _retry_form(request),
+    }, status=status)
+    response["Retry-After"] = "60"
+    return response
+
+
+def _retry_form(request) -> dict:
+    """What the refused form posted, to post again: the fields the view named (request.form_labels)
+    shown to edit, the others kept as they were sent; one file chooser per file field that was sent."""
+    labels = getattr(request, "form_labels", None) or {}
+    shown, kept = [], []
+    for name in request.POST:
+        # (a file input left empty beside one that was used arrives as an empty field of its name)
+        if name == "csrfmiddlewaretoken" or name in request.FILES:
+            continue
+        for value in request.POST.getlist(name):
+            if name in labels:
+                shown.append({"name": name, "label": labels[name], "value": value,
+                              "multiline": "\n" in value or len(value) > 80})
+            else:
+                kept.append({"name": name, "value": value})
+    files = [{"name": name, "label": labels.get(name, "文件"), "multiple": len(request.FILES.getlist(name)) > 1}
+             for name in request.FILES]
+    return {"action": request.get_full_path(), "shown": shown, "kept": kept, "files": files}
+
+
 def csrf_failure(request, reason=""):
     """CSRF_FAILURE_VIEW: the form came from a page too old (or from elsewhere). Nothing was saved."""
     refusals.record_refusal(request, "web.refused", ["csrf"], status=403, errors=[_code("csrf")])
