@@ -9,12 +9,15 @@ fields it changes, or a new act (e.g. an act the agency marks as touching person
 and health or major property, LQ 19). `acts_for(agency)` is the single lookup; nothing else reads
 the table or the setting. A later issue moves the overrides into agency profile files.
 """
+import logging
 from dataclasses import dataclass, fields, replace
 
 from liuhen.cases.rules import Rule
 
 VIDEO, AUDIO, PHOTO = "video", "audio", "photo"
 KIND_LABELS = {VIDEO: "视频", AUDIO: "录音", PHOTO: "照片"}
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -75,39 +78,85 @@ GAP_SECONDS = Rule("av_gap_seconds", 10, "LQ 22", "同一设备两段音像记�
 RULES = {r.id: r for r in (UPLOAD_HOURS, FIELD_TRIP_HOURS, FIELD_TRIP_MAX_DAYS, TIME_TOLERANCE_SECONDS, GAP_SECONDS)}
 
 _FIELDS = {f.name for f in fields(AvAct)} - {"id"}
+_TEXT_FIELDS = ("label", "time_field", "basis")
+
+
+def _records(act_id: str, value) -> tuple[tuple[str, str], ...]:
+    """`records` as written in the setting: each a record type code, or [code, 送达方式]."""
+    if not isinstance(value, list) or not value:
+        raise ValueError(f"环节 {act_id!r} 的 records 应为非空列表")
+    out = []
+    for x in value:
+        if isinstance(x, str) and x:
+            out.append((x, ""))
+        elif isinstance(x, list) and 1 <= len(x) <= 2 and all(isinstance(y, str) for y in x) and x[0]:
+            out.append((x[0], x[1] if len(x) > 1 else ""))
+        else:
+            raise ValueError(f"环节 {act_id!r} 的 records 项 {x!r} 无效：应为文书类型代码，或 [代码, 送达方式]")
+    return tuple(out)
 
 
 def _act(value: dict, base: AvAct | None, act_id: str) -> AvAct:
+    """One act as an agency's setting changes (or adds) it; ValueError names what is wrong. Types are
+    checked, not coerced: "false" for `required` would be truthy, an act silently required."""
+    if not isinstance(value, dict):
+        raise ValueError(f"环节 {act_id!r} 应为 JSON 对象")
     unknown = set(value) - _FIELDS
     if unknown:
-        raise ValueError(f"LIUHEN_AV_RULES: act {act_id!r} has unknown keys {sorted(unknown)}")
+        raise ValueError(f"环节 {act_id!r} 含未知字段 {sorted(unknown)}（可用：{'、'.join(sorted(_FIELDS))}）")
     value = dict(value)
     if "records" in value:
-        value["records"] = tuple((x, "") if isinstance(x, str) else (x[0], x[1] if len(x) > 1 else "")
-                                 for x in value["records"])
+        value["records"] = _records(act_id, value["records"])
     if "kinds" in value:
-        value["kinds"] = tuple(value["kinds"])
+        kinds = value["kinds"]
+        if not isinstance(kinds, list) or not kinds or any(k not in KIND_LABELS for k in kinds):
+            raise ValueError(f"环节 {act_id!r} 的 kinds {kinds!r} 无效（可用：{'、'.join(KIND_LABELS)}）")
+        value["kinds"] = tuple(kinds)
+    if "required" in value and not isinstance(value["required"], bool):
+        raise ValueError(f"环节 {act_id!r} 的 required 应为 true 或 false，而不是 {value['required']!r}")
+    for name in _TEXT_FIELDS:
+        if name in value and not isinstance(value[name], str):
+            raise ValueError(f"环节 {act_id!r} 的 {name} 应为文字")
     if base is None:
         if "label" not in value or "records" not in value:
-            raise ValueError(f"LIUHEN_AV_RULES: the new act {act_id!r} needs a label and its records")
+            raise ValueError(f"新增环节 {act_id!r} 须有 label 和 records")
         return AvAct(id=act_id, **value)
     return replace(base, **value)
 
 
-def acts_for(agency=None, *, overrides: dict | None = None) -> tuple[AvAct, ...]:
-    """The acts that need audio-video recording for `agency`: the table with the agency's overrides
-    (settings.LIUHEN_AV_RULES[agency.short_name], or `overrides`)."""
-    if overrides is None:
-        from django.conf import settings
-
-        key = getattr(agency, "short_name", None)
-        overrides = (getattr(settings, "LIUHEN_AV_RULES", None) or {}).get(key, {}) if key else {}
+def table_with(overrides: dict) -> tuple[AvAct, ...]:
+    """The table with one agency's changes (`{act id: {field: value}}`); ValueError if any is bad."""
+    if not isinstance(overrides, dict):
+        raise ValueError("应为 {环节: {字段: 值}} 形式的 JSON 对象")
     if not overrides:
         return ACTS
     by_id = {a.id: a for a in ACTS}
     out = [(_act(overrides[a.id], a, a.id) if a.id in overrides else a) for a in ACTS]
     out += [_act(v, None, k) for k, v in overrides.items() if k not in by_id]
     return tuple(out)
+
+
+def acts_for(agency=None, *, overrides: dict | None = None) -> tuple[AvAct, ...]:
+    """The acts that need audio-video recording for `agency`: the table with the agency's changes
+    (settings.LIUHEN_AV_RULES[agency.short_name], or `overrides`).
+
+    A bad setting is refused at start (the system check liuhen.avrules.E001/E002, run by every
+    command and by wsgi.py before it serves). Should one reach a running process anyway, the
+    agency gets the table of LQ 19 as written — the lawful floor — and the error is logged; a case
+    page never fails on it."""
+    if overrides is not None:
+        return table_with(overrides)
+    from django.conf import settings
+
+    key = getattr(agency, "short_name", None)
+    setting = getattr(settings, "LIUHEN_AV_RULES", None) or {}
+    try:
+        if not isinstance(setting, dict):
+            raise ValueError(str(setting))
+        return table_with(setting.get(key, {})) if key else ACTS
+    except ValueError as exc:
+        logger.error("LIUHEN_AV_RULES 无效，%s 按 LQ 19 的原表执行：%s", key, exc)
+        return ACTS
 
 
 def act_of(acts, code: str, content: dict | None) -> AvAct | None:

@@ -82,6 +82,20 @@ def content_type(item: FootageItem) -> str:
     return "application/octet-stream"
 
 
+# The pictures a recorder writes, shown inline. Anything else ffprobe calls an image (an SVG above
+# all: an active document with scripts and links, served from our own origin) is given out only as
+# an attachment of unknown type, never rendered in the officer's session.
+RASTER_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif", "image/bmp", "image/tiff"})
+
+
+def served_type(item: FootageItem) -> str:
+    """content_type, unless it is a picture type that is not a plain raster image."""
+    kind = content_type(item)
+    if kind.startswith("image/") and kind not in RASTER_TYPES:
+        return "application/octet-stream"
+    return kind
+
+
 # ---- HTTP Range (RFC 9110 §14) --------------------------------------------------------------------
 
 class Unsatisfiable(Exception):
@@ -135,15 +149,17 @@ def _should_log(request, item: FootageItem, first: int) -> str:
     request of this session for the item whatever its range (a client that never asks for byte 0 is
     still logged once). The player's other range requests — seeking, reading the index at the end —
     are not, so a playback is one event, not one per chunk."""
+    new = _first_in_session(request, item)
+    return "start" if first == 0 else "session" if new else ""
+
+
+def _first_in_session(request, item: FootageItem) -> bool:
+    """Is this the session's first request for the item's bytes? (Remembers it.)"""
     seen = request.session.get(SESSION_KEY, [])
-    reason = ""
-    if first == 0:
-        reason = "start"
-    elif item.pk not in seen:
-        reason = "session"
-    if item.pk not in seen:
-        request.session[SESSION_KEY] = (seen + [item.pk])[-SESSION_MAX:]
-    return reason
+    if item.pk in seen:
+        return False
+    request.session[SESSION_KEY] = (seen + [item.pk])[-SESSION_MAX:]
+    return True
 
 
 @login_required
@@ -184,14 +200,15 @@ def stream(request, pk):
         reason = _should_log(request, item, first)
         if reason:
             services.log_stream(request.user, item, start=first, end=last, reason=reason)
+    kind = served_type(item)
     resp = StreamingHttpResponse(_chunks(sha, first, last) if request.method == "GET" else iter(()),
-                                 status=206 if wanted is not None else 200, content_type=content_type(item))
+                                 status=206 if wanted is not None else 200, content_type=kind)
     resp["Content-Length"] = str(last - first + 1)
     resp["Accept-Ranges"] = "bytes"
     resp["ETag"] = etag
     if wanted is not None:
         resp["Content-Range"] = f"bytes {first}-{last}/{size}"
-    disposition = "attachment" if item.kind == "sidecar" else "inline"
+    disposition = "attachment" if item.kind == "sidecar" or kind == "application/octet-stream" else "inline"
     resp["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{_quote(item.name)}"
     resp["Cache-Control"] = "no-store"
     resp["X-Content-Type-Options"] = "nosniff"
@@ -219,13 +236,18 @@ def poster(request, pk):
     LIUHEN_HOME/cache/posters), the photo itself for a photo (scaled by CSS), a placeholder for a
     recording with no picture or a video no frame can be taken from (broken, truncated, gone)."""
     item = _visible_item(request, pk)
-    if item.kind == "photo":
+    if item.kind == "photo" and served_type(item) in RASTER_TYPES:
         try:
             size = store.size(item.blob_id)
         except OSError:
             return _placeholder()
-        resp = StreamingHttpResponse(_chunks(item.blob_id, 0, size - 1), content_type=content_type(item))
+        # The photo itself leaves the server: a read of the original, once a session (a list of
+        # thumbnails is not one event per page load).
+        if _first_in_session(request, item):
+            services.log_stream(request.user, item, start=0, end=size - 1, reason="poster")
+        resp = StreamingHttpResponse(_chunks(item.blob_id, 0, size - 1), content_type=served_type(item))
         resp["Content-Length"] = str(size)
+        resp["X-Content-Type-Options"] = "nosniff"
     elif item.kind == "video":
         data = posters.cached_poster(item.blob_id)
         if data is None:
@@ -273,7 +295,7 @@ def play(request, pk):
     facts["fps"] = _fps(facts.get("frame_rate", ""))
     return render(request, "footage/play.html", {
         "item": item, "facts": facts, "kind_label": KIND_LABELS.get(item.kind, item.kind),
-        "mime": content_type(item), "important": selectors.important(item),
+        "mime": served_type(item), "important": selectors.important(item),
         "offset": _offset_label(item.utc_offset_minutes),
         "links": links, "sidecars": selectors.sidecars_of(item),
         "viewer": request.user, "now": timezone.now(),

@@ -452,7 +452,7 @@ def log_play(actor, item: FootageItem) -> None:
 def log_stream(actor, item: FootageItem, *, start: int, end: int, reason: str) -> None:
     """`item`'s bytes [start, end] were served; `reason` says why this request is logged ("start":
     it begins at byte 0 — a playback start or a download; "session": the first request of this
-    session for the item)."""
+    session for the item; "poster": a photo given out as its own thumbnail, once a session)."""
     _read(v.STREAM, actor, item, {"start": start, "end": end, "why": reason})
 
 

@@ -184,9 +184,9 @@ def test_an_agency_requires_inquiries_and_adds_an_act(world, settings):
 
 
 def test_a_bad_override_is_refused_by_name():
-    with pytest.raises(ValueError, match="unknown keys"):
+    with pytest.raises(ValueError, match="未知字段"):
         rules.acts_for(overrides={"inspection": {"requird": False}})
-    with pytest.raises(ValueError, match="needs a label"):
+    with pytest.raises(ValueError, match="须有 label 和 records"):
         rules.acts_for(overrides={"new": {"required": True}})
 
 

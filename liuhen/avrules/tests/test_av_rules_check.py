@@ -27,7 +27,7 @@ def test_no_setting_and_a_good_one_pass():
     (["本水"], "liuhen.avrules.E001", "JSON 对象"),
     ({"本水": {"inquiry": True}}, "liuhen.avrules.E001", "JSON 对象"),
     ({"本水": {"inquiry": {"requird": True}}}, "liuhen.avrules.E002", "requird"),
-    ({"本水": {"detention": {"label": "限制人身自由"}}}, "liuhen.avrules.E002", "needs a label and its records"),
+    ({"本水": {"detention": {"label": "限制人身自由"}}}, "liuhen.avrules.E002", "须有 label 和 records"),
     ({"本水": {"inquiry": {"records": ["no_such_record"]}}}, "liuhen.avrules.E002", "no_such_record"),
     ({"本水": {"inquiry": {"kinds": ["video", "hologram"]}}}, "liuhen.avrules.E002", "hologram"),
 ])

@@ -1,16 +1,13 @@
 """Review of issue 13 (LIUHEN_AV_RULES): a mistyped agency rule must be refused at start with what
 is wrong — never a traceback, never a rule that silently means the opposite.
 
-Each xfail(strict=True) test fails today and passes once the defect is fixed."""
+Each failed before its fix (then marked xfail, strict)."""
 import pytest
 from django.test import override_settings
 
 from liuhen.avrules.checks import av_rules_setting
 
 
-@pytest.mark.xfail(strict=True, reason="defect: avrules/rules._act indexes x[0] of each `records` entry; an "
-                                       "empty list or an object raises IndexError/KeyError, which the check "
-                                       "(catching TypeError, ValueError) lets escape as a traceback")
 @pytest.mark.parametrize("records", [[[]], [{"code": "inspection_record"}]])
 def test_a_malformed_records_entry_is_a_check_error_not_a_crash(records):
     with override_settings(LIUHEN_AV_RULES={"本水": {"inspection": {"records": records}}}):
@@ -18,18 +15,11 @@ def test_a_malformed_records_entry_is_a_check_error_not_a_crash(records):
     assert errors and all(e.id.startswith("liuhen.avrules.") for e in errors)
 
 
-@pytest.mark.xfail(strict=True, reason="defect: `required` is not type-checked: the JSON string \"false\" is "
-                                       "truthy, so an agency that writes {\"required\": \"false\"} gets the act "
-                                       "REQUIRED (the stage blocked), silently")
 def test_a_required_flag_that_is_not_a_boolean_is_refused():
     with override_settings(LIUHEN_AV_RULES={"本水": {"inquiry": {"required": "false"}}}):
         assert av_rules_setting() != []
 
 
-@pytest.mark.xfail(strict=True, reason="defect: a bad LIUHEN_AV_RULES (invalid JSON is kept as a string for the "
-                                       "system check) is only refused by `liuhen check`/management commands; "
-                                       "under gunicorn (wsgi.py runs no checks) acts_for() calls .get on the "
-                                       "string and every case page of every agency is a 500")
 @pytest.mark.django_db
 def test_a_bad_setting_does_not_take_every_case_page_down(client, world):
     case = world.open_case()

