@@ -5,7 +5,7 @@ from liuhen.cases.models import Case, Stage
 
 
 class LinkForm(forms.Form):
-    case = forms.ModelChoiceField(label="案件", queryset=Case.objects.none(),
+    case = forms.ModelChoiceField(label="案件", queryset=Case.objects.none(), empty_label="选择本人承办的案件",
                                   error_messages={"required": "请选择案件。", "invalid_choice": "所选案件无效。"})
     stage = forms.ChoiceField(label="阶段", choices=Stage.choices,
                               error_messages={"required": "请选择阶段。", "invalid_choice": "所选阶段无效。"})
