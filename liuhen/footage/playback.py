@@ -49,6 +49,7 @@ CHUNK = 256 * 1024
 SESSION_KEY = "footage_streamed"
 SESSION_MAX = 200
 PLACEHOLDER = "footage/no-poster.svg"
+AUDIO_PLACEHOLDER = "footage/audio-poster.svg"  # a recording with no picture is not a broken video
 
 KIND_LABELS = {"video": "视频", "audio": "录音", "photo": "照片"}
 
@@ -221,8 +222,8 @@ def _quote(name: str) -> str:
 
 # ---- poster frames ------------------------------------------------------------------------------
 
-def _placeholder():
-    path = finders.find(PLACEHOLDER)
+def _placeholder(name: str = PLACEHOLDER):
+    path = finders.find(name)
     with open(path, "rb") as f:
         resp = HttpResponse(f.read(), content_type="image/svg+xml")
     resp["Cache-Control"] = "no-store"
@@ -253,6 +254,8 @@ def poster(request, pk):
         if data is None:
             return _placeholder()
         resp = HttpResponse(data, content_type="image/jpeg")
+    elif item.kind == "audio":
+        return _placeholder(AUDIO_PLACEHOLDER)
     else:
         return _placeholder()
     resp["Cache-Control"] = "no-store"

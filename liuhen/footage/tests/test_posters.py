@@ -74,7 +74,9 @@ def test_photo_is_its_own_thumbnail_audio_a_placeholder(client, world, tmp_path)
     with store.open_blob(items["PIC.JPG"].blob_id) as f:
         assert content(photo) == f.read()
     assert photo["Content-Type"] == "image/jpeg"
-    assert client.get(f"/footage/{items['REC.WAV'].pk}/poster")["Content-Type"] == "image/svg+xml"
+    audio = client.get(f"/footage/{items['REC.WAV'].pk}/poster")
+    assert audio["Content-Type"] == "image/svg+xml"
+    assert "录音".encode() in audio.content and "无封面帧".encode() not in audio.content  # not a broken video
 
 
 def test_the_holding_area_shows_each_items_poster(client, world, tmp_path):
