@@ -27,8 +27,10 @@ def _json(request, status: int, detail: str, **more):
 def _field(loc) -> str:
     """A field's name from a pydantic location (body/data/size → size): our names and list indexes
     only — a part that is neither (a key the client made up) is not repeated."""
-    parts = [str(p)[:40] for p in tuple(loc)[1:] if isinstance(p, int) or (isinstance(p, str) and p.isidentifier())]
-    return "/".join(parts) or (str(tuple(loc)[0])[:40] if loc else "")
+    loc = tuple(loc)
+    # ("body", "data", "size"): "data" is the view's parameter holding the JSON body, not a field.
+    loc = loc[2:] if len(loc) > 2 and loc[0] == "body" else loc[1:] or loc
+    return "/".join(str(p)[:40] for p in loc if isinstance(p, int) or (isinstance(p, str) and p.isidentifier()))
 
 
 @api.exception_handler(NinjaValidationError)
