@@ -460,16 +460,27 @@ def expire_stale(now: datetime.datetime | None = None) -> int:
     cutoff = now - expire_after()
     n = 0
     for upload in Upload.objects.filter(end__isnull=True, created_at__lt=cutoff).order_by("pk")[:500]:
-        data = staging_dir(upload) / "data"
         try:
-            last = datetime.datetime.fromtimestamp(data.stat().st_mtime, tz=datetime.timezone.utc)
+            f = open(staging_dir(upload) / "data", "r+b")
         except FileNotFoundError:
-            last = upload.created_at
-        if max(last, upload.created_at) >= cutoff:
-            continue
+            f = None
+        try:
+            if f is not None:
+                try:  # a request at work on it (a late chunk, its completion) keeps it: not expired now
+                    fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue
+            last = (datetime.datetime.fromtimestamp(os.fstat(f.fileno()).st_mtime, tz=datetime.timezone.utc)
+                    if f is not None else upload.created_at)
+            if max(last, upload.created_at) >= cutoff or _recorded_end(upload) is not None:
+                continue
+            # The end recorded under the lock, as complete() does; then the bytes removed.
+            _end(upload, "expired", reason=f"上传超过 {expire_after().total_seconds() / 3600:g} 小时未完成，"
+                                           "已清除收到的部分；请重新上传。")
+        finally:
+            if f is not None:
+                f.close()
         _discard(upload)
-        _end(upload, "expired", reason=f"上传超过 {expire_after().total_seconds() / 3600:g} 小时未完成，"
-                                       "已清除收到的部分；请重新上传。")
         n += 1
     return n
 

@@ -149,3 +149,27 @@ def test_a_person_whose_role_was_withdrawn_mid_upload_sends_no_more(world):
     assert api.complete(key).status_code == 403
     assert Entry.objects.filter(action=REFUSED).count() == before + 2
     assert not Upload.objects.filter(key=key, end__isnull=False).exists()
+
+
+def test_an_upload_at_work_is_not_expired_under_it(world):
+    """expire_stale takes the staged file's lock as complete() does: an upload a request is working
+    on is left alone (expired at a later pass), and its end is recorded before its bytes go."""
+    import datetime
+    import fcntl
+
+    from django.utils import timezone
+
+    from liuhen.footage import uploads
+
+    signed_out_camera(world)
+    _, token = station(world)
+    key = Api(token).declare("DCIM/VID_0005.MP4", b"e" * 100, NUMBER).json()["id"]
+    upload = Upload.objects.get(key=key)
+    later = timezone.now() + uploads.expire_after() + datetime.timedelta(hours=1)
+    with open(uploads.staging_dir(upload) / "data", "r+b") as f:
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # a request at work on it
+        assert uploads.expire_stale(now=later) == 0
+        assert not Upload.objects.filter(key=key, end__isnull=False).exists()
+    assert uploads.expire_stale(now=later) == 1
+    assert Upload.objects.get(key=key).end.status == "expired" and not uploads.staging_dir(upload).exists()
+    assert uploads.expire_stale(now=later) == 0
