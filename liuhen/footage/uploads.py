@@ -13,8 +13,11 @@ its copy); otherwise it is taken into custody, and the stored copy read back and
 
 A storage failure at that moment (disk full, the S3 service down) keeps the staged bytes: the
 upload is completed later by asking again. An upload left unfinished longer than
-LIUHEN_UPLOAD_EXPIRE_HOURS is cleared (`expire_stale`). Every refused request is in the ledger
-(footage.upload_refused: its code and status, never its text)."""
+LIUHEN_UPLOAD_EXPIRE_HOURS is cleared (`expire_stale`); one sender holds at most
+LIUHEN_UPLOAD_MAX_OPEN unfinished uploads (429 beyond). An upload ends once: its end is recorded
+under the staged file's lock. A sidecar pairs with its video only within the same ingest batch, as
+in `liuhen ingest`. Every refused request is in the ledger (footage.upload_refused: its code and
+status, never its text)."""
 import datetime
 import errno
 import fcntl
