@@ -10,11 +10,13 @@ and the confirmation a dock asks for before it wipes a camera. Mounted by liuhen
                                             offset → 409 with the right one. The last chunk ends the
                                             upload: hashed, compared, ingested → the file's result
     POST  /api/footage/uploads/{id}/complete  end an upload whose bytes are all in (after a 507)
-    POST  /api/footage/confirm              {sha256: [...]} → stored? re-hashes?
+    POST  /api/footage/confirm              {sha256: [...]} (at most 100) → stored? re-hashes? — for
+                                            stations, 设备管理员 and officers only (else 403)
 
 A file's result is `liuhen ingest --json`'s (name, status new/duplicate/rejected, sha256, reason)
 with `confirmed`; status `mismatch` (422) when the bytes do not hash to the declared SHA-256,
-`rejected` (422) when the pipeline refused the file; storage unavailable → 507, bytes kept."""
+`rejected` (422) when the pipeline refused the file; storage unavailable → 507, bytes kept; more
+than LIUHEN_UPLOAD_MAX_OPEN unfinished uploads of one sender → 429."""
 import datetime
 
 from django.http import HttpRequest, JsonResponse
@@ -65,7 +67,7 @@ class ErrorOut(Schema):
 
 
 class ConfirmIn(Schema):
-    sha256: list[str] = Field(..., max_length=1000)
+    sha256: list[str] = Field(..., max_length=1000, description="要核验的 SHA-256，每次至多 100 个（LIUHEN_CONFIRM_MAX）")
 
 
 class ConfirmOne(Schema):
@@ -111,7 +113,7 @@ def error_response(exc: UploadError) -> JsonResponse:
 
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut,
-          422: UploadOut, 507: ErrorOut}
+          422: UploadOut, 429: ErrorOut, 507: ErrorOut}
 
 
 @router.post("/uploads", response={200: UploadOut, 201: UploadOut, **ERRORS}, summary="声明一个要上传的文件")
@@ -168,6 +170,10 @@ def complete_upload(request: HttpRequest, key: str):
     return _ended(upload)
 
 
-@router.post("/confirm", response=ConfirmOut, summary="核验文件是否已存储且可读回（采集站据此删除记录仪中的文件）")
+@router.post("/confirm", response={200: ConfirmOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut},
+             summary="核验文件是否已存储且可读回（采集站据此删除记录仪中的文件）；限采集站、设备管理员和执法人员")
 def confirm(request: HttpRequest, data: ConfirmIn):
-    return {"files": uploads.confirm(sender_of(request), data.sha256)}
+    try:
+        return {"files": uploads.confirm(sender_of(request), data.sha256)}
+    except UploadError as exc:
+        return error_response(exc)

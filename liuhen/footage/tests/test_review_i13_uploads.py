@@ -1,6 +1,6 @@
 """Review of issue 13 (the resumable upload API): defects found by the adversarial review.
 
-Each xfail(strict=True) test fails today and passes once the defect is fixed."""
+Each test here failed (as a strict xfail) before its defect was fixed (branch i13-upfix)."""
 import pytest
 
 from liuhen.footage.models import Upload
@@ -10,9 +10,6 @@ from liuhen.testing.uploads import Api, staging, station  # noqa: F401  (staging
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staging")]
 
 
-@pytest.mark.xfail(strict=True, reason="defect: a declared path with a folder name over 255 bytes is accepted "
-                                       "(clean_path checks only the last part); complete() then fails with "
-                                       "OSError ENAMETOOLONG → HTTP 500 on every try, the upload stuck")
 def test_a_path_the_server_cannot_make_is_refused_with_a_4xx(world, tmp_path):
     signed_out_camera(world)
     _, token = station(world)
@@ -26,7 +23,6 @@ def test_a_path_the_server_cannot_make_is_refused_with_a_4xx(world, tmp_path):
     assert r.status_code < 500, r.status_code
 
 
-@pytest.mark.xfail(strict=True, reason="defect: uploads.find() cuts the key to 32 characters before the lookup")
 def test_an_upload_id_with_trailing_characters_is_not_the_upload(world):
     """find() cuts the key to 32 characters before looking it up: KEY + "anything" is the upload."""
     signed_out_camera(world)
@@ -38,11 +34,6 @@ def test_an_upload_id_with_trailing_characters_is_not_the_upload(world):
     assert api.state(key + "zzz").status_code == 404
 
 
-@pytest.mark.xfail(strict=True, reason="defect: uploads._video_for pairs an uploaded sidecar with the latest video "
-                                       "of the same device, folder and base name from ANY earlier ingest; a camera "
-                                       "that restarted its numbering after a wipe gets today's GPS track bound to "
-                                       "yesterday's VID_0001 when the dock sends the sidecar first (the CLI pairs "
-                                       "within one run only)")
 def test_a_sidecar_sent_before_its_video_is_not_bound_to_an_older_video_of_the_same_name(world, tmp_path):
     import datetime
 
@@ -69,9 +60,6 @@ def test_a_sidecar_sent_before_its_video_is_not_bound_to_an_older_video_of_the_s
     assert sidecar is None or sidecar.video_id != old.pk, r.json()
 
 
-@pytest.mark.xfail(strict=True, reason="defect: a request the API refuses as invalid (400, web/api.py `invalid`: "
-                                       "a field missing or of the wrong type) is answered but not recorded in "
-                                       "the ledger; every other refusal of the API is (footage.upload_refused)")
 def test_an_invalid_request_of_a_station_is_in_the_ledger(world):
     import json
 
@@ -103,10 +91,6 @@ def test_a_csrf_failure_on_the_api_is_in_the_ledger(world):
     assert Entry.objects.filter(action="web.refused").count() == before + 1
 
 
-@pytest.mark.xfail(strict=True, reason="defect: POST /api/footage/confirm has no role check for a person: a "
-                                       "系统管理员 (三员, no case content) or any colleague learns whether a file "
-                                       "is stored in the agency's custody and makes the server re-read and "
-                                       "re-hash up to 1000 stored files per request (uploads.confirm)")
 def test_confirm_is_for_those_who_may_upload(world, tmp_path):
     import datetime
     import json
@@ -131,11 +115,6 @@ def test_confirm_is_for_those_who_may_upload(world, tmp_path):
     assert resp.status_code == 403 or not resp.json()["files"][0]["stored"], resp.content
 
 
-@pytest.mark.xfail(strict=True, reason="defect: uploads.complete releases the staged file's lock before the end "
-                                       "is recorded (_end) and the bytes discarded; a second request (the dock's "
-                                       "retry of /complete) in that window hashes and ingests the file again and "
-                                       "records its end first: the upload that stored the file is logged as a "
-                                       "'duplicate' of itself")
 def test_a_retry_in_the_window_after_the_ingest_does_not_rewrite_the_result(world, tmp_path, monkeypatch):
     import datetime
 
@@ -153,11 +132,17 @@ def test_a_retry_in_the_window_after_the_ingest_does_not_rewrite_the_result(worl
     real_end, seen = uploads._end, []
 
     def second_request_between(upload, status, **kw):
-        # Where a concurrent request would run: after the first released the lock, before its end.
+        # Where a concurrent request would run: after the first ingested, before its end. It may be
+        # told to wait (409 busy), or given the first's end; it may not record an end of its own.
         if not seen:
             seen.append(status)
-            uploads.complete(uploads.Sender(station=st), Upload.objects.get(pk=upload.pk))
+            try:
+                second.append(uploads.complete(uploads.Sender(station=st), Upload.objects.get(pk=upload.pk)).status)
+            except uploads.UploadError as exc:
+                second.append(exc.code)
         return real_end(upload, status, **kw)
+
+    second = []
 
     monkeypatch.setattr(uploads, "_end", second_request_between)
     r = Api(token).upload("DCIM/RACE0001.MP4", data, NUMBER)
@@ -165,6 +150,10 @@ def test_a_retry_in_the_window_after_the_ingest_does_not_rewrite_the_result(worl
     end = UploadEnd.objects.get()
     assert seen == ["new"]  # the first request stored the file
     assert end.status == "new" and end.item_id == item.pk, (end.status, r.json())
+    assert second == ["busy"] and r.json()["status"] == "new"
+    # The retry after the end (its staged bytes gone) gets the same end, not a 410 or a new ingest.
+    again = uploads.complete(uploads.Sender(station=st), Upload.objects.get(pk=end.upload_id))
+    assert again.pk == end.pk and FootageItem.objects.filter(name="RACE0001.MP4").count() == 1
 
 
 def test_an_ingest_number_out_of_range_is_a_400(world):
