@@ -19,6 +19,7 @@ LIUHEN_UPLOAD_CHUNK_MAX_BYTES  largest chunk of one resumable-upload request, de
 LIUHEN_FOOTAGE_MAX_BYTES  largest footage file an ingest accepts, default 64 GiB
 LIUHEN_POSTER_DIR  cache of poster frames, default LIUHEN_HOME/cache/posters
 LIUHEN_UPLOAD_EXPIRE_HOURS  an upload unfinished this long after its last byte is cleared, default 24
+LIUHEN_UPLOAD_MAX_OPEN / LIUHEN_CONFIRM_MAX  unfinished uploads per sender (50); hashes per confirm call (100)
 """
 import json
 import os
@@ -212,6 +213,10 @@ FILE_UPLOAD_HANDLERS = [
 LIUHEN_UPLOAD_DIR = os.environ.get("LIUHEN_UPLOAD_DIR", "")
 LIUHEN_UPLOAD_CHUNK_MAX_BYTES = int(os.environ.get("LIUHEN_UPLOAD_CHUNK_MAX_BYTES", 8 * 1024 * 1024))
 LIUHEN_UPLOAD_EXPIRE_HOURS = float(os.environ.get("LIUHEN_UPLOAD_EXPIRE_HOURS", 24))
+# One sender's unfinished uploads (each holds staged bytes), and the SHA-256 one confirm call may ask
+# about (each stored one is read back and re-hashed).
+LIUHEN_UPLOAD_MAX_OPEN = int(os.environ.get("LIUHEN_UPLOAD_MAX_OPEN", 50))
+LIUHEN_CONFIRM_MAX = int(os.environ.get("LIUHEN_CONFIRM_MAX", 100))
 # The largest footage file an ingest accepts (a body camera's hour of 1080p is 2-9 GB), and where
 # poster frames are cached (derived files only: deleting them loses nothing).
 LIUHEN_FOOTAGE_MAX_BYTES = int(os.environ.get("LIUHEN_FOOTAGE_MAX_BYTES", 64 * 1024**3))
