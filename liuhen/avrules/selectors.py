@@ -39,15 +39,63 @@ def _hm(when) -> str:
 
 # ---- one item's times -------------------------------------------------------------------------------
 
+# Who may state a camera's clock so that it moves the recording time (SPEC §3, LW-D 7, LC 31): a
+# docking station reading the camera over USB ("dock") and the system's `liuhen ingest` run by its
+# operator ("cli") read the clock off the device; a person uploading in the browser ("web") only
+# types it — trusted from a 设备管理员 (who keeps the devices, BX 12) and never from the officer whose
+# footage it is, who would otherwise move their own recording time and clear their own late flag.
+TRUSTED_CLOCK_SOURCES = frozenset({"cli", "dock"})
+
+
+def drift_trusted(ingest, officer_id=None) -> bool:
+    """Was the device clock's drift of `ingest` measured by a source trusted to move the recording
+    time of footage of the officer `officer_id`?"""
+    if ingest is None or ingest.clock_drift_ms is None:
+        return False
+    if ingest.source in TRUSTED_CLOCK_SOURCES:
+        return True
+    if ingest.ingested_by_id is None or ingest.ingested_by_id == officer_id:
+        return False
+    by_admin = getattr(ingest, "by_device_admin", None)  # annotated by _ingests (one query for all)
+    if by_admin is None:
+        from liuhen.accounts.roles import Role
+
+        by_admin = ingest.ingested_by.has_role(Role.DEVICE_ADMIN)
+    return bool(by_admin)
+
+
+def _ingests(ids) -> dict:
+    """{pk: Ingest} of `ids`, each annotated with whether its uploader is a 设备管理员: one query."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Exists, OuterRef
+
+    from liuhen.accounts.roles import Role
+
+    admins = get_user_model().groups.through.objects.filter(user_id=OuterRef("ingested_by_id"),
+                                                            group__name=Role.DEVICE_ADMIN)
+    return Ingest.objects.annotate(by_device_admin=Exists(admins)).in_bulk(ids)
+
+
+def _ingest(item, ingests: dict | None = None):
+    return ingests.get(item.ingest_id) if ingests is not None else item.ingest
+
+
+def _stated_drift_ms(item, ingests: dict | None = None):
+    """The drift the ingest recorded, applied or not (shown when it was not trusted)."""
+    return getattr(_ingest(item, ingests), "clock_drift_ms", None)
+
+
 def _drift_ms(item, ingests: dict | None = None):
-    ingest = ingests.get(item.ingest_id) if ingests is not None else item.ingest
-    return getattr(ingest, "clock_drift_ms", None)
+    """The drift applied to the item's recording time: only one measured by a trusted source."""
+    ingest = _ingest(item, ingests)
+    return ingest.clock_drift_ms if drift_trusted(ingest, item.officer_id) else None
 
 
 def span(item, ingests: dict | None = None):
     """(start, end) of the recording in true time, or None without a recording time: the recorded
     time corrected by the device clock's drift measured at its ingest (device − server; a camera
-    5 s fast recorded 10:00:05 for 10:00:00), plus its duration (none for a photo)."""
+    5 s fast recorded 10:00:05 for 10:00:00) when a trusted source measured it (drift_trusted),
+    plus its duration (none for a photo)."""
     if item.recorded_utc is None:
         return None
     drift = _drift_ms(item, ingests)
@@ -72,6 +120,8 @@ class LateVerdict:
     trip: FieldTrip | None
     basis: str
     item_name: str = ""
+    stated_drift_ms: int | None = None  # a drift stated by an untrusted uploader: shown, not applied
+    trip_declared_late: FieldTrip | None = None  # a trip covering it, declared after it was due
 
     @property
     def short(self) -> str:
@@ -89,9 +139,17 @@ class LateVerdict:
     def message(self) -> str:
         if self.status == "unknown":
             return f"无法确定录制时间，不能判断是否在{rules.UPLOAD_HOURS.value}小时内存储（依据：{self.basis}）"
-        drift = ("未测设备时间误差" if self.drift_ms is None
-                 else f"已按设备时间误差{self.drift_ms / 1000:+.1f}秒校正")
+        if self.drift_ms is not None:
+            drift = f"已按设备时间误差{self.drift_ms / 1000:+.1f}秒校正"
+        elif self.stated_drift_ms is not None:
+            drift = (f"上传人自报设备时间误差{self.stated_drift_ms / 1000:+.1f}秒，"
+                     "非采集站或设备管理员测得，未予校正")
+        else:
+            drift = "未测设备时间误差"
         trip = (f"，外出执法申报返回时间{_fmt(self.trip.ends_at)}" if self.trip is not None else "")
+        if self.trip_declared_late is not None:
+            trip += (f"，外出执法申报于{_fmt(self.trip_declared_late.declared_at)}作出，晚于本应存储的时间，"
+                     "不能免除逾期（AS 12）")
         return (f"逾期存储：录制结束{_fmt(self.recorded_end)}（{drift}）{trip}，应于{_fmt(self.due)}前存储，"
                 f"实际{_fmt(self.ingested_at)}存储，超期{self.hours_late}小时（依据：{self.basis}）")
 
@@ -103,25 +161,38 @@ def _trip_covering(trips, officer_id, start):
     return None
 
 
+def _trip_counts(trip, ordinary_due) -> bool:
+    """AS 12: footage that 确实不能及时移交 on a trip away is due 24 hours after the return — a reason
+    for not storing in time, declared while it could still have been stored in time. A trip
+    declared after the ordinary 24 hours had passed (its start set back to cover footage already
+    late, or stored late) is an excuse found afterwards: it does not move the due time."""
+    return trip.declared_at <= ordinary_due
+
+
 def _verdict(item, ingests, trips) -> LateVerdict | None:
     if item.kind == "sidecar":
         return None
     drift = _drift_ms(item, ingests)
+    stated = _stated_drift_ms(item, ingests) if drift is None else None
     sp = span(item, ingests)
     if sp is None:
         return LateVerdict(item.pk, "unknown", None, None, item.ingested_at, drift, None, rules.UPLOAD_HOURS.basis,
-                           item.name)
+                           item.name, stated)
     start, end = sp
     due = end + datetime.timedelta(hours=rules.UPLOAD_HOURS.value)
     basis = "LC 31, LQ 23"
     trip = _trip_covering(trips, item.officer_id, start) if item.officer_id else None
+    declared_late = None
+    if trip is not None and not _trip_counts(trip, due):
+        trip, declared_late = None, trip
     if trip is not None:
         # AS 12: recorded away on a declared trip: due 24 hours after the declared return.
         due = max(due, trip.ends_at + datetime.timedelta(hours=rules.FIELD_TRIP_HOURS.value))
         basis = "AS 12"
     if item.ingested_at <= due:
         return None
-    return LateVerdict(item.pk, "late", end, due, item.ingested_at, drift, trip, basis, item.name)
+    return LateVerdict(item.pk, "late", end, due, item.ingested_at, drift, trip, basis, item.name, stated,
+                       declared_late)
 
 
 def _trips_for(items, ingests):
@@ -139,7 +210,7 @@ def late_many(items) -> dict:
     items = [i for i in items if i.kind != "sidecar"]
     if not items:
         return {}
-    ingests = Ingest.objects.in_bulk({i.ingest_id for i in items})
+    ingests = _ingests({i.ingest_id for i in items})
     trips = _trips_for(items, ingests)
     out = {}
     for item in items:
@@ -334,7 +405,7 @@ def case_av(case) -> list[ActAv]:
         links = list(FootageLink.objects.filter(case=case, unlink__isnull=True, record_id__isnull=False)
                      .select_related("item", "item__device"))
         items = {link.item_id: link.item for link in links}
-        ingests = Ingest.objects.in_bulk({i.ingest_id for i in items.values()})
+        ingests = _ingests({i.ingest_id for i in items.values()})
         verdicts = late_many(list(items.values()))
         by_record = {}
         for link in links:
