@@ -336,6 +336,45 @@ def _act_serial(state):
         return None
 
 
+def _written_after(note, act_state) -> bool:
+    """AS 8, LQ 22: a note gives the reason an act was not recorded (or its recording stopped): it
+    is written about an act that exists. Its content — the version naming the act, the one signed —
+    must have been written after the act's record was made; a note written before (an approval in
+    advance of whatever act later gets that number, a row written past the services' check) names
+    no act and counts for none."""
+    return note.latest.created_at > act_state.record.created_at
+
+
+def _notes_for(notes, st) -> list:
+    return [n for n in notes if _act_serial(n) == st.record.serial and _written_after(n, st)]
+
+
+def note_act_problem(case, code: str, content: dict) -> str | None:
+    """Why a 不适宜音像记录说明 or 音像记录中断情况说明 of type `code` with `content` names no act, in
+    Chinese, or None: its act_serial must be a not-voided record of `case` that documents an act
+    needing audio-video recording (rules.acts_for) — made before the note (AS 8, LQ 22)."""
+    from liuhen.records.selectors import states_for_case
+
+    if code not in NOT_SUITABLE_CODES | STOP_NOTE_CODES:
+        return None
+    try:
+        serial = int((content or {}).get("act_serial"))
+    except (TypeError, ValueError):
+        return "请填写对应笔录的案内序号。"
+    acts = rules.acts_for(case.agency)
+    for st in states_for_case(case):
+        if st.record.serial != serial:
+            continue
+        if st.voided:
+            return f"第{serial}号记录已作废，不能为其说明音像记录情况（依据：AS 8、LQ 22）。"
+        if rules.act_of(acts, st.record.record_type.code, st.latest.content) is None:
+            return (f"第{serial}号记录（{st.record.record_type.name}）不是需要音像记录的执法环节笔录，"
+                    "请填写该执法环节笔录的案内序号（依据：AS 8、LQ 22）。")
+        return None
+    return (f"本案没有第{serial}号记录：应先制作该执法环节的笔录，再就该笔录说明音像记录情况，"
+            "不能预先说明（依据：AS 8、LQ 22）。")
+
+
 def _written_time(state, field_name):
     value = (state.latest.content or {}).get(field_name) if field_name else None
     if not value:
@@ -420,12 +459,12 @@ def case_av(case) -> list[ActAv]:
             resumed = {n.before_id: n for n in interruptions if n.record_id == st.record.pk and n.resumed}
             out.append(ActAv(
                 state=st, act=act, footage=counted,
-                notes=[n for n in notes if _act_serial(n) == st.record.serial],
+                notes=_notes_for(notes, st),
                 late=[verdicts[i.pk] for i in counted if i.pk in verdicts],
                 mismatch=_mismatch(st, act, counted, ingests),
                 gaps=_gaps(counted, ingests, resumed),
                 stops=[n for n in interruptions if n.record_id == st.record.pk and not n.resumed],
-                stop_notes=[n for n in stop_notes if _act_serial(n) == st.record.serial]))
+                stop_notes=_notes_for(stop_notes, st)))
     if cache is not None:
         cache["avrules"] = out
     return out
