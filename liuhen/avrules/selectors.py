@@ -386,19 +386,34 @@ def _written_time(state, field_name):
     return timezone.make_aware(when) if timezone.is_naive(when) else when
 
 
-def _gaps(items, ingests, notes: dict) -> list[Gap]:
+def _by_device(items, ingests=None) -> dict:
+    """{device id: [(span, item)]} of the timed items with a span, each device's in time order."""
     by_device = {}
     for item in items:
         sp = span(item, ingests)
         if item.kind in TIMED_KINDS and sp is not None:
             by_device.setdefault(item.device_id, []).append((sp, item))
-    out = []
-    limit = datetime.timedelta(seconds=rules.GAP_SECONDS.value)
     for rows in by_device.values():
         rows.sort(key=lambda r: (r[0][0], r[1].pk))
+    return by_device
+
+
+def next_on_device(items, item, ingests=None):
+    """The timed item among `items` that follows `item` on its device (the recording resumed), or None."""
+    rows = _by_device(items, ingests).get(item.device_id, [])
+    after = [b for (_, a), (_, b) in zip(rows, rows[1:]) if a.pk == item.pk]
+    return after[0] if after else None
+
+
+def _gaps(items, ingests, notes: dict) -> list[Gap]:
+    """The gaps between consecutive files of one device, each with the note of that very gap
+    (`notes`: {(before id, after id): Interruption})."""
+    out = []
+    limit = datetime.timedelta(seconds=rules.GAP_SECONDS.value)
+    for rows in _by_device(items, ingests).values():
         for (sp1, a), (sp2, b) in zip(rows, rows[1:]):
             if sp2[0] - sp1[1] > limit:
-                out.append(Gap(a, b, sp1[1], sp2[0], notes.get(a.pk)))
+                out.append(Gap(a, b, sp1[1], sp2[0], notes.get((a.pk, b.pk))))
     return out
 
 
@@ -456,14 +471,18 @@ def case_av(case) -> list[ActAv]:
             linked = sorted(by_record.get(st.record.pk, {}).values(),
                             key=lambda i: (i.recorded_utc or timezone.now(), i.pk))
             counted = [i for i in linked if i.kind in act.kinds]
-            resumed = {n.before_id: n for n in interruptions if n.record_id == st.record.pk and n.resumed}
+            mine = [n for n in interruptions if n.record_id == st.record.pk]
+            resumed = {(n.before_id, n.after_id): n for n in mine if n.resumed}
+            # LQ 22: a stop noted after a file the device's footage later resumed from (the resumed
+            # file linked since) is superseded by that gap — explained on resuming, not in writing.
+            followed = {a.pk for rows in _by_device(counted, ingests).values() for (_, a), _ in zip(rows, rows[1:])}
             out.append(ActAv(
                 state=st, act=act, footage=counted,
                 notes=_notes_for(notes, st),
                 late=[verdicts[i.pk] for i in counted if i.pk in verdicts],
                 mismatch=_mismatch(st, act, counted, ingests),
                 gaps=_gaps(counted, ingests, resumed),
-                stops=[n for n in interruptions if n.record_id == st.record.pk and not n.resumed],
+                stops=[n for n in mine if not n.resumed and n.before_id not in followed],
                 stop_notes=_notes_for(stop_notes, st)))
     if cache is not None:
         cache["avrules"] = out
