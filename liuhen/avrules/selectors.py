@@ -493,13 +493,18 @@ def stage_part(case, *, with_unattached: bool = False) -> list[dict]:
     """The case page's 音像记录 part, per stage that has acts needing AV: which acts need it (the
     rule table), each act's status and flags, and late footage linked to the stage; with
     `with_unattached`, the footage linked to the stage but to no record (from the holding area),
-    which an officer may attach to an act's record there."""
+    which an officer may attach to an act's record there. `current`: the case's stage — where every
+    act of the part can still be done; an earlier stage offers only what cures a problem the
+    archive re-checks (an act's missing footage, an unexplained break)."""
     from liuhen.records.models import RecordType
 
     acts = rules.acts_for(case.agency)
     types = {code: (stage, name) for code, stage, name in
              RecordType.objects.filter(code__in=rules.act_codes(acts)).values_list("code", "stage", "name")}
     rows = case_av(case)
+    for r in rows:
+        # What keeps the act's stage from being left (or the case from being archived), once per page.
+        r.blocking = r.problems()
     stage_links = list(FootageLink.objects.filter(case=case, unlink__isnull=True).select_related("item"))
     verdicts = late_many([link.item for link in stage_links])
     out = []
@@ -514,6 +519,7 @@ def stage_part(case, *, with_unattached: bool = False) -> list[dict]:
         unattached = list({link.item_id: link.item for link in stage_links if link.stage == stage
                            and link.record_id is None}.values()) if with_unattached else []
         out.append({"stage": stage, "label": Stage(stage).label, "unattached": unattached,
+                    "current": stage == case.stage,
                     "required": [a for a in needed if a.required], "optional": [a for a in needed if not a.required],
                     "acts": mine, "late": late_here})
     return out

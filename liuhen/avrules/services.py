@@ -98,7 +98,9 @@ def note_interruption(actor, record, before, after, reason: str) -> Interruption
     between `before` and `after` (two files of one device linked to the record), as the officer
     stated it on resuming; `after=None`: the recording stopped and could not be resumed — then the
     act also needs the written note signed by two or more officers (音像记录中断情况说明)."""
-    case = record.case
+    from liuhen.cases.models import Case
+
+    case = Case.objects.get(pk=record.case_id)  # as stored now: the caller's record may carry a stale case
     access.check_work(actor, case)
     if not access.is_assigned(actor, case):
         raise PermissionDenied("只有本案承办人员可以说明音像记录中断。")
