@@ -212,5 +212,27 @@ def test_a_stage_already_left_offers_no_write_actions(client, world, tmp_path):
     assert case.stage != "investigation"
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     part = page[page.index('id="av-investigation"'):]
-    part = part[:part.index("</div>\n</div>") if "</div>\n</div>" in part else len(part)]
+    part = part[:part.index('class="av-part"', 10)] if 'class="av-part"' in part[10:] else part
     assert "记录中断未能恢复" not in part and "关联到本笔录" not in part and "记录中断原因" not in part
+
+
+def test_a_stage_left_offers_what_cures_an_archive_problem(client, world, tmp_path):
+    from liuhen.footage import services as footage
+    from liuhen.footage.models import FootageLink
+
+    start = (timezone.now() - 60 * M).replace(second=0, microsecond=0)
+    case, inspection = _inspection(world, start)
+    camera(world)
+    item = clip(tmp_path, recorded=start, seconds=2)
+    link(world, item, inspection)
+    complete(world, case, "inquiry_record")
+    case = cases.advance(world.officer, case, note="调查终结")
+    # Unlinked from the act after the stage was left, kept on the stage: the archive would stop
+    # (avrules.gates) — so the left stage offers attaching it back, and nothing else.
+    footage.unlink(world.officer, FootageLink.objects.get(item=item, record_id=inspection.pk), "误关联")
+    footage.link(world.officer, item, case, "investigation")
+    client.force_login(world.officer)
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    part = page[page.index('id="av-investigation"'):]
+    part = part[:part.index('class="av-part"', 10)] if 'class="av-part"' in part[10:] else part
+    assert "关联到本笔录" in part and "记录中断未能恢复" not in part
