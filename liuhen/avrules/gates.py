@@ -38,8 +38,22 @@ def case_page(user, case, *, can_work: bool) -> dict:
     return {"av_stages": stage_part(case, with_unattached=av_work), "av_work": av_work}
 
 
+def note_names_an_act(case, record_type, content: dict, *, record=None) -> None:
+    """A 不适宜音像记录说明 or 音像记录中断情况说明 names an act record that exists (AS 8, LQ 22):
+    refused otherwise (records.content_checks), before it can be signed and approved in advance."""
+    from django.core.exceptions import ValidationError
+
+    from .selectors import note_act_problem
+
+    problem = note_act_problem(case, record_type.code, content)
+    if problem:
+        raise ValidationError(problem, code="av_note_act")
+
+
 def register() -> None:
     from liuhen.cases import gates, pages
+    from liuhen.records.content_checks import register_content_check
 
     gates.register_gate("avrules", av_gate)
     pages.register_case_page(case_page)
+    register_content_check(note_names_an_act)

@@ -59,7 +59,16 @@ class Interruption(LedgerState, AppendOnlyModel):
 
     class Meta:
         verbose_name = verbose_name_plural = "音像记录中断说明"
-        constraints = [models.UniqueConstraint(fields=["record_id", "before"], name="av_interruption_once")]
+        # One note per actual gap — the pair of files either side of it — and one "could not be
+        # resumed" per last file: a stop noted after A does not bar explaining the break A→B once the
+        # resumed file B is linked (that later fact supersedes the stop, selectors.case_av), and a
+        # note of A→B does not cover A→C if a file C between them is linked later.
+        constraints = [
+            models.UniqueConstraint(fields=["record_id", "before", "after"], condition=models.Q(after__isnull=False),
+                                    name="av_interruption_once_per_gap"),
+            models.UniqueConstraint(fields=["record_id", "before"], condition=models.Q(after__isnull=True),
+                                    name="av_interruption_stop_once"),
+        ]
 
     @property
     def resumed(self) -> bool:

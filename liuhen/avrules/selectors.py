@@ -39,15 +39,63 @@ def _hm(when) -> str:
 
 # ---- one item's times -------------------------------------------------------------------------------
 
+# Who may state a camera's clock so that it moves the recording time (SPEC §3, LW-D 7, LC 31): a
+# docking station reading the camera over USB ("dock") and the system's `liuhen ingest` run by its
+# operator ("cli") read the clock off the device; a person uploading in the browser ("web") only
+# types it — trusted from a 设备管理员 (who keeps the devices, BX 12) and never from the officer whose
+# footage it is, who would otherwise move their own recording time and clear their own late flag.
+TRUSTED_CLOCK_SOURCES = frozenset({"cli", "dock"})
+
+
+def drift_trusted(ingest, officer_id=None) -> bool:
+    """Was the device clock's drift of `ingest` measured by a source trusted to move the recording
+    time of footage of the officer `officer_id`?"""
+    if ingest is None or ingest.clock_drift_ms is None:
+        return False
+    if ingest.source in TRUSTED_CLOCK_SOURCES:
+        return True
+    if ingest.ingested_by_id is None or ingest.ingested_by_id == officer_id:
+        return False
+    by_admin = getattr(ingest, "by_device_admin", None)  # annotated by _ingests (one query for all)
+    if by_admin is None:
+        from liuhen.accounts.roles import Role
+
+        by_admin = ingest.ingested_by.has_role(Role.DEVICE_ADMIN)
+    return bool(by_admin)
+
+
+def _ingests(ids) -> dict:
+    """{pk: Ingest} of `ids`, each annotated with whether its uploader is a 设备管理员: one query."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Exists, OuterRef
+
+    from liuhen.accounts.roles import Role
+
+    admins = get_user_model().groups.through.objects.filter(user_id=OuterRef("ingested_by_id"),
+                                                            group__name=Role.DEVICE_ADMIN)
+    return Ingest.objects.annotate(by_device_admin=Exists(admins)).in_bulk(ids)
+
+
+def _ingest(item, ingests: dict | None = None):
+    return ingests.get(item.ingest_id) if ingests is not None else item.ingest
+
+
+def _stated_drift_ms(item, ingests: dict | None = None):
+    """The drift the ingest recorded, applied or not (shown when it was not trusted)."""
+    return getattr(_ingest(item, ingests), "clock_drift_ms", None)
+
+
 def _drift_ms(item, ingests: dict | None = None):
-    ingest = ingests.get(item.ingest_id) if ingests is not None else item.ingest
-    return getattr(ingest, "clock_drift_ms", None)
+    """The drift applied to the item's recording time: only one measured by a trusted source."""
+    ingest = _ingest(item, ingests)
+    return ingest.clock_drift_ms if drift_trusted(ingest, item.officer_id) else None
 
 
 def span(item, ingests: dict | None = None):
     """(start, end) of the recording in true time, or None without a recording time: the recorded
     time corrected by the device clock's drift measured at its ingest (device − server; a camera
-    5 s fast recorded 10:00:05 for 10:00:00), plus its duration (none for a photo)."""
+    5 s fast recorded 10:00:05 for 10:00:00) when a trusted source measured it (drift_trusted),
+    plus its duration (none for a photo)."""
     if item.recorded_utc is None:
         return None
     drift = _drift_ms(item, ingests)
@@ -72,6 +120,8 @@ class LateVerdict:
     trip: FieldTrip | None
     basis: str
     item_name: str = ""
+    stated_drift_ms: int | None = None  # a drift stated by an untrusted uploader: shown, not applied
+    trip_declared_late: FieldTrip | None = None  # a trip covering it, declared after it was due
 
     @property
     def short(self) -> str:
@@ -89,9 +139,17 @@ class LateVerdict:
     def message(self) -> str:
         if self.status == "unknown":
             return f"无法确定录制时间，不能判断是否在{rules.UPLOAD_HOURS.value}小时内存储（依据：{self.basis}）"
-        drift = ("未测设备时间误差" if self.drift_ms is None
-                 else f"已按设备时间误差{self.drift_ms / 1000:+.1f}秒校正")
+        if self.drift_ms is not None:
+            drift = f"已按设备时间误差{self.drift_ms / 1000:+.1f}秒校正"
+        elif self.stated_drift_ms is not None:
+            drift = (f"上传人自报设备时间误差{self.stated_drift_ms / 1000:+.1f}秒，"
+                     "非采集站或设备管理员测得，未予校正")
+        else:
+            drift = "未测设备时间误差"
         trip = (f"，外出执法申报返回时间{_fmt(self.trip.ends_at)}" if self.trip is not None else "")
+        if self.trip_declared_late is not None:
+            trip += (f"，外出执法申报于{_fmt(self.trip_declared_late.declared_at)}作出，晚于本应存储的时间，"
+                     "不能免除逾期（AS 12）")
         return (f"逾期存储：录制结束{_fmt(self.recorded_end)}（{drift}）{trip}，应于{_fmt(self.due)}前存储，"
                 f"实际{_fmt(self.ingested_at)}存储，超期{self.hours_late}小时（依据：{self.basis}）")
 
@@ -103,25 +161,38 @@ def _trip_covering(trips, officer_id, start):
     return None
 
 
+def _trip_counts(trip, ordinary_due) -> bool:
+    """AS 12: footage that 确实不能及时移交 on a trip away is due 24 hours after the return — a reason
+    for not storing in time, declared while it could still have been stored in time. A trip
+    declared after the ordinary 24 hours had passed (its start set back to cover footage already
+    late, or stored late) is an excuse found afterwards: it does not move the due time."""
+    return trip.declared_at <= ordinary_due
+
+
 def _verdict(item, ingests, trips) -> LateVerdict | None:
     if item.kind == "sidecar":
         return None
     drift = _drift_ms(item, ingests)
+    stated = _stated_drift_ms(item, ingests) if drift is None else None
     sp = span(item, ingests)
     if sp is None:
         return LateVerdict(item.pk, "unknown", None, None, item.ingested_at, drift, None, rules.UPLOAD_HOURS.basis,
-                           item.name)
+                           item.name, stated)
     start, end = sp
     due = end + datetime.timedelta(hours=rules.UPLOAD_HOURS.value)
     basis = "LC 31, LQ 23"
     trip = _trip_covering(trips, item.officer_id, start) if item.officer_id else None
+    declared_late = None
+    if trip is not None and not _trip_counts(trip, due):
+        trip, declared_late = None, trip
     if trip is not None:
         # AS 12: recorded away on a declared trip: due 24 hours after the declared return.
         due = max(due, trip.ends_at + datetime.timedelta(hours=rules.FIELD_TRIP_HOURS.value))
         basis = "AS 12"
     if item.ingested_at <= due:
         return None
-    return LateVerdict(item.pk, "late", end, due, item.ingested_at, drift, trip, basis, item.name)
+    return LateVerdict(item.pk, "late", end, due, item.ingested_at, drift, trip, basis, item.name, stated,
+                       declared_late)
 
 
 def _trips_for(items, ingests):
@@ -139,7 +210,7 @@ def late_many(items) -> dict:
     items = [i for i in items if i.kind != "sidecar"]
     if not items:
         return {}
-    ingests = Ingest.objects.in_bulk({i.ingest_id for i in items})
+    ingests = _ingests({i.ingest_id for i in items})
     trips = _trips_for(items, ingests)
     out = {}
     for item in items:
@@ -265,6 +336,45 @@ def _act_serial(state):
         return None
 
 
+def _written_after(note, act_state) -> bool:
+    """AS 8, LQ 22: a note gives the reason an act was not recorded (or its recording stopped): it
+    is written about an act that exists. Its content — the version naming the act, the one signed —
+    must have been written after the act's record was made; a note written before (an approval in
+    advance of whatever act later gets that number, a row written past the services' check) names
+    no act and counts for none."""
+    return note.latest.created_at > act_state.record.created_at
+
+
+def _notes_for(notes, st) -> list:
+    return [n for n in notes if _act_serial(n) == st.record.serial and _written_after(n, st)]
+
+
+def note_act_problem(case, code: str, content: dict) -> str | None:
+    """Why a 不适宜音像记录说明 or 音像记录中断情况说明 of type `code` with `content` names no act, in
+    Chinese, or None: its act_serial must be a not-voided record of `case` that documents an act
+    needing audio-video recording (rules.acts_for) — made before the note (AS 8, LQ 22)."""
+    from liuhen.records.selectors import states_for_case
+
+    if code not in NOT_SUITABLE_CODES | STOP_NOTE_CODES:
+        return None
+    try:
+        serial = int((content or {}).get("act_serial"))
+    except (TypeError, ValueError):
+        return "请填写对应笔录的案内序号。"
+    acts = rules.acts_for(case.agency)
+    for st in states_for_case(case):
+        if st.record.serial != serial:
+            continue
+        if st.voided:
+            return f"第{serial}号记录已作废，不能为其说明音像记录情况（依据：AS 8、LQ 22）。"
+        if rules.act_of(acts, st.record.record_type.code, st.latest.content) is None:
+            return (f"第{serial}号记录（{st.record.record_type.name}）不是需要音像记录的执法环节笔录，"
+                    "请填写该执法环节笔录的案内序号（依据：AS 8、LQ 22）。")
+        return None
+    return (f"本案没有第{serial}号记录：应先制作该执法环节的笔录，再就该笔录说明音像记录情况，"
+            "不能预先说明（依据：AS 8、LQ 22）。")
+
+
 def _written_time(state, field_name):
     value = (state.latest.content or {}).get(field_name) if field_name else None
     if not value:
@@ -276,19 +386,34 @@ def _written_time(state, field_name):
     return timezone.make_aware(when) if timezone.is_naive(when) else when
 
 
-def _gaps(items, ingests, notes: dict) -> list[Gap]:
+def _by_device(items, ingests=None) -> dict:
+    """{device id: [(span, item)]} of the timed items with a span, each device's in time order."""
     by_device = {}
     for item in items:
         sp = span(item, ingests)
         if item.kind in TIMED_KINDS and sp is not None:
             by_device.setdefault(item.device_id, []).append((sp, item))
-    out = []
-    limit = datetime.timedelta(seconds=rules.GAP_SECONDS.value)
     for rows in by_device.values():
         rows.sort(key=lambda r: (r[0][0], r[1].pk))
+    return by_device
+
+
+def next_on_device(items, item, ingests=None):
+    """The timed item among `items` that follows `item` on its device (the recording resumed), or None."""
+    rows = _by_device(items, ingests).get(item.device_id, [])
+    after = [b for (_, a), (_, b) in zip(rows, rows[1:]) if a.pk == item.pk]
+    return after[0] if after else None
+
+
+def _gaps(items, ingests, notes: dict) -> list[Gap]:
+    """The gaps between consecutive files of one device, each with the note of that very gap
+    (`notes`: {(before id, after id): Interruption})."""
+    out = []
+    limit = datetime.timedelta(seconds=rules.GAP_SECONDS.value)
+    for rows in _by_device(items, ingests).values():
         for (sp1, a), (sp2, b) in zip(rows, rows[1:]):
             if sp2[0] - sp1[1] > limit:
-                out.append(Gap(a, b, sp1[1], sp2[0], notes.get(a.pk)))
+                out.append(Gap(a, b, sp1[1], sp2[0], notes.get((a.pk, b.pk))))
     return out
 
 
@@ -334,7 +459,7 @@ def case_av(case) -> list[ActAv]:
         links = list(FootageLink.objects.filter(case=case, unlink__isnull=True, record_id__isnull=False)
                      .select_related("item", "item__device"))
         items = {link.item_id: link.item for link in links}
-        ingests = Ingest.objects.in_bulk({i.ingest_id for i in items.values()})
+        ingests = _ingests({i.ingest_id for i in items.values()})
         verdicts = late_many(list(items.values()))
         by_record = {}
         for link in links:
@@ -346,15 +471,19 @@ def case_av(case) -> list[ActAv]:
             linked = sorted(by_record.get(st.record.pk, {}).values(),
                             key=lambda i: (i.recorded_utc or timezone.now(), i.pk))
             counted = [i for i in linked if i.kind in act.kinds]
-            resumed = {n.before_id: n for n in interruptions if n.record_id == st.record.pk and n.resumed}
+            mine = [n for n in interruptions if n.record_id == st.record.pk]
+            resumed = {(n.before_id, n.after_id): n for n in mine if n.resumed}
+            # LQ 22: a stop noted after a file the device's footage later resumed from (the resumed
+            # file linked since) is superseded by that gap — explained on resuming, not in writing.
+            followed = {a.pk for rows in _by_device(counted, ingests).values() for (_, a), _ in zip(rows, rows[1:])}
             out.append(ActAv(
                 state=st, act=act, footage=counted,
-                notes=[n for n in notes if _act_serial(n) == st.record.serial],
+                notes=_notes_for(notes, st),
                 late=[verdicts[i.pk] for i in counted if i.pk in verdicts],
                 mismatch=_mismatch(st, act, counted, ingests),
                 gaps=_gaps(counted, ingests, resumed),
-                stops=[n for n in interruptions if n.record_id == st.record.pk and not n.resumed],
-                stop_notes=[n for n in stop_notes if _act_serial(n) == st.record.serial]))
+                stops=[n for n in mine if not n.resumed and n.before_id not in followed],
+                stop_notes=_notes_for(stop_notes, st)))
     if cache is not None:
         cache["avrules"] = out
     return out
@@ -364,13 +493,18 @@ def stage_part(case, *, with_unattached: bool = False) -> list[dict]:
     """The case page's 音像记录 part, per stage that has acts needing AV: which acts need it (the
     rule table), each act's status and flags, and late footage linked to the stage; with
     `with_unattached`, the footage linked to the stage but to no record (from the holding area),
-    which an officer may attach to an act's record there."""
+    which an officer may attach to an act's record there. `current`: the case's stage — where every
+    act of the part can still be done; an earlier stage offers only what cures a problem the
+    archive re-checks (an act's missing footage, an unexplained break)."""
     from liuhen.records.models import RecordType
 
     acts = rules.acts_for(case.agency)
     types = {code: (stage, name) for code, stage, name in
              RecordType.objects.filter(code__in=rules.act_codes(acts)).values_list("code", "stage", "name")}
     rows = case_av(case)
+    for r in rows:
+        # What keeps the act's stage from being left (or the case from being archived), once per page.
+        r.blocking = r.problems()
     stage_links = list(FootageLink.objects.filter(case=case, unlink__isnull=True).select_related("item"))
     verdicts = late_many([link.item for link in stage_links])
     out = []
@@ -385,6 +519,7 @@ def stage_part(case, *, with_unattached: bool = False) -> list[dict]:
         unattached = list({link.item_id: link.item for link in stage_links if link.stage == stage
                            and link.record_id is None}.values()) if with_unattached else []
         out.append({"stage": stage, "label": Stage(stage).label, "unattached": unattached,
+                    "current": stage == case.stage,
                     "required": [a for a in needed if a.required], "optional": [a for a in needed if not a.required],
                     "acts": mine, "late": late_here})
     return out

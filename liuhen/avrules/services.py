@@ -17,7 +17,7 @@ from liuhen.ledger import services as ledger
 from . import vocabulary as v
 from .models import FieldTrip, Interruption
 from .rules import FIELD_TRIP_MAX_DAYS
-from .selectors import act_footage, span
+from .selectors import act_footage, next_on_device, span
 
 
 def _guarded(act: str, object_type: str):
@@ -98,12 +98,15 @@ def note_interruption(actor, record, before, after, reason: str) -> Interruption
     between `before` and `after` (two files of one device linked to the record), as the officer
     stated it on resuming; `after=None`: the recording stopped and could not be resumed — then the
     act also needs the written note signed by two or more officers (音像记录中断情况说明)."""
-    case = record.case
+    from liuhen.cases.models import Case
+
+    case = Case.objects.get(pk=record.case_id)  # as stored now: the caller's record may carry a stale case
     access.check_work(actor, case)
     if not access.is_assigned(actor, case):
         raise PermissionDenied("只有本案承办人员可以说明音像记录中断。")
     require_valid_certificate(actor)
-    linked = {i.pk: i for i in act_footage(case, record)}
+    items = act_footage(case, record)
+    linked = {i.pk: i for i in items}
     if before.pk not in linked or (after is not None and after.pk not in linked):
         raise ValidationError("中断前后的音像记录都应已关联到该笔录。", code="not_linked")
     if after is not None:
@@ -112,9 +115,23 @@ def note_interruption(actor, record, before, after, reason: str) -> Interruption
         b, a = span(linked[before.pk]), span(linked[after.pk])
         if b is None or a is None or a[0] < b[1]:
             raise ValidationError("恢复后的音像记录应在中断前的音像记录结束之后开始。", code="order")
+        if next_on_device(items, linked[before.pk]) != linked[after.pk]:
+            # A note is of one actual gap (LQ 22): A→B with a file C between them explains neither gap.
+            raise ValidationError("中断前后的音像记录之间还有该设备的其他音像记录，请分别说明每一处中断。",
+                                  code="not_adjacent")
+    else:
+        if record.stage != case.stage:
+            # The stop also needs its written 音像记录中断情况说明, a record of the act's stage: once the
+            # stage is left it can no longer be made, and the noted stop would block the case for good.
+            raise ValidationError("该笔录所属阶段已结束，不能再记录中断未能恢复。", code="stage_left")
+        if next_on_device(items, linked[before.pk]) is not None:
+            # The device's footage resumed after `before`: the break is explained as a gap (LQ 22:
+            # the reason stated on resuming), not as a recording that could not be resumed.
+            raise ValidationError("该设备在此之后已有恢复记录的音像记录，请说明这一处中断的原因。",
+                                  code="resumed")
     reason = _required(reason, "中断原因", 500)
     with transaction.atomic():
-        if Interruption.objects.filter(record_id=record.pk, before=before).exists():
+        if Interruption.objects.filter(record_id=record.pk, before=before, after=after).exists():
             raise ValidationError("该中断已有说明。", code="already_noted")
         row = Interruption(case=case, record_id=record.pk, before=before, after=after, reason=reason,
                            noted_by=actor, noted_at=timezone.now())

@@ -21,7 +21,7 @@ from liuhen.ledger.core.canonical import content_sha256
 from liuhen.ledger.subjects import plain
 from liuhen.media import store
 
-from . import rules, schema
+from . import content_checks, rules, schema
 from . import vocabulary as V
 from .models import (
     Attachment, Outcome, Record, RecordType, RecordTypeVersion, RecordVersion, RecordVoid, RefusalConfirmation,
@@ -95,6 +95,7 @@ def create_record(actor, case: Case, record_type: RecordType, data: dict) -> Rec
         raise ValidationError(f"{record_type.name}的字段或签字要求与系统记载的版本不一致，暂不能制作该记录，"
                               "请联系系统管理员核查。")
     content = schema.validate_content(tv.fields, data)
+    content_checks.check_content(case, record_type, content)  # the checks apps above add (avrules: AS 8)
     # …and the effective rule with the overrides of this case's kind and procedure (行政处罚法
     # art. 57: the 机关负责人 approves a general-procedure penalty): a later change of the overrides
     # does not reach back (issue 12 review §5).
@@ -118,6 +119,7 @@ def revise_record(actor, record: Record, data: dict, reason: str) -> RecordVersi
     if not reason:
         raise ValidationError("修改记录必须填写修改理由。")
     content = schema.validate_content(st.fields, data)
+    content_checks.check_content(record.case, record.record_type, content, record=record)
     if content == st.latest.content:
         raise ValidationError("内容没有变化。")
     version = RecordVersion.objects.create(record=record, number=st.latest.number + 1, content=content,

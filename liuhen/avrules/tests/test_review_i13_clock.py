@@ -1,6 +1,6 @@
 """Review of issue 13 (late storage against the upload API): defects found by the adversarial review.
 
-Each xfail(strict=True) test fails today and passes once the defect is fixed."""
+Each test failed before its defect was fixed (they were strict xfails)."""
 import datetime
 
 import pytest
@@ -18,10 +18,6 @@ pytestmark = [pytest.mark.usefixtures("fresh_home"), pytest.mark.usefixtures("st
 H = datetime.timedelta(hours=1)
 
 
-@pytest.mark.xfail(strict=True, reason="defect: the upload API takes `device_time` from a logged-in person "
-                                       "(footage/api.py UploadIn, uploads.create → start_ingest): an officer "
-                                       "uploading their own late footage states a camera clock 47 h slow and "
-                                       "the late-storage flag (LC 31, LQ 23) is gone")
 def test_an_officer_cannot_clear_their_own_late_flag_by_stating_the_camera_clock(world, tmp_path, monkeypatch):
     now = timezone.now()
     with clock_at(monkeypatch, now - 72 * H):

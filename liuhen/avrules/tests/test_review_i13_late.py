@@ -1,6 +1,6 @@
 """Review of issue 13 (late storage, AS 12): defects found by the adversarial review.
 
-Each xfail(strict=True) test fails today and passes once the defect is fixed."""
+Each test failed before its defect was fixed (they were strict xfails)."""
 import datetime
 
 import pytest
@@ -15,10 +15,6 @@ pytestmark = pytest.mark.usefixtures("fresh_home")
 H = datetime.timedelta(hours=1)
 
 
-@pytest.mark.xfail(strict=True, reason="defect: declare_field_trip refuses only an ends_at in the past; a trip "
-                                       "declared now with a starts_at days back erases the late flag of footage "
-                                       "already stored late — the excuse found afterwards that AS 12 and the "
-                                       "service's docstring rule out")
 def test_a_trip_declared_after_the_footage_was_stored_late_does_not_excuse_it(world, tmp_path, monkeypatch):
     now = timezone.now()
     with clock_at(monkeypatch, now - 72 * H):
