@@ -26,10 +26,10 @@ test: setup
 	@scripts/test.sh
 
 test-sqlite: setup
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $${LIUHEN_TEST_WORKERS:-4} --dist loadscope
 
 test-postgres: setup
-	@scripts/with-postgres.sh $(VENV)/bin/pytest -m "not browser"
+	@scripts/with-postgres.sh $(VENV)/bin/pytest -n $${LIUHEN_TEST_WORKERS:-4} --dist loadscope -m "not browser"
 
 # Benchmarks (figures in the README): the ledger against pymerkle.
 bench: setup
