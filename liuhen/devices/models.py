@@ -36,7 +36,22 @@ class ClockFlag(models.TextChoices):
     NOT_CHECKED = "not_checked", "未核对时间"
 
 
-class Device(LedgerState, models.Model):
+class Registered(models.Model):
+    """Who registered a row of the registry (登记) and who last changed it, and when: the registry's
+    rows change in place (a device's status, a station's token), each change with its ledger event."""
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name="登记人")
+    created_at = models.DateTimeField("登记时间", default=timezone.now)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name="修改人")
+    changed_at = models.DateTimeField("修改时间", null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Device(LedgerState, Registered):
     """音像记录设备 — one recorder of the agency, by its number (设备编号)."""
 
     # Who keeps it, whether it may be used and which number footage names: all decide attribution.
@@ -54,12 +69,6 @@ class Device(LedgerState, models.Model):
     custodian = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                   related_name="kept_devices", verbose_name="保管人")
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.IN_USE)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+", verbose_name="登记人")
-    created_at = models.DateTimeField("登记时间", default=timezone.now)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+", verbose_name="修改人")
-    changed_at = models.DateTimeField("修改时间", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "音像记录设备"
@@ -140,7 +149,7 @@ class Return(LedgerState, AppendOnlyModel, Check):
         return self.server_time
 
 
-class DockStation(LedgerState, models.Model):
+class DockStation(LedgerState, Registered):
     """采集站（工作站）— a docking station that takes a body camera's files into custody over the
     API (SPEC §3: 采集站自动上传). It authenticates with a bearer token of its own; only the token's
     SHA-256 is kept (a stolen database does not give a working token). One token per station: a new
@@ -160,12 +169,6 @@ class DockStation(LedgerState, models.Model):
                              related_name="dock_stations", verbose_name="所在科室")
     active = models.BooleanField("启用", default=True)
     token_sha256 = models.CharField("令牌摘要", max_length=64, unique=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+", verbose_name="登记人")
-    created_at = models.DateTimeField("登记时间", default=timezone.now)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+", verbose_name="修改人")
-    changed_at = models.DateTimeField("修改时间", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "采集站"

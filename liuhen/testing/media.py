@@ -1,8 +1,11 @@
 """Test helpers of the blob store: a fixture running a test on both backends, and a tamperer's
 direct access to what a backend holds (behind the store's back)."""
+import contextlib
 import io
 import os
+import subprocess
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -83,3 +86,28 @@ class Chunked(io.RawIOBase):
         out = self.data[self.pos:self.pos + n]
         self.pos += len(out)
         return out
+
+
+@contextlib.contextmanager
+def small_disk_at(mnt, size: str = "1m"):
+    """A real full disk: a tmpfs of `size` mounted at `mnt` (made if missing) for the block; the
+    test is skipped where mounting is not allowed (it needs root, as CI runs)."""
+    mnt = Path(mnt)
+    mnt.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mnt)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here (needs root): {done.stderr.decode().strip()}")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], check=True)
+
+
+@pytest.fixture
+def small_disk(tmp_path, settings):
+    """The blob store on local disk, on a 1 MiB tmpfs (small_disk_at): its mount point. Import this
+    fixture into a test module that fills the disk."""
+    with small_disk_at(tmp_path / "small-disk") as mnt:
+        settings.LIUHEN_STORAGE_URL = ""
+        settings.LIUHEN_BLOB_DIR = mnt / "blobs"
+        yield mnt

@@ -175,3 +175,18 @@ def seaweedfs():
     finally:
         mp.undo()
         server.remove()
+
+
+@pytest.fixture
+def own_seaweedfs(settings, monkeypatch):
+    """A SeaweedFS of this test's own, which the test may stop and start again, and the store on it
+    (credentials in the URL, none from the environment). Import it into the test module."""
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID", raising=False)
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY", raising=False)
+    server = SeaweedFS().start()
+    settings.LIUHEN_STORAGE_URL = (f"s3://{ACCESS_KEY}:{SECRET_KEY}@{BUCKET}?endpoint={server.endpoint}"
+                                   "&region=us-east-1&prefix=own/")
+    try:
+        yield server
+    finally:
+        server.remove()

@@ -3,13 +3,11 @@ password change after an administrator's reset."""
 import re
 
 from playwright.sync_api import expect
+from liuhen.testing.browser import log_in
 
 
 def login(page, base, username, password):
-    page.goto(f"{base}/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录", exact=True).click()
+    log_in(page, base, username, password, wait=False)
 
 
 def fits_the_screen(page) -> bool:

@@ -9,15 +9,7 @@ from playwright.sync_api import expect
 from liuhen.avrules import services
 from liuhen.testing.avrules import camera, clip, link, not_suitable, record
 from liuhen.testing.cases import complete, to_investigation
-from liuhen.testing.world import World
-
-
-def _login(page, base, username):
-    page.goto(f"{base}/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(World.PASSWORD)
-    page.get_by_role("button", name="登录", exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
+from liuhen.testing.browser import log_in
 
 
 def test_case_page_av_part(live_server, live_world, page, mobile_page, screenshot_dir, tmp_path):
@@ -41,7 +33,7 @@ def test_case_page_av_part(live_server, live_world, page, mobile_page, screensho
     for p in (page, mobile_page):
         csp = []
         p.on("console", lambda msg: csp.append(msg.text) if "Content Security Policy" in msg.text else None)
-        _login(p, base, world.officer.username)
+        log_in(p, base, world.officer.username)
         p.goto(f"{base}/cases/{case.pk}/")
         part = p.locator("#av-investigation")
         expect(part).to_contain_text("本阶段应音像记录：现场检查（勘验）、抽样取证、举行听证、查封扣押")

@@ -7,15 +7,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from liuhen.testing.devices import camera, device_admin
-from liuhen.testing.world import World
-
-
-def _login(page, base, username):
-    page.goto(f"{base}/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(World.PASSWORD)
-    page.get_by_role("button", name="登录", exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
+from liuhen.testing.browser import log_in
 
 
 def test_device_admin_signs_a_camera_out_and_back(live_server, live_world, page, mobile_page, screenshot_dir):
@@ -25,7 +17,7 @@ def test_device_admin_signs_a_camera_out_and_back(live_server, live_world, page,
     for p, number in ((page, "JL-201"), (mobile_page, "JL-202")):
         csp = []
         p.on("console", lambda msg: csp.append(msg.text) if "Content Security Policy" in msg.text else None)
-        _login(p, base, admin.username)
+        log_in(p, base, admin.username)
         expect(p).to_have_url(re.compile(r"/devices/$"))
         expect(p.get_by_role("link", name="设备管理")).to_be_visible()
         p.get_by_role("link", name="＋ 登记设备").click()

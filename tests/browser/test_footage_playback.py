@@ -12,15 +12,7 @@ from liuhen.footage import services
 from liuhen.footage import vocabulary as v
 from liuhen.ledger.models import Entry
 from liuhen.testing.playback import ingested, only_video
-from liuhen.testing.world import World
-
-
-def _login(page, base, username):
-    page.goto(f"{base}/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(World.PASSWORD)
-    page.get_by_role("button", name="登录", exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
+from liuhen.testing.browser import log_in
 
 
 def test_officer_plays_footage_with_the_overlay(live_server, live_world, page, mobile_page, screenshot_dir, tmp_path):
@@ -36,7 +28,7 @@ def test_officer_plays_footage_with_the_overlay(live_server, live_world, page, m
     for p, suffix in ((page, ""), (mobile_page, "-phone")):
         csp = []
         p.on("console", lambda msg: csp.append(msg.text) if "Content Security Policy" in msg.text else None)
-        _login(p, base, world.officer.username)
+        log_in(p, base, world.officer.username)
         p.goto(f"{base}/footage/{item.pk}/")
         expect(p.get_by_role("heading", level=1)).to_have_text(item.name)
         overlay = p.locator(".player .overlay")

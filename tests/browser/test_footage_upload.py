@@ -11,15 +11,7 @@ from playwright.sync_api import expect
 from liuhen.footage.models import FootageItem, Upload, UploadEnd
 from liuhen.testing.footage import video
 from liuhen.testing.ingest import NUMBER, iso_utc, signed_out_camera
-from liuhen.testing.world import World
-
-
-def _login(page, base, username):
-    page.goto(f"{base}/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(World.PASSWORD)
-    page.get_by_role("button", name="登录", exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
+from liuhen.testing.browser import log_in
 
 
 def _videos(tmp_path, *names):
@@ -40,7 +32,7 @@ def test_officer_uploads_two_files_and_sees_them_in_the_holding_area(live_server
     signed_out_camera(live_world)
     files = _videos(tmp_path, "VID_0001.MP4", "VID_0002.MP4")
     csp = _csp(page)
-    _login(page, live_server.url, live_world.officer.username)
+    log_in(page, live_server.url, live_world.officer.username)
     page.goto(f"{live_server.url}/footage/")
     page.get_by_role("link", name="上传音像记录").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("上传音像记录")
@@ -72,7 +64,7 @@ def test_an_aborted_chunk_is_retried_and_a_reload_resumes(live_server, live_worl
     signed_out_camera(live_world)
     first, second = _videos(tmp_path, "VID_0003.MP4", "VID_0004.MP4")
     csp = _csp(page)
-    _login(page, live_server.url, live_world.officer.username)
+    log_in(page, live_server.url, live_world.officer.username)
     page.goto(f"{live_server.url}/footage/upload/")
 
     # The first chunk request is cut off once: the file still arrives whole.

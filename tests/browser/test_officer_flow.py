@@ -9,18 +9,14 @@ import zlib
 
 from playwright.sync_api import expect
 
-from liuhen.testing.world import World
+from liuhen.testing.browser import log_in
 
 STAGES = ["程序启动", "调查取证", "审查决定", "送达执行", "归档管理"]
 VALID_ID = "11010519491231002X"
 
 
 def login(page, base_url, username, heading="我的案件"):
-    page.goto(f"{base_url}/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(World.PASSWORD)
-    page.get_by_role("button", name="登录", exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    log_in(page, base_url, username, heading=heading)
 
 
 def logout(page):

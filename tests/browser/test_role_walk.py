@@ -10,15 +10,7 @@ import re
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from liuhen.testing.world import World
-
-
-def login(page, base, username):
-    page.goto(f"{base}/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(World.PASSWORD)
-    page.get_by_role("button", name="登录", exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
+from liuhen.testing.browser import log_in
 
 
 def csp_violations(page) -> list[str]:
@@ -50,13 +42,13 @@ def test_agency_head_signs_a_penalty_approval(live_server, live_world, page, mob
 
     # The unit head may not sign it, and is not offered a form; the page says who may.
     violations = csp_violations(page)
-    login(page, base, "chen")
+    log_in(page, base, "chen")
     page.goto(url)
     expect(page.locator(".blockers")).to_contain_text("机关负责人签字：可由 刘局长（机关负责人） 签署")
     expect(page.get_by_role("button", name=re.compile("负责人签字"))).to_have_count(0)
     page.context.clear_cookies()
 
-    login(page, base, "liu")
+    log_in(page, base, "liu")
     expect(page.locator(".card", has_text="待我签批")).to_contain_text("负责人审批")
     page.get_by_role("link", name="负责人审批").click()
     form = page.locator("form.sign-capacity")
@@ -76,7 +68,7 @@ def test_agency_head_signs_a_penalty_approval(live_server, live_world, page, mob
     assert violations == []
 
     # On a phone the signed record and its opinion fit the screen.
-    login(mobile_page, base, "liu")
+    log_in(mobile_page, base, "liu")
     mobile_page.goto(url)
     expect(mobile_page.locator("#signatures")).to_contain_text("同意承办机构意见")
     assert fits_the_screen(mobile_page)
@@ -92,7 +84,7 @@ def test_a_unit_head_sends_a_record_back_and_the_officer_sees_it(live_server, li
         "reason": "日常巡查发现违法嫌疑。", "party": "王建国", "handler_opinion": "建议立案调查。"})
     records.sign_as_officer(live_world.officer, approval)
     violations = csp_violations(page)
-    login(page, base, "chen")
+    log_in(page, base, "chen")
     page.goto(f"{base}/records/{approval.pk}/")
     form = page.locator("form.sign-capacity")
     form.get_by_label("退回", exact=True).check()
@@ -101,7 +93,7 @@ def test_a_unit_head_sends_a_record_back_and_the_officer_sees_it(live_server, li
     expect(page.locator(".msg-success")).to_contain_text("已签字（退回）")
     assert violations == []
 
-    login(mobile_page, base, "zhang")
+    log_in(mobile_page, base, "zhang")
     mobile_page.goto(f"{base}/cases/{case.pk}/")
     expect(mobile_page.locator(".badge-bad", has_text="已退回")).to_be_visible()
     assert fits_the_screen(mobile_page)
@@ -117,7 +109,7 @@ def test_emergency_start_shows_its_overdue_clock(live_server, live_world, page, 
     # Opened 30 hours ago and its 紧急先行启动补批表 still not approved (LC 8, LQ 8: within 24 hours).
     Case.objects.filter(pk=case.pk).update(created_at=timezone.now() - datetime.timedelta(hours=30))
     violations = csp_violations(page)
-    login(page, base, "zhang")
+    log_in(page, base, "zhang")
     page.goto(f"{base}/cases/{case.pk}/")
     clock = page.locator("#emergency-clock")
     expect(clock).to_contain_text("已超期 6 小时，尚未补批")
@@ -125,7 +117,7 @@ def test_emergency_start_shows_its_overdue_clock(live_server, live_world, page, 
     page.screenshot(path=screenshot_dir / "emergency-clock.png", full_page=True)
     assert violations == []
 
-    login(mobile_page, base, "zhang")
+    log_in(mobile_page, base, "zhang")
     mobile_page.goto(f"{base}/cases/{case.pk}/")
     expect(mobile_page.locator("#emergency-clock")).to_contain_text("已超期 6 小时")
     assert fits_the_screen(mobile_page)
@@ -133,14 +125,14 @@ def test_emergency_start_shows_its_overdue_clock(live_server, live_world, page, 
 
 def test_each_role_finds_its_own_screen(live_server, live_world, page):
     base = live_server.url
-    login(page, base, "sys")
+    log_in(page, base, "sys")
     expect(page).to_have_url(re.compile(r"/admin/$"))
     page.context.clear_cookies()
-    login(page, base, "fa")  # the legal reviewer: cases to read, none to open
+    log_in(page, base, "fa")  # the legal reviewer: cases to read, none to open
     expect(page).to_have_url(re.compile(r"/cases/$"))
     expect(page.get_by_role("link", name=re.compile("新建案件"))).to_have_count(0)
     page.context.clear_cookies()
-    login(page, base, "zhang")
+    log_in(page, base, "zhang")
     expect(page.get_by_role("link", name="＋ 新建案件")).to_be_visible()
 
 
@@ -149,7 +141,7 @@ def test_case_list_keeps_numbers_and_kinds_on_one_line(live_server, live_world, 
     for _ in range(2):
         live_world.open_case(title="本溪市某某有限公司未经许可在河道管理范围内建设砂石料场并长期堆放物料")
     for p in (page, mobile_page):
-        login(p, base, "zhang")
+        log_in(p, base, "zhang")
         number = p.locator("td[data-label='编号'] a").first
         expect(number).to_be_visible()
         assert number.evaluate("e => e.getClientRects().length") == 1

@@ -8,29 +8,17 @@ from playwright.sync_api import expect
 
 from liuhen.records.models import Supplement
 from liuhen.testing.records import signed_inspection
-from liuhen.testing.seaweedfs import ACCESS_KEY, SECRET_KEY, SeaweedFS
+from liuhen.testing.seaweedfs import own_seaweedfs  # noqa: F401  (fixture)
 from liuhen.testing.world import World
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
 NOTE = "签字纸质件照片（当事人补签）"
 
 
-@pytest.fixture
-def stopped_s3(settings, monkeypatch):
-    server = SeaweedFS().start()
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY)
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
-    settings.LIUHEN_STORAGE_URL = server.url(prefix="browser-507/")
-    try:
-        yield server
-    finally:
-        server.remove()
-
-
 @pytest.mark.parametrize("device", ["desktop", "phone"])
-def test_supplement_while_the_store_is_down(live_server, live_world, browser, stopped_s3, device):
+def test_supplement_while_the_store_is_down(live_server, live_world, browser, own_seaweedfs, device):
     record = signed_inspection(live_world)
-    stopped_s3.stop()
+    own_seaweedfs.stop()
     viewport = {"width": 1280, "height": 900} if device == "desktop" else {"width": 390, "height": 844}
     context = browser.new_context(viewport=viewport, locale="zh-CN")
     page = context.new_page()

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from liuhen.testing.world import World
 from liuhen.testing.web import case_in_investigation, inspection_record
+from liuhen.testing.browser import fill_login, log_in
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
 FORM_TITLE = "新增现场检查(勘验)笔录"
@@ -18,15 +18,11 @@ NOTICE = "已恢复您上次未提交的内容"
 
 
 def login_form(page, username="zhang"):
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(World.PASSWORD)
-    page.get_by_role("button", name="登录", exact=True).click()
+    fill_login(page, username)
 
 
 def login(page, base, username="zhang"):
-    page.goto(f"{base}/login/")
-    login_form(page, username)
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    log_in(page, base, username)
 
 
 def expire_session_on_the_server():

@@ -2,12 +2,12 @@
 507 with the offset kept and the chunk "not half kept"; no test exercised it. Found sound: this
 test pins it."""
 import os
-import subprocess
 
 import pytest
 
 from liuhen.footage.models import FootageItem
 from liuhen.testing.ingest import NUMBER, signed_out_camera
+from liuhen.testing.media import small_disk_at
 from liuhen.testing.uploads import Api, station
 
 pytestmark = pytest.mark.django_db
@@ -15,17 +15,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def small_staging(tmp_path, settings):
-    """LIUHEN_UPLOAD_DIR on a 1 MiB tmpfs: a real full disk (mounting needs root)."""
-    mnt = tmp_path / "small-staging"
-    mnt.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mnt)], capture_output=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here (needs root): {done.stderr.decode().strip()}")
-    settings.LIUHEN_UPLOAD_DIR = str(mnt)
-    try:
+    """LIUHEN_UPLOAD_DIR on a 1 MiB tmpfs: a real full disk."""
+    with small_disk_at(tmp_path / "small-staging") as mnt:
+        settings.LIUHEN_UPLOAD_DIR = str(mnt)
         yield mnt
-    finally:
-        subprocess.run(["umount", "-l", str(mnt)], check=True)
 
 
 def test_a_full_staging_disk_answers_507_with_the_offset(world, small_staging):

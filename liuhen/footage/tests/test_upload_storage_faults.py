@@ -3,7 +3,6 @@
 and loses nothing stored before; once the store is back, the same upload completes."""
 import datetime
 import os
-import subprocess
 
 import pytest
 from django.utils import timezone
@@ -13,7 +12,8 @@ from liuhen.media import store
 from liuhen.media.models import Blob
 from liuhen.testing.footage import video
 from liuhen.testing.ingest import NUMBER, iso_utc, signed_out_camera
-from liuhen.testing.seaweedfs import ACCESS_KEY, SECRET_KEY, SeaweedFS
+from liuhen.testing.media import small_disk  # noqa: F401  (fixture)
+from liuhen.testing.seaweedfs import own_seaweedfs  # noqa: F401  (fixture)
 from liuhen.testing.uploads import Api, sha, staging, station  # noqa: F401  (staging: the fixture)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staging")]
@@ -24,20 +24,6 @@ def _video(tmp_path, name, seconds, size) -> bytes:
     return video(tmp_path / name, seconds, creation_time=iso_utc(when), size=size).read_bytes()
 
 
-@pytest.fixture
-def small_disk(tmp_path, settings):
-    """LIUHEN_BLOB_DIR on a 1 MiB tmpfs: a real full disk (mounting needs root)."""
-    mnt = tmp_path / "small-disk"
-    mnt.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mnt)], capture_output=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here (needs root): {done.stderr.decode().strip()}")
-    settings.LIUHEN_STORAGE_URL = ""
-    settings.LIUHEN_BLOB_DIR = mnt / "blobs"
-    try:
-        yield mnt
-    finally:
-        subprocess.run(["umount", "-l", str(mnt)], check=True)
 
 
 def _fill(mnt) -> None:
@@ -83,20 +69,6 @@ def test_full_disk_answers_507_and_the_upload_completes_later(world, tmp_path, s
     assert done.status_code == 200, done.content
     assert done.json()["status"] == "new" and done.json()["confirmed"] is True and done.json()["sha256"] == sha(data)
     assert not (staging / key).exists() and store.verify(sha(data))
-
-
-@pytest.fixture
-def own_seaweedfs(settings, monkeypatch):
-    """A SeaweedFS this test may stop; credentials given in the URL."""
-    monkeypatch.delenv("AWS_ACCESS_KEY_ID", raising=False)
-    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY", raising=False)
-    server = SeaweedFS().start()
-    settings.LIUHEN_STORAGE_URL = (f"s3://{ACCESS_KEY}:{SECRET_KEY}@liuhen-test?endpoint={server.endpoint}"
-                                   "&region=us-east-1&prefix=uploads/")
-    try:
-        yield server
-    finally:
-        server.remove()
 
 
 def test_seaweedfs_down_answers_507_and_the_upload_resumes(world, tmp_path, own_seaweedfs, staging):

@@ -5,31 +5,23 @@ import errno
 import hashlib
 import io
 import os
-import subprocess
 
 import pytest
 from django.core.exceptions import ValidationError
 
 from liuhen.media import store
 from liuhen.media.models import Blob
-from liuhen.testing.media import Chunked, name_of, stored_names
-from liuhen.testing.seaweedfs import ACCESS_KEY, SECRET_KEY, SeaweedFS
+from liuhen.testing.media import Chunked, name_of, small_disk_at, stored_names
+from liuhen.testing.seaweedfs import own_seaweedfs  # noqa: F401  (fixture)
 
 
 @pytest.fixture
 def small_disk(tmp_path, settings):
-    """LIUHEN_BLOB_DIR on a 1 MiB tmpfs: a real full disk (mounting needs root)."""
-    mnt = tmp_path / "small-disk"
-    mnt.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mnt)], capture_output=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here (needs root): {done.stderr.decode().strip()}")
-    settings.LIUHEN_STORAGE_URL = ""
-    settings.LIUHEN_BLOB_DIR = mnt / "blobs"
-    try:
+    """The local backend on a 1 MiB tmpfs (a real full disk)."""
+    with small_disk_at(tmp_path / "small-disk"):
+        settings.LIUHEN_STORAGE_URL = ""
+        settings.LIUHEN_BLOB_DIR = tmp_path / "small-disk" / "blobs"
         yield store.backend()
-    finally:
-        subprocess.run(["umount", "-l", str(mnt)], check=True)
 
 
 def test_full_disk_refuses_the_file_and_keeps_what_was_stored(db, small_disk):
@@ -57,21 +49,7 @@ class StopsTheServer(Chunked):
         return super().read(n)
 
 
-@pytest.fixture
-def own_seaweedfs(settings):
-    """A SeaweedFS this test may stop; credentials given in the URL (not the environment)."""
-    server = SeaweedFS().start()
-    settings.LIUHEN_STORAGE_URL = (f"s3://{ACCESS_KEY}:{SECRET_KEY}@liuhen-test?endpoint={server.endpoint}"
-                                   "&region=us-east-1&prefix=faults/")
-    try:
-        yield server
-    finally:
-        server.remove()
-
-
-def test_service_stopped_mid_upload_leaves_nothing_visible(db, own_seaweedfs, monkeypatch):
-    monkeypatch.delenv("AWS_ACCESS_KEY_ID", raising=False)
-    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY", raising=False)
+def test_service_stopped_mid_upload_leaves_nothing_visible(db, own_seaweedfs):
     b = store.backend()
     assert b.name == "s3"
     kept = store.put(io.BytesIO(b"stored before the service went away"))

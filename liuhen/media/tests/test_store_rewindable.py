@@ -11,7 +11,7 @@ import pytest
 from liuhen.media import store
 from liuhen.media.models import Blob
 from liuhen.testing.media import name_of, stored_names
-from liuhen.testing.seaweedfs import ACCESS_KEY, SECRET_KEY, SeaweedFS
+from liuhen.testing.seaweedfs import own_seaweedfs  # noqa: F401  (fixture)
 
 
 @pytest.fixture
@@ -96,23 +96,16 @@ class StopsTheServerOnSecondRead(io.BytesIO):
         return super().readinto(b)
 
 
-def test_service_stopped_mid_upload_leaves_no_object(db, settings, monkeypatch):
-    monkeypatch.delenv("AWS_ACCESS_KEY_ID", raising=False)
-    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY", raising=False)
-    server = SeaweedFS().start()
-    try:
-        settings.LIUHEN_STORAGE_URL = (f"s3://{ACCESS_KEY}:{SECRET_KEY}@liuhen-test?endpoint={server.endpoint}"
-                                       "&region=us-east-1&prefix=rewind-faults/")
-        b = store.backend()
-        data = os.urandom(6 * store.PART)
-        sha = hashlib.sha256(data).hexdigest()
-        with pytest.raises(store.StorageError):
-            store.put(StopsTheServerOnSecondRead(data, server, after=store.PART + 1))
-        assert not Blob.objects.exists()
-        server.start()
-        # no object under any name (an unfinished upload the service may still hold is no object)
-        assert [n for n in stored_names(b) if not n.startswith("(upload)")] == []
-        assert not store.exists(sha)
-        assert store.put(io.BytesIO(data)).sha256 == sha and store.verify(sha)
-    finally:
-        server.remove()
+def test_service_stopped_mid_upload_leaves_no_object(db, own_seaweedfs):
+    server = own_seaweedfs
+    b = store.backend()
+    data = os.urandom(6 * store.PART)
+    sha = hashlib.sha256(data).hexdigest()
+    with pytest.raises(store.StorageError):
+        store.put(StopsTheServerOnSecondRead(data, server, after=store.PART + 1))
+    assert not Blob.objects.exists()
+    server.start()
+    # no object under any name (an unfinished upload the service may still hold is no object)
+    assert [n for n in stored_names(b) if not n.startswith("(upload)")] == []
+    assert not store.exists(sha)
+    assert store.put(io.BytesIO(data)).sha256 == sha and store.verify(sha)

@@ -19,23 +19,10 @@ from liuhen.records import services
 from liuhen.records import vocabulary as V
 from liuhen.testing.ingest import NUMBER, dump, ingest, signed_out_camera
 from liuhen.testing.records import signed_inspection
-from liuhen.testing.seaweedfs import ACCESS_KEY, SECRET_KEY, SeaweedFS
+from liuhen.testing.seaweedfs import own_seaweedfs  # noqa: F401  (fixture)
 from liuhen.testing.tampering import drop_append_only, sql
 
 pytestmark = pytest.mark.usefixtures("fresh_home")
-
-
-@pytest.fixture
-def own_seaweedfs(settings, monkeypatch):
-    """A SeaweedFS this test stops; the store on it."""
-    server = SeaweedFS().start()
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY)
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
-    settings.LIUHEN_STORAGE_URL = server.url(prefix="unreachable/")
-    try:
-        yield server
-    finally:
-        server.remove()
 
 
 @pytest.fixture

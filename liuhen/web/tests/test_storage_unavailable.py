@@ -3,9 +3,7 @@ stopped (a SeaweedFS of the test's own). The answer is the Chinese 507 page — 
 nothing of the refused upload is visible on the record, what was typed comes back in a form that
 posts again, and the refusal is in the ledger. A download while the S3 service is down: 503."""
 import os
-import subprocess
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -13,8 +11,9 @@ from liuhen.ledger.models import Entry
 from liuhen.ledger.services import event_of
 from liuhen.media.models import Blob
 from liuhen.records.models import Attachment, Supplement, SupplementFile
+from liuhen.testing.media import small_disk  # noqa: F401  (fixture)
 from liuhen.testing.records import signed_inspection
-from liuhen.testing.seaweedfs import ACCESS_KEY, SECRET_KEY, SeaweedFS
+from liuhen.testing.seaweedfs import own_seaweedfs  # noqa: F401  (fixture)
 from liuhen.testing.web import inspection_record
 
 MiB = 1024 * 1024
@@ -22,33 +21,6 @@ MESSAGE = "存储空间不足或存储服务不可用，文件未保存，请稍
 NOTE = "签字纸质件照片（当事人王建国，2026年12月1日补签）"
 
 
-@pytest.fixture
-def small_disk(tmp_path, settings):
-    """LIUHEN_BLOB_DIR on a 1 MiB tmpfs: a real full disk (mounting needs root)."""
-    mnt = tmp_path / "small-disk"
-    mnt.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mnt)], capture_output=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here (needs root): {done.stderr.decode().strip()}")
-    settings.LIUHEN_STORAGE_URL = ""
-    settings.LIUHEN_BLOB_DIR = mnt / "blobs"
-    try:
-        yield mnt
-    finally:
-        subprocess.run(["umount", "-l", str(mnt)], check=True)
-
-
-@pytest.fixture
-def stopped_s3(settings, monkeypatch):
-    """The store on a SeaweedFS of this test's own, which the test stops."""
-    server = SeaweedFS().start()
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY)
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
-    settings.LIUHEN_STORAGE_URL = server.url(prefix="web-507/")
-    try:
-        yield server
-    finally:
-        server.remove()
 
 
 def refusals_with(status: int) -> list[dict]:
@@ -88,14 +60,14 @@ def test_full_disk_supplement_is_a_507_with_the_note_kept(client, world, small_d
     assert "纸质件.jpg" not in detail
 
 
-def test_s3_down_attach_is_a_507_and_a_download_a_503(client, world, stopped_s3):
+def test_s3_down_attach_is_a_507_and_a_download_a_503(client, world, own_seaweedfs):
     record = inspection_record(world)
     client.force_login(world.officer)
     kept = client.post(reverse("records:attach", args=[record.pk]),
                        {"file": SimpleUploadedFile("现场.jpg", b"stored while the service was up", "image/jpeg")})
     assert kept.status_code == 302
     att = Attachment.objects.get()
-    stopped_s3.stop()
+    own_seaweedfs.stop()
 
     response = client.post(reverse("records:attach", args=[record.pk]),
                            {"file": SimpleUploadedFile("第二张.jpg", b"while it is down", "image/jpeg")})
@@ -110,9 +82,9 @@ def test_s3_down_attach_is_a_507_and_a_download_a_503(client, world, stopped_s3)
     assert len(refusals_with(503)) == 1
 
 
-def test_s3_down_supplement_keeps_every_field(client, world, stopped_s3):
+def test_s3_down_supplement_keeps_every_field(client, world, own_seaweedfs):
     record = signed_inspection(world)
-    stopped_s3.stop()
+    own_seaweedfs.stop()
     client.force_login(world.officer)
     long_note = NOTE + "\n第二行：另附补充说明。"
     response = client.post(reverse("records:supplement", args=[record.pk]), {
