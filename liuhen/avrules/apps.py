@@ -21,3 +21,9 @@ class AvrulesConfig(AppConfig):
         register_subject(models.FieldTrip.ledger_object_type, ledger_checks.check_field_trip)
         register_subject(models.Interruption.ledger_object_type, ledger_checks.check_interruption)
         gates.register()  # the AV gate on leaving a stage, and the case page's 音像记录 part
+        # 逾期存储 shown wherever footage is listed (the holding area, the search, the player).
+        from liuhen.footage.selectors import register_flag_source
+
+        from .selectors import late_flags
+
+        register_flag_source(late_flags)

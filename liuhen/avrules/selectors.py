@@ -132,6 +132,13 @@ class LateVerdict:
                 f"存储{_md(self.ingested_at)}（{self.basis}）")
 
     @property
+    def label(self) -> str:
+        """The flag on the item itself (its lists, its page), where its name is already shown."""
+        if self.status == "unknown":
+            return f"无法判断是否逾期存储（{self.basis}）"
+        return f"逾期存储{self.hours_late}小时（{self.basis}）"
+
+    @property
     def hours_late(self) -> float | None:
         return None if self.due is None else round((self.ingested_at - self.due).total_seconds() / 3600, 1)
 
@@ -218,6 +225,11 @@ def late_many(items) -> dict:
         if verdict is not None:
             out[item.pk] = verdict
     return out
+
+
+def late_flags(items) -> dict[int, list[str]]:
+    """The footage app's flag source (footage.selectors.register_flag_source): each late item's flag."""
+    return {pk: [verdict.label] for pk, verdict in late_many(items).items()}
 
 
 def late(item) -> LateVerdict | None:

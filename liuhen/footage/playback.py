@@ -290,6 +290,7 @@ def play(request, pk):
     if item.video_id is not None:  # a sidecar's page is its video's
         item = _visible_item(request, item.video_id)
     services.log_play(request.user, item)
+    selectors.with_derived_flags([item])
     links = selectors.links_of(item)
     for link in links:
         link.readable = access.can_view(request.user, link.case)
@@ -405,7 +406,7 @@ def footage_list(request):
     paginator = Paginator(selectors.search(user, **args), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     logged["page"] = page.number
-    items = list(page.object_list)
+    items = selectors.with_derived_flags(list(page.object_list))
     # The items this page shows (their posters, photos included, are not logged one by one).
     logged["items"] = [it.pk for it in items]
     services.log_search(user, logged, paginator.count)

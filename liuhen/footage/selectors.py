@@ -4,6 +4,33 @@ from django.db.models import Exists, OuterRef, Subquery
 
 from .models import FootageItem, FootageLink, FootageMark
 
+# ---- flags apps above footage derive (a registry: footage knows no app above it) -------------------
+# A source is `fn(items) -> {item pk: [Chinese flag, …]}`, in a bounded number of queries however
+# many items: e.g. avrules' 逾期存储 (LC 31, LQ 23), which needs field trips footage does not know.
+_FLAG_SOURCES: list = []
+
+
+def register_flag_source(fn) -> None:
+    if fn not in _FLAG_SOURCES:
+        _FLAG_SOURCES.append(fn)
+
+
+def derived_flags(items) -> dict[int, list[str]]:
+    """The flags the registered sources derive for `items`, beside the ones stored on each item."""
+    out: dict[int, list[str]] = {}
+    for fn in list(_FLAG_SOURCES):
+        for pk, flags in fn(items).items():
+            out.setdefault(pk, []).extend(flags)
+    return out
+
+
+def with_derived_flags(items) -> list:
+    """`items`, each given `all_flags`: its stored flags' labels, then the derived ones."""
+    derived = derived_flags(items)
+    for it in items:
+        it.all_flags = list(it.flag_labels) + derived.get(it.pk, [])
+    return items
+
 
 def _with_state(qs):
     """Each item with `important` (its latest mark) and `linked` (an active link exists)."""

@@ -39,7 +39,7 @@ def _page(request, *, status=200, bound=None):
     if not (all_ or user.has_role(Role.OFFICER)):  # the 403 handler records the refusal
         raise PermissionDenied("只有执法人员、设备管理员或机关负责人可以查看暂存区。")
     services.log_view(user)
-    items = list(selectors.holding_area(user.agency_id, officer=None if all_ else user))
+    items = selectors.with_derived_flags(list(selectors.holding_area(user.agency_id, officer=None if all_ else user)))
     officer = user.has_role(Role.OFFICER)
     sidecars = selectors.sidecars_by_video(items)
     for it in items:
