@@ -123,17 +123,27 @@ def test_emergency_start_shows_its_overdue_clock(live_server, live_world, page, 
     assert fits_the_screen(mobile_page)
 
 
-def test_each_role_finds_its_own_screen(live_server, live_world, page):
+def test_each_role_finds_its_own_screen(live_server, live_world, browser):
+    """Each role in a browser context of its own (clearing cookies between two logins in one page
+    raced with the first session's last request under load)."""
     base = live_server.url
-    log_in(page, base, "sys")
+
+    def as_(username):
+        context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
+        page = context.new_page()
+        log_in(page, base, username, heading=None)
+        return context, page
+
+    context, page = as_("sys")
     expect(page).to_have_url(re.compile(r"/admin/$"))
-    page.context.clear_cookies()
-    log_in(page, base, "fa")  # the legal reviewer: cases to read, none to open
+    context.close()
+    context, page = as_("fa")  # the legal reviewer: cases to read, none to open
     expect(page).to_have_url(re.compile(r"/cases/$"))
     expect(page.get_by_role("link", name=re.compile("新建案件"))).to_have_count(0)
-    page.context.clear_cookies()
-    log_in(page, base, "zhang")
+    context.close()
+    context, page = as_("zhang")
     expect(page.get_by_role("link", name="＋ 新建案件")).to_be_visible()
+    context.close()
 
 
 def test_case_list_keeps_numbers_and_kinds_on_one_line(live_server, live_world, page, mobile_page):
