@@ -21,16 +21,8 @@ from .selectors import act_footage, next_on_device, span
 
 
 def _guarded(act: str, object_type: str):
-    def wrap(fn):
-        def run(actor, target, *args, **kwargs):
-            try:
-                return fn(actor, target, *args, **kwargs)
-            except (ValidationError, PermissionDenied) as exc:
-                refusals.record_refused_act(actor, v.DENIED, act, exc, object_type, getattr(target, "pk", ""))
-                raise
-        run.__name__, run.__doc__ = fn.__name__, fn.__doc__
-        return run
-    return wrap
+    return refusals.records_refusals(v.DENIED, act, lambda actor, target=None, *rest: (object_type,
+                                                                                       getattr(target, "pk", "")))
 
 
 def _required(value, label: str, max_length: int) -> str:

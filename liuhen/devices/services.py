@@ -45,33 +45,24 @@ def is_device_admin(actor) -> bool:
     return actor is not None and actor.is_active and actor.has_role(Role.DEVICE_ADMIN)
 
 
+def _about(actor, target=None, *rest) -> tuple[str, object]:
+    """What a refused act was about: the station or device acted on, or the agency's registry (an
+    act on no device yet: a new one, the list)."""
+    if isinstance(target, (Device, DockStation)) and target.pk:
+        return target.ledger_object_type, target.pk
+    return v.REGISTRY, actor.agency_id or ""
+
+
 def _refused(actor, act: str, device, exc: Exception) -> None:
     """A person's refused act, in the ledger: the act and the error codes, never the message (it
     may name a person)."""
-    if actor is None:
-        return
-    if isinstance(device, DockStation) and device.pk:
-        object_type, object_id = DockStation.ledger_object_type, device.pk
-    elif device is not None and device.pk:
-        object_type, object_id = Device.ledger_object_type, device.pk
-    else:  # an act on no device yet (a new one, the list): about the agency's registry
-        object_type, object_id = v.REGISTRY, actor.agency_id or ""
-    refusals.record_refused_act(actor, v.DENIED, act, exc, object_type, object_id)
+    if actor is not None:
+        refusals.record_refused_act(actor, v.DENIED, act, exc, *_about(actor, device))
 
 
 def _guarded(act: str):
     """Run a service; a refusal (ValidationError, PermissionDenied) is recorded, then re-raised."""
-    def wrap(fn):
-        def run(actor, *args, **kwargs):
-            try:
-                return fn(actor, *args, **kwargs)
-            except (ValidationError, PermissionDenied) as exc:
-                device = args[0] if args and isinstance(args[0], (Device, DockStation)) else None
-                _refused(actor, act, device, exc)
-                raise
-        run.__name__, run.__doc__ = fn.__name__, fn.__doc__
-        return run
-    return wrap
+    return refusals.records_refusals(v.DENIED, act, _about)
 
 
 def _require_admin(actor, agency_id) -> None:

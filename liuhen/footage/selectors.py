@@ -46,6 +46,11 @@ def footage(agency_id, *, device=None, officer=None, start=None, end=None, sidec
     qs = FootageItem.objects.filter(agency_id=agency_id)
     if not sidecars:
         qs = qs.filter(video__isnull=True)
+    return _with_state(_by(qs, device=device, officer=officer, start=start, end=end)).order_by("-recorded_utc", "-pk")
+
+
+def _by(qs, *, device=None, officer=None, start=None, end=None):
+    """`qs` narrowed to a device, an officer and a recording time [start, end) (LW-D 10, LQ 27)."""
     if device is not None:
         qs = qs.filter(device=device)
     if officer is not None:
@@ -54,7 +59,7 @@ def footage(agency_id, *, device=None, officer=None, start=None, end=None, sidec
         qs = qs.filter(recorded_utc__gte=start)
     if end is not None:
         qs = qs.filter(recorded_utc__lt=end)
-    return _with_state(qs).order_by("-recorded_utc", "-pk")
+    return qs
 
 
 def holding_area(agency_id, officer=None):
@@ -166,15 +171,8 @@ def search(user, *, officer=None, device=None, start=None, end=None, case_ids=No
     `linked`: True / False / None; `kind`: video / audio / photo or "". Sidecars are not listed."""
     from django.db.models import Q
 
-    qs = FootageItem.objects.filter(visible_q(user), video__isnull=True)
-    if officer is not None:
-        qs = qs.filter(officer=officer)
-    if device is not None:
-        qs = qs.filter(device=device)
-    if start is not None:
-        qs = qs.filter(recorded_utc__gte=start)
-    if end is not None:
-        qs = qs.filter(recorded_utc__lt=end)
+    qs = _by(FootageItem.objects.filter(visible_q(user), video__isnull=True),
+             device=device, officer=officer, start=start, end=end)
     if kind:
         qs = qs.filter(kind=kind)
     if case_ids is not None:

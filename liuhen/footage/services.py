@@ -338,23 +338,15 @@ def ingest_files(ingest: Ingest, root, rels, progress=None) -> list[FileResult]:
 
 # ---- the holding area: link, unlink, mark --------------------------------------------------------
 
+def _about(actor, target=None, *rest) -> tuple[str, object]:
+    """What a refused act on the holding area was about: the item or link, else the holding area."""
+    if isinstance(target, (FootageItem, FootageLink)):
+        return target.ledger_object_type, target.pk
+    return v.HOLDING, actor.agency_id or ""
+
+
 def _guarded(act: str):
-    def wrap(fn):
-        def run(actor, *args, **kwargs):
-            try:
-                return fn(actor, *args, **kwargs)
-            except (ValidationError, PermissionDenied) as exc:
-                target = args[0] if args else None
-                if isinstance(target, FootageItem):
-                    _refused(actor, act, exc, FootageItem.ledger_object_type, target.pk)
-                elif isinstance(target, FootageLink):
-                    _refused(actor, act, exc, FootageLink.ledger_object_type, target.pk)
-                else:
-                    _refused(actor, act, exc)
-                raise
-        run.__name__, run.__doc__ = fn.__name__, fn.__doc__
-        return run
-    return wrap
+    return refusals.records_refusals(v.DENIED, act, _about)
 
 
 def _require_case_officer(actor, case) -> None:

@@ -14,6 +14,9 @@ name a party ("“王某”不是本案当事人"), and the ledger holds ids and
 (README, security baseline). It holds the status, the method, the path (ids only), the names of the
 form fields in error and Django's error codes, and how many messages the user was shown.
 """
+import functools
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from . import services as ledger
@@ -46,6 +49,23 @@ def record_refused_act(actor, action: str, act: str, exc: Exception, object_type
     with transaction.atomic():  # its own entry, whatever becomes of the caller's transaction
         ledger.append(action, actor=actor, object_type=object_type, object_id=object_id,
                       detail={"act": act, "codes": error_codes(exc)[:10]})
+
+
+def records_refusals(action: str, act: str, about):
+    """A service decorator: a ValidationError or PermissionDenied the service `fn(actor, *args, …)`
+    raises is recorded (record_refused_act, about the object `about(actor, *args)` names as
+    (object_type, object_id)), then raised on — the one way services of the apps trace a refusal."""
+    def wrap(fn):
+        @functools.wraps(fn)
+        def run(actor, *args, **kwargs):
+            try:
+                return fn(actor, *args, **kwargs)
+            except (ValidationError, PermissionDenied) as exc:
+                if actor is not None:
+                    record_refused_act(actor, action, act, exc, *about(actor, *args))
+                raise
+        return run
+    return wrap
 
 
 def _codes(errors) -> list[str]:

@@ -9,22 +9,7 @@ from django.core.exceptions import ValidationError
 
 from liuhen.media import store
 from liuhen.media.models import Blob
-
-
-class Chunked(io.RawIOBase):
-    """A stream that hands out its bytes a few at a time, like a network upload."""
-
-    def __init__(self, data: bytes, step: int = 7):
-        self.data, self.pos, self.step = data, 0, step
-
-    def readable(self):
-        return True
-
-    def read(self, n=-1):
-        n = self.step if n is None or n < 0 else min(n, self.step)
-        out = self.data[self.pos:self.pos + n]
-        self.pos += len(out)
-        return out
+from liuhen.testing.media import Chunked
 
 
 def files_under(root):
@@ -59,7 +44,7 @@ def test_put_stores_bytes_under_their_hash_read_only(db, settings):
 
 def test_put_streams_in_chunks(db):
     data = os.urandom(3 * 1024 + 5)
-    blob = store.put(Chunked(data))
+    blob = store.put(Chunked(data, step=7))  # a few bytes a read, like a slow network upload
     assert blob.sha256 == hashlib.sha256(data).hexdigest()
     assert store.path_for(blob.sha256).read_bytes() == data
 
