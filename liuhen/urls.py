@@ -15,9 +15,12 @@ urlpatterns = [
     path("audit/", include("liuhen.audit.urls")),
     path("av/", include("liuhen.avrules.urls")),
     path("cases/", include("liuhen.cases.urls")),
+    path("copies/", include("liuhen.copies.urls")),
     path("devices/", include("liuhen.devices.urls")),
     path("footage/", include("liuhen.footage.urls")),
+    path("inspections/", include("liuhen.inspections.urls")),
     path("records/", include("liuhen.records.urls")),
+    path("retention/", include("liuhen.retention.urls")),
 ]
 
 handler403 = "liuhen.web.views.permission_denied"
