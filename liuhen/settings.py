@@ -246,3 +246,33 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# ---- Sample inspection (音像记录抽检, liuhen.inspections; LW-D 14) ------------------------------------
+# Who draws sample rounds and records their findings: role codes (the agency office's 监督人员 and the
+# 机关负责人 by default). Comma-separated in LIUHEN_INSPECTION_ROLES. Checked: liuhen.inspections.E002.
+LIUHEN_INSPECTION_ROLES = [r.strip() for r in
+                           os.environ.get("LIUHEN_INSPECTION_ROLES", "supervisor,agency_head").split(",") if r.strip()]
+# What each sampled item is checked for, per population kind ("footage": recordings; "device":
+# recorders): [{"code", "label", "basis"}, …]. A round keeps the checklist in force when it was drawn.
+# JSON in the environment replaces the default. Checked: liuhen.inspections.E001.
+LIUHEN_INSPECTION_CHECKLIST = {
+    "footage": [
+        {"code": "worn", "label": "佩戴位置规范", "basis": "LW-D 5"},
+        {"code": "switched_on", "label": "到场即开启记录", "basis": "LW-D 6"},
+        {"code": "opening_words", "label": "开场用语完整", "basis": "LW-D 6"},
+        {"code": "certificates", "label": "出示执法证件", "basis": "LW-D 7"},
+        {"code": "continuous", "label": "全程连续记录", "basis": "LW-D 3；LQ 22"},
+        {"code": "clear", "label": "音画清晰完整", "basis": "LW-D 3"},
+    ],
+    "device": [
+        {"code": "intact", "label": "设备完好", "basis": "LW-D 4"},
+        {"code": "battery_storage", "label": "电量与存储正常", "basis": "LQ 24"},
+        {"code": "clock", "label": "时钟准确", "basis": "LQ 24"},
+        {"code": "register", "label": "领用归还登记完整", "basis": "LW-D 4"},
+    ],
+}
+if os.environ.get("LIUHEN_INSPECTION_CHECKLIST"):
+    try:
+        LIUHEN_INSPECTION_CHECKLIST = json.loads(os.environ["LIUHEN_INSPECTION_CHECKLIST"])
+    except json.JSONDecodeError as exc:  # kept as text: the system check liuhen.inspections.E001 names it
+        LIUHEN_INSPECTION_CHECKLIST = f"JSON 无效：{exc}"

@@ -135,8 +135,20 @@ def visible_q(user):
     return agency & (own | sidecar_of_own)
 
 
+# Apps above footage may let more people see one item (a registry: footage knows no app above it):
+# `fn(user, item) -> bool`, asked only for an item of the user's agency, e.g. the inspector of a
+# sample inspection round that drew it (inspections, LW-D 14).
+_VIEW_POLICIES: list = []
+
+
+def register_view_policy(fn) -> None:
+    if fn not in _VIEW_POLICIES:
+        _VIEW_POLICIES.append(fn)
+
+
 def may_see(user, item) -> bool:
-    """The rule of `visible_q` for one item (the playback page, the stream, the poster)."""
+    """The rule of `visible_q` for one item (the playback page, the stream, the poster) — and of
+    the registered view policies."""
     from liuhen.cases import access
 
     if sees_none(user) or item.agency_id != user.agency_id:
@@ -145,6 +157,8 @@ def may_see(user, item) -> bool:
         return True
     subject = item.video if item.video_id else item
     if user.pk in (subject.officer_id, subject.ingested_by_id, item.officer_id, item.ingested_by_id):
+        return True
+    if any(fn(user, subject) for fn in list(_VIEW_POLICIES)):
         return True
     return any(access.can_view(user, link.case)
                for link in FootageLink.objects.filter(item=subject, unlink__isnull=True).select_related("case"))

@@ -1,0 +1,134 @@
+"""Reads of the inspections app: the agency's rounds, a round's sampled items with their current
+findings, and the 抽检台账 (every round's findings, with the failures counted per officer and unit)."""
+import dataclasses
+from collections import Counter
+
+from .models import Finding, Kind, Result, Round, RoundClose
+
+
+def rounds_of(agency_id):
+    """The agency's rounds, newest first, each with `closing` (or None) and `found` (how many
+    sampled items have a current finding)."""
+    rounds = list(Round.objects.filter(agency_id=agency_id).select_related("unit", "drawn_by")
+                  .order_by("-drawn_at", "-pk"))
+    closings = {c.round_id: c for c in RoundClose.objects.filter(round__in=rounds).select_related("closed_by")}
+    current = Counter(Finding.objects.filter(round__in=rounds, superseded_by__isnull=True)
+                      .values_list("round_id", flat=True))
+    for r in rounds:
+        r.close_row = closings.get(r.pk)
+        r.found = current.get(r.pk, 0)
+    return rounds
+
+
+def round_for(agency_id, pk) -> Round | None:
+    """The agency's round by id (None for another agency's, or an id that is not a number)."""
+    if not str(pk).isdigit() or len(str(pk)) > 18:
+        return None
+    return Round.objects.select_related("unit", "drawn_by", "agency").filter(pk=int(pk), agency_id=agency_id).first()
+
+
+@dataclasses.dataclass
+class Item:
+    """One sampled item of a round: its position in the draw, the footage or device, the officer and
+    device it concerns, its current finding and the earlier ones it superseded."""
+
+    position: int
+    key: int
+    footage: object = None
+    device: object = None
+    officer: object = None
+    unit: object = None
+    finding: Finding | None = None
+    history: list = dataclasses.field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        if self.footage is not None:
+            return self.footage.name
+        return f"{self.device.number}（{self.device.model_name}）" if self.device is not None else f"#{self.key}"
+
+
+def items_of(round_: Round) -> list[Item]:
+    """The round's sampled items in their drawn order — in a fixed number of queries."""
+    from liuhen.devices.models import Device
+    from liuhen.footage.models import FootageItem
+
+    if round_.kind == Kind.FOOTAGE:
+        things = FootageItem.objects.select_related("device", "officer", "officer__unit").in_bulk(round_.sample)
+    else:
+        things = Device.objects.select_related("unit", "custodian").in_bulk(round_.sample)
+    findings = list(Finding.objects.filter(round=round_).select_related("inspector").order_by("pk"))
+    superseded = {f.supersedes_id for f in findings if f.supersedes_id}
+    by_key: dict[int, list] = {}
+    for f in findings:
+        by_key.setdefault(f.item_key, []).append(f)
+    labels = {c["code"]: c for c in round_.checklist}
+    items = []
+    for i, key in enumerate(round_.sample, 1):
+        thing = things.get(key)
+        item = Item(position=i, key=key)
+        if round_.kind == Kind.FOOTAGE and thing is not None:
+            item.footage, item.device, item.officer = thing, thing.device, thing.officer
+            item.unit = thing.officer.unit if thing.officer is not None else None
+        elif thing is not None:
+            item.device, item.officer, item.unit = thing, thing.custodian, thing.unit
+        rows = by_key.get(key, [])
+        for f in rows:
+            f.checks = [dict(r, label=labels.get(r["code"], {}).get("label", r["code"]),
+                             basis=labels.get(r["code"], {}).get("basis", ""),
+                             result_label=Result(r["result"]).label) for r in f.results]
+            f.superseded = f.pk in superseded
+        current = [f for f in rows if not f.superseded]
+        item.finding = current[-1] if current else None
+        item.history = rows
+        items.append(item)
+    return items
+
+
+@dataclasses.dataclass
+class LedgerRound:
+    round: Round
+    closing: RoundClose | None
+    items: list
+
+
+def ledger(agency_id, *, kind: str = "", unit_id=None) -> list[LedgerRound]:
+    """抽检台账: every round of the agency (newest first) with its sampled items and findings."""
+    rounds = rounds_of(agency_id)
+    if kind:
+        rounds = [r for r in rounds if r.kind == kind]
+    if unit_id is not None:
+        rounds = [r for r in rounds if r.unit_id == unit_id]
+    return [LedgerRound(r, r.close_row, items_of(r)) for r in rounds]
+
+
+def failure_counts(rounds: list[LedgerRound]) -> dict:
+    """Failed checks and items with a failure, per officer (or 保管人 for a device) and per unit,
+    counted over the current findings: {"officers": [(name, items, checks)], "units": […]}."""
+    officers, units = Counter(), Counter()
+    officer_items, unit_items = Counter(), Counter()
+    for lr in rounds:
+        for item in lr.items:
+            f = item.finding
+            if f is None or not f.failures:
+                continue
+            who = item.officer.display_name if item.officer is not None else "未归属"
+            where = item.unit.name if item.unit is not None else "未归属科室"
+            officers[who] += f.failures
+            officer_items[who] += 1
+            units[where] += f.failures
+            unit_items[where] += 1
+    return {"officers": [(k, officer_items[k], n) for k, n in officers.most_common()],
+            "units": [(k, unit_items[k], n) for k, n in units.most_common()]}
+
+
+def sampled_footage_visible(user, item) -> bool:
+    """The footage view policy (footage.selectors.register_view_policy): an inspector of the agency
+    may watch footage a round of the agency sampled — the inspection of LW-D 14 is of the recordings
+    themselves. Samples are short lists and rounds a few a month: read them, no index needed."""
+    from .services import may_inspect
+
+    if not may_inspect(user):
+        return False
+    samples = Round.objects.filter(agency_id=user.agency_id, kind=Kind.FOOTAGE).values_list("sample", flat=True)
+    return any(item.pk in (s or []) for s in samples)
