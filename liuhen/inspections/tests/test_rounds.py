@@ -56,14 +56,26 @@ def test_two_rounds_draw_their_own_seeds(scene):
     assert a.seed != b.seed and sorted(a.sample) == sorted(b.sample)  # the whole population, in another order
 
 
-def test_a_tampered_seed_does_not_redraw_the_same_items(scene):
-    world, insp, *_ = scene
-    r = draw(insp, size=3)
-    keys = sampling.population(r.criteria)
-    others = {tuple(sampling.draw(format(n, "032x"), keys, 3)) for n in range(20)}
-    assert len(others) > 1  # the sample depends on the seed
-    tampered = format(int(r.seed, 16) ^ 1, "032x")
-    assert sampling.draw(tampered, keys, 3) != r.sample or sampling.draw(tampered, keys, 6) != sampling.draw(r.seed, keys, 6)
+SEED = "00112233445566778899aabbccddeeff"
+
+
+def test_the_draw_as_documented():
+    """The rank of a key is HMAC-SHA256(seed bytes, key in decimal); the sample the n lowest ranks —
+    computed here independently, as anyone re-drawing from the log would."""
+    import hashlib
+    import hmac
+
+    keys = list(range(1, 201))
+    ranks = sorted((hmac.new(bytes.fromhex(SEED), str(k).encode(), hashlib.sha256).hexdigest(), k) for k in keys)
+    assert sampling.draw(SEED, reversed(keys), 10) == [k for _, k in ranks[:10]]
+    assert sampling.keys_digest([3, 1, 2]) == hashlib.sha256(b"1\n2\n3").hexdigest()
+
+
+def test_a_tampered_seed_does_not_redraw_the_same_items():
+    keys = list(range(1, 201))
+    sample = sampling.draw(SEED, keys, 10)
+    for bit in range(128):  # any one bit of the seed flipped
+        assert sampling.draw(format(int(SEED, 16) ^ (1 << bit), "032x"), keys, 10) != sample
 
 
 def test_a_unit_round_takes_the_footage_of_the_units_officers(scene):
