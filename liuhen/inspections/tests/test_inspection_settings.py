@@ -36,6 +36,7 @@ def test_bad_roles_are_refused(settings, value):
     assert errors and all(e.id == v.CHECK_ROLES for e in errors)
 
 
+@pytest.mark.django_db
 def test_the_check_runs_with_the_others(settings):
     from django.core import checks
 
