@@ -68,3 +68,27 @@ class FindingForm(forms.Form):
     def results(self) -> dict:
         return {c["code"]: (self.cleaned_data[f"r_{c['code']}"], self.cleaned_data.get(f"n_{c['code']}") or "")
                 for c in self.checklist}
+
+
+class LedgerFilterForm(forms.Form):
+    """The 抽检台账's filters (GET): what was sampled, the unit, and when the rounds were drawn — a
+    month's or a quarter's rounds for the regular report (LW-D 14: 定期通报)."""
+
+    kind = forms.ChoiceField(label="抽检对象", choices=[("", "全部")] + list(Kind.choices), required=False)
+    unit = forms.ModelChoiceField(label="科室", queryset=Unit.objects.none(), required=False, empty_label="全部",
+                                  error_messages={"invalid_choice": "所选科室不存在，请重新选择。"})
+    drawn_from = forms.DateField(label="抽取日期起", required=False, widget=_DATE,
+                                 error_messages={"invalid": "请输入有效的日期。"})
+    drawn_to = forms.DateField(label="抽取日期止", required=False, widget=_DATE,
+                               error_messages={"invalid": "请输入有效的日期。"})
+
+    def __init__(self, *args, agency_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(agency_id=agency_id).order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("drawn_from"), data.get("drawn_to")
+        if start and end and start > end:
+            self.add_error("drawn_to", forms.ValidationError("截止日期不能早于起始日期。", code="period_order"))
+        return data

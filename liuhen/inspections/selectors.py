@@ -92,13 +92,20 @@ class LedgerRound:
     items: list
 
 
-def ledger(agency_id, *, kind: str = "", unit_id=None) -> list[LedgerRound]:
-    """抽检台账: every round of the agency (newest first) with its sampled items and findings."""
+def ledger(agency_id, *, kind: str = "", unit_id=None, drawn_from=None, drawn_to=None) -> list[LedgerRound]:
+    """抽检台账: the agency's rounds (newest first) — of one kind, one unit, drawn between two dates
+    (local, inclusive) — with their sampled items and findings."""
+    from django.utils import timezone
+
     rounds = rounds_of(agency_id)
     if kind:
         rounds = [r for r in rounds if r.kind == kind]
     if unit_id is not None:
         rounds = [r for r in rounds if r.unit_id == unit_id]
+    if drawn_from is not None:
+        rounds = [r for r in rounds if timezone.localdate(r.drawn_at) >= drawn_from]
+    if drawn_to is not None:
+        rounds = [r for r in rounds if timezone.localdate(r.drawn_at) <= drawn_to]
     return [LedgerRound(r, r.close_row, items_of(r)) for r in rounds]
 
 

@@ -2,6 +2,7 @@
 items, one item's findings, the re-draw check, closing, and the 抽检台账 with its Excel export.
 Thin: parse, call one service, render. Anyone but an inspector is refused (403, in the ledger); a
 refused form is a 4xx page with what was typed, recorded in the ledger."""
+import datetime
 import hashlib
 
 from django.contrib import messages
@@ -16,8 +17,8 @@ from liuhen.ledger import refusals
 
 from . import exports, selectors, services
 from . import vocabulary as v
-from .forms import DrawForm, FindingForm
-from .models import Kind, Round, RoundClose
+from .forms import DrawForm, FindingForm, LedgerFilterForm
+from .models import Round, RoundClose
 
 
 def inspector_only(view):
@@ -54,7 +55,9 @@ def index(request):
 
 @inspector_only
 def new(request):
-    form = DrawForm(request.POST or None, agency_id=request.user.agency_id)
+    today = timezone.localdate()
+    form = DrawForm(request.POST or None, agency_id=request.user.agency_id,
+                    initial={"period_from": today - datetime.timedelta(days=30), "period_to": today})
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -164,33 +167,47 @@ def close(request, pk):
     return redirect("inspections:round", pk=round_.pk)
 
 
-def _ledger_filters(request):
-    kind = request.GET.get("kind", "")
-    kind = kind if kind in Kind.values else ""
-    unit = request.GET.get("unit", "")
-    unit_id = int(unit) if unit.isdigit() and len(unit) <= 18 else None
-    return kind, unit_id
+def _filtered(request):
+    """(form, rounds, status): the 台账's rounds by the GET filters; a bad filter is a 400 page
+    with the filters as typed, recorded (inspections.refused), and no rounds."""
+    form = LedgerFilterForm(request.GET or None, agency_id=request.user.agency_id)
+    if form.is_bound and not form.is_valid():
+        refusals.record_refusal(request, v.REFUSED, [e for errs in form.errors.values() for e in errs],
+                                v.LEDGER, request.user.agency_id, status=400, form=form)
+        return form, None, 400
+    d = form.cleaned_data if form.is_bound else {}
+    unit = d.get("unit")
+    rounds = selectors.ledger(request.user.agency_id, kind=d.get("kind") or "",
+                              unit_id=unit.pk if unit is not None else None,
+                              drawn_from=d.get("drawn_from"), drawn_to=d.get("drawn_to"))
+    return form, rounds, 200
+
+
+def _filter_detail(form) -> dict:
+    d = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    return {"kind": d.get("kind") or "", "unit": d["unit"].pk if d.get("unit") else None,
+            "from": d["drawn_from"].isoformat() if d.get("drawn_from") else None,
+            "to": d["drawn_to"].isoformat() if d.get("drawn_to") else None}
 
 
 @inspector_only
 def ledger(request):
     """抽检台账 (LW-D 14: 建立检查台账): every round with its findings and the failures counted."""
-    from liuhen.accounts.models import Unit
-
-    kind, unit_id = _ledger_filters(request)
-    rounds = selectors.ledger(request.user.agency_id, kind=kind, unit_id=unit_id)
-    services.log_view(request.user, page="ledger", kind=kind, unit=unit_id)
+    form, rounds, status = _filtered(request)
+    if rounds is not None:
+        services.log_view(request.user, page="ledger", **_filter_detail(form))
     return render(request, "inspections/ledger.html", {
-        "rounds": rounds, "counts": selectors.failure_counts(rounds), "kind": kind, "unit_id": unit_id,
-        "units": Unit.objects.filter(agency_id=request.user.agency_id).order_by("name"),
-        "kinds": Kind.choices, "query": request.GET.urlencode()})
+        "form": form, "rounds": rounds or [], "counts": selectors.failure_counts(rounds or []),
+        "query": request.GET.urlencode()}, status=status)
 
 
 @inspector_only
 def export(request):
     """The 抽检台账 as an Excel workbook; the download is a ledger read event with its SHA-256."""
-    kind, unit_id = _ledger_filters(request)
-    rounds = selectors.ledger(request.user.agency_id, kind=kind, unit_id=unit_id)
+    form, rounds, status = _filtered(request)
+    if rounds is None:
+        return render(request, "inspections/ledger.html", {"form": form, "rounds": [], "counts":
+                      selectors.failure_counts([]), "query": request.GET.urlencode()}, status=status)
     data, rows = exports.xlsx_bytes(rounds, selectors.failure_counts(rounds))
     services.log_export(request.user, rounds=len(rounds), rows=rows, digest=hashlib.sha256(data).hexdigest())
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

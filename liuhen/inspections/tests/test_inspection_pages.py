@@ -179,3 +179,21 @@ def test_the_round_list(scene):
     html = client.get("/inspections/").content.decode()
     assert "第 1 轮" in html or "轮</a>" in html
     assert "进行中 0/2" in html
+
+
+def test_the_ledger_filters(scene):
+    client, world, items = scene
+    today = timezone.localdate()
+    r = services.draw_round(client.insp, kind="footage", period_from=today, period_to=today, size=1)
+    html = client.get(f"/inspections/ledger/?drawn_from={today.isoformat()}&kind=footage").content.decode()
+    assert f"第 {r.pk} 轮" in html
+    later = (today + timezone.timedelta(days=1)).isoformat()
+    html = client.get(f"/inspections/ledger/?drawn_from={later}").content.decode()
+    assert f"第 {r.pk} 轮" not in html and "尚无抽检轮次" in html
+    for query, text in (("drawn_from=明天", "请输入有效的日期"), ("unit=999999", "所选科室不存在"),
+                        (f"drawn_from={later}&drawn_to={today.isoformat()}", "截止日期不能早于起始日期")):
+        for url in ("/inspections/ledger/", "/inspections/ledger.xlsx"):
+            resp = client.get(f"{url}?{query}")
+            assert resp.status_code == 400 and text in resp.content.decode()
+    assert Entry.objects.filter(action=v.REFUSED, object_type=v.LEDGER).count() == 6
+    assert not Entry.objects.filter(action=v.EXPORT).exists()
