@@ -26,6 +26,8 @@ class CopiesConfig(AppConfig):
         # are viewed there, copies leave the agency only through a request).
         from liuhen.footage.playback import register_case_action
 
+        from . import case_part
         from .views import play_page_action
 
         register_case_action(play_page_action)
+        case_part.register()  # the case page's 证据复制 part (cases/pages.py)

@@ -151,3 +151,16 @@ def test_who_sees_which_request(client, world, tmp_path):
     client.force_login(world.sysadmin)
     assert client.get("/copies/").status_code == 403
     assert client.get(url).status_code == 404
+
+
+def test_the_case_page_lists_its_copies(client, world, tmp_path):
+    c = case_with_footage(world, tmp_path, names=("A.MP4",))
+    client.force_login(world.officer)
+    page = client.get(f"/cases/{c.case.pk}/").content.decode()
+    assert f'href="/copies/new/{c.case.pk}/"' in page
+    row = requested(c)
+    page = client.get(f"/cases/{c.case.pk}/").content.decode()
+    assert f'href="/copies/{row.pk}/"' in page and "待审批" in page
+    client.force_login(world.reviewer)  # reads the case, asks for no copy
+    page = client.get(f"/cases/{c.case.pk}/").content.decode()
+    assert f'href="/copies/{row.pk}/"' in page and f'href="/copies/new/{c.case.pk}/"' not in page
