@@ -244,6 +244,12 @@ def log_view(actor, request: CopyRequest | None = None, filters: dict | None = N
                           detail={"case": request.case_id})
 
 
+def log_form(actor, case) -> None:
+    """The request form of `case` was shown: the case's linked footage listed (a read of the case)."""
+    with transaction.atomic():
+        ledger.append(v.VIEW, actor=actor, object_type="case", object_id=case.pk, detail={"form": "request"})
+
+
 def log_download(actor, package: CopyPackage) -> None:
     """The package left the server as a .zip (object: the package; the files' SHA-256 as blobs)."""
     with transaction.atomic():

@@ -103,6 +103,7 @@ def new_request(request, case_pk):
             refusals.record_refusal(request, v.DENIED, [e for errs in form.errors.values() for e in errs],
                                     "case", case.pk, form=form)
         status = 400
+    services.log_form(user, case)
     return render(request, "copies/new.html", {"form": form, "case": case, "items": items}, status=status)
 
 

@@ -47,6 +47,7 @@ def test_request_form_from_a_case(client, world, tmp_path):
     url = f"/copies/new/{c.case.pk}/"
     page = client.get(url + f"?item={c.items[0].pk}").content.decode()
     assert "A.MP4" in page and "B.MP4" in page and "checked" in page
+    assert Entry.objects.filter(action=v.VIEW, object_type="case", object_id=str(c.case.pk)).exists()
     data = {"items": [str(c.items[1].pk)], "receiver_kind": "procuratorate", "receiver_name": "测试市人民检察院",
             "purpose": "审查起诉", "court_case_number": ""}
     resp = client.post(url, data)
