@@ -36,7 +36,7 @@ class DecisionForm(forms.Form):
 class HandoverForm(forms.Form):
     receiver_person = forms.CharField(label="接收人", max_length=100)
     receiver_org = forms.CharField(label="接收单位", max_length=200)
-    handed_on = forms.DateField(label="移交日期", widget=forms.DateInput(attrs={"type": "date"}),
+    handed_on = forms.DateField(label="移交日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                 error_messages={"invalid": "请填写有效的日期。"})
     method = forms.ChoiceField(label="移交方式", choices=HandoverMethod.choices)
     note = forms.CharField(label="备注", max_length=500, required=False)

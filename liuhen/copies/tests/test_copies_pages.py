@@ -89,6 +89,8 @@ def test_approve_make_download_handover_through_the_pages(client, world, tmp_pat
     package = CopyPackage.objects.get()
     page = client.get(url).content.decode()
     assert package.manifest_sha256 in page and "下载复制包" in page
+    # The date input is given today as a browser's <input type=date> reads it (ISO), not in the locale's format.
+    assert f'type="date" name="handed_on" value="{timezone.localdate().isoformat()}"' in page
 
     resp = client.get(url + "download/")
     assert resp.status_code == 200 and resp["Content-Type"] == "application/zip"
