@@ -137,6 +137,8 @@ def decide(actor, request: CopyRequest, approved: bool, opinion: str = "") -> Co
         raise PermissionDenied(f"只有{role_names(checks.approve_roles())}可以审批证据复制申请。")
     if actor.pk == request.requested_by_id:
         raise PermissionDenied("不能审批自己提出的证据复制申请。")
+    if not access.can_view(actor, request.case):  # a leader approves what they may see (e.g. a unit head: their unit's)
+        raise PermissionDenied("您无权查看该案件，不能审批其证据复制申请。")
     opinion = text.clean(opinion or "", "意见", max_length=500).strip()
     if not opinion:
         if not approved:

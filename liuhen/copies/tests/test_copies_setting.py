@@ -43,3 +43,23 @@ def test_the_configured_roles_are_the_ones_that_act(settings, world, tmp_path, f
     with pytest.raises(PermissionDenied):
         services.make_package(world.device_admin, row)  # not a maker under this setting
     assert services.make_package(world.archivist, row).files == 1
+
+
+def test_an_approver_must_see_the_case(settings, world, tmp_path, fresh_home):
+    """With unit heads as approvers, the head of another unit cannot approve (cannot see the case)."""
+    from django.core.exceptions import PermissionDenied
+
+    from liuhen.accounts import services as acc
+    from liuhen.accounts.roles import Role
+    from liuhen.copies import services
+    from liuhen.testing.copies import case_with_footage
+
+    settings.LIUHEN_COPIES = {"approve_roles": ["unit_head"], "maker_roles": ["archivist"]}
+    other_head = acc.create_user(None, username="qita", full_name="其他科长", password=world.PASSWORD,
+                                 agency=world.agency, unit=world.other_unit, roles=[Role.UNIT_HEAD])
+    c = case_with_footage(world, tmp_path, names=("A.MP4",))
+    row = services.request_copy(world.officer, c.case, c.items, receiver_kind="court", receiver_name="某法院",
+                                purpose="举证")
+    with pytest.raises(PermissionDenied):
+        services.decide(other_head, row, True)
+    assert services.decide(world.unit_head, row, True).approved
