@@ -276,3 +276,14 @@ if os.environ.get("LIUHEN_INSPECTION_CHECKLIST"):
         LIUHEN_INSPECTION_CHECKLIST = json.loads(os.environ["LIUHEN_INSPECTION_CHECKLIST"])
     except json.JSONDecodeError as exc:  # kept as text: the system check liuhen.inspections.E001 names it
         LIUHEN_INSPECTION_CHECKLIST = f"JSON 无效：{exc}"
+
+# ---- copies (证据复制, liuhen/copies) ---------------------------------------------------------------
+# Who approves a copy of evidence for a 检察院 or 法院 (LW-D 15: the principal leader) and who makes
+# and hands over the package (LW-D 13: the responsible office, centrally). Role codes of
+# liuhen/accounts/roles.py; the JSON environment variable LIUHEN_COPIES replaces the whole object.
+# Checked at start (liuhen.copies.E001).
+try:
+    LIUHEN_COPIES = json.loads(os.environ.get("LIUHEN_COPIES", "") or "null") or {
+        "approve_roles": ["agency_head"], "maker_roles": ["archivist", "device_admin"]}
+except json.JSONDecodeError as exc:  # kept as text: the system check liuhen.copies.E001 names the error
+    LIUHEN_COPIES = f"JSON 无效：{exc}"

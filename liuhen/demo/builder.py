@@ -27,6 +27,7 @@ from liuhen.records.models import RecordType, SignerRole
 from liuhen.testing.signing import sign_as_rule_asks
 
 from . import av as demo_av
+from . import copies as demo_copies
 from . import footage as demo_footage
 from . import inspections as demo_inspections
 
@@ -1062,6 +1063,7 @@ class _Builder:
             built = [self.build_case(spec) for spec in CASES]
             self.build_footage_links(built)
             self.counts.update(demo_inspections.build(self))  # 抽检 (LW-D 14): liuhen/demo/inspections.py
+            self.counts.update(demo_copies.build(self, built))  # 证据复制: a court copy, a request pending
         finally:
             if self.story is not None:
                 self.story.close()

@@ -53,6 +53,20 @@ AUDIO_PLACEHOLDER = "footage/audio-poster.svg"  # a recording with no picture is
 
 KIND_LABELS = {"video": "视频", "audio": "录音", "photo": "照片"}
 
+# ---- actions apps above footage offer beside each case an item is linked to (a registry) ----------
+# `fn(user, item, case) -> [(label, url), …]`: e.g. the copies app's 申请证据复制 (BX 11: the
+# original is only viewed here; a copy for a 检察院 or 法院 is asked for, approved and made centrally).
+_CASE_ACTIONS: list = []
+
+
+def register_case_action(fn) -> None:
+    if fn not in _CASE_ACTIONS:
+        _CASE_ACTIONS.append(fn)
+
+
+def case_actions(user, item, case) -> list[tuple[str, str]]:
+    return [action for fn in list(_CASE_ACTIONS) for action in fn(user, item, case)]
+
 
 def _visible_item(request, pk) -> FootageItem:
     """The item, if the user may see it; otherwise 404 like a missing id, and the try recorded."""
@@ -209,6 +223,8 @@ def stream(request, pk):
     resp["ETag"] = etag
     if wanted is not None:
         resp["Content-Range"] = f"bytes {first}-{last}/{size}"
+    # BX 11: officers do not keep copies of the records — media is given inline, for the player,
+    # whatever the query asks (?download, ?dl=1 …); a copy for a court goes through liuhen/copies.
     disposition = "attachment" if item.kind == "sidecar" or kind == "application/octet-stream" else "inline"
     resp["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{_quote(item.name)}"
     resp["Cache-Control"] = "no-store"
@@ -294,6 +310,7 @@ def play(request, pk):
     links = selectors.links_of(item)
     for link in links:
         link.readable = access.can_view(request.user, link.case)
+        link.actions = case_actions(request.user, item, link.case) if getattr(link, "unlink_row", None) is None else []
         link.stage_label = Stage(link.stage).label if link.stage in Stage.values else link.stage
     facts = dict(item.facts or {})
     facts["fps"] = _fps(facts.get("frame_rate", ""))

@@ -1,0 +1,64 @@
+"""Demo data of evidence copies (证据复制, LW-D 13, LW-D 15), through the real services: the footage
+of an archived demo case copied for a court — requested by its lead officer, approved by the 机关负责人
+刘建国, made by the 档案管理员 吴秀兰 (the package written under $LIUHEN_HOME/copies/) and handed over
+to a named judge of 本溪市平山区人民法院 — and, for a case in 审查决定, a request to the 检察院 that
+awaits approval. Nothing without footage (a machine without ffmpeg): then no copy is made."""
+import datetime
+import shutil
+
+from django.utils import timezone
+
+from liuhen.cases.models import Stage
+from liuhen.copies import services
+from liuhen.copies.models import HandoverMethod, ReceiverKind
+from liuhen.copies.package import copies_dir
+
+from .footage import clock_at
+
+
+def _at(day: datetime.date, hm: str) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.fromisoformat(hm)))
+
+
+def _after_last_move(case, at: datetime.datetime) -> datetime.datetime:
+    """`at`, or an hour after the case's last stage move if that came later (a copy follows the file)."""
+    last = case.transitions.order_by("-at").values_list("at", flat=True).first()
+    return max(at, last + datetime.timedelta(hours=1)) if last else at
+
+
+def build(builder, built) -> dict:
+    """The court copy and the pending request; returns counts for the summary."""
+    people, today = builder.people, builder.today
+    archived = [c for c in built if c.case.is_archived and services.linked_items(c.case)]
+    deciding = [c for c in built if c.case.stage == Stage.DECISION and services.linked_items(c.case)]
+    made = 0
+    if archived:
+        c = archived[0]
+        items = services.linked_items(c.case)
+        when = _after_last_move(c.case, _at(today - datetime.timedelta(days=3), "09:30"))
+        with clock_at(when):
+            row = services.request_copy(c.lead, c.case, items, receiver_kind=ReceiverKind.COURT,
+                                        receiver_name="本溪市平山区人民法院", court_case_number="（2026）辽0502行审31号",
+                                        purpose="行政非诉执行审查：法院要求提供现场检查音像记录")
+        with clock_at(when + datetime.timedelta(hours=1, minutes=10)):
+            services.decide(people["liujianguo"], row, True, "同意，由档案室统一复制并留存。")
+        # Written only by the demo: a folder of that name is a discarded demo database's package.
+        dest = copies_dir() / f"demo-{row.pk}"
+        if dest.exists():
+            shutil.rmtree(dest)
+        with clock_at(when + datetime.timedelta(hours=5)):
+            package = services.make_package(people["wuxiulan"], row, dest)
+        with clock_at(when + datetime.timedelta(days=1, minutes=20)):
+            services.record_handover(people["wuxiulan"], package, receiver_person="赵立群（审判员）",
+                                     receiver_org="本溪市平山区人民法院", handed_on=timezone.localdate(),
+                                     method=HandoverMethod.IN_PERSON, note="光盘一张及复制包清单，当面核对 SHA-256")
+        made = 1
+    pending = 0
+    if deciding:
+        c = deciding[0]
+        items = services.linked_items(c.case)
+        with clock_at(_after_last_move(c.case, _at(today - datetime.timedelta(days=1), "16:00"))):
+            services.request_copy(c.lead, c.case, items[:1], receiver_kind=ReceiverKind.PROCURATORATE,
+                                  receiver_name="本溪市平山区人民检察院", purpose="行政执法与刑事司法衔接：检察机关调取现场音像记录")
+        pending = 1
+    return {"copies": made, "copy_requests_pending": pending}
