@@ -4,7 +4,7 @@ of an archived demo case copied for a court — requested by its lead officer, a
 to a named judge of 本溪市平山区人民法院 — and, for a case in 审查决定, a request to the 检察院 that
 awaits approval. Nothing without footage (a machine without ffmpeg): then no copy is made."""
 import datetime
-import shutil
+import secrets
 
 from django.utils import timezone
 
@@ -42,10 +42,9 @@ def build(builder, built) -> dict:
                                         purpose="行政非诉执行审查：法院要求提供现场检查音像记录")
         with clock_at(when + datetime.timedelta(hours=1, minutes=10)):
             services.decide(people["liujianguo"], row, True, "同意，由档案室统一复制并留存。")
-        # Written only by the demo: a folder of that name is a discarded demo database's package.
-        dest = copies_dir() / f"demo-{row.pk}"
-        if dest.exists():
-            shutil.rmtree(dest)
+        # A name of its own: a folder left by a discarded demo database (or a demo loaded at the
+        # same time into another database under the same home) is never overwritten.
+        dest = copies_dir() / f"demo-{row.pk}-{secrets.token_hex(4)}"
         with clock_at(when + datetime.timedelta(hours=5)):
             package = services.make_package(people["wuxiulan"], row, dest)
         with clock_at(when + datetime.timedelta(days=1, minutes=20)):
