@@ -38,7 +38,7 @@ def _device(request, pk) -> Device:
 
 
 # Refusals that are about the device's state now, not the input: 409.
-CONFLICTS = {"already_out", "not_out", "signed_out", "scrapped", "in_repair", "not_in_repair", "fault_outstanding"}
+CONFLICTS = {"already_out", "not_out", "signed_out", "status", "scrapped", "in_repair", "not_in_repair", "fault_outstanding"}
 
 
 def _form_page(request, template, form, context, *, service):
