@@ -18,9 +18,9 @@ from liuhen.accounts.roles import Role
 from liuhen.cases import services as cases
 from liuhen.cases.models import STAGE_ORDER, Kind, PartyKind, Procedure, Stage, StartMode
 from liuhen.cases.validators import id_check_char, uscc_check_char, validate_credit_code, validate_id_number
+from liuhen.devices import life as device_life
 from liuhen.devices import services as devices
 from liuhen.devices.models import Kind as DeviceKind
-from liuhen.devices.models import Status as DeviceStatus
 from liuhen.footage.models import FootageItem
 from liuhen.records import services as records
 from liuhen.records.models import RecordType, SignerRole
@@ -993,7 +993,9 @@ class _Builder:
                 made[number] = devices.add_device(keeper, agency=self.agency, number=number, model_name=model,
                                                   kind=kind, unit=unit, custodian=keeper)
         with demo_footage.clock_at(demo_footage._local(self.today - datetime.timedelta(days=12), "15:30")):
-            devices.change_device(keeper, made["SX-01"], status=DeviceStatus.REPAIR)
+            # LQ 26: a fault reported, the camera sent to its supplier (the status only through these).
+            device_life.report_fault(keeper, made["SX-01"], note="变焦失灵，画面模糊")
+            device_life.send_to_repair(keeper, made["SX-01"], supplier="沈阳索尼特约维修站")
         self.counts["devices"] = len(made)
         if self.story is None:  # bootstrap installs ffmpeg; without it, no device history
             return
