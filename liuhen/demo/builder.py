@@ -27,6 +27,7 @@ from liuhen.records.models import RecordType, SignerRole
 from liuhen.testing.signing import sign_as_rule_asks
 
 from . import av as demo_av
+from . import devlife as demo_devlife
 from . import footage as demo_footage
 
 DEMO_PASSWORD = "Liuhen-demo-2026"
@@ -1062,6 +1063,7 @@ class _Builder:
             self.build_devices()
             built = [self.build_case(spec) for spec in CASES]
             self.build_footage_links(built)
+            self.counts["devices"] = self.counts.get("devices", 0) + demo_devlife.build(self)["devices"]
         finally:
             if self.story is not None:
                 self.story.close()
