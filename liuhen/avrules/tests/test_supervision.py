@@ -88,6 +88,8 @@ def test_the_page_its_lists_and_who_may_see_them(scene, client):
     html = resp.content.decode()
     assert resp.status_code == 200 and "音像记录监督" in html and world.unit.name in html
     assert "what=late" in html and "what=missing" in html
+    first = sv.Period.default().first.isoformat()
+    assert f"what=late&amp;key={world.unit.pk}&amp;by=unit&amp;start={first}&amp;end=" in html
     e = Entry.objects.filter(action=v.SUPERVISION, actor_id=boss.pk).last()
     assert e is not None and e.object_type == v.SUPERVISION_OBJECT
     html = client.get("/av/supervision/", {"by": "officer"}).content.decode()
