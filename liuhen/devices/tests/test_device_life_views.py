@@ -95,3 +95,4 @@ def test_registry_shows_overdue_and_the_ratio_only_when_set(admin_client, world,
     settings.LIUHEN_DEVICES = {"check_every_days": 90, "equipment_ratio": {"cameras": 1, "officers": 1}}
     html = admin_client.get("/devices/").content.decode()
     assert "配备比例" in html and "缺" in html and world.unit.name in html
+    assert "配备比例" not in html.split("</title>")[0]  # in the page, not in its title
