@@ -219,6 +219,12 @@ class Tally:
     def hours(self) -> float:
         return round(self.seconds / 3600, 2)
 
+    @property
+    def duration_label(self) -> str:
+        """The hours recorded as h:mm:ss (a day's clips are minutes; a month's, hours)."""
+        total = int(round(self.seconds))
+        return f"{total // 3600}:{total % 3600 // 60:02d}:{total % 60:02d}"
+
     def add_item(self, item) -> None:
         self.files += 1
         if item.kind in TIMED_KINDS:

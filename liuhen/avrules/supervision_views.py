@@ -13,7 +13,7 @@ from liuhen.ledger import refusals
 from . import supervision as sv
 from . import vocabulary as v
 
-DAY_WIDGET = forms.DateInput(attrs={"type": "date"})
+DAY_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what <input type=date> reads
 
 
 class PeriodForm(forms.Form):

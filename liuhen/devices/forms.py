@@ -75,7 +75,7 @@ class SignOutForm(CheckForm):
 # Required texts (the fault, the supplier, the work done, the reason) are checked by the services,
 # which say why in the words of the article and record the refusal (devices.denied).
 
-_DAY = dict(required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="不填为今天。")
+_DAY = dict(required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), help_text="不填为今天。")
 
 
 class LifeCheckForm(forms.Form):

@@ -51,6 +51,7 @@ def test_numbers_by_unit_and_by_officer(scene):
     mine = next(r for r in rows if r.key == world.unit.pk)
     assert mine.files == 3 and mine.late == 1 and mine.missing == 1 and mine.drift == 1
     assert mine.seconds == pytest.approx(on_time.duration + late.duration + drift.duration)
+    assert mine.duration_label == f"0:00:{round(mine.seconds):02d}"  # h:mm:ss
     assert {r.key for r in rows} >= {world.unit.pk, world.other_unit.pk}
     other = next(r for r in rows if r.key == world.other_unit.pk)
     assert (other.files, other.missing) == (0, 0)
@@ -90,6 +91,7 @@ def test_the_page_its_lists_and_who_may_see_them(scene, client):
     assert "what=late" in html and "what=missing" in html
     first = sv.Period.default().first.isoformat()
     assert f"what=late&amp;key={world.unit.pk}&amp;by=unit&amp;start={first}&amp;end=" in html
+    assert f'value="{first}"' in html  # the default period, in the date field
     e = Entry.objects.filter(action=v.SUPERVISION, actor_id=boss.pk).last()
     assert e is not None and e.object_type == v.SUPERVISION_OBJECT
     html = client.get("/av/supervision/", {"by": "officer"}).content.decode()
