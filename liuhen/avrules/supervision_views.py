@@ -64,8 +64,8 @@ def supervision(request):
     if form.is_bound and not form.is_valid():
         return _bad(request, form, "avrules/supervision.html", {"rows": None})
     data = form.cleaned_data if form.is_bound else {"period": sv.Period.default(), "by": "unit"}
-    if not form.is_bound:
-        form = PeriodForm(initial={"start": data["period"].first, "end": data["period"].last, "by": "unit"})
+    # The form shows the period counted, the default one included.
+    form = PeriodForm(initial={"start": data["period"].first, "end": data["period"].last, "by": data["by"]})
     period, by = data["period"], data["by"]
     f = sv.facts(request.user, period)
     rows, total = sv.tally(request.user, f, by)

@@ -95,7 +95,7 @@ def test_the_page_its_lists_and_who_may_see_them(scene, client):
     e = Entry.objects.filter(action=v.SUPERVISION, actor_id=boss.pk).last()
     assert e is not None and e.object_type == v.SUPERVISION_OBJECT
     html = client.get("/av/supervision/", {"by": "officer"}).content.decode()
-    assert world.officer.display_name in html
+    assert world.officer.display_name in html and f'value="{first}"' in html
     resp = client.get("/av/supervision/list/", {"what": "late", "key": world.unit.pk, "by": "unit"})
     assert resp.status_code == 200 and late.name in resp.content.decode() and on_time.name not in resp.content.decode()
     resp = client.get("/av/supervision/list/", {"what": "missing", "key": world.unit.pk, "by": "unit"})
