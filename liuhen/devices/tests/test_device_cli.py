@@ -50,6 +50,14 @@ def test_add_signout_return_list(world):
     assert "供应商" in refused("repair-out", "JL-001")
     assert "维修中" in run("repair-out", "JL-001", "--supplier", "本溪市安防设备有限公司")
     assert Device.objects.get(number="JL-001").status == Status.REPAIR
+    assert "停用" in run("repair-back", "JL-001", "--work", "更换电池", "--result", "已修复")
+    assert "在用" in run("check", "JL-001", "--battery-health", "97", "--storage-free-gb", "30", "--note", "正常")
+    row = json.loads(run("list", "--json"))["devices"][0]
+    assert row["status"] == "in_use" and row["last_check"] == timezone.localdate().isoformat()
+    assert row["check_overdue"] is False and row["check_due"]
+    assert "停用" in run("fault", "JL-001", "--note", "进水")
+    assert "报废" in run("scrap", "XJ-01", "--reason", "镜头破裂")
+    assert "已报废" in refused("check", "XJ-01")
 
 
 def test_bad_input_exits_2_in_chinese_and_writes_nothing(world):

@@ -293,6 +293,10 @@ class Command(ChineseCommand):
                 "status": d.status, "status_label": d.get_status_display(),
                 "holder": held.officer.username if held else None,
                 "signed_out_at": timezone.localtime(held.server_time).isoformat() if held else None,
+                # LW-D 4: the periodic check (None when the agency asks for none, or scrapped).
+                "last_check": d.last_check.isoformat() if d.last_check else None,
+                "check_due": d.check_due.isoformat() if d.check_due else None,
+                "check_overdue": d.check_overdue,
             })
         if json:
             self.stdout.write(_json.dumps({"devices": rows}, ensure_ascii=False))
@@ -301,7 +305,8 @@ class Command(ChineseCommand):
             self.stdout.write("尚未登记设备。")
         for r in rows:
             holder = f"领用人 {r['holder']}（{r['signed_out_at'][:16].replace('T', ' ')}起）" if r["holder"] else "在库"
-            self.stdout.write(f"{r['number']}\t{r['kind_label']}\t{r['model']}\t{r['status_label']}\t{holder}")
+            due = "\t定期检查逾期" if r["check_overdue"] else ""
+            self.stdout.write(f"{r['number']}\t{r['kind_label']}\t{r['model']}\t{r['status_label']}\t{holder}{due}")
 
 
 _json = json
