@@ -15,7 +15,8 @@ from .models import Device, DockStation, Kind, LifeEvent, LifeKind, SignOut, Sta
 def devices_of(agency_id):
     """The agency's devices, each with `holder_signout` (the open sign-out, or None), `last_check`
     (the day of its latest periodic check, or None), `check_due` (when the next is due; None when
-    the agency asks for none, or the device is scrapped) and `check_overdue` (LW-D 4)."""
+    the agency asks for none, or the device is scrapped or at the supplier) and `check_overdue`
+    (LW-D 4)."""
     from .life import check_every_days
 
     open_ = SignOut.objects.filter(device=OuterRef("pk"), returned__isnull=True).values("pk")[:1]
@@ -41,7 +42,7 @@ def set_check_due(device, last_check, every=None, today=None) -> None:
     if isinstance(last_check, datetime.datetime):
         last_check = last_check.date()
     device.last_check = last_check
-    if not every or device.status == Status.SCRAPPED:
+    if not every or device.status in (Status.SCRAPPED, Status.REPAIR):  # gone, or at the supplier
         device.check_due, device.check_overdue = None, False
         return
     since = last_check or timezone.localdate(device.created_at)

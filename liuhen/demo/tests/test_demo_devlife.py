@@ -43,6 +43,7 @@ def test_the_devices_lives(demo):
     listed = {d.number: d for d in devices_of(Device.objects.first().agency_id)}
     assert not listed["JL-004"].check_overdue and listed["JL-001"].check_overdue  # out since; never checked
     assert not listed["JL-007"].check_overdue  # scrapped: no check due
+    assert listed["SX-01"].check_due is None  # at the supplier: none either
     titles = [h.title for h in device_history(listed["JL-004"])]
     assert titles[0] == "登记设备" and "定期检查保养" in titles and "领用" in titles and "导入音像记录" in titles
     history = device_history(listed["JL-004"])
