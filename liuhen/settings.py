@@ -287,3 +287,17 @@ try:
         "approve_roles": ["agency_head"], "maker_roles": ["archivist", "device_admin"]}
 except json.JSONDecodeError as exc:  # kept as text: the system check liuhen.copies.E001 names the error
     LIUHEN_COPIES = f"JSON 无效：{exc}"
+
+# ---- devices (音像记录设备): the device's life (LW-D 4, LQ 24-26) ------------------------------------
+# check_every_days: a device not checked (定期检查保养 with a result) for this many days is shown as
+# overdue in the registry (None: no periodic check asked). equipment_ratio: the agency's ratio of body
+# cameras to certified officers per unit, {"cameras": 1, "officers": 2} (one camera per two officers;
+# a percentage is {"cameras": 50, "officers": 100}); None: no ratio, none shown. Checked at start
+# (liuhen.devices.E001-E003). Set as JSON in the environment, e.g.
+# LIUHEN_DEVICES='{"check_every_days": 90, "equipment_ratio": {"cameras": 1, "officers": 2}}'.
+try:
+    _devices_env = json.loads(os.environ.get("LIUHEN_DEVICES", "") or "{}")
+except json.JSONDecodeError as exc:  # kept as text: the system check liuhen.devices.E001 names the error
+    _devices_env = f"JSON 无效：{exc}"
+LIUHEN_DEVICES = ({"check_every_days": 90, "equipment_ratio": None, **_devices_env}
+                  if isinstance(_devices_env, dict) else _devices_env)

@@ -27,3 +27,9 @@ class AvrulesConfig(AppConfig):
         from .selectors import late_flags
 
         register_flag_source(late_flags)
+        # The footage taken from a device, on the device's history page (devices is below footage).
+        from liuhen.devices.selectors import register_history_source
+
+        from .supervision import device_footage_history
+
+        register_history_source(device_footage_history)

@@ -5,13 +5,17 @@ renamed once used."""
 FIELD_TRIP = "avrules.field_trip"        # an officer's field trip declared (AS 12)
 INTERRUPTION = "avrules.interruption"    # a break in an act's footage explained (LQ 22)
 DENIED = "avrules.denied"                # a refused act (no right, bad input): its codes, never its text
+# The supervision page of footage (supervision.py) or one of its lists looked at: a read.
+SUPERVISION = "avrules.supervision"
+SUPERVISION_OBJECT = "av_supervision"    # its object: the agency supervised (id: the agency's)
 
-READ_ACTIONS = frozenset({DENIED})
+READ_ACTIONS = frozenset({DENIED, SUPERVISION})
 
 ACTION_LABELS = {
     FIELD_TRIP: "外出执法申报",
     INTERRUPTION: "音像记录中断说明",
     DENIED: "拒绝音像记录规则操作",
+    SUPERVISION: "查看音像记录监督统计",
 }
 
 E001 = "avrules.E001"  # a field-trip declaration altered

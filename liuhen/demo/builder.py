@@ -18,9 +18,9 @@ from liuhen.accounts.roles import Role
 from liuhen.cases import services as cases
 from liuhen.cases.models import STAGE_ORDER, Kind, PartyKind, Procedure, Stage, StartMode
 from liuhen.cases.validators import id_check_char, uscc_check_char, validate_credit_code, validate_id_number
+from liuhen.devices import life as device_life
 from liuhen.devices import services as devices
 from liuhen.devices.models import Kind as DeviceKind
-from liuhen.devices.models import Status as DeviceStatus
 from liuhen.footage.models import FootageItem
 from liuhen.records import services as records
 from liuhen.records.models import RecordType, SignerRole
@@ -28,6 +28,7 @@ from liuhen.testing.signing import sign_as_rule_asks
 
 from . import av as demo_av
 from . import copies as demo_copies
+from . import devlife as demo_devlife
 from . import footage as demo_footage
 from . import inspections as demo_inspections
 
@@ -995,7 +996,9 @@ class _Builder:
                 made[number] = devices.add_device(keeper, agency=self.agency, number=number, model_name=model,
                                                   kind=kind, unit=unit, custodian=keeper)
         with demo_footage.clock_at(demo_footage._local(self.today - datetime.timedelta(days=12), "15:30")):
-            devices.change_device(keeper, made["SX-01"], status=DeviceStatus.REPAIR)
+            # LQ 26: a fault reported, the camera sent to its supplier (the status only through these).
+            device_life.report_fault(keeper, made["SX-01"], note="变焦失灵，画面模糊")
+            device_life.send_to_repair(keeper, made["SX-01"], supplier="沈阳索尼特约维修站")
         self.counts["devices"] = len(made)
         if self.story is None:  # bootstrap installs ffmpeg; without it, no device history
             return
@@ -1064,6 +1067,7 @@ class _Builder:
             self.build_footage_links(built)
             self.counts.update(demo_inspections.build(self))  # 抽检 (LW-D 14): liuhen/demo/inspections.py
             self.counts.update(demo_copies.build(self, built))  # 证据复制: a court copy, a request pending
+            self.counts["devices"] = self.counts.get("devices", 0) + demo_devlife.build(self)["devices"]
         finally:
             if self.story is not None:
                 self.story.close()

@@ -7,6 +7,11 @@ class DevicesConfig(AppConfig):
     verbose_name = "音像记录设备"
 
     def ready(self):
+        from django.core import checks
+
+        from .checks import devices_setting
+
+        checks.register(devices_setting)
         from liuhen.ledger.subjects import register_subject
         from liuhen.ledger.vocabulary import register_read_actions
 
@@ -17,3 +22,4 @@ class DevicesConfig(AppConfig):
         register_subject(models.SignOut.ledger_object_type, ledger_checks.check_signout)
         register_subject(models.Return.ledger_object_type, ledger_checks.check_return)
         register_subject(models.DockStation.ledger_object_type, ledger_checks.check_station)
+        register_subject(models.LifeEvent.ledger_object_type, ledger_checks.check_life_event)

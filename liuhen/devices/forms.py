@@ -6,7 +6,7 @@ from django.utils import timezone
 from liuhen.accounts.models import Unit, User
 from liuhen.accounts.roles import Role
 
-from .models import Kind, Status
+from .models import Kind, LifeResult
 
 
 def _people(agency_id):
@@ -32,7 +32,7 @@ class DeviceForm(forms.Form):
 
 
 class ChangeDeviceForm(DeviceForm):
-    status = forms.ChoiceField(label="状态", choices=Status.choices)
+    """The registry's facts; the status changes only through the device's life events (LQ 26)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,3 +69,57 @@ class SignOutForm(CheckForm):
         self.fields["officer"].queryset = _people(agency_id).filter(
             groups__name=str(Role.OFFICER), certificates__valid_from__lte=today,
             certificates__valid_until__gte=today, certificates__revoked=False).distinct()
+
+
+# ---- the device's life (LW-D 4, LQ 24, LQ 26) ------------------------------------------------------
+# Required texts (the fault, the supplier, the work done, the reason) are checked by the services,
+# which say why in the words of the article and record the refusal (devices.denied).
+
+_DAY = dict(required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), help_text="不填为今天。")
+
+
+class LifeCheckForm(forms.Form):
+    """定期检查保养 (LW-D 4: 电池容量、内存空间; SPEC §3: the clock)."""
+    done_on = forms.DateField(label="检查日期", **_DAY)
+    result = forms.ChoiceField(label="检查结果", choices=[(LifeResult.OK, "正常"), (LifeResult.PROBLEM, "发现问题")],
+                               widget=forms.RadioSelect, initial=LifeResult.OK)
+    battery_health_percent = forms.IntegerField(label="电池健康度（%）", min_value=0, max_value=100, required=False)
+    storage_free_gb = forms.DecimalField(label="剩余存储（GB）", min_value=0, max_digits=9, decimal_places=2,
+                                         required=False)
+    device_time = CheckForm.base_fields["device_time"]
+    note = forms.CharField(label="说明", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text="发现问题的，写明问题；设备将停用，须送修。")
+
+    def clean_device_time(self):
+        return CheckForm.clean_device_time(self)
+
+
+class FaultForm(forms.Form):
+    """故障报告 (LW-D 8, LQ 26)."""
+    note = forms.CharField(label="故障情况", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text="设备将停用，不能再领用，直至供应商修复并检查合格。")
+
+
+class RepairOutForm(forms.Form):
+    """送修 (LQ 26: 交由专业人员维修)."""
+    supplier = forms.CharField(label="供应商/维修单位", required=False, max_length=200,
+                               help_text="必填：设备不得私自拆装、更换（LQ 26）。")
+    done_on = forms.DateField(label="送修日期", **_DAY)
+    note = forms.CharField(label="说明", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RepairBackForm(forms.Form):
+    """修复返回."""
+    result = forms.ChoiceField(label="维修结果", widget=forms.RadioSelect, initial=LifeResult.REPAIRED,
+                               choices=[(LifeResult.REPAIRED, "已修复"), (LifeResult.NOT_REPAIRED, "未能修复")])
+    work_done = forms.CharField(label="维修情况", required=False, max_length=1000,
+                                widget=forms.Textarea(attrs={"rows": 2}), help_text="供应商做了什么（更换电池、主板维修等）。")
+    supplier = forms.CharField(label="维修单位", required=False, max_length=200, help_text="不填为送修时的单位。")
+    done_on = forms.DateField(label="返回日期", **_DAY)
+
+
+class ScrapForm(forms.Form):
+    """报废."""
+    reason = forms.CharField(label="报废原因", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="报废后不能恢复，也不能再领用。")
+    done_on = forms.DateField(label="报废日期", **_DAY)

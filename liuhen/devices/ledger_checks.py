@@ -5,7 +5,7 @@ person (LQ 27) — each write logged the digest of the row's state, and each row
 from liuhen.ledger.subjects import state_checker
 
 from . import vocabulary as v
-from .models import Device, DockStation, Return, SignOut
+from .models import Device, DockStation, LifeEvent, Return, SignOut
 
 
 def _coded_checker(model):
@@ -16,3 +16,4 @@ check_device = _coded_checker(Device)
 check_signout = _coded_checker(SignOut)
 check_return = _coded_checker(Return)
 check_station = _coded_checker(DockStation)
+check_life_event = _coded_checker(LifeEvent)

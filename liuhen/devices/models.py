@@ -177,3 +177,71 @@ class DockStation(LedgerState, Registered):
 
     def __str__(self):
         return self.number
+
+
+class LifeKind(models.TextChoices):
+    """The events of a device's life after registration (LW-D 4: 定期进行保养维护; LQ 24: 维护、保养、
+    登记; LQ 26: a fault is reported, the device taken out of use and repaired by a professional)."""
+    CHECK = "check", "定期检查保养"
+    FAULT = "fault", "故障报告"
+    REPAIR_OUT = "repair_out", "送修"
+    REPAIR_BACK = "repair_back", "修复返回"
+    SCRAP = "scrap", "报废"
+
+
+class LifeResult(models.TextChoices):
+    OK = "ok", "正常"
+    PROBLEM = "problem", "发现问题"
+    REPAIRED = "repaired", "已修复"
+    NOT_REPAIRED = "not_repaired", "未能修复"
+
+
+class LifeEvent(LedgerState, AppendOnlyModel):
+    """设备维护保养记录 — one event of a device's life: a periodic check (定期检查保养), a fault report
+    (故障报告), sending it to the supplier for repair (送修), its return (修复返回) or scrapping
+    (报废). Append-only; the device's status changes only through these rows, each with the status
+    before and after it, so the registry's status can be re-derived from them."""
+
+    ledger_object_type = "device_event"
+    ledger_state_fields = ("device_id", "kind", "at", "done_on", "result", "battery_health_percent",
+                           "storage_free_mb", "device_time", "clock_drift_ms", "drift_limit_ms", "clock_flag",
+                           "supplier", "note", "repair_out_id", "status_before", "status_after", "recorded_by_id")
+
+    device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="life_events", verbose_name="设备")
+    kind = models.CharField("类别", max_length=20, choices=LifeKind.choices)
+    at = models.DateTimeField("登记时间", default=timezone.now)
+    # The day the check or repair was done, as the 设备管理员 states it (a check done yesterday may be
+    # entered today); the registry counts the next periodic check from it.
+    done_on = models.DateField("日期", null=True, blank=True)
+    result = models.CharField("结果", max_length=20, choices=LifeResult.choices, blank=True)
+    battery_health_percent = models.PositiveSmallIntegerField("电池健康度（%）", null=True, blank=True)
+    storage_free_mb = models.PositiveIntegerField("剩余存储（MB）", null=True, blank=True)
+    device_time = models.DateTimeField("设备显示时间", null=True, blank=True)
+    clock_drift_ms = models.BigIntegerField("时间误差（毫秒）", null=True, blank=True)
+    drift_limit_ms = models.PositiveIntegerField("允许误差（毫秒）", null=True, blank=True)
+    clock_flag = models.CharField("时间核对", max_length=20, choices=ClockFlag.choices, blank=True)
+    # LQ 26: 不得私自将设备进行拆装和更换处理 — who repairs it is named (送修: the supplier or repairer;
+    # 修复返回: who did the work).
+    supplier = models.CharField("供应商/维修单位", max_length=200, blank=True)
+    # The fault, the check's findings, the work done, the reason for scrapping.
+    note = models.CharField("说明", max_length=1000, blank=True)
+    repair_out = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name="送修记录")
+    status_before = models.CharField("原状态", max_length=20, choices=Status.choices)
+    status_after = models.CharField("新状态", max_length=20, choices=Status.choices)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name="登记人")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "设备维护保养记录"
+        indexes = [models.Index(fields=["device", "at"])]
+        constraints = [models.UniqueConstraint(fields=["repair_out"], condition=models.Q(repair_out__isnull=False),
+                                               name="device_event_one_back_per_repair")]
+
+    @property
+    def storage_free_gb(self):
+        return None if self.storage_free_mb is None else round(self.storage_free_mb / 1024, 1)
+
+    @property
+    def clock_drift_seconds(self):
+        return None if self.clock_drift_ms is None else self.clock_drift_ms / 1000

@@ -115,9 +115,9 @@ def add_device(actor, *, agency, number: str, model_name: str, kind: str = Kind.
 @_guarded("device_change")
 def change_device(actor, device: Device, *, model_name=None, kind=None, unit=..., custodian=...,
                   status=None) -> Device:
-    """Change what the registry says of a device (设备管理员): its model, kind, unit, custodian or
-    status (在用/停用/维修中/报废 — LQ 26: a faulty device is taken out of use and repaired). The
-    number does not change: footage names it."""
+    """Change what the registry says of a device (设备管理员): its model, kind, unit or custodian.
+    The number does not change: footage names it. The status (在用/停用/维修中/报废) is not changed
+    here: only by the device's life events (devices/life.py; LQ 26)."""
     _require_admin(actor, device.agency_id)
     with transaction.atomic():
         device = Device.objects.select_for_update().get(pk=device.pk)
@@ -132,12 +132,12 @@ def change_device(actor, device: Device, *, model_name=None, kind=None, unit=...
             device.unit = unit
         if custodian is not ...:
             device.custodian = custodian
-        if status is not None:
-            if status not in Status.values:
-                raise ValidationError(f"设备状态“{status}”无效。", code="status")
-            if status != Status.IN_USE and status != device.status and current_signout(device) is not None:
-                raise ValidationError("设备尚未归还，不能停用、送修或报废；请先登记归还。", code="signed_out")
-            device.status = status
+        if status is not None and status != device.status:
+            # LQ 26, LW-D 4: a device leaves or re-enters use only through its life events — a fault
+            # reported, a repair by a named supplier, a passing check, scrapping (devices/life.py) —
+            # each with its row, never by editing the registry.
+            raise ValidationError("设备状态只能通过定期检查、故障报告、送修、修复返回或报废登记改变。",
+                                  code="status_by_event")
         _clean_fields(device)
         after = {f: getattr(device, f) for f in before}
         if after == before:

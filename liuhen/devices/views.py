@@ -11,8 +11,10 @@ from liuhen.ledger import refusals
 
 from . import selectors, services
 from . import vocabulary as v
-from .forms import ChangeDeviceForm, CheckForm, DeviceForm, SignOutForm
-from .models import Device
+from . import life
+from .forms import (ChangeDeviceForm, CheckForm, DeviceForm, FaultForm, LifeCheckForm, RepairBackForm, RepairOutForm,
+                    ScrapForm, SignOutForm)
+from .models import Device, LifeKind, Status
 
 
 def device_admin_only(view):
@@ -35,6 +37,10 @@ def _device(request, pk) -> Device:
     return device
 
 
+# Refusals that are about the device's state now, not the input: 409.
+CONFLICTS = {"already_out", "not_out", "signed_out", "status", "scrapped", "in_repair", "not_in_repair", "fault_outstanding"}
+
+
 def _form_page(request, template, form, context, *, service):
     """POST: validate, run the service; a refusal comes back as the form with its errors, 400 (409
     for a device already out), recorded in the ledger by the service (devices.denied) or, for a
@@ -48,7 +54,7 @@ def _form_page(request, template, form, context, *, service):
                 for m in exc.messages:
                     form.add_error(None, m)
                 codes = {getattr(e, "code", None) for e in exc.error_list}
-                status = 409 if codes & {"already_out", "not_out", "signed_out"} else 400
+                status = 409 if codes & CONFLICTS else 400
         else:
             status = 400
             refusals.record_refusal(request, v.REFUSED, [e for errs in form.errors.values() for e in errs],
@@ -59,10 +65,14 @@ def _form_page(request, template, form, context, *, service):
 
 @device_admin_only
 def device_list(request):
+    """The registry: who holds each device, its status, its periodic check (overdue: LW-D 4), and —
+    when the agency sets one — the equipment ratio per unit."""
     services.log_view(request.user)
     devices = selectors.devices_of(request.user.agency_id)
     return render(request, "devices/list.html", {
-        "devices": devices, "out": sum(1 for d in devices if d.holder_signout)})
+        "devices": devices, "out": sum(1 for d in devices if d.holder_signout),
+        "overdue": sum(1 for d in devices if d.check_overdue), "every": life.check_every_days(),
+        "ratio": life.equipment_ratio(), "equipment": selectors.equipment_by_unit(request.user.agency_id)})
 
 
 @device_admin_only
@@ -78,25 +88,44 @@ def device_add(request):
     return _form_page(request, "devices/form.html", form, {"title": "登记设备", "submit": "登记"}, service=add)
 
 
+def _life_acts(device, holding) -> dict:
+    """Which life events the device's state allows now (the services check again)."""
+    sent = life.open_repair(device)
+    fault = life.outstanding_fault(device)
+    live = device.status != Status.SCRAPPED
+    return {"check": live and sent is None and device.status != Status.REPAIR and holding is None,
+            "fault": live and device.status != Status.REPAIR and fault is None,
+            "repair_out": live and sent is None and holding is None,
+            "repair_back": live and sent is not None,
+            "scrap": live and sent is None and holding is None,
+            "fault_row": fault, "sent": sent}
+
+
 @device_admin_only
 def device_detail(request, pk):
+    """设备履历: the device's whole history on one page, in time order, and the forms of its life."""
     device = _device(request, pk)
     services.log_view(request.user, device)  # who held it when: the read is traced
-    history = selectors.history(device)
-    holding = next((s for s in history if s.return_row is None), None)
-    return render(request, "devices/detail.html", {"device": device, "history": history, "holding": holding})
+    holding = services.current_signout(device)
+    selectors.set_check_due(device, selectors.last_check_of(device))
+    acts = _life_acts(device, holding)
+    return render(request, "devices/detail.html", {
+        "device": device, "timeline": selectors.device_history(device), "holding": holding, "acts": acts,
+        "forms": {"check": LifeCheckForm(prefix="check"), "fault": FaultForm(prefix="fault"),
+                  "repair_out": RepairOutForm(prefix="repair_out"), "repair_back": RepairBackForm(prefix="repair_back"),
+                  "scrap": ScrapForm(prefix="scrap")}})
 
 
 @device_admin_only
 def device_change(request, pk):
     device = _device(request, pk)
     initial = {"model_name": device.model_name, "kind": device.kind, "unit": device.unit,
-               "custodian": device.custodian, "status": device.status}
+               "custodian": device.custodian}
     form = ChangeDeviceForm(request.POST or None, initial=initial, agency_id=request.user.agency_id)
 
     def change(d):
         services.change_device(request.user, device, model_name=d["model_name"], kind=d["kind"], unit=d["unit"],
-                               custodian=d["custodian"], status=d["status"])
+                               custodian=d["custodian"])
         messages.success(request, f"已修改设备 {device.number}")
         return redirect("devices:detail", pk=device.pk)
     return _form_page(request, "devices/form.html", form,
@@ -142,3 +171,67 @@ def device_return(request, pk):
     return _form_page(request, "devices/form.html", form,
                       {"title": f"归还 {device.number}", "submit": "登记归还", "device": device,
                        "holder": selectors.current_holder(device)}, service=give_back)
+
+
+# ---- the device's life: 检查保养、故障、送修、修复返回、报废 (LW-D 4, LW-D 8, LQ 24, LQ 26) -------------
+
+LIFE_FORMS = {LifeKind.CHECK: (LifeCheckForm, "登记定期检查保养"), LifeKind.FAULT: (FaultForm, "报告故障"),
+              LifeKind.REPAIR_OUT: (RepairOutForm, "登记送修"), LifeKind.REPAIR_BACK: (RepairBackForm, "登记修复返回"),
+              LifeKind.SCRAP: (ScrapForm, "登记报废")}
+
+
+def _life_service(request, device, kind):
+    def run(d):
+        user = request.user
+        if kind == LifeKind.CHECK:
+            ev = life.record_check(user, device, result=d["result"], done_on=d["done_on"],
+                                   battery_health_percent=d["battery_health_percent"],
+                                   storage_free_gb=d["storage_free_gb"], device_time=d["device_time"], note=d["note"])
+        elif kind == LifeKind.FAULT:
+            ev = life.report_fault(user, device, note=d["note"])
+        elif kind == LifeKind.REPAIR_OUT:
+            ev = life.send_to_repair(user, device, supplier=d["supplier"], note=d["note"], done_on=d["done_on"])
+        elif kind == LifeKind.REPAIR_BACK:
+            ev = life.repair_back(user, device, result=d["result"], work_done=d["work_done"], supplier=d["supplier"],
+                                  done_on=d["done_on"])
+        else:
+            ev = life.scrap(user, device, reason=d["reason"], done_on=d["done_on"])
+        messages.success(request, f"已登记{ev.get_kind_display()}：{device.number}，状态为{Status(ev.status_after).label}")
+        if not services.is_device_admin(user):
+            return redirect("devices:mine")
+        return redirect("devices:detail", pk=device.pk)
+    return run
+
+
+@login_required
+def device_life(request, pk, kind):
+    """One life event's form (also inline on the device page, which posts here). A fault may be
+    reported by the officer holding the device (LW-D 8: 立即报告); everything else by the 设备管理员."""
+    if kind not in LIFE_FORMS:
+        raise Http404
+    may = services.is_device_admin(request.user)
+    if not may and kind != LifeKind.FAULT:
+        raise PermissionDenied("只有设备管理员可以管理音像记录设备。")
+    device = _device(request, pk)
+    if not may:
+        held = services.current_signout(device)
+        if held is None or held.officer_id != request.user.pk:
+            raise PermissionDenied("只有设备管理员或该设备的当前领用人可以报告设备故障。")
+    form_class, title = LIFE_FORMS[kind]
+    form = form_class(request.POST or None, prefix=kind)
+    return _form_page(request, "devices/form.html", form,
+                      {"title": f"{title} {device.number}", "submit": title, "device": device,
+                       "holder": selectors.current_holder(device), "back": not may},
+                      service=_life_service(request, device, kind))
+
+
+@login_required
+def my_devices(request):
+    """我领用的设备: an officer's devices signed out to them now, each with 报告故障 (LW-D 8)."""
+    from liuhen.accounts.roles import Role
+
+    if not request.user.has_role(Role.OFFICER):
+        raise PermissionDenied("只有执法人员领用设备。")
+    services.log_view(request.user)
+    outs = [s for s in selectors.signouts_of(request.user) if not hasattr(s, "returned")]
+    return render(request, "devices/mine.html", {"outs": outs})

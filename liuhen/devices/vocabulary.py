@@ -22,6 +22,17 @@ REFUSED = "devices.refused"
 # The registry and a device's history were looked at.
 VIEW = "devices.view"
 
+# The device's life (LW-D 4, LQ 24, LQ 26): each a device_event row; a change of the device's status
+# it brings is a DEVICE_STATUS event about the device (its new state's digest).
+LIFE_CHECK = "devices.life_check"            # 定期检查保养: result, battery health, storage, clock
+LIFE_FAULT = "devices.life_fault"            # 故障报告: out of service, no sign-out (LQ 26, LW-D 8)
+LIFE_REPAIR_OUT = "devices.life_repair_out"  # 送修, to a named supplier (LQ 26: never self-repaired)
+LIFE_REPAIR_BACK = "devices.life_repair_back"  # 修复返回: what was done, by whom, result
+LIFE_SCRAP = "devices.life_scrap"            # 报废: final
+DEVICE_STATUS = "devices.status"             # the status a life event brought
+LIFE_ACTIONS = {"check": LIFE_CHECK, "fault": LIFE_FAULT, "repair_out": LIFE_REPAIR_OUT,
+                "repair_back": LIFE_REPAIR_BACK, "scrap": LIFE_SCRAP}
+
 # The object type of events about the registry as a whole (a look at the list, a refused new
 # device): its id is the agency's. Not a checked subject — no row holds a state for it.
 REGISTRY = "device_registry"
@@ -36,6 +47,12 @@ ACTION_LABELS = {
     DENIED: "拒绝设备操作",
     REFUSED: "拒绝设备表单",
     VIEW: "查看设备台账",
+    LIFE_CHECK: "设备定期检查保养",
+    LIFE_FAULT: "设备故障报告",
+    LIFE_REPAIR_OUT: "设备送修",
+    LIFE_REPAIR_BACK: "设备修复返回",
+    LIFE_SCRAP: "设备报废",
+    DEVICE_STATUS: "设备状态变更",
     STATION_ADD: "登记采集站",
     STATION_ROTATE: "更换采集站令牌",
     STATION_REVOKE: "停用采集站令牌",
@@ -59,10 +76,20 @@ E009 = "devices.E009"  # a return row the log knows is gone (deleted)
 E010 = "devices.E010"  # a docking station (采集站) altered: agency, active, token digest…
 E011 = "devices.E011"  # a docking station with no event (inserted: a token slipped in by SQL)
 E012 = "devices.E012"  # a docking station the log knows is gone (deleted)
+E013 = "devices.E013"  # a life event (检查、故障、送修、修复返回、报废) altered
+E014 = "devices.E014"  # a life event with no event in the log (inserted)
+E015 = "devices.E015"  # a life event the log knows is gone (deleted)
 
 STATE_CODES = {
     "device": {"altered": E001, "inserted": E002, "deleted": E003},
     "device_signout": {"altered": E004, "inserted": E005, "deleted": E006},
     "device_return": {"altered": E007, "inserted": E008, "deleted": E009},
     "dock_station": {"altered": E010, "inserted": E011, "deleted": E012},
+    "device_event": {"altered": E013, "inserted": E014, "deleted": E015},
 }
+
+# ---- system checks of LIUHEN_DEVICES (devices/checks.py) -------------------------------------------
+
+CHECK_SETTING = "liuhen.devices.E001"        # LIUHEN_DEVICES is not an object, or has unknown keys
+CHECK_EVERY_DAYS = "liuhen.devices.E002"     # check_every_days is not a positive whole number (or None)
+CHECK_RATIO = "liuhen.devices.E003"          # equipment_ratio is not {"cameras": n, "officers": m} (or None)

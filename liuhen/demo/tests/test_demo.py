@@ -332,7 +332,7 @@ def test_command_loads_once(db):
     footage = FootageItem.objects.count()
     assert footage and SignOut.objects.exists()
     assert Agency.objects.count() == 1 and cases >= 18
-    assert "已加载演示数据" in first and "8台音像记录设备，27个音像记录" in first
+    assert "已加载演示数据" in first and "10台音像记录设备，27个音像记录" in first
 
     out = io.StringIO()
     call_command("demo", stdout=out)

@@ -46,8 +46,18 @@ def test_add_signout_return_list(world):
     assert "误差" in run("return", "JL-001", "--battery", "30", "--device-time", now)
     assert json.loads(run("list", "--json"))["devices"][0]["holder"] is None
     assert "在库" in run("list")
-    assert "维修中" in run("status", "JL-001", "维修中")
+    # The status changes only through the device's life (LQ 26): a repair needs its supplier.
+    assert "供应商" in refused("repair-out", "JL-001")
+    assert "维修中" in run("repair-out", "JL-001", "--supplier", "本溪市安防设备有限公司")
     assert Device.objects.get(number="JL-001").status == Status.REPAIR
+    assert "停用" in run("repair-back", "JL-001", "--work", "更换电池", "--result", "已修复")
+    assert "在用" in run("check", "JL-001", "--battery-health", "97", "--storage-free-gb", "30", "--note", "正常")
+    row = json.loads(run("list", "--json"))["devices"][0]
+    assert row["status"] == "in_use" and row["last_check"] == timezone.localdate().isoformat()
+    assert row["check_overdue"] is False and row["check_due"]
+    assert "停用" in run("fault", "JL-001", "--note", "进水")
+    assert "报废" in run("scrap", "XJ-01", "--reason", "镜头破裂")
+    assert "已报废" in refused("check", "XJ-01")
 
 
 def test_bad_input_exits_2_in_chinese_and_writes_nothing(world):
@@ -64,7 +74,11 @@ def test_bad_input_exits_2_in_chinese_and_writes_nothing(world):
     assert "电量" in refused("signout", "JL-001", "--officer", world.officer.username, "--battery", "150")
     assert "ISO 8601" in refused("signout", "JL-001", "--officer", world.officer.username, "--device-time", "昨天")
     assert "没有未归还" in refused("return", "JL-001")
-    assert "状态" in refused("status", "JL-001", "丢失")
+    assert "检查结果" in refused("check", "JL-001", "--result", "还行")
+    assert "日期" in refused("check", "JL-001", "--date", "明天")
+    assert "故障情况" in refused("fault", "JL-001")
+    assert "没有未返回的送修" in refused("repair-back", "JL-001", "--work", "换电池")
+    assert "报废原因" in refused("scrap", "JL-001")
     assert "参数错误" in refused("signout", "JL-001", "--frobnicate")
     assert "请给出操作" in refused()
     assert (Device.objects.count(), SignOut.objects.count(), Entry.objects.count()) == before

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from liuhen.devices import selectors, services as dev
+from liuhen.devices import life, selectors, services as dev
 from liuhen.devices.models import ClockFlag, Device, Kind, SignOut, Status
 from liuhen.devices import vocabulary as v
 from liuhen.ledger.models import Entry
@@ -98,13 +98,17 @@ def test_who_may_be_signed_out_to_and_which_devices(world):
         dev.sign_out(admin, d, world.expired)
     with pytest.raises(ValidationError, match="不是在岗的执法人员"):
         dev.sign_out(admin, d, world.unit_head)
-    dev.change_device(admin, d, status=Status.REPAIR)
+    life.report_fault(admin, d, note="开机无反应")
+    with pytest.raises(ValidationError, match="停用"):
+        dev.sign_out(admin, d, world.officer)
+    life.send_to_repair(admin, d, supplier="某安防设备有限公司")
     with pytest.raises(ValidationError, match="维修中"):
         dev.sign_out(admin, d, world.officer)
-    dev.change_device(admin, d, status=Status.IN_USE)
+    life.repair_back(admin, d, result="repaired", work_done="更换电池")
+    life.record_check(admin, d, result="ok")
     dev.sign_out(admin, d, world.officer)
     with pytest.raises(ValidationError, match="尚未归还"):
-        dev.change_device(admin, d, status=Status.SCRAPPED)
+        life.scrap(admin, d, reason="外壳破裂")
 
 
 def test_self_sign_out_only_where_the_agency_allows_it(world, settings):

@@ -90,11 +90,12 @@ def test_change_status_and_another_agencys_device_is_404(admin_client, world):
     from liuhen.accounts import services as acc
 
     d = camera(world)
+    # The status is not a field of the registry form: only the device's life events change it (LQ 26).
     resp = admin_client.post(f"/devices/{d.pk}/edit/", {"model_name": "DSJ-V10", "kind": "body_camera",
                                                         "status": "repair"})
     assert resp.status_code == 302
     d.refresh_from_db()
-    assert d.status == Status.REPAIR and d.model_name == "DSJ-V10" and d.changed_by == admin_client.admin
+    assert d.status == Status.IN_USE and d.model_name == "DSJ-V10" and d.changed_by == admin_client.admin
     other = acc.create_agency(None, name="另一局", short_name="另")
     foreign = dev.add_device(None, agency=other, number="JL-001", model_name="X")
     assert admin_client.get(f"/devices/{foreign.pk}/").status_code == 404

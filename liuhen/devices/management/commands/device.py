@@ -4,7 +4,12 @@
     liuhen device signout NUMBER --officer USERNAME [--battery 90] [--storage-free-gb 20]
                                  [--device-time 2026-12-01T09:00:00+08:00]
     liuhen device return NUMBER [--battery …] [--storage-free-gb …] [--device-time …]
-    liuhen device status NUMBER 在用|停用|维修中|报废
+    liuhen device check NUMBER [--result 正常|发现问题] [--date 2026-12-01] [--battery-health 95]
+                               [--storage-free-gb 20] [--device-time …] [--note 说明]
+    liuhen device fault NUMBER --note 故障情况
+    liuhen device repair-out NUMBER --supplier 供应商 [--date …] [--note …]
+    liuhen device repair-back NUMBER --work 维修情况 [--result 已修复|未能修复] [--supplier …] [--date …]
+    liuhen device scrap NUMBER --reason 报废原因 [--date …]
     liuhen device list [--json]
     liuhen device station add NUMBER [--name N] [--unit 科室]   (prints the new token, once)
     liuhen device station rotate NUMBER                         (a new token; the old one stops)
@@ -23,9 +28,9 @@ from django.utils import timezone
 from liuhen.accounts.models import Unit
 from liuhen.accounts.selectors import agency_named, person_named
 from liuhen.common.cli import ChineseCommand, fail, looked_up
-from liuhen.devices import selectors
+from liuhen.devices import life, selectors
 from liuhen.devices import services as dev
-from liuhen.devices.models import ClockFlag, Kind, Status
+from liuhen.devices.models import ClockFlag, Kind, LifeResult, Status
 
 
 
@@ -43,7 +48,8 @@ class Command(ChineseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--as", dest="as_user", metavar="USERNAME", help="以该人员身份操作（默认：系统）")
         parser.add_argument("--agency", help="执法机关名称或文号简称（只有一个机关时可省略）")
-        sub = parser.add_subparsers(dest="action", metavar="{add,signout,return,status,list,station}")
+        sub = parser.add_subparsers(
+            dest="action", metavar="{add,signout,return,check,fault,repair-out,repair-back,scrap,list,station}")
         add = sub.add_parser("add", help="登记设备")
         add.add_argument("number", help="设备编号")
         add.add_argument("--model", default=None, help="型号（必填）")
@@ -60,9 +66,33 @@ class Command(ChineseCommand):
             p.add_argument("--storage-free-gb", dest="storage", help="剩余存储（GB）")
             p.add_argument("--device-time", dest="device_time",
                            help="设备上显示的日期时间，ISO 8601，如 2026-12-01T09:00:00+08:00（无时区按本地时间）")
-        st = sub.add_parser("status", help="修改设备状态")
-        st.add_argument("number", help="设备编号")
-        st.add_argument("status", help="、".join(Status.labels))
+        # The device's life (LW-D 4, LQ 26): the status changes only through these.
+        ck = sub.add_parser("check", help="登记定期检查保养")
+        ck.add_argument("number", help="设备编号")
+        ck.add_argument("--result", default="正常", help="正常 或 发现问题（默认正常）")
+        ck.add_argument("--date", help="检查日期 YYYY-MM-DD（默认今天）")
+        ck.add_argument("--battery-health", dest="battery_health", help="电池健康度（%%，0–100）")
+        ck.add_argument("--storage-free-gb", dest="storage", help="剩余存储（GB）")
+        ck.add_argument("--device-time", dest="device_time", help="设备上显示的日期时间，ISO 8601")
+        ck.add_argument("--note", default="", help="说明（发现问题的必填）")
+        ft = sub.add_parser("fault", help="报告故障（设备停用）")
+        ft.add_argument("number", help="设备编号")
+        ft.add_argument("--note", default="", help="故障情况（必填）")
+        ro = sub.add_parser("repair-out", help="登记送修（须写明供应商）")
+        ro.add_argument("number", help="设备编号")
+        ro.add_argument("--supplier", default="", help="供应商或专业维修单位（必填，LQ 26）")
+        ro.add_argument("--date", help="送修日期 YYYY-MM-DD（默认今天）")
+        ro.add_argument("--note", default="", help="说明")
+        rb = sub.add_parser("repair-back", help="登记修复返回")
+        rb.add_argument("number", help="设备编号")
+        rb.add_argument("--work", default="", help="维修情况（必填）")
+        rb.add_argument("--result", default="已修复", help="已修复 或 未能修复（默认已修复）")
+        rb.add_argument("--supplier", default="", help="维修单位（默认送修时的单位）")
+        rb.add_argument("--date", help="返回日期 YYYY-MM-DD（默认今天）")
+        sc = sub.add_parser("scrap", help="登记报废（不可恢复）")
+        sc.add_argument("number", help="设备编号")
+        sc.add_argument("--reason", default="", help="报废原因（必填）")
+        sc.add_argument("--date", help="报废日期 YYYY-MM-DD（默认今天）")
         ls = sub.add_parser("list", help="设备台账")
         ls.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
         station = sub.add_parser("station", help="采集站（工作站）：登记、更换令牌、停用、列表")
@@ -79,11 +109,11 @@ class Command(ChineseCommand):
 
     def handle(self, *args, action=None, as_user=None, agency=None, **opts):
         if not action:
-            raise fail("请给出操作：add、signout、return、status 或 list。")
+            raise fail("请给出操作：add、signout、return、check、fault、repair-out、repair-back、scrap 或 list。")
         actor = self._user(as_user, "操作人") if as_user else None
         agency_obj = self._agency(agency, actor)
         try:
-            getattr(self, f"_{action}")(actor, agency_obj, **opts)
+            getattr(self, "_" + action.replace("-", "_"))(actor, agency_obj, **opts)
         except ValidationError as exc:
             raise fail("；".join(exc.messages)) from None
         except PermissionDenied as exc:
@@ -103,7 +133,7 @@ class Command(ChineseCommand):
             raise fail(f"设备编号“{number}”未登记。")
         return device
 
-    def _check(self, battery, storage, device_time):
+    def _check_values(self, battery, storage, device_time):
         out = {}
         if battery is not None:
             try:
@@ -152,18 +182,57 @@ class Command(ChineseCommand):
             raise fail("请用 --officer 给出领用人的用户名。")
         device = self._device(agency, number)
         person = self._user(officer, "领用人")
-        row = dev.sign_out(actor, device, person, **self._check(battery, storage, device_time))
+        row = dev.sign_out(actor, device, person, **self._check_values(battery, storage, device_time))
         self._report(f"已领用（{person.display_name}）", device, row)
 
     def _return(self, actor, agency, *, number, battery, storage, device_time, **_):
         device = self._device(agency, number)
-        row = dev.return_device(actor, device, **self._check(battery, storage, device_time))
+        row = dev.return_device(actor, device, **self._check_values(battery, storage, device_time))
         self._report("已归还", device, row)
 
-    def _status(self, actor, agency, *, number, status, **_):
+    def _date(self, value):
+        if not value:
+            return None
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            raise fail(f"日期“{value}”无效，应为 YYYY-MM-DD。") from None
+
+    def _life_done(self, event, device):
+        self.stdout.write(f"已登记{event.get_kind_display()}：{device.number}，状态为{Status(event.status_after).label}")
+
+    def _check(self, actor, agency, *, number, result, date, battery_health, storage, device_time, note, **_):
         device = self._device(agency, number)
-        device = dev.change_device(actor, device, status=_choice(status, Status.choices, "设备状态"))
-        self.stdout.write(f"已修改：{device.number} 状态为{device.get_status_display()}")
+        clock = self._check_values(None, storage, device_time)
+        health = None
+        if battery_health is not None:
+            try:
+                health = int(battery_health)
+            except ValueError:
+                raise fail(f"电池健康度“{battery_health}”不是整数（0–100）。") from None
+        event = life.record_check(actor, device, result=_choice(result, [(LifeResult.OK, "正常"),
+                                                                         (LifeResult.PROBLEM, "发现问题")], "检查结果"),
+                                  done_on=self._date(date), battery_health_percent=health, note=note, **clock)
+        self._life_done(event, device)
+
+    def _fault(self, actor, agency, *, number, note, **_):
+        device = self._device(agency, number)
+        self._life_done(life.report_fault(actor, device, note=note), device)
+
+    def _repair_out(self, actor, agency, *, number, supplier, date, note, **_):
+        device = self._device(agency, number)
+        self._life_done(life.send_to_repair(actor, device, supplier=supplier, note=note, done_on=self._date(date)),
+                        device)
+
+    def _repair_back(self, actor, agency, *, number, work, result, supplier, date, **_):
+        device = self._device(agency, number)
+        result = _choice(result, [(LifeResult.REPAIRED, "已修复"), (LifeResult.NOT_REPAIRED, "未能修复")], "维修结果")
+        self._life_done(life.repair_back(actor, device, result=result, work_done=work, supplier=supplier,
+                                         done_on=self._date(date)), device)
+
+    def _scrap(self, actor, agency, *, number, reason, date, **_):
+        device = self._device(agency, number)
+        self._life_done(life.scrap(actor, device, reason=reason, done_on=self._date(date)), device)
 
     def _station(self, actor, agency, *, station_action=None, **opts):
         if not station_action:
@@ -224,6 +293,10 @@ class Command(ChineseCommand):
                 "status": d.status, "status_label": d.get_status_display(),
                 "holder": held.officer.username if held else None,
                 "signed_out_at": timezone.localtime(held.server_time).isoformat() if held else None,
+                # LW-D 4: the periodic check (None when the agency asks for none, or scrapped).
+                "last_check": d.last_check.isoformat() if d.last_check else None,
+                "check_due": d.check_due.isoformat() if d.check_due else None,
+                "check_overdue": d.check_overdue,
             })
         if json:
             self.stdout.write(_json.dumps({"devices": rows}, ensure_ascii=False))
@@ -232,7 +305,8 @@ class Command(ChineseCommand):
             self.stdout.write("尚未登记设备。")
         for r in rows:
             holder = f"领用人 {r['holder']}（{r['signed_out_at'][:16].replace('T', ' ')}起）" if r["holder"] else "在库"
-            self.stdout.write(f"{r['number']}\t{r['kind_label']}\t{r['model']}\t{r['status_label']}\t{holder}")
+            due = "\t定期检查逾期" if r["check_overdue"] else ""
+            self.stdout.write(f"{r['number']}\t{r['kind_label']}\t{r['model']}\t{r['status_label']}\t{holder}{due}")
 
 
 _json = json
