@@ -1,4 +1,12 @@
+from liuhen.accounts.roles import ADMIN_ROLES
+from liuhen.avrules.supervision import may_supervise
 from liuhen.cases.forms import cannot_open_cases_reason
+from liuhen.inspections.services import may_inspect
+
+
+def _copies_nav(user) -> bool:
+    codes = user.role_codes() if hasattr(user, "role_codes") else set()
+    return bool(codes - ADMIN_ROLES) and getattr(user, "agency_id", None) is not None
 
 
 def navigation(request):
@@ -19,5 +27,13 @@ def navigation(request):
             # 音像记录暂存区 (liuhen.footage): officers see their own footage, the device administrator
             # and the agency head all of the agency's.
             "nav_footage": hasattr(user, "has_role") and user.has_role("officer", "device_admin", "agency_head"),
+            # 我领用的设备 (liuhen.devices): an officer reports a fault on the device they hold (LW-D 8).
+            "nav_my_devices": hasattr(user, "has_role") and user.has_role("officer"),
+            # 证据复制 (liuhen.copies, LW-D 13): everyone who may ask, approve or make — not the
+            # three administrators, who see no case.
+            "nav_copies": _copies_nav(user),
+            # 音像记录监督 (liuhen.avrules.supervision) and 抽检 (liuhen.inspections, LW-D 14).
+            "nav_supervision": may_supervise(user),
+            "nav_inspections": may_inspect(user),
             # 新建案件 only for those who may open a case: a link that only leads to a refusal is not offered.
             "nav_new_case": hasattr(user, "has_role") and not cannot_open_cases_reason(user)}
