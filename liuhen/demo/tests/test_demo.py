@@ -305,6 +305,12 @@ class TestDemoData:
         assert Entry.objects.filter(action="record.create").count() == Record.objects.count()
         assert Entry.objects.filter(action="case.create").count() == Case.objects.count()
 
+    def test_nothing_is_dated_after_the_load(self, demo):
+        # The demo dates its history in the past (clock_at); no step of it may lie in the future —
+        # a court copy handed over "tomorrow" would be a lie the ledger then carries.
+        latest = Entry.objects.order_by("-created_at").values_list("created_at", "action").first()
+        assert latest[0] <= timezone.now(), latest
+
 
 def test_demo_verifies_clean(db, fresh_home, store_backend):
     """Everything the demo writes — agency, units, people, certificates, cases, records, devices,
