@@ -28,6 +28,9 @@ class RetentionConfig(AppConfig):
         footage_selectors.register_unavailable(selectors.unavailable_reasons, selectors.removed_ids)
         # Bytes a record still needs are never purged (records sits below retention: read-only here).
         register_blob_user(record_blobs)
+        from . import case_part
+
+        case_part.register()  # the case page's 音像资料保存 card (cases/pages.py)
 
 
 def record_blobs(shas: set[str]) -> set[str]:

@@ -364,3 +364,9 @@ def run_purge(as_of: datetime.datetime | None = None, *, dry_run: bool = False, 
         ledger.append(v.RUN, actor=actor, object_type="retention_run", object_id=timezone.localdate(as_of).isoformat(),
                       detail={"as_of": as_of.isoformat(), "files": len(run.verdicts), **counts})
     return run
+
+
+def log_view(actor, page: str, object_type: str = AGENCY, object_id="") -> None:
+    """A look at a retention page (a read): which page, about what (ids only)."""
+    ledger.append(v.VIEW, actor=actor, object_type=object_type, object_id=object_id or (actor.agency_id or ""),
+                  detail={"page": page})
