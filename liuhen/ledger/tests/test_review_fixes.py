@@ -282,7 +282,9 @@ def test_domain_checks_get_compact_events_for_registered_types_only(scene, monke
     assert set(seen) == {"record", "case", "user", "recordtype", "recordtypeversion", "agency", "unit",
                          "certificate", "device", "device_signout", "device_return", "footage_ingest",
                          "footage", "footage_link", "footage_unlink", "footage_mark", "av_field_trip",
-                         "av_interruption", "dock_station", "footage_upload", "footage_upload_end"} \
+                         "av_interruption", "dock_station", "footage_upload", "footage_upload_end",
+                         "media_purge", "retention_ground", "retention_hold", "retention_notice",
+                         "retention_removal", "retention_restoration"} \
         <= subjects.subject_types()
     assert "test" not in seen and "login" not in seen  # no checker for them: nothing kept
     for by_id in seen.values():
