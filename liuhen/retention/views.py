@@ -63,9 +63,18 @@ def notices(request):
                                                       "all": selectors.sees_all(user)})
 
 
+def _may_see_item(user, item) -> bool:
+    """Who may see a file may see its retention; so may whoever may hold, decide or restore in its
+    agency (the 法制审核人员 holds footage not yet linked to any case) — its facts, not its bytes."""
+    if footage_selectors.may_see(user, item):
+        return True
+    return (not footage_selectors.sees_none(user) and user.agency_id == item.agency_id
+            and (services.may_hold(user) or services.may_decide(user) or services.may_restore(user)))
+
+
 def _item(request, pk) -> FootageItem:
     item = footage_selectors.item_for(pk)
-    if item is None or not footage_selectors.may_see(request.user, item):
+    if item is None or not _may_see_item(request.user, item):
         if item is not None:
             refusals.record_denied(request, FootageItem.ledger_object_type, item.pk)
         raise Http404
