@@ -28,6 +28,7 @@ from liuhen.testing.signing import sign_as_rule_asks
 
 from . import av as demo_av
 from . import footage as demo_footage
+from . import retention as demo_retention
 
 DEMO_PASSWORD = "Liuhen-demo-2026"
 
@@ -1060,6 +1061,7 @@ class _Builder:
             self.build_devices()
             built = [self.build_case(spec) for spec in CASES]
             self.build_footage_links(built)
+            self.counts.update(demo_retention.build(self, built))  # 保存与清理 (liuhen/demo/retention.py)
         finally:
             if self.story is not None:
                 self.story.close()

@@ -179,8 +179,10 @@ def verdict(item, as_of: datetime.datetime, facts: Facts | None = None) -> Verdi
     elif open_case:
         numbers = "、".join(c.number for c in facts.cases if c.archived_at is None)
         v.reason = f"关联的案件 {numbers} 尚未归档：与案卷同期保存，不得清理（LW-D 11）"
+        if cls == LONG_TERM:
+            v.reason += "；并应长期保存（LW-D 12）"
     elif until is None:
-        v.reason = f"长期保存（{'；'.join(g for g in grounds if g.startswith('长期保存'))}），不得清理"
+        v.reason = f"长期保存（{'；'.join(g.removeprefix('长期保存：') for g in grounds if g.startswith('长期保存'))}），不得清理"
     elif today <= until:
         v.reason = f"{label}，保存期限至 {until.isoformat()}（{CLASS_BASIS[cls]}），未到期"
         announced = facts.notices.get(until)
