@@ -1,7 +1,7 @@
 """The demo's retention (保存与清理, LW-D 11-12): each class shown, a legal hold, a pending purge and
 a removal in its recovery period — through the real services, history under `clock_at`.
 
-- An older body camera, JL-010, registered eight months ago, filmed 张明's patrols seven months
+- An older body camera, JL-010, registered eight months ago, filmed 王芳's patrols seven months
   ago: one clip (raw, six months) whose retention ends in five days — announced three days ago, on
   the 待清理公告; one whose retention ended 45 days ago — announced 50 days ago, removed three days
   ago, restorable for four more days; and one in which the party pushed the officers — long-term
@@ -70,7 +70,7 @@ def build(b, built) -> dict:
     if b.story is None:  # no ffmpeg: no footage, nothing to keep
         return {}
     people, today = b.people, b.today
-    keeper, zhangming = people["majun"], people["zhangming"]
+    keeper, officer = people["majun"], people["wangfang"]
     with clock_at(_local(today - datetime.timedelta(days=240), "09:00")):
         device = devices.add_device(keeper, agency=b.agency, number=NUMBER, model_name="DSJ-Z8 执法记录仪",
                                     kind=DeviceKind.BODY_CAMERA, unit=b.units["zhidui"], custodian=keeper)
@@ -78,11 +78,11 @@ def build(b, built) -> dict:
     due_soon = six_months_ago + datetime.timedelta(days=5)      # its six months end in five days
     expired = six_months_ago - datetime.timedelta(days=45)      # its six months ended 45 days ago
     with tempfile.TemporaryDirectory(prefix="liuhen-demo-retention-") as tmp:
-        removed, pushed = _outing(b, device, zhangming, expired, [("10:12", 3.0), ("10:31", 4.0)], Path(tmp), 31)
-        (pending,) = _outing(b, device, zhangming, due_soon, [("14:05", 3.0)], Path(tmp), 41)
+        removed, pushed = _outing(b, device, officer, expired, [("10:12", 3.0), ("10:31", 4.0)], Path(tmp), 31)
+        (pending,) = _outing(b, device, officer, due_soon, [("14:05", 3.0)], Path(tmp), 41)
     # (二) the party pushed the officers: flagged on the footage by the officer the same day.
     with clock_at(_local(expired, "17:05")):
-        retention.add_ground(zhangming, kind="obstruction", item=pushed,
+        retention.add_ground(officer, kind="obstruction", item=pushed,
                              reason="当事人拒不出示证件并推搡执法人员，见本段录像第 2 秒起")
     counts = {"retention_grounds": 1, "retention_holds": 0}
     # (一) a party's objection on an open case with footage (赵长海's: the 现场检查 was filmed).
@@ -112,4 +112,7 @@ def build(b, built) -> dict:
             retention.run_purge()
     counts["retention_pending"] = 1 if pending else 0
     counts["retention_removed"] = 1 if removed else 0
+    # The builder's own counts, with JL-010 and its three clips.
+    counts["devices"] = b.counts.get("devices", 0) + 1
+    counts["footage"] = b.counts.get("footage", 0) + 3
     return counts
