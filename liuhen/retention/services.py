@@ -28,7 +28,7 @@ from liuhen.ledger import refusals
 from liuhen.ledger import services as ledger
 from liuhen.media import purge as media_purge
 from liuhen.media import store
-from liuhen.media.models import Blob
+from liuhen.media.models import Blob, BlobPurge
 
 from . import conf, policy
 from . import vocabulary as v
@@ -353,6 +353,12 @@ def run_purge(as_of: datetime.datetime | None = None, *, dry_run: bool = False, 
         pending = []
         run.failures.append(f"存储不可达，未能核对已清除文件是否仍在（{exc}）；下次运行重试")
     for sha in pending:
+        # The same bytes taken in again after the purge (another device's copy): not ours to delete.
+        purged_at = BlobPurge.objects.get(blob_id=sha).purged_at
+        if FootageItem.objects.filter(blob_id=sha, ingested_at__gt=purged_at).exists():
+            run.failures.append(f"{sha}：已清除的内容又被导入，存储文件未删除；请核查")
+            counts["failed"] += 1
+            continue
         try:
             media_purge.delete_bytes(sha)
             run.deleted.append(sha)

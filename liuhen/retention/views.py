@@ -12,6 +12,7 @@ must correct) and answered with its Chinese reason and a 4xx; what was typed com
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,6 +28,9 @@ from . import policy, selectors, services
 from . import vocabulary as v
 from .forms import FilterForm, GroundForm, ReasonForm, RowReasonForm
 from .models import GroundKind, LegalHold, LongTermGround, Removal
+
+
+PAGE_SIZE = 50
 
 
 def _require_viewer(user):
@@ -47,9 +51,13 @@ def index(request):
     else:
         data = form.cleaned_data if form.is_bound else {}
         rows = selectors.listing(user, cls=data.get("cls") or "", state=data.get("state") or "")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     services.log_view(user, "index")
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "retention/index.html", {
-        "form": form, "rows": rows, "all": selectors.sees_all(user), "notice_count": len(selectors.notices_for(user)),
+        "form": form, "rows": page.object_list, "page": page, "total": len(rows), "query": query.urlencode(),
+        "all": selectors.sees_all(user), "notice_count": len(selectors.notices_for(user)),
     }, status=status)
 
 
