@@ -209,7 +209,7 @@ def verdict(item, as_of: datetime.datetime, facts: Facts | None = None) -> Verdi
             v.reason = f"{expired}；已于 {_fmt(facts.removal.removed_at)} 移除，可于 {_fmt(v.recoverable_until)} 前恢复"
         elif facts.needed_elsewhere:
             v.purge, v.stage = False, REMOVED
-            v.reason = f"{expired}；已移除，但同一存储文件仍被其他保存中的记录使用，不清除存储文件"
+            v.reason = f"{expired}；已移除，但同一存储文件仍被其他记录（附件、补充材料）使用，不清除存储文件"
         else:
             v.stage = PURGE
             v.reason = f"{expired}；已移除且恢复期已过：清除存储文件（SHA-256 与清除事件保留在日志中）"

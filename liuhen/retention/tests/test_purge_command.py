@@ -162,3 +162,28 @@ def test_restore_within_the_recovery_period(shelf):
     with pytest.raises(ValidationError):
         services.restore(world.agency_head, removal, "再次恢复")
     assert Entry.objects.filter(action=v.DENIED, actor_id=world.agency_head.pk).exists()
+
+
+def test_bytes_a_record_still_needs_are_not_purged(shelf):
+    """The same bytes attached to a record (an officer attached the clip to a 笔录): the footage item
+    is removed when its retention ends, but the stored file stays (media.purge.needed_elsewhere)."""
+    import io
+
+    from liuhen.media import store as media_store
+    from liuhen.records import services as records
+    from liuhen.testing.cases import make_record
+
+    world = shelf.world
+    old = shelf.clip(ago(days=250))
+    case = world.open_case()
+    record = make_record(world, case, "start_approval")
+    with media_store.open_blob(old.blob_id) as fh:
+        records.attach(world.officer, record, io.BytesIO(fh.read()), "现场视频.mp4")
+    run_at(ago(days=45))
+    run_at(ago(days=10))
+    r = purge("--json")
+    assert r.code == 0
+    entry = r.by_sha()[old.blob_id]
+    assert (entry["purge"], entry["stage"]) == (False, "removed") and "附件" in entry["reason"]
+    assert store.exists(old.blob_id) and not BlobPurge.objects.exists()
+    clean()
