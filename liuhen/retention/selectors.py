@@ -118,6 +118,7 @@ def notices_for(user, as_of=None) -> list:
         return []
     as_of = as_of or timezone.now()
     notices = (PurgeNotice.objects.filter(item__in=FootageItem.objects.filter(custodian_q(user), video__isnull=True))
+               .exclude(item_id__in=removed_ids())  # removed (or purged) already: no longer a notice
                .select_related("item", "item__device", "item__officer").order_by("due", "pk"))
     latest = {}
     for n in notices:
