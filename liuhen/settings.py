@@ -301,3 +301,15 @@ except json.JSONDecodeError as exc:  # kept as text: the system check liuhen.dev
     _devices_env = f"JSON 无效：{exc}"
 LIUHEN_DEVICES = ({"check_every_days": 90, "equipment_ratio": None, **_devices_env}
                   if isinstance(_devices_env, dict) else _devices_env)
+
+# ---- retention (音像资料保存与清理: liuhen/retention, issue 14) ------------------------------------
+# How long footage is kept and who may hold, decide and restore (LW-D 11-12, LQ 29). Keys not given
+# keep their default (liuhen/retention/conf.py); each value is checked at start
+# (liuhen.retention.E001-E006): raw_months below 6 is refused (LW-D 11: 不少于6个月).
+#   raw_months       raw footage kept at least this many months (from the later of recording and ingest)
+#   case_file_years  evidence kept as long as its case file: years after the case is archived
+#   long_term_years  long-term footage (LW-D 12): years, or None for permanent
+#   notice_days      custodians are told this many days before a file is removed
+#   recovery_days    a removed file can be restored this many days before its bytes are deleted
+#   hold_roles / decide_roles / restore_roles   who may place a legal hold, decide (三) long-term, restore
+LIUHEN_RETENTION = json.loads(os.environ["LIUHEN_RETENTION"]) if os.environ.get("LIUHEN_RETENTION") else {}

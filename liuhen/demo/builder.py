@@ -31,6 +31,7 @@ from . import copies as demo_copies
 from . import devlife as demo_devlife
 from . import footage as demo_footage
 from . import inspections as demo_inspections
+from . import retention as demo_retention
 
 DEMO_PASSWORD = "Liuhen-demo-2026"
 
@@ -1068,6 +1069,7 @@ class _Builder:
             self.counts.update(demo_inspections.build(self))  # 抽检 (LW-D 14): liuhen/demo/inspections.py
             self.counts.update(demo_copies.build(self, built))  # 证据复制: a court copy, a request pending
             self.counts["devices"] = self.counts.get("devices", 0) + demo_devlife.build(self)["devices"]
+            self.counts.update(demo_retention.build(self, built))  # 保存与清理 (liuhen/demo/retention.py)
         finally:
             if self.story is not None:
                 self.story.close()

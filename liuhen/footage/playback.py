@@ -186,6 +186,9 @@ def stream(request, pk):
     The strong ETag is the SHA-256 (the bytes never change), honoured in If-Range. A sidecar is a
     text download (`footage.download`); media is `inline`, and read events follow `_should_log`."""
     item = _visible_item(request, pk)
+    gone = _unavailable(request, item)
+    if gone is not None:
+        return gone
     sha = item.blob_id
     try:
         size = store.size(sha)
@@ -236,6 +239,17 @@ def _quote(name: str) -> str:
     return quote(name, safe="")
 
 
+def _unavailable(request, item: FootageItem):
+    """410 with the reason when a registered source says the item is no longer played (removed by
+    a purge, in its recovery period or purged: retention, LW-D 11); None otherwise. A sidecar
+    follows its video."""
+    reason = selectors.unavailable_reason(item.video if item.video_id else item)
+    if not reason:
+        return None
+    return render(request, "web/error.html", {"title": "该音像记录已不可播放", "back": "/footage/list/",
+                                              "lines": [reason]}, status=410)
+
+
 # ---- poster frames ------------------------------------------------------------------------------
 
 def _placeholder(name: str = PLACEHOLDER):
@@ -253,6 +267,8 @@ def poster(request, pk):
     LIUHEN_HOME/cache/posters), the photo itself for a photo (scaled by CSS), a placeholder for a
     recording with no picture or a video no frame can be taken from (broken, truncated, gone)."""
     item = _visible_item(request, pk)
+    if selectors.unavailable_reason(item.video if item.video_id else item):
+        return _placeholder()
     if item.kind == "photo" and served_type(item) in RASTER_TYPES:
         try:
             size = store.size(item.blob_id)
@@ -319,7 +335,7 @@ def play(request, pk):
         "mime": served_type(item), "important": selectors.important(item),
         "offset": _offset_label(item.utc_offset_minutes),
         "links": links, "sidecars": selectors.sidecars_of(item),
-        "viewer": request.user, "now": timezone.now(),
+        "viewer": request.user, "now": timezone.now(), "unavailable": selectors.unavailable_reason(item),
     })
 
 

@@ -32,6 +32,39 @@ def with_derived_flags(items) -> list:
     return items
 
 
+# ---- footage no longer available (a registry: e.g. retention's removal, LW-D 11) ------------------
+# A source is `(reasons, hidden)`: `reasons(items) -> {item pk: Chinese reason}` (the playback page
+# shows it instead of the player; the stream and the poster answer 410), `hidden()` -> a queryset of
+# the item pks that no list shows (the holding area, the search). Nothing is deleted here: the item,
+# its rows and its events stay; it is only not played.
+_UNAVAILABLE: list = []
+
+
+def register_unavailable(reasons, hidden=None) -> None:
+    if (reasons, hidden) not in _UNAVAILABLE:
+        _UNAVAILABLE.append((reasons, hidden))
+
+
+def unavailable_reasons(items) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for reasons, _ in list(_UNAVAILABLE):
+        for pk, reason in reasons(items).items():
+            out.setdefault(pk, reason)
+    return out
+
+
+def unavailable_reason(item) -> str:
+    return unavailable_reasons([item]).get(item.pk, "")
+
+
+def _available(qs):
+    """`qs` without the items a registered source hides (removed footage)."""
+    for _, hidden in list(_UNAVAILABLE):
+        if hidden is not None:
+            qs = qs.exclude(pk__in=hidden())
+    return qs
+
+
 def _with_state(qs):
     """Each item with `important` (its latest mark) and `linked` (an active link exists)."""
     latest = FootageMark.objects.filter(item=OuterRef("pk")).order_by("-marked_at", "-pk").values("important")[:1]
@@ -46,7 +79,8 @@ def footage(agency_id, *, device=None, officer=None, start=None, end=None, sidec
     qs = FootageItem.objects.filter(agency_id=agency_id)
     if not sidecars:
         qs = qs.filter(video__isnull=True)
-    return _with_state(_by(qs, device=device, officer=officer, start=start, end=end)).order_by("-recorded_utc", "-pk")
+    qs = _available(_by(qs, device=device, officer=officer, start=start, end=end))
+    return _with_state(qs).order_by("-recorded_utc", "-pk")
 
 
 def _by(qs, *, device=None, officer=None, start=None, end=None):
@@ -185,8 +219,8 @@ def search(user, *, officer=None, device=None, start=None, end=None, case_ids=No
     `linked`: True / False / None; `kind`: video / audio / photo or "". Sidecars are not listed."""
     from django.db.models import Q
 
-    qs = _by(FootageItem.objects.filter(visible_q(user), video__isnull=True),
-             device=device, officer=officer, start=start, end=end)
+    qs = _available(_by(FootageItem.objects.filter(visible_q(user), video__isnull=True),
+                        device=device, officer=officer, start=start, end=end))
     if kind:
         qs = qs.filter(kind=kind)
     if case_ids is not None:

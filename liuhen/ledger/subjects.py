@@ -378,3 +378,18 @@ def register_exporter(exporter: Exporter) -> None:
 
 def exporters() -> list[Exporter]:
     return list(_EXPORTERS)
+
+
+# Apps may add informational lines to `liuhen verify` — facts, not findings (e.g. media: how many
+# stored files were purged on purpose, each with its event): fn() -> a line, or "" for none.
+Note = Callable[[], str]
+_NOTES: list[Note] = []
+
+
+def register_note(fn: Note) -> None:
+    if fn not in _NOTES:
+        _NOTES.append(fn)
+
+
+def notes() -> list[str]:
+    return [line for line in (fn() for fn in list(_NOTES)) if line]

@@ -23,7 +23,7 @@ clean up with the service gone.)
     s3://KEY:SECRET@BUCKET?endpoint=…   credentials in the URL (percent-encoded); otherwise the
                                     usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY from the env
 
-Callers use put / open_blob / open_range / exists / size / verify (and `reachable`, which tells
+Callers use put / open_blob / open_range / exists / size / verify / delete (and `reachable`, which tells
 a store that is down from one file that cannot be read); nothing else knows where the bytes are. (`path_for` names the local file, for the local backend and its tests only.)
 """
 import collections
@@ -261,6 +261,11 @@ class Backend:
         """Whether the place the bytes live answers at all (not whether any one file is there)."""
         raise NotImplementedError
 
+    def delete(self, sha256: str) -> bool:  # pragma: no cover - interface
+        """Remove the stored bytes; True if they were there. Idempotent: bytes already gone are
+        no error (a purge re-tried after an interruption). A store that cannot be reached raises."""
+        raise NotImplementedError
+
     def verify(self, sha256: str) -> bool:
         """Re-read the stored bytes whole and hash them; the next chunk is read while the last one
         is hashed (a second thread), so a read-back costs about the hashing alone."""
@@ -330,6 +335,15 @@ class LocalBackend(Backend):
 
     def size(self, sha256: str) -> int:
         return self.path(sha256).stat().st_size
+
+    def delete(self, sha256: str) -> bool:
+        path = self.path(sha256)
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            return False
+        _fsync_dir(path.parent)
+        return True
 
     def reachable(self) -> bool:
         try:
@@ -576,6 +590,14 @@ class S3Backend(Backend):
     def exists(self, sha256: str) -> bool:
         return self._head(self.key(sha256)) is not None
 
+    def delete(self, sha256: str) -> bool:
+        key = self.key(sha256)
+        there = self._head(key) is not None
+        with self.errors("删除"):
+            # S3's DELETE answers 204 whether or not the key existed: idempotent by itself.
+            self.client.delete_object(Bucket=self.bucket, Key=key)
+        return there
+
     def reachable(self) -> bool:
         try:
             with self.errors("读取"):
@@ -662,6 +684,13 @@ def size(sha256: str) -> int:
 def verify(sha256: str) -> bool:
     """True when the stored bytes still hash to their name (re-read whole, streamed)."""
     return backend().verify(sha256)
+
+
+def delete(sha256: str) -> bool:
+    """Delete the stored bytes of `sha256` (True if they were there; bytes already gone are no
+    error). Only a purge calls this, AFTER its BlobPurge row and `media.purge` event are committed
+    (media/purge.py): the bytes never go without their trace. The Blob row stays."""
+    return backend().delete(check_sha(sha256))
 
 
 def reachable() -> bool:

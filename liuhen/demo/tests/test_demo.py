@@ -292,7 +292,8 @@ class TestDemoData:
             assert item.facts["creation_time_raw"], item.name
             if "clock_never_set" not in item.flags:
                 assert item.time_source == "metadata" and item.recorded_utc == item.creation_time
-        assert demo["footage"] == FootageItem.objects.filter(video__isnull=True).count() == 27
+        # 27 of the recorders' days, and 3 of JL-010's seven months ago (liuhen/demo/retention.py)
+        assert demo["footage"] == FootageItem.objects.filter(video__isnull=True).count() == 30
 
     def test_ledger_has_the_writes(self, demo):
         actions = set(Entry.objects.values_list("action", flat=True))
@@ -326,7 +327,7 @@ def test_demo_verifies_clean(db, fresh_home, store_backend):
     assert report.ok, [str(f) for f in report.findings]
     assert {"agency", "unit", "user", "certificate", "recordtype", "device", "device_signout", "device_return",
             "footage", "footage_ingest", "footage_link", "footage_mark"} <= set(Entry.objects.values_list("object_type", flat=True))
-    assert FootageItem.objects.count() == 28 and all(store.verify(i.blob_id) for i in FootageItem.objects.all())
+    assert FootageItem.objects.count() == 31 and all(store.verify(i.blob_id) for i in FootageItem.objects.all())
 
 
 def test_command_loads_once(db):
@@ -338,7 +339,7 @@ def test_command_loads_once(db):
     footage = FootageItem.objects.count()
     assert footage and SignOut.objects.exists()
     assert Agency.objects.count() == 1 and cases >= 18
-    assert "已加载演示数据" in first and "10台音像记录设备，27个音像记录" in first
+    assert "已加载演示数据" in first and "11台音像记录设备，30个音像记录" in first  # JL-006/007: demo/devlife.py; JL-010: demo/retention.py
 
     out = io.StringIO()
     call_command("demo", stdout=out)

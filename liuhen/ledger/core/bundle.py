@@ -13,7 +13,9 @@ A bundle (written by `liuhen export_bundle`) holds:
 
 It recomputes the Merkle tree from the leaves, checks every checkpoint's signature and root,
 checks that each content file and blob is exactly what some leaf says it was, and that none is
-missing: every record version a leaf writes has its content file, every blob a leaf names is there.
+missing: every record version a leaf writes has its content file, every blob a leaf names is there
+— unless a leaf purged it (`media.purge`, after its retention ran out: LW-D 11): its bytes are
+gone on purpose, its SHA-256 and the purge stay in the log: not a problem.
 Exit status 0 when everything verifies, 1 otherwise, with one line per problem.
 """
 import argparse
@@ -32,6 +34,9 @@ from .replay import GAP, NOT_EVENT, ROOT, TRUNCATED, UNCOVERED, Issue, Replay
 # (object type, action). Other leaves may name a version and its hash (an attachment or signature
 # of it) or carry a content hash with no version (a case's state), and need no file of their own.
 VERSION_WRITES = {("record", "record.create"), ("record", "record.version")}
+# The leaf that records a stored file purged (its bytes deleted, the hash kept): the bundle need not
+# hold that file (liuhen/media/purge.py).
+PURGE_ACTION = "media.purge"
 
 
 def verify_bundle(path: Path, vkey: str | None = None) -> list[str]:
@@ -62,6 +67,7 @@ def verify_bundle(path: Path, vkey: str | None = None) -> list[str]:
     claims: dict[tuple, str] = {}
     versions: dict[tuple, int] = {}  # (type, id, version) -> the leaf that writes it: its file must be here
     blobs: dict[str, int] = {}  # sha256 -> the first leaf that names it: the file must be here
+    purged: set[str] = set()  # named by a purge leaf: need not be here
     with open(path / "entries.jsonl", encoding="utf-8") as lines:
         for n, line in enumerate(lines):
             try:
@@ -86,6 +92,8 @@ def verify_bundle(path: Path, vkey: str | None = None) -> list[str]:
                     versions.setdefault(key, n)
             for b in event.get("blobs", []):
                 blobs.setdefault(b, n)
+                if event.get("action") == PURGE_ACTION:
+                    purged.add(b)
     replay.finish()
     for issue in replay.issues:
         problems.append(_describe(issue))
@@ -121,7 +129,7 @@ def verify_bundle(path: Path, vkey: str | None = None) -> list[str]:
         elif f.name not in blobs:
             problems.append(f"blobs/{f.name}: no leaf speaks of this file")
     for sha, n in blobs.items():
-        if sha not in stored:
+        if sha not in stored and sha not in purged:
             problems.append(f"blobs/{sha}: missing (leaf {n} names this file)")
     return problems
 

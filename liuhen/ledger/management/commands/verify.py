@@ -19,6 +19,11 @@ class Command(BaseCommand):
         report = verify_log(domain=not no_domain)
         for f in report.findings:
             self.stdout.write(str(f))
+        if not no_domain:
+            from liuhen.ledger.subjects import notes
+
+            for line in notes():  # information from the apps (e.g. purged files), not findings
+                self.stdout.write(line)
         if report.pending or report.unsigned:
             self.stdout.write(
                 f"另有 {report.pending} 个条目尚待并入树、{report.unsigned} 个叶子尚无签名检查点覆盖"

@@ -1,0 +1,88 @@
+"""The retention tests' helpers: footage ingested at a time in the past (the real ingest, under
+`clock_at`), purge runs at chosen moments, and the CLI run in-process."""
+import contextlib
+import datetime
+import io
+import itertools
+import json
+
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from liuhen.demo.footage import clock_at
+from liuhen.devices import services as dev
+from liuhen.footage import services as footage
+from liuhen.footage.models import FootageItem
+from liuhen.testing.devices import camera, device_admin
+from liuhen.testing.footage import video
+from liuhen.testing.ingest import iso_utc
+
+_names = itertools.count(1)
+
+
+def ago(**kw) -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(**kw)
+
+
+class Shelf:
+    """A camera signed out to the world's officer since `since` (default 300 days ago: the officer's 执法证 is a year old), and clips
+    ingested from it at chosen times."""
+
+    def __init__(self, world, tmp_path, since=None, number="JL00001"):
+        self.world, self.tmp = world, tmp_path
+        with clock_at(since or ago(days=300)):
+            self.admin = device_admin(world)
+            self.device = camera(world, number=number, custodian=self.admin)
+            dev.sign_out(self.admin, self.device, world.officer)
+
+    def clip(self, when: datetime.datetime, *, sidecar: bool = False, ingested: datetime.datetime | None = None
+             ) -> FootageItem:
+        """One video recorded at `when` and ingested then (or at `ingested`, a late ingest)."""
+        n = next(_names)
+        root = self.tmp / f"dump{n}"
+        folder = root / "DCIM" / "100MEDIA"
+        folder.mkdir(parents=True)
+        video(folder / f"V{n:04d}.MP4", 0.4 + 0.01 * (n % 20), creation_time=iso_utc(when))
+        if sidecar:
+            (folder / f"V{n:04d}.NMEA").write_text(f"$GPRMC,{n},A*00\n")
+        with clock_at(ingested or when + datetime.timedelta(minutes=5)):
+            ingest = footage.start_ingest(self.admin, self.device)
+            results = footage.ingest_files(ingest, root, footage.walk(root))
+        assert all(r.status == "new" for r in results), [(r.name, r.status, r.reason) for r in results]
+        return FootageItem.objects.get(ingest=ingest, video__isnull=True)
+
+
+def run_at(when: datetime.datetime, **kw):
+    """services.run_purge as if it were `when` (notices and removals dated then)."""
+    from liuhen.retention import services
+
+    with clock_at(when):
+        return services.run_purge(**kw)
+
+
+class Run:
+    def __init__(self, code, out, err):
+        self.code, self.out, self.err = code, out, err
+
+    @property
+    def report(self) -> dict:
+        return json.loads(self.out.strip().splitlines()[-1])
+
+    def by_sha(self) -> dict:
+        return {f["sha256"]: f for f in self.report["files"]}
+
+
+def purge(*args) -> Run:
+    """`liuhen purge …` in this process: its exit code, stdout and stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    code = 0
+    try:
+        with contextlib.redirect_stderr(err):
+            call_command("purge", *args, stdout=out, stderr=err)
+    except SystemExit as exc:
+        code = exc.code
+    except CommandError as exc:
+        code = exc.returncode
+        err.write(str(exc))
+    return Run(code, out.getvalue(), err.getvalue())
