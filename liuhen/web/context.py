@@ -1,7 +1,9 @@
 from liuhen.accounts.roles import ADMIN_ROLES
+from liuhen.accounts.views import first_page_url
 from liuhen.avrules.supervision import may_supervise
 from liuhen.cases.forms import cannot_open_cases_reason
 from liuhen.inspections.services import may_inspect
+from liuhen.retention.selectors import may_view as may_view_retention
 
 
 def _copies_nav(user) -> bool:
@@ -35,5 +37,9 @@ def navigation(request):
             # 音像记录监督 (liuhen.avrules.supervision) and 抽检 (liuhen.inspections, LW-D 14).
             "nav_supervision": may_supervise(user),
             "nav_inspections": may_inspect(user),
+            # 保存期限 (liuhen.retention, LW-D 11-12): those who keep, decide on or hold footage.
+            "nav_retention": may_view_retention(user),
+            # Each one's first page carries the in-app notices (待清理公告).
+            "nav_first_page": first_page_url(user),
             # 新建案件 only for those who may open a case: a link that only leads to a refusal is not offered.
             "nav_new_case": hasattr(user, "has_role") and not cannot_open_cases_reason(user)}
