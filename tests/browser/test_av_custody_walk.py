@@ -8,6 +8,8 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from liuhen.copies.models import CopyHandover, CopyRequest
+from liuhen.footage.models import FootageItem
+from liuhen.retention.models import LegalHold, LongTermGround
 from liuhen.demo.builder import DEMO_PASSWORD
 from liuhen.devices.models import Device
 from liuhen.inspections.models import Round
@@ -32,12 +34,16 @@ def test_each_role_sees_footage_kept_and_given_out(live_server, demo, page, mobi
     handed = CopyHandover.objects.select_related("package__request").first().package.request
     pending = CopyRequest.objects.exclude(pk=handed.pk).first()
     closed_round = Round.objects.filter(kind="footage").first()
+    removed = FootageItem.objects.get(name="DSJ_0031.MP4")  # demo/retention.py: in its recovery period
+    decided = LongTermGround.objects.get(kind="important").case
+    held = LegalHold.objects.get().case
     for p in (page, mobile_page):
         phone = p is mobile_page
-        # 设备管理员: the registry with the ratio card and overdue checks, a repaired device's life.
+        # 设备管理员: the registry (the first page) with the notice of files announced for purge, the
+        # ratio card and overdue checks; the retention list; a repaired device's life.
         log_in(p, base, "majun", DEMO_PASSWORD)
-        p.goto(f"{base}/devices/")
         expect(p.get_by_role("heading", level=1)).to_have_text("音像记录设备")
+        expect(p.locator("#retention-notices")).to_contain_text("已公告待清理")
         expect(p.get_by_text("配备比例").first).to_be_visible()
         expect(p.get_by_text("逾期").first).to_be_visible()
         _shoot(p, screenshot_dir, "device-registry", phone)
@@ -48,6 +54,18 @@ def test_each_role_sees_footage_kept_and_given_out(live_server, demo, page, mobi
         _shoot(p, screenshot_dir, "device-history", phone)
         p.goto(f"{base}/devices/{scrapped.pk}/")
         expect(p.locator("strong", has_text="报废").first).to_be_visible()
+        p.goto(f"{base}/retention/")
+        expect(p.get_by_role("heading", level=1)).to_have_text("保存期限")
+        for label in ("原始音像资料", "证据", "长期保存"):
+            expect(p.locator("main")).to_contain_text(label)
+        _shoot(p, screenshot_dir, "retention-index", phone)
+        p.goto(f"{base}/retention/notices/")
+        expect(p.get_by_role("heading", level=1)).to_have_text("待清理公告")
+        _shoot(p, screenshot_dir, "retention-notices", phone)
+        p.goto(f"{base}/footage/{removed.pk}/")  # removed, not yet purged: no player, restorable
+        expect(p.locator("main")).to_contain_text("已移除")
+        expect(p.locator("video")).to_have_count(0)
+        _shoot(p, screenshot_dir, "footage-removed", phone)
         p.context.clear_cookies()
 
         # 执法人员: the devices they hold, with 报告故障.
@@ -80,6 +98,11 @@ def test_each_role_sees_footage_kept_and_given_out(live_server, demo, page, mobi
         p.goto(f"{base}/copies/{pending.pk}/")
         expect(p.get_by_role("heading", level=1)).to_have_text(f"证据复制申请 第 {pending.pk} 号")
         expect(p.get_by_role("button", name="提交审批")).to_be_visible()
+        p.goto(f"{base}/retention/case/{decided.pk}/")  # long-term by the head's decision (LW-D 12(三))
+        expect(p.locator("main")).to_contain_text("长期保存")
+        _shoot(p, screenshot_dir, "retention-case", phone)
+        p.goto(f"{base}/retention/case/{held.pk}/")  # frozen by the legal reviewer: nothing purged
+        expect(p.locator("main")).to_contain_text("法律保全")
         p.context.clear_cookies()
         log_in(p, base, "wuxiulan", DEMO_PASSWORD)
         p.goto(f"{base}/copies/{handed.pk}/")
