@@ -1,14 +1,11 @@
 """The footage ingest tests' helpers: a camera signed out, a dump folder, the CLI run in-process."""
 import datetime
-import io
-import json
 from pathlib import Path
 
-from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.utils import timezone
 
 from liuhen.devices import services as dev
+from liuhen.testing.commands import Run, run_command
 from liuhen.testing.devices import camera, device_admin
 from liuhen.testing.footage import video
 
@@ -37,29 +34,6 @@ def dump(tmp_path: Path, *names: str, recorded=None) -> Path:
     return root
 
 
-class Run:
-    def __init__(self, code, out, err):
-        self.code, self.out, self.err = code, out, err
-
-    @property
-    def report(self) -> dict:
-        return json.loads(self.out.strip().splitlines()[-1])
-
-    def by_name(self) -> dict:
-        return {f["name"]: f for f in self.report["files"]}
-
-
 def ingest(*args) -> Run:
     """`liuhen ingest …` in this process: its exit code, stdout and stderr."""
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    try:
-        import contextlib
-        with contextlib.redirect_stderr(err):
-            call_command("ingest", *args, stdout=out, stderr=err)
-    except SystemExit as exc:
-        code = exc.code
-    except CommandError as exc:
-        code = exc.returncode
-        err.write(str(exc))
-    return Run(code, out.getvalue(), err.getvalue())
+    return run_command("ingest", *args)

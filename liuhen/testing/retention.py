@@ -1,19 +1,15 @@
 """The retention tests' helpers: footage ingested at a time in the past (the real ingest, under
 `clock_at`), purge runs at chosen moments, and the CLI run in-process."""
-import contextlib
 import datetime
-import io
 import itertools
-import json
 
-from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.utils import timezone
 
 from liuhen.demo.footage import clock_at
 from liuhen.devices import services as dev
 from liuhen.footage import services as footage
 from liuhen.footage.models import FootageItem
+from liuhen.testing.commands import Run, run_command
 from liuhen.testing.devices import camera, device_admin
 from liuhen.testing.footage import video
 from liuhen.testing.ingest import iso_utc
@@ -61,28 +57,6 @@ def run_at(when: datetime.datetime, **kw):
         return services.run_purge(**kw)
 
 
-class Run:
-    def __init__(self, code, out, err):
-        self.code, self.out, self.err = code, out, err
-
-    @property
-    def report(self) -> dict:
-        return json.loads(self.out.strip().splitlines()[-1])
-
-    def by_sha(self) -> dict:
-        return {f["sha256"]: f for f in self.report["files"]}
-
-
 def purge(*args) -> Run:
     """`liuhen purge …` in this process: its exit code, stdout and stderr."""
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    try:
-        with contextlib.redirect_stderr(err):
-            call_command("purge", *args, stdout=out, stderr=err)
-    except SystemExit as exc:
-        code = exc.code
-    except CommandError as exc:
-        code = exc.returncode
-        err.write(str(exc))
-    return Run(code, out.getvalue(), err.getvalue())
+    return run_command("purge", *args)
