@@ -108,5 +108,5 @@ def test_each_role_sees_footage_kept_and_given_out(live_server, demo, page, mobi
         p.goto(f"{base}/copies/{handed.pk}/")
         expect(p.get_by_text("本溪市平山区人民法院").first).to_be_visible()
         expect(p.get_by_text("赵立群").first).to_be_visible()
-        _shoot(p, screenshot_dir, "copies-detail", phone)
+        _shoot(p, screenshot_dir, "copies-handover", phone)
         p.context.clear_cookies()
