@@ -1,0 +1,86 @@
+"""Review of issue 14 (copies): the offline checker of a copy package against a forger who edits
+what the manifest says a receiver reads — the receiving body, the purpose, the court's 案号, who
+asked and who approved — and against a manifest of the wrong shape (exit 2, not a traceback)."""
+import json
+import shutil
+
+import pytest
+
+from liuhen.copies import services
+from liuhen.copies.package import package_dir
+from liuhen.ledger.core.package import verify_package
+from liuhen.testing.copies import approved, case_with_footage, check_offline, vkey_file
+
+pytestmark = pytest.mark.usefixtures("fresh_home")
+
+
+@pytest.fixture
+def made(world, tmp_path):
+    c = case_with_footage(world, tmp_path, names=("A.MP4",))
+    package = services.make_package(world.archivist, approved(c))
+    good = tmp_path / "received"
+    shutil.copytree(package_dir(package), good)
+    return good, vkey_file(tmp_path)
+
+
+def _edit(root, change) -> None:
+    data = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+    change(data)
+    (root / "manifest.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def _failed(root, vkey) -> set[str]:
+    return {c.code for c in verify_package(root, vkey.read_text()) if not c.ok}
+
+
+def test_a_good_package_still_passes(made):
+    root, vkey = made
+    assert _failed(root, vkey) == set()
+
+
+@pytest.mark.parametrize("field,value", [
+    ("receiver", "另一个人民法院"),
+    ("purpose", "别的用途"),
+    ("court_case_number", "（2026）辽0502行审99号"),
+    ("receiver_kind", "procuratorate"),
+])
+def test_the_request_as_the_manifest_tells_it_is_the_logged_one(made, field, value):
+    """The receiver reads whom the copy was made for and why in manifest.json: a package made for
+    one court and relabelled for another must fail (LW-D 15: the copy is recorded as approved)."""
+    root, vkey = made
+    _edit(root, lambda d: d["request"].__setitem__(field, value))
+    assert "request.event" in _failed(root, vkey)
+
+
+@pytest.mark.parametrize("field,value", [
+    ("requested_by", {"id": 999, "name": "冒名者"}),
+])
+def test_who_asked_is_the_logged_one(made, field, value):
+    root, vkey = made
+    _edit(root, lambda d: d["request"].__setitem__(field, value))
+    assert "request.event" in _failed(root, vkey)
+
+
+@pytest.mark.parametrize("field,value", [
+    ("opinion", "不同意。"),
+    ("decided_by", {"id": 999, "name": "冒名领导"}),
+])
+def test_the_approval_as_the_manifest_tells_it_is_the_logged_one(made, field, value):
+    root, vkey = made
+    _edit(root, lambda d: d["approval"].__setitem__(field, value))
+    assert "approval.event" in _failed(root, vkey)
+
+
+@pytest.mark.parametrize("change", [
+    lambda d: d.__setitem__("files", ["files/x"]),
+    lambda d: d.__setitem__("package_files", ["entries.jsonl"]),
+    lambda d: d["files"][0].__setitem__("entries", [1, 2]),
+    lambda d: d["request"].__setitem__("entry", [1]),
+    lambda d: d.__setitem__("hash", "md5-nonsense"),
+], ids=["files-not-objects", "package-files-a-list", "entries-a-list", "entry-a-list", "unknown-hash"])
+def test_a_manifest_of_the_wrong_shape_is_an_error_not_a_traceback(made, change):
+    root, vkey = made
+    _edit(root, change)
+    run = check_offline(root, vkey)
+    assert run.returncode in (1, 2), run.stdout + run.stderr
+    assert "Traceback" not in run.stderr, run.stderr
