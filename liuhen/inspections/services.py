@@ -274,7 +274,10 @@ def redraw(round_: Round, logged: dict | None = ..., *, absent_ok: bool = False)
     if digest != round_.population_digest or len(keys) != round_.population_size:
         problems.append((v.E004, f"按抽取条件重新得到的总体（{len(keys)} 个）与本轮记载的总体"
                                  f"（{round_.population_size} 个）不一致"))
-    sample = sampling.draw(round_.seed, keys, len(round_.sample))
+    try:
+        sample = sampling.draw(round_.seed, keys, len(round_.sample))
+    except (TypeError, ValueError):  # a seed overwritten with what is not 16 bytes of hex: no re-draw at all
+        sample = None
     if sample != round_.sample:
         problems.append((v.E005, "用本轮记载的随机种子重新抽取，得到的样本与记载的样本不一致"))
     if logged is None:
