@@ -108,6 +108,8 @@ def draw_round(actor, *, kind: str, unit=None, period_from: datetime.date, perio
         raise ValidationError("请填写抽检期间的起止日期。", code="period_required")
     if period_from > period_to:
         raise ValidationError("抽检期间的起始日期不能晚于截止日期。", code="period_order")
+    if period_from.year < 1970 or period_to.year > 9998:  # the day after 9999-12-31 does not exist (a 500)
+        raise ValidationError("抽检期间的日期须在 1970 年到 9998 年之间。", code="period_range")
     if (size is None) == (percent is None):
         raise ValidationError("请填写抽取数量或抽取比例（二者选一）。", code="size_or_percent")
     if size is not None and size < 1:
