@@ -96,3 +96,17 @@ def test_the_case_number_as_the_manifest_tells_it_is_the_logged_one(made):
     root, vkey = made
     _edit(root, lambda d: d["case"].__setitem__("number", "测水罚〔2026〕999号"))
     assert _failed(root, vkey)
+
+
+@pytest.mark.parametrize("field,value", [
+    ("recorded_local", "2020-01-01T08:00:00"),
+    ("utc_offset_minutes", -300),
+    ("kind", "audio"),
+    ("duration", 9999.0),
+])
+def test_every_logged_fact_of_a_file_the_manifest_tells_is_checked(made, field, value):
+    """The local recording time (what a court reads as 录制时间), the offset, the kind and the duration
+    are in the footage row's logged state as much as the UTC time: a manifest changing them fails."""
+    root, vkey = made
+    _edit(root, lambda d: d["files"][0].__setitem__(field, value))
+    assert "file.state" in _failed(root, vkey)

@@ -241,9 +241,10 @@ def _check_file(out: _Checks, path: Path, f: dict, events: dict[int, dict], case
             and state.get("blob_id") == sha and state.get("size") == f.get("size") and state.get("name") == f.get("name")
             and state.get("device_id") == (f.get("device") or {}).get("id")
             and state.get("officer_id") == (f.get("officer") or {}).get("id")
-            and state.get("recorded_utc") == f.get("recorded_utc"))
-    out.check(good, "file.state", f"{rel}：文件名、大小、设备、执法人员和录制时间与日志记载一致",
-              f"{rel}：清单中的文件名、大小、设备、执法人员或录制时间与日志记载的不符")
+            and state.get("recorded_utc") == f.get("recorded_utc")
+            and all(state.get(k) == f.get(k) for k in ("recorded_local", "utc_offset_minutes", "kind", "duration")))
+    out.check(good, "file.state", f"{rel}：文件名、大小、类别、时长、设备、执法人员和录制时间与日志记载一致",
+              f"{rel}：清单中的文件名、大小、类别、时长、设备、执法人员或录制时间与日志记载的不符")
     linked = [events.get(s) for s in entries.get("links") or []]
     good = any(ev is not None and ev.get("action") == FOOTAGE_LINK and (ev.get("detail") or {}).get("item") == item
                and (ev.get("detail") or {}).get("case") == case_id and sha in (ev.get("blobs") or [])
