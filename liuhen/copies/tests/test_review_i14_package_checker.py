@@ -110,3 +110,16 @@ def test_every_logged_fact_of_a_file_the_manifest_tells_is_checked(made, field, 
     root, vkey = made
     _edit(root, lambda d: d["files"][0].__setitem__(field, value))
     assert "file.state" in _failed(root, vkey)
+
+
+@pytest.mark.parametrize("name", ["A.MP4", "说明.txt", "extra"])
+def test_a_file_beside_the_package_files_fails(made, name):
+    """The package's layout is closed: a video (or a note, or a folder) slipped in beside files/ is
+    something a receiver may open as evidence though nothing vouches for it."""
+    root, vkey = made
+    if name == "extra":
+        (root / name).mkdir()
+        (root / name / "B.MP4").write_bytes(b"not evidence")
+    else:
+        (root / name).write_bytes(b"not evidence")
+    assert "file.extra" in _failed(root, vkey)

@@ -63,6 +63,8 @@ COPY_REQUEST = "copies.request"
 COPY_APPROVE = "copies.approve"
 
 CHUNK = 1024 * 1024
+# What a desktop writes into a folder it opens (Finder, Explorer): not something a forger adds.
+OS_LITTER = (".DS_Store", "Thumbs.db", "desktop.ini")
 
 
 @dataclass
@@ -179,6 +181,10 @@ def verify_package(path: Path, vkey: str) -> list[Check]:
     for p in sorted((path / FILES).iterdir()) if (path / FILES).is_dir() else []:
         if f"{FILES}/{p.name}" not in listed:
             out.fail("file.extra", f"{FILES}/{p.name}：清单中没有这个文件")
+    # Nor anything beside the package's own files: a video slipped in next to files/ is not evidence.
+    for p in sorted(path.iterdir()):
+        if p.name not in (MANIFEST, FILES, *PACKAGE_FILES, *OS_LITTER):
+            out.fail("file.extra", f"{p.name}：不属于复制包（清单中没有，也不是复制包自身的文件）")
 
     # The request and its approval, as the log recorded them.
     ev = events.get(request.get("entry"))
