@@ -26,6 +26,8 @@ class PeriodForm(forms.Form):
         default = sv.Period.default()
         first, last = data.get("start") or default.first, data.get("end") or default.last
         if not self.errors:
+            if first.year < 1970 or last.year > 9998:  # 9999-12-31's next day, 0001-01-01 in UTC: out of range
+                raise forms.ValidationError("统计期间的日期须在 1970 年到 9998 年之间。", code="range")
             if first > last:
                 raise forms.ValidationError("开始日期不能晚于结束日期。", code="order")
             if (last - first).days + 1 > sv.MAX_DAYS:

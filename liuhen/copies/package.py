@@ -190,10 +190,10 @@ def make(actor, request: CopyRequest, approval: CopyApproval, dest=None):
                 "receiver": request.receiver_name, "purpose": request.purpose,
                 "court_case_number": request.court_case_number,
                 "requested_by": _person(request.requested_by), "requested_at": _iso(request.requested_at),
-                "entry": seq[req_entry.pk]},
+                "state": request.ledger_state(), "entry": seq[req_entry.pk]},
             "approval": {"id": approval.pk, "approved": approval.approved, "opinion": approval.opinion,
                          "decided_by": _person(approval.decided_by), "decided_at": _iso(approval.decided_at),
-                         "entry": seq[appr_entry.pk]},
+                         "state": approval.ledger_state(), "entry": seq[appr_entry.pk]},
             "made": {"by": _person(actor), "at": _iso(now)},
             "checkpoint": {"size": ck["size"], "root": ck["root"], "file": layout.CHECKPOINT},
             "files": [{

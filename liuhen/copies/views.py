@@ -19,6 +19,8 @@ from django.views.decorators.http import require_POST, require_safe
 from liuhen.cases import access
 from liuhen.cases.models import Case
 from liuhen.ledger import refusals
+from liuhen.ledger.core.package import verify_package
+from liuhen.ledger.signing import vkeys
 
 from . import checks, selectors, services
 from . import vocabulary as v
@@ -252,8 +254,13 @@ def download(request, pk):
         intact = hashlib.sha256(manifest.read_bytes()).hexdigest() == package.manifest_sha256
     except OSError:
         intact = False
+    if intact:
+        # The whole kept copy, not only its manifest: a footage file swapped inside it must not go out
+        # to the court (the receiver's own checks, with this log's key; the files re-hashed).
+        intact = all(c.ok for c in verify_package(root, "\n".join(vkeys())))
     if not intact:
-        exc = ValidationError("留存的复制包缺失或已被改动（manifest.json 与登记的 SHA-256 不符），不能下载。", code="package_changed")
+        exc = ValidationError("留存的复制包缺失或已被改动（manifest.json 与登记的 SHA-256 不符，或包内文件未通过验证），不能下载。",
+                              code="package_changed")
         refusals.record_refusal(request, v.DENIED, exc.messages, "copy_package", package.pk, errors=[exc], status=409)
         return _error(request, "不能下载复制包", exc.messages, reverse("copies:detail", args=[row.pk]), status=409)
     services.log_download(request.user, package)

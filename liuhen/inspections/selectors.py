@@ -48,16 +48,22 @@ class Item:
         return f"{self.device.number}（{self.device.model_name}）" if self.device is not None else f"#{self.key}"
 
 
-def items_of(round_: Round) -> list[Item]:
-    """The round's sampled items in their drawn order — in a fixed number of queries."""
+def _things(kind, keys) -> dict:
     from liuhen.devices.models import Device
     from liuhen.footage.models import FootageItem
 
-    if round_.kind == Kind.FOOTAGE:
-        things = FootageItem.objects.select_related("device", "officer", "officer__unit").in_bulk(round_.sample)
-    else:
-        things = Device.objects.select_related("unit", "custodian").in_bulk(round_.sample)
-    findings = list(Finding.objects.filter(round=round_).select_related("inspector").order_by("pk"))
+    if kind == Kind.FOOTAGE:
+        return FootageItem.objects.select_related("device", "officer", "officer__unit").in_bulk(keys)
+    return Device.objects.select_related("unit", "custodian").in_bulk(keys)
+
+
+def items_of(round_: Round, things: dict | None = None, findings: list | None = None) -> list[Item]:
+    """The round's sampled items in their drawn order — in a fixed number of queries (none when the
+    caller read `things` {key: row} and the round's `findings` for many rounds at once)."""
+    if things is None:
+        things = _things(round_.kind, round_.sample)
+    if findings is None:
+        findings = list(Finding.objects.filter(round=round_).select_related("inspector").order_by("pk"))
     superseded = {f.supersedes_id for f in findings if f.supersedes_id}
     by_key: dict[int, list] = {}
     for f in findings:
@@ -106,7 +112,12 @@ def ledger(agency_id, *, kind: str = "", unit_id=None, drawn_from=None, drawn_to
         rounds = [r for r in rounds if timezone.localdate(r.drawn_at) >= drawn_from]
     if drawn_to is not None:
         rounds = [r for r in rounds if timezone.localdate(r.drawn_at) <= drawn_to]
-    return [LedgerRound(r, r.close_row, items_of(r)) for r in rounds]
+    # Every round's sampled rows and findings in three queries, however many rounds (no N+1).
+    things = {kind: _things(kind, {k for r in rounds if r.kind == kind for k in r.sample}) for kind in Kind.values}
+    findings: dict[int, list] = {}
+    for f in Finding.objects.filter(round__in=rounds).select_related("inspector").order_by("pk"):
+        findings.setdefault(f.round_id, []).append(f)
+    return [LedgerRound(r, r.close_row, items_of(r, things[r.kind], findings.get(r.pk, []))) for r in rounds]
 
 
 def failure_counts(rounds: list[LedgerRound]) -> dict:

@@ -108,6 +108,8 @@ def draw_round(actor, *, kind: str, unit=None, period_from: datetime.date, perio
         raise ValidationError("请填写抽检期间的起止日期。", code="period_required")
     if period_from > period_to:
         raise ValidationError("抽检期间的起始日期不能晚于截止日期。", code="period_order")
+    if period_from.year < 1970 or period_to.year > 9998:  # the day after 9999-12-31 does not exist (a 500)
+        raise ValidationError("抽检期间的日期须在 1970 年到 9998 年之间。", code="period_range")
     if (size is None) == (percent is None):
         raise ValidationError("请填写抽取数量或抽取比例（二者选一）。", code="size_or_percent")
     if size is not None and size < 1:
@@ -274,7 +276,10 @@ def redraw(round_: Round, logged: dict | None = ..., *, absent_ok: bool = False)
     if digest != round_.population_digest or len(keys) != round_.population_size:
         problems.append((v.E004, f"按抽取条件重新得到的总体（{len(keys)} 个）与本轮记载的总体"
                                  f"（{round_.population_size} 个）不一致"))
-    sample = sampling.draw(round_.seed, keys, len(round_.sample))
+    try:
+        sample = sampling.draw(round_.seed, keys, len(round_.sample))
+    except (TypeError, ValueError):  # a seed overwritten with what is not 16 bytes of hex: no re-draw at all
+        sample = None
     if sample != round_.sample:
         problems.append((v.E005, "用本轮记载的随机种子重新抽取，得到的样本与记载的样本不一致"))
     if logged is None:

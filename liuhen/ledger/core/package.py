@@ -21,7 +21,9 @@ against the checkpoint's root; that each file hashes to its manifest SHA-256 and
 file's SHA-256 is the one its `footage.add` event's leaf carries, that the footage row's state in
 the manifest is the one the log recorded (so its name, size, device, officer and recorded time are
 the logged ones), that a `footage.link` event links it to the case, and that the copy request's
-and the approval's events name these files and this request. It uses the ledger core's own tree,
+and the approval's events name these files and this request, and that the request and the approval
+as the manifest tells them (receiver, purpose, 案号, who asked, who approved, the opinion) are their
+logged states. It uses the ledger core's own tree,
 hashing and signed-note code (the same as `liuhen verify` and the bundle checker).
 
 Each check is printed on one line: OK or FAIL, an English code, and the Chinese text. Exit status
@@ -61,6 +63,8 @@ COPY_REQUEST = "copies.request"
 COPY_APPROVE = "copies.approve"
 
 CHUNK = 1024 * 1024
+# What a desktop writes into a folder it opens (Finder, Explorer): not something a forger adds.
+OS_LITTER = (".DS_Store", "Thumbs.db", "desktop.ini")
 
 
 @dataclass
@@ -177,19 +181,36 @@ def verify_package(path: Path, vkey: str) -> list[Check]:
     for p in sorted((path / FILES).iterdir()) if (path / FILES).is_dir() else []:
         if f"{FILES}/{p.name}" not in listed:
             out.fail("file.extra", f"{FILES}/{p.name}：清单中没有这个文件")
+    # Nor anything beside the package's own files: a video slipped in next to files/ is not evidence.
+    for p in sorted(path.iterdir()):
+        if p.name not in (MANIFEST, FILES, *PACKAGE_FILES, *OS_LITTER):
+            out.fail("file.extra", f"{p.name}：不属于复制包（清单中没有，也不是复制包自身的文件）")
 
     # The request and its approval, as the log recorded them.
     ev = events.get(request.get("entry"))
+    # What the receiver reads of the request (for whom, why, the court's 案号, who asked) is its
+    # logged state: the row's state as the event's content_sha256 vouches for it (LW-D 15 记录在案).
+    state = request.get("state") or {}
     good = (ev is not None and ev.get("action") == COPY_REQUEST
             and ev["object"].get("type") == "copy_request" and ev["object"].get("id") == str(request.get("id"))
-            and (ev.get("detail") or {}).get("case") == case_id and set(ev.get("blobs") or []) == shas)
+            and (ev.get("detail") or {}).get("case") == case_id and set(ev.get("blobs") or []) == shas
+            and ev.get("content_sha256") == content_sha256(state) and state.get("case_id") == case_id
+            and state.get("receiver_kind") == request.get("receiver_kind")
+            and state.get("receiver_name") == request.get("receiver") and state.get("purpose") == request.get("purpose")
+            and state.get("court_case_number") == request.get("court_case_number")
+            and state.get("requested_by_id") == (request.get("requested_by") or {}).get("id"))
     out.check(good, "request.event", f"证据复制申请 {request.get('id')} 的日志事件与本案、本包的文件一致",
               f"证据复制申请 {request.get('id')} 的日志事件缺失，或其案件、文件与清单不符")
     approval = manifest.get("approval") or {}
     ev = events.get(approval.get("entry"))
+    state = approval.get("state") or {}
     good = (ev is not None and ev.get("action") == COPY_APPROVE
             and (ev.get("detail") or {}).get("request") == request.get("id")
-            and (ev.get("detail") or {}).get("approved") is True)
+            and (ev.get("detail") or {}).get("approved") is True
+            and ev.get("content_sha256") == content_sha256(state) and state.get("request_id") == request.get("id")
+            and state.get("approved") is True and approval.get("approved") is True
+            and state.get("opinion") == approval.get("opinion")
+            and state.get("decided_by_id") == (approval.get("decided_by") or {}).get("id"))
     out.check(good, "approval.event", "批准该申请的日志事件在包中",
               "批准该申请的日志事件缺失，或它没有批准本申请")
     return out
@@ -226,9 +247,10 @@ def _check_file(out: _Checks, path: Path, f: dict, events: dict[int, dict], case
             and state.get("blob_id") == sha and state.get("size") == f.get("size") and state.get("name") == f.get("name")
             and state.get("device_id") == (f.get("device") or {}).get("id")
             and state.get("officer_id") == (f.get("officer") or {}).get("id")
-            and state.get("recorded_utc") == f.get("recorded_utc"))
-    out.check(good, "file.state", f"{rel}：文件名、大小、设备、执法人员和录制时间与日志记载一致",
-              f"{rel}：清单中的文件名、大小、设备、执法人员或录制时间与日志记载的不符")
+            and state.get("recorded_utc") == f.get("recorded_utc")
+            and all(state.get(k) == f.get(k) for k in ("recorded_local", "utc_offset_minutes", "kind", "duration")))
+    out.check(good, "file.state", f"{rel}：文件名、大小、类别、时长、设备、执法人员和录制时间与日志记载一致",
+              f"{rel}：清单中的文件名、大小、类别、时长、设备、执法人员或录制时间与日志记载的不符")
     linked = [events.get(s) for s in entries.get("links") or []]
     good = any(ev is not None and ev.get("action") == FOOTAGE_LINK and (ev.get("detail") or {}).get("item") == item
                and (ev.get("detail") or {}).get("case") == case_id and sha in (ev.get("blobs") or [])
@@ -250,6 +272,9 @@ def main(argv=None) -> int:
         checks = verify_package(Path(args.package), vkey)
     except (OSError, ValueError) as exc:  # unreadable input is an error, not a traceback
         print(f"ERROR {exc}", file=sys.stderr)
+        return 2
+    except (AttributeError, KeyError, TypeError) as exc:  # a manifest of the wrong shape (a list for a dict…)
+        print(f"ERROR manifest.json 的结构无效（{type(exc).__name__}: {exc}）/ malformed manifest", file=sys.stderr)
         return 2
     for c in checks:
         print(c.line())
