@@ -4,6 +4,16 @@ import pytest
 from liuhen.testing.seaweedfs import seaweedfs  # noqa: F401  (a SeaweedFS S3 for the tests that ask)
 
 
+def pytest_runtest_setup(item):
+    """Before any fixture of the test is set up (a module's demo too): the ledger's tile cache is
+    per process and valid for one database, and each test's database is another tree — a full tile
+    cached by the last test in this worker (a demo has three) would give this one's proofs the wrong
+    hashes."""
+    from liuhen.ledger import storage
+
+    storage._cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _liuhen_home(settings, tmp_path):
     """Each test stores its blobs in its own directory (keys stay under LIUHEN_HOME), and hashes
