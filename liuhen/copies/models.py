@@ -34,11 +34,15 @@ class CopyRequest(LedgerState, AppendOnlyModel):
 
     ledger_object_type = "copy_request"
     ledger_state_fields = ("agency_id", "case_id", "item_ids", "receiver_kind", "receiver_name", "purpose",
-                           "court_case_number", "requested_by_id", "requested_at")
+                           "court_case_number", "requested_by_id", "requested_at", "case_number")
 
     agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="copy_requests",
                              verbose_name="案件")
+    # The case's number (案件编号) as the request was made: what a court files the evidence under. In
+    # the request's logged state, so that the number a package's manifest shows is bound to the log
+    # without the package carrying the case's own events (which hold its title and summary).
+    case_number = models.CharField("案件编号", max_length=60, blank=True, default="")
     # The footage items (ids, ascending), each linked to the case when the request was made: a
     # JSON list in the row's state, so that an item added or removed by SQL alters the request.
     item_ids = models.JSONField("音像记录", default=list)

@@ -13,6 +13,7 @@ place in the same transaction. A blob gone from the store (purged, lost), a file
 hashes, a footage row that no longer says what the log recorded: refused with a Chinese reason, and
 nothing is left behind — no row, no directory."""
 import base64
+import datetime
 import hashlib
 import json
 import os
@@ -57,6 +58,13 @@ def _entry_events(qs) -> list[tuple[Entry, dict]]:
 def _state_entry(item: FootageItem) -> Entry | None:
     """The last event about the item that logs its state: the one `liuhen verify` holds the row to."""
     for e in Entry.objects.filter(object_type=FootageItem.ledger_object_type, object_id=str(item.pk)).order_by("-id"):
+        if ledger.event_of(e).get("content_sha256"):
+            return e
+    return None
+
+
+def _last_state_entry(object_type: str, object_id) -> Entry | None:
+    for e in Entry.objects.filter(object_type=object_type, object_id=str(object_id)).order_by("-id"):
         if ledger.event_of(e).get("content_sha256"):
             return e
     return None
@@ -107,6 +115,43 @@ def _write(path: Path, data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _leftover_of(final: Path, request: CopyRequest) -> bool:
+    """Is the directory at `final` what a make of THIS request left when the process died between
+    renaming it into place and the commit? Its manifest names this request, and no package row names
+    the directory (the row is what a finished make leaves; the caller has checked there is none for
+    this request, and no other request's row may point at it either)."""
+    from .models import CopyPackage
+
+    if not final.is_dir() or final.is_symlink():
+        return False
+    try:
+        manifest = json.loads((final / layout.MANIFEST).read_text(encoding="utf-8"))
+        named = (manifest.get("request") or {}).get("id")
+    except (OSError, ValueError, AttributeError):
+        return False
+    if manifest.get("format") != layout.FORMAT or named != request.pk or isinstance(named, bool):
+        return False
+    try:
+        stored = {str(final.relative_to(copies_dir())), str(final.resolve())}
+    except ValueError:
+        stored = {str(final.resolve())}
+    return not CopyPackage.objects.filter(path__in=stored).exists()
+
+
+def _set_aside(final: Path) -> dict:
+    """Move a crashed make's leftover aside, never deleting it (it is evidence of what happened):
+    <name>.abandoned-<UTC timestamp> beside it. What was moved, for the package's ledger event."""
+    stamp = timezone.now().astimezone(datetime.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    aside = final.with_name(f"{final.name}.abandoned-{stamp}")
+    try:
+        manifest_sha = hashlib.sha256((final / layout.MANIFEST).read_bytes()).hexdigest()
+        os.rename(final, aside)
+    except OSError as exc:
+        raise ValidationError(f"目标目录 {final} 是此前未完成的制作留下的，但未能移到一旁（{exc}），未制作复制包。",
+                              code="dest_exists") from None
+    return {"from": final.name, "to": aside.name, "manifest_sha256": manifest_sha}
+
+
 def make(actor, request: CopyRequest, approval: CopyApproval, dest=None):
     from . import services
 
@@ -141,10 +186,19 @@ def make(actor, request: CopyRequest, approval: CopyApproval, dest=None):
                                       object_id=str(approval.pk)).order_by("id").first()
     if req_entry is None or appr_entry is None:
         raise ValidationError("申请或审批没有日志记载，不能制作复制包。", code="no_event")
+    # The request's state as the log last recorded it: its request event, or the baseline a migration
+    # logged when the state grew (0002: the case number). The manifest carries that state.
+    req_state_entry = _last_state_entry(CopyRequest.ledger_object_type, request.pk)
+    if req_state_entry is None or ledger.event_of(req_state_entry).get("content_sha256") != request.ledger_digest():
+        raise ValidationError("证据复制申请的数据库记录与日志记载不符，不能制作复制包（请运行 liuhen verify 查明）。",
+                              code="request_state_mismatch")
 
     final = Path(dest) if dest is not None else copies_dir() / str(request.pk)
+    set_aside = None
     if final.exists() and (not final.is_dir() or any(final.iterdir())):
-        raise ValidationError(f"目标目录 {final} 已存在且不为空，未制作复制包。", code="dest_exists")
+        if not _leftover_of(final, request):
+            raise ValidationError(f"目标目录 {final} 已存在且不为空，未制作复制包。", code="dest_exists")
+        set_aside = _set_aside(final)
     final.parent.mkdir(parents=True, exist_ok=True)
     staging = final.parent / f".{final.name}.partial-{uuid.uuid4().hex[:8]}"
     staging.mkdir()
@@ -160,7 +214,7 @@ def make(actor, request: CopyRequest, approval: CopyApproval, dest=None):
         # Every entry the package carries under one signed checkpoint (the request and approval were
         # just written: the integrator may not have signed them yet).
         integrate_all()
-        wanted = {req_entry.pk, appr_entry.pk}
+        wanted = {req_entry.pk, req_state_entry.pk, appr_entry.pk}
         for _, _, _, state_entry, add, link_entries in files:
             wanted |= {state_entry.pk, add.pk, *(e.pk for e in link_entries)}
         proven = ledger.prove(sorted(wanted))
@@ -190,7 +244,8 @@ def make(actor, request: CopyRequest, approval: CopyApproval, dest=None):
                 "receiver": request.receiver_name, "purpose": request.purpose,
                 "court_case_number": request.court_case_number,
                 "requested_by": _person(request.requested_by), "requested_at": _iso(request.requested_at),
-                "state": request.ledger_state(), "entry": seq[req_entry.pk]},
+                "state": request.ledger_state(), "entry": seq[req_entry.pk],
+                "state_entry": seq[req_state_entry.pk]},
             "approval": {"id": approval.pk, "approved": approval.approved, "opinion": approval.opinion,
                          "decided_by": _person(approval.decided_by), "decided_at": _iso(approval.decided_at),
                          "state": approval.ledger_state(), "entry": seq[appr_entry.pk]},
@@ -226,9 +281,15 @@ def make(actor, request: CopyRequest, approval: CopyApproval, dest=None):
 
         fields = {"path": stored_path, "manifest_sha256": manifest_sha, "files": len(files), "size": total,
                   "checkpoint_size": ck["size"], "checkpoint_root": ck["root"]}
-        return services.save_package(actor, request, fields, [f[0].blob_id for f in files], finish)
+        return services.save_package(actor, request, fields, [f[0].blob_id for f in files], finish,
+                                     set_aside=set_aside)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         if renamed:  # the rename happened but the transaction did not commit
             shutil.rmtree(final, ignore_errors=True)
+        if set_aside is not None and not final.exists():  # nothing made: the leftover goes back, unlogged as before
+            try:
+                os.rename(final.with_name(set_aside["to"]), final)
+            except OSError:
+                pass
         raise

@@ -118,7 +118,7 @@ def request_copy(actor, case, items, *, receiver_kind: str, receiver_name: str, 
         if pk not in linked or pk not in found:
             raise ValidationError(f"音像记录 {pk} 未关联到本案件，不能申请复制。", code="not_linked")
     with transaction.atomic():
-        row = CopyRequest(agency_id=case.agency_id, case=case, item_ids=ids, receiver_kind=receiver_kind,
+        row = CopyRequest(agency_id=case.agency_id, case=case, case_number=case.number, item_ids=ids, receiver_kind=receiver_kind,
                           receiver_name=receiver_name, purpose=purpose, court_case_number=court_case_number,
                           requested_by=actor, requested_at=timezone.now())
         row.save()
@@ -176,17 +176,22 @@ def make_package(actor, request: CopyRequest, dest=None) -> CopyPackage:
     return package.make(actor, request, approval, dest)
 
 
-def save_package(actor, request, fields: dict, shas: list[str], finish) -> CopyPackage:
+def save_package(actor, request, fields: dict, shas: list[str], finish, set_aside: dict | None = None) -> CopyPackage:
     """The package row and its event in one transaction; `finish()` (the staged directory renamed
-    into place) runs inside it, so a failed rename leaves no row."""
+    into place) runs inside it, so a failed rename leaves no row. `set_aside`: the leftover of an
+    earlier make of this request that died before its commit, moved aside (its names and manifest
+    SHA-256), recorded in the event's detail."""
+    detail = {"request": request.pk, "case": request.case_id, "manifest_sha256": fields["manifest_sha256"],
+              "checkpoint_size": fields["checkpoint_size"]}
+    if set_aside:
+        detail["set_aside"] = set_aside
     try:
         with transaction.atomic():
             row = CopyPackage(request=request, made_by=actor, made_at=timezone.now(), **fields)
             row.save()
             ledger.append(v.MAKE, actor=actor, object_type=CopyPackage.ledger_object_type, object_id=row.pk,
                           content_sha256=row.ledger_digest(), blobs=shas,
-                          detail={"request": request.pk, "case": request.case_id, "manifest_sha256": row.manifest_sha256,
-                                  "checkpoint_size": row.checkpoint_size})
+                          detail=detail)
             finish()
     except IntegrityError:
         raise ValidationError("该申请的复制包已制作。", code="already_made") from None

@@ -9,6 +9,7 @@ HANDOVER = "copies.handover"    # the package handed over (receiver, method, the
 VIEW = "copies.view"            # the list or a request page was looked at
 DOWNLOAD = "copies.download"    # the package downloaded as a .zip (by the office that made it)
 DENIED = "copies.denied"        # a refused act (no right, no approval, bad input): its codes, never its text
+STATE_BASELINE = "copies.state_baseline"  # a request's wider state adopted by a migration (0002: case_number)
 
 READ_ACTIONS = frozenset({VIEW, DOWNLOAD, DENIED})
 
@@ -20,6 +21,7 @@ ACTION_LABELS = {
     VIEW: "查看证据复制",
     DOWNLOAD: "下载证据复制包",
     DENIED: "拒绝证据复制操作",
+    STATE_BASELINE: "状态基线（升级迁移）",
 }
 
 # Events about the agency's copies as a whole (the list page, a refused request of a new copy).

@@ -22,7 +22,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -98,8 +98,9 @@ def content_type(item: FootageItem) -> str:
 
 
 # The pictures a recorder writes, shown inline. Anything else ffprobe calls an image (an SVG above
-# all: an active document with scripts and links, served from our own origin) is given out only as
-# an attachment of unknown type, never rendered in the officer's session.
+# all: an active document with scripts and links, served from our own origin) is of unknown type
+# (application/octet-stream): never rendered in the officer's session, and not streamed at all
+# (stream: 403 — BX 11, a copy of the original is asked for through the copies app).
 RASTER_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif", "image/bmp", "image/tiff"})
 
 
@@ -184,11 +185,14 @@ def stream(request, pk):
     `bytes=a-` and `bytes=-n` answer 206 with `Content-Range`; an unsatisfiable range 416 with
     `Content-Range: bytes */size`; streamed from the store in chunks (never the whole file in memory).
     The strong ETag is the SHA-256 (the bytes never change), honoured in If-Range. A sidecar is a
-    text download (`footage.download`); media is `inline`, and read events follow `_should_log`."""
+    text download (`footage.download`); media is `inline`, and read events follow `_should_log`;
+    media no browser plays inline (application/octet-stream) is not served at all (403, BX 11)."""
     item = _visible_item(request, pk)
     gone = _unavailable(request, item)
     if gone is not None:
         return gone
+    if item.kind != "sidecar" and not inline_playable(item):
+        return _not_playable(request, item)
     sha = item.blob_id
     try:
         size = store.size(sha)
@@ -228,11 +232,32 @@ def stream(request, pk):
         resp["Content-Range"] = f"bytes {first}-{last}/{size}"
     # BX 11: officers do not keep copies of the records — media is given inline, for the player,
     # whatever the query asks (?download, ?dl=1 …); a copy for a court goes through liuhen/copies.
-    disposition = "attachment" if item.kind == "sidecar" or kind == "application/octet-stream" else "inline"
+    # Only a sidecar (the GPS text beside a video) is a download.
+    disposition = "attachment" if item.kind == "sidecar" else "inline"
     resp["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{_quote(item.name)}"
     resp["Cache-Control"] = "no-store"
     resp["X-Content-Type-Options"] = "nosniff"
     return resp
+
+
+NOT_PLAYABLE = "该文件无法在线播放；如需原件，请申请证据复制（LW-D 13）"
+
+
+def inline_playable(item: FootageItem) -> bool:
+    """Can a browser show the item's bytes inline: a video or audio type, or a plain raster picture?
+    Anything else (application/octet-stream: an SVG, a file of unknown type) is not streamed at all."""
+    kind = served_type(item)
+    return kind.startswith(("video/", "audio/")) or kind in RASTER_TYPES
+
+
+def _not_playable(request, item: FootageItem):
+    """403 for footage no browser plays inline. BX 11: officers do not keep copies of the records;
+    giving such a file out as an attachment would be a download of the original outside the copy
+    request (LW-D 13: a copy is provided centrally, on approval). The refusal is in the ledger."""
+    refusals.record_refusal(request, v.DENIED, [NOT_PLAYABLE], FootageItem.ledger_object_type, item.pk,
+                            status=403, errors=[ValidationError(NOT_PLAYABLE, code="not_playable")])
+    return render(request, "web/error.html", {"title": "无法在线播放", "back": f"/footage/{item.pk}/",
+                                              "lines": [NOT_PLAYABLE + "。"]}, status=403)
 
 
 def _quote(name: str) -> str:

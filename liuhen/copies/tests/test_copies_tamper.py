@@ -40,6 +40,16 @@ def test_an_item_slipped_into_a_request(copied):
     assert f.code == v.E001
 
 
+def test_a_request_case_number_altered(copied):
+    """The case number a request carries (案件编号, what a package's manifest shows the court) is in its
+    logged state: changed by SQL, verify names the request."""
+    world, c, row, *_ = copied
+    assert row.case_number == c.case.number and row.case_number
+    drop_append_only(CopyRequest._meta.db_table)
+    sql("UPDATE copies_copyrequest SET case_number = %s WHERE id = %s", ["测水罚〔2026〕999号", row.pk])
+    assert found(verify_log(), "altered", f"copy_request:{row.pk}").code == v.E001
+
+
 def test_a_refusal_turned_into_an_approval_and_an_approval_inserted(copied):
     world, c, row, package, handover, pending = copied
     approval = row.approval
@@ -75,8 +85,9 @@ def test_rows_deleted_and_inserted(copied):
     drop_append_only(CopyRequest._meta.db_table)
     sql("DELETE FROM copies_copyrequest WHERE id = %s", [pending.pk])
     sql("INSERT INTO copies_copyrequest (agency_id, case_id, item_ids, receiver_kind, receiver_name, purpose,"
-        " court_case_number, requested_by_id, requested_at) SELECT agency_id, case_id, item_ids, receiver_kind,"
-        " '某检察院', purpose, court_case_number, requested_by_id, requested_at FROM copies_copyrequest WHERE id = %s",
+        " court_case_number, requested_by_id, requested_at, case_number) SELECT agency_id, case_id, item_ids,"
+        " receiver_kind, '某检察院', purpose, court_case_number, requested_by_id, requested_at, case_number"
+        " FROM copies_copyrequest WHERE id = %s",
         [row.pk])
     forged = CopyRequest.objects.get(receiver_name="某检察院")
     report = verify_log()

@@ -86,16 +86,24 @@ def test_a_manifest_of_the_wrong_shape_is_an_error_not_a_traceback(made, change)
     assert "Traceback" not in run.stderr, run.stderr
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "ledger/core/package.py: the manifest's case number (案件编号, what the court files the evidence "
-    "under) is bound to nothing the package carries — the events name the case by id only. Carrying "
-    "the case's creation event (its content_sha256 is the case snapshot's, which holds the number) "
-    "would bind it, but the snapshot also holds the title and summary: a design decision, not a "
-    "quick fix."))
 def test_the_case_number_as_the_manifest_tells_it_is_the_logged_one(made):
+    """The case number (案件编号) a court files the evidence under is the request's logged one: the
+    request's state holds it, its event's content_sha256 binds it."""
     root, vkey = made
     _edit(root, lambda d: d["case"].__setitem__("number", "测水罚〔2026〕999号"))
-    assert _failed(root, vkey)
+    assert "request.event" in _failed(root, vkey)
+
+
+def test_the_case_number_changed_in_both_places_fails_too(made):
+    """A forger who changes the number in the manifest's case and in the request's state alike breaks
+    the state's digest the log recorded."""
+    root, vkey = made
+
+    def change(d):
+        d["case"]["number"] = "测水罚〔2026〕999号"
+        d["request"]["state"]["case_number"] = "测水罚〔2026〕999号"
+    _edit(root, change)
+    assert "request.event" in _failed(root, vkey)
 
 
 @pytest.mark.parametrize("field,value", [

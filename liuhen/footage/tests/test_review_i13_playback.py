@@ -62,6 +62,8 @@ def test_an_svg_is_not_served_as_an_active_document(client, world, tmp_path):
             "Content-Disposition", "")
         # The poster may be our own placeholder picture (a static SVG), never the uploaded one.
         assert not (resp.status_code == 200 and inline_svg and b"document.cookie" in content(resp)), url
+    # BX 11: a file no browser plays inline is not given out at all (no attachment either: that
+    # would be a download of the original outside the copy request, LW-D 13).
     stream = client.get(f"/footage/{item.pk}/stream")
-    assert stream["Content-Type"] == "application/octet-stream"
-    assert stream["Content-Disposition"].startswith("attachment")
+    assert stream.status_code == 403
+    assert b"document.cookie" not in content(stream)

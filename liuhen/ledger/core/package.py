@@ -22,8 +22,8 @@ file's SHA-256 is the one its `footage.add` event's leaf carries, that the foota
 the manifest is the one the log recorded (so its name, size, device, officer and recorded time are
 the logged ones), that a `footage.link` event links it to the case, and that the copy request's
 and the approval's events name these files and this request, and that the request and the approval
-as the manifest tells them (receiver, purpose, 案号, who asked, who approved, the opinion) are their
-logged states. It uses the ledger core's own tree,
+as the manifest tells them (receiver, purpose, 案号, the case number, who asked, who approved, the
+opinion) are their logged states. It uses the ledger core's own tree,
 hashing and signed-note code (the same as `liuhen verify` and the bundle checker).
 
 Each check is printed on one line: OK or FAIL, an English code, and the Chinese text. Exit status
@@ -61,6 +61,7 @@ FOOTAGE_ADD = "footage.add"
 FOOTAGE_LINK = "footage.link"
 COPY_REQUEST = "copies.request"
 COPY_APPROVE = "copies.approve"
+COPY_STATE_BASELINE = "copies.state_baseline"
 
 CHUNK = 1024 * 1024
 # What a desktop writes into a folder it opens (Finder, Explorer): not something a forger adds.
@@ -194,11 +195,15 @@ def verify_package(path: Path, vkey: str) -> list[Check]:
     good = (ev is not None and ev.get("action") == COPY_REQUEST
             and ev["object"].get("type") == "copy_request" and ev["object"].get("id") == str(request.get("id"))
             and (ev.get("detail") or {}).get("case") == case_id and set(ev.get("blobs") or []) == shas
-            and ev.get("content_sha256") == content_sha256(state) and state.get("case_id") == case_id
+            and state.get("case_id") == case_id
             and state.get("receiver_kind") == request.get("receiver_kind")
             and state.get("receiver_name") == request.get("receiver") and state.get("purpose") == request.get("purpose")
             and state.get("court_case_number") == request.get("court_case_number")
-            and state.get("requested_by_id") == (request.get("requested_by") or {}).get("id"))
+            and state.get("requested_by_id") == (request.get("requested_by") or {}).get("id")
+            # The case number (案件编号) the receiver files the evidence under: the request's state
+            # holds it as the request was made, so a relabelled number fails.
+            and bool(state.get("case_number")) and state.get("case_number") == (manifest.get("case") or {}).get("number")
+            and _state_logged(events, request, state))
     out.check(good, "request.event", f"证据复制申请 {request.get('id')} 的日志事件与本案、本包的文件一致",
               f"证据复制申请 {request.get('id')} 的日志事件缺失，或其案件、文件与清单不符")
     approval = manifest.get("approval") or {}
@@ -214,6 +219,15 @@ def verify_package(path: Path, vkey: str) -> list[Check]:
     out.check(good, "approval.event", "批准该申请的日志事件在包中",
               "批准该申请的日志事件缺失，或它没有批准本申请")
     return out
+
+
+def _state_logged(events: dict[int, dict], request: dict, state: dict) -> bool:
+    """The request's state is the one the log last recorded for it: the request event's own, or that
+    of a baseline a migration logged when the state grew ("state_entry", copies.state_baseline)."""
+    ev = events.get(request.get("state_entry", request.get("entry")))
+    return (ev is not None and ev.get("action") in (COPY_REQUEST, COPY_STATE_BASELINE)
+            and ev["object"].get("type") == "copy_request" and ev["object"].get("id") == str(request.get("id"))
+            and ev.get("content_sha256") == content_sha256(state))
 
 
 def _check_file(out: _Checks, path: Path, f: dict, events: dict[int, dict], case_id, listed: set, shas: set):
