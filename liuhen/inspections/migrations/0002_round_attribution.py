@@ -43,9 +43,11 @@ def fill_from_current_data(apps, schema_editor):
     FootageItem = apps.get_model("footage", "FootageItem")
     Device = apps.get_model("devices", "Device")
     _drop_update_trigger(schema_editor.connection, Round._meta.db_table)
-    for row in Round._default_manager.using(using).order_by("pk").iterator():
+    for row in Round._base_manager.using(using).order_by("pk").iterator():
+        if row.attribution:
+            continue  # recorded at its draw: never overwritten
         filled = attribution.of(row.kind, row.sample or [], FootageItem, Device, using=using)
-        Round._default_manager.using(using).filter(pk=row.pk).update(attribution=filled)
+        Round._base_manager.using(using).filter(pk=row.pk).update(attribution=filled)
     install_triggers(schema_editor.connection, [Round])
     adopt_wider_state(Round, "inspection_round", OLD_FIELDS, NEW_FIELDS, MIGRATION, using)
 
