@@ -1,5 +1,6 @@
 """The 抽检台账 as an Excel workbook (openpyxl): the rounds, every check of every sampled item's
-current finding, and the failures per officer and per unit. Every text cell is written as text —
+current finding, and the failures per officer and per unit — each item under the officer (or 保管人),
+unit and device it was attributed to at the draw (Round.attribution), not today's. Every text cell is written as text —
 a note beginning with "=" never becomes a formula in the reader's spreadsheet."""
 import io
 
@@ -34,7 +35,7 @@ def finding_rows(lr):
         recorded = item.footage.recorded_local.replace("T", " ") if item.footage is not None else ""
         head = [r.pk, Kind(r.kind).label, item.unit.name if item.unit is not None else "", period, item.position,
                 item.label, recorded, item.officer.display_name if item.officer is not None else "未归属",
-                item.device.number if item.device is not None else ""]
+                item.device_number]
         f = item.finding
         if f is None:
             yield head + ["", "", "未检查", "", "", "", ""]

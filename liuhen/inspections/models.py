@@ -35,7 +35,7 @@ class Round(LedgerState, AppendOnlyModel):
     ledger_object_type = "inspection_round"
     ledger_state_fields = ("agency_id", "kind", "unit_id", "period_from", "period_to", "criteria", "requested",
                            "percent", "population_size", "population_digest", "seed", "sample", "checklist",
-                           "drawn_by_id", "drawn_at")
+                           "drawn_by_id", "drawn_at", "attribution")
 
     agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField("抽检对象", max_length=20, choices=Kind.choices)
@@ -53,6 +53,12 @@ class Round(LedgerState, AppendOnlyModel):
     seed = models.CharField("随机种子", max_length=64)
     sample = models.JSONField("样本")  # the sampled keys in their drawn order
     checklist = models.JSONField("检查项目")  # [{"code", "label", "basis"}] in force at the draw
+    # Who and which unit answered for each sampled item at the draw (LW-D 14 检查台账), keyed by the
+    # sampled key as text: footage {"officer_id", "officer", "unit_id", "unit", "device"}, a device
+    # {"unit_id", "unit", "custodian_id", "custodian"}. A device's unit and custodian and a person's
+    # unit change in place later; the 台账 and its failure counts read this, never today's values.
+    # Rounds drawn before migration 0002 were filled from the data as it was when it ran.
+    attribution = models.JSONField("归属", default=dict)
     drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                  verbose_name="抽检人")
     drawn_at = models.DateTimeField("抽取时间", default=timezone.now)

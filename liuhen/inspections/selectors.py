@@ -27,17 +27,39 @@ def round_for(agency_id, pk) -> Round | None:
     return Round.objects.select_related("unit", "drawn_by", "agency").filter(pk=int(pk), agency_id=agency_id).first()
 
 
+@dataclasses.dataclass(frozen=True)
+class Attributed:
+    """A person or unit as the round recorded it at the draw (Round.attribution): its id and name
+    then, whatever it is called or wherever it is now."""
+
+    pk: int | None
+    name: str
+
+    @property
+    def display_name(self) -> str:
+        return self.name
+
+    def __str__(self):
+        return self.name
+
+
+def _attributed(pk, name) -> Attributed | None:
+    return Attributed(pk, name or "") if pk is not None else None
+
+
 @dataclasses.dataclass
 class Item:
-    """One sampled item of a round: its position in the draw, the footage or device, the officer and
-    device it concerns, its current finding and the earlier ones it superseded."""
+    """One sampled item of a round: its position in the draw, the footage or device, the officer (or
+    保管人), unit and device number it was attributed to at the draw, its current finding and the
+    earlier ones it superseded."""
 
     position: int
     key: int
     footage: object = None
     device: object = None
-    officer: object = None
-    unit: object = None
+    officer: Attributed | None = None
+    unit: Attributed | None = None
+    device_number: str = ""
     finding: Finding | None = None
     history: list = dataclasses.field(default_factory=list)
 
@@ -53,8 +75,8 @@ def _things(kind, keys) -> dict:
     from liuhen.footage.models import FootageItem
 
     if kind == Kind.FOOTAGE:
-        return FootageItem.objects.select_related("device", "officer", "officer__unit").in_bulk(keys)
-    return Device.objects.select_related("unit", "custodian").in_bulk(keys)
+        return FootageItem.objects.select_related("device").in_bulk(keys)
+    return Device.objects.in_bulk(keys)
 
 
 def items_of(round_: Round, things: dict | None = None, findings: list | None = None) -> list[Item]:
@@ -73,11 +95,19 @@ def items_of(round_: Round, things: dict | None = None, findings: list | None = 
     for i, key in enumerate(round_.sample, 1):
         thing = things.get(key)
         item = Item(position=i, key=key)
-        if round_.kind == Kind.FOOTAGE and thing is not None:
-            item.footage, item.device, item.officer = thing, thing.device, thing.officer
-            item.unit = thing.officer.unit if thing.officer is not None else None
-        elif thing is not None:
-            item.device, item.officer, item.unit = thing, thing.custodian, thing.unit
+        # Who and which unit answered for the item at the draw (LW-D 14), never who does today.
+        then = (round_.attribution or {}).get(str(key)) or {}
+        item.unit = _attributed(then.get("unit_id"), then.get("unit"))
+        if round_.kind == Kind.FOOTAGE:
+            item.officer = _attributed(then.get("officer_id"), then.get("officer"))
+            item.device_number = then.get("device") or ""
+            if thing is not None:
+                item.footage, item.device = thing, thing.device
+                item.device_number = item.device_number or thing.device.number
+        else:
+            item.officer = _attributed(then.get("custodian_id"), then.get("custodian"))
+            if thing is not None:
+                item.device, item.device_number = thing, thing.number
         rows = by_key.get(key, [])
         for f in rows:
             f.checks = [dict(r, label=labels.get(r["code"], {}).get("label", r["code"]),
@@ -121,8 +151,9 @@ def ledger(agency_id, *, kind: str = "", unit_id=None, drawn_from=None, drawn_to
 
 
 def failure_counts(rounds: list[LedgerRound]) -> dict:
-    """Failed checks and items with a failure, per officer (or 保管人 for a device) and per unit,
-    counted over the current findings: {"officers": [(name, items, checks)], "units": […]}."""
+    """Failed checks and items with a failure, per officer (or 保管人 for a device) and per unit as
+    the round recorded them at the draw, counted over the current findings:
+    {"officers": [(name, items, checks)], "units": […]}."""
     officers, units = Counter(), Counter()
     officer_items, unit_items = Counter(), Counter()
     for lr in rounds:

@@ -19,7 +19,7 @@ from liuhen.ledger import refusals
 from liuhen.ledger import services as ledger
 from liuhen.ledger.models import Entry
 
-from . import sampling
+from . import attribution, sampling
 from . import vocabulary as v
 from .models import Finding, Kind, Result, Round, RoundClose
 
@@ -91,6 +91,15 @@ def _criteria(kind, agency, unit, period_from, period_to, drawn_at) -> dict:
     return criteria
 
 
+def _attribution(kind: str, sample: list) -> dict:
+    """Each sampled item's officer, unit and device (or a device's unit and custodian) as they are at
+    the draw: LW-D 14's 台账 answers who was found wanting then, whatever moves later."""
+    from liuhen.devices.models import Device
+    from liuhen.footage.models import FootageItem
+
+    return attribution.of(kind, sample, FootageItem, Device)
+
+
 @_guarded("draw")
 def draw_round(actor, *, kind: str, unit=None, period_from: datetime.date, period_to: datetime.date,
                size: int | None = None, percent: int | None = None) -> Round:
@@ -128,10 +137,12 @@ def draw_round(actor, *, kind: str, unit=None, period_from: datetime.date, perio
             raise ValidationError(f"抽取数量 {n} 超过了可抽检的{what}总数 {len(keys)}，请减少抽取数量。",
                                   code="too_large")
         seed = secrets.token_hex(16)
+        sample = sampling.draw(seed, keys, n)
         row = Round(agency=agency, kind=kind, unit=unit, period_from=period_from, period_to=period_to,
                     criteria=criteria, requested=size, percent=percent, population_size=len(keys),
-                    population_digest=sampling.keys_digest(keys), seed=seed, sample=sampling.draw(seed, keys, n),
-                    checklist=checklist_for(kind), drawn_by=actor, drawn_at=now)
+                    population_digest=sampling.keys_digest(keys), seed=seed, sample=sample,
+                    checklist=checklist_for(kind), drawn_by=actor, drawn_at=now,
+                    attribution=_attribution(kind, sample))
         row.save()
         row = Round.objects.get(pk=row.pk)  # as stored
         ledger.append(v.DRAW, actor=actor, object_type=Round.ledger_object_type, object_id=row.pk,
@@ -139,7 +150,8 @@ def draw_round(actor, *, kind: str, unit=None, period_from: datetime.date, perio
                       detail={"criteria": row.criteria, "requested": size, "percent": percent,
                               "population_size": row.population_size, "population_digest": row.population_digest,
                               "seed": row.seed, "sample": row.sample,
-                              "checklist": [c["code"] for c in row.checklist]})
+                              "checklist": [c["code"] for c in row.checklist],
+                              "attribution": row.attribution})
     return row
 
 

@@ -15,6 +15,8 @@ EXPORT = "inspections.export"        # the 抽检台账 downloaded as an Excel w
 REDRAW = "inspections.redraw"        # the sample drawn again from the logged seed and compared
 DENIED = "inspections.denied"        # a service refused a person's act (its codes, never its text)
 REFUSED = "inspections.refused"      # a web form refused before any service ran
+# Migration 0002 widened a round's state (its attribution): one baseline event per round it filled.
+STATE_BASELINE = "inspections.state_baseline"
 
 READ_ACTIONS = frozenset({VIEW, EXPORT, REDRAW, DENIED, REFUSED})
 
@@ -27,6 +29,7 @@ ACTION_LABELS = {
     REDRAW: "重新抽取核对",
     DENIED: "拒绝抽检操作",
     REFUSED: "拒绝抽检表单",
+    STATE_BASELINE: "状态基线（升级迁移）",
 }
 
 # Events about the agency's inspections as a whole (the list, the 台账, its export, a refused draw):

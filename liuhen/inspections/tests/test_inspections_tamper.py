@@ -107,9 +107,10 @@ def test_rows_deleted_and_inserted(rounds):
     assert found(report, "deleted", f"inspection_round:{open_.pk}").code == v.E003
     # A round forged in its place, a finding and a closing slipped in: no event logged them.
     sql("INSERT INTO inspections_round (agency_id, kind, unit_id, period_from, period_to, criteria, requested,"
-        " percent, population_size, population_digest, seed, sample, checklist, drawn_by_id, drawn_at)"
+        " percent, population_size, population_digest, seed, sample, checklist, drawn_by_id, drawn_at, attribution)"
         " SELECT agency_id, kind, unit_id, period_from, period_to, criteria, requested, percent, population_size,"
-        " population_digest, seed, sample, checklist, drawn_by_id, drawn_at FROM inspections_round WHERE id = %s",
+        " population_digest, seed, sample, checklist, drawn_by_id, drawn_at, attribution FROM inspections_round"
+        " WHERE id = %s",
         [closed.pk])
     forged = Round.objects.order_by("pk").last()
     sql("INSERT INTO inspections_finding (round_id, footage_id, results, note, inspector_id, recorded_at)"

@@ -13,11 +13,6 @@ from liuhen.testing.inspections import finish, supervisor
 pytestmark = pytest.mark.usefixtures("fresh_home")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "inspections/selectors.py items_of/failure_counts attribute a device's (and a footage item's "
-    "officer's) failure to the device's unit/custodian and the officer's unit as they are NOW, not at "
-    "the round: a later move rewrites a closed round's 台账. The round should keep the unit and "
-    "person of each sampled item as of the draw (in its criteria/logged state) and count by those."))
 def test_a_closed_rounds_failures_stay_with_the_unit_they_were_found_in(world):
     admin = device_admin(world)
     insp = supervisor(world)
