@@ -82,3 +82,15 @@ def install_triggers(connection, models_=None) -> list[str]:
                     f'ON "{table}" FOR EACH ROW EXECUTE FUNCTION liuhen_append_only();'
                 )
     return tables
+
+
+def lift_update_trigger(connection, table: str) -> None:
+    """Drop the trigger that refuses UPDATE on `table` (on PostgreSQL, the one trigger refusing
+    UPDATE and DELETE) for a data migration's single UPDATE that fills a new column — followed by a
+    logged baseline of the wider state (ledger.subjects.adopt_wider_state). `install_triggers` puts
+    it back: after every migrate (post_migrate), or called by the migration at once."""
+    with connection.cursor() as cur:
+        if connection.vendor == "sqlite":
+            cur.execute(f'DROP TRIGGER IF EXISTS "{table}_no_update"')
+        elif connection.vendor == "postgresql":
+            cur.execute(f'DROP TRIGGER IF EXISTS "{table}_append_only" ON "{table}"')

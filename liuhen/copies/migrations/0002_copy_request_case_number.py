@@ -17,20 +17,18 @@ TABLE = "copies_copyrequest"
 
 
 def fill_and_log(apps, schema_editor):
+    from liuhen.common.append_only import lift_update_trigger
     from liuhen.ledger.subjects import adopt_wider_state
 
     connection = schema_editor.connection
     CopyRequest = apps.get_model("copies", "CopyRequest")
     if not CopyRequest.objects.using(connection.alias).exists():
         return
-    # The table is append-only (common.append_only): its triggers refuse this one UPDATE, so they are
-    # dropped here and installed again by the post_migrate handler that installs them after every
+    # The table is append-only (common.append_only): its trigger refuses this one UPDATE, so it is
+    # lifted here and installed again by the post_migrate handler that installs them after every
     # migrate.
+    lift_update_trigger(connection, TABLE)
     with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            cur.execute(f'DROP TRIGGER IF EXISTS "{TABLE}_append_only" ON "{TABLE}"')
-        elif connection.vendor == "sqlite":
-            cur.execute(f'DROP TRIGGER IF EXISTS "{TABLE}_no_update"')
         cur.execute(f'UPDATE "{TABLE}" SET case_number = (SELECT number FROM cases_case'
                     f' WHERE cases_case.id = "{TABLE}".case_id)')
     adopt_wider_state(CopyRequest, "copy_request", OLD_FIELDS, NEW_FIELDS, MIGRATION, connection.alias)

@@ -23,16 +23,8 @@ OLD_FIELDS = ("agency_id", "kind", "unit_id", "period_from", "period_to", "crite
 NEW_FIELDS = OLD_FIELDS + ("attribution",)
 
 
-def _drop_update_trigger(connection, table):
-    with connection.cursor() as cur:
-        if connection.vendor == "sqlite":
-            cur.execute(f'DROP TRIGGER IF EXISTS "{table}_no_update"')
-        elif connection.vendor == "postgresql":
-            cur.execute(f'DROP TRIGGER IF EXISTS "{table}_append_only" ON "{table}"')
-
-
 def fill_from_current_data(apps, schema_editor):
-    from liuhen.common.append_only import install_triggers
+    from liuhen.common.append_only import install_triggers, lift_update_trigger
     from liuhen.inspections import attribution
     from liuhen.ledger.subjects import adopt_wider_state
 
@@ -42,7 +34,7 @@ def fill_from_current_data(apps, schema_editor):
         return
     FootageItem = apps.get_model("footage", "FootageItem")
     Device = apps.get_model("devices", "Device")
-    _drop_update_trigger(schema_editor.connection, Round._meta.db_table)
+    lift_update_trigger(schema_editor.connection, Round._meta.db_table)
     for row in Round._base_manager.using(using).order_by("pk").iterator():
         if row.attribution:
             continue  # recorded at its draw: never overwritten
