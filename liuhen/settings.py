@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "liuhen.ledger",
     "liuhen.media",
     "liuhen.accounts",
+    "liuhen.workdays",
+    "liuhen.profiles",
     "liuhen.devices",
     "liuhen.cases",
     "liuhen.footage",
@@ -59,6 +61,8 @@ INSTALLED_APPS = [
     "liuhen.copies",
     "liuhen.inspections",
     "liuhen.audit",
+    "liuhen.oversight",
+    "liuhen.evaluation",
     "liuhen.web",
     "liuhen.demo",
 ]

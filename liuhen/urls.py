@@ -17,10 +17,14 @@ urlpatterns = [
     path("cases/", include("liuhen.cases.urls")),
     path("copies/", include("liuhen.copies.urls")),
     path("devices/", include("liuhen.devices.urls")),
+    path("evaluation/", include("liuhen.evaluation.urls")),
     path("footage/", include("liuhen.footage.urls")),
     path("inspections/", include("liuhen.inspections.urls")),
+    path("oversight/", include("liuhen.oversight.urls")),
+    path("profiles/", include("liuhen.profiles.urls")),
     path("records/", include("liuhen.records.urls")),
     path("retention/", include("liuhen.retention.urls")),
+    path("workdays/", include("liuhen.workdays.urls")),
 ]
 
 handler403 = "liuhen.web.views.permission_denied"

@@ -1,0 +1,249 @@
+"""What an agency profile (机关执法规则配置) says, as plain frozen data: the contract between the
+profile files (loaded and validated by this app) and the apps that apply them.
+
+Nothing here reads a file or the database. `loader.py` turns a YAML file into a `Profile`;
+`selectors.profile_for_case(case)` / `selectors.active_profile(agency)` give the one an act is held
+to. Every rule carries its `id` (stable, unique in the profile) and `article` (the seed keys of
+docs/regulations/README.md, or a law's article, e.g. "行政处罚法 61").
+
+Deadlines are data too: a `DeadlineSpec` runs from a named *anchor* (`start`) for a `Period` and is
+met by the first of its `end` anchors. Anchor names (computed by the oversight app from a case's
+facts; an anchor nothing produces yet simply never fires):
+  case.started                    the case was opened (Case.created_at)
+  stage.<stage>.entered           the case first entered <stage> (start/investigation/decision/service/archive)
+  case.archived                   the case file was received by the archivist (Case.archived_at)
+  record.<code>.drafted           the first not-voided record of type <code> was made
+  record.<code>.completed         the first not-voided record of type <code> became complete (all signatures)
+  footage.recorded / footage.ingested   per footage item (deadline with per="footage")
+  decision.revoked                the decision was revoked, changed or found void (a later issue)
+  publication.published / publication.withdrawn   the portal (a later issue)
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+HOURS, DAYS, WORKING_DAYS = "h", "d", "wd"
+PERIOD_UNITS = {HOURS: "小时", DAYS: "日", WORKING_DAYS: "个工作日"}
+_PERIOD = re.compile(r"^\s*(\d{1,4})\s*(h|d|wd)\s*$")
+
+
+@dataclass(frozen=True)
+class Period:
+    """A length of time: "24h" (hours), "7d" (calendar days), "10wd" (working days, 工作日)."""
+
+    amount: int
+    unit: str
+
+    @classmethod
+    def parse(cls, text: str) -> "Period":
+        m = _PERIOD.match(str(text))
+        if not m or int(m.group(1)) == 0:
+            raise ValueError(f"期限“{text}”无效：应为正整数加单位 h（小时）、d（日）或 wd（工作日），如 24h、7d、10wd")
+        return cls(int(m.group(1)), m.group(2))
+
+    def __str__(self) -> str:
+        return f"{self.amount}{self.unit}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.amount}{PERIOD_UNITS[self.unit]}"
+
+
+@dataclass(frozen=True)
+class Applies:
+    """Where a rule applies: empty tuples mean "all". Values are the codes of cases.models
+    (Kind, Procedure, StartMode) and of the 送达方式 choices."""
+
+    kinds: tuple[str, ...] = ()
+    procedures: tuple[str, ...] = ()
+    start_modes: tuple[str, ...] = ()
+
+    def matches(self, kind: str = "", procedure: str = "", start_mode: str = "") -> bool:
+        return ((not self.kinds or kind in self.kinds) and (not self.procedures or procedure in self.procedures)
+                and (not self.start_modes or start_mode in self.start_modes))
+
+
+@dataclass(frozen=True)
+class RuleValue:
+    """One valued rule (e.g. on_site_officers = 2, av_upload_hours = 24) with its article."""
+
+    id: str
+    value: object
+    article: str
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class RequirementSpec:
+    """立卷要求: at least one record of `codes` complete before the case leaves the stage."""
+
+    id: str
+    codes: tuple[str, ...]
+    article: str
+    drafted_suffices: bool = False  # LC 8: the emergency approval may be signed after leaving
+
+
+@dataclass(frozen=True)
+class StageRequirements:
+    """The requirements of one stage where `applies` matches (kind × procedure × start mode);
+    the most specific matching entry wins (more non-empty dimensions)."""
+
+    stage: str
+    applies: Applies
+    requirements: tuple[RequirementSpec, ...]
+
+
+@dataclass(frozen=True)
+class SignatureSpec:
+    """签字要求 that a kind × procedure puts on a record type (records.rules.SignatureRule keys:
+    officers, party, leader ("any" / "unit_head" / "agency_head"), reviewer, archivist)."""
+
+    id: str
+    record_type: str
+    applies: Applies
+    value: dict
+    article: str
+
+
+@dataclass(frozen=True)
+class AvActSpec:
+    """An act that needs audio-video recording (avrules.rules.AvAct): the records that document it —
+    (record type, 送达方式 or "") —, required (blocks leaving the stage) or expected, the footage
+    kinds that count, the record field with the act's time; `forbidden_without_reason`: when no
+    footage is made, a written reason (不适宜音像记录说明, AS 8) is required."""
+
+    id: str
+    label: str
+    records: tuple[tuple[str, str], ...]
+    required: bool
+    kinds: tuple[str, ...]
+    time_field: str
+    article: str
+    forbidden_without_reason: bool = True
+
+
+@dataclass(frozen=True)
+class DeadlineSpec:
+    """A clock: from `start` for `period`, met by the first of `end`; `extension` granted once with
+    approval (LW-L 16); `per`: "case" or "footage"."""
+
+    id: str
+    label: str
+    article: str
+    start: str
+    period: Period
+    end: tuple[str, ...]
+    applies: Applies = field(default_factory=Applies)
+    extension: Period | None = None
+    per: str = "case"
+    severity: str = "error"  # "error" (a violation) or "warning"
+
+
+@dataclass(frozen=True)
+class MajorCriterion:
+    """重大执法决定 criterion (LW-L 7, 行政处罚法 58), for the legal-review issue: `fact` names a
+    case fact (e.g. "fine_person", "fine_organisation", "penalty_kind", "after_hearing"), `op` one of
+    ">=", "in", "is", and `value` its threshold or list."""
+
+    id: str
+    label: str
+    fact: str
+    op: str
+    value: object
+    article: str
+
+
+@dataclass(frozen=True)
+class PublicitySpec:
+    """公示 rules for the portal issue: which kinds / procedures are published, penalties never
+    published (e.g. "warning"), whether a natural person's name is masked, and the deadline ids."""
+
+    applies: Applies
+    exclude_penalties: tuple[str, ...]
+    mask_person_name: bool
+    deadline: str  # a DeadlineSpec id (publicity)
+    withdrawal_deadline: str
+    article: str
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """执法用语 shown to the officer before recording an act (LW-D 6's opening line)."""
+
+    id: str
+    act: str  # an AvActSpec id, or "*" for every act
+    text: str
+    article: str
+
+
+@dataclass(frozen=True)
+class ScoreItem:
+    """One line of the 评查 score card. A hard-fail item (`points` 0 in a hard-fail list) scores the
+    whole file 0; a deduction item takes `points` off its section (never below 0). `findings`: the
+    finding codes that suggest the item failed (the evaluator decides)."""
+
+    id: str
+    label: str
+    points: int
+    article: str
+    findings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ScoreSection:
+    id: str
+    label: str
+    points: int  # the section's full marks (e.g. 卷面 20, 内容 80)
+    items: tuple[ScoreItem, ...]
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """案卷评查 score card: hard-fail items, sections with deductions, grade bands (label, minimum)
+    from the highest down, e.g. (("优秀", 90), ("合格", 60), ("不合格", 0))."""
+
+    hard_fail: tuple[ScoreItem, ...]
+    sections: tuple[ScoreSection, ...]
+    bands: tuple[tuple[str, int], ...]
+
+    @property
+    def full_marks(self) -> int:
+        return sum(s.points for s in self.sections)
+
+    def grade(self, score: int) -> str:
+        return next((label for label, low in self.bands if score >= low), self.bands[-1][0] if self.bands else "")
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One version of an agency's profile: everything that differs between agencies."""
+
+    code: str  # e.g. "BX"
+    name: str  # e.g. "本溪市水务局行政执法全过程记录规则"
+    regulation: str  # the seed it implements, e.g. "BX"
+    version: int  # 0 for the packaged default before any was loaded; then 1, 2, … per agency
+    sha256: str  # of the source file's bytes
+    rules: dict[str, RuleValue]
+    stages: tuple[StageRequirements, ...]
+    signatures: tuple[SignatureSpec, ...]
+    av_acts: tuple[AvActSpec, ...]
+    deadlines: tuple[DeadlineSpec, ...]
+    major: tuple[MajorCriterion, ...]
+    publicity: PublicitySpec | None
+    phrases: tuple[Phrase, ...]
+    scorecard: Scorecard | None
+
+    def rule(self, rule_id: str, default=None):
+        """The value of a valued rule (e.g. profile.rule("on_site_officers") → 2)."""
+        r = self.rules.get(rule_id)
+        return default if r is None else r.value
+
+    def deadline(self, deadline_id: str) -> DeadlineSpec | None:
+        return next((d for d in self.deadlines if d.id == deadline_id), None)
+
+    def deadlines_for(self, kind: str, procedure: str, start_mode: str, per: str = "case") -> list[DeadlineSpec]:
+        return [d for d in self.deadlines if d.per == per and d.applies.matches(kind, procedure, start_mode)]
+
+    def phrases_for(self, act: str) -> list[Phrase]:
+        return [p for p in self.phrases if p.act in (act, "*")]
