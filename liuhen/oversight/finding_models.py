@@ -1,0 +1,1 @@
+"""The findings engine's tables (owned by the findings engineer)."""

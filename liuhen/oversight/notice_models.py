@@ -1,0 +1,1 @@
+"""In-app notices and to-do marks (owned by the oversight-pages engineer)."""
