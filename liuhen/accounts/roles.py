@@ -21,3 +21,19 @@ ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMI
 LEADER_ROLES = frozenset({Role.UNIT_HEAD, Role.AGENCY_HEAD})
 # Roles that may read every case of the agency (not only their own unit's or their own).
 AGENCY_READ_ROLES = frozenset({Role.AGENCY_HEAD, Role.LEGAL_REVIEWER, Role.SUPERVISOR, Role.ARCHIVIST})
+
+
+def case_role_list_problems(value, what: str) -> list[str]:
+    """What is wrong, in Chinese, with a setting that lists the roles who may do `what` with case
+    content or evidence (审批证据复制, 抽检音像记录, 决定长期保存…): a non-empty list of known role
+    codes, none of the three administrators — 三员分立 (SPEC §9): they see no case content. One
+    rule for every such setting, so that each app's system check says the same thing."""
+    if not isinstance(value, (list, tuple)) or not value or not all(isinstance(r, str) for r in value):
+        return ["应为非空的角色代码列表"]
+    problems = []
+    for r in value:
+        if r not in Role.values:
+            problems.append(f"未知的角色 {r!r}（可选：{'、'.join(Role.values)}）")
+        elif r in ADMIN_ROLES:
+            problems.append(f"{Role(r).label}（{r}）不能{what}：三员分立，管理员不接触案件内容")
+    return problems

@@ -4,7 +4,7 @@ nobody may approve, or let a role the agency never meant hand out evidence: refu
 from django.conf import settings
 from django.core import checks
 
-from liuhen.accounts.roles import ADMIN_ROLES, Role
+from liuhen.accounts.roles import case_role_list_problems
 
 from . import vocabulary as v
 
@@ -21,16 +21,7 @@ def copies_setting_errors(value) -> list[str]:
         return ["应为 JSON 对象 {\"approve_roles\": [...], \"maker_roles\": [...]}"]
     errors = [f"未知的键 {k!r}" for k in value if k not in KEYS]
     for key in KEYS:
-        roles = value.get(key)
-        if not isinstance(roles, list) or not roles or not all(isinstance(r, str) for r in roles):
-            errors.append(f"{key} 应为非空的角色代码列表")
-            continue
-        for r in roles:
-            if r not in Role.values:
-                errors.append(f"{key}：角色 {r!r} 不存在")
-            elif r in ADMIN_ROLES:
-                # 三员分立: the three administrators see no case content and hand out no evidence.
-                errors.append(f"{key}：{Role(r).label}不能审批或制作证据复制")
+        errors += [f"{key}：{p}" for p in case_role_list_problems(value.get(key), "审批或制作证据复制")]
     return errors
 
 

@@ -59,18 +59,9 @@ def checklist_setting(app_configs=None, **kwargs):
 
 
 def roles_setting(app_configs=None, **kwargs):
-    from liuhen.accounts.roles import ADMIN_ROLES, Role
+    from liuhen.accounts.roles import case_role_list_problems
 
     value = getattr(settings, "LIUHEN_INSPECTION_ROLES", None)
     hint = "例如 LIUHEN_INSPECTION_ROLES=supervisor,agency_head"
-    if not isinstance(value, (list, tuple)) or not value or not all(isinstance(r, str) for r in value):
-        return [checks.Error("LIUHEN_INSPECTION_ROLES 无效：应列出至少一个角色代码", hint=hint, id=v.CHECK_ROLES)]
-    errors = []
-    for role in value:
-        if role not in Role.values:
-            errors.append(checks.Error(f"LIUHEN_INSPECTION_ROLES：未知的角色 {role!r}", hint=hint, id=v.CHECK_ROLES))
-        elif role in ADMIN_ROLES:
-            # 三员分立: the administrators see no case content, footage included (SPEC §9).
-            errors.append(checks.Error(f"LIUHEN_INSPECTION_ROLES：管理员角色 {role!r} 不能抽检音像记录",
-                                       hint=hint, id=v.CHECK_ROLES))
-    return errors
+    return [checks.Error(f"LIUHEN_INSPECTION_ROLES 无效：{p}", hint=hint, id=v.CHECK_ROLES)
+            for p in case_role_list_problems(value, "抽检音像记录")]

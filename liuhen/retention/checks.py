@@ -3,12 +3,16 @@ value must stop the system, not keep footage shorter than the law asks (LW-D 11)
 from django.conf import settings
 from django.core import checks
 
-from liuhen.accounts.roles import Role
+from liuhen.accounts.roles import case_role_list_problems
 
 from . import vocabulary as v
 from .conf import DEFAULTS
 
 HINT = '例如 LIUHEN_RETENTION=\'{"raw_months": 6, "notice_days": 30}\'（liuhen/retention/conf.py）'
+
+
+# What each role list lets its holders do (for the refusal of an administrator role).
+ROLE_ACTS = {"hold_roles": "采取法律保全", "decide_roles": "决定长期保存", "restore_roles": "恢复已移除的音像资料"}
 
 
 def _int(value, low=None, allow_none=False) -> bool:
@@ -43,12 +47,6 @@ def retention_setting(app_configs=None, **kwargs):
     for name in ("hold_roles", "decide_roles", "restore_roles"):
         if name not in value:
             continue
-        roles = value[name]
-        if not isinstance(roles, list) or not roles or not all(isinstance(r, str) for r in roles):
-            errors.append(checks.Error(f"LIUHEN_RETENTION {name}：应为非空的角色代码列表", hint=HINT, id=v.CHECK_ROLES))
-            continue
-        bad = [r for r in roles if r not in Role.values]
-        if bad:
-            errors.append(checks.Error(f"LIUHEN_RETENTION {name}：未知的角色 {'、'.join(bad)}（可选：{'、'.join(Role.values)}）",
-                                       hint=HINT, id=v.CHECK_ROLES))
+        errors += [checks.Error(f"LIUHEN_RETENTION {name} 无效：{p}", hint=HINT, id=v.CHECK_ROLES)
+                   for p in case_role_list_problems(value[name], ROLE_ACTS[name])]
     return errors

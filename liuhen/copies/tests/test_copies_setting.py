@@ -15,9 +15,9 @@ def test_the_default_is_valid(settings):
     ("JSON 无效：Expecting value", "JSON 无效"),
     ([], "JSON 对象"),
     ({"approve_roles": ["agency_head"]}, "maker_roles"),
-    ({"approve_roles": [], "maker_roles": ["archivist"]}, "approve_roles 应为非空"),
-    ({"approve_roles": ["boss"], "maker_roles": ["archivist"]}, "'boss' 不存在"),
-    ({"approve_roles": ["agency_head"], "maker_roles": ["audit_admin"]}, "审计管理员不能"),
+    ({"approve_roles": [], "maker_roles": ["archivist"]}, "approve_roles：应为非空"),
+    ({"approve_roles": ["boss"], "maker_roles": ["archivist"]}, "未知的角色 'boss'"),
+    ({"approve_roles": ["agency_head"], "maker_roles": ["audit_admin"]}, "审计管理员（audit_admin）不能审批或制作证据复制"),
     ({"approve_roles": ["agency_head"], "maker_roles": ["archivist"], "dir": "/tmp"}, "未知的键"),
 ])
 def test_a_bad_value_is_refused(settings, value, says):

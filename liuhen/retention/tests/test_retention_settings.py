@@ -32,6 +32,8 @@ def test_less_than_six_months_is_refused_citing_the_article(settings):
     ({"case_file_years": None}, v.CHECK_NUMBER), ({"long_term_years": 0}, v.CHECK_NUMBER),
     ({"hold_roles": []}, v.CHECK_ROLES), ({"decide_roles": ["chief"]}, v.CHECK_ROLES),
     ({"restore_roles": "device_admin"}, v.CHECK_ROLES),
+    # 三员分立: an administrator may not decide on case footage (the same rule as copies and inspections).
+    ({"hold_roles": ["system_admin"]}, v.CHECK_ROLES), ({"decide_roles": ["agency_head", "audit_admin"]}, v.CHECK_ROLES),
 ])
 def test_bad_values(settings, value, code):
     assert ids(value, settings) == [code]
