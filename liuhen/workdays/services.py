@@ -40,7 +40,7 @@ def load_schedule(actor, content: str | bytes, *, reason: str = "") -> YearSched
     try:
         sched = parse(content)
     except ScheduleError as exc:
-        raise ValidationError(exc.lines(), code="schedule_invalid") from None
+        raise ValidationError([ValidationError(line, code="schedule_invalid") for line in exc.lines()]) from None
     with transaction.atomic():
         previous = YearSchedule.objects.filter(year=sched.year).order_by("-id").first()
         if previous is not None and previous.sha256 == sched.sha256:
