@@ -13,7 +13,7 @@ import re
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from liuhen.accounts.selectors import person_named
-from liuhen.common.cli import ChineseCommand, fail, looked_up
+from liuhen.common.cli import ChineseCommand, ChineseParser, fail, looked_up
 from liuhen.workdays import calendar, selectors, services
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -38,7 +38,7 @@ class Command(ChineseCommand):
     help = "工作日历：按国务院放假安排计算工作日，载入、查看放假安排。"
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="action", metavar="{add,load,show,years}")
+        sub = parser.add_subparsers(dest="action", metavar="{add,load,show,years}", parser_class=ChineseParser)
         add = sub.add_parser("add", help="DATE 之后第 N 个工作日（第 1 个工作日为 DATE 之后的第一个工作日）")
         add.add_argument("date", help="起算日期 YYYY-MM-DD")
         add.add_argument("n", help="工作日数（非负整数）")
