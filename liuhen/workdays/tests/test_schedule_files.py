@@ -91,3 +91,17 @@ def test_the_same_file_twice_is_refused_as_unchanged(db):
         services.load_schedule(None, schedule_text(2026))
     assert "已载入同一文件" in info.value.messages[0]
     assert YearSchedule.objects.count() == 1
+
+
+def test_the_demo_module_loads_both_notices(world):
+    """liuhen/demo/workdays.py (wired into the demo by the integrator) through the real service."""
+    from types import SimpleNamespace
+
+    from liuhen.demo import workdays as demo_workdays
+
+    counts = demo_workdays.build(SimpleNamespace(people={"hanlixin": world.sysadmin}))
+    assert counts == {"workday_schedules": 2}
+    rows = list(YearSchedule.objects.order_by("year"))
+    assert [(r.year, r.number, r.loaded_by_id) for r in rows] == [
+        (2025, "国办发明电〔2024〕12号", world.sysadmin.pk), (2026, "国办发明电〔2025〕7号", world.sysadmin.pk)]
+    assert calendar.source(2026) == rows[1].pk and not calendar.known(2027)
