@@ -171,6 +171,8 @@ def is_workday(d: datetime.date) -> bool | None:
 
 
 def _check_amount(n) -> int:
+    if type(n) is int and n >= 0:  # noqa: E721 — the common case first (bool is no amount)
+        return n
     if isinstance(n, bool) or not isinstance(n, int) or n < 0:
         raise ValueError(f"期限的数量应为非负整数，而不是 {n!r}")
     return n
@@ -184,6 +186,11 @@ def add_working_days(start: datetime.date, n: int) -> datetime.date | None:
         return start
     _fresh()
     o, year = start.toordinal(), start.year
+    y = _year(year)
+    if y is not None:  # the common case: the n-th working day is in the start's own year
+        i = bisect_right(y.ordinals, o) + n - 1
+        if i < len(y.ordinals):
+            return datetime.date.fromordinal(y.ordinals[i])
     while year <= datetime.MAXYEAR - 1:
         last = datetime.date(year, 12, 31).toordinal()
         if o < last:  # some day of this year lies after `start`: the year must be known
@@ -233,7 +240,12 @@ def agency_zone() -> ZoneInfo:
 
 def end_of_day(day: datetime.date) -> datetime.datetime:
     """The last instant of `day` in the agency's zone: an act on that day is in time."""
-    return datetime.datetime.combine(day, datetime.time.max, tzinfo=agency_zone())
+    return _end_of_day(day, settings.TIME_ZONE)
+
+
+@lru_cache(maxsize=8192)
+def _end_of_day(day: datetime.date, zone: str) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.max, tzinfo=_zone(zone))
 
 
 def due(start: datetime.datetime, amount: int, unit: str) -> datetime.datetime | None:
@@ -248,11 +260,11 @@ def due(start: datetime.datetime, amount: int, unit: str) -> datetime.datetime |
     amount = _check_amount(amount)
     if unit == HOURS:
         return start + datetime.timedelta(hours=amount)
-    zone = agency_zone()
-    local = (start.replace(tzinfo=zone) if start.tzinfo is None else start.astimezone(zone)).date()
+    name = settings.TIME_ZONE
+    local = start.date() if start.tzinfo is None else start.astimezone(_zone(name)).date()
     if unit == DAYS:
-        return end_of_day(local + datetime.timedelta(days=amount))
+        return _end_of_day(local + datetime.timedelta(days=amount), name)
     if unit == WORKING_DAYS:
         day = add_working_days(local, amount)
-        return None if day is None else end_of_day(day)
+        return None if day is None else _end_of_day(day, name)
     raise ValueError(f"未知的期限单位“{unit}”（可用：h 小时、d 日、wd 工作日）")

@@ -29,6 +29,15 @@ class HolidayRange:
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
+    @property
+    def label(self) -> str:
+        """As the notices write it: 2月15日（周日）至23日（周一）."""
+        first = f"{self.start.month}月{self.start.day}日（{weekday(self.start)}）"
+        if self.end == self.start:
+            return first
+        end = f"{self.end.day}日" if self.end.month == self.start.month else f"{self.end.month}月{self.end.day}日"
+        return f"{first}至{end}（{weekday(self.end)}）"
+
 
 @dataclass
 class YearView:
@@ -41,6 +50,10 @@ class YearView:
     workdays: list[datetime.date]  # 调休上班
     working_days: int
     months: list = field(default_factory=list)
+
+    @property
+    def workday_labels(self) -> list[str]:
+        return [f"{d.isoformat()}（{weekday(d)}）" for d in self.workdays]
 
     @property
     def source_label(self) -> str:

@@ -27,7 +27,7 @@ def test_everyone_logged_in_sees_a_year(client, world):
     page = client.get(URL, {"year": "2026"})
     html = page.content.decode()
     assert page.status_code == 200
-    assert "春节" in html and "2月15日" in html and "2026-02-14" in html and "2026-10-10" in html
+    assert "春节" in html and "2月15日（周日）至23日（周一）" in html and "2026-02-14（周六）" in html and "2026-10-10" in html
     assert "全年工作日 <strong>248</strong> 天" in html
     assert 'class="wd-adjusted' in html and 'title="2026-02-14 调休上班"' in html
     assert 'title="2026-02-16 春节放假"' in html
