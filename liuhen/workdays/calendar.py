@@ -56,21 +56,45 @@ _years: dict[int, _Year | None] = {}
 _known: list[int] | None = None
 _stamp: object = ()      # the newest YearSchedule id when the cache was filled (() = never looked)
 _checked = -1e18         # time.monotonic() of the last look
+# The outermost atomic block a load of this process was written in, until it commits (on_commit
+# clears the cache) — or ends otherwise: then it was rolled back, and what the cache read inside it
+# never happened. Tests roll every test's transaction back; without this a year loaded by one test
+# would stay cached for the next test of the worker, for up to a second.
+_pending: object = None
 
 
 def clear_cache() -> None:
     """Forget every year (a schedule was loaded, or a test rolled one back); the next call reads again."""
-    global _known, _checked, _stamp
+    global _known, _checked, _stamp, _pending
     with _lock:
         _years.clear()
         _known = None
         _checked = -1e18
         _stamp = ()
+        _pending = None
+
+
+def loaded_in_transaction() -> None:
+    """A schedule was just written in the current transaction (services.load_schedule): read again
+    now, and once more when the transaction is over, whichever way it ends."""
+    global _pending
+    from django.db import transaction
+
+    clear_cache()
+    blocks = transaction.get_connection().atomic_blocks
+    _pending = blocks[0] if blocks else None
+    transaction.on_commit(clear_cache)
 
 
 def _fresh() -> None:
     """At most once a second: has anyone loaded a schedule since the cache was filled?"""
     global _checked, _stamp, _known
+    if _pending is not None:
+        from django.db import connection
+
+        blocks = connection.atomic_blocks
+        if not blocks or blocks[0] is not _pending:  # the load's transaction is over (rolled back)
+            clear_cache()
     now = time.monotonic()
     if now - _checked < REFRESH_SECONDS:
         return

@@ -55,8 +55,9 @@ def load_schedule(actor, content: str | bytes, *, reason: str = "") -> YearSched
                       detail={"year": sched.year, "file_sha256": sched.sha256, "number": sched.number,
                               "holidays": sched.holidays_json(), "workdays": sched.workdays_json(),
                               "supersedes": previous.pk if previous is not None else None})
-        calendar.clear_cache()  # this transaction sees the new year at once
-        transaction.on_commit(calendar.clear_cache)  # and every thread after the commit
+        # This transaction sees the new year at once, every thread after the commit, and nobody
+        # keeps it if the transaction is rolled back.
+        calendar.loaded_in_transaction()
     return row
 
 

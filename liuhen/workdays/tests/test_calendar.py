@@ -178,3 +178,21 @@ def test_many_calls_read_the_database_once_per_year(django_assert_max_num_querie
     with django_assert_max_num_queries(0):
         for i in range(2000):
             calendar.add_working_days(D(2025, 1, 1) + datetime.timedelta(i % 700), 10)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_load_is_forgotten_at_once():
+    from django.db import transaction
+
+    class Undo(Exception):
+        pass
+
+    with pytest.raises(Undo):
+        with transaction.atomic():
+            services.load_schedule(None, FICTIONAL_2027)
+            assert calendar.known(2027)  # the loading transaction sees it
+            raise Undo
+    # no second has passed: the cache knows the load's transaction is over
+    assert not calendar.known(2027) and calendar.is_workday(D(2027, 1, 4)) is None
+    services.load_schedule(None, FICTIONAL_2027)  # committed: on_commit clears, and it is known
+    assert calendar.known(2027) and calendar._pending is None
