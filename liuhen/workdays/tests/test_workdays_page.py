@@ -1,0 +1,89 @@
+"""The calendar page /workdays/: everyone logged in sees the known years, a year's holidays and
+adjusted working weekends and its month grids; the 系统管理员 uploads a schedule file; a refused
+file is a 4xx page naming its lines, recorded in the ledger, and loses nothing."""
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from liuhen.ledger.models import Entry
+from liuhen.testing.workdays import FICTIONAL_2027, clean_calendar, schedule_text  # noqa: F401
+from liuhen.workdays import calendar
+from liuhen.workdays import vocabulary as v
+from liuhen.workdays.models import YearSchedule
+
+pytestmark = pytest.mark.usefixtures("clean_calendar")
+URL = reverse("workdays:index")
+LOAD = reverse("workdays:load")
+
+
+def upload(client, text, reason="国务院办公厅发布通知"):
+    f = SimpleUploadedFile("schedule.yaml", text.encode("utf-8"), content_type="application/x-yaml")
+    return client.post(LOAD, {"file": f, "reason": reason})
+
+
+def test_everyone_logged_in_sees_a_year(client, world):
+    assert client.get(URL).status_code == 302  # not logged in: to the login page
+    client.force_login(world.officer)
+    page = client.get(URL, {"year": "2026"})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "春节" in html and "2月15日（周日）至23日（周一）" in html and "2026-02-14（周六）" in html and "2026-10-10" in html
+    assert "全年工作日 <strong>248</strong> 天" in html
+    assert 'class="wd-adjusted' in html and 'title="2026-02-14 调休上班"' in html
+    assert 'title="2026-02-16 春节放假"' in html
+    assert "载入放假安排" not in html  # the upload form is the 系统管理员's
+    assert Entry.objects.filter(action=v.VIEW, actor_id=world.officer.pk).exists()
+    page = client.get(URL, {"year": "2027"})
+    assert page.status_code == 200 and "2027 年：未知" in page.content.decode()
+    page = client.get(URL, {"year": "abc"})
+    assert page.status_code == 400 and "年度“abc”无效" in page.content.decode()
+    assert Entry.objects.filter(action=v.REFUSED, actor_id=world.officer.pk).exists()
+
+
+def test_the_system_administrator_uploads_a_schedule(client, world):
+    client.force_login(world.sysadmin)
+    assert "载入放假安排" in client.get(URL).content.decode()
+    response = upload(client, FICTIONAL_2027)
+    assert response.status_code == 302 and response["Location"].endswith("?year=2027")
+    row = YearSchedule.objects.get()
+    assert row.loaded_by == world.sysadmin and row.reason == "国务院办公厅发布通知"
+    assert calendar.known(2027)
+    html = client.get(response["Location"]).content.decode()
+    assert "测试〔2027〕1号" in html and "生效" in html and "已载入 2027 年放假安排" in html
+    # A second, different load of the year supersedes the first; both stay listed.
+    assert upload(client, FICTIONAL_2027.replace("workdays: [2027-02-13]", "workdays: []")).status_code == 302
+    html = client.get(URL, {"year": "2027"}).content.decode()
+    assert "已被取代" in html and YearSchedule.objects.count() == 2
+
+
+def test_a_bad_file_is_refused_with_its_line_and_loses_nothing(client, world):
+    client.force_login(world.sysadmin)
+    services_before = Entry.objects.filter(action=v.DENIED).count()
+    bad = FICTIONAL_2027.replace("workdays: [2027-02-13]", "workdays: [2027-02-10]")
+    response = upload(client, bad, reason="一个错误的文件")
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "未载入，原有的工作日历不变" in html and "第 8 行：调休上班日 2027-02-10 是周三，不是周末" in html
+    assert 'value="一个错误的文件"' in html  # what was typed comes back
+    assert not YearSchedule.objects.exists() and not calendar.known(2027)
+    assert Entry.objects.filter(action=v.DENIED).count() == services_before + 1
+    response = upload(client, "year: [\n")
+    assert response.status_code == 400 and "YAML 格式错误" in response.content.decode()
+    # no file at all: the form refuses, recorded too
+    response = client.post(LOAD, {"reason": "x"})
+    assert response.status_code == 400 and "请选择放假安排文件" in response.content.decode()
+    assert Entry.objects.filter(action=v.REFUSED, actor_id=world.sysadmin.pk).exists()
+    # the same file as the one in force: 409
+    assert upload(client, schedule_text(2026)).status_code == 302
+    assert upload(client, schedule_text(2026)).status_code == 409
+
+
+def test_only_the_system_administrator_may_upload(client, world):
+    for person in (world.officer, world.agency_head):
+        client.force_login(person)
+        response = upload(client, FICTIONAL_2027)
+        assert response.status_code == 403 and "只有系统管理员" in response.content.decode()
+        assert Entry.objects.filter(action="access.denied", actor_id=person.pk).exists()
+    assert not YearSchedule.objects.exists()
+    client.force_login(world.sysadmin)
+    assert client.get(LOAD).status_code == 405
