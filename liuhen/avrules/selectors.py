@@ -373,7 +373,7 @@ def note_act_problem(case, code: str, content: dict) -> str | None:
         serial = int((content or {}).get("act_serial"))
     except (TypeError, ValueError):
         return "请填写对应笔录的案内序号。"
-    acts = rules.acts_for(case.agency)
+    acts = rules.acts_for(case)
     for st in states_for_case(case):
         if st.record.serial != serial:
             continue
@@ -457,7 +457,7 @@ def case_av(case) -> list[ActAv]:
     cache = page_cache(case)
     if cache is not None and "avrules" in cache:
         return cache["avrules"]
-    acts = rules.acts_for(case.agency)
+    acts = rules.acts_for(case)
     states = states_for_case(case)
     found = []
     for st in states:
@@ -510,7 +510,7 @@ def stage_part(case, *, with_unattached: bool = False) -> list[dict]:
     archive re-checks (an act's missing footage, an unexplained break)."""
     from liuhen.records.models import RecordType
 
-    acts = rules.acts_for(case.agency)
+    acts = rules.acts_for(case)
     types = {code: (stage, name) for code, stage, name in
              RecordType.objects.filter(code__in=rules.act_codes(acts)).values_list("code", "stage", "name")}
     rows = case_av(case)
