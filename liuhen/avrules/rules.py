@@ -32,6 +32,9 @@ class AvAct:
     kinds: tuple[str, ...] = (VIDEO, AUDIO)
     time_field: str = "time"
     basis: str = ""
+    # False where the profile says the act must be recorded (av: required): no written reason
+    # (不适宜音像记录说明, AS 8) stands in for footage.
+    reason_accepted: bool = True
 
     def matches(self, code: str, content: dict | None) -> bool:
         for rec_code, method in self.records:
@@ -48,7 +51,8 @@ def from_profile(profile) -> tuple[AvAct, ...]:
     """The acts of an agency profile's `av_acts`, memoised per profile (profiles are immutable)."""
     hit = _BY_PROFILE.get(id(profile))
     if hit is None or hit[0] is not profile:
-        acts = tuple(AvAct(a.id, a.label, a.records, a.required, a.kinds, a.time_field, a.article)
+        acts = tuple(AvAct(a.id, a.label, a.records, a.required, a.kinds, a.time_field, a.article,
+                           reason_accepted=a.forbidden_without_reason or not a.required)
                      for a in profile.av_acts)
         hit = _BY_PROFILE[id(profile)] = (profile, acts)
     return hit[1]
@@ -164,6 +168,18 @@ def acts_for(subject=None, *, overrides: dict | None = None) -> tuple[AvAct, ...
     if overrides is not None:
         return table_with(overrides)
     return from_profile(_profile_of(subject))
+
+
+def phrases_for(subject, acts) -> list[tuple]:
+    """(act, [Phrase]) for each of `acts` that has 执法用语 in the profile of `subject` (a case or
+    an agency): what the officer says as the recording starts (LW-D 6, LQ 20, LQ 25)."""
+    profile = _profile_of(subject)
+    out = []
+    for act in acts:
+        phrases = profile.phrases_for(act.id)
+        if phrases:
+            out.append((act, phrases))
+    return out
 
 
 def act_of(acts, code: str, content: dict | None) -> AvAct | None:

@@ -302,7 +302,9 @@ class ActAv:
 
     @property
     def approved(self) -> bool:
-        return any(n.complete for n in self.notes)
+        # An act the profile says must be recorded (av: required, e.g. LC 15's 查封扣押) accepts no
+        # 不适宜音像记录说明: only footage meets it.
+        return self.act.reason_accepted and any(n.complete for n in self.notes)
 
     @property
     def status(self) -> str:
@@ -325,7 +327,9 @@ class ActAv:
     def problems(self) -> list[str]:
         """What keeps the stage from being left, in Chinese, naming the act and the article."""
         out = []
-        if self.act.required and self.status == "missing":
+        if self.act.required and not self.act.reason_accepted and not self.footage:
+            out.append(f"{self.name}缺少音像记录（{self.act.kinds_label}），该环节必须音像记录（依据：{self.act.basis}）")
+        elif self.act.required and self.status == "missing":
             out.append(f"{self.name}缺少音像记录（{self.act.kinds_label}），或经负责人批准的不适宜音像记录说明"
                        f"（依据：{self.act.basis}；不适宜的应书面说明原因，AS 8）")
         elif self.act.required and self.status == "pending":
@@ -533,5 +537,7 @@ def stage_part(case, *, with_unattached: bool = False) -> list[dict]:
         out.append({"stage": stage, "label": Stage(stage).label, "unattached": unattached,
                     "current": stage == case.stage,
                     "required": [a for a in needed if a.required], "optional": [a for a in needed if not a.required],
-                    "acts": mine, "late": late_here})
+                    "acts": mine, "late": late_here,
+                    # 执法用语 the officer says before recording each act of the stage (the case's profile).
+                    "phrases": rules.phrases_for(case, needed)})
     return out

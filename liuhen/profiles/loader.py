@@ -44,12 +44,12 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 
 # ---- registries of the names a profile may use (filled by higher apps) ------------------------------
 
-_RECORD_TYPES: list[Callable[[], set[str]]] = []
+_RECORD_TYPES: list[Callable[[], dict[str, str]]] = []
 _CASE_CODES: list[Callable[[], dict[str, set[str]]]] = []
 
 
-def register_record_types(fn: Callable[[], set[str]]) -> None:
-    """The records app gives the record-type codes a profile may name (called in its ready())."""
+def register_record_types(fn: Callable[[], dict[str, str]]) -> None:
+    """The records app gives the record types a profile may name, {code: Chinese name} (its ready())."""
     if fn not in _RECORD_TYPES:
         _RECORD_TYPES.append(fn)
 
@@ -66,6 +66,13 @@ def known_record_types() -> set[str] | None:
     out: set[str] = set()
     for fn in _RECORD_TYPES:
         out |= set(fn())
+    return out
+
+
+def record_type_names() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for fn in _RECORD_TYPES:
+        out.update(fn())
     return out
 
 
@@ -149,7 +156,9 @@ def parse_text(text: str, label: str) -> tuple[dict | None, _Doc]:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        doc.errors.append((label, mark.line + 1 if mark else None, f"YAML 语法错误：{exc.problem or exc}"))
+        # A problem found at the end of the stream is about the file's last line.
+        line = min(mark.line + 1, text.rstrip("\n").count("\n") + 1) if mark else None
+        doc.errors.append((label, line, f"YAML 语法错误：{exc.problem or exc}"))
         return None, doc
     except yaml.YAMLError as exc:
         doc.errors.append((label, None, f"YAML 语法错误：{exc}"))

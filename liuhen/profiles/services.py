@@ -36,7 +36,8 @@ def version_snapshot(pv: ProfileVersion) -> dict:
             "reason": pv.reason}
 
 
-def _refuse(actor, agency, error: loader.ProfileError, label: str) -> None:
+def record_refusal(actor, agency, error: loader.ProfileError, label: str) -> None:
+    """A refused profile file in the ledger (a read: it stays whatever becomes of the caller)."""
     # The lines and the number of errors, never the file's text (a reason may quote anything).
     with transaction.atomic():
         ledger.append(V.REFUSED, actor=actor, object_type=V.AGENCY_OBJECT, object_id=getattr(agency, "pk", ""),
@@ -61,7 +62,7 @@ def load_profile(actor, agency, text: str, *, reason: str = "", label: str = "é…
     try:
         profile = loader.build(text, label=label)
     except loader.ProfileError as exc:
-        _refuse(actor, agency, exc, label)
+        record_refusal(actor, agency, exc, label)
         raise ProfileRefused(exc) from exc
     with transaction.atomic():
         # One number after another per agency, even when two loads race (the agency row is locked).

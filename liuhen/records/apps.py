@@ -40,9 +40,9 @@ class RecordsConfig(AppConfig):
 
 
 
-def _record_type_codes() -> set[str]:
+def _record_type_codes() -> dict[str, str]:
     # The catalog (synced into RecordType after every migrate): no query, so the system check and
     # a profile checked before migrate see the same names.
     from .catalog import CATALOG
 
-    return {t["code"] for t in CATALOG}
+    return {t["code"]: t["name"] for t in CATALOG}
