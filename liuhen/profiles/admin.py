@@ -9,6 +9,7 @@ from liuhen.accounts.models import Agency
 from liuhen.ledger.admin import LedgeredAdmin
 
 from . import loader, services
+from .services import LOAD_ROLES
 from .models import ProfileVersion
 
 
@@ -42,7 +43,7 @@ class ProfileVersionForm(forms.ModelForm):
         except loader.ProfileError as exc:
             if data.get("agency") is not None:
                 services.record_refusal(getattr(self, "actor", None), data["agency"], exc, label)
-            raise forms.ValidationError([f"配置文件被拒绝，现行配置不变。"] + exc.lines()) from None
+            raise forms.ValidationError(["配置文件被拒绝，现行配置不变。"] + exc.lines()) from None
         data["text"], data["label"] = text, label
         return data
 
@@ -66,6 +67,21 @@ class ProfileVersionAdmin(LedgeredAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return () if obj is None else self.readonly_fields
+
+    # The system administrator loads an agency's profile here (the agency head, who answers for the
+    # agency's rules, loads with `liuhen profile load` or is given admin access as the agency decides).
+    def _may(self, request) -> bool:
+        user = request.user
+        return user.is_active and (user.is_superuser or (hasattr(user, "has_role") and user.has_role(*LOAD_ROLES)))
+
+    def has_view_permission(self, request, obj=None):
+        return self._may(request)
+
+    def has_add_permission(self, request):
+        return self._may(request)
+
+    def has_module_permission(self, request):
+        return self._may(request)
 
     def has_change_permission(self, request, obj=None):
         return False  # a loaded version is never changed: load a new one

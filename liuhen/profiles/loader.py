@@ -718,8 +718,7 @@ def build(text: str, *, label: str = "配置文件", version: int = 0, lookup=No
     data, sections = _resolve(text, label, lookup=lookup, chain=(), codes=codes, record_types=record_types,
                               errors=errors)
     if data is not None and sections is not None and not errors:
-        doc = _Doc(label)
-        parsed, doc = parse_text(text, label)
+        _, doc = parse_text(text, label)  # the lines of this file, for the checks across sections
         _semantic(sections, label, errors, data, doc.line)
     if errors:
         raise ProfileError(errors)

@@ -193,3 +193,14 @@ av_acts:
     assert p.rule("emergency_approval_hours") == 24  # inherited
     ids = [a.id for a in p.av_acts]
     assert "inquiry" not in ids and ids[-1] == "detention" and "inspection" in ids
+
+
+def test_the_default_profile_setting_is_checked_at_start(settings):
+    from liuhen.profiles.checks import default_profile_setting
+
+    assert default_profile_setting() == []
+    settings.LIUHEN_DEFAULT_PROFILE = "LQ"
+    assert default_profile_setting() == []
+    settings.LIUHEN_DEFAULT_PROFILE = "nowhere"
+    [error] = default_profile_setting()
+    assert error.id == "liuhen.profiles.E001" and "nowhere" in error.msg
