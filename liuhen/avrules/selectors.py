@@ -421,11 +421,11 @@ def next_on_device(items, item, ingests=None):
     return after[0] if after else None
 
 
-def _gaps(items, ingests, notes: dict) -> list[Gap]:
+def _gaps(items, ingests, notes: dict, gap_seconds: int | None = None) -> list[Gap]:
     """The gaps between consecutive files of one device, each with the note of that very gap
     (`notes`: {(before id, after id): Interruption})."""
     out = []
-    limit = datetime.timedelta(seconds=rules.GAP_SECONDS.value)
+    limit = datetime.timedelta(seconds=rules.GAP_SECONDS.value if gap_seconds is None else gap_seconds)
     for rows in _by_device(items, ingests).values():
         for (sp1, a), (sp2, b) in zip(rows, rows[1:]):
             if sp2[0] - sp1[1] > limit:
@@ -433,14 +433,14 @@ def _gaps(items, ingests, notes: dict) -> list[Gap]:
     return out
 
 
-def _mismatch(state, act, items, ingests) -> TimeMismatch | None:
+def _mismatch(state, act, items, ingests, tolerance: int | None = None) -> TimeMismatch | None:
     written = _written_time(state, act.time_field)
     spans = [span(i, ingests) for i in items if i.kind in TIMED_KINDS]
     spans = [s for s in spans if s is not None]
     if written is None or not spans:
         return None
     start, end = min(s[0] for s in spans), max(s[1] for s in spans)
-    tol = datetime.timedelta(seconds=rules.TIME_TOLERANCE_SECONDS.value)
+    tol = datetime.timedelta(seconds=rules.TIME_TOLERANCE_SECONDS.value if tolerance is None else tolerance)
     if start - tol <= written <= end + tol:
         return None
     return TimeMismatch(act.time_field, written, start, end)
@@ -496,8 +496,9 @@ def case_av(case) -> list[ActAv]:
                 state=st, act=act, footage=counted,
                 notes=_notes_for(notes, st),
                 late=[verdicts[i.pk] for i in counted if i.pk in verdicts],
-                mismatch=_mismatch(st, act, counted, ingests),
-                gaps=_gaps(counted, ingests, resumed),
+                # The case's profile sets the tolerance (LW-D 7) and the gap (LQ 22).
+                mismatch=_mismatch(st, act, counted, ingests, rules.rule_of(case, rules.TIME_TOLERANCE_SECONDS).value),
+                gaps=_gaps(counted, ingests, resumed, rules.rule_of(case, rules.GAP_SECONDS).value),
                 stops=[n for n in mine if not n.resumed and n.before_id not in followed],
                 stop_notes=_notes_for(stop_notes, st)))
     if cache is not None:
