@@ -13,7 +13,7 @@ LIUHEN_STORAGE_URL  where stored files go: empty (local disk under LIUHEN_HOME/b
                s3://BUCKET?endpoint=http://host:port&region=R[&prefix=P] (credentials from AWS_ACCESS_KEY_ID /
                AWS_SECRET_ACCESS_KEY, or s3://KEY:SECRET@BUCKET?...); see liuhen/media/store.py
 LIUHEN_MAX_UPLOAD_BYTES  largest upload (files of one request), default 2 GiB
-LIUHEN_AV_RULES  JSON: per-agency changes to the acts that need audio-video recording (liuhen/avrules/rules.py)
+LIUHEN_AV_RULES  retired (issue 15): refused at start; the agency profile's av_acts replace it
 LIUHEN_UPLOAD_DIR  where resumable footage uploads (API, browser) wait until whole; default LIUHEN_HOME/uploads
 LIUHEN_UPLOAD_CHUNK_MAX_BYTES  largest chunk of one resumable-upload request, default 8 MiB
 LIUHEN_FOOTAGE_MAX_BYTES  largest footage file an ingest accepts, default 64 GiB
@@ -131,8 +131,8 @@ LIUHEN_LOGIN_MAX_FAILURES = int(os.environ.get("LIUHEN_LOGIN_MAX_FAILURES", 5))
 # (SPEC §3: ≤ 3 s in police practice), and whether an officer may sign a device out to themselves.
 LIUHEN_DEVICE_CLOCK_MAX_DRIFT_SECONDS = float(os.environ.get("LIUHEN_DEVICE_CLOCK_MAX_DRIFT_SECONDS", 3))
 LIUHEN_DEVICE_SELF_SIGNOUT = os.environ.get("LIUHEN_DEVICE_SELF_SIGNOUT", "") in ("1", "true", "yes")
-# Per-agency changes to the acts that need audio-video recording (liuhen/avrules/rules.py, LQ 19),
-# keyed by the agency's 文号简称: {"本水": {"inquiry": {"required": true}}}. JSON in the environment.
+# Retired by issue 15: the acts that need audio-video recording are the agency profile's av_acts
+# (liuhen/profiles). Still read so that the system check liuhen.avrules.E001 refuses a set value.
 try:
     LIUHEN_AV_RULES = json.loads(os.environ.get("LIUHEN_AV_RULES", "") or "{}")
 except json.JSONDecodeError as exc:  # kept as text: the system check liuhen.avrules.E001 names the error
@@ -317,3 +317,10 @@ LIUHEN_DEVICES = ({"check_every_days": 90, "equipment_ratio": None, **_devices_e
 #   recovery_days    a removed file can be restored this many days before its bytes are deleted
 #   hold_roles / decide_roles / restore_roles   who may place a legal hold, decide (三) long-term, restore
 LIUHEN_RETENTION = json.loads(os.environ["LIUHEN_RETENTION"]) if os.environ.get("LIUHEN_RETENTION") else {}
+
+# ---- profiles (机关执法规则配置, liuhen/profiles, issue 15) ----------------------------------------
+# The packaged profile (liuhen/profiles/data/<code>.yaml) an agency with no loaded profile version is
+# held to, and with it every case opened before profiles existed. "base" is the rules the system
+# shipped with; an agency loads its own with `liuhen profile load FILE --agency 简称`. Checked at start
+# (liuhen.profiles.E001/E002). LIUHEN_AV_RULES is replaced by the profile's av_acts.
+LIUHEN_DEFAULT_PROFILE = os.environ.get("LIUHEN_DEFAULT_PROFILE", "") or "base"

@@ -1,23 +1,22 @@
 """音像记录规则 — which enforcement acts need audio-video recording, as data with their articles.
 
-One table (`ACTS`): an act (执法环节) is the record that documents it — a record type, or a record
-type with a given 送达方式 — whether footage is required to leave the stage (`required`) or only
-expected (shown, not blocking), which footage kinds count, and the record's field that holds the
-act's time (for the LW-D 7 check). An agency changes the table through the setting
-`LIUHEN_AV_RULES`, keyed by the agency's 文号简称 (Agency.short_name): per act id a dict of the
-fields it changes, or a new act (e.g. an act the agency marks as touching personal liberty, life
-and health or major property, LQ 19). `acts_for(agency)` is the single lookup; nothing else reads
-the table or the setting. A later issue moves the overrides into agency profile files.
+The table is the `av_acts:` of the agency profile (liuhen/profiles/data/*.yaml): an act (执法环节)
+is the record that documents it — a record type, or a record type with a given 送达方式 — whether
+footage is required to leave the stage (`required`) or only expected (shown, not blocking), which
+footage kinds count, and the record's field that holds the act's time (for the LW-D 7 check).
+`acts_for(case)` (the profile version the case was opened under) or `acts_for(agency)` (its active
+profile) is the single lookup. `ACTS` and the valued rules below are the packaged base profile's.
+The setting LIUHEN_AV_RULES of issue 13 is replaced by the profile: the system check refuses it
+(liuhen.avrules.E001) with a pointer to `liuhen profile load`.
 """
-import logging
 from dataclasses import dataclass, fields, replace
 
 from liuhen.cases.rules import Rule
+from liuhen.profiles import loader as _loader
+from liuhen.profiles import selectors as _profiles
 
 VIDEO, AUDIO, PHOTO = "video", "audio", "photo"
 KIND_LABELS = {VIDEO: "视频", AUDIO: "录音", PHOTO: "照片"}
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -33,6 +32,9 @@ class AvAct:
     kinds: tuple[str, ...] = (VIDEO, AUDIO)
     time_field: str = "time"
     basis: str = ""
+    # False where the profile says the act must be recorded (av: required): no written reason
+    # (不适宜音像记录说明, AS 8) stands in for footage.
+    reason_accepted: bool = True
 
     def matches(self, code: str, content: dict | None) -> bool:
         for rec_code, method in self.records:
@@ -45,37 +47,60 @@ class AvAct:
         return "、".join(KIND_LABELS.get(k, k) for k in self.kinds)
 
 
-ACTS: tuple[AvAct, ...] = (
-    # LQ 19: 现场执法、调查取证、举行听证 are 容易引发争议的环节 to be recorded on audio-video; AS 8 names
-    # 现场检查（勘验） and 听证会 — and asks for a written reason where AV is not suitable.
-    AvAct("inspection", "现场检查（勘验）", (("inspection_record", ""),), basis="LQ 19, AS 8"),
-    AvAct("sampling", "抽样取证", (("sampling_notice", ""),), basis="LQ 19"),
-    AvAct("hearing", "举行听证", (("hearing_record", ""),), basis="LQ 19, AS 8"),
-    # LQ 19: 查封扣押 touches major property (and 人身自由 where persons are held): 全程音像记录.
-    AvAct("seizure", "查封扣押", (("seizure_record", ""),), basis="LQ 19"),
-    # LQ 19: 留置送达 and 公告送达. 民事诉讼法第八十九条 lets a 留置送达 be recorded by photos or
-    # video (拍照、录像); a 公告 posted is shown by its photo.
-    AvAct("lien_service", "留置送达", (("service_receipt", "留置送达"),), kinds=(VIDEO, AUDIO, PHOTO),
-          time_field="served_at", basis="LQ 19"),
-    AvAct("public_notice", "公告送达", (("service_notice", ""), ("service_receipt", "公告送达")),
-          kinds=(VIDEO, AUDIO, PHOTO), time_field="", basis="LQ 19"),
-    # LQ 19 (调查取证): an inquiry is recorded 根据实际 — expected, not required; an agency may require it.
-    AvAct("inquiry", "询问", (("inquiry_record", ""),), required=False, basis="LQ 19"),
-)
+def from_profile(profile) -> tuple[AvAct, ...]:
+    """The acts of an agency profile's `av_acts`, memoised per profile (profiles are immutable)."""
+    hit = _BY_PROFILE.get(id(profile))
+    if hit is None or hit[0] is not profile:
+        acts = tuple(AvAct(a.id, a.label, a.records, a.required, a.kinds, a.time_field, a.article,
+                           reason_accepted=a.forbidden_without_reason or not a.required)
+                     for a in profile.av_acts)
+        hit = _BY_PROFILE[id(profile)] = (profile, acts)
+    return hit[1]
+
+
+_BY_PROFILE: dict[int, tuple] = {}
+_BASE = _loader.packaged("base")
+
+# LQ 19: 现场执法、调查取证、举行听证 are 容易引发争议的环节 to be recorded on audio-video; AS 8 names
+# 现场检查（勘验） and 听证会 — and asks for a written reason where AV is not suitable. LQ 19: 查封扣押
+# touches major property; 留置送达 and 公告送达 (民事诉讼法第八十九条: photos or video count); an
+# inquiry is recorded 根据实际 — expected, not required.
+ACTS: tuple[AvAct, ...] = from_profile(_BASE)
+
+
+def _valued(rule_id: str) -> Rule:
+    r = _BASE.rules[rule_id]
+    return Rule(r.id, r.value, r.article, r.text)
+
 
 # LC 31, LQ 23, AS 12: footage is stored in the system within 24 hours of its recording.
-UPLOAD_HOURS = Rule("av_upload_hours", 24, "LC 31, LQ 23, AS 12", "音像记录制作完成后，应在24小时内存储至执法信息系统")
+UPLOAD_HOURS = _valued("av_upload_hours")
 # AS 12: field work away (连续工作、异地工作、边远地区): within 24 hours of returning to the unit.
-FIELD_TRIP_HOURS = Rule("av_field_trip_hours", 24, "AS 12", "外出执法确实不能及时移交的，应在回到本单位后24小时内移交存储")
+FIELD_TRIP_HOURS = _valued("av_field_trip_hours")
 # A declared field trip is at most this long (a declaration is for one trip, not a standing excuse).
-FIELD_TRIP_MAX_DAYS = Rule("av_field_trip_max_days", 31, "AS 12", "一次外出执法申报最长31天")
+FIELD_TRIP_MAX_DAYS = _valued("av_field_trip_max_days")
 # LW-D 7: the start and end the footage shows match the times the document states — within this.
-TIME_TOLERANCE_SECONDS = Rule("av_time_tolerance", 300, "LW-D 7", "声像资料反映的起止时间应当与相应文书记载的时间一致（允许误差5分钟）")
+TIME_TOLERANCE_SECONDS = _valued("av_time_tolerance")
 # LQ 22: footage of one device with a pause longer than this between two files is an interruption
 # (a camera splitting a long recording into files leaves a second or two).
-GAP_SECONDS = Rule("av_gap_seconds", 10, "LQ 22", "同一设备两段音像记录间隔超过10秒视为中断，恢复记录时应说明中断原因")
+GAP_SECONDS = _valued("av_gap_seconds")
 
 RULES = {r.id: r for r in (UPLOAD_HOURS, FIELD_TRIP_HOURS, FIELD_TRIP_MAX_DAYS, TIME_TOLERANCE_SECONDS, GAP_SECONDS)}
+
+
+def _profile_of(subject):
+    if subject is None:
+        return _profiles.default_profile()
+    if hasattr(subject, "profile_version_id"):
+        return _profiles.profile_for_case(subject)
+    return _profiles.active_profile(subject)
+
+
+def rule_of(subject, rule: Rule) -> Rule:
+    """A valued AV rule as the profile of `subject` (a case, or an agency) sets it, else `rule`."""
+    r = _profile_of(subject).rules.get(rule.id)
+    return rule if r is None else Rule(r.id, r.value, r.article, r.text)
+
 
 _FIELDS = {f.name for f in fields(AvAct)} - {"id"}
 _TEXT_FIELDS = ("label", "time_field", "basis")
@@ -136,27 +161,25 @@ def table_with(overrides: dict) -> tuple[AvAct, ...]:
     return tuple(out)
 
 
-def acts_for(agency=None, *, overrides: dict | None = None) -> tuple[AvAct, ...]:
-    """The acts that need audio-video recording for `agency`: the table with the agency's changes
-    (settings.LIUHEN_AV_RULES[agency.short_name], or `overrides`).
-
-    A bad setting is refused at start (the system check liuhen.avrules.E001/E002, run by every
-    command and by wsgi.py before it serves). Should one reach a running process anyway, the
-    agency gets the table of LQ 19 as written — the lawful floor — and the error is logged; a case
-    page never fails on it."""
+def acts_for(subject=None, *, overrides: dict | None = None) -> tuple[AvAct, ...]:
+    """The acts that need audio-video recording: for a case, as the profile version it was opened
+    under says; for an agency, its active profile; for None, the packaged default. `overrides`
+    (`{act id: {field: value}}`) gives the base table with those changes (ValueError if bad)."""
     if overrides is not None:
         return table_with(overrides)
-    from django.conf import settings
+    return from_profile(_profile_of(subject))
 
-    key = getattr(agency, "short_name", None)
-    setting = getattr(settings, "LIUHEN_AV_RULES", None) or {}
-    try:
-        if not isinstance(setting, dict):
-            raise ValueError(str(setting))
-        return table_with(setting.get(key, {})) if key else ACTS
-    except ValueError as exc:
-        logger.error("LIUHEN_AV_RULES 无效，%s 按 LQ 19 的原表执行：%s", key, exc)
-        return ACTS
+
+def phrases_for(subject, acts) -> list[tuple]:
+    """(act, [Phrase]) for each of `acts` that has 执法用语 in the profile of `subject` (a case or
+    an agency): what the officer says as the recording starts (LW-D 6, LQ 20, LQ 25)."""
+    profile = _profile_of(subject)
+    out = []
+    for act in acts:
+        phrases = profile.phrases_for(act.id)
+        if phrases:
+            out.append((act, phrases))
+    return out
 
 
 def act_of(acts, code: str, content: dict | None) -> AvAct | None:

@@ -302,7 +302,9 @@ class ActAv:
 
     @property
     def approved(self) -> bool:
-        return any(n.complete for n in self.notes)
+        # An act the profile says must be recorded (av: required, e.g. LC 15's 查封扣押) accepts no
+        # 不适宜音像记录说明: only footage meets it.
+        return self.act.reason_accepted and any(n.complete for n in self.notes)
 
     @property
     def status(self) -> str:
@@ -325,7 +327,9 @@ class ActAv:
     def problems(self) -> list[str]:
         """What keeps the stage from being left, in Chinese, naming the act and the article."""
         out = []
-        if self.act.required and self.status == "missing":
+        if self.act.required and not self.act.reason_accepted and not self.footage:
+            out.append(f"{self.name}缺少音像记录（{self.act.kinds_label}），该环节必须音像记录（依据：{self.act.basis}）")
+        elif self.act.required and self.status == "missing":
             out.append(f"{self.name}缺少音像记录（{self.act.kinds_label}），或经负责人批准的不适宜音像记录说明"
                        f"（依据：{self.act.basis}；不适宜的应书面说明原因，AS 8）")
         elif self.act.required and self.status == "pending":
@@ -373,7 +377,7 @@ def note_act_problem(case, code: str, content: dict) -> str | None:
         serial = int((content or {}).get("act_serial"))
     except (TypeError, ValueError):
         return "请填写对应笔录的案内序号。"
-    acts = rules.acts_for(case.agency)
+    acts = rules.acts_for(case)
     for st in states_for_case(case):
         if st.record.serial != serial:
             continue
@@ -417,11 +421,11 @@ def next_on_device(items, item, ingests=None):
     return after[0] if after else None
 
 
-def _gaps(items, ingests, notes: dict) -> list[Gap]:
+def _gaps(items, ingests, notes: dict, gap_seconds: int | None = None) -> list[Gap]:
     """The gaps between consecutive files of one device, each with the note of that very gap
     (`notes`: {(before id, after id): Interruption})."""
     out = []
-    limit = datetime.timedelta(seconds=rules.GAP_SECONDS.value)
+    limit = datetime.timedelta(seconds=rules.GAP_SECONDS.value if gap_seconds is None else gap_seconds)
     for rows in _by_device(items, ingests).values():
         for (sp1, a), (sp2, b) in zip(rows, rows[1:]):
             if sp2[0] - sp1[1] > limit:
@@ -429,14 +433,14 @@ def _gaps(items, ingests, notes: dict) -> list[Gap]:
     return out
 
 
-def _mismatch(state, act, items, ingests) -> TimeMismatch | None:
+def _mismatch(state, act, items, ingests, tolerance: int | None = None) -> TimeMismatch | None:
     written = _written_time(state, act.time_field)
     spans = [span(i, ingests) for i in items if i.kind in TIMED_KINDS]
     spans = [s for s in spans if s is not None]
     if written is None or not spans:
         return None
     start, end = min(s[0] for s in spans), max(s[1] for s in spans)
-    tol = datetime.timedelta(seconds=rules.TIME_TOLERANCE_SECONDS.value)
+    tol = datetime.timedelta(seconds=rules.TIME_TOLERANCE_SECONDS.value if tolerance is None else tolerance)
     if start - tol <= written <= end + tol:
         return None
     return TimeMismatch(act.time_field, written, start, end)
@@ -457,7 +461,7 @@ def case_av(case) -> list[ActAv]:
     cache = page_cache(case)
     if cache is not None and "avrules" in cache:
         return cache["avrules"]
-    acts = rules.acts_for(case.agency)
+    acts = rules.acts_for(case)
     states = states_for_case(case)
     found = []
     for st in states:
@@ -492,8 +496,9 @@ def case_av(case) -> list[ActAv]:
                 state=st, act=act, footage=counted,
                 notes=_notes_for(notes, st),
                 late=[verdicts[i.pk] for i in counted if i.pk in verdicts],
-                mismatch=_mismatch(st, act, counted, ingests),
-                gaps=_gaps(counted, ingests, resumed),
+                # The case's profile sets the tolerance (LW-D 7) and the gap (LQ 22).
+                mismatch=_mismatch(st, act, counted, ingests, rules.rule_of(case, rules.TIME_TOLERANCE_SECONDS).value),
+                gaps=_gaps(counted, ingests, resumed, rules.rule_of(case, rules.GAP_SECONDS).value),
                 stops=[n for n in mine if not n.resumed and n.before_id not in followed],
                 stop_notes=_notes_for(stop_notes, st)))
     if cache is not None:
@@ -510,7 +515,7 @@ def stage_part(case, *, with_unattached: bool = False) -> list[dict]:
     archive re-checks (an act's missing footage, an unexplained break)."""
     from liuhen.records.models import RecordType
 
-    acts = rules.acts_for(case.agency)
+    acts = rules.acts_for(case)
     types = {code: (stage, name) for code, stage, name in
              RecordType.objects.filter(code__in=rules.act_codes(acts)).values_list("code", "stage", "name")}
     rows = case_av(case)
@@ -533,5 +538,7 @@ def stage_part(case, *, with_unattached: bool = False) -> list[dict]:
         out.append({"stage": stage, "label": Stage(stage).label, "unattached": unattached,
                     "current": stage == case.stage,
                     "required": [a for a in needed if a.required], "optional": [a for a in needed if not a.required],
-                    "acts": mine, "late": late_here})
+                    "acts": mine, "late": late_here,
+                    # 执法用语 the officer says before recording each act of the stage (the case's profile).
+                    "phrases": rules.phrases_for(case, needed)})
     return out

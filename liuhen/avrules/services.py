@@ -16,7 +16,7 @@ from liuhen.ledger import services as ledger
 
 from . import vocabulary as v
 from .models import FieldTrip, Interruption
-from .rules import FIELD_TRIP_MAX_DAYS
+from .rules import FIELD_TRIP_MAX_DAYS, rule_of
 from .selectors import act_footage, next_on_device, span
 
 
@@ -62,8 +62,9 @@ def declare_field_trip(actor, officer, *, starts_at, ends_at, place: str, reason
     starts_at, ends_at = _aware(starts_at, "外出时间"), _aware(ends_at, "返回时间")
     if ends_at <= starts_at:
         raise ValidationError("返回时间必须晚于外出时间。", code="order")
-    if ends_at - starts_at > datetime.timedelta(days=FIELD_TRIP_MAX_DAYS.value):
-        raise ValidationError(f"一次外出执法申报最长{FIELD_TRIP_MAX_DAYS.value}天（依据：AS 12）。", code="too_long")
+    max_days = rule_of(officer.agency, FIELD_TRIP_MAX_DAYS)  # the agency profile's value (AS 12)
+    if ends_at - starts_at > datetime.timedelta(days=max_days.value):
+        raise ValidationError(f"一次外出执法申报最长{max_days.value}天（依据：{max_days.basis}）。", code="too_long")
     now = timezone.now()
     if ends_at < now:
         raise ValidationError("外出执法应在返回前申报，不能在返回后补报（依据：AS 12）。", code="after_return")

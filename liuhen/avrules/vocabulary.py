@@ -32,5 +32,5 @@ STATE_CODES = {
 
 # ---- system checks (`liuhen check`, and before every management command) ---------------------------
 
-CHECK_SETTING = "liuhen.avrules.E001"  # LIUHEN_AV_RULES is not an object of agencies' act changes
-CHECK_ACT = "liuhen.avrules.E002"      # an act change names an unknown field, kind or record type
+CHECK_SETTING = "liuhen.avrules.E001"  # LIUHEN_AV_RULES is set: replaced by the agency profile (issue 15)
+CHECK_ACT = "liuhen.avrules.E002"      # (issue 13, retired) an act change named an unknown field, kind or record type

@@ -14,3 +14,10 @@ class CasesConfig(AppConfig):
 
         register_subject("case", ledger_checks.check)
         register_read_actions(*vocabulary.READ_ACTIONS)
+        # The names an agency profile may use for kinds, procedures, start modes and stages.
+        from liuhen.profiles.loader import register_case_codes
+
+        from .models import Kind, Procedure, Stage, StartMode
+
+        register_case_codes(lambda: {"kinds": set(Kind.values), "procedures": set(Procedure.values),
+                                     "start_modes": set(StartMode.values), "stages": set(Stage.values)})

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from .models import Stage
 from .requirements import stage_requirements
-from .rules import ON_SITE_OFFICERS
+from .rules import ON_SITE_OFFICERS, rule_of
 
 Gate = Callable[..., list[str]]
 _GATES: dict[str, Gate] = {}
@@ -96,7 +96,7 @@ def own_rules(case, entered: dict, *, closing: bool = False) -> list[str]:
     if case.on_site:
         # LC 10, LQ 17: two or more officers holding a valid certificate today.
         valid = [co for co in case.officers.select_related("officer") if co.officer.certificate_on() is not None]
-        if len(valid) < ON_SITE_OFFICERS.value:
+        if len(valid) < rule_of(case, ON_SITE_OFFICERS).value:
             problems.append("现场执法应有两名以上持有效执法证的承办人员")
     if case.kind != "inspection" and not case.parties.exists():
         problems.append("尚未登记当事人")

@@ -49,6 +49,15 @@ def check(events: dict[str, list]) -> list[dict]:
         if creates and "created_at" in (creates[0][2].get("detail") or {}) \
                 and creates[0][2]["detail"]["created_at"] != _iso(case.created_at):
             out.append(finding("altered", "立案时间被修改，与立案时日志的记载不符", obj, creates[0], code=V.E003))
+        # The profile version the case is held to: as its creation event pinned it (issue 15).
+        if creates and "profile_version" in (creates[0][2].get("detail") or {}) \
+                and creates[0][2]["detail"]["profile_version"] != case.profile_version_id:
+            out.append(finding("altered", "案件适用的执法规则配置版本被修改，与立案时日志的记载不符", obj, creates[0],
+                               code=V.E006))
+        elif creates and "profile_version" not in (creates[0][2].get("detail") or {}) \
+                and case.profile_version_id is not None:
+            out.append(finding("altered", "立案时未记载执法规则配置版本，案件却指向了一个版本", obj, creates[0],
+                               code=V.E006))
 
         parts = case.parts
         _check_parties(out, obj, parts.parties, _logged(evs, V.PARTY_ACTIONS, "party", obj, out, "当事人"),

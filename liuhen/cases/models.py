@@ -77,6 +77,11 @@ class Case(models.Model):
     archived_at = models.DateTimeField("归档时间", null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The agency profile version (执法规则配置) the case was opened under: its rules hold for the
+    # whole case, whatever is loaded later. Null: opened before profiles, or while the agency had
+    # none loaded — held to the packaged default (profiles.selectors.profile_for_case).
+    profile_version = models.ForeignKey("profiles.ProfileVersion", on_delete=models.PROTECT, null=True, blank=True,
+                                        related_name="+", verbose_name="执法规则配置版本")
 
     class Meta:
         verbose_name = verbose_name_plural = "案件"

@@ -1,11 +1,19 @@
 """What each stage must hold before the case may leave it, as data with its legal basis.
 
-For each procedure and stage, a list of requirements; each requirement names the record-type codes
-of which at least one must be complete (not voided, signatures satisfied), its id and the articles
-it rests on (shown on the case page next to it). A Requirement is a tuple of its codes, so that
-`set(req)` is the codes; `req.id` and `req.basis` say what it is and why.
-A later issue moves this into per-agency checklist profiles.
+The tables live in the agency profile (liuhen/profiles/data/*.yaml, `stages:`): for each stage ×
+kind × procedure × start mode a list of requirements; each names the record-type codes of which at
+least one must be complete (not voided, signatures satisfied), its id and the articles it rests on
+(shown on the case page next to it). A case is held to the profile version it was opened under.
+A Requirement is a tuple of its codes, so that `set(req)` is the codes; `req.id` and `req.basis`
+say what it is and why.
+
+The module-level tables (REQUIREMENTS, KIND_OVERRIDES, EMERGENCY_START, CLOSURE,
+ARCHIVE_AFTER_CLOSURE) are those of the packaged base profile, in the shape they had before
+profiles, for readers that list them.
 """
+from liuhen.profiles import loader
+from liuhen.profiles import selectors as profiles
+
 from .models import Kind, Procedure, Stage, StartMode
 
 
@@ -30,68 +38,46 @@ class Requirement(tuple):
 
 R = Requirement
 
-REQUIREMENTS: dict[str, dict[str, list[Requirement]]] = {
-    Procedure.GENERAL: {
-        # BX 5, LC 7-8, LQ 8: intake (受理) or the start approval. 不予受理 does not lead to an
-        # investigation: it closes the case at its start (CLOSURE below).
-        Stage.START: [R("start_document", ("start_approval", "acceptance_notice"), "BX 5, LC 7, LC 8, LQ 8")],
-        # LC 10-11: rights notified; at least one investigation record
-        Stage.INVESTIGATION: [
-            R("rights_notice", ("rights_notice",), "LC 11"),
-            R("investigation_record",
-              ("inquiry_record", "inspection_record", "evidence_request_notice", "sampling_notice"),
-              "BX 6, LC 10"),
-        ],
-        # BX 9, LC 16-21: proposal, leader approval, decision document
-        Stage.DECISION: [R("handling_opinion", ("handling_opinion",), "BX 9, LC 16"),
-                         R("leader_approval", ("leader_approval",), "BX 9, LC 20"),
-                         R("decision", ("decision",), "BX 9, LC 21")],
-        # BX 10, LC 23: service receipt
-        Stage.SERVICE: [R("service_record", ("service_receipt", "mail_receipt", "service_notice"), "BX 10, LC 23")],
-        # BX 11, LC 31, LQ 28: the file received by the archivist; closing report approved by a leader
-        Stage.ARCHIVE: [R("archive_register", ("archive_register",), "BX 11, LC 31, LQ 28"),
-                        R("closing_report", ("closing_report",), "BX 11, LC 31")],
-    },
-    Procedure.SIMPLIFIED: {
-        # LC 22: on-the-spot decisions
-        Stage.START: [],
-        Stage.INVESTIGATION: [R("investigation_record", ("inspection_record", "inquiry_record"), "LC 22")],
-        Stage.DECISION: [R("decision", ("decision",), "LC 22")],
-        Stage.SERVICE: [R("service_record", ("service_receipt",), "LC 22, LC 23")],
-        # BX 11, LC 31: on-the-spot decisions are filed too, received by the archivist
-        Stage.ARCHIVE: [R("archive_register", ("archive_register",), "BX 11, LC 31, LQ 28")],
-    },
-}
+_CACHE: dict[int, dict] = {}
 
+
+def _of(profile, stage: str, kind: str = "", procedure: str = "", start_mode: str = "", *,
+        closed: bool = False) -> list[Requirement]:
+    """The requirements of the profile's most specific entry, as Requirement tuples (memoised per
+    profile object: a profile is immutable)."""
+    memo = _CACHE.setdefault(id(profile), {"__profile__": profile})
+    key = (stage, kind, procedure, start_mode, closed)
+    if key not in memo:
+        memo[key] = [R(r.id, r.codes, r.article, drafted_suffices=r.drafted_suffices)
+                     for r in profile.requirements_for(stage, kind, procedure, start_mode, closed=closed)]
+    return memo[key]
+
+
+_BASE = loader.packaged("base")
+
+REQUIREMENTS: dict[str, dict[str, list[Requirement]]] = {
+    p: {s: _of(_BASE, s, "", p, StartMode.EX_OFFICIO) for s in Stage} for p in Procedure}
 
 # Kinds whose general procedure differs: an inspection (行政检查) may have no party to notify of
 # rights, and ends with findings and follow-up rather than a penalty decision.
 KIND_OVERRIDES: dict[str, dict[str, list[Requirement]]] = {
-    Kind.INSPECTION: {
-        Stage.INVESTIGATION: [R("investigation_record", ("inspection_record", "inquiry_record", "sampling_notice"),
-                                "BX 6, LC 10")],
-        Stage.DECISION: [R("handling_opinion", ("handling_opinion",), "BX 9, LC 16")],
-        Stage.SERVICE: [R("follow_up", ("service_receipt", "rectification_check", "performance_record"),
-                          "BX 10, LC 23")],
-    },
+    Kind.INSPECTION: {s: _of(_BASE, s, Kind.INSPECTION, Procedure.GENERAL, StartMode.EX_OFFICIO)
+                      for s in (Stage.INVESTIGATION, Stage.DECISION, Stage.SERVICE)},
 }
 
 # LC 8, LQ 8(二): an emergency start may leave 程序启动 once the 紧急先行启动补批表 is drafted; the
 # leader signs it within 24 h (rules.EMERGENCY_APPROVAL_HOURS), and archiving re-checks it signed.
-EMERGENCY_START = R("emergency_approval", ("emergency_start_approval",), "LC 8, LQ 8", drafted_suffices=True)
+EMERGENCY_START = _of(_BASE, Stage.START, "", Procedure.GENERAL, StartMode.EMERGENCY)[0]
 
 # A case closed at its start (rules.CLOSE_AT_START): the signed written answer, by start mode.
 # BX 5(1), LC 7, LQ 8(一): 不予受理决定书; LC 9, LQ 8(三): the written reply to a real-name complainant.
 CLOSURE: dict[str, Requirement] = {
-    StartMode.APPLICATION: R("non_acceptance", ("non_acceptance_decision",), "BX 5, LC 7, LQ 8"),
-    StartMode.COMPLAINT: R("complaint_reply", ("complaint_reply",), "BX 5, LC 9, LQ 8"),
-}
+    m: _of(_BASE, Stage.START, "", "", m, closed=True)[0]
+    for m in (StartMode.APPLICATION, StartMode.COMPLAINT)}
 
-# The archive of a case closed at its start holds the 归档登记表 only. No 结案报告: it reports how an
-# investigated case was handled and executed (BX 11, LC 31), and here nothing was investigated,
-# decided or executed — the signed 不予受理决定书 or 答复书 is itself the written conclusion, and
-# the archive requirement of BX 11 / LC 31 / LQ 28 is the file received by the archivist.
-ARCHIVE_AFTER_CLOSURE: list[Requirement] = [R("archive_register", ("archive_register",), "BX 11, LC 31, LQ 28")]
+# The archive of a case closed at its start holds the 归档登记表 only (no 结案报告: nothing was
+# investigated, decided or executed; BX 11, LC 31, LQ 28).
+ARCHIVE_AFTER_CLOSURE: list[Requirement] = _of(_BASE, Stage.ARCHIVE, closed=True)
 
 
 # Stages whose records are made anew when the case comes back to them (send_back, LW-L 15): the
@@ -103,10 +89,11 @@ REDONE_ON_REENTRY: frozenset[str] = frozenset({Stage.DECISION})
 SKIPPED_ON_CLOSURE: tuple[str, ...] = (Stage.INVESTIGATION, Stage.DECISION, Stage.SERVICE)
 
 
-def requirements_for(procedure: str, stage: str, kind: str = "") -> list[Requirement]:
-    if procedure == Procedure.GENERAL and stage in KIND_OVERRIDES.get(kind, {}):
-        return KIND_OVERRIDES[kind][stage]
-    return REQUIREMENTS[Procedure(procedure)][Stage(stage)]
+def requirements_for(procedure: str, stage: str, kind: str = "", profile=None) -> list[Requirement]:
+    """The requirements of `stage` under `procedure` and `kind` (not an emergency start), by
+    `profile` (default: the packaged default profile)."""
+    Procedure(procedure), Stage(stage)  # an unknown one is a programming error, as before
+    return _of(profile or profiles.default_profile(), stage, kind, procedure, StartMode.EX_OFFICIO)
 
 
 def is_emergency(case) -> bool:
@@ -115,15 +102,8 @@ def is_emergency(case) -> bool:
 
 
 def stage_requirements(case, stage: str, *, closed: bool = False) -> list[Requirement]:
-    """The requirements of `stage` for this case: by procedure and kind, with the start mode's
-    own (emergency approval) and, for a case closed at its start, the closure's."""
-    if closed:
-        if stage == Stage.START:
-            req = CLOSURE.get(case.start_mode)
-            return [req] if req else []
-        if stage == Stage.ARCHIVE:
-            return ARCHIVE_AFTER_CLOSURE
-        return []
-    if stage == Stage.START and is_emergency(case):
-        return [EMERGENCY_START]
-    return requirements_for(case.procedure, stage, case.kind)
+    """The requirements of `stage` for this case, as the profile version it was opened under says:
+    by procedure and kind, with the start mode's own (emergency approval) and, for a case closed at
+    its start, the closure's."""
+    profile = profiles.profile_for_case(case)
+    return _of(profile, stage, case.kind, case.procedure, case.start_mode, closed=closed)

@@ -12,7 +12,7 @@ from liuhen.common import crypto
 
 from .models import STAGE_ORDER, AccessGrant, Case, Party, Stage
 from .requirements import REDONE_ON_REENTRY, SKIPPED_ON_CLOSURE, is_emergency
-from .rules import EMERGENCY_APPROVAL_HOURS
+from .rules import EMERGENCY_APPROVAL_HOURS, rule_of
 
 
 def stage_entries(case: Case) -> dict[str, datetime.datetime]:
@@ -171,7 +171,7 @@ def emergency_clock(case: Case, now=None) -> EmergencyClock | None:
 
     if not is_emergency(case):
         return None
-    deadline = case.created_at + datetime.timedelta(hours=EMERGENCY_APPROVAL_HOURS.value)
+    deadline = case.created_at + datetime.timedelta(hours=rule_of(case, EMERGENCY_APPROVAL_HOURS).value)
     return EmergencyClock(started_at=case.created_at, deadline=deadline,
                           approved_at=gates.completed_at(case, "emergency_start_approval"),
                           now=now or timezone.now())

@@ -17,6 +17,7 @@ from liuhen.accounts.services import require_valid_certificate
 from liuhen.common import crypto, text
 from liuhen.ledger import services as ledger
 from liuhen.ledger.core.canonical import content_sha256
+from liuhen.profiles import selectors as profile_selectors
 
 from . import access, gates, vocabulary as V
 from .gates import missing_requirements, transition_blockers  # noqa: F401 — the services' API
@@ -24,7 +25,7 @@ from .models import (
     KIND_ABBR, STAGE_ORDER, AccessGrant, AccessGrantRevocation, Case, CaseNumberCounter, CaseOfficer, GrantScope,
     Kind, Party, PartyKind, Stage, StageTransition, StartMode,
 )
-from .rules import ON_SITE_OFFICERS
+from .rules import ON_SITE_OFFICERS, rule_of
 from .selectors import counting_since, find_parties_by_id_number, stage_entries  # noqa: F401 — moved there
 from .validators import validate_credit_code, validate_id_number
 
@@ -85,7 +86,7 @@ def open_case(actor, *, title: str, kind: str, procedure: str, start_mode: str, 
         # Opening a case is an officer's act: the officer needs a valid 执法证 first (a unit head
         # opening a case for the unit is not on its team and acts as a leader).
         require_valid_certificate(actor)
-    if on_site and len(team) < ON_SITE_OFFICERS.value:
+    if on_site and len(team) < rule_of(actor.agency, ON_SITE_OFFICERS).value:
         raise ValidationError("现场执法应有两名以上执法人员，请再指定承办人员。")
     if not team:
         raise ValidationError("请至少指定一名承办人员。")
@@ -101,6 +102,8 @@ def open_case(actor, *, title: str, kind: str, procedure: str, start_mode: str, 
         number=pattern.replace("{abbr}", KIND_ABBR[Kind(kind)]),
         title=title.strip(), summary=summary.strip(), kind=kind, procedure=procedure,
         start_mode=start_mode, on_site=on_site, created_by=actor,
+        # The agency's profile version now: the case keeps it (a later load does not reach back).
+        profile_version_id=profile_selectors.latest_version_id(actor.agency),
     )
     case.full_clean()
     case.save()
@@ -109,7 +112,9 @@ def open_case(actor, *, title: str, kind: str, procedure: str, start_mode: str, 
     # The creation time is logged too: the emergency start's 24-hour clock runs from it (LC 8).
     ledger.append(V.CASE_CREATE, actor=actor, object_type="case", object_id=case.pk,
                   content_sha256=content_sha256(case_snapshot(case)),
-                  detail={**transition_detail(st), "created_at": _iso(case.created_at)})
+                  detail={**transition_detail(st), "created_at": _iso(case.created_at),
+                          # The profile version it is held to (none loaded: not logged, the default).
+                          **({"profile_version": case.profile_version_id} if case.profile_version_id else {})})
     for i, officer in enumerate(team):
         _assign(actor, case, officer, is_lead=(i == 0))
     return case

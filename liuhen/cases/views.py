@@ -16,7 +16,7 @@ from . import access, pages, selectors, services
 from . import vocabulary as V
 from .forms import AssignOfficerForm, CorrectPartyForm, NewCaseForm, PartyForm, cannot_open_cases_reason
 from .models import Case, Party, Stage
-from .rules import CLOSE_AT_START, ON_SITE_OFFICERS
+from .rules import CLOSE_AT_START, ON_SITE_OFFICERS, rule_of
 
 
 def _case_for(request, pk, *, work=False) -> Case:
@@ -118,10 +118,10 @@ def _case_page(request, case, can_work, assigned):
         # Registering or correcting a party is an officer's act with a valid 执法证 (services.add_party,
         # LC 10): not offered to whom it would only be refused (a 承办机构负责人 without one).
         "can_edit_parties": can_work and request.user.certificate_on() is not None,
-        "can_close": can_work and case.stage == Stage.START and case.start_mode in CLOSE_AT_START.value,
+        "can_close": can_work and case.stage == Stage.START and case.start_mode in rule_of(case, CLOSE_AT_START).value,
         "can_reveal": assigned,  # the full ID number and phone: officers of the case, on request
         "show_address": assigned or can_work,
-        "on_site_rule": ON_SITE_OFFICERS,
+        "on_site_rule": rule_of(case, ON_SITE_OFFICERS),
         "emergency": selectors.emergency_clock(case),
         "grants": selectors.grants_for_case(case),
         "transitions": case.transitions.select_related("actor"),

@@ -28,6 +28,7 @@ E002 = "cases.E002"  # case state (number, title, stage, archive…) differs fro
 E003 = "cases.E003"  # case creation time differs from the creation event
 E004 = "cases.E004"  # case row with no event (inserted)
 E005 = "cases.E005"  # a row named twice by events (a second claim covering a rewrite)
+E006 = "cases.E006"  # the case's pinned profile version differs from its creation event
 E010 = "cases.E010"  # party gone (deleted)
 E011 = "cases.E011"  # party data, version link or reason altered
 E012 = "cases.E012"  # party with no event (inserted)
@@ -49,7 +50,7 @@ E045 = "cases.E045"  # grant revocation with no event
 
 FINDING_CODES = {
     E001: "案件已不存在", E002: "案件状态被修改", E003: "立案时间被修改", E004: "案件没有日志条目",
-    E005: "日志中重复记载同一行",
+    E005: "日志中重复记载同一行", E006: "案件适用的执法规则配置版本被修改",
     E010: "当事人已不存在", E011: "当事人信息被修改", E012: "当事人没有日志条目",
     E013: "当事人登记人或登记时间被修改", E014: "当事人检索索引被修改", E015: "当事人记录无法读取",
     E020: "承办人员记录已不存在", E021: "承办人员记录被修改", E022: "承办人员没有日志条目",

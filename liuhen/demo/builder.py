@@ -31,6 +31,7 @@ from . import copies as demo_copies
 from . import devlife as demo_devlife
 from . import footage as demo_footage
 from . import inspections as demo_inspections
+from . import profiles as demo_profiles
 from . import retention as demo_retention
 
 DEMO_PASSWORD = "Liuhen-demo-2026"
@@ -1064,6 +1065,7 @@ class _Builder:
         try:
             self.build_people()
             self.build_devices()
+            self.counts.update(demo_profiles.build(self))  # 执法规则配置 BX, before any case (liuhen/demo/profiles.py)
             built = [self.build_case(spec) for spec in CASES]
             self.build_footage_links(built)
             self.counts.update(demo_inspections.build(self))  # 抽检 (LW-D 14): liuhen/demo/inspections.py

@@ -92,6 +92,10 @@ class StageRequirements:
     stage: str
     applies: Applies
     requirements: tuple[RequirementSpec, ...]
+    # A case closed at its start (不予受理, a complaint answered in writing: BX 5, LC 7, LC 9, LQ 8):
+    # the entry holds for such a case only (start: the closure's document by start mode; archive:
+    # what its archive holds).
+    closed: bool = False
 
 
 @dataclass(frozen=True)
@@ -233,6 +237,7 @@ class Profile:
     publicity: PublicitySpec | None
     phrases: tuple[Phrase, ...]
     scorecard: Scorecard | None
+    extends: str = ""  # the packaged profile it extends ("base"), "" for none
 
     def rule(self, rule_id: str, default=None):
         """The value of a valued rule (e.g. profile.rule("on_site_officers") → 2)."""
@@ -247,3 +252,27 @@ class Profile:
 
     def phrases_for(self, act: str) -> list[Phrase]:
         return [p for p in self.phrases if p.act in (act, "*")]
+
+    def stage_entry(self, stage: str, kind: str = "", procedure: str = "", start_mode: str = "", *,
+                    closed: bool = False) -> StageRequirements | None:
+        """The most specific entry of `stages` for this stage and case (more non-empty dimensions
+        of `applies` win; among equals the later one, as an extending profile adds it after)."""
+        best, score = None, -1
+        for entry in self.stages:
+            if entry.stage != stage or entry.closed != closed or not entry.applies.matches(kind, procedure, start_mode):
+                continue
+            a = entry.applies
+            s = bool(a.kinds) + bool(a.procedures) + bool(a.start_modes)
+            if s >= score:
+                best, score = entry, s
+        return best
+
+    def requirements_for(self, stage: str, kind: str = "", procedure: str = "", start_mode: str = "", *,
+                         closed: bool = False) -> tuple[RequirementSpec, ...]:
+        entry = self.stage_entry(stage, kind, procedure, start_mode, closed=closed)
+        return entry.requirements if entry else ()
+
+    def signatures_for(self, record_type: str, kind: str = "", procedure: str = "",
+                       start_mode: str = "") -> list[SignatureSpec]:
+        return [s for s in self.signatures
+                if s.record_type == record_type and s.applies.matches(kind, procedure, start_mode)]

@@ -20,6 +20,10 @@ class RecordsConfig(AppConfig):
         from . import ledger_checks, models
 
         register_subject("record", ledger_checks.check)
+        # The record types an agency profile may name (the catalog's codes).
+        from liuhen.profiles.loader import register_record_types
+
+        register_record_types(_record_type_codes)
         register_subject(models.RecordType.ledger_object_type, ledger_checks.check_record_types)
         from liuhen.ledger.vocabulary import register_read_actions
 
@@ -33,3 +37,12 @@ class RecordsConfig(AppConfig):
         from . import gates  # the record requirements as a stage gate, the case pages' record parts
 
         gates.register()
+
+
+
+def _record_type_codes() -> dict[str, str]:
+    # The catalog (synced into RecordType after every migrate): no query, so the system check and
+    # a profile checked before migrate see the same names.
+    from .catalog import CATALOG
+
+    return {t["code"]: t["name"] for t in CATALOG}

@@ -11,7 +11,7 @@
 from liuhen.cases.gates import Problem
 from liuhen.cases.models import STAGE_ORDER, Stage
 from liuhen.cases.requirements import stage_requirements
-from liuhen.cases.rules import EMERGENCY_APPROVAL_HOURS
+from liuhen.cases.rules import EMERGENCY_APPROVAL_HOURS, rule_of
 from liuhen.cases.selectors import closed_at_start, counting_since
 
 from .models import Outcome, SignerRole
@@ -53,7 +53,8 @@ def record_gate(case, stage: str, entered: dict, *, closing: bool = False) -> li
     for req in missing(case, stage, entered, closed=closed, leaving=True):
         names = "或".join(type_names(req))
         if req.drafted_suffices:
-            text = f"缺少{names}（先行启动后{EMERGENCY_APPROVAL_HOURS.value}小时内报负责人补批）"
+            hours = rule_of(case, EMERGENCY_APPROVAL_HOURS).value
+            text = f"缺少{names}（先行启动后{hours}小时内报负责人补批）"
         else:
             text = f"缺少已签字的{names}"
         problems.append(Problem(text, requirement=req, stage=stage))

@@ -2,12 +2,15 @@
 of act and its procedure put on it, each with the article it rests on.
 
 A record type's `signature_rule` JSON is read here, once, into a `SignatureRule`; nothing else
-reads the JSON. `OVERRIDES` are the per (kind, procedure, record type) rules — kept as plain data
-with their citation so that the agency-profile issue can move them into per-agency files.
+reads the JSON. The overrides per kind × procedure × record type are the `signatures:` of the
+agency profile (liuhen/profiles/data/*.yaml), each with its article: a record is held to those of
+its case's profile version, pinned on the record when it is made (Record.rule).
 """
 from dataclasses import dataclass, field, replace
 
 from liuhen.accounts.roles import Role
+from liuhen.profiles import loader as _loader
+from liuhen.profiles import selectors as _profiles
 
 # The 负责人 a rule may ask for: any leader, the unit head (承办机构负责人), the agency head (机关负责人).
 LEADER_ANY, LEADER_UNIT, LEADER_AGENCY = "any", "unit_head", "agency_head"
@@ -87,7 +90,8 @@ class SignatureRule:
 
 @dataclass(frozen=True)
 class RuleOverride:
-    """One rule set by a kind of act and its procedure on a record type, with its legal basis."""
+    """One rule set by a kind of act and its procedure on a record type, with its legal basis.
+    `applies` (a profiles.spec.Applies), when set, says where it holds instead of kind/procedure."""
 
     id: str
     kind: str
@@ -95,12 +99,34 @@ class RuleOverride:
     record_type: str
     value: dict = field(default_factory=dict)  # the keys of the signature rule it sets
     basis: str = ""  # the article it rests on
+    applies: object = None
+
+    def matches(self, kind: str, procedure: str, code: str, start_mode: str = "") -> bool:
+        if self.record_type != code:
+            return False
+        if self.applies is not None:
+            return self.applies.matches(kind, procedure, start_mode)
+        return (self.kind, self.procedure) == (kind, procedure)
 
 
+def from_profile(profile) -> tuple[RuleOverride, ...]:
+    """The signature requirements (签字要求) of an agency profile as overrides."""
+    return tuple(RuleOverride(id=s.id, kind=",".join(s.applies.kinds), procedure=",".join(s.applies.procedures),
+                              record_type=s.record_type, value=dict(s.value), basis=s.article, applies=s.applies)
+                 for s in profile.signatures)
+
+
+# The packaged base profile's (liuhen/profiles/data/base.yaml, `signatures:`):
 # 行政处罚法 art. 57: after the investigation, 行政机关负责人 reviews the results and decides; art. 57
 # para. 2: for complex or serious cases 行政机关负责人 decide collectively. A unit head's signature
 # on the approval of a general-procedure penalty decision is not the agency head's decision.
-OVERRIDES: tuple[RuleOverride, ...] = (
+OVERRIDES: tuple[RuleOverride, ...] = from_profile(_loader.packaged("base"))
+
+
+# The overrides as issue 12 shipped them: records made under issue 12 before the effective rule was
+# pinned on each record (Record.rule, migration 0005) are held to these, whatever a profile says
+# later. Kept as literal data: they are history, not configuration.
+ISSUE_12_OVERRIDES: tuple[RuleOverride, ...] = (
     RuleOverride(
         id="penalty.general.leader_approval.agency_head", kind="penalty", procedure="general",
         record_type="leader_approval", value={"leader": LEADER_AGENCY},
@@ -114,23 +140,36 @@ OVERRIDES: tuple[RuleOverride, ...] = (
 )
 
 
-# The overrides as issue 12 shipped them: records made under issue 12 before the effective rule was
-# pinned on each record (Record.rule, migration 0005) are held to these, whatever OVERRIDES says later.
-ISSUE_12_OVERRIDES = OVERRIDES
+def overrides_of_case(case) -> tuple[RuleOverride, ...]:
+    """The overrides of the profile version `case` was opened under (memoised per profile)."""
+    profile = _profiles.profile_for_case(case)
+    if profile is _loader.packaged("base"):
+        return OVERRIDES  # the base profile's, as this module read them
+    hit = _BY_PROFILE.get(id(profile))
+    if hit is None or hit[0] is not profile:
+        hit = _BY_PROFILE[id(profile)] = (profile, from_profile(profile))
+    return hit[1]
 
 
-def overrides_for(kind: str, procedure: str, code: str, overrides=None) -> list[RuleOverride]:
-    return [o for o in (OVERRIDES if overrides is None else overrides)
-            if (o.kind, o.procedure, o.record_type) == (kind, procedure, code)]
+_BY_PROFILE: dict[int, tuple] = {}
+
+
+def overrides_for(kind: str, procedure: str, code: str, overrides=None, *, case=None) -> list[RuleOverride]:
+    """The overrides for a record of type `code` in a case of `kind` and `procedure`: from
+    `overrides` if given, else from `case`'s profile, else the base profile's (OVERRIDES)."""
+    if overrides is None:
+        overrides = overrides_of_case(case) if case is not None else OVERRIDES
+    start_mode = getattr(case, "start_mode", "") or ""
+    return [o for o in overrides if o.matches(kind, procedure, code, start_mode)]
 
 
 def effective_rule(base: dict, kind: str = "", procedure: str = "", code: str = "", *,
-                   overrides=None) -> SignatureRule:
+                   overrides=None, case=None) -> SignatureRule:
     """The rule a record of type `code` in a case of `kind` and `procedure` is held to: the type's
-    own rule (as pinned when the record was made) with the overrides for that kind and procedure
-    (`overrides`: the current OVERRIDES by default)."""
+    own rule (as pinned when the record was made) with the overrides for that kind and procedure —
+    `overrides` if given, else those of `case`'s profile version, else the base profile's."""
     rule = SignatureRule.from_json(base)
-    for o in overrides_for(kind, procedure, code, overrides):
+    for o in overrides_for(kind, procedure, code, overrides, case=case):
         rule = replace(rule, **{k: (SignatureRule.from_json({k: v}).__dict__[k]) for k, v in o.value.items()})
     return rule
 

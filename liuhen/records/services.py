@@ -99,7 +99,7 @@ def create_record(actor, case: Case, record_type: RecordType, data: dict) -> Rec
     # …and the effective rule with the overrides of this case's kind and procedure (行政处罚法
     # art. 57: the 机关负责人 approves a general-procedure penalty): a later change of the overrides
     # does not reach back (issue 12 review §5).
-    rule = rules.effective_rule(tv.signature_rule, case.kind, case.procedure, record_type.code).to_json()
+    rule = rules.effective_rule(tv.signature_rule, case.kind, case.procedure, record_type.code, case=case).to_json()
     serial = (case.records.aggregate(m=Max("serial"))["m"] or 0) + 1
     record = Record.objects.create(case=case, record_type=record_type, type_version=tv, rule=rule,
                                    stage=case.stage, serial=serial, created_by=actor)
@@ -255,7 +255,7 @@ def sign_in_capacity(actor, record: Record, capacity: str, *, decision: str = ru
         if capacity == SignerRole.LEADER and rule.leader == rules.LEADER_AGENCY and actor.has_role(
                 *CAPACITY_ROLES[capacity]):
             basis = "".join(f"（{o.basis}）" for o in rules.overrides_for(
-                record.case.kind, record.case.procedure, record.record_type.code))
+                record.case.kind, record.case.procedure, record.record_type.code, case=record.case))
             raise PermissionDenied(f"该记录须由机关负责人审批，承办机构负责人不能代为签批{basis}。")
         if capacity == SignerRole.LEADER and actor.has_role(*rule.roles_for(capacity)):
             # The 承办机构负责人 is the head of the unit handling the case (review §3).

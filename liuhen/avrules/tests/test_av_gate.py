@@ -163,13 +163,20 @@ def test_archive_rechecks_every_stage(world, tmp_path):
 
 # ---- per-agency configuration ------------------------------------------------------------------
 
-def test_an_agency_requires_inquiries_and_adds_an_act(world, settings):
-    settings.LIUHEN_AV_RULES = {world.agency.short_name: {
-        "inquiry": {"required": True},
-        "inspection": {"required": False},
-        # LQ 19: an act this agency marks as touching major property.
-        "confiscation": {"label": "罚没物品处理", "records": ["confiscated_property"], "basis": "LQ 19（重大财产权益）"},
-    }}
+def test_an_agency_requires_inquiries_and_adds_an_act(world):
+    # Issue 15: the agency's changes are its profile (av_acts), loaded as a file, no longer a setting.
+    from liuhen.profiles import services as profiles
+
+    profiles.load_profile(None, world.agency, """
+code: T
+name: 测试机关
+extends: base
+av_acts:
+  - {id: inquiry, label: 询问, records: [inquiry_record], article: LQ 19}
+  - {id: inspection, label: 现场检查（勘验）, records: [inspection_record], av: optional, article: "LQ 19, AS 8"}
+  # LQ 19: an act this agency marks as touching major property.
+  - {id: confiscation, label: 罚没物品处理, records: [confiscated_property], article: LQ 19（重大财产权益）}
+""", reason="测试")
     acts = {a.id: a for a in rules.acts_for(world.agency)}
     assert acts["inquiry"].required and not acts["inspection"].required
     assert acts["confiscation"].records == (("confiscated_property", ""),) and acts["confiscation"].kinds == (
@@ -179,7 +186,7 @@ def test_an_agency_requires_inquiries_and_adds_an_act(world, settings):
     inquiry = complete(world, case, "inquiry_record")
     assert av_problems(case) == [f"询问（询问笔录第{inquiry.serial}号）缺少音像记录（视频、录音），"
                                  "或经负责人批准的不适宜音像记录说明（依据：LQ 19；不适宜的应书面说明原因，AS 8）"]
-    # Another agency keeps the table as it is.
+    # Another agency (none: the packaged default) keeps the table as it is.
     assert rules.acts_for(None) == rules.ACTS
 
 

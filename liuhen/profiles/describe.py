@@ -1,0 +1,152 @@
+"""A profile in words (记录事项清单): what each kind × procedure × stage requires, who signs, which
+acts need audio-video recording, the deadlines, phrases and the score card — each with its article.
+The page /profiles/ and `liuhen profile show` read the same lines.
+
+Labels of kinds, procedures, stages and record types come from registries the higher apps fill
+(cases, records); a code without a label is shown as itself."""
+import difflib
+
+from . import loader, spec
+
+STAGE_LABELS = {"start": "程序启动", "investigation": "调查取证", "decision": "审查决定", "service": "送达执行",
+                "archive": "归档管理"}
+KIND_LABELS = {"licensing": "行政许可", "penalty": "行政处罚", "coercion": "行政强制", "inspection": "行政检查",
+               "levy": "行政征收", "confirmation": "行政确认", "adjudication": "行政裁决", "fee": "行政收费",
+               "other": "其他"}
+PROCEDURE_LABELS = {"general": "一般程序", "simplified": "简易程序"}
+START_MODE_LABELS = {"application": "依申请", "ex_officio": "依职权", "complaint": "举报投诉", "assigned": "交办转办",
+                     "transferred": "移交", "emergency": "紧急先行启动"}
+LEADER_LABELS = {"any": "负责人", "unit_head": "承办机构负责人", "agency_head": "机关负责人"}
+AV_KIND_LABELS = {"video": "视频", "audio": "录音", "photo": "照片"}
+ANCHOR_LABELS = {"case.started": "立案", "case.archived": "归档", "footage.recorded": "音像录制",
+                 "footage.ingested": "音像存储", "decision.revoked": "决定被撤销、变更或确认无效",
+                 "publication.published": "公示", "publication.withdrawn": "撤回公示"}
+
+def record_name(code: str) -> str:
+    return loader.record_type_names().get(code, code)
+
+
+def applies_label(a: spec.Applies) -> str:
+    parts = ["、".join(KIND_LABELS.get(k, k) for k in a.kinds) or "各类执法行为",
+             "、".join(PROCEDURE_LABELS.get(p, p) for p in a.procedures) or "各程序"]
+    if a.start_modes:
+        parts.append("、".join(START_MODE_LABELS.get(m, m) for m in a.start_modes))
+    return " · ".join(parts)
+
+
+def anchor_label(name: str) -> str:
+    if name in ANCHOR_LABELS:
+        return ANCHOR_LABELS[name]
+    parts = name.split(".")
+    if parts[0] == "stage":
+        return f"进入{STAGE_LABELS.get(parts[1], parts[1])}"
+    if parts[0] == "record":
+        return f"{record_name(parts[1])}{'起草' if parts[2] == 'drafted' else '签字完成'}"
+    return name
+
+
+def signature_label(value: dict) -> str:
+    out = []
+    if value.get("officers"):
+        out.append(f"执法人员{value['officers']}人")
+    if value.get("party"):
+        out.append("当事人")
+    if value.get("leader"):
+        out.append(LEADER_LABELS.get(value["leader"], "负责人"))
+    if value.get("reviewer"):
+        out.append("法制审核人员")
+    if value.get("archivist"):
+        out.append("档案管理员")
+    return "、".join(out) or "—"
+
+
+def stage_rows(profile: spec.Profile) -> list[dict]:
+    """The 记录事项清单: one row per stage entry, with its requirements in words."""
+    order = {s: i for i, s in enumerate(STAGE_LABELS)}
+    rows = []
+    for e in sorted(profile.stages, key=lambda e: (e.closed, order.get(e.stage, 9))):
+        rows.append({"stage": STAGE_LABELS.get(e.stage, e.stage), "applies": applies_label(e.applies),
+                     "closed": e.closed,
+                     "requirements": [{"id": r.id, "records": "或".join(record_name(c) for c in r.codes),
+                                       "article": r.article, "drafted_suffices": r.drafted_suffices,
+                                       "signers": _signers(profile, r.codes, e.applies)}
+                                      for r in e.requirements]})
+    return rows
+
+
+def _signers(profile, codes, applies) -> str:
+    specs = [s for s in profile.signatures if s.record_type in codes and (
+        not applies.kinds or not s.applies.kinds or set(applies.kinds) & set(s.applies.kinds)) and (
+        not applies.procedures or not s.applies.procedures or set(applies.procedures) & set(s.applies.procedures))]
+    return "；".join(f"{record_name(s.record_type)}：{signature_label(s.value)}（{s.article}）" for s in specs)
+
+
+def deadline_rows(profile: spec.Profile) -> list[dict]:
+    return [{"id": d.id, "label": d.label, "start": anchor_label(d.start), "period": d.period.label,
+             "extension": d.extension.label if d.extension else "",
+             "end": "或".join(anchor_label(e) for e in d.end), "applies": applies_label(d.applies),
+             "per": "每个音像文件" if d.per == "footage" else "每案", "severity": d.severity, "article": d.article}
+            for d in profile.deadlines]
+
+
+def av_rows(profile: spec.Profile) -> list[dict]:
+    out = []
+    for a in profile.av_acts:
+        mode = ("必须音像记录" if a.required and not a.forbidden_without_reason else
+                "应音像记录，不适宜的须书面说明原因" if a.required else "根据实际音像记录")
+        out.append({"id": a.id, "label": a.label, "mode": mode,
+                    "records": "、".join(record_name(c) + (f"（{m}）" if m else "") for c, m in a.records),
+                    "kinds": "、".join(AV_KIND_LABELS.get(k, k) for k in a.kinds), "article": a.article,
+                    "phrases": profile.phrases_for(a.id)})
+    return out
+
+
+def text(profile: spec.Profile) -> str:
+    """The whole profile as plain text (liuhen profile show)."""
+    lines = [f"{profile.name}（{profile.code}" + (f"，第{profile.version}版" if profile.version else "，内置")
+             + (f"，继承 {profile.extends}" if profile.extends else "") + "）",
+             f"SHA-256 {profile.sha256}", "", "规则值："]
+    lines += [f"  {r.id} = {r.value}  {r.text}（依据：{r.article}）" for r in profile.rules.values()]
+    lines += ["", "记录事项清单（离开各阶段前须完成的文书）："]
+    for row in stage_rows(profile):
+        head = f"  {row['stage']} · {row['applies']}" + ("（启动时结案）" if row["closed"] else "")
+        lines.append(head)
+        for r in row["requirements"] or [{"records": "无", "article": "", "drafted_suffices": False, "signers": ""}]:
+            extra = "（起草即可离开本阶段，归档前须签字）" if r["drafted_suffices"] else ""
+            lines.append(f"    - {r['records']}{extra}" + (f"（依据：{r['article']}）" if r["article"] else ""))
+    lines += ["", "签字要求："]
+    lines += [f"  {record_name(s.record_type)} · {applies_label(s.applies)}：{signature_label(s.value)}（依据：{s.article}）"
+              for s in profile.signatures]
+    lines += ["", "需要音像记录的执法环节："]
+    for a in av_rows(profile):
+        lines.append(f"  {a['label']}：{a['mode']}；文书 {a['records']}；{a['kinds']}（依据：{a['article']}）")
+        lines += [f"    执法用语：{p.text}（依据：{p.article}）" for p in a["phrases"]]
+    lines += ["", "期限："]
+    lines += [f"  {d['label']}：自{d['start']}起{d['period']}内{d['end']}" +
+              (f"，可延长{d['extension']}" if d["extension"] else "") + f"；{d['applies']}（依据：{d['article']}）"
+              for d in deadline_rows(profile)]
+    if profile.major:
+        lines += ["", "重大执法决定标准："]
+        lines += [f"  {m.label}（{m.fact} {m.op} {m.value}；依据：{m.article}）" for m in profile.major]
+    if profile.publicity:
+        p = profile.publicity
+        lines += ["", f"公示：{applies_label(p.applies)}；期限 {p.deadline}，撤回 {p.withdrawal_deadline}"
+                      f"{'；不公示 ' + '、'.join(p.exclude_penalties) if p.exclude_penalties else ''}"
+                      f"{'；自然人姓名隐去' if p.mask_person_name else ''}（依据：{p.article}）"]
+    if profile.phrases:
+        lines += ["", "执法用语："]
+        lines += [f"  [{p.act}] {p.text}（依据：{p.article}）" for p in profile.phrases]
+    if profile.scorecard:
+        card = profile.scorecard
+        lines += ["", f"案卷评查（满分 {card.full_marks}）："]
+        lines += [f"  否决项：{i.label}（依据：{i.article}）" for i in card.hard_fail]
+        for s in card.sections:
+            lines.append(f"  {s.label}（{s.points}分）")
+            lines += [f"    - {i.label}：扣{i.points}分（依据：{i.article}）" for i in s.items]
+        lines.append("  等次：" + "；".join(f"{label} ≥ {low}" for label, low in card.bands))
+    return "\n".join(lines)
+
+
+def source_diff(old: str, new: str, old_label: str, new_label: str) -> list[str]:
+    """The lines that differ between two versions' files (unified diff)."""
+    return list(difflib.unified_diff(old.splitlines(), new.splitlines(), old_label, new_label, lineterm=""))

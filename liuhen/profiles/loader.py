@@ -1,0 +1,763 @@
+"""Reading a profile file (机关执法规则配置文件) into a `spec.Profile`, refusing a bad one.
+
+A profile is YAML (comments in Chinese are welcome). The file is composed into nodes first
+(`yaml.compose`) so that every value keeps its line: each error names the line it is about and says
+in Chinese what is wrong. All errors of a file are gathered and reported together (`ProfileError`),
+and nothing is returned unless the whole file — with the profile it extends — is valid.
+
+The format is documented in docs/profiles.md; `data/base.yaml` is the reference. In short:
+
+    code: BX                         # the profile's code
+    name: 本溪市水务局行政执法全过程记录规则
+    regulation: BX                   # the seed it implements (docs/regulations)
+    extends: base                    # optional: a packaged profile it starts from
+    rules: [{id, value, article, text}]
+    stages: [{stage, applies: {kinds, procedures, start_modes}, closed, requirements: [{id, codes, article, drafted_suffices}]}]
+    signatures: [{id, record_type, applies, officers|party|leader|reviewer|archivist|reviewer_decisions, article}]
+    av_acts: [{id, label, records, av: required|forbidden_without_reason|optional, kinds, time_field, article}]
+    deadlines: [{id, label, start, period, end, extension, applies, per, severity, article}]
+    major: [{id, label, fact, op, value, article}]
+    publicity: {applies, exclude_penalties, mask_person_name, deadline, withdrawal_deadline, article}
+    phrases: [{id, act, text, article}]
+    scorecard: {hard_fail: [items], sections: [{id, label, points, items: [{id, label, points, article, findings}]}], bands: [{label, min}]}
+
+An extending profile's entries replace the parent's with the same id (stages: the same stage,
+applies and `closed`) and add the others; `remove: [ids]` drops inherited entries; `publicity` and
+`scorecard`, when given, replace the parent's whole.
+
+Which record types, kinds, procedures, start modes and stages exist is known to the apps above
+(records, cases): they fill the registries below in their `ready()`. Before that (a profile parsed
+while Django starts), those names are not checked — `liuhen profile check` and every load are.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+
+from . import spec
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+# ---- registries of the names a profile may use (filled by higher apps) ------------------------------
+
+_RECORD_TYPES: list[Callable[[], dict[str, str]]] = []
+_CASE_CODES: list[Callable[[], dict[str, set[str]]]] = []
+
+
+def register_record_types(fn: Callable[[], dict[str, str]]) -> None:
+    """The records app gives the record types a profile may name, {code: Chinese name} (its ready())."""
+    if fn not in _RECORD_TYPES:
+        _RECORD_TYPES.append(fn)
+
+
+def register_case_codes(fn: Callable[[], dict[str, set[str]]]) -> None:
+    """The cases app gives {"kinds", "procedures", "start_modes", "stages"} → codes (its ready())."""
+    if fn not in _CASE_CODES:
+        _CASE_CODES.append(fn)
+
+
+def known_record_types() -> set[str] | None:
+    if not _RECORD_TYPES:
+        return None
+    out: set[str] = set()
+    for fn in _RECORD_TYPES:
+        out |= set(fn())
+    return out
+
+
+def record_type_names() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for fn in _RECORD_TYPES:
+        out.update(fn())
+    return out
+
+
+def known_case_codes() -> dict[str, set[str]] | None:
+    if not _CASE_CODES:
+        return None
+    out: dict[str, set[str]] = {}
+    for fn in _CASE_CODES:
+        for k, v in fn().items():
+            out.setdefault(k, set()).update(v)
+    return out
+
+
+# ---- errors -------------------------------------------------------------------------------------------
+
+class ProfileError(ValueError):
+    """A profile refused: `errors` is a list of (file label, line or None, Chinese reason)."""
+
+    def __init__(self, errors: list[tuple[str, int | None, str]]):
+        self.errors = sorted(errors, key=lambda e: (e[0], e[1] or 0))
+        super().__init__("\n".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        return [f"{where}{f' 第{line}行' if line else ''}：{msg}" for where, line, msg in self.errors]
+
+    @property
+    def first_line(self) -> int | None:
+        return self.errors[0][1] if self.errors else None
+
+
+# ---- YAML nodes with their lines ---------------------------------------------------------------------
+
+class _Doc:
+    """The file's data as plain Python, and the line of each value by its path."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.lines: dict[tuple, int] = {}
+        self.errors: list[tuple[str, int | None, str]] = []
+
+    def line(self, path: tuple) -> int | None:
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), 1)
+
+    def error(self, path: tuple, msg: str) -> None:
+        self.errors.append((self.label, self.line(path), msg))
+
+
+_SCALARS = yaml.constructor.SafeConstructor()
+
+
+def _plain(doc: _Doc, node, path: tuple):
+    doc.lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        out = {}
+        for key_node, value_node in node.value:
+            key = _plain(doc, key_node, path + ("<key>",))
+            if not isinstance(key, str):
+                doc.errors.append((doc.label, key_node.start_mark.line + 1, f"键“{key}”应为文字"))
+                key = str(key)
+            if key in out:
+                doc.errors.append((doc.label, key_node.start_mark.line + 1, f"键“{key}”重复"))
+            out[key] = _plain(doc, value_node, path + (key,))
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_plain(doc, n, path + (i,)) for i, n in enumerate(node.value)]
+    try:
+        return _SCALARS.construct_object(node, deep=True)
+    except yaml.YAMLError as exc:
+        doc.errors.append((doc.label, node.start_mark.line + 1, f"无法读取的值：{exc}"))
+        return None
+
+
+def parse_text(text: str, label: str) -> tuple[dict | None, _Doc]:
+    """The file's top mapping and its lines; a YAML syntax error is an error with its line."""
+    doc = _Doc(label)
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        # A problem found at the end of the stream is about the file's last line.
+        line = min(mark.line + 1, text.rstrip("\n").count("\n") + 1) if mark else None
+        doc.errors.append((label, line, f"YAML 语法错误：{exc.problem or exc}"))
+        return None, doc
+    except yaml.YAMLError as exc:
+        doc.errors.append((label, None, f"YAML 语法错误：{exc}"))
+        return None, doc
+    if node is None:
+        doc.errors.append((label, 1, "文件为空"))
+        return None, doc
+    data = _plain(doc, node, ())
+    if not isinstance(data, dict):
+        doc.error((), "文件顶层应为键值对（code、name、regulation、rules、stages……）")
+        return None, doc
+    return data, doc
+
+
+# ---- structural checks -------------------------------------------------------------------------------
+
+TOP_KEYS = {"code", "name", "regulation", "extends", "remove", "rules", "stages", "signatures", "av_acts",
+            "deadlines", "major", "publicity", "phrases", "scorecard"}
+LIST_SECTIONS = ("rules", "stages", "signatures", "av_acts", "deadlines", "major", "phrases")
+SECTION_LABELS = {"rules": "规则值", "stages": "立卷要求", "signatures": "签字要求", "av_acts": "音像记录环节",
+                  "deadlines": "期限", "major": "重大执法决定标准", "phrases": "执法用语", "publicity": "公示",
+                  "scorecard": "评查标准"}
+AV_MODES = {"required": (True, False), "forbidden_without_reason": (True, True), "optional": (False, False)}
+AV_KINDS = {"video", "audio", "photo"}
+SIGNATURE_KEYS = {"officers", "party", "leader", "reviewer", "archivist", "reviewer_decisions"}
+LEADERS = {"any", "unit_head", "agency_head"}
+SEVERITIES = {"error", "warning"}
+PER = {"case", "footage"}
+MAJOR_OPS = {">=", "in", "is"}
+CODE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,99}$")
+STAGES = ("start", "investigation", "decision", "service", "archive")
+
+
+class _Checker:
+    def __init__(self, doc: _Doc):
+        self.doc = doc
+
+    def err(self, path, msg):
+        self.doc.error(tuple(path), msg)
+
+    def keys(self, value, path, allowed: set, required: set, what: str) -> bool:
+        if not isinstance(value, dict):
+            self.err(path, f"{what}应为键值对")
+            return False
+        for k in value:
+            if k not in allowed:
+                self.err(tuple(path) + (k,), f"{what}含未知的键“{k}”（可用：{'、'.join(sorted(allowed))}）")
+        for k in sorted(required - set(value)):
+            self.err(path, f"{what}缺少“{k}”")
+        return True
+
+    def text(self, value, path, what, *, empty=False) -> str:
+        if not isinstance(value, str) or (not empty and not value.strip()):
+            self.err(path, f"{what}应为{'文字' if empty else '非空文字'}")
+            return ""
+        return value.strip()
+
+    def article(self, item: dict, path, what) -> str:
+        if "article" not in item:
+            self.err(path, f"{what}缺少依据（article）：每条规则都要写明依据的条款")
+            return ""
+        a = item["article"]
+        if not isinstance(a, str) or not a.strip():
+            self.err(tuple(path) + ("article",), f"{what}的依据（article）为空：每条规则都要写明依据的条款")
+            return ""
+        return a.strip()
+
+    def str_list(self, value, path, what, *, allowed=None, empty=True) -> tuple[str, ...]:
+        if value is None and empty:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(x, str) and x for x in value) or (not empty and not value):
+            self.err(path, f"{what}应为{'' if empty else '非空的'}文字列表")
+            return ()
+        if allowed is not None:
+            for i, x in enumerate(value):
+                if x not in allowed:
+                    self.err(tuple(path) + (i,), f"{what}中的“{x}”未知（可用：{'、'.join(sorted(allowed))}）")
+        return tuple(value)
+
+    def bool(self, value, path, what) -> bool:
+        if not isinstance(value, bool):
+            self.err(path, f"{what}应为 true 或 false")
+            return False
+        return value
+
+    def int(self, value, path, what, low=0) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            self.err(path, f"{what}应为不小于{low}的整数")
+            return 0
+        return value
+
+
+def _check_file(data: dict, doc: _Doc, codes: dict | None, record_types: set | None) -> dict:
+    """Structure and names of one file; returns {section: [(item, path)]} of the well-formed entries."""
+    c = _Checker(doc)
+    c.keys(data, (), TOP_KEYS, {"code", "name"}, "配置文件")
+    if "code" in data and (not isinstance(data["code"], str) or not CODE_RE.match(data["code"])):
+        c.err(("code",), "代码（code）应为字母开头的字母、数字、下划线或连字符，不超过32个字符")
+    if "name" in data:
+        c.text(data["name"], ("name",), "名称（name）")
+    if "regulation" in data:
+        c.text(data["regulation"], ("regulation",), "依据的制度（regulation）", empty=True)
+    if "extends" in data:
+        c.text(data["extends"], ("extends",), "继承（extends）")
+    if "remove" in data:
+        c.str_list(data["remove"], ("remove",), "删除的继承条目（remove）")
+    kinds = codes.get("kinds") if codes else None
+    procedures = codes.get("procedures") if codes else None
+    start_modes = codes.get("start_modes") if codes else None
+
+    def applies(value, path) -> spec.Applies:
+        if value is None:
+            return spec.Applies()
+        if not c.keys(value, path, {"kinds", "procedures", "start_modes"}, set(), "适用范围（applies）"):
+            return spec.Applies()
+        return spec.Applies(c.str_list(value.get("kinds"), path + ("kinds",), "执法类别（kinds）", allowed=kinds),
+                            c.str_list(value.get("procedures"), path + ("procedures",), "程序（procedures）",
+                                       allowed=procedures),
+                            c.str_list(value.get("start_modes"), path + ("start_modes",), "启动方式（start_modes）",
+                                       allowed=start_modes))
+
+    def record_type(code, path, what):
+        if record_types is not None and code not in record_types:
+            c.err(path, f"{what}“{code}”不是已知的文书类型")
+
+    def anchor(value, path, what) -> str:
+        name = c.text(value, path, what)
+        if not name:
+            return ""
+        parts = name.split(".")
+        ok = name in ANCHORS or (
+            len(parts) == 3 and parts[0] == "stage" and parts[2] == "entered" and parts[1] in STAGES) or (
+            len(parts) == 3 and parts[0] == "record" and parts[2] in ("drafted", "completed") and parts[1])
+        if not ok:
+            c.err(path, f"{what}“{name}”不是已知的时点（可用：{'、'.join(sorted(ANCHORS))}、stage.<阶段>.entered、"
+                        "record.<文书类型>.drafted|completed）")
+        elif parts[0] == "record":
+            record_type(parts[1], path, f"{what}中的文书类型")
+        return name
+
+    def period(value, path, what) -> spec.Period | None:
+        try:
+            return spec.Period.parse(value if isinstance(value, str) else str(value))
+        except ValueError as exc:
+            c.err(path, f"{what}：{exc}")
+            return None
+
+    out: dict[str, list] = {}
+    for section in LIST_SECTIONS:
+        if section not in data:
+            continue
+        items = data[section]
+        what = SECTION_LABELS[section]
+        if not isinstance(items, list):
+            c.err((section,), f"{what}（{section}）应为列表")
+            continue
+        seen = {}
+        built = []
+        for i, item in enumerate(items):
+            path = (section, i)
+            built_item = _BUILDERS[section](c, item, path, applies=applies, record_type=record_type, anchor=anchor,
+                                            period=period, stages_known=codes.get("stages") if codes else None)
+            if built_item is None:
+                continue
+            key = _key(section, built_item)
+            if key in seen:
+                c.err(path, f"{what}的标识“{_key_label(key)}”重复（第{doc.line(seen[key])}行已有）")
+                continue
+            seen[key] = path
+            built.append(built_item)
+        out[section] = built
+    if "publicity" in data:
+        out["publicity"] = _publicity(c, data["publicity"], ("publicity",), applies)
+    if "scorecard" in data:
+        out["scorecard"] = _scorecard(c, data["scorecard"], ("scorecard",))
+    return out
+
+
+ANCHORS = {"case.started", "case.archived", "footage.recorded", "footage.ingested", "decision.revoked",
+           "publication.published", "publication.withdrawn"}
+
+
+def _key(section, item):
+    if section == "stages":
+        return ("stage", item.stage, item.applies, item.closed)
+    return item.id
+
+
+def _key_label(key):
+    if isinstance(key, tuple):
+        _, stage, a, closed = key
+        return f"{stage} {'/'.join(a.kinds) or '*'} {'/'.join(a.procedures) or '*'} {'/'.join(a.start_modes) or '*'}" \
+               f"{'（结案于启动）' if closed else ''}"
+    return key
+
+
+def _id(c: _Checker, item, path, what) -> str:
+    v = item.get("id")
+    if not isinstance(v, str) or not ID_RE.match(v):
+        c.err(path + ("id",) if "id" in item else path,
+              f"{what}的标识（id）应为小写字母、数字、下划线、点或连字符")
+        return ""
+    return v
+
+
+def _rule(c: _Checker, item, path, **_):
+    if not c.keys(item, path, {"id", "value", "article", "text"}, {"id", "value"}, "规则值"):
+        return None
+    rid, article = _id(c, item, path, "规则值"), c.article(item, path, "规则值")
+    if "text" in item:
+        c.text(item["text"], path + ("text",), "说明（text）", empty=True)
+    value = item.get("value")
+    if isinstance(value, list):
+        value = tuple(value)
+    if not (rid and article) or "value" not in item:
+        return None
+    return spec.RuleValue(rid, value, article, item.get("text") or "")
+
+
+def _requirement(c: _Checker, item, path, record_type):
+    if not c.keys(item, path, {"id", "codes", "article", "drafted_suffices"}, {"id", "codes"}, "立卷要求"):
+        return None
+    rid, article = _id(c, item, path, "立卷要求"), c.article(item, path, "立卷要求")
+    codes = c.str_list(item.get("codes"), path + ("codes",), "文书类型（codes）", empty=False)
+    for i, code in enumerate(codes):
+        record_type(code, path + ("codes", i), "文书类型")
+    drafted = c.bool(item.get("drafted_suffices", False), path + ("drafted_suffices",), "drafted_suffices")
+    if not (rid and article and codes):
+        return None
+    return spec.RequirementSpec(rid, codes, article, drafted)
+
+
+def _stage(c: _Checker, item, path, applies, record_type, stages_known, **_):
+    if not c.keys(item, path, {"stage", "applies", "closed", "requirements"}, {"stage", "requirements"}, "立卷要求"):
+        return None
+    stage = item.get("stage")
+    known = stages_known or set(STAGES)
+    if stage not in known:
+        c.err(path + ("stage",), f"阶段“{stage}”未知（可用：{'、'.join(STAGES)}）")
+        return None
+    closed = c.bool(item.get("closed", False), path + ("closed",), "closed")
+    reqs = item.get("requirements")
+    if not isinstance(reqs, list):
+        c.err(path + ("requirements",), "requirements 应为列表（可为空列表 []）")
+        return None
+    built, ids = [], set()
+    for i, r in enumerate(reqs):
+        req = _requirement(c, r, path + ("requirements", i), record_type)
+        if req is not None:
+            if req.id in ids:
+                c.err(path + ("requirements", i), f"立卷要求的标识“{req.id}”在同一阶段中重复")
+            ids.add(req.id)
+            built.append(req)
+    return spec.StageRequirements(stage, applies(item.get("applies"), path + ("applies",)), tuple(built), closed)
+
+
+def _signature(c: _Checker, item, path, applies, record_type, **_):
+    allowed = {"id", "record_type", "applies", "article"} | SIGNATURE_KEYS
+    if not c.keys(item, path, allowed, {"id", "record_type"}, "签字要求"):
+        return None
+    sid, article = _id(c, item, path, "签字要求"), c.article(item, path, "签字要求")
+    code = c.text(item.get("record_type"), path + ("record_type",), "文书类型（record_type）")
+    if code:
+        record_type(code, path + ("record_type",), "文书类型")
+    value = {k: item[k] for k in SIGNATURE_KEYS if k in item}
+    if not value:
+        c.err(path, "签字要求应至少写明 officers、party、leader、reviewer、archivist 之一")
+    if "officers" in value:
+        c.int(value["officers"], path + ("officers",), "执法人员签字人数（officers）")
+    for k in ("party", "reviewer", "archivist"):
+        if k in value:
+            c.bool(value[k], path + (k,), k)
+    if "leader" in value and not (value["leader"] is None or value["leader"] is False or value["leader"] in LEADERS):
+        c.err(path + ("leader",), f"负责人（leader）应为 {'、'.join(sorted(LEADERS))} 之一（unit_head：承办机构负责人；"
+                                  "agency_head：机关负责人）")
+    if "reviewer_decisions" in value:
+        c.str_list(value["reviewer_decisions"], path + ("reviewer_decisions",), "法制审核结论", empty=False)
+    if not (sid and article and code and value):
+        return None
+    return spec.SignatureSpec(sid, code, applies(item.get("applies"), path + ("applies",)), value, article)
+
+
+def _av_act(c: _Checker, item, path, record_type, **_):
+    allowed = {"id", "label", "records", "av", "kinds", "time_field", "article"}
+    if not c.keys(item, path, allowed, {"id", "label", "records"}, "音像记录环节"):
+        return None
+    aid, article = _id(c, item, path, "音像记录环节"), c.article(item, path, "音像记录环节")
+    label = c.text(item.get("label"), path + ("label",), "名称（label）")
+    records = []
+    value = item.get("records")
+    if not isinstance(value, list) or not value:
+        c.err(path + ("records",), "records 应为非空列表：每项为文书类型代码，或 [代码, 送达方式]")
+    else:
+        for i, x in enumerate(value):
+            if isinstance(x, str) and x:
+                x = [x]
+            if isinstance(x, list) and 1 <= len(x) <= 2 and all(isinstance(y, str) for y in x) and x[0]:
+                record_type(x[0], path + ("records", i), "文书类型")
+                records.append((x[0], x[1] if len(x) > 1 else ""))
+            else:
+                c.err(path + ("records", i), "records 的每项应为文书类型代码，或 [代码, 送达方式]")
+    mode = item.get("av", "forbidden_without_reason")
+    if mode not in AV_MODES:
+        c.err(path + ("av",), f"av 应为 {'、'.join(AV_MODES)} 之一（required：必须音像记录；forbidden_without_reason："
+                              "无音像记录须有书面说明；optional：根据实际）")
+        mode = "forbidden_without_reason"
+    kinds = c.str_list(item.get("kinds", ["video", "audio"]), path + ("kinds",), "音像种类（kinds）",
+                       allowed=AV_KINDS, empty=False)
+    time_field = item.get("time_field", "time")
+    if not isinstance(time_field, str):
+        c.err(path + ("time_field",), "time_field 应为文字（可为空）")
+    if not (aid and article and label and records and kinds):
+        return None
+    required, reason = AV_MODES[mode]
+    return spec.AvActSpec(aid, label, tuple(records), required, kinds, time_field or "", article, reason)
+
+
+def _deadline(c: _Checker, item, path, applies, anchor, period, **_):
+    allowed = {"id", "label", "start", "period", "end", "extension", "applies", "per", "severity", "article"}
+    if not c.keys(item, path, allowed, {"id", "label", "start", "period", "end"}, "期限"):
+        return None
+    did, article = _id(c, item, path, "期限"), c.article(item, path, "期限")
+    label = c.text(item.get("label"), path + ("label",), "名称（label）")
+    start = anchor(item.get("start"), path + ("start",), "起算时点（start）")
+    p = period(item.get("period"), path + ("period",), "期限（period）") if "period" in item else None
+    ends = item.get("end")
+    if isinstance(ends, str):
+        ends = [ends]
+    end = []
+    if not isinstance(ends, list) or not ends:
+        c.err(path + ("end",), "截止时点（end）应为时点或非空的时点列表")
+    else:
+        end = [anchor(e, path + ("end", i), "截止时点（end）") for i, e in enumerate(ends)]
+    ext = period(item["extension"], path + ("extension",), "延长期限（extension）") if item.get("extension") else None
+    per = item.get("per", "case")
+    if per not in PER:
+        c.err(path + ("per",), "per 应为 case（每案）或 footage（每个音像文件）")
+    severity = item.get("severity", "error")
+    if severity not in SEVERITIES:
+        c.err(path + ("severity",), "severity 应为 error（违规）或 warning（提醒）")
+    if not (did and article and label and start and p and end and all(end)):
+        return None
+    return spec.DeadlineSpec(did, label, article, start, p, tuple(end), applies(item.get("applies"), path + ("applies",)),
+                             ext if item.get("extension") else None, per, severity)
+
+
+def _major(c: _Checker, item, path, **_):
+    if not c.keys(item, path, {"id", "label", "fact", "op", "value", "article"}, {"id", "label", "fact", "op", "value"},
+                  "重大执法决定标准"):
+        return None
+    mid, article = _id(c, item, path, "重大执法决定标准"), c.article(item, path, "重大执法决定标准")
+    label = c.text(item.get("label"), path + ("label",), "名称（label）")
+    fact = c.text(item.get("fact"), path + ("fact",), "事实（fact）")
+    if item.get("op") not in MAJOR_OPS:
+        c.err(path + ("op",), f"op 应为 {'、'.join(sorted(MAJOR_OPS))} 之一")
+        return None
+    value = item.get("value")
+    if isinstance(value, list):
+        value = tuple(value)
+    if not (mid and article and label and fact):
+        return None
+    return spec.MajorCriterion(mid, label, fact, item["op"], value, article)
+
+
+def _phrase(c: _Checker, item, path, **_):
+    if not c.keys(item, path, {"id", "act", "text", "article"}, {"id", "act", "text"}, "执法用语"):
+        return None
+    pid, article = _id(c, item, path, "执法用语"), c.article(item, path, "执法用语")
+    act = c.text(item.get("act"), path + ("act",), "环节（act）")
+    text = c.text(item.get("text"), path + ("text",), "用语（text）")
+    if not (pid and article and act and text):
+        return None
+    return spec.Phrase(pid, act, text, article)
+
+
+def _publicity(c: _Checker, value, path, applies):
+    allowed = {"applies", "exclude_penalties", "mask_person_name", "deadline", "withdrawal_deadline", "article"}
+    if not c.keys(value, path, allowed, {"deadline", "withdrawal_deadline"}, "公示（publicity）"):
+        return None
+    article = c.article(value, path, "公示（publicity）")
+    deadline = c.text(value.get("deadline"), path + ("deadline",), "公示期限（deadline）")
+    withdrawal = c.text(value.get("withdrawal_deadline"), path + ("withdrawal_deadline",), "撤回期限")
+    mask = c.bool(value.get("mask_person_name", False), path + ("mask_person_name",), "mask_person_name")
+    exclude = c.str_list(value.get("exclude_penalties"), path + ("exclude_penalties",), "不公示的处罚种类")
+    if not (article and deadline and withdrawal):
+        return None
+    return spec.PublicitySpec(applies(value.get("applies"), path + ("applies",)), exclude, mask, deadline, withdrawal,
+                              article)
+
+
+def _score_item(c: _Checker, item, path, hard: bool):
+    allowed = {"id", "label", "points", "article", "findings"}
+    if not c.keys(item, path, allowed, {"id", "label"} | (set() if hard else {"points"}), "评查项目"):
+        return None
+    sid, article = _id(c, item, path, "评查项目"), c.article(item, path, "评查项目")
+    label = c.text(item.get("label"), path + ("label",), "名称（label）")
+    points = c.int(item.get("points", 0), path + ("points",), "扣分（points）")
+    findings = c.str_list(item.get("findings"), path + ("findings",), "对应的问题代码（findings）")
+    if not (sid and article and label):
+        return None
+    return spec.ScoreItem(sid, label, points, article, findings)
+
+
+def _scorecard(c: _Checker, value, path):
+    if not c.keys(value, path, {"hard_fail", "sections", "bands"}, {"sections", "bands"}, "评查标准（scorecard）"):
+        return None
+    ids: dict[str, tuple] = {}
+
+    def items(lst, p, hard):
+        out = []
+        if not isinstance(lst, list):
+            c.err(p, "评查项目应为列表")
+            return out
+        for i, it in enumerate(lst):
+            built = _score_item(c, it, p + (i,), hard)
+            if built is None:
+                continue
+            if built.id in ids:
+                c.err(p + (i,), f"评查项目的标识“{built.id}”重复")
+                continue
+            ids[built.id] = p + (i,)
+            out.append(built)
+        return out
+
+    hard = items(value.get("hard_fail", []), path + ("hard_fail",), True)
+    sections = []
+    secs = value.get("sections")
+    if not isinstance(secs, list) or not secs:
+        c.err(path + ("sections",), "sections 应为非空列表")
+        secs = []
+    for i, s in enumerate(secs):
+        p = path + ("sections", i)
+        if not c.keys(s, p, {"id", "label", "points", "items"}, {"id", "label", "points", "items"}, "评查部分"):
+            continue
+        sid = _id(c, s, p, "评查部分")
+        label = c.text(s.get("label"), p + ("label",), "名称（label）")
+        points = c.int(s.get("points"), p + ("points",), "分值（points）", low=1)
+        its = items(s.get("items"), p + ("items",), False)
+        if sid and label and points:
+            sections.append(spec.ScoreSection(sid, label, points, tuple(its)))
+    bands = []
+    raw = value.get("bands")
+    if not isinstance(raw, list) or not raw:
+        c.err(path + ("bands",), "等次（bands）应为非空列表，如 [{label: 优秀, min: 90}, …]")
+        raw = []
+    for i, b in enumerate(raw):
+        p = path + ("bands", i)
+        if c.keys(b, p, {"label", "min"}, {"label", "min"}, "等次"):
+            label = c.text(b.get("label"), p + ("label",), "等次名称")
+            low = c.int(b.get("min"), p + ("min",), "最低分（min）")
+            if label:
+                bands.append((label, low))
+    if [low for _, low in bands] != sorted((low for _, low in bands), reverse=True):
+        c.err(path + ("bands",), "等次应按最低分从高到低排列")
+    return spec.Scorecard(tuple(hard), tuple(sections), tuple(bands))
+
+
+_BUILDERS = {"rules": _rule, "stages": _stage, "signatures": _signature, "av_acts": _av_act,
+             "deadlines": _deadline, "major": _major, "phrases": _phrase}
+
+
+# ---- loading with `extends` ------------------------------------------------------------------------------
+
+def packaged_codes() -> list[str]:
+    return sorted(p.stem for p in DATA_DIR.glob("*.yaml"))
+
+
+def packaged_text(code: str) -> str | None:
+    path = DATA_DIR / f"{code}.yaml"
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", code or "") or not path.is_file():
+        return None
+    return path.read_text(encoding="utf-8")
+
+
+def _merge(parent: dict, child: dict, remove: tuple) -> dict:
+    out = {}
+    for section in LIST_SECTIONS:
+        items = [x for x in parent.get(section, []) if _key(section, x) not in remove and
+                 getattr(x, "id", None) not in remove]
+        by_key = {_key(section, x): i for i, x in enumerate(items)}
+        for x in child.get(section, []):
+            k = _key(section, x)
+            if k in by_key:
+                items[by_key[k]] = x
+            else:
+                by_key[k] = len(items)
+                items.append(x)
+        out[section] = items
+    for section in ("publicity", "scorecard"):
+        out[section] = child[section] if section in child else parent.get(section)
+    return out
+
+
+def _resolve(text: str, label: str, *, lookup, chain: tuple, codes, record_types, errors: list):
+    """(data, sections) of `text` with the profile it extends merged in; errors gathered."""
+    data, doc = parse_text(text, label)
+    if data is None:
+        errors.extend(doc.errors)
+        return None, None
+    sections = _check_file(data, doc, codes, record_types)
+    errors.extend(doc.errors)
+    code = data.get("code") if isinstance(data.get("code"), str) else ""
+    parent_code = data.get("extends")
+    if not isinstance(parent_code, str) or not parent_code:
+        return data, sections
+    if parent_code in chain or parent_code == code:
+        cycle = " → ".join((*chain, code, parent_code)) if code not in chain else " → ".join((*chain, parent_code))
+        errors.append((label, doc.line(("extends",)), f"继承（extends）形成循环：{cycle}"))
+        return data, sections
+    parent_text = lookup(parent_code)
+    if parent_text is None:
+        errors.append((label, doc.line(("extends",)), f"继承的配置“{parent_code}”不存在（可用：{'、'.join(packaged_codes())}）"))
+        return data, sections
+    before = len(errors)
+    _, parent = _resolve(parent_text, f"{parent_code}.yaml", lookup=lookup, chain=(*chain, code), codes=codes,
+                         record_types=record_types, errors=errors)
+    if len(errors) > before and not any(e[0] == label for e in errors[before:]):
+        errors.append((label, doc.line(("extends",)), f"继承的配置“{parent_code}”本身无效"))
+    if parent is None:
+        return data, sections
+    remove = tuple(data.get("remove") or ()) if isinstance(data.get("remove"), list) else ()
+    return data, _merge(parent, sections, remove)
+
+
+def _semantic(sections: dict, label: str, errors: list, data: dict, doc_lines) -> None:
+    """Checks across sections after merging: publicity names existing deadlines, phrases existing acts."""
+    deadline_ids = {d.id for d in sections.get("deadlines", [])}
+    act_ids = {a.id for a in sections.get("av_acts", [])} | {"*"}
+    pub = sections.get("publicity")
+    if pub is not None:
+        for attr in ("deadline", "withdrawal_deadline"):
+            if getattr(pub, attr) not in deadline_ids:
+                errors.append((label, doc_lines(("publicity", attr)), f"公示引用的期限“{getattr(pub, attr)}”不存在"))
+    for i, p in enumerate(sections.get("phrases", [])):
+        if p.act not in act_ids:
+            errors.append((label, _phrase_line(data, p.id, doc_lines),
+                           f"执法用语“{p.id}”所属环节“{p.act}”不是音像记录环节（av_acts）之一，也不是“*”"))
+
+
+def _phrase_line(data, pid, doc_lines):
+    for i, item in enumerate(data.get("phrases") or []):
+        if isinstance(item, dict) and item.get("id") == pid:
+            return doc_lines(("phrases", i, "act"))
+    return doc_lines(("extends",))
+
+
+def build(text: str, *, label: str = "配置文件", version: int = 0, lookup=None, check_names: bool = True) -> spec.Profile:
+    """The `Profile` a file's text says, or ProfileError with every error's line and reason.
+
+    `lookup(code)` gives the text of a profile named by `extends` (default: the packaged ones).
+    `check_names`: check record types, kinds… against the registries (when they are filled)."""
+    lookup = lookup or packaged_text
+    codes = known_case_codes() if check_names else None
+    record_types = known_record_types() if check_names else None
+    errors: list = []
+    data, sections = _resolve(text, label, lookup=lookup, chain=(), codes=codes, record_types=record_types,
+                              errors=errors)
+    if data is not None and sections is not None and not errors:
+        _, doc = parse_text(text, label)  # the lines of this file, for the checks across sections
+        _semantic(sections, label, errors, data, doc.line)
+    if errors:
+        raise ProfileError(errors)
+    return spec.Profile(
+        code=data["code"], name=data["name"].strip(), regulation=(data.get("regulation") or "").strip(),
+        version=version, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        rules={r.id: r for r in sections.get("rules", [])}, stages=tuple(sections.get("stages", [])),
+        signatures=tuple(sections.get("signatures", [])), av_acts=tuple(sections.get("av_acts", [])),
+        deadlines=tuple(sections.get("deadlines", [])), major=tuple(sections.get("major", [])),
+        publicity=sections.get("publicity"), phrases=tuple(sections.get("phrases", [])),
+        scorecard=sections.get("scorecard"), extends=(data.get("extends") or ""))
+
+
+def build_file(path, **kwargs) -> spec.Profile:
+    """A profile file on disk; `extends` looks beside it first, then among the packaged ones."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ProfileError([(path.name, None, "文件不是 UTF-8 编码的文字")]) from None
+    folder = path.resolve().parent
+
+    def lookup(code):
+        beside = folder / f"{code}.yaml"
+        if re.fullmatch(r"[A-Za-z0-9_-]+", code or "") and beside.is_file() and beside.resolve() != path.resolve():
+            return beside.read_text(encoding="utf-8")
+        return packaged_text(code)
+    return build(text, label=path.name, lookup=kwargs.pop("lookup", lookup), **kwargs)
+
+
+_PACKAGED: dict[tuple[str, bool], spec.Profile] = {}
+
+
+def packaged(code: str = "base", *, check_names: bool = False) -> spec.Profile:
+    """A packaged profile (data/<code>.yaml), version 0, parsed once per process."""
+    key = (code, check_names)
+    if key not in _PACKAGED:
+        text = packaged_text(code)
+        if text is None:
+            raise ProfileError([(f"{code}.yaml", None, f"没有名为“{code}”的内置配置（可用：{'、'.join(packaged_codes())}）")])
+        _PACKAGED[key] = build(text, label=f"{code}.yaml", check_names=check_names)
+    return _PACKAGED[key]
