@@ -68,8 +68,11 @@ def _profile_key(case: Case) -> tuple:
                                       if "profile" in f.name)
 
 
-def load(case_ids, *, certificates: dict | None = None) -> tuple[dict[int, CaseFacts], dict[int, list]]:
-    """({case id: CaseFacts}, {officer id: [(valid_from, valid_until, revoked)]}) for `case_ids`."""
+def load(case_ids, *, certificates: dict | None = None, profile_for=None
+         ) -> tuple[dict[int, CaseFacts], dict[int, list]]:
+    """({case id: CaseFacts}, {officer id: [(valid_from, valid_until, revoked)]}) for `case_ids`.
+    `profile_for(case)`: the profile a case is held to (profiles.selectors.profile_for_case)."""
+    profile_for = profile_for or profile_for_case
     case_ids = list(case_ids)
     out: dict[int, CaseFacts] = {}
     names = [f.attname for f in Case._meta.concrete_fields]
@@ -82,7 +85,7 @@ def load(case_ids, *, certificates: dict | None = None) -> tuple[dict[int, CaseF
             case._state.adding, case._state.db = False, "default"
             key = _profile_key(case)
             if key not in profiles:
-                profiles[key] = profile_for_case(case)
+                profiles[key] = profile_for(case)
             cf = CaseFacts(case.pk, case.number, case.agency_id, case.unit_id, case.kind, case.procedure,
                            case.start_mode, case.on_site, case.stage, case.archived_at, case.created_at, case,
                            profile=profiles[key])
