@@ -72,9 +72,11 @@ def evaluate(case_ids: Iterable[int], *, now: datetime.datetime | None = None, _
     from django.utils import timezone
 
     from . import checks, facts
-    from .clocks import clocks_for
+    from .clocks import clear_cache, clocks_for
 
     now = now or timezone.now()
+    if _certs is None:  # a new evaluation, not a batch of a scan
+        clear_cache()
     checks.load_type_names()
     loaded, certs = facts.load(case_ids, certificates=_certs, profile_for=profile_for)
     out = {}
@@ -229,6 +231,9 @@ def scan(*, agency=None, now: datetime.datetime | None = None, batch_size: int =
     ids = list(qs.order_by("pk").values_list("pk", flat=True))
     total = ScanResult()
     certs: dict = {}
+    from .clocks import clear_cache
+
+    clear_cache()
     for i in range(0, len(ids), batch_size):
         r = recheck(ids[i:i + batch_size], now=now, _certs=certs)
         total.cases += r.cases
