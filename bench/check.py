@@ -425,7 +425,7 @@ def main(argv=None) -> int:
     ap.add_argument("--keep", action="store_true", help="keep the temporary LIUHEN_HOME")
     args = ap.parse_args(argv)
     n = args.cases or (5000 if args.quick else 100_000)
-    sample = args.naive_sample or (200 if args.quick else 500)
+    sample = args.naive_sample or (100 if args.quick else 500)
     home = Path(tempfile.mkdtemp(prefix="liuhen-bench-check-"))
     try:
         setup(home)

@@ -107,7 +107,7 @@ def check_missing_records(cf, clocks, now):
                 cf, f"{v.MISSING_RECORD}:{stage}:{req.id}", v.MISSING_RECORD, ERROR if passed else WARNING, stage,
                 req.article,
                 f"{STAGE_LABELS[stage]}{'已结束但' if passed else '尚'}缺少已完成的{names}",
-                f"制作{names}并完成签字" + ("（已离开该阶段的，补正后说明情况）" if passed else "，再进入下一阶段"),
+                f"制作{names}并完成签字" + ("（已离开该阶段的，补正后说明情况）" if passed else "，方可离开本阶段"),
                 subject_kind="requirement", subject_id=req.id))
     return out
 
