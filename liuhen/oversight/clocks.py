@@ -1,0 +1,107 @@
+"""Deadlines (期限) of a case from its profile's `DeadlineSpec`s: when each started, when it is due
+(in working days through `liuhen.workdays.calendar.due`), when it was met, and its status.
+
+Public API (stable; the oversight pages use it):
+  ClockData                                  one computed clock (a frozen dataclass)
+  due(start, period) -> datetime | None      the due time of `period` from `start`; None = unknown
+  status_of(due_at, met_at, now, *, extended=False) -> str   a ClockStatus value
+  clocks_for(facts, profile, now) -> list[ClockData]          every clock of one case's facts
+  DUE_SOON_WORKING_DAYS                      "due soon" threshold (within 3 working days / 24 h)
+
+A working-day deadline in a year the calendar does not know is **unknown** (due_at None, status
+"unknown"): never computed Monday–Friday.
+"""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from liuhen.profiles.spec import DAYS, HOURS, WORKING_DAYS, DeadlineSpec, Period
+
+from .finding_models import ClockStatus
+
+DUE_SOON_WORKING_DAYS = 3
+
+
+@dataclass(frozen=True)
+class ClockData:
+    """One deadline of a case as computed now."""
+
+    key: str  # unique in the case: the deadline id, or "<id>:footage:<footage id>"
+    deadline: str  # DeadlineSpec.id
+    label: str
+    article: str
+    period: str  # e.g. "7日", "10个工作日"
+    severity: str
+    started_at: datetime.datetime
+    due_at: datetime.datetime | None  # None: unknown
+    met_at: datetime.datetime | None
+    extended: bool
+    status: str  # ClockStatus value
+    subject_kind: str = ""  # "footage" for per-footage clocks
+    subject_id: str = ""
+
+
+def _calendar_due():
+    """engineer 1's `liuhen.workdays.calendar.due(start, amount, unit)`, or None while it is absent."""
+    try:
+        from liuhen.workdays.calendar import due as calendar_due
+    except ImportError:
+        return None
+    return calendar_due
+
+
+def _fallback_due(start: datetime.datetime, amount: int, unit: str) -> datetime.datetime | None:
+    """Used ONLY while liuhen.workdays.calendar is absent (before the workdays branch is merged):
+    hours add hours; days and working days end at the end of the last day (local time); day 1 of a
+    working-day period is the first working day strictly after the start date (chinesecalendar);
+    a year it does not know → None (unknown), never Monday–Friday."""
+    from django.utils import timezone
+
+    if unit == HOURS:
+        return start + datetime.timedelta(hours=amount)
+    local = timezone.localtime(start)
+    day = local.date()
+    if unit == DAYS:
+        day = day + datetime.timedelta(days=amount)
+    elif unit == WORKING_DAYS:
+        try:
+            import chinese_calendar
+        except ImportError:
+            return None
+        left = amount
+        while left:
+            day = day + datetime.timedelta(days=1)
+            try:
+                if chinese_calendar.is_workday(day):
+                    left -= 1
+            except NotImplementedError:
+                return None
+    else:
+        raise ValueError(f"unknown period unit {unit!r}")
+    end = datetime.datetime.combine(day, datetime.time(23, 59, 59))
+    return timezone.make_aware(end, timezone.get_current_timezone())
+
+
+def due(start: datetime.datetime, period: Period) -> datetime.datetime | None:
+    """When `period` from `start` ends; None when unknown (the calendar lacks a year it needs)."""
+    fn = _calendar_due()
+    if fn is None:
+        return _fallback_due(start, period.amount, period.unit)
+    return fn(start, period.amount, period.unit)
+
+
+def status_of(due_at: datetime.datetime | None, met_at: datetime.datetime | None, now: datetime.datetime,
+              *, soon_at: datetime.datetime | None = None) -> str:
+    """The ClockStatus of a clock at `now`: met / met late once its end anchor fired; otherwise
+    overdue after `due_at`, due soon after `soon_at`, running; unknown when `due_at` is None and
+    nothing can be said (a met clock whose due date is unknown is "met": it is done, not judged)."""
+    if due_at is None:
+        return ClockStatus.MET if met_at is not None else ClockStatus.UNKNOWN
+    if met_at is not None:
+        return ClockStatus.MET if met_at <= due_at else ClockStatus.MET_LATE
+    if now > due_at:
+        return ClockStatus.OVERDUE
+    if soon_at is not None and now >= soon_at:
+        return ClockStatus.DUE_SOON
+    return ClockStatus.RUNNING
