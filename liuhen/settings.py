@@ -317,3 +317,11 @@ LIUHEN_DEVICES = ({"check_every_days": 90, "equipment_ratio": None, **_devices_e
 #   recovery_days    a removed file can be restored this many days before its bytes are deleted
 #   hold_roles / decide_roles / restore_roles   who may place a legal hold, decide (三) long-term, restore
 LIUHEN_RETENTION = json.loads(os.environ["LIUHEN_RETENTION"]) if os.environ.get("LIUHEN_RETENTION") else {}
+
+# ---- oversight pages (我的待办、提醒、执法监督: liuhen/oversight, issue 15) -------------------------
+# The to-do list and the notices show the deadlines due within this many working days (and every
+# overdue one). A whole number from 1 to 60; checked at start (liuhen.oversight.E501).
+try:
+    LIUHEN_TODO_DUE_DAYS = int(os.environ.get("LIUHEN_TODO_DUE_DAYS", "") or 5)
+except ValueError:  # kept as text: the system check liuhen.oversight.E501 names it
+    LIUHEN_TODO_DUE_DAYS = os.environ["LIUHEN_TODO_DUE_DAYS"]

@@ -108,3 +108,16 @@ def rows(n: Notices) -> list[dict]:
 
 
 check_notice_mark = state_checker(NoticeMark, codes=v.STATE_CODES[NoticeMark.ledger_object_type])
+
+
+def register() -> None:
+    """Called by the app's ready(): the pages' read actions, `liuhen verify`'s checker of the notice
+    marks, and the system check of LIUHEN_TODO_DUE_DAYS."""
+    from django.core import checks
+
+    from liuhen.ledger.subjects import register_subject
+    from liuhen.ledger.vocabulary import register_read_actions
+
+    register_read_actions(*v.READ_ACTIONS)
+    register_subject(NoticeMark.ledger_object_type, check_notice_mark)
+    checks.register(selectors.due_days_setting)

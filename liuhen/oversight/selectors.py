@@ -107,11 +107,23 @@ def working_days_between(a: datetime.date, b: datetime.date) -> int | None:
     try:
         from liuhen.workdays.calendar import working_days_between as between
     except ImportError:  # pragma: no cover — only while the workdays app lacks its calendar
-        return (b - a).days
-    try:
-        return between(a, b)
-    except Exception:  # noqa: BLE001 — the calendar lacks a year: unknown, never guessed
-        return None
+        return _fallback_between(a, b)
+    return between(a, b)
+
+
+def _fallback_between(a: datetime.date, b: datetime.date) -> int | None:
+    """Only while liuhen.workdays.calendar is absent: chinesecalendar's working days, None for a
+    year it does not know."""
+    import chinese_calendar
+
+    n, day = 0, a
+    while day < b:
+        day += datetime.timedelta(days=1)
+        try:
+            n += bool(chinese_calendar.is_workday(day))
+        except NotImplementedError:
+            return None
+    return n
 
 
 @dataclass
@@ -154,14 +166,16 @@ class ClockView:
 
 
 def clock_view(clock, now=None, window: int | None = None) -> ClockView:
+    """The clock's status against `now` (the engine's own rule, clocks.status_of), with "due soon"
+    meaning due within `window` working days (LIUHEN_TODO_DUE_DAYS) on these pages."""
+    from .clocks import status_of
+
     now = now or timezone.now()
     window = due_days() if window is None else window
-    if clock.met_at is not None:
-        late = clock.due_at is not None and clock.met_at > clock.due_at
-        return ClockView(clock, MET_LATE if late else MET, None)
-    if clock.due_at is None:
-        return ClockView(clock, UNKNOWN, None)
-    if now > clock.due_at:
+    status = str(status_of(clock.due_at, clock.met_at, now))
+    if status in (MET, MET_LATE, UNKNOWN):
+        return ClockView(clock, status, None)
+    if status == OVERDUE:
         return ClockView(clock, OVERDUE, 0)
     left = working_days_between(timezone.localdate(now), timezone.localdate(clock.due_at))
     soon = left is None or left <= window
@@ -218,3 +232,14 @@ def log_read(user, action: str, detail: dict, *, object_type: str = v.SUPERVISIO
     with transaction.atomic():
         ledger.append(action, actor=user, object_type=object_type,
                       object_id=str(object_id if object_id is not None else user.agency_id or ""), detail=detail)
+
+
+def due_days_setting(app_configs=None, **kwargs):
+    """System check: LIUHEN_TODO_DUE_DAYS is a whole number of working days from 1 to 60."""
+    from django.core import checks
+
+    value = getattr(settings, "LIUHEN_TODO_DUE_DAYS", DEFAULT_DUE_DAYS)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 60:
+        return [checks.Error(f"LIUHEN_TODO_DUE_DAYS 应为 1 到 60 之间的整数（工作日），现为 {value!r}。",
+                             hint="待办事项中显示该工作日数内到期的期限，默认 5。", id=v.CHECK_TODO_DAYS)]
+    return []
