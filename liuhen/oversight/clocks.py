@@ -105,3 +105,70 @@ def status_of(due_at: datetime.datetime | None, met_at: datetime.datetime | None
     if soon_at is not None and now >= soon_at:
         return ClockStatus.DUE_SOON
     return ClockStatus.RUNNING
+
+
+# ---- anchors and the clocks of one case -----------------------------------------------------------
+
+def anchor(cf, name: str) -> datetime.datetime | None:
+    """When the named anchor (profiles.spec docstring) fired for the case `cf` (facts.CaseFacts),
+    or None. Anchors nothing produces yet (decision.revoked, publication.*) never fire."""
+    if name == "case.started":
+        return cf.created_at
+    if name == "case.archived":
+        return cf.archived_at
+    parts = name.split(".")
+    if len(parts) == 3 and parts[0] == "stage" and parts[2] == "entered":
+        at = cf.first_entered.get(parts[1])
+        return at if at is not None or parts[1] != "start" else cf.created_at
+    if len(parts) == 3 and parts[0] == "record":
+        live = [r for r in cf.records if r.code == parts[1] and not r.voided]
+        if parts[2] == "drafted":
+            return min((r.created_at for r in live), default=None)
+        if parts[2] == "completed":
+            return min((r.completed_at for r in live if r.completed_at is not None), default=None)
+    return None
+
+
+def _soon_at(due_at: datetime.datetime | None, period: Period) -> datetime.datetime | None:
+    if due_at is None:
+        return None
+    if period.unit == HOURS:
+        return due_at - datetime.timedelta(hours=max(1, period.amount // 4))
+    return due_at - datetime.timedelta(days=DUE_SOON_WORKING_DAYS)
+
+
+def _label(spec: DeadlineSpec) -> str:
+    return spec.label
+
+
+def clocks_for(cf, profile, now: datetime.datetime) -> list[ClockData]:
+    """Every clock of one case (facts.CaseFacts) under `profile`: each DeadlineSpec that applies to
+    its kind × procedure × start mode and whose start anchor fired. Per-footage deadlines
+    (per="footage") use avrules' verdicts (drift and field trips, AS 12) and give a clock only for
+    footage stored late or whose lateness cannot be judged."""
+    out = []
+    for spec in profile.deadlines_for(cf.kind, cf.procedure, cf.start_mode, per="case"):
+        started = anchor(cf, spec.start)
+        if started is None:
+            continue
+        met = min((t for t in (anchor(cf, e) for e in spec.end) if t is not None), default=None)
+        due_at = due(started, spec.period)
+        extended = False  # no fact records an approved extension yet (LW-L 16): shown without one
+        out.append(ClockData(spec.id, spec.id, spec.label, spec.article, spec.period.label, spec.severity,
+                             started, due_at, met, extended,
+                             status_of(due_at, met, now, soon_at=_soon_at(due_at, spec.period))))
+    for spec in profile.deadlines_for(cf.kind, cf.procedure, cf.start_mode, per="footage"):
+        for f in cf.footage:
+            v = f.late
+            if v is None:
+                continue
+            key = f"{spec.id}:footage:{f.item_id}"
+            if v.status == "unknown" or f.recorded_end is None:
+                out.append(ClockData(key, spec.id, spec.label, spec.article, spec.period.label, spec.severity,
+                                     f.ingested_at, None, f.ingested_at, False, ClockStatus.UNKNOWN,
+                                     "footage", str(f.item_id)))
+            else:
+                out.append(ClockData(key, spec.id, spec.label, v.basis, spec.period.label, spec.severity,
+                                     v.recorded_end, v.due, f.ingested_at, v.trip is not None,
+                                     ClockStatus.MET_LATE, "footage", str(f.item_id)))
+    return out
