@@ -72,4 +72,4 @@ def clock(case, *, deadline="service", key=None, due_in=None, due_at=None, met_a
     return Clock.objects.create(case=case, agency_id=case.agency_id, unit_id=case.unit_id,
                                 key=key or f"test:{deadline}:{Clock.objects.count() + 1}", deadline=deadline,
                                 label=label, article=article, period="7日", started_at=started_at, due_at=due_at,
-                                met_at=met_at, status=status_of(due_at, met_at, now), checked_at=now)
+                                met_at=met_at, status=status_of(due_at, met_at, now))
