@@ -8,6 +8,11 @@ class OversightConfig(AppConfig):
     verbose_name = "执法监督"
 
     def ready(self):
-        from . import notices
+        from liuhen.cases.pages import register_case_page, register_case_part
 
+        from . import case_part, notices, signals
+
+        signals.connect()
+        register_case_page(case_part.context)
+        register_case_part("oversight/case_clocks.html")
         notices.register()  # the pages' read actions, the notice marks' checker, LIUHEN_TODO_DUE_DAYS' check
