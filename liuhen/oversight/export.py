@@ -60,7 +60,7 @@ def findings_xlsx(fs: FindingStats, filters: list[tuple[str, str]]) -> tuple[byt
                           ("严重程度", fs.by_severity)):
         for t in tallies:
             _append(ws, [name, t.label, t.found, t.open, t.resolved])
-    _append(ws, ["合计", "", fs.total.found, fs.total.open, fs.total.resolved])
+    _append(ws, ["合计", "全部", fs.total.found, fs.total.open, fs.total.resolved])
     ws = wb.create_sheet("按月统计")
     ws.append(MONTH_HEADER)
     for t in fs.by_month:

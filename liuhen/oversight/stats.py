@@ -27,6 +27,11 @@ def code_label(code: str) -> str:
     return title(code)
 
 
+def code_with_label(code: str) -> str:
+    label = code_label(code)
+    return f"{label}（{code}）" if label != code else code
+
+
 def _aware(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
@@ -136,7 +141,7 @@ def finding_stats(user, data: dict) -> FindingStats:
     by_officer = sorted(_tally(rows, lambda e: e.officer_id or NONE,
                                lambda e: e.officer.display_name if e.officer_id else "未归属执法人员"),
                         key=lambda t: (-t.found, t.label))
-    by_code = sorted(_tally(rows, lambda e: e.code, lambda e: f"{code_label(e.code)}（{e.code}）"),
+    by_code = sorted(_tally(rows, lambda e: e.code, lambda e: code_with_label(e.code)),
                      key=lambda t: (-t.found, str(t.key)))
     by_severity = _tally(rows, lambda e: e.severity, lambda e: e.get_severity_display(),
                          [("error", "错误"), ("warning", "提示")])
