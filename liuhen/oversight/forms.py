@@ -13,7 +13,6 @@ from liuhen.cases.models import Kind, Stage
 MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 DEFAULT_MONTHS = 6
 MAX_MONTHS = 36
-CODE = re.compile(r"^[A-Za-z0-9_.:-]{1,40}$")
 SEVERITIES = [("", "全部"), ("error", "错误"), ("warning", "提示")]
 STATUSES = [("", "全部"), ("open", "未整改"), ("resolved", "已整改")]
 CLOCK_FILTERS = [("", "全部"), ("overdue", "有逾期期限"), ("running", "有进行中的期限"), ("unknown", "有无法计算的期限")]
@@ -107,17 +106,30 @@ class PeriodForm(ScopeMixin, forms.Form):
 class FindingFilterForm(PeriodForm):
     """执法监督: findings found in the period, by unit, officer, kind (code), severity, month."""
 
-    code = forms.CharField(label="问题类型", required=False, max_length=40)
+    code = forms.ChoiceField(label="问题类型", required=False, choices=[],
+                             error_messages={"invalid_choice": "问题类型无效。"})
     severity = forms.ChoiceField(label="严重程度", required=False, choices=SEVERITIES,
                                  error_messages={"invalid_choice": "严重程度无效：应为“错误”或“提示”。"})
     status = forms.ChoiceField(label="整改情况", required=False, choices=STATUSES,
                                error_messages={"invalid_choice": "整改情况无效。"})
 
-    def clean_code(self):
-        code = (self.cleaned_data.get("code") or "").strip()
-        if code and not CODE.match(code):
-            raise forms.ValidationError("问题类型代码无效。", code="code")
-        return code
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].choices = [("", "全部")] + code_choices(self.user)
+
+
+def code_choices(user) -> list[tuple[str, str]]:
+    """The engine's finding codes (vocabulary.CODES) and any other code found in the agency."""
+    from .finding_models import FindingEvent
+    from .stats import code_with_label
+
+    try:
+        from .vocabulary import CODES
+    except ImportError:  # pragma: no cover — the engine's vocabulary not merged yet
+        CODES = {}
+    codes = set(CODES) | set(FindingEvent.objects.filter(agency_id=user.agency_id).values_list("code", flat=True)
+                             .distinct())
+    return [(c, code_with_label(c)) for c in sorted(codes)]
 
 
 class CaseFilterForm(PeriodForm):

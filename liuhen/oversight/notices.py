@@ -37,13 +37,15 @@ def latest_mark(user) -> NoticeMark | None:
 
 
 def finding_events_q(user) -> Q | None:
-    """The finding events of `user`'s concern: those of the cases they are responsible for."""
-    q = selectors.responsible_cases_q(user)
-    if q is None:
-        return None
+    """The finding events of `user`'s concern: every one on their own cases (an officer's, a unit
+    head's unit); for the 机关负责人 and the 监督人员 also the agency's errors."""
     from liuhen.cases.models import Case
 
-    return Q(agency_id=user.agency_id, case__in=Case.objects.filter(q))
+    own = selectors.own_cases_q(user)
+    q = None if own is None else Q(case__in=Case.objects.filter(own))
+    if selectors.watches_agency(user):
+        q = Q(severity="error") if q is None else q | Q(severity="error")
+    return None if q is None else Q(agency_id=user.agency_id) & q
 
 
 def pending(user, now=None) -> Notices:

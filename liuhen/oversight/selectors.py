@@ -18,7 +18,8 @@ from liuhen.ledger import services as ledger
 
 from . import pages_vocabulary as v
 
-DEFAULT_DUE_DAYS = 5  # LIUHEN_TODO_DUE_DAYS: deadlines due within this many working days are shown
+DEFAULT_DUE_DAYS = 5
+UNKNOWN_MARGIN_DAYS = 10  # the longest run of holidays and weekends in a State Council schedule, and some  # LIUHEN_TODO_DUE_DAYS: deadlines due within this many working days are shown
 
 # Roles that work cases and so have a to-do list. The three administrators (三员分立) see no case
 # content and have none; a 设备管理员 alone works on no case (their first page is the device registry).
@@ -70,22 +71,25 @@ def supervised_cases(user):
     return qs if agency_wide(user) else qs.filter(unit_id__in=scope_units(user).values("pk"))
 
 
-def responsible_cases_q(user) -> Q | None:
-    """The cases whose findings and deadlines are `user`'s concern (for the to-do list and notices):
-    an officer's own cases (assigned), a unit head's unit, all the agency's for the 机关负责人 and
-    the 监督人员. None: no case as a whole (a reviewer or archivist: only their own deadlines)."""
+def own_cases_q(user) -> Q | None:
+    """The cases that are `user`'s own work: an officer's cases (assigned), a unit head's unit.
+    None: no case as their own (a reviewer, an archivist, the agency head, a supervisor)."""
     if not works_cases(user):
         return None
-    if user.has_role(Role.AGENCY_HEAD, Role.SUPERVISOR):
-        return Q(agency_id=user.agency_id)
-    q = Q(pk__in=[])
+    q = None
     if user.has_role(Role.OFFICER):
         from liuhen.cases.models import CaseOfficer
 
-        q |= Q(pk__in=CaseOfficer.objects.filter(officer=user).values("case_id"))
+        q = Q(pk__in=CaseOfficer.objects.filter(officer=user).values("case_id"))
     if user.has_role(Role.UNIT_HEAD) and user.unit_id:
-        q |= Q(unit_id=user.unit_id)
-    return Q(agency_id=user.agency_id) & q
+        q = Q(unit_id=user.unit_id) if q is None else q | Q(unit_id=user.unit_id)
+    return None if q is None else Q(agency_id=user.agency_id) & q
+
+
+def watches_agency(user) -> bool:
+    """The 机关负责人 and the 监督人员 are told of the agency's errors and overdue deadlines — not
+    of every warning and running clock of every case (their notices would drown)."""
+    return works_cases(user) and user.has_role(Role.AGENCY_HEAD, Role.SUPERVISOR)
 
 
 # ---- clocks ------------------------------------------------------------------------------------------
@@ -177,8 +181,16 @@ def clock_view(clock, now=None, window: int | None = None) -> ClockView:
         return ClockView(clock, status, None)
     if status == OVERDUE:
         return ClockView(clock, OVERDUE, 0)
-    left = working_days_between(timezone.localdate(now), timezone.localdate(clock.due_at))
-    soon = left is None or left <= window
+    today, due_day = timezone.localdate(now), timezone.localdate(clock.due_at)
+    left = working_days_between(today, due_day)
+    if left is None:
+        # The calendar cannot count the working days (a year not loaded): the due time itself is
+        # known. It is shown as due soon — the remaining working days as unknown — whenever it could
+        # be within the window: calendar days up to the window's length in weeks plus the longest
+        # holiday (the Spring Festival's), so the warning comes early, never late.
+        soon = (due_day - today).days <= -(-window * 7 // 5) + UNKNOWN_MARGIN_DAYS
+    else:
+        soon = left <= window
     return ClockView(clock, DUE_SOON if soon else RUNNING, left)
 
 
@@ -199,25 +211,29 @@ def open_clocks(case_q: Q | None = None, deadline_ids=None, agency_id=None):
 
 
 def my_deadlines(user, now=None, window: int | None = None) -> list[ClockView]:
-    """Deadlines of `user`'s concern that are overdue, due within `window` working days
-    (LIUHEN_TODO_DUE_DAYS) or whose due day cannot be computed — overdue first."""
+    """Deadlines of `user`'s concern, overdue first: on their own cases (own_cases_q) and of their
+    role's own kind across the agency (ROLE_DEADLINES: 法制审核 for the reviewer, 归档 for the
+    archivist), those overdue, due within `window` working days (LIUHEN_TODO_DUE_DAYS) or whose due
+    time cannot be computed; for the 机关负责人 and the 监督人员 also every overdue one of the agency."""
     if not works_cases(user):
         return []
-    clocks = []
-    q = responsible_cases_q(user)
-    seen = set()
+    open_cases = Q(agency_id=user.agency_id, archived_at__isnull=True)
+    near, overdue_only = [], []
+    q = own_cases_q(user)
     if q is not None:
-        clocks += list(open_clocks(q & Q(archived_at__isnull=True)))
+        near += list(open_clocks(q & open_cases))
     own = [d for role, ids in ROLE_DEADLINES.items() if user.has_role(role) for d in ids]
     if own:
-        clocks += list(open_clocks(Q(agency_id=user.agency_id, archived_at__isnull=True), own))
-    out = []
-    for c in clocks:
+        near += list(open_clocks(open_cases, own))
+    if watches_agency(user):
+        overdue_only = list(open_clocks(open_cases).filter(due_at__lt=now or timezone.now()))
+    out, seen = [], set()
+    for c, wanted in [(c, (OVERDUE, DUE_SOON, UNKNOWN)) for c in near] + [(c, (OVERDUE,)) for c in overdue_only]:
         if c.pk in seen:
             continue
-        seen.add(c.pk)
         cv = clock_view(c, now, window)
-        if cv.status in (OVERDUE, DUE_SOON, UNKNOWN):
+        if cv.status in wanted:
+            seen.add(c.pk)
             out.append(cv)
     order = {OVERDUE: 0, UNKNOWN: 1, DUE_SOON: 2}
     far = timezone.now() + datetime.timedelta(days=36500)

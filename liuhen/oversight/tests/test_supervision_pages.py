@@ -121,7 +121,7 @@ def test_others_are_refused_and_the_refusal_recorded(scene, client, who):
     ({"unit": "abc"}, "科室"),
     ({"unit": "999999"}, "不在您的监督范围内"),
     ({"officer": "999999"}, "执法人员"),
-    ({"code": "<script>"}, "问题类型代码无效"),
+    ({"code": "<script>"}, "问题类型无效"),
 ])
 def test_bad_filters_are_a_chinese_400_recorded(scene, client, params, message):
     world = scene[0]

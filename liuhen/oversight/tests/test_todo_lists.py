@@ -154,3 +154,37 @@ def test_every_case_role_has_a_list(world, client):
         response = client.get(reverse("oversight:todo"))
         assert response.status_code == 200, user
         assert "我的待办" in response.content.decode()
+
+
+def test_agency_head_and_supervisor_see_the_agencys_overdue_deadlines_only(world):
+    case = world.open_case()
+    clock(case, deadline="service", label="决定书送达", due_in=DAY)
+    clock(case, deadline="archive", label="立卷归档", due_in=-DAY)
+    for user in (world.agency_head, supervisor(world)):
+        assert [i.title.split("（")[0] for i in items(user, "deadlines")] == ["立卷归档"]
+
+
+def test_working_days_the_calendar_cannot_count_are_never_guessed():
+    """A due time in a year the calendar does not know: its working days left are unknown; it is
+    shown as due soon while it could be within the window (calendar days, with the longest holiday
+    as margin), with the remaining days said to be unknown — never counted Monday to Friday."""
+    from django.utils import timezone as tz
+
+    from liuhen.oversight.selectors import working_days_between
+
+    now = tz.make_aware(datetime.datetime(2041, 6, 3, 9, 0))
+    if working_days_between(now.date(), now.date() + DAY) is not None:
+        pytest.skip("the calendar knows 2041")
+
+    class C:
+        met_at = None
+
+        def __init__(self, due_at):
+            self.due_at, self.case_id, self.key = due_at, 1, "k"
+
+    from liuhen.oversight.selectors import clock_view
+
+    near = clock_view(C(now + 3 * DAY), now, 5)
+    assert near.status == "due_soon" and near.days_left is None and "剩余工作日无法计算" in near.remaining
+    assert clock_view(C(now + 40 * DAY), now, 5).status == "running"
+    assert clock_view(C(now - DAY), now, 5).status == "overdue"

@@ -106,3 +106,40 @@ def test_marks_are_append_only(world):
         mark.save()
     notices.mark_seen(world.officer, 0, [])
     assert NoticeMark.objects.filter(user=world.officer).count() == 2
+
+
+def test_supervisor_is_told_of_the_agencys_errors_not_its_warnings(world):
+    from liuhen.testing.oversight import supervisor
+
+    case = world.open_case()
+    _, error = open_finding(case, severity="error")
+    open_finding(case, severity="warning")
+    assert [e.pk for e in notices.pending(supervisor(world)).findings] == [error.pk]
+    assert len(notices.pending(world.officer).findings) == 2  # the officer: everything on their case
+    assert notices.pending(world.reviewer).findings == []  # no case of their own
+
+
+def test_findings_of_the_real_engine_become_notices_and_leave_the_list_when_resolved(world, client):
+    """The engine's own re-check (engine.recheck_case): the missing 程序启动审批表 of a new case is a
+    notice for its officers; once made and signed, the next re-check resolves it, and the supervision
+    statistics show it found and resolved."""
+    from liuhen.cases import services as cases
+    from liuhen.oversight import engine, stats
+    from liuhen.oversight.forms import FindingFilterForm
+    from liuhen.testing.cases import complete
+    from liuhen.testing.oversight import supervisor
+
+    case = world.open_case()
+    engine.recheck_case(case)
+    mine = notices.pending(world.officer).findings
+    assert mine and all(e.case_id == case.pk for e in mine)
+    codes = {e.code for e in mine}
+    complete(world, case, "start_approval")
+    cases.add_party(world.officer, case, kind="person", name="王建国", id_number="11010519491231002X")
+    engine.recheck_case(case)
+    boss = supervisor(world)
+    form = FindingFilterForm({}, user=boss)
+    assert form.is_valid()
+    fs = stats.finding_stats(boss, form.cleaned_data)
+    start = [r for r in fs.rows if r.event.code in codes and r.event.stage == "start"]
+    assert start and not any(r.open for r in start)  # found and resolved
