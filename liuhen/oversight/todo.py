@@ -16,6 +16,7 @@ Each item links to the page where it is done. Everything is computed from the ro
 from dataclasses import dataclass, field
 
 from django.urls import reverse
+from django.utils import timezone
 
 from liuhen.accounts.roles import Role
 
@@ -55,10 +56,15 @@ class TodoList:
         return next((s for s in self.sections if s.key == key), None)
 
 
+def _when(value) -> str:
+    """A time as the agency reads it (local time), as the templates' date filter shows it."""
+    return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
+
+
 def _record_item(st, detail: str = "") -> Item:
     r = st.record
     return Item(title=r.record_type.name, url=reverse("records:detail", args=[r.pk]), case=r.case,
-                detail=detail or f"{r.created_by.display_name} · {r.created_at:%Y-%m-%d %H:%M}",
+                detail=detail or f"{r.created_by.display_name} · {_when(r.created_at)}",
                 badge=st.status_label, badge_class="badge-bad" if st.refusals else "badge-signing")
 
 
@@ -80,7 +86,7 @@ def officer_signatures(user) -> list[Item]:
         if st.voided or st.refusals or len(signed) >= st.rule.officers or user.pk in signed:
             continue
         out.append(_record_item(st, f"还差 {st.rule.officers - len(signed)} 名执法人员签字 · "
-                                    f"{st.record.created_by.display_name} · {st.record.created_at:%Y-%m-%d %H:%M}"))
+                                    f"{st.record.created_by.display_name} · {_when(st.record.created_at)}"))
     return out
 
 
@@ -102,7 +108,7 @@ def refusals_to_confirm(user) -> list[Item]:
             .select_related("record__record_type", "record__case", "recorded_by").distinct().order_by("-signed_at"))
     return [Item(title=f"{s.record.record_type.name}：{s.get_role_display()}拒绝签字", case=s.record.case,
                  url=reverse("records:detail", args=[s.record_id]),
-                 detail=f"{s.recorded_by.display_name} 记录于 {s.signed_at:%Y-%m-%d %H:%M}，已有 {s.n} 名执法人员确认，"
+                 detail=f"{s.recorded_by.display_name} 记录于 {_when(s.signed_at)}，已有 {s.n} 名执法人员确认，"
                         f"须 {MIN_REFUSAL_CONFIRMATIONS} 名",
                  badge="待确认", badge_class="badge-warn")
             for s in sigs[:100]]
@@ -138,7 +144,7 @@ def copy_requests(user) -> tuple[list[Item], list[Item]]:
     pending, to_make = [], []
     for r in listing(user):
         item = Item(title=f"证据复制申请：{r.receiver_name}", case=r.case, url=reverse("copies:detail", args=[r.pk]),
-                    detail=f"{r.requested_by.display_name} 申请于 {r.requested_at:%Y-%m-%d %H:%M} · {r.purpose}",
+                    detail=f"{r.requested_by.display_name} 申请于 {_when(r.requested_at)} · {r.purpose}",
                     badge=r.status_label, badge_class=r.status_badge)
         if approve and r.status_code == "pending":
             pending.append(item)

@@ -106,6 +106,16 @@ def notices_seen(request):
 
 # ---- 执法监督 ----------------------------------------------------------------------------------------------
 
+def _with_period(form_class, request, form):
+    """The form as shown after a query: the period counted filled in (the default one too)."""
+    d = form.cleaned_data
+    data = request.GET.copy()
+    data["start"], data["end"] = d["first"].strftime("%Y-%m"), d["last"].strftime("%Y-%m")
+    shown = form_class(data, user=request.user)
+    shown.is_valid()
+    return shown
+
+
 def _filters_shown(form) -> list[tuple[str, str]]:
     d = form.cleaned_data
     out = [("期间", f"{d['first']:%Y-%m-%d} 至 {d['last']:%Y-%m-%d}")]
@@ -132,6 +142,7 @@ def index(request):
     if not form.is_valid():
         return _bad(request, form, "oversight/index.html", {})
     fs = stats.finding_stats(request.user, form.cleaned_data)
+    form = _with_period(FindingFilterForm, request, form)
     selectors.log_read(request.user, v.VIEW, {"page": "findings", **form.filter_detail(), "count": len(fs.rows),
                                               "cases": sorted({r.event.case_id for r in fs.rows})[:500]})
     return render(request, "oversight/index.html", {
@@ -149,6 +160,7 @@ def cases_page(request):
     if not form.is_valid():
         return _bad(request, form, "oversight/cases.html", {})
     rows = stats.case_rows(request.user, form.cleaned_data)
+    form = _with_period(CaseFilterForm, request, form)
     detail = form.filter_detail()
     if form.cleaned_data.get("q"):
         detail["q"] = "text"  # a typed name is logged only as the cases it matched
@@ -167,6 +179,7 @@ def stats_page(request):
     if not form.is_valid():
         return _bad(request, form, "oversight/stats.html", {})
     cs = stats.case_stats(request.user, form.cleaned_data)
+    form = _with_period(StatsFilterForm, request, form)
     selectors.log_read(request.user, v.VIEW, {"page": "stats", **form.filter_detail(), "count": cs.total})
     return render(request, "oversight/stats.html", {"form": form, "cs": cs, "charts": stats.case_charts(cs),
                                                     "query": request.GET.urlencode()})
