@@ -188,3 +188,20 @@ def test_working_days_the_calendar_cannot_count_are_never_guessed():
     assert near.status == "due_soon" and near.days_left is None and "剩余工作日无法计算" in near.remaining
     assert clock_view(C(now + 40 * DAY), now, 5).status == "running"
     assert clock_view(C(now - DAY), now, 5).status == "overdue"
+
+
+def test_copy_requests_wait_for_the_approver_then_for_the_office_that_makes_them(world, tmp_path):
+    """LW-D 15: the principal leader approves a copy for a court; LW-D 13: the archivist's office makes it."""
+    from liuhen.copies import services as copies
+    from liuhen.testing.copies import case_with_footage, requested
+
+    c = case_with_footage(world, tmp_path)
+    row = requested(c)
+    (item,) = [i for i in items(world.agency_head, "approve") if "证据复制" in i.title]
+    assert item.url == reverse("copies:detail", args=[row.pk]) and item.badge == "待审批"
+    assert not [i for i in items(world.unit_head, "approve") if "证据复制" in i.title]  # not theirs to approve
+    assert todo.todo_for(archivist(world)).section("copies") is None
+    copies.decide(world.agency_head, row, True, "同意提供。")
+    assert not [i for i in items(world.agency_head, "approve") if "证据复制" in i.title]
+    (item,) = items(archivist(world), "copies")
+    assert item.url == reverse("copies:detail", args=[row.pk])
