@@ -205,3 +205,15 @@ def test_copy_requests_wait_for_the_approver_then_for_the_office_that_makes_them
     assert not [i for i in items(world.agency_head, "approve") if "证据复制" in i.title]
     (item,) = items(archivist(world), "copies")
     assert item.url == reverse("copies:detail", args=[row.pk])
+
+
+@pytest.mark.parametrize("value, ok", [(5, True), (1, True), (60, True), (0, False), (61, False), ("5", False),
+                                       (True, False), (2.5, False)])
+def test_the_due_window_setting_is_checked_at_start(settings, value, ok):
+    from liuhen.oversight.selectors import due_days_setting
+
+    settings.LIUHEN_TODO_DUE_DAYS = value
+    errors = due_days_setting()
+    assert (errors == []) == ok
+    if not ok:
+        assert errors[0].id == v.CHECK_TODO_DAYS and "LIUHEN_TODO_DUE_DAYS" in errors[0].msg
