@@ -63,7 +63,7 @@ def pending(user, now=None) -> Notices:
         events = FindingEvent.objects.filter(q)
         out.last_event_id = events.order_by("-id").values_list("id", flat=True).first() or 0
         out.findings = list(events.filter(event=FindingEventKind.OPENED, id__gt=seen_id)
-                            .select_related("case", "officer").order_by("-id")[:MAX_LISTED])
+                            .select_related("case", "officer").order_by("-at", "-id")[:MAX_LISTED])
     out.last_event_id = max(out.last_event_id, seen_id)
     out.deadlines = [cv for cv in selectors.my_deadlines(user, now) if cv.token not in seen_deadlines]
     return out
