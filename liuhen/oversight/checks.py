@@ -71,8 +71,15 @@ def requirements(cf: CaseFacts, stage: str, closed: bool) -> list[_Req]:
         best = max(entries, key=lambda s: sum(bool(x) for x in (s.applies.kinds, s.applies.procedures,
                                                                  s.applies.start_modes)))
         return [_Req(r.id, tuple(r.codes), r.article, r.drafted_suffices) for r in best.requirements]
-    return [_Req(r.id, tuple(r), r.basis, r.drafted_suffices)
-            for r in stage_requirements(cf.case, stage, closed=closed)]
+    key = (cf.kind, cf.procedure, cf.start_mode, stage, closed)
+    if key not in _TABLE:
+        # stage_requirements reads the case's kind, procedure and start mode: the facts have them.
+        _TABLE[key] = [_Req(r.id, tuple(r), r.basis, r.drafted_suffices)
+                       for r in stage_requirements(cf, stage, closed=closed)]
+    return _TABLE[key]
+
+
+_TABLE: dict = {}
 
 
 def check_missing_records(cf, clocks, now):
@@ -100,7 +107,7 @@ def check_missing_records(cf, clocks, now):
                 cf, f"{v.MISSING_RECORD}:{stage}:{req.id}", v.MISSING_RECORD, ERROR if passed else WARNING, stage,
                 req.article,
                 f"{STAGE_LABELS[stage]}{'已结束但' if passed else '尚'}缺少已完成的{names}",
-                f"制作{names}并完成签字" + ("（已离开该阶段的，补正后说明情况）" if passed else "，再进入下一阶段"),
+                f"制作{names}并完成签字" + ("（已离开该阶段的，补正后说明情况）" if passed else "，方可离开本阶段"),
                 subject_kind="requirement", subject_id=req.id))
     return out
 
@@ -156,15 +163,24 @@ def check_officers(cf, clocks, now):
                       f"指派{need}名以上持有效执法证的执法人员"))
     certs = getattr(cf, "_certs", {})
     seen = set()
+    tz = timezone.get_current_timezone()
+    valid = certs.setdefault("_valid_by_hour", {})  # (officer, signing hour in UTC) -> bool, per scan
+    # The local date changes on a UTC hour boundary where the offset is whole hours (China: +8).
+    cut = 13 if not (now.astimezone(tz).utcoffset().total_seconds() % 3600) else 16
     for r in cf.records:
         if r.voided:
             continue
         for s in r.signatures:
             if s.role != "officer" or s.outcome != "signed" or not s.signer_id:
                 continue
-            day = timezone.localtime(s.signed_at).date()
-            if cert_valid(certs, s.signer_id, day) or (r.id, s.signer_id) in seen:
+            raw = s.signed_raw
+            key = (s.signer_id, raw[:cut] if isinstance(raw, str) else raw.replace(second=0, microsecond=0))
+            ok = valid.get(key)
+            if ok is None:
+                ok = valid[key] = cert_valid(certs, s.signer_id, s.signed_at.astimezone(tz).date())
+            if ok or (r.id, s.signer_id) in seen:
                 continue
+            day = s.signed_at.astimezone(tz).date()
             seen.add((r.id, s.signer_id))
             out.append(_f(cf, f"{v.OFFICER_UNCERTIFIED}:{r.id}:{s.signer_id}", v.OFFICER_UNCERTIFIED, ERROR,
                           r.stage, "LC 10", f"{r.name}（第{r.serial}号）的执法人员签字于{day}，签字人当日无有效执法证",

@@ -42,13 +42,19 @@ class ClockData:
     subject_id: str = ""
 
 
+_CALENDAR: list = []
+
+
 def _calendar_due():
-    """engineer 1's `liuhen.workdays.calendar.due(start, amount, unit)`, or None while it is absent."""
-    try:
-        from liuhen.workdays.calendar import due as calendar_due
-    except ImportError:
-        return None
-    return calendar_due
+    """`liuhen.workdays.calendar.due(start, amount, unit)` (the workdays app), or None while that
+    module is absent (looked up once per process)."""
+    if not _CALENDAR:
+        try:
+            from liuhen.workdays.calendar import due as calendar_due
+        except ImportError:
+            calendar_due = None
+        _CALENDAR.append(calendar_due)
+    return _CALENDAR[0]
 
 
 def _fallback_due(start: datetime.datetime, amount: int, unit: str) -> datetime.datetime | None:
@@ -83,12 +89,26 @@ def _fallback_due(start: datetime.datetime, amount: int, unit: str) -> datetime.
     return timezone.make_aware(end, timezone.get_current_timezone())
 
 
+_DAY_CACHE: dict = {}
+
+
 def due(start: datetime.datetime, period: Period) -> datetime.datetime | None:
-    """When `period` from `start` ends; None when unknown (the calendar lacks a year it needs)."""
-    fn = _calendar_due()
-    if fn is None:
-        return _fallback_due(start, period.amount, period.unit)
-    return fn(start, period.amount, period.unit)
+    """When `period` from `start` ends; None when unknown (the calendar lacks a year it needs).
+    Calendar-day and working-day periods depend only on the start's local date: computed once per
+    date and period within a scan (clear_cache() between scans: a calendar may be loaded)."""
+    fn = _calendar_due() or _fallback_due
+    if period.unit == HOURS:
+        return fn(start, period.amount, period.unit)
+    from django.utils import timezone
+
+    key = (timezone.localtime(start).date(), period.amount, period.unit)
+    if key not in _DAY_CACHE:
+        _DAY_CACHE[key] = (fn(start, period.amount, period.unit),)
+    return _DAY_CACHE[key][0]
+
+
+def clear_cache() -> None:
+    _DAY_CACHE.clear()
 
 
 def status_of(due_at: datetime.datetime | None, met_at: datetime.datetime | None, now: datetime.datetime,
@@ -109,6 +129,25 @@ def status_of(due_at: datetime.datetime | None, met_at: datetime.datetime | None
 
 # ---- anchors and the clocks of one case -----------------------------------------------------------
 
+def _record_anchors(cf) -> dict:
+    """{(code, "drafted"|"completed"): first time} over the case's not-voided records, in one pass."""
+    out = getattr(cf, "_anchors", None)
+    if out is None:
+        out = {}
+        for r in cf.records:
+            if r.voided:
+                continue
+            k = (r.code, "drafted")
+            if k not in out or r.created_at < out[k]:
+                out[k] = r.created_at
+            if r.completed_at is not None:
+                k = (r.code, "completed")
+                if k not in out or r.completed_at < out[k]:
+                    out[k] = r.completed_at
+        cf._anchors = out
+    return out
+
+
 def anchor(cf, name: str) -> datetime.datetime | None:
     """When the named anchor (profiles.spec docstring) fired for the case `cf` (facts.CaseFacts),
     or None. Anchors nothing produces yet (decision.revoked, publication.*) never fire."""
@@ -121,11 +160,7 @@ def anchor(cf, name: str) -> datetime.datetime | None:
         at = cf.first_entered.get(parts[1])
         return at if at is not None or parts[1] != "start" else cf.created_at
     if len(parts) == 3 and parts[0] == "record":
-        live = [r for r in cf.records if r.code == parts[1] and not r.voided]
-        if parts[2] == "drafted":
-            return min((r.created_at for r in live), default=None)
-        if parts[2] == "completed":
-            return min((r.completed_at for r in live if r.completed_at is not None), default=None)
+        return _record_anchors(cf).get((parts[1], parts[2]))
     return None
 
 

@@ -4,9 +4,9 @@ findings and clocks in the oversight tables.
 Public API (stable; the oversight pages, evaluation and the CLI use these):
 
   FindingData                                   one finding as computed (frozen dataclass)
-  evaluate(case_ids, *, now=None) -> dict[int, tuple[list[FindingData], list[ClockData]]]
+  evaluate(case_ids, *, now=None, profile_for=None) -> dict[int, tuple[list[FindingData], list[ClockData]]]
         compute, store nothing: each case's findings and clocks (set-based reads)
-  recheck(case_ids, *, now=None) -> ScanResult  compute and store the difference (Finding rows
+  recheck(case_ids, *, now=None, profile_for=None) -> ScanResult  compute and store the difference (Finding rows
         added/deleted, FindingEvent opened/resolved, Clock rows), writing nothing when nothing changed
   recheck_case(case) -> ScanResult              the incremental re-check of one case (signals call it)
   scan(*, agency=None, now=None, batch_size=2000, progress=None) -> ScanResult
@@ -14,7 +14,7 @@ Public API (stable; the oversight pages, evaluation and the CLI use these):
         progress(done, total) is called after each batch
   open_findings(case) -> QuerySet[Finding]      the case's open findings, errors first
   case_clocks(case) -> QuerySet[Clock]          the case's stored clocks
-  verify_findings(run=False) -> list[FindingData]  what `liuhen verify` found (see ledger_checks)
+  (`liuhen check --verify` adds what `liuhen verify` finds: see management/commands/check.py)
 
 Findings and clocks are derived data, not evidence: they are NOT appended to the ledger (a full
 scan of 100 000 cases would add an entry per finding and per change of status, and every one of
@@ -65,17 +65,20 @@ class ScanResult:
     findings: list[FindingData] = field(default_factory=list)  # every finding found (open now)
 
 
-def evaluate(case_ids: Iterable[int], *, now: datetime.datetime | None = None, _certs: dict | None = None
-             ) -> dict[int, tuple[list[FindingData], list[ClockData]]]:
-    """Each case's findings and clocks as of `now`, computed from set-based reads; stores nothing."""
+def evaluate(case_ids: Iterable[int], *, now: datetime.datetime | None = None, _certs: dict | None = None,
+             profile_for=None) -> dict[int, tuple[list[FindingData], list[ClockData]]]:
+    """Each case's findings and clocks as of `now`, computed from set-based reads; stores nothing.
+    `profile_for(case)` replaces profiles.selectors.profile_for_case (tests, what-if)."""
     from django.utils import timezone
 
     from . import checks, facts
-    from .clocks import clocks_for
+    from .clocks import clear_cache, clocks_for
 
     now = now or timezone.now()
+    if _certs is None:  # a new evaluation, not a batch of a scan
+        clear_cache()
     checks.load_type_names()
-    loaded, certs = facts.load(case_ids, certificates=_certs)
+    loaded, certs = facts.load(case_ids, certificates=_certs, profile_for=profile_for)
     out = {}
     for cid, cf in loaded.items():
         cf._certs = certs
@@ -104,8 +107,8 @@ def _differs(stored: tuple, new: tuple) -> bool:
     return False
 
 
-def recheck(case_ids: Iterable[int], *, now: datetime.datetime | None = None, _certs: dict | None = None
-            ) -> ScanResult:
+def recheck(case_ids: Iterable[int], *, now: datetime.datetime | None = None, _certs: dict | None = None,
+            profile_for=None) -> ScanResult:
     """Evaluate `case_ids` and store the difference with what is stored: new findings are added with
     an `opened` FindingEvent, gone ones deleted with a `resolved` one, a finding whose wording
     changed is updated in place (same problem, no event); clocks are added, changed or deleted only
@@ -118,7 +121,7 @@ def recheck(case_ids: Iterable[int], *, now: datetime.datetime | None = None, _c
     now = now or timezone.now()
     case_ids = list(case_ids)
     result = ScanResult(cases=len(case_ids))
-    computed = evaluate(case_ids, now=now, _certs=_certs)
+    computed = evaluate(case_ids, now=now, _certs=_certs, profile_for=profile_for)
     stored_f: dict[int, dict[str, tuple]] = {}
     stored_c: dict[int, dict[str, tuple]] = {}
     for i in range(0, len(case_ids), 900):
@@ -228,6 +231,9 @@ def scan(*, agency=None, now: datetime.datetime | None = None, batch_size: int =
     ids = list(qs.order_by("pk").values_list("pk", flat=True))
     total = ScanResult()
     certs: dict = {}
+    from .clocks import clear_cache
+
+    clear_cache()
     for i in range(0, len(ids), batch_size):
         r = recheck(ids[i:i + batch_size], now=now, _certs=certs)
         total.cases += r.cases

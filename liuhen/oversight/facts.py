@@ -45,7 +45,6 @@ class CaseFacts:
     stage: str
     archived_at: datetime.datetime | None
     created_at: datetime.datetime
-    case: Case  # an unsaved-looking Case built from the row (for profile_for_case and rules taking a case)
     profile: object = None  # profiles.spec.Profile
     first_entered: dict = field(default_factory=dict)  # stage -> first entry time
     last_entered: dict = field(default_factory=dict)  # stage -> latest entry time (stage_entries)
@@ -61,33 +60,38 @@ def _chunks(ids, n=900):
         yield ids[i:i + n]
 
 
-def _profile_key(case: Case) -> tuple:
-    """Cases with equal keys are held to the same profile: their agency and whatever pins the
-    profile version on the case (a field named *profile*, added by the profiles app)."""
-    return (case.agency_id,) + tuple(getattr(case, f.attname) for f in Case._meta.concrete_fields
-                                      if "profile" in f.name)
+def _profile_fields() -> list[str]:
+    """The case's columns that pin its profile (named *profile*, added by the profiles app)."""
+    return [f.attname for f in Case._meta.concrete_fields if "profile" in f.name]
 
 
-def load(case_ids, *, certificates: dict | None = None) -> tuple[dict[int, CaseFacts], dict[int, list]]:
-    """({case id: CaseFacts}, {officer id: [(valid_from, valid_until, revoked)]}) for `case_ids`."""
+def load(case_ids, *, certificates: dict | None = None, profile_for=None
+         ) -> tuple[dict[int, CaseFacts], dict[int, list]]:
+    """({case id: CaseFacts}, {officer id: [(valid_from, valid_until, revoked)]}) for `case_ids`.
+    `profile_for(case)`: the profile a case is held to (profiles.selectors.profile_for_case)."""
+    profile_for = profile_for or profile_for_case
     case_ids = list(case_ids)
     out: dict[int, CaseFacts] = {}
     names = [f.attname for f in Case._meta.concrete_fields]
+    pins = _profile_fields()
+    at = {n: i for i, n in enumerate(names)}
+    key_at = [at["agency_id"]] + [at[n] for n in pins]
     profiles: dict[tuple, object] = {}
     agencies = {}
     for chunk in _chunks(case_ids):
         for row in Case.objects.filter(pk__in=chunk).values_list(*names):
-            kw = dict(zip(names, row))
-            case = Case(**kw)
-            case._state.adding, case._state.db = False, "default"
-            key = _profile_key(case)
+            key = tuple(row[i] for i in key_at)
             if key not in profiles:
-                profiles[key] = profile_for_case(case)
-            cf = CaseFacts(case.pk, case.number, case.agency_id, case.unit_id, case.kind, case.procedure,
-                           case.start_mode, case.on_site, case.stage, case.archived_at, case.created_at, case,
-                           profile=profiles[key])
-            agencies.setdefault(case.agency_id, None)
-            out[case.pk] = cf
+                # One Case per profile key (profile_for_case takes a case); the others share its profile.
+                case = Case(**dict(zip(names, row)))
+                case._state.adding, case._state.db = False, "default"
+                profiles[key] = profile_for(case)
+            g = row.__getitem__
+            cf = CaseFacts(g(at["id"]), g(at["number"]), g(at["agency_id"]), g(at["unit_id"]), g(at["kind"]),
+                           g(at["procedure"]), g(at["start_mode"]), g(at["on_site"]), g(at["stage"]),
+                           g(at["archived_at"]), g(at["created_at"]), profile=profiles[key])
+            agencies.setdefault(cf.agency_id, None)
+            out[cf.id] = cf
     if not out:
         return out, {}
     from liuhen.accounts.models import Agency
@@ -164,4 +168,7 @@ def _av_acts(profile, agency) -> tuple:
 def cert_valid(certs: dict, officer_id, day: datetime.date) -> bool:
     """Did the officer hold a 执法证 valid on `day` (LC 10)? A revocation has no date: it is not
     held against acts before it was recorded, so only the validity dates count for past acts."""
-    return any(vf <= day <= vu for vf, vu, _ in certs.get(officer_id, ()))
+    for vf, vu, _ in certs.get(officer_id, ()):
+        if vf <= day <= vu:
+            return True
+    return False

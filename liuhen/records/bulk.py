@@ -18,16 +18,21 @@ from .models import Outcome, Record, RecordTypeVersion, RefusalConfirmation, Rec
 from .selectors import CAPACITY_ROLES, MIN_REFUSAL_CONFIRMATIONS
 
 
-@dataclass
 class SignatureFact:
-    id: int
-    role: str
-    signer_id: int | None
-    outcome: str
-    decision: str
-    signer_role: str
-    signed_at: datetime.datetime
-    confirmations: list = field(default_factory=list)  # [(officer_id, confirmed_at)]
+    """One signature as plain facts. `signed_raw` is the time as the driver gave it (SQLite: UTC
+    text, which sorts as the times do; PostgreSQL: a datetime): parsed only when asked for
+    (`signed_at`) — most signatures are only compared, never shown."""
+
+    __slots__ = ("id", "role", "signer_id", "outcome", "decision", "signer_role", "signed_raw", "confirmations")
+
+    def __init__(self, id, role, signer_id, outcome, decision, signer_role, signed_raw):
+        self.id, self.role, self.signer_id, self.outcome = id, role, signer_id, outcome
+        self.decision, self.signer_role, self.signed_raw = decision, signer_role, signed_raw
+        self.confirmations = []  # [(officer_id, confirmed time as the driver gave it)]
+
+    @property
+    def signed_at(self) -> datetime.datetime:
+        return to_datetime(self.signed_raw)
 
 
 @dataclass
@@ -76,57 +81,111 @@ def _chunks(ids, n=900):
         yield ids[i:i + n]
 
 
+_UTC = datetime.timezone.utc
+
+
+def to_datetime(value):
+    """A datetime column as the driver gives it: PostgreSQL an aware datetime, SQLite the UTC text
+    Django wrote ("YYYY-MM-DD HH:MM:SS[.ffffff]"). Plain SQL here: Django's converters (a regex and
+    make_aware per value) cost more than the whole check of a record."""
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=_UTC)
+    return datetime.datetime.fromisoformat(value).replace(tzinfo=_UTC)
+
+
+def _dt(column: str) -> str:
+    """A datetime column in plain SQL: on SQLite as its text (the driver's own converter would parse
+    it with a regex), elsewhere as the driver gives it."""
+    from django.db import connection
+
+    return f"CAST({column} AS TEXT)" if connection.vendor == "sqlite" else column
+
+
+def _json(value):
+    import json
+
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _rows(sql: str, params) -> list:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return cur.fetchall()
+
+
 def record_facts(case_ids, case_rows: dict[int, tuple[str, str]], *, content_codes=frozenset()
                  ) -> dict[int, list[RecordFact]]:
     """{case id: [RecordFact in serial order]} for `case_ids`. `case_rows`: {case id: (kind,
     procedure)} (for records made before rules were pinned). `content_codes`: record types whose
-    latest content is loaded too (the AV acts and their notes, decisions). A handful of queries
+    latest content is loaded too (the AV acts and their notes, decisions). Three to five queries
     per 900 cases, whatever the number of records."""
+    from liuhen.records.models import RecordType
+
+    rec_t, void_t = Record._meta.db_table, "records_recordvoid"
+    sig_t, conf_t, ver_t = Signature._meta.db_table, RefusalConfirmation._meta.db_table, RecordVersion._meta.db_table
+    types = {pk: (code, name) for pk, code, name in RecordType.objects.values_list("pk", "code", "name")}
+    rule_cache: dict = {}
     out: dict[int, list[RecordFact]] = {}
     by_id: dict[int, RecordFact] = {}
-    pending_old: list[tuple[RecordFact, int | None, int, dict]] = []
+    unpinned: list[tuple[RecordFact, int, int | None]] = []
     for chunk in _chunks(case_ids):
-        rows = (Record.objects.filter(case_id__in=chunk)
-                .values_list("id", "case_id", "serial", "record_type_id", "record_type__code", "record_type__name",
-                             "stage", "created_at", "void__id", "rule", "type_version_id",
-                             "type_version__signature_rule", "record_type__signature_rule")
-                .order_by("case_id", "serial"))
-        for (rid, cid, serial, type_id, code, name, stage, created, void_id, rule_json, tv_id, tv_rule,
-             type_rule) in rows:
-            f = RecordFact(rid, cid, serial, code, name, stage, created, void_id is not None, rules.SignatureRule(),
-                           [])
-            if rule_json is not None:
-                f.rule = rules.SignatureRule.from_json(rule_json)
-            elif tv_id is not None:
-                kind, procedure = case_rows[cid]
-                f.rule = rules.effective_rule(tv_rule, kind, procedure, code, overrides=rules.ISSUE_12_OVERRIDES)
+        marks = ",".join(["%s"] * len(chunk))
+        rows = _rows(
+            f"SELECT r.id, r.case_id, r.serial, r.record_type_id, r.stage, {_dt('r.created_at')}, CAST(r.rule AS TEXT), "
+            f"r.type_version_id, v.id FROM {rec_t} r LEFT JOIN {void_t} v ON v.record_id = r.id "
+            f"WHERE r.case_id IN ({marks}) ORDER BY r.case_id, r.serial", chunk)
+        for rid, cid, serial, type_id, stage, created, rule_text, tv_id, void_id in rows:
+            code, name = types[type_id]
+            f = RecordFact(rid, cid, serial, code, name, stage, to_datetime(created), void_id is not None,
+                           rules.SignatureRule(), [])
+            if rule_text is not None:
+                rule = rule_cache.get(rule_text)
+                if rule is None:
+                    rule = rule_cache[rule_text] = rules.SignatureRule.from_json(_json(rule_text))
+                f.rule = rule
             else:
-                pending_old.append((f, type_id, 0, type_rule))
+                unpinned.append((f, type_id, tv_id))
             out.setdefault(cid, []).append(f)
             by_id[rid] = f
-    if pending_old:
-        # Made before rules were pinned: their type's version 1, no override (selectors.rule_of).
-        ones = dict(RecordTypeVersion.objects.filter(record_type_id__in={p[1] for p in pending_old}, number=1)
+    if unpinned:
+        # Made before the rule was pinned on the record (selectors.rule_of): the pinned type
+        # version's rule with issue 12's overrides, or (no pinned version) the type's version 1.
+        tv_rules = dict(RecordTypeVersion.objects.filter(pk__in={tv for _, _, tv in unpinned if tv})
+                        .values_list("pk", "signature_rule"))
+        ones = dict(RecordTypeVersion.objects.filter(record_type_id__in={t for _, t, _ in unpinned}, number=1)
                     .values_list("record_type_id", "signature_rule"))
-        for f, type_id, _, type_rule in pending_old:
-            f.rule = rules.SignatureRule.from_json(ones.get(type_id, type_rule))
+        type_rules = dict(RecordType.objects.values_list("pk", "signature_rule"))
+        for f, type_id, tv_id in unpinned:
+            if tv_id is not None:
+                kind, procedure = case_rows[f.case_id]
+                f.rule = rules.effective_rule(tv_rules[tv_id], kind, procedure, f.code,
+                                              overrides=rules.ISSUE_12_OVERRIDES)
+            else:
+                f.rule = rules.SignatureRule.from_json(ones.get(type_id, type_rules[type_id]))
     if not by_id:
         return out
     sigs: dict[int, SignatureFact] = {}
     refused_party: list[int] = []
     for chunk in _chunks(case_ids):
-        for sid, rid, role, signer_id, outcome, decision, signer_role, signed_at in (
-                Signature.objects.filter(record__case_id__in=chunk)
-                .values_list("id", "record_id", "role", "signer_id", "outcome", "decision", "signer_role",
-                             "signed_at").order_by("id")):
+        marks = ",".join(["%s"] * len(chunk))
+        rows = _rows(
+            f"SELECT s.id, s.record_id, s.role, s.signer_id, s.outcome, s.decision, s.signer_role, {_dt('s.signed_at')} "
+            f"FROM {sig_t} s WHERE s.record_id IN (SELECT id FROM {rec_t} WHERE case_id IN ({marks})) ORDER BY s.id",
+            chunk)
+        for sid, rid, role, signer_id, outcome, decision, signer_role, signed_at in rows:
             s = SignatureFact(sid, role, signer_id, outcome, decision, signer_role, signed_at)
             sigs[sid] = s
             by_id[rid].signatures.append(s)
             if role == SignerRole.PARTY and outcome == Outcome.REFUSED:
                 refused_party.append(sid)
     for chunk in _chunks(refused_party):
-        for sid, officer_id, at in (RefusalConfirmation.objects.filter(signature_id__in=chunk)
-                                    .values_list("signature_id", "officer_id", "confirmed_at").order_by("id")):
+        marks = ",".join(["%s"] * len(chunk))
+        for sid, officer_id, at in _rows(f"SELECT signature_id, officer_id, {_dt('confirmed_at')} FROM {conf_t} "
+                                         f"WHERE signature_id IN ({marks}) ORDER BY id", chunk):
             sigs[sid].confirmations.append((officer_id, at))
     # Signatures made before the role signed as was stored count by their signer's roles (counts_in_capacity).
     old_capacity = {s.signer_id for s in sigs.values()
@@ -138,11 +197,12 @@ def record_facts(case_ids, case_rows: dict[int, tuple[str, str]], *, content_cod
         wanted = [f.id for f in by_id.values() if f.code in content_codes]
         latest: dict[int, int] = {}
         for chunk in _chunks(wanted):
-            for rid, number, content, at in (RecordVersion.objects.filter(record_id__in=chunk)
-                                             .values_list("record_id", "number", "content", "created_at")):
+            marks = ",".join(["%s"] * len(chunk))
+            for rid, number, content, at in _rows(f"SELECT record_id, number, content, {_dt('created_at')} FROM {ver_t} "
+                                                  f"WHERE record_id IN ({marks})", chunk):
                 if number > latest.get(rid, 0):
                     latest[rid] = number
-                    by_id[rid].content, by_id[rid].content_at = content, at
+                    by_id[rid].content, by_id[rid].content_at = _json(content), to_datetime(at)
     return out
 
 
@@ -150,10 +210,10 @@ def _judge(f: RecordFact, groups: dict[int, set[str]]) -> None:
     """selectors.state_of's rule on plain facts, plus when the record became complete."""
     rule, sigs = f.rule, f.signatures
     missing, times = [], []
-    officers: dict[int, datetime.datetime] = {}
+    officers: dict = {}
     for s in sigs:
         if s.role == SignerRole.OFFICER and s.outcome == Outcome.SIGNED and s.signer_id not in officers:
-            officers[s.signer_id] = s.signed_at
+            officers[s.signer_id] = s.signed_raw
     if len(officers) < rule.officers:
         missing.append(f"执法人员签字（还差{rule.officers - len(officers)}人）")
     elif rule.officers:
@@ -164,7 +224,7 @@ def _judge(f: RecordFact, groups: dict[int, set[str]]) -> None:
             if s.role != SignerRole.PARTY:
                 continue
             if s.outcome == Outcome.SIGNED:
-                ok_times.append(s.signed_at)
+                ok_times.append(s.signed_raw)
             elif len(s.confirmations) >= MIN_REFUSAL_CONFIRMATIONS:
                 ok_times.append(sorted(at for _, at in s.confirmations)[MIN_REFUSAL_CONFIRMATIONS - 1])
         if not ok_times:
@@ -186,7 +246,7 @@ def _judge(f: RecordFact, groups: dict[int, set[str]]) -> None:
         elif not theirs:
             missing.append(f"{label}签字")
         else:
-            times.append(min(s.signed_at for s in theirs))
+            times.append(min(s.signed_raw for s in theirs))
     f.missing = missing
     if not f.voided and not missing:
-        f.completed_at = max(times) if times else f.created_at
+        f.completed_at = to_datetime(max(times)) if times else f.created_at
