@@ -324,3 +324,11 @@ LIUHEN_RETENTION = json.loads(os.environ["LIUHEN_RETENTION"]) if os.environ.get(
 # shipped with; an agency loads its own with `liuhen profile load FILE --agency 简称`. Checked at start
 # (liuhen.profiles.E001/E002). LIUHEN_AV_RULES is replaced by the profile's av_acts.
 LIUHEN_DEFAULT_PROFILE = os.environ.get("LIUHEN_DEFAULT_PROFILE", "") or "base"
+
+# ---- oversight pages (我的待办、提醒、执法监督: liuhen/oversight, issue 15) -------------------------
+# The to-do list and the notices show the deadlines due within this many working days (and every
+# overdue one). A whole number from 1 to 60; checked at start (liuhen.oversight.E501).
+try:
+    LIUHEN_TODO_DUE_DAYS = int(os.environ.get("LIUHEN_TODO_DUE_DAYS", "") or 5)
+except ValueError:  # kept as text: the system check liuhen.oversight.E501 names it
+    LIUHEN_TODO_DUE_DAYS = os.environ["LIUHEN_TODO_DUE_DAYS"]

@@ -10,8 +10,9 @@ class OversightConfig(AppConfig):
     def ready(self):
         from liuhen.cases.pages import register_case_page, register_case_part
 
-        from . import case_part, signals
+        from . import case_part, notices, signals
 
         signals.connect()
         register_case_page(case_part.context)
         register_case_part("oversight/case_clocks.html")
+        notices.register()  # the pages' read actions, the notice marks' checker, LIUHEN_TODO_DUE_DAYS' check
