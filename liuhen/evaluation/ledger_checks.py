@@ -1,0 +1,67 @@
+"""What `liuhen verify` asks of the evaluation app: does each round, score, answer, response and
+closing still say what the log recorded — does each round's sample still come out of its logged
+seed over the population its logged criteria describe, and does each score's total and grade still
+follow from its items under its round's pinned card? A seed changed to steer the sample away from a
+unit's weak files, a 不合格 turned into 合格, or an archived file slipped into a round's period behind
+the log's back would each make the 评查 say something that did not happen."""
+from liuhen.ledger.subjects import Unreadable, finding, logged_rows, state_checker
+
+from . import scoring, services
+from . import vocabulary as v
+from .models import Answer, Response, Round, RoundClose, Score
+
+check_answer = state_checker(Answer, codes=v.STATE_CODES[Answer.ledger_object_type])
+check_response = state_checker(Response, codes=v.STATE_CODES[Response.ledger_object_type])
+check_close = state_checker(RoundClose, codes=v.STATE_CODES[RoundClose.ledger_object_type])
+_check_round_rows = state_checker(Round, codes=v.STATE_CODES[Round.ledger_object_type])
+_check_score_rows = state_checker(Score, codes=v.STATE_CODES[Score.ledger_object_type])
+
+
+def check_round(events):
+    """The rows against the log, then each round drawn again from its logged seed and criteria."""
+    out = _check_round_rows(events)
+    for oid, row, evs in logged_rows(Round.objects.all(), events):
+        if row is None or isinstance(row, Unreadable):
+            continue  # reported above (deleted, or unreadable)
+        opens = [ev for ev in evs if ev[2].get("action") == v.OPEN]
+        obj = f"{Round.ledger_object_type}:{oid}"
+        if not opens:
+            out.append(finding("altered", f"第 {oid} 轮评查在日志中没有抽取记录，无从重新抽取核对", obj,
+                               evs[-1] if evs else None, code=v.E018))
+            continue
+        ev = opens[0]
+        try:
+            result = services.redraw(row, ev[2].get("detail") or {})
+        except Exception as exc:  # noqa: BLE001 — criteria or a seed that cannot be read is a finding
+            out.append(finding("altered", f"第 {oid} 轮评查无法重新抽取（{type(exc).__name__}: {exc}）"[:300],
+                               obj, ev, code=v.E004))
+            continue
+        seen = set()
+        for code, message in result.problems:
+            if code == v.E001 or (code, message) in seen:
+                continue  # a row differing from its event is the state check's finding already
+            seen.add((code, message))
+            out.append(finding("altered", f"第 {oid} 轮评查：{message}", obj, ev, code=code))
+    return out
+
+
+def check_score(events):
+    """The rows against the log, then each score's total and grade recomputed from its items under
+    the card its round pinned (a total raised by SQL together with a forged event would still not
+    follow from the items)."""
+    out = _check_score_rows(events)
+    rounds = {}
+    for oid, row, evs in logged_rows(Score.objects.all(), events):
+        if row is None or isinstance(row, Unreadable):
+            continue
+        round_ = rounds.get(row.round_id) or rounds.setdefault(row.round_id, Round.objects.get(pk=row.round_id))
+        obj = f"{Score.ledger_object_type}:{oid}"
+        try:
+            result = scoring.outcome(round_.cards[row.card], row.results)
+            wrong = (result.total, result.grade, result.hard_failed) != (row.total, row.grade, row.hard_failed)
+        except Exception:  # noqa: BLE001 — items or a card that cannot be read: it does not follow either
+            wrong = True
+        if wrong:
+            out.append(finding("altered", f"评分 {oid} 的总分或等次与其评查项目、评查标准不符", obj,
+                               evs[-1] if evs else None, code=v.E019))
+    return out
