@@ -25,3 +25,26 @@ def clean_results(card: dict) -> dict:
 
     return {item["id"]: ({"failed": False} if not section else {"deduction": 0})
             for section, item in scoring.items(card)}
+
+
+def command(*args):
+    """`liuhen evaluation …` in this process: (exit code, stdout, stderr)."""
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    out, err = io.StringIO(), io.StringIO()
+    code = 0
+    try:
+        call_command("evaluation", *args, stdout=out, stderr=err)
+    except SystemExit as exc:
+        code = exc.code
+    except CommandError as exc:
+        code = exc.returncode
+        err.write(str(exc))
+    return code, out.getvalue(), err.getvalue()
+
+
+def login(client, user, password):
+    assert client.login(username=user.username, password=password)
+    return client
