@@ -54,7 +54,11 @@ def check_score(events):
     for oid, row, evs in logged_rows(Score.objects.all(), events):
         if row is None or isinstance(row, Unreadable):
             continue
-        round_ = rounds.get(row.round_id) or rounds.setdefault(row.round_id, Round.objects.get(pk=row.round_id))
+        if row.round_id not in rounds:
+            rounds[row.round_id] = Round.objects.filter(pk=row.round_id).first()
+        round_ = rounds[row.round_id]
+        if round_ is None:
+            continue  # the round is gone: its own check reports it (deleted)
         obj = f"{Score.ledger_object_type}:{oid}"
         try:
             result = scoring.outcome(round_.cards[row.card], row.results)
