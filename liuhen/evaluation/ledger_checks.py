@@ -4,6 +4,7 @@ seed over the population its logged criteria describe, and does each score's tot
 follow from its items under its round's pinned card? A seed changed to steer the sample away from a
 unit's weak files, a 不合格 turned into 合格, or an archived file slipped into a round's period behind
 the log's back would each make the 评查 say something that did not happen."""
+from liuhen.common import sampling
 from liuhen.ledger.subjects import Unreadable, finding, logged_rows, state_checker
 
 from . import scoring, services
@@ -20,28 +21,11 @@ _check_score_rows = state_checker(Score, codes=v.STATE_CODES[Score.ledger_object
 def check_round(events):
     """The rows against the log, then each round drawn again from its logged seed and criteria."""
     out = _check_round_rows(events)
-    for oid, row, evs in logged_rows(Round.objects.all(), events):
-        if row is None or isinstance(row, Unreadable):
-            continue  # reported above (deleted, or unreadable)
-        opens = [ev for ev in evs if ev[2].get("action") == v.OPEN]
-        obj = f"{Round.ledger_object_type}:{oid}"
-        if not opens:
-            out.append(finding("altered", f"第 {oid} 轮评查在日志中没有抽取记录，无从重新抽取核对", obj,
-                               evs[-1] if evs else None, code=v.E018))
-            continue
-        ev = opens[0]
-        try:
-            result = services.redraw(row, ev[2].get("detail") or {})
-        except Exception as exc:  # noqa: BLE001 — criteria or a seed that cannot be read is a finding
-            out.append(finding("altered", f"第 {oid} 轮评查无法重新抽取（{type(exc).__name__}: {exc}）"[:300],
-                               obj, ev, code=v.E004))
-            continue
-        seen = set()
-        for code, message in result.problems:
-            if code == v.E001 or (code, message) in seen:
-                continue  # a row differing from its event is the state check's finding already
-            seen.add((code, message))
-            out.append(finding("altered", f"第 {oid} 轮评查：{message}", obj, ev, code=code))
+    rows = ((oid, row, evs) for oid, row, evs in logged_rows(Round.objects.all(), events)
+            if row is not None and not isinstance(row, Unreadable))  # else reported above (deleted, unreadable)
+    for oid, code, message, ev in sampling.redraw_findings(rows, action=v.OPEN, redraw_one=services.redraw,
+                                                           codes=services.REDRAW_CODES, what="轮评查"):
+        out.append(finding("altered", message, f"{Round.ledger_object_type}:{oid}", ev, code=code))
     return out
 
 

@@ -8,7 +8,6 @@ Who (BX 4, LQ 20, LQ 30: the agency evaluates its own files and uses the result 
 - a file is scored by a 监督人员 or a 法制审核人员 who was not an officer of that case (nobody
   grades their own file);
 - the 承办机构负责人 of the case's unit answers for the unit's files, and only those."""
-import dataclasses
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -374,24 +373,14 @@ def close_round(actor, round_: Round) -> RoundClose:
 
 # ---- re-draw (重新抽取核对) ------------------------------------------------------------------------
 
-@dataclasses.dataclass
-class Redraw:
-    round_id: int
-    population_size: int
-    population_digest: str
-    sample: list | None
-    problems: list  # [(code, Chinese message)]
-
-    @property
-    def match(self) -> bool:
-        return not self.problems
-
-
+Redraw = sampling.Redraw
+REDRAW_CODES = sampling.RedrawCodes(row=v.E001, population=v.E004, sample=v.E005, absent=v.E018)
 _FIELD_LABELS = {"criteria": "抽取条件", "seed": "随机种子", "sample": "样本", "population_size": "总体数量",
                  "population_digest": "总体摘要", "case_cards": "评查标准"}
 
 
 def open_event(round_id) -> dict | None:
+    """The detail of the round's logged open (draw) event, or None."""
     entry = Entry.objects.filter(action=v.OPEN, object_type=Round.ledger_object_type,
                                  object_id=str(round_id)).order_by("pk").first()
     return ledger.event_of(entry).get("detail") if entry is not None else None
@@ -399,35 +388,13 @@ def open_event(round_id) -> dict | None:
 
 def redraw(round_: Round, logged: dict | None = ..., *, absent_ok: bool = False) -> Redraw:
     """Draw the round's sample again from its seed over the population its criteria describe now,
-    as the row states them and as the log recorded them, and say what differs: the population
-    (E004), the sample (E005), the row against its event (E001), no event at all (E018)."""
+    as the row states them and as the log recorded them (liuhen.common.sampling), and say what
+    differs: the population (E004), the sample (E005), the row against its event (E001), no event
+    at all (E018)."""
     if logged is ...:
         logged = open_event(round_.pk)
-    problems = []
-    keys = population(round_.criteria)
-    digest = sampling.keys_digest(keys)
-    if digest != round_.population_digest or len(keys) != round_.population_size:
-        problems.append((v.E004, f"按抽取条件重新得到的总体（{len(keys)} 份）与本轮记载的总体"
-                                 f"（{round_.population_size} 份）不一致"))
-    sample = sampling.draw(round_.seed, keys, len(round_.sample)) if sampling.is_seed(round_.seed) else None
-    if sample != round_.sample:
-        problems.append((v.E005, "用本轮记载的随机种子重新抽取，得到的样本与记载的样本不一致"))
-    if logged is None:
-        if not absent_ok:
-            problems.append((v.E018, "日志中没有本轮的抽取记录，无从核对"))
-    else:
-        stated = {k: getattr(round_, k) for k in _FIELD_LABELS}
-        changed = sorted(k for k, val in stated.items() if logged.get(k) != val)
-        if changed:
-            problems.append((v.E001, f"本轮的{'、'.join(_FIELD_LABELS[k] for k in changed)}与日志记载的不一致"))
-        logged_keys = population(logged["criteria"]) if logged.get("criteria") != round_.criteria else keys
-        if sampling.keys_digest(logged_keys) != logged.get("population_digest"):
-            problems.append((v.E004, "按日志记载的抽取条件重新得到的总体与日志记载的总体摘要不一致"))
-        logged_sample = logged.get("sample") or []
-        if (not sampling.is_seed(logged.get("seed"))
-                or sampling.draw(logged["seed"], logged_keys, len(logged_sample)) != logged_sample):
-            problems.append((v.E005, "用日志记载的随机种子重新抽取，得到的样本与日志记载的样本不一致"))
-    return Redraw(round_.pk, len(keys), digest, sample, problems)
+    return sampling.redraw(round_, population, logged, codes=REDRAW_CODES, labels=_FIELD_LABELS, noun="份",
+                           absent_ok=absent_ok)
 
 
 def check_redraw(actor, round_: Round, channel_detail: dict | None = None) -> Redraw:

@@ -13,7 +13,10 @@ from (seed, population).
 """
 import datetime
 
-from liuhen.common.sampling import draw, keys_digest, rank  # noqa: F401 — the one seeded draw (common)
+# The one seeded draw and its re-draw check, shared with the 案卷评查 rounds (liuhen.evaluation):
+from liuhen.common.sampling import Redraw, RedrawCodes, draw, keys_digest, new_seed, rank, redraw
+
+__all__ = ["FOOTAGE_KINDS", "Redraw", "RedrawCodes", "draw", "keys_digest", "new_seed", "population", "rank", "redraw"]
 
 FOOTAGE_KINDS = ("video", "audio", "photo")
 
