@@ -92,6 +92,23 @@ class Redraw:
     def match(self) -> bool:
         return not self.problems
 
+    def event_detail(self, **extra) -> dict:
+        """What the read event of a re-draw check (重新抽取核对) records: whether it matched, the codes."""
+        return {"match": self.match, "codes": sorted({c for c, _ in self.problems}),
+                "population_size": self.population_size, **extra}
+
+    def report(self, round_, noun: str = "个") -> tuple[list[str], dict]:
+        """(the lines a command prints, the JSON object it prints last) for `round_`."""
+        if self.match:
+            lines = [f"一致（match）：第 {round_.pk} 轮，总体 {self.population_size} {noun}，"
+                     f"用记载的随机种子重新抽取的 {len(self.sample)} {noun}样本与记载的相同。"]
+        else:
+            lines = [f"不一致（mismatch）：第 {round_.pk} 轮"] + [f"  [{c}] {m}" for c, m in self.problems]
+        return lines, {"round": round_.pk, "match": self.match, "population_size": self.population_size,
+                       "population_digest": self.population_digest, "seed": round_.seed, "sample": self.sample,
+                       "recorded_sample": round_.sample,
+                       "problems": [{"code": c, "message": m} for c, m in self.problems]}
+
 
 def redraw(round_, population, logged: dict | None, *, codes: RedrawCodes, labels: dict, noun: str = "个",
            absent_ok: bool = False) -> Redraw:

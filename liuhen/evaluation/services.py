@@ -402,8 +402,7 @@ def check_redraw(actor, round_: Round, channel_detail: dict | None = None) -> Re
     result = redraw(round_)
     with transaction.atomic():
         ledger.append(v.REDRAW, actor=actor, object_type=Round.ledger_object_type, object_id=round_.pk,
-                      detail={"match": result.match, "codes": sorted({c for c, _ in result.problems}),
-                              "population_size": result.population_size, **(channel_detail or {})})
+                      detail=result.event_detail(**(channel_detail or {})))
     return result
 
 
