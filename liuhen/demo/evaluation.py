@@ -1,7 +1,7 @@
 """Demo 案卷评查 (case-file evaluation), through the real services:
 
-- two weeks ago (or, while the demo's files are archived today, now) the 监督人员 何志远
-  (hezhiyuan) opened 「第三季度行政处罚案卷评查」 over the files archived so far and drew up to four
+- at the round's moment (its task's start on the demo's timeline; else two weeks ago, or now while
+  the demo's files are all archived today) the 监督人员 何志远 (hezhiyuan) opened 「第三季度行政处罚案卷评查」 over the files archived so far and drew up to four
   of them, the seed drawn by the server and pinned with each file's score card;
 - he and the 法制审核人员 郑慧 (zhenghui) scored all but one of the drawn files over the next days:
   the first clean (优秀), the second with two deductions (卷内目录、送达) and the rest clean; the last
@@ -25,28 +25,45 @@ def _clean(card) -> dict:
             for section, item in scoring.items(card)}
 
 
-def build(builder) -> dict:
+def _timeline_running() -> bool:
+    """Whether this runs as a task of the demo's timeline (liuhen/demo/timeline.py, where the demo
+    has one): then every clock_at waits its turn, and the task starts at the round's moment."""
+    try:
+        from liuhen.demo import timeline
+    except ImportError:
+        return False
+    return timeline.active() is not None
+
+
+def build(builder, built=None) -> dict:
+    """Called by _Builder.build(): as a timeline task starting at the round's moment (e.g. ten days
+    ago) where the demo has a timeline, else once the cases are built (the round two weeks ago, or
+    now while the demo's files are all archived today). `built` is not needed: the archived files
+    are read at the round's moment."""
     from liuhen.cases.models import Case
 
     now = timezone.now()
-    archived = list(Case.objects.filter(agency=builder.agency, archived_at__isnull=False).order_by("archived_at"))
-    if not archived:
-        return {"evaluation_rounds": 0}
-    target = timezone.make_aware(datetime.datetime.combine(builder.today - datetime.timedelta(days=14),
-                                                           datetime.time(9, 30)))
-    past = sum(1 for c in archived if c.archived_at <= target) >= 2
-    if not past:
-        target = now  # the files were archived today: everything happens now, in order
+    if _timeline_running():
+        target, past = now, True
+    else:
+        target = timezone.make_aware(datetime.datetime.combine(builder.today - datetime.timedelta(days=14),
+                                                               datetime.time(9, 30)))
+        past = Case.objects.filter(agency=builder.agency, archived_at__lte=target).count() >= 2
+        if not past:
+            target = now  # the files were archived today: everything happens now, in order
 
     def at(delta: datetime.timedelta):
         return clock_at(target + delta) if past else contextlib.nullcontext()
 
-    population = [c for c in archived if c.archived_at <= target]
     supervisor, reviewer = builder.people["hezhiyuan"], builder.people["zhenghui"]
     with at(datetime.timedelta(0)):
+        archived = list(Case.objects.filter(agency=builder.agency, archived_at__isnull=False,
+                                            archived_at__lte=timezone.now()).order_by("archived_at"))
+        if not archived:
+            return {"evaluation_rounds": 0}
         round_ = services.open_round(
             supervisor, title="第三季度行政处罚案卷评查", period_from=timezone.localdate(archived[0].archived_at),
-            period_to=timezone.localdate(target), size=min(4, len(population)))
+            period_to=timezone.localdate(), size=min(4, len(archived)))
     scored = round_.sample[:-1] if len(round_.sample) > 1 else round_.sample
     for i, case_id in enumerate(scored):
         card = round_.card_for(case_id)
