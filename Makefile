@@ -5,7 +5,7 @@ LIUHEN := $(VENV)/bin/liuhen
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run demo test test-sqlite test-postgres bench bench-verify bench-ingest screenshots clean
+.PHONY: setup run demo test test-sqlite test-postgres bench bench-verify bench-ingest bench-check screenshots clean
 
 setup:
 	@scripts/bootstrap.sh
@@ -39,6 +39,11 @@ bench: setup
 # `liuhen verify` with its domain checks, on realistic cases built through the services.
 bench-verify: setup
 	$(VENV)/bin/python bench/verify.py
+
+# The findings engine (`liuhen check`): 100 000 generated cases × 20 records on SQLite, the full
+# scan against the per-case ORM loop, and the incremental re-check (`bench/check.py --quick`: 5 000).
+bench-check: setup
+	$(VENV)/bin/python bench/check.py
 
 # Footage ingest against cp + sha256sum, its peak RSS on a 4 GiB file, and the S3 store against
 # boto3 (a SeaweedFS on loopback); needs ffmpeg and about 15 GB free in the temporary directory.

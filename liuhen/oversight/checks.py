@@ -1,0 +1,362 @@
+"""The checks (问题发现规则): each takes one case's facts (facts.CaseFacts), its clocks and `now`,
+and returns FindingData with a stable code (vocabulary.py), severity, stage, article, a Chinese
+message and what would fix it. Pure functions of the facts: no query here.
+
+`CHECKS` is the list the engine runs; a test per code removes nothing from it without failing.
+"""
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from liuhen.avrules import rules as av_rules
+from liuhen.cases.models import STAGE_ORDER, Stage
+from liuhen.cases.requirements import REDONE_ON_REENTRY, SKIPPED_ON_CLOSURE, stage_requirements
+
+from . import vocabulary as v
+from .clocks import ClockData
+from .engine import FindingData
+from .facts import CaseFacts, cert_valid
+from .finding_models import ClockStatus, Severity
+
+ERROR, WARNING = Severity.ERROR.value, Severity.WARNING.value
+STAGE_LABELS = dict(Stage.choices)
+
+
+def _t(when) -> str:
+    return timezone.localtime(when).strftime("%Y-%m-%d %H:%M") if when else "—"
+
+
+def _f(cf: CaseFacts, key: str, code: str, severity: str, stage: str, article: str, message: str, fix: str,
+       **kw) -> FindingData:
+    return FindingData(key=key, code=code, severity=severity, case_id=cf.id, case_number=cf.number,
+                       stage=str(stage or ""), article=article, message=message, fix=fix, **kw)
+
+
+# ---- stages --------------------------------------------------------------------------------------
+
+def _closed_at_start(cf: CaseFacts) -> bool:
+    return Stage.ARCHIVE in cf.last_entered and not any(s in cf.last_entered for s in SKIPPED_ON_CLOSURE)
+
+
+def _stage_state(cf: CaseFacts, stage: str) -> str:
+    """passed / current / todo / skipped, as cases.selectors.stage_status."""
+    i = STAGE_ORDER.index(Stage(stage))
+    current = STAGE_ORDER.index(Stage(cf.stage))
+    if i < current or cf.archived_at is not None:
+        return "passed" if (stage in cf.last_entered or stage == Stage.START) else "skipped"
+    return "current" if i == current else "todo"
+
+
+class _Req(tuple):
+    """A requirement as the checks see it: its codes, id, article, drafted_suffices."""
+
+    def __new__(cls, id, codes, article, drafted_suffices=False):
+        self = super().__new__(cls, codes)
+        self.id, self.article, self.drafted_suffices = id, article, drafted_suffices
+        return self
+
+
+def requirements(cf: CaseFacts, stage: str, closed: bool) -> list[_Req]:
+    """The stage's requirements: the profile's StageRequirements (the most specific matching entry)
+    when it has any, else the cases app's table (cases.requirements, which the profile replaces)."""
+    entries = [s for s in getattr(cf.profile, "stages", ()) or () if s.stage == stage
+               and s.applies.matches(cf.kind, cf.procedure, cf.start_mode)]
+    if getattr(cf.profile, "stages", ()):
+        if closed and stage != Stage.START and stage != Stage.ARCHIVE:
+            return []
+        if not entries:
+            return []
+        best = max(entries, key=lambda s: sum(bool(x) for x in (s.applies.kinds, s.applies.procedures,
+                                                                 s.applies.start_modes)))
+        return [_Req(r.id, tuple(r.codes), r.article, r.drafted_suffices) for r in best.requirements]
+    key = (cf.kind, cf.procedure, cf.start_mode, stage, closed)
+    if key not in _TABLE:
+        # stage_requirements reads the case's kind, procedure and start mode: the facts have them.
+        _TABLE[key] = [_Req(r.id, tuple(r), r.basis, r.drafted_suffices)
+                       for r in stage_requirements(cf, stage, closed=closed)]
+    return _TABLE[key]
+
+
+_TABLE: dict = {}
+
+
+def check_missing_records(cf, clocks, now):
+    """F001 (BX 4, LQ 20 记录事项清单): a stage the case passed lacks a complete record a requirement
+    asks for (error); the current stage still lacks one (warning: to do before leaving it)."""
+    out = []
+    closed = _closed_at_start(cf)
+    for stage in STAGE_ORDER:
+        state = _stage_state(cf, stage)
+        if state not in ("passed", "current"):
+            continue
+        since = cf.last_entered.get(stage) if stage in REDONE_ON_REENTRY else None
+        recs = [r for r in cf.records if r.stage == stage and not r.voided
+                and (since is None or r.created_at > since)]
+        for req in requirements(cf, stage, closed):
+            done = any(r.code in req and r.complete for r in recs)
+            # LC 8: leaving 程序启动 needs the emergency approval drafted; archiving needs it signed.
+            if not done and req.drafted_suffices and cf.archived_at is None and state == "passed":
+                done = any(r.code in req for r in recs)
+            if done:
+                continue
+            names = "或".join(dict.fromkeys(r_name(cf, c) for c in req))
+            passed = state == "passed"
+            out.append(_f(
+                cf, f"{v.MISSING_RECORD}:{stage}:{req.id}", v.MISSING_RECORD, ERROR if passed else WARNING, stage,
+                req.article,
+                f"{STAGE_LABELS[stage]}{'已结束但' if passed else '尚'}缺少已完成的{names}",
+                f"制作{names}并完成签字" + ("（已离开该阶段的，补正后说明情况）" if passed else "，方可离开本阶段"),
+                subject_kind="requirement", subject_id=req.id))
+    return out
+
+
+def r_name(cf: CaseFacts, code: str) -> str:
+    for r in cf.records:
+        if r.code == code:
+            return r.name
+    return _TYPE_NAMES.get(code, code)
+
+
+_TYPE_NAMES: dict[str, str] = {}
+
+
+def load_type_names() -> None:
+    """Record type names by code (one query per process, refreshed by each scan)."""
+    from liuhen.records.models import RecordType
+
+    _TYPE_NAMES.update(dict(RecordType.objects.values_list("code", "name")))
+
+
+def check_signatures(cf, clocks, now):
+    """F002: a not-voided record of a stage the case has left still lacks a signature;
+    F003 (LQ 17): a party's refusal to sign not confirmed by two officers (error once the stage
+    is left, warning while the case is in it)."""
+    out = []
+    for r in cf.records:
+        if r.voided or r.complete:
+            continue
+        state = _stage_state(cf, r.stage)
+        if r.pending_party_refusal and state in ("passed", "current"):
+            out.append(_f(cf, f"{v.REFUSAL_UNCONFIRMED}:{r.id}", v.REFUSAL_UNCONFIRMED,
+                          ERROR if state == "passed" else WARNING, r.stage, "LQ 17",
+                          f"{r.name}（第{r.serial}号）当事人拒绝签字，尚未经两名以上执法人员确认",
+                          "由两名以上执法人员在记录上确认当事人拒签", subject_kind="record", subject_id=str(r.id)))
+        others = [m for m in r.missing if m != "当事人拒签须两名执法人员确认"]
+        if others and state == "passed":
+            out.append(_f(cf, f"{v.MISSING_SIGNATURE}:{r.id}", v.MISSING_SIGNATURE, ERROR, r.stage,
+                          "BX 8, LQ 17", f"{r.name}（第{r.serial}号）缺少{'、'.join(others)}",
+                          "补齐签字；负责人不同意或退回的，作废后重新制作",
+                          subject_kind="record", subject_id=str(r.id)))
+    return out
+
+
+def check_officers(cf, clocks, now):
+    """F004 (LC 10, LQ 17): an on-site case with fewer than two officers assigned;
+    F005 (LC 10): an officer who signed a record as officer without a 执法证 valid that day."""
+    out = []
+    need = int(cf.profile.rule("on_site_officers", 2) or 2) if cf.profile is not None else 2
+    if cf.on_site and len({o for o, _ in cf.officers}) < need:
+        out.append(_f(cf, v.TOO_FEW_OFFICERS, v.TOO_FEW_OFFICERS, ERROR, cf.stage, "LC 10, LQ 17",
+                      f"现场执法案件只有{len({o for o, _ in cf.officers})}名承办执法人员，应有{need}名以上",
+                      f"指派{need}名以上持有效执法证的执法人员"))
+    certs = getattr(cf, "_certs", {})
+    seen = set()
+    tz = timezone.get_current_timezone()
+    valid = certs.setdefault("_valid_by_hour", {})  # (officer, signing hour in UTC) -> bool, per scan
+    # The local date changes on a UTC hour boundary where the offset is whole hours (China: +8).
+    cut = 13 if not (now.astimezone(tz).utcoffset().total_seconds() % 3600) else 16
+    for r in cf.records:
+        if r.voided:
+            continue
+        for s in r.signatures:
+            if s.role != "officer" or s.outcome != "signed" or not s.signer_id:
+                continue
+            raw = s.signed_raw
+            key = (s.signer_id, raw[:cut] if isinstance(raw, str) else raw.replace(second=0, microsecond=0))
+            ok = valid.get(key)
+            if ok is None:
+                ok = valid[key] = cert_valid(certs, s.signer_id, s.signed_at.astimezone(tz).date())
+            if ok or (r.id, s.signer_id) in seen:
+                continue
+            day = s.signed_at.astimezone(tz).date()
+            seen.add((r.id, s.signer_id))
+            out.append(_f(cf, f"{v.OFFICER_UNCERTIFIED}:{r.id}:{s.signer_id}", v.OFFICER_UNCERTIFIED, ERROR,
+                          r.stage, "LC 10", f"{r.name}（第{r.serial}号）的执法人员签字于{day}，签字人当日无有效执法证",
+                          "由持有效执法证的执法人员重新实施并记录该执法行为", officer_id=s.signer_id,
+                          subject_kind="record", subject_id=str(r.id)))
+    return out
+
+
+def _act_serial(r):
+    try:
+        return int((r.content or {}).get("act_serial"))
+    except (TypeError, ValueError):
+        return None
+
+
+def check_av(cf, clocks, now):
+    """F006 (LQ 19, AS 8): a required AV act of a stage the case has left (or the case is in)
+    has neither footage of a kind that counts nor an approved 不适宜音像记录说明 written after the act
+    — avrules.selectors.ActAv's status "missing"/"pending"; F007 (LC 31, LQ 23, AS 12): footage of
+    the case stored late (avrules' verdicts); F017: its lateness cannot be judged."""
+    out = []
+    notes = [r for r in cf.records if not r.voided and r.code in av_rules_not_suitable()]
+    linked: dict[int, list] = {}
+    for f in cf.footage:
+        if f.record_id is not None:
+            linked.setdefault(f.record_id, []).append(f)
+    for r in cf.records:
+        if r.voided:
+            continue
+        act = av_rules.act_of(cf.av_acts, r.code, r.content)
+        if act is None or not act.required:
+            continue
+        state = _stage_state(cf, r.stage)
+        if state not in ("passed", "current"):
+            continue
+        if any(f.kind in act.kinds for f in linked.get(r.id, ())):
+            continue
+        mine = [n for n in notes if _act_serial(n) == r.serial and (n.content_at or n.created_at) > r.created_at]
+        if any(n.complete for n in mine):
+            continue
+        why = "不适宜音像记录说明尚未签字批准" if mine else "也没有经批准的不适宜音像记录说明"
+        out.append(_f(cf, f"{v.AV_MISSING}:{r.id}", v.AV_MISSING, ERROR if state == "passed" else WARNING, r.stage,
+                      act.basis or "LQ 19, AS 8",
+                      f"{act.label}（{r.name}第{r.serial}号）没有音像记录（{act.kinds_label}），{why}",
+                      "关联该执法环节的音像记录；确不适宜音像记录的，书面说明原因并经负责人批准（AS 8）",
+                      subject_kind="record", subject_id=str(r.id)))
+    for f in cf.footage:
+        verdict = f.late
+        if verdict is None:
+            continue
+        if verdict.status == "unknown":
+            out.append(_f(cf, f"{v.AV_UNDETERMINABLE}:{f.item_id}", v.AV_UNDETERMINABLE, WARNING, f.stage,
+                          verdict.basis, f"{f.name}无录制时间，无法判断是否在24小时内存储",
+                          "核对设备时间与录制时间，在案卷中说明", subject_kind="footage", subject_id=str(f.item_id)))
+        else:
+            out.append(_f(cf, f"{v.AV_LATE}:{f.item_id}", v.AV_LATE, ERROR, f.stage, verdict.basis,
+                          f"{f.name}逾期存储{verdict.hours_late}小时：应于{_t(verdict.due)}前存储，"
+                          f"实际{_t(verdict.ingested_at)}存储",
+                          "逾期已成事实，无法补正：在案卷中说明逾期原因；外出执法的应事先申报（AS 12）",
+                          subject_kind="footage", subject_id=str(f.item_id), due_at=verdict.due))
+    return out
+
+
+def av_rules_not_suitable():
+    from liuhen.avrules.selectors import NOT_SUITABLE_CODES
+
+    return NOT_SUITABLE_CODES
+
+
+def check_rights_notice(cf, clocks, now):
+    """F009 (LC 11): a decision was drafted in a case whose investigation requires a 权利告知书 (by
+    its profile or the cases table) without one made before it."""
+    decisions = [r for r in cf.records if r.code == "decision" and not r.voided]
+    if not decisions:
+        return []
+    reqs = requirements(cf, Stage.INVESTIGATION, _closed_at_start(cf))
+    codes = {c for req in reqs if req.id == "rights_notice" or "rights_notice" in req for c in req}
+    if not codes:
+        return []
+    first = min(decisions, key=lambda r: r.created_at)
+    if any(r.code in codes and not r.voided and r.created_at < first.created_at for r in cf.records):
+        return []
+    return [_f(cf, v.RIGHTS_NOTICE_MISSING, v.RIGHTS_NOTICE_MISSING, ERROR, first.stage, "LC 11",
+               f"作出{first.name}（第{first.serial}号，{_t(first.created_at)}）前没有制作权利告知书",
+               "告知当事人陈述、申辩、听证等权利后重新作出决定", subject_kind="record", subject_id=str(first.id))]
+
+
+def _major(cf) -> list:
+    """The profile's 重大执法决定 criteria that the case's decision meets (LW-L 7, 行政处罚法 58).
+    The facts are the decision's content fields named by each criterion; none is recorded yet by
+    the catalog, so only a profile naming existing fields marks a case major."""
+    decisions = [r for r in cf.records if r.code == "decision" and not r.voided and r.content]
+    if not decisions:
+        return []
+    content = decisions[-1].content or {}
+    out = []
+    for c in getattr(cf.profile, "major", ()) or ():
+        value = content.get(c.fact)
+        if value in (None, ""):
+            continue
+        try:
+            if c.op == ">=" and float(value) >= float(c.value):
+                out.append(c)
+            elif c.op == "in" and value in (c.value or ()):
+                out.append(c)
+            elif c.op == "is" and value == c.value:
+                out.append(c)
+        except (TypeError, ValueError):
+            continue
+    return out
+
+
+def check_legal_review(cf, clocks, now):
+    """F010 (LW-L 7, 行政处罚法 58): a decision meeting a major-decision criterion of the profile
+    without a complete 法制审核意见 made before it was completed."""
+    met = _major(cf)
+    if not met:
+        return []
+    reviews = [r for r in cf.records if r.code == "legal_review_record" and r.complete]
+    if reviews:
+        return []
+    crit = "、".join(c.label for c in met)
+    return [_f(cf, v.LEGAL_REVIEW_MISSING, v.LEGAL_REVIEW_MISSING, ERROR, Stage.DECISION,
+               ", ".join(dict.fromkeys(c.article for c in met)),
+               f"属于重大执法决定（{crit}），没有已完成的法制审核意见",
+               "送法制审核机构审核，审核通过后再作出决定")]
+
+
+def check_clocks(cf, clocks: list[ClockData], now):
+    """Clocks overdue or met late (F008, F011-F015 by deadline; the per-footage ones are F007,
+    reported by check_av from avrules' verdicts) and clocks that cannot be computed (F018)."""
+    out = []
+    publicity_id = getattr(getattr(cf.profile, "publicity", None), "deadline", "publicity")
+    for c in clocks:
+        if c.subject_kind == "footage":
+            continue
+        code = v.DEADLINE_CODES.get(c.deadline, v.DEADLINE_OVERDUE)
+        severity = c.severity
+        portal = ""
+        if c.deadline == publicity_id:
+            # Nothing publishes yet: the portal is a later issue. A warning, never an error.
+            code, severity = v.PUBLICITY_OVERDUE, WARNING
+            portal = "（公示平台尚未建成，暂无法自动确认是否已公示）"
+        if c.status == ClockStatus.UNKNOWN:
+            out.append(_f(cf, f"{v.DEADLINE_UNKNOWN}:{c.key}", v.DEADLINE_UNKNOWN, WARNING, cf.stage, c.article,
+                          f"{c.label}（{c.period}，自{_t(c.started_at)}起）无法计算到期日：工作日历缺少该年度的节假日安排",
+                          "载入国务院该年度节假日安排（liuhen workdays load）", subject_kind="deadline",
+                          subject_id=c.key))
+        elif c.status == ClockStatus.OVERDUE:
+            out.append(_f(cf, f"clock:{c.key}", code, severity, cf.stage, c.article,
+                          f"{c.label}已逾期：应于{_t(c.due_at)}前完成（{c.period}，自{_t(c.started_at)}起）{portal}",
+                          _FIX.get(c.deadline, f"尽快完成{c.label}，并在案卷中说明逾期原因"),
+                          subject_kind="deadline", subject_id=c.key, due_at=c.due_at))
+        elif c.status == ClockStatus.MET_LATE:
+            out.append(_f(cf, f"clock:{c.key}", code, severity, cf.stage, c.article,
+                          f"{c.label}逾期完成：应于{_t(c.due_at)}前完成，实际{_t(c.met_at)}{portal}",
+                          "逾期已成事实：在案卷中说明逾期原因", subject_kind="deadline", subject_id=c.key,
+                          due_at=c.due_at))
+    return out
+
+
+_FIX = {
+    "emergency_backfill": "由负责人在紧急先行启动补批表上签字批准",
+    "service": "尽快送达决定书并制作送达回证",
+    "archive": "整理案卷，交档案管理员签收归档",
+    "legal_review": "法制审核人员尽快出具审核意见；需要延期的，经批准延长一次",
+    "publicity": "在公示平台公示行政处罚决定",
+    "handling_limit": "尽快作出决定；需要延长的，经负责人批准",
+}
+
+CHECKS = (check_missing_records, check_signatures, check_officers, check_av, check_rights_notice,
+          check_legal_review, check_clocks)
+
+
+def run(cf: CaseFacts, clocks: list[ClockData], now: datetime.datetime) -> list[FindingData]:
+    out: list[FindingData] = []
+    for check in CHECKS:
+        out.extend(check(cf, clocks, now))
+    return out

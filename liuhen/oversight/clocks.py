@@ -1,0 +1,209 @@
+"""Deadlines (期限) of a case from its profile's `DeadlineSpec`s: when each started, when it is due
+(in working days through `liuhen.workdays.calendar.due`), when it was met, and its status.
+
+Public API (stable; the oversight pages use it):
+  ClockData                                  one computed clock (a frozen dataclass)
+  due(start, period) -> datetime | None      the due time of `period` from `start`; None = unknown
+  status_of(due_at, met_at, now, *, extended=False) -> str   a ClockStatus value
+  clocks_for(facts, profile, now) -> list[ClockData]          every clock of one case's facts
+  DUE_SOON_WORKING_DAYS                      "due soon" threshold (within 3 working days / 24 h)
+
+A working-day deadline in a year the calendar does not know is **unknown** (due_at None, status
+"unknown"): never computed Monday–Friday.
+"""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from liuhen.profiles.spec import DAYS, HOURS, WORKING_DAYS, DeadlineSpec, Period
+
+from .finding_models import ClockStatus
+
+DUE_SOON_WORKING_DAYS = 3
+
+
+@dataclass(frozen=True)
+class ClockData:
+    """One deadline of a case as computed now."""
+
+    key: str  # unique in the case: the deadline id, or "<id>:footage:<footage id>"
+    deadline: str  # DeadlineSpec.id
+    label: str
+    article: str
+    period: str  # e.g. "7日", "10个工作日"
+    severity: str
+    started_at: datetime.datetime
+    due_at: datetime.datetime | None  # None: unknown
+    met_at: datetime.datetime | None
+    extended: bool
+    status: str  # ClockStatus value
+    subject_kind: str = ""  # "footage" for per-footage clocks
+    subject_id: str = ""
+
+
+_CALENDAR: list = []
+
+
+def _calendar_due():
+    """`liuhen.workdays.calendar.due(start, amount, unit)` (the workdays app), or None while that
+    module is absent (looked up once per process)."""
+    if not _CALENDAR:
+        try:
+            from liuhen.workdays.calendar import due as calendar_due
+        except ImportError:
+            calendar_due = None
+        _CALENDAR.append(calendar_due)
+    return _CALENDAR[0]
+
+
+def _fallback_due(start: datetime.datetime, amount: int, unit: str) -> datetime.datetime | None:
+    """Used ONLY while liuhen.workdays.calendar is absent (before the workdays branch is merged):
+    hours add hours; days and working days end at the end of the last day (local time); day 1 of a
+    working-day period is the first working day strictly after the start date (chinesecalendar);
+    a year it does not know → None (unknown), never Monday–Friday."""
+    from django.utils import timezone
+
+    if unit == HOURS:
+        return start + datetime.timedelta(hours=amount)
+    local = timezone.localtime(start)
+    day = local.date()
+    if unit == DAYS:
+        day = day + datetime.timedelta(days=amount)
+    elif unit == WORKING_DAYS:
+        try:
+            import chinese_calendar
+        except ImportError:
+            return None
+        left = amount
+        while left:
+            day = day + datetime.timedelta(days=1)
+            try:
+                if chinese_calendar.is_workday(day):
+                    left -= 1
+            except NotImplementedError:
+                return None
+    else:
+        raise ValueError(f"unknown period unit {unit!r}")
+    end = datetime.datetime.combine(day, datetime.time(23, 59, 59))
+    return timezone.make_aware(end, timezone.get_current_timezone())
+
+
+_DAY_CACHE: dict = {}
+
+
+def due(start: datetime.datetime, period: Period) -> datetime.datetime | None:
+    """When `period` from `start` ends; None when unknown (the calendar lacks a year it needs).
+    Calendar-day and working-day periods depend only on the start's local date: computed once per
+    date and period within a scan (clear_cache() between scans: a calendar may be loaded)."""
+    fn = _calendar_due() or _fallback_due
+    if period.unit == HOURS:
+        return fn(start, period.amount, period.unit)
+    from django.utils import timezone
+
+    key = (timezone.localtime(start).date(), period.amount, period.unit)
+    if key not in _DAY_CACHE:
+        _DAY_CACHE[key] = (fn(start, period.amount, period.unit),)
+    return _DAY_CACHE[key][0]
+
+
+def clear_cache() -> None:
+    _DAY_CACHE.clear()
+
+
+def status_of(due_at: datetime.datetime | None, met_at: datetime.datetime | None, now: datetime.datetime,
+              *, soon_at: datetime.datetime | None = None) -> str:
+    """The ClockStatus of a clock at `now`: met / met late once its end anchor fired; otherwise
+    overdue after `due_at`, due soon after `soon_at`, running; unknown when `due_at` is None and
+    nothing can be said (a met clock whose due date is unknown is "met": it is done, not judged)."""
+    if due_at is None:
+        return ClockStatus.MET if met_at is not None else ClockStatus.UNKNOWN
+    if met_at is not None:
+        return ClockStatus.MET if met_at <= due_at else ClockStatus.MET_LATE
+    if now > due_at:
+        return ClockStatus.OVERDUE
+    if soon_at is not None and now >= soon_at:
+        return ClockStatus.DUE_SOON
+    return ClockStatus.RUNNING
+
+
+# ---- anchors and the clocks of one case -----------------------------------------------------------
+
+def _record_anchors(cf) -> dict:
+    """{(code, "drafted"|"completed"): first time} over the case's not-voided records, in one pass."""
+    out = getattr(cf, "_anchors", None)
+    if out is None:
+        out = {}
+        for r in cf.records:
+            if r.voided:
+                continue
+            k = (r.code, "drafted")
+            if k not in out or r.created_at < out[k]:
+                out[k] = r.created_at
+            if r.completed_at is not None:
+                k = (r.code, "completed")
+                if k not in out or r.completed_at < out[k]:
+                    out[k] = r.completed_at
+        cf._anchors = out
+    return out
+
+
+def anchor(cf, name: str) -> datetime.datetime | None:
+    """When the named anchor (profiles.spec docstring) fired for the case `cf` (facts.CaseFacts),
+    or None. Anchors nothing produces yet (decision.revoked, publication.*) never fire."""
+    if name == "case.started":
+        return cf.created_at
+    if name == "case.archived":
+        return cf.archived_at
+    parts = name.split(".")
+    if len(parts) == 3 and parts[0] == "stage" and parts[2] == "entered":
+        at = cf.first_entered.get(parts[1])
+        return at if at is not None or parts[1] != "start" else cf.created_at
+    if len(parts) == 3 and parts[0] == "record":
+        return _record_anchors(cf).get((parts[1], parts[2]))
+    return None
+
+
+def _soon_at(due_at: datetime.datetime | None, period: Period) -> datetime.datetime | None:
+    if due_at is None:
+        return None
+    if period.unit == HOURS:
+        return due_at - datetime.timedelta(hours=max(1, period.amount // 4))
+    return due_at - datetime.timedelta(days=DUE_SOON_WORKING_DAYS)
+
+
+def _label(spec: DeadlineSpec) -> str:
+    return spec.label
+
+
+def clocks_for(cf, profile, now: datetime.datetime) -> list[ClockData]:
+    """Every clock of one case (facts.CaseFacts) under `profile`: each DeadlineSpec that applies to
+    its kind × procedure × start mode and whose start anchor fired. Per-footage deadlines
+    (per="footage") use avrules' verdicts (drift and field trips, AS 12) and give a clock only for
+    footage stored late or whose lateness cannot be judged."""
+    out = []
+    for spec in profile.deadlines_for(cf.kind, cf.procedure, cf.start_mode, per="case"):
+        started = anchor(cf, spec.start)
+        if started is None:
+            continue
+        met = min((t for t in (anchor(cf, e) for e in spec.end) if t is not None), default=None)
+        due_at = due(started, spec.period)
+        extended = False  # no fact records an approved extension yet (LW-L 16): shown without one
+        out.append(ClockData(spec.id, spec.id, spec.label, spec.article, spec.period.label, spec.severity,
+                             started, due_at, met, extended,
+                             status_of(due_at, met, now, soon_at=_soon_at(due_at, spec.period))))
+    for spec in profile.deadlines_for(cf.kind, cf.procedure, cf.start_mode, per="footage"):
+        for f in cf.footage:
+            v = f.late
+            if v is None:
+                continue
+            key = f"{spec.id}:footage:{f.item_id}"
+            if v.status == "unknown" or f.recorded_end is None:
+                out.append(ClockData(key, spec.id, spec.label, spec.article, spec.period.label, spec.severity,
+                                     f.ingested_at, None, f.ingested_at, False, ClockStatus.UNKNOWN,
+                                     "footage", str(f.item_id)))
+            else:
+                out.append(ClockData(key, spec.id, spec.label, v.basis, spec.period.label, spec.severity,
+                                     v.recorded_end, v.due, f.ingested_at, v.trip is not None,
+                                     ClockStatus.MET_LATE, "footage", str(f.item_id)))
+    return out

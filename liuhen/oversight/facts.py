@@ -1,0 +1,174 @@
+"""What the checks need of many cases, read set-based (a handful of queries per batch, plain
+tuples, no per-case ORM): the case's fields and profile, its stage entries, officers with their
+certificates, records with their completion (records.bulk), footage links with recorded and
+ingested times and avrules' late verdicts.
+"""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from liuhen.accounts.models import Certificate
+from liuhen.avrules import rules as av_rules
+from liuhen.avrules.selectors import NOT_SUITABLE_CODES, late_many
+from liuhen.cases.models import Case, CaseOfficer, StageTransition
+from liuhen.footage.models import FootageItem, FootageLink
+from liuhen.profiles.selectors import profile_for_case
+from liuhen.records.bulk import RecordFact, record_facts
+
+# Record types whose content the checks read: the AV acts and their notes, decisions (major criteria).
+_CONTENT_ALWAYS = frozenset(NOT_SUITABLE_CODES) | {"decision"}
+
+
+@dataclass
+class FootageFact:
+    item_id: int
+    record_id: int | None
+    stage: str
+    kind: str
+    name: str
+    recorded_end: datetime.datetime | None  # recorded time + duration, as recorded
+    ingested_at: datetime.datetime
+    late: object = None  # avrules.selectors.LateVerdict or None
+
+
+@dataclass
+class CaseFacts:
+    id: int
+    number: str
+    agency_id: int
+    unit_id: int
+    kind: str
+    procedure: str
+    start_mode: str
+    on_site: bool
+    stage: str
+    archived_at: datetime.datetime | None
+    created_at: datetime.datetime
+    profile: object = None  # profiles.spec.Profile
+    first_entered: dict = field(default_factory=dict)  # stage -> first entry time
+    last_entered: dict = field(default_factory=dict)  # stage -> latest entry time (stage_entries)
+    officers: list = field(default_factory=list)  # [(officer_id, assigned_at)]
+    records: list[RecordFact] = field(default_factory=list)
+    footage: list[FootageFact] = field(default_factory=list)
+    av_acts: tuple = ()  # avrules AvAct of the agency (profile.av_acts when it has them)
+
+
+def _chunks(ids, n=900):
+    ids = list(ids)
+    for i in range(0, len(ids), n):
+        yield ids[i:i + n]
+
+
+def _profile_fields() -> list[str]:
+    """The case's columns that pin its profile (named *profile*, added by the profiles app)."""
+    return [f.attname for f in Case._meta.concrete_fields if "profile" in f.name]
+
+
+def load(case_ids, *, certificates: dict | None = None, profile_for=None
+         ) -> tuple[dict[int, CaseFacts], dict[int, list]]:
+    """({case id: CaseFacts}, {officer id: [(valid_from, valid_until, revoked)]}) for `case_ids`.
+    `profile_for(case)`: the profile a case is held to (profiles.selectors.profile_for_case)."""
+    profile_for = profile_for or profile_for_case
+    case_ids = list(case_ids)
+    out: dict[int, CaseFacts] = {}
+    names = [f.attname for f in Case._meta.concrete_fields]
+    pins = _profile_fields()
+    at = {n: i for i, n in enumerate(names)}
+    key_at = [at["agency_id"]] + [at[n] for n in pins]
+    profiles: dict[tuple, object] = {}
+    agencies = {}
+    for chunk in _chunks(case_ids):
+        for row in Case.objects.filter(pk__in=chunk).values_list(*names):
+            key = tuple(row[i] for i in key_at)
+            if key not in profiles:
+                # One Case per profile key (profile_for_case takes a case); the others share its profile.
+                case = Case(**dict(zip(names, row)))
+                case._state.adding, case._state.db = False, "default"
+                profiles[key] = profile_for(case)
+            g = row.__getitem__
+            cf = CaseFacts(g(at["id"]), g(at["number"]), g(at["agency_id"]), g(at["unit_id"]), g(at["kind"]),
+                           g(at["procedure"]), g(at["start_mode"]), g(at["on_site"]), g(at["stage"]),
+                           g(at["archived_at"]), g(at["created_at"]), profile=profiles[key])
+            agencies.setdefault(cf.agency_id, None)
+            out[cf.id] = cf
+    if not out:
+        return out, {}
+    from liuhen.accounts.models import Agency
+
+    for agency in Agency.objects.filter(pk__in=list(agencies)):
+        agencies[agency.pk] = agency
+    act_cache = {}
+    for cf in out.values():
+        if cf.agency_id not in act_cache:
+            act_cache[cf.agency_id] = _av_acts(cf.profile, agencies[cf.agency_id])
+        cf.av_acts = act_cache[cf.agency_id]
+    for chunk in _chunks(case_ids):
+        for cid, to_stage, at in (StageTransition.objects.filter(case_id__in=chunk).exclude(to_stage="")
+                                  .values_list("case_id", "to_stage", "at").order_by("id")):
+            cf = out[cid]
+            cf.first_entered.setdefault(to_stage, at)
+            cf.last_entered[to_stage] = at
+        for cid, officer_id, at in (CaseOfficer.objects.filter(case_id__in=chunk)
+                                    .values_list("case_id", "officer_id", "assigned_at").order_by("id")):
+            out[cid].officers.append((officer_id, at))
+    content_codes = set(_CONTENT_ALWAYS)
+    for acts in act_cache.values():
+        content_codes |= av_rules.act_codes(acts)
+    recs = record_facts(case_ids, {cid: (cf.kind, cf.procedure) for cid, cf in out.items()},
+                        content_codes=frozenset(content_codes))
+    for cid, rows in recs.items():
+        out[cid].records = rows
+    # Certificates of every officer who signed or is assigned (LC 10: a valid 执法证 on the act's day).
+    officer_ids = {o for cf in out.values() for o, _ in cf.officers}
+    officer_ids |= {s.signer_id for cf in out.values() for r in cf.records for s in r.signatures
+                    if s.role == "officer" and s.signer_id}
+    certs = certificates if certificates is not None else {}
+    missing = [o for o in officer_ids if o not in certs]
+    for chunk in _chunks(missing):
+        for o in chunk:
+            certs.setdefault(o, [])
+        for holder, vf, vu, revoked in Certificate.objects.filter(holder_id__in=chunk).values_list(
+                "holder_id", "valid_from", "valid_until", "revoked"):
+            certs[holder].append((vf, vu, revoked))
+    # Footage linked to the cases (active links), with avrules' late verdicts (LC 31, LQ 23, AS 12).
+    links = []
+    for chunk in _chunks(case_ids):
+        links += list(FootageLink.objects.filter(case_id__in=chunk, unlink__isnull=True)
+                      .values_list("case_id", "item_id", "record_id", "stage").order_by("id"))
+    if links:
+        items = {}
+        for chunk in _chunks({i for _, i, _, _ in links}):
+            items.update(FootageItem.objects.only("id", "kind", "name", "ingest_id", "officer_id", "recorded_utc",
+                                                  "duration", "ingested_at").in_bulk(chunk))
+        verdicts = late_many(list(items.values()))
+        seen = set()
+        for cid, item_id, record_id, stage in links:
+            item = items[item_id]
+            if item.kind == "sidecar" or (cid, item_id, record_id) in seen:
+                continue
+            seen.add((cid, item_id, record_id))
+            end = (item.recorded_utc + datetime.timedelta(seconds=item.duration or 0)
+                   if item.recorded_utc is not None else None)
+            out[cid].footage.append(FootageFact(item_id, record_id, stage, item.kind, item.name, end,
+                                                item.ingested_at, verdicts.get(item_id)))
+    return out, certs
+
+
+def _av_acts(profile, agency) -> tuple:
+    """The acts needing AV for the agency: the profile's (as avrules AvActs) when it lists them,
+    else avrules' table for the agency (acts_for)."""
+    specs = getattr(profile, "av_acts", ()) or ()
+    if specs:
+        return tuple(av_rules.AvAct(s.id, s.label, tuple(tuple(r) for r in s.records), s.required, tuple(s.kinds),
+                                    s.time_field, s.article) for s in specs)
+    return av_rules.acts_for(agency)
+
+
+def cert_valid(certs: dict, officer_id, day: datetime.date) -> bool:
+    """Did the officer hold a 执法证 valid on `day` (LC 10)? A revocation has no date: it is not
+    held against acts before it was recorded, so only the validity dates count for past acts."""
+    for vf, vu, _ in certs.get(officer_id, ()):
+        if vf <= day <= vu:
+            return True
+    return False

@@ -1,0 +1,252 @@
+"""Set-based reads of records for many cases at once (read-only; for the oversight app's scan).
+
+`selectors.state_of` builds one record's state from its ORM rows; a scan of 100 000 cases cannot
+afford model instances for two million records. `record_facts(case_ids, case_rows)` reads the same
+rows as plain tuples in a fixed number of queries and applies the same rule — the record's pinned
+rule (`selectors.rule_of`'s three cases), distinct officers' signatures, the party's signature or
+a refusal confirmed by two officers (LQ 17), each capacity signed by a holder of its roles and not
+refused (不同意 / 退回) — so that `complete` and `missing` equal `state_of`'s (tested on the demo
+and `world` data: liuhen/oversight/tests/test_bulk_equivalence.py).
+"""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from . import rules
+from .models import Outcome, Record, RecordTypeVersion, RefusalConfirmation, RecordVersion, Signature, SignerRole
+from .selectors import CAPACITY_ROLES, MIN_REFUSAL_CONFIRMATIONS
+
+
+class SignatureFact:
+    """One signature as plain facts. `signed_raw` is the time as the driver gave it (SQLite: UTC
+    text, which sorts as the times do; PostgreSQL: a datetime): parsed only when asked for
+    (`signed_at`) — most signatures are only compared, never shown."""
+
+    __slots__ = ("id", "role", "signer_id", "outcome", "decision", "signer_role", "signed_raw", "confirmations")
+
+    def __init__(self, id, role, signer_id, outcome, decision, signer_role, signed_raw):
+        self.id, self.role, self.signer_id, self.outcome = id, role, signer_id, outcome
+        self.decision, self.signer_role, self.signed_raw = decision, signer_role, signed_raw
+        self.confirmations = []  # [(officer_id, confirmed time as the driver gave it)]
+
+    @property
+    def signed_at(self) -> datetime.datetime:
+        return to_datetime(self.signed_raw)
+
+
+@dataclass
+class RecordFact:
+    """What the checks need of one record (执法记录), without its content unless asked for."""
+
+    id: int
+    case_id: int
+    serial: int
+    code: str
+    name: str
+    stage: str
+    created_at: datetime.datetime
+    voided: bool
+    rule: rules.SignatureRule
+    signatures: list[SignatureFact]
+    missing: list[str] = field(default_factory=list)
+    refusals: list[SignatureFact] = field(default_factory=list)  # capacity signatures 不同意 / 退回
+    completed_at: datetime.datetime | None = None  # when the last needed signature came (if complete)
+    content: dict | None = None  # the latest version's content (only for the codes asked for)
+    content_at: datetime.datetime | None = None  # when that version was written
+
+    @property
+    def complete(self) -> bool:
+        return not self.voided and not self.missing
+
+    @property
+    def pending_party_refusal(self) -> bool:
+        """A party's refusal to sign that does not yet stand: fewer than two officers confirmed it (LQ 17)."""
+        return "当事人拒签须两名执法人员确认" in self.missing
+
+
+def _groups_of(user_ids) -> dict[int, set[str]]:
+    from django.contrib.auth import get_user_model
+
+    through = get_user_model().groups.through
+    out: dict[int, set[str]] = {}
+    for uid, name in through.objects.filter(user_id__in=user_ids).values_list("user_id", "group__name"):
+        out.setdefault(uid, set()).add(name)
+    return out
+
+
+def _chunks(ids, n=900):
+    ids = list(ids)
+    for i in range(0, len(ids), n):
+        yield ids[i:i + n]
+
+
+_UTC = datetime.timezone.utc
+
+
+def to_datetime(value):
+    """A datetime column as the driver gives it: PostgreSQL an aware datetime, SQLite the UTC text
+    Django wrote ("YYYY-MM-DD HH:MM:SS[.ffffff]"). Plain SQL here: Django's converters (a regex and
+    make_aware per value) cost more than the whole check of a record."""
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=_UTC)
+    return datetime.datetime.fromisoformat(value).replace(tzinfo=_UTC)
+
+
+def _dt(column: str) -> str:
+    """A datetime column in plain SQL: on SQLite as its text (the driver's own converter would parse
+    it with a regex), elsewhere as the driver gives it."""
+    from django.db import connection
+
+    return f"CAST({column} AS TEXT)" if connection.vendor == "sqlite" else column
+
+
+def _json(value):
+    import json
+
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _rows(sql: str, params) -> list:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return cur.fetchall()
+
+
+def record_facts(case_ids, case_rows: dict[int, tuple[str, str]], *, content_codes=frozenset()
+                 ) -> dict[int, list[RecordFact]]:
+    """{case id: [RecordFact in serial order]} for `case_ids`. `case_rows`: {case id: (kind,
+    procedure)} (for records made before rules were pinned). `content_codes`: record types whose
+    latest content is loaded too (the AV acts and their notes, decisions). Three to five queries
+    per 900 cases, whatever the number of records."""
+    from liuhen.records.models import RecordType
+
+    rec_t, void_t = Record._meta.db_table, "records_recordvoid"
+    sig_t, conf_t, ver_t = Signature._meta.db_table, RefusalConfirmation._meta.db_table, RecordVersion._meta.db_table
+    types = {pk: (code, name) for pk, code, name in RecordType.objects.values_list("pk", "code", "name")}
+    rule_cache: dict = {}
+    out: dict[int, list[RecordFact]] = {}
+    by_id: dict[int, RecordFact] = {}
+    unpinned: list[tuple[RecordFact, int, int | None]] = []
+    for chunk in _chunks(case_ids):
+        marks = ",".join(["%s"] * len(chunk))
+        rows = _rows(
+            f"SELECT r.id, r.case_id, r.serial, r.record_type_id, r.stage, {_dt('r.created_at')}, CAST(r.rule AS TEXT), "
+            f"r.type_version_id, v.id FROM {rec_t} r LEFT JOIN {void_t} v ON v.record_id = r.id "
+            f"WHERE r.case_id IN ({marks}) ORDER BY r.case_id, r.serial", chunk)
+        for rid, cid, serial, type_id, stage, created, rule_text, tv_id, void_id in rows:
+            code, name = types[type_id]
+            f = RecordFact(rid, cid, serial, code, name, stage, to_datetime(created), void_id is not None,
+                           rules.SignatureRule(), [])
+            if rule_text is not None:
+                rule = rule_cache.get(rule_text)
+                if rule is None:
+                    rule = rule_cache[rule_text] = rules.SignatureRule.from_json(_json(rule_text))
+                f.rule = rule
+            else:
+                unpinned.append((f, type_id, tv_id))
+            out.setdefault(cid, []).append(f)
+            by_id[rid] = f
+    if unpinned:
+        # Made before the rule was pinned on the record (selectors.rule_of): the pinned type
+        # version's rule with issue 12's overrides, or (no pinned version) the type's version 1.
+        tv_rules = dict(RecordTypeVersion.objects.filter(pk__in={tv for _, _, tv in unpinned if tv})
+                        .values_list("pk", "signature_rule"))
+        ones = dict(RecordTypeVersion.objects.filter(record_type_id__in={t for _, t, _ in unpinned}, number=1)
+                    .values_list("record_type_id", "signature_rule"))
+        type_rules = dict(RecordType.objects.values_list("pk", "signature_rule"))
+        for f, type_id, tv_id in unpinned:
+            if tv_id is not None:
+                kind, procedure = case_rows[f.case_id]
+                f.rule = rules.effective_rule(tv_rules[tv_id], kind, procedure, f.code,
+                                              overrides=rules.ISSUE_12_OVERRIDES)
+            else:
+                f.rule = rules.SignatureRule.from_json(ones.get(type_id, type_rules[type_id]))
+    if not by_id:
+        return out
+    sigs: dict[int, SignatureFact] = {}
+    refused_party: list[int] = []
+    for chunk in _chunks(case_ids):
+        marks = ",".join(["%s"] * len(chunk))
+        rows = _rows(
+            f"SELECT s.id, s.record_id, s.role, s.signer_id, s.outcome, s.decision, s.signer_role, {_dt('s.signed_at')} "
+            f"FROM {sig_t} s WHERE s.record_id IN (SELECT id FROM {rec_t} WHERE case_id IN ({marks})) ORDER BY s.id",
+            chunk)
+        for sid, rid, role, signer_id, outcome, decision, signer_role, signed_at in rows:
+            s = SignatureFact(sid, role, signer_id, outcome, decision, signer_role, signed_at)
+            sigs[sid] = s
+            by_id[rid].signatures.append(s)
+            if role == SignerRole.PARTY and outcome == Outcome.REFUSED:
+                refused_party.append(sid)
+    for chunk in _chunks(refused_party):
+        marks = ",".join(["%s"] * len(chunk))
+        for sid, officer_id, at in _rows(f"SELECT signature_id, officer_id, {_dt('confirmed_at')} FROM {conf_t} "
+                                         f"WHERE signature_id IN ({marks}) ORDER BY id", chunk):
+            sigs[sid].confirmations.append((officer_id, at))
+    # Signatures made before the role signed as was stored count by their signer's roles (counts_in_capacity).
+    old_capacity = {s.signer_id for s in sigs.values()
+                    if s.signer_id and not s.signer_role and s.role in CAPACITY_ROLES}
+    groups = _groups_of(old_capacity) if old_capacity else {}
+    for f in by_id.values():
+        _judge(f, groups)
+    if content_codes:
+        wanted = [f.id for f in by_id.values() if f.code in content_codes]
+        latest: dict[int, int] = {}
+        for chunk in _chunks(wanted):
+            marks = ",".join(["%s"] * len(chunk))
+            for rid, number, content, at in _rows(f"SELECT record_id, number, content, {_dt('created_at')} FROM {ver_t} "
+                                                  f"WHERE record_id IN ({marks})", chunk):
+                if number > latest.get(rid, 0):
+                    latest[rid] = number
+                    by_id[rid].content, by_id[rid].content_at = _json(content), to_datetime(at)
+    return out
+
+
+def _judge(f: RecordFact, groups: dict[int, set[str]]) -> None:
+    """selectors.state_of's rule on plain facts, plus when the record became complete."""
+    rule, sigs = f.rule, f.signatures
+    missing, times = [], []
+    officers: dict = {}
+    for s in sigs:
+        if s.role == SignerRole.OFFICER and s.outcome == Outcome.SIGNED and s.signer_id not in officers:
+            officers[s.signer_id] = s.signed_raw
+    if len(officers) < rule.officers:
+        missing.append(f"执法人员签字（还差{rule.officers - len(officers)}人）")
+    elif rule.officers:
+        times.append(sorted(officers.values())[rule.officers - 1])
+    if rule.party:
+        ok_times = []
+        for s in sigs:
+            if s.role != SignerRole.PARTY:
+                continue
+            if s.outcome == Outcome.SIGNED:
+                ok_times.append(s.signed_raw)
+            elif len(s.confirmations) >= MIN_REFUSAL_CONFIRMATIONS:
+                ok_times.append(sorted(at for _, at in s.confirmations)[MIN_REFUSAL_CONFIRMATIONS - 1])
+        if not ok_times:
+            pending = any(s.role == SignerRole.PARTY and s.outcome == Outcome.REFUSED for s in sigs)
+            missing.append("当事人拒签须两名执法人员确认" if pending else "当事人签字")
+        else:
+            times.append(min(ok_times))
+    for capacity in CAPACITY_ROLES:
+        if not rule.requires(capacity):
+            continue
+        roles = {str(r) for r in rule.roles_for(capacity)}
+        label = rule.capacity_label(capacity)
+        theirs = [s for s in sigs if s.role == capacity and s.outcome == Outcome.SIGNED and s.signer_id
+                  and (s.signer_role in roles if s.signer_role else bool(groups.get(s.signer_id, set()) & roles))]
+        refused = [s for s in theirs if s.decision in rules.REFUSING]
+        f.refusals.extend(refused)
+        if refused:
+            missing.append(f"{label}同意（现为“{refused[0].decision}”）")
+        elif not theirs:
+            missing.append(f"{label}签字")
+        else:
+            times.append(min(s.signed_raw for s in theirs))
+    f.missing = missing
+    if not f.voided and not missing:
+        f.completed_at = to_datetime(max(times)) if times else f.created_at
