@@ -35,14 +35,12 @@ def xlsx_bytes(round_, files, grades) -> tuple[bytes, int]:
     """(the workbook, how many file rows it holds)."""
     from openpyxl import Workbook
 
-    from liuhen.cases.models import Kind
-
     closed = _has_closing(round_)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("评查轮次")
     ws.append(ROUND_HEADER)
     _append(ws, [round_.pk, round_.title, round_.unit.name if round_.unit_id else "全部",
-                 Kind(round_.kind).label if round_.kind else "全部", round_.period_from.isoformat(),
+                 round_.kind_label, round_.period_from.isoformat(),
                  round_.period_to.isoformat(), round_.opened_by.display_name, _local(round_.opened_at),
                  round_.population_size, len(round_.sample), round_.seed, round_.population_digest,
                  "已结束" if closed else "进行中"])

@@ -65,6 +65,12 @@ class Round(LedgerState, AppendOnlyModel):
     def __str__(self):
         return self.title or f"第 {self.pk} 轮评查"
 
+    @property
+    def kind_label(self) -> str:
+        from liuhen.cases.models import Kind
+
+        return Kind(self.kind).label if self.kind in Kind.values else "全部执法类别"
+
     def card_for(self, case_id) -> dict:
         return self.cards[self.case_cards[str(case_id)]]
 

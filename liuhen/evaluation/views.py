@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from liuhen.ledger import refusals
 
-from . import exports, selectors, services
+from . import exports, scoring, selectors, services
 from . import vocabulary as v
 from .forms import AnswerForm, OpenForm, ResponseForm, ScoreForm
 from .models import Answer, Round, RoundClose
@@ -114,7 +114,7 @@ def _round_page(request, round_, *, redraw=None, status=200):
         "scored": len(scored), "complete": len(scored) == len(files),
         "average": round(sum(f.score.total for f in scored) / len(scored), 1) if scored else None,
         "grades": selectors.grade_distribution(round_, files),
-        "cards": list(round_.cards.values()),
+        "cards": [dict(c, full=scoring.full_marks(c)) for c in round_.cards.values()],
         "may_open": services.may_open(request.user), "may_evaluate": services.may_evaluate(request.user)},
         status=status)
 

@@ -53,7 +53,9 @@ def test_open_a_round_from_the_form(setup):
     assert r.status_code == 302 and r["Location"] == reverse("evaluation:round", args=[round_.pk])
     assert round_.seed == SEED and round_.seed_given and len(round_.sample) == 2
     page = client.get(reverse("evaluation:round", args=[round_.pk]))
-    assert page.status_code == 200 and "2026年第四季度评查" in page.content.decode() and SEED in page.content.decode()
+    html = page.content.decode()
+    assert page.status_code == 200 and "2026年第四季度评查" in html and SEED in html and "行政处罚" in html
+    assert f"满分 {scoring.full_marks(round_.card_for(round_.sample[0]))} 分" in html
     assert Entry.objects.filter(action=v.VIEW, object_id=str(round_.pk)).exists()
 
 
