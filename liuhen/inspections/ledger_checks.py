@@ -3,6 +3,7 @@ what the log recorded — and does each round's sample still come out of its log
 population its logged criteria describe? A seed changed to steer the sample away from an officer's
 footage, a finding of 不合格 turned into 合格, or footage slipped into a period behind the log's back
 would each make the 检查台账 (LW-D 14) say something that did not happen."""
+from liuhen.common import sampling
 from liuhen.ledger.subjects import Unreadable, finding, logged_rows, state_checker
 
 from . import services
@@ -17,26 +18,9 @@ _check_round_rows = state_checker(Round, codes=v.STATE_CODES[Round.ledger_object
 def check_round(events):
     """The rows against the log, then each round drawn again from its logged seed and criteria."""
     out = _check_round_rows(events)
-    for oid, row, evs in logged_rows(Round.objects.all(), events):
-        if row is None or isinstance(row, Unreadable):
-            continue  # reported above (deleted, or unreadable)
-        draws = [ev for ev in evs if ev[2].get("action") == v.DRAW]
-        obj = f"{Round.ledger_object_type}:{oid}"
-        if not draws:
-            out.append(finding("altered", f"第 {oid} 轮抽检在日志中没有抽取记录，无从重新抽取核对", obj,
-                               evs[-1] if evs else None, code=v.E012))
-            continue
-        ev = draws[0]
-        try:
-            result = services.redraw(row, ev[2].get("detail") or {})
-        except Exception as exc:  # noqa: BLE001 — a criteria or seed that cannot be read is a finding
-            out.append(finding("altered", f"第 {oid} 轮抽检无法重新抽取（{type(exc).__name__}: {exc}）"[:300],
-                               obj, ev, code=v.E004))
-            continue
-        seen = set()
-        for code, message in result.problems:
-            if code == v.E001 or (code, message) in seen:
-                continue  # a row differing from its event is the state check's finding already
-            seen.add((code, message))
-            out.append(finding("altered", f"第 {oid} 轮抽检：{message}", obj, ev, code=code))
+    rows = ((oid, row, evs) for oid, row, evs in logged_rows(Round.objects.all(), events)
+            if row is not None and not isinstance(row, Unreadable))  # else reported above (deleted, unreadable)
+    for oid, code, message, ev in sampling.redraw_findings(rows, action=v.DRAW, redraw_one=services.redraw,
+                                                           codes=services.REDRAW_CODES, what="轮抽检"):
+        out.append(finding("altered", message, f"{Round.ledger_object_type}:{oid}", ev, code=code))
     return out

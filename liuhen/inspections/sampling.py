@@ -8,30 +8,17 @@ from (seed, population).
   Footage rows are never deleted (a purge keeps the row), so the same criteria give the same
   population later. Devices change in place (unit, status), so a device round's criteria list the
   devices themselves; each must have been registered by the draw.
-- **Keys** are the rows' ids; the population's digest is the SHA-256 of the keys in ascending order,
-  written in decimal and joined by "\\n".
-- **Sample.** Each key is ranked by HMAC-SHA256(key = the 16-byte seed, message = the key in
-  decimal); the n keys of lowest rank (ties, which do not happen, by key) are the sample, in rank
-  order. Without the seed nobody can foresee the sample; with it everybody gets the same one.
+- **Keys** are the rows' ids; the digest and the sample are liuhen.common.sampling's (HMAC-SHA256
+  rank under the 16-byte seed, the n lowest), shared with the 案卷评查 rounds of liuhen.evaluation.
 """
 import datetime
-import hashlib
-import hmac
+
+# The one seeded draw and its re-draw check, shared with the 案卷评查 rounds (liuhen.evaluation):
+from liuhen.common.sampling import Redraw, RedrawCodes, draw, keys_digest, new_seed, rank, redraw
+
+__all__ = ["FOOTAGE_KINDS", "Redraw", "RedrawCodes", "draw", "keys_digest", "new_seed", "population", "rank", "redraw"]
 
 FOOTAGE_KINDS = ("video", "audio", "photo")
-
-
-def keys_digest(keys) -> str:
-    return hashlib.sha256("\n".join(str(k) for k in sorted(keys)).encode("ascii")).hexdigest()
-
-
-def rank(seed: str, key: int) -> str:
-    return hmac.new(bytes.fromhex(seed), str(key).encode("ascii"), hashlib.sha256).hexdigest()
-
-
-def draw(seed: str, keys, n: int) -> list[int]:
-    """The n keys of `keys` of lowest HMAC rank under `seed`, in rank order."""
-    return [k for _, k in sorted((rank(seed, k), k) for k in keys)[:n]]
 
 
 def _instant(value: str) -> datetime.datetime:

@@ -4,10 +4,8 @@ closed (结束). A refused act of a person is in the ledger with its codes, neve
 
 Who: the roles of LIUHEN_INSPECTION_ROLES (the 监督人员 and the 机关负责人 by default) of the
 agency — LW-D 14 gives the inspection to the agency's office, not to the units inspected."""
-import dataclasses
 import datetime
 import math
-import secrets
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -136,7 +134,7 @@ def draw_round(actor, *, kind: str, unit=None, period_from: datetime.date, perio
         if n > len(keys):
             raise ValidationError(f"抽取数量 {n} 超过了可抽检的{what}总数 {len(keys)}，请减少抽取数量。",
                                   code="too_large")
-        seed = secrets.token_hex(16)
+        seed = sampling.new_seed()
         sample = sampling.draw(seed, keys, n)
         row = Round(agency=agency, kind=kind, unit=unit, period_from=period_from, period_to=period_to,
                     criteria=criteria, requested=size, percent=percent, population_size=len(keys),
@@ -253,19 +251,8 @@ def close_round(actor, round_: Round) -> RoundClose:
 
 # ---- re-draw (重新抽取核对) ------------------------------------------------------------------------
 
-@dataclasses.dataclass
-class Redraw:
-    """The sample drawn again: from the round's row and from its logged draw event."""
-
-    round_id: int
-    population_size: int
-    population_digest: str
-    sample: list
-    problems: list  # [(code, Chinese message)]
-
-    @property
-    def match(self) -> bool:
-        return not self.problems
+Redraw = sampling.Redraw
+REDRAW_CODES = sampling.RedrawCodes(row=v.E001, population=v.E004, sample=v.E005, absent=v.E012)
 
 
 def draw_event(round_id) -> dict | None:
@@ -277,40 +264,13 @@ def draw_event(round_id) -> dict | None:
 
 def redraw(round_: Round, logged: dict | None = ..., *, absent_ok: bool = False) -> Redraw:
     """Draw the round's sample again from its seed and the population its criteria describe now, as
-    the row states them and as the log recorded them, and say what differs: the population (rows
-    added or removed behind the log's back, inspections.E004), the sample (a seed or sample changed,
-    E005), the row against its event (E001), or no event at all (E012)."""
+    the row states them and as the log recorded them, and say what differs (liuhen.common.sampling):
+    the population (rows added or removed behind the log's back, inspections.E004), the sample (a
+    seed or sample changed, E005), the row against its event (E001), or no event at all (E012)."""
     if logged is ...:
         logged = draw_event(round_.pk)
-    problems = []
-    keys = sampling.population(round_.criteria)
-    digest = sampling.keys_digest(keys)
-    if digest != round_.population_digest or len(keys) != round_.population_size:
-        problems.append((v.E004, f"按抽取条件重新得到的总体（{len(keys)} 个）与本轮记载的总体"
-                                 f"（{round_.population_size} 个）不一致"))
-    try:
-        sample = sampling.draw(round_.seed, keys, len(round_.sample))
-    except (TypeError, ValueError):  # a seed overwritten with what is not 16 bytes of hex: no re-draw at all
-        sample = None
-    if sample != round_.sample:
-        problems.append((v.E005, "用本轮记载的随机种子重新抽取，得到的样本与记载的样本不一致"))
-    if logged is None:
-        if not absent_ok:
-            problems.append((v.E012, "日志中没有本轮的抽取记录，无从核对"))
-    else:
-        stated = {"criteria": round_.criteria, "seed": round_.seed, "sample": round_.sample,
-                  "population_size": round_.population_size, "population_digest": round_.population_digest}
-        changed = sorted(k for k, val in stated.items() if logged.get(k) != val)
-        if changed:
-            problems.append((v.E001, f"本轮的{'、'.join(_FIELD_LABELS[k] for k in changed)}与日志记载的不一致"))
-        if logged.get("criteria") != round_.criteria:
-            keys = sampling.population(logged["criteria"])
-        if sampling.keys_digest(keys) != logged.get("population_digest"):
-            problems.append((v.E004, "按日志记载的抽取条件重新得到的总体与日志记载的总体摘要不一致"))
-        logged_sample = logged.get("sample") or []
-        if sampling.draw(logged["seed"], keys, len(logged_sample)) != logged_sample:
-            problems.append((v.E005, "用日志记载的随机种子重新抽取，得到的样本与日志记载的样本不一致"))
-    return Redraw(round_.pk, len(keys), digest, sample, problems)
+    return sampling.redraw(round_, sampling.population, logged, codes=REDRAW_CODES, labels=_FIELD_LABELS,
+                           absent_ok=absent_ok)
 
 
 _FIELD_LABELS = {"criteria": "抽取条件", "seed": "随机种子", "sample": "样本", "population_size": "总体数量",
@@ -322,8 +282,7 @@ def check_redraw(actor, round_: Round, channel_detail: dict | None = None) -> Re
     result = redraw(round_)
     with transaction.atomic():
         ledger.append(v.REDRAW, actor=actor, object_type=Round.ledger_object_type, object_id=round_.pk,
-                      detail={"match": result.match, "codes": sorted({c for c, _ in result.problems}),
-                              "population_size": result.population_size, **(channel_detail or {})})
+                      detail=result.event_detail(**(channel_detail or {})))
     return result
 
 

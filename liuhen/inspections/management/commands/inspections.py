@@ -42,19 +42,11 @@ class Command(ChineseCommand):
         if round_ is None or (actor is not None and round_.agency_id != actor.agency_id):
             raise fail(f"抽检轮次“{round_id}”不存在。")
         result = services.check_redraw(actor, round_, {"channel": "cli"})
-        if result.match:
-            self.stdout.write(f"一致（match）：第 {round_.pk} 轮，总体 {result.population_size} 个，"
-                              f"用记载的随机种子重新抽取的 {len(result.sample)} 个样本与记载的相同。")
-        else:
-            self.stdout.write(f"不一致（mismatch）：第 {round_.pk} 轮")
-            for code, message in result.problems:
-                self.stdout.write(f"  [{code}] {message}")
+        lines, summary = result.report(round_, "个")
+        for line in lines:
+            self.stdout.write(line)
         if as_json:
-            self.stdout.write(json.dumps({
-                "round": round_.pk, "match": result.match, "population_size": result.population_size,
-                "population_digest": result.population_digest, "seed": round_.seed, "sample": result.sample,
-                "recorded_sample": round_.sample,
-                "problems": [{"code": c, "message": m} for c, m in result.problems]}, ensure_ascii=False))
+            self.stdout.write(json.dumps(summary, ensure_ascii=False))
         if not result.match:
             raise SystemExit(1)
 
