@@ -43,6 +43,10 @@ class Timeline:
     def task(self, when: datetime.datetime, fn, *args, **kwargs):
         """Run fn(*args, **kwargs) as a task starting at `when`."""
         g = greenlet.greenlet(lambda: fn(*args, **kwargs), parent=self.main)
+        # The tasks run in the caller's context (contextvars): the same database connection and
+        # transaction wherever Django keeps them there (asgiref's Local, when an event loop runs in
+        # the thread — Playwright's in the browser tests).
+        g.gr_context = greenlet.getcurrent().gr_context
         heapq.heappush(self.queue, (when, next(self.count), g))
         return g
 
