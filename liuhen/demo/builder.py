@@ -162,7 +162,11 @@ PARTIES = {
 # Each case: who handles it, its parties and texts, and `until`: the stage it is taken to with
 # complete records ("archived": all five stages done). `pending` names a method of _Builder that
 # then works in that stage and leaves it unfinished in a particular way (a signature missing, a
-# refusal unconfirmed, a record voided, the case sent back…).
+# refusal unconfirmed, a record voided, the case sent back…). When: `started` is how many days
+# ago it was opened (moved back to a working day; an emergency start at `emergency_at` on that very
+# day, whatever it is), and each step follows on the working days of GENERAL_STEPS or
+# SIMPLIFIED_STEPS below; `days` changes some steps of one case (a late service, a late archive, a
+# late 补批); `act_days_ago` opens a case the working day before its first act.
 
 # AS 8: the reason an act went without audio-video recording, in writing (for liuhen/demo/av.py).
 NOT_SUITABLE_REASON = "检查现场为白酒酿造车间，涉及企业酿造工艺等商业秘密，经当事人书面申请，不宜进行音像记录，以文字记录和现场检查笔录代替。"
@@ -689,10 +693,13 @@ class Schedule:
             self.start = demo_days.back(today, spec["started"])
         steps.update(spec.get("days", {}))
         self.steps = steps
+        # Every step of a case before today (today's work is the story's: liuhen/demo/footage.py).
+        self.last = max(self.start, demo_days.on_or_before(today - datetime.timedelta(days=1)))
 
     def day(self, n: int) -> datetime.date:
-        """The n-th working day of the case (0: the day it was opened), never after today."""
-        return min(self.today, demo_days.after(self.start, n))
+        """The n-th working day of the case (0: the day it was opened), never after the last working
+        day before today."""
+        return min(self.last, demo_days.after(self.start, n))
 
     def when(self, key: str, hm: str | None = None) -> datetime.datetime:
         """When step `key` happens (at `hm` on its day, if given): aware, never after now."""
