@@ -1262,8 +1262,9 @@ class _Builder:
         self.timeline = line = Timeline()
         try:
             line.task(self.since, self.build_people)
-            # ---- the agency's setup, before any case is opened (profiles, working days…): add here,
-            # e.g. line.task(self.since + datetime.timedelta(hours=1), demo_profiles.build, self)
+            # ---- PLUG-IN 1: the agency's setup, before any case is opened (profiles, working-day
+            # calendars…): one task each, after the people, e.g.
+            #   line.task(self.since + datetime.timedelta(hours=1), lambda: self.counts.update(demo_profiles.build(self)))
             line.task(self.days_ago(120, "09:00"), self.build_devices)
             if self.story is not None:
                 line.task(self.days_ago(120, "10:00"), self.tell_story)
@@ -1280,13 +1281,18 @@ class _Builder:
             line.task(self.days_ago(4, "09:00"), lambda: self.counts.update(demo_copies.build(self, self.built)))
             line.task(self.days_ago(120, "09:20"), lambda: self.counts.update(demo_devlife.build(self)))
             line.task(self.days_ago(240, "08:50"), lambda: self.counts.update(demo_retention.build(self, self.built)))
+            # ---- PLUG-IN 2: parts that write history of their own (an evaluation round last week…):
+            # a task starting at their first step, each step under clock_at(when), reading the cases
+            # (self.built: those opened so far) inside its block, e.g.
+            #   line.task(self.days_ago(10, "09:00"), lambda: self.counts.update(demo_evaluation.build(self, self.built)))
             line.run()
         finally:
             if self.story is not None:
                 self.story.close()
         built = self.built
-        # ---- after everything (findings, 案卷评查 …): add here, each module under clock_at for its
-        # past steps, e.g. self.counts.update(demo_findings.build(self, built))
+        # ---- PLUG-IN 3: after everything, at the moment of loading (a findings scan of all cases…):
+        # a plain call here, no clock_at (a step dated in the past here would go back in the ledger), e.g.
+        #   self.counts.update(demo_findings.build(self, built))
         self.counts["devices"] = self.agency.devices.count()
         self.counts["footage"] = FootageItem.objects.filter(agency=self.agency, video__isnull=True).count()
         return {
