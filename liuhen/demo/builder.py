@@ -537,6 +537,7 @@ CASES = [
         start_mode=StartMode.EX_OFFICIO, on_site=True, started=8,
         until="investigation", pending="inspection_draft",
         title="本溪市龙泉酒业有限公司取水单位监督检查", parties=["longquan"],
+        not_filmed=NOT_SUITABLE_REASON,  # no camera in the brewing workshop (AS 8)
         summary="年度取水单位“双随机”监督检查。",
         place="本溪满族自治县草河掌镇龙泉酒业厂区",
         reason="依据年度“双随机、一公开”抽查计划，对龙泉酒业取水情况开展监督检查。",
@@ -1103,13 +1104,16 @@ class _Builder:
 
     def pending_inquiry_one_officer(self, c):
         self.rights_notice(c)
-        self.record(c, "inspection_record", {
+        rec = self.record(c, "inspection_record", {
             "time": c.dt(*INSPECTION_AT), "place": c.place, "certificates_shown": True, "present": c.party,
             "findings": "太子河右岸河道管理范围内搭建彩钢房一处，面积约120平方米，内有养殖鸭棚。"},
             at="inspect", sign=False, files=(("现场情况说明.txt",
                                               f"现场情况说明\n\n{cn_date(c.day(1))}，执法人员{c.lead.full_name}、"
                                               f"{c.team[1].full_name}到{c.place}核查举报线索，彩钢房已建成并投入使用。\n"
                                               .encode("utf-8"), "text/plain; charset=utf-8"),))
+        if self.story is not None and c.spec.get("act_days_ago"):  # the story filmed it
+            self.timeline.task(self.story.linked_docked + datetime.timedelta(minutes=14), self.link_at_zhaochanghai,
+                               c, rec)
         self.inquiry(c, officers=1, party=False, at="inquiry")
 
     def pending_sent_back(self, c):
@@ -1126,6 +1130,15 @@ class _Builder:
     def pending_inspection_draft(self, c):
         self.rights_notice(c)
         rec = self.inspection(c, sign=False)
+        if "not_filmed" in c.spec:
+            # AS 8 第二款: the act went without a camera, and the reason was written and approved
+            # that morning.
+            with c.at("inspect", "11:30"):
+                note = demo_av.approved_not_suitable(
+                    c.case, c.team, self.people["linjing"], act_record=rec, reason_kind="涉及商业秘密",
+                    reason=c.spec["not_filmed"], opinion="同意不进行音像记录，以现场检查笔录和文字记录为准。")
+                self.counts["records"] += 1
+                self.counts["signatures"] += note.signatures.count()
         with c.at("revise_inspect"):
             data = dict(rec.versions.get(number=1).content)
             data["findings"] += "抽查2026年取水台账，1至10月累计取水4.1万立方米，未超过许可水量。"
@@ -1201,23 +1214,9 @@ class _Builder:
         and what they recorded taken into custody — the demo cases' 现场检查 and 查封扣押 among it."""
         self.story.tell(self.people, self.devices)
 
-    def note_at_longquan(self):
-        """AS 8 第二款: the 现场检查 at 龙泉酒业 (in 调查取证) went without a camera — the brewing
-        workshop is a trade secret — and the reason was written and approved that morning."""
-        longquan = next(c for c in self.built if c.spec["title"] == "本溪市龙泉酒业有限公司取水单位监督检查")
-        note = demo_av.approved_not_suitable(
-            longquan.case, longquan.team, self.people["linjing"],
-            act_record=longquan.case.records.get(record_type__code="inspection_record"),
-            reason_kind="涉及商业秘密", reason=NOT_SUITABLE_REASON,
-            opinion="同意不进行音像记录，以现场检查笔录和文字记录为准。")
-        self.counts["records"] += 1
-        self.counts["signatures"] += note.signatures.count()
-
-    def link_at_zhaochanghai(self):
+    def link_at_zhaochanghai(self, c: _Case, record):
         """黄海's video of the 现场检查 at 赵长海's shed, docked that afternoon, linked to the case's
         现场检查笔录 (调查取证) — an act with its footage."""
-        c = next(c for c in self.built if c.spec["title"] == "赵长海在太子河河道管理范围内搭建彩钢房")
-        record = c.case.records.get(record_type__code="inspection_record")
         self.story.link_inspection(c.case, record)
         self.counts["links"] += 1
 
@@ -1271,11 +1270,6 @@ class _Builder:
             for spec in CASES:
                 c = _Case(self, spec)
                 line.task(c.schedule.when("open"), self.build_case, c)
-            longquan = Schedule(next(s for s in CASES if s["title"] == "本溪市龙泉酒业有限公司取水单位监督检查"),
-                                self.today, self.now)
-            line.task(longquan.when("inspect", "11:30"), self.note_at_longquan)
-            if self.story is not None:
-                line.task(self.story.linked_docked + datetime.timedelta(minutes=14), self.link_at_zhaochanghai)
             # 抽检 (LW-D 14), 证据复制, the devices' life, 保存与清理: each module plays its own days.
             line.task(self.days_ago(2, "09:00"), lambda: self.counts.update(demo_inspections.build(self)))
             line.task(self.days_ago(4, "09:00"), lambda: self.counts.update(demo_copies.build(self, self.built)))
