@@ -4,6 +4,7 @@ Everything is written through the service functions (accounts, cases, records), 
 database holds the same rows and ledger entries a real one would. Only the agency and its units
 are created with the ORM, as there is no service for them yet.
 """
+import contextlib
 import datetime
 import io
 import struct
@@ -28,11 +29,16 @@ from liuhen.testing.signing import sign_as_rule_asks
 
 from . import av as demo_av
 from . import copies as demo_copies
+from . import days as demo_days
 from . import devlife as demo_devlife
+from . import evaluation as demo_evaluation
+from . import findings as demo_findings
 from . import footage as demo_footage
 from . import inspections as demo_inspections
 from . import profiles as demo_profiles
 from . import retention as demo_retention
+from . import workdays as demo_workdays
+from .timeline import Timeline
 
 DEMO_PASSWORD = "Liuhen-demo-2026"
 
@@ -150,6 +156,8 @@ PARTIES = {
                          "本溪市平山区北台镇北台村七组"),
     "shuishang": _org("本溪市太子河水上乐园有限公司", "79553108", "钱思远", "024-42889916",
                       "本溪市平山区滨河北路216号", "210502"),
+    "zhengdeshun": _person("郑德顺", "210503", "19830411", "293", "13842421576",
+                           "本溪市溪湖区彩屯街道彩东社区6栋3单元201室"),
     "qiaobei": _org("本溪市桥北物业服务有限公司", "50938726", "沈丽娜", "024-42260345",
                     "本溪市平山区桥北街道兴业路32号", "210502"),
 }
@@ -158,16 +166,21 @@ PARTIES = {
 # Each case: who handles it, its parties and texts, and `until`: the stage it is taken to with
 # complete records ("archived": all five stages done). `pending` names a method of _Builder that
 # then works in that stage and leaves it unfinished in a particular way (a signature missing, a
-# refusal unconfirmed, a record voided, the case sent back…).
+# refusal unconfirmed, a record voided, the case sent back…). When: `started` is how many days
+# ago it was opened (moved back to a working day; an emergency start at `emergency_at` on that very
+# day, whatever it is), and each step follows on the working days of GENERAL_STEPS or
+# SIMPLIFIED_STEPS below; `days` changes some steps of one case (a late service, a late archive, a
+# late 补批); `act_days_ago` opens a case the working day before its first act.
 
 # AS 8: the reason an act went without audio-video recording, in writing (for liuhen/demo/av.py).
 NOT_SUITABLE_REASON = "检查现场为白酒酿造车间，涉及企业酿造工艺等商业秘密，经当事人书面申请，不宜进行音像记录，以文字记录和现场检查笔录代替。"
 
 # When the acts the AV rules ask footage for took place (avrules.rules: 现场检查, 查封扣押): the day
 # of the case and the time the record states — the time its footage shows too (LW-D 7).
-INSPECTION_AT = (1, "09:20")
-SEIZURE_AT = (1, "11:00")
-INQUIRY_AT = (2, "14:00")  # in the 询问室; recorded too (LQ 19: 根据实际), though not required
+# (the step of the case whose day it is, the time)
+INSPECTION_AT = ("inspect", "09:20")
+SEIZURE_AT = ("seize", "11:00")
+INQUIRY_AT = ("inquiry", "14:00")  # in the 询问室; recorded too (LQ 19: 根据实际), though not required
 
 WATER_LAW_RIGHTS = "陈述、申辩、申请回避；拟作出较大数额罚款等决定的，享有要求听证的权利"
 
@@ -176,6 +189,12 @@ CASES = [
     dict(
         unit="zhidui", team=["zhangming", "liqiang"], kind=Kind.PENALTY, procedure=Procedure.GENERAL,
         start_mode=StartMode.EX_OFFICIO, on_site=True, started=92, until="archived",
+        # Served the day after the decision (行政处罚法 61: on time); the file then waited in 归档管理
+        # for more than 30 days before the archivist received it (BX 11, LC 31, LQ 28: late).
+        days={"investigated": (4, "16:30"), "opinion": (5, "10:00"), "review": (6, "15:00"),
+              "approval": (7, "10:30"), "decision": (8, "09:30"), "decided": (8, "16:00"), "served": (9, "11:00"),
+              "performed": (14, "10:00"), "service_done": (15, "16:00"), "closing": (16, "10:00"),
+              "archived": (40, "10:00"), "archive": (40, "15:00")},
         title="本溪市溪湖区宏达洗煤有限公司未经许可取水", parties=["hongda"],
         summary="日常巡查发现该公司在厂区内利用自备井取用地下水用于洗煤生产，未取得取水许可。",
         place="本溪市溪湖区石桥子乡宏达洗煤有限公司厂区",
@@ -202,12 +221,16 @@ CASES = [
         decision="一、责令立即停止违法取水行为；二、处罚款人民币贰万伍仟元整。罚款自收到本决定书之日起十五日内"
                  "缴至指定银行，到期不缴纳的，每日按罚款数额的百分之三加处罚款。",
         decision_doc="行政处罚决定书",
-        performed="当事人已于{d24}足额缴纳罚款25000元，并已停止取水，取水许可申请已受理。",
+        performed="当事人已于{d13}足额缴纳罚款25000元，并已停止取水，取水许可申请已受理。",
         closing="本案事实清楚，证据充分，当事人已履行处罚决定，建议结案归档。",
     ),
     dict(
         unit="hehu", team=["gaofeng", "huanghai"], kind=Kind.PENALTY, procedure=Procedure.GENERAL,
         start_mode=StartMode.COMPLAINT, on_site=True, started=80, until="archived",
+        # The party could not be found for twelve working days: the decision served late (行政处罚法
+        # 61: within 7 days).
+        days={"served": (27, "11:00"), "performed": (30, "10:00"), "service_done": (31, "16:00"),
+              "closing": (33, "10:00"), "archived": (36, "10:00"), "archive": (36, "15:00")},
         title="王德福在太子河河道管理范围内违法建设", parties=["wangdefu"],
         summary="群众举报小市镇河东村太子河左岸河滩地有人搭建砖混房屋，阻碍行洪。",
         place="本溪满族自治县小市镇河东村太子河左岸",
@@ -229,7 +252,7 @@ CASES = [
         approval="同意，责令限期拆除并处罚款壹万元。",
         decision="一、责令于十五日内自行拆除太子河左岸河道管理范围内的违法建筑物，恢复原状；二、处罚款人民币壹万元整。",
         decision_doc="行政处罚决定书",
-        performed="{d33}复查，当事人已自行拆除违法建筑物并清理现场，罚款已缴纳。",
+        performed="{d30}复查，当事人已自行拆除违法建筑物并清理现场，罚款已缴纳。",
         closing="违法建筑已拆除，罚款已缴纳，建议结案。",
     ),
     dict(
@@ -311,7 +334,7 @@ CASES = [
     # ---------------------------------------------------------------- in 归档管理 (not yet archivable)
     dict(
         unit="hehu", team=["gaofeng", "luojia"], kind=Kind.PENALTY, procedure=Procedure.GENERAL,
-        start_mode=StartMode.ASSIGNED, on_site=True, started=50, until="archive", pending="closing_awaits_leader",
+        start_mode=StartMode.ASSIGNED, on_site=True, started=56, until="archive", pending="closing_awaits_leader",
         title="孙宝山在太子河南芬段非法采砂", parties=["sunbaoshan"],
         summary="市河长办交办线索：南芬区柳塘村段有人夜间使用挖掘机在河道内采砂。",
         place="本溪市南芬区思山岭街道柳塘村太子河段",
@@ -338,7 +361,8 @@ CASES = [
     ),
     dict(
         unit="zhidui", team=["zhangming", "wangfang"], kind=Kind.COERCION, procedure=Procedure.GENERAL,
-        start_mode=StartMode.EMERGENCY, on_site=True, started=45, until="archive", pending="closing_done",
+        start_mode=StartMode.EMERGENCY, on_site=True, started=60, until="archive", pending="closing_done",
+        emergency_at="06:40",  # the 补批表 signed by 周海涛 the same morning (LC 8: within 24 h)
         title="本溪市明山区鑫盛物流有限公司河道阻水障碍物代履行清除", parties=["xinsheng"],
         summary="主汛期暴雨预警期间，发现当事人在太子河北岸行洪区堆放大量物料，立即组织清除。",
         place="本溪市明山区北地街道太子河北岸行洪区",
@@ -435,7 +459,7 @@ CASES = [
     ),
     dict(
         unit="shuiziyuan", team=["zhouli", "xuting"], kind=Kind.LEVY, procedure=Procedure.GENERAL,
-        start_mode=StartMode.EX_OFFICIO, on_site=True, started=20, until="decision", pending="decision_missing",
+        start_mode=StartMode.EX_OFFICIO, on_site=True, started=24, until="decision", pending="decision_missing",
         title="本溪市宏远热电有限公司2026年第三季度水资源费征收", parties=["hongyuan"],
         summary="依据取水计量数据核定该公司2026年第三季度应缴水资源费。",
         place="本溪市平山区工业园区宏远热电取水泵站",
@@ -448,7 +472,7 @@ CASES = [
     ),
     dict(
         unit="zhidui", team=["zhangming", "wangfang"], kind=Kind.INSPECTION, procedure=Procedure.GENERAL,
-        start_mode=StartMode.EX_OFFICIO, on_site=True, started=25, until="decision", pending="decision_voided",
+        start_mode=StartMode.EX_OFFICIO, on_site=True, started=27, until="decision", pending="decision_voided",
         title="本溪市天成化工有限公司入河排污口设置检查", parties=["tiancheng"],
         summary="对化工园区入河排污口设置及审批情况开展专项检查。",
         place="本溪市南芬区化工园区细河右岸排污口",
@@ -467,8 +491,24 @@ CASES = [
     ),
     # ---------------------------------------------------------------- in 调查取证
     dict(
+        unit="hehu", team=["huanghai", "luojia"], kind=Kind.COERCION, procedure=Procedure.GENERAL,
+        start_mode=StartMode.EMERGENCY, on_site=True, started=40, until="investigation",
+        emergency_at="22:40",
+        # LC 8, LQ 8: the 补批表 was drafted that night but signed only three working days later.
+        days={"backfill": (3, "09:40")},
+        title="郑德顺夜间向细河河道倾倒建筑渣土紧急处置", parties=["zhengdeshun"],
+        summary="夜间巡查发现当事人驾驶自卸车向细河河道倾倒建筑渣土，当场责令停止并先行扣押运输车辆。",
+        place="本溪市溪湖区细河彩屯桥下游河道",
+        emergency="{d0}22时40分，执法人员夜间巡查发现当事人驾驶自卸车向细河河道倾倒建筑渣土，渣土已阻塞约三分之一"
+                  "河道断面，情况紧急，经电话请示分管局长同意，当场责令停止倾倒并先行扣押运输车辆。",
+        leader_opinion="同意先行处置。补批表未在二十四小时内报送，责成承办人作出书面说明。",
+        reason="当事人夜间向细河河道倾倒建筑渣土，阻碍行洪，涉嫌违反《中华人民共和国河道管理条例》第二十四条。",
+        handler_opinion="建议立案调查，清除渣土。", unit_opinion="同意。",
+    ),
+    dict(
         unit="hehu", team=["huanghai", "gaofeng"], kind=Kind.PENALTY, procedure=Procedure.GENERAL,
         start_mode=StartMode.COMPLAINT, on_site=True, started=10, until="investigation",
+        act_days_ago=9,  # its 现场检查 on the day of 黄海's video (liuhen/demo/footage.py)
         pending="inquiry_one_officer",
         title="赵长海在太子河河道管理范围内搭建彩钢房", parties=["zhaochanghai"],
         summary="12345热线转来举报：东兴街道太子河村河边有人搭建彩钢房。",
@@ -501,6 +541,7 @@ CASES = [
         start_mode=StartMode.EX_OFFICIO, on_site=True, started=8,
         until="investigation", pending="inspection_draft",
         title="本溪市龙泉酒业有限公司取水单位监督检查", parties=["longquan"],
+        not_filmed=NOT_SUITABLE_REASON,  # no camera in the brewing workshop (AS 8)
         summary="年度取水单位“双随机”监督检查。",
         place="本溪满族自治县草河掌镇龙泉酒业厂区",
         reason="依据年度“双随机、一公开”抽查计划，对龙泉酒业取水情况开展监督检查。",
@@ -573,16 +614,114 @@ def cn_date(day: datetime.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def case_time(start: datetime.date, today: datetime.date, n: int, hm: str) -> str:
-    """"HH:MM" on day n of a case begun on `start` (not after today), never later than now: a
-    record's time field (naive, the agency's zone)."""
-    now = timezone.localtime().replace(second=0, microsecond=0, tzinfo=None)
-    at = datetime.datetime.combine(min(today, start + datetime.timedelta(days=n)), datetime.time.fromisoformat(hm))
-    return min(at, now).isoformat(timespec="minutes")
+# ---- when each step of a case happens ------------------------------------------------------------
+# A case's steps, each on a working day counted from the day the case was opened (liuhen/demo/days.py:
+# day n is the n-th working day after it) at a time of the working day: (day, "HH:MM"). The row the
+# step writes is dated then (its ledger entry too); the texts of the records name the same days.
+# A case may change some (`days` in its spec): a decision served late, a file archived late…
+
+GENERAL_STEPS = {
+    "open": (0, "09:00"),              # 立案登记 in the system
+    "register": (0, "09:40"),          # the complaint / referral / application / emergency record
+    "backfill": (0, "10:20"),          # the leader signs the 紧急先行启动补批表 (LC 8: within 24 h)
+    "approve_start": (0, "14:30"),     # 立案审批表, signed by the 负责人
+    "investigating": (0, "16:00"),     # → 调查取证
+    "rights": (1, "09:05"),
+    "inspect": (1, "10:10"),           # the 现场检查笔录 (the act at 09:20, INSPECTION_AT)
+    "seize": (1, "11:40"),             # the 查封扣押现场笔录 (the act at 11:00)
+    "revise_inspect": (1, "16:20"),
+    "inquiry": (2, "14:50"),           # the 询问笔录 (the act at 14:00)
+    "refusal": (2, "15:25"),
+    "revise": (2, "16:10"),
+    "investigated": (6, "16:30"),      # → 审查决定
+    "opinion": (8, "10:00"),
+    "review": (10, "15:00"),
+    "send_back": (11, "10:00"),
+    "collective": (13, "16:30"),
+    "approval": (14, "10:30"),
+    "decision": (15, "09:30"),
+    "void": (15, "11:00"),
+    "redecide": (15, "14:00"),
+    "decided": (15, "16:00"),          # → 送达执行
+    "mail_sent": (16, "10:00"),
+    "served": (17, "11:00"),           # the 送达回证 (served at 10:00)
+    "mail_received": (18, "15:00"),
+    "performed": (25, "10:00"),
+    "recheck_deadline": (27, "17:00"),
+    "recheck": (28, "11:00"),
+    "service_done": (29, "16:00"),     # → 归档管理
+    "closing": (32, "10:00"),
+    "archived": (35, "10:00"),         # 归档登记表
+    "archive": (35, "15:00"),          # the archivist receives the file
+}
+
+# 简易程序 (当场处罚): the act, the decision and its service on the spot in the morning; the officer
+# enters them once the camera is docked in the afternoon, its video linked to the act's record.
+SIMPLIFIED_STEPS = {
+    "open": (0, "09:00"), "investigating": (0, "09:05"), "inspect": (0, "09:50"), "investigated": (0, "16:30"),
+    "decision": (0, "16:40"), "decided": (0, "16:45"), "served": (0, "16:55"), "performed": (1, "10:00"),
+    "service_done": (1, "16:00"), "closing": (3, "10:00"), "archived": (5, "10:00"), "archive": (5, "15:00"),
+}
+
+SERVED_AT = {Procedure.GENERAL: "10:00", Procedure.SIMPLIFIED: "10:10"}  # what the 送达回证 states
+
+
+def _hm_plus(hm: str, minutes: int) -> str:
+    t = datetime.datetime.combine(datetime.date(2000, 1, 1), datetime.time.fromisoformat(hm))
+    return (t + datetime.timedelta(minutes=minutes)).strftime("%H:%M")
+
+
+class Schedule:
+    """When the steps of one case (its spec) happen, the demo being loaded at `now` on `today`."""
+
+    def __init__(self, spec: dict, today: datetime.date, now: datetime.datetime):
+        self.today, self.now = today, now
+        mode = spec["start_mode"]
+        if spec["procedure"] == Procedure.SIMPLIFIED:
+            steps = dict(SIMPLIFIED_STEPS)
+        else:
+            steps = dict(GENERAL_STEPS)
+            if mode in (StartMode.APPLICATION, StartMode.EMERGENCY):
+                # Accepted (受理) or approved the working day after: the rest follows one day later.
+                steps = {k: ((d + 1) if d else d, hm) for k, (d, hm) in steps.items()}
+                steps["approve_start"], steps["investigating"] = (1, "14:30"), (1, "16:00")
+                steps["acceptance"] = (1, "09:30")
+        if mode == StartMode.EMERGENCY:
+            # LC 8: an emergency starts when it happens — at night, on a holiday — and the case is
+            # opened there and then; its 补批表 is drafted at once.
+            at = spec["emergency_at"]
+            steps["open"], steps["register"] = (0, _hm_plus(at, 10)), (0, _hm_plus(at, 40))
+            self.start = today - datetime.timedelta(days=spec["started"])
+        elif "act_days_ago" in spec:  # its first act on a given day (the story's video of it)
+            self.start = demo_days.on_or_before(demo_days.back(today, spec["act_days_ago"]) - datetime.timedelta(days=1))
+        else:
+            self.start = demo_days.back(today, spec["started"])
+        steps.update(spec.get("days", {}))
+        self.steps = steps
+        # Every step of a case before today (today's work is the story's: liuhen/demo/footage.py).
+        self.last = max(self.start, demo_days.on_or_before(today - datetime.timedelta(days=1)))
+
+    def day(self, n: int) -> datetime.date:
+        """The n-th working day of the case (0: the day it was opened), never after the last working
+        day before today."""
+        return min(self.last, demo_days.after(self.start, n))
+
+    def when(self, key: str, hm: str | None = None) -> datetime.datetime:
+        """When step `key` happens (at `hm` on its day, if given): aware, never after now."""
+        n, step_hm = self.steps[key]
+        at = timezone.make_aware(datetime.datetime.combine(self.day(n), datetime.time.fromisoformat(hm or step_hm)))
+        return min(at, self.now - datetime.timedelta(minutes=5))
+
+    def dt(self, key: str, hm: str) -> str:
+        """`hm` on the day of step `key`, as a record's time field states it (naive, the agency's zone)."""
+        return timezone.localtime(self.when(key, hm)).replace(tzinfo=None).isoformat(timespec="minutes")
+
+    def date(self, key: str) -> str:
+        return self.day(self.steps[key][0]).isoformat()
 
 
 class _Dates(dict):
-    """format_map helper: "{d12}" is the Chinese date 12 days after the case started (not after today)."""
+    """format_map helper: "{d12}" is the Chinese date of the case's working day 12 (not after today)."""
 
     def __init__(self, day):
         super().__init__()
@@ -599,19 +738,28 @@ class _Case:
     def __init__(self, builder, spec):
         self.b = builder
         self.spec = spec
-        self.team = [builder.people[u] for u in spec["team"]]
-        self.lead = self.team[0]
-        self.unit_head = builder.people[UNIT_HEAD_OF[spec["unit"]]]
+        self.team = self.lead = self.unit_head = None  # bind(), once the people exist
         self.case = None
         self.party_names = [PARTIES[k]["name"] for k in spec["parties"]]
-        self.start = builder.today - datetime.timedelta(days=spec["started"])
+        self.schedule = Schedule(spec, builder.today, builder.now)
+
+    def bind(self):
+        self.team = [self.b.people[u] for u in self.spec["team"]]
+        self.lead = self.team[0]
+        self.unit_head = self.b.people[UNIT_HEAD_OF[self.spec["unit"]]]
 
     def day(self, n: int) -> datetime.date:
-        return min(self.b.today, self.start + datetime.timedelta(days=n))
+        return self.schedule.day(n)
 
-    def dt(self, n: int, hm: str) -> str:
-        """"HH:MM" on day n, but never later than now."""
-        return case_time(self.start, self.b.today, n, hm)
+    def at(self, key: str, hm: str | None = None):
+        """The block runs when step `key` happens (liuhen/demo/timeline.py: in time order with the rest)."""
+        return demo_footage.clock_at(self.schedule.when(key, hm))
+
+    def dt(self, key: str, hm: str) -> str:
+        return self.schedule.dt(key, hm)
+
+    def date(self, key: str) -> str:
+        return self.schedule.date(key)
 
     def text(self, key: str, default: str = "") -> str:
         return self.spec.get(key, default).format_map(_Dates(self.day))
@@ -627,11 +775,20 @@ class _Case:
 
 class _Builder:
     def __init__(self):
+        self.now = timezone.now()  # the moment the demo is loaded: nothing is dated after it
         self.today = timezone.localdate()
+        self.since = demo_footage._local(demo_days.back(self.today, 250), "09:00")  # the agency's accounts
         self.types = {t.code: t for t in RecordType.objects.all()}
         self.people: dict[str, User] = {}
         self.counts = {"records": 0, "attachments": 0, "signatures": 0, "links": 0}
         self.story = None  # liuhen/demo/footage.py: the recorders' days (None without ffmpeg)
+        self.timeline = None
+        self.built: list[_Case] = []  # the cases opened so far (in time order)
+        self.devices: dict = {}
+
+    def days_ago(self, n: int, hm: str) -> datetime.datetime:
+        """`hm` on the working day n calendar days ago."""
+        return demo_footage._local(demo_days.back(self.today, n), hm)
 
     # -- people ----------------------------------------------------------------------------------
     def build_people(self):
@@ -662,33 +819,37 @@ class _Builder:
                 acc.issue_certificate(system_admin, user, number=f"辽B210500{n:04d}", valid_from=valid_from,
                                       valid_until=valid_until, issued_by="辽宁省人民政府")
 
+
     # -- records ---------------------------------------------------------------------------------
-    def record(self, c: _Case, code: str, data: dict, *, by=None, officers=None, party=None, leader=None,
+    def record(self, c: _Case, code: str, data: dict, *, at=None, by=None, officers=None, party=None, leader=None,
                files=(), sign=True, opinion="", decision="同意"):
-        """Create a record and (unless sign=False) sign it as its type's rule asks.
+        """Create a record and (unless sign=False) sign it as its type's rule asks — at step `at` of
+        the case (None: at the time the caller's block runs).
 
         `officers`: how many of the team sign (default: the rule's count); `party`: the party's name
-        (default: the first party, when the rule asks for one); `leader`: who signs as leader.
+        (default: the first party, when the rule asks for one); `leader`: who signs as leader (False:
+        nobody yet).
         """
-        rt = self.types[code]
-        by = by or c.lead
-        rec = records.create_record(by, c.case, rt, data)
-        self.counts["records"] += 1
-        for name, content, ctype in files:
-            records.attach(by, rec, io.BytesIO(content), name, ctype)
-            self.counts["attachments"] += 1
-        if not sign:
+        with c.at(at) if at else contextlib.nullcontext():
+            rt = self.types[code]
+            by = by or c.lead
+            rec = records.create_record(by, c.case, rt, data)
+            self.counts["records"] += 1
+            for name, content, ctype in files:
+                records.attach(by, rec, io.BytesIO(content), name, ctype)
+                self.counts["attachments"] += 1
+            if not sign:
+                return rec
+            signers = [by] + [u for u in c.team if u != by]
+            # As the rule in force asks (liuhen.testing.signing): the legal reviewer and the archivist
+            # sign their own records, the reviewer writing the 法制审核 conclusion (LW-L 15) and opinion.
+            self.counts["signatures"] += sign_as_rule_asks(
+                rec, officers=signers if officers is None else signers[:officers],
+                party_name=None if party is False else (party or (c.party if c.party_names else None)),
+                recorded_by=by, leader=leader or None, unit_head=c.unit_head, agency_head=self.people["liujianguo"],
+                reviewer=self.people["zhenghui"], archivist=self.people["wuxiulan"], opinion=opinion,
+                decision=decision, skip=("leader",) if leader is False else ())
             return rec
-        signers = [by] + [u for u in c.team if u != by]
-        # As the rule in force asks (liuhen.testing.signing): the legal reviewer and the archivist
-        # sign their own records, the reviewer writing the 法制审核 conclusion (LW-L 15) and opinion.
-        self.counts["signatures"] += sign_as_rule_asks(
-            rec, officers=signers if officers is None else signers[:officers],
-            party_name=None if party is False else (party or (c.party if c.party_names else None)), recorded_by=by,
-            leader=leader or None, unit_head=c.unit_head, agency_head=self.people["liujianguo"],
-            reviewer=self.people["zhenghui"], archivist=self.people["wuxiulan"], opinion=opinion,
-            decision=decision, skip=("leader",) if leader is False else ())
-        return rec
 
     def advance(self, c: _Case, note: str = ""):
         c.case = cases.advance(c.lead, c.case, note)
@@ -696,14 +857,17 @@ class _Builder:
     # -- the five stages, as a complete case goes through them ------------------------------------
     def open(self, c: _Case):
         s = c.spec
-        c.case = cases.open_case(c.lead, title=s["title"], kind=s["kind"], procedure=s["procedure"],
-                                 start_mode=s["start_mode"], on_site=s["on_site"], officers=c.team[1:],
-                                 summary=s.get("summary", ""))
-        for key in s["parties"]:
-            cases.add_party(c.lead, c.case, **PARTIES[key])
+        with c.at("open"):
+            c.case = cases.open_case(c.lead, title=s["title"], kind=s["kind"], procedure=s["procedure"],
+                                     start_mode=s["start_mode"], on_site=s["on_site"], officers=c.team[1:],
+                                     summary=s.get("summary", ""))
+            self.built.append(c)
+            for key in s["parties"]:
+                cases.add_party(c.lead, c.case, **PARTIES[key])
         for username in s.get("assign", []):
-            cases.assign_officer(c.unit_head, c.case, self.people[username])
-            c.team.append(self.people[username])
+            with c.at("open", _hm_plus(c.schedule.steps["open"][1], 50)):
+                cases.assign_officer(c.unit_head, c.case, self.people[username])
+                c.team.append(self.people[username])
 
     def stage_start(self, c: _Case, complete: bool = True):
         s = c.spec
@@ -712,54 +876,76 @@ class _Builder:
         mode = s["start_mode"]
         if mode == StartMode.APPLICATION:
             self.record(c, "application_register", {
-                "applicant": c.party, "matter": c.text("matter"), "received_at": c.dt(0, "09:30"),
-                "materials": c.text("materials")})
+                "applicant": c.party, "matter": c.text("matter"), "received_at": c.dt("register", "09:30"),
+                "materials": c.text("materials")}, at="register")
             if complete:
                 self.record(c, "acceptance_notice", {
-                    "matter": c.text("matter"), "accepted_on": c.day(1).isoformat(),
-                    "time_limit": "自受理之日起二十个工作日"})
+                    "matter": c.text("matter"), "accepted_on": c.date("acceptance"),
+                    "time_limit": "自受理之日起二十个工作日"}, at="acceptance")
             return
         if mode == StartMode.COMPLAINT:
             self.record(c, "complaint_register", {
                 "complainant": c.text("complainant"), "real_name": "实名" in c.text("complainant"),
-                "content": c.text("complaint"), "received_at": c.dt(0, "10:15")})
+                "content": c.text("complaint"), "received_at": c.dt("register", "09:15")}, at="register")
         elif mode in (StartMode.ASSIGNED, StartMode.TRANSFERRED):
             self.record(c, "referral_register", {
-                "source": c.text("source"), "content": c.text("referral"), "received_on": c.day(0).isoformat()})
+                "source": c.text("source"), "content": c.text("referral"), "received_on": c.date("register")},
+                at="register")
         elif mode == StartMode.EMERGENCY:
-            self.record(c, "emergency_start_approval", {
-                "started_at": c.dt(0, "06:40"), "reason": c.text("emergency")},
-                leader=self.people["zhouhaitao"], opinion=c.text("leader_opinion"))
+            # LC 8, LQ 8: drafted at once; the leader signs it when he does (`backfill`: within 24 h,
+            # or late) — its own task on the timeline, as the case goes on meanwhile.
+            rec = self.record(c, "emergency_start_approval", {
+                "started_at": c.dt("open", s["emergency_at"]), "reason": c.text("emergency")},
+                at="register", leader=False)
+            self.timeline.task(c.schedule.when("backfill"), self.backfill, c, rec)
         if complete:
             self.start_approval(c)
+
+    def backfill(self, c: _Case, rec):
+        records.sign_as_leader(self.people["zhouhaitao"], rec, opinion=c.text("leader_opinion"))
+        self.counts["signatures"] += 1
 
     def start_approval(self, c: _Case, leader=None):
         return self.record(c, "start_approval", {
             "reason": c.text("reason"), "party": "、".join(c.party_names) or "待查明",
-            "handler_opinion": c.text("handler_opinion")}, leader=leader, opinion=c.text("unit_opinion"))
+            "handler_opinion": c.text("handler_opinion")}, at="approve_start", leader=leader,
+            opinion=c.text("unit_opinion"))
 
     def rights_notice(self, c: _Case):
         return self.record(c, "rights_notice", {
-            "rights": c.text("rights", WATER_LAW_RIGHTS), "time": c.dt(1, "09:00"), "place": c.place})
+            "rights": c.text("rights", WATER_LAW_RIGHTS), "time": c.dt("rights", "09:00"), "place": c.place},
+            at="rights")
 
     def inspection(self, c: _Case, sign=True):
         files = ()
         if c.spec.get("attach"):
-            note = (f"现场情况说明\n\n时间：{cn_date(c.day(1))}上午\n地点：{c.place}\n"
+            note = (f"现场情况说明\n\n时间：{cn_date(c.day(c.schedule.steps['inspect'][0]))}上午\n地点：{c.place}\n"
                     f"执法人员：{'、'.join(u.full_name for u in c.team)}\n\n{c.text('inspect')}\n\n"
                     "现场拍摄照片及执法记录仪视频已按规定上传。\n")
             files = (("现场情况说明.txt", note.encode("utf-8"), "text/plain; charset=utf-8"),
                      ("现场照片.png", png_bytes(seed=c.case.pk), "image/png"))
         rec = self.record(c, "inspection_record", {
             "time": c.dt(*INSPECTION_AT), "place": c.place, "certificates_shown": True,
-            "present": c.text("present"), "findings": c.text("inspect")}, files=files, sign=sign)
+            "present": c.text("present"), "findings": c.text("inspect")}, at="inspect", files=files, sign=sign)
         self.link_footage(c, rec)
         return rec
 
     def link_footage(self, c: _Case, rec):
         """The video of the act `rec` documents (filmed in liuhen/demo/footage.py), linked to it by
-        the officer who filmed it as the record is made (LQ 19)."""
-        if self.story is not None and self.story.link_act(c.case, rec) is not None:
+        the officer who filmed it once the camera is docked (LQ 19): that afternoon, or the next
+        working morning."""
+        if self.story is None:
+            return
+        docked = self.story.docked_at((c.spec["title"], rec.record_type.code))
+        if docked is None:
+            return
+        at = docked + datetime.timedelta(minutes=12)
+        if timezone.localtime(at).time() > datetime.time(17, 30):
+            at = demo_footage._local(demo_days.after(timezone.localdate(at), 1), "08:50")
+        self.timeline.task(min(at, self.now - datetime.timedelta(minutes=4)), self._link, c, rec)
+
+    def _link(self, c: _Case, rec):
+        if self.story.link_act(c.case, rec) is not None:
             self.counts["links"] += 1
 
     def inquiry(self, c: _Case, **kw):
@@ -778,27 +964,29 @@ class _Builder:
         if "seizure" in s:
             rec = self.record(c, "seizure_record", {
                 "time": c.dt(*SEIZURE_AT), "place": c.place, "measure": "扣押", "items": c.text("seizure"),
-                "basis": "《中华人民共和国行政强制法》第九条、第二十二条"})
+                "basis": "《中华人民共和国行政强制法》第九条、第二十二条"}, at="seize")
             self.link_footage(c, rec)
         if "inquiry" in s:
             if "revise" in s:
-                rec = self.inquiry(c, sign=False)
-                extra, reason = s["revise"]
-                data = dict(rec.versions.get(number=1).content)
-                data["content"] = data["content"] + "\n" + extra
-                records.revise_record(c.lead, rec, data, reason)
-                self.sign_all(c, rec)
+                rec = self.inquiry(c, sign=False, at="inquiry")
+                with c.at("revise"):
+                    extra, reason = s["revise"]
+                    data = dict(rec.versions.get(number=1).content)
+                    data["content"] = data["content"] + "\n" + extra
+                    records.revise_record(c.lead, rec, data, reason)
+                    self.sign_all(c, rec)
             elif "refuse_inquiry" in s:
-                rec = self.inquiry(c, party=False)
-                sig = records.record_other_signature(c.lead, rec, role=SignerRole.PARTY, signer_name=c.party,
-                                                     refused=True, reason=c.text("refuse_inquiry"))
-                records.confirm_refusal(c.team[1], sig)
+                with c.at("inquiry"):
+                    rec = self.inquiry(c, party=False)
+                    sig = records.record_other_signature(c.lead, rec, role=SignerRole.PARTY, signer_name=c.party,
+                                                         refused=True, reason=c.text("refuse_inquiry"))
+                    records.confirm_refusal(c.team[1], sig)
                 self.record(c, "refusal_note", {
-                    "time": c.dt(2, "15:10"), "place": "本溪市水务局询问室",
+                    "time": c.dt("refusal", "15:10"), "place": "本溪市水务局询问室",
                     "what": f"当事人{c.party}对询问笔录内容无异议，但{c.text('refuse_inquiry')}。"
-                            "经两名执法人员确认，现场同步录音录像。"})
+                            "经两名执法人员确认，现场同步录音录像。"}, at="refusal")
             else:
-                self.inquiry(c)
+                self.inquiry(c, at="inquiry")
 
     def sign_all(self, c: _Case, rec):
         rule = rec.record_type.signature_rule
@@ -809,24 +997,24 @@ class _Builder:
 
     def handling_opinion(self, c: _Case):
         return self.record(c, "handling_opinion", {
-            k: c.text(k) for k in ("facts", "basis", "evidence", "discretion", "proposal")})
+            k: c.text(k) for k in ("facts", "basis", "evidence", "discretion", "proposal")}, at="opinion")
 
     def legal_review(self, c: _Case, outcome="同意"):
         return self.record(c, "legal_review_record", {
-            "matter": f"{c.case.title}案处理意见送审"}, opinion=c.text("legal_review"), decision=outcome)
+            "matter": f"{c.case.title}案处理意见送审"}, at="review", opinion=c.text("legal_review"), decision=outcome)
 
     def leader_approval(self, c: _Case, sign=True):
         leader = self.people[c.spec.get("approver", UNIT_HEAD_OF[c.spec["unit"]])]
-        return self.record(c, "leader_approval", {"matter": "处理意见及法制审核意见"}, leader=leader, sign=sign,
-                           opinion=c.text("approval"))
+        return self.record(c, "leader_approval", {"matter": "处理意见及法制审核意见"}, at="approval", leader=leader,
+                           sign=sign, opinion=c.text("approval"))
 
-    def decision(self, c: _Case, doc_number=None):
+    def decision(self, c: _Case, doc_number=None, at="decision"):
         return self.record(c, "decision", {
             "doc_number": doc_number or c.case.number.replace("〔", "决〔", 1),
             "facts": c.text("facts"), "basis": c.text("basis"), "content": c.text("decision"),
             "remedy": "如不服本决定，可自收到本决定书之日起六十日内向本溪市人民政府申请行政复议，"
                       "或者在六个月内向本溪市平山区人民法院提起行政诉讼。",
-            "decided_on": c.day(15).isoformat()})
+            "decided_on": c.date("decision")}, at=at)
 
     def stage_decision(self, c: _Case):
         s = c.spec
@@ -836,47 +1024,49 @@ class _Builder:
                 self.legal_review(c)
             if "collective" in s:
                 self.record(c, "collective_discussion", {
-                    "time": c.dt(13, "15:00"), "place": "本溪市水务局三楼会议室",
+                    "time": c.dt("collective", "15:00"), "place": "本溪市水务局三楼会议室",
                     "participants": "刘建国、周海涛、郑慧、" + c.unit_head.full_name + "、" + c.lead.full_name,
                     "discussion": f"承办人{c.lead.full_name}汇报案件事实、证据和处理意见，法制审核人员郑慧发表审核意见。",
-                    "conclusion": c.text("collective")}, leader=self.people["liujianguo"])
+                    "conclusion": c.text("collective")}, at="collective", leader=self.people["liujianguo"])
             self.leader_approval(c)
         self.decision(c)
 
     def service_receipt(self, c: _Case, **kw):
         return self.record(c, "service_receipt", {
-            "document": c.text("decision_doc"), "method": "直接送达", "served_at": c.dt(17, "10:00"),
-            "place": c.place, "receiver": c.party}, **kw)
+            "document": c.text("decision_doc"), "method": "直接送达",
+            "served_at": c.dt("served", SERVED_AT[c.spec["procedure"]]), "place": c.place, "receiver": c.party},
+            at="served", **kw)
 
     def stage_service(self, c: _Case):
         s = c.spec
         if s.get("service") == "mail":
             self.record(c, "mail_receipt", {
                 "document": c.text("decision_doc"), "tracking_number": f"1127{c.case.pk:04d}58312",
-                "sent_on": c.day(16).isoformat(), "received_on": c.day(18).isoformat()})
+                "sent_on": c.date("mail_sent"), "received_on": c.date("mail_received")}, at="mail_received")
         else:
             self.service_receipt(c)
         if "performed" in s:
             self.record(c, "performance_record", {
-                "performed": c.text("performed"), "checked_on": c.day(25).isoformat()})
+                "performed": c.text("performed"), "checked_on": c.date("performed")}, at="performed")
         if "recheck" in s:
             self.record(c, "rectification_check", {
-                "deadline": c.day(27).isoformat(), "result": c.text("recheck"), "time": c.dt(28, "09:30"),
-                "place": c.place})
+                "deadline": c.date("recheck_deadline"), "result": c.text("recheck"),
+                "time": c.dt("recheck", "09:30"), "place": c.place}, at="recheck")
 
     def stage_archive(self, c: _Case, complete: bool = True):
         # 归档管理 asks for a 结案报告 approved by a leader (general procedure) and an 归档登记表
         # signed by the archivist (both procedures): see cases/requirements.py.
-        self.record(c, "closing_report", {"summary": c.text("closing"), "closed_on": c.day(32).isoformat()},
-                    leader=None if complete else False)
+        self.record(c, "closing_report", {"summary": c.text("closing"), "closed_on": c.date("closing")},
+                    at="closing", leader=None if complete else False)
         if complete:
             self.archive_register(c)
 
     def archive_register(self, c: _Case, sign=True):
-        n = c.case.records.count()
-        return self.record(c, "archive_register", {
-            "file_count": n + 1, "av_count": 2 if c.spec["on_site"] else 0,
-            "archived_on": c.day(35).isoformat(), "archivist": self.people["wuxiulan"].full_name}, sign=sign)
+        with c.at("archived"):
+            n = c.case.records.count()
+            return self.record(c, "archive_register", {
+                "file_count": n + 1, "av_count": 2 if c.spec["on_site"] else 0,
+                "archived_on": c.date("archived"), "archivist": self.people["wuxiulan"].full_name}, sign=sign)
 
     # -- the ways a case is left unfinished ----------------------------------------------------------
     def pending_closing_awaits_leader(self, c):
@@ -885,14 +1075,16 @@ class _Builder:
 
     def pending_closing_done(self, c):
         # 结案报告 approved; the 归档登记表 drafted, not yet signed by officer and archivist.
-        self.record(c, "closing_report", {"summary": c.text("closing"), "closed_on": c.day(32).isoformat()})
+        self.record(c, "closing_report", {"summary": c.text("closing"), "closed_on": c.date("closing")},
+                    at="closing")
         self.archive_register(c, sign=False)
 
     def pending_service_refused(self, c):
         # The party refused to sign the receipt; the second officer has not yet confirmed (LQ 17).
-        rec = self.service_receipt(c, party=False)
-        records.record_other_signature(c.lead, rec, role=SignerRole.PARTY, signer_name=c.party, refused=True,
-                                       reason="当事人对处罚决定有异议，拒绝在送达回证上签字")
+        with c.at("served"):
+            rec = self.service_receipt(c, party=False)
+            records.record_other_signature(c.lead, rec, role=SignerRole.PARTY, signer_name=c.party, refused=True,
+                                           reason="当事人对处罚决定有异议，拒绝在送达回证上签字")
 
     def pending_service_draft(self, c):
         self.service_receipt(c, sign=False)
@@ -910,34 +1102,51 @@ class _Builder:
         self.handling_opinion(c)
         self.leader_approval(c)
         wrong = self.decision(c, doc_number=c.case.number.replace(str(c.case.year), str(c.case.year - 1)))
-        records.void_record(c.lead, wrong, "文号年份错误，作废后重新制作")
-        self.decision(c)
+        with c.at("void"):
+            records.void_record(c.lead, wrong, "文号年份错误，作废后重新制作")
+        self.decision(c, at="redecide")
 
     def pending_inquiry_one_officer(self, c):
         self.rights_notice(c)
-        self.inquiry(c, officers=1, party=False)
-        self.record(c, "inspection_record", {
-            "time": c.dt(1, "09:20"), "place": c.place, "certificates_shown": True, "present": c.party,
+        rec = self.record(c, "inspection_record", {
+            "time": c.dt(*INSPECTION_AT), "place": c.place, "certificates_shown": True, "present": c.party,
             "findings": "太子河右岸河道管理范围内搭建彩钢房一处，面积约120平方米，内有养殖鸭棚。"},
-            sign=False, files=(("现场情况说明.txt",
-                                f"现场情况说明\n\n{cn_date(c.day(1))}，执法人员{c.lead.full_name}、{c.team[1].full_name}"
-                                f"到{c.place}核查举报线索，彩钢房已建成并投入使用。\n".encode("utf-8"),
-                                "text/plain; charset=utf-8"),))
+            at="inspect", sign=False, files=(("现场情况说明.txt",
+                                              f"现场情况说明\n\n{cn_date(c.day(1))}，执法人员{c.lead.full_name}、"
+                                              f"{c.team[1].full_name}到{c.place}核查举报线索，彩钢房已建成并投入使用。\n"
+                                              .encode("utf-8"), "text/plain; charset=utf-8"),))
+        if self.story is not None and c.spec.get("act_days_ago"):  # the story filmed it
+            self.timeline.task(self.story.linked_docked + datetime.timedelta(minutes=14), self.link_at_zhaochanghai,
+                               c, rec)
+        self.inquiry(c, officers=1, party=False, at="inquiry")
 
     def pending_sent_back(self, c):
         self.handling_opinion(c)
         self.legal_review(c, outcome="补充调查或不予决定")
-        c.case = cases.send_back(c.lead, c.case, "法制审核认为实际取水量认定证据不足，退回补充调查。")
-        self.record(c, "evidence_request_notice", {
-            "recipient": "国网本溪供电公司溪湖供电分公司", "evidence": "富民养殖专业合作社取水泵专用电表2025年1月至今的用电记录。",
-            "deadline": min(self.today + datetime.timedelta(days=7), c.day(40)).isoformat()}, sign=False)
+        with c.at("send_back"):
+            c.case = cases.send_back(c.lead, c.case, "法制审核认为实际取水量认定证据不足，退回补充调查。")
+            self.record(c, "evidence_request_notice", {
+                "recipient": "国网本溪供电公司溪湖供电分公司",
+                "evidence": "富民养殖专业合作社取水泵专用电表2025年1月至今的用电记录。",
+                "deadline": min(self.today + datetime.timedelta(days=7),
+                                c.day(c.schedule.steps["send_back"][0] + 7)).isoformat()}, sign=False)
 
     def pending_inspection_draft(self, c):
         self.rights_notice(c)
         rec = self.inspection(c, sign=False)
-        data = dict(rec.versions.get(number=1).content)
-        data["findings"] += "抽查2026年取水台账，1至10月累计取水4.1万立方米，未超过许可水量。"
-        records.revise_record(c.lead, rec, data, "补充取水台账抽查情况")
+        if "not_filmed" in c.spec:
+            # AS 8 第二款: the act went without a camera, and the reason was written and approved
+            # that morning.
+            with c.at("inspect", "11:30"):
+                note = demo_av.approved_not_suitable(
+                    c.case, c.team, self.people["linjing"], act_record=rec, reason_kind="涉及商业秘密",
+                    reason=c.spec["not_filmed"], opinion="同意不进行音像记录，以现场检查笔录和文字记录为准。")
+                self.counts["records"] += 1
+                self.counts["signatures"] += note.signatures.count()
+        with c.at("revise_inspect"):
+            data = dict(rec.versions.get(number=1).content)
+            data["findings"] += "抽查2026年取水台账，1至10月累计取水4.1万立方米，未超过许可水量。"
+            records.revise_record(c.lead, rec, data, "补充取水台账抽查情况")
 
     def pending_start_awaits_leader(self, c):
         self.stage_start(c, complete=False)
@@ -947,30 +1156,35 @@ class _Builder:
         self.stage_start(c, complete=False)
         self.record(c, "correction_notice", {
             "matter": c.text("matter"), "materials_missing": c.text("missing"),
-            "deadline": (self.today + datetime.timedelta(days=10)).isoformat()})
+            "deadline": (self.today + datetime.timedelta(days=10)).isoformat()}, at="acceptance")
 
     def pending_referral_only(self, c):
         self.stage_start(c, complete=False)
 
     # -- one case ---------------------------------------------------------------------------------
-    def build_case(self, spec) -> _Case:
-        c = _Case(self, spec)
+    def build_case(self, c: _Case) -> _Case:
+        """One case, a task of the timeline: each step at its time (Schedule)."""
+        spec = c.spec
+        c.bind()
         self.open(c)
         until = spec["until"]
         stop = len(STAGE_ORDER) if until == "archived" else STAGE_ORDER.index(Stage(until))
         steps = [self.stage_start, self.stage_investigation, self.stage_decision, self.stage_service,
                  self.stage_archive]
-        notes = ["立案审批完成", "调查终结", "决定已作出", "送达执行完毕", "归档"]
+        moves = [("investigating", "立案审批完成"), ("investigated", "调查终结"), ("decided", "决定已作出"),
+                 ("service_done", "送达执行完毕"), ("archive", "归档")]
         for i in range(stop):
             steps[i](c)
-            # Every act the AV rules ask footage for was filmed (liuhen/demo/footage.py) and its
-            # video linked as its record was made: nothing to cover. Without ffmpeg there is no
-            # footage: each act then gets an approved 不适宜音像记录说明 (AS 8), or the AV gate
-            # would stop the case (LQ 19).
-            av_notes = demo_av.cover_missing(c.case, c.team, c.unit_head)
-            self.counts["records"] += len(av_notes)
-            self.counts["signatures"] += sum(n.signatures.count() for n in av_notes)
-            self.advance(c, notes[i])
+            key, note = moves[i]
+            with c.at(key):
+                # Every act the AV rules ask footage for was filmed (liuhen/demo/footage.py) and its
+                # video linked once docked: nothing to cover. Without ffmpeg there is no footage:
+                # each act then gets an approved 不适宜音像记录说明 (AS 8), or the AV gate would stop
+                # the case (LQ 19).
+                av_notes = demo_av.cover_missing(c.case, c.team, c.unit_head)
+                self.counts["records"] += len(av_notes)
+                self.counts["signatures"] += sum(n.signatures.count() for n in av_notes)
+                self.advance(c, note)
         if "pending" in spec:
             getattr(self, "pending_" + spec["pending"])(c)
         return c
@@ -978,14 +1192,11 @@ class _Builder:
     # -- devices (音像记录设备, LQ 24) and their footage (音像记录) --------------------------------------
     def build_devices(self):
         """The recorders kept by the 设备管理员 马骏, registered four months ago (before the oldest
-        case); then their days (liuhen/demo/footage.py): sign-outs with the pre-use check, returns,
-        and what they recorded taken into custody — the demo cases' 现场检查 and 查封扣押 among it.
-        Out now: JL-001 and the camera XJ-01 (张明), JL-002 (李强, its clock 8 s fast: flagged);
-        JL-003 was signed out with a clock never set and returned; SX-01 is being repaired."""
+        case). Out now: JL-001 and the camera XJ-01 (张明), JL-002 (李强, its clock 8 s fast:
+        flagged); JL-003 was signed out with a clock never set and returned; SX-01 is being repaired."""
         keeper = self.people["majun"]
         zhidui = self.units["zhidui"]
-        made = {}
-        with demo_footage.clock_at(demo_footage._local(self.today - datetime.timedelta(days=120), "09:00")):
+        with demo_footage.clock_at(self.days_ago(120, "09:00")):
             for number, model, kind, unit in (
                     ("JL-001", "AXIS W110 执法记录仪", DeviceKind.BODY_CAMERA, zhidui),
                     ("JL-002", "AXIS W110 执法记录仪", DeviceKind.BODY_CAMERA, zhidui),
@@ -995,36 +1206,21 @@ class _Builder:
                     ("XJ-01", "Canon EOS R50", DeviceKind.CAMERA, zhidui),
                     ("LY-01", "SONY ICD-UX570F", DeviceKind.AUDIO_RECORDER, zhidui),
                     ("SX-01", "SONY FDR-AX45", DeviceKind.VIDEO_CAMERA, None)):
-                made[number] = devices.add_device(keeper, agency=self.agency, number=number, model_name=model,
-                                                  kind=kind, unit=unit, custodian=keeper)
-        with demo_footage.clock_at(demo_footage._local(self.today - datetime.timedelta(days=12), "15:30")):
+                self.devices[number] = devices.add_device(keeper, agency=self.agency, number=number,
+                                                          model_name=model, kind=kind, unit=unit, custodian=keeper)
+        with demo_footage.clock_at(self.days_ago(12, "15:30")):
             # LQ 26: a fault reported, the camera sent to its supplier (the status only through these).
-            device_life.report_fault(keeper, made["SX-01"], note="变焦失灵，画面模糊")
-            device_life.send_to_repair(keeper, made["SX-01"], supplier="沈阳索尼特约维修站")
-        self.counts["devices"] = len(made)
-        if self.story is None:  # bootstrap installs ffmpeg; without it, no device history
-            return
-        self.story.tell(self.people, made)
-        self.counts["footage"] = FootageItem.objects.filter(agency=self.agency, video__isnull=True).count()
+            device_life.report_fault(keeper, self.devices["SX-01"], note="变焦失灵，画面模糊")
+            device_life.send_to_repair(keeper, self.devices["SX-01"], supplier="沈阳索尼特约维修站")
 
-    def build_footage_links(self, built: list[_Case]):
-        """Footage where it belongs: 黄海's video of the 现场检查 at 赵长海's shed linked to that
-        case's 现场检查笔录 (调查取证) — an act with its footage; and the one act without: the
-        现场检查 at 龙泉酒业, with its approved 不适宜音像记录说明."""
-        # AS 8 第二款: the 现场检查 at 龙泉酒业 (in 调查取证) went without a camera — the brewing
-        # workshop is a trade secret — and the reason was written and approved.
-        longquan = next(c for c in built if c.case.title == "本溪市龙泉酒业有限公司取水单位监督检查")
-        note = demo_av.approved_not_suitable(
-            longquan.case, longquan.team, self.people["linjing"],
-            act_record=longquan.case.records.get(record_type__code="inspection_record"),
-            reason_kind="涉及商业秘密", reason=NOT_SUITABLE_REASON,
-            opinion="同意不进行音像记录，以现场检查笔录和文字记录为准。")
-        self.counts["records"] += 1
-        self.counts["signatures"] += note.signatures.count()
-        if self.story is None:
-            return
-        c = next(c for c in built if c.case.title == "赵长海在太子河河道管理范围内搭建彩钢房")
-        record = c.case.records.get(record_type__code="inspection_record")
+    def tell_story(self):
+        """The recorders' days (liuhen/demo/footage.py): sign-outs with the pre-use check, returns,
+        and what they recorded taken into custody — the demo cases' 现场检查 and 查封扣押 among it."""
+        self.story.tell(self.people, self.devices)
+
+    def link_at_zhaochanghai(self, c: _Case, record):
+        """黄海's video of the 现场检查 at 赵长海's shed, docked that afternoon, linked to the case's
+        现场检查笔录 (调查取证) — an act with its footage."""
         self.story.link_inspection(c.case, record)
         self.counts["links"] += 1
 
@@ -1033,48 +1229,77 @@ class _Builder:
         the 现场检查 and 查封扣押 of every case taken through 调查取证 — each filmed by the case's
         second officer (the first writes the 笔录) — and its 询问 (expected, not required: on the
         水政监察支队's recorder LY-01, or a camera of the unit). Not here: 赵长海's 现场检查 (the
-        story's own video, build_footage_links) and 龙泉酒业's (no camera: a trade secret, AS 8),
+        story's own video, link_at_zhaochanghai) and 龙泉酒业's (no camera: a trade secret, AS 8),
         whose cases are still in 调查取证."""
         names = {p[0]: p[1] for p in PEOPLE}
         acts = []
         for spec in CASES:
             if spec["until"] in (Stage.START, Stage.INVESTIGATION):
                 continue
-            start = self.today - datetime.timedelta(days=spec["started"])
+            schedule = Schedule(spec, self.today, self.now)
             holder = spec["team"][1]
-            for key, code, (n, hm) in (("inspect", "inspection_record", INSPECTION_AT),
-                                       ("seizure", "seizure_record", SEIZURE_AT),
-                                       ("inquiry", "inquiry_record", INQUIRY_AT)):
+            for key, code, (step, hm) in (("inspect", "inspection_record", INSPECTION_AT),
+                                          ("seizure", "seizure_record", SEIZURE_AT),
+                                          ("inquiry", "inquiry_record", INQUIRY_AT)):
                 if key not in spec:
                     continue
                 kind = "audio" if code == "inquiry_record" and spec["unit"] == "zhidui" else "video"
-                at = timezone.make_aware(datetime.datetime.fromisoformat(case_time(start, self.today, n, hm)))
+                at = schedule.when(step, hm)
                 offset = datetime.timedelta(minutes=-1, seconds=-(20 + spec["started"] % 30))
                 if code == "inspection_record" and "camera_started" in spec:
-                    camera = datetime.datetime.combine(at.date(), datetime.time.fromisoformat(spec["camera_started"]))
+                    camera = datetime.datetime.combine(timezone.localdate(at),
+                                                       datetime.time.fromisoformat(spec["camera_started"]))
                     offset = timezone.make_aware(camera) - at + datetime.timedelta(seconds=spec["started"] % 30)
                 acts.append(demo_footage.Act((spec["title"], code), at, holder, names[holder], spec["unit"],
                                              camera_offset=offset, seconds=5.0 + spec["started"] % 3, kind=kind))
         return acts
 
     def build(self) -> dict:
+        """The demo's history, played in time order (liuhen/demo/timeline.py): each part below is a
+        task that starts at its time and writes each of its steps under clock_at(when); the timeline
+        interleaves them so that the ledger's order is the order in which things happened."""
         if demo_footage.ffmpeg_available():
             # The files are made (ffmpeg, in parallel) while the people's passwords are hashed.
             self.story = demo_footage.Story(self.filmed_acts())
             self.story.start()
+        self.timeline = line = Timeline()
         try:
-            self.build_people()
-            self.build_devices()
-            self.counts.update(demo_profiles.build(self))  # 执法规则配置 BX, before any case (liuhen/demo/profiles.py)
-            built = [self.build_case(spec) for spec in CASES]
-            self.build_footage_links(built)
-            self.counts.update(demo_inspections.build(self))  # 抽检 (LW-D 14): liuhen/demo/inspections.py
-            self.counts.update(demo_copies.build(self, built))  # 证据复制: a court copy, a request pending
-            self.counts["devices"] = self.counts.get("devices", 0) + demo_devlife.build(self)["devices"]
-            self.counts.update(demo_retention.build(self, built))  # 保存与清理 (liuhen/demo/retention.py)
+            line.task(self.since, self.build_people)
+            # ---- PLUG-IN 1: the agency's setup, before any case is opened (profiles, working-day
+            # calendars…): one task each, after the people, e.g.
+            #   line.task(self.since + datetime.timedelta(hours=1), lambda: self.counts.update(demo_profiles.build(self)))
+            # The State Council's holiday notices (liuhen/demo/workdays.py) and the agency's profile, BX
+            # (liuhen/demo/profiles.py), before the first case: every case keeps the version it opened under.
+            line.task(self.days_ago(101, "09:00"), lambda: self.counts.update(demo_workdays.build(self)))
+            line.task(self.days_ago(100, "09:00"), lambda: self.counts.update(demo_profiles.build(self)))
+            line.task(self.days_ago(120, "09:00"), self.build_devices)
+            if self.story is not None:
+                line.task(self.days_ago(120, "10:00"), self.tell_story)
+            for spec in CASES:
+                c = _Case(self, spec)
+                line.task(c.schedule.when("open"), self.build_case, c)
+            # 抽检 (LW-D 14), 证据复制, the devices' life, 保存与清理: each module plays its own days.
+            line.task(self.days_ago(2, "09:00"), lambda: self.counts.update(demo_inspections.build(self)))
+            line.task(self.days_ago(4, "09:00"), lambda: self.counts.update(demo_copies.build(self, self.built)))
+            line.task(self.days_ago(120, "09:20"), lambda: self.counts.update(demo_devlife.build(self)))
+            line.task(self.days_ago(240, "08:50"), lambda: self.counts.update(demo_retention.build(self, self.built)))
+            # ---- PLUG-IN 2: parts that write history of their own (an evaluation round last week…):
+            # a task starting at their first step, each step under clock_at(when), reading the cases
+            # (self.built: those opened so far) inside its block, e.g.
+            #   line.task(self.days_ago(10, "09:00"), lambda: self.counts.update(demo_evaluation.build(self, self.built)))
+            # 案卷评查 (liuhen/demo/evaluation.py): a round over the files archived by ten days ago.
+            line.task(self.days_ago(10, "09:00"), lambda: self.counts.update(demo_evaluation.build(self, self.built)))
+            line.run()
         finally:
             if self.story is not None:
                 self.story.close()
+        built = self.built
+        # ---- PLUG-IN 3: after everything, at the moment of loading (a findings scan of all cases…):
+        # a plain call here, no clock_at (a step dated in the past here would go back in the ledger), e.g.
+        #   self.counts.update(demo_findings.build(self, built))
+        self.counts.update(demo_findings.build(self))  # one full findings scan (liuhen/demo/findings.py)
+        self.counts["devices"] = self.agency.devices.count()
+        self.counts["footage"] = FootageItem.objects.filter(agency=self.agency, video__isnull=True).count()
         return {
             "agency": self.agency.name,
             "units": len(self.units),

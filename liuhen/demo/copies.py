@@ -27,11 +27,11 @@ def _after_last_move(case, at: datetime.datetime) -> datetime.datetime:
     return max(at, last + datetime.timedelta(hours=1)) if last else at
 
 
-def _at_or_now(when: datetime.datetime, last: datetime.timedelta):
+def _at_or_now(when: datetime.datetime, last: datetime.timedelta, now: datetime.datetime):
     """A clock for a step at `when` — or, when the story's last step (`when` + `last`) would lie in
     the future (the case moved only as the demo loaded), no moved clock: the steps happen now, in
     order. A demo never shows an act dated after the moment it was loaded."""
-    if when + last > timezone.now():
+    if when + last > now:
         return lambda offset: contextlib.nullcontext()
     return lambda offset: clock_at(when + offset)
 
@@ -39,6 +39,7 @@ def _at_or_now(when: datetime.datetime, last: datetime.timedelta):
 def build(builder, built) -> dict:
     """The court copy and the pending request; returns counts for the summary."""
     people, today = builder.people, builder.today
+    now = getattr(builder, "now", None) or timezone.now()  # when the demo is loaded (timezone.now() moves in it)
     archived = [c for c in built if c.case.is_archived and services.linked_items(c.case)]
     deciding = [c for c in built if c.case.stage == Stage.DECISION and services.linked_items(c.case)]
     made = 0
@@ -46,7 +47,7 @@ def build(builder, built) -> dict:
         c = archived[0]
         items = services.linked_items(c.case)
         step = _at_or_now(_after_last_move(c.case, _at(today - datetime.timedelta(days=3), "09:30")),
-                          datetime.timedelta(days=1, minutes=20))
+                          datetime.timedelta(days=1, minutes=20), now)
         with step(datetime.timedelta(0)):
             row = services.request_copy(c.lead, c.case, items, receiver_kind=ReceiverKind.COURT,
                                         receiver_name="本溪市平山区人民法院", court_case_number="（2026）辽0502行审31号",
@@ -68,7 +69,7 @@ def build(builder, built) -> dict:
         c = deciding[0]
         items = services.linked_items(c.case)
         with _at_or_now(_after_last_move(c.case, _at(today - datetime.timedelta(days=1), "16:00")),
-                        datetime.timedelta(0))(datetime.timedelta(0)):
+                        datetime.timedelta(0), now)(datetime.timedelta(0)):
             services.request_copy(c.lead, c.case, items[:1], receiver_kind=ReceiverKind.PROCURATORATE,
                                   receiver_name="本溪市平山区人民检察院", purpose="行政执法与刑事司法衔接：检察机关调取现场音像记录")
         pending = 1

@@ -13,6 +13,7 @@
 The equipment ratio per unit is the agency's setting, not demo data: LIUHEN_DEVICES='{"equipment_ratio":
 {"cameras": 1, "officers": 2}}' shows it on the registry page."""
 import datetime
+import functools
 
 from django.db.models import Min
 from django.utils import timezone
@@ -44,39 +45,53 @@ def build(builder) -> dict:
     today = builder.today
     agency = builder.agency
     made = {d.number: d for d in agency.devices.all()}
-    first_out = dict(SignOut.objects.filter(device__agency=agency).values("device__number")
-                     .annotate(first=Min("server_time")).values_list("device__number", "first"))
-    checks = 0
+    story = getattr(builder, "story", None)
+    if story is not None:  # played in time order with the story (demo/timeline.py): its plan, not yet its rows
+        first_out = story.first_signouts()
+    else:
+        first_out = dict(SignOut.objects.filter(device__agency=agency).values("device__number")
+                         .annotate(first=Min("server_time")).values_list("device__number", "first"))
+    # Each step a (time, act); played in time order (the demo's parts interleave by time, demo/timeline.py).
+    steps = []
     for number in CHECKED:
         device = made.get(number)
         if device is None:
             continue
         first = first_out.get(number)
         when = (timezone.localtime(first) - datetime.timedelta(days=1)).replace(hour=10, minute=0) if first else None
-        when = when if when is not None and when < timezone.now() else _at(today, 30, "10:00")
+        when = when if when is not None and when < (getattr(builder, "now", None) or timezone.now()) \
+            else _at(today, 30, "10:00")
         when = max(when, device.created_at + datetime.timedelta(hours=1))  # never before its registration
-        _check(keeper, device, when, health=96 - 3 * checks, free_gb=58)
-        checks += 1
-    with demo_footage.clock_at(_at(today, 120, "09:30")):
-        jl6 = devices.add_device(keeper, agency=agency, number="JL-006", model_name="DSJ-Z8 执法记录仪",
-                                 kind=Kind.BODY_CAMERA, unit=builder.units["zhidui"], custodian=keeper)
-        jl7 = devices.add_device(keeper, agency=agency, number="JL-007", model_name="DSJ-Z8 执法记录仪",
-                                 kind=Kind.BODY_CAMERA, unit=builder.units["hehu"], custodian=keeper)
-    # JL-006: a battery that no longer charges — reported, repaired by the supplier, checked, back in use.
-    with demo_footage.clock_at(_at(today, 40, "09:10")):
-        life.report_fault(keeper, jl6, note="电池无法充电，开机数分钟即关机")
-    with demo_footage.clock_at(_at(today, 39, "14:00")):
-        life.send_to_repair(keeper, jl6, supplier=SUPPLIER, note="保修期内，厂家授权维修")
-    with demo_footage.clock_at(_at(today, 25, "10:30")):
-        life.repair_back(keeper, jl6, result="repaired", work_done="更换电池组，恢复出厂时钟设置后校时")
-    _check(keeper, jl6, _at(today, 25, "11:00"), health=100, free_gb=60, drift_s=0)
-    # JL-007: dropped on a river bank — sent to the supplier, not repairable, scrapped.
-    with demo_footage.clock_at(_at(today, 20, "17:20")):
-        life.report_fault(keeper, jl7, note="巡查时摔落，镜头破裂，无法开机")
-    with demo_footage.clock_at(_at(today, 19, "09:00")):
-        life.send_to_repair(keeper, jl7, supplier=SUPPLIER)
-    with demo_footage.clock_at(_at(today, 10, "15:00")):
-        life.repair_back(keeper, jl7, result="not_repaired", work_done="主板损坏，已停产无备件，建议报废")
-    with demo_footage.clock_at(_at(today, 9, "10:00")):
-        life.scrap(keeper, jl7, reason="主板损坏无法修复（维修单位意见），报废")
+        steps.append((when, functools.partial(_check, keeper, device, when, health=96 - 3 * len(steps), free_gb=58)))
+    checks = len(steps)
+    new = {}
+
+    def add():
+        with demo_footage.clock_at(_at(today, 120, "09:30")):
+            for number, unit in (("JL-006", "zhidui"), ("JL-007", "hehu")):
+                new[number] = devices.add_device(keeper, agency=agency, number=number, model_name="DSJ-Z8 执法记录仪",
+                                                 kind=Kind.BODY_CAMERA, unit=builder.units[unit], custodian=keeper)
+
+    def step(days_ago, hm, fn, number, **kw):
+        def run():
+            with demo_footage.clock_at(_at(today, days_ago, hm)):
+                fn(keeper, new[number], **kw)
+        return (_at(today, days_ago, hm), run)
+
+    steps += [
+        (_at(today, 120, "09:30"), add),
+        # JL-006: a battery that no longer charges — reported, repaired by the supplier, checked, back in use.
+        step(40, "09:10", life.report_fault, "JL-006", note="电池无法充电，开机数分钟即关机"),
+        step(39, "14:00", life.send_to_repair, "JL-006", supplier=SUPPLIER, note="保修期内，厂家授权维修"),
+        step(25, "10:30", life.repair_back, "JL-006", result="repaired", work_done="更换电池组，恢复出厂时钟设置后校时"),
+        (_at(today, 25, "11:00"), lambda: _check(keeper, new["JL-006"], _at(today, 25, "11:00"), health=100,
+                                                  free_gb=60, drift_s=0)),
+        # JL-007: dropped on a river bank — sent to the supplier, not repairable, scrapped.
+        step(20, "17:20", life.report_fault, "JL-007", note="巡查时摔落，镜头破裂，无法开机"),
+        step(19, "09:00", life.send_to_repair, "JL-007", supplier=SUPPLIER),
+        step(10, "15:00", life.repair_back, "JL-007", result="not_repaired", work_done="主板损坏，已停产无备件，建议报废"),
+        step(9, "10:00", life.scrap, "JL-007", reason="主板损坏无法修复（维修单位意见），报废"),
+    ]
+    for _when, run in sorted(steps, key=lambda s: s[0]):
+        run()
     return {"devices": 2, "device_events": checks + 9}

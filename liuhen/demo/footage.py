@@ -46,6 +46,8 @@ from liuhen.cases.models import Stage
 from liuhen.devices import services as devices
 from liuhen.footage import services as footage
 
+from . import days as demo_days
+
 # Where 本溪 lies (the GPS track of the one video with a .NMEA sidecar): 平山区桥北街道.
 LATITUDE, LONGITUDE = 41.3032, 123.7652
 
@@ -76,10 +78,26 @@ def _shifted_datetime(offset: datetime.timedelta):
     return ShiftedDatetime
 
 
+def set_clock(when: datetime.datetime | None) -> None:
+    """Set Django's clock to `when` from now on (None: the real clock again). For liuhen/demo/timeline.py."""
+    django_timezone.datetime = (_RealDatetime if when is None
+                                else _shifted_datetime(when - _RealDatetime.now(datetime.timezone.utc)))
+
+
 @contextlib.contextmanager
 def clock_at(when: datetime.datetime):
     """Run the block as if it were `when`: django.utils.timezone.now() (and so every service, model
-    default and ledger entry) starts at `when` and goes on with the real clock."""
+    default and ledger entry) starts at `when` and goes on with the real clock.
+
+    Inside a task of a running demo Timeline (liuhen/demo/timeline.py) the block waits until the
+    other tasks have played what comes before `when`, and the clock goes on from there after it."""
+    from . import timeline
+
+    line = timeline.active()
+    if line is not None:
+        line.wait_until(when)
+        yield
+        return
     saved = django_timezone.datetime
     django_timezone.datetime = _shifted_datetime(when - _RealDatetime.now(datetime.timezone.utc))
     try:
@@ -364,7 +382,8 @@ class Story:
         self.dumps = self.plan()
 
     def day(self, n: int) -> datetime.date:
-        return self.today - datetime.timedelta(days=n)
+        """n days ago, moved back to a working day (liuhen/demo/days.py): the story's days are work days."""
+        return demo_days.back(self.today, n)
 
     def busy(self) -> list[tuple[str, datetime.datetime, datetime.datetime]]:
         """The story's own sign-outs (the methods below): (device, out, back); None: not back."""
@@ -501,7 +520,12 @@ class Story:
             self.root = None
 
     def tell(self, people: dict, devices_by_number: dict) -> dict:
-        """Play the days in order with the demo's `people` and the devices it registered."""
+        """Play the days in order with the demo's `people` and the devices it registered. Inside a
+        demo Timeline (liuhen/demo/timeline.py) each day is a task of its own — the days of
+        different devices overlap — and the files stay until the builder closes the story."""
+        from . import timeline
+
+        line = timeline.active()
         self.people, self.d = people, devices_by_number
         self.keeper = people["majun"]  # 设备管理员
         if self.root is None:
@@ -517,13 +541,21 @@ class Story:
                     (_local(self.day(1), "13:30"), self.yesterdays_interview),
                     (self.morning, self.this_morning)]
             days += [(o.out, functools.partial(self.film, o)) for o in self.outings]
-            for _when, step in sorted(days, key=lambda d: d[0]):
-                step()
-            (self.items["late"],) = self.ingest(None, "JL-004", "patrol", drift=-1)  # only now: late
+            days.append((self.now, self.upload_late))
+            for when, step in sorted(days, key=lambda d: d[0]):
+                if line is None:
+                    step()
+                else:
+                    line.task(when, step)
         finally:
-            self.close()
+            if line is None:
+                self.close()
         self.timings["total"] = time.monotonic() - self.t0
         return self.items
+
+    def upload_late(self):
+        """高峰's patrol video (late_upload), uploaded only now: more than 24 hours late (LQ 23)."""
+        (self.items["late"],) = self.ingest(None, "JL-004", "patrol", drift=-1)
 
     def film(self, o: Outing):
         """An act's day: the camera out to the officer who films, back in the afternoon, docked by
@@ -581,6 +613,23 @@ class Story:
             None, "JL-001", "morning", by="zhangming", drift=1)
         # The one showing the water line in the garage: 重点文件 for the case file.
         footage.mark_important(self.people["zhangming"], self.items["nmea_video"])
+
+    # -- what the builder plans around ----------------------------------------------------------
+    def docked_at(self, key) -> datetime.datetime | None:
+        """When the footage of the act `key` (an Act's key) is docked; None if no outing films it."""
+        return next((o.docked for o in self.outings if any(a.key == key for a in o.acts)), None)
+
+    @property
+    def linked_docked(self) -> datetime.datetime:
+        """When 黄海's video of the 现场检查 at 赵长海's shed is docked (inspection_at_zhaochanghai)."""
+        return _local(self.day(9), "16:56")
+
+    def first_signouts(self) -> dict[str, datetime.datetime]:
+        """{device number: its first sign-out} in the story's plan (for the periodic checks before)."""
+        firsts: dict[str, datetime.datetime] = {}
+        for number, out, _back in self.busy() + [(o.number, o.out, o.back) for o in self.outings]:
+            firsts[number] = min(out, firsts.get(number, out))
+        return firsts
 
     # -- after the cases exist ------------------------------------------------------------------
     def link_inspection(self, case, record):

@@ -4,7 +4,6 @@ demo case pins BX version 1 and the page /profiles/ shows the BX 记录事项清
 
 Call `build(builder)` after `builder.build_people()` and before the first `builder.build_case(...)`.
 The version is dated 100 days back (`clock_at`), before the demo's three months of cases."""
-import datetime
 
 from django.utils import timezone
 
@@ -19,7 +18,7 @@ REGULATION = "BX"
 
 def build(builder) -> dict:
     admin = next((u for u in builder.people.values() if u.has_role(Role.SYSTEM_ADMIN)), None)
-    with clock_at(timezone.now() - datetime.timedelta(days=100)):
+    with clock_at(timezone.now()):  # a timeline task (builder.py): now is the task's own day
         pv = profiles.load_profile(admin, builder.agency, loader.packaged_text(REGULATION),
                                    reason="依据《本溪市水务局行政执法全过程记录制度》编制的记录事项清单（BX 4）",
                                    label=f"{REGULATION}.yaml")

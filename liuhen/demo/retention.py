@@ -77,39 +77,42 @@ def build(b, built) -> dict:
     six_months_ago = today - relativedelta(months=6)
     due_soon = six_months_ago + datetime.timedelta(days=5)      # its six months end in five days
     expired = six_months_ago - datetime.timedelta(days=45)      # its six months ended 45 days ago
+    # Each step in the order it happened (the demo plays its parts in time order, demo/timeline.py);
+    # what a step looks up, it looks up at its time.
     with tempfile.TemporaryDirectory(prefix="liuhen-demo-retention-") as tmp:
         removed, pushed = _outing(b, device, officer, expired, [("10:12", 3.0), ("10:31", 4.0)], Path(tmp), 31)
+        # (二) the party pushed the officers: flagged on the footage by the officer the same day.
+        with clock_at(_local(expired, "17:05")):
+            retention.add_ground(officer, kind="obstruction", item=pushed,
+                                 reason="当事人拒不出示证件并推搡执法人员，见本段录像第 2 秒起")
         (pending,) = _outing(b, device, officer, due_soon, [("14:05", 3.0)], Path(tmp), 41)
-    # (二) the party pushed the officers: flagged on the footage by the officer the same day.
-    with clock_at(_local(expired, "17:05")):
-        retention.add_ground(officer, kind="obstruction", item=pushed,
-                             reason="当事人拒不出示证件并推搡执法人员，见本段录像第 2 秒起")
     counts = {"retention_grounds": 1, "retention_holds": 0}
-    # (一) a party's objection on an open case with footage (赵长海's: the 现场检查 was filmed).
-    open_case = next((c.case for c in built if c.case.title == "赵长海在太子河河道管理范围内搭建彩钢房"), None)
-    if open_case is not None and FootageLink.objects.filter(case=open_case).exists():
-        lead = open_case.officers.get(is_lead=True).officer
-        with clock_at(_local(today - datetime.timedelta(days=2), "10:20")):
-            retention.add_ground(lead, kind="objection", case=open_case,
-                                 reason="当事人对现场检查认定的搭建面积提出异议，并向市政府信访")
-        counts["retention_grounds"] += 1
-    # (三) by decision of the agency head, on an archived case; a hold on another archived one.
-    decided = _linked_case(built, archived=True)
-    if decided is not None:
-        with clock_at(_local(today - datetime.timedelta(days=6), "15:00")):
-            retention.add_ground(people["liujianguo"], kind="important", case=decided,
-                                 reason="社会关注度高，经局长办公会决定相关音像资料长期保存")
-        counts["retention_grounds"] += 1
-    held = _linked_case(built, archived=True, skip={decided.pk} if decided else ())
-    if held is not None:
-        with clock_at(_local(today - datetime.timedelta(days=4), "09:40")):
-            retention.place_hold(people["zhenghui"], case=held, reason="当事人已申请行政复议，复议期间冻结本案音像资料")
-        counts["retention_holds"] += 1
     # The purge ran 50 days ago (announcing the expired clip) and three days ago (removing it, and
     # announcing the one due in five days).
-    for days in (50, 3):
-        with clock_at(_local(today - datetime.timedelta(days=days), "02:00")):
-            retention.run_purge()
+    with clock_at(_local(today - datetime.timedelta(days=50), "02:00")):
+        retention.run_purge()
+    # (三) by decision of the agency head, on an archived case; a hold on another archived one.
+    with clock_at(_local(today - datetime.timedelta(days=6), "15:00")):
+        decided = _linked_case(built, archived=True)
+        if decided is not None:
+            retention.add_ground(people["liujianguo"], kind="important", case=decided,
+                                 reason="社会关注度高，经局长办公会决定相关音像资料长期保存")
+            counts["retention_grounds"] += 1
+    with clock_at(_local(today - datetime.timedelta(days=4), "09:40")):
+        held = _linked_case(built, archived=True, skip={decided.pk} if decided else ())
+        if held is not None:
+            retention.place_hold(people["zhenghui"], case=held, reason="当事人已申请行政复议，复议期间冻结本案音像资料")
+            counts["retention_holds"] += 1
+    with clock_at(_local(today - datetime.timedelta(days=3), "02:00")):
+        retention.run_purge()
+    # (一) a party's objection on an open case with footage (赵长海's: the 现场检查 was filmed).
+    with clock_at(_local(today - datetime.timedelta(days=2), "10:20")):
+        open_case = next((c.case for c in built if c.case.title == "赵长海在太子河河道管理范围内搭建彩钢房"), None)
+        if open_case is not None and FootageLink.objects.filter(case=open_case).exists():
+            lead = open_case.officers.get(is_lead=True).officer
+            retention.add_ground(lead, kind="objection", case=open_case,
+                                 reason="当事人对现场检查认定的搭建面积提出异议，并向市政府信访")
+            counts["retention_grounds"] += 1
     counts["retention_pending"] = 1 if pending else 0
     counts["retention_removed"] = 1 if removed else 0
     # The builder's own counts, with JL-010 and its three clips.

@@ -1,6 +1,6 @@
 """Demo working-day calendar (演示工作日历), through the real service: the 系统管理员 韩立新
 (hanlixin) loaded the State Council's 2025 and 2026 holiday notices (国办发明电〔2024〕12号,
-国办发明电〔2025〕7号) from the files shipped in liuhen/workdays/schedules/ three months ago, so
+国办发明电〔2025〕7号) from the files shipped in liuhen/workdays/schedules/ before the first case was opened, so
 that /workdays/ shows both as loaded notices; 2027 stays unknown (no notice yet), and a deadline
 reaching into it shows as unknown."""
 import datetime
@@ -21,7 +21,7 @@ def build(builder) -> dict:
 
     admin = builder.people["hanlixin"]
     folder = Path(services.__file__).resolve().parent / "schedules"
-    when = timezone.now() - datetime.timedelta(days=95)
+    when = timezone.now()  # a timeline task (builder.py): now is the task's own day
     loaded = 0
     for i, (year, notice) in enumerate(sorted(SCHEDULES.items())):
         with clock_at(when + datetime.timedelta(minutes=5 * i)):

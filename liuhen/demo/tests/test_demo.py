@@ -312,6 +312,100 @@ class TestDemoData:
         latest = Entry.objects.order_by("-created_at").values_list("created_at", "action").first()
         assert latest[0] <= timezone.now(), latest
 
+    # -- issue 15: the demo's history on its days (liuhen/demo/timeline.py, days.py) ----------------
+    def test_the_history_spans_the_last_three_months(self, demo):
+        """Cases opened in each of three months, the oldest more than 80 days ago; the rows of their
+        steps dated over as long (the deadline clocks and monthly charts show something true)."""
+        now = timezone.now()
+        opened = sorted(Case.objects.values_list("created_at", flat=True))
+        assert now - opened[0] > datetime.timedelta(days=80) and opened[-1] < now
+        assert len({(timezone.localtime(t).year, timezone.localtime(t).month) for t in opened}) >= 3
+        rows = list(Record.objects.values_list("created_at", flat=True))
+        assert max(rows) - min(rows) > datetime.timedelta(days=80)
+        # Cases in at least two units, led by several officers.
+        assert len(set(Case.objects.values_list("unit", flat=True))) >= 2
+        assert len({c.officers.get(is_lead=True).officer_id for c in Case.objects.all()}) >= 5
+
+    def test_the_ledger_is_in_time_order(self, demo):
+        """Append order is time order across all the demo's parts: from the demo's first entry on (the
+        catalogue written by `liuhen migrate` comes first, at install time) no entry is dated before
+        the one it follows, and none after the load."""
+        first = Entry.objects.filter(action="accounts.agency_create").values_list("pk", flat=True).get()
+        times = list(Entry.objects.filter(pk__gte=first).order_by("pk").values_list("created_at", flat=True))
+        assert len(times) > 500
+        behind = [(a, b) for a, b in zip(times, times[1:]) if b < a]
+        assert behind == []
+        assert times[-1] <= timezone.now()
+
+    def test_no_step_of_a_case_on_a_day_off_but_an_emergency(self, demo):
+        """Each step of each case — opened, moved on, a record drafted or signed, footage linked —
+        on a working day (the State Council's calendar: no weekend, no public holiday, the adjusted
+        weekends worked) between 08:00 and 18:00; only an emergency start (LC 8) happens when it
+        happens: 鑫盛物流's on a National Day morning, 郑德顺's at night."""
+        from liuhen.demo.days import is_workday
+
+        steps = []
+        for case in Case.objects.all():
+            steps += [(case, "opened", case.created_at)]
+            steps += [(case, f"→{t.to_stage}", t.at) for t in case.transitions.all()]
+            for record in case.records.all():
+                steps += [(case, record.record_type.code, record.created_at)]
+                steps += [(case, f"{record.record_type.code} signed", s.signed_at) for s in record.signatures.all()]
+            steps += [(case, "footage linked", link.linked_at) for link in FootageLink.objects.filter(case=case)]
+        off = []
+        for case, what, at in steps:
+            local = timezone.localtime(at)
+            emergency_night = (case.start_mode == "emergency"
+                               and local.date() == timezone.localtime(case.created_at).date())
+            if not emergency_night and not (is_workday(local.date()) and 8 <= local.hour < 18):
+                off.append((case.title, what, local))
+        assert off == []
+        emergencies = Case.objects.filter(start_mode="emergency")
+        assert len(emergencies) == 2
+        assert any(not is_workday(timezone.localtime(c.created_at).date()) for c in emergencies)
+        assert any(timezone.localtime(c.created_at).hour >= 20 for c in emergencies)
+
+    def test_deadlines_met_and_missed(self, demo):
+        """For each deadline the clocks compute, the demo has a case that met it and one that missed
+        it, with the gaps its rows show: the decision served within 7 working days or after twelve
+        (行政处罚法 61); the emergency start's 补批表 signed within 24 h or days later (LC 8, LQ 8); the
+        file archived within 30 days of entering 归档管理 or after more (BX 11, LC 31, LQ 28)."""
+        from liuhen.demo.days import is_workday
+
+        def completed(case, code):
+            record = case.records.get(record_type__code=code, void__isnull=True)
+            return max(record.signatures.values_list("signed_at", flat=True))
+
+        def working_days_between(a, b):
+            a, b = timezone.localdate(a), timezone.localdate(b)
+            return sum(1 for n in range(1, (b - a).days + 1) if is_workday(a + datetime.timedelta(days=n)))
+
+        served = {}
+        for case in Case.objects.filter(procedure="general", records__record_type__code="service_receipt").distinct():
+            receipt = case.records.get(record_type__code="service_receipt")
+            if not receipt.signatures.filter(outcome="refused").exists():
+                served[case.title] = working_days_between(completed(case, "decision"), completed(case, "service_receipt"))
+        assert served["本溪市溪湖区宏达洗煤有限公司未经许可取水"] <= 7
+        assert served["王德福在太子河河道管理范围内违法建设"] > 7
+        assert sum(1 for n in served.values() if n > 7) == 1
+
+        backfill = {c.title: completed(c, "emergency_start_approval") - c.created_at
+                    for c in Case.objects.filter(start_mode="emergency")}
+        assert backfill["本溪市明山区鑫盛物流有限公司河道阻水障碍物代履行清除"] < datetime.timedelta(hours=24)
+        assert backfill["郑德顺夜间向细河河道倾倒建筑渣土紧急处置"] > datetime.timedelta(days=3)
+
+        archived = {c.title: c.archived_at - c.transitions.filter(to_stage=Stage.ARCHIVE).earliest("at").at
+                    for c in Case.objects.filter(archived_at__isnull=False)}
+        late = {t for t, gap in archived.items() if gap > datetime.timedelta(days=30)}
+        assert late == {"本溪市溪湖区宏达洗煤有限公司未经许可取水"}
+        assert len(archived) - len(late) >= 4
+
+        # Footage: docked the day it was recorded, and 高峰's patrol video uploaded days late (LQ 23).
+        lags = [i.ingested_at - i.recorded_utc for i in FootageItem.objects.filter(video__isnull=True,
+                                                                                 recorded_utc__isnull=False)]
+        assert any(lag < datetime.timedelta(hours=24) for lag in lags)
+        assert any(lag > datetime.timedelta(hours=48) for lag in lags)
+
 
 def test_demo_verifies_clean(db, fresh_home, store_backend):
     """Everything the demo writes — agency, units, people, certificates, cases, records, devices,
