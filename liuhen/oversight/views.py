@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -90,7 +91,7 @@ def notices_seen(request):
         msg = "提交的已读位置无效，请刷新提醒页面后重试。"
         refusals.record_refusal(request, v.REFUSED, [msg], status=400)
         return render(request, "web/error.html", {"title": "提交无效", "lines": [msg],
-                                                  "back": "/oversight/notices/"}, status=400)
+                                                  "back": reverse("oversight:notices")}, status=400)
     current = notices.pending(request.user)
     # Never past what exists now: a forged number cannot silence findings not yet found.
     up_to = min(int(raw), current.last_event_id)
