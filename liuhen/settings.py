@@ -141,7 +141,7 @@ LIUHEN_LOGIN_LOCK_MINUTES = int(os.environ.get("LIUHEN_LOGIN_LOCK_MINUTES", 15))
 # One client address failing this often within the window is locked out too, whatever usernames it tries.
 LIUHEN_LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("LIUHEN_LOGIN_MAX_FAILURES_PER_ADDRESS", 20))
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "cases:mine"
+LOGIN_REDIRECT_URL = "home"  # each to their own first page (web.views.home: accounts.views.first_page_url)
 LOGOUT_REDIRECT_URL = "login"
 
 # Security baseline (SPEC §9, 等保 2.0): password rules and session timeout.

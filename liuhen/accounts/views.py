@@ -17,15 +17,31 @@ from .models import User
 from .roles import Role
 
 
+_FIRST_PAGES: list = []
+
+
+def register_first_page(fn) -> None:
+    """`fn(user) -> str | None`: the url of `user`'s first page, or None to leave it to others.
+    Apps above accounts offer a home page this way (the to-do list, liuhen.oversight), registered in
+    their ready(); the first that answers wins."""
+    if fn not in _FIRST_PAGES:
+        _FIRST_PAGES.append(fn)
+
+
 def first_page_url(user) -> str:
     """Each to their own first page: administrators (系统/安全管理员) to the configuration admin, the
-    审计管理员 to the audit log, everyone else to their cases (三员分立: administrators see no case)."""
+    审计管理员 to the audit log, everyone who works cases to the page an app above registered (their
+    to-do list, 我的待办), else to their cases (三员分立: administrators see no case)."""
     if user.is_staff:
         return reverse("admin:index")
     if user.has_role(Role.AUDIT_ADMIN):
         return reverse("audit:search")
     if user.role_codes() == {str(Role.DEVICE_ADMIN)}:
         return reverse("devices:list")  # a 设备管理员 and nothing else works in the device registry
+    for fn in _FIRST_PAGES:
+        url = fn(user)
+        if url:
+            return url
     return reverse("cases:mine")
 
 

@@ -2,7 +2,11 @@ from liuhen.accounts.roles import ADMIN_ROLES
 from liuhen.accounts.views import first_page_url
 from liuhen.avrules.supervision import may_supervise
 from liuhen.cases.forms import cannot_open_cases_reason
+from liuhen.evaluation.services import is_unit_head as evaluation_unit_head
+from liuhen.evaluation.services import may_see_rounds as may_see_evaluation
 from liuhen.inspections.services import may_inspect
+from liuhen.oversight.selectors import may_supervise as may_oversee
+from liuhen.oversight.selectors import works_cases
 from liuhen.retention.selectors import may_view as may_view_retention
 
 
@@ -39,6 +43,15 @@ def navigation(request):
             "nav_inspections": may_inspect(user),
             # 保存期限 (liuhen.retention, LW-D 11-12): those who keep, decide on or hold footage.
             "nav_retention": may_view_retention(user),
+            # 我的待办 with its notices (liuhen.oversight): everyone who works cases; 执法监督 for the
+            # 监督人员, 机关负责人, 法制审核人员 and a unit head for their unit.
+            "nav_todo": works_cases(user),
+            "nav_oversight": may_oversee(user),
+            # 案卷评查 (liuhen.evaluation): the rounds for those who open or score them, a unit head's results.
+            "nav_evaluation": may_see_evaluation(user),
+            "nav_evaluation_unit": not may_see_evaluation(user) and evaluation_unit_head(user),
+            # 执法规则 (liuhen.profiles): the agency's 记录事项清单 (BX 4, LQ 20), for everyone who works cases.
+            "nav_profiles": works_cases(user),
             # Each one's first page carries the in-app notices (待清理公告).
             "nav_first_page": first_page_url(user),
             # 新建案件 only for those who may open a case: a link that only leads to a refusal is not offered.

@@ -49,7 +49,7 @@ def test_changing_it_is_logged_and_frees_the_account(client, reset_officer):
     assert resp.status_code == 400 and "新密码不能与原密码相同" in resp.content.decode()
     assert User.objects.get(pk=reset_officer.pk).must_change_password
     resp = client.post(FORM, {"old_password": SET_BY_ADMIN, "new_password1": OWN, "new_password2": OWN})
-    assert resp.status_code == 302 and resp["Location"] == "/cases/"
+    assert resp.status_code == 302 and resp["Location"] == "/oversight/todo/"  # 我的待办, their first page
     user = User.objects.get(pk=reset_officer.pk)
     assert not user.must_change_password and user.check_password(OWN)
     entry = Entry.objects.get(action="accounts.password_change")

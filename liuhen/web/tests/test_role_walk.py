@@ -76,7 +76,7 @@ def login_post(client, user):
 def test_login_takes_each_role_to_its_first_page(client, world):
     from liuhen.testing.accounts import audit_admin, security_admin
 
-    expected = [(world.officer, "/cases/"), (world.unit_head, "/cases/"), (world.sysadmin, "/admin/"),
+    expected = [(world.officer, "/oversight/todo/"), (world.unit_head, "/oversight/todo/"), (world.sysadmin, "/admin/"),
                 (security_admin(world), "/admin/"), (audit_admin(world), "/audit/")]
     for user, first in expected:
         response = login_post(client, user)
