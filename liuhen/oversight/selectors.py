@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from liuhen.accounts.roles import ADMIN_ROLES, Role
+from liuhen.workdays import calendar
 from liuhen.ledger import services as ledger
 
 from . import pages_vocabulary as v
@@ -108,26 +109,7 @@ def working_days_between(a: datetime.date, b: datetime.date) -> int | None:
     page then says so, and never counts Monday to Friday instead."""
     if b <= a:
         return 0
-    try:
-        from liuhen.workdays.calendar import working_days_between as between
-    except ImportError:  # pragma: no cover — only while the workdays app lacks its calendar
-        return _fallback_between(a, b)
-    return between(a, b)
-
-
-def _fallback_between(a: datetime.date, b: datetime.date) -> int | None:
-    """Only while liuhen.workdays.calendar is absent: chinesecalendar's working days, None for a
-    year it does not know."""
-    import chinese_calendar
-
-    n, day = 0, a
-    while day < b:
-        day += datetime.timedelta(days=1)
-        try:
-            n += bool(chinese_calendar.is_workday(day))
-        except NotImplementedError:
-            return None
-    return n
+    return calendar.working_days_between(a, b)
 
 
 @dataclass

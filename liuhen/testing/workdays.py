@@ -32,3 +32,28 @@ def clean_calendar():
     calendar.clear_cache()
     yield calendar
     calendar.clear_cache()
+
+
+def fictional_text(year: int) -> str:
+    """A made-up schedule for `year` (only 元旦 off, no adjusted weekend), clearly marked as test
+    data: for tests whose deadlines, counted from the real today, run into a year nobody has loaded."""
+    return (f"# 测试用虚构数据，不是国务院办公厅的通知\nyear: {year}\n"
+            f"notice: 测试用虚构的{year}年放假安排（非真实通知）\nnumber: 测试〔{year}〕1号\n"
+            f"holidays:\n  - {{name: 元旦, from: {year}-01-01, to: {year}-01-01}}\nworkdays: []\n")
+
+
+@pytest.fixture
+def calendar_ahead(db, clean_calendar):
+    """The working-day calendar knows every year of the next 60 days (the longest working-day period
+    of the profiles, 10 + 10 working days, with margin): a year the library and the shipped notices
+    do not cover gets a fictional test schedule (rolled back with the test). So a test of a
+    working-day clock started today means the same in December as in June, and in 2027."""
+    import datetime
+
+    from liuhen.workdays import services
+
+    today = datetime.date.today()
+    for year in range(today.year, (today + datetime.timedelta(days=60)).year + 1):
+        if not clean_calendar.known(year):
+            services.load_schedule(None, fictional_text(year), reason="测试")
+    yield clean_calendar

@@ -179,10 +179,14 @@ def test_F012_service_late(world):
     case = to_decision(world)
     complete(world, case, "handling_opinion")
     complete(world, case, "leader_approval")
-    complete(world, case, "decision")
-    assert v.SERVICE_LATE not in codes(case, now=timezone.now() + 6 * DAY)
-    rows = _of(case, v.SERVICE_LATE, now=timezone.now() + 8 * DAY)
-    assert len(rows) == 1 and rows[0].article == "行政处罚法 61"
+    decision = complete(world, case, "decision")
+    # 行政处罚法 61, 85: seven working days from the decision.
+    from liuhen.workdays import calendar
+
+    due = calendar.due(decision.signatures.order_by("signed_at").last().signed_at, 7, "wd")
+    assert v.SERVICE_LATE not in codes(case, now=due - datetime.timedelta(hours=1))
+    rows = _of(case, v.SERVICE_LATE, now=due + DAY)
+    assert len(rows) == 1 and rows[0].article == "行政处罚法 61, 85"
 
 
 def test_F013_archive_late(world):

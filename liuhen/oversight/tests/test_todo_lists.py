@@ -164,6 +164,7 @@ def test_agency_head_and_supervisor_see_the_agencys_overdue_deadlines_only(world
         assert [i.title.split("（")[0] for i in items(user, "deadlines")] == ["立卷归档"]
 
 
+@pytest.mark.django_db
 def test_working_days_the_calendar_cannot_count_are_never_guessed():
     """A due time in a year the calendar does not know: its working days left are unknown; it is
     shown as due soon while it could be within the window (calendar days, with the longest holiday

@@ -55,7 +55,7 @@ def test_a_foreign_referer_is_not_followed(client, world):
 
 def test_login_itself_takes_an_anonymous_body_but_a_small_one(client, world):
     response = client.post("/login/", {"username": "zhang", "password": world.PASSWORD})
-    assert response.status_code == 302 and response["Location"] == "/cases/"
+    assert response.status_code == 302 and response["Location"] == "/oversight/todo/"
     client.logout()
     response = client.generic("POST", "/login/", b"username=zhang", content_type="application/x-www-form-urlencoded",
                               CONTENT_LENGTH=str(10 * MiB))
