@@ -68,7 +68,7 @@ def test_password_reset_by_an_administrator_is_changed_at_login(live_server, liv
     page.locator("#id_new_password1").fill("My-own-secret-2026")
     page.locator("#id_new_password2").fill("My-own-secret-2026")
     page.get_by_role("button", name="修改密码").click()
-    expect(page).to_have_url(re.compile(r"/cases/$"))
+    expect(page).to_have_url(re.compile(r"/oversight/todo/$"))  # 我的待办, the first page
     expect(page.get_by_text("密码已修改")).to_be_visible()
 
 

@@ -16,7 +16,10 @@ VALID_ID = "11010519491231002X"
 
 
 def login(page, base_url, username, heading="我的案件"):
-    log_in(page, base_url, username, heading=heading)
+    """Log in (the first page is 我的待办) and open the case list, whose heading is `heading`."""
+    log_in(page, base_url, username)
+    page.goto(f"{base_url}/cases/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
 
 
 def logout(page):

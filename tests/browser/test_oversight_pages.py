@@ -64,7 +64,7 @@ def test_officer_todo_and_notices(live_server, live_world, page, mobile_page, sc
         p.screenshot(path=str(screenshot_dir / f"todo-officer{suffix}.png"), full_page=True)
         _fits(p)
         if p is page:
-            p.get_by_role("link", name="提醒").click()
+            p.locator("main").get_by_role("link", name="提醒").click()  # the page's own button (the badge is in the navigation)
             expect(p.get_by_role("heading", level=1)).to_contain_text("提醒")
             expect(p.get_by_text("询问笔录缺少当事人签字")).to_be_visible()
             p.screenshot(path=str(screenshot_dir / "todo-notices.png"), full_page=True)

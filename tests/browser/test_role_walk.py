@@ -49,6 +49,7 @@ def test_agency_head_signs_a_penalty_approval(live_server, live_world, page, mob
     page.context.clear_cookies()
 
     log_in(page, base, "liu")
+    page.goto(f"{base}/cases/")  # the first page is 我的待办; 我的案件 keeps its 待我签批 card
     expect(page.locator(".card", has_text="待我签批")).to_contain_text("负责人审批")
     page.get_by_role("link", name="负责人审批").click()
     form = page.locator("form.sign-capacity")
@@ -137,11 +138,13 @@ def test_each_role_finds_its_own_screen(live_server, live_world, browser):
     context, page = as_("sys")
     expect(page).to_have_url(re.compile(r"/admin/$"))
     context.close()
-    context, page = as_("fa")  # the legal reviewer: cases to read, none to open
-    expect(page).to_have_url(re.compile(r"/cases/$"))
+    context, page = as_("fa")  # the legal reviewer: 我的待办 first; cases to read, none to open
+    expect(page).to_have_url(re.compile(r"/oversight/todo/$"))
+    page.goto(f"{base}/cases/")
     expect(page.get_by_role("link", name=re.compile("新建案件"))).to_have_count(0)
     context.close()
     context, page = as_("zhang")
+    page.goto(f"{base}/cases/")
     expect(page.get_by_role("link", name="＋ 新建案件")).to_be_visible()
     context.close()
 
@@ -152,6 +155,7 @@ def test_case_list_keeps_numbers_and_kinds_on_one_line(live_server, live_world, 
         live_world.open_case(title="本溪市某某有限公司未经许可在河道管理范围内建设砂石料场并长期堆放物料")
     for p in (page, mobile_page):
         log_in(p, base, "zhang")
+        p.goto(f"{base}/cases/")
         number = p.locator("td[data-label='编号'] a").first
         expect(number).to_be_visible()
         assert number.evaluate("e => e.getClientRects().length") == 1
