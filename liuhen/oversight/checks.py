@@ -61,6 +61,19 @@ class _Req(tuple):
 def requirements(cf: CaseFacts, stage: str, closed: bool) -> list[_Req]:
     """The stage's requirements: the profile's StageRequirements (the most specific matching entry)
     when it has any, else the cases app's table (cases.requirements, which the profile replaces)."""
+    pkey = (id(cf.profile), cf.kind, cf.procedure, cf.start_mode, stage, closed)
+    hit = _BY_PROFILE.get(pkey)
+    if hit is not None and hit[0] is cf.profile:  # same profile object: same answer (frozen data)
+        return hit[1]
+    found = _requirements(cf, stage, closed)
+    _BY_PROFILE[pkey] = (cf.profile, found)
+    return found
+
+
+_BY_PROFILE: dict = {}
+
+
+def _requirements(cf: CaseFacts, stage: str, closed: bool) -> list[_Req]:
     entries = [s for s in getattr(cf.profile, "stages", ()) or () if s.stage == stage
                and s.applies.matches(cf.kind, cf.procedure, cf.start_mode)]
     if getattr(cf.profile, "stages", ()):
@@ -202,15 +215,21 @@ def check_av(cf, clocks, now):
     — avrules.selectors.ActAv's status "missing"/"pending"; F007 (LC 31, LQ 23, AS 12): footage of
     the case stored late (avrules' verdicts); F017: its lateness cannot be judged."""
     out = []
-    notes = [r for r in cf.records if not r.voided and r.code in av_rules_not_suitable()]
+    not_suitable = av_rules_not_suitable()
+    notes = [r for r in cf.records if not r.voided and r.code in not_suitable]
+    acts = cf.av_acts
+    hit = _ACT_CODES.get(id(acts))
+    if hit is None or hit[0] is not acts:
+        hit = _ACT_CODES[id(acts)] = (acts, av_rules.act_codes(acts))
+    codes = hit[1]  # a record of another type documents no act: act_of would find none
     linked: dict[int, list] = {}
     for f in cf.footage:
         if f.record_id is not None:
             linked.setdefault(f.record_id, []).append(f)
     for r in cf.records:
-        if r.voided:
+        if r.voided or r.code not in codes:
             continue
-        act = av_rules.act_of(cf.av_acts, r.code, r.content)
+        act = av_rules.act_of(acts, r.code, r.content)
         if act is None or not act.required:
             continue
         state = _stage_state(cf, r.stage)
@@ -242,6 +261,9 @@ def check_av(cf, clocks, now):
                           "逾期已成事实，无法补正：在案卷中说明逾期原因；外出执法的应事先申报（AS 12）",
                           subject_kind="footage", subject_id=str(f.item_id), due_at=verdict.due))
     return out
+
+
+_ACT_CODES: dict = {}
 
 
 def av_rules_not_suitable():

@@ -93,6 +93,58 @@ _CLOCK_FIELDS = ("deadline", "label", "article", "period", "severity", "started_
                  "status")
 
 
+_EVENT_FIELDS = tuple(n for n in _FINDING_FIELDS if n not in ("subject_kind", "subject_id", "due_at"))
+
+
+def _insert(model, names: tuple, rows: list) -> None:
+    """INSERT `rows` (tuples of the fields `names`, attnames) into `model`'s table with one
+    executemany: datetimes adapted as Django would (connection.ops), every other value as is."""
+    if not rows:
+        return
+    from django.db import connection
+
+    fields = [model._meta.get_field(n) for n in names]
+    cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    dts = [i for i, f in enumerate(fields) if f.get_internal_type() == "DateTimeField"]
+    adapt = connection.ops.adapt_datetimefield_value
+    if dts:
+        rows = [list(r) for r in rows]
+        for r in rows:
+            for i in dts:
+                r[i] = adapt(r[i])
+    sql = f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({cols}) VALUES ({', '.join(['%s'] * len(names))})"
+    with connection.cursor() as cur:
+        for i in range(0, len(rows), 5000):
+            cur.executemany(sql, rows[i:i + 5000])
+
+
+def _stored(model, names: tuple, case_ids: list) -> list[tuple]:
+    """(case_id, key, id, *names) of `model`'s rows of `case_ids`, in plain SQL: datetimes parsed by
+    records.bulk.to_datetime (the ORM's converter per value costs more than the comparison)."""
+    from django.db import connection
+
+    from liuhen.records.bulk import sql_datetime, sql_rows, to_datetime
+
+    fields = [model._meta.get_field(n) for n in ("case_id", "key", "id") + names]
+    dts = [i for i, f in enumerate(fields) if f.get_internal_type() == "DateTimeField"]
+    bools = [i for i, f in enumerate(fields) if f.get_internal_type() == "BooleanField"]
+    q = connection.ops.quote_name
+    cols = ", ".join(sql_datetime(q(f.column)) if i in dts else q(f.column) for i, f in enumerate(fields))
+    rows = sql_rows(f"SELECT {cols} FROM {q(model._meta.db_table)} WHERE case_id IN ({','.join(['%s'] * len(case_ids))})",
+                    case_ids)
+    if not (dts or bools):
+        return rows
+    out = []
+    for row in rows:
+        row = list(row)
+        for i in dts:
+            row[i] = to_datetime(row[i])
+        for i in bools:
+            row[i] = bool(row[i])
+        out.append(tuple(row))
+    return out
+
+
 def _same_time(a, b) -> bool:
     return a == b or (a is not None and b is not None and abs((a - b).total_seconds()) < 1e-3)
 
@@ -126,11 +178,11 @@ def recheck(case_ids: Iterable[int], *, now: datetime.datetime | None = None, _c
     stored_c: dict[int, dict[str, tuple]] = {}
     for i in range(0, len(case_ids), 900):
         chunk = case_ids[i:i + 900]
-        for row in Finding.objects.filter(case_id__in=chunk).values_list("case_id", "key", "id", *_FINDING_FIELDS):
+        for row in _stored(Finding, _FINDING_FIELDS, chunk):
             stored_f.setdefault(row[0], {})[row[1]] = row[2:]
-        for row in Clock.objects.filter(case_id__in=chunk).values_list("case_id", "key", "id", *_CLOCK_FIELDS):
+        for row in _stored(Clock, _CLOCK_FIELDS, chunk):
             stored_c.setdefault(row[0], {})[row[1]] = row[2:]
-    add_f, upd_f, del_f, events, add_c, upd_c, del_c = [], [], [], [], [], [], []
+    add_f, upd_f, del_f, add_c, upd_c, del_c = [], [], [], [], [], []
     units = {}
     for cid, (found, clocks) in computed.items():
         result.findings.extend(found)
@@ -170,16 +222,12 @@ def recheck(case_ids: Iterable[int], *, now: datetime.datetime | None = None, _c
         units.update({pk: (a, u) for pk, a, u in Case.objects.filter(pk__in=chunk)
                       .values_list("pk", "agency_id", "unit_id")})
     with transaction.atomic():
-        new_rows = []
-        for cid, f in add_f:
-            agency_id, unit_id = units[cid]
-            new_rows.append(Finding(case_id=cid, agency_id=agency_id, unit_id=unit_id, key=f.key, opened_at=now,
-                                    **{n: getattr(f, n) for n in _FINDING_FIELDS}))
-            events.append(FindingEvent(case_id=cid, agency_id=agency_id, unit_id=unit_id,
-                                       event=FindingEventKind.OPENED, key=f.key, at=now,
-                                       **{n: getattr(f, n) for n in _FINDING_FIELDS if n not in
-                                          ("subject_kind", "subject_id", "due_at")}))
-        Finding.objects.bulk_create(new_rows, batch_size=500)
+        # Plain executemany of tuples: Model instances and bulk_create's per-value preparation cost
+        # more than computing the findings (a first scan writes several rows per case).
+        _insert(Finding, ("case_id", "agency_id", "unit_id", "key", "opened_at") + _FINDING_FIELDS,
+                [(cid, *units[cid], f.key, now, *(getattr(f, n) for n in _FINDING_FIELDS)) for cid, f in add_f])
+        event_rows = [(cid, *units[cid], FindingEventKind.OPENED.value, f.key, now,
+                       *(getattr(f, n) for n in _EVENT_FIELDS)) for cid, f in add_f]
         if upd_f:
             rows = []
             for pk, f in upd_f:
@@ -191,18 +239,14 @@ def recheck(case_ids: Iterable[int], *, now: datetime.datetime | None = None, _c
                 agency_id, unit_id = units.setdefault(cid, tuple(Case.objects.filter(pk=cid)
                                                                  .values_list("agency_id", "unit_id").get()))
                 vals = dict(zip(_FINDING_FIELDS, old[1:]))
-                events.append(FindingEvent(case_id=cid, agency_id=agency_id, unit_id=unit_id,
-                                           event=FindingEventKind.RESOLVED, key=key, at=now,
-                                           **{n: vals[n] for n in _FINDING_FIELDS if n not in
-                                              ("subject_kind", "subject_id", "due_at")}))
+                event_rows.append((cid, agency_id, unit_id, FindingEventKind.RESOLVED.value, key, now,
+                                   *(vals[n] for n in _EVENT_FIELDS)))
             ids = [old[0] for _, _, old in del_f]
             for i in range(0, len(ids), 900):
                 Finding.objects.filter(pk__in=ids[i:i + 900]).delete()
-        FindingEvent.objects.bulk_create(events, batch_size=500)
-        if add_c:
-            Clock.objects.bulk_create([Clock(case_id=cid, agency_id=units[cid][0], unit_id=units[cid][1], key=k.key,
-                                             **{n: getattr(k, n) for n in _CLOCK_FIELDS}) for cid, k in add_c],
-                                      batch_size=500)
+        _insert(FindingEvent, ("case_id", "agency_id", "unit_id", "event", "key", "at") + _EVENT_FIELDS, event_rows)
+        _insert(Clock, ("case_id", "agency_id", "unit_id", "key") + _CLOCK_FIELDS,
+                [(cid, *units[cid], k.key, *(getattr(k, n) for n in _CLOCK_FIELDS)) for cid, k in add_c])
         if upd_c:
             Clock.objects.bulk_update([Clock(pk=pk, **{n: getattr(k, n) for n in _CLOCK_FIELDS})
                                        for pk, _, k in upd_c], list(_CLOCK_FIELDS), batch_size=500)

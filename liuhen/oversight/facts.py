@@ -14,7 +14,9 @@ from liuhen.avrules.selectors import NOT_SUITABLE_CODES, late_many
 from liuhen.cases.models import Case, CaseOfficer, StageTransition
 from liuhen.footage.models import FootageItem, FootageLink
 from liuhen.profiles.selectors import profile_for_case
-from liuhen.records.bulk import RecordFact, record_facts
+from liuhen.records.bulk import RecordFact, record_facts, to_datetime
+from liuhen.records.bulk import sql_datetime as _dt
+from liuhen.records.bulk import sql_rows as _rows
 
 # Record types whose content the checks read: the AV acts and their notes, decisions (major criteria).
 _CONTENT_ALWAYS = frozenset(NOT_SUITABLE_CODES) | {"decision"}
@@ -103,15 +105,19 @@ def load(case_ids, *, certificates: dict | None = None, profile_for=None
         if cf.agency_id not in act_cache:
             act_cache[cf.agency_id] = _av_acts(cf.profile, agencies[cf.agency_id])
         cf.av_acts = act_cache[cf.agency_id]
+    # Plain SQL (records.bulk's helpers): the ORM's datetime converter per row costs more than the check.
+    trans_t, off_t = StageTransition._meta.db_table, CaseOfficer._meta.db_table
     for chunk in _chunks(case_ids):
-        for cid, to_stage, at in (StageTransition.objects.filter(case_id__in=chunk).exclude(to_stage="")
-                                  .values_list("case_id", "to_stage", "at").order_by("id")):
+        marks = ",".join(["%s"] * len(chunk))
+        for cid, to_stage, at in _rows(f"SELECT case_id, to_stage, {_dt('at')} FROM {trans_t} "
+                                       f"WHERE case_id IN ({marks}) AND to_stage <> '' ORDER BY id", chunk):
             cf = out[cid]
+            at = to_datetime(at)
             cf.first_entered.setdefault(to_stage, at)
             cf.last_entered[to_stage] = at
-        for cid, officer_id, at in (CaseOfficer.objects.filter(case_id__in=chunk)
-                                    .values_list("case_id", "officer_id", "assigned_at").order_by("id")):
-            out[cid].officers.append((officer_id, at))
+        for cid, officer_id, at in _rows(f"SELECT case_id, officer_id, {_dt('assigned_at')} FROM {off_t} "
+                                         f"WHERE case_id IN ({marks}) ORDER BY id", chunk):
+            out[cid].officers.append((officer_id, to_datetime(at)))
     content_codes = set(_CONTENT_ALWAYS)
     for acts in act_cache.values():
         content_codes |= av_rules.act_codes(acts)

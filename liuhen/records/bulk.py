@@ -12,23 +12,30 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from . import rules
 from .models import Outcome, Record, RecordTypeVersion, RefusalConfirmation, RecordVersion, Signature, SignerRole
 from .selectors import CAPACITY_ROLES, MIN_REFUSAL_CONFIRMATIONS
 
 
-class SignatureFact:
-    """One signature as plain facts. `signed_raw` is the time as the driver gave it (SQLite: UTC
-    text, which sorts as the times do; PostgreSQL: a datetime): parsed only when asked for
-    (`signed_at`) — most signatures are only compared, never shown."""
+class SignatureFact(tuple):
+    """One signature as plain facts: a tuple (made in C, no __init__ per row: a scan reads millions)
+    read by name. `signed_raw` is the time as the driver gave it (SQLite: UTC text, which sorts as
+    the times do; PostgreSQL: a datetime): parsed only when asked for (`signed_at`) — most
+    signatures are only compared, never shown. `confirmations`: [(officer_id, confirmed time as the
+    driver gave it)] for a party's refusal, () otherwise."""
 
-    __slots__ = ("id", "role", "signer_id", "outcome", "decision", "signer_role", "signed_raw", "confirmations")
-
-    def __init__(self, id, role, signer_id, outcome, decision, signer_role, signed_raw):
-        self.id, self.role, self.signer_id, self.outcome = id, role, signer_id, outcome
-        self.decision, self.signer_role, self.signed_raw = decision, signer_role, signed_raw
-        self.confirmations = []  # [(officer_id, confirmed time as the driver gave it)]
+    __slots__ = ()
+    id = property(itemgetter(0))
+    role = property(itemgetter(1))
+    signer_id = property(itemgetter(2))
+    outcome = property(itemgetter(3))
+    decision = property(itemgetter(4))
+    signer_role = property(itemgetter(5))
+    signed_raw = property(itemgetter(6))
+    record_id = property(itemgetter(7))
+    confirmations = property(itemgetter(8))
 
     @property
     def signed_at(self) -> datetime.datetime:
@@ -88,11 +95,17 @@ def to_datetime(value):
     """A datetime column as the driver gives it: PostgreSQL an aware datetime, SQLite the UTC text
     Django wrote ("YYYY-MM-DD HH:MM:SS[.ffffff]"). Plain SQL here: Django's converters (a regex and
     make_aware per value) cost more than the whole check of a record."""
+    if type(value) is str:
+        try:  # parsing the offset is far cheaper than .replace(tzinfo=...) on the result
+            return _fromisoformat(value + "+00:00")
+        except ValueError:  # text that carries its own offset
+            value = _fromisoformat(value)
     if value is None:
         return None
-    if isinstance(value, datetime.datetime):
-        return value if value.tzinfo is not None else value.replace(tzinfo=_UTC)
-    return datetime.datetime.fromisoformat(value).replace(tzinfo=_UTC)
+    return value if value.tzinfo is not None else value.replace(tzinfo=_UTC)
+
+
+_fromisoformat = datetime.datetime.fromisoformat
 
 
 def _dt(column: str) -> str:
@@ -115,6 +128,11 @@ def _rows(sql: str, params) -> list:
     with connection.cursor() as cur:
         cur.execute(sql, params)
         return cur.fetchall()
+
+
+# For other apps' set-based reads (oversight.facts, oversight.engine): the same plain-SQL helpers.
+sql_rows = _rows
+sql_datetime = _dt
 
 
 def record_facts(case_ids, case_rows: dict[int, tuple[str, str]], *, content_codes=frozenset()
@@ -170,29 +188,32 @@ def record_facts(case_ids, case_rows: dict[int, tuple[str, str]], *, content_cod
         return out
     sigs: dict[int, SignatureFact] = {}
     refused_party: list[int] = []
+    party, refused, no_confirmations = SignerRole.PARTY.value, Outcome.REFUSED.value, ()
     for chunk in _chunks(case_ids):
         marks = ",".join(["%s"] * len(chunk))
         rows = _rows(
-            f"SELECT s.id, s.record_id, s.role, s.signer_id, s.outcome, s.decision, s.signer_role, {_dt('s.signed_at')} "
+            f"SELECT s.id, s.role, s.signer_id, s.outcome, s.decision, s.signer_role, {_dt('s.signed_at')}, s.record_id "
             f"FROM {sig_t} s WHERE s.record_id IN (SELECT id FROM {rec_t} WHERE case_id IN ({marks})) ORDER BY s.id",
             chunk)
-        for sid, rid, role, signer_id, outcome, decision, signer_role, signed_at in rows:
-            s = SignatureFact(sid, role, signer_id, outcome, decision, signer_role, signed_at)
-            sigs[sid] = s
-            by_id[rid].signatures.append(s)
-            if role == SignerRole.PARTY and outcome == Outcome.REFUSED:
-                refused_party.append(sid)
+        for row in rows:
+            if row[1] == party and row[3] == refused:
+                s = sigs[row[0]] = SignatureFact(row + ([],))
+                refused_party.append(row[0])
+            else:
+                s = SignatureFact(row + (no_confirmations,))
+            by_id[row[7]].signatures.append(s)
     for chunk in _chunks(refused_party):
         marks = ",".join(["%s"] * len(chunk))
         for sid, officer_id, at in _rows(f"SELECT signature_id, officer_id, {_dt('confirmed_at')} FROM {conf_t} "
                                          f"WHERE signature_id IN ({marks}) ORDER BY id", chunk):
             sigs[sid].confirmations.append((officer_id, at))
     # Signatures made before the role signed as was stored count by their signer's roles (counts_in_capacity).
-    old_capacity = {s.signer_id for s in sigs.values()
+    old_capacity = {s.signer_id for f in by_id.values() for s in f.signatures
                     if s.signer_id and not s.signer_role and s.role in CAPACITY_ROLES}
     groups = _groups_of(old_capacity) if old_capacity else {}
+    plans: dict = {}
     for f in by_id.values():
-        _judge(f, groups)
+        _judge(f, groups, plans)
     if content_codes:
         wanted = [f.id for f in by_id.values() if f.code in content_codes]
         latest: dict[int, int] = {}
@@ -206,47 +227,64 @@ def record_facts(case_ids, case_rows: dict[int, tuple[str, str]], *, content_cod
     return out
 
 
-def _judge(f: RecordFact, groups: dict[int, set[str]]) -> None:
+def _plan(rule) -> tuple:
+    """What `rule` asks, precomputed once per distinct rule of a scan: (officers, party,
+    [(capacity, its roles, its label)])."""
+    caps = tuple((str(c), frozenset(str(r) for r in rule.roles_for(c)), rule.capacity_label(c))
+                 for c in CAPACITY_ROLES if rule.requires(c))
+    return rule.officers, bool(rule.party), caps
+
+
+_OFFICER, _PARTY, _SIGNED = SignerRole.OFFICER.value, SignerRole.PARTY.value, Outcome.SIGNED.value
+_REFUSED = Outcome.REFUSED.value
+
+
+def _judge(f: RecordFact, groups: dict[int, set[str]], plans: dict | None = None) -> None:
     """selectors.state_of's rule on plain facts, plus when the record became complete."""
     rule, sigs = f.rule, f.signatures
+    if plans is None:
+        plans = {}
+    plan = plans.get(id(rule))
+    if plan is None or plan[0] is not rule:
+        plan = plans[id(rule)] = (rule, _plan(rule))
+    n_officers, wants_party, caps = plan[1]
     missing, times = [], []
     officers: dict = {}
     for s in sigs:
-        if s.role == SignerRole.OFFICER and s.outcome == Outcome.SIGNED and s.signer_id not in officers:
-            officers[s.signer_id] = s.signed_raw
-    if len(officers) < rule.officers:
-        missing.append(f"执法人员签字（还差{rule.officers - len(officers)}人）")
-    elif rule.officers:
-        times.append(sorted(officers.values())[rule.officers - 1])
-    if rule.party:
+        if s[1] == _OFFICER and s[3] == _SIGNED and s[2] not in officers:
+            officers[s[2]] = s[6]
+    if len(officers) < n_officers:
+        missing.append(f"执法人员签字（还差{n_officers - len(officers)}人）")
+    elif n_officers:
+        times.append(sorted(officers.values())[n_officers - 1])
+    if wants_party:
         ok_times = []
+        pending = False
         for s in sigs:
-            if s.role != SignerRole.PARTY:
+            if s[1] != _PARTY:
                 continue
-            if s.outcome == Outcome.SIGNED:
-                ok_times.append(s.signed_raw)
-            elif len(s.confirmations) >= MIN_REFUSAL_CONFIRMATIONS:
-                ok_times.append(sorted(at for _, at in s.confirmations)[MIN_REFUSAL_CONFIRMATIONS - 1])
+            if s[3] == _SIGNED:
+                ok_times.append(s[6])
+            else:
+                if s[3] == _REFUSED:
+                    pending = True
+                if len(s[8]) >= MIN_REFUSAL_CONFIRMATIONS:
+                    ok_times.append(sorted(at for _, at in s[8])[MIN_REFUSAL_CONFIRMATIONS - 1])
         if not ok_times:
-            pending = any(s.role == SignerRole.PARTY and s.outcome == Outcome.REFUSED for s in sigs)
             missing.append("当事人拒签须两名执法人员确认" if pending else "当事人签字")
         else:
             times.append(min(ok_times))
-    for capacity in CAPACITY_ROLES:
-        if not rule.requires(capacity):
-            continue
-        roles = {str(r) for r in rule.roles_for(capacity)}
-        label = rule.capacity_label(capacity)
-        theirs = [s for s in sigs if s.role == capacity and s.outcome == Outcome.SIGNED and s.signer_id
-                  and (s.signer_role in roles if s.signer_role else bool(groups.get(s.signer_id, set()) & roles))]
-        refused = [s for s in theirs if s.decision in rules.REFUSING]
+    for capacity, roles, label in caps:
+        theirs = [s for s in sigs if s[1] == capacity and s[3] == _SIGNED and s[2]
+                  and (s[5] in roles if s[5] else bool(groups.get(s[2], set()) & roles))]
+        refused = [s for s in theirs if s[4] in rules.REFUSING]
         f.refusals.extend(refused)
         if refused:
             missing.append(f"{label}同意（现为“{refused[0].decision}”）")
         elif not theirs:
             missing.append(f"{label}签字")
         else:
-            times.append(min(s.signed_raw for s in theirs))
+            times.append(min(s[6] for s in theirs))
     f.missing = missing
     if not f.voided and not missing:
         f.completed_at = to_datetime(max(times)) if times else f.created_at
