@@ -37,6 +37,16 @@ def _fits(p):
     assert width <= p.viewport_size["width"], f"{p.url} is {width} px wide on a {p.viewport_size['width']} px screen"
 
 
+def _images_shown(p):
+    """Each picture of the page scrolled to (they load lazily) and shown: a full-page screenshot would
+    otherwise show grey boxes where a user scrolling down sees the posters."""
+    for img in p.locator("main img").all():
+        img.scroll_into_view_if_needed()
+        expect(img).to_have_js_property("complete", True)
+        expect(img).not_to_have_js_property("naturalWidth", 0)
+    p.evaluate("window.scrollTo(0, 0)")
+
+
 def _clocked_case():
     """张明's case with an overdue clock and the most clocks still shown (the page lists the clocks
     not yet met; the demo's dates make some late)."""
@@ -74,12 +84,20 @@ def test_each_role_meets_deadlines_findings_and_evaluation(live_server, demo, pa
         expect(clocks.get_by_role("heading", level=2)).to_have_text("期限与问题")
         expect(clocks.locator("tr.overdue").first).to_contain_text("已逾期")
         expect(clocks.locator("ul.findings li").first).to_contain_text("依据")
+        expect(clocks.locator('tr.overdue td[data-label="到期"]')).to_have_count(1)  # labelled when stacked on a phone
         _fits(p)
-        _shoot(p, screenshot_dir, "case-clocks", phone)
+        _images_shown(p)
+        if phone:
+            _shoot(p, screenshot_dir, "case-clocks", phone)
+        else:  # on a laptop the card is the last of the left column, far down the page: shown alone
+            clocks.screenshot(path=str(screenshot_dir / "case-clocks.png"))
         p.goto(f"{base}/profiles/")
         expect(p.get_by_role("heading", level=1)).to_have_text("执法规则配置 · 记录事项清单")
         expect(p.get_by_role("heading", name="各阶段须完成的文书")).to_be_visible()
         expect(p.locator("main")).to_contain_text("BX 4")
+        expect(p.locator("main")).to_contain_text("依申请、举报投诉")  # a rule's codes in Chinese, not a Python tuple
+        expect(p.locator("main")).to_contain_text("期限：行政处罚决定公示；撤回：撤回公示；不公示：警告")
+        expect(p.locator("main")).not_to_contain_text("('application'")
         _fits(p)
         _shoot(p, screenshot_dir, "profiles-index", phone)
         p.goto(f"{base}/workdays/?year=2026")
