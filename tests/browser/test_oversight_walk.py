@@ -62,7 +62,7 @@ def _clocked_case():
 def test_each_role_meets_deadlines_findings_and_evaluation(live_server, demo, page, mobile_page, screenshot_dir):
     base = live_server.url
     case = _clocked_case()
-    round_ = Round.objects.get(title="第三季度行政处罚案卷评查")
+    round_ = Round.objects.get()  # the demo's one round
     answer = Answer.objects.select_related("answered_by", "score", "case").get(round=round_)
     objected = answer.case  # the scored file with two deductions (卷内目录、送达), answered by its unit's head
     assert answer.score.total < 100
@@ -114,11 +114,11 @@ def test_each_role_meets_deadlines_findings_and_evaluation(live_server, demo, pa
         expect(p.get_by_role("heading", level=1)).to_have_text("执法监督")
         for heading in ("按科室", "按执法人员", "按问题类型", "按严重程度", "按月份"):
             expect(p.get_by_role("heading", name=heading)).to_be_visible()
-        expect(p.locator("main")).to_contain_text("张明")
+        expect(p.locator("main table").first).to_contain_text("水政监察支队")  # the 按科室 table
         _fits(p)
         _shoot(p, screenshot_dir, "supervision-findings", phone)
         p.goto(f"{base}/evaluation/{round_.pk}/")
-        expect(p.get_by_role("heading", level=1)).to_have_text("第三季度行政处罚案卷评查")
+        expect(p.get_by_role("heading", level=1)).to_have_text(f"{round_.period_to.year}年度行政执法案卷评查")
         expect(p.locator("main")).to_contain_text(f"已评 {len(round_.sample) - 1} / {len(round_.sample)} 份")
         expect(p.locator("table.eval-files")).to_contain_text(objected.number)
         expect(p.locator("table.eval-files")).to_contain_text("异议")
@@ -127,7 +127,9 @@ def test_each_role_meets_deadlines_findings_and_evaluation(live_server, demo, pa
         p.goto(f"{base}/evaluation/{round_.pk}/files/{objected.pk}/")
         expect(p.get_by_role("heading", level=1)).to_contain_text(objected.number)
         expect(p.locator("main")).to_contain_text("卷内目录未逐页编号")
-        expect(p.locator("main")).to_contain_text("送达回证未注明送达时间")
+        # each deduction against its item: the 送达 note on the 送达与执行 item, not on another
+        expect(p.locator("main li", has_text="送达回证未注明送达时间")).to_contain_text("送达与执行记录齐全")
+        expect(p.locator("main li", has_text="卷内目录未逐页编号")).to_contain_text("卷内目录")
         expect(p.get_by_role("heading", name="整改反馈")).to_be_visible()
         expect(p.locator("main")).to_contain_text("维持扣分")
         _fits(p)
@@ -141,6 +143,8 @@ def test_each_role_meets_deadlines_findings_and_evaluation(live_server, demo, pa
         expect(p.locator("main")).to_contain_text(objected.number)
         expect(p.locator("main")).to_contain_text(str(answer.score.total))
         expect(p.locator("main")).to_contain_text("送达回证已由受送达人签署日期")
+        expect(p.locator("main")).to_contain_text("整改：已对卷内目录逐页编号")
+        expect(p.locator("main")).not_to_contain_text("。；")  # the answer's reason and 整改 each on its line
         _fits(p)
         _shoot(p, screenshot_dir, "evaluation-unit", phone)
         p.context.clear_cookies()
