@@ -1,7 +1,7 @@
 """Demo 案卷评查 (case-file evaluation), through the real services:
 
 - at the round's moment (its task's start on the demo's timeline; else two weeks ago, or now while
-  the demo's files are all archived today) the 监督人员 何志远 (hezhiyuan) opened 「第三季度行政处罚案卷评查」 over the files archived so far and drew up to four
+  the demo's files are all archived today) the 监督人员 何志远 (hezhiyuan) opened 「2026年度行政执法案卷评查」 (the year of its end; any kind of case, not only 行政处罚) over the files archived so far and drew up to four
   of them, the seed drawn by the server and pinned with each file's score card;
 - he and the 法制审核人员 郑慧 (zhenghui) scored all but one of the drawn files over the next days:
   the first clean (优秀), the second with two deductions (卷内目录、送达) and the rest clean; the last
@@ -61,9 +61,12 @@ def build(builder, built=None) -> dict:
                                             archived_at__lte=timezone.now()).order_by("archived_at"))
         if not archived:
             return {"evaluation_rounds": 0}
+        # Named by its year, not a quarter: the files archived so far span whichever months the demo's
+        # three months fall in, and are of every kind (许可, 征收, 处罚), not only 行政处罚.
         round_ = services.open_round(
-            supervisor, title="第三季度行政处罚案卷评查", period_from=timezone.localdate(archived[0].archived_at),
-            period_to=timezone.localdate(), size=min(4, len(archived)))
+            supervisor, title=f"{timezone.localdate().year}年度行政执法案卷评查",
+            period_from=timezone.localdate(archived[0].archived_at), period_to=timezone.localdate(),
+            size=min(4, len(archived)))
     scored = round_.sample[:-1] if len(round_.sample) > 1 else round_.sample
     for i, case_id in enumerate(scored):
         card = round_.card_for(case_id)
@@ -71,7 +74,7 @@ def build(builder, built=None) -> dict:
         note = "案卷材料齐全，程序规范。"
         if i == 1:
             first = card["sections"][0]["items"][0]
-            last = card["sections"][-1]["items"][0]
+            last = card["sections"][-1]["items"][-1]  # the card's last item: 送达与执行记录 (BX 10)
             results[first["id"]] = {"deduction": min(2, first["points"]), "note": "卷内目录未逐页编号。"}
             results[last["id"]] = {"deduction": min(5, last["points"]), "note": "送达回证未注明送达时间。"}
             note = "卷面和送达环节存在瑕疵，请承办机构整改。"

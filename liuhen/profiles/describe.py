@@ -89,6 +89,28 @@ def deadline_rows(profile: spec.Profile) -> list[dict]:
             for d in profile.deadlines]
 
 
+# The kinds of penalty (行政处罚法 9) a publicity rule may leave out; a code not listed is shown as is.
+PENALTY_LABELS = {"warning": "警告", "notice_of_criticism": "通报批评", "fine": "罚款",
+                  "confiscation": "没收违法所得、没收非法财物"}
+
+
+def rule_value_label(value) -> str:
+    """A rule's value as the page shows it: a list of codes in Chinese (依申请、举报投诉), not Python's repr."""
+    if isinstance(value, (list, tuple, set, frozenset)):
+        labels = {**KIND_LABELS, **PROCEDURE_LABELS, **START_MODE_LABELS}
+        return "、".join(labels.get(v, str(v)) for v in value)
+    return str(value)
+
+
+def publicity_label(profile: spec.Profile) -> dict:
+    """The publicity rule in words: its two deadlines by their labels, the penalties not published."""
+    p = profile.publicity
+    names = {d.id: d.label for d in profile.deadlines}
+    return {"deadline": names.get(p.deadline, p.deadline),
+            "withdrawal": names.get(p.withdrawal_deadline, p.withdrawal_deadline),
+            "excluded": "、".join(PENALTY_LABELS.get(k, k) for k in p.exclude_penalties)}
+
+
 def av_rows(profile: spec.Profile) -> list[dict]:
     out = []
     for a in profile.av_acts:

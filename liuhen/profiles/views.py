@@ -43,5 +43,7 @@ def index(request):
         "deadline_rows": describe.deadline_rows(profile),
         "signature_rows": [{"record": describe.record_name(s.record_type), "applies": describe.applies_label(s.applies),
                             "who": describe.signature_label(s.value), "article": s.article} for s in profile.signatures],
-        "rules": list(profile.rules.values()), "diff": diff,
+        "rules": [{"text": r.text or r.id, "value": describe.rule_value_label(r.value), "article": r.article}
+                  for r in profile.rules.values()],
+        "publicity": describe.publicity_label(profile) if profile.publicity else None, "diff": diff,
     })
