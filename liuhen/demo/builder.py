@@ -1287,6 +1287,10 @@ class _Builder:
             # a task starting at their first step, each step under clock_at(when), reading the cases
             # (self.built: those opened so far) inside its block, e.g.
             #   line.task(self.days_ago(10, "09:00"), lambda: self.counts.update(demo_evaluation.build(self, self.built)))
+            # A findings scan every week of the three months (as the agency's nightly `liuhen check` would):
+            # findings open and are resolved on their own days, so 执法监督's months tell the true story.
+            for weeks in range(13, 0, -1):
+                line.task(self.days_ago(7 * weeks, "07:30"), demo_findings.build, self)
             # 案卷评查 (liuhen/demo/evaluation.py): a round over the files archived by ten days ago.
             line.task(self.days_ago(10, "09:00"), lambda: self.counts.update(demo_evaluation.build(self, self.built)))
             line.run()

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace, field
 
 from .clocks import ClockData
 
@@ -83,7 +83,13 @@ def evaluate(case_ids: Iterable[int], *, now: datetime.datetime | None = None, _
     for cid, cf in loaded.items():
         cf._certs = certs
         clocks = clocks_for(cf, cf.profile, now)
-        out[cid] = (checks.run(cf, clocks, now), clocks)
+        found = checks.run(cf, clocks, now)
+        # A finding about the case as a whole is counted under its 主办 officer (the one who answers
+        # for the file), so that supervision by officer shows whose cases lack what; a finding about
+        # one officer's act (an expired 执法证 on a signature) keeps that officer.
+        if cf.lead_officer_id is not None:
+            found = [f if f.officer_id is not None else replace(f, officer_id=cf.lead_officer_id) for f in found]
+        out[cid] = (found, clocks)
     return out
 
 

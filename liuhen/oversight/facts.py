@@ -51,6 +51,7 @@ class CaseFacts:
     first_entered: dict = field(default_factory=dict)  # stage -> first entry time
     last_entered: dict = field(default_factory=dict)  # stage -> latest entry time (stage_entries)
     officers: list = field(default_factory=list)  # [(officer_id, assigned_at)]
+    lead_officer_id: int | None = None  # 主办: the officer a finding of the case is counted under
     records: list[RecordFact] = field(default_factory=list)
     footage: list[FootageFact] = field(default_factory=list)
     av_acts: tuple = ()  # avrules AvAct of the agency (profile.av_acts when it has them)
@@ -115,9 +116,11 @@ def load(case_ids, *, certificates: dict | None = None, profile_for=None
             at = to_datetime(at)
             cf.first_entered.setdefault(to_stage, at)
             cf.last_entered[to_stage] = at
-        for cid, officer_id, at in _rows(f"SELECT case_id, officer_id, {_dt('assigned_at')} FROM {off_t} "
-                                         f"WHERE case_id IN ({marks}) ORDER BY id", chunk):
+        for cid, officer_id, at, lead in _rows(f"SELECT case_id, officer_id, {_dt('assigned_at')}, is_lead "
+                                               f"FROM {off_t} WHERE case_id IN ({marks}) ORDER BY id", chunk):
             out[cid].officers.append((officer_id, to_datetime(at)))
+            if lead or out[cid].lead_officer_id is None:
+                out[cid].lead_officer_id = officer_id
     content_codes = set(_CONTENT_ALWAYS)
     for acts in act_cache.values():
         content_codes |= av_rules.act_codes(acts)
