@@ -16,7 +16,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from liuhen.profiles.spec import DAYS, HOURS, WORKING_DAYS, DeadlineSpec, Period
+from liuhen.profiles.spec import HOURS, DeadlineSpec, Period
+from liuhen.workdays import calendar
 
 from .finding_models import ClockStatus
 
@@ -42,53 +43,6 @@ class ClockData:
     subject_id: str = ""
 
 
-_CALENDAR: list = []
-
-
-def _calendar_due():
-    """`liuhen.workdays.calendar.due(start, amount, unit)` (the workdays app), or None while that
-    module is absent (looked up once per process)."""
-    if not _CALENDAR:
-        try:
-            from liuhen.workdays.calendar import due as calendar_due
-        except ImportError:
-            calendar_due = None
-        _CALENDAR.append(calendar_due)
-    return _CALENDAR[0]
-
-
-def _fallback_due(start: datetime.datetime, amount: int, unit: str) -> datetime.datetime | None:
-    """Used ONLY while liuhen.workdays.calendar is absent (before the workdays branch is merged):
-    hours add hours; days and working days end at the end of the last day (local time); day 1 of a
-    working-day period is the first working day strictly after the start date (chinesecalendar);
-    a year it does not know → None (unknown), never Monday–Friday."""
-    from django.utils import timezone
-
-    if unit == HOURS:
-        return start + datetime.timedelta(hours=amount)
-    local = timezone.localtime(start)
-    day = local.date()
-    if unit == DAYS:
-        day = day + datetime.timedelta(days=amount)
-    elif unit == WORKING_DAYS:
-        try:
-            import chinese_calendar
-        except ImportError:
-            return None
-        left = amount
-        while left:
-            day = day + datetime.timedelta(days=1)
-            try:
-                if chinese_calendar.is_workday(day):
-                    left -= 1
-            except NotImplementedError:
-                return None
-    else:
-        raise ValueError(f"unknown period unit {unit!r}")
-    end = datetime.datetime.combine(day, datetime.time(23, 59, 59))
-    return timezone.make_aware(end, timezone.get_current_timezone())
-
-
 _DAY_CACHE: dict = {}
 
 
@@ -96,7 +50,7 @@ def due(start: datetime.datetime, period: Period) -> datetime.datetime | None:
     """When `period` from `start` ends; None when unknown (the calendar lacks a year it needs).
     Calendar-day and working-day periods depend only on the start's local date: computed once per
     date and period within a scan (clear_cache() between scans: a calendar may be loaded)."""
-    fn = _calendar_due() or _fallback_due
+    fn = calendar.due  # the working-day calendar (liuhen.workdays): None for a year it does not know
     if period.unit == HOURS:
         return fn(start, period.amount, period.unit)
     from django.utils import timezone
