@@ -58,11 +58,24 @@ def _page(browser, **context_options):
     return context, context.new_page()
 
 
+def _settle(page) -> None:
+    """Before the test's database is flushed: let the page's last requests finish on the live
+    server. With in-memory SQLite the live server's threads share the test's connection, so a
+    request still being handled (its read of a table, its re-check of a case on commit) when the
+    flush starts makes the flush fail with "database table is locked" — and every later test of
+    that worker with it."""
+    try:
+        page.wait_for_load_state("networkidle", timeout=5000)
+    except Exception:  # a closed page or a page that never settles: nothing more to wait for
+        pass
+
+
 @pytest.fixture
 def page(browser):
     """A desktop page in a fresh context (own cookies): 1280×900, zh-CN, Asia/Shanghai."""
     context, page = _page(browser, viewport={"width": 1280, "height": 900})
     yield page
+    _settle(page)
     context.close()
 
 
@@ -71,6 +84,7 @@ def mobile_page(browser):
     """A phone-sized page in a fresh context: 390×844, touch, mobile viewport meta honoured."""
     context, page = _page(browser, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     yield page
+    _settle(page)
     context.close()
 
 
