@@ -13,6 +13,7 @@ from django.utils import timezone
 from liuhen.avrules import rules as av_rules
 from liuhen.cases.models import STAGE_ORDER, Stage
 from liuhen.cases.requirements import REDONE_ON_REENTRY, SKIPPED_ON_CLOSURE, stage_requirements
+from liuhen.records.bulk import to_datetime
 
 from . import vocabulary as v
 from .clocks import ClockData
@@ -42,11 +43,14 @@ def _closed_at_start(cf: CaseFacts) -> bool:
 
 def _stage_state(cf: CaseFacts, stage: str) -> str:
     """passed / current / todo / skipped, as cases.selectors.stage_status."""
-    i = STAGE_ORDER.index(Stage(stage))
-    current = STAGE_ORDER.index(Stage(cf.stage))
+    i = _STAGE_AT[stage]
+    current = _STAGE_AT[cf.stage]
     if i < current or cf.archived_at is not None:
         return "passed" if (stage in cf.last_entered or stage == Stage.START) else "skipped"
     return "current" if i == current else "todo"
+
+
+_STAGE_AT = {str(st): i for i, st in enumerate(STAGE_ORDER)}
 
 
 class _Req(tuple):
@@ -177,27 +181,21 @@ def check_officers(cf, clocks, now):
     certs = getattr(cf, "_certs", {})
     seen = set()
     tz = timezone.get_current_timezone()
-    valid = certs.setdefault("_valid_by_hour", {})  # (officer, signing hour in UTC) -> bool, per scan
-    # The local date changes on a UTC hour boundary where the offset is whole hours (China: +8).
-    cut = 13 if not (now.astimezone(tz).utcoffset().total_seconds() % 3600) else 16
+    # facts.load gave each record the signatures of the officers whose certificates do not cover
+    # every day they signed on; the others were valid on every one of theirs.
     for r in cf.records:
-        if r.voided:
+        if r.voided or not r.officer_signed:
             continue
-        for s in r.signatures:
-            if s.role != "officer" or s.outcome != "signed" or not s.signer_id:
+        for signer_id, raw in r.officer_signed:
+            if (r.id, signer_id) in seen:
                 continue
-            raw = s.signed_raw
-            key = (s.signer_id, raw[:cut] if isinstance(raw, str) else raw.replace(second=0, microsecond=0))
-            ok = valid.get(key)
-            if ok is None:
-                ok = valid[key] = cert_valid(certs, s.signer_id, s.signed_at.astimezone(tz).date())
-            if ok or (r.id, s.signer_id) in seen:
+            day = to_datetime(raw).astimezone(tz).date()
+            if cert_valid(certs, signer_id, day):
                 continue
-            day = s.signed_at.astimezone(tz).date()
-            seen.add((r.id, s.signer_id))
-            out.append(_f(cf, f"{v.OFFICER_UNCERTIFIED}:{r.id}:{s.signer_id}", v.OFFICER_UNCERTIFIED, ERROR,
+            seen.add((r.id, signer_id))
+            out.append(_f(cf, f"{v.OFFICER_UNCERTIFIED}:{r.id}:{signer_id}", v.OFFICER_UNCERTIFIED, ERROR,
                           r.stage, "LC 10", f"{r.name}（第{r.serial}号）的执法人员签字于{day}，签字人当日无有效执法证",
-                          "由持有效执法证的执法人员重新实施并记录该执法行为", officer_id=s.signer_id,
+                          "由持有效执法证的执法人员重新实施并记录该执法行为", officer_id=signer_id,
                           subject_kind="record", subject_id=str(r.id)))
     return out
 
@@ -220,8 +218,8 @@ def check_av(cf, clocks, now):
     acts = cf.av_acts
     hit = _ACT_CODES.get(id(acts))
     if hit is None or hit[0] is not acts:
-        hit = _ACT_CODES[id(acts)] = (acts, av_rules.act_codes(acts))
-    codes = hit[1]  # a record of another type documents no act: act_of would find none
+        hit = _ACT_CODES[id(acts)] = (acts, av_rules.act_codes(acts), _plain_acts(acts))
+    codes, plain = hit[1], hit[2]  # a record of another type documents no act: act_of would find none
     linked: dict[int, list] = {}
     for f in cf.footage:
         if f.record_id is not None:
@@ -229,7 +227,7 @@ def check_av(cf, clocks, now):
     for r in cf.records:
         if r.voided or r.code not in codes:
             continue
-        act = av_rules.act_of(acts, r.code, r.content)
+        act = plain[r.code] if r.code in plain else av_rules.act_of(acts, r.code, r.content)
         if act is None or not act.required:
             continue
         state = _stage_state(cf, r.stage)
@@ -264,6 +262,16 @@ def check_av(cf, clocks, now):
 
 
 _ACT_CODES: dict = {}
+
+
+def _plain_acts(acts) -> dict:
+    """{record type code: its act} for the codes no act tells apart by 送达方式: act_of's answer
+    without the record's content (the first act listing the code)."""
+    out = {}
+    for code in av_rules.act_codes(acts):
+        if all(not method for a in acts for c, method in a.records if c == code):
+            out[code] = next(a for a in acts if any(c == code for c, _ in a.records))
+    return out
 
 
 def av_rules_not_suitable():

@@ -53,16 +53,26 @@ def due(start: datetime.datetime, period: Period) -> datetime.datetime | None:
     fn = calendar.due  # the working-day calendar (liuhen.workdays): None for a year it does not know
     if period.unit == HOURS:
         return fn(start, period.amount, period.unit)
-    from django.utils import timezone
-
-    key = (timezone.localtime(start).date(), period.amount, period.unit)
+    tz = _TZ[0] if _TZ else _local_zone()
+    key = (start.astimezone(tz).date(), period.amount, period.unit)
     if key not in _DAY_CACHE:
         _DAY_CACHE[key] = (fn(start, period.amount, period.unit),)
     return _DAY_CACHE[key][0]
 
 
+_TZ: list = []  # the current time zone, read once per scan
+
+
+def _local_zone():
+    from django.utils import timezone
+
+    _TZ[:] = [timezone.get_current_timezone()]
+    return _TZ[0]
+
+
 def clear_cache() -> None:
     _DAY_CACHE.clear()
+    _TZ.clear()
 
 
 def status_of(due_at: datetime.datetime | None, met_at: datetime.datetime | None, now: datetime.datetime,

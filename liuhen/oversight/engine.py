@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace, field
+from operator import attrgetter
 
 from .clocks import ClockData
 
@@ -99,6 +100,7 @@ _CLOCK_FIELDS = ("deadline", "label", "article", "period", "severity", "started_
                  "status")
 
 
+_finding_values, _clock_values = attrgetter(*_FINDING_FIELDS), attrgetter(*_CLOCK_FIELDS)
 _EVENT_FIELDS = tuple(n for n in _FINDING_FIELDS if n not in ("subject_kind", "subject_id", "due_at"))
 
 
@@ -112,7 +114,7 @@ def _insert(model, names: tuple, rows: list) -> None:
     fields = [model._meta.get_field(n) for n in names]
     cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     dts = [i for i, f in enumerate(fields) if f.get_internal_type() == "DateTimeField"]
-    adapt = connection.ops.adapt_datetimefield_value
+    adapt = _sqlite_datetime if connection.vendor == "sqlite" else connection.ops.adapt_datetimefield_value
     if dts:
         rows = [list(r) for r in rows]
         for r in rows:
@@ -122,6 +124,17 @@ def _insert(model, names: tuple, rows: list) -> None:
     with connection.cursor() as cur:
         for i in range(0, len(rows), 5000):
             cur.executemany(sql, rows[i:i + 5000])
+
+
+def _sqlite_datetime(value):
+    """An aware datetime as Django writes it into SQLite (ops.adapt_datetimefield_value with USE_TZ:
+    naive UTC, str()), without its per-value settings and time-zone lookups."""
+    if value is None:
+        return None
+    return str(value.astimezone(_UTC).replace(tzinfo=None))
+
+
+_UTC = datetime.timezone.utc
 
 
 def _stored(model, names: tuple, case_ids: list) -> list[tuple]:
@@ -196,7 +209,7 @@ def recheck(case_ids: Iterable[int], *, now: datetime.datetime | None = None, _c
         seen = set()
         for f in found:
             seen.add(f.key)
-            vals = tuple(getattr(f, n) for n in _FINDING_FIELDS)
+            vals = _finding_values(f)
             old = mine_f.get(f.key)
             if old is None:
                 add_f.append((cid, f))
@@ -208,7 +221,7 @@ def recheck(case_ids: Iterable[int], *, now: datetime.datetime | None = None, _c
         seen_c = set()
         for k in clocks:
             seen_c.add(k.key)
-            vals = tuple(getattr(k, n) for n in _CLOCK_FIELDS)
+            vals = _clock_values(k)
             old = mine_c.get(k.key)
             if old is None:
                 add_c.append((cid, k))

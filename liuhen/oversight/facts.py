@@ -8,17 +8,21 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.db import connection
+from django.utils import timezone
+
 from liuhen.accounts.models import Certificate
 from liuhen.avrules import rules as av_rules
 from liuhen.avrules.selectors import NOT_SUITABLE_CODES, late_many
 from liuhen.cases.models import Case, CaseOfficer, StageTransition
 from liuhen.footage.models import FootageItem, FootageLink
 from liuhen.profiles.selectors import profile_for_case
-from liuhen.records.bulk import RecordFact, record_facts, to_datetime
+from liuhen.records.bulk import RecordFact, officer_signatures, officer_signing_spans, record_facts, to_datetime
 from liuhen.records.bulk import sql_datetime as _dt
 from liuhen.records.bulk import sql_rows as _rows
 
-# Record types whose content the checks read: the AV acts and their notes, decisions (major criteria).
+# Record types whose content the checks read: the 不适宜音像记录说明 (the act they name), decisions
+# (major criteria); and the AV acts told apart by their 送达方式 (load()).
 _CONTENT_ALWAYS = frozenset(NOT_SUITABLE_CODES) | {"decision"}
 
 
@@ -75,14 +79,22 @@ def load(case_ids, *, certificates: dict | None = None, profile_for=None
     profile_for = profile_for or profile_for_case
     case_ids = list(case_ids)
     out: dict[int, CaseFacts] = {}
-    names = [f.attname for f in Case._meta.concrete_fields]
+    fields = Case._meta.concrete_fields
+    names = [f.attname for f in fields]
+    # Plain SQL (records.bulk's helpers): the ORM's converters per value cost more than the checks.
+    q = connection.ops.quote_name
+    dts = {i for i, f in enumerate(fields) if f.get_internal_type() == "DateTimeField"}
     pins = _profile_fields()
     at = {n: i for i, n in enumerate(names)}
     key_at = [at["agency_id"]] + [at[n] for n in pins]
     profiles: dict[tuple, object] = {}
     agencies = {}
     for chunk in _chunks(case_ids):
-        for row in Case.objects.filter(pk__in=chunk).values_list(*names):
+        cols = ", ".join(_dt(q(f.column)) if f.get_internal_type() == "DateTimeField" else q(f.column)
+                         for f in fields)
+        for row in _rows(f"SELECT {cols} FROM {q(Case._meta.db_table)} WHERE id IN ({','.join(['%s'] * len(chunk))})",
+                         chunk):
+            row = [to_datetime(x) if i in dts else x for i, x in enumerate(row)] if dts else row
             key = tuple(row[i] for i in key_at)
             if key not in profiles:
                 # One Case per profile key (profile_for_case takes a case); the others share its profile.
@@ -123,15 +135,15 @@ def load(case_ids, *, certificates: dict | None = None, profile_for=None
                 out[cid].lead_officer_id = officer_id
     content_codes = set(_CONTENT_ALWAYS)
     for acts in act_cache.values():
-        content_codes |= av_rules.act_codes(acts)
+        # Only an act told apart by its record's 送达方式 needs the content to be matched (AvAct.matches).
+        content_codes |= {code for a in acts for code, method in a.records if method}
     recs = record_facts(case_ids, {cid: (cf.kind, cf.procedure) for cid, cf in out.items()},
                         content_codes=frozenset(content_codes))
     for cid, rows in recs.items():
         out[cid].records = rows
-    # Certificates of every officer who signed or is assigned (LC 10: a valid 执法证 on the act's day).
-    officer_ids = {o for cf in out.values() for o, _ in cf.officers}
-    officer_ids |= {s.signer_id for cf in out.values() for r in cf.records for s in r.signatures
-                    if s.role == "officer" and s.signer_id}
+    # Certificates of every officer assigned or who signed (LC 10: a valid 执法证 on the act's day).
+    spans = officer_signing_spans(case_ids)
+    officer_ids = {o for cf in out.values() for o, _ in cf.officers} | set(spans)
     certs = certificates if certificates is not None else {}
     missing = [o for o in officer_ids if o not in certs]
     for chunk in _chunks(missing):
@@ -140,6 +152,16 @@ def load(case_ids, *, certificates: dict | None = None, profile_for=None
         for holder, vf, vu, revoked in Certificate.objects.filter(holder_id__in=chunk).values_list(
                 "holder_id", "valid_from", "valid_until", "revoked"):
             certs[holder].append((vf, vu, revoked))
+    # Only the signatures of officers whose certificates do not cover every day they signed on are
+    # looked at one by one (check_officers): most officers hold one valid all along.
+    tz = timezone.get_current_timezone()
+    doubtful = [o for o, (first, last) in spans.items()
+                if not covered(certs, o, to_datetime(first).astimezone(tz).date(), to_datetime(last).astimezone(tz).date())]
+    if doubtful:
+        by_record = officer_signatures(case_ids, doubtful)
+        for cf in out.values():
+            for r in cf.records:
+                r.officer_signed = by_record.get(r.id)
     # Footage linked to the cases (active links), with avrules' late verdicts (LC 31, LQ 23, AS 12).
     links = []
     for chunk in _chunks(case_ids):
@@ -172,6 +194,19 @@ def _av_acts(profile, agency) -> tuple:
         return tuple(av_rules.AvAct(s.id, s.label, tuple(tuple(r) for r in s.records), s.required, tuple(s.kinds),
                                     s.time_field, s.article) for s in specs)
     return av_rules.acts_for(agency)
+
+
+def covered(certs: dict, officer_id, first: datetime.date, last: datetime.date) -> bool:
+    """Did the officer's certificates, one after another, cover every day from `first` to `last`?"""
+    day = first
+    for vf, vu, _ in sorted(certs.get(officer_id, ())):
+        if vf > day:
+            break
+        if vu >= day:
+            day = vu + datetime.timedelta(days=1)
+            if day > last:
+                return True
+    return False
 
 
 def cert_valid(certs: dict, officer_id, day: datetime.date) -> bool:
