@@ -31,6 +31,11 @@ def _t(when) -> str:
 
 def _f(cf: CaseFacts, key: str, code: str, severity: str, stage: str, article: str, message: str, fix: str,
        **kw) -> FindingData:
+    # A finding about the case as a whole is counted under its 主办 officer (the one who answers for
+    # the file), so that supervision by officer shows whose cases lack what; a finding about one
+    # officer's act (an expired 执法证 on a signature) keeps that officer.
+    if kw.get("officer_id") is None:
+        kw["officer_id"] = cf.lead_officer_id
     return FindingData(key=key, code=code, severity=severity, case_id=cf.id, case_number=cf.number,
                        stage=str(stage or ""), article=article, message=message, fix=fix, **kw)
 
@@ -104,13 +109,18 @@ def check_missing_records(cf, clocks, now):
     asks for (error); the current stage still lacks one (warning: to do before leaving it)."""
     out = []
     closed = _closed_at_start(cf)
+    by_stage: dict = {}
+    for r in cf.records:
+        if not r.voided:
+            by_stage.setdefault(r.stage, []).append(r)
     for stage in STAGE_ORDER:
         state = _stage_state(cf, stage)
         if state not in ("passed", "current"):
             continue
         since = cf.last_entered.get(stage) if stage in REDONE_ON_REENTRY else None
-        recs = [r for r in cf.records if r.stage == stage and not r.voided
-                and (since is None or r.created_at > since)]
+        recs = by_stage.get(stage, ())
+        if since is not None:
+            recs = [r for r in recs if r.created_at > since]
         for req in requirements(cf, stage, closed):
             done = any(r.code in req and r.complete for r in recs)
             # LC 8: leaving 程序启动 needs the emergency approval drafted; archiving needs it signed.

@@ -73,6 +73,7 @@ def _local_zone():
 def clear_cache() -> None:
     _DAY_CACHE.clear()
     _TZ.clear()
+    _SPECS.clear()
 
 
 def status_of(due_at: datetime.datetime | None, met_at: datetime.datetime | None, now: datetime.datetime,
@@ -140,23 +141,55 @@ def _label(spec: DeadlineSpec) -> str:
     return spec.label
 
 
+_SPECS: dict = {}
+
+
+def _specs(profile, cf, per: str) -> list:
+    """The profile's deadlines for the case's kind × procedure × start mode, each with its start
+    and end anchors parsed once (profiles are immutable: memoised per profile object)."""
+    key = (id(profile), cf.kind, cf.procedure, cf.start_mode, per)
+    hit = _SPECS.get(key)
+    if hit is None or hit[0] is not profile:
+        hit = _SPECS[key] = (profile, [(spec, _compiled(spec.start), tuple(_compiled(e) for e in spec.end))
+                                       for spec in profile.deadlines_for(cf.kind, cf.procedure, cf.start_mode, per=per)])
+    return hit[1]
+
+
+def _compiled(name: str):
+    """`anchor(cf, name)` as a function of `cf` alone."""
+    parts = name.split(".")
+    if len(parts) == 3 and parts[0] == "record":
+        key = (parts[1], parts[2])
+        return lambda cf: _record_anchors(cf).get(key)
+    if len(parts) == 3 and parts[0] == "stage" and parts[2] == "entered" and parts[1] != "start":
+        stage = parts[1]
+        return lambda cf: cf.first_entered.get(stage)
+    return lambda cf: anchor(cf, name)
+
+
 def clocks_for(cf, profile, now: datetime.datetime) -> list[ClockData]:
     """Every clock of one case (facts.CaseFacts) under `profile`: each DeadlineSpec that applies to
     its kind × procedure × start mode and whose start anchor fired. Per-footage deadlines
     (per="footage") use avrules' verdicts (drift and field trips, AS 12) and give a clock only for
     footage stored late or whose lateness cannot be judged."""
     out = []
-    for spec in profile.deadlines_for(cf.kind, cf.procedure, cf.start_mode, per="case"):
-        started = anchor(cf, spec.start)
+    for spec, start, ends in _specs(profile, cf, "case"):
+        started = start(cf)
         if started is None:
             continue
-        met = min((t for t in (anchor(cf, e) for e in spec.end) if t is not None), default=None)
+        met = None
+        for end in ends:
+            t = end(cf)
+            if t is not None and (met is None or t < met):
+                met = t
         due_at = due(started, spec.period)
         extended = False  # no fact records an approved extension yet (LW-L 16): shown without one
         out.append(ClockData(spec.id, spec.id, spec.label, spec.article, spec.period.label, spec.severity,
                              started, due_at, met, extended,
                              status_of(due_at, met, now, soon_at=_soon_at(due_at, spec.period))))
-    for spec in profile.deadlines_for(cf.kind, cf.procedure, cf.start_mode, per="footage"):
+    if not cf.footage:
+        return out
+    for spec, _, _ in _specs(profile, cf, "footage"):
         for f in cf.footage:
             v = f.late
             if v is None:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace, field
+from dataclasses import dataclass, field
 from operator import attrgetter
 
 from .clocks import ClockData
@@ -85,11 +85,6 @@ def evaluate(case_ids: Iterable[int], *, now: datetime.datetime | None = None, _
         cf._certs = certs
         clocks = clocks_for(cf, cf.profile, now)
         found = checks.run(cf, clocks, now)
-        # A finding about the case as a whole is counted under its 主办 officer (the one who answers
-        # for the file), so that supervision by officer shows whose cases lack what; a finding about
-        # one officer's act (an expired 执法证 on a signature) keeps that officer.
-        if cf.lead_officer_id is not None:
-            found = [f if f.officer_id is not None else replace(f, officer_id=cf.lead_officer_id) for f in found]
         out[cid] = (found, clocks)
     return out
 
@@ -102,6 +97,7 @@ _CLOCK_FIELDS = ("deadline", "label", "article", "period", "severity", "started_
 
 _finding_values, _clock_values = attrgetter(*_FINDING_FIELDS), attrgetter(*_CLOCK_FIELDS)
 _EVENT_FIELDS = tuple(n for n in _FINDING_FIELDS if n not in ("subject_kind", "subject_id", "due_at"))
+_event_values = attrgetter(*_EVENT_FIELDS)
 
 
 def _insert(model, names: tuple, rows: list) -> None:
@@ -244,9 +240,9 @@ def recheck(case_ids: Iterable[int], *, now: datetime.datetime | None = None, _c
         # Plain executemany of tuples: Model instances and bulk_create's per-value preparation cost
         # more than computing the findings (a first scan writes several rows per case).
         _insert(Finding, ("case_id", "agency_id", "unit_id", "key", "opened_at") + _FINDING_FIELDS,
-                [(cid, *units[cid], f.key, now, *(getattr(f, n) for n in _FINDING_FIELDS)) for cid, f in add_f])
+                [(cid, *units[cid], f.key, now, *_finding_values(f)) for cid, f in add_f])
         event_rows = [(cid, *units[cid], FindingEventKind.OPENED.value, f.key, now,
-                       *(getattr(f, n) for n in _EVENT_FIELDS)) for cid, f in add_f]
+                       *_event_values(f)) for cid, f in add_f]
         if upd_f:
             rows = []
             for pk, f in upd_f:
@@ -265,7 +261,7 @@ def recheck(case_ids: Iterable[int], *, now: datetime.datetime | None = None, _c
                 Finding.objects.filter(pk__in=ids[i:i + 900]).delete()
         _insert(FindingEvent, ("case_id", "agency_id", "unit_id", "event", "key", "at") + _EVENT_FIELDS, event_rows)
         _insert(Clock, ("case_id", "agency_id", "unit_id", "key") + _CLOCK_FIELDS,
-                [(cid, *units[cid], k.key, *(getattr(k, n) for n in _CLOCK_FIELDS)) for cid, k in add_c])
+                [(cid, *units[cid], k.key, *_clock_values(k)) for cid, k in add_c])
         if upd_c:
             Clock.objects.bulk_update([Clock(pk=pk, **{n: getattr(k, n) for n in _CLOCK_FIELDS})
                                        for pk, _, k in upd_c], list(_CLOCK_FIELDS), batch_size=500)

@@ -138,14 +138,13 @@ sql_rows = _rows
 sql_datetime = _dt
 
 
-def _summary_sql(rec_t: str, sig_t: str, marks: str) -> tuple[str, list]:
-    """Each record's signatures summed up by the database (one row per record, grouped in C, not
-    two and a half Python rows per record): officers who signed (distinct and in rows) and the last
-    officer's time, the party's first signature, each capacity's first signature per signer role,
-    and `odd`, the number of signatures the summary cannot judge alone — a party's refusal (its
-    confirmations, LQ 17), a capacity's 不同意 / 退回, a capacity signature stored without its role
-    (before roles were stored), an officer's signature without a signer. Returns (SQL, params
-    before the case ids)."""
+def _summary_columns() -> tuple[list[str], list]:
+    """Each record's signatures summed up by the database (grouped in C, not two and a half Python
+    rows per record): officers' signatures in rows and distinct officers, the last officer's time,
+    the party's first signature, `odd` — the number of signatures the summary cannot judge alone: a
+    party's refusal (its confirmations, LQ 17), a capacity's 不同意 / 退回, a capacity signature
+    stored without its role (before roles were stored), an officer's signature without a signer —
+    then each capacity's first signature per signer role (`_PIVOT`). Returns (expressions, params)."""
     signed, refused = Outcome.SIGNED.value, Outcome.REFUSED.value
     caps = [str(c) for c in CAPACITY_ROLES]
     params: list = [_OFFICER, signed, _OFFICER, signed, _OFFICER, signed, _PARTY, signed]
@@ -153,11 +152,10 @@ def _summary_sql(rec_t: str, sig_t: str, marks: str) -> tuple[str, list]:
             "COUNT(DISTINCT CASE WHEN role = %s AND outcome = %s THEN signer_id END)",
             "MAX(CASE WHEN role = %s AND outcome = %s THEN signed_at END)",
             "MIN(CASE WHEN role = %s AND outcome = %s THEN signed_at END)"]
-    cap_marks = ",".join(["%s"] * len(caps))
     refusing = sorted(rules.REFUSING)
     cols.append(
         "SUM(CASE WHEN (role = %s AND outcome = %s)"
-        f" OR (role IN ({cap_marks}) AND outcome = %s AND signer_id IS NOT NULL"
+        f" OR (role IN ({','.join(['%s'] * len(caps))}) AND outcome = %s AND signer_id IS NOT NULL"
         f" AND (signer_role IS NULL OR signer_role = '' OR decision IN ({','.join(['%s'] * len(refusing))})))"
         " OR (role = %s AND outcome = %s AND signer_id IS NULL) THEN 1 ELSE 0 END)")
     params += [_PARTY, refused, *caps, signed, *refusing, _OFFICER, signed]
@@ -165,9 +163,26 @@ def _summary_sql(rec_t: str, sig_t: str, marks: str) -> tuple[str, list]:
         cols.append("MIN(CASE WHEN role = %s AND outcome = %s AND signer_id IS NOT NULL AND signer_role = %s "
                     "THEN signed_at END)")
         params += [capacity, signed, role]
-    sql = (f"SELECT record_id, {', '.join(cols)} FROM {sig_t} "
-           f"WHERE record_id IN (SELECT id FROM {rec_t} WHERE case_id IN ({marks})) GROUP BY record_id")
+    return cols, params
+
+
+def _records_sql(rec_t: str, void_t: str, sig_t: str, marks: str) -> tuple[str, list]:
+    """The records of some cases in serial order, each with its void and its signatures' summary
+    (`_summary_columns`, from `_AT_SUMMARY` on) in one row. Returns (SQL, params before the case
+    ids, which come twice)."""
+    cols, params = _summary_columns()
+    named = ", ".join(f"{c} AS c{i}" for i, c in enumerate(cols))
+    sql = (f"SELECT r.id, r.case_id, r.serial, r.record_type_id, r.stage, {_dt('r.created_at')}, CAST(r.rule AS TEXT), "
+           f"r.type_version_id, v.id, {', '.join(f's.c{i}' for i in range(len(cols)))} FROM {rec_t} r "
+           f"LEFT JOIN {void_t} v ON v.record_id = r.id "
+           f"LEFT JOIN (SELECT record_id, {named} FROM {sig_t} WHERE record_id IN "
+           f"(SELECT id FROM {rec_t} WHERE case_id IN ({marks})) GROUP BY record_id) s ON s.record_id = r.id "
+           f"WHERE r.case_id IN ({marks}) ORDER BY r.case_id, r.serial")
     return sql, params
+
+
+_AT_SUMMARY = 9  # where a record row's summary starts (officer rows, officers, last officer, party, odd, …)
+_AT_CAPS = _AT_SUMMARY + 5
 
 
 def _pivot() -> tuple[tuple[str, str], ...]:
@@ -189,7 +204,7 @@ def record_facts(case_ids, case_rows: dict[int, tuple[str, str]], *, content_cod
     procedure)} (for records made before rules were pinned). `content_codes`: record types whose
     latest content is loaded too (the AV acts and their notes, decisions). A handful of queries per
     900 cases, whatever the number of records: each record comes with its signatures summed up
-    (`_summary_sql`); only the few records the summary cannot judge (`odd`, or more officers than
+    (`_records_sql`); only the few records the summary cannot judge (`odd`, or more officers than
     the rule asks) have their signatures read one by one and judged as `state_of` does (`_judge`).
     `RecordFact.signatures` is filled for those records only."""
     from liuhen.records.models import RecordType
@@ -197,57 +212,55 @@ def record_facts(case_ids, case_rows: dict[int, tuple[str, str]], *, content_cod
     rec_t, void_t = Record._meta.db_table, "records_recordvoid"
     sig_t, conf_t, ver_t = Signature._meta.db_table, RefusalConfirmation._meta.db_table, RecordVersion._meta.db_table
     types = {pk: (code, name) for pk, code, name in RecordType.objects.values_list("pk", "code", "name")}
-    rule_cache: dict = {}
+    plans: dict = {}  # rule text -> (rule, its plan)
     out: dict[int, list[RecordFact]] = {}
     by_id: dict[int, RecordFact] = {}
-    summaries: dict[int, tuple] = {}
-    unpinned: list[tuple[RecordFact, int, int | None]] = []
+    unpinned: list[tuple[RecordFact, int, int | None, tuple]] = []
+    odd: list[RecordFact] = []
+    no_signatures = ()
+    fromiso, aware = _fromisoformat, to_datetime
     for chunk in _chunks(case_ids):
         marks = ",".join(["%s"] * len(chunk))
-        rows = _rows(
-            f"SELECT r.id, r.case_id, r.serial, r.record_type_id, r.stage, {_dt('r.created_at')}, CAST(r.rule AS TEXT), "
-            f"r.type_version_id, v.id FROM {rec_t} r LEFT JOIN {void_t} v ON v.record_id = r.id "
-            f"WHERE r.case_id IN ({marks}) ORDER BY r.case_id, r.serial", chunk)
-        for rid, cid, serial, type_id, stage, created, rule_text, tv_id, void_id in rows:
+        sql, params = _records_sql(rec_t, void_t, sig_t, marks)
+        mine, mine_of = None, None
+        for row in _rows(sql, params + list(chunk) + list(chunk)):
+            rid, cid, serial, type_id, stage, created, rule_text, tv_id, void_id = row[:_AT_SUMMARY]
             code, name = types[type_id]
-            f = RecordFact(rid, cid, serial, code, name, stage, to_datetime(created), void_id is not None,
-                           rules.SignatureRule(), [])
-            if rule_text is not None:
-                rule = rule_cache.get(rule_text)
-                if rule is None:
-                    rule = rule_cache[rule_text] = rules.SignatureRule.from_json(_json(rule_text))
-                f.rule = rule
-            else:
-                unpinned.append((f, type_id, tv_id))
-            out.setdefault(cid, []).append(f)
+            created = fromiso(created + "+00:00") if type(created) is str else aware(created)
+            f = RecordFact(rid, cid, serial, code, name, stage, created, void_id is not None, None, no_signatures)
+            if cid != mine_of:
+                mine, mine_of = out.setdefault(cid, []), cid
+            mine.append(f)
             by_id[rid] = f
-        sql, params = _summary_sql(rec_t, sig_t, marks)
-        for row in _rows(sql, params + list(chunk)):
-            summaries[row[0]] = row
+            if rule_text is None:
+                unpinned.append((f, type_id, tv_id, row))
+                continue
+            hit = plans.get(rule_text)
+            if hit is None:
+                rule = rules.SignatureRule.from_json(_json(rule_text))
+                hit = plans[rule_text] = (rule, _plan(rule))
+            f.rule = hit[0]
+            if not _judge_summary(f, row, hit[1]):
+                odd.append(f)
     if unpinned:
         # Made before the rule was pinned on the record (selectors.rule_of): the pinned type
         # version's rule with issue 12's overrides, or (no pinned version) the type's version 1.
-        tv_rules = dict(RecordTypeVersion.objects.filter(pk__in={tv for _, _, tv in unpinned if tv})
+        tv_rules = dict(RecordTypeVersion.objects.filter(pk__in={tv for _, _, tv, _ in unpinned if tv})
                         .values_list("pk", "signature_rule"))
-        ones = dict(RecordTypeVersion.objects.filter(record_type_id__in={t for _, t, _ in unpinned}, number=1)
+        ones = dict(RecordTypeVersion.objects.filter(record_type_id__in={t for _, t, _, _ in unpinned}, number=1)
                     .values_list("record_type_id", "signature_rule"))
         type_rules = dict(RecordType.objects.values_list("pk", "signature_rule"))
-        for f, type_id, tv_id in unpinned:
+        for f, type_id, tv_id, row in unpinned:
             if tv_id is not None:
                 kind, procedure = case_rows[f.case_id]
                 f.rule = rules.effective_rule(tv_rules[tv_id], kind, procedure, f.code,
                                               overrides=rules.ISSUE_12_OVERRIDES)
             else:
                 f.rule = rules.SignatureRule.from_json(ones.get(type_id, type_rules[type_id]))
-    if not by_id:
-        return out
-    plans: dict = {}
-    odd: list[RecordFact] = []
-    for f in by_id.values():
-        if not _judge_summary(f, summaries.get(f.id), plans):
-            odd.append(f)
+            if not _judge_summary(f, row, _plan(f.rule)):
+                odd.append(f)
     if odd:
-        _judge_one_by_one(odd, sig_t, conf_t, plans)
+        _judge_one_by_one(odd, sig_t, conf_t)
     if content_codes:
         wanted = [f.id for f in by_id.values() if f.code in content_codes]
         latest: dict[int, int] = {}
@@ -261,9 +274,11 @@ def record_facts(case_ids, case_rows: dict[int, tuple[str, str]], *, content_cod
     return out
 
 
-def _judge_one_by_one(odd: list[RecordFact], sig_t: str, conf_t: str, plans: dict) -> None:
+def _judge_one_by_one(odd: list[RecordFact], sig_t: str, conf_t: str) -> None:
     """The records the summary could not judge: their signatures read as rows and judged by `_judge`."""
     of = {f.id: f for f in odd}
+    for f in odd:
+        f.signatures, f.missing, f.refusals, f.completed_at = [], [], [], None
     sigs: dict[int, SignatureFact] = {}
     refused_party: list[int] = []
     party, refused, no_confirmations = SignerRole.PARTY.value, Outcome.REFUSED.value, ()
@@ -287,52 +302,38 @@ def _judge_one_by_one(odd: list[RecordFact], sig_t: str, conf_t: str, plans: dic
                     if s.signer_id and not s.signer_role and s.role in CAPACITY_ROLES}
     groups = _groups_of(old_capacity) if old_capacity else {}
     for f in odd:
-        _judge(f, groups, plans)
+        _judge(f, groups)
 
 
-def _plan_of(rule, plans: dict) -> tuple:
-    plan = plans.get(id(rule))
-    if plan is None or plan[0] is not rule:
-        plan = plans[id(rule)] = (rule, _plan(rule))
-    return plan[1]
-
-
-def _judge_summary(f: RecordFact, summary: tuple | None, plans: dict) -> bool:
-    """`_judge` on the record's summary (`_summary_sql`'s row, None: no signature at all); False
-    when the summary cannot tell (the record is then judged signature by signature)."""
-    n_officers, wants_party, caps = _plan_of(f.rule, plans)
+def _judge_summary(f: RecordFact, row: tuple, plan: tuple) -> bool:
+    """`_judge` on the record's summary (`_records_sql`'s row: all NULL when nothing was signed);
+    False when the summary cannot tell (the record is then judged signature by signature)."""
+    if row[_AT_SUMMARY + 4]:  # odd
+        return False
+    n_officers, wants_party, caps, columns = plan
+    officers = row[_AT_SUMMARY + 1] or 0
     missing, times = [], []
-    if summary is None:
-        officer_rows = officers = 0
-        last_officer = party_at = None
-        cap_at = ()
-    else:
-        _, officer_rows, officers, last_officer, party_at, odd, *cap_at = summary
-        if odd:
-            return False
     if officers < n_officers:
         missing.append(f"执法人员签字（还差{n_officers - officers}人）")
     elif n_officers:
-        if not officers == officer_rows == n_officers:
+        if not officers == row[_AT_SUMMARY] == n_officers:
             return False  # an officer signed twice, or more signed than asked: whose time completes it?
-        times.append(last_officer)
+        times.append(row[_AT_SUMMARY + 2])
     if wants_party:
+        party_at = row[_AT_SUMMARY + 3]
         if party_at is None:
             missing.append("当事人签字")  # a refusal would have made the summary odd
         else:
             times.append(party_at)
-    for capacity, roles, label in caps:
-        theirs = []
-        for role in roles:
-            at = _PIVOT_AT.get((capacity, role))
-            if at is None:
-                return False  # a role the summary has no column for
-            if cap_at and cap_at[at] is not None:
-                theirs.append(cap_at[at])
-        if not theirs:
-            missing.append(f"{label}签字")
-        else:
-            times.append(min(theirs))
+    if caps:
+        if columns is None:
+            return False  # a role the summary has no column for
+        for label, at in columns:
+            theirs = [row[i] for i in at if row[i] is not None]
+            if theirs:
+                times.append(min(theirs))
+            else:
+                missing.append(f"{label}签字")
     f.missing = missing
     if not f.voided and not missing:
         f.completed_at = to_datetime(max(times)) if times else f.created_at
@@ -381,17 +382,27 @@ def _plan(rule) -> tuple:
     [(capacity, its roles, its label)])."""
     caps = tuple((str(c), frozenset(str(r) for r in rule.roles_for(c)), rule.capacity_label(c))
                  for c in CAPACITY_ROLES if rule.requires(c))
-    return rule.officers, bool(rule.party), caps
+    # Where each capacity's signer roles are in `_records_sql`'s row: (label, (column, …)); None
+    # when a role has no column there.
+    columns = []
+    for capacity, roles, label in caps:
+        at = [_AT_CAPS + _PIVOT_AT[(capacity, r)] for r in sorted(roles) if (capacity, r) in _PIVOT_AT]
+        if len(at) != len(roles):
+            columns = None
+            break
+        columns.append((label, tuple(at)))
+    return rule.officers, bool(rule.party), caps, None if columns is None else tuple(columns)
+
 
 
 _OFFICER, _PARTY, _SIGNED = SignerRole.OFFICER.value, SignerRole.PARTY.value, Outcome.SIGNED.value
 _REFUSED = Outcome.REFUSED.value
 
 
-def _judge(f: RecordFact, groups: dict[int, set[str]], plans: dict | None = None) -> None:
+def _judge(f: RecordFact, groups: dict[int, set[str]]) -> None:
     """selectors.state_of's rule on plain facts, plus when the record became complete."""
     sigs = f.signatures
-    n_officers, wants_party, caps = _plan_of(f.rule, {} if plans is None else plans)
+    n_officers, wants_party, caps, _ = _plan(f.rule)
     missing, times = [], []
     officers: dict = {}
     for s in sigs:

@@ -17,9 +17,7 @@ def _both():
     summed = {f.id: f for rows in facts.values() for f in rows}
     rec_t, sig_t, conf_t = Record._meta.db_table, Signature._meta.db_table, "records_refusalconfirmation"
     one_by_one = {f.id: f for rows in bulk.record_facts(list(cases), cases).values() for f in rows}
-    for f in one_by_one.values():
-        f.missing, f.completed_at, f.signatures, f.refusals = [], None, [], []
-    bulk._judge_one_by_one(list(one_by_one.values()), sig_t, conf_t, {})
+    bulk._judge_one_by_one(list(one_by_one.values()), sig_t, conf_t)
     assert rec_t and summed.keys() == one_by_one.keys()
     return summed, one_by_one
 
