@@ -16,7 +16,7 @@ from liuhen.cases.requirements import REDONE_ON_REENTRY, SKIPPED_ON_CLOSURE, sta
 from liuhen.records.bulk import to_datetime
 
 from . import vocabulary as v
-from .clocks import ClockData
+from .clocks import ClockData, local_zone
 from .engine import FindingData
 from .facts import CaseFacts, cert_valid
 from .finding_models import ClockStatus, Severity
@@ -26,7 +26,7 @@ STAGE_LABELS = dict(Stage.choices)
 
 
 def _t(when) -> str:
-    return timezone.localtime(when).strftime("%Y-%m-%d %H:%M") if when else "—"
+    return when.astimezone(local_zone()).strftime("%Y-%m-%d %H:%M") if when else "—"
 
 
 def _f(cf: CaseFacts, key: str, code: str, severity: str, stage: str, article: str, message: str, fix: str,
@@ -47,7 +47,15 @@ def _closed_at_start(cf: CaseFacts) -> bool:
 
 
 def _stage_state(cf: CaseFacts, stage: str) -> str:
-    """passed / current / todo / skipped, as cases.selectors.stage_status."""
+    """passed / current / todo / skipped, as cases.selectors.stage_status (memoised on the facts)."""
+    states = cf.__dict__.setdefault("_stage_states", {})
+    state = states.get(stage)
+    if state is None:
+        state = states[stage] = _stage_state_of(cf, stage)
+    return state
+
+
+def _stage_state_of(cf: CaseFacts, stage: str) -> str:
     i = _STAGE_AT[stage]
     current = _STAGE_AT[cf.stage]
     if i < current or cf.archived_at is not None:
@@ -121,13 +129,15 @@ def check_missing_records(cf, clocks, now):
         recs = by_stage.get(stage, ())
         if since is not None:
             recs = [r for r in recs if r.created_at > since]
+        done_codes, drafted = {r.code for r in recs if r.complete}, None
         for req in requirements(cf, stage, closed):
-            done = any(r.code in req and r.complete for r in recs)
-            # LC 8: leaving 程序启动 needs the emergency approval drafted; archiving needs it signed.
-            if not done and req.drafted_suffices and cf.archived_at is None and state == "passed":
-                done = any(r.code in req for r in recs)
-            if done:
+            if not done_codes.isdisjoint(req):
                 continue
+            # LC 8: leaving 程序启动 needs the emergency approval drafted; archiving needs it signed.
+            if req.drafted_suffices and cf.archived_at is None and state == "passed":
+                drafted = drafted if drafted is not None else {r.code for r in recs}
+                if not drafted.isdisjoint(req):
+                    continue
             names = "或".join(dict.fromkeys(r_name(cf, c) for c in req))
             passed = state == "passed"
             out.append(_f(

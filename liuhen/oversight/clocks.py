@@ -53,7 +53,7 @@ def due(start: datetime.datetime, period: Period) -> datetime.datetime | None:
     fn = calendar.due  # the working-day calendar (liuhen.workdays): None for a year it does not know
     if period.unit == HOURS:
         return fn(start, period.amount, period.unit)
-    tz = _TZ[0] if _TZ else _local_zone()
+    tz = local_zone()
     key = (start.astimezone(tz).date(), period.amount, period.unit)
     if key not in _DAY_CACHE:
         _DAY_CACHE[key] = (fn(start, period.amount, period.unit),)
@@ -63,10 +63,12 @@ def due(start: datetime.datetime, period: Period) -> datetime.datetime | None:
 _TZ: list = []  # the current time zone, read once per scan
 
 
-def _local_zone():
-    from django.utils import timezone
+def local_zone():
+    """The current time zone (timezone.get_current_timezone() once per scan: it is a thread-local look-up)."""
+    if not _TZ:
+        from django.utils import timezone
 
-    _TZ[:] = [timezone.get_current_timezone()]
+        _TZ[:] = [timezone.get_current_timezone()]
     return _TZ[0]
 
 

@@ -127,7 +127,7 @@ def _sqlite_datetime(value):
     naive UTC, str()), without its per-value settings and time-zone lookups."""
     if value is None:
         return None
-    return str(value.astimezone(_UTC).replace(tzinfo=None))
+    return value.astimezone(_UTC).isoformat(" ")[:-6]  # str() of the naive UTC time: "+00:00" cut off
 
 
 _UTC = datetime.timezone.utc
@@ -209,7 +209,7 @@ def recheck(case_ids: Iterable[int], *, now: datetime.datetime | None = None, _c
             old = mine_f.get(f.key)
             if old is None:
                 add_f.append((cid, f))
-            elif _differs(old[1:], vals):
+            elif old[1:] != vals and _differs(old[1:], vals):
                 upd_f.append((old[0], f))
         for key, old in mine_f.items():
             if key not in seen:
@@ -221,7 +221,7 @@ def recheck(case_ids: Iterable[int], *, now: datetime.datetime | None = None, _c
             old = mine_c.get(k.key)
             if old is None:
                 add_c.append((cid, k))
-            elif _differs(old[1:], vals):
+            elif old[1:] != vals and _differs(old[1:], vals):
                 upd_c.append((old[0], cid, k))
         for key, old in mine_c.items():
             if key not in seen_c:

@@ -138,51 +138,54 @@ sql_rows = _rows
 sql_datetime = _dt
 
 
-def _summary_columns() -> tuple[list[str], list]:
+def _summary_columns(s: str = "") -> tuple[list[str], list]:
     """Each record's signatures summed up by the database (grouped in C, not two and a half Python
-    rows per record): officers' signatures in rows and distinct officers, the last officer's time,
-    the party's first signature, `odd` — the number of signatures the summary cannot judge alone: a
-    party's refusal (its confirmations, LQ 17), a capacity's 不同意 / 退回, a capacity signature
-    stored without its role (before roles were stored), an officer's signature without a signer —
-    then each capacity's first signature per signer role (`_PIVOT`). Returns (expressions, params)."""
+    rows per record), the columns of signature table alias `s` ("s." or ""): officers' signatures
+    (rows, lowest and highest signer: two rows of two officers are two officers), the last
+    officer's time, the party's first signature, `odd` — the number of signatures the summary
+    cannot judge alone: a party's refusal (its confirmations, LQ 17), a capacity's 不同意 / 退回, a
+    capacity signature stored without its role (before roles were stored), an officer's signature
+    without a signer — then each capacity's first signature per signer role (`_PIVOT`). Returns
+    (expressions, params)."""
     signed, refused = Outcome.SIGNED.value, Outcome.REFUSED.value
     caps = [str(c) for c in CAPACITY_ROLES]
-    params: list = [_OFFICER, signed, _OFFICER, signed, _OFFICER, signed, _PARTY, signed]
-    cols = ["SUM(CASE WHEN role = %s AND outcome = %s THEN 1 ELSE 0 END)",
-            "COUNT(DISTINCT CASE WHEN role = %s AND outcome = %s THEN signer_id END)",
-            "MAX(CASE WHEN role = %s AND outcome = %s THEN signed_at END)",
-            "MIN(CASE WHEN role = %s AND outcome = %s THEN signed_at END)"]
+    officer_signed = f"{s}role = %s AND {s}outcome = %s"
+    params: list = [_OFFICER, signed] * 4 + [_PARTY, signed]
+    cols = [f"SUM(CASE WHEN {officer_signed} THEN 1 ELSE 0 END)",
+            f"MIN(CASE WHEN {officer_signed} THEN {s}signer_id END)",
+            f"MAX(CASE WHEN {officer_signed} THEN {s}signer_id END)",
+            f"MAX(CASE WHEN {officer_signed} THEN {s}signed_at END)",
+            f"MIN(CASE WHEN {s}role = %s AND {s}outcome = %s THEN {s}signed_at END)"]
     refusing = sorted(rules.REFUSING)
     cols.append(
-        "SUM(CASE WHEN (role = %s AND outcome = %s)"
-        f" OR (role IN ({','.join(['%s'] * len(caps))}) AND outcome = %s AND signer_id IS NOT NULL"
-        f" AND (signer_role IS NULL OR signer_role = '' OR decision IN ({','.join(['%s'] * len(refusing))})))"
-        " OR (role = %s AND outcome = %s AND signer_id IS NULL) THEN 1 ELSE 0 END)")
+        f"SUM(CASE WHEN ({s}role = %s AND {s}outcome = %s)"
+        f" OR ({s}role IN ({','.join(['%s'] * len(caps))}) AND {s}outcome = %s AND {s}signer_id IS NOT NULL"
+        f" AND ({s}signer_role IS NULL OR {s}signer_role = '' OR {s}decision IN ({','.join(['%s'] * len(refusing))})))"
+        f" OR ({s}role = %s AND {s}outcome = %s AND {s}signer_id IS NULL) THEN 1 ELSE 0 END)")
     params += [_PARTY, refused, *caps, signed, *refusing, _OFFICER, signed]
     for capacity, role in _PIVOT:
-        cols.append("MIN(CASE WHEN role = %s AND outcome = %s AND signer_id IS NOT NULL AND signer_role = %s "
-                    "THEN signed_at END)")
+        cols.append(f"MIN(CASE WHEN {s}role = %s AND {s}outcome = %s AND {s}signer_id IS NOT NULL "
+                    f"AND {s}signer_role = %s THEN {s}signed_at END)")
         params += [capacity, signed, role]
     return cols, params
 
 
 def _records_sql(rec_t: str, void_t: str, sig_t: str, marks: str) -> tuple[str, list]:
     """The records of some cases in serial order, each with its void and its signatures' summary
-    (`_summary_columns`, from `_AT_SUMMARY` on) in one row. Returns (SQL, params before the case
-    ids, which come twice)."""
-    cols, params = _summary_columns()
-    named = ", ".join(f"{c} AS c{i}" for i, c in enumerate(cols))
+    (`_summary_columns`, from `_AT_SUMMARY` on) in one row: one pass over the records and their
+    signatures, grouped per record in the order of the (case, serial) index. Returns (SQL, params
+    before the case ids)."""
+    cols, params = _summary_columns("s.")
     sql = (f"SELECT r.id, r.case_id, r.serial, r.record_type_id, r.stage, {_dt('r.created_at')}, CAST(r.rule AS TEXT), "
-           f"r.type_version_id, v.id, {', '.join(f's.c{i}' for i in range(len(cols)))} FROM {rec_t} r "
-           f"LEFT JOIN {void_t} v ON v.record_id = r.id "
-           f"LEFT JOIN (SELECT record_id, {named} FROM {sig_t} WHERE record_id IN "
-           f"(SELECT id FROM {rec_t} WHERE case_id IN ({marks})) GROUP BY record_id) s ON s.record_id = r.id "
-           f"WHERE r.case_id IN ({marks}) ORDER BY r.case_id, r.serial")
+           f"r.type_version_id, v.id, {', '.join(cols)} FROM {rec_t} r "
+           f"LEFT JOIN {void_t} v ON v.record_id = r.id LEFT JOIN {sig_t} s "
+           f"ON s.record_id = r.id WHERE r.case_id IN ({marks}) "
+           f"GROUP BY r.case_id, r.serial, r.id, v.id ORDER BY r.case_id, r.serial")
     return sql, params
 
 
-_AT_SUMMARY = 9  # where a record row's summary starts (officer rows, officers, last officer, party, odd, …)
-_AT_CAPS = _AT_SUMMARY + 5
+_AT_SUMMARY = 9  # where a record row's summary starts: officer rows, lowest and highest officer,
+_AT_CAPS = _AT_SUMMARY + 6  # last officer, party, odd; then the capacities
 
 
 def _pivot() -> tuple[tuple[str, str], ...]:
@@ -223,7 +226,7 @@ def record_facts(case_ids, case_rows: dict[int, tuple[str, str]], *, content_cod
         marks = ",".join(["%s"] * len(chunk))
         sql, params = _records_sql(rec_t, void_t, sig_t, marks)
         mine, mine_of = None, None
-        for row in _rows(sql, params + list(chunk) + list(chunk)):
+        for row in _rows(sql, params + list(chunk)):
             rid, cid, serial, type_id, stage, created, rule_text, tv_id, void_id = row[:_AT_SUMMARY]
             code, name = types[type_id]
             created = fromiso(created + "+00:00") if type(created) is str else aware(created)
@@ -306,21 +309,27 @@ def _judge_one_by_one(odd: list[RecordFact], sig_t: str, conf_t: str) -> None:
 
 
 def _judge_summary(f: RecordFact, row: tuple, plan: tuple) -> bool:
-    """`_judge` on the record's summary (`_records_sql`'s row: all NULL when nothing was signed);
-    False when the summary cannot tell (the record is then judged signature by signature)."""
-    if row[_AT_SUMMARY + 4]:  # odd
+    """`_judge` on the record's summary (`_records_sql`'s row: zero signatures, NULL times when
+    nothing was signed); False when the summary cannot tell (the record is then judged signature by
+    signature)."""
+    officer_rows, lowest, highest, last_officer, party_at, odd = row[_AT_SUMMARY:_AT_CAPS]
+    if odd:
         return False
     n_officers, wants_party, caps, columns = plan
-    officers = row[_AT_SUMMARY + 1] or 0
     missing, times = [], []
+    if officer_rows and officer_rows <= 2:  # one or two rows: one officer or two
+        officers = 1 if lowest == highest else 2
+    elif officer_rows:
+        return False  # three or more officers' signatures: counted one by one
+    else:
+        officers = 0
     if officers < n_officers:
         missing.append(f"执法人员签字（还差{n_officers - officers}人）")
     elif n_officers:
-        if not officers == row[_AT_SUMMARY] == n_officers:
+        if not officers == officer_rows == n_officers:
             return False  # an officer signed twice, or more signed than asked: whose time completes it?
-        times.append(row[_AT_SUMMARY + 2])
+        times.append(last_officer)
     if wants_party:
-        party_at = row[_AT_SUMMARY + 3]
         if party_at is None:
             missing.append("当事人签字")  # a refusal would have made the summary odd
         else:
