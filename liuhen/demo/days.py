@@ -1,22 +1,22 @@
 """The demo's calendar: on which days its ordinary work happens (工作日).
 
-Working days are those of the State Council's schedule as `chinesecalendar` knows it (public holidays
-off, adjusted weekends worked). For a year it does not know (it raises for 2027 and later) the demo
-falls back to Monday–Friday: the demo only needs plausible days for its history, it computes no
-deadline (deadlines are the workdays app's, which never guesses).
+One calendar: the working-day calendar every deadline counts on (`liuhen.workdays.calendar`: the
+State Council's notices loaded, else `chinesecalendar`), so that the day the story puts a step on,
+"the n-th working day after", is the day a deadline of n working days from there ends, and a
+schedule loaded (the demo loads the 2025 and 2026 notices) moves both alike.
+
+For a year that calendar does not know (no notice yet) it answers nothing and no deadline can end
+in it, so nothing can disagree: the demo's history then takes Monday–Friday — it only needs
+plausible days there, and computes no deadline with them.
 """
 import datetime
-import functools
 
-import chinese_calendar
+from liuhen.workdays import calendar
 
 
-@functools.cache
 def is_workday(day: datetime.date) -> bool:
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:  # a year the package has no schedule for
-        return day.weekday() < 5
+    known = calendar.is_workday(day)
+    return day.weekday() < 5 if known is None else known
 
 
 def on_or_before(day: datetime.date) -> datetime.date:
@@ -27,8 +27,14 @@ def on_or_before(day: datetime.date) -> datetime.date:
 
 
 def after(day: datetime.date, n: int) -> datetime.date:
-    """The n-th working day after `day` (n = 0: `day` itself, whatever it is)."""
-    while n > 0:
+    """The n-th working day after `day` (n = 0: `day` itself, whatever it is) — the day a period of
+    n working days from `day` ends (calendar.add_working_days)."""
+    if n <= 0:
+        return day
+    end = calendar.add_working_days(day, n)
+    if end is not None:
+        return end
+    while n > 0:  # into a year the calendar does not know
         day += datetime.timedelta(days=1)
         if is_workday(day):
             n -= 1

@@ -4,7 +4,7 @@ marked their notices as seen) and approaching or overdue deadlines of their case
 What the user has seen is an append-only NoticeMark per "mark as seen" (POST, CSRF), with its ledger
 event (oversight.notices_seen) carrying the digest of the row's state, so `liuhen verify` finds a
 mark changed, inserted or deleted behind the log's back (oversight.E501-E503). The badge count and
-the list come from the same function (pending)."""
+the list apply the same filters (count_for counts in the database what pending lists)."""
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -48,9 +48,16 @@ def finding_events_q(user) -> Q | None:
     return None if q is None else Q(agency_id=user.agency_id) & q
 
 
+def _new_findings(q: Q, seen_id: int):
+    from .finding_models import FindingEvent, FindingEventKind
+
+    return (FindingEvent.objects.filter(q, event=FindingEventKind.OPENED, id__gt=seen_id)
+            .order_by("-at", "-id")[:MAX_LISTED])
+
+
 def pending(user, now=None) -> Notices:
     """The notices `user` has not marked as seen."""
-    from .finding_models import FindingEvent, FindingEventKind
+    from .finding_models import FindingEvent
 
     if not selectors.works_cases(user):
         return Notices()
@@ -60,21 +67,28 @@ def pending(user, now=None) -> Notices:
     out = Notices()
     q = finding_events_q(user)
     if q is not None:
-        events = FindingEvent.objects.filter(q)
-        out.last_event_id = events.order_by("-id").values_list("id", flat=True).first() or 0
-        out.findings = list(events.filter(event=FindingEventKind.OPENED, id__gt=seen_id)
-                            .select_related("case", "officer").order_by("-at", "-id")[:MAX_LISTED])
+        out.last_event_id = FindingEvent.objects.filter(q).order_by("-id").values_list("id", flat=True).first() or 0
+        out.findings = list(_new_findings(q, seen_id).select_related("case", "officer"))
     out.last_event_id = max(out.last_event_id, seen_id)
     out.deadlines = [cv for cv in selectors.my_deadlines(user, now) if cv.token not in seen_deadlines]
     return out
 
 
-def count_for(user) -> int:
-    """The badge's number (`{% oversight_notice_badge %}`)."""
-    try:
-        return pending(user).count
-    except Exception:  # noqa: BLE001 — a badge never breaks a page (e.g. before the engine's tables exist)
+def count_for(user, now=None) -> int:
+    """The badge's number (`{% oversight_notice_badge %}`, on every page of a case worker): as many
+    as pending(user) lists — the same filters — counted in the database, never loading a row: the
+    mark, the new findings (at most MAX_LISTED, as the list) and the deadlines not seen.
+
+    No error is swallowed: the engine's tables come with the same `migrate` as the users table the
+    badge's user is read from, so no logged-in page is served without them."""
+    if not selectors.works_cases(user):
         return 0
+    mark = latest_mark(user)
+    n = 0
+    q = finding_events_q(user)
+    if q is not None:
+        n += _new_findings(q, mark.seen_event_id if mark else 0).count()
+    return n + selectors.my_deadlines_count(user, now, seen_tokens=mark.seen_deadlines if mark else ())
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ The engine's tables are derived data the engine rewrites; these pages only read 
 that shows case content logs the read (log_read): who, which page, which filters — ids and codes,
 never a party's name (a typed search text is logged as the ids of the cases it matched)."""
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -151,6 +152,17 @@ class ClockView:
         return f"剩余 {self.days_left} 个工作日（{timezone.localtime(c.due_at):%Y-%m-%d}）"
 
 
+def _soon_day(today: datetime.date, due_day: datetime.date, left: int | None, window: int) -> bool:
+    """Is a clock due on `due_day` (not yet past) due soon, seen on `today`? Due within `window`
+    working days (`left`: the working days to it). When the calendar cannot count them (a year not
+    loaded) the due time itself is known: it is shown as due soon — the remaining working days as
+    unknown — whenever it could be within the window: calendar days up to the window's length in
+    weeks plus the longest holiday (the Spring Festival's), so the warning comes early, never late."""
+    if left is None:
+        return (due_day - today).days <= -(-window * 7 // 5) + UNKNOWN_MARGIN_DAYS
+    return left <= window
+
+
 def clock_view(clock, now=None, window: int | None = None) -> ClockView:
     """The clock's status against `now` (the engine's own rule, clocks.status_of), with "due soon"
     meaning due within `window` working days (LIUHEN_TODO_DUE_DAYS) on these pages."""
@@ -165,62 +177,130 @@ def clock_view(clock, now=None, window: int | None = None) -> ClockView:
         return ClockView(clock, OVERDUE, 0)
     today, due_day = timezone.localdate(now), timezone.localdate(clock.due_at)
     left = working_days_between(today, due_day)
-    if left is None:
-        # The calendar cannot count the working days (a year not loaded): the due time itself is
-        # known. It is shown as due soon — the remaining working days as unknown — whenever it could
-        # be within the window: calendar days up to the window's length in weeks plus the longest
-        # holiday (the Spring Festival's), so the warning comes early, never late.
-        soon = (due_day - today).days <= -(-window * 7 // 5) + UNKNOWN_MARGIN_DAYS
-    else:
-        soon = left <= window
-    return ClockView(clock, DUE_SOON if soon else RUNNING, left)
+    return ClockView(clock, DUE_SOON if _soon_day(today, due_day, left, window) else RUNNING, left)
 
 
-def open_clocks(case_q: Q | None = None, deadline_ids=None, agency_id=None):
-    """The clocks not met yet (a queryset), of the cases `case_q` selects and not archived away."""
-    from .finding_models import Clock
+def _soon_spans(today: datetime.date, window: int) -> list[tuple[datetime.date, datetime.date]]:
+    """The due days (from `today` on) that clock_view calls due soon, as (first, last) runs. Beyond
+    the later of the unknown-year margin and the last day within the window nothing is soon."""
+    horizon = today + datetime.timedelta(days=-(-window * 7 // 5) + UNKNOWN_MARGIN_DAYS)
+    beyond = calendar.add_working_days(today, window + 1)  # the first day past the window
+    if beyond is None:  # a year not loaded starts before it: the known days before that year count
+        year = today.year
+        while calendar.known(year):
+            year += 1
+        beyond = datetime.date(year, 1, 1)
+    horizon = max(horizon, beyond)
+    spans: list = []
+    day = today
+    while day <= horizon:
+        if _soon_day(today, day, working_days_between(today, day), window):
+            if spans and spans[-1][1] == day - datetime.timedelta(days=1):
+                spans[-1] = (spans[-1][0], day)
+            else:
+                spans.append((day, day))
+        day += datetime.timedelta(days=1)
+    return spans
 
-    qs = Clock.objects.filter(met_at__isnull=True).select_related("case", "unit")
-    if agency_id is not None:
-        qs = qs.filter(agency_id=agency_id)
-    if case_q is not None:
-        from liuhen.cases.models import Case
 
-        qs = qs.filter(case__in=Case.objects.filter(case_q))
-    if deadline_ids is not None:
-        qs = qs.filter(deadline__in=list(deadline_ids))
-    return qs.order_by("due_at", "case_id", "key")
+def _midnight(day: datetime.date) -> datetime.datetime:
+    """The first instant of `day` where the pages count days (timezone.localdate: the current zone)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
+def wanted_due_q(now: datetime.datetime, window: int) -> Q:
+    """The not-met clocks clock_view calls overdue, due soon or unknown at `now`, as a filter on
+    the stored due time — the same rule, so that a count needs no row."""
+    q = Q(due_at__isnull=True) | Q(due_at__lt=now)
+    for first, last in _soon_spans(timezone.localdate(now), window):
+        q |= Q(due_at__gte=_midnight(first), due_at__lt=_midnight(last + datetime.timedelta(days=1)))
+    return q
+
+
+def my_deadlines_q(user, now=None, window: int | None = None) -> Q | None:
+    """The Clock rows of `user`'s deadlines (my_deadlines) as one filter: not met, of the agency's
+    cases not archived; on their own cases (own_cases_q) and of their role's own kind across the
+    agency (ROLE_DEADLINES: 法制审核 for the reviewer, 归档 for the archivist) those overdue, due
+    within `window` working days (LIUHEN_TODO_DUE_DAYS) or whose due time cannot be computed; for
+    the 机关负责人 and the 监督人员 also every overdue one of the agency. None: no deadline is theirs."""
+    from liuhen.cases.models import Case
+
+    if not works_cases(user):
+        return None
+    now = now or timezone.now()
+    window = due_days() if window is None else window
+    open_cases = Case.objects.filter(agency_id=user.agency_id, archived_at__isnull=True)
+    near = None
+    q = own_cases_q(user)
+    if q is not None:
+        near = Q(case__in=open_cases.filter(q))
+    own = [d for role, ids in ROLE_DEADLINES.items() if user.has_role(role) for d in ids]
+    if own:
+        mine = Q(case__in=open_cases, deadline__in=own)
+        near = mine if near is None else near | mine
+    wanted = None if near is None else near & wanted_due_q(now, window)
+    if watches_agency(user):
+        overdue = Q(case__in=open_cases, due_at__lt=now)
+        wanted = overdue if wanted is None else wanted | overdue
+    return None if wanted is None else Q(met_at__isnull=True) & wanted
 
 
 def my_deadlines(user, now=None, window: int | None = None) -> list[ClockView]:
-    """Deadlines of `user`'s concern, overdue first: on their own cases (own_cases_q) and of their
-    role's own kind across the agency (ROLE_DEADLINES: 法制审核 for the reviewer, 归档 for the
-    archivist), those overdue, due within `window` working days (LIUHEN_TODO_DUE_DAYS) or whose due
-    time cannot be computed; for the 机关负责人 and the 监督人员 also every overdue one of the agency."""
-    if not works_cases(user):
+    """Deadlines of `user`'s concern (my_deadlines_q), overdue first, then unknown, then due soon."""
+    from .finding_models import Clock
+
+    now = now or timezone.now()
+    q = my_deadlines_q(user, now, window)
+    if q is None:
         return []
-    open_cases = Q(agency_id=user.agency_id, archived_at__isnull=True)
-    near, overdue_only = [], []
-    q = own_cases_q(user)
-    if q is not None:
-        near += list(open_clocks(q & open_cases))
-    own = [d for role, ids in ROLE_DEADLINES.items() if user.has_role(role) for d in ids]
-    if own:
-        near += list(open_clocks(open_cases, own))
-    if watches_agency(user):
-        overdue_only = list(open_clocks(open_cases).filter(due_at__lt=now or timezone.now()))
-    out, seen = [], set()
-    for c, wanted in [(c, (OVERDUE, DUE_SOON, UNKNOWN)) for c in near] + [(c, (OVERDUE,)) for c in overdue_only]:
-        if c.pk in seen:
-            continue
-        cv = clock_view(c, now, window)
-        if cv.status in wanted:
-            seen.add(c.pk)
-            out.append(cv)
+    out = [clock_view(c, now, window) for c in
+           Clock.objects.filter(q).select_related("case", "unit").order_by("due_at", "case_id", "key")]
     order = {OVERDUE: 0, UNKNOWN: 1, DUE_SOON: 2}
     far = timezone.now() + datetime.timedelta(days=36500)
     out.sort(key=lambda cv: (order[cv.status], cv.clock.due_at or far, cv.clock.case_id))
     return out
+
+
+def my_deadlines_count(user, now=None, window: int | None = None, *, seen_tokens=()) -> int:
+    """How many of my_deadlines(user) are not among `seen_tokens` (ClockView.token): one count query."""
+    from .finding_models import Clock
+
+    q = my_deadlines_q(user, now, window)
+    if q is None:
+        return 0
+    qs = Clock.objects.filter(q)
+    seen = tokens_q(seen_tokens)
+    return (qs.exclude(seen) if seen is not None else qs).count()
+
+
+TOKEN = re.compile(r"^(\d{1,18}):(.+):(unknown|\d{4}-\d\d-\d\dT[0-9:.]+(?:[+-]\d\d:\d\d)?)$")
+
+
+def tokens_q(tokens) -> Q | None:
+    """The clocks named by ClockView tokens ("<case id>:<key>:<due ISO or 'unknown'>"), as a filter
+    grouped by (key, due time); a token that is no token names nothing. None: no token."""
+    groups: dict = {}
+    for token in tokens:
+        m = TOKEN.match(str(token))
+        if m is None:
+            continue
+        case_id, key, due = m.groups()
+        if due == "unknown":
+            due_at = None
+        else:
+            try:
+                due_at = datetime.datetime.fromisoformat(due)
+            except ValueError:
+                continue
+            if timezone.is_naive(due_at):
+                continue
+        groups.setdefault((key, due_at), set()).add(int(case_id))
+    q = None
+    for (key, due_at), cases in groups.items():
+        one = Q(key=key, case_id__in=sorted(cases))
+        one &= Q(due_at__isnull=True) if due_at is None else Q(due_at=due_at)
+        q = one if q is None else q | one
+    return q
 
 
 # ---- reads are logged --------------------------------------------------------------------------------

@@ -4,15 +4,22 @@ same list the page and the Excel export show; the cases of the period by kind, s
 opened and closed; the on-time rate of each deadline; and the bar charts drawn from those numbers
 (server-rendered SVG: no script, readable on a phone, with <title>/<desc> and the numbers as text).
 
+Every number is an aggregate query (COUNT by unit, officer, code, severity, month of the agency's
+time zone, deadline): a province's 100 000 cases' findings are counted in the database, never
+loaded; the findings page reads only the rows it lists, the export reads them in chunks.
+
 All within what the user supervises (selectors.scope_units): a unit head sees their own unit."""
 import datetime
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, Min, OuterRef, Q, Value, When
+from django.db.models import Case as Choose  # SQL CASE (liuhen.cases' Case is the 案件)
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from liuhen.cases.models import Kind, Stage
+from liuhen.workdays import calendar
 
 from . import selectors
 
@@ -70,30 +77,56 @@ def _event_filters(user, data: dict) -> Q:
     return q
 
 
-def finding_rows(user, data: dict) -> list[FindingRow]:
-    """The findings found in the period (filtered), newest first, each with its open/resolved state:
-    open while the engine's current findings hold the same (case, key) opened at or after it."""
+def finding_queryset(user, data: dict):
+    """The findings found in the period (filtered), newest first, each annotated `is_open`: the
+    engine's current findings hold its (case, key) and it is the latest opening of that (case, key)
+    among them (the one the current finding continues) — all in the database."""
     from .finding_models import Finding, FindingEvent, FindingEventKind
 
-    events = list(FindingEvent.objects.filter(_event_filters(user, data), event=FindingEventKind.OPENED)
-                  .filter(period_q("at", data["first"], data["last"]))
-                  .select_related("case", "unit", "officer").order_by("-at", "-id"))
-    current = {}
-    if events:
-        for case_id, key, opened in (Finding.objects.filter(case_id__in={e.case_id for e in events})
-                                     .values_list("case_id", "key", "opened_at")):
-            current[(case_id, key)] = opened
-    # The latest opening of each (case, key) is the one the current finding continues.
-    latest = {}
-    for e in events:
-        latest.setdefault((e.case_id, e.key), e.pk)
-    rows = [FindingRow(e, (e.case_id, e.key) in current and latest[(e.case_id, e.key)] == e.pk) for e in events]
+    base = (FindingEvent.objects.filter(_event_filters(user, data), event=FindingEventKind.OPENED)
+            .filter(period_q("at", data["first"], data["last"])))
+    later = base.filter(case_id=OuterRef("case_id"), key=OuterRef("key")).filter(
+        Q(at__gt=OuterRef("at")) | Q(at=OuterRef("at"), id__gt=OuterRef("id")))
+    current = Finding.objects.filter(case_id=OuterRef("case_id"), key=OuterRef("key"))
+    qs = base.annotate(is_open=ExpressionWrapper(Exists(current) & ~Exists(later), output_field=BooleanField()))
     status = data.get("status")
     if status == "open":
-        rows = [r for r in rows if r.open]
+        qs = qs.filter(is_open=True)
     elif status == "resolved":
-        rows = [r for r in rows if not r.open]
-    return rows
+        qs = qs.filter(is_open=False)
+    return qs.order_by("-at", "-id")
+
+
+class FindingRows:
+    """The findings of FindingStats, read from the database only as far as they are used: a page's
+    first rows by slicing (`rows[:200]`), all of them chunk by chunk when iterated (the export);
+    len() is the total counted in the database."""
+
+    def __init__(self, qs, total: int):
+        self.qs = qs
+        self.total = total
+
+    def _rows(self, qs):
+        return [FindingRow(e, bool(e.is_open)) for e in qs]
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+    def __iter__(self):
+        for e in self.qs.select_related("case", "unit", "officer").iterator(chunk_size=2000):
+            yield FindingRow(e, bool(e.is_open))
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self._rows(self.qs.select_related("case", "unit", "officer")[index])
+        return self[index:index + 1][0]
+
+    def case_ids(self, limit: int) -> list[int]:
+        """The first `limit` of the cases the findings are on, by id."""
+        return list(self.qs.order_by("case_id").values_list("case_id", flat=True).distinct()[:limit])
 
 
 @dataclass
@@ -108,20 +141,40 @@ class Tally:
         return self.found - self.open
 
 
-def _tally(rows, key_of, label_of, preset=()) -> list[Tally]:
+def _tally(qs, field_name: str, labels, preset=()) -> list[Tally]:
+    """Found and open per value of `field_name`, counted in the database; `labels(keys)` names the
+    keys the preset does not."""
     out: OrderedDict = OrderedDict((k, Tally(k, label)) for k, label in preset)
-    for r in rows:
-        k = key_of(r.event)
-        if k not in out:
-            out[k] = Tally(k, label_of(r.event))
-        out[k].found += 1
-        out[k].open += r.open
+    counts = list(qs.order_by().values(field_name).annotate(found=Count("pk"), open=Count("pk", filter=Q(is_open=True)))
+                  .values_list(field_name, "found", "open"))
+    names = labels({k for k, _, _ in counts if k not in out})
+    for k, found, open_ in counts:
+        t = out.setdefault(k, Tally(k, names.get(k, str(k))))
+        t.found, t.open = found, open_
     return list(out.values())
+
+
+def _names(model, attr: str):
+    def labels(keys) -> dict:
+        keys = {k for k in keys if k is not None}
+        return {o.pk: getattr(o, attr) for o in model.objects.filter(pk__in=keys)} if keys else {}
+    return labels
+
+
+def _month_key(value) -> str:
+    return value.strftime("%Y-%m")
+
+
+def by_month(qs, field_name: str) -> dict[str, int]:
+    """How many rows of `qs` fall in each month of the agency's time zone (YYYY-MM), in SQL."""
+    month = TruncMonth(field_name, tzinfo=calendar.agency_zone())
+    return {_month_key(m): n for m, n in qs.order_by().annotate(m=month).values("m").annotate(n=Count("pk"))
+            .values_list("m", "n")}
 
 
 @dataclass
 class FindingStats:
-    rows: list
+    rows: FindingRows
     by_unit: list
     by_officer: list
     by_code: list
@@ -131,30 +184,46 @@ class FindingStats:
 
 
 def finding_stats(user, data: dict) -> FindingStats:
-    from .finding_models import FindingEvent, FindingEventKind
+    """Every count of the page by aggregate queries (never loading the findings): by unit, officer,
+    kind (code), severity and month of the agency's time zone."""
+    from django.contrib.auth import get_user_model
 
-    rows = finding_rows(user, data)
+    from liuhen.accounts.models import Unit
+
+    from .finding_models import FindingEvent, FindingEventKind, Severity
+
+    qs = finding_queryset(user, data)
     units = [(u.pk, u.name) for u in selectors.scope_units(user)]
     if data.get("unit") is not None:
         units = [(k, n) for k, n in units if k == data["unit"].pk]
-    by_unit = _tally(rows, lambda e: e.unit_id, lambda e: e.unit.name, units)
-    by_officer = sorted(_tally(rows, lambda e: e.officer_id or NONE,
-                               lambda e: e.officer.display_name if e.officer_id else "未归属执法人员"),
-                        key=lambda t: (-t.found, t.label))
-    by_code = sorted(_tally(rows, lambda e: e.code, lambda e: code_with_label(e.code)),
+    by_unit = _tally(qs, "unit_id", _names(Unit, "name"), units)
+    people = _names(get_user_model(), "display_name")
+    by_officer = _tally(qs, "officer_id", people)
+    for t in by_officer:
+        if t.key is None:
+            t.key, t.label = NONE, "未归属执法人员"
+    by_officer.sort(key=lambda t: (-t.found, t.label))
+    by_code = sorted(_tally(qs, "code", lambda keys: {k: code_with_label(k) for k in keys}),
                      key=lambda t: (-t.found, str(t.key)))
-    by_severity = _tally(rows, lambda e: e.severity, lambda e: e.get_severity_display(),
+    by_severity = _tally(qs, "severity", lambda keys: {k: dict(Severity.choices).get(k, k) for k in keys},
                          [("error", "错误"), ("warning", "提示")])
-    months = [(m.strftime("%Y-%m"), f"{m.year}年{m.month}月") for m in data["months"]]
-    by_month = _tally(rows, lambda e: timezone.localtime(e.at).strftime("%Y-%m"), lambda e: "", months)
+    month = TruncMonth("at", tzinfo=calendar.agency_zone())
+    counts = {_month_key(m): (found, open_) for m, found, open_ in
+              qs.order_by().annotate(m=month).values("m")
+              .annotate(found=Count("pk"), open=Count("pk", filter=Q(is_open=True))).values_list("m", "found", "open")}
     # 整改 per month: the resolved events of the same filters in the month (of findings found any time).
-    resolved = Counter(timezone.localtime(at).strftime("%Y-%m") for at in
-                       FindingEvent.objects.filter(_event_filters(user, data), event=FindingEventKind.RESOLVED)
-                       .filter(period_q("at", data["first"], data["last"])).values_list("at", flat=True))
-    for t in by_month:
-        t.resolved_in_month = resolved.get(t.key, 0)
-    total = Tally(None, "合计", len(rows), sum(r.open for r in rows))
-    return FindingStats(rows, by_unit, by_officer, by_code, by_severity, by_month, total)
+    resolved = by_month(FindingEvent.objects.filter(_event_filters(user, data), event=FindingEventKind.RESOLVED)
+                        .filter(period_q("at", data["first"], data["last"])), "at")
+    months = []
+    for m in data["months"]:
+        key = m.strftime("%Y-%m")
+        t = Tally(key, "", *counts.get(key, (0, 0)))
+        t.resolved_in_month = resolved.get(key, 0)
+        months.append(t)
+    total = qs.order_by().aggregate(found=Count("pk"), open=Count("pk", filter=Q(is_open=True)))
+    rows = FindingRows(qs, total["found"])
+    return FindingStats(rows, by_unit, by_officer, by_code, by_severity, months,
+                        Tally(None, "合计", total["found"], total["open"]))
 
 
 # ---- cases ------------------------------------------------------------------------------------------------
@@ -208,24 +277,24 @@ def case_queryset(user, data: dict):
 
 
 def case_rows(user, data: dict, now=None) -> list[CaseRow]:
+    """The cases of the page (at most MAX_CASES, newest first) — the clock filter applied in the
+    database before the limit — with their open clocks and the number of their open findings."""
     from .finding_models import Clock, Finding
 
-    cases = list(case_queryset(user, data).select_related("unit").order_by("-created_at", "-pk")[:MAX_CASES])
+    now = now or timezone.now()
+    qs = case_queryset(user, data)
+    want = {"overdue": Q(due_at__lt=now), "running": Q(due_at__gte=now),
+            "unknown": Q(due_at__isnull=True)}.get(data.get("clock"))
+    if want is not None:
+        qs = qs.filter(Exists(Clock.objects.filter(want, case_id=OuterRef("pk"), met_at__isnull=True)))
+    cases = list(qs.select_related("unit").order_by("-created_at", "-pk")[:MAX_CASES])
     ids = [c.pk for c in cases]
     clocks: dict = {}
     for clock in Clock.objects.filter(case_id__in=ids, met_at__isnull=True).order_by("due_at", "key"):
         clocks.setdefault(clock.case_id, []).append(selectors.clock_view(clock, now))
     findings = dict(Finding.objects.filter(case_id__in=ids).values("case_id").annotate(n=Count("pk"))
                     .values_list("case_id", "n"))
-    rows = [CaseRow(c, clocks.get(c.pk, []), findings.get(c.pk, 0)) for c in cases]
-    want = data.get("clock")
-    if want == "overdue":
-        rows = [r for r in rows if r.overdue]
-    elif want == "running":
-        rows = [r for r in rows if r.running]
-    elif want == "unknown":
-        rows = [r for r in rows if r.unknown]
-    return rows
+    return [CaseRow(c, clocks.get(c.pk, []), findings.get(c.pk, 0)) for c in cases]
 
 
 @dataclass
@@ -262,7 +331,30 @@ class CaseStats:
     on_time: list  # OnTime
 
 
+def _on_time(clocks, now) -> list[OnTime]:
+    """Per deadline, the clocks by status against `now` (clocks.status_of's rule, in SQL): met on
+    time (or with no due time to judge), met late, overdue, running (due soon too), unknown."""
+    done, undone = Q(met_at__isnull=False), Q(met_at__isnull=True)
+    counts = list(clocks.order_by().values("deadline").annotate(
+        first=Min("pk"),
+        met=Count("pk", filter=done & (Q(due_at__isnull=True) | Q(met_at__lte=F("due_at")))),
+        met_late=Count("pk", filter=done & Q(met_at__gt=F("due_at"))),
+        overdue=Count("pk", filter=undone & Q(due_at__lt=now)),
+        running=Count("pk", filter=undone & Q(due_at__gte=now)),
+        unknown=Count("pk", filter=undone & Q(due_at__isnull=True)),
+    ).order_by("deadline"))
+    from .finding_models import Clock
+
+    # Each deadline's label and article as its first clock gives them.
+    names = {c["pk"]: c for c in Clock.objects.filter(pk__in=[r["first"] for r in counts])
+             .values("pk", "label", "article")}
+    return [OnTime(r["deadline"], names[r["first"]]["label"], names[r["first"]]["article"], r["met"], r["met_late"],
+                   r["overdue"], r["running"], r["unknown"]) for r in counts]
+
+
 def case_stats(user, data: dict, now=None) -> CaseStats:
+    """Every number by aggregate queries: cases opened by kind and by stage (已归档 apart), opened
+    and archived per month of the agency's time zone, each deadline's on-time rate."""
     from .finding_models import Clock
 
     now = now or timezone.now()
@@ -270,35 +362,19 @@ def case_stats(user, data: dict, now=None) -> CaseStats:
     if data.get("unit") is not None:
         scope = scope.filter(unit_id=data["unit"].pk)
     opened = scope.filter(period_q("created_at", data["first"], data["last"]))
-    kinds = dict(opened.values("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+    kinds = dict(opened.order_by().values("kind").annotate(n=Count("pk")).values_list("kind", "n"))
     by_kind = [(label, kinds.get(value, 0)) for value, label in Kind.choices]
-    stages = Counter()
-    for stage, archived in opened.values_list("stage", "archived_at"):
-        stages["archived" if archived else stage] += 1
+    shown_stage = Choose(When(archived_at__isnull=False, then=Value("archived")), default=F("stage"))
+    stages = dict(opened.order_by().annotate(shown=shown_stage).values("shown").annotate(n=Count("pk"))
+                  .values_list("shown", "n"))
     by_stage = [(label, stages.get(value, 0)) for value, label in Stage.choices] + [("已归档", stages.get("archived", 0))]
-    open_months = Counter(timezone.localtime(at).strftime("%Y-%m") for at in opened.values_list("created_at", flat=True))
-    closed_months = Counter(timezone.localtime(at).strftime("%Y-%m") for at in
-                            scope.filter(period_q("archived_at", data["first"], data["last"]))
-                            .values_list("archived_at", flat=True))
-    by_month = [(f"{m.year}年{m.month}月", open_months.get(m.strftime("%Y-%m"), 0),
-                 closed_months.get(m.strftime("%Y-%m"), 0)) for m in data["months"]]
-    on_time: OrderedDict = OrderedDict()
-    for clock in (Clock.objects.filter(case__in=scope.values("pk")).filter(period_q("started_at", data["first"],
-                                                                                       data["last"]))
-                  .order_by("deadline", "pk")):
-        row = on_time.setdefault(clock.deadline, OnTime(clock.deadline, clock.label, clock.article))
-        status = selectors.clock_view(clock, now).status
-        if status == selectors.MET:
-            row.met += 1
-        elif status == selectors.MET_LATE:
-            row.met_late += 1
-        elif status == selectors.OVERDUE:
-            row.overdue += 1
-        elif status == selectors.UNKNOWN:
-            row.unknown += 1
-        else:
-            row.running += 1
-    return CaseStats(opened.count(), by_kind, by_stage, by_month, list(on_time.values()))
+    open_months = by_month(opened, "created_at")
+    closed_months = by_month(scope.filter(period_q("archived_at", data["first"], data["last"])), "archived_at")
+    months = [(f"{m.year}年{m.month}月", open_months.get(m.strftime("%Y-%m"), 0),
+               closed_months.get(m.strftime("%Y-%m"), 0)) for m in data["months"]]
+    clocks = Clock.objects.filter(case__in=scope.values("pk")).filter(period_q("started_at", data["first"],
+                                                                                    data["last"]))
+    return CaseStats(sum(kinds.values()), by_kind, by_stage, months, _on_time(clocks, now))
 
 
 # ---- charts ----------------------------------------------------------------------------------------------

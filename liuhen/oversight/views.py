@@ -7,6 +7,7 @@ three administrators, who see no case content; supervision for the 监督人员,
 Anyone else: 403, recorded by the 403 handler (access.denied). A bad filter: 400 with the Chinese
 error, recorded (oversight.refused), nothing read. Every page that shows case content is a read in
 the ledger (selectors.log_read); an export logs the workbook's SHA-256 and row count."""
+import functools
 import hashlib
 
 from django.contrib.auth.decorators import login_required
@@ -25,6 +26,7 @@ from .forms import CaseFilterForm, FindingFilterForm, StatsFilterForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NO_TODO = "只有办理、审核、审批、归档或监督案件的人员有待办事项；系统、安全和审计管理员不查看案件内容（三员分立）。"
+SHOWN = 200  # the findings listed on the page; the export holds them all
 NO_SUPERVISION = "只有监督人员、机关负责人、法制审核人员和承办机构负责人（本科室）可以查看执法监督统计。"
 
 
@@ -44,11 +46,11 @@ def _supervisor(request):
         raise _denied(NO_SUPERVISION, "no_supervision")
 
 
-def _bad(request, form, template: str, context: dict):
+def _bad(request, form, template: str):
     """A filter refused: 400, the form with its Chinese errors, recorded; nothing read."""
     messages = [e for errs in form.errors.values() for e in errs]
     refusals.record_refusal(request, v.REFUSED, messages, form=form)
-    return render(request, template, {"form": form, "refused": True, **context}, status=400)
+    return render(request, template, {"form": form, "refused": True}, status=400)
 
 
 # ---- 我的待办 and 提醒 -----------------------------------------------------------------------------------
@@ -107,12 +109,30 @@ def notices_seen(request):
 
 # ---- 执法监督 ----------------------------------------------------------------------------------------------
 
-def _with_period(form_class, request, form):
+def _filtered(form_class, template: str):
+    """The prologue of every supervision page and export: logged in, a GET, a supervisor
+    (selectors.may_supervise), the filters read from the query string into `form_class`; bad
+    filters refused with `template` (400, recorded, nothing read). The view gets the valid form."""
+    def decorate(view):
+        @login_required
+        @require_GET
+        @functools.wraps(view)
+        def page(request):
+            _supervisor(request)
+            form = form_class(request.GET, user=request.user)
+            if not form.is_valid():
+                return _bad(request, form, template)
+            return view(request, form)
+        return page
+    return decorate
+
+
+def _with_period(request, form):
     """The form as shown after a query: the period counted filled in (the default one too)."""
     d = form.cleaned_data
     data = request.GET.copy()
     data["start"], data["end"] = d["first"].strftime("%Y-%m"), d["last"].strftime("%Y-%m")
-    shown = form_class(data, user=request.user)
+    shown = type(form)(data, user=request.user)
     shown.is_valid()
     return shown
 
@@ -134,34 +154,24 @@ def _filters_shown(form) -> list[tuple[str, str]]:
     return out
 
 
-@login_required
-@require_GET
-def index(request):
+@_filtered(FindingFilterForm, "oversight/index.html")
+def index(request, form):
     """执法监督: the findings of the period by unit, officer, kind, severity and month, with charts."""
-    _supervisor(request)
-    form = FindingFilterForm(request.GET, user=request.user)
-    if not form.is_valid():
-        return _bad(request, form, "oversight/index.html", {})
     fs = stats.finding_stats(request.user, form.cleaned_data)
-    form = _with_period(FindingFilterForm, request, form)
-    selectors.log_read(request.user, v.VIEW, {"page": "findings", **form.filter_detail(), "count": len(fs.rows),
-                                              "cases": sorted({r.event.case_id for r in fs.rows})[:500]})
+    form = _with_period(request, form)
+    selectors.log_read(request.user, v.VIEW, {"page": "findings", **form.filter_detail(), "count": fs.total.found,
+                                              "cases": fs.rows.case_ids(500)})
     return render(request, "oversight/index.html", {
         "form": form, "fs": fs, "charts": stats.finding_charts(fs), "query": request.GET.urlencode(),
         "scope": "本机关全部科室" if selectors.agency_wide(request.user) else "本科室",
-        "filters": _filters_shown(form), "shown": fs.rows[:200]})
+        "filters": _filters_shown(form), "shown": fs.rows[:SHOWN]})
 
 
-@login_required
-@require_GET
-def cases_page(request):
+@_filtered(CaseFilterForm, "oversight/cases.html")
+def cases_page(request, form):
     """案件列表: dates, running and overdue clocks, open findings; search by number, cause or party."""
-    _supervisor(request)
-    form = CaseFilterForm(request.GET, user=request.user)
-    if not form.is_valid():
-        return _bad(request, form, "oversight/cases.html", {})
     rows = stats.case_rows(request.user, form.cleaned_data)
-    form = _with_period(CaseFilterForm, request, form)
+    form = _with_period(request, form)
     detail = form.filter_detail()
     if form.cleaned_data.get("q"):
         detail["q"] = "text"  # a typed name is logged only as the cases it matched
@@ -171,16 +181,11 @@ def cases_page(request):
                                                     "query": request.GET.urlencode()})
 
 
-@login_required
-@require_GET
-def stats_page(request):
+@_filtered(StatsFilterForm, "oversight/stats.html")
+def stats_page(request, form):
     """统计: cases by kind, stage, month opened and closed; each deadline's on-time rate."""
-    _supervisor(request)
-    form = StatsFilterForm(request.GET, user=request.user)
-    if not form.is_valid():
-        return _bad(request, form, "oversight/stats.html", {})
     cs = stats.case_stats(request.user, form.cleaned_data)
-    form = _with_period(StatsFilterForm, request, form)
+    form = _with_period(request, form)
     selectors.log_read(request.user, v.VIEW, {"page": "stats", **form.filter_detail(), "count": cs.total})
     return render(request, "oversight/stats.html", {"form": form, "cs": cs, "charts": stats.case_charts(cs),
                                                     "query": request.GET.urlencode()})
@@ -194,26 +199,17 @@ def _xlsx(request, data: bytes, rows: int, what: str, name: str, filters: dict):
     return response
 
 
-@login_required
-@require_GET
-def export_findings(request):
+@_filtered(FindingFilterForm, "oversight/index.html")
+def export_findings(request, form):
     """The findings with the page's filters, as an Excel workbook (a read event with its SHA-256)."""
-    _supervisor(request)
-    form = FindingFilterForm(request.GET, user=request.user)
-    if not form.is_valid():
-        return _bad(request, form, "oversight/index.html", {})
     fs = stats.finding_stats(request.user, form.cleaned_data)
     data, rows = export.findings_xlsx(fs, _filters_shown(form))
     return _xlsx(request, data, rows, "findings", "oversight-findings", form.filter_detail())
 
 
-@login_required
-@require_GET
-def export_stats(request):
-    _supervisor(request)
-    form = StatsFilterForm(request.GET, user=request.user)
-    if not form.is_valid():
-        return _bad(request, form, "oversight/stats.html", {})
+@_filtered(StatsFilterForm, "oversight/stats.html")
+def export_stats(request, form):
+    """The statistics of cases with the page's filters, as an Excel workbook."""
     cs = stats.case_stats(request.user, form.cleaned_data)
     data, rows = export.stats_xlsx(cs, _filters_shown(form))
     return _xlsx(request, data, rows, "stats", "oversight-stats", form.filter_detail())

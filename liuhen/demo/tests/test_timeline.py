@@ -100,11 +100,12 @@ def test_tasks_run_in_the_callers_context_and_transaction():
     assert out == [("caller", True)]  # the test's transaction: what a task writes is rolled back with it
 
 
+@pytest.mark.django_db  # the demo's days are the working-day calendar's, which reads the notices loaded
 def test_working_days():
     assert not days.is_workday(datetime.date(2026, 10, 5))  # 国庆节
     assert days.is_workday(datetime.date(2026, 9, 20))  # a Sunday worked for it (调休)
     assert not days.is_workday(datetime.date(2026, 11, 28))  # a Saturday
-    # A year chinesecalendar does not know: Monday to Friday, no error (the demo only needs days).
+    # A year the calendar does not know: Monday to Friday, no error (the demo only needs days).
     assert days.is_workday(datetime.date(2099, 6, 1)) and not days.is_workday(datetime.date(2099, 6, 6))
     assert days.after(datetime.date(2026, 9, 30), 1) == datetime.date(2026, 10, 8)
     assert days.after(datetime.date(2026, 11, 27), 0) == datetime.date(2026, 11, 27)
