@@ -85,3 +85,14 @@ def test_the_profile_page_shows_the_four_sections(client, world):
                   "音像记录抽检", "佩戴位置规范", "执法记录设备的抽检项目", "音像记录设备", "每30天",
                   "每2名持证执法人员1台"):
         assert words in html, words
+
+
+def test_the_retention_page_names_the_profiles_holders(client, world):
+    case = world.open_case()
+    client.force_login(world.officer)
+    assert "法律保全由机关负责人或法制审核人员决定" in client.get(f"/retention/case/{case.pk}/").content.decode()
+    load(world, profile_text(body="retention:\n  hold_roles: [legal_reviewer]\n"))
+    html = client.get(f"/retention/case/{case.pk}/").content.decode()
+    assert "法律保全由法制审核人员决定" in html
+    client.force_login(world.agency_head)  # no longer a holder under this profile
+    assert "法律保全由法制审核人员决定" in client.get(f"/retention/case/{case.pk}/").content.decode()
