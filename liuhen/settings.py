@@ -14,6 +14,9 @@ LIUHEN_STORAGE_URL  where stored files go: empty (local disk under LIUHEN_HOME/b
                AWS_SECRET_ACCESS_KEY, or s3://KEY:SECRET@BUCKET?...); see liuhen/media/store.py
 LIUHEN_MAX_UPLOAD_BYTES  largest upload (files of one request), default 2 GiB
 LIUHEN_AV_RULES  retired (issue 15): refused at start; the agency profile's av_acts replace it
+LIUHEN_RETENTION, LIUHEN_COPIES, LIUHEN_INSPECTION_ROLES, LIUHEN_INSPECTION_CHECKLIST, LIUHEN_DEVICES
+               retired (issue 15): refused at start; the agency profile's retention:, copies:,
+               inspections: and devices: sections replace them (docs/profiles.md)
 LIUHEN_UPLOAD_DIR  where resumable footage uploads (API, browser) wait until whole; default LIUHEN_HOME/uploads
 LIUHEN_UPLOAD_CHUNK_MAX_BYTES  largest chunk of one resumable-upload request, default 8 MiB
 LIUHEN_FOOTAGE_MAX_BYTES  largest footage file an ingest accepts, default 64 GiB
@@ -251,78 +254,26 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 
-# ---- Sample inspection (音像记录抽检, liuhen.inspections; LW-D 14) ------------------------------------
-# Who draws sample rounds and records their findings: role codes (the agency office's 监督人员 and the
-# 机关负责人 by default). Comma-separated in LIUHEN_INSPECTION_ROLES. Checked: liuhen.inspections.E002.
-LIUHEN_INSPECTION_ROLES = [r.strip() for r in
-                           os.environ.get("LIUHEN_INSPECTION_ROLES", "supervisor,agency_head").split(",") if r.strip()]
-# What each sampled item is checked for, per population kind ("footage": recordings; "device":
-# recorders): [{"code", "label", "basis"}, …]. A round keeps the checklist in force when it was drawn.
-# JSON in the environment replaces the default. Checked: liuhen.inspections.E001.
-LIUHEN_INSPECTION_CHECKLIST = {
-    "footage": [
-        {"code": "worn", "label": "佩戴位置规范", "basis": "LW-D 5"},
-        {"code": "switched_on", "label": "到场即开启记录", "basis": "LW-D 6"},
-        {"code": "opening_words", "label": "开场用语完整", "basis": "LW-D 6"},
-        {"code": "certificates", "label": "出示执法证件", "basis": "LW-D 7"},
-        {"code": "continuous", "label": "全程连续记录", "basis": "LW-D 3；LQ 22"},
-        {"code": "clear", "label": "音画清晰完整", "basis": "LW-D 3"},
-    ],
-    "device": [
-        {"code": "intact", "label": "设备完好", "basis": "LW-D 4"},
-        {"code": "battery_storage", "label": "电量与存储正常", "basis": "LQ 24"},
-        {"code": "clock", "label": "时钟准确", "basis": "LQ 24"},
-        {"code": "register", "label": "领用归还登记完整", "basis": "LW-D 4"},
-    ],
-}
-if os.environ.get("LIUHEN_INSPECTION_CHECKLIST"):
-    try:
-        LIUHEN_INSPECTION_CHECKLIST = json.loads(os.environ["LIUHEN_INSPECTION_CHECKLIST"])
-    except json.JSONDecodeError as exc:  # kept as text: the system check liuhen.inspections.E001 names it
-        LIUHEN_INSPECTION_CHECKLIST = f"JSON 无效：{exc}"
-
-# ---- copies (证据复制, liuhen/copies) ---------------------------------------------------------------
-# Who approves a copy of evidence for a 检察院 or 法院 (LW-D 15: the principal leader) and who makes
-# and hands over the package (LW-D 13: the responsible office, centrally). Role codes of
-# liuhen/accounts/roles.py; the JSON environment variable LIUHEN_COPIES replaces the whole object.
-# Checked at start (liuhen.copies.E001).
-try:
-    LIUHEN_COPIES = json.loads(os.environ.get("LIUHEN_COPIES", "") or "null") or {
-        "approve_roles": ["agency_head"], "maker_roles": ["archivist", "device_admin"]}
-except json.JSONDecodeError as exc:  # kept as text: the system check liuhen.copies.E001 names the error
-    LIUHEN_COPIES = f"JSON 无效：{exc}"
-
-# ---- devices (音像记录设备): the device's life (LW-D 4, LQ 24-26) ------------------------------------
-# check_every_days: a device not checked (定期检查保养 with a result) for this many days is shown as
-# overdue in the registry (None: no periodic check asked). equipment_ratio: the agency's ratio of body
-# cameras to certified officers per unit, {"cameras": 1, "officers": 2} (one camera per two officers;
-# a percentage is {"cameras": 50, "officers": 100}); None: no ratio, none shown. Checked at start
-# (liuhen.devices.E001-E003). Set as JSON in the environment, e.g.
-# LIUHEN_DEVICES='{"check_every_days": 90, "equipment_ratio": {"cameras": 1, "officers": 2}}'.
-try:
-    _devices_env = json.loads(os.environ.get("LIUHEN_DEVICES", "") or "{}")
-except json.JSONDecodeError as exc:  # kept as text: the system check liuhen.devices.E001 names the error
-    _devices_env = f"JSON 无效：{exc}"
-LIUHEN_DEVICES = ({"check_every_days": 90, "equipment_ratio": None, **_devices_env}
-                  if isinstance(_devices_env, dict) else _devices_env)
-
-# ---- retention (音像资料保存与清理: liuhen/retention, issue 14) ------------------------------------
-# How long footage is kept and who may hold, decide and restore (LW-D 11-12, LQ 29). Keys not given
-# keep their default (liuhen/retention/conf.py); each value is checked at start
-# (liuhen.retention.E001-E006): raw_months below 6 is refused (LW-D 11: 不少于6个月).
-#   raw_months       raw footage kept at least this many months (from the later of recording and ingest)
-#   case_file_years  evidence kept as long as its case file: years after the case is archived
-#   long_term_years  long-term footage (LW-D 12): years, or None for permanent
-#   notice_days      custodians are told this many days before a file is removed
-#   recovery_days    a removed file can be restored this many days before its bytes are deleted
-#   hold_roles / decide_roles / restore_roles   who may place a legal hold, decide (三) long-term, restore
-LIUHEN_RETENTION = json.loads(os.environ["LIUHEN_RETENTION"]) if os.environ.get("LIUHEN_RETENTION") else {}
+# ---- retired by issue 15: rules that differ by agency are the agency profile's (liuhen/profiles) ---
+# LIUHEN_RETENTION (→ the profile's retention:), LIUHEN_COPIES (→ copies:), LIUHEN_INSPECTION_ROLES and
+# LIUHEN_INSPECTION_CHECKLIST (→ inspections:), LIUHEN_DEVICES (→ devices:). Each is still read, as
+# the text of its environment variable, only so that its system check refuses it at start while it
+# is set (liuhen.retention.E001, liuhen.copies.E001, liuhen.inspections.E001/E002,
+# liuhen.devices.E001), naming the profile section that replaced it: a value an agency believes it
+# set and which no longer applies must not pass silently. An agency's own values are loaded with
+# `liuhen profile load FILE --agency 简称` (docs/profiles.md); base.yaml holds the former defaults.
+LIUHEN_RETENTION = os.environ.get("LIUHEN_RETENTION", "")
+LIUHEN_COPIES = os.environ.get("LIUHEN_COPIES", "")
+LIUHEN_INSPECTION_ROLES = os.environ.get("LIUHEN_INSPECTION_ROLES", "")
+LIUHEN_INSPECTION_CHECKLIST = os.environ.get("LIUHEN_INSPECTION_CHECKLIST", "")
+LIUHEN_DEVICES = os.environ.get("LIUHEN_DEVICES", "")
 
 # ---- profiles (机关执法规则配置, liuhen/profiles, issue 15) ----------------------------------------
 # The packaged profile (liuhen/profiles/data/<code>.yaml) an agency with no loaded profile version is
 # held to, and with it every case opened before profiles existed. "base" is the rules the system
 # shipped with; an agency loads its own with `liuhen profile load FILE --agency 简称`. Checked at start
-# (liuhen.profiles.E001/E002). LIUHEN_AV_RULES is replaced by the profile's av_acts.
+# (liuhen.profiles.E001/E002). LIUHEN_AV_RULES is replaced by the profile's av_acts; LIUHEN_RETENTION,
+# LIUHEN_COPIES, LIUHEN_INSPECTION_* and LIUHEN_DEVICES by its retention:, copies:, inspections:, devices:.
 LIUHEN_DEFAULT_PROFILE = os.environ.get("LIUHEN_DEFAULT_PROFILE", "") or "base"
 
 # ---- oversight pages (我的待办、提醒、执法监督: liuhen/oversight, issue 15) -------------------------

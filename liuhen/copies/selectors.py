@@ -64,7 +64,8 @@ def _loaded(obj, name) -> bool:
 
 def sees_all(user) -> bool:
     """The approvers, the office that makes copies and the supervisors see every request of the agency."""
-    return user.has_role(*checks.approve_roles(), *checks.maker_roles(), Role.SUPERVISOR)
+    copies = checks.rules(user.agency_id)
+    return user.has_role(*copies.approve_roles, *copies.maker_roles, Role.SUPERVISOR)
 
 
 def sees_none(user) -> bool:

@@ -3,8 +3,8 @@ refused act of a person in the ledger too (copies.denied: the act and its codes,
 
 - request (申请): an officer of the case, or the head of its unit, asks for copies of footage linked
   to the case for a 检察院 or 法院;
-- decide (批准 / 不予批准): a person of LIUHEN_COPIES["approve_roles"] (the 机关负责人: LW-D 15 主要领导同意);
-- make the package (制作): a person of LIUHEN_COPIES["maker_roles"] (LW-D 13: the responsible office
+- decide (批准 / 不予批准): a person of the profile's copies.approve_roles (the 机关负责人: LW-D 15 主要领导同意);
+- make the package (制作): a person of the profile's copies.maker_roles (LW-D 13: the responsible office
   provides it centrally and keeps a copy), only on an approved request (package.py);
 - handover (移交): the same office records who received it, when, how, and the package's SHA-256.
 
@@ -61,13 +61,15 @@ def may_request(user, case) -> bool:
 def may_approve(user, agency_id=None) -> bool:
     """A person of the approving roles (LW-D 15: the principal leader's consent)."""
     return (user is not None and user.is_authenticated and user.is_active and user.agency_id is not None
-            and (agency_id is None or user.agency_id == agency_id) and user.has_role(*checks.approve_roles()))
+            and (agency_id is None or user.agency_id == agency_id)
+            and user.has_role(*checks.approve_roles(user.agency_id)))
 
 
 def may_make(user, agency_id=None) -> bool:
     """A person of the office that provides copies centrally (LW-D 13)."""
     return (user is not None and user.is_authenticated and user.is_active and user.agency_id is not None
-            and (agency_id is None or user.agency_id == agency_id) and user.has_role(*checks.maker_roles()))
+            and (agency_id is None or user.agency_id == agency_id)
+            and user.has_role(*checks.maker_roles(user.agency_id)))
 
 
 def role_names(codes) -> str:
@@ -134,7 +136,7 @@ def request_copy(actor, case, items, *, receiver_kind: str, receiver_name: str, 
 def decide(actor, request: CopyRequest, approved: bool, opinion: str = "") -> CopyApproval:
     """批准 / 不予批准, with the approver's own opinion (required when not approved)."""
     if not may_approve(actor, request.agency_id):
-        raise PermissionDenied(f"只有{role_names(checks.approve_roles())}可以审批证据复制申请。")
+        raise PermissionDenied(f"只有{role_names(checks.approve_roles(request.agency_id))}可以审批证据复制申请。")
     if actor.pk == request.requested_by_id:
         raise PermissionDenied("不能审批自己提出的证据复制申请。")
     if not access.can_view(actor, request.case):  # a leader approves what they may see (e.g. a unit head: their unit's)
@@ -165,7 +167,7 @@ def make_package(actor, request: CopyRequest, dest=None) -> CopyPackage:
     from . import package
 
     if not may_make(actor, request.agency_id):
-        raise PermissionDenied(f"只有{role_names(checks.maker_roles())}可以制作证据复制包。")
+        raise PermissionDenied(f"只有{role_names(checks.maker_roles(request.agency_id))}可以制作证据复制包。")
     approval = CopyApproval.objects.filter(request=request).first()
     if approval is None:
         raise ValidationError("该申请尚未经批准，不能制作复制包（LW-D 15：须经主要领导同意）。", code="not_approved")
@@ -207,7 +209,7 @@ def record_handover(actor, package: CopyPackage, *, receiver_person: str, receiv
     the package's SHA-256 (its manifest's) is recorded with it."""
     request = package.request
     if not may_make(actor, request.agency_id):
-        raise PermissionDenied(f"只有{role_names(checks.maker_roles())}可以登记证据复制包的移交。")
+        raise PermissionDenied(f"只有{role_names(checks.maker_roles(request.agency_id))}可以登记证据复制包的移交。")
     receiver_person = _required(receiver_person, "接收人", 100)
     receiver_org = _required(receiver_org, "接收单位", 200)
     note = text.clean(note or "", "备注", max_length=500).strip()

@@ -99,7 +99,7 @@ def new_request(request, case_pk):
                 for m in exc.messages:
                     form.add_error(None, m)
             else:
-                messages.success(request, f"已提交证据复制申请（第 {row.pk} 号），待{services.role_names(checks.approve_roles())}审批。")
+                messages.success(request, f"已提交证据复制申请（第 {row.pk} 号），待{services.role_names(checks.approve_roles(case.agency_id))}审批。")
                 return redirect("copies:detail", row.pk)
         else:
             refusals.record_refusal(request, v.DENIED, [e for errs in form.errors.values() for e in errs],
@@ -117,6 +117,7 @@ def _page(request, row, *, status=200, decision=None, handover=None):
     handed = selectors.handover_of(package)
     state = selectors.status(row)
     may_make = services.may_make(user, row.agency_id)
+    copies = checks.rules(row.agency_id)
     ctx = {
         "row": row, "items": row.items(), "approval": approval, "package": package, "handover_row": handed,
         "status": state, "status_label": selectors.STATUS_LABELS[state], "status_badge": selectors.STATUS_BADGES[state],
@@ -128,8 +129,8 @@ def _page(request, row, *, status=200, decision=None, handover=None):
         "decision_form": decision or DecisionForm(),
         "handover_form": handover or HandoverForm(),
         "history": selectors.history(row),
-        "approvers": services.role_names(checks.approve_roles()),
-        "makers": services.role_names(checks.maker_roles()),
+        "approvers": services.role_names(copies.approve_roles),
+        "makers": services.role_names(copies.maker_roles),
     }
     if package is not None:
         ctx["package_path"] = str(package_dir(package))
@@ -244,7 +245,7 @@ def download(request, pk):
     """The package as a .zip, for the office that made it only; each download a ledger read."""
     row = _visible(request, pk)
     if not services.may_make(request.user, row.agency_id):
-        raise PermissionDenied(f"只有{services.role_names(checks.maker_roles())}可以下载证据复制包。")
+        raise PermissionDenied(f"只有{services.role_names(checks.maker_roles(row.agency_id))}可以下载证据复制包。")
     package = selectors.package_of(row)
     if package is None:
         raise Http404

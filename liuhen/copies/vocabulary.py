@@ -51,4 +51,4 @@ STATE_CODES = {
 
 # ---- system check (`liuhen check`, and before every management command) -----------------------------
 
-CHECK_SETTING = "liuhen.copies.E001"  # LIUHEN_COPIES is not {"approve_roles": [...], "maker_roles": [...]}
+CHECK_SETTING = "liuhen.copies.E001"  # LIUHEN_COPIES is set: replaced by the agency profile's copies: (issue 15)

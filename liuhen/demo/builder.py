@@ -27,6 +27,7 @@ from liuhen.records import services as records
 from liuhen.records.models import RecordType, SignerRole
 from liuhen.testing.signing import sign_as_rule_asks
 
+from . import agency_rules as demo_agency_rules
 from . import av as demo_av
 from . import copies as demo_copies
 from . import days as demo_days
@@ -1283,6 +1284,7 @@ class _Builder:
             line.task(self.days_ago(4, "09:00"), lambda: self.counts.update(demo_copies.build(self, self.built)))
             line.task(self.days_ago(120, "09:20"), lambda: self.counts.update(demo_devlife.build(self)))
             line.task(self.days_ago(240, "08:50"), lambda: self.counts.update(demo_retention.build(self, self.built)))
+            line.task(self.days_ago(3, "08:30"), lambda: self.counts.update(demo_agency_rules.build(self)))
             # ---- PLUG-IN 2: parts that write history of their own (an evaluation round last week…):
             # a task starting at their first step, each step under clock_at(when), reading the cases
             # (self.built: those opened so far) inside its block, e.g.

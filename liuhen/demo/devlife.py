@@ -4,14 +4,14 @@
 - periodic checks (定期检查保养) of the recorders in stock, each the day before it was first signed
   out (or a month ago): battery health, free storage, the clock — the body cameras still out today
   (JL-001, JL-002) and the photo camera were never checked: the registry shows them 定期检查逾期
-  (LIUHEN_DEVICES check_every_days, 90 by default);
+  (the profile's devices: check_every_days, 90 in base);
 - SX-01 is at the supplier (维修中: the builder reports its fault and sends it, build_devices);
 - JL-006 had a flat battery: reported, sent to the manufacturer's service, back with a new battery,
   checked, in use again;
 - JL-007 was dropped: reported, sent, came back not repairable, and was scrapped (报废).
 
-The equipment ratio per unit is the agency's setting, not demo data: LIUHEN_DEVICES='{"equipment_ratio":
-{"cameras": 1, "officers": 2}}' shows it on the registry page."""
+The equipment ratio per unit is the agency's rule, in its profile (devices: equipment_ratio): the
+demo agency loads it three days ago (liuhen/demo/agency_rules.py), and the registry page shows it."""
 import datetime
 import functools
 

@@ -15,7 +15,6 @@ The status (Device.status) changes only through these events: change_device refu
 设备管理员 (LQ 24: 明确专门人员负责…维护、保养、登记); a fault may also be reported by its holder."""
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -29,21 +28,31 @@ from .models import Device, LifeEvent, LifeKind, LifeResult, Status
 from .services import _check, _guarded, _require_admin, current_signout, is_device_admin
 
 
-# ---- settings ---------------------------------------------------------------------------------------
+# ---- the agency's rules (its profile's devices: section) ---------------------------------------------
+# Until issue 15 the setting LIUHEN_DEVICES (now refused at start, liuhen.devices.E001). Which profile:
+# the ACTIVE profile of the device's agency — a device's upkeep is the agency's present duty (LW-D 4,
+# LQ 24), bound to no case.
 
-def _devices_setting() -> dict:
-    value = getattr(settings, "LIUHEN_DEVICES", None)
-    return value if isinstance(value, dict) else {}
+def rules(agency_id=None):
+    """The `devices:` section in force for the agency with this id (the packaged default for None)."""
+    from liuhen.profiles import selectors as profiles
+
+    if not agency_id:
+        return profiles.default_profile().devices
+    from liuhen.accounts.models import Agency
+
+    return profiles.active_profile(Agency(pk=agency_id)).devices  # an unsaved stand-in: no query for the row
 
 
-def check_every_days() -> int | None:
+def check_every_days(agency_id=None) -> int | None:
     """Days between two periodic checks (LW-D 4), or None when the agency asks for none."""
-    return _devices_setting().get("check_every_days")
+    return rules(agency_id).check_every_days
 
 
-def equipment_ratio() -> dict | None:
+def equipment_ratio(agency_id=None) -> dict | None:
     """{"cameras": n, "officers": m}: n body cameras per m certified officers in each unit, or None."""
-    return _devices_setting().get("equipment_ratio") or None
+    ratio = rules(agency_id).equipment_ratio
+    return ratio.as_dict() if ratio else None
 
 
 # ---- the state a device's events leave it in ------------------------------------------------------

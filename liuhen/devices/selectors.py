@@ -25,19 +25,23 @@ def devices_of(agency_id):
     devices = list(Device.objects.filter(agency_id=agency_id).select_related("unit", "custodian")
                    .annotate(open_signout=Subquery(open_), last_check=Subquery(checked)).order_by("number"))
     officers = SignOut.objects.select_related("officer").in_bulk([d.open_signout for d in devices if d.open_signout])
-    every, today = check_every_days(), timezone.localdate()
+    every, today = check_every_days(agency_id), timezone.localdate()  # once for the list
     for d in devices:
         d.holder_signout = officers.get(d.open_signout)
         set_check_due(d, d.last_check, every, today)
     return devices
 
 
-def set_check_due(device, last_check, every=None, today=None) -> None:
+_AGENCYS = object()  # `every` not given: the device's agency's profile says
+
+
+def set_check_due(device, last_check, every=_AGENCYS, today=None) -> None:
     """`check_due` and `check_overdue` of `device`: its next periodic check is due `every` days after
-    the last one — or after its registration, when it never had one (LW-D 4: 定期进行保养维护)."""
+    the last one — or after its registration, when it never had one (LW-D 4: 定期进行保养维护).
+    `every` None: the agency asks for no periodic check; not given: its profile's value."""
     from .life import check_every_days
 
-    every = check_every_days() if every is None else every
+    every = check_every_days(device.agency_id) if every is _AGENCYS else every
     today = today or timezone.localdate()
     if isinstance(last_check, datetime.datetime):
         last_check = last_check.date()
@@ -224,7 +228,7 @@ def equipment_by_unit(agency_id, ratio: dict | None = None) -> list[UnitEquipmen
 
     from .life import equipment_ratio
 
-    ratio = ratio or equipment_ratio()
+    ratio = ratio or equipment_ratio(agency_id)
     if not ratio:
         return None
     today = timezone.localdate()

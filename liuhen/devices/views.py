@@ -68,11 +68,13 @@ def device_list(request):
     """The registry: who holds each device, its status, its periodic check (overdue: LW-D 4), and —
     when the agency sets one — the equipment ratio per unit."""
     services.log_view(request.user)
-    devices = selectors.devices_of(request.user.agency_id)
+    agency_id = request.user.agency_id
+    devices = selectors.devices_of(agency_id)
+    ratio = life.equipment_ratio(agency_id)  # the agency's profile (devices:)
     return render(request, "devices/list.html", {
         "devices": devices, "out": sum(1 for d in devices if d.holder_signout),
-        "overdue": sum(1 for d in devices if d.check_overdue), "every": life.check_every_days(),
-        "ratio": life.equipment_ratio(), "equipment": selectors.equipment_by_unit(request.user.agency_id)})
+        "overdue": sum(1 for d in devices if d.check_overdue), "every": life.check_every_days(agency_id),
+        "ratio": ratio, "equipment": selectors.equipment_by_unit(agency_id, ratio) if ratio else None})
 
 
 @device_admin_only

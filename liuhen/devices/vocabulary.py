@@ -88,8 +88,9 @@ STATE_CODES = {
     "device_event": {"altered": E013, "inserted": E014, "deleted": E015},
 }
 
-# ---- system checks of LIUHEN_DEVICES (devices/checks.py) -------------------------------------------
+# ---- system check of the retired LIUHEN_DEVICES (devices/checks.py) -------------------------------------------
 
-CHECK_SETTING = "liuhen.devices.E001"        # LIUHEN_DEVICES is not an object, or has unknown keys
-CHECK_EVERY_DAYS = "liuhen.devices.E002"     # check_every_days is not a positive whole number (or None)
-CHECK_RATIO = "liuhen.devices.E003"          # equipment_ratio is not {"cameras": n, "officers": m} (or None)
+CHECK_SETTING = "liuhen.devices.E001"        # LIUHEN_DEVICES is set: replaced by the agency profile's devices: (issue 15)
+# Retired with the setting (issue 15), never reused: the profile loader refuses these, with the line.
+CHECK_EVERY_DAYS = "liuhen.devices.E002"     # (issue 14, retired) check_every_days not a positive whole number
+CHECK_RATIO = "liuhen.devices.E003"          # (issue 14, retired) equipment_ratio not {"cameras": n, "officers": m}

@@ -2,12 +2,17 @@
 a round drawn (抽取), a finding recorded (检查结果, superseding the item's earlier one), a round
 closed (结束). A refused act of a person is in the ledger with its codes, never its text.
 
-Who: the roles of LIUHEN_INSPECTION_ROLES (the 监督人员 and the 机关负责人 by default) of the
-agency — LW-D 14 gives the inspection to the agency's office, not to the units inspected."""
+Who: the roles of the agency profile's `inspections: roles` (the 监督人员 and the 机关负责人 in base)
+— LW-D 14 gives the inspection to the agency's office, not to the units inspected. What each item is
+checked for: the profile's `inspections: checklist`, copied into the round when it is drawn.
+
+Which profile: the ACTIVE profile of the inspecting agency (`active_profile(agency)`). A round is the
+agency's own supervision of its officers and recorders (LW-D 14), bound to no case: the rules in
+force on the day of the draw apply, and the round keeps its checklist whatever is loaded later.
+(Until issue 15 the settings LIUHEN_INSPECTION_ROLES / LIUHEN_INSPECTION_CHECKLIST, now refused.)"""
 import datetime
 import math
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -16,25 +21,43 @@ from liuhen.common import text
 from liuhen.ledger import refusals
 from liuhen.ledger import services as ledger
 from liuhen.ledger.models import Entry
+from liuhen.profiles import selectors as profiles
 
 from . import attribution, sampling
 from . import vocabulary as v
 from .models import Finding, Kind, Result, Round, RoundClose
 
 
-def inspection_roles() -> set[str]:
-    return set(getattr(settings, "LIUHEN_INSPECTION_ROLES", ("supervisor", "agency_head")))
+def rules(agency_id=None):
+    """The `inspections:` section in force for the agency with this id (the packaged default for None)."""
+    if not agency_id:
+        return profiles.default_profile().inspections
+    from liuhen.accounts.models import Agency
+
+    return profiles.active_profile(Agency(pk=agency_id)).inspections  # an unsaved stand-in: no query for the row
+
+
+def inspection_roles(agency_id=None) -> set[str]:
+    return set(rules(agency_id).roles)
+
+
+def refusal_text(agency_id=None) -> str:
+    """"只有…可以进行音像记录抽检。" naming the roles of the agency's profile."""
+    from liuhen.accounts.roles import Role
+
+    names = "或".join(Role(r).label for r in rules(agency_id).roles if r in Role.values)
+    return f"只有{names}可以进行音像记录抽检。"
 
 
 def may_inspect(user) -> bool:
     return (user is not None and user.is_authenticated and user.is_active and user.agency_id is not None
-            and bool(user.role_codes() & inspection_roles()))
+            and bool(user.role_codes() & inspection_roles(user.agency_id)))
 
 
-def checklist_for(kind: str) -> list[dict]:
-    """The checklist in force for `kind` (the setting, checked at start: liuhen.inspections.E001)."""
-    return [{"code": c["code"], "label": c["label"], "basis": c.get("basis", "")}
-            for c in settings.LIUHEN_INSPECTION_CHECKLIST[kind]]
+def checklist_for(kind: str, agency_id=None) -> list[dict]:
+    """The checklist in force for `kind` in the agency (checked when its profile was loaded: every
+    item with a code, a label and its basis)."""
+    return [c.as_dict() for c in rules(agency_id).checklist_for(kind)]
 
 
 def _about(actor, target=None, *rest) -> tuple[str, object]:
@@ -49,7 +72,7 @@ def _guarded(act: str):
 
 def _require_inspector(actor, agency_id=None) -> None:
     if not may_inspect(actor):
-        raise PermissionDenied("只有监督人员或机关负责人可以进行音像记录抽检。")
+        raise PermissionDenied(refusal_text(getattr(actor, "agency_id", None)))
     if agency_id is not None and actor.agency_id != agency_id:
         raise PermissionDenied("不能抽检其他执法机关的音像记录。")
 
@@ -139,7 +162,7 @@ def draw_round(actor, *, kind: str, unit=None, period_from: datetime.date, perio
         row = Round(agency=agency, kind=kind, unit=unit, period_from=period_from, period_to=period_to,
                     criteria=criteria, requested=size, percent=percent, population_size=len(keys),
                     population_digest=sampling.keys_digest(keys), seed=seed, sample=sample,
-                    checklist=checklist_for(kind), drawn_by=actor, drawn_at=now,
+                    checklist=checklist_for(kind, agency.pk), drawn_by=actor, drawn_at=now,
                     attribution=_attribution(kind, sample))
         row.save()
         row = Round.objects.get(pk=row.pk)  # as stored

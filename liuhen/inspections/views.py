@@ -25,7 +25,7 @@ def inspector_only(view):
     @login_required
     def wrapped(request, *args, **kwargs):
         if not services.may_inspect(request.user):
-            raise PermissionDenied("只有监督人员或机关负责人可以进行音像记录抽检。")
+            raise PermissionDenied(services.refusal_text(request.user.agency_id))
         return view(request, *args, **kwargs)
     wrapped.__name__, wrapped.__doc__ = view.__name__, view.__doc__
     return wrapped

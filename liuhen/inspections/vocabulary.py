@@ -59,5 +59,7 @@ STATE_CODES = {
 
 # ---- system checks (`liuhen check`, and before every management command) ---------------------------
 
-CHECK_CHECKLIST = "liuhen.inspections.E001"  # LIUHEN_INSPECTION_CHECKLIST malformed
-CHECK_ROLES = "liuhen.inspections.E002"      # LIUHEN_INSPECTION_ROLES names no role or an unknown one
+# Issue 15: both settings are replaced by the agency profile's inspections: section; each id now
+# refuses its setting when still set (what they refused before, the profile loader refuses).
+CHECK_CHECKLIST = "liuhen.inspections.E001"  # LIUHEN_INSPECTION_CHECKLIST is set: retired (was: malformed)
+CHECK_ROLES = "liuhen.inspections.E002"      # LIUHEN_INSPECTION_ROLES is set: retired (was: an unknown role)

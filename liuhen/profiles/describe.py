@@ -123,6 +123,49 @@ def av_rows(profile: spec.Profile) -> list[dict]:
     return out
 
 
+def role_names(codes) -> str:
+    from liuhen.accounts.roles import Role
+
+    return "、".join(Role(c).label if c in Role.values else c for c in codes)
+
+
+CHECKLIST_TITLES = {"footage": "音像记录的抽检项目", "device": "执法记录设备的抽检项目"}
+
+
+def value_sections(profile: spec.Profile) -> list[dict]:
+    """The sections of plain values (保存、证据复制、抽检、设备) in words, each value with its article
+    ("本机关规定" where the law leaves it to the agency)."""
+    r, c, i, d = profile.retention, profile.copies, profile.inspections, profile.devices
+
+    def row(section, key, label, value, unset="本机关规定"):
+        return {"label": label, "value": value, "article": section.article(key) or unset}
+
+    ratio = d.equipment_ratio
+    return [
+        {"title": "音像资料的保存与清理", "rows": [
+            row(r, "raw_months", "原始音像资料保存期限", f"{r.raw_months}个月（自录制与存储的较晚者起算）"),
+            row(r, "case_file_years", "作为证据使用的音像资料", f"与案卷同期：案卷归档后{r.case_file_years}年"),
+            row(r, "long_term_years", "长期保存",
+                "永久保存" if r.long_term_years is None else f"{r.long_term_years}年"),
+            row(r, "notice_days", "清理前向保管人公告", f"{r.notice_days}日"),
+            row(r, "recovery_days", "移除后可恢复", f"{r.recovery_days}日，期满清除存储文件"),
+            row(r, "hold_roles", "可采取法律保全", role_names(r.hold_roles)),
+            row(r, "decide_roles", "可决定长期保存", role_names(r.decide_roles)),
+            row(r, "restore_roles", "可恢复已移除的音像资料", role_names(r.restore_roles))]},
+        {"title": "证据复制（移送检察院、法院）", "rows": [
+            row(c, "approve_roles", "审批", role_names(c.approve_roles)),
+            row(c, "maker_roles", "制作、移交复制包", role_names(c.maker_roles))]},
+        {"title": "音像记录抽检", "rows": [row(i, "roles", "抽取并登记检查结果", role_names(i.roles))],
+         "checklists": [{"title": CHECKLIST_TITLES.get(kind, kind), "items": items} for kind, items in i.checklist]},
+        {"title": "音像记录设备", "rows": [
+            row(d, "check_every_days", "定期检查保养周期",
+                f"每{d.check_every_days}天" if d.check_every_days else "不要求定期检查"),
+            row(d, "equipment_ratio", "执法记录仪配备比例（每个科室）",
+                f"每{ratio.officers}名持证执法人员{ratio.cameras}台" if ratio else "未规定",
+                unset="本机关规定" if ratio else "—")]},
+    ]
+
+
 def text(profile: spec.Profile) -> str:
     """The whole profile as plain text (liuhen profile show)."""
     lines = [f"{profile.name}（{profile.code}" + (f"，第{profile.version}版" if profile.version else "，内置")
@@ -158,6 +201,12 @@ def text(profile: spec.Profile) -> str:
     if profile.phrases:
         lines += ["", "执法用语："]
         lines += [f"  [{p.act}] {p.text}（依据：{p.article}）" for p in profile.phrases]
+    for section in value_sections(profile):
+        lines += ["", f"{section['title']}："]
+        lines += [f"  {r['label']}：{r['value']}（依据：{r['article']}）" for r in section["rows"]]
+        for checklist in section.get("checklists", ()):
+            lines.append(f"  {checklist['title']}：")
+            lines += [f"    - {item.label}（{item.code}；依据：{item.basis}）" for item in checklist["items"]]
     if profile.scorecard:
         card = profile.scorecard
         lines += ["", f"案卷评查（满分 {card.full_marks}）："]

@@ -20,10 +20,16 @@ The format is documented in docs/profiles.md; `data/base.yaml` is the reference.
     publicity: {applies, exclude_penalties, mask_person_name, deadline, withdrawal_deadline, article}
     phrases: [{id, act, text, article}]
     scorecard: {hard_fail: [items], sections: [{id, label, points, items: [{id, label, points, article, findings}]}], bands: [{label, min}]}
+    retention: {raw_months, case_file_years, long_term_years, notice_days, recovery_days, hold_roles, decide_roles, restore_roles}
+    copies: {approve_roles, maker_roles}
+    inspections: {roles, checklist: {footage: [{code, label, basis}], device: [...]}}
+    devices: {check_every_days, equipment_ratio: {cameras, officers}}
+    (each value of these four bare, or {value: …, article: …})
 
 An extending profile's entries replace the parent's with the same id (stages: the same stage,
 applies and `closed`) and add the others; `remove: [ids]` drops inherited entries; `publicity` and
-`scorecard`, when given, replace the parent's whole.
+`scorecard`, when given, replace the parent's whole; in `retention`, `copies`, `inspections` and
+`devices` each key given replaces the parent's and the others are kept (a checklist per kind).
 
 Which record types, kinds, procedures, start modes and stages exist is known to the apps above
 (records, cases): they fill the registries below in their `ready()`. Before that (a profile parsed
@@ -176,11 +182,12 @@ def parse_text(text: str, label: str) -> tuple[dict | None, _Doc]:
 # ---- structural checks -------------------------------------------------------------------------------
 
 TOP_KEYS = {"code", "name", "regulation", "extends", "remove", "rules", "stages", "signatures", "av_acts",
-            "deadlines", "major", "publicity", "phrases", "scorecard"}
+            "deadlines", "major", "publicity", "phrases", "scorecard", "retention", "copies", "inspections", "devices"}
 LIST_SECTIONS = ("rules", "stages", "signatures", "av_acts", "deadlines", "major", "phrases")
 SECTION_LABELS = {"rules": "规则值", "stages": "立卷要求", "signatures": "签字要求", "av_acts": "音像记录环节",
                   "deadlines": "期限", "major": "重大执法决定标准", "phrases": "执法用语", "publicity": "公示",
-                  "scorecard": "评查标准"}
+                  "scorecard": "评查标准", "retention": "音像资料保存", "copies": "证据复制", "inspections": "音像记录抽检",
+                  "devices": "音像记录设备"}
 AV_MODES = {"required": (True, False), "forbidden_without_reason": (True, True), "optional": (False, False)}
 AV_KINDS = {"video", "audio", "photo"}
 SIGNATURE_KEYS = {"officers", "party", "leader", "reviewer", "archivist", "reviewer_decisions"}
@@ -335,6 +342,9 @@ def _check_file(data: dict, doc: _Doc, codes: dict | None, record_types: set | N
         out["publicity"] = _publicity(c, data["publicity"], ("publicity",), applies)
     if "scorecard" in data:
         out["scorecard"] = _scorecard(c, data["scorecard"], ("scorecard",))
+    for section in VALUE_SECTIONS:
+        if section in data:
+            out[section] = _value_section(c, section, data[section], (section,))
     return out
 
 
@@ -617,6 +627,174 @@ def _scorecard(c: _Checker, value, path):
     return spec.Scorecard(tuple(hard), tuple(sections), tuple(bands))
 
 
+# ---- sections of plain values: retention, copies, inspections, devices ---------------------------------
+# Each key is a bare value, or {value: …, article: …} naming the article that sets it. An extending
+# profile's key replaces the parent's (with its article); the keys it leaves out keep the parent's.
+# (These were the settings LIUHEN_RETENTION, LIUHEN_COPIES, LIUHEN_INSPECTION_ROLES /
+# LIUHEN_INSPECTION_CHECKLIST and LIUHEN_DEVICES until issue 15.)
+
+VALUE_SECTIONS = ("retention", "copies", "inspections", "devices")
+_BAD = object()
+CHECK_CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+def _count(low: int, high: int, *, none: str = ""):
+    """A whole number from low to high (or null, when `none` says what null means)."""
+    def check(c, value, path, what):
+        if value is None and none:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            c.err(path, f"{what}应为 {low} 到 {high} 的整数" + (f"，或 null（{none}）" if none else ""))
+            return _BAD
+        return value
+    return check
+
+
+def _raw_months(c, value, path, what):
+    # LW-D 11: 原始声像资料保存期限不少于半年 — a profile asking less is refused, not obeyed.
+    if not isinstance(value, bool) and isinstance(value, int) and value < 6:
+        c.err(path, f"{what}为 {value} 个月，少于6个月：原始声像资料保存期限不少于半年（LW-D 11），不能小于 6")
+        return _BAD
+    return _count(6, 1200)(c, value, path, what)
+
+
+def _roles(act: str):
+    def check(c, value, path, what):
+        from liuhen.accounts.roles import case_role_list_problems
+
+        problems = case_role_list_problems(value, act)
+        for p in problems:
+            c.err(path, f"{what}：{p}")
+        return _BAD if problems else tuple(value)
+    return check
+
+
+def _ratio(c, value, path, what):
+    if value is None:
+        return None
+    if not (isinstance(value, dict) and set(value) == {"cameras", "officers"}
+            and all(isinstance(value[k], int) and not isinstance(value[k], bool) and 0 < value[k] <= 10000
+                    for k in ("cameras", "officers"))):
+        c.err(path, f"{what}应为 {{cameras: 正整数, officers: 正整数}}（每若干名持证执法人员配备若干台执法记录仪），"
+                    "或 null（不设配备比例）")
+        return _BAD
+    return spec.EquipmentRatio(value["cameras"], value["officers"])
+
+
+VALUE_KEYS = {
+    "retention": {
+        "raw_months": ("原始音像资料保存月数（raw_months）", _raw_months),
+        "case_file_years": ("作为证据的音像资料在案卷归档后保存年数（case_file_years）", _count(1, 100)),
+        "long_term_years": ("长期保存年数（long_term_years）", _count(1, 100, none="永久保存")),
+        "notice_days": ("清理前公告天数（notice_days）", _count(1, 365)),
+        "recovery_days": ("移除后可恢复天数（recovery_days）", _count(1, 365)),
+        "hold_roles": ("可采取法律保全的角色（hold_roles）", _roles("采取法律保全")),
+        "decide_roles": ("可决定长期保存的角色（decide_roles）", _roles("决定长期保存")),
+        "restore_roles": ("可恢复已移除音像资料的角色（restore_roles）", _roles("恢复已移除的音像资料")),
+    },
+    "copies": {
+        "approve_roles": ("审批证据复制的角色（approve_roles）", _roles("审批证据复制")),
+        "maker_roles": ("制作证据复制包的角色（maker_roles）", _roles("制作证据复制包")),
+    },
+    "inspections": {
+        "roles": ("进行音像记录抽检的角色（roles）", _roles("抽检音像记录")),
+        "checklist": None,  # per population kind: _checklist
+    },
+    "devices": {
+        "check_every_days": ("定期检查周期天数（check_every_days）", _count(1, 3660, none="不要求定期检查")),
+        "equipment_ratio": ("执法记录仪配备比例（equipment_ratio）", _ratio),
+    },
+}
+
+
+def _value_section(c: _Checker, section: str, value, path) -> dict:
+    """{key: (value, article)} of the well-formed keys of one section (checklist: "checklist.<kind>")."""
+    keys = VALUE_KEYS[section]
+    what = f"{SECTION_LABELS[section]}（{section}）"
+    if not c.keys(value, path, set(keys), set(), what):
+        return {}
+    out = {}
+    for key, raw in value.items():
+        if key not in keys:
+            continue
+        p = path + (key,)
+        if keys[key] is None:
+            out.update(_checklist(c, raw, p))
+            continue
+        label, check = keys[key]
+        article = ""
+        if isinstance(raw, dict) and "value" in raw:  # {value: …, article: …}
+            if not c.keys(raw, p, {"value", "article"}, {"value"}, label):
+                continue
+            if "article" in raw:
+                article = c.article(raw, p, label)
+                if not article:
+                    continue
+            raw, p = raw["value"], p + ("value",)
+        checked = check(c, raw, p, label)
+        if checked is not _BAD:
+            out[key] = (checked, article)
+    return out
+
+
+def _checklist(c: _Checker, value, path) -> dict:
+    """{"checklist.<kind>": (items, "")}: a non-empty list per kind given, each item with a code, a
+    label and its basis (the article it checks)."""
+    if not c.keys(value, path, set(spec.INSPECTION_KINDS), set(), "抽检项目（checklist）"):
+        return {}
+    out = {}
+    for kind, items in value.items():
+        if kind not in spec.INSPECTION_KINDS:
+            continue
+        p = path + (kind,)
+        if not isinstance(items, list) or not items:
+            c.err(p, f"{kind} 的抽检项目应为至少一项的列表")
+            continue
+        built, seen, ok = [], {}, True
+        for i, item in enumerate(items):
+            ip = p + (i,)
+            if not c.keys(item, ip, {"code", "label", "basis"}, {"code", "label", "basis"}, "抽检项目"):
+                ok = False
+                continue
+            code = item.get("code")
+            if not isinstance(code, str) or not CHECK_CODE_RE.match(code):
+                c.err(ip + ("code",), "抽检项目的代码（code）应为小写字母开头的英文标识（最多40个字符）")
+                ok = False
+            elif code in seen:
+                c.err(ip + ("code",), f"抽检项目的代码“{code}”重复（第{c.doc.line(seen[code])}行已有）")
+                ok = False
+            else:
+                seen[code] = ip
+            label = c.text(item["label"], ip + ("label",), "抽检项目的名称（label）") if "label" in item else ""
+            basis = c.text(item["basis"], ip + ("basis",), "抽检项目的依据（basis）") if "basis" in item else ""
+            if label and len(label) > 50:
+                c.err(ip + ("label",), "抽检项目的名称（label）不能超过50个字符")
+                ok = False
+            if basis and len(basis) > 50:
+                c.err(ip + ("basis",), "抽检项目的依据（basis）不能超过50个字符")
+                ok = False
+            if not (label and basis):
+                ok = False
+                continue
+            built.append(spec.ChecklistItem(code, label, basis))
+        if ok:
+            out[f"checklist.{kind}"] = (tuple(built), "")
+    return out
+
+
+def _value_spec(section: str, values: dict):
+    """The frozen section of `values` ({key: (value, article)}), its defaults where a key is missing."""
+    articles = tuple((k, a) for k, (_, a) in values.items() if a)
+    if section == "inspections":
+        checklist = dict(spec.InspectionsSpec().checklist)
+        checklist.update({k.split(".", 1)[1]: v for k, (v, _) in values.items() if k.startswith("checklist.")})
+        roles = values["roles"][0] if "roles" in values else spec.InspectionsSpec().roles
+        return spec.InspectionsSpec(roles=roles, checklist=tuple((k, checklist[k]) for k in spec.INSPECTION_KINDS),
+                                    articles=articles)
+    cls = {"retention": spec.RetentionSpec, "copies": spec.CopiesSpec, "devices": spec.DevicesSpec}[section]
+    return cls(**{k: v for k, (v, _) in values.items()}, articles=articles)
+
+
 _BUILDERS = {"rules": _rule, "stages": _stage, "signatures": _signature, "av_acts": _av_act,
              "deadlines": _deadline, "major": _major, "phrases": _phrase}
 
@@ -650,6 +828,8 @@ def _merge(parent: dict, child: dict, remove: tuple) -> dict:
         out[section] = items
     for section in ("publicity", "scorecard"):
         out[section] = child[section] if section in child else parent.get(section)
+    for section in VALUE_SECTIONS:  # key by key: a child giving one key keeps the parent's others
+        out[section] = {**parent.get(section, {}), **child.get(section, {})}
     return out
 
 
@@ -693,6 +873,16 @@ def _semantic(sections: dict, label: str, errors: list, data: dict, doc_lines) -
         for attr in ("deadline", "withdrawal_deadline"):
             if getattr(pub, attr) not in deadline_ids:
                 errors.append((label, doc_lines(("publicity", attr)), f"公示引用的期限“{getattr(pub, attr)}”不存在"))
+    retention = sections.get("retention") or {}
+    raw = retention.get("raw_months", (spec.RetentionSpec.raw_months, ""))[0]
+    years = retention.get("case_file_years", (spec.RetentionSpec.case_file_years, ""))[0]
+    if years * 12 < raw:
+        # LW-D 11: evidence is kept as long as its case file, never shorter than raw footage.
+        given = data.get("retention") if isinstance(data.get("retention"), dict) else {}
+        where = "case_file_years" if "case_file_years" in given else "raw_months"
+        errors.append((label, doc_lines(("retention", where)),
+                       f"作为证据的音像资料保存期限（case_file_years {years} 年）不能短于原始音像资料（raw_months {raw} 个月）"
+                       "：作为证据使用的声像资料保存期限应当与案卷保存期限相同（LW-D 11）"))
     for i, p in enumerate(sections.get("phrases", [])):
         if p.act not in act_ids:
             errors.append((label, _phrase_line(data, p.id, doc_lines),
@@ -729,7 +919,8 @@ def build(text: str, *, label: str = "配置文件", version: int = 0, lookup=No
         signatures=tuple(sections.get("signatures", [])), av_acts=tuple(sections.get("av_acts", [])),
         deadlines=tuple(sections.get("deadlines", [])), major=tuple(sections.get("major", [])),
         publicity=sections.get("publicity"), phrases=tuple(sections.get("phrases", [])),
-        scorecard=sections.get("scorecard"), extends=(data.get("extends") or ""))
+        scorecard=sections.get("scorecard"), extends=(data.get("extends") or ""),
+        **{section: _value_spec(section, sections.get(section) or {}) for section in VALUE_SECTIONS})
 
 
 def build_file(path, **kwargs) -> spec.Profile:

@@ -219,6 +219,113 @@ class Scorecard:
         return next((label for label, low in self.bands if score >= low), self.bands[-1][0] if self.bands else "")
 
 
+class _Section:
+    """A section of plain values (保存期限、审批角色、抽检项目、设备检查周期…): each value may carry the
+    article that sets it (`articles`: (key, article) pairs; "" where the law leaves it to the agency)."""
+
+    articles: tuple[tuple[str, str], ...]
+
+    def article(self, key: str) -> str:
+        return dict(self.articles).get(key, "")
+
+
+# The values below are the defaults the system shipped with before issue 15 (the settings
+# LIUHEN_RETENTION, LIUHEN_COPIES, LIUHEN_INSPECTION_*, LIUHEN_DEVICES): base.yaml states them again,
+# with their articles; a profile that extends nothing and leaves a section out gets these.
+
+@dataclass(frozen=True)
+class RetentionSpec(_Section):
+    """音像资料保存期限 (LW-D 11-12, LQ 27-29): months raw footage is kept (at least 6, LW-D 11), years
+    evidence is kept after its case file is archived, years long-term footage is kept (None:
+    permanent), the notice before a removal, the recovery period after it, and who may place a legal
+    hold (法律保全), decide long-term retention (长期保存) and restore a removed file."""
+
+    raw_months: int = 6
+    case_file_years: int = 30
+    long_term_years: int | None = None
+    notice_days: int = 30
+    recovery_days: int = 7
+    hold_roles: tuple[str, ...] = ("agency_head", "legal_reviewer")
+    decide_roles: tuple[str, ...] = ("agency_head",)
+    restore_roles: tuple[str, ...] = ("device_admin", "agency_head")
+    articles: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class CopiesSpec(_Section):
+    """证据复制 for a 检察院 or 法院: who approves (LW-D 15: 主要领导同意) and who makes and hands over
+    the package (LW-D 13: 相关科室统一提供并复制留存)."""
+
+    approve_roles: tuple[str, ...] = ("agency_head",)
+    maker_roles: tuple[str, ...] = ("archivist", "device_admin")
+    articles: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    """One check of a sample inspection (抽检项目): a stable code, its label, its basis (article)."""
+
+    code: str
+    label: str
+    basis: str
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "label": self.label, "basis": self.basis}
+
+
+INSPECTION_KINDS = ("footage", "device")  # inspections.models.Kind: recordings, recorders
+
+_FOOTAGE_CHECKS = (
+    ChecklistItem("worn", "佩戴位置规范", "LW-D 5"),
+    ChecklistItem("switched_on", "到场即开启记录", "LW-D 6"),
+    ChecklistItem("opening_words", "开场用语完整", "LW-D 6"),
+    ChecklistItem("certificates", "出示执法证件", "LW-D 7"),
+    ChecklistItem("continuous", "全程连续记录", "LW-D 3；LQ 22"),
+    ChecklistItem("clear", "音画清晰完整", "LW-D 3"),
+)
+_DEVICE_CHECKS = (
+    ChecklistItem("intact", "设备完好", "LW-D 4"),
+    ChecklistItem("battery_storage", "电量与存储正常", "LQ 24"),
+    ChecklistItem("clock", "时钟准确", "LQ 24"),
+    ChecklistItem("register", "领用归还登记完整", "LW-D 4"),
+)
+
+
+@dataclass(frozen=True)
+class InspectionsSpec(_Section):
+    """音像记录抽检 (LW-D 14): who draws rounds and records findings, and the checklist per population
+    kind ("footage": recordings; "device": recorders). A round keeps the checklist in force when drawn."""
+
+    roles: tuple[str, ...] = ("supervisor", "agency_head")
+    checklist: tuple[tuple[str, tuple[ChecklistItem, ...]], ...] = (("footage", _FOOTAGE_CHECKS),
+                                                                     ("device", _DEVICE_CHECKS))
+    articles: tuple[tuple[str, str], ...] = ()
+
+    def checklist_for(self, kind: str) -> tuple[ChecklistItem, ...]:
+        return dict(self.checklist).get(kind, ())
+
+
+@dataclass(frozen=True)
+class EquipmentRatio:
+    """`cameras` body cameras per `officers` certified officers in each unit (rounded up)."""
+
+    cameras: int
+    officers: int
+
+    def as_dict(self) -> dict:
+        return {"cameras": self.cameras, "officers": self.officers}
+
+
+@dataclass(frozen=True)
+class DevicesSpec(_Section):
+    """音像记录设备 (LW-D 4, LQ 24): days between two periodic checks (None: none asked), and the
+    equipment ratio per unit (None: none set, none shown)."""
+
+    check_every_days: int | None = 90
+    equipment_ratio: EquipmentRatio | None = None
+    articles: tuple[tuple[str, str], ...] = ()
+
+
 @dataclass(frozen=True)
 class Profile:
     """One version of an agency's profile: everything that differs between agencies."""
@@ -238,6 +345,10 @@ class Profile:
     phrases: tuple[Phrase, ...]
     scorecard: Scorecard | None
     extends: str = ""  # the packaged profile it extends ("base"), "" for none
+    retention: RetentionSpec = field(default_factory=RetentionSpec)
+    copies: CopiesSpec = field(default_factory=CopiesSpec)
+    inspections: InspectionsSpec = field(default_factory=InspectionsSpec)
+    devices: DevicesSpec = field(default_factory=DevicesSpec)
 
     def rule(self, rule_id: str, default=None):
         """The value of a valued rule (e.g. profile.rule("on_site_officers") → 2)."""

@@ -46,4 +46,5 @@ def index(request):
         "rules": [{"text": r.text or r.id, "value": describe.rule_value_label(r.value), "article": r.article}
                   for r in profile.rules.values()],
         "publicity": describe.publicity_label(profile) if profile.publicity else None, "diff": diff,
+        "value_sections": describe.value_sections(profile),
     })

@@ -1,46 +1,40 @@
-"""LIUHEN_RETENTION read with its defaults (settings.py; per agency later, issue 15). Values are
-checked at start (checks.py): a bad one stops the system instead of keeping footage too briefly."""
-from django.conf import settings
+"""The retention rules in force (保存期限与权限), read from the agency profile's `retention:` section
+(liuhen/profiles; until issue 15 the setting LIUHEN_RETENTION, now retired and refused at start).
 
-DEFAULTS = {
-    "raw_months": 6,            # LW-D 11: 不少于6个月
-    "case_file_years": 30,      # LW-D 11: 与案卷保存期限相同 (the agency's case-file retention)
-    "long_term_years": None,    # LW-D 12: 长期保存; None = permanent
-    "notice_days": 30,
-    "recovery_days": 7,
-    "hold_roles": ["agency_head", "legal_reviewer"],
-    "decide_roles": ["agency_head"],
-    "restore_roles": ["device_admin", "agency_head"],
-}
+Which profile: retention is the custodian's duty now, not a step of a case's procedure, so a file is
+kept by the rules of its agency's ACTIVE profile (`active_profile(agency)`), and a person's powers
+(hold, decide, restore) are those of their agency's active profile. A profile asking less than LW-D
+11 (raw footage six months) is refused when it is loaded, so no agency ever holds a lower value.
 
+The one exception, the years evidence is kept after its case is archived (LW-D 11: 与案卷保存期限
+相同), is per case in policy.py: the longer of the agency's value now and the value of the profile
+the case was opened under (`profile_for_case`) — a profile loaded later may lengthen a case file's
+period, never shorten one the case was run under (LQ 29: 不得擅自毁损、删除)."""
+from liuhen.profiles import selectors as profiles
+from liuhen.profiles.spec import RetentionSpec
 
-def value(name: str):
-    configured = getattr(settings, "LIUHEN_RETENTION", None) or {}
-    if isinstance(configured, dict) and name in configured:
-        return configured[name]
-    return DEFAULTS[name]
+ROLE_KEYS = ("hold_roles", "decide_roles", "restore_roles")
 
 
-def raw_months() -> int:
-    return int(value("raw_months"))
+def for_agency(agency_id) -> RetentionSpec:
+    """The retention rules of the agency with this id (the packaged default for None)."""
+    if not agency_id:
+        return profiles.default_profile().retention
+    from liuhen.accounts.models import Agency
+
+    return profiles.active_profile(Agency(pk=agency_id)).retention  # an unsaved stand-in: no query for the row
 
 
-def case_file_years() -> int:
-    return int(value("case_file_years"))
+def for_user(user) -> RetentionSpec:
+    return for_agency(getattr(user, "agency_id", None))
 
 
-def long_term_years() -> int | None:
-    years = value("long_term_years")
-    return None if years is None else int(years)
+def for_case(case) -> RetentionSpec:
+    """The rules of the profile `case` was opened under (its case-file years: see the docstring)."""
+    return profiles.profile_for_case(case).retention
 
 
-def notice_days() -> int:
-    return int(value("notice_days"))
-
-
-def recovery_days() -> int:
-    return int(value("recovery_days"))
-
-
-def roles(name: str) -> list[str]:
-    return list(value(name))
+def roles(name: str, user) -> tuple[str, ...]:
+    """Who may hold / decide / restore in `user`'s agency."""
+    assert name in ROLE_KEYS, name
+    return getattr(for_user(user), name)

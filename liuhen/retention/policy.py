@@ -2,7 +2,8 @@
 over `Facts` (loaded in a bounded number of queries by `load_facts`); `verdict(item, as_of)` is the
 one answer the purge command, the pages and the tests share.
 
-The rules (《水行政执法全过程记录工作规定》LW-D 11-12, 《…音像记录…》LQ 27-29):
+The rules (《水行政执法全过程记录工作规定》LW-D 11-12, 《…音像记录…》LQ 27-29), their values from the
+`retention:` section of the agency profile (conf.py says which profile and why):
 
 - **raw** (原始音像资料): kept at least `raw_months` (6) months (LW-D 11), counted from the later of
   the recording time and the ingest time — a file taken in late is still kept six months in custody;
@@ -25,6 +26,8 @@ from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
+
+from liuhen.profiles.spec import RetentionSpec
 
 from . import conf
 from .models import GroundKind
@@ -53,6 +56,7 @@ class CaseFact:
     case_id: int
     number: str
     archived_at: datetime.datetime | None
+    case_file_years: int = 0  # of the profile the case was opened under (0: none to add)
 
 
 @dataclass
@@ -76,6 +80,7 @@ class Facts:
     restored_at: datetime.datetime | None = None             # the latest restoration
     purged_at: datetime.datetime | None = None               # the blob's purge
     needed_elsewhere: bool = False                           # another kept item or a record needs the bytes
+    rules: RetentionSpec = field(default_factory=RetentionSpec)  # of the file's agency (active profile)
 
 
 @dataclass
@@ -92,6 +97,7 @@ class Verdict:
     grounds: list[str]
     notice_due: datetime.date | None = None
     recoverable_until: datetime.datetime | None = None
+    recovery_days: int = 7  # of the file's agency: how long a removal it makes is recoverable
 
     @property
     def class_label(self) -> str:
@@ -126,9 +132,9 @@ def _longer(a, b) -> bool:
 
 def classify(facts: Facts) -> tuple[str, datetime.date | None, bool, list[str]]:
     """(class, retention_until, open_case, grounds): every applicable retention, the longest wins."""
-    start = custody_start(facts)
-    options = [(RAW, start + relativedelta(months=conf.raw_months()))]
-    grounds = [f"原始音像资料：{start.isoformat()} 起保存 {conf.raw_months()} 个月（LW-D 11）"]
+    start, rules = custody_start(facts), facts.rules
+    options = [(RAW, start + relativedelta(months=rules.raw_months))]
+    grounds = [f"原始音像资料：{start.isoformat()} 起保存 {rules.raw_months} 个月（LW-D 11）"]
     open_case = False
     for c in facts.cases:
         if c.archived_at is None:
@@ -136,12 +142,14 @@ def classify(facts: Facts) -> tuple[str, datetime.date | None, bool, list[str]]:
             options.append((EVIDENCE, None))
             grounds.append(f"关联案件 {c.number} 尚未归档：与案卷同期保存（LW-D 11）")
         else:
-            until = _day(c.archived_at) + relativedelta(years=conf.case_file_years())
+            # The longer of the agency's value now and the case's own profile's (conf.py: why).
+            years = max(rules.case_file_years, c.case_file_years)
+            until = _day(c.archived_at) + relativedelta(years=years)
             options.append((EVIDENCE, until))
             grounds.append(f"关联案件 {c.number} 已于 {_day(c.archived_at).isoformat()} 归档："
-                           f"与案卷同期保存 {conf.case_file_years()} 年（LW-D 11）")
+                           f"与案卷同期保存 {years} 年（LW-D 11）")
     for g in facts.grounds:
-        years = conf.long_term_years()
+        years = rules.long_term_years
         options.append((LONG_TERM, None if years is None else start + relativedelta(years=years)))
         where = "案件" if g.on == "case" else "音像记录"
         grounds.append(f"长期保存：{GroundKind(g.kind).label}（{where}，{GROUND_ARTICLES[g.kind]}，"
@@ -167,12 +175,12 @@ def verdict(item, as_of: datetime.datetime, facts: Facts | None = None) -> Verdi
     held = facts.holds > 0
     v = Verdict(item_id=item.pk, sha256=item.blob_id, retention_class=cls, retention_until=until, held=held,
                 open_case=open_case, purge=False, reason="", stage=KEPT, grounds=grounds,
-                notice_due=until)
+                notice_due=until, recovery_days=facts.rules.recovery_days)
     if facts.purged_at is not None:
         v.purge, v.stage = True, PURGED
         v.reason = f"存储文件已于 {_fmt(facts.purged_at)} 清除（SHA-256 与清除事件保留在日志中）"
         return v
-    notice_days, label = conf.notice_days(), CLASS_LABELS[cls]
+    notice_days, label = facts.rules.notice_days, CLASS_LABELS[cls]
     # What stops a purge, strongest first (the listing says the first that applies).
     if held:
         v.reason = "法律保全中，不得清理（LQ 29：不得擅自毁损、删除音像资料）"
@@ -228,7 +236,7 @@ def verdict(item, as_of: datetime.datetime, facts: Facts | None = None) -> Verdi
         v.reason = f"{expired}；已于 {_fmt(announced)} 公告，{ready.isoformat()} 起可移除"
         return v
     v.stage = REMOVE
-    v.reason = f"{expired}；已于 {_fmt(announced)} 公告满 {notice_days} 日：移除（可于 {conf.recovery_days()} 日内恢复）"
+    v.reason = f"{expired}；已于 {_fmt(announced)} 公告满 {notice_days} 日：移除（可于 {facts.rules.recovery_days} 日内恢复）"
     return v
 
 
@@ -259,7 +267,8 @@ def load_facts(items) -> dict[int, Facts]:
     links: dict[int, list] = {}
     for lk in (FootageLink.objects.filter(item_id__in=subject_ids, unlink__isnull=True)
                .select_related("case").order_by("linked_at", "pk")):
-        links.setdefault(lk.item_id, []).append(CaseFact(lk.case_id, lk.case.number, lk.case.archived_at))
+        links.setdefault(lk.item_id, []).append(CaseFact(lk.case_id, lk.case.number, lk.case.archived_at,
+                                                         conf.for_case(lk.case).case_file_years))
     case_ids = {c.case_id for cs in links.values() for c in cs}
 
     about = Q(item_id__in=subject_ids) | Q(case_id__in=case_ids)
@@ -290,6 +299,8 @@ def load_facts(items) -> dict[int, Facts]:
     purges = dict(BlobPurge.objects.filter(blob_id__in=shas).values_list("blob_id", "purged_at"))
     elsewhere = needed_elsewhere(shas - set(purges))
 
+    # One profile lookup per agency, however many files (a purge run covers every agency).
+    rules = {agency_id: conf.for_agency(agency_id) for agency_id in {s.agency_id for s in subject.values()}}
     out = {}
     for it in items:
         s = subject[it.pk]
@@ -302,7 +313,7 @@ def load_facts(items) -> dict[int, Facts]:
         out[it.pk] = Facts(recorded_utc=s.recorded_utc, ingested_at=s.ingested_at, cases=cases, grounds=grounds,
                            holds=holds, notices=notices.get(it.pk, {}), removal=removals.get(it.pk),
                            restored_at=restored.get(it.pk), purged_at=purges.get(it.blob_id),
-                           needed_elsewhere=it.blob_id in elsewhere)
+                           needed_elsewhere=it.blob_id in elsewhere, rules=rules[s.agency_id])
     return out
 
 

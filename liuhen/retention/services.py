@@ -52,15 +52,15 @@ def has_any_role(user, names) -> bool:
 
 
 def may_hold(user) -> bool:
-    return has_any_role(user, conf.roles("hold_roles"))
+    return has_any_role(user, conf.roles("hold_roles", user))
 
 
 def may_decide(user) -> bool:
-    return has_any_role(user, conf.roles("decide_roles"))
+    return has_any_role(user, conf.roles("decide_roles", user))
 
 
 def may_restore(user) -> bool:
-    return has_any_role(user, conf.roles("restore_roles"))
+    return has_any_role(user, conf.roles("restore_roles", user))
 
 
 def _reason(value, label="理由") -> str:
@@ -306,7 +306,7 @@ def run_purge(as_of: datetime.datetime | None = None, *, dry_run: bool = False, 
                 notice = PurgeNotice.objects.get(item=item, due=vd.retention_until)
                 removed_at = timezone.now()
                 row = Removal(item=item, notice=notice, due=vd.retention_until, removed_by=actor, removed_at=removed_at,
-                              recoverable_until=removed_at + datetime.timedelta(days=conf.recovery_days()))
+                              recoverable_until=removed_at + datetime.timedelta(days=vd.recovery_days))
                 row.save()
                 _log(v.REMOVE, actor, row, {"item": item.pk, "notice": notice.pk, "due": row.due.isoformat(),
                                             "recoverable_until": row.recoverable_until.isoformat()})

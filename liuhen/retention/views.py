@@ -178,11 +178,18 @@ def _forms(user, bound, *, case=None, item=None) -> dict:
 
 
 def _context(user, *, case=None, item=None) -> dict:
+    from liuhen.accounts.roles import Role
+
+    from . import conf
+
+    rules = conf.for_user(user)  # the user's agency's profile, read once for the page
     return {
         "grounds": selectors.grounds_of(case=case, item=item), "holds": selectors.holds_of(case=case, item=item),
         "history": selectors.history(case=case, item=item),
-        "may_hold": services.may_hold(user), "may_decide": services.may_decide(user),
-        "may_restore": services.may_restore(user),
+        "may_hold": services.has_any_role(user, rules.hold_roles),
+        "may_decide": services.has_any_role(user, rules.decide_roles),
+        "may_restore": services.has_any_role(user, rules.restore_roles),
+        "hold_names": "或".join(Role(r).label for r in rules.hold_roles if r in Role.values),
         "ground_kinds": _ground_kinds(user, case=case, item=item),
     }
 

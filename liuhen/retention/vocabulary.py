@@ -54,7 +54,8 @@ STATE_CODES = {
 }
 
 # ---- system checks (`liuhen check`, and before every management command) ---------------------------
-CHECK_SETTING = "liuhen.retention.E001"     # LIUHEN_RETENTION is not an object, or has unknown keys
-CHECK_RAW_MONTHS = "liuhen.retention.E002"  # raw_months below 6 (LW-D 11)
-CHECK_NUMBER = "liuhen.retention.E003"      # a period that is not a positive whole number
-CHECK_ROLES = "liuhen.retention.E004"       # a role list empty or naming an unknown role
+CHECK_SETTING = "liuhen.retention.E001"     # LIUHEN_RETENTION is set: replaced by the agency profile's retention: (issue 15)
+# Retired with the setting (issue 15), never reused: the profile loader refuses these, with the line.
+CHECK_RAW_MONTHS = "liuhen.retention.E002"  # (issue 14, retired) raw_months below 6 (LW-D 11)
+CHECK_NUMBER = "liuhen.retention.E003"      # (issue 14, retired) a period that is not a positive whole number
+CHECK_ROLES = "liuhen.retention.E004"       # (issue 14, retired) a role list empty or naming an unknown role

@@ -18,8 +18,8 @@ from liuhen.testing.browser import log_in
 
 @pytest.fixture
 def demo(transactional_db, fresh_home, settings):
-    # The equipment ratio is a setting, not demo data: set here so that the registry shows its card.
-    settings.LIUHEN_DEVICES = {**settings.LIUHEN_DEVICES, "equipment_ratio": {"cameras": 1, "officers": 2}}
+    # The equipment ratio is the demo agency's profile (devices:, liuhen/demo/agency_rules.py): the
+    # registry shows its card without a setting (LIUHEN_DEVICES is retired, issue 15).
     call_command("demo", stdout=open("/dev/null", "w"))
 
 

@@ -46,7 +46,6 @@ def demo(demo_data, db, settings):
     summary, blob_dir, home = demo_data
     settings.LIUHEN_BLOB_DIR, settings.LIUHEN_HOME = blob_dir, home
     settings.PASSWORD_HASHERS = FAST_HASHER
-    settings.LIUHEN_DEVICES = {"check_every_days": 90, "equipment_ratio": None}
     return summary
 
 

@@ -12,6 +12,7 @@ from liuhen.devices import vocabulary as v
 from liuhen.devices.models import ClockFlag, Device, LifeEvent, LifeKind, Status
 from liuhen.ledger.models import Entry
 from liuhen.testing.devices import camera, device_admin
+from liuhen.testing.profiles import load, profile_text
 
 
 @pytest.fixture
@@ -141,8 +142,8 @@ def test_a_check_that_finds_a_problem_takes_the_device_out(world, admin):
     assert not LifeEvent.objects.exclude(pk=ev.pk).exists()
 
 
-def test_periodic_check_due_and_overdue(world, admin, settings):
-    settings.LIUHEN_DEVICES = {"check_every_days": 30, "equipment_ratio": None}
+def test_periodic_check_due_and_overdue(world, admin):
+    load(world, profile_text(body="devices:\n  check_every_days: 30\n"))
     d1, d2, d3 = camera(world, "JL-001"), camera(world, "JL-002"), camera(world, "JL-003")
     Device.objects.filter(pk__in=[d1.pk, d2.pk, d3.pk]).update(
         created_at=timezone.now() - datetime.timedelta(days=100))
@@ -153,14 +154,14 @@ def test_periodic_check_due_and_overdue(world, admin, settings):
     assert not by["JL-002"].check_overdue
     assert by["JL-002"].check_due == timezone.localdate() + datetime.timedelta(days=25)
     assert by["JL-003"].check_overdue
-    settings.LIUHEN_DEVICES = {"check_every_days": None}
+    load(world, profile_text(body="devices:\n  check_every_days: null\n"))
     assert not any(d.check_overdue or d.check_due for d in selectors.devices_of(world.agency.pk))
 
 
-def test_equipment_ratio_per_unit(world, admin, settings):
-    settings.LIUHEN_DEVICES = {"check_every_days": 90, "equipment_ratio": None}
-    assert selectors.equipment_by_unit(world.agency.pk) is None
-    settings.LIUHEN_DEVICES = {"equipment_ratio": {"cameras": 1, "officers": 2}}
+def test_equipment_ratio_per_unit(world, admin):
+    assert selectors.equipment_by_unit(world.agency.pk) is None  # base: no ratio
+    load(world, profile_text(body="devices:\n  equipment_ratio: {cameras: 1, officers: 2}\n"))
+    assert life.check_every_days(world.agency.pk) == 90  # base's, kept
     in_use = camera(world, "JL-001", unit=world.unit)
     broken = camera(world, "JL-002", unit=world.unit)
     camera(world, "XJ-01", unit=world.unit, kind="camera")  # not a body camera
@@ -179,20 +180,18 @@ def test_equipment_ratio_per_unit(world, admin, settings):
     assert in_use.status == Status.IN_USE
 
 
-def test_system_checks_refuse_bad_settings(settings):
+def test_the_retired_setting_is_refused_at_start(settings, world):
     from liuhen.devices.checks import devices_setting
 
-    settings.LIUHEN_DEVICES = {"check_every_days": 90, "equipment_ratio": None}
+    settings.LIUHEN_DEVICES = ""
     assert devices_setting() == []
-    settings.LIUHEN_DEVICES = {"check_every_days": 90, "equipment_ratio": {"cameras": 1, "officers": 2}}
-    assert devices_setting() == []
-    for bad, code in (("JSON 无效：x", v.CHECK_SETTING), ({"check_evry_days": 9}, v.CHECK_SETTING),
-                      ({"check_every_days": 0}, v.CHECK_EVERY_DAYS), ({"check_every_days": "90"}, v.CHECK_EVERY_DAYS),
-                      ({"check_every_days": True}, v.CHECK_EVERY_DAYS),
-                      ({"equipment_ratio": 0.5}, v.CHECK_RATIO), ({"equipment_ratio": {"cameras": 1}}, v.CHECK_RATIO),
-                      ({"equipment_ratio": {"cameras": 1, "officers": 0}}, v.CHECK_RATIO)):
-        settings.LIUHEN_DEVICES = bad
-        assert [e.id for e in devices_setting()] == [code], bad
+    # issue 14's default, literally: an agency on the base profile keeps it.
+    assert (life.check_every_days(world.agency.pk), life.equipment_ratio(world.agency.pk)) == (90, None)
+    for still_set in ('{"check_every_days": 90}', {"equipment_ratio": {"cameras": 1, "officers": 2}}):
+        settings.LIUHEN_DEVICES = still_set
+        (error,) = devices_setting()
+        assert error.id == v.CHECK_SETTING == "liuhen.devices.E001" and "已停用" in error.msg
+        assert "devices:" in error.hint and "liuhen profile load" in error.hint
 
 
 def test_history_in_time_order_with_who(world, admin):

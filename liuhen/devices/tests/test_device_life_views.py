@@ -82,17 +82,18 @@ def test_the_holder_reports_a_fault_from_my_devices(client, world):
     assert LifeEvent.objects.count() == 1
 
 
-def test_registry_shows_overdue_and_the_ratio_only_when_set(admin_client, world, settings):
+def test_registry_shows_overdue_and_the_ratio_only_when_set(admin_client, world):
+    from liuhen.testing.profiles import load, profile_text
+
     import datetime
 
     from django.utils import timezone
 
     d = camera(world, unit=world.unit)
     Device.objects.filter(pk=d.pk).update(created_at=timezone.now() - datetime.timedelta(days=200))
-    settings.LIUHEN_DEVICES = {"check_every_days": 90, "equipment_ratio": None}
-    html = admin_client.get("/devices/").content.decode()
+    html = admin_client.get("/devices/").content.decode()  # base: every 90 days, no ratio
     assert "逾期" in html and "配备比例" not in html
-    settings.LIUHEN_DEVICES = {"check_every_days": 90, "equipment_ratio": {"cameras": 1, "officers": 1}}
+    load(world, profile_text(body="devices:\n  equipment_ratio: {cameras: 1, officers: 1}\n"))
     html = admin_client.get("/devices/").content.decode()
     assert "配备比例" in html and "缺" in html and world.unit.name in html
     assert "配备比例" not in html.split("</title>")[0]  # in the page, not in its title

@@ -204,11 +204,16 @@ def test_an_item_not_sampled_gets_no_finding(scene):
     assert exc.value.error_list[0].code == "not_sampled"
 
 
-def test_the_checklist_is_the_one_in_force_at_the_draw(scene, settings):
+def test_the_checklist_is_the_one_in_force_at_the_draw(scene):
+    from liuhen.testing.profiles import load, profile_text
+
     world, insp, *_ = scene
     r = draw(insp, size=1)
-    settings.LIUHEN_INSPECTION_CHECKLIST = {"footage": [{"code": "other", "label": "别的"}],
-                                            "device": [{"code": "x", "label": "X"}]}
+    load(world, profile_text(body="""inspections:
+  checklist:
+    footage: [{code: other, label: 别的, basis: LW-D 14}]
+"""))
+    assert services.checklist_for("footage", world.agency.pk)[0]["code"] == "other"  # in force now
     finding = services.record_finding(insp, r, r.sample[0], all_pass(Round.objects.get(pk=r.pk)))
     assert [x["code"] for x in finding.results][:2] == ["worn", "switched_on"]
 

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
+from liuhen.profiles.spec import RetentionSpec
 from liuhen.retention import policy
 from liuhen.retention.policy import CaseFact, Facts, GroundFact
 
@@ -41,9 +42,9 @@ def test_a_late_ingest_is_still_kept_six_months_in_custody():
     assert vd.retention_until == datetime.date(2026, 10, 1)
 
 
-def test_raw_months_setting(settings):
-    settings.LIUHEN_RETENTION = {"raw_months": 12}
-    assert policy.verdict(ITEM, at(2026, 3, 1), facts()).retention_until == datetime.date(2027, 1, 10)
+def test_raw_months_of_the_agency_profile():
+    rules = RetentionSpec(raw_months=12)
+    assert policy.verdict(ITEM, at(2026, 3, 1), facts(rules=rules)).retention_until == datetime.date(2027, 1, 10)
 
 
 def test_linked_to_an_open_case_is_never_purged():
@@ -52,12 +53,15 @@ def test_linked_to_an_open_case_is_never_purged():
     assert "测水罚〔2026〕1号" in vd.reason and "尚未归档" in vd.reason
 
 
-def test_evidence_of_an_archived_case_is_kept_as_long_as_the_case_file(settings):
+def test_evidence_of_an_archived_case_is_kept_as_long_as_the_case_file():
     vd = policy.verdict(ITEM, at(2030, 1, 1), facts(cases=[CaseFact(5, "X", at(2026, 5, 4))]))
     assert (vd.retention_class, vd.retention_until, vd.open_case) == ("evidence", datetime.date(2056, 5, 4), False)
-    settings.LIUHEN_RETENTION = {"case_file_years": 10}
-    vd = policy.verdict(ITEM, at(2030, 1, 1), facts(cases=[CaseFact(5, "X", at(2026, 5, 4))]))
+    rules = RetentionSpec(case_file_years=10)
+    vd = policy.verdict(ITEM, at(2030, 1, 1), facts(cases=[CaseFact(5, "X", at(2026, 5, 4))], rules=rules))
     assert vd.retention_until == datetime.date(2036, 5, 4)
+    # The case's own profile asked 20 years: a later, shorter agency value does not shorten it.
+    vd = policy.verdict(ITEM, at(2030, 1, 1), facts(cases=[CaseFact(5, "X", at(2026, 5, 4), 20)], rules=rules))
+    assert vd.retention_until == datetime.date(2046, 5, 4) and "20 年" in " ".join(vd.grounds)
 
 
 def test_one_open_case_among_archived_ones_keeps_it():
@@ -73,21 +77,24 @@ def test_each_long_term_ground_makes_it_permanent(kind, article):
     assert article in vd.reason
 
 
-def test_long_term_years_and_the_longest_wins(settings):
-    settings.LIUHEN_RETENTION = {"long_term_years": 2, "case_file_years": 1}
+def test_long_term_years_and_the_longest_wins():
+    rules = RetentionSpec(long_term_years=2, case_file_years=1)
+
+    def facts_(**kw):
+        return facts(rules=rules, **kw)
     archived = [CaseFact(5, "A", at(2026, 3, 1))]
     ground = [GroundFact("obstruction", "item", at(2026, 2, 1))]
     # raw 2026-07-10, evidence 2027-03-01, long-term 2028-01-10: the long-term wins
-    vd = policy.verdict(ITEM, at(2026, 3, 2), facts(cases=archived, grounds=ground))
+    vd = policy.verdict(ITEM, at(2026, 3, 2), facts_(cases=archived, grounds=ground))
     assert (vd.retention_class, vd.retention_until) == ("long_term", datetime.date(2028, 1, 10))
     # without the ground: the archived case's file (2027-03-01) outlasts the raw six months
-    vd = policy.verdict(ITEM, at(2026, 3, 2), facts(cases=archived))
+    vd = policy.verdict(ITEM, at(2026, 3, 2), facts_(cases=archived))
     assert (vd.retention_class, vd.retention_until) == ("evidence", datetime.date(2027, 3, 1))
     # a case archived long ago: its one year ends before the raw six months of a later ingest
-    vd = policy.verdict(ITEM, at(2026, 3, 2), facts(cases=[CaseFact(5, "A", at(2024, 1, 1))]))
+    vd = policy.verdict(ITEM, at(2026, 3, 2), facts_(cases=[CaseFact(5, "A", at(2024, 1, 1))]))
     assert (vd.retention_class, vd.retention_until) == ("raw", datetime.date(2026, 7, 10))
     # an open case outlasts any number of years
-    vd = policy.verdict(ITEM, at(2026, 3, 2), facts(cases=[CaseFact(6, "B", None)], grounds=ground))
+    vd = policy.verdict(ITEM, at(2026, 3, 2), facts_(cases=[CaseFact(6, "B", None)], grounds=ground))
     assert (vd.retention_class, vd.retention_until, vd.open_case) == ("evidence", None, True)
 
 

@@ -1,7 +1,7 @@
 """`liuhen copies make REQUEST_ID DIR --as USERNAME`: make an approved copy request's package into
 DIR (证据复制包, LW-D 13) — for a package too big for a browser download, written straight onto the
 disk that goes to the court. The same service as the request page's button: only a person of
-LIUHEN_COPIES["maker_roles"], only on an approved request, all or nothing, the refusal in the ledger.
+the agency profile's copies.maker_roles, only on an approved request, all or nothing, the refusal in the ledger.
 
 Exit code: 0 made; 1 refused (not approved, a file gone from the store…: nothing written);
 2 bad arguments (an unknown request or person, DIR not empty)."""
@@ -23,7 +23,7 @@ class Command(ChineseCommand):
         make.add_argument("request", metavar="REQUEST_ID", help="证据复制申请编号")
         make.add_argument("dir", metavar="DIR", help="复制包目录（不存在或为空）")
         make.add_argument("--as", dest="as_user", metavar="USERNAME", required=True,
-                          help="制作人的用户名（档案管理员、设备管理员等，见 LIUHEN_COPIES）")
+                          help="制作人的用户名（档案管理员、设备管理员等，见机关执法规则配置的 copies.maker_roles）")
 
     def handle(self, *args, action=None, request=None, dir=None, as_user=None, **opts):
         if action != "make":
