@@ -137,8 +137,8 @@ def copy_requests(user) -> tuple[list[Item], list[Item]]:
     from liuhen.copies import checks
     from liuhen.copies.selectors import listing
 
-    approve = user.has_role(*checks.approve_roles())
-    make = user.has_role(*checks.maker_roles())
+    approve = user.has_role(*checks.approve_roles(user.agency_id))
+    make = user.has_role(*checks.maker_roles(user.agency_id))
     if not (approve or make):
         return [], []
     pending, to_make = [], []
