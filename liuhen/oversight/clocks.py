@@ -76,6 +76,7 @@ def clear_cache() -> None:
     _DAY_CACHE.clear()
     _TZ.clear()
     _SPECS.clear()
+    _COMPLETION_CODES.clear()
 
 
 def status_of(due_at: datetime.datetime | None, met_at: datetime.datetime | None, now: datetime.datetime,
@@ -96,23 +97,40 @@ def status_of(due_at: datetime.datetime | None, met_at: datetime.datetime | None
 
 # ---- anchors and the clocks of one case -----------------------------------------------------------
 
-def _record_anchors(cf) -> dict:
-    """{(code, "drafted"|"completed"): first time} over the case's not-voided records, in one pass."""
-    out = getattr(cf, "_anchors", None)
-    if out is None:
-        out = {}
-        for r in cf.records:
-            if r.voided:
-                continue
-            k = (r.code, "drafted")
-            if k not in out or r.created_at < out[k]:
-                out[k] = r.created_at
-            if r.completed_at is not None:
-                k = (r.code, "completed")
-                if k not in out or r.completed_at < out[k]:
-                    out[k] = r.completed_at
-        cf._anchors = out
+def _record_anchors(cf, wanted: frozenset | None = None) -> dict:
+    """{(code, "drafted"|"completed"): first time} over the case's not-voided records, in one pass;
+    completion only for the record types in `wanted` (None: all) — the deadlines of a profile name a
+    few, and the other records' completion times are then never parsed."""
+    hit = getattr(cf, "_anchors", None)
+    if hit is not None and (hit[0] is wanted or hit[0] is None):
+        return hit[1]
+    out = {}
+    for r in cf.records:
+        if r.voided:
+            continue
+        k = (r.code, "drafted")
+        if k not in out or r.created_at < out[k]:
+            out[k] = r.created_at
+        if (wanted is None or r.code in wanted) and r.completed_at is not None:
+            k = (r.code, "completed")
+            if k not in out or r.completed_at < out[k]:
+                out[k] = r.completed_at
+    cf._anchors = (wanted, out)
     return out
+
+
+_COMPLETION_CODES: dict = {}
+
+
+def _completion_codes(profile) -> frozenset:
+    """The record types whose completion a deadline of `profile` starts or ends on ("record.X.completed")."""
+    hit = _COMPLETION_CODES.get(id(profile))
+    if hit is None or hit[0] is not profile:
+        names = {n for d in getattr(profile, "deadlines", ()) for n in (d.start, *d.end)}
+        codes = frozenset(n.split(".")[1] for n in names if n.startswith("record.") and n.endswith(".completed")
+                          and n.count(".") == 2)
+        hit = _COMPLETION_CODES[id(profile)] = (profile, codes)
+    return hit[1]
 
 
 def anchor(cf, name: str) -> datetime.datetime | None:
@@ -152,17 +170,20 @@ def _specs(profile, cf, per: str) -> list:
     key = (id(profile), cf.kind, cf.procedure, cf.start_mode, per)
     hit = _SPECS.get(key)
     if hit is None or hit[0] is not profile:
-        hit = _SPECS[key] = (profile, [(spec, _compiled(spec.start), tuple(_compiled(e) for e in spec.end))
+        wanted = _completion_codes(profile)
+        hit = _SPECS[key] = (profile, [(spec, _compiled(spec.start, wanted),
+                                        tuple(_compiled(e, wanted) for e in spec.end))
                                        for spec in profile.deadlines_for(cf.kind, cf.procedure, cf.start_mode, per=per)])
     return hit[1]
 
 
-def _compiled(name: str):
-    """`anchor(cf, name)` as a function of `cf` alone."""
+def _compiled(name: str, wanted: frozenset):
+    """`anchor(cf, name)` as a function of `cf` alone (`wanted`: the completions its profile's
+    deadlines name)."""
     parts = name.split(".")
     if len(parts) == 3 and parts[0] == "record":
         key = (parts[1], parts[2])
-        return lambda cf: _record_anchors(cf).get(key)
+        return lambda cf: _record_anchors(cf, wanted).get(key)
     if len(parts) == 3 and parts[0] == "stage" and parts[2] == "entered" and parts[1] != "start":
         stage = parts[1]
         return lambda cf: cf.first_entered.get(stage)

@@ -42,6 +42,9 @@ class SignatureFact(tuple):
         return to_datetime(self.signed_raw)
 
 
+_UNPARSED = object()
+
+
 @dataclass(slots=True)
 class RecordFact:
     """What the checks need of one record (执法记录), without its content unless asked for."""
@@ -56,14 +59,28 @@ class RecordFact:
     voided: bool
     rule: rules.SignatureRule
     signatures: list[SignatureFact]
-    missing: list[str] = field(default_factory=list)
-    refusals: list[SignatureFact] = field(default_factory=list)  # capacity signatures 不同意 / 退回
-    completed_at: datetime.datetime | None = None  # when the last needed signature came (if complete)
+    missing: list[str] | tuple = ()
+    refusals: list[SignatureFact] | tuple = ()  # capacity signatures 不同意 / 退回
+    # When the last needed signature came (if complete), as the driver gave it: parsed only when
+    # asked for (`completed_at`) — most records' completion time is never looked at.
+    completed_raw: object = None
     content: dict | None = None  # the latest version's content (only for the codes asked for)
     content_at: datetime.datetime | None = None  # when that version was written
     # [(officer id, signing time as the driver gave it)]: its signatures as officer by officers whose
     # certificates the reader asked to look at (oversight.facts: those not valid for their whole span)
     officer_signed: list | None = None
+    _completed: object = _UNPARSED
+
+    @property
+    def completed_at(self) -> datetime.datetime | None:
+        """When the last needed signature came (if complete)."""
+        if self._completed is _UNPARSED:
+            self._completed = to_datetime(self.completed_raw)
+        return self._completed
+
+    @completed_at.setter
+    def completed_at(self, value) -> None:
+        self.completed_raw = self._completed = value
 
     @property
     def complete(self) -> bool:
@@ -345,7 +362,7 @@ def _judge_summary(f: RecordFact, row: tuple, plan: tuple) -> bool:
                 missing.append(f"{label}签字")
     f.missing = missing
     if not f.voided and not missing:
-        f.completed_at = to_datetime(max(times)) if times else f.created_at
+        f.completed_raw = max(times) if times else f.created_at
     return True
 
 
