@@ -168,21 +168,23 @@ def _summary_columns(s: str = "") -> tuple[list[str], list]:
     caps = [str(c) for c in CAPACITY_ROLES]
     officer_signed = f"{s}role = %s AND {s}outcome = %s"
     params: list = [_OFFICER, signed] * 4 + [_PARTY, signed]
-    cols = [f"SUM(CASE WHEN {officer_signed} THEN 1 ELSE 0 END)",
-            f"MIN(CASE WHEN {officer_signed} THEN {s}signer_id END)",
-            f"MAX(CASE WHEN {officer_signed} THEN {s}signer_id END)",
-            f"MAX(CASE WHEN {officer_signed} THEN {s}signed_at END)",
-            f"MIN(CASE WHEN {s}role = %s AND {s}outcome = %s THEN {s}signed_at END)"]
+    # Aggregates with FILTER (SQL:2003; SQLite ≥ 3.30, PostgreSQL ≥ 9.4): a row outside the filter
+    # is skipped before the aggregate, cheaper than feeding it a CASE's NULL.
+    cols = [f"COUNT(*) FILTER (WHERE {officer_signed})",
+            f"MIN({s}signer_id) FILTER (WHERE {officer_signed})",
+            f"MAX({s}signer_id) FILTER (WHERE {officer_signed})",
+            f"MAX({s}signed_at) FILTER (WHERE {officer_signed})",
+            f"MIN({s}signed_at) FILTER (WHERE {s}role = %s AND {s}outcome = %s)"]
     refusing = sorted(rules.REFUSING)
     cols.append(
-        f"SUM(CASE WHEN ({s}role = %s AND {s}outcome = %s)"
+        f"COUNT(*) FILTER (WHERE ({s}role = %s AND {s}outcome = %s)"
         f" OR ({s}role IN ({','.join(['%s'] * len(caps))}) AND {s}outcome = %s AND {s}signer_id IS NOT NULL"
         f" AND ({s}signer_role IS NULL OR {s}signer_role = '' OR {s}decision IN ({','.join(['%s'] * len(refusing))})))"
-        f" OR ({s}role = %s AND {s}outcome = %s AND {s}signer_id IS NULL) THEN 1 ELSE 0 END)")
+        f" OR ({s}role = %s AND {s}outcome = %s AND {s}signer_id IS NULL))")
     params += [_PARTY, refused, *caps, signed, *refusing, _OFFICER, signed]
     for capacity, role in _PIVOT:
-        cols.append(f"MIN(CASE WHEN {s}role = %s AND {s}outcome = %s AND {s}signer_id IS NOT NULL "
-                    f"AND {s}signer_role = %s THEN {s}signed_at END)")
+        cols.append(f"MIN({s}signed_at) FILTER (WHERE {s}role = %s AND {s}outcome = %s AND {s}signer_id IS NOT NULL "
+                    f"AND {s}signer_role = %s)")
         params += [capacity, signed, role]
     return cols, params
 
