@@ -98,8 +98,17 @@ def _profile_of(subject):
 
 def rule_of(subject, rule: Rule) -> Rule:
     """A valued AV rule as the profile of `subject` (a case, or an agency) sets it, else `rule`."""
-    r = _profile_of(subject).rules.get(rule.id)
-    return rule if r is None else Rule(r.id, r.value, r.article, r.text)
+    return rules_of(subject, rule)[0]
+
+
+def rules_of(subject, *wanted: Rule) -> tuple[Rule, ...]:
+    """Several valued AV rules of `subject`'s profile, the profile looked up once."""
+    profile = _profile_of(subject)
+    out = []
+    for rule in wanted:
+        r = profile.rules.get(rule.id)
+        out.append(rule if r is None else Rule(r.id, r.value, r.article, r.text))
+    return tuple(out)
 
 
 _FIELDS = {f.name for f in fields(AvAct)} - {"id"}

@@ -122,6 +122,7 @@ class LateVerdict:
     item_name: str = ""
     stated_drift_ms: int | None = None  # a drift stated by an untrusted uploader: shown, not applied
     trip_declared_late: FieldTrip | None = None  # a trip covering it, declared after it was due
+    upload_hours: int | None = None  # the agency profile's period (av_upload_hours) it was judged by
 
     @property
     def short(self) -> str:
@@ -145,7 +146,8 @@ class LateVerdict:
     @property
     def message(self) -> str:
         if self.status == "unknown":
-            return f"无法确定录制时间，不能判断是否在{rules.UPLOAD_HOURS.value}小时内存储（依据：{self.basis}）"
+            return (f"无法确定录制时间，不能判断是否在{self.upload_hours or rules.UPLOAD_HOURS.value}小时内存储"
+                    f"（依据：{self.basis}）")
         if self.drift_ms is not None:
             drift = f"已按设备时间误差{self.drift_ms / 1000:+.1f}秒校正"
         elif self.stated_drift_ms is not None:
@@ -176,17 +178,31 @@ def _trip_counts(trip, ordinary_due) -> bool:
     return trip.declared_at <= ordinary_due
 
 
-def _verdict(item, ingests, trips) -> LateVerdict | None:
+def _hours_by_agency(items) -> dict:
+    """{agency id: (upload hours, field-trip hours)} from the active profile of each item's agency
+    (LC 31, LQ 23, AS 12: 24 hours in every packaged profile; an agency's own may say otherwise)."""
+    from liuhen.accounts.models import Agency
+
+    out = {}
+    for agency_id in {getattr(i, "agency_id", None) for i in items}:
+        agency = Agency(pk=agency_id) if agency_id else None  # a stand-in: no query for the row
+        upload, trip = rules.rules_of(agency, rules.UPLOAD_HOURS, rules.FIELD_TRIP_HOURS)
+        out[agency_id] = (int(upload.value), int(trip.value))
+    return out
+
+
+def _verdict(item, ingests, trips, hours=None) -> LateVerdict | None:
     if item.kind == "sidecar":
         return None
+    upload_hours, trip_hours = hours or (rules.UPLOAD_HOURS.value, rules.FIELD_TRIP_HOURS.value)
     drift = _drift_ms(item, ingests)
     stated = _stated_drift_ms(item, ingests) if drift is None else None
     sp = span(item, ingests)
     if sp is None:
         return LateVerdict(item.pk, "unknown", None, None, item.ingested_at, drift, None, rules.UPLOAD_HOURS.basis,
-                           item.name, stated)
+                           item.name, stated, upload_hours=upload_hours)
     start, end = sp
-    due = end + datetime.timedelta(hours=rules.UPLOAD_HOURS.value)
+    due = end + datetime.timedelta(hours=upload_hours)
     basis = "LC 31, LQ 23"
     trip = _trip_covering(trips, item.officer_id, start) if item.officer_id else None
     declared_late = None
@@ -194,12 +210,12 @@ def _verdict(item, ingests, trips) -> LateVerdict | None:
         trip, declared_late = None, trip
     if trip is not None:
         # AS 12: recorded away on a declared trip: due 24 hours after the declared return.
-        due = max(due, trip.ends_at + datetime.timedelta(hours=rules.FIELD_TRIP_HOURS.value))
+        due = max(due, trip.ends_at + datetime.timedelta(hours=trip_hours))
         basis = "AS 12"
     if item.ingested_at <= due:
         return None
     return LateVerdict(item.pk, "late", end, due, item.ingested_at, drift, trip, basis, item.name, stated,
-                       declared_late)
+                       declared_late, upload_hours)
 
 
 def _trips_for(items, ingests):
@@ -219,9 +235,10 @@ def late_many(items) -> dict:
         return {}
     ingests = _ingests({i.ingest_id for i in items})
     trips = _trips_for(items, ingests)
+    hours = _hours_by_agency(items)
     out = {}
     for item in items:
-        verdict = _verdict(item, ingests, trips)
+        verdict = _verdict(item, ingests, trips, hours[getattr(item, "agency_id", None)])
         if verdict is not None:
             out[item.pk] = verdict
     return out

@@ -169,15 +169,16 @@ def load(case_ids, *, certificates: dict | None = None, profile_for=None
     unlink_t = FootageLink._meta.get_field("unlink").related_model._meta.db_table
     links, items = [], {}
     for chunk in _chunks(case_ids):
-        for cid, item_id, record_id, stage, kind, name, ingest_id, officer_id, recorded, duration, ingested in _rows(
+        for cid, item_id, record_id, stage, kind, name, ingest_id, officer_id, recorded, duration, ingested, agency_id \
+                in _rows(
                 f"SELECT l.case_id, l.item_id, l.record_id, l.stage, i.kind, i.name, i.ingest_id, i.officer_id, "
-                f"{_dt('i.recorded_utc')}, i.duration, {_dt('i.ingested_at')} FROM {link_t} l "
+                f"{_dt('i.recorded_utc')}, i.duration, {_dt('i.ingested_at')}, i.agency_id FROM {link_t} l "
                 f"JOIN {item_t} i ON i.id = l.item_id LEFT JOIN {unlink_t} u ON u.link_id = l.id "
                 f"WHERE u.id IS NULL AND l.case_id IN ({','.join(['%s'] * len(chunk))}) ORDER BY l.id", chunk):
             links.append((cid, item_id, record_id, stage))
             if item_id not in items:
                 items[item_id] = _Item(item_id, kind, name, ingest_id, officer_id, to_datetime(recorded), duration,
-                                       to_datetime(ingested))
+                                       to_datetime(ingested), agency_id)
     if links:
         verdicts = late_many(list(items.values()))
         seen = set()
@@ -204,6 +205,7 @@ class _Item(NamedTuple):
     recorded_utc: datetime.datetime | None
     duration: float | None
     ingested_at: datetime.datetime
+    agency_id: int | None = None
 
 
 def _av_acts(profile, agency) -> tuple:
