@@ -8,32 +8,17 @@ present organisation of powers (LW-D 15: the principal leader's consent; LW-D 13
 office), not steps of the case's procedure: an agency that changes who approves changes it for every
 request from then on, and a case opened years ago keeps no approver the agency has since replaced.
 The roles are checked when the profile is loaded (known role codes, no administrator: 三员分立)."""
-from django.conf import settings
-from django.core import checks
-
 from liuhen.profiles import selectors as profiles
+from liuhen.profiles.checks import retired_setting
 
 from . import vocabulary as v
 
-HINT = ("审批和制作证据复制的角色现由机关的执法规则配置规定（copies: approve_roles、maker_roles）：编辑配置文件后用 "
-        "liuhen profile load FILE --agency 文号简称 载入（docs/profiles.md），并删除 LIUHEN_COPIES。"
-        " / Copy roles are now the agency profile's `copies:` section; remove LIUHEN_COPIES.")
-
-
-def copies_setting(app_configs=None, **kwargs):
-    if not getattr(settings, "LIUHEN_COPIES", None):
-        return []
-    return [checks.Error("LIUHEN_COPIES 已停用：证据复制的审批和制作角色改由机关的执法规则配置规定", hint=HINT,
-                         id=v.CHECK_SETTING)]
+copies_setting = retired_setting("LIUHEN_COPIES", "证据复制的审批和制作角色", "copies", v.CHECK_SETTING)
 
 
 def rules(agency_id=None):
     """The `copies:` section in force for the agency with this id (the packaged default for None)."""
-    if not agency_id:
-        return profiles.default_profile().copies
-    from liuhen.accounts.models import Agency
-
-    return profiles.active_profile(Agency(pk=agency_id)).copies  # an unsaved stand-in: no query for the row
+    return profiles.agency_section(agency_id, "copies")
 
 
 def approve_roles(agency_id=None) -> list[str]:

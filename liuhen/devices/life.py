@@ -37,11 +37,7 @@ def rules(agency_id=None):
     """The `devices:` section in force for the agency with this id (the packaged default for None)."""
     from liuhen.profiles import selectors as profiles
 
-    if not agency_id:
-        return profiles.default_profile().devices
-    from liuhen.accounts.models import Agency
-
-    return profiles.active_profile(Agency(pk=agency_id)).devices  # an unsaved stand-in: no query for the row
+    return profiles.agency_section(agency_id, "devices")
 
 
 def check_every_days(agency_id=None) -> int | None:

@@ -30,11 +30,7 @@ from .models import Finding, Kind, Result, Round, RoundClose
 
 def rules(agency_id=None):
     """The `inspections:` section in force for the agency with this id (the packaged default for None)."""
-    if not agency_id:
-        return profiles.default_profile().inspections
-    from liuhen.accounts.models import Agency
-
-    return profiles.active_profile(Agency(pk=agency_id)).inspections  # an unsaved stand-in: no query for the row
+    return profiles.agency_section(agency_id, "inspections")
 
 
 def inspection_roles(agency_id=None) -> set[str]:

@@ -76,6 +76,16 @@ def active_profile(agency) -> Profile:
     return profile_of_version_id(pk)
 
 
+def agency_section(agency_id, name: str):
+    """The section `name` (retention, copies, inspections, devices) of the profile in force for the
+    agency with this id — its active profile; the packaged default for None."""
+    if not agency_id:
+        return getattr(default_profile(), name)
+    from liuhen.accounts.models import Agency
+
+    return getattr(active_profile(Agency(pk=agency_id)), name)  # an unsaved stand-in: no query for the row
+
+
 def profile_for_case(case) -> Profile:
     """The profile version `case` started under (pinned when it was opened)."""
     return profile_of_version_id(getattr(case, "profile_version_id", None))

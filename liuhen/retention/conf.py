@@ -18,11 +18,7 @@ ROLE_KEYS = ("hold_roles", "decide_roles", "restore_roles")
 
 def for_agency(agency_id) -> RetentionSpec:
     """The retention rules of the agency with this id (the packaged default for None)."""
-    if not agency_id:
-        return profiles.default_profile().retention
-    from liuhen.accounts.models import Agency
-
-    return profiles.active_profile(Agency(pk=agency_id)).retention  # an unsaved stand-in: no query for the row
+    return profiles.agency_section(agency_id, "retention")
 
 
 def for_user(user) -> RetentionSpec:
