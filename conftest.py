@@ -4,6 +4,25 @@ import pytest
 from liuhen.testing.seaweedfs import seaweedfs  # noqa: F401  (a SeaweedFS S3 for the tests that ask)
 
 
+def pytest_addoption(parser):
+    parser.addoption("--db-only", action="store_true",
+                     help="only the tests that reach a database (the second pass of `make test`, on "
+                          "PostgreSQL: the others ran in the first pass and would learn nothing new)")
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.getoption("db_only"):
+        return
+    from liuhen.testing.selection import reaches_a_database
+
+    keep, drop = [], []
+    for item in items:
+        (keep if reaches_a_database(item) else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
 def pytest_runtest_setup(item):
     """Before any fixture of the test is set up (a module's demo too): the ledger's tile cache is
     per process and valid for one database, and each test's database is another tree — a full tile
