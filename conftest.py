@@ -1,7 +1,14 @@
 """Shared fixtures: a small agency with people in every role, built through the services."""
 import pytest
+from hypothesis import HealthCheck, settings as hypothesis_settings
 
 from liuhen.testing.seaweedfs import seaweedfs  # noqa: F401  (a SeaweedFS S3 for the tests that ask)
+
+
+# No test depends on the machine's speed: Hypothesis' clock (its deadline per example, its check
+# that inputs are generated fast enough) failed tests on a loaded CI machine without a bug.
+hypothesis_settings.register_profile("liuhen", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("liuhen")
 
 
 def pytest_addoption(parser):
