@@ -1,7 +1,33 @@
 """Shared fixtures: a small agency with people in every role, built through the services."""
 import pytest
+from hypothesis import HealthCheck, settings as hypothesis_settings
 
 from liuhen.testing.seaweedfs import seaweedfs  # noqa: F401  (a SeaweedFS S3 for the tests that ask)
+
+
+# No test depends on the machine's speed: Hypothesis' clock (its deadline per example, its check
+# that inputs are generated fast enough) failed tests on a loaded CI machine without a bug.
+hypothesis_settings.register_profile("liuhen", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("liuhen")
+
+
+def pytest_addoption(parser):
+    parser.addoption("--db-only", action="store_true",
+                     help="only the tests that reach a database (the second pass of `make test`, on "
+                          "PostgreSQL: the others ran in the first pass and would learn nothing new)")
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.getoption("db_only"):
+        return
+    from liuhen.testing.selection import reaches_a_database
+
+    keep, drop = [], []
+    for item in items:
+        (keep if reaches_a_database(item) else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 def pytest_runtest_setup(item):

@@ -6,6 +6,12 @@ export PLAYWRIGHT_BROWSERS_PATH=0 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 # The tests wait more than they compute (SeaweedFS restarts, ffmpeg, fsync, a browser): four
 # workers (pytest-xdist) halve the wall time even on two cores. LIUHEN_TEST_WORKERS=0 runs in one.
 WORKERS=${LIUHEN_TEST_WORKERS:-4}
+# This tree's code, whatever the venv was installed from (a worktree sharing another tree's venv).
+export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
+# Each worker of each pass imports every test module: with bytecode writing off (an environment
+# setting PYTHONDONTWRITEBYTECODE), each would compile the project and rewrite the tests' asserts
+# again. The caches (__pycache__, ignored by git) are written once and read by the others.
+unset PYTHONDONTWRITEBYTECODE
 PAR=(-n "$WORKERS" --dist loadscope)
 [ "$WORKERS" = 0 ] && PAR=()
 echo "== import layers (import-linter)"
@@ -14,6 +20,8 @@ grep -vE '^[╔╚ ║└]' /tmp/liuhen-lint-imports.$$ | sed '/^$/d'; rm -f /tm
 echo "== tests on SQLite"
 .venv/bin/pytest -q "${PAR[@]}"; sqlite_rc=$?
 echo "== tests on PostgreSQL"
-scripts/with-postgres.sh .venv/bin/pytest -q "${PAR[@]}" -m "not browser"; pg_rc=$?
+# --db-only (conftest.py): the tests that never reach a database ran in the first pass; a test
+# that reaches one, in this process or in a child, runs here again.
+scripts/with-postgres.sh .venv/bin/pytest -q "${PAR[@]}" -m "not browser" --db-only; pg_rc=$?
 echo "lint-imports rc=$lint_rc sqlite rc=$sqlite_rc postgres rc=$pg_rc"
 [ $lint_rc -eq 0 ] && [ $sqlite_rc -eq 0 ] && [ $pg_rc -eq 0 ]

@@ -4,7 +4,6 @@ on a court copy — each page on a laptop and on a phone, its screenshot for the
 
 One test, one demo load (about 20 s): the pages are read, not written, so the roles share it."""
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from liuhen.copies.models import CopyHandover, CopyRequest
@@ -13,14 +12,19 @@ from liuhen.retention.models import LegalHold, LongTermGround
 from liuhen.demo.builder import DEMO_PASSWORD
 from liuhen.devices.models import Device
 from liuhen.inspections.models import Round
+from liuhen.ledger.storage import integrate_all
 from liuhen.testing.browser import log_in
+from liuhen.testing.demo import demo_snapshot, restore_demo
 
 
 @pytest.fixture
-def demo(transactional_db, fresh_home, settings):
+def demo(transactional_db, fresh_home, settings, tmp_path_factory, django_db_blocker):
     # The equipment ratio is the demo agency's profile (devices:, liuhen/demo/agency_rules.py): the
     # registry shows its card without a setting (LIUHEN_DEVICES is retired, issue 15).
-    call_command("demo", stdout=open("/dev/null", "w"))
+    # `liuhen demo` from the run's one build (liuhen/testing/demo.py), committed for the live server;
+    # as the command does, the demo's events go into the tree under a signed checkpoint
+    restore_demo(demo_snapshot(tmp_path_factory, django_db_blocker), fresh_home, settings.LIUHEN_BLOB_DIR)
+    integrate_all()
 
 
 def _shoot(p, screenshot_dir, name, phone):

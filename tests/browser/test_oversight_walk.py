@@ -6,18 +6,22 @@ violation), its screenshot for the README.
 
 One test, one demo load: the pages are read, not written, so the roles share it."""
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from liuhen.demo.builder import DEMO_PASSWORD
 from liuhen.evaluation.models import Answer, Round
+from liuhen.ledger.storage import integrate_all
 from liuhen.oversight.finding_models import Clock, ClockStatus
 from liuhen.testing.browser import log_in
+from liuhen.testing.demo import demo_snapshot, restore_demo
 
 
 @pytest.fixture
-def demo(transactional_db, fresh_home):
-    call_command("demo", stdout=open("/dev/null", "w"))
+def demo(transactional_db, fresh_home, settings, tmp_path_factory, django_db_blocker):
+    # `liuhen demo` from the run's one build (liuhen/testing/demo.py), committed for the live server;
+    # as the command does, the demo's events go into the tree under a signed checkpoint
+    restore_demo(demo_snapshot(tmp_path_factory, django_db_blocker), fresh_home, settings.LIUHEN_BLOB_DIR)
+    integrate_all()
 
 
 def _shoot(p, screenshot_dir, name, phone):

@@ -5,8 +5,6 @@ import io
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
 
 from liuhen.accounts.models import Agency, Certificate, User
@@ -24,6 +22,7 @@ from liuhen.ledger.models import Entry
 from liuhen.media import names, store
 from liuhen.records.models import Attachment, Record, RecordVersion
 from liuhen.records.selectors import states_for_case
+from liuhen.testing.demo import demo_in_transaction, demo_snapshot
 from liuhen.testing.media import store_backend  # noqa: F401  (the verify test runs on both stores)
 
 
@@ -38,19 +37,18 @@ def _fast_passwords(settings):
 
 @pytest.fixture(scope="class")
 def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Build the demo once for the whole class, inside a transaction rolled back afterwards."""
-    blob_dir = tmp_path_factory.mktemp("demo") / "blobs"
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER, LIUHEN_BLOB_DIR=blob_dir):
-        with transaction.atomic():
-            summary = build_demo()
-            yield summary, blob_dir
-            transaction.set_rollback(True)
+    """The demo for the whole class (the run's one build, liuhen/testing/demo.py), inside a
+    transaction rolled back afterwards."""
+    snapshot = demo_snapshot(tmp_path_factory, django_db_blocker)
+    blob_dir, home = tmp_path_factory.mktemp("demo") / "blobs", tmp_path_factory.mktemp("home")
+    with demo_in_transaction(snapshot, home, blob_dir, django_db_blocker) as summary:
+        yield summary, blob_dir, home
 
 
 @pytest.fixture
 def demo(demo_data, db, settings):
-    summary, blob_dir = demo_data
-    settings.LIUHEN_BLOB_DIR = blob_dir
+    summary, blob_dir, home = demo_data
+    settings.LIUHEN_BLOB_DIR, settings.LIUHEN_HOME = blob_dir, home
     return summary
 
 

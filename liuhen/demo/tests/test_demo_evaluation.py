@@ -4,35 +4,32 @@ objection and the supervisor's answer; the re-draw matches and `liuhen verify` i
 import types
 
 import pytest
-from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from liuhen.demo.builder import build_demo
+from liuhen.testing.demo import demo_in_transaction, demo_snapshot
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="module")
 def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
+    snapshot = demo_snapshot(tmp_path_factory, django_db_blocker)  # the run's one build (liuhen/testing/demo.py)
     blob_dir = tmp_path_factory.mktemp("demo") / "blobs"
     home = tmp_path_factory.mktemp("home")
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER, LIUHEN_BLOB_DIR=blob_dir,
-                                                        LIUHEN_HOME=home):
-        with transaction.atomic():
-            summary = build_demo()
-            from liuhen.evaluation.models import Round
+    with demo_in_transaction(snapshot, home, blob_dir, django_db_blocker) as summary, \
+            override_settings(LIUHEN_BLOB_DIR=blob_dir, LIUHEN_HOME=home):
+        from liuhen.evaluation.models import Round
 
-            if not Round.objects.exists():  # until builder.py calls demo/evaluation.py itself
-                from liuhen.accounts.models import Agency, User
-                from liuhen.demo import evaluation
+        if not Round.objects.exists():  # until builder.py calls demo/evaluation.py itself
+            from liuhen.accounts.models import Agency, User
+            from liuhen.demo import evaluation
 
-                agency = Agency.objects.get()
-                builder = types.SimpleNamespace(agency=agency, today=timezone.localdate(),
-                                                people={u.username: u for u in User.objects.filter(agency=agency)})
-                summary.update(evaluation.build(builder))
-            yield summary, blob_dir, home
-            transaction.set_rollback(True)
+            agency = Agency.objects.get()
+            builder = types.SimpleNamespace(agency=agency, today=timezone.localdate(),
+                                            people={u.username: u for u in User.objects.filter(agency=agency)})
+            summary.update(evaluation.build(builder))
+        yield summary, blob_dir, home
 
 
 @pytest.fixture

@@ -6,14 +6,11 @@ rounds that re-draw to the same sample (demo/inspections.py)."""
 import datetime
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
 
 from liuhen.copies import selectors as copies_selectors
 from liuhen.copies.models import CopyRequest
 from liuhen.copies.package import package_dir
-from liuhen.demo.builder import build_demo
 from liuhen.devices.models import Device, LifeEvent, LifeKind, Status
 from liuhen.devices.selectors import device_history, devices_of
 from liuhen.footage.models import FootageItem
@@ -25,20 +22,18 @@ from liuhen.ledger.verify import verify_log
 from liuhen.retention import policy, selectors
 from liuhen.retention.models import GroundKind, LegalHold, LongTermGround, Removal
 from liuhen.testing.copies import check_offline, vkey_file
+from liuhen.testing.demo import demo_in_transaction, demo_snapshot
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="module")
 def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
+    snapshot = demo_snapshot(tmp_path_factory, django_db_blocker)  # the run's one build (liuhen/testing/demo.py)
     blob_dir = tmp_path_factory.mktemp("demo") / "blobs"
     home = tmp_path_factory.mktemp("home")
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER, LIUHEN_BLOB_DIR=blob_dir,
-                                                        LIUHEN_HOME=home):
-        with transaction.atomic():
-            summary = build_demo()
-            yield summary, blob_dir, home
-            transaction.set_rollback(True)
+    with demo_in_transaction(snapshot, home, blob_dir, django_db_blocker) as summary:
+        yield summary, blob_dir, home
 
 
 @pytest.fixture

@@ -2,30 +2,25 @@
 set-based record completion equals `state_of` record by record, and the engine's AV verdicts agree
 with the case page's (avrules.selectors.case_av): an act the page shows 缺少 is a finding."""
 import pytest
-from django.db import transaction
-from django.test import override_settings
 
 from liuhen.cases.models import Case
-from liuhen.demo.builder import build_demo
 from liuhen.oversight import engine
 from liuhen.oversight import vocabulary as v
 from liuhen.records.bulk import record_facts
 from liuhen.records.models import Record
 from liuhen.records.selectors import states_of
+from liuhen.testing.demo import demo_in_transaction, demo_snapshot
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="module")
 def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
+    snapshot = demo_snapshot(tmp_path_factory, django_db_blocker)  # the run's one build (liuhen/testing/demo.py)
     blob_dir = tmp_path_factory.mktemp("demo") / "blobs"
     home = tmp_path_factory.mktemp("home")
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER, LIUHEN_BLOB_DIR=blob_dir,
-                                                        LIUHEN_HOME=home):
-        with transaction.atomic():
-            build_demo()
-            yield blob_dir
-            transaction.set_rollback(True)
+    with demo_in_transaction(snapshot, home, blob_dir, django_db_blocker):
+        yield blob_dir
 
 
 @pytest.fixture

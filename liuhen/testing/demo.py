@@ -1,0 +1,201 @@
+"""The demo (`liuhen demo`) built once per test run and copied into each test database that reads it.
+
+A build takes 15-25 s (ffmpeg, the services, the ledger); half a dozen test modules read the demo
+and would each build it. `demo_snapshot` builds it once per run — the first pytest-xdist worker to
+ask builds it under a file lock, the others wait and read the result — in a transaction that is
+rolled back, and keeps what the build added: every new row of every table (as the database stored
+it: ciphertexts, hashes and timestamps unchanged), the summary `build_demo()` returned, and the
+home (keys) and blob directory the build wrote to. `restore_demo(...)` inserts those rows into the
+current database and copies the home and blobs to directories of the caller's, so each module
+still has a demo of its own, which its tests may change (their changes roll back as before).
+
+The restore is exact or not done: it checks that the database holds the same rows before the demo
+(migrations' seed data) as the one the demo was built on, and the build must have only added rows;
+if not, `restore_demo` builds the demo itself (slower, never wrong). The snapshot belongs to one
+day (the demo's dates are relative to today): a run crossing midnight builds a new one.
+"""
+import contextlib
+import fcntl
+import hashlib
+import pickle
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.apps import apps
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.test import override_settings
+from django.utils import timezone
+
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _plain(value):
+    # psycopg gives bytea as memoryview: bytes compare, hash and pickle
+    return bytes(value) if isinstance(value, memoryview) else value
+
+
+def _tables() -> list[str]:
+    return sorted(connection.introspection.django_table_names(only_existing=True, include_views=False))
+
+
+def _read(table: str) -> tuple[list[str], list[tuple]]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+        columns = [d[0] for d in cursor.description]
+        return columns, [tuple(_plain(v) for v in row) for row in cursor.fetchall()]
+
+
+def _state() -> dict[str, tuple[list[str], list[tuple]]]:
+    return {table: _read(table) for table in _tables()}
+
+
+def _fingerprint(state) -> str:
+    h = hashlib.sha256()
+    for table in sorted(state):
+        columns, rows = state[table]
+        h.update(repr((table, columns, sorted(map(repr, rows)))).encode())
+    return h.hexdigest()
+
+
+@dataclass
+class Snapshot:
+    """What one demo build added: rows per table, its summary, and its home and blob directories."""
+
+    day: str
+    vendor: str
+    before: dict  # the rows of the database the demo was built on (the migrations' seed)
+    rows: dict[str, tuple[list[str], list[tuple]]] | None  # None: the build changed seed rows
+    summary: dict
+    home: Path
+    blob_dir: Path
+
+
+def _build(where: Path) -> Snapshot:
+    from liuhen.demo.builder import build_demo
+    from liuhen.ledger import storage
+
+    home, blob_dir = where / "home", where / "blobs"
+    home.mkdir(parents=True, exist_ok=True)
+    storage._cache.clear()
+    with override_settings(PASSWORD_HASHERS=FAST_HASHER, LIUHEN_BLOB_DIR=blob_dir, LIUHEN_HOME=home):
+        with transaction.atomic():
+            before = _state()
+            summary = build_demo()
+            after = _state()
+            transaction.set_rollback(True)
+    storage._cache.clear()
+    rows = {}
+    for table, (columns, after_rows) in after.items():
+        old_columns, old_rows = before.get(table, (columns, []))
+        old = set(old_rows)
+        if old_columns != columns or not old <= set(after_rows):
+            rows = None  # a seed row changed or went: a plain insert cannot reproduce that
+            break
+        new = [r for r in after_rows if r not in old]
+        if new:
+            rows[table] = (columns, new)
+    return Snapshot(day=str(timezone.localdate()), vendor=connection.vendor, before=before,
+                    rows=rows, summary=summary, home=home, blob_dir=blob_dir)
+
+
+def demo_snapshot(tmp_path_factory, django_db_blocker) -> Snapshot:
+    """The run's snapshot: built by the first worker that asks (under a lock), then read from disk."""
+    # the base temp directory's parent is shared by all xdist workers of the run (and is the run's own)
+    root = tmp_path_factory.getbasetemp()
+    if root.name.startswith("popen-gw"):
+        root = root.parent
+    where = root / f"demo-snapshot-{connection.vendor}-{timezone.localdate()}"
+    where.mkdir(exist_ok=True)
+    with open(where / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            pickled = where / "snapshot.pickle"
+            if pickled.exists():
+                return pickle.loads(pickled.read_bytes())
+            with django_db_blocker.unblock():
+                snapshot = _build(where)
+            tmp = where / "snapshot.pickle.tmp"
+            tmp.write_bytes(pickle.dumps(snapshot))
+            tmp.rename(pickled)
+            return snapshot
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _insert(rows) -> None:
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for table, (columns, values) in rows.items():
+            sql = (f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in columns)}) "
+                   f"VALUES ({', '.join(['%s'] * len(columns))})")
+            cursor.executemany(sql, values)
+        # PostgreSQL: the sequences behind the ids just inserted move past them (SQLite does it itself)
+        for sql in connection.ops.sequence_reset_sql(no_style(), apps.get_models(include_auto_created=True)):
+            cursor.execute(sql)
+
+
+def _same_seed(before) -> bool:
+    """The database holds the rows the demo was built on — or is made to: a flush by an earlier
+    transactional test of this worker re-creates the seed (content types, permissions, the record
+    catalogue) under other ids; those tables get the snapshot's seed rows back (in the caller's
+    transaction). False when that cannot be done (an append-only table refuses the DELETE)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    now = _state()
+    if _fingerprint(now) == _fingerprint(before):
+        return True
+    if set(now) != set(before):
+        return False
+    differ = [t for t in now if _fingerprint({t: now[t]}) != _fingerprint({t: before[t]})]
+    if any(now[t][0] != before[t][0] for t in differ):
+        return False  # a table's columns differ
+    changed = {t: before[t] for t in differ}
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            for table in changed:
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
+            _insert({t: v for t, v in changed.items() if v[1]})
+    except Exception:
+        return False
+    finally:
+        ContentType.objects.clear_cache()
+    return _fingerprint(_state()) == _fingerprint(before)
+
+
+def restore_demo(snapshot: Snapshot, home: Path, blob_dir: Path) -> dict:
+    """The demo in the current database (inside the caller's transaction, or committed when there is
+    none), its keys in `home` and its files in `blob_dir` (both copied, so that this demo's tests may
+    write there); returns what `build_demo()` returned. Builds the demo when the snapshot does not fit."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from liuhen.demo.builder import build_demo
+    from liuhen.ledger import storage
+
+    shutil.copytree(snapshot.home, home, dirs_exist_ok=True)
+    if snapshot.blob_dir.exists():
+        shutil.copytree(snapshot.blob_dir, blob_dir, dirs_exist_ok=True)
+    storage._cache.clear()
+    with override_settings(LIUHEN_HOME=home, LIUHEN_BLOB_DIR=blob_dir), transaction.atomic():
+        fits = (snapshot.rows is not None and snapshot.vendor == connection.vendor
+                and snapshot.day == str(timezone.localdate()) and _same_seed(snapshot.before))
+        if not fits:
+            return build_demo()
+        _insert(snapshot.rows)
+    ContentType.objects.clear_cache()
+    return dict(snapshot.summary)
+
+
+@contextlib.contextmanager
+def demo_in_transaction(snapshot: Snapshot, home: Path, blob_dir: Path, django_db_blocker):
+    """For a class- or module-scoped fixture: the demo restored in a transaction rolled back at the end,
+    its home and blob directory the settings' until then (as a fixture building the demo would have it)."""
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER, LIUHEN_HOME=home,
+                                                        LIUHEN_BLOB_DIR=blob_dir):
+        with transaction.atomic():
+            yield restore_demo(snapshot, home, blob_dir)
+            transaction.set_rollback(True)
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()  # ids the restore may have brought are gone with the rollback
