@@ -38,7 +38,9 @@ def open_finding(case, *, code=TEST_CODE, key=None, severity="error", officer=No
     from liuhen.oversight.finding_models import Finding, FindingEvent
 
     at = at or timezone.now()
-    key = key or f"{code}:{FindingEvent.objects.count() + 1}"
+    # "test-N": never the key the engine gives a finding of the same case (code:record id, …), which
+    # a re-check on commit may already have stored.
+    key = key or f"{code}:test-{FindingEvent.objects.count() + 1}"
     common = dict(case=case, agency_id=case.agency_id, unit_id=case.unit_id, key=key, code=code, severity=severity,
                   stage=stage or case.stage, article=article, message=message, fix=fix, officer=officer)
     finding = Finding.objects.create(opened_at=at, **common)

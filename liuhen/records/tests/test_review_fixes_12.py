@@ -316,6 +316,9 @@ def queries(fn) -> list[dict]:
 def test_the_case_page_reads_records_made_before_the_upgrade_in_constant_queries(world, client):
     case = to_investigation(world)
     client.force_login(world.officer)
+    # A first look fills the process's caches (the working-day calendar the 提醒 badge counts with):
+    # what is compared is what each further look costs.
+    client.get(f"/cases/{case.pk}/")
     counts = []
     for n in (2, 6):
         while case.records.filter(type_version__isnull=True).count() < n:
