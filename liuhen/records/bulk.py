@@ -11,7 +11,7 @@ and `world` data: liuhen/oversight/tests/test_bulk_equivalence.py).
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from operator import itemgetter
 
 from . import rules
