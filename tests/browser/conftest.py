@@ -4,6 +4,7 @@ Every test in this folder is marked ``browser`` (``pytest -m "not browser"`` lea
 The browser is never downloaded: Playwright drives /usr/bin/chromium (installed by scripts/bootstrap.sh).
 """
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -86,6 +87,40 @@ def mobile_page(browser):
     yield page
     _settle(page)
     context.close()
+
+
+class _OneRequestAtATime:
+    """The live server's WSGI application, handling one request at a time.
+
+    With in-memory SQLite the live server's threads share the test's one connection: two requests
+    at once (a video's range requests, a page and its htmx fragment) interleave their transactions
+    on it — one releases the other's savepoint ("no such savepoint") and the session is lost.
+    A request's body (a streamed file) is still sent outside the lock."""
+
+    def __init__(self, app):
+        self.app, self.lock = app, threading.Lock()
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            return self.app(environ, start_response)
+
+
+@pytest.fixture(scope="session")
+def live_server(request, django_db_setup):
+    """pytest-django's live server, started once the test database exists (pytest-django's own may
+    start first: it then finds no in-memory connection to hand its threads, and each request thread
+    opens a connection of its own to the shared-cache database — "database table is locked" whenever
+    two meet), its requests one at a time on the shared connection (_OneRequestAtATime)."""
+    from pytest_django.live_server_helper import LiveServer
+
+    addr = request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost"
+    server = LiveServer(addr, start=False)
+    if server.thread.connections_override:
+        handler = server.thread.static_handler
+        server.thread.static_handler = lambda app: _OneRequestAtATime(handler(app))
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture
