@@ -90,7 +90,7 @@ def build(n_cases: int, seed: int = 2026) -> dict:
     from liuhen.cases.models import Case
     from liuhen.cases.requirements import stage_requirements
     from liuhen.oversight.signals import suspended
-    from liuhen.records import rules
+    from liuhen.records import rules, summary
     from liuhen.records.models import RecordType
 
     rnd = random.Random(seed)
@@ -291,6 +291,11 @@ def build(n_cases: int, seed: int = 2026) -> dict:
         # Footage for 60 % of the inspections (15 % of it stored late), an approved note for 30 %.
         _footage(rnd, cur, agency, footage_rows, types, tv_of, rule_for, record_id, version_id, sig_id, head_of,
                  units, now)
+        # The signatures went in without Signature.save: each record's summary written as the
+        # services write it with each signature (records.summary), one batch at a time.
+        t = time.perf_counter()
+        summary.refresh_all()
+        log(f"  summed up the signatures of each record in {time.perf_counter() - t:.0f} s")
     cur.execute("PRAGMA journal_mode=WAL")  # as settings.py's init_command
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA cache_size=-2000")

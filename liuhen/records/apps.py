@@ -34,6 +34,11 @@ class RecordsConfig(AppConfig):
         register_subject(TYPE_VERSION_OBJECT, ledger_checks.check_type_versions)
         register_exporter(ledger_checks.export_content)
 
+        from django.core import checks as django_checks
+
+        from . import summary
+
+        django_checks.register(summary.check_columns)
         from . import gates  # the record requirements as a stage gate, the case pages' record parts
 
         gates.register()

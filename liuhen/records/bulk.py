@@ -189,18 +189,19 @@ def _summary_columns(s: str = "") -> tuple[list[str], list]:
     return cols, params
 
 
-def _records_sql(rec_t: str, void_t: str, sig_t: str, marks: str) -> tuple[str, list]:
+def _records_sql(rec_t: str, void_t: str, marks: str) -> str:
     """The records of some cases in serial order, each with its void and its signatures' summary
-    (`_summary_columns`, from `_AT_SUMMARY` on) in one row: one pass over the records and their
-    signatures, grouped per record in the order of the (case, serial) index. Returns (SQL, params
-    before the case ids)."""
-    cols, params = _summary_columns("s.")
-    sql = (f"SELECT r.id, r.case_id, r.serial, r.record_type_id, r.stage, {_dt('r.created_at')}, CAST(r.rule AS TEXT), "
-           f"r.type_version_id, v.id, {', '.join(cols)} FROM {rec_t} r "
-           f"LEFT JOIN {void_t} v ON v.record_id = r.id LEFT JOIN {sig_t} s "
-           f"ON s.record_id = r.id WHERE r.case_id IN ({marks}) "
-           f"GROUP BY r.case_id, r.serial, r.id, v.id ORDER BY r.case_id, r.serial")
-    return sql, params
+    (`summary.columns()`: the stored `_summary_columns`, from `_AT_SUMMARY` on; NULLs for a record
+    with no signature) in one row, in the order of the (case, serial) index."""
+    from .models import SignatureSummary
+    from .summary import columns, is_time
+
+    sm = ", ".join(_dt(f"sm.{c}") if is_time(c) else f"sm.{c}" for c in columns())
+    return (f"SELECT r.id, r.case_id, r.serial, r.record_type_id, r.stage, {_dt('r.created_at')}, CAST(r.rule AS TEXT), "
+            f"r.type_version_id, v.id, {sm} FROM {rec_t} r "
+            f"LEFT JOIN {void_t} v ON v.record_id = r.id "
+            f"LEFT JOIN {SignatureSummary._meta.db_table} sm ON sm.record_id = r.id "
+            f"WHERE r.case_id IN ({marks}) ORDER BY r.case_id, r.serial")
 
 
 _AT_SUMMARY = 9  # where a record row's summary starts: officer rows, lowest and highest officer,
@@ -226,7 +227,7 @@ def record_facts(case_ids, case_rows: dict[int, tuple[str, str]], *, content_cod
     procedure)} (for records made before rules were pinned). `content_codes`: record types whose
     latest content is loaded too (the AV acts and their notes, decisions). A handful of queries per
     900 cases, whatever the number of records: each record comes with its signatures summed up
-    (`_records_sql`); only the few records the summary cannot judge (`odd`, or more officers than
+    (`_records_sql`, the stored summary); only the few records the summary cannot judge (`odd`, or more officers than
     the rule asks) have their signatures read one by one and judged as `state_of` does (`_judge`).
     `RecordFact.signatures` is filled for those records only."""
     from liuhen.records.models import RecordType
@@ -243,9 +244,8 @@ def record_facts(case_ids, case_rows: dict[int, tuple[str, str]], *, content_cod
     fromiso, aware = _fromisoformat, to_datetime
     for chunk in _chunks(case_ids):
         marks = ",".join(["%s"] * len(chunk))
-        sql, params = _records_sql(rec_t, void_t, sig_t, marks)
         mine, mine_of = None, None
-        for row in _rows(sql, params + list(chunk)):
+        for row in _rows(_records_sql(rec_t, void_t, marks), chunk):
             rid, cid, serial, type_id, stage, created, rule_text, tv_id, void_id = row[:_AT_SUMMARY]
             code, name = types[type_id]
             created = fromiso(created + "+00:00") if type(created) is str else aware(created)

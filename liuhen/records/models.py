@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from liuhen.cases.models import Stage
-from liuhen.common.append_only import AppendOnlyModel
+from liuhen.common.append_only import AppendOnlyModel, AppendOnlyQuerySet
 from liuhen.ledger.subjects import LedgerState
 
 
@@ -143,6 +143,15 @@ class Outcome(models.TextChoices):
     REFUSED = "refused", "拒绝签字"
 
 
+class SignatureQuerySet(AppendOnlyQuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = super().bulk_create(objs, *args, **kwargs)
+        from .summary import refresh
+
+        refresh({o.record_id for o in objs})  # as Signature.save does, whatever the path
+        return objs
+
+
 class Signature(AppendOnlyModel):
     """签字/盖章 on one version — or a refusal to sign, with its reason (LQ 17).
 
@@ -175,6 +184,8 @@ class Signature(AppendOnlyModel):
     signed_at = models.DateTimeField(default=timezone.now)
     digest = models.CharField(max_length=64)
 
+    objects = SignatureQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "签字"
         ordering = ["id"]
@@ -183,6 +194,37 @@ class Signature(AppendOnlyModel):
     def in_capacity(self) -> bool:
         """Signed as 负责人, 法制审核人员 or 档案管理员: with a decision and an opinion of their own."""
         return self.role in (SignerRole.LEADER, SignerRole.REVIEWER, SignerRole.ARCHIVIST)
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        from .summary import refresh
+
+        refresh([self.record_id])  # in the signature's transaction: the scan never sees one without the other
+
+
+class SignatureSummary(models.Model):
+    """A record's signatures summed up — derived, never a record of its own: what the findings scan
+    reads in place of two and a half signatures per record (records.bulk). Rewritten from the
+    signatures in the transaction that stores each one (`Signature.save` → `summary.refresh`);
+    `liuhen verify` recomputes every summary and reports one that differs (records.E033). A record
+    with no signature has no row. The columns are `summary.COLUMNS`; `first_<capacity>_<role>`: the
+    first signature in that capacity by a signer who signed as that role (`bulk._PIVOT`; check
+    records.E101 asks for one column per pair)."""
+
+    record = models.OneToOneField(Record, primary_key=True, on_delete=models.PROTECT, related_name="+")
+    officer_rows = models.PositiveIntegerField(default=0)  # signatures as officer
+    officer_low = models.BigIntegerField(null=True)  # lowest and highest officer who signed: two
+    officer_high = models.BigIntegerField(null=True)  # rows by two officers are two officers
+    officer_last = models.DateTimeField(null=True)
+    party_first = models.DateTimeField(null=True)
+    odd = models.PositiveIntegerField(default=0)  # signatures only a look at each can judge
+    first_leader_agency_head = models.DateTimeField(null=True)
+    first_leader_unit_head = models.DateTimeField(null=True)
+    first_reviewer_legal_reviewer = models.DateTimeField(null=True)
+    first_archivist_archivist = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "签字汇总"
 
 
 class RefusalConfirmation(AppendOnlyModel):

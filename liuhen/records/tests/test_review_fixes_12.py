@@ -199,7 +199,13 @@ def test_verify_finds_a_changed_signer_role_or_pinned_rule(verified_world):
     assert verify_log().ok
     drop_append_only("records_signature")
     sql("UPDATE records_signature SET signer_role = 'agency_head' WHERE id = %s", [sig.pk])
-    assert found(verify_log(), "altered", f"record:{record.pk} signature:{sig.pk}").code == "records.E016"
+    report = verify_log()
+    assert found(report, "altered", f"record:{record.pk} signature:{sig.pk}").code == "records.E016"
+    # …and the summary the findings scan reads now counts a signature as 机关负责人 that it does not hold.
+    assert {f.code for f in report.findings if f.object == f"record:{record.pk}"} == {"records.E033"}
+    from liuhen.records.summary import refresh
+
+    refresh([record.pk])
     drop_append_only("records_record")
     sql("UPDATE records_record SET rule = %s WHERE id = %s", [json.dumps({"officers": 1}), record.pk])
     f = found(verify_log(), "altered", f"record:{record.pk}")
