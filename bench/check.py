@@ -87,7 +87,6 @@ def build(n_cases: int, seed: int = 2026) -> dict:
     from liuhen.accounts import services as acc
     from liuhen.accounts.models import Certificate
     from liuhen.accounts.roles import Role
-    from liuhen.cases.models import Case
     from liuhen.cases.requirements import stage_requirements
     from liuhen.oversight.signals import suspended
     from liuhen.records import rules, summary
@@ -394,7 +393,7 @@ def incremental(repeat: int) -> list[float]:
     from liuhen.accounts.models import User
     from liuhen.oversight import engine, signals
     from liuhen.records import services as rec
-    from liuhen.records.models import Record, RecordType
+    from liuhen.records.models import RecordType
 
     times = []  # (CPU, wall) seconds of each re-check
     real = engine.recheck

@@ -21,7 +21,7 @@ from liuhen.ledger.verify import verify_log
 from liuhen.records import rules, selectors, services
 from liuhen.records.ledger_checks import keyed_sha256
 from liuhen.records.models import RecordTypeVersion, Signature, SignerRole
-from liuhen.testing.cases import add_person, complete, fill, make_record, sign_all, to_decision, to_investigation
+from liuhen.testing.cases import add_person, complete, fill, make_record, to_decision, to_investigation
 from liuhen.testing.records import (
     APPROVAL, INSPECTION, legacy_attachment, legacy_capacity_signature, legacy_record, legacy_supplement, rtype,
     signed_inspection,
