@@ -1,4 +1,6 @@
-"""The demo (`liuhen demo`) built once per test run and copied into each test database that reads it.
+"""Scenes built once per test run and copied into each test database that reads them: the demo
+(`liuhen demo`), and any other scene a module names (`scene_snapshot`, `restore_scene`: a world
+with archived case files for the 案卷评查 tests…).
 
 A build takes 15-25 s (ffmpeg, the services, the ledger); half a dozen test modules read the demo
 and would each build it. `demo_snapshot` builds it once per run — the first pytest-xdist worker to
@@ -61,19 +63,31 @@ def _fingerprint(state) -> str:
 
 @dataclass
 class Snapshot:
-    """What one demo build added: rows per table, its summary, and its home and blob directories."""
+    """What one build of a scene added: rows per table, what the builder returned (pickled: each
+    restore gets objects of its own), and its home and blob directories."""
 
     day: str
     vendor: str
-    before: dict  # the rows of the database the demo was built on (the migrations' seed)
+    before: dict  # the rows of the database the scene was built on (the migrations' seed)
     rows: dict[str, tuple[list[str], list[tuple]]] | None  # None: the build changed seed rows
-    summary: dict
+    pickled_summary: bytes
     home: Path
     blob_dir: Path
+    builder: str  # "module:function", to build the scene where the snapshot does not fit
+
+    @property
+    def summary(self):
+        return pickle.loads(self.pickled_summary)
 
 
-def _build(where: Path) -> Snapshot:
-    from liuhen.demo.builder import build_demo
+def _builder(path: str):
+    import importlib
+
+    module, name = path.split(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _build(where: Path, builder: str) -> Snapshot:
     from liuhen.ledger import storage
 
     home, blob_dir = where / "home", where / "blobs"
@@ -82,7 +96,7 @@ def _build(where: Path) -> Snapshot:
     with override_settings(PASSWORD_HASHERS=FAST_HASHER, LIUHEN_BLOB_DIR=blob_dir, LIUHEN_HOME=home):
         with transaction.atomic():
             before = _state()
-            summary = build_demo()
+            summary = pickle.dumps(_builder(builder)(where))
             after = _state()
             transaction.set_rollback(True)
     storage._cache.clear()
@@ -97,25 +111,33 @@ def _build(where: Path) -> Snapshot:
         if new:
             rows[table] = (columns, new)
     return Snapshot(day=str(timezone.localdate()), vendor=connection.vendor, before=before,
-                    rows=rows, summary=summary, home=home, blob_dir=blob_dir)
+                    rows=rows, pickled_summary=summary, home=home, blob_dir=blob_dir, builder=builder)
 
 
-def demo_snapshot(tmp_path_factory, django_db_blocker) -> Snapshot:
-    """The run's snapshot: built by the first worker that asks (under a lock), then read from disk."""
+_loaded: dict[Path, Snapshot] = {}  # this worker's snapshots, read from disk once
+
+
+def scene_snapshot(builder: str, tmp_path_factory, django_db_blocker) -> Snapshot:
+    """The run's snapshot of the scene `builder` ("module:function", called with a directory of
+    its own for files it needs, returning what the tests need of the scene — picklable): built by
+    the first worker that asks (under a lock), then read from disk."""
     # the base temp directory's parent is shared by all xdist workers of the run (and is the run's own)
     root = tmp_path_factory.getbasetemp()
     if root.name.startswith("popen-gw"):
         root = root.parent
-    where = root / f"demo-snapshot-{connection.vendor}-{timezone.localdate()}"
+    where = root / f"scene-{builder.replace(':', '.')}-{connection.vendor}-{timezone.localdate()}"
+    if where in _loaded:
+        return _loaded[where]
     where.mkdir(exist_ok=True)
     with open(where / "lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             pickled = where / "snapshot.pickle"
             if pickled.exists():
-                return pickle.loads(pickled.read_bytes())
+                snapshot = _loaded[where] = pickle.loads(pickled.read_bytes())
+                return snapshot
             with django_db_blocker.unblock():
-                snapshot = _build(where)
+                snapshot = _loaded[where] = _build(where, builder)
             tmp = where / "snapshot.pickle.tmp"
             tmp.write_bytes(pickle.dumps(snapshot))
             tmp.rename(pickled)
@@ -164,13 +186,24 @@ def _same_seed(before) -> bool:
     return _fingerprint(_state()) == _fingerprint(before)
 
 
-def restore_demo(snapshot: Snapshot, home: Path, blob_dir: Path) -> dict:
-    """The demo in the current database (inside the caller's transaction, or committed when there is
-    none), its keys in `home` and its files in `blob_dir` (both copied, so that this demo's tests may
-    write there); returns what `build_demo()` returned. Builds the demo when the snapshot does not fit."""
+def _demo(where):
+    from liuhen.demo.builder import build_demo
+
+    return build_demo()
+
+
+def demo_snapshot(tmp_path_factory, django_db_blocker) -> Snapshot:
+    """The run's snapshot of the demo."""
+    return scene_snapshot("liuhen.testing.demo:_demo", tmp_path_factory, django_db_blocker)
+
+
+def restore_scene(snapshot: Snapshot, home: Path, blob_dir: Path):
+    """The scene in the current database (inside the caller's transaction, or committed when there
+    is none), its keys in `home` and its files in `blob_dir` (both copied, so that the scene's tests
+    may write there); returns what the builder returned (objects of this call's own). Builds the
+    scene when the snapshot does not fit."""
     from django.contrib.contenttypes.models import ContentType
 
-    from liuhen.demo.builder import build_demo
     from liuhen.ledger import storage
 
     shutil.copytree(snapshot.home, home, dirs_exist_ok=True)
@@ -181,10 +214,15 @@ def restore_demo(snapshot: Snapshot, home: Path, blob_dir: Path) -> dict:
         fits = (snapshot.rows is not None and snapshot.vendor == connection.vendor
                 and snapshot.day == str(timezone.localdate()) and _same_seed(snapshot.before))
         if not fits:
-            return build_demo()
+            files = blob_dir.parent / "scene-files"
+            files.mkdir(parents=True, exist_ok=True)
+            return _builder(snapshot.builder)(files)
         _insert(snapshot.rows)
     ContentType.objects.clear_cache()
-    return dict(snapshot.summary)
+    return snapshot.summary
+
+
+restore_demo = restore_scene  # the demo's summary: what build_demo() returned
 
 
 @contextlib.contextmanager
@@ -194,7 +232,7 @@ def demo_in_transaction(snapshot: Snapshot, home: Path, blob_dir: Path, django_d
     with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER, LIUHEN_HOME=home,
                                                         LIUHEN_BLOB_DIR=blob_dir):
         with transaction.atomic():
-            yield restore_demo(snapshot, home, blob_dir)
+            yield restore_scene(snapshot, home, blob_dir)
             transaction.set_rollback(True)
     from django.contrib.contenttypes.models import ContentType
 

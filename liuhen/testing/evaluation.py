@@ -48,3 +48,23 @@ def command(*args):
 def login(client, user, password):
     assert client.login(username=user.username, password=password)
     return client
+
+
+def archived_scene(where=None):
+    """The 案卷评查 tests' scene, built once per run (liuhen.testing.demo.scene_snapshot): a world
+    with three case files of its unit archived and a supervisor. Returns (world, files)."""
+    from liuhen.testing.world import World
+
+    world = World()
+    files = archived(world, 3)
+    supervisor(world)
+    return world, files
+
+
+def restored_archived_scene(home, blob_dir, tmp_path_factory, django_db_blocker):
+    """`archived_scene` in the current test's database (its keys copied to `home`, a home of the
+    test's own): (world, files), objects of this test's own."""
+    from liuhen.testing.demo import restore_scene, scene_snapshot
+
+    snapshot = scene_snapshot("liuhen.testing.evaluation:archived_scene", tmp_path_factory, django_db_blocker)
+    return restore_scene(snapshot, home, blob_dir)

@@ -70,3 +70,36 @@ def command(*args) -> Run:
         code = exc.returncode
         err.write(str(exc))
     return Run(code, out.getvalue(), err.getvalue())
+
+
+def footage_scene(where):
+    """The 抽检 round tests' scene, built once per run (liuhen.testing.demo.scene_snapshot): a world,
+    a 设备管理员, four videos of the world's officer and two of an officer of the other unit taken in
+    from two cameras, a supervisor. Returns (world, supervisor, mine, theirs)."""
+    from liuhen.testing.devices import device_admin
+    from liuhen.testing.world import World
+
+    world = World()
+    admin = device_admin(world)
+    mine = recorded_footage(world, where, admin, n=4)
+    theirs = recorded_footage(world, where, admin, officer=world.outsider, number="JL-OUT", n=2)
+    return world, supervisor(world), mine, theirs
+
+
+def three_videos_scene(where):
+    """The 抽检 pages' scene: a world, a supervisor and three videos of the world's officer.
+    Returns (world, supervisor, items)."""
+    from liuhen.testing.devices import device_admin
+    from liuhen.testing.world import World
+
+    world = World()
+    insp = supervisor(world)
+    return world, insp, recorded_footage(world, where, device_admin(world), n=3)
+
+
+def restored(builder: str, home, blob_dir, tmp_path_factory, django_db_blocker):
+    """The scene `builder` of this module in the current test's database (keys copied to `home`)."""
+    from liuhen.testing.demo import restore_scene, scene_snapshot
+
+    snapshot = scene_snapshot(f"liuhen.testing.inspections:{builder}", tmp_path_factory, django_db_blocker)
+    return restore_scene(snapshot, home, blob_dir)

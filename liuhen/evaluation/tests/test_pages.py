@@ -14,14 +14,22 @@ from liuhen.evaluation import scoring, services
 from liuhen.evaluation import vocabulary as v
 from liuhen.evaluation.models import Answer, Round, Score
 from liuhen.ledger.models import Entry
-from liuhen.testing.evaluation import archived, clean_results, command, supervisor
+from liuhen.testing.evaluation import clean_results, restored_archived_scene, command, supervisor
 
 SEED = "00112233445566778899aabbccddeeff"
 
 
 @pytest.fixture
+def world(db, fresh_home, settings, tmp_path_factory, django_db_blocker):
+    # built once per run and copied in (liuhen.testing.demo): three cases through archiving per test cost seconds
+    world, files = restored_archived_scene(fresh_home, settings.LIUHEN_BLOB_DIR, tmp_path_factory, django_db_blocker)
+    world.files = files
+    return world
+
+
+@pytest.fixture
 def setup(world, client):
-    files = archived(world, 3)
+    files = world.files
     ev = supervisor(world)
     client.force_login(ev)
     return world, client, ev, files

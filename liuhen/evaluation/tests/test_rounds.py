@@ -14,14 +14,25 @@ from liuhen.evaluation import vocabulary as v
 from liuhen.evaluation.models import Round, Score
 from liuhen.ledger.models import Entry
 from liuhen.profiles.spec import Profile, ScoreItem, Scorecard, ScoreSection
-from liuhen.testing.evaluation import archived, clean_results, supervisor
+from liuhen.testing.evaluation import clean_results, restored_archived_scene, supervisor
 
 SEED = "00112233445566778899aabbccddeeff"
 
 
 @pytest.fixture
-def files(world):
-    return archived(world, 3)
+def scene(db, fresh_home, settings, tmp_path_factory, django_db_blocker):
+    # built once per run and copied in (liuhen.testing.demo): five cases through archiving per test cost seconds
+    return restored_archived_scene(fresh_home, settings.LIUHEN_BLOB_DIR, tmp_path_factory, django_db_blocker)
+
+
+@pytest.fixture
+def world(scene):
+    return scene[0]
+
+
+@pytest.fixture
+def files(scene):
+    return scene[1]
 
 
 def _item(card):

@@ -11,14 +11,24 @@ from liuhen.inspections import vocabulary as v
 from liuhen.inspections.models import Finding, Round, RoundClose
 from liuhen.ledger.models import Entry
 from liuhen.ledger.services import event_of
-from liuhen.testing.devices import camera, device_admin
-from liuhen.testing.inspections import all_pass, finish, recorded_footage, supervisor
+from liuhen.testing.devices import camera
+from liuhen.testing.inspections import all_pass, finish, restored
 
 
 @pytest.fixture
-def scene(client, world, tmp_path):
-    insp = supervisor(world)
-    items = recorded_footage(world, tmp_path, device_admin(world), n=3)
+def built(db, fresh_home, settings, tmp_path_factory, django_db_blocker):
+    # built once per run and copied in (liuhen.testing.demo): three videos made and taken in per test cost seconds
+    return restored("three_videos_scene", fresh_home, settings.LIUHEN_BLOB_DIR, tmp_path_factory, django_db_blocker)
+
+
+@pytest.fixture
+def world(built):
+    return built[0]
+
+
+@pytest.fixture
+def scene(client, built):
+    world, insp, items = built
     client.force_login(insp)
     client.insp = insp
     return client, world, items

@@ -13,15 +13,13 @@ from liuhen.inspections.models import Finding, Round, RoundClose
 from liuhen.ledger.models import Entry
 from liuhen.ledger.services import event_of
 from liuhen.testing.devices import camera, device_admin
-from liuhen.testing.inspections import all_pass, command, finish, recorded_footage, supervisor
+from liuhen.testing.inspections import all_pass, command, finish, recorded_footage, restored, supervisor
 
 
 @pytest.fixture
-def scene(world, tmp_path):
-    admin = device_admin(world)
-    mine = recorded_footage(world, tmp_path, admin, n=4)
-    theirs = recorded_footage(world, tmp_path, admin, officer=world.outsider, number="JL-OUT", n=2)
-    return world, supervisor(world), mine, theirs
+def scene(db, fresh_home, settings, tmp_path_factory, django_db_blocker):
+    # built once per run and copied in (liuhen.testing.demo): six videos made and taken in per test cost seconds
+    return restored("footage_scene", fresh_home, settings.LIUHEN_BLOB_DIR, tmp_path_factory, django_db_blocker)
 
 
 def _today():
