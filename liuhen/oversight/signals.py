@@ -47,13 +47,24 @@ def suspended():
 def _flush() -> None:
     from . import engine
 
+    from django.db import IntegrityError
+
     ids, _local.ids = _pending(), set()
     if not ids:
         return
-    try:
-        engine.recheck(sorted(ids))
-    except Exception:  # the change is committed; the engine must not turn it into an error page
-        logger.exception("findings: re-check of cases %s failed", sorted(ids))
+    for attempt in (1, 2):
+        try:
+            engine.recheck(sorted(ids))
+            return
+        except IntegrityError:
+            # Another worker re-checked the same case between our read of its stored findings and
+            # our write, and stored a finding we were adding (case, key is unique): compare again
+            # with what it stored — the second pass writes only what still differs.
+            if attempt == 2:
+                logger.exception("findings: re-check of cases %s failed twice", sorted(ids))
+        except Exception:  # the change is committed; the engine must not turn it into an error page
+            logger.exception("findings: re-check of cases %s failed", sorted(ids))
+            return
 
 
 def touch(case_id) -> None:

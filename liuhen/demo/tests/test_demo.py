@@ -22,7 +22,7 @@ from liuhen.ledger.models import Entry
 from liuhen.media import names, store
 from liuhen.records.models import Attachment, Record, RecordVersion
 from liuhen.records.selectors import states_for_case
-from liuhen.testing.demo import demo_in_transaction, demo_snapshot
+from liuhen.testing.demo import demo_in_transaction, demo_snapshot, restore_demo
 from liuhen.testing.media import store_backend  # noqa: F401  (the verify test runs on both stores)
 
 
@@ -405,15 +405,18 @@ class TestDemoData:
         assert any(lag > datetime.timedelta(hours=48) for lag in lags)
 
 
-def test_demo_verifies_clean(db, fresh_home, store_backend):
+def test_demo_verifies_clean(db, fresh_home, store_backend, settings, tmp_path_factory, django_db_blocker):
     """Everything the demo writes — agency, units, people, certificates, cases, records, devices,
     footage and its files — is in the log with its state: `liuhen verify` right after `liuhen demo`
-    finds nothing, with the files on local disk or in S3. (Its own build: the class's demo was
-    encrypted under the shared keys, and verify needs a home of its own.)"""
+    finds nothing, with the files on local disk or in S3. (A home of its own: on local disk the
+    run's one build copied in with its keys; in S3 a build of its own, its files written there.)"""
     from liuhen.ledger.storage import integrate_all
     from liuhen.ledger.verify import verify_log
 
-    assert build_demo()
+    if store_backend.name == "local":
+        assert restore_demo(demo_snapshot(tmp_path_factory, django_db_blocker), fresh_home, settings.LIUHEN_BLOB_DIR)
+    else:
+        assert build_demo()
     integrate_all()
     report = verify_log()
     assert report.ok, [str(f) for f in report.findings]
