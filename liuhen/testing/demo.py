@@ -74,6 +74,9 @@ class Snapshot:
     home: Path
     blob_dir: Path
     builder: str  # "module:function", to build the scene where the snapshot does not fit
+    # {table: (primary key column, [its values])}: rows there before the build that it changed or
+    # removed (the ledger's state row an integration moves on): deleted before `rows` go in
+    gone: dict | None = None
 
     @property
     def summary(self):
@@ -100,18 +103,29 @@ def _build(where: Path, builder: str) -> Snapshot:
             after = _state()
             transaction.set_rollback(True)
     storage._cache.clear()
-    rows = {}
+    rows, gone = {}, {}
     for table, (columns, after_rows) in after.items():
         old_columns, old_rows = before.get(table, (columns, []))
-        old = set(old_rows)
-        if old_columns != columns or not old <= set(after_rows):
-            rows = None  # a seed row changed or went: a plain insert cannot reproduce that
+        if old_columns != columns:
+            rows = None  # a table's columns changed: a plain insert cannot reproduce that
             break
+        now = set(after_rows)
+        went = [r for r in old_rows if r not in now]
+        if went:  # changed or removed by the build: deleted by primary key, the new version inserted
+            with connection.cursor() as cursor:
+                pk = connection.introspection.get_primary_key_column(cursor, table)
+            if pk is None:
+                rows = None
+                break
+            at = columns.index(pk)
+            gone[table] = (pk, [r[at] for r in went])
+        old = set(old_rows)
         new = [r for r in after_rows if r not in old]
         if new:
             rows[table] = (columns, new)
     return Snapshot(day=str(timezone.localdate()), vendor=connection.vendor, before=before,
-                    rows=rows, pickled_summary=summary, home=home, blob_dir=blob_dir, builder=builder)
+                    rows=rows, pickled_summary=summary, home=home, blob_dir=blob_dir, builder=builder,
+                    gone=gone if rows is not None else None)
 
 
 _loaded: dict[Path, Snapshot] = {}  # this worker's snapshots, read from disk once
@@ -156,6 +170,15 @@ def _insert(rows) -> None:
         # PostgreSQL: the sequences behind the ids just inserted move past them (SQLite does it itself)
         for sql in connection.ops.sequence_reset_sql(no_style(), apps.get_models(include_auto_created=True)):
             cursor.execute(sql)
+
+
+def _delete(gone) -> None:
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for table, (pk, values) in gone.items():
+            for i in range(0, len(values), 500):
+                part = values[i:i + 500]
+                cursor.execute(f"DELETE FROM {qn(table)} WHERE {qn(pk)} IN ({', '.join(['%s'] * len(part))})", part)
 
 
 def _same_seed(before) -> bool:
@@ -217,6 +240,7 @@ def restore_scene(snapshot: Snapshot, home: Path, blob_dir: Path):
             files = blob_dir.parent / "scene-files"
             files.mkdir(parents=True, exist_ok=True)
             return _builder(snapshot.builder)(files)
+        _delete(snapshot.gone or {})
         _insert(snapshot.rows)
     ContentType.objects.clear_cache()
     return snapshot.summary

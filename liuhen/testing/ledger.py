@@ -53,14 +53,29 @@ def build_scene(world, django_capture_on_commit_callbacks):
     assert report.size == Entry.objects.count() == Sequenced.objects.count() > 20
     assert report.checkpoints >= 1
 
-    def entry(action, object_type="record", object_id=record.pk, **kw):
-        return Entry.objects.get(action=action, object_type=object_type, object_id=str(object_id), **kw)
-
-    return SimpleNamespace(
+    return LedgerScene(
         world=world, case=case, party=party, record=record, attachment=attachment, spare=spare,
-        officer_sig=officer_sig, party_sig=party_sig, entry=entry,
+        officer_sig=officer_sig, party_sig=party_sig,
         v1=RecordVersion.objects.get(record=record, number=1), v2=RecordVersion.objects.get(record=record, number=2),
     )
+
+
+class LedgerScene(SimpleNamespace):
+    """What `build_scene` made (picklable: built once per run, liuhen.testing.demo.scene_snapshot)."""
+
+    def entry(self, action, object_type="record", object_id=None, **kw):
+        """The one entry of `action` about `object_id` (default: the scene's inspection record)."""
+        object_id = self.record.pk if object_id is None else object_id
+        return Entry.objects.get(action=action, object_type=object_type, object_id=str(object_id), **kw)
+
+
+def ledger_scene(where=None):
+    """`build_scene` on a world of its own: the snapshot builder of the ledger tests' `scene`."""
+    from django.test import TestCase
+
+    from liuhen.testing.world import World
+
+    return build_scene(World(), TestCase.captureOnCommitCallbacks)
 
 
 def small_case(world):

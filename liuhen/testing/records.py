@@ -242,3 +242,17 @@ def legacy_supplement(record, officer, note: str, name: str, data: bytes):
                                                    "note_sha256": content_sha256({"note": note}),
                                                    "at": plain(sup.added_at)})
     return sup
+
+
+def records_scene(where=None):
+    """`Scene` on a world of its own, integrated and verifying clean: what the records app's ledger
+    tests start from (built once per run, liuhen.testing.demo.scene_snapshot)."""
+    from liuhen.ledger.storage import integrate_all
+    from liuhen.ledger.verify import verify_log
+    from liuhen.testing.world import World
+
+    scene = Scene(World())
+    integrate_all()  # verify only reads: the scene's events get their leaf indexes from the integrator
+    report = verify_log()
+    assert report.ok, [str(f) for f in report.findings]
+    return scene

@@ -3,14 +3,18 @@ import pytest
 
 from liuhen.ledger.exports import export_bundle
 from liuhen.ledger.models import Sequenced
-from liuhen.testing.ledger import build_scene, small_case
+from liuhen.testing.ledger import small_case
 from liuhen.testing.ledger_processes import child_env, template  # noqa: F401 — fixtures of the process tests
 
 
 @pytest.fixture
-def scene(world, django_capture_on_commit_callbacks):
-    """The world of a small case, integrated, signed, published and verifying clean."""
-    return build_scene(world, django_capture_on_commit_callbacks)
+def scene(db, fresh_home, settings, tmp_path_factory, django_db_blocker):
+    """The world of a small case, integrated, signed, published and verifying clean (`build_scene`:
+    built once per run and copied in with its keys, liuhen.testing.demo)."""
+    from liuhen.testing.demo import restore_scene, scene_snapshot
+
+    snapshot = scene_snapshot("liuhen.testing.ledger:ledger_scene", tmp_path_factory, django_db_blocker)
+    return restore_scene(snapshot, fresh_home, settings.LIUHEN_BLOB_DIR)
 
 
 @pytest.fixture

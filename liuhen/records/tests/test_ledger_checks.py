@@ -26,7 +26,7 @@ from liuhen.ledger.verify import verify_log
 from liuhen.records import selectors, services
 from liuhen.records.ledger_checks import keyed_sha256, signature_digest
 from liuhen.testing.records import (  # noqa: F401 — the scene's people and words, used by name in tests
-    APPROVAL, REFUSAL_REASON, WITNESS, Scene, event, rtype, signed_event_detail,
+    APPROVAL, REFUSAL_REASON, WITNESS, event, rtype, signed_event_detail,
 )
 from liuhen.testing.records import SCENE_PARTY as PARTY
 from liuhen.records.models import Signature, SignerRole
@@ -36,12 +36,12 @@ pytestmark = pytest.mark.usefixtures("fresh_home")  # fresh keys; no tile cached
 
 
 @pytest.fixture
-def scene(world):
-    s = Scene(world)
-    integrate_all()  # verify only reads: the scene's events get their leaf indexes from the integrator
-    report = verify_log()
-    assert report.ok, [str(f) for f in report.findings]
-    return s
+def scene(db, fresh_home, settings, tmp_path_factory, django_db_blocker):
+    # built once per run and copied in with its keys (liuhen.testing.demo): records_scene
+    from liuhen.testing.demo import restore_scene, scene_snapshot
+
+    snapshot = scene_snapshot("liuhen.testing.records:records_scene", tmp_path_factory, django_db_blocker)
+    return restore_scene(snapshot, fresh_home, settings.LIUHEN_BLOB_DIR)
 
 
 def db_time(value):
