@@ -432,6 +432,66 @@ def incremental(repeat: int) -> list[float]:
     return times
 
 
+class Phases:
+    """Where the scan's CPU time goes, measured in the same scan (the figure's "why"): each phase's
+    function wrapped with a process-time accumulator for the duration (a few hundred thousand
+    calls: well under a second of overhead). Phases: the records (SQL read of each record with its
+    stored signature summary, and the judging of each against its rule), the other facts (cases,
+    stage entries, officers and certificates, footage), the deadline clocks, the checks, and what
+    remains of the scan — comparing with the stored findings and clocks and writing the difference."""
+
+    def __init__(self):
+        from liuhen.oversight import checks, clocks, engine, facts
+        from liuhen.records import bulk
+
+        self.spent: dict[str, float] = {}
+        self._patched = []
+        self._inside: list = []  # the SQL of bulk._rows counts as the records' only inside record_facts
+        self._wrap(bulk, "_rows", "records: SQL read", only_inside=True)
+        self._wrap(facts, "record_facts", "records: read and judged", marks=True)
+        self._wrap(facts, "load", "facts")
+        self._wrap(clocks, "clocks_for", "clocks")
+        self._wrap(checks, "run", "checks")
+        self._wrap(engine, "evaluate", "evaluate")
+
+    def _wrap(self, module, name, phase, *, only_inside=False, marks=False):
+        real = getattr(module, name)
+        spent, clock, inside = self.spent, time.process_time, self._inside
+        spent[phase] = 0.0
+
+        def timed(*a, **k):
+            if only_inside and not inside:
+                return real(*a, **k)
+            c = clock()
+            if marks:
+                inside.append(True)
+            try:
+                return real(*a, **k)
+            finally:
+                spent[phase] += clock() - c
+                if marks:
+                    inside.pop()
+
+        setattr(module, name, timed)
+        self._patched.append((module, name, real))
+
+    def restore(self):
+        for module, name, real in self._patched:
+            setattr(module, name, real)
+
+    def shares(self, total: float) -> dict[str, float]:
+        """{phase: CPU seconds}, each phase without the ones inside it; they add up to `total`."""
+        s = self.spent
+        judged = s["records: read and judged"]
+        return {"records: SQL read of records and summaries": s["records: SQL read"],
+                "records: building and judging in Python": judged - s["records: SQL read"],
+                "other facts (cases, stages, officers, footage)": s["facts"] - judged,
+                "deadline clocks": s["clocks"],
+                "checks": s["checks"],
+                "evaluate: the rest": s["evaluate"] - s["facts"] - s["clocks"] - s["checks"],
+                "comparing with stored findings and writing": total - s["evaluate"]}
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="5 000 cases (under 30 s)")
@@ -457,9 +517,14 @@ def main(argv=None) -> int:
             if done % 20000 == 0 or done == total:
                 log(f"  scanned {done}/{total}")
 
+        phases = Phases()
         t0, c0 = time.perf_counter(), time.process_time()
-        first = engine.scan(progress=progress)
-        scan_s, scan_cpu_s = time.perf_counter() - t0, time.process_time() - c0
+        try:
+            first = engine.scan(progress=progress)
+        finally:
+            scan_s, scan_cpu_s = time.perf_counter() - t0, time.process_time() - c0
+            phases.restore()
+        breakdown = phases.shares(scan_cpu_s)
         log(f"full scan: {scan_s:.2f} s wall, {scan_cpu_s:.2f} s CPU, {len(first.findings)} findings "
             f"({first.opened} stored)")
         rescan_s = rescan_cpu_s = None
@@ -505,6 +570,9 @@ def main(argv=None) -> int:
               f"(build {build_s:.0f} s, not measured); load average {os.getloadavg()[0]:.1f}")
         for name, measured, target in rows:
             print(f"  {name:<52} {measured:<60} {target}")
+        print("  where the full scan's CPU time went:")
+        for name, spent in breakdown.items():
+            print(f"    {name:<50} {spent:6.1f} s  {100 * spent / scan_cpu_s:3.0f} %")
         out = {"cases": n, "records": built["records"], "signatures": built["signatures"],
                "build_s": round(build_s, 1), "scan_s": round(scan_s, 2), "cpu_s": round(scan_cpu_s, 2),
                "rescan_s": rescan_s and round(rescan_s, 2), "rescan_cpu_s": rescan_cpu_s and round(rescan_cpu_s, 2),
@@ -517,7 +585,8 @@ def main(argv=None) -> int:
                "incremental_ms": round(inc_ms, 1) if inc_ms is not None else None,  # CPU
                "incremental_ms_wall": round(inc_wall_ms, 1) if inc_wall_ms is not None else None,
                "load_avg": round(os.getloadavg()[0], 1),
-               "findings": len(first.findings), "by_code": dict(sorted(counts.items()))}
+               "findings": len(first.findings), "by_code": dict(sorted(counts.items())),
+               "scan_cpu_by_phase_s": {k: round(v, 2) for k, v in breakdown.items()}}
         print(json.dumps(out, ensure_ascii=False))
         return 0
     finally:

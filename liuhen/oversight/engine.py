@@ -23,7 +23,9 @@ FindingEvent table.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime
+import gc
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from operator import attrgetter
@@ -294,7 +296,8 @@ def scan(*, agency=None, now: datetime.datetime | None = None, batch_size: int =
 
     clear_cache()
     for i in range(0, len(ids), batch_size):
-        r = recheck(ids[i:i + batch_size], now=now, _certs=certs)
+        with _cyclic_gc_paused():
+            r = recheck(ids[i:i + batch_size], now=now, _certs=certs)
         total.cases += r.cases
         total.opened += r.opened
         total.resolved += r.resolved
@@ -305,6 +308,21 @@ def scan(*, agency=None, now: datetime.datetime | None = None, batch_size: int =
     if progress is not None and not ids:
         progress(0, 0)
     return total
+
+
+@contextlib.contextmanager
+def _cyclic_gc_paused():
+    """A batch of the scan with Python's cycle collector paused: the batch makes some two million
+    short-lived objects (facts, records, findings), freed by reference counting as it ends; the
+    collector's passes over them while they live cost a quarter to a third of the scan's CPU
+    (bench/check.py, 20 000 cases: 12-15 s → 8-10 s). It runs again between batches."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def open_findings(case):

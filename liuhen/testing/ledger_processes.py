@@ -3,7 +3,8 @@
 The writers (liuhen/ledger/tests/ledger_writer.py) and the integrator (`liuhen integrator`) are
 real processes, so they need a database they can all open. pytest-django's test database will not
 do (on SQLite it lives in the test process's memory), so each test gets a database of its own,
-migrated once per module by `liuhen migrate` in a subprocess and then copied:
+migrated once (per run on SQLite, per worker on PostgreSQL) by `liuhen migrate` in a subprocess
+and then copied:
 - SQLite (the default run): a file in a temporary directory, WAL mode as in production;
 - PostgreSQL (`scripts/with-postgres.sh`, DATABASE_URL set): a database created on the same server
   (CREATE DATABASE … TEMPLATE …), dropped afterwards.
@@ -77,28 +78,49 @@ class Children:
         return json.loads(r.stdout)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def template(tmp_path_factory):
-    """A migrated database the tests copy: ("sqlite", file) or ("postgresql", (server url, name))."""
-    base = tmp_path_factory.mktemp("ledger-procs")
-    home = base / "template-home"
+    """A migrated database the tests copy: ("sqlite", file) or ("postgresql", (server url, name)).
+    On SQLite one file for the whole run — migrated by the first pytest-xdist worker that asks, under
+    a lock, the others wait and copy it (a `liuhen migrate` costs seconds per module); on PostgreSQL
+    one template database per worker, dropped at its end."""
     pg = _postgres_url()
     if pg:
+        home = tmp_path_factory.mktemp("ledger-procs") / "template-home"
         name = f"liuhen_procs_tmpl_{uuid.uuid4().hex[:10]}"
         with _pg_admin(pg) as admin:
             admin.execute(f'CREATE DATABASE "{name}"')
-        url = _with_db_name(pg, name)
-    else:
-        path = base / "template.sqlite3"
-        url = f"sqlite:///{path}"
-    try:
-        subprocess.run([str(LIUHEN), "migrate", "-v", "0"], env=_env(home, url), cwd=REPO, check=True,
-                       capture_output=True, timeout=120)
-        yield ("postgresql", (pg, name)) if pg else ("sqlite", path)
-    finally:
-        if pg:
+        try:
+            _migrate(home, _with_db_name(pg, name))
+            yield "postgresql", (pg, name)
+        finally:
             with _pg_admin(pg) as admin:
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        return
+    import fcntl
+
+    root = tmp_path_factory.getbasetemp()
+    if root.name.startswith("popen-gw"):  # the parent is the run's, shared by its workers
+        root = root.parent
+    base = root / "ledger-procs-template"
+    base.mkdir(exist_ok=True)
+    path = base / "template.sqlite3"
+    with open(base / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if not (base / "done").exists():
+                for old in base.glob("template.sqlite3*"):
+                    old.unlink()
+                _migrate(base / "template-home", f"sqlite:///{path}")
+                (base / "done").touch()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    yield "sqlite", path
+
+
+def _migrate(home: Path, url: str) -> None:
+    subprocess.run([str(LIUHEN), "migrate", "-v", "0"], env=_env(home, url), cwd=REPO, check=True,
+                   capture_output=True, timeout=300)
 
 
 @pytest.fixture

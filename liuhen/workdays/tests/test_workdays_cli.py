@@ -1,12 +1,11 @@
 """`liuhen workdays add|load|show|years`: the due date or `unknown` (exit 0), a Chinese error and
 exit 2 for bad input, loads from a file; and the real CLI in a subprocess."""
-import os
-import subprocess
 import sys
 
 import pytest
 
 from liuhen.testing.commands import run_command
+from liuhen.testing.ledger_processes import child_env, template  # noqa: F401 — the subprocess's database
 from liuhen.testing.workdays import FICTIONAL_2027, SCHEDULES, clean_calendar  # noqa: F401
 from liuhen.workdays.models import YearSchedule
 
@@ -67,16 +66,13 @@ def test_a_bad_file_or_person_loads_nothing(tmp_path, world):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_real_cli(tmp_path, settings):
-    """`liuhen workdays` as a script runs it, against a database of its own."""
-    env = {**os.environ, "LIUHEN_HOME": str(tmp_path / "home"), "PYTHONPATH": os.getcwd()}
-    env.pop("DATABASE_URL", None)
+def test_the_real_cli(child_env):
+    """`liuhen workdays` as a script runs it, against a database of its own (a copy of the run's
+    migrated one, liuhen.testing.ledger_processes)."""
 
     def liuhen(*args):
-        return subprocess.run([sys.executable, "-m", "liuhen", *args], env=env, capture_output=True, text=True,
-                              timeout=120)
+        return child_env.run(sys.executable, "-m", "liuhen", *args, timeout=120)
 
-    assert liuhen("migrate", "-v", "0").returncode == 0
     run = liuhen("workdays", "add", "2026-02-13", "10")
     assert (run.returncode, run.stdout.strip()) == (0, "2026-03-05")
     assert liuhen("workdays", "add", "2027-01-04", "1").stdout.strip() == "unknown"
