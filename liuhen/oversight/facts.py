@@ -16,6 +16,7 @@ from liuhen.accounts.models import Certificate
 from liuhen.avrules import rules as av_rules
 from liuhen.avrules.selectors import NOT_SUITABLE_CODES, late_many
 from liuhen.cases.models import Case, CaseOfficer, StageTransition
+from liuhen.common.batches import in_batches
 from liuhen.footage.models import FootageItem, FootageLink
 from liuhen.profiles.selectors import profile_for_case
 from liuhen.records.bulk import RecordFact, officer_signatures, officer_signing_spans, record_facts, to_datetime
@@ -62,10 +63,6 @@ class CaseFacts:
     av_acts: tuple = ()  # avrules AvAct of the agency (profile.av_acts when it has them)
 
 
-def _chunks(ids, n=900):
-    ids = list(ids)
-    for i in range(0, len(ids), n):
-        yield ids[i:i + n]
 
 
 def _profile_fields() -> list[str]:
@@ -90,7 +87,7 @@ def load(case_ids, *, certificates: dict | None = None, profile_for=None
     key_at = [at["agency_id"]] + [at[n] for n in pins]
     profiles: dict[tuple, object] = {}
     agencies = {}
-    for chunk in _chunks(case_ids):
+    for chunk in in_batches(case_ids):
         cols = ", ".join(_dt(q(f.column)) if f.get_internal_type() == "DateTimeField" else q(f.column)
                          for f in fields)
         for row in _rows(f"SELECT {cols} FROM {q(Case._meta.db_table)} WHERE id IN ({','.join(['%s'] * len(chunk))})",
@@ -121,7 +118,7 @@ def load(case_ids, *, certificates: dict | None = None, profile_for=None
         cf.av_acts = act_cache[cf.agency_id]
     # Plain SQL (records.bulk's helpers): the ORM's datetime converter per row costs more than the check.
     trans_t, off_t = StageTransition._meta.db_table, CaseOfficer._meta.db_table
-    for chunk in _chunks(case_ids):
+    for chunk in in_batches(case_ids):
         marks = ",".join(["%s"] * len(chunk))
         for cid, to_stage, at in _rows(f"SELECT case_id, to_stage, {_dt('at')} FROM {trans_t} "
                                        f"WHERE case_id IN ({marks}) AND to_stage <> '' ORDER BY id", chunk):
@@ -147,7 +144,7 @@ def load(case_ids, *, certificates: dict | None = None, profile_for=None
     officer_ids = {o for cf in out.values() for o, _ in cf.officers} | set(spans)
     certs = certificates if certificates is not None else {}
     missing = [o for o in officer_ids if o not in certs]
-    for chunk in _chunks(missing):
+    for chunk in in_batches(missing):
         for o in chunk:
             certs.setdefault(o, [])
         for holder, vf, vu, revoked in Certificate.objects.filter(holder_id__in=chunk).values_list(
@@ -168,7 +165,7 @@ def load(case_ids, *, certificates: dict | None = None, profile_for=None
     link_t, item_t = FootageLink._meta.db_table, FootageItem._meta.db_table
     unlink_t = FootageLink._meta.get_field("unlink").related_model._meta.db_table
     links, items = [], {}
-    for chunk in _chunks(case_ids):
+    for chunk in in_batches(case_ids):
         for cid, item_id, record_id, stage, kind, name, ingest_id, officer_id, recorded, duration, ingested, agency_id \
                 in _rows(
                 f"SELECT l.case_id, l.item_id, l.record_id, l.stage, i.kind, i.name, i.ingest_id, i.officer_id, "

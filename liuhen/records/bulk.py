@@ -14,6 +14,8 @@ import datetime
 from dataclasses import dataclass
 from operator import itemgetter
 
+from liuhen.common.batches import in_batches
+
 from . import rules
 from .models import Outcome, Record, RecordTypeVersion, RefusalConfirmation, RecordVersion, Signature, SignerRole
 from .selectors import CAPACITY_ROLES, MIN_REFUSAL_CONFIRMATIONS
@@ -102,10 +104,6 @@ def _groups_of(user_ids) -> dict[int, set[str]]:
     return out
 
 
-def _chunks(ids, n=900):
-    ids = list(ids)
-    for i in range(0, len(ids), n):
-        yield ids[i:i + n]
 
 
 _UTC = datetime.timezone.utc
@@ -242,7 +240,7 @@ def record_facts(case_ids, case_rows: dict[int, tuple[str, str]], *, content_cod
     odd: list[RecordFact] = []
     no_signatures = ()
     fromiso, aware = _fromisoformat, to_datetime
-    for chunk in _chunks(case_ids):
+    for chunk in in_batches(case_ids):
         marks = ",".join(["%s"] * len(chunk))
         mine, mine_of = None, None
         for row in _rows(_records_sql(rec_t, void_t, marks), chunk):
@@ -286,7 +284,7 @@ def record_facts(case_ids, case_rows: dict[int, tuple[str, str]], *, content_cod
     if content_codes:
         wanted = [f.id for f in by_id.values() if f.code in content_codes]
         latest: dict[int, int] = {}
-        for chunk in _chunks(wanted):
+        for chunk in in_batches(wanted):
             marks = ",".join(["%s"] * len(chunk))
             for rid, number, content, at in _rows(f"SELECT record_id, number, content, {_dt('created_at')} FROM {ver_t} "
                                                   f"WHERE record_id IN ({marks})", chunk):
@@ -304,7 +302,7 @@ def _judge_one_by_one(odd: list[RecordFact], sig_t: str, conf_t: str) -> None:
     sigs: dict[int, SignatureFact] = {}
     refused_party: list[int] = []
     party, refused, no_confirmations = SignerRole.PARTY.value, Outcome.REFUSED.value, ()
-    for chunk in _chunks(of):
+    for chunk in in_batches(of):
         marks = ",".join(["%s"] * len(chunk))
         for row in _rows(f"SELECT id, role, signer_id, outcome, decision, signer_role, {_dt('signed_at')}, record_id "
                          f"FROM {sig_t} WHERE record_id IN ({marks}) ORDER BY id", chunk):
@@ -314,7 +312,7 @@ def _judge_one_by_one(odd: list[RecordFact], sig_t: str, conf_t: str) -> None:
             else:
                 s = SignatureFact(row + (no_confirmations,))
             of[row[7]].signatures.append(s)
-    for chunk in _chunks(refused_party):
+    for chunk in in_batches(refused_party):
         marks = ",".join(["%s"] * len(chunk))
         for sid, officer_id, at in _rows(f"SELECT signature_id, officer_id, {_dt('confirmed_at')} FROM {conf_t} "
                                          f"WHERE signature_id IN ({marks}) ORDER BY id", chunk):
@@ -374,7 +372,7 @@ def officer_signing_spans(case_ids) -> dict:
     signature (LC 10)."""
     out: dict = {}
     rec_t, sig_t = Record._meta.db_table, Signature._meta.db_table
-    for chunk in _chunks(case_ids):
+    for chunk in in_batches(case_ids):
         marks = ",".join(["%s"] * len(chunk))
         for signer, first, last in _rows(
                 f"SELECT signer_id, MIN({_dt('signed_at')}), MAX({_dt('signed_at')}) FROM {sig_t} "
@@ -395,7 +393,7 @@ def officer_signatures(case_ids, signer_ids) -> dict[int, list[tuple]]:
         return out
     rec_t, sig_t = Record._meta.db_table, Signature._meta.db_table
     who = ",".join(["%s"] * len(signer_ids))
-    for chunk in _chunks(case_ids):
+    for chunk in in_batches(case_ids):
         marks = ",".join(["%s"] * len(chunk))
         for rid, signer, at in _rows(
                 f"SELECT record_id, signer_id, {_dt('signed_at')} FROM {sig_t} WHERE role = %s AND outcome = %s "

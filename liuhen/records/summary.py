@@ -11,6 +11,8 @@ from __future__ import annotations
 from django.core import checks
 from django.db import connection
 
+from liuhen.common.batches import in_batches
+
 from . import vocabulary as V
 from .models import Signature, SignatureSummary
 
@@ -29,10 +31,6 @@ def columns() -> tuple[str, ...]:
     return _FIXED + tuple(pivot_column(c, r) for c, r in _PIVOT)
 
 
-def _chunks(ids, n=900):
-    ids = list(ids)
-    for i in range(0, len(ids), n):
-        yield ids[i:i + n]
 
 
 def _sum_sql(marks: str) -> tuple[str, list]:
@@ -50,7 +48,7 @@ def refresh(record_ids) -> None:
     names = ", ".join(columns())
     table = SignatureSummary._meta.db_table
     with connection.cursor() as cur:
-        for chunk in _chunks(record_ids):
+        for chunk in in_batches(record_ids):
             marks = ",".join(["%s"] * len(chunk))
             cur.execute(f"DELETE FROM {table} WHERE record_id IN ({marks})", chunk)
             sql, params = _sum_sql(marks)
@@ -91,7 +89,7 @@ def findings() -> list[dict]:
     out = []
     ids = list(Record.objects.order_by("pk").values_list("pk", flat=True))
     with connection.cursor() as cur:
-        for chunk in _chunks(ids):
+        for chunk in in_batches(ids):
             marks = ",".join(["%s"] * len(chunk))
             sql, params = _sum_sql(marks)
             cur.execute(sql, params + list(chunk))
