@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "liuhen.retention",
     "liuhen.copies",
     "liuhen.inspections",
+    "liuhen.documents",
     "liuhen.audit",
     "liuhen.oversight",
     "liuhen.evaluation",
