@@ -17,6 +17,7 @@ urlpatterns = [
     path("cases/", include("liuhen.cases.urls")),
     path("copies/", include("liuhen.copies.urls")),
     path("devices/", include("liuhen.devices.urls")),
+    path("documents/", include("liuhen.documents.urls")),
     path("evaluation/", include("liuhen.evaluation.urls")),
     path("footage/", include("liuhen.footage.urls")),
     path("inspections/", include("liuhen.inspections.urls")),
