@@ -192,9 +192,11 @@ def _same_seed(before) -> bool:
     if _fingerprint(now) == _fingerprint(before):
         return True
     if set(now) != set(before):
+        _misfit(f"tables differ: {sorted(set(now) ^ set(before))}")
         return False
     differ = [t for t in now if _fingerprint({t: now[t]}) != _fingerprint({t: before[t]})]
     if any(now[t][0] != before[t][0] for t in differ):
+        _misfit(f"columns differ: {[t for t in differ if now[t][0] != before[t][0]]}")
         return False  # a table's columns differ
     changed = {t: before[t] for t in differ}
     qn = connection.ops.quote_name
@@ -213,11 +215,23 @@ def _same_seed(before) -> bool:
             else:
                 cursor.execute(f"TRUNCATE {', '.join(qn(t) for t in changed)} CASCADE")
             _insert({t: v for t, v in changed.items() if v[1]})
-    except Exception:
+    except Exception as exc:
+        _misfit(f"the seed of {sorted(changed)} could not be put back: {exc}")
         return False
     finally:
         ContentType.objects.clear_cache()
-    return _fingerprint(_state()) == _fingerprint(before)
+    if _fingerprint(_state()) != _fingerprint(before):
+        _misfit(f"the seed of {sorted(changed)} was put back but still differs")
+        return False
+    return True
+
+
+def _misfit(reason: str) -> None:
+    """Why a snapshot did not fit (the scene is then built in place: slower, never wrong) — on
+    stderr, which pytest shows with a failing test."""
+    import sys
+
+    print(f"scene snapshot does not fit: {reason}", file=sys.stderr)
 
 
 def _demo(where):
