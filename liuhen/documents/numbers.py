@@ -74,6 +74,10 @@ def check_format(fmt) -> str:
                               f"（可用：{{agency}}、{{year}}、{{n}}、{{kind}}）。", code="bad_format")
     if "n" not in names:
         raise ValidationError(f"文号格式“{fmt}”缺少序号占位符 {{n}}。", code="bad_format")
+    try:  # a format spec that cannot take its value ({agency:d}, {n!q}) fails here, not at issue time
+        fmt.format(agency="本水", year=2026, n=1, kind="决定书")
+    except (ValueError, TypeError, IndexError) as exc:
+        raise ValidationError(f"文号格式“{fmt}”有误：{exc}。", code="bad_format") from exc
     return fmt
 
 
@@ -83,11 +87,13 @@ def number_format(agency_id, kind: str, section=_UNSET) -> str:
     if section is _UNSET:
         section = profile_section(agency_id)
     formats = _section_value(section, "number_formats") or {}
-    fmt = None
-    if isinstance(formats, dict):
-        fmt = formats.get(kind) or formats.get("*")
-    fmt = fmt or DEFAULT_FORMATS.get(kind) or DEFAULT_FORMATS["*"]
-    return check_format(fmt)
+    if not isinstance(formats, dict):
+        raise ValidationError("机关执法规则配置中的文号格式（documents.number_formats）应为“文书种类: 格式”的对应表。",
+                              code="bad_format")
+    for key in (kind, "*"):
+        if key in formats:  # given, even empty: an agency's format is never silently replaced
+            return check_format(formats[key])
+    return check_format(DEFAULT_FORMATS.get(kind) or DEFAULT_FORMATS["*"])
 
 
 def format_number(fmt: str, *, agency: str, year: int, n: int, kind: str = "") -> str:

@@ -93,8 +93,14 @@ def _child(argv):
         agency = Agency.objects.get(pk=int(argv[1]))
         actor = User.objects.get(username="lingdao")
         got = []
+        import os
+        import time
+        from pathlib import Path
+
+        go = Path(os.environ["LIUHEN_HOME"]) / "go"
         print("ready", flush=True)
-        sys.stdin.readline()  # both children start together
+        while not go.exists():  # both children start together, when the test says go
+            time.sleep(0.01)
         for _ in range(int(argv[2])):
             with transaction.atomic():
                 got.append(numbers.issue_number(actor, agency, "decision", year=2026).n)
