@@ -179,15 +179,63 @@ def trust_roots(agency) -> list:
     return roots or certs
 
 
+_SIGNERS: dict = {}
+
+
+def _file_id(path: Path):
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return str(path), st.st_ino, st.st_mtime_ns, st.st_size
+
+
 def _signer(agency):
+    """The agency's pyHanko signer, kept while its key and certificate files stay the same.
+
+    pyHanko's SimpleSigner parses its private key again for every signature (and signs twice per
+    PDF: once to size the signature's placeholder); cryptography checks an RSA key when it loads
+    it, which cost a third of a seal (bench/documents.py). The key is loaded and checked once here,
+    and signs from memory until its file changes (an import)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ec import ECDSA, EllipticCurvePrivateKey
+    from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
     from pyhanko.sign import signers
+    from pyhanko.sign.general import get_pyca_cryptography_hash
+
+    class KeptKeySigner(signers.SimpleSigner):
+        pyca_key = None
+
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+            try:
+                algo = mechanism.signature_algo
+            except ValueError:
+                algo = mechanism["algorithm"].native
+            hash_algo = get_pyca_cryptography_hash(digest_algorithm)
+            if algo == "rsassa_pkcs1v15" and isinstance(self.pyca_key, RSAPrivateKey):
+                return self.pyca_key.sign(data, PKCS1v15(), hash_algo)
+            if algo == "ecdsa" and isinstance(self.pyca_key, EllipticCurvePrivateKey):
+                return self.pyca_key.sign(data, ECDSA(hash_algo))
+            return super().sign_raw(data, digest_algorithm)  # PSS, EdDSA…: pyHanko's own way
 
     ensure_certificate(agency)
     key_path, cert_path, chain_path = _paths(agency.pk)
-    signer = signers.SimpleSigner.load(str(key_path), str(cert_path),
+    ident = (_file_id(key_path), _file_id(cert_path), _file_id(chain_path))
+    kept = _SIGNERS.get(ident)
+    if kept is not None:
+        return kept
+    loaded = signers.SimpleSigner.load(str(key_path), str(cert_path),
                                        ca_chain_files=(str(chain_path),) if chain_path.exists() else None)
-    if signer is None:  # pyHanko logs and returns None on a key or certificate it cannot read
+    if loaded is None:  # pyHanko logs and returns None on a key or certificate it cannot read
         raise SealError("无法读取本机关的电子印章证书或私钥。")
+    signer = KeptKeySigner(signing_cert=loaded.signing_cert, signing_key=loaded.signing_key,
+                           cert_registry=loaded.cert_registry, signature_mechanism=loaded.signature_mechanism)
+    signer.pyca_key = serialization.load_der_private_key(loaded.signing_key.dump(), password=None)
+    if len(_SIGNERS) > 32:
+        _SIGNERS.clear()
+    _SIGNERS[ident] = signer
     return signer
 
 
@@ -204,7 +252,12 @@ def seal_pdf(pdf: bytes, agency, *, reason: str = "", location: str = "") -> byt
                                         name=agency.name)
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-        out = signers.PdfSigner(meta, signer=signer).sign_pdf(writer)
+        # The space the signature takes, given rather than estimated: pyHanko's estimate signs the
+        # whole CMS once more (a third of a seal's time). The CMS holds the certificates, the
+        # signed attributes and the signature value: their sizes plus a margin.
+        # pyHanko counts it in hex digits: two per byte.
+        reserved = 2 * (4096 + len(signer.signing_cert.dump()) + sum(len(c.dump()) for c in signer.cert_registry))
+        out = signers.PdfSigner(meta, signer=signer).sign_pdf(writer, bytes_reserved=reserved)
     except Exception as exc:  # noqa: BLE001 — pyHanko's errors are many; the caller gets one kind
         raise SealError(f"加盖电子印章失败：{type(exc).__name__}: {exc}") from exc
     return out.getvalue()
