@@ -2,6 +2,7 @@
 explained) or rewritten, a void inserted or removed, an issued document's PDF hash or token changed,
 a row inserted behind the log's back — each named with its code (documents.E001–E009)."""
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from liuhen.documents import numbers, services
@@ -22,6 +23,8 @@ def issued(verified_world):
     doc = services.issue_document(world.officer, complete_record(world))
     other = services.issue_document(world.officer, complete_record(world, doc.record.case))
     void = numbers.void_number(world.agency_head, other.number, "当事人名称有误")
+    with pytest.raises(ValidationError):  # a refusal about a record: a read, it moves no state
+        services.issue_document(world.officer, doc.record)
     integrate_all()
     report = verify_log()
     assert report.ok, [str(f) for f in report.findings]

@@ -112,3 +112,16 @@ def test_a_failure_while_sealing_leaves_nothing(world, settings, tmp_path):
     key.write_bytes(good)
     doc = services.issue_document(world.officer, record)
     assert doc.number.n == 1
+
+
+@pytest.mark.parametrize("value, ok", [("", True), ("https://zf.example.gov.cn", True), ("http://10.0.0.5:8000/", True),
+                                       ("zf.example.gov.cn", False), ("ftp://x.cn", False),
+                                       ("https://zf.example.gov.cn/?a=1", False)])
+def test_the_public_url_setting_is_checked_at_start(settings, value, ok):
+    from liuhen.documents.apps import public_url_check
+
+    settings.LIUHEN_PUBLIC_URL = value
+    errors = public_url_check()
+    assert (errors == []) is ok
+    if not ok:
+        assert errors[0].id == v.CHECK_PUBLIC_URL and "LIUHEN_PUBLIC_URL" in errors[0].msg
