@@ -284,3 +284,9 @@ try:
     LIUHEN_TODO_DUE_DAYS = int(os.environ.get("LIUHEN_TODO_DUE_DAYS", "") or 5)
 except ValueError:  # kept as text: the system check liuhen.oversight.E501 names it
     LIUHEN_TODO_DUE_DAYS = os.environ["LIUHEN_TODO_DUE_DAYS"]
+
+# ---- documents (执法文书: 文号, e-seal, issuing — liuhen/documents, issue 16) ----------------------
+# The root of the verification links (扫码验真) printed as a QR code on every sealed document, e.g.
+# https://zf.example.gov.cn; empty: the issuing request's host, or http://127.0.0.1:8000 from the CLI.
+# Checked at start (liuhen.documents.E001): an http(s) URL without query or fragment.
+LIUHEN_PUBLIC_URL = os.environ.get("LIUHEN_PUBLIC_URL", "")

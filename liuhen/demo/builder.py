@@ -32,6 +32,7 @@ from . import av as demo_av
 from . import copies as demo_copies
 from . import days as demo_days
 from . import devlife as demo_devlife
+from . import documents_seal as demo_documents_seal
 from . import evaluation as demo_evaluation
 from . import findings as demo_findings
 from . import footage as demo_footage
@@ -1282,6 +1283,7 @@ class _Builder:
             # 抽检 (LW-D 14), 证据复制, the devices' life, 保存与清理: each module plays its own days.
             line.task(self.days_ago(2, "09:00"), lambda: self.counts.update(demo_inspections.build(self)))
             line.task(self.days_ago(4, "09:00"), lambda: self.counts.update(demo_copies.build(self, self.built)))
+            line.task(self.days_ago(5, "10:00"), lambda: self.counts.update(demo_documents_seal.build(self, self.built)))
             line.task(self.days_ago(120, "09:20"), lambda: self.counts.update(demo_devlife.build(self)))
             line.task(self.days_ago(240, "08:50"), lambda: self.counts.update(demo_retention.build(self, self.built)))
             line.task(self.days_ago(3, "08:30"), lambda: self.counts.update(demo_agency_rules.build(self)))
