@@ -11,7 +11,7 @@ year, n) (a unique constraint). On SQLite every transaction takes the write lock
 on the sequence serialises them, and should a row still collide the number is taken again in a
 savepoint.
 
-The format comes from the agency profile's `documents` section (`number_formats`: a mapping from
+The format comes from the agency profile's `documents` section (`numbering`: a mapping from
 the document kind — the record type's code — to its format, "*" for every other kind), read
 defensively: the profile may have no such section. Placeholders: {agency} (the agency's 文号简称),
 {year}, {n}, {kind} (the document's name, e.g. 权利告知书).
@@ -86,9 +86,9 @@ def number_format(agency_id, kind: str, section=_UNSET) -> str:
     else the default."""
     if section is _UNSET:
         section = profile_section(agency_id)
-    formats = _section_value(section, "number_formats") or {}
+    formats = _section_value(section, "numbering") or {}
     if not isinstance(formats, dict):
-        raise ValidationError("机关执法规则配置中的文号格式（documents.number_formats）应为“文书种类: 格式”的对应表。",
+        raise ValidationError("机关执法规则配置中的文号格式（documents.numbering）应为“文书种类: 格式”的对应表。",
                               code="bad_format")
     for key in (kind, "*"):
         if key in formats:  # given, even empty: an agency's format is never silently replaced

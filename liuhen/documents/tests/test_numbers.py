@@ -32,12 +32,12 @@ def test_a_case_opened_takes_no_number(world):
 
 
 def test_the_format_comes_from_the_profile_section(world):
-    section = {"number_formats": {"decision": "{agency}水罚字〔{year}〕第{n:03d}号", "*": "{agency}文〔{year}〕{n}号"}}
+    section = {"numbering": {"decision": "{agency}水罚字〔{year}〕第{n:03d}号", "*": "{agency}文〔{year}〕{n}号"}}
     assert _issue(world, year=2026, section=section).text == "测水水罚字〔2026〕第001号"
     assert _issue(world, "rights_notice", year=2026, section=section).text == "测水文〔2026〕1号"
 
     class Section:  # the profile's section as an object, as profiles.selectors.agency_section gives it
-        number_formats = {"*": "{agency}{kind}〔{year}〕第{n}号"}
+        numbering = {"*": "{agency}{kind}〔{year}〕第{n}号"}
 
     assert _issue(world, "rights_notice", year=2026, section=Section()).text == "测水权利告知书〔2026〕第2号"
     assert _issue(world, year=2026, section={}).text == "测水罚〔2026〕第2号"  # no formats: the default
@@ -49,13 +49,13 @@ def test_the_format_comes_from_the_profile_section(world):
                                        ("", "不能为空")])
 def test_a_bad_format_is_refused_and_nothing_is_written(world, fmt, word):
     with pytest.raises(ValidationError) as exc:
-        _issue(world, year=2026, section={"number_formats": {"decision": fmt}})
+        _issue(world, year=2026, section={"numbering": {"decision": fmt}})
     assert word in exc.value.messages[0]
     assert not DocumentNumber.objects.exists()
 
 
 def test_a_format_that_would_print_a_number_twice_is_refused(world):
-    section = {"number_formats": {"*": "{agency}〔{n}〕号"}}  # no year, no kind
+    section = {"numbering": {"*": "{agency}〔{n}〕号"}}  # no year, no kind
     assert _issue(world, "rights_notice", year=2026, section=section).text == "测水〔1〕号"
     with pytest.raises(ValidationError) as exc:
         _issue(world, "inquiry_record", year=2026, section=section)
