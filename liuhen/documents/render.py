@@ -119,6 +119,7 @@ class Document:
     date_cn: str
     footer: str
     verify_url: str = ""
+    voided: bool = False  # 已作废: marked across the page, never shown as a valid document
     qr_png: str = ""  # data: URI of the QR code image
     fields: dict = field(default_factory=dict)  # name → value, for the per-type templates and the DOCX
 
@@ -198,7 +199,7 @@ def document_for(record, *, number: str | None = None, verify_url: str | None = 
         case_number=case.number, case_title=case.title, addressees=parties, rows=rows,
         basis=next((fields[n] for n in BASIS_FIELDS if fields.get(n)), ""), remedies=remedies,
         date=day, date_cn=cn_date(day), footer=spec.footer, verify_url=verify_url or "",
-        qr_png=qr_data_uri(verify_url) if verify_url else "", fields=fields)
+        qr_png=qr_data_uri(verify_url) if verify_url else "", voided=st.voided, fields=fields)
 
 
 def render_html(documents: list[Document], *, print_view: bool = False) -> str:

@@ -29,6 +29,18 @@ def decision(world, case=None, **content):
     return make(world, case, "decision", **{**defaults, **content})
 
 
+def to_service(world):
+    """A case in 送达执行 the real way (its decision made and approved), and its 决定书."""
+    from liuhen.cases import services as cases
+    from liuhen.testing.cases import complete, to_decision
+
+    case = to_decision(world)
+    complete(world, case, "handling_opinion")
+    complete(world, case, "leader_approval")
+    made = complete(world, case, "decision")
+    return cases.advance(world.officer, case), made
+
+
 def _run(args, data: bytes, suffix=".pdf") -> str:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"doc{suffix}"
@@ -53,6 +65,11 @@ def pdf_images(data: bytes) -> str:
 def pdf_info(data: bytes) -> dict:
     out = _run(["pdfinfo"], data)
     return {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in out.splitlines())}
+
+
+def pdf_metadata(data: bytes) -> str:
+    """The XMP metadata stream (pdfinfo -meta): where PDF/A says its part and conformance."""
+    return _run(["pdfinfo", "-meta"], data)
 
 
 def pdf_pages(data: bytes) -> int:
