@@ -815,12 +815,14 @@ def _number_format(c: _Checker, value, path, what) -> str | None:
     if not isinstance(value, str) or not value.strip():
         c.err(path, f"{what}应为非空文字，如“{{agency}}罚〔{{year}}〕第{{n}}号”")
         return None
-    try:
-        names = [name for _, name, _, _ in string.Formatter().parse(value) if name is not None]
-        value.format(agency="本水", year=2026, n=1)
-    except (ValueError, IndexError, KeyError) as exc:
+    def unusable(exc) -> None:
         c.err(path, f"{what}“{value}”无法使用（{exc}）：占位符只能是 {{agency}}、{{year}}、{{n}}，"
                     "文字中的花括号请写成 {{ 或 }}")
+
+    try:
+        names = [name for _, name, _, _ in string.Formatter().parse(value) if name is not None]
+    except ValueError as exc:
+        unusable(exc)
         return None
     unknown = [n for n in names if n not in spec.NUMBER_PLACEHOLDERS]
     missing = [n for n in ("year", "n") if n not in names]
@@ -831,6 +833,11 @@ def _number_format(c: _Checker, value, path, what) -> str | None:
     if missing:
         c.err(path, f"{what}“{value}”缺少占位符 {'、'.join('{' + n + '}' for n in missing)}"
                     "：文号须含年度 {year} 和序号 {n}，否则会重号")
+        return None
+    try:
+        value.format(agency="本水", year=2026, n=1)
+    except (ValueError, IndexError, KeyError, AttributeError) as exc:  # a bad format spec: {n:x>}, {year.y}
+        unusable(exc)
         return None
     return value.strip()
 
