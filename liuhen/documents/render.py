@@ -21,6 +21,7 @@ from __future__ import annotations
 import base64
 import datetime
 import io
+import re
 from dataclasses import dataclass, field
 
 # Record types that are documents a party receives or signs (决定书, 告知书, 通知书, 催告书, 送达回证…),
@@ -202,10 +203,27 @@ def document_for(record, *, number: str | None = None, verify_url: str | None = 
         qr_png=qr_data_uri(verify_url) if verify_url else "", voided=st.voided, fields=fields)
 
 
+_FIELD_REF = re.compile(r"doc\.fields\.([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def check_fields(doc: Document) -> None:
+    """Refuse a layout that names a field the record does not have (a 送达回证 layout chosen by the
+    profile for a type without its cells, a field renamed): TemplateFieldError naming it, rather
+    than a document printed with empty cells."""
+    from django.template.loader import get_template
+
+    source = get_template(doc.template_path).template.source
+    missing = set(_FIELD_REF.findall(source)) - set(doc.fields)
+    if missing:
+        raise TemplateFieldError(f"{doc.template}（{doc.title}）", missing)
+
+
 def render_html(documents: list[Document], *, print_view: bool = False) -> str:
     """The documents as one HTML page (each from a new page): the PDF's source, and the print view."""
     from django.template.loader import render_to_string
 
+    for doc in documents:
+        check_fields(doc)
     return render_to_string("documents/page.html", {
         "documents": documents, "print_view": print_view, "font_stack": FONT_STACK})
 

@@ -28,8 +28,17 @@ def _record_for(request, pk) -> Record:
     return record
 
 
+def _template_error(request, exc):
+    # The profile's layout is at fault, not the user: say which field, show nothing half-filled.
+    return render(request, "web/error.html", {"title": "文书模板有误", "lines": [str(exc)]}, status=500)
+
+
 def _html(request, documents, status=200):
-    response = HttpResponse(render_html(documents, print_view=True), status=status)
+    try:
+        page = render_html(documents, print_view=True)
+    except TemplateFieldError as exc:
+        return _template_error(request, exc)
+    response = HttpResponse(page, status=status)
     response["Cache-Control"] = "no-store"  # a party's name and address: not kept by a shared cache
     return response
 
@@ -39,9 +48,10 @@ def record_print(request, pk):
     """打印视图 of one record as its document: no navigation, no hashes."""
     record = _record_for(request, pk)
     state = record_with_state(record.pk)
-    doc = document_for(record, state=state)
-    reads.log_read(request.user, record, state.latest, reads.PRINT)
-    return _html(request, [doc])
+    response = _html(request, [document_for(record, state=state)])
+    if response.status_code == 200:
+        reads.log_read(request.user, record, state.latest, reads.PRINT)
+    return response
 
 
 @login_required
@@ -59,12 +69,13 @@ def case_print(request, pk):
         return render(request, "web/error.html", {
             "title": "没有可打印的文书", "lines": ["该案件还没有执法文书（决定书、告知书、通知书、送达回证等）。"]},
             status=404)
-    docs = []
     for s in states:
         s.record.case = case
-        docs.append(document_for(s.record, state=s))
-        reads.log_read(request.user, s.record, s.latest, reads.CASE_PRINT)
-    return _html(request, docs)
+    response = _html(request, [document_for(s.record, state=s) for s in states])
+    if response.status_code == 200:
+        for s in states:
+            reads.log_read(request.user, s.record, s.latest, reads.CASE_PRINT)
+    return response
 
 
 def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
@@ -81,7 +92,10 @@ def draft_pdf(request, pk):
 
     record = _record_for(request, pk)
     state = record_with_state(record.pk)
-    data = render_pdf(record)
+    try:
+        data = render_pdf(record)
+    except TemplateFieldError as exc:
+        return _template_error(request, exc)
     reads.log_read(request.user, record, state.latest, reads.DRAFT_PDF)
     return _download(data, f"{record.record_type.name}（草稿）-{record.case.number}-{record.serial}.pdf",
                      "application/pdf")
@@ -97,7 +111,6 @@ def draft_docx(request, pk):
     try:
         data = render_docx(record)
     except TemplateFieldError as exc:
-        # The template is at fault, not the user: say which field, write nothing half-filled.
-        return render(request, "web/error.html", {"title": "文书模板有误", "lines": [str(exc)]}, status=500)
+        return _template_error(request, exc)
     reads.log_read(request.user, record, state.latest, reads.DRAFT_DOCX)
     return _download(data, f"{record.record_type.name}（草稿）-{record.case.number}-{record.serial}.docx", DOCX_TYPE)

@@ -91,3 +91,25 @@ def test_an_agency_may_make_another_record_type_a_document(world):
     load(world, profile_text(body="documents:\n  kinds:\n    inspection_record: {template: generic}\n"))
     assert is_document("inspection_record", agency_id=world.agency.pk)
     assert not is_document("inspection_record")  # the packaged default is unchanged
+
+
+def test_a_layout_naming_fields_the_record_lacks_is_refused_naming_them(world, client):
+    """The profile gives a 权利告知书 the 送达回证 layout, whose cells the record does not have: refused,
+    naming the fields, nothing rendered half-empty — over HTTP a clear page, and no read logged."""
+    from django.urls import reverse
+
+    from liuhen.documents.render import TemplateFieldError, render_pdf
+    from liuhen.ledger.models import Entry
+
+    case = to_investigation(world)
+    record = D.make(world, case, "rights_notice")
+    load(world, profile_text(body="documents:\n  kinds:\n    rights_notice: {template: service_receipt}\n"))
+    with pytest.raises(TemplateFieldError) as caught:
+        render_pdf(record, number="测水罚告〔2026〕第1号")
+    assert caught.value.fields == ["document", "method", "receiver", "refusal_reason", "served_at", "witness"]
+    assert "引用了不存在的字段：document、method" in str(caught.value)
+    client.force_login(world.officer)
+    response = client.get(reverse("documents:record_print", args=[record.pk]))
+    assert response.status_code == 500 and "引用了不存在的字段" in response.content.decode()
+    assert client.get(reverse("documents:draft_pdf", args=[record.pk])).status_code == 500
+    assert not Entry.objects.filter(action="record.view").exists()
