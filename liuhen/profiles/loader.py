@@ -25,11 +25,14 @@ The format is documented in docs/profiles.md; `data/base.yaml` is the reference.
     inspections: {roles, checklist: {footage: [{code, label, basis}], device: [...]}}
     devices: {check_every_days, equipment_ratio: {cameras, officers}}
     (each value of these four bare, or {value: …, article: …})
+    documents: {letterhead, footer, remedies, kinds: {<record type>: {title, template}},
+                numbering: {<record type>: "{agency}罚〔{year}〕第{n}号"}}
 
 An extending profile's entries replace the parent's with the same id (stages: the same stage,
 applies and `closed`) and add the others; `remove: [ids]` drops inherited entries; `publicity` and
 `scorecard`, when given, replace the parent's whole; in `retention`, `copies`, `inspections` and
-`devices` each key given replaces the parent's and the others are kept (a checklist per kind).
+`devices` each key given replaces the parent's and the others are kept (a checklist per kind); in
+`documents` likewise, `kinds` and `numbering` record type by record type.
 
 Which record types, kinds, procedures, start modes and stages exist is known to the apps above
 (records, cases): they fill the registries below in their `ready()`. Before that (a profile parsed
@@ -182,12 +185,13 @@ def parse_text(text: str, label: str) -> tuple[dict | None, _Doc]:
 # ---- structural checks -------------------------------------------------------------------------------
 
 TOP_KEYS = {"code", "name", "regulation", "extends", "remove", "rules", "stages", "signatures", "av_acts",
-            "deadlines", "major", "publicity", "phrases", "scorecard", "retention", "copies", "inspections", "devices"}
+            "deadlines", "major", "publicity", "phrases", "scorecard", "retention", "copies", "inspections", "devices",
+            "documents"}
 LIST_SECTIONS = ("rules", "stages", "signatures", "av_acts", "deadlines", "major", "phrases")
 SECTION_LABELS = {"rules": "规则值", "stages": "立卷要求", "signatures": "签字要求", "av_acts": "音像记录环节",
                   "deadlines": "期限", "major": "重大执法决定标准", "phrases": "执法用语", "publicity": "公示",
                   "scorecard": "评查标准", "retention": "音像资料保存", "copies": "证据复制", "inspections": "音像记录抽检",
-                  "devices": "音像记录设备"}
+                  "devices": "音像记录设备", "documents": "执法文书"}
 AV_MODES = {"required": (True, False), "forbidden_without_reason": (True, True), "optional": (False, False)}
 AV_KINDS = {"video", "audio", "photo"}
 SIGNATURE_KEYS = {"officers", "party", "leader", "reviewer", "archivist", "reviewer_decisions"}
@@ -345,6 +349,8 @@ def _check_file(data: dict, doc: _Doc, codes: dict | None, record_types: set | N
     for section in VALUE_SECTIONS:
         if section in data:
             out[section] = _value_section(c, section, data[section], (section,))
+    if "documents" in data:
+        out["documents"] = _documents_section(c, data["documents"], ("documents",), record_type)
     return out
 
 
@@ -795,6 +801,101 @@ def _value_spec(section: str, values: dict):
     return cls(**{k: v for k, (v, _) in values.items()}, articles=articles)
 
 
+# ---- documents (执法文书, issue 16): letterhead, wording, templates and 文号 formats ---------------------
+
+DOCUMENT_KEYS = {"letterhead": "文书抬头（letterhead）", "footer": "页脚（footer）", "remedies": "救济途径告知（remedies）",
+                 "kinds": "文书种类（kinds）", "numbering": "文号格式（numbering）"}
+
+
+def _number_format(c: _Checker, value, path, what) -> str | None:
+    """A 文号 format: {agency} (the agency's short name), {year} and {n}, nothing else; {year} and
+    {n} required, so that two years or two documents never share a number."""
+    import string
+
+    if not isinstance(value, str) or not value.strip():
+        c.err(path, f"{what}应为非空文字，如“{{agency}}罚〔{{year}}〕第{{n}}号”")
+        return None
+    def unusable(exc) -> None:
+        c.err(path, f"{what}“{value}”无法使用（{exc}）：占位符只能是 {{agency}}、{{year}}、{{n}}，"
+                    "文字中的花括号请写成 {{ 或 }}")
+
+    try:
+        names = [name for _, name, _, _ in string.Formatter().parse(value) if name is not None]
+    except ValueError as exc:
+        unusable(exc)
+        return None
+    unknown = [n for n in names if n not in spec.NUMBER_PLACEHOLDERS]
+    missing = [n for n in ("year", "n") if n not in names]
+    if unknown:
+        c.err(path, f"{what}“{value}”含未知的占位符 {'、'.join('{' + n + '}' for n in unknown)}"
+                    "（可用：{agency} 机关简称、{year} 年度、{n} 序号）")
+        return None
+    if missing:
+        c.err(path, f"{what}“{value}”缺少占位符 {'、'.join('{' + n + '}' for n in missing)}"
+                    "：文号须含年度 {year} 和序号 {n}，否则会重号")
+        return None
+    try:
+        value.format(agency="本水", year=2026, n=1)
+    except (ValueError, IndexError, KeyError, AttributeError) as exc:  # a bad format spec: {n:x>}, {year.y}
+        unusable(exc)
+        return None
+    return value.strip()
+
+
+def _documents_section(c: _Checker, value, path, record_type) -> dict:
+    """{key: (value, "")} of the well-formed keys ("kinds.<code>", "numbering.<code>" per type)."""
+    if not c.keys(value, path, set(DOCUMENT_KEYS), set(), "执法文书（documents）"):
+        return {}
+    out: dict = {}
+    for key in ("letterhead", "footer", "remedies"):
+        if key in value:
+            text = c.text(value[key], path + (key,), DOCUMENT_KEYS[key], empty=key != "remedies")
+            if key == "letterhead" and len(text) > 60:
+                c.err(path + (key,), f"{DOCUMENT_KEYS[key]}不能超过60个字符")
+                continue
+            if text or key != "remedies":
+                out[key] = (text, "")
+    kinds = value.get("kinds")
+    if "kinds" in value and c.keys(kinds, path + ("kinds",), set(kinds) if isinstance(kinds, dict) else set(),
+                                   set(), DOCUMENT_KEYS["kinds"]):
+        for code, item in kinds.items():
+            p = path + ("kinds", code)
+            record_type(code, p, "文书种类")
+            item = {} if item is None else item
+            if not c.keys(item, p, {"title", "template"}, set(), f"文书种类“{code}”"):
+                continue
+            title = c.text(item["title"], p + ("title",), f"文书种类“{code}”的名称（title）") if "title" in item else ""
+            if title and len(title) > 30:
+                c.err(p + ("title",), f"文书种类“{code}”的名称（title）不能超过30个字符")
+                continue
+            template = item.get("template", "")
+            if template and template not in spec.DOCUMENT_TEMPLATES:
+                c.err(p + ("template",), f"文书种类“{code}”的模板（template）“{template}”不存在"
+                                         f"（可用：{'、'.join(spec.DOCUMENT_TEMPLATES)}）")
+                continue
+            if "title" in item and not title:
+                continue
+            out[f"kinds.{code}"] = (spec.DocumentKind(title, template or ""), "")
+    numbering = value.get("numbering")
+    if "numbering" in value and c.keys(numbering, path + ("numbering",),
+                                       set(numbering) if isinstance(numbering, dict) else set(), set(),
+                                       DOCUMENT_KEYS["numbering"]):
+        for code, fmt in numbering.items():
+            p = path + ("numbering", code)
+            record_type(code, p, "文号格式的文书种类")
+            checked = _number_format(c, fmt, p, f"“{code}”的文号格式")
+            if checked:
+                out[f"numbering.{code}"] = (checked, "")
+    return out
+
+
+def _documents_spec(values: dict) -> spec.DocumentsSpec:
+    plain = {k: v for k, (v, _) in values.items() if "." not in k}
+    kinds = tuple((k.split(".", 1)[1], v) for k, (v, _) in values.items() if k.startswith("kinds."))
+    numbering = {k.split(".", 1)[1]: v for k, (v, _) in values.items() if k.startswith("numbering.")}
+    return spec.DocumentsSpec(**plain, kinds=kinds, numbering=numbering)
+
+
 _BUILDERS = {"rules": _rule, "stages": _stage, "signatures": _signature, "av_acts": _av_act,
              "deadlines": _deadline, "major": _major, "phrases": _phrase}
 
@@ -828,7 +929,7 @@ def _merge(parent: dict, child: dict, remove: tuple) -> dict:
         out[section] = items
     for section in ("publicity", "scorecard"):
         out[section] = child[section] if section in child else parent.get(section)
-    for section in VALUE_SECTIONS:  # key by key: a child giving one key keeps the parent's others
+    for section in (*VALUE_SECTIONS, "documents"):  # key by key: a child giving one key keeps the parent's others
         out[section] = {**parent.get(section, {}), **child.get(section, {})}
     return out
 
@@ -920,7 +1021,8 @@ def build(text: str, *, label: str = "配置文件", version: int = 0, lookup=No
         deadlines=tuple(sections.get("deadlines", [])), major=tuple(sections.get("major", [])),
         publicity=sections.get("publicity"), phrases=tuple(sections.get("phrases", [])),
         scorecard=sections.get("scorecard"), extends=(data.get("extends") or ""),
-        **{section: _value_spec(section, sections.get(section) or {}) for section in VALUE_SECTIONS})
+        **{section: _value_spec(section, sections.get(section) or {}) for section in VALUE_SECTIONS},
+        documents=_documents_spec(sections.get("documents") or {}))
 
 
 def build_file(path, **kwargs) -> spec.Profile:

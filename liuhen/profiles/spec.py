@@ -326,6 +326,43 @@ class DevicesSpec(_Section):
     articles: tuple[tuple[str, str], ...] = ()
 
 
+DOCUMENT_TEMPLATES = ("decision", "notice", "service_receipt", "generic")  # documents/templates/documents/<name>.html
+NUMBER_PLACEHOLDERS = ("agency", "year", "n")  # 文号 format: {agency} the agency's short name, {year}, {n}
+DEFAULT_REMEDIES = ("如不服本决定，可以在收到本决定书之日起六十日内依法申请行政复议，"
+                    "或者在六个月内依法向人民法院提起行政诉讼。")
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    """How one record type is laid out as a document (文书): its title printed (empty: the record
+    type's name) and its packaged template (one of DOCUMENT_TEMPLATES; empty: chosen by the type)."""
+
+    title: str = ""
+    template: str = ""
+
+
+@dataclass(frozen=True)
+class DocumentsSpec(_Section):
+    """执法文书 (issue 16): the letterhead (机关名称 as printed; empty: the agency's name), a footer
+    on every page, the remedies wording printed on decisions (复议、诉讼 and their time limits,
+    行政处罚法 59), per record type its title and template (`kinds`: a type named here is a document
+    even if the system does not treat it as one), and the 文号 format per type (`numbering`, a dict
+    code → format with {agency}, {year} and {n}; read by the numbering service)."""
+
+    letterhead: str = ""
+    footer: str = ""
+    remedies: str = DEFAULT_REMEDIES
+    kinds: tuple[tuple[str, DocumentKind], ...] = ()
+    numbering: dict = field(default_factory=dict)
+    articles: tuple[tuple[str, str], ...] = ()
+
+    def kind(self, code: str) -> DocumentKind:
+        return dict(self.kinds).get(code) or DocumentKind()
+
+    def number_format(self, code: str) -> str | None:
+        return self.numbering.get(code)
+
+
 @dataclass(frozen=True)
 class Profile:
     """One version of an agency's profile: everything that differs between agencies."""
@@ -349,6 +386,7 @@ class Profile:
     copies: CopiesSpec = field(default_factory=CopiesSpec)
     inspections: InspectionsSpec = field(default_factory=InspectionsSpec)
     devices: DevicesSpec = field(default_factory=DevicesSpec)
+    documents: DocumentsSpec = field(default_factory=DocumentsSpec)
 
     def rule(self, rule_id: str, default=None):
         """The value of a valued rule (e.g. profile.rule("on_site_officers") → 2)."""
