@@ -11,7 +11,7 @@ def _restore(request):
     settings = request.getfixturevalue("settings")
     home = request.getfixturevalue("fresh_home")
     snapshot = demo.scene_snapshot("liuhen.testing.records:records_scene", request.getfixturevalue("tmp_path_factory"),
-                                   request.getfixturevalue("django_db_blocker"))
+                                   request.getfixturevalue("django_db_blocker"), replay_changes=True)
     return demo.restore_scene(snapshot, home, settings.LIUHEN_BLOB_DIR)
 
 

@@ -239,6 +239,22 @@ def _signer(agency):
     return signer
 
 
+def _outside_any_event_loop(call):
+    """`call()` where pyHanko may start an asyncio loop of its own (`sign_pdf` runs its async
+    signer with asyncio.run): in a thread of its own when this thread already runs a loop (an
+    async caller; Playwright's sync API in the browser tests), else here."""
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call()
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1, thread_name_prefix="liuhen-seal") as pool:
+        return pool.submit(call).result()
+
+
 def seal_pdf(pdf: bytes, agency, *, reason: str = "", location: str = "") -> bytes:
     """The PDF with the agency's PAdES seal (an incremental update: the rendered bytes stay as they
     were, the signature covers them all)."""
@@ -257,7 +273,8 @@ def seal_pdf(pdf: bytes, agency, *, reason: str = "", location: str = "") -> byt
         # signed attributes and the signature value: their sizes plus a margin.
         # pyHanko counts it in hex digits: two per byte.
         reserved = 2 * (4096 + len(signer.signing_cert.dump()) + sum(len(c.dump()) for c in signer.cert_registry))
-        out = signers.PdfSigner(meta, signer=signer).sign_pdf(writer, bytes_reserved=reserved)
+        out = _outside_any_event_loop(
+            lambda: signers.PdfSigner(meta, signer=signer).sign_pdf(writer, bytes_reserved=reserved))
     except Exception as exc:  # noqa: BLE001 — pyHanko's errors are many; the caller gets one kind
         raise SealError(f"加盖电子印章失败：{type(exc).__name__}: {exc}") from exc
     return out.getvalue()
@@ -277,7 +294,8 @@ def validate(pdf: bytes, agency) -> dict:
         raise ValidationError("文件不是可读取的 PDF。", code="not_pdf") from exc
     if not sigs:
         raise ValidationError("文件没有电子印章。", code="no_seal")
-    status = validate_pdf_signature(sigs[-1], ValidationContext(trust_roots=trust_roots(agency)))
+    status = _outside_any_event_loop(
+        lambda: validate_pdf_signature(sigs[-1], ValidationContext(trust_roots=trust_roots(agency))))
     from pyhanko.sign.validation import SignatureCoverageLevel
 
     return {"intact": bool(status.intact), "valid": bool(status.valid), "trusted": bool(status.trusted),

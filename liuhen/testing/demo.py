@@ -90,7 +90,7 @@ def _builder(path: str):
     return getattr(importlib.import_module(module), name)
 
 
-def _build(where: Path, builder: str) -> Snapshot:
+def _build(where: Path, builder: str, replay_changes: bool = False) -> Snapshot:
     from liuhen.ledger import storage
 
     home, blob_dir = where / "home", where / "blobs"
@@ -111,6 +111,9 @@ def _build(where: Path, builder: str) -> Snapshot:
             break
         now = set(after_rows)
         went = [r for r in old_rows if r not in now]
+        if went and not replay_changes:
+            rows = None  # a seed row changed or went, and this scene does not replay changes
+            break
         if went:  # changed or removed by the build: deleted by primary key, the new version inserted
             with connection.cursor() as cursor:
                 pk = connection.introspection.get_primary_key_column(cursor, table)
@@ -131,10 +134,13 @@ def _build(where: Path, builder: str) -> Snapshot:
 _loaded: dict[Path, Snapshot] = {}  # this worker's snapshots, read from disk once
 
 
-def scene_snapshot(builder: str, tmp_path_factory, django_db_blocker) -> Snapshot:
+def scene_snapshot(builder: str, tmp_path_factory, django_db_blocker, *, replay_changes: bool = False) -> Snapshot:
     """The run's snapshot of the scene `builder` ("module:function", called with a directory of
     its own for files it needs, returning what the tests need of the scene — picklable): built by
-    the first worker that asks (under a lock), then read from disk."""
+    the first worker that asks (under a lock), then read from disk. `replay_changes`: the build may
+    change rows that were there before it (the log's state row after an integration), replayed by
+    primary key; otherwise such a build is not copied but built in each test (the demo: its
+    profile versions replayed that way came out wrong in a browser walk)."""
     # the base temp directory's parent is shared by all xdist workers of the run (and is the run's own)
     root = tmp_path_factory.getbasetemp()
     if root.name.startswith("popen-gw"):
@@ -151,7 +157,7 @@ def scene_snapshot(builder: str, tmp_path_factory, django_db_blocker) -> Snapsho
                 snapshot = _loaded[where] = pickle.loads(pickled.read_bytes())
                 return snapshot
             with django_db_blocker.unblock():
-                snapshot = _loaded[where] = _build(where, builder)
+                snapshot = _loaded[where] = _build(where, builder, replay_changes)
             tmp = where / "snapshot.pickle.tmp"
             tmp.write_bytes(pickle.dumps(snapshot))
             tmp.rename(pickled)

@@ -66,5 +66,6 @@ def restored_archived_scene(home, blob_dir, tmp_path_factory, django_db_blocker)
     test's own): (world, files), objects of this test's own."""
     from liuhen.testing.demo import restore_scene, scene_snapshot
 
-    snapshot = scene_snapshot("liuhen.testing.evaluation:archived_scene", tmp_path_factory, django_db_blocker)
+    snapshot = scene_snapshot("liuhen.testing.evaluation:archived_scene", tmp_path_factory, django_db_blocker,
+                              replay_changes=True)
     return restore_scene(snapshot, home, blob_dir)

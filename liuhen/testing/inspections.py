@@ -101,5 +101,6 @@ def restored(builder: str, home, blob_dir, tmp_path_factory, django_db_blocker):
     """The scene `builder` of this module in the current test's database (keys copied to `home`)."""
     from liuhen.testing.demo import restore_scene, scene_snapshot
 
-    snapshot = scene_snapshot(f"liuhen.testing.inspections:{builder}", tmp_path_factory, django_db_blocker)
+    snapshot = scene_snapshot(f"liuhen.testing.inspections:{builder}", tmp_path_factory, django_db_blocker,
+                              replay_changes=True)
     return restore_scene(snapshot, home, blob_dir)

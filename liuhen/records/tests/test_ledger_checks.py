@@ -40,7 +40,8 @@ def scene(db, fresh_home, settings, tmp_path_factory, django_db_blocker):
     # built once per run and copied in with its keys (liuhen.testing.demo): records_scene
     from liuhen.testing.demo import restore_scene, scene_snapshot
 
-    snapshot = scene_snapshot("liuhen.testing.records:records_scene", tmp_path_factory, django_db_blocker)
+    snapshot = scene_snapshot("liuhen.testing.records:records_scene", tmp_path_factory, django_db_blocker,
+                              replay_changes=True)
     return restore_scene(snapshot, fresh_home, settings.LIUHEN_BLOB_DIR)
 
 
