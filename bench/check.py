@@ -51,24 +51,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-
-def log(*args) -> None:
-    print(*args, file=sys.stderr, flush=True)
-
-
-def setup(home: Path) -> None:
-    os.environ["LIUHEN_HOME"] = str(home)
-    os.environ["DATABASE_URL"] = f"sqlite:///{home / 'liuhen.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liuhen.settings")
-    os.environ.pop("LIUHEN_DEBUG", None)
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("migrate", verbosity=0)
+from django_home import log, setup  # noqa: E402  (bench/django_home.py: the benchmarks' shared set-up)
 
 
 def _ts(dt: datetime.datetime) -> str:
