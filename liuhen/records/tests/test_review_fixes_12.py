@@ -329,10 +329,9 @@ def test_the_case_page_reads_records_made_before_the_upgrade_in_constant_queries
     for n in (2, 6):
         while case.records.filter(type_version__isnull=True).count() < n:
             legacy_record(world, case, "inspection_record", {**INSPECTION, "time": "2026-03-02T09:30+08:00"})
-        # a look after the new records were made may fill a cache once more (seen with other tests
-        # of the worker before it: 62 then 63): the look after it is the one compared
-        client.get(f"/cases/{case.pk}/")
-        counts.append(len(queries(lambda: client.get(f"/cases/{case.pk}/"))))
+        # a look may fill a process-wide cache once more (seen after other tests of the worker:
+        # 62 then 63, on either size): each size's cheapest of three looks is compared
+        counts.append(min(len(queries(lambda: client.get(f"/cases/{case.pk}/"))) for _ in range(3)))
     assert counts[0] == counts[1], counts
 
 
