@@ -34,7 +34,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from django_home import log, setup  # noqa: E402  (bench/django_home.py: the benchmarks' shared set-up)
+from support.django_home import log, setup  # noqa: E402  (bench/support/django_home.py: the benchmarks' shared set-up)
 
 
 def timed(fn, repeat: int) -> tuple[float, float, object]:

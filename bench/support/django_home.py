@@ -1,10 +1,10 @@
-"""What the benchmarks that run Liuhen share: a throw-away LIUHEN_HOME with its own SQLite
+"""What the benchmarks that run Liuhen share (not a benchmark itself): a throw-away LIUHEN_HOME with its own SQLite
 database, Django set up and migrated in this process (imported by bench/check.py, bench/documents.py)."""
 import os
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
