@@ -14,7 +14,7 @@ from liuhen.ledger import refusals
 from liuhen.ledger import services as ledger
 from liuhen.media import store
 
-from . import schema, selectors, services
+from . import pages, schema, selectors, services
 from . import vocabulary as V
 from .models import Attachment, Record, RecordType, Signature, SignerRole, SupplementFile
 
@@ -148,6 +148,7 @@ def record_detail(request, pk):
         "parties": case.parties.all(),
         "trail": _trail(record),
         "signer_roles": [(SignerRole.PARTY, "当事人"), (SignerRole.WITNESS, "见证人"), (SignerRole.OTHER, "其他人员")],
+        **pages.record_page_context(user, record, state),
     })
 
 
