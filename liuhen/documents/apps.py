@@ -36,9 +36,10 @@ class DocumentsConfig(AppConfig):
         from liuhen.ledger.subjects import register_subject
         from liuhen.ledger.vocabulary import register_read_actions
 
-        from . import ledger_checks, models, vocabulary
+        from . import ledger_checks, models, parts, vocabulary
 
         checks.register(public_url_check)
+        parts.register()
         register_read_actions(*vocabulary.READ_ACTIONS)
         register_subject(models.DocumentNumber.ledger_object_type, ledger_checks.check_number)
         register_subject(models.NumberVoid.ledger_object_type, ledger_checks.check_void)

@@ -26,7 +26,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from liuhen.accounts.roles import LEADER_ROLES
+from liuhen.accounts.roles import AGENCY_READ_ROLES, LEADER_ROLES
 from liuhen.common import text as texts
 from liuhen.ledger import refusals
 from liuhen.ledger import services as ledger
@@ -178,3 +178,13 @@ def void_number(actor, number: DocumentNumber, reason: str) -> NumberVoid:
                       content_sha256=row.ledger_digest(),
                       detail={"number": number.pk, "text": number.text})
     return row
+
+
+# Who reads the 文号 register: the leaders who issue and void numbers, and those who read every case
+# of the agency (法制审核, 监督, 档案): a gap in the numbers is theirs to see explained.
+REGISTER_ROLES = LEADER_ROLES | AGENCY_READ_ROLES
+
+
+def may_read_register(user) -> bool:
+    return (user is not None and user.is_authenticated and getattr(user, "agency_id", None) is not None
+            and user.has_role(*REGISTER_ROLES))

@@ -80,9 +80,12 @@ def documents_spec(agency_id=None):
 def is_document(record_type_code: str, *, agency_id=None) -> bool:
     """Is a record of this type a document a party receives or signs (决定书、告知书、通知书、催告书、
     送达回证…)? The built-in set, plus the types the agency's profile names in `documents.kinds`."""
-    if record_type_code in DOCUMENT_TYPES:
-        return True
-    return record_type_code in dict(documents_spec(agency_id).kinds)
+    return record_type_code in DOCUMENT_TYPES or record_type_code in document_codes(agency_id)
+
+
+def document_codes(agency_id=None) -> set[str]:
+    """Every record type that is a document for the agency: the built-in set and its profile's kinds."""
+    return set(DOCUMENT_TYPES) | set(dict(documents_spec(agency_id).kinds))
 
 
 def template_name(record_type_code: str, spec) -> str:

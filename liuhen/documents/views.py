@@ -33,6 +33,27 @@ def _template_error(request, exc):
     return render(request, "web/error.html", {"title": "文书模板有误", "lines": [str(exc)]}, status=500)
 
 
+def base_url(request) -> str | None:
+    """The root of the verification links: LIUHEN_PUBLIC_URL when set (the address the public
+    reaches; services.public_url), else the address this request came to."""
+    from django.conf import settings
+
+    return None if getattr(settings, "LIUHEN_PUBLIC_URL", "") else request.build_absolute_uri("/")
+
+
+def _as_issued(request, record, state):
+    """The document as it stands: with its 文号 and verification link once its latest version is
+    issued (the print view shows what the party holds), else the draft (草稿, no number)."""
+    from . import services
+    from .selectors import issued_for
+
+    doc = issued_for(record, state.latest.number)
+    if doc is None:
+        return document_for(record, state=state)
+    return document_for(record, state=state, number=doc.number.text,
+                        verify_url=services.verify_url(doc.token, base_url(request)))
+
+
 def _html(request, documents, status=200):
     try:
         page = render_html(documents, print_view=True)
@@ -48,7 +69,7 @@ def record_print(request, pk):
     """打印视图 of one record as its document: no navigation, no hashes."""
     record = _record_for(request, pk)
     state = record_with_state(record.pk)
-    response = _html(request, [document_for(record, state=state)])
+    response = _html(request, [_as_issued(request, record, state)])
     if response.status_code == 200:
         reads.log_read(request.user, record, state.latest, reads.PRINT)
     return response
@@ -71,7 +92,7 @@ def case_print(request, pk):
             status=404)
     for s in states:
         s.record.case = case
-    response = _html(request, [document_for(s.record, state=s) for s in states])
+    response = _html(request, [_as_issued(request, s.record, s) for s in states])
     if response.status_code == 200:
         for s in states:
             reads.log_read(request.user, s.record, s.latest, reads.CASE_PRINT)

@@ -7,9 +7,10 @@ VOID = "documents.number_void"     # a 文号 voided with its reason (stays list
 ISSUE = "documents.issue"          # a document issued: its 文号, the sealed PDF's and the archive copy's SHA-256
 SEAL_IMPORT = "documents.seal_import"  # the agency's seal certificate imported from a PKCS#12 (its fingerprint)
 EXPORT = "documents.export"        # an issued document's PDF (or a draft) written out by `liuhen document`
+NUMBERS_VIEW = "documents.numbers_view"  # the 文号 register read (which kind / year, how many rows)
 REFUSED = "documents.refused"      # a refused act (incomplete record, issued twice, no right): its codes, never its text
 
-READ_ACTIONS = frozenset({EXPORT, REFUSED})
+READ_ACTIONS = frozenset({EXPORT, REFUSED, NUMBERS_VIEW})
 
 ACTION_LABELS = {
     NUMBER: "编制文号",
@@ -17,6 +18,7 @@ ACTION_LABELS = {
     ISSUE: "签发文书（加盖电子印章）",
     SEAL_IMPORT: "导入电子印章证书",
     EXPORT: "导出文书",
+    NUMBERS_VIEW: "查看文号登记簿",
     REFUSED: "拒绝文书操作",
 }
 

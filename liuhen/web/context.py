@@ -2,6 +2,7 @@ from liuhen.accounts.roles import ADMIN_ROLES
 from liuhen.accounts.views import first_page_url
 from liuhen.avrules.supervision import may_supervise
 from liuhen.cases.forms import cannot_open_cases_reason
+from liuhen.documents.numbers import may_read_register as may_read_numbers
 from liuhen.evaluation.services import is_unit_head as evaluation_unit_head
 from liuhen.evaluation.services import may_see_rounds as may_see_evaluation
 from liuhen.inspections.services import may_inspect
@@ -50,6 +51,8 @@ def navigation(request):
             # 案卷评查 (liuhen.evaluation): the rounds for those who open or score them, a unit head's results.
             "nav_evaluation": may_see_evaluation(user),
             "nav_evaluation_unit": not may_see_evaluation(user) and evaluation_unit_head(user),
+            # 文号登记簿 (liuhen.documents): the leaders who issue and void numbers, 法制审核, 监督, 档案.
+            "nav_numbers": may_read_numbers(user),
             # 执法规则 (liuhen.profiles): the agency's 记录事项清单 (BX 4, LQ 20), for everyone who works cases.
             "nav_profiles": works_cases(user),
             # Each one's first page carries the in-app notices (待清理公告).

@@ -1,0 +1,107 @@
+"""The staff's document pages: 签发 (issue) from the record page, the sealed PDF as issued, and the
+文号 register of the agency (every number in sequence, the voided ones with their reasons, 作废文号
+for the agency's leaders). Every read is in the ledger, every refusal too (the services record
+their own refusals: documents.refused)."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from liuhen.accounts.roles import LEADER_ROLES
+from liuhen.ledger import services as ledger
+from liuhen.media import store
+
+from . import numbers as numbers_module
+from . import selectors, services
+from . import vocabulary as v
+from .models import DocumentNumber, IssuedDocument
+from .views import _record_for, base_url
+
+def _refused(request, title: str, exc, back: str, status: int):
+    return render(request, "web/error.html", {"title": title, "lines": list(getattr(exc, "messages", [str(exc)])),
+                                              "back": back}, status=status)
+
+
+@login_required
+@require_POST
+def issue(request, pk):
+    """签发 a record's document: its 文号, the seal, the archive copy (services.issue_document)."""
+    record = _record_for(request, pk)
+    back = reverse("records:detail", args=[record.pk])
+    try:
+        doc = services.issue_document(request.user, record, base_url=base_url(request))
+    except PermissionDenied as exc:
+        return _refused(request, "不能签发文书", exc, back, 403)
+    except ValidationError as exc:
+        return _refused(request, "不能签发文书", exc, back, 409)
+    messages.success(request, f"已签发：{doc.number.text}（已加盖电子印章）。")
+    return redirect(back)
+
+
+@login_required
+def issued_pdf(request, pk):
+    """The sealed PDF as issued, byte for byte the stored one — a read of case content, logged."""
+    doc = IssuedDocument.objects.select_related("record__case", "number").filter(pk=pk).first()
+    if doc is None:
+        raise Http404
+    record = _record_for(request, doc.record_id)
+    if not store.exists(doc.pdf_sha256):
+        raise Http404("文件不存在")
+    services.record_export(request.user, record, issued=doc, sha256=doc.pdf_sha256, channel="web")
+    name = f"{doc.number.text}-{record.record_type.name}.pdf"
+    response = FileResponse(store.open_blob(doc.pdf_sha256), as_attachment=True, filename=name,
+                            content_type="application/pdf")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _register_agency(request):
+    user = request.user
+    if not numbers_module.may_read_register(user):  # recorded by the 403 handler (web.views)
+        raise PermissionDenied("只有本机关的负责人、法制审核、监督和档案人员可以查看文号登记簿。")
+    return user.agency
+
+
+@login_required
+def numbers(request):
+    """文号登记簿: the agency's numbers in sequence, each with its document and status; voided ones
+    stay listed with their reason (ISSUE 16 item 2: gaps are explained)."""
+    agency = _register_agency(request)
+    kind = (request.GET.get("kind") or "").strip()[:60]
+    year = request.GET.get("year") or ""
+    year = int(year) if year.isdigit() and len(year) == 4 else None
+    rows = selectors.number_list(agency, kind=kind or None, year=year)
+    with_gaps = sorted({(r.number.kind, r.number.year) for r in rows})
+    gaps = [{"kind": k, "year": y, "missing": selectors.gaps(agency, k, y)} for k, y in with_gaps]
+    ledger.append(v.NUMBERS_VIEW, actor=request.user, object_type="agency", object_id=agency.pk,
+                  detail={"kind": kind, "year": year, "rows": len(rows)})
+    kinds = sorted(set(DocumentNumber.objects.filter(agency=agency).values_list("kind", flat=True)))
+    return render(request, "documents/numbers.html", {
+        "rows": rows, "gaps": [g for g in gaps if g["missing"]], "kinds": kinds, "kind": kind, "year": year,
+        "can_void": user_may_void(request.user)})
+
+
+def user_may_void(user) -> bool:
+    return user.has_role(*LEADER_ROLES)
+
+
+@login_required
+@require_POST
+def void(request, pk):
+    """作废文号 with its reason (numbers.void_number: the agency's leaders; recorded, refusals too)."""
+    agency = _register_agency(request)
+    number = DocumentNumber.objects.filter(pk=pk, agency=agency).first()
+    if number is None:
+        raise Http404
+    back = reverse("documents:numbers")
+    try:
+        services.void_number(request.user, number, request.POST.get("reason") or "")
+    except PermissionDenied as exc:
+        return _refused(request, "不能作废文号", exc, back, 403)
+    except ValidationError as exc:
+        return _refused(request, "不能作废文号", exc, back, 400)
+    messages.success(request, f"文号 {number.text} 已作废（仍保留在登记簿中）。")
+    return redirect(back)

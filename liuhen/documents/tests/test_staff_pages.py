@@ -1,0 +1,130 @@
+"""The staff's document pages: the 执法文书 panel on a record's page (签发 where the service accepts it,
+what is missing where it does not, the issued 文号 and the sealed PDF as issued), the case page's list
+of documents, the print view of an issued document, and the 文号登记簿 with 作废文号 — each read
+logged, each refusal answered in Chinese with a 4xx and recorded, nothing half-written."""
+import hashlib
+import json
+
+import pytest
+from django.urls import reverse
+
+from liuhen.documents import vocabulary as v
+from liuhen.documents.models import DocumentNumber, IssuedDocument, NumberVoid
+from liuhen.ledger.models import Entry
+from liuhen.testing import documents as D
+from liuhen.testing.documents_seal import complete_record, incomplete_record
+
+
+def _events(action):
+    return [json.loads(bytes(e.leaf)) for e in Entry.objects.filter(action=action).order_by("pk")]
+
+
+@pytest.fixture
+def decision(world):
+    _case, made = D.to_service(world)
+    return made
+
+
+def test_a_complete_decision_is_issued_from_its_page(client, world, decision):
+    client.force_login(world.officer)
+    page = client.get(reverse("records:detail", args=[decision.pk])).content.decode()
+    assert "执法文书" in page and reverse("documents:issue", args=[decision.pk]) in page
+    assert reverse("documents:record_print", args=[decision.pk]) in page
+    response = client.post(reverse("documents:issue", args=[decision.pk]))
+    assert response.status_code == 302
+    doc = IssuedDocument.objects.get(record=decision)
+    page = client.get(reverse("records:detail", args=[decision.pk])).content.decode()
+    assert doc.number.text in page and "有效" in page and f"/v/{doc.token}" in page
+    assert reverse("documents:issue", args=[decision.pk]) not in page  # issued: no second 签发
+    # The sealed PDF as issued, byte for byte, its download logged.
+    pdf = b"".join(client.get(reverse("documents:issued_pdf", args=[doc.pk])).streaming_content)
+    assert hashlib.sha256(pdf).hexdigest() == doc.pdf_sha256
+    [export] = _events(v.EXPORT)
+    assert export["detail"]["issued_document"] == doc.pk and export["detail"]["channel"] == "web"
+    # The print view now shows the 文号 and the verification link, no longer 草稿.
+    printed = client.get(reverse("documents:record_print", args=[decision.pk])).content.decode()
+    assert doc.number.text in printed and "草稿" not in printed and f"/v/{doc.token}" in printed
+    # The case page lists it with its 文号.
+    case_page = client.get(reverse("cases:detail", args=[decision.case_id])).content.decode()
+    assert "case-documents" in case_page and doc.number.text in case_page
+
+
+def test_the_panel_says_what_is_missing_and_issuing_is_refused(client, world):
+    record = incomplete_record(world)
+    client.force_login(world.officer)
+    page = client.get(reverse("records:detail", args=[record.pk])).content.decode()
+    # 询问笔录 is not a document handed to a party: no panel; the refusal holds anyway.
+    assert 'id="record-document"' not in page
+    before = Entry.objects.count()
+    response = client.post(reverse("documents:issue", args=[record.pk]))
+    assert response.status_code == 409 and "记录尚不完整" in response.content.decode()
+    assert DocumentNumber.objects.count() == 0 and IssuedDocument.objects.count() == 0  # no number used
+    [refused] = _events(v.REFUSED)
+    assert refused["object"]["id"] == str(record.pk) and Entry.objects.count() == before + 1
+
+
+def test_an_incomplete_decision_shows_what_is_missing(client, world):
+    from liuhen.testing.cases import to_decision
+
+    record = D.decision(world, to_decision(world))
+    client.force_login(world.officer)
+    page = client.get(reverse("records:detail", args=[record.pk])).content.decode()
+    assert 'id="record-document"' in page and "尚不能签发" in page
+    assert reverse("documents:issue", args=[record.pk]) not in page
+
+
+def test_who_may_not_see_the_case_cannot_issue(client, world, decision):
+    client.force_login(world.outsider)
+    assert client.post(reverse("documents:issue", args=[decision.pk])).status_code == 404
+    assert IssuedDocument.objects.count() == 0
+
+
+def test_issuing_twice_from_the_page_is_refused(client, world, decision):
+    client.force_login(world.officer)
+    client.post(reverse("documents:issue", args=[decision.pk]))
+    response = client.post(reverse("documents:issue", args=[decision.pk]))
+    assert response.status_code == 409 and "不能重复签发" in response.content.decode()
+    assert IssuedDocument.objects.count() == 1 and DocumentNumber.objects.count() == 1
+
+
+def test_the_number_register_lists_and_voids_with_a_reason(client, world, decision):
+    from liuhen.documents import services
+
+    doc = services.issue_document(world.officer, decision)
+    client.force_login(world.agency_head)
+    page = client.get(reverse("documents:numbers")).content.decode()
+    assert doc.number.text in page and "已使用" in page and "作废文号" in page
+    assert _events(v.NUMBERS_VIEW)[-1]["detail"]["rows"] == 1
+    # No reason: refused, nothing voided, the refusal recorded.
+    response = client.post(reverse("documents:void_number", args=[doc.number.pk]), {"reason": "  "})
+    assert response.status_code == 400 and "请填写作废理由" in response.content.decode()
+    assert not NumberVoid.objects.exists() and _events(v.REFUSED)
+    response = client.post(reverse("documents:void_number", args=[doc.number.pk]), {"reason": "送达前发现当事人名称有误"})
+    assert response.status_code == 302
+    page = client.get(reverse("documents:numbers")).content.decode()
+    assert "已作废" in page and "送达前发现当事人名称有误" in page
+    # The record's panel shows the document void.
+    client.force_login(world.officer)
+    assert "已作废" in client.get(reverse("records:detail", args=[decision.pk])).content.decode()
+
+
+def test_the_register_is_for_leaders_and_those_who_read_every_case(client, world):
+    client.force_login(world.officer)
+    assert client.get(reverse("documents:numbers")).status_code == 403
+    from liuhen.ledger.refusals import DENIED
+
+    [denied] = _events(DENIED)
+    assert denied["object"]["id"] == reverse("documents:numbers") and denied["detail"]["status"] == 403
+    client.force_login(world.reviewer)  # 法制审核: reads the register, voids nothing
+    page = client.get(reverse("documents:numbers")).content.decode()
+    assert "文号登记簿" in page and "作废文号" not in page
+
+
+def test_a_reviewer_cannot_void(client, world):
+    record = complete_record(world)
+    from liuhen.documents import services
+
+    doc = services.issue_document(world.officer, record)
+    client.force_login(world.reviewer)
+    response = client.post(reverse("documents:void_number", args=[doc.number.pk]), {"reason": "理由"})
+    assert response.status_code == 403 and not NumberVoid.objects.exists()
