@@ -176,12 +176,17 @@ SECURE_REFERRER_POLICY = "same-origin"  # forms.js and the login redirect rely o
 X_FRAME_OPTIONS = "DENY"
 
 # Content-Security-Policy (django-csp 4.0): scripts and styles only from our own static files (no
-# inline script, no style attribute, no eval); no frames, no plugins, forms post only to us.
+# inline script, no style attribute, no eval); no frames, no plugins, forms post only to us. One
+# exception: a document's print view carries its A4 layout as one <style> element with the request's
+# nonce (the same sheet WeasyPrint lays the PDF out with); the nonce is in the header only of a
+# response that used it (django-csp), every other page keeps style-src 'self'.
+from csp.constants import NONCE  # noqa: E402 — beside the policy that uses it
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        "style-src": ["'self'"],
+        "style-src": ["'self'", NONCE],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],

@@ -3,7 +3,7 @@ cases/pages.py, registered in DocumentsConfig.ready()): the 执法文书 panel o
 document — print view, draft PDF / DOCX, its issue state (what is still missing, 签发 for whoever may
 issue it, the issued 文号 with its status and verification link) — and the case's documents in one
 list with 打印全部文书. The pages' own views are already in the ledger (record.view, case.view)."""
-from . import selectors, services
+from . import selectors, services, vocabulary
 from .render import is_document
 
 RECORD_TEMPLATE = "documents/record_part.html"
@@ -62,6 +62,7 @@ def register() -> None:
     from liuhen.cases import pages as case_pages
     from liuhen.records import pages as record_pages
 
+    record_pages.register_trail_labels(vocabulary.ACTION_LABELS)
     record_pages.register_record_page(record_page)
     record_pages.register_record_part(RECORD_TEMPLATE)
     case_pages.register_case_page(case_page)

@@ -221,14 +221,15 @@ def check_fields(doc: Document) -> None:
         raise TemplateFieldError(f"{doc.template}（{doc.title}）", missing)
 
 
-def render_html(documents: list[Document], *, print_view: bool = False) -> str:
-    """The documents as one HTML page (each from a new page): the PDF's source, and the print view."""
+def render_html(documents: list[Document], *, print_view: bool = False, nonce: str = "") -> str:
+    """The documents as one HTML page (each from a new page): the PDF's source, and the print view
+    (`nonce`: the request's Content-Security-Policy nonce its <style> element carries)."""
     from django.template.loader import render_to_string
 
     for doc in documents:
         check_fields(doc)
     return render_to_string("documents/page.html", {
-        "documents": documents, "print_view": print_view, "font_stack": FONT_STACK})
+        "documents": documents, "print_view": print_view, "font_stack": FONT_STACK, "nonce": nonce})
 
 
 def render_pdf(record, *, number: str | None = None, verify_url: str | None = None,

@@ -78,7 +78,18 @@ def numbers(request):
     gaps = [{"kind": k, "year": y, "missing": selectors.gaps(agency, k, y)} for k, y in with_gaps]
     ledger.append(v.NUMBERS_VIEW, actor=request.user, object_type="agency", object_id=agency.pk,
                   detail={"kind": kind, "year": year, "rows": len(rows)})
-    kinds = sorted(set(DocumentNumber.objects.filter(agency=agency).values_list("kind", flat=True)))
+    from liuhen.records.models import Record, RecordType
+
+    codes = sorted(set(DocumentNumber.objects.filter(agency=agency).values_list("kind", flat=True)))
+    names = dict(RecordType.objects.filter(code__in=codes).values_list("code", "name"))
+    cases = dict(Record.objects.filter(pk__in=[r.number.record_id for r in rows if r.number.record_id])
+                 .values_list("pk", "case__number"))
+    for r in rows:
+        r.kind_name = names.get(r.number.kind, r.number.kind)
+        r.case_number = cases.get(r.number.record_id, "")
+    for g in gaps:
+        g["kind_name"] = names.get(g["kind"], g["kind"])
+    kinds = [(code, names.get(code, code)) for code in codes]
     return render(request, "documents/numbers.html", {
         "rows": rows, "gaps": [g for g in gaps if g["missing"]], "kinds": kinds, "kind": kind, "year": year,
         "can_void": user_may_void(request.user)})

@@ -56,7 +56,7 @@ def _as_issued(request, record, state):
 
 def _html(request, documents, status=200):
     try:
-        page = render_html(documents, print_view=True)
+        page = render_html(documents, print_view=True, nonce=str(request.csp_nonce))
     except TemplateFieldError as exc:
         return _template_error(request, exc)
     response = HttpResponse(page, status=status)

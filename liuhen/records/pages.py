@@ -5,12 +5,15 @@ without importing those apps (the same pattern as cases/pages.py).
 - `register_record_page(fn)`: `fn(user, record, state) -> dict`, merged into the record page's context
   (`state` is the record's `selectors.RecordState`, already read for the page);
 - `register_record_part(template)`: a template of its own shown in the page's side column, above the
-  versions (its data comes from a `register_record_page` function).
+  versions (its data comes from a `register_record_page` function);
+- `register_trail_labels(labels)`: Chinese names of the app's ledger actions about a record (e.g.
+  documents.export 导出文书), for the page's 留痕 list.
 """
 from collections.abc import Callable
 
 _RECORD_PAGE: list[Callable] = []
 _RECORD_PARTS: list[str] = []
+TRAIL_LABELS: dict[str, str] = {}
 
 
 def register_record_page(fn: Callable) -> None:
@@ -21,6 +24,10 @@ def register_record_page(fn: Callable) -> None:
 def register_record_part(template: str) -> None:
     if template not in _RECORD_PARTS:
         _RECORD_PARTS.append(template)
+
+
+def register_trail_labels(labels: dict[str, str]) -> None:
+    TRAIL_LABELS.update(labels)
 
 
 def record_page_context(user, record, state) -> dict:

@@ -41,7 +41,8 @@ def _trail(record, fold: bool = True) -> list[dict]:
                 and out[-1]["who"] == who):
             out[-1]["repeat"] += 1
             continue
-        out.append(dict(e, who=who, label=TRAIL_LABELS.get(e["action"], e["action"]), repeat=1))
+        label = TRAIL_LABELS.get(e["action"]) or pages.TRAIL_LABELS.get(e["action"], e["action"])
+        out.append(dict(e, who=who, label=label, repeat=1))
     return out
 
 

@@ -41,6 +41,17 @@ def to_service(world):
     return cases.advance(world.officer, case), made
 
 
+def signed_decision(world):
+    """A 决定书 with real wording (decision()), every signature its rule asks, in a case whose
+    handling opinion and leader approval are done: ready to issue, and fit for a picture."""
+    from liuhen.testing.cases import complete, sign_all, to_decision
+
+    case = to_decision(world)
+    complete(world, case, "handling_opinion")
+    complete(world, case, "leader_approval")
+    return sign_all(world, decision(world, case))
+
+
 def _run(args, data: bytes, suffix=".pdf") -> str:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"doc{suffix}"

@@ -41,6 +41,7 @@ def test_a_complete_decision_is_issued_from_its_page(client, world, decision):
     assert hashlib.sha256(pdf).hexdigest() == doc.pdf_sha256
     [export] = _events(v.EXPORT)
     assert export["detail"]["issued_document"] == doc.pk and export["detail"]["channel"] == "web"
+    assert "导出文书" in client.get(reverse("records:detail", args=[decision.pk])).content.decode()  # in its trail
     # The print view now shows the 文号 and the verification link, no longer 草稿.
     printed = client.get(reverse("documents:record_print", args=[decision.pk])).content.decode()
     assert doc.number.text in printed and "草稿" not in printed and f"/v/{doc.token}" in printed
@@ -128,3 +129,16 @@ def test_a_reviewer_cannot_void(client, world):
     client.force_login(world.reviewer)
     response = client.post(reverse("documents:void_number", args=[doc.number.pk]), {"reason": "理由"})
     assert response.status_code == 403 and not NumberVoid.objects.exists()
+
+
+def test_the_print_view_styles_itself_under_the_content_security_policy(client, world, decision):
+    """The print view's A4 sheet is one <style> element: allowed by the request's nonce, in the header
+    of that response only; other pages keep style-src 'self' (no inline style)."""
+    import re
+
+    client.force_login(world.officer)
+    response = client.get(reverse("documents:record_print", args=[decision.pk]))
+    [nonce] = re.findall(r'<style nonce="([^"]+)">', response.content.decode())
+    assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
+    record_page = client.get(reverse("records:detail", args=[decision.pk]))
+    assert "nonce-" not in record_page["Content-Security-Policy"]
