@@ -135,7 +135,7 @@ CHECKLIST_TITLES = {"footage": "音像记录的抽检项目", "device": "执法�
 def value_sections(profile: spec.Profile) -> list[dict]:
     """The sections of plain values (保存、证据复制、抽检、设备) in words, each value with its article
     ("本机关规定" where the law leaves it to the agency)."""
-    r, c, i, d = profile.retention, profile.copies, profile.inspections, profile.devices
+    r, c, i, d, doc = profile.retention, profile.copies, profile.inspections, profile.devices, profile.documents
 
     def row(section, key, label, value, unset="本机关规定"):
         return {"label": label, "value": value, "article": section.article(key) or unset}
@@ -163,7 +163,24 @@ def value_sections(profile: spec.Profile) -> list[dict]:
             row(d, "equipment_ratio", "执法记录仪配备比例（每个科室）",
                 f"每{ratio.officers}名持证执法人员{ratio.cameras}台" if ratio else "未规定",
                 unset="本机关规定" if ratio else "—")]},
+        {"title": "执法文书", "rows": [
+            row(doc, "letterhead", "文书抬头（机关名称）", doc.letterhead or "本机关名称"),
+            row(doc, "remedies", "决定书告知的救济途径和期限", doc.remedies or "—", unset="《行政处罚法》第五十九条"),
+            row(doc, "footer", "页脚", doc.footer or "无"),
+            *[row(doc, "numbering", f"{record_name(code)}的文号格式", document_number_example(fmt))
+              for code, fmt in sorted(doc.numbering.items()) if code != "*"],
+            *[row(doc, "numbering", "其他文书的文号格式", document_number_example(fmt))
+              for code, fmt in doc.numbering.items() if code == "*"]]},
     ]
+
+
+def document_number_example(fmt: str) -> str:
+    """A 文号 format in words: the format and how the agency's third number of 2026 reads."""
+    try:
+        example = fmt.format(agency="本机关简称", year=2026, n=3, kind="文书种类")
+    except (KeyError, IndexError, ValueError):
+        return fmt
+    return f"{fmt}（如：{example}）"
 
 
 def text(profile: spec.Profile) -> str:
