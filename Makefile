@@ -5,7 +5,7 @@ LIUHEN := $(VENV)/bin/liuhen
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run demo test test-sqlite test-postgres bench bench-verify bench-ingest bench-check screenshots clean
+.PHONY: setup run demo test test-sqlite test-postgres bench bench-verify bench-ingest bench-check bench-documents screenshots clean
 
 setup:
 	@scripts/bootstrap.sh
@@ -49,6 +49,11 @@ bench-check: setup
 # boto3 (a SeaweedFS on loopback); needs ffmpeg and about 15 GB free in the temporary directory.
 bench-ingest: setup
 	$(VENV)/bin/python bench/ingest.py
+
+# A one-page document rendered alone, rendered and sealed (PAdES), as DOCX, and issued
+# (`bench/documents.py --quick`: three of each).
+bench-documents: setup
+	$(VENV)/bin/python bench/documents.py
 
 # Refresh the README's screenshots from a browser-test run.
 screenshots: setup

@@ -119,7 +119,10 @@ CATALOG = [
     dict(code="leader_approval", name="负责人审批", stage="decision", sign={"leader": True},
          fields=[f("matter", "报批事项", TA, required=False)]),
     dict(code="decision", name="决定书", stage="decision", sign={"officers": 1},
-         fields=[f("doc_number", "文号"), f("facts", "事实和理由", TA), f("basis", "依据", TA),
+         # The 文号 is given when the document is issued (documents: from the agency's sequence, never
+         # reused); the field stays for a number given on paper before, and is not printed.
+         fields=[f("doc_number", "文号", required=False, help="签发时按本机关文号规则自动编号；仅线下已编号的填写"),
+                 f("facts", "事实和理由", TA), f("basis", "依据", TA),
                  f("content", "决定内容", TA), f("remedy", "救济途径", TA), f("decided_on", "决定日期", D)]),
     # ---- 4. 送达执行 --------------------------------------------------------------------
     dict(code="service_receipt", name="送达回证", stage="service", sign={"officers": 1, "party": True},
