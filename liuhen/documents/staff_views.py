@@ -20,9 +20,18 @@ from . import vocabulary as v
 from .models import DocumentNumber, IssuedDocument
 from .views import _record_for, base_url
 
-def _refused(request, title: str, exc, back: str, status: int):
-    return render(request, "web/error.html", {"title": title, "lines": list(getattr(exc, "messages", [str(exc)])),
-                                              "back": back}, status=status)
+def _act(request, write, *, title: str, back: str, invalid: int, done):
+    """Run a service's write; a refusal (already in the ledger: the services record their own) is a
+    page saying why with a way back — 403 for no right, `invalid` for the act refused — else back
+    with `done(result)` as the message."""
+    try:
+        result = write()
+    except (PermissionDenied, ValidationError) as exc:
+        status = 403 if isinstance(exc, PermissionDenied) else invalid
+        lines = list(getattr(exc, "messages", None) or [str(exc)])
+        return render(request, "web/error.html", {"title": title, "lines": lines, "back": back}, status=status)
+    messages.success(request, done(result))
+    return redirect(back)
 
 
 @login_required
@@ -30,15 +39,9 @@ def _refused(request, title: str, exc, back: str, status: int):
 def issue(request, pk):
     """签发 a record's document: its 文号, the seal, the archive copy (services.issue_document)."""
     record = _record_for(request, pk)
-    back = reverse("records:detail", args=[record.pk])
-    try:
-        doc = services.issue_document(request.user, record, base_url=base_url(request))
-    except PermissionDenied as exc:
-        return _refused(request, "不能签发文书", exc, back, 403)
-    except ValidationError as exc:
-        return _refused(request, "不能签发文书", exc, back, 409)
-    messages.success(request, f"已签发：{doc.number.text}（已加盖电子印章）。")
-    return redirect(back)
+    return _act(request, lambda: services.issue_document(request.user, record, base_url=base_url(request)),
+                title="不能签发文书", back=reverse("records:detail", args=[record.pk]), invalid=409,
+                done=lambda doc: f"已签发：{doc.number.text}（已加盖电子印章）。")
 
 
 @login_required
@@ -107,12 +110,6 @@ def void(request, pk):
     number = DocumentNumber.objects.filter(pk=pk, agency=agency).first()
     if number is None:
         raise Http404
-    back = reverse("documents:numbers")
-    try:
-        services.void_number(request.user, number, request.POST.get("reason") or "")
-    except PermissionDenied as exc:
-        return _refused(request, "不能作废文号", exc, back, 403)
-    except ValidationError as exc:
-        return _refused(request, "不能作废文号", exc, back, 400)
-    messages.success(request, f"文号 {number.text} 已作废（仍保留在登记簿中）。")
-    return redirect(back)
+    return _act(request, lambda: services.void_number(request.user, number, request.POST.get("reason") or ""),
+                title="不能作废文号", back=reverse("documents:numbers"), invalid=400,
+                done=lambda _void: f"文号 {number.text} 已作废（仍保留在登记簿中）。")
