@@ -84,8 +84,8 @@ def not_found(request):
                   "验真链接无效：没有与之对应的执法文书。请核对二维码或链接是否完整，或向签发机关核实。", 404)
 
 
-def _page(request, doc, *, check=None, error: str = "", status: int = 200):
-    facts = selectors.public_facts(doc)
+def _page(request, doc, *, facts=None, check=None, error: str = "", status: int = 200):
+    facts = facts or selectors.public_facts(doc)
     return render(request, "documents/public/verify.html", {
         "facts": facts, "proof": selectors.inclusion_proof(doc), "check": check, "error": error,
         "max_mb": CHECK_MAX_BYTES // (1024 * 1024),
@@ -150,7 +150,7 @@ def _check(request, doc):
     facts = selectors.public_facts(doc)
     check = selectors.check_upload(facts, digest.hexdigest())
     services.log_public_check(doc, check.sha256, check.verdict)
-    return _page(request, doc, check=check)
+    return _page(request, doc, facts=facts, check=check)
 
 
 # The web edge (liuhen.web.middleware.BodyGuardMiddleware) sends an anonymous body to the login

@@ -78,7 +78,11 @@ def public_url(base_url: str | None = None) -> str:
 
 
 def verify_url(token: str, base_url: str | None = None) -> str:
-    return f"{public_url(base_url)}/v/{token}"
+    """The link the QR code carries: the public root and the path of the verification page
+    (public_views.verify, URL name "document_verify"), so that the paper and the page cannot part."""
+    from django.urls import reverse
+
+    return f"{public_url(base_url)}{reverse('document_verify', args=[token])}"
 
 
 def _new_token() -> str:
