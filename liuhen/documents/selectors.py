@@ -68,7 +68,8 @@ def status_of(doc: IssuedDocument) -> str:
 
 
 def withdrawal_of(doc: IssuedDocument) -> DocumentWithdrawal | None:
-    return DocumentWithdrawal.objects.filter(document=doc).select_related("replacement__number").first()
+    return (DocumentWithdrawal.objects.filter(document=doc).select_related("replacement__number", "withdrawn_by")
+            .first())
 
 
 def status_label(doc: IssuedDocument) -> str:
@@ -120,15 +121,24 @@ def gaps(agency, kind: str, year: int) -> list[int]:
 REASON_WITHHELD = "（理由含个人信息，不予公开）"
 
 
-def _public_reason(doc: IssuedDocument, reason: str) -> str:
-    """A void's or revocation's reason as the public page may show it: withheld when it names a party
-    of the case (revocations are refused such a reason; a 文号's void reason is not checked)."""
-    from liuhen.cases.models import Party
+def names_a_person(case_id, text: str, *, users=()) -> bool:
+    """Does `text` name a person the public page must not: a party of the case (name or ID number,
+    every version of it), an officer of the case, or one of `users` (who issued, voided, revoked)?"""
+    from liuhen.cases.models import CaseOfficer, Party
 
-    for party in Party.objects.filter(case_id=doc.record.case_id):
-        for value in (party.name, party.id_number):
-            if value and len(value) >= 2 and value in reason:
-                return REASON_WITHHELD
+    values = []
+    for party in Party.objects.filter(case_id=case_id):
+        values += [party.name, party.id_number]
+    values += CaseOfficer.objects.filter(case_id=case_id).values_list("officer__full_name", flat=True)
+    values += [getattr(u, "full_name", "") for u in users if u is not None]
+    return any(value and len(value) >= 2 and value in text for value in values)
+
+
+def _public_reason(doc: IssuedDocument, reason: str, by=None) -> str:
+    """A void's or revocation's reason as the public page may show it: withheld when it names a
+    person (revocations are refused such a reason; a 文号's void reason is not checked when written)."""
+    if names_a_person(doc.record.case_id, reason, users=(doc.issued_by, by)):
+        return REASON_WITHHELD
     return reason
 
 
@@ -189,22 +199,22 @@ def public_facts(doc: IssuedDocument) -> PublicFacts:
     from django.utils import timezone
 
     status = status_of(doc)
-    reason, at, replacement = "", None, None
+    reason, at, replacement, by = "", None, None, None
     if status == DocumentStatus.VOIDED:
-        void = NumberVoid.objects.get(number_id=doc.number_id)
-        reason, at = void.reason, void.voided_at
+        void = NumberVoid.objects.select_related("voided_by").get(number_id=doc.number_id)
+        reason, at, by = void.reason, void.voided_at, void.voided_by
     else:
         w = withdrawal_of(doc)
         if w is not None:
             at, replacement = w.withdrawn_at, w.replacement
             if status == DocumentStatus.REVOKED:
-                reason = w.reason
+                reason, by = w.reason, w.withdrawn_by
     before = DocumentWithdrawal.objects.filter(replacement=doc).select_related("document__number").first()
     logged = logged_hashes(issue_entry(doc))
     return PublicFacts(
         doc=doc, title=document_title(doc), number=doc.number.text, agency=doc.number.agency.name,
         issued_on=timezone.localtime(doc.issued_at).date(), status=status, status_label=DocumentStatus(status).label,
-        reason=_public_reason(doc, reason) if reason else "", status_at=at, replacement=replacement,
+        reason=_public_reason(doc, reason, by) if reason else "", status_at=at, replacement=replacement,
         replaces=before.document if before is not None else None,
         pdf_sha256=logged.get("pdf") or doc.pdf_sha256, archive_sha256=logged.get("archive") or doc.archive_sha256,
         consistent=logged == {"pdf": doc.pdf_sha256, "archive": doc.archive_sha256})

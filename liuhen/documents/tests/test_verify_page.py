@@ -132,10 +132,12 @@ def test_a_voided_document_says_so_with_its_reason(client, world, doc):
     assert "pub-status-voided" in page
 
 
-def test_a_void_reason_naming_the_party_is_withheld(client, world, doc):
-    services.void_number(world.agency_head, doc.number, "当事人王五名称有误")
+@pytest.mark.parametrize("reason, name", [("当事人王五名称有误", "王五"), ("张明填写有误", "张明"),
+                                          ("刘局长决定作废", "刘局长")])
+def test_a_void_reason_naming_a_person_is_withheld(client, world, doc, reason, name):
+    services.void_number(world.agency_head, doc.number, reason)
     page = html(client.get(url(doc)))
-    assert "王五" not in page and "理由含个人信息，不予公开" in page
+    assert name not in page and "理由含个人信息，不予公开" in page
 
 
 def test_a_revoked_document_says_so_with_its_reason(client, world, doc):

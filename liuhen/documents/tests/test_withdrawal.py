@@ -54,13 +54,15 @@ def test_revoking_needs_a_reason_and_not_one_naming_the_party(world):
     doc = issued(world)
     for reason, code, words in (("", "reason_required", "请填写撤销理由"), ("   ", "reason_required", "请填写撤销理由"),
                                 ("当事人王五申请复议", "reason_personal", "不能含有当事人"),
+                                ("执法人员张明送达有误", "reason_personal", "不能含有当事人或执法人员"),
                                 ("x" * 501, "max_length", "最多500个字符")):
         with pytest.raises(ValidationError) as exc:
             services.revoke_document(world.agency_head, doc, reason)
         assert words in exc.value.messages[0]
         assert exc.value.error_list[0].code == code
     assert not DocumentWithdrawal.objects.exists()
-    assert _refused_codes() == [["reason_required"], ["reason_required"], ["reason_personal"], ["max_length"]]
+    assert _refused_codes() == [["reason_required"], ["reason_required"], ["reason_personal"], ["reason_personal"],
+                                ["max_length"]]
 
 
 def test_revoking_twice_or_a_voided_document_is_refused(world):
