@@ -18,6 +18,7 @@ urlpatterns = [
     path("copies/", include("liuhen.copies.urls")),
     path("devices/", include("liuhen.devices.urls")),
     path("documents/", include("liuhen.documents.urls")),
+    path("v/", include("liuhen.documents.public_urls")),  # 扫码验真: the public verification page (no login)
     path("evaluation/", include("liuhen.evaluation.urls")),
     path("footage/", include("liuhen.footage.urls")),
     path("inspections/", include("liuhen.inspections.urls")),

@@ -44,3 +44,4 @@ class DocumentsConfig(AppConfig):
         register_subject(models.DocumentNumber.ledger_object_type, ledger_checks.check_number)
         register_subject(models.NumberVoid.ledger_object_type, ledger_checks.check_void)
         register_subject(models.IssuedDocument.ledger_object_type, ledger_checks.check_issued)
+        register_subject(models.DocumentWithdrawal.ledger_object_type, ledger_checks.check_withdrawal)

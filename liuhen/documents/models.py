@@ -7,7 +7,9 @@ All append-only, each written with its ledger event carrying the digest of its s
 - NumberVoid — a 文号 voided with its reason: the number stays listed, so every gap is explained;
 - IssuedDocument — a record's document as issued: its 文号, the SHA-256 of the sealed PDF and of its
   PDF/A archive copy (both in the blob store), the token of its verification link. Its status is
-  derived (valid unless its number is voided), never written over.
+  derived (document_status), never written over;
+- DocumentWithdrawal — an issued document revoked (撤销) or replaced (被替换) by a later one, with
+  its reason: at most one per document, so a document is revoked or replaced once.
 """
 from django.conf import settings
 from django.db import models
@@ -63,6 +65,26 @@ class NumberVoid(LedgerState, AppendOnlyModel):
 class DocumentStatus(models.TextChoices):
     VALID = "valid", "有效"
     VOIDED = "voided", "已作废"
+    REVOKED = "revoked", "已撤销"
+    REPLACED = "replaced", "已被替换"
+
+
+class WithdrawalKind(models.TextChoices):
+    REVOKED = "revoked", "撤销"
+    REPLACED = "replaced", "被替换"
+
+
+def document_status(*, voided: bool, withdrawal: str | None) -> str:
+    """The one rule of a document's status, derived from the append-only rows, never written over:
+    voided (its 文号 voided: the document never validly existed) > revoked (its legal effect ended
+    by the agency, 行政处罚法 75) > replaced (a corrected document issued in its place) > valid."""
+    if voided:
+        return DocumentStatus.VOIDED
+    if withdrawal == WithdrawalKind.REVOKED:
+        return DocumentStatus.REVOKED
+    if withdrawal == WithdrawalKind.REPLACED:
+        return DocumentStatus.REPLACED
+    return DocumentStatus.VALID
 
 
 class IssuedDocument(LedgerState, AppendOnlyModel):
@@ -97,5 +119,41 @@ class IssuedDocument(LedgerState, AppendOnlyModel):
 
     @property
     def status(self) -> str:
-        return DocumentStatus.VOIDED if NumberVoid.objects.filter(number_id=self.number_id).exists() \
-            else DocumentStatus.VALID
+        """valid / voided / revoked / replaced (DocumentStatus), read from the rows now."""
+        return document_status(
+            voided=NumberVoid.objects.filter(number_id=self.number_id).exists(),
+            withdrawal=DocumentWithdrawal.objects.filter(document_id=self.pk).values_list("kind", flat=True).first())
+
+
+class DocumentWithdrawal(LedgerState, AppendOnlyModel):
+    """文书撤销 / 被替换 — an issued document whose legal effect the agency ended: revoked (撤销, e.g.
+    after 行政复议 or the agency's own correction, 行政处罚法 75) or replaced (被替换) by a corrected
+    document issued with a new 文号 (`replacement`). Its reason stays with it; the document keeps
+    its row, its number and its verification page, which says so."""
+
+    ledger_object_type = "document_withdrawal"
+    ledger_state_fields = ("document_id", "kind", "reason", "replacement_id", "withdrawn_by_id", "withdrawn_at")
+
+    # One per document (the database refuses a second): a document is revoked or replaced once.
+    document = models.OneToOneField(IssuedDocument, on_delete=models.PROTECT, related_name="withdrawal",
+                                    verbose_name="文书")
+    kind = models.CharField("类型", max_length=20, choices=WithdrawalKind.choices)
+    reason = models.CharField("理由", max_length=500)
+    replacement = models.OneToOneField(IssuedDocument, on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="replaces", verbose_name="替换文书")
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name="决定人")
+    withdrawn_at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "文书撤销与替换"
+        constraints = [
+            # A replaced document names the document that replaced it; a revoked one names none.
+            models.CheckConstraint(
+                condition=(models.Q(kind="replaced", replacement__isnull=False)
+                           | models.Q(kind="revoked", replacement__isnull=True)),
+                name="withdrawal_replacement_iff_replaced"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}：{self.document}"

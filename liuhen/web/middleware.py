@@ -30,7 +30,7 @@ import re
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseNotAllowed
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.cache import add_never_cache_headers
 
 from . import views
@@ -59,6 +59,16 @@ def _anonymous_post_paths() -> frozenset[str]:
         except NoReverseMatch:
             pass
     return frozenset(paths)
+
+
+def _polices_own_body(path: str) -> bool:
+    """A public page that takes a body from anyone and refuses an oversized one itself, before it
+    reads it (documents' verification page /v/<token> compares an uploaded PDF): its view says so
+    with the attribute `polices_anonymous_body`."""
+    try:
+        return bool(getattr(resolve(path).func, "polices_anonymous_body", False))
+    except Resolver404:
+        return False
 
 
 def body_limit() -> int:
@@ -99,6 +109,8 @@ class BodyGuardMiddleware:
         if not request.user.is_authenticated and request.path_info.startswith("/api/"):
             # The JSON API answers for itself: a docking station's token (401 if wrong, before any
             # body is read), a chunk over its cap refused by its Content-Length (footage/uploads.py).
+            return None
+        if not request.user.is_authenticated and _polices_own_body(request.path_info):
             return None
         if not request.user.is_authenticated:
             if self._anonymous_paths is None:

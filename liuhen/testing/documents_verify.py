@@ -1,0 +1,55 @@
+"""Helpers of the tests of the public verification page (扫码验真) and of revoked / replaced
+documents: an issued document, its stored bytes, a tampered copy, a later version of a record, and
+the events the page wrote."""
+import json
+
+
+def issued(world, case=None, *, by=None):
+    """A complete 询问笔录 issued (文号, sealed PDF and PDF/A copy stored)."""
+    from liuhen.documents import services
+    from liuhen.testing.documents_seal import complete_record
+
+    return services.issue_document(by or world.officer, complete_record(world, case))
+
+
+def stored(sha256: str) -> bytes:
+    from liuhen.media import store
+
+    with store.open_blob(sha256) as f:
+        return f.read()
+
+
+def tampered(data: bytes, at: int | None = None) -> bytes:
+    """The same bytes with one byte changed (in the middle unless `at` says where)."""
+    i = len(data) // 2 if at is None else at
+    return data[:i] + bytes([data[i] ^ 0x01]) + data[i + 1:]
+
+
+def later_version(world, record):
+    """A second version of a signed record, written as records would write an amendment (a new
+    RecordVersion row and its `record.version` event). The records app refuses to revise a signed
+    record today (作废后重新制作); this stands for the amendment the re-issue path is built for."""
+    from django.db import transaction
+
+    from liuhen.ledger import services as ledger
+    from liuhen.ledger.core.canonical import content_sha256
+    from liuhen.records.models import RecordVersion
+
+    latest = record.versions.order_by("-number").first()
+    content = dict(latest.content)
+    key = next(k for k, value in content.items() if value in ("测试", "测试内容"))  # a text field (testing.cases.fill)
+    content[key] = f"{content[key]}（更正）"
+    with transaction.atomic():
+        version = RecordVersion.objects.create(record=record, number=latest.number + 1, content=content,
+                                               content_sha256=content_sha256(content), reason="更正笔误",
+                                               author=world.officer)
+        ledger.append("record.version", actor=world.officer, object_type="record", object_id=record.pk,
+                      object_version=version.number, content_sha256=version.content_sha256,
+                      detail={"reason": "更正笔误"})
+    return version
+
+
+def events(action):
+    from liuhen.ledger.models import Entry
+
+    return [json.loads(bytes(e.leaf)) for e in Entry.objects.filter(action=action).order_by("pk")]
