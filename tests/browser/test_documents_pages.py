@@ -25,7 +25,6 @@ def test_officer_issues_a_decision_and_the_head_voids_a_number(live_server, live
     page.goto(f"{base}/records/{decision.pk}/")
     panel = page.locator("#record-document")
     expect(panel.get_by_role("heading", name="执法文书")).to_be_visible()
-    page.screenshot(path=str(screenshot_dir / "document-record-part.png"), full_page=True)
     # Issuing renders and seals two PDFs (the first WeasyPrint run of a process loads the CJK fonts):
     # seconds on a loaded machine, more than the click's own wait.
     with page.expect_navigation(timeout=90_000):
@@ -35,6 +34,7 @@ def test_officer_issues_a_decision_and_the_head_voids_a_number(live_server, live
     expect(page.get_by_role("alert")).to_contain_text(f"已签发：{doc.number.text}")
     expect(panel).to_contain_text(doc.number.text)
     expect(panel.get_by_text("有效")).to_be_visible()
+    page.screenshot(path=str(screenshot_dir / "document-record-part.png"), full_page=True)
     with page.expect_download() as download:
         panel.get_by_role("link", name="下载盖章文书").click()
     pdf = tmp_path / "issued.pdf"
