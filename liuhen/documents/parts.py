@@ -20,15 +20,39 @@ def record_page(user, record, state) -> dict:
         return {"document_part": None}
     issued = selectors.issued_for(record)
     latest_issued = issued is not None and issued.record_version == state.latest.number
+    ready = not state.voided and state.complete and not latest_issued and not record.case.is_archived
+    # A document issued for a record that was voided and made again: this record's document is issued
+    # in its place (重新签发) by a leader, with a reason, and the earlier one is marked replaced.
+    replaces = _replaceable(record) if ready and issued is None else None
+    leader = services.may_reissue(user)
     return {"document_part": {
         "issued": _issued_info(issued) if issued else None,
         # 签发 is offered where the service will accept it: a complete, not voided record whose latest
-        # version is not issued yet, to whoever may issue it (services.may_issue).
-        "can_issue": (not state.voided and state.complete and not latest_issued and issued is None
-                      and not record.case.is_archived and services.may_issue(user, record)),
+        # version is not issued yet, to whoever may issue it (services.may_issue) — a re-issue (an
+        # earlier version issued, or a document to replace) to a leader only.
+        "can_issue": ready and issued is None and replaces is None and services.may_issue(user, record),
+        "reissue": ready and (issued is not None or replaces is not None) and leader
+        and services.may_issue(user, record),
+        "reissue_needs_leader": ready and (issued is not None or replaces is not None) and not leader,
+        "replaces": replaces,
+        "can_revoke": (issued is not None and selectors.status_of(issued) == "valid"
+                       and services.may_revoke(user, issued)),
         "missing": ([] if state.complete or state.voided else list(state.missing)),
         "voided": state.voided,
     }}
+
+
+def _replaceable(record):
+    """The valid issued document of a voided record of the same case and kind, if any (the latest)."""
+    from liuhen.records.selectors import record_with_state
+
+    from .models import IssuedDocument
+
+    for doc in (IssuedDocument.objects.filter(record__case_id=record.case_id, kind=record.record_type.code)
+                .exclude(record=record).select_related("number", "record").order_by("-issued_at")):
+        if selectors.status_of(doc) == "valid" and record_with_state(doc.record_id).voided:
+            return doc
+    return None
 
 
 def case_page(user, case, *, can_work) -> dict:

@@ -136,7 +136,7 @@ def _predecessor(actor, record, version: int, replaces: IssuedDocument | None):
         raise ValidationError(f"该文书已签发（文号 {earlier.number.text}），不能重复签发。", code="already_issued")
     if replaces is None and earlier is None:
         return None, False
-    if not actor.has_role(*REISSUE_ROLES):
+    if not may_reissue(actor):
         raise PermissionDenied("重新签发文书须由承办机构负责人或机关负责人决定。")
     if replaces is not None:
         replaces = IssuedDocument.objects.select_related("number", "record").get(pk=replaces.pk)
@@ -231,6 +231,11 @@ def _withdraw(actor, doc: IssuedDocument, kind: str, reason: str, *, replacement
     return row
 
 
+def may_reissue(user) -> bool:
+    """A leader (REISSUE_ROLES) re-issues a corrected document in place of an issued one."""
+    return bool(user is not None and user.is_authenticated and user.is_active and user.has_role(*REISSUE_ROLES))
+
+
 def may_revoke(user, doc: IssuedDocument) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active
                 and user.agency_id == doc.number.agency_id and user.has_role(*REVOKE_ROLES))
@@ -315,5 +320,5 @@ def log_public_refusal(act: str, code: str, doc: IssuedDocument | None = None, p
 
 
 __all__ = ["issue_document", "revoke_document", "issue_number", "void_number", "import_seal", "record_export",
-           "may_issue", "may_revoke", "verify_url", "public_url", "numbers", "log_public_view", "log_public_check",
+           "may_issue", "may_reissue", "may_revoke", "verify_url", "public_url", "numbers", "log_public_view", "log_public_check",
            "log_public_refusal"]

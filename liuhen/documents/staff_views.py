@@ -39,9 +39,30 @@ def _act(request, write, *, title: str, back: str, invalid: int, done):
 def issue(request, pk):
     """签发 a record's document: its 文号, the seal, the archive copy (services.issue_document)."""
     record = _record_for(request, pk)
-    return _act(request, lambda: services.issue_document(request.user, record, base_url=base_url(request)),
+    replaces = request.POST.get("replaces") or ""
+    if replaces:  # a document of this case to re-issue in place of (the service checks it is one)
+        replaces = IssuedDocument.objects.filter(pk=int(replaces) if replaces.isdigit() and len(replaces) <= 18 else 0,
+                                                 record__case_id=record.case_id).first()
+        if replaces is None:
+            raise Http404
+    reason = request.POST.get("reason") or ""
+    return _act(request, lambda: services.issue_document(request.user, record, base_url=base_url(request),
+                                                         reason=reason, replaces=replaces or None),
                 title="不能签发文书", back=reverse("records:detail", args=[record.pk]), invalid=409,
                 done=lambda doc: f"已签发：{doc.number.text}（已加盖电子印章）。")
+
+
+@login_required
+@require_POST
+def revoke(request, pk):
+    """撤销 an issued document (services.revoke_document: the 机关负责人, with a reason fit for the public page)."""
+    doc = IssuedDocument.objects.select_related("number").filter(pk=pk).first()
+    if doc is None:
+        raise Http404
+    record = _record_for(request, doc.record_id)
+    return _act(request, lambda: services.revoke_document(request.user, doc, request.POST.get("reason") or ""),
+                title="不能撤销文书", back=reverse("records:detail", args=[record.pk]), invalid=400,
+                done=lambda _row: f"文书 {doc.number.text} 已撤销（验真页显示“已撤销”）。")
 
 
 @login_required

@@ -11,6 +11,7 @@ urlpatterns: list = [
     path("case/<int:pk>/print/", views.case_print, name="case_print"),
     path("record/<int:pk>/issue/", staff_views.issue, name="issue"),
     path("issued/<int:pk>.pdf", staff_views.issued_pdf, name="issued_pdf"),
+    path("issued/<int:pk>/revoke/", staff_views.revoke, name="revoke"),
     path("numbers/", staff_views.numbers, name="numbers"),
     path("numbers/<int:pk>/void/", staff_views.void, name="void_number"),
 ]

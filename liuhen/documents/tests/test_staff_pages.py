@@ -142,3 +142,75 @@ def test_the_print_view_styles_itself_under_the_content_security_policy(client, 
     assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
     record_page = client.get(reverse("records:detail", args=[decision.pk]))
     assert "nonce-" not in record_page["Content-Security-Policy"]
+
+
+def test_the_agency_head_revokes_from_the_record_page(client, world, decision):
+    from liuhen.documents import services
+
+    doc = services.issue_document(world.officer, decision)
+    client.force_login(world.officer)
+    assert "撤销文书" not in client.get(reverse("records:detail", args=[decision.pk])).content.decode()
+    response = client.post(reverse("documents:revoke", args=[doc.pk]), {"reason": "经行政复议决定撤销"})
+    assert response.status_code == 403 and selectors_status(doc) == "valid"  # an officer may not
+    client.force_login(world.agency_head)
+    page = client.get(reverse("records:detail", args=[decision.pk])).content.decode()
+    assert reverse("documents:revoke", args=[doc.pk]) in page
+    # A reason naming the party would be shown on the public page: refused, nothing written.
+    response = client.post(reverse("documents:revoke", args=[doc.pk]), {"reason": "王五申请复议后撤销"})
+    assert response.status_code == 400 and "不能含有" in response.content.decode()
+    assert selectors_status(doc) == "valid"
+    response = client.post(reverse("documents:revoke", args=[doc.pk]), {"reason": "经行政复议决定撤销"})
+    assert response.status_code == 302 and selectors_status(doc) == "revoked"
+    page = client.get(reverse("records:detail", args=[decision.pk])).content.decode()
+    assert "已撤销" in page and reverse("documents:revoke", args=[doc.pk]) not in page
+
+
+def selectors_status(doc):
+    from liuhen.documents import selectors
+
+    return selectors.status_of(IssuedDocument.objects.get(pk=doc.pk))
+
+
+def test_a_remade_record_is_reissued_in_place_of_the_voided_ones_document(client, world):
+    from liuhen.documents import services
+    from liuhen.records import services as rec
+    from liuhen.testing.cases import to_investigation
+    from liuhen.testing.documents_seal import complete_record
+
+    case = to_investigation(world)
+    first = complete_record(world, case)
+    old = services.issue_document(world.officer, first)
+    rec.void_record(world.officer, first, "笔录时间写错")
+    again = complete_record(world, case)
+    # 询问笔录 has no panel (not a document a party holds) — the service and the view still take it:
+    # the officer is refused (a leader re-issues), the unit head re-issues with a reason.
+    client.force_login(world.officer)
+    response = client.post(reverse("documents:issue", args=[again.pk]), {"replaces": old.pk, "reason": "更正时间"})
+    assert response.status_code == 403 and IssuedDocument.objects.count() == 1
+    client.force_login(world.unit_head)
+    response = client.post(reverse("documents:issue", args=[again.pk]), {"replaces": old.pk})
+    assert response.status_code == 409 and "请填写重新签发理由" in response.content.decode()
+    response = client.post(reverse("documents:issue", args=[again.pk]), {"replaces": "9" * 40, "reason": "x"})
+    assert response.status_code == 404  # a number that names no document of this case
+    response = client.post(reverse("documents:issue", args=[again.pk]), {"replaces": old.pk, "reason": "更正时间"})
+    assert response.status_code == 302
+    new = IssuedDocument.objects.get(record=again)
+    assert new.number_id != old.number_id and selectors_status(old) == "replaced"
+
+
+def test_the_panel_offers_a_leader_to_reissue_a_remade_decision(client, world):
+    from liuhen.documents import services
+    from liuhen.records import services as rec
+    from liuhen.testing.cases import sign_all
+
+    first = D.signed_decision(world)
+    old = services.issue_document(world.officer, first)
+    rec.void_record(world.officer, first, "决定内容有误")
+    again = sign_all(world, D.decision(world, first.case, content="责令停止违法行为，罚款人民币叁仟元整。"))
+    client.force_login(world.officer)
+    page = client.get(reverse("records:detail", args=[again.pk])).content.decode()
+    assert old.number.text in page and "重新签发须由承办机构负责人或机关负责人决定" in page
+    assert reverse("documents:issue", args=[again.pk]) not in page
+    client.force_login(world.unit_head)
+    page = client.get(reverse("records:detail", args=[again.pk])).content.decode()
+    assert "重新签发（新文号）" in page and f'name="replaces" value="{old.pk}"' in page
