@@ -61,5 +61,6 @@ E030 = "records.E030"  # a record type version (pinned rule) altered
 E031 = "records.E031"  # a record type version is gone
 E032 = "records.E032"  # a record type version with no event
 E033 = "records.E033"  # a record's signature summary differs from its signatures (records.summary)
+E034 = "records.E034"  # a signature's handwritten mark (签名笔迹): its stored file altered or lost
 
 CHECK_SUMMARY = "liuhen.records.E101"  # the signature summary lacks a column for a (capacity, role) pair
