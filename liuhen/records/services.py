@@ -431,7 +431,7 @@ def log_download(actor, attachment: Attachment) -> None:
 
 def log_mark_view(actor, sig: Signature) -> None:
     """A look at a signature's handwritten mark is a read of the record (SPEC §4), like a download."""
-    _log(V.DOWNLOAD, actor, sig.record, blobs=[sig.mark_id], signature=sig.pk)
+    _log(V.MARK_VIEW, actor, sig.record, blobs=[sig.mark_id], signature=sig.pk)
 
 
 def log_supplement_download(actor, sf: SupplementFile) -> None:

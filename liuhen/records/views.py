@@ -22,7 +22,7 @@ from .models import Attachment, MarkKind, Record, RecordType, Signature, SignerR
 TRAIL_LABELS = {
     V.CREATE: "创建", V.VERSION: "修改（新版本）", V.ATTACH: "上传附件",
     V.SIGN: "签字", V.REFUSE: "记录拒签", V.REFUSAL_CONFIRM: "确认拒签",
-    V.VOID: "作废", V.VIEW: "查看", V.DOWNLOAD: "下载附件", V.SUPPLEMENT: "补充材料",
+    V.VOID: "作废", V.VIEW: "查看", V.DOWNLOAD: "下载附件", V.SUPPLEMENT: "补充材料", V.MARK_VIEW: "查看签名笔迹",
     V.REFUSED: "操作被拒绝", "access.denied": "拒绝访问",
 }
 
@@ -37,7 +37,7 @@ def _trail(record, fold: bool = True) -> list[dict]:
     out = []
     for e in events:
         who = names.get(e["actor"]["id"], e["actor"]["username"]) if e.get("actor") else "系统"
-        if (fold and out and e["action"] == V.VIEW and out[-1]["action"] == V.VIEW
+        if (fold and out and e["action"] in (V.VIEW, V.MARK_VIEW) and out[-1]["action"] == e["action"]
                 and out[-1]["who"] == who):
             out[-1]["repeat"] += 1
             continue

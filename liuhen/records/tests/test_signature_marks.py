@@ -185,7 +185,7 @@ def test_mark_view_is_logged_and_limited_to_who_sees_the_record(client, world, r
     r = client.get(url)
     assert r.status_code == 200 and r["Content-Type"] == "image/png"
     assert b"".join(r.streaming_content) == canvas_png()
-    reads = [event_of(e) for e in Entry.objects.filter(action="record.download", object_id=str(record.pk))]
+    reads = [event_of(e) for e in Entry.objects.filter(action="record.mark_view", object_id=str(record.pk))]
     assert [(e["blobs"], e["detail"]["signature"]) for e in reads] == [([sig.mark_id], sig.pk)]
     client.force_login(world.outsider)
     assert client.get(url).status_code == 404
@@ -193,3 +193,68 @@ def test_mark_view_is_logged_and_limited_to_who_sees_the_record(client, world, r
     unmarked = services.record_other_signature(world.officer, record, role=SignerRole.WITNESS, signer_name="李四")
     client.force_login(world.officer)
     assert client.get(reverse("records:signature_mark", args=[unmarked.pk])).status_code == 404
+
+
+# ---- the record page's form ------------------------------------------------------------------------
+
+
+def post_signature(client, record, **data):
+    return client.post(reverse("records:other_signature", args=[record.pk]),
+                       {"role": "party", "signer_name": PARTY, "outcome": "signed", **data})
+
+
+def test_the_form_takes_the_pads_png(client, world, record):
+    import base64
+
+    client.force_login(world.officer)
+    png = canvas_png()
+    r = post_signature(client, record, mark_data="data:image/png;base64," + base64.b64encode(png).decode())
+    assert r.status_code == 302
+    sig = Signature.objects.get(role="party")
+    assert (sig.mark_id, sig.mark_kind) == (hashlib.sha256(png).hexdigest(), "canvas")
+    page = client.get(reverse("records:detail", args=[record.pk])).content.decode()
+    assert reverse("records:signature_mark", args=[sig.pk]) in page and "手写板签名" in page
+    assert 'id="id_signature_canvas"' in page and 'name="mark_photo"' in page and 'capture="environment"' in page
+    assert "records/signature-pad.js" in page
+
+
+def test_the_form_takes_a_photo_without_javascript(client, world, record):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(world.officer)
+    jpg = paper_jpeg()
+    r = post_signature(client, record, mark_photo=SimpleUploadedFile("IMG_0001.jpg", jpg, "image/jpeg"))
+    assert r.status_code == 302
+    assert Signature.objects.get(role="party").mark_kind == "photo"
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"mark_data": "data:image/png;base64,AAAA"}, "签名图片无法识别"),
+    ({"mark_data": "data:image/png;base64,%%%"}, "签名数据无法识别"),
+    ({"outcome": "refused", "reason": "不同意", "mark_data": "blank"}, "拒绝签字的记录不能附签名笔迹"),
+    ({"mark_data": "blank", "mark_photo": "photo"}, "请只提供一种签名笔迹"),
+])
+def test_the_form_refuses_a_bad_mark_and_records_the_refusal(client, world, record, data, message):
+    import base64
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    if data.get("mark_data") == "blank":
+        data["mark_data"] = "data:image/png;base64," + base64.b64encode(blank_png()).decode()
+    if data.get("mark_photo") == "photo":
+        data["mark_photo"] = SimpleUploadedFile("p.jpg", paper_jpeg(), "image/jpeg")
+    client.force_login(world.officer)
+    blobs = Blob.objects.count()
+    refusals = Entry.objects.filter(action="records.refused", object_id=str(record.pk)).count()
+    r = post_signature(client, record, **data)
+    assert r.status_code == 400 and message in r.content.decode()
+    assert not Signature.objects.filter(role="party").exists() and Blob.objects.count() == blobs
+    assert Entry.objects.filter(action="records.refused", object_id=str(record.pk)).count() == refusals + 1
+
+
+def test_a_blank_pad_is_refused_through_the_form(client, world, record):
+    import base64
+
+    client.force_login(world.officer)
+    r = post_signature(client, record, mark_data="data:image/png;base64," + base64.b64encode(blank_png()).decode())
+    assert r.status_code == 400 and "签名为空，请重新签写" in r.content.decode()
