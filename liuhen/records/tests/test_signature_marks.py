@@ -258,3 +258,32 @@ def test_a_blank_pad_is_refused_through_the_form(client, world, record):
     client.force_login(world.officer)
     r = post_signature(client, record, mark_data="data:image/png;base64," + base64.b64encode(blank_png()).decode())
     assert r.status_code == 400 and "签名为空，请重新签写" in r.content.decode()
+
+
+def _scheme_4_signature(world, record):
+    """A party's signature as Liuhen wrote it before marks (digest scheme 4, no mark in its event)."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from liuhen.records import vocabulary as V
+    from liuhen.records.ledger_checks import keyed_sha256
+    from liuhen.records.selectors import record_with_state
+
+    with transaction.atomic():
+        version = record_with_state(record.pk).latest
+        sig = Signature(record=record, version=version, role=SignerRole.PARTY, signer_name=PARTY,
+                        recorded_by=world.officer, signed_at=timezone.now())
+        sig.digest = signature_digest(sig, [], scheme=4)
+        sig.save()
+        services._log(V.SIGN, world.officer, record, version, signature=sig.pk, role=sig.role, digest=sig.digest,
+                      scheme=4, decision="", signer_role="", opinion_sha256=keyed_sha256("opinion", ""))
+    return sig
+
+
+def test_a_scheme_4_signature_still_verifies_and_takes_no_mark(world, record):
+    sig = _scheme_4_signature(world, record)
+    assert verify_log().ok
+    blob = store.put(io.BytesIO(canvas_png()))
+    drop_append_only("records_signature")
+    sql("UPDATE records_signature SET mark_id = %s, mark_kind = 'canvas' WHERE id = %s", [blob.sha256, sig.pk])
+    assert found(verify_log(), "altered", f"record:{record.pk} signature:{sig.pk}").code == "records.E016"
