@@ -287,3 +287,9 @@ def test_a_scheme_4_signature_still_verifies_and_takes_no_mark(world, record):
     drop_append_only("records_signature")
     sql("UPDATE records_signature SET mark_id = %s, mark_kind = 'canvas' WHERE id = %s", [blob.sha256, sig.pk])
     assert found(verify_log(), "altered", f"record:{record.pk} signature:{sig.pk}").code == "records.E016"
+
+
+def test_a_truncated_photo_is_refused():
+    with pytest.raises(ValidationError, match="无法识别"):
+        marks.check_mark(paper_jpeg()[:2000], MarkKind.PHOTO)
+    assert marks.check_mark(paper_jpeg(), MarkKind.PHOTO) == "image/jpeg"
