@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import io
 import re
 import warnings
@@ -57,7 +58,7 @@ def check_mark(data: bytes, kind: str) -> str:
         raise ValidationError(f"签名图片不能超过{MAX_MARK_BYTES // (1024 * 1024)}MB"
                               f"（收到 {len(data) / (1024 * 1024):.1f}MB），请压缩后重试。")
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _strict_decoding():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as img:
                 fmt, (width, height) = img.format, img.size
@@ -79,6 +80,22 @@ def check_mark(data: bytes, kind: str) -> str:
             Image.DecompressionBombWarning):
         raise ValidationError("签名图片无法识别（须为完整的 PNG 或 JPEG 图片），请重新签写或拍照。") from None
     return FORMATS[fmt]
+
+
+@contextlib.contextmanager
+def _strict_decoding():
+    """Pillow refuses a truncated file only while ImageFile.LOAD_TRUNCATED_IMAGES is False — and
+    WeasyPrint sets it True for the whole process when imported (weasyprint/images.py), after which
+    a JPEG cut short would decode padded with grey. Strict for the check, as it was before after.
+    (A PDF rendered in another thread meanwhile is strict too: only a broken image is affected.)"""
+    from PIL import ImageFile
+
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = before
 
 
 def _one_colour(img) -> bool:

@@ -290,6 +290,11 @@ def test_a_scheme_4_signature_still_verifies_and_takes_no_mark(world, record):
 
 
 def test_a_truncated_photo_is_refused():
+    import weasyprint  # noqa: F401 — imported, it lets Pillow decode truncated images for the whole process
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True
     with pytest.raises(ValidationError, match="无法识别"):
         marks.check_mark(paper_jpeg()[:2000], MarkKind.PHOTO)
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # WeasyPrint's setting is left as it was
     assert marks.check_mark(paper_jpeg(), MarkKind.PHOTO) == "image/jpeg"
