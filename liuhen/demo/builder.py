@@ -37,6 +37,7 @@ from . import evaluation as demo_evaluation
 from . import findings as demo_findings
 from . import footage as demo_footage
 from . import inspections as demo_inspections
+from . import marks as demo_marks
 from . import profiles as demo_profiles
 from . import retention as demo_retention
 from . import workdays as demo_workdays
@@ -843,11 +844,13 @@ class _Builder:
             if not sign:
                 return rec
             signers = [by] + [u for u in c.team if u != by]
+            party_name = None if party is False else (party or (c.party if c.party_names else None))
             # As the rule in force asks (liuhen.testing.signing): the legal reviewer and the archivist
             # sign their own records, the reviewer writing the 法制审核 conclusion (LW-L 15) and opinion.
+            # The party signs on the officer's tablet: with a drawn mark (签名笔迹, demo/marks.py).
             self.counts["signatures"] += sign_as_rule_asks(
                 rec, officers=signers if officers is None else signers[:officers],
-                party_name=None if party is False else (party or (c.party if c.party_names else None)),
+                party_name=party_name, party_mark=demo_marks.party_mark(party_name) if party_name else None,
                 recorded_by=by, leader=leader or None, unit_head=c.unit_head, agency_head=self.people["liujianguo"],
                 reviewer=self.people["zhenghui"], archivist=self.people["wuxiulan"], opinion=opinion,
                 decision=decision, skip=("leader",) if leader is False else ())
@@ -994,8 +997,9 @@ class _Builder:
         rule = rec.record_type.signature_rule
         for officer in c.team[: rule.get("officers", 0)]:
             records.sign_as_officer(officer, rec)
-        if rule.get("party"):
-            records.record_other_signature(c.lead, rec, role=SignerRole.PARTY, signer_name=c.party)
+        if rule.get("party"):  # signed on the officer's tablet: with a drawn mark (签名笔迹)
+            records.record_other_signature(c.lead, rec, role=SignerRole.PARTY, signer_name=c.party,
+                                           **demo_marks.party_mark(c.party))
 
     def handling_opinion(self, c: _Case):
         return self.record(c, "handling_opinion", {

@@ -39,8 +39,22 @@ def _recording_undefined(missing: list[str]) -> type[jinja2.Undefined]:
     return Recording
 
 
-def context(doc) -> dict:
-    """The names a DOCX template may use."""
+def _signers(marks, tpl) -> list[dict]:
+    """Each signer for the DOCX: `image` the mark as a docxtpl InlineImage (the bytes as taken), or ""."""
+    from docx.shared import Mm
+    from docxtpl import InlineImage
+
+    out = []
+    for m in marks:
+        image = InlineImage(tpl, io.BytesIO(m.data), height=Mm(12)) if (m.data and tpl is not None) else ""
+        out.append({"role": m.role_label, "name": m.name, "date_cn": m.date_cn, "image": image,
+                    "refused": m.refused, "note": "（拒绝签字）" if m.refused else
+                    "（签名笔迹文件不可读）" if m.missing else ""})
+    return out
+
+
+def context(doc, tpl=None) -> dict:
+    """The names a DOCX template may use (`tpl`: the DocxTemplate, for the marks' images)."""
     return {
         "letterhead": doc.letterhead, "title": doc.title, "agency": doc.agency,
         "number": doc.number, "number_line": doc.number if not doc.draft else "（草稿，未编号）",
@@ -49,6 +63,10 @@ def context(doc) -> dict:
         "addressee_names": "、".join(a.name for a in doc.addressees),
         "rows": doc.rows, "basis": doc.basis, "remedies": doc.remedies, "remedy_lines": doc.remedy_lines,
         "date_cn": doc.date_cn, "footer": doc.footer, "fields": doc.fields,
+        # Parties', witnesses' and others' signatures with their handwritten marks (签名笔迹):
+        # `signers` on every document, `receivers` / `witnesses` for the 送达回证's cells.
+        "signers": _signers(doc.signers, tpl), "receivers": _signers(doc.receivers, tpl),
+        "witnesses": _signers(doc.witnesses, tpl),
     }
 
 
@@ -65,7 +83,7 @@ def render_docx(record, *, number: str | None = None, template: str | Path | Non
     tpl = DocxTemplate(str(path))
     missing: list[str] = []
     env = jinja2.Environment(undefined=_recording_undefined(missing), autoescape=True)
-    tpl.render(context(doc), jinja_env=env)
+    tpl.render(context(doc, tpl), jinja_env=env)
     if missing:
         raise TemplateFieldError(path.name, set(missing))
     out = io.BytesIO()

@@ -12,7 +12,9 @@ The layout (SPEC §11): 机关名称 (the profile's letterhead, else the agency'
 line, the addressee (the case's party: name and address, decrypted for the render only — never
 logged), the body from the record's fields under their labels, the legal basis, the remedies with
 their time limits on decisions (行政处罚法 59: wording from the profile), the 印章位置 with the
-agency and the date in Chinese (二〇二六年十二月二日), A4, "第 X 页 共 Y 页". One template per layout
+agency and the date in Chinese (二〇二六年十二月二日), A4, "第 X 页 共 Y 页". A party's or witness's
+signature is printed with the image of their handwritten mark (签名笔迹: drawn on a pad or a photo
+of the signed paper) beside their name; on a 送达回证 in the 收件人签名 and 见证人 cells. One template per layout
 (decision, notice, service_receipt — a 送达回证 is a table — and generic), chosen by the profile's
 `documents.kinds` or by the type. The same context feeds the print views and the DOCX.
 """
@@ -103,6 +105,29 @@ class Addressee:
 
 
 @dataclass
+class SignerMark:
+    """A party's, witness's or other person's signature (or refusal) on the document, with the
+    image of their handwritten mark (签名笔迹, issue 16 §5) where one was taken: printed beside the
+    name. `data` the mark's stored bytes (PNG or JPEG, as taken) for the DOCX; `image` the same as a
+    data: URI for the HTML (the PDF embeds it; the print view's Content-Security-Policy allows data: images)."""
+
+    role: str  # SignerRole value
+    role_label: str
+    name: str
+    date_cn: str
+    refused: bool = False
+    kind_label: str = ""  # 手写板签名 / 纸质签字照片
+    data: bytes = b""
+    image: str = ""
+    missing: bool = False  # the signature has a mark whose bytes could not be read (store down, purged)
+
+
+# Who signs beside their name on a document: not the officers or leaders (they sign by their login
+# and the agency's seal stands for them), but the people in front of them (LQ 17).
+MARK_ROLES = ("party", "witness", "other")
+
+
+@dataclass
 class Document:
     """Everything a document's layout prints (the context of the HTML templates and the DOCX)."""
 
@@ -126,6 +151,16 @@ class Document:
     voided: bool = False  # 已作废: marked across the page, never shown as a valid document
     qr_png: str = ""  # data: URI of the QR code image
     fields: dict = field(default_factory=dict)  # name → value, for the per-type templates and the DOCX
+    signers: list[SignerMark] = field(default_factory=list)  # parties', witnesses' signatures, in order
+
+    @property
+    def receivers(self) -> list[SignerMark]:
+        """送达回证's 收件人签名: the party's (or another person's, a 代收人) signature."""
+        return [s for s in self.signers if s.role != "witness"]
+
+    @property
+    def witnesses(self) -> list[SignerMark]:
+        return [s for s in self.signers if s.role == "witness"]
 
     @property
     def remedy_lines(self) -> list[str]:
@@ -168,6 +203,33 @@ def qr_data_uri(url: str) -> str:
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
+def _mime(data: bytes) -> str:
+    return "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
+
+
+def signer_marks(version) -> list[SignerMark]:
+    """The parties', witnesses' and others' signatures on `version`, each with its mark's bytes."""
+    from liuhen.media import store
+    from liuhen.records.models import Outcome, SignerRole
+
+    out = []
+    for sig in version.signatures.filter(role__in=MARK_ROLES).order_by("pk"):
+        mark = SignerMark(role=sig.role, role_label=SignerRole(sig.role).label, name=sig.signer_name,
+                          date_cn=cn_date(_local_date(sig.signed_at)), refused=sig.outcome == Outcome.REFUSED,
+                          kind_label=sig.get_mark_kind_display() if sig.mark_id else "")
+        if sig.mark_id:
+            try:
+                with store.open_blob(sig.mark_id) as f:
+                    mark.data = f.read()
+            except OSError:
+                # Printed as missing rather than silently without it (`liuhen verify` names the file).
+                mark.missing = True
+            else:
+                mark.image = f"data:{_mime(mark.data)};base64," + base64.b64encode(mark.data).decode("ascii")
+        out.append(mark)
+    return out
+
+
 def document_for(record, *, number: str | None = None, verify_url: str | None = None, state=None) -> Document:
     """The document `record` makes, from its latest content, its case and the agency's profile."""
     from liuhen.cases.selectors import current_parties
@@ -203,7 +265,8 @@ def document_for(record, *, number: str | None = None, verify_url: str | None = 
         case_number=case.number, case_title=case.title, addressees=parties, rows=rows,
         basis=next((fields[n] for n in BASIS_FIELDS if fields.get(n)), ""), remedies=remedies,
         date=day, date_cn=cn_date(day), footer=spec.footer, verify_url=verify_url or "",
-        qr_png=qr_data_uri(verify_url) if verify_url else "", voided=st.voided, fields=fields)
+        qr_png=qr_data_uri(verify_url) if verify_url else "", voided=st.voided, fields=fields,
+        signers=signer_marks(st.latest))
 
 
 _FIELD_REF = re.compile(r"doc\.fields\.([A-Za-z_][A-Za-z0-9_]*)")

@@ -42,6 +42,10 @@ class RecordsConfig(AppConfig):
         from . import gates  # the record requirements as a stage gate, the case pages' record parts
 
         gates.register()
+        # A signature's handwritten mark (签名笔迹) is kept as long as its signature: never purged.
+        from liuhen.media.purge import register_blob_user
+
+        register_blob_user(_mark_blobs)
 
 
 
@@ -51,3 +55,9 @@ def _record_type_codes() -> dict[str, str]:
     from .catalog import CATALOG
 
     return {t["code"]: t["name"] for t in CATALOG}
+
+
+def _mark_blobs(shas: set[str]) -> set[str]:
+    from .models import Signature
+
+    return set(Signature.objects.filter(mark_id__in=shas).values_list("mark_id", flat=True))

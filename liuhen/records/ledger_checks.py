@@ -7,7 +7,8 @@ Every row of a record is bound to the event that wrote it:
 - each version (content hash, author, reason, time) to `record.create` / `record.version`;
 - each attachment (file, name, type, uploader, size, time) to `record.attach`, by the attachment's id;
 - each signature or refusal, every field of it (opinion and decision included), through its digest,
-  to `record.sign` / `record.refuse`, by the signature's id;
+  to `record.sign` / `record.refuse`, by the signature's id; its handwritten mark (签名笔迹: SHA-256
+  and kind) to the event's detail and `blobs`, and the mark's stored bytes to their hash;
 - each confirmation of a refusal (LQ 17), and its time, to `record.refuse` (the recording officer's)
   or `record.refusal_confirm`, by (signature, officer);
 - the void (reason, actor, time) to `record.void`;
@@ -46,7 +47,10 @@ from .models import Outcome, Record, RecordType, RecordTypeVersion, SignerRole
 # values migration 0004 gave them), which their digest does not cover.
 # 4: it covers the role the signer signed as (Signature.signer_role), and the event's opinion hash
 # is keyed (keyed_sha256). Signatures of schemes 2 and 3 must have no signer_role (migration 0005).
-SIGNATURE_DIGEST_SCHEME = 4
+# 5: it covers the handwritten mark (签名笔迹, issue 16 §5): the SHA-256 of the stored image and its
+# kind (canvas / photo); the event carries the blob in `blobs` and the SHA-256 and kind in its
+# detail. Signatures of schemes 2-4 must have no mark (migration 0007 gave them none).
+SIGNATURE_DIGEST_SCHEME = 5
 LEGACY_DECISION = "同意"
 
 # The record header as `record.create` logs it, and the words a finding uses for each part. A
@@ -101,6 +105,8 @@ def signature_digest(sig, attachments, scheme: int = SIGNATURE_DIGEST_SCHEME) ->
         payload.update(decision=sig.decision, opinion=sig.opinion)
     if scheme >= 4:
         payload.update(signer_role=sig.signer_role)
+    if scheme >= 5:
+        payload.update(mark_sha256=sig.mark_id or "", mark_kind=sig.mark_kind)
     return content_sha256(payload)
 
 
@@ -144,7 +150,7 @@ def _role_label(role: str) -> str:
 
 def check(events: dict[str, list]) -> list[dict]:
     out = []
-    blob_checks = BlobChecks("附件或补充材料", "record")
+    blob_checks = BlobChecks("附件、补充材料或签名笔迹", "record")
     records = Record.objects.select_related("record_type", "void")
     for rid, record, evs in logged_rows(records, events, prepare=_load_parts):
         obj = f"record:{rid}"
@@ -296,7 +302,12 @@ def _check_attachments(obj, record, evs, blob_checks: BlobChecks) -> list[dict]:
     return out
 
 
-def _check_signatures(obj, record, evs) -> list[dict]:
+def mark_detail(sig) -> dict:
+    """What a sign event logs of a signature's handwritten mark (nothing when it has none)."""
+    return {"mark_sha256": sig.mark_id, "mark_kind": sig.mark_kind} if sig.mark_id else {}
+
+
+def _check_signatures(obj, record, evs, blob_checks: BlobChecks) -> list[dict]:
     out = []
     logged = {}
     for ev in evs:
@@ -324,10 +335,21 @@ def _check_signatures(obj, record, evs) -> list[dict]:
         decision_ok = scheme == 2 or d.get("decision") == s.decision
         if scheme >= 4 and d.get("opinion_sha256") != keyed_sha256("opinion", s.opinion):
             decision_ok = False
+        # The mark (scheme 5): the row's, the event's detail and its blobs say the same; before
+        # scheme 5 a signature has none (its digest would not cover one written in later).
+        if isinstance(scheme, int) and scheme >= 5:
+            mark_ok = ({k: d[k] for k in ("mark_sha256", "mark_kind") if k in d} == mark_detail(s)
+                       and (not s.mark_id or s.mark_id in (ev[2].get("blobs") or [])))
+        else:
+            mark_ok = not s.mark_id and s.mark_kind == ""
         if (not isinstance(scheme, int) or signature_digest(s, blobs, scheme) != d.get("digest")
-                or s.digest != d.get("digest") or s.outcome != outcome or not legacy_ok or not decision_ok):
+                or s.digest != d.get("digest") or s.outcome != outcome or not legacy_ok or not decision_ok
+                or not mark_ok):
             out.append(finding("altered", f"{what}被修改，与日志记载的签字摘要不符", f"{obj} signature:{s.pk}", ev,
                                code=V.E016))
+        elif s.mark_id and blob_checks.intact(s.mark_id) is False:
+            out.append(finding("altered", f"{what}的签名笔迹文件被修改或丢失（SHA-256 {s.mark_id[:12]}…）",
+                               f"{obj} signature:{s.pk}", ev, code=V.E034))
     for pk, ev in logged.items():
         if pk not in sigs:
             out.append(finding("deleted", "签字已不存在", obj, ev, code=V.E017))
@@ -420,7 +442,7 @@ def _check_supplements(obj, record, evs, blob_checks: BlobChecks) -> list[dict]:
     return out
 
 
-_BLOB_PARTS = (_check_attachments, _check_supplements)  # these read stored files (BlobChecks)
+_BLOB_PARTS = (_check_attachments, _check_signatures, _check_supplements)  # these read stored files (BlobChecks)
 
 
 def supplement_file_detail(sf, *, keyed: bool = True) -> dict:
@@ -435,7 +457,7 @@ def export_content(content_dir, blob_dir) -> tuple[int, int]:
 
     from liuhen.ledger.core.canonical import canonical_bytes
 
-    from .models import Attachment, RecordVersion, SupplementFile
+    from .models import Attachment, RecordVersion, Signature, SupplementFile
 
     files = 0
     for rid, number, content in RecordVersion.objects.values_list("record_id", "number", "content").iterator():
@@ -446,6 +468,7 @@ def export_content(content_dir, blob_dir) -> tuple[int, int]:
     copied = 0
     blobs = set(Attachment.objects.values_list("blob_id", flat=True))
     blobs |= set(SupplementFile.objects.values_list("blob_id", flat=True))
+    blobs |= set(Signature.objects.exclude(mark=None).values_list("mark_id", flat=True))  # 签名笔迹
     for sha in sorted(blobs):
         try:  # through the store: local disk or S3 alike
             with store.open_blob(sha) as src, open(blob_dir / sha, "wb") as out:

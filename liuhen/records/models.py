@@ -143,6 +143,13 @@ class Outcome(models.TextChoices):
     REFUSED = "refused", "拒绝签字"
 
 
+class MarkKind(models.TextChoices):
+    """签名笔迹 — how the handwritten signature of a party or witness was taken (issue 16 §5)."""
+
+    CANVAS = "canvas", "手写板签名"  # drawn with a finger or stylus on a tablet or phone
+    PHOTO = "photo", "纸质签字照片"  # a photo of the paper the person signed
+
+
 class SignatureQuerySet(AppendOnlyQuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         objs = super().bulk_create(objs, *args, **kwargs)
@@ -180,6 +187,15 @@ class Signature(AppendOnlyModel):
     # for capacity signatures made before (scheme 2-3), which are judged by the signer's roles.
     signer_role = models.CharField("签字时身份", max_length=20, blank=True)
     opinion = models.CharField("意见", max_length=2000, blank=True)
+    # 签名笔迹: the image of a party's, witness's or other person's handwritten signature — drawn on
+    # a tablet or phone, or a photo of the signed paper — kept as the bytes taken (evidence) in the
+    # content-addressed store. A foreign key to the Blob (whose key is the SHA-256), as attachments
+    # and 补充材料 do: the row cannot name bytes that were never stored, the store's blob checks and
+    # retention's "who still needs these bytes" see it. Bound by digest scheme 5; empty for
+    # officers' and capacity signatures, refusals, and every signature made before (schemes 2-4).
+    mark = models.ForeignKey("media.Blob", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                             verbose_name="签名笔迹")
+    mark_kind = models.CharField("签名笔迹类型", max_length=10, choices=MarkKind.choices, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     signed_at = models.DateTimeField(default=timezone.now)
     digest = models.CharField(max_length=64)

@@ -4,6 +4,7 @@ add 补充材料 to a signed record.
 Each runs in one transaction with its ledger entry (ARCHITECTURE: how a write flows). Every write as
 an officer needs a valid 执法证 (LC 10, LQ 17): a person without one is named on no enforcement act.
 """
+import io
 import os
 import unicodedata
 
@@ -21,13 +22,13 @@ from liuhen.ledger.core.canonical import content_sha256
 from liuhen.ledger.subjects import plain
 from liuhen.media import store
 
-from . import content_checks, rules, schema
+from . import content_checks, marks, rules, schema
 from . import vocabulary as V
 from .models import (
     Attachment, Outcome, Record, RecordType, RecordTypeVersion, RecordVersion, RecordVoid, RefusalConfirmation,
     Signature, SignerRole, Supplement, SupplementFile,
 )
-from .ledger_checks import keyed_sha256, record_header, signature_digest, supplement_file_detail
+from .ledger_checks import keyed_sha256, mark_detail, record_header, signature_digest, supplement_file_detail
 from .selectors import (
     CAPACITY_ROLES, INDEPENDENT_CAPACITIES, approved_in_case, involved, record_with_state, signing_role,
 )
@@ -165,10 +166,10 @@ def attach(actor, record: Record, fileobj, filename: str, content_type: str = ""
 
 
 def _signature(record, version, *, role, signer, signer_name, outcome, reason, recorded_by,
-               decision="", opinion="", signer_role="") -> Signature:
+               decision="", opinion="", signer_role="", mark=None, mark_kind="") -> Signature:
     sig = Signature(record=record, version=version, role=role, signer=signer, signer_name=signer_name,
                     outcome=outcome, refusal_reason=reason, recorded_by=recorded_by, signed_at=timezone.now(),
-                    decision=decision, opinion=opinion, signer_role=signer_role)
+                    decision=decision, opinion=opinion, signer_role=signer_role, mark=mark, mark_kind=mark_kind)
     sig.digest = signature_digest(sig, record.attachments.values_list("blob_id", flat=True))
     sig.save()
     return sig
@@ -181,10 +182,13 @@ def _log_signature(actor, record: Record, sig: Signature, **extra) -> None:
     could be found by trying candidates: review §7), which whoever holds the row can check."""
     from .ledger_checks import SIGNATURE_DIGEST_SCHEME
 
+    # A handwritten mark (签名笔迹): its blob in `blobs` (the ledger's blob checks cover the file),
+    # its SHA-256 and kind in the detail — an image of a signature is personal data, its hash is not.
     _log(V.REFUSE if sig.outcome == Outcome.REFUSED else V.SIGN, actor, record, sig.version,
+         blobs=[sig.mark_id] if sig.mark_id else (),
          signature=sig.pk, role=sig.role, digest=sig.digest, scheme=SIGNATURE_DIGEST_SCHEME,
          decision=sig.decision, signer_role=sig.signer_role, opinion_sha256=keyed_sha256("opinion", sig.opinion),
-         **extra)
+         **mark_detail(sig), **extra)
 
 
 def _signable(actor, record: Record):
@@ -298,11 +302,16 @@ def sign_as_leader(actor, record: Record, *, decision: str = rules.AGREE, opinio
 
 @transaction.atomic
 def record_other_signature(actor, record: Record, *, role: str, signer_name: str, refused: bool = False,
-                           reason: str = "") -> Signature:
+                           reason: str = "", mark: bytes | None = None, mark_kind: str = "") -> Signature:
     """A party's or witness's signature taken in front of an officer, or their refusal to sign.
 
     LQ 17: a refusal is recorded with its reason; the recording officer is its first confirmation
     and it stands once a second officer confirms it.
+
+    `mark`: the image of the handwritten signature (签名笔迹, issue 16 §5), `mark_kind` how it was
+    taken (MarkKind: drawn on a tablet or phone, or a photo of the signed paper) — the bytes as
+    received, validated (marks.check_mark) before anything is stored, kept unchanged, and bound to
+    the signature by its digest (scheme 5). A refusal has no signature to show.
     """
     record = _locked(record)
     st = _signable(actor, record)
@@ -317,9 +326,18 @@ def record_other_signature(actor, record: Record, *, role: str, signer_name: str
     reason = (reason or "").strip()
     if refused and not reason:
         raise ValidationError("记录拒绝签字必须写明拒签事由。")
+    mark_kind = (mark_kind or "").strip()
+    if mark is not None or mark_kind:
+        if refused:
+            raise ValidationError("拒绝签字的记录不能附签名笔迹。")
+        if mark is None:
+            raise ValidationError("请签写签名或拍摄纸质签字照片。")
+        marks.check_mark(mark, mark_kind)
+    # Stored last, once everything else is accepted: a refused mark leaves no file and no Blob row.
+    blob = store.put(io.BytesIO(mark), max_bytes=marks.MAX_MARK_BYTES) if mark is not None else None
     sig = _signature(record, st.latest, role=role, signer=None, signer_name=signer_name,
                      outcome=Outcome.REFUSED if refused else Outcome.SIGNED, reason=reason[:500],
-                     recorded_by=actor)
+                     recorded_by=actor, mark=blob, mark_kind=mark_kind if blob else "")
     extra = {}
     if refused:
         # The recording officer's confirmation: logged by the same event (its actor), see ledger_checks.
@@ -409,6 +427,11 @@ def log_view(actor, record: Record) -> None:
 
 def log_download(actor, attachment: Attachment) -> None:
     _log(V.DOWNLOAD, actor, attachment.record, blobs=[attachment.blob_id], attachment=attachment.pk)
+
+
+def log_mark_view(actor, sig: Signature) -> None:
+    """A look at a signature's handwritten mark is a read of the record (SPEC §4), like a download."""
+    _log(V.MARK_VIEW, actor, sig.record, blobs=[sig.mark_id], signature=sig.pk)
 
 
 def log_supplement_download(actor, sf: SupplementFile) -> None:

@@ -16,4 +16,5 @@ urlpatterns = [
     path("<int:pk>/proof/", views.proof, name="proof"),
     path("signatures/<int:pk>/confirm/", views.confirm_refusal, name="confirm_refusal"),
     path("attachments/<int:pk>/", views.download, name="download"),
+    path("signatures/<int:pk>/mark/", views.signature_mark, name="signature_mark"),
 ]

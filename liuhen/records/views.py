@@ -14,15 +14,15 @@ from liuhen.ledger import refusals
 from liuhen.ledger import services as ledger
 from liuhen.media import store
 
-from . import pages, schema, selectors, services
+from . import marks, pages, schema, selectors, services
 from . import vocabulary as V
-from .models import Attachment, Record, RecordType, Signature, SignerRole, SupplementFile
+from .models import Attachment, MarkKind, Record, RecordType, Signature, SignerRole, SupplementFile
 
 
 TRAIL_LABELS = {
     V.CREATE: "创建", V.VERSION: "修改（新版本）", V.ATTACH: "上传附件",
     V.SIGN: "签字", V.REFUSE: "记录拒签", V.REFUSAL_CONFIRM: "确认拒签",
-    V.VOID: "作废", V.VIEW: "查看", V.DOWNLOAD: "下载附件", V.SUPPLEMENT: "补充材料",
+    V.VOID: "作废", V.VIEW: "查看", V.DOWNLOAD: "下载附件", V.SUPPLEMENT: "补充材料", V.MARK_VIEW: "查看签名笔迹",
     V.REFUSED: "操作被拒绝", "access.denied": "拒绝访问",
 }
 
@@ -37,7 +37,7 @@ def _trail(record, fold: bool = True) -> list[dict]:
     out = []
     for e in events:
         who = names.get(e["actor"]["id"], e["actor"]["username"]) if e.get("actor") else "系统"
-        if (fold and out and e["action"] == V.VIEW and out[-1]["action"] == V.VIEW
+        if (fold and out and e["action"] in (V.VIEW, V.MARK_VIEW) and out[-1]["action"] == e["action"]
                 and out[-1]["who"] == who):
             out[-1]["repeat"] += 1
             continue
@@ -254,16 +254,36 @@ def supplement_download(request, pk):
                         content_type=sf.content_type or "application/octet-stream")
 
 
+def _posted_mark(request) -> tuple[bytes | None, str]:
+    """The handwritten mark sent with a party's or witness's signature (签名笔迹): the signature
+    pad's PNG (a data URL in a hidden field, put there by records/signature-pad.js) or the photo of
+    the signed paper (a file input: works without JavaScript). Both at once is refused — which one
+    would the signature carry?"""
+    drawn = (request.POST.get("mark_data") or "").strip()
+    photo = request.FILES.get("mark_photo")
+    if drawn and photo is not None:
+        raise ValidationError("请只提供一种签名笔迹：手写板签名或纸质签字照片。")
+    if drawn:
+        return marks.decode_data_url(drawn), MarkKind.CANVAS
+    if photo is not None:
+        if photo.size > marks.MAX_MARK_BYTES:  # not read into memory to be refused
+            raise ValidationError(f"签名图片不能超过{marks.MAX_MARK_BYTES // (1024 * 1024)}MB，请压缩后重试。")
+        return photo.read(), MarkKind.PHOTO
+    return None, ""
+
+
 @login_required
 @require_POST
 def other_signature(request, pk):
     record = _record_for(request, pk, work=True)
     refused = request.POST.get("outcome") == "refused"
     try:
+        mark, mark_kind = _posted_mark(request)
         services.record_other_signature(
             request.user, record, role=request.POST.get("role", ""),
             signer_name=text.clean(request.POST.get("signer_name", ""), "签字人姓名"),
-            refused=refused, reason=text.clean(request.POST.get("reason", ""), "拒签事由", multiline=True))
+            refused=refused, reason=text.clean(request.POST.get("reason", ""), "拒签事由", multiline=True),
+            mark=mark, mark_kind=mark_kind)
     except ValidationError as exc:
         return _refused(request, record, "不能记录签字", exc.messages, exc=exc)
     else:
@@ -296,6 +316,21 @@ def void(request, pk):
     else:
         messages.success(request, "记录已作废（保留原记录及其历史）。")
     return redirect("records:detail", pk=record.pk)
+
+
+@login_required
+def signature_mark(request, pk):
+    """The image of a signature's handwritten mark (签名笔迹), shown in the record's signature list:
+    for whoever may see the record, each look logged as a read of it (like a download)."""
+    sig = Signature.objects.select_related("record__case").filter(pk=pk).first()
+    _visible(request, sig, sig and sig.record.case, "signature")
+    if not sig.mark_id or not store.exists(sig.mark_id):
+        raise Http404("签名笔迹不存在")
+    services.log_mark_view(request.user, sig)
+    data = store.open_blob(sig.mark_id)
+    response = FileResponse(data, content_type=marks.content_type(data))
+    response["Cache-Control"] = "private, no-store"  # personal data: not kept by the browser's cache
+    return response
 
 
 @login_required

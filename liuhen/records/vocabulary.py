@@ -16,13 +16,17 @@ VOID = "record.void"
 SUPPLEMENT = "record.supplement"  # 补充材料 added to a signed record
 VIEW = "record.view"
 DOWNLOAD = "record.download"
+MARK_VIEW = "record.mark_view"  # a look at a signature's handwritten mark (签名笔迹) on the record page
 TYPE_SYNC = "records.type_sync"  # object type "recordtype": the catalog sync wrote a record type
 REFUSED = "records.refused"  # a refused act on a record, with its 4xx page (ledger/refusals.py)
 TYPE_VERSION = "records.type_version"  # object type "recordtypeversion": a rule a record type had
 
 # Actions that only read: they change no row, and the checks skip them.
-READ_ACTIONS = frozenset({VIEW, DOWNLOAD, REFUSED})  # declared to the ledger in RecordsConfig.ready()
+READ_ACTIONS = frozenset({VIEW, DOWNLOAD, MARK_VIEW, REFUSED})  # declared to the ledger in RecordsConfig.ready()
 WRITES = frozenset({CREATE, VERSION, ATTACH, SIGN, REFUSE, REFUSAL_CONFIRM, VOID, SUPPLEMENT})
+
+# The audit pages' names for the actions added since the audit app listed the records app's own.
+ACTION_LABELS = {MARK_VIEW: "查看签名笔迹"}
 
 RECORD = "record"
 TYPE_VERSION_OBJECT = "recordtypeversion"
@@ -61,5 +65,6 @@ E030 = "records.E030"  # a record type version (pinned rule) altered
 E031 = "records.E031"  # a record type version is gone
 E032 = "records.E032"  # a record type version with no event
 E033 = "records.E033"  # a record's signature summary differs from its signatures (records.summary)
+E034 = "records.E034"  # a signature's handwritten mark (签名笔迹): its stored file altered or lost
 
 CHECK_SUMMARY = "liuhen.records.E101"  # the signature summary lacks a column for a (capacity, role) pair

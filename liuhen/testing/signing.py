@@ -9,7 +9,7 @@ from liuhen.records.selectors import record_with_state
 
 def sign_as_rule_asks(record, *, officers, party_name=None, recorded_by=None, leader=None, unit_head=None,
                       agency_head=None, reviewer=None, archivist=None, opinion: str = "",
-                      decision: str = rules.AGREE, skip=()) -> int:
+                      decision: str = rules.AGREE, skip=(), party_mark: dict | None = None) -> int:
     """Give `record` the signatures its rule asks for and return how many were made.
 
     - `officers`: case officers, the first ones sign as many as the rule asks;
@@ -18,7 +18,8 @@ def sign_as_rule_asks(record, *, officers, party_name=None, recorded_by=None, le
       else the unit head (`unit_head`, falling back to `agency_head`);
     - `reviewer` and `archivist` sign in their capacity; the reviewer with `decision` (for a
       法制审核意见 one of the outcomes of LW-L 15), the leader with `decision` too; each with `opinion`;
-    - `skip`: capacities ("party", "leader", "reviewer", "archivist") left unsigned.
+    - `skip`: capacities ("party", "leader", "reviewer", "archivist") left unsigned;
+    - `party_mark`: the party's handwritten mark (签名笔迹), `{"mark": bytes, "mark_kind": …}`.
     """
     rule = record_with_state(record.pk).rule
     made = 0
@@ -27,7 +28,7 @@ def sign_as_rule_asks(record, *, officers, party_name=None, recorded_by=None, le
         made += 1
     if rule.party and party_name and "party" not in skip:
         records.record_other_signature(recorded_by or officers[0], record, role=SignerRole.PARTY,
-                                       signer_name=party_name)
+                                       signer_name=party_name, **(party_mark or {}))
         made += 1
     if rule.leader and "leader" not in skip:
         who = leader or (agency_head if rule.leader == rules.LEADER_AGENCY else unit_head or agency_head)

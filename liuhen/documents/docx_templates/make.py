@@ -1,7 +1,8 @@
 """Builds the packaged DOCX templates (docxtpl: Jinja tags inside a Word file) of the documents
 app. Run `python -m liuhen.documents.docx_templates.make` after changing it; the .docx files are
 committed. An agency may edit a copy in Word: the tags are the names of docx.py's context
-(letterhead, title, number_line, addressees, rows, basis, remedy_lines, agency, date_cn, fields.<name>…)."""
+(letterhead, title, number_line, addressees, rows, basis, remedy_lines, agency, date_cn, fields.<name>,
+signers / receivers / witnesses with their handwritten marks' images…)."""
 from pathlib import Path
 
 from docx import Document
@@ -69,8 +70,15 @@ def document() -> Document:
     _p(doc, "{%p for line in remedy_lines %}")
     _p(doc, "{{ line }}", indent=True)
     _p(doc, "{%p endfor %}")
+    _p(doc, "{%p for s in signers %}")
+    _p(doc, "{{ s.role }}{% if s.refused %}：{% else %}签名：{% endif %}{{ s.image }} {{ s.name }}{{ s.note }} {{ s.date_cn }}")
+    _p(doc, "{%p endfor %}")
     _closing(doc)
     return doc
+
+
+# A cell's handwritten marks (签名笔迹) before what the officer typed: image, name, date.
+MARKS = "{{% for s in {} %}}{{{{ s.image }}}} {{{{ s.name }}}}{{{{ s.note }}}} {{{{ s.date_cn }}}}　{{% endfor %}}"
 
 
 def service_receipt() -> Document:
@@ -80,7 +88,8 @@ def service_receipt() -> Document:
     cells = [("送达文书名称及文号", "{{ fields.document }}"), ("送达单位", "{{ agency }}"),
              ("受送达人", "{{ addressee_names }}"), ("送达时间", "{{ fields.served_at }}"),
              ("送达地点", "{{ fields.place }}"), ("送达方式", "{{ fields.method }}"),
-             ("收件人签名及与受送达人关系", "{{ fields.receiver }}"), ("见证人", "{{ fields.witness }}"),
+             ("收件人签名及与受送达人关系", MARKS.format("receivers") + "{{ fields.receiver }}"),
+             ("见证人", MARKS.format("witnesses") + "{{ fields.witness }}"),
              ("送达人", ""), ("备注", "{% if fields.refusal_reason %}拒收事由：{{ fields.refusal_reason }}{% endif %}")]
     table = doc.add_table(rows=len(cells), cols=2)
     table.style = "Table Grid"

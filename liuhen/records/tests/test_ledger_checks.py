@@ -229,7 +229,7 @@ def test_sign_and_refuse_events_hold_ids_and_the_digest_only(scene):
     for sig in (scene.officer_sig, scene.witness_sig, scene.refusal, scene.leader_sig):
         e = event(scene.sign_entry(sig))
         assert signed_event_detail(e["detail"]) == {"signature": sig.pk, "role": sig.role, "digest": sig.digest}
-        assert e["detail"]["scheme"] == 4 and e["detail"]["decision"] == sig.decision
+        assert e["detail"]["scheme"] == 5 and e["detail"]["decision"] == sig.decision
     leaves = b"".join(bytes(e.leaf) for e in Entry.objects.filter(object_type="record"))
     for secret in (PARTY, WITNESS, REFUSAL_REASON):
         assert secret.encode() not in leaves

@@ -47,7 +47,7 @@ def test_leader_signs_with_opinion_and_decision(world):
     [detail] = [d for d in (event_of(e)["detail"] for e in Entry.objects.filter(
         action="record.sign", object_id=str(record.pk))) if d["signature"] == sig.pk]
     # the event carries the decision and the opinion's hash, never its text
-    assert detail["decision"] == "同意" and detail["scheme"] == 4 and detail["signer_role"] == "unit_head"
+    assert detail["decision"] == "同意" and detail["scheme"] == 5 and detail["signer_role"] == "unit_head"
     # keyed like the signature digest's pepper (review §7): the plain hash of a short text is guessable
     assert detail["opinion_sha256"] == keyed_sha256("opinion", "同意立案，由张明承办。")
     assert detail["opinion_sha256"] != content_sha256({"opinion": "同意立案，由张明承办。"})

@@ -70,7 +70,7 @@ def test_store_down_is_one_finding_per_checker_and_the_rest_is_still_checked(sto
     record_f = next(f for f in unreachable if f.object == "record:*")
     assert "2 个音像记录的存储文件未能核对" in footage_f.message
     # the renamed attachment is a row finding (its file is not read); the 补充材料's file was not checked
-    assert "1 个附件或补充材料的存储文件未能核对" in record_f.message
+    assert "1 个附件、补充材料或签名笔迹的存储文件未能核对" in record_f.message
     # everything else still checked: the changed rows found, and no stored file called altered
     assert [f.object for f in codes.pop(fv.E001)] == [f"footage:{a.pk}"]
     assert [f.object.split()[-1].split(":")[0] for f in codes.pop(V.E011)] == ["attachment"]

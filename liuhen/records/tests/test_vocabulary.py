@@ -29,4 +29,4 @@ def test_every_finding_has_a_listed_code():
 def test_codes_are_distinct_and_reads_are_actions():
     codes = [v for k, v in vars(V).items() if re.fullmatch(r"E\d{3}", k)]
     assert len(codes) == len(set(codes))
-    assert V.READ_ACTIONS == {V.VIEW, V.DOWNLOAD, V.REFUSED} and not V.READ_ACTIONS & V.WRITES
+    assert V.READ_ACTIONS == {V.VIEW, V.DOWNLOAD, V.MARK_VIEW, V.REFUSED} and not V.READ_ACTIONS & V.WRITES
