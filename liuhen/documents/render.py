@@ -152,6 +152,7 @@ class Document:
     qr_png: str = ""  # data: URI of the QR code image
     fields: dict = field(default_factory=dict)  # name → value, for the per-type templates and the DOCX
     signers: list[SignerMark] = field(default_factory=list)  # parties', witnesses' signatures, in order
+    officers: list[str] = field(default_factory=list)  # the officers who signed it (送达人 on a 送达回证)
 
     @property
     def receivers(self) -> list[SignerMark]:
@@ -230,6 +231,14 @@ def signer_marks(version) -> list[SignerMark]:
     return out
 
 
+def officer_names(version) -> list[str]:
+    """The officers who signed `version` as officers, in order (on a 送达回证: the 送达人, LQ 17)."""
+    from liuhen.records.models import Outcome, SignerRole
+
+    return list(version.signatures.filter(role=SignerRole.OFFICER, outcome=Outcome.SIGNED)
+                .order_by("pk").values_list("signer_name", flat=True))
+
+
 def document_for(record, *, number: str | None = None, verify_url: str | None = None, state=None) -> Document:
     """The document `record` makes, from its latest content, its case and the agency's profile."""
     from liuhen.cases.selectors import current_parties
@@ -266,7 +275,7 @@ def document_for(record, *, number: str | None = None, verify_url: str | None = 
         basis=next((fields[n] for n in BASIS_FIELDS if fields.get(n)), ""), remedies=remedies,
         date=day, date_cn=cn_date(day), footer=spec.footer, verify_url=verify_url or "",
         qr_png=qr_data_uri(verify_url) if verify_url else "", voided=st.voided, fields=fields,
-        signers=signer_marks(st.latest))
+        signers=signer_marks(st.latest), officers=officer_names(st.latest))
 
 
 _FIELD_REF = re.compile(r"doc\.fields\.([A-Za-z_][A-Za-z0-9_]*)")

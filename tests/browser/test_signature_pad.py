@@ -1,16 +1,11 @@
 """The signature pad (签名笔迹, issue 16 §5) in a real browser: at phone width the officer opens the
 party's signature form, the party draws on the canvas, the form is sent, and the record's signature
 list shows the mark — the PNG the canvas made, stored with its hash. Screenshots of the record page
-with the pad (phone 390 px, desktop 1280 px) go to /work/wt/shots/ when that folder exists, else to
-the harness's screenshot folder."""
-from pathlib import Path
-
+with the pad (phone 390 px, desktop 1280 px) go to the harness's screenshot folder (the README's
+with `make screenshots`)."""
 from playwright.sync_api import expect
 
 from liuhen.testing.browser import log_in
-
-SHOTS = Path("/work/wt/shots")
-
 
 def _signed_inspection(world):
     from liuhen.records import services
@@ -47,7 +42,7 @@ def test_a_party_signs_on_the_pad_at_phone_width(live_server, live_world, mobile
     from liuhen.records.models import Signature
     from liuhen.testing.records import PARTY
 
-    shots = SHOTS if SHOTS.is_dir() else screenshot_dir
+    shots = screenshot_dir
     base, world = live_server.url, live_world
     record = _signed_inspection(world)
     phone = mobile_page

@@ -1,7 +1,7 @@
 """签名笔迹 in the documents (issue 16 §5): a party's or witness's handwritten mark — drawn on a pad
 or a photo of the signed paper — is placed as an image beside their name in the PDF, in the 送达回证's
 收件人签名 and 见证人 cells, and in the DOCX. The pages are rendered to PNG to be looked at
-(/work/wt/shots/marks-*.png when that folder exists, else a temporary folder)."""
+(written to the test's temporary folder)."""
 import hashlib
 import io
 import re
@@ -19,7 +19,6 @@ from liuhen.testing.marks import canvas_png, paper_jpeg
 pytestmark = pytest.mark.usefixtures("fresh_home")
 
 PARTY = "王五"  # the party of liuhen.testing.documents' cases
-SHOTS = Path("/work/wt/shots")
 
 
 def _flat(text: str) -> str:
@@ -32,7 +31,7 @@ def _images(pdf: bytes) -> list[list[str]]:
 
 
 def _look(pdf: bytes, name: str, tmp_path) -> Path:
-    folder = SHOTS if SHOTS.is_dir() else tmp_path
+    folder = tmp_path
     pages = D.to_pngs(pdf, tmp_path / name, dpi=80)
     target = folder / f"marks-{name}.png"
     target.write_bytes(pages[0].read_bytes())

@@ -76,7 +76,11 @@ def test_a_service_receipt_is_a_table_of_its_cells(world):
     record = D.make(world, case, "service_receipt", document="行政处罚决定书（测水罚〔2026〕第3号）",
                     method="留置送达", place="本溪市平山区1号", receiver="", witness="村委会主任刘某",
                     refusal_reason="当事人拒绝签收")
+    from liuhen.records import services as rec
+
+    rec.sign_as_officer(world.officer, record)  # the 送达人 signs it
     text = _flat(D.pdf_text(render_pdf(record, number="测水送〔2026〕第1号")))
+    assert re.search("送达人" + world.officer.full_name, text)
     for cell in ("送达回证", "送达文书名称及文号", "行政处罚决定书（测水罚〔2026〕第3号）", "送达单位", "受送达人", "王五",
                  "送达时间", "送达地点", "送达方式", "留置送达", "收件人签名及与受送达人关系", "见证人",
                  "村委会主任刘某", "送达人", "备注", "拒收事由：当事人拒绝签收", "印章位置"):
