@@ -94,9 +94,10 @@ def test_someone_outside_the_case_may_not_issue(world):
     assert services.issue_document(world.unit_head, record).issued_by_id == world.unit_head.pk
 
 
-def test_a_failure_while_sealing_leaves_nothing(world, settings, tmp_path):
+def test_a_failure_while_sealing_leaves_nothing(fresh_home, world, settings, tmp_path):
     """The seal's key unreadable: the issue fails — no number used, no row, no blob row, no event;
-    the next issue takes number 1."""
+    the next issue takes number 1.
+    In a home of its own: the seal key it breaks is no other test's (pytest-xdist workers share one)."""
     from liuhen.documents import seal
 
     record = complete_record(world)

@@ -126,9 +126,10 @@ def test_a_revoked_earlier_version_is_reissued_without_being_marked_replaced(wor
     assert DocumentWithdrawal.objects.count() == 1 and not events(v.REPLACE)
 
 
-def test_a_failed_reissue_leaves_the_earlier_document_valid(world):
+def test_a_failed_reissue_leaves_the_earlier_document_valid(fresh_home, world):
     """The seal's key unreadable during the re-issue: no new number, no row, the earlier document
-    not marked replaced — one transaction."""
+    not marked replaced — one transaction.
+    In a home of its own: the seal key it breaks is no other test's (pytest-xdist workers share one)."""
     from liuhen.documents import seal
 
     first = issued(world)
