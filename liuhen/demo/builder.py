@@ -1015,8 +1015,10 @@ class _Builder:
                            sign=sign, opinion=c.text("approval"))
 
     def decision(self, c: _Case, doc_number=None, at="decision"):
+        # The 文号 is given when the decision is issued (documents): typed only for a number given on
+        # paper before — here the one written wrong and voided (pending_decision_voided).
         return self.record(c, "decision", {
-            "doc_number": doc_number or c.case.number.replace("〔", "决〔", 1),
+            **({"doc_number": doc_number} if doc_number else {}),
             "facts": c.text("facts"), "basis": c.text("basis"), "content": c.text("decision"),
             "remedy": "如不服本决定，可自收到本决定书之日起六十日内向本溪市人民政府申请行政复议，"
                       "或者在六个月内向本溪市平山区人民法院提起行政诉讼。",

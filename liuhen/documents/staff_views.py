@@ -109,6 +109,9 @@ def numbers(request):
     cases = dict(Record.objects.filter(pk__in=[r.number.record_id for r in rows if r.number.record_id])
                  .values_list("pk", "case__number"))
     for r in rows:
+        # The document's own status where it is more than its number's (撤销, 被替换).
+        r.document_status = selectors.status_of(r.document) if r.document is not None and not r.void else ""
+        r.document_status_label = selectors.status_label(r.document) if r.document_status else ""
         r.kind_name = names.get(r.number.kind, r.number.kind)
         r.case_number = cases.get(r.number.record_id, "")
     for g in gaps:

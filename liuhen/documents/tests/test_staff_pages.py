@@ -163,6 +163,7 @@ def test_the_agency_head_revokes_from_the_record_page(client, world, decision):
     assert response.status_code == 302 and selectors_status(doc) == "revoked"
     page = client.get(reverse("records:detail", args=[decision.pk])).content.decode()
     assert "已撤销" in page and reverse("documents:revoke", args=[doc.pk]) not in page
+    assert "文书已撤销" in client.get(reverse("documents:numbers")).content.decode()  # the register says so too
 
 
 def selectors_status(doc):
