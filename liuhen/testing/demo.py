@@ -12,8 +12,12 @@ current database and copies the home and blobs to directories of the caller's, s
 still has a demo of its own, which its tests may change (their changes roll back as before).
 
 The restore is exact or not done: it checks that the database holds the same rows before the demo
-(migrations' seed data) as the one the demo was built on, and the build must have only added rows;
-if not, `restore_demo` builds the demo itself (slower, never wrong). The snapshot belongs to one
+(migrations' seed data) as the one the demo was built on; the rows the build changed (the log's
+state row and pending queue, moved on by an integration) are replayed by primary key; if the
+snapshot does not fit, `restore_demo` builds the demo itself (slower, never wrong). What the process
+cached of rows by id (parsed profiles, the working-day calendar) is forgotten after each restore and
+rollback (`forget_process_caches`): the restored rows did not pass through the services that keep
+those caches right. The snapshot belongs to one
 day (the demo's dates are relative to today): a run crossing midnight builds a new one.
 """
 import contextlib
@@ -102,7 +106,7 @@ def _build(where: Path, builder: str, replay_changes: bool = False) -> Snapshot:
             summary = pickle.dumps(_builder(builder)(where))
             after = _state()
             transaction.set_rollback(True)
-    storage._cache.clear()
+    forget_process_caches()  # what the build cached of its rows is gone with the rollback
     rows, gone = {}, {}
     for table, (columns, after_rows) in after.items():
         old_columns, old_rows = before.get(table, (columns, []))
@@ -139,8 +143,7 @@ def scene_snapshot(builder: str, tmp_path_factory, django_db_blocker, *, replay_
     its own for files it needs, returning what the tests need of the scene — picklable): built by
     the first worker that asks (under a lock), then read from disk. `replay_changes`: the build may
     change rows that were there before it (the log's state row after an integration), replayed by
-    primary key; otherwise such a build is not copied but built in each test (the demo: its
-    profile versions replayed that way came out wrong in a browser walk)."""
+    primary key; otherwise such a build is not copied but built in each test."""
     # the base temp directory's parent is shared by all xdist workers of the run (and is the run's own)
     root = tmp_path_factory.getbasetemp()
     if root.name.startswith("popen-gw"):
@@ -257,8 +260,29 @@ def _demo(where):
 
 
 def demo_snapshot(tmp_path_factory, django_db_blocker) -> Snapshot:
-    """The run's snapshot of the demo."""
-    return scene_snapshot("liuhen.testing.demo:_demo", tmp_path_factory, django_db_blocker)
+    """The run's snapshot of the demo. Its build changes rows that were there before it (the log's
+    state row and pending queue, which `integrate_all` moves on), replayed by primary key."""
+    return scene_snapshot("liuhen.testing.demo:_demo", tmp_path_factory, django_db_blocker, replay_changes=True)
+
+
+def forget_process_caches() -> None:
+    """Forget what this process cached of database rows by their ids. A service that writes such a
+    row refreshes its cache (a profile version's parsed profile, a year's working days); a restore
+    inserts the rows behind the services' backs, and a rolled-back demo takes them away again, so
+    that an id may stand for other rows than those cached — by an earlier test of the worker or by
+    the live server's thread of this one. The cause of a wrong 执法规则配置 page once the demo was
+    restored: its profile version got the id of a version an earlier test had loaded and rolled
+    back, and `profiles.selectors.profile_of_version_id` answered with that one's parsed profile."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from liuhen.ledger import storage
+    from liuhen.profiles import selectors as profiles
+    from liuhen.workdays import calendar
+
+    ContentType.objects.clear_cache()
+    storage._cache.clear()
+    profiles._BY_VERSION.clear()
+    calendar.clear_cache()
 
 
 def restore_scene(snapshot: Snapshot, home: Path, blob_dir: Path):
@@ -266,8 +290,6 @@ def restore_scene(snapshot: Snapshot, home: Path, blob_dir: Path):
     is none), its keys in `home` and its files in `blob_dir` (both copied, so that the scene's tests
     may write there); returns what the builder returned (objects of this call's own). Builds the
     scene when the snapshot does not fit."""
-    from django.contrib.contenttypes.models import ContentType
-
     from liuhen.ledger import storage
 
     storage._cache.clear()
@@ -285,7 +307,7 @@ def restore_scene(snapshot: Snapshot, home: Path, blob_dir: Path):
             shutil.copytree(snapshot.blob_dir, blob_dir, dirs_exist_ok=True)
         _delete(snapshot.gone or {})
         _insert(snapshot.rows)
-    ContentType.objects.clear_cache()
+    forget_process_caches()
     return snapshot.summary
 
 
@@ -303,6 +325,4 @@ def demo_in_transaction(snapshot: Snapshot, home: Path, blob_dir: Path, django_d
         with transaction.atomic():
             yield restore_scene(snapshot, home, blob_dir)
             transaction.set_rollback(True)
-    from django.contrib.contenttypes.models import ContentType
-
-    ContentType.objects.clear_cache()  # ids the restore may have brought are gone with the rollback
+    forget_process_caches()  # ids the restore brought are gone with the rollback
