@@ -311,6 +311,25 @@ def restore_scene(snapshot: Snapshot, home: Path, blob_dir: Path):
     return snapshot.summary
 
 
+def put_scene_files(directory: Path) -> int:
+    """Put the files a scene's build stored on local disk (its blob directory, restored into
+    `directory`) into the store the settings name now — S3 too — through the store's own `put`,
+    each under its name; returns how many."""
+    from django.conf import settings
+
+    from liuhen.media import store
+
+    count = 0
+    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+        if path.relative_to(directory).parts[0] == "tmp":
+            continue
+        with open(path, "rb") as f:
+            blob = store.put(f, max_bytes=max(path.stat().st_size, settings.LIUHEN_MAX_UPLOAD_BYTES))
+        assert blob.sha256 == path.name, f"{path} holds {blob.sha256}"
+        count += 1
+    return count
+
+
 last_restore_fitted: bool | None = None  # whether the last restore_scene copied its snapshot in (tests)
 
 restore_demo = restore_scene  # the demo's summary: what build_demo() returned
