@@ -5,6 +5,8 @@ calendar read a moment ago — does not stand in for the restored rows (the caus
 执法规则配置 page a restored demo once showed in tests/browser/test_oversight_walk.py)."""
 import dataclasses
 
+import pytest
+
 from liuhen.accounts.models import Agency
 from liuhen.profiles import loader
 from liuhen.profiles import selectors as profiles
@@ -56,3 +58,19 @@ def test_a_restored_working_day_calendar_is_read_at_once(db, fresh_home, setting
     loaded = YearSchedule.objects.filter(year=2026).order_by("-id").first()
     assert loaded is not None and before != loaded.pk
     assert calendar.source(2026) == loaded.pk  # the demo's notice, not the library's year cached before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restore_rolled_back_leaves_no_sequence_behind_the_committed_rows():
+    """A restore moves the ids' sequences past the rows it inserted — never back: PostgreSQL's
+    sequences are not rolled back with the transaction, and a seed put back under lower ids than the
+    committed ones (after a flush) left the log's sequence behind them for the worker's later tests."""
+    from django.contrib.auth.models import Group
+    from django.db import transaction
+
+    committed = [Group.objects.create(name=f"g{i}").pk for i in range(5)]
+    with transaction.atomic():
+        Group.objects.all().delete()
+        scenes._insert({"auth_group": (["id", "name"], [(min(committed), "scene")])})
+        transaction.set_rollback(True)
+    assert Group.objects.create(name="after").pk > max(committed)
