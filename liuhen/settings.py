@@ -295,3 +295,24 @@ except ValueError:  # kept as text: the system check liuhen.oversight.E501 names
 # https://zf.example.gov.cn; empty: the issuing request's host, or http://127.0.0.1:8000 from the CLI.
 # Checked at start (liuhen.documents.E001): an http(s) URL without query or fragment.
 LIUHEN_PUBLIC_URL = os.environ.get("LIUHEN_PUBLIC_URL", "")
+
+# ---- media store retries (suite-time: liuhen/media/store.py) --------------------------------------
+# How the blob store's S3 client (SeaweedFS, MinIO, …) waits and tries again: the attempts per call,
+# the first try included (botocore's "standard" retry mode, total_max_attempts: 1 to 10), the seconds
+# to open a connection (above 0, at most 300) and to wait for a reply (above 0, at most 3600). The
+# defaults are what the store always had (botocore's max_attempts=3 retries: 4 attempts; 5 s; 60 s);
+# the tests that stop the store on purpose use 1 attempt and 1 s.
+# Checked at start (liuhen.media.E001-E003): a bad value is refused, not replaced.
+def _media_store_number(name: str, default, kind):
+    text = os.environ.get(name, "")
+    if not text:
+        return default
+    try:
+        return kind(text)
+    except ValueError:  # kept as text: the system check names it
+        return text
+
+
+LIUHEN_S3_ATTEMPTS = _media_store_number("LIUHEN_S3_ATTEMPTS", 4, int)
+LIUHEN_S3_CONNECT_TIMEOUT = _media_store_number("LIUHEN_S3_CONNECT_TIMEOUT", 5, float)
+LIUHEN_S3_READ_TIMEOUT = _media_store_number("LIUHEN_S3_READ_TIMEOUT", 60, float)

@@ -14,3 +14,6 @@ class MediaConfig(AppConfig):
         # 清除: a purge row is held to the log like any other row (media.E002-E004).
         register_subject(models.BlobPurge.ledger_object_type, checks.check_purge)
         register_note(checks.purged_summary)
+        from django.core.checks import register
+
+        register(checks.store_settings_check)  # LIUHEN_S3_* (liuhen.media.E001-E003)

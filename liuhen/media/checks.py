@@ -83,3 +83,32 @@ def purged_summary() -> str:
     if not n:
         return ""
     return f"另有 {n} 个存储文件已按保存期限清除（media.purge 日志条目可证其曾存在及清除时间；不是问题）。"
+
+
+def store_settings_check(app_configs=None, **kwargs):
+    """System check: the S3 client's retry and timeout settings (LIUHEN_S3_*) are numbers it can use.
+    A bad value is refused at start rather than replaced: a store that gives up at once, or waits
+    for ever, is a choice the operator must see made."""
+    from django.conf import settings
+    from django.core import checks
+
+    from . import vocabulary as v
+
+    def number(value, integer: bool) -> bool:
+        if isinstance(value, bool):
+            return False
+        return isinstance(value, int) if integer else isinstance(value, (int, float)) and value == value
+
+    errors = []
+    attempts = getattr(settings, "LIUHEN_S3_ATTEMPTS", 4)
+    if not number(attempts, True) or not 1 <= attempts <= 10:
+        errors.append(checks.Error(f"LIUHEN_S3_ATTEMPTS 应为 1 到 10 之间的整数（含第一次），现为 {attempts!r}。",
+                                   hint="对象存储每次调用的尝试次数（含第一次），默认 4。", id=v.CHECK_S3_ATTEMPTS))
+    for name, default, top, check_id, what in (
+            ("LIUHEN_S3_CONNECT_TIMEOUT", 5, 300, v.CHECK_S3_CONNECT_TIMEOUT, "建立连接的等待秒数，默认 5"),
+            ("LIUHEN_S3_READ_TIMEOUT", 60, 3600, v.CHECK_S3_READ_TIMEOUT, "等待应答的秒数，默认 60")):
+        value = getattr(settings, name, default)
+        if not number(value, False) or not 0 < value <= top:
+            errors.append(checks.Error(f"{name} 应为大于 0、不超过 {top} 的秒数，现为 {value!r}。",
+                                       hint=f"对象存储{what}。", id=check_id))
+    return errors

@@ -444,8 +444,10 @@ class S3Backend(Backend):
         self.client = boto3.client(
             "s3", endpoint_url=query.get("endpoint") or None, region_name=query.get("region") or "us-east-1",
             aws_access_key_id=unquote(key) or None, aws_secret_access_key=unquote(secret) or None,
-            config=Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=5, read_timeout=60,
-                          s3={"addressing_style": "path"}))
+            # the settings' attempts and waits (checked at start: liuhen.media.E001-E003)
+            config=Config(retries={"total_max_attempts": settings.LIUHEN_S3_ATTEMPTS, "mode": "standard"},
+                          connect_timeout=settings.LIUHEN_S3_CONNECT_TIMEOUT,
+                          read_timeout=settings.LIUHEN_S3_READ_TIMEOUT, s3={"addressing_style": "path"}))
 
     def key(self, sha256: str) -> str:
         check_sha(sha256)
@@ -630,7 +632,8 @@ def backend() -> Backend:
     if scheme == "file":
         return LocalBackend(Path(unquote(urlsplit(url).path)))
     if scheme == "s3":
-        cache_key = (url, os.environ.get("AWS_ACCESS_KEY_ID"), os.environ.get("AWS_SECRET_ACCESS_KEY"))
+        cache_key = (url, os.environ.get("AWS_ACCESS_KEY_ID"), os.environ.get("AWS_SECRET_ACCESS_KEY"),
+                     settings.LIUHEN_S3_ATTEMPTS, settings.LIUHEN_S3_CONNECT_TIMEOUT, settings.LIUHEN_S3_READ_TIMEOUT)
         if cache_key not in _s3_backends:
             _s3_backends[cache_key] = S3Backend(url)
         return _s3_backends[cache_key]

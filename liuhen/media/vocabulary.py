@@ -15,3 +15,8 @@ E004 = "media.E004"  # a purge row the log knows is gone (deleted: the blob coun
 CODES = (E001, E002, E003, E004)
 
 STATE_CODES = {"media_purge": {"altered": E002, "inserted": E003, "deleted": E004}}
+
+# ---- system checks of the store's settings (Django check ids) -------------------------------------
+CHECK_S3_ATTEMPTS = "liuhen.media.E001"  # LIUHEN_S3_ATTEMPTS is not a whole number from 1 to 10
+CHECK_S3_CONNECT_TIMEOUT = "liuhen.media.E002"  # LIUHEN_S3_CONNECT_TIMEOUT is not a number of seconds in (0, 300]
+CHECK_S3_READ_TIMEOUT = "liuhen.media.E003"  # LIUHEN_S3_READ_TIMEOUT is not a number of seconds in (0, 3600]

@@ -12,8 +12,12 @@ current database and copies the home and blobs to directories of the caller's, s
 still has a demo of its own, which its tests may change (their changes roll back as before).
 
 The restore is exact or not done: it checks that the database holds the same rows before the demo
-(migrations' seed data) as the one the demo was built on, and the build must have only added rows;
-if not, `restore_demo` builds the demo itself (slower, never wrong). The snapshot belongs to one
+(migrations' seed data) as the one the demo was built on; the rows the build changed (the log's
+state row and pending queue, moved on by an integration) are replayed by primary key; if the
+snapshot does not fit, `restore_demo` builds the demo itself (slower, never wrong). What the process
+cached of rows by id (parsed profiles, the working-day calendar) is forgotten after each restore and
+rollback (`forget_process_caches`): the restored rows did not pass through the services that keep
+those caches right. The snapshot belongs to one
 day (the demo's dates are relative to today): a run crossing midnight builds a new one.
 """
 import contextlib
@@ -24,8 +28,6 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.apps import apps
-from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.test import override_settings
 from django.utils import timezone
@@ -102,7 +104,7 @@ def _build(where: Path, builder: str, replay_changes: bool = False) -> Snapshot:
             summary = pickle.dumps(_builder(builder)(where))
             after = _state()
             transaction.set_rollback(True)
-    storage._cache.clear()
+    forget_process_caches()  # what the build cached of its rows is gone with the rollback
     rows, gone = {}, {}
     for table, (columns, after_rows) in after.items():
         old_columns, old_rows = before.get(table, (columns, []))
@@ -139,8 +141,7 @@ def scene_snapshot(builder: str, tmp_path_factory, django_db_blocker, *, replay_
     its own for files it needs, returning what the tests need of the scene — picklable): built by
     the first worker that asks (under a lock), then read from disk. `replay_changes`: the build may
     change rows that were there before it (the log's state row after an integration), replayed by
-    primary key; otherwise such a build is not copied but built in each test (the demo: its
-    profile versions replayed that way came out wrong in a browser walk)."""
+    primary key; otherwise such a build is not copied but built in each test."""
     # the base temp directory's parent is shared by all xdist workers of the run (and is the run's own)
     root = tmp_path_factory.getbasetemp()
     if root.name.startswith("popen-gw"):
@@ -173,9 +174,31 @@ def _insert(rows) -> None:
             sql = (f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in columns)}) "
                    f"VALUES ({', '.join(['%s'] * len(columns))})")
             cursor.executemany(sql, values)
-        # PostgreSQL: the sequences behind the ids just inserted move past them (SQLite does it itself)
-        for sql in connection.ops.sequence_reset_sql(no_style(), apps.get_models(include_auto_created=True)):
-            cursor.execute(sql)
+    _sequences_past(rows)
+
+
+def _sequences_past(rows) -> None:
+    """PostgreSQL: the sequences behind the ids just inserted move past them (SQLite's own counter
+    does it, in the transaction). Forward only: a sequence is not transactional — set back to the
+    scene's ids inside a transaction that is rolled back (a seed put back after a flush left the
+    committed seed under higher ids), it stayed behind the committed rows, and the worker's later
+    tests failed on duplicate ids of the log."""
+    if connection.vendor != "postgresql":
+        return
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for table in rows:
+            pk = connection.introspection.get_primary_key_column(cursor, table)
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [qn(table), pk])
+            sequence = cursor.fetchone()[0]
+            if sequence is None:  # not a generated id (a natural key, a one-to-one's)
+                continue
+            cursor.execute(f"SELECT last_value, is_called FROM {sequence}")
+            last, called = cursor.fetchone()
+            cursor.execute(f"SELECT max({qn(pk)}) FROM {qn(table)}")
+            top = cursor.fetchone()[0]
+            if top is not None and (top > last or (top == last and not called)):
+                cursor.execute("SELECT setval(%s, %s, true)", [sequence, top])
 
 
 def _delete(gone) -> None:
@@ -257,8 +280,29 @@ def _demo(where):
 
 
 def demo_snapshot(tmp_path_factory, django_db_blocker) -> Snapshot:
-    """The run's snapshot of the demo."""
-    return scene_snapshot("liuhen.testing.demo:_demo", tmp_path_factory, django_db_blocker)
+    """The run's snapshot of the demo. Its build changes rows that were there before it (the log's
+    state row and pending queue, which `integrate_all` moves on), replayed by primary key."""
+    return scene_snapshot("liuhen.testing.demo:_demo", tmp_path_factory, django_db_blocker, replay_changes=True)
+
+
+def forget_process_caches() -> None:
+    """Forget what this process cached of database rows by their ids. A service that writes such a
+    row refreshes its cache (a profile version's parsed profile, a year's working days); a restore
+    inserts the rows behind the services' backs, and a rolled-back demo takes them away again, so
+    that an id may stand for other rows than those cached — by an earlier test of the worker or by
+    the live server's thread of this one. The cause of a wrong 执法规则配置 page once the demo was
+    restored: its profile version got the id of a version an earlier test had loaded and rolled
+    back, and `profiles.selectors.profile_of_version_id` answered with that one's parsed profile."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from liuhen.ledger import storage
+    from liuhen.profiles import selectors as profiles
+    from liuhen.workdays import calendar
+
+    ContentType.objects.clear_cache()
+    storage._cache.clear()
+    profiles._BY_VERSION.clear()
+    calendar.clear_cache()
 
 
 def restore_scene(snapshot: Snapshot, home: Path, blob_dir: Path):
@@ -266,8 +310,6 @@ def restore_scene(snapshot: Snapshot, home: Path, blob_dir: Path):
     is none), its keys in `home` and its files in `blob_dir` (both copied, so that the scene's tests
     may write there); returns what the builder returned (objects of this call's own). Builds the
     scene when the snapshot does not fit."""
-    from django.contrib.contenttypes.models import ContentType
-
     from liuhen.ledger import storage
 
     storage._cache.clear()
@@ -285,8 +327,27 @@ def restore_scene(snapshot: Snapshot, home: Path, blob_dir: Path):
             shutil.copytree(snapshot.blob_dir, blob_dir, dirs_exist_ok=True)
         _delete(snapshot.gone or {})
         _insert(snapshot.rows)
-    ContentType.objects.clear_cache()
+    forget_process_caches()
     return snapshot.summary
+
+
+def put_scene_files(directory: Path) -> int:
+    """Put the files a scene's build stored on local disk (its blob directory, restored into
+    `directory`) into the store the settings name now — S3 too — through the store's own `put`,
+    each under its name; returns how many."""
+    from django.conf import settings
+
+    from liuhen.media import store
+
+    count = 0
+    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+        if path.relative_to(directory).parts[0] == "tmp":
+            continue
+        with open(path, "rb") as f:
+            blob = store.put(f, max_bytes=max(path.stat().st_size, settings.LIUHEN_MAX_UPLOAD_BYTES))
+        assert blob.sha256 == path.name, f"{path} holds {blob.sha256}"
+        count += 1
+    return count
 
 
 last_restore_fitted: bool | None = None  # whether the last restore_scene copied its snapshot in (tests)
@@ -303,6 +364,4 @@ def demo_in_transaction(snapshot: Snapshot, home: Path, blob_dir: Path, django_d
         with transaction.atomic():
             yield restore_scene(snapshot, home, blob_dir)
             transaction.set_rollback(True)
-    from django.contrib.contenttypes.models import ContentType
-
-    ContentType.objects.clear_cache()  # ids the restore may have brought are gone with the rollback
+    forget_process_caches()  # ids the restore brought are gone with the rollback

@@ -3,7 +3,7 @@
 The writers (liuhen/ledger/tests/ledger_writer.py) and the integrator (`liuhen integrator`) are
 real processes, so they need a database they can all open. pytest-django's test database will not
 do (on SQLite it lives in the test process's memory), so each test gets a database of its own,
-migrated once (per run on SQLite, per worker on PostgreSQL) by `liuhen migrate` in a subprocess
+migrated once per run (by the first pytest-xdist worker that asks) by `liuhen migrate` in a subprocess
 and then copied:
 - SQLite (the default run): a file in a temporary directory, WAL mode as in production;
 - PostgreSQL (`scripts/with-postgres.sh`, DATABASE_URL set): a database created on the same server
@@ -13,6 +13,7 @@ The children get DATABASE_URL and LIUHEN_HOME in their environment.
 Test modules use the fixtures by importing them: `from liuhen.testing.ledger_processes import
 child_env, template  # noqa: F401`.
 """
+import contextlib
 import json
 import os
 import shutil
@@ -81,40 +82,61 @@ class Children:
 @pytest.fixture(scope="session")
 def template(tmp_path_factory):
     """A migrated database the tests copy: ("sqlite", file) or ("postgresql", (server url, name)).
-    On SQLite one file for the whole run — migrated by the first pytest-xdist worker that asks, under
-    a lock, the others wait and copy it (a `liuhen migrate` costs seconds per module); on PostgreSQL
-    one template database per worker, dropped at its end."""
-    pg = _postgres_url()
-    if pg:
-        home = tmp_path_factory.mktemp("ledger-procs") / "template-home"
-        name = f"liuhen_procs_tmpl_{uuid.uuid4().hex[:10]}"
-        with _pg_admin(pg) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            _migrate(home, _with_db_name(pg, name))
-            yield "postgresql", (pg, name)
-        finally:
-            with _pg_admin(pg) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        return
+    One for the whole run — migrated by the first pytest-xdist worker that asks, under a lock, the
+    others wait and copy it (a `liuhen migrate` costs seconds per module): on SQLite a file, on
+    PostgreSQL a template database, dropped by the last worker that used it."""
     import fcntl
 
     root = tmp_path_factory.getbasetemp()
     if root.name.startswith("popen-gw"):  # the parent is the run's, shared by its workers
         root = root.parent
-    base = root / "ledger-procs-template"
+    pg = _postgres_url()
+    base = root / ("ledger-procs-template-pg" if pg else "ledger-procs-template")
     base.mkdir(exist_ok=True)
-    path = base / "template.sqlite3"
-    with open(base / "lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+
+    @contextlib.contextmanager
+    def locked():
+        with open(base / "lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    if pg:
+        named, users = base / "name", base / "users"
+        with locked():
+            if not named.exists():
+                name = f"liuhen_procs_tmpl_{uuid.uuid4().hex[:10]}"
+                with _pg_admin(pg) as admin:
+                    admin.execute(f'CREATE DATABASE "{name}"')
+                try:
+                    _migrate(base / "template-home", _with_db_name(pg, name))
+                except BaseException:
+                    with _pg_admin(pg) as admin:
+                        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                    raise
+                named.write_text(name)
+            name = named.read_text()
+            users.write_text(str(int(users.read_text() if users.exists() else 0) + 1))
         try:
-            if not (base / "done").exists():
-                for old in base.glob("template.sqlite3*"):
-                    old.unlink()
-                _migrate(base / "template-home", f"sqlite:///{path}")
-                (base / "done").touch()
+            yield "postgresql", (pg, name)
         finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+            with locked():
+                left = int(users.read_text()) - 1
+                users.write_text(str(left))
+                if left == 0:  # the last worker using it: a later one would migrate another
+                    named.unlink()
+                    with _pg_admin(pg) as admin:
+                        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        return
+    path = base / "template.sqlite3"
+    with locked():
+        if not (base / "done").exists():
+            for old in base.glob("template.sqlite3*"):
+                old.unlink()
+            _migrate(base / "template-home", f"sqlite:///{path}")
+            (base / "done").touch()
     yield "sqlite", path
 
 

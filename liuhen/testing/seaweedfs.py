@@ -99,6 +99,9 @@ class SeaweedFS:
              # no fixed ports (Iceberg, Lance), no telemetry: several servers may run side by side
              "-s3.port.iceberg=0", "-s3.port.lance=0", "-master.telemetry=false",
              "-master.volumeSizeLimitMB=64", "-volume.preStopSeconds=0",
+             # A restarted master waits one election timeout (10 s) before it leads again, alone
+             # as it is: the tests that stop and start their server waited 10 s each time.
+             "-master.electionTimeout=1s",
              "-ip=127.0.0.1", "-ip.bind=127.0.0.1", *self.extra_args],
             stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
         self._wait(timeout)
@@ -133,10 +136,12 @@ class SeaweedFS:
                 if time.monotonic() > deadline:
                     self.stop()
                     raise
-                time.sleep(0.5)
+                time.sleep(0.25)
 
-    def stop(self, grace: float = 3) -> None:
-        """SIGTERM, then SIGKILL: `weed` may take long to heed SIGTERM."""
+    def stop(self, grace: float = 0.5) -> None:
+        """SIGTERM, then SIGKILL: `weed` takes some 15 s to heed SIGTERM (a graceful gRPC stop), so
+        the SIGKILL came after any grace a test would wait for; what a server held it still holds
+        when started again (what it acknowledged is on disk: the tests read it back)."""
         if self.proc is None:
             return
         if self.proc.poll() is None:
@@ -186,6 +191,10 @@ def own_seaweedfs(settings, monkeypatch):
     server = SeaweedFS().start()
     settings.LIUHEN_STORAGE_URL = (f"s3://{ACCESS_KEY}:{SECRET_KEY}@{BUCKET}?endpoint={server.endpoint}"
                                    "&region=us-east-1&prefix=own/")
+    # The server is stopped on purpose: each call to it then fails at once (a refused connection)
+    # instead of being tried again with back-off — what the tests prove is what the store does
+    # when the calls fail, not how botocore retries (production: 4 attempts, liuhen/settings.py).
+    settings.LIUHEN_S3_ATTEMPTS, settings.LIUHEN_S3_CONNECT_TIMEOUT = 1, 1
     try:
         yield server
     finally:

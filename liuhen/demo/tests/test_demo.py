@@ -408,15 +408,18 @@ class TestDemoData:
 def test_demo_verifies_clean(db, fresh_home, store_backend, settings, tmp_path_factory, django_db_blocker):
     """Everything the demo writes — agency, units, people, certificates, cases, records, devices,
     footage and its files — is in the log with its state: `liuhen verify` right after `liuhen demo`
-    finds nothing, with the files on local disk or in S3. (A home of its own: on local disk the
-    run's one build copied in with its keys; in S3 a build of its own, its files written there.)"""
+    finds nothing, with the files on local disk or in S3. (The run's one build copied into a home
+    of its own with its keys, its files put into the store under test through the store's own
+    `put`: verify reads every one of them back from there. The demo built by the command itself is
+    test_command_loads_once's.)"""
     from liuhen.ledger.storage import integrate_all
     from liuhen.ledger.verify import verify_log
+    from liuhen.testing import demo as scenes
 
-    if store_backend.name == "local":
-        assert restore_demo(demo_snapshot(tmp_path_factory, django_db_blocker), fresh_home, settings.LIUHEN_BLOB_DIR)
-    else:
-        assert build_demo()
+    files = tmp_path_factory.mktemp("demo-files")
+    assert restore_demo(demo_snapshot(tmp_path_factory, django_db_blocker), fresh_home, files)
+    put = scenes.put_scene_files(files)  # (a snapshot that did not fit: built here, its files in S3 or in `files`)
+    assert put >= FootageItem.objects.values("blob_id").distinct().count() or not scenes.last_restore_fitted
     integrate_all()
     report = verify_log()
     assert report.ok, [str(f) for f in report.findings]
