@@ -71,9 +71,18 @@ def latest_version_id(agency) -> int | None:
 
 
 def active_profile(agency) -> Profile:
-    """The profile in force for `agency` now (its latest loaded version, else the packaged default)."""
-    pk = latest_version_id(agency)
-    return profile_of_version_id(pk)
+    """The profile in force for `agency` now (its latest loaded version, else the packaged default).
+    The version's digest comes with its id in the one query, and a cached profile is used only if it
+    was parsed from that digest: an id reused after a rolled-back load is parsed again."""
+    if agency is None or getattr(agency, "pk", None) is None:
+        return default_profile()
+    row = ProfileVersion.objects.filter(agency_id=agency.pk).order_by("-number").values_list("pk", "sha256").first()
+    if row is None:
+        return default_profile()
+    hit = _BY_VERSION.get(row[0])
+    if hit is not None and hit[0] == row[1]:
+        return hit[1]
+    return _parse(ProfileVersion.objects.get(pk=row[0]))
 
 
 def agency_section(agency_id, name: str):

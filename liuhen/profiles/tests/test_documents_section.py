@@ -15,3 +15,4 @@ def test_the_page_shows_the_documents_section(client, world):
 
 def test_an_unusable_format_is_shown_as_written():
     assert describe.document_number_example("{agency}罚{n") == "{agency}罚{n"
+
