@@ -365,3 +365,21 @@ def demo_in_transaction(snapshot: Snapshot, home: Path, blob_dir: Path, django_d
             yield restore_scene(snapshot, home, blob_dir)
             transaction.set_rollback(True)
     forget_process_caches()  # ids the restore brought are gone with the rollback
+
+
+@contextlib.contextmanager
+def the_demo(tmp_path_factory, django_db_blocker):
+    """For a class- or module-scoped fixture: the run's one demo build restored into a home and blob
+    directory of its own (demo_in_transaction); yields (summary, blob_dir, home)."""
+    snapshot = demo_snapshot(tmp_path_factory, django_db_blocker)
+    blob_dir, home = tmp_path_factory.mktemp("demo") / "blobs", tmp_path_factory.mktemp("home")
+    with demo_in_transaction(snapshot, home, blob_dir, django_db_blocker) as summary:
+        yield summary, blob_dir, home
+
+
+def in_the_demo(settings, demo_data):
+    """For a test's fixture: the settings pointed at the restored demo's files; returns its summary."""
+    summary, blob_dir, home = demo_data
+    settings.LIUHEN_BLOB_DIR, settings.LIUHEN_HOME = blob_dir, home
+    settings.PASSWORD_HASHERS = FAST_HASHER
+    return summary

@@ -22,7 +22,7 @@ from liuhen.ledger.models import Entry
 from liuhen.media import names, store
 from liuhen.records.models import Attachment, Record, RecordVersion
 from liuhen.records.selectors import states_for_case
-from liuhen.testing.demo import demo_in_transaction, demo_snapshot, restore_demo
+from liuhen.testing.demo import demo_snapshot, in_the_demo, restore_demo, the_demo
 from liuhen.testing.media import store_backend  # noqa: F401  (the verify test runs on both stores)
 
 
@@ -37,19 +37,14 @@ def _fast_passwords(settings):
 
 @pytest.fixture(scope="class")
 def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo for the whole class (the run's one build, liuhen/testing/demo.py), inside a
-    transaction rolled back afterwards."""
-    snapshot = demo_snapshot(tmp_path_factory, django_db_blocker)
-    blob_dir, home = tmp_path_factory.mktemp("demo") / "blobs", tmp_path_factory.mktemp("home")
-    with demo_in_transaction(snapshot, home, blob_dir, django_db_blocker) as summary:
-        yield summary, blob_dir, home
+    """The run's one demo build, restored (liuhen/testing/demo.py)."""
+    with the_demo(tmp_path_factory, django_db_blocker) as data:
+        yield data
 
 
 @pytest.fixture
 def demo(demo_data, db, settings):
-    summary, blob_dir, home = demo_data
-    settings.LIUHEN_BLOB_DIR, settings.LIUHEN_HOME = blob_dir, home
-    return summary
+    return in_the_demo(settings, demo_data)
 
 
 class TestDemoData:

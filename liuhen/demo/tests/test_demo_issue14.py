@@ -22,26 +22,21 @@ from liuhen.ledger.verify import verify_log
 from liuhen.retention import policy, selectors
 from liuhen.retention.models import GroundKind, LegalHold, LongTermGround, Removal
 from liuhen.testing.copies import check_offline, vkey_file
-from liuhen.testing.demo import demo_in_transaction, demo_snapshot
+from liuhen.testing.demo import in_the_demo, the_demo
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="module")
 def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
-    snapshot = demo_snapshot(tmp_path_factory, django_db_blocker)  # the run's one build (liuhen/testing/demo.py)
-    blob_dir = tmp_path_factory.mktemp("demo") / "blobs"
-    home = tmp_path_factory.mktemp("home")
-    with demo_in_transaction(snapshot, home, blob_dir, django_db_blocker) as summary:
-        yield summary, blob_dir, home
+    """The run's one demo build, restored (liuhen/testing/demo.py)."""
+    with the_demo(tmp_path_factory, django_db_blocker) as data:
+        yield data
 
 
 @pytest.fixture
 def demo(demo_data, db, settings):
-    summary, blob_dir, home = demo_data
-    settings.LIUHEN_BLOB_DIR, settings.LIUHEN_HOME = blob_dir, home
-    settings.PASSWORD_HASHERS = FAST_HASHER
-    return summary
+    return in_the_demo(settings, demo_data)
 
 
 def test_each_class_a_hold_a_pending_purge_and_a_removal(demo):

@@ -4,7 +4,7 @@ import pytest
 
 from liuhen.media import store
 from liuhen.records.models import Outcome, Signature, SignerRole
-from liuhen.testing.demo import demo_in_transaction, demo_snapshot
+from liuhen.testing.demo import in_the_demo, the_demo
 
 
 @pytest.fixture(autouse=True)
@@ -14,17 +14,14 @@ def _fast_passwords(settings):
 
 @pytest.fixture(scope="module")
 def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
-    snapshot = demo_snapshot(tmp_path_factory, django_db_blocker)
-    blob_dir, home = tmp_path_factory.mktemp("demo") / "blobs", tmp_path_factory.mktemp("home")
-    with demo_in_transaction(snapshot, home, blob_dir, django_db_blocker) as summary:
-        yield summary, blob_dir, home
+    """The run's one demo build, restored (liuhen/testing/demo.py)."""
+    with the_demo(tmp_path_factory, django_db_blocker) as data:
+        yield data
 
 
 @pytest.fixture
 def demo(demo_data, db, settings):
-    summary, blob_dir, home = demo_data
-    settings.LIUHEN_BLOB_DIR, settings.LIUHEN_HOME = blob_dir, home
-    return summary
+    return in_the_demo(settings, demo_data)
 
 
 def test_the_demo_parties_signatures_carry_a_drawn_mark(demo):
