@@ -106,32 +106,30 @@ def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
     return response
 
 
-@login_required
-def draft_pdf(request, pk):
-    """The record's document as a PDF draft (草稿, unnumbered, unsealed)."""
-    from .render import render_pdf
-
+def _draft(request, pk, render, form: str, extension: str, content_type: str) -> HttpResponse:
+    """The record's document as a draft file (草稿: unnumbered, unsealed), its read logged."""
     record = _record_for(request, pk)
     state = record_with_state(record.pk)
     try:
-        data = render_pdf(record)
+        data = render(record)
     except TemplateFieldError as exc:
         return _template_error(request, exc)
-    reads.log_read(request.user, record, state.latest, reads.DRAFT_PDF)
-    return _download(data, f"{record.record_type.name}（草稿）-{record.case.number}-{record.serial}.pdf",
-                     "application/pdf")
+    reads.log_read(request.user, record, state.latest, form)
+    return _download(data, f"{record.record_type.name}（草稿）-{record.case.number}-{record.serial}.{extension}",
+                     content_type)
+
+
+@login_required
+def draft_pdf(request, pk):
+    """The record's document as a PDF draft."""
+    from .render import render_pdf
+
+    return _draft(request, pk, render_pdf, reads.DRAFT_PDF, "pdf", "application/pdf")
 
 
 @login_required
 def draft_docx(request, pk):
-    """The record's document as an editable Word file (草稿)."""
+    """The record's document as an editable Word file."""
     from .docx import render_docx
 
-    record = _record_for(request, pk)
-    state = record_with_state(record.pk)
-    try:
-        data = render_docx(record)
-    except TemplateFieldError as exc:
-        return _template_error(request, exc)
-    reads.log_read(request.user, record, state.latest, reads.DRAFT_DOCX)
-    return _download(data, f"{record.record_type.name}（草稿）-{record.case.number}-{record.serial}.docx", DOCX_TYPE)
+    return _draft(request, pk, render_docx, reads.DRAFT_DOCX, "docx", DOCX_TYPE)
