@@ -30,9 +30,9 @@ def record_page(user, record, state) -> dict:
         # 签发 is offered where the service will accept it: a complete, not voided record whose latest
         # version is not issued yet, to whoever may issue it (services.may_issue) — a re-issue (an
         # earlier version issued, or a document to replace) to a leader only.
-        "can_issue": ready and issued is None and replaces is None and services.may_issue(user, record),
+        "can_issue": ready and issued is None and replaces is None and services.may_issue_now(user, record),
         "reissue": ready and (issued is not None or replaces is not None) and leader
-        and services.may_issue(user, record),
+        and services.may_issue_now(user, record),
         "reissue_needs_leader": ready and (issued is not None or replaces is not None) and not leader,
         "replaces": replaces,
         "can_revoke": (issued is not None and selectors.status_of(issued) == "valid"

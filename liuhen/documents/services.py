@@ -24,6 +24,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from liuhen.accounts.roles import LEADER_ROLES, Role
+from liuhen.accounts.services import require_valid_certificate
 from liuhen.cases import access
 from liuhen.common import context
 from liuhen.common import text as texts
@@ -65,9 +66,20 @@ def may_issue(user, record) -> bool:
     (承办机构负责人, 机关负责人) who may see it — the document goes out in the agency's name."""
     if user is None or not user.is_authenticated or not user.is_active or user.agency_id != record.case.agency_id:
         return False
-    if user.has_role(Role.OFFICER) and access.can_work(user, record.case):
+    if user.has_role(*LEADER_ROLES) and access.can_view(user, record.case):
         return True
-    return user.has_role(*LEADER_ROLES) and access.can_view(user, record.case)
+    return user.has_role(Role.OFFICER) and access.can_work(user, record.case)
+
+
+def may_issue_now(user, record) -> bool:
+    """may_issue, and as an officer with a valid 执法证 today: what the record page offers 签发 to."""
+    return may_issue(user, record) and (not _as_officer(user, record) or user.certificate_on() is not None)
+
+
+def _as_officer(user, record) -> bool:
+    """Issuing as an officer of the case (not as a leader): an officer's act, which needs a valid
+    执法证 (LC 10), checked by issue_document."""
+    return not (user.has_role(*LEADER_ROLES) and access.can_view(user, record.case))
 
 
 def public_url(base_url: str | None = None) -> str:
@@ -173,6 +185,8 @@ def issue_document(actor, record, *, base_url: str | None = None, reason: str = 
 
     if not may_issue(actor, record):
         raise PermissionDenied("只有本案承办人员或负责人可以签发文书。")
+    if _as_officer(actor, record):
+        require_valid_certificate(actor)  # LC 10: an officer acts with a valid certificate
     state = record_with_state(record.pk)
     if state.voided:
         raise ValidationError("该记录已作废，不能签发文书。", code="record_void")

@@ -215,3 +215,24 @@ def test_the_panel_offers_a_leader_to_reissue_a_remade_decision(client, world):
     client.force_login(world.unit_head)
     page = client.get(reverse("records:detail", args=[again.pk])).content.decode()
     assert "重新签发（新文号）" in page and f'name="replaces" value="{old.pk}"' in page
+
+
+def test_an_officer_without_a_valid_certificate_cannot_issue(client, world, decision):
+    """LC 10: an officer acts with a valid 执法证 — issuing as an officer too; refused, recorded, no number used."""
+    import datetime
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from liuhen.documents import services
+
+    cert = world.officer.certificate_on(timezone.localdate())
+    cert.__class__.objects.filter(pk=cert.pk).update(valid_until=timezone.localdate() - datetime.timedelta(days=1))
+    client.force_login(world.officer)
+    page = client.get(reverse("records:detail", args=[decision.pk])).content.decode()
+    assert reverse("documents:issue", args=[decision.pk]) not in page  # not offered
+    with pytest.raises(ValidationError) as refused:
+        services.issue_document(world.officer, decision)
+    assert "执法证" in " ".join(refused.value.messages)
+    assert not DocumentNumber.objects.exists() and _events(v.REFUSED)
+    services.issue_document(world.agency_head, decision)  # a leader issues without a certificate
