@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "liuhen.copies",
     "liuhen.inspections",
     "liuhen.documents",
+    "liuhen.legalreview",
+    "liuhen.rights",
     "liuhen.audit",
     "liuhen.oversight",
     "liuhen.evaluation",

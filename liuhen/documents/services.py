@@ -34,7 +34,7 @@ from liuhen.media import store
 from liuhen.records import vocabulary as record_vocabulary
 from liuhen.records.selectors import record_with_state
 
-from . import numbers, seal
+from . import issue_checks, numbers, seal
 from . import vocabulary as v
 from .models import DocumentStatus, DocumentWithdrawal, IssuedDocument, WithdrawalKind
 from .numbers import issue_number, void_number  # noqa: F401 — the app's writes, in one place
@@ -194,6 +194,7 @@ def issue_document(actor, record, *, base_url: str | None = None, reason: str = 
         # Only a complete record is sealed (ISSUE 16 item 3): the paper a party holds carries every
         # signature and approval the record's rule asks (LQ 17; 行政处罚法 57 for the approval).
         raise ValidationError(f"记录尚不完整，不能签发：还缺{'、'.join(state.missing)}。", code="incomplete")
+    issue_checks.check_issue(actor, record)  # the apps above: e.g. the legal review's gate (LW-L 9, 18)
     version = state.latest.number
     predecessor, reissue = _predecessor(actor, record, version, replaces)
     if reissue:

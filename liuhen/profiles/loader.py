@@ -186,12 +186,13 @@ def parse_text(text: str, label: str) -> tuple[dict | None, _Doc]:
 
 TOP_KEYS = {"code", "name", "regulation", "extends", "remove", "rules", "stages", "signatures", "av_acts",
             "deadlines", "major", "publicity", "phrases", "scorecard", "retention", "copies", "inspections", "devices",
-            "documents"}
+            "documents", "legal_review", "rights"}
 LIST_SECTIONS = ("rules", "stages", "signatures", "av_acts", "deadlines", "major", "phrases")
 SECTION_LABELS = {"rules": "规则值", "stages": "立卷要求", "signatures": "签字要求", "av_acts": "音像记录环节",
                   "deadlines": "期限", "major": "重大执法决定标准", "phrases": "执法用语", "publicity": "公示",
                   "scorecard": "评查标准", "retention": "音像资料保存", "copies": "证据复制", "inspections": "音像记录抽检",
-                  "devices": "音像记录设备", "documents": "执法文书"}
+                  "devices": "音像记录设备", "documents": "执法文书",
+                  "legal_review": "法制审核", "rights": "当事人权利"}
 AV_MODES = {"required": (True, False), "forbidden_without_reason": (True, True), "optional": (False, False)}
 AV_KINDS = {"video", "audio", "photo"}
 SIGNATURE_KEYS = {"officers", "party", "leader", "reviewer", "archivist", "reviewer_decisions"}
@@ -639,7 +640,7 @@ def _scorecard(c: _Checker, value, path):
 # (These were the settings LIUHEN_RETENTION, LIUHEN_COPIES, LIUHEN_INSPECTION_ROLES /
 # LIUHEN_INSPECTION_CHECKLIST and LIUHEN_DEVICES until issue 15.)
 
-VALUE_SECTIONS = ("retention", "copies", "inspections", "devices")
+VALUE_SECTIONS = ("retention", "copies", "inspections", "devices", "legal_review", "rights")
 _BAD = object()
 CHECK_CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
@@ -687,6 +688,37 @@ def _ratio(c, value, path, what):
     return spec.EquipmentRatio(value["cameras"], value["officers"])
 
 
+def _period(c, value, path, what):
+    try:
+        return spec.Period.parse(value)
+    except ValueError as exc:
+        c.err(path, f"{what}：{exc}")
+        return _BAD
+
+
+def _choice(options: dict):
+    def check(c, value, path, what):
+        if value not in options:
+            c.err(path, f"{what}应为 {'、'.join(f'{k}（{v}）' for k, v in options.items())} 之一")
+            return _BAD
+        return value
+    return check
+
+
+def _flag(c, value, path, what):
+    if not isinstance(value, bool):
+        c.err(path, f"{what}应为 true 或 false")
+        return _BAD
+    return value
+
+
+def _penalties(c, value, path, what):
+    if not isinstance(value, list) or any(v not in spec.PENALTY_LABELS for v in value):
+        c.err(path, f"{what}应为处罚种类代码的列表（{'、'.join(f'{k} {v}' for k, v in spec.PENALTY_KINDS)}）")
+        return _BAD
+    return tuple(value)
+
+
 VALUE_KEYS = {
     "retention": {
         "raw_months": ("原始音像资料保存月数（raw_months）", _raw_months),
@@ -709,6 +741,23 @@ VALUE_KEYS = {
     "devices": {
         "check_every_days": ("定期检查周期天数（check_every_days）", _count(1, 3660, none="不要求定期检查")),
         "equipment_ratio": ("执法记录仪配备比例（equipment_ratio）", _ratio),
+    },
+    "legal_review": {
+        "deadline": ("法制审核期限（deadline，期限的标识）", lambda c, v, p, w: v if isinstance(v, str) and v.strip()
+                     else (c.err(p, f"{w}应为期限（deadlines）的标识") or _BAD)),
+        "materials_wait": ("补充材料期间如何计算审核期限（materials_wait）", _choice(spec.MATERIALS_WAIT)),
+        "materials_days": ("补充材料的期限（materials_days，工作日）", _count(1, 60)),
+        "qualification_first": ("初次从事法制审核须取得法律职业资格（qualification_first）", _flag),
+        "extension_roles": ("批准延长审核期限的角色（extension_roles）", _roles("批准延长法制审核期限")),
+        "ruling_roles": ("对审核意见分歧作出决定的角色（ruling_roles）", _roles("对法制审核意见分歧作出决定")),
+    },
+    "rights": {
+        "statement_period": ("告知后作出决定前的陈述申辩期限（statement_period）", _period),
+        "hearing_request_period": ("申请听证的期限（hearing_request_period）", _period),
+        "hearing_notice_period": ("举行听证前通知当事人的期限（hearing_notice_period）", _period),
+        "hearing_penalties": ("当事人有权要求听证的处罚种类（hearing_penalties）", _penalties),
+        "hearing_fine_person": ("自然人较大数额罚款（hearing_fine_person，元）", _count(1, 10**9)),
+        "hearing_fine_organisation": ("法人或其他组织较大数额罚款（hearing_fine_organisation，元）", _count(1, 10**10)),
     },
 }
 
@@ -797,7 +846,8 @@ def _value_spec(section: str, values: dict):
         roles = values["roles"][0] if "roles" in values else spec.InspectionsSpec().roles
         return spec.InspectionsSpec(roles=roles, checklist=tuple((k, checklist[k]) for k in spec.INSPECTION_KINDS),
                                     articles=articles)
-    cls = {"retention": spec.RetentionSpec, "copies": spec.CopiesSpec, "devices": spec.DevicesSpec}[section]
+    cls = {"retention": spec.RetentionSpec, "copies": spec.CopiesSpec, "devices": spec.DevicesSpec,
+           "legal_review": spec.LegalReviewSpec, "rights": spec.RightsSpec}[section]
     return cls(**{k: v for k, (v, _) in values.items()}, articles=articles)
 
 
@@ -974,6 +1024,17 @@ def _semantic(sections: dict, label: str, errors: list, data: dict, doc_lines) -
         for attr in ("deadline", "withdrawal_deadline"):
             if getattr(pub, attr) not in deadline_ids:
                 errors.append((label, doc_lines(("publicity", attr)), f"公示引用的期限“{getattr(pub, attr)}”不存在"))
+    review_deadline = (sections.get("legal_review") or {}).get("deadline", (spec.LegalReviewSpec.deadline, ""))[0]
+    if review_deadline not in deadline_ids:
+        errors.append((label, doc_lines(("legal_review", "deadline")),
+                       f"法制审核引用的期限“{review_deadline}”不存在（LW-L 16：审核期限及其延长写在 deadlines 中）"))
+    for i, m in enumerate(sections.get("major", [])):
+        if m.fact == "penalty_kind":
+            bad = [v for v in (m.value if isinstance(m.value, tuple) else (m.value,)) if v not in spec.PENALTY_LABELS]
+            if bad:
+                errors.append((label, doc_lines(("major",)),
+                               f"重大执法决定标准“{m.id}”的处罚种类 {'、'.join(map(str, bad))} 不是处罚种类代码"
+                               f"（{'、'.join(code for code, _ in spec.PENALTY_KINDS)}）"))
     retention = sections.get("retention") or {}
     raw = retention.get("raw_months", (spec.RetentionSpec.raw_months, ""))[0]
     years = retention.get("case_file_years", (spec.RetentionSpec.case_file_years, ""))[0]

@@ -326,6 +326,67 @@ class DevicesSpec(_Section):
     articles: tuple[tuple[str, str], ...] = ()
 
 
+# 行政处罚的种类 (行政处罚法 9), as codes the profile names (major criteria, the hearing right) and the
+# Chinese the records store (the 处罚种类 field of 处理意见、行政处罚告知书、决定书). Ordered from the
+# lightest to the heaviest: 行政处罚法 45 forbids a heavier penalty because of the party's defence.
+PENALTY_KINDS: tuple[tuple[str, str], ...] = (
+    ("no_penalty", "不予行政处罚"),
+    ("warning", "警告"),
+    ("criticism", "通报批评"),
+    ("fine", "罚款"),
+    ("confiscation", "没收违法所得、没收非法财物"),
+    ("license_suspension", "暂扣许可证件"),
+    ("demotion", "降低资质等级"),
+    ("restriction", "限制开展生产经营活动"),
+    ("suspension", "责令停产停业"),
+    ("ban", "限制从业"),
+    ("revocation", "吊销许可证件"),
+    ("closure", "责令关闭"),
+    ("detention", "行政拘留"),
+)
+PENALTY_LABELS = dict(PENALTY_KINDS)
+PENALTY_CODES = {label: code for code, label in PENALTY_KINDS}
+PENALTY_RANK = {code: i for i, (code, _) in enumerate(PENALTY_KINDS)}
+
+MATERIALS_WAIT = {"suspend": "补充材料期间不计入审核期限", "restart": "补充材料后重新计算审核期限",
+                  "count": "补充材料期间计入审核期限"}
+
+
+@dataclass(frozen=True)
+class LegalReviewSpec(_Section):
+    """重大执法决定法制审核 (LW-L; 行政处罚法 58): the review's clock is the deadline `deadline` (its period
+    and its one extension, LW-L 16: 10 + 10 working days; 7 + 3 elsewhere); how the time waiting for
+    materials the reviewer asked for counts (`materials_wait`: MATERIALS_WAIT); the working days the
+    handlers get to supply them; whether a reviewer's first review needs the 法律职业资格 (行政处罚法 58
+    第二款); who approves an extension (LW-L 16) and who decides a disagreement (LW-L 17)."""
+
+    deadline: str = "legal_review"
+    materials_wait: str = "suspend"
+    materials_days: int = 5
+    qualification_first: bool = True
+    extension_roles: tuple[str, ...] = ("agency_head",)
+    ruling_roles: tuple[str, ...] = ("agency_head",)
+    articles: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class RightsSpec(_Section):
+    """The party's rights before a penalty decision (行政处罚法 44-45, 63-65): the time after the 行政处罚告知书
+    before the decision may be made (for the party to state and defend, `statement_period`), the window
+    to request a hearing (`hearing_request_period`, art. 64: 五日, working days by art. 85), the notice
+    before a hearing (`hearing_notice_period`, art. 64: 七日前), and the penalties that carry the hearing
+    right (art. 63: `hearing_penalties`, codes of PENALTY_KINDS, and fines from `hearing_fine_person` /
+    `hearing_fine_organisation` yuan, 较大数额 as the province sets it)."""
+
+    statement_period: Period = Period(3, "wd")
+    hearing_request_period: Period = Period(5, "wd")
+    hearing_notice_period: Period = Period(7, "wd")
+    hearing_penalties: tuple[str, ...] = ("demotion", "revocation", "suspension", "closure", "ban", "restriction")
+    hearing_fine_person: int = 10000
+    hearing_fine_organisation: int = 100000
+    articles: tuple[tuple[str, str], ...] = ()
+
+
 DOCUMENT_TEMPLATES = ("decision", "notice", "service_receipt", "generic")  # documents/templates/documents/<name>.html
 NUMBER_PLACEHOLDERS = ("agency", "year", "n")  # 文号 format: {agency} the agency's short name, {year}, {n}
 DEFAULT_REMEDIES = ("如不服本决定，可以在收到本决定书之日起六十日内依法申请行政复议，"
@@ -387,6 +448,8 @@ class Profile:
     inspections: InspectionsSpec = field(default_factory=InspectionsSpec)
     devices: DevicesSpec = field(default_factory=DevicesSpec)
     documents: DocumentsSpec = field(default_factory=DocumentsSpec)
+    legal_review: LegalReviewSpec = field(default_factory=LegalReviewSpec)
+    rights: RightsSpec = field(default_factory=RightsSpec)
 
     def rule(self, rule_id: str, default=None):
         """The value of a valued rule (e.g. profile.rule("on_site_officers") → 2)."""

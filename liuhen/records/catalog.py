@@ -12,6 +12,8 @@ not fields: the 负责人, 法制审核人员 or 档案管理员 writes them whe
 Signature.decision). Synced into the RecordType table after every migrate (agencies may add their own).
 """
 
+from liuhen.profiles.spec import PENALTY_KINDS
+
 T, TA, D, DT, I, B = "text", "textarea", "date", "datetime", "integer", "bool"
 
 
@@ -21,6 +23,13 @@ def f(name, label, type_=T, required=True, **extra):
 
 WHEN_WHERE = [f("time", "时间", DT), f("place", "地点")]
 OFFICERS_SHOWN = f("certificates_shown", "已出示执法证件", B, help="执法人员应主动出示执法证件")  # LC 10 亮证
+
+# The intended or decided penalty as facts (行政处罚法 9): what the major-decision criteria, the hearing
+# right (行政处罚法 63) and the rule against a heavier penalty after the defence (行政处罚法 45) read.
+PENALTY = [f("penalty_kind", "处罚种类", "choice", required=False, choices=[label for _, label in PENALTY_KINDS],
+             help="主要的处罚种类（行政处罚法第九条）"),
+           f("fine_amount", "罚款金额（元）", I, required=False),
+           f("confiscation_amount", "没收违法所得、非法财物金额（元）", I, required=False)]
 
 AV_NOT_SUITABLE_REASONS = ["涉及国家秘密", "涉及商业秘密", "涉及个人隐私", "其他不适宜音像记录的情形"]
 
@@ -106,7 +115,30 @@ CATALOG = [
     # ---- 3. 审查决定 --------------------------------------------------------------------
     dict(code="handling_opinion", name="处理意见", stage="decision", sign={"officers": 1},
          fields=[f("facts", "事实", TA), f("basis", "法律依据", TA), f("evidence", "证据", TA),
-                 f("discretion", "裁量因素", TA), f("proposal", "处理建议", TA)]),
+                 f("discretion", "裁量因素", TA), f("proposal", "处理建议", TA), *PENALTY]),
+    # 行政处罚法 44-45, 63-65: before a penalty the party is told the intended decision and the rights to
+    # state, defend and (for the penalties of art. 63) request a hearing; the rights app (liuhen.rights)
+    # keeps the waiting period and the hearing windows, and refuses a heavier penalty after the defence.
+    dict(code="penalty_notice", name="行政处罚告知书", stage="decision", sign={"officers": 1, "party": True},
+         fields=[f("facts", "拟作出处罚的事实、理由", TA), f("basis", "依据", TA), *PENALTY,
+                 f("rights", "告知的权利", TA, default="陈述、申辩；符合听证条件的，要求听证"),
+                 f("notified_at", "告知（送达）时间", DT)]),
+    dict(code="statement_hearing", name="陈述申辩笔录（告知后）", stage="decision", sign={"officers": 2, "party": True},
+         fields=[*WHEN_WHERE, f("statement", "陈述、申辩内容", TA),
+                 f("adopted", "复核结论", "choice", choices=["采纳", "部分采纳", "不予采纳"]),
+                 f("reply", "复核意见及理由", TA)]),
+    dict(code="rights_waiver", name="放弃陈述申辩、听证权利声明", stage="decision", sign={"officers": 1, "party": True},
+         fields=[f("waived", "放弃的权利", "choice", choices=["陈述、申辩", "听证", "陈述、申辩和听证"]),
+                 f("waived_at", "声明时间", DT)]),
+    dict(code="hearing_request", name="听证申请记录", stage="decision", sign={"officers": 1, "party": True},
+         fields=[f("requested_at", "提出听证申请的时间", DT), f("form", "申请方式", "choice", choices=["书面", "口头"])]),
+    dict(code="hearing_notice", name="听证通知书", stage="decision", sign={"officers": 1},
+         fields=[f("hearing_at", "举行听证的时间", DT), f("place", "地点"), f("host", "听证主持人"),
+                 f("public", "是否公开举行", B, required=False), f("notified_at", "通知送达时间", DT)]),
+    dict(code="hearing_transcript", name="听证会笔录", stage="decision", sign={"officers": 2, "party": True},
+         fields=[*WHEN_WHERE, f("host", "主持人"), f("participants", "参加人", TA), f("content", "听证过程", TA)]),
+    dict(code="hearing_report", name="听证报告", stage="decision", sign={"officers": 1},
+         fields=[f("host", "听证主持人"), f("summary", "听证情况", TA), f("opinion", "处理意见及建议", TA)]),
     # LW-L 15: the reviewer's conclusion and opinion are the reviewer's signature (decision, opinion);
     # the officers submit the matter and its materials.
     dict(code="legal_review_record", name="法制审核意见", stage="decision",
@@ -123,7 +155,8 @@ CATALOG = [
          # reused); the field stays for a number given on paper before, and is not printed.
          fields=[f("doc_number", "文号", required=False, help="签发时按本机关文号规则自动编号；仅线下已编号的填写"),
                  f("facts", "事实和理由", TA), f("basis", "依据", TA),
-                 f("content", "决定内容", TA), f("remedy", "救济途径", TA), f("decided_on", "决定日期", D)]),
+                 f("content", "决定内容", TA), f("remedy", "救济途径", TA), f("decided_on", "决定日期", D),
+                 *PENALTY]),
     # ---- 4. 送达执行 --------------------------------------------------------------------
     dict(code="service_receipt", name="送达回证", stage="service", sign={"officers": 1, "party": True},
          fields=[f("document", "送达文书"),

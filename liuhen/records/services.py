@@ -22,7 +22,7 @@ from liuhen.ledger.core.canonical import content_sha256
 from liuhen.ledger.subjects import plain
 from liuhen.media import store
 
-from . import content_checks, marks, rules, schema
+from . import content_checks, marks, rules, schema, sign_checks
 from . import vocabulary as V
 from .models import (
     Attachment, Outcome, Record, RecordType, RecordTypeVersion, RecordVersion, RecordVoid, RefusalConfirmation,
@@ -223,6 +223,7 @@ def sign_as_officer(actor, record: Record) -> Signature:
         # Nobody approves their own case (issue 12 §2): who approved or reviewed anywhere in the
         # case does not sign its records as an officer.
         raise PermissionDenied("您已在本案中以负责人或法制审核人员身份签字，不能再以执法人员身份签字。")
+    sign_checks.check_signing(actor, record, SignerRole.OFFICER)
     sig = _signature(record, st.latest, role=SignerRole.OFFICER, signer=actor, signer_name=actor.display_name,
                      outcome=Outcome.SIGNED, reason="", recorded_by=actor)
     _log_signature(actor, record, sig)
@@ -278,6 +279,7 @@ def sign_in_capacity(actor, record: Record, capacity: str, *, decision: str = ru
     refused = [s for s in st.refusals if s.role == capacity]
     if refused:
         raise ValidationError(f"该记录已被{refused[0].signer_name}{refused[0].decision}，请作废后重新制作。")
+    sign_checks.check_signing(actor, record, capacity)
     decision = (decision or "").strip()
     choices = rule.decisions_for(capacity)
     if decision not in choices:
@@ -326,6 +328,7 @@ def record_other_signature(actor, record: Record, *, role: str, signer_name: str
     reason = (reason or "").strip()
     if refused and not reason:
         raise ValidationError("记录拒绝签字必须写明拒签事由。")
+    sign_checks.check_signing(actor, record, role)
     mark_kind = (mark_kind or "").strip()
     if mark is not None or mark_kind:
         if refused:
