@@ -1024,8 +1024,8 @@ def _semantic(sections: dict, label: str, errors: list, data: dict, doc_lines) -
         for attr in ("deadline", "withdrawal_deadline"):
             if getattr(pub, attr) not in deadline_ids:
                 errors.append((label, doc_lines(("publicity", attr)), f"公示引用的期限“{getattr(pub, attr)}”不存在"))
-    review_deadline = (sections.get("legal_review") or {}).get("deadline", (spec.LegalReviewSpec.deadline, ""))[0]
-    if review_deadline not in deadline_ids:
+    review_deadline = (sections.get("legal_review") or {}).get("deadline", ("", ""))[0]
+    if review_deadline and review_deadline not in deadline_ids:
         errors.append((label, doc_lines(("legal_review", "deadline")),
                        f"法制审核引用的期限“{review_deadline}”不存在（LW-L 16：审核期限及其延长写在 deadlines 中）"))
     for i, m in enumerate(sections.get("major", [])):

@@ -93,7 +93,7 @@ def test_the_valued_rules_overrides_and_av_acts_are_the_old_ones():
     assert [(a.id, a.label, a.records, a.required, a.kinds, a.time_field, a.basis) for a in av_rules.ACTS] == [
         ("inspection", "现场检查（勘验）", (("inspection_record", ""),), True, ("video", "audio"), "time", "LQ 19, AS 8"),
         ("sampling", "抽样取证", (("sampling_notice", ""),), True, ("video", "audio"), "time", "LQ 19"),
-        ("hearing", "举行听证", (("hearing_record", ""),), True, ("video", "audio"), "time", "LQ 19, AS 8"),
+        ("hearing", "举行听证", (("hearing_record", ""), ("hearing_transcript", "")), True, ("video", "audio"), "time", "LQ 19, AS 8"),  # issue 17: the hearing after the 告知书 too
         ("seizure", "查封扣押", (("seizure_record", ""),), True, ("video", "audio"), "time", "LQ 19"),
         ("lien_service", "留置送达", (("service_receipt", "留置送达"),), True, ("video", "audio", "photo"), "served_at",
          "LQ 19"),
