@@ -77,3 +77,27 @@ def test_disagreement_decided_in_collective_discussion(world):
     services.rule(world.agency_head, dis, discussion=minutes, conclusion="follow_unit", opinion="经集体讨论，按拟定决定办理。")
     assert s.status(sub.case).code == s.RULED_PASS
     rec.sign_as_officer(world.officer, _decision(sub.case))
+
+
+def test_clock_runs_from_the_submission_and_extends_once(world):
+    from liuhen.legalreview.clock import RUNNING, clock_of
+    from liuhen.workdays import calendar
+
+    sub = submitted(world)
+    before = clock_of(sub)
+    assert before.status == RUNNING and before.period == "10个工作日" and not before.extended
+    req = services.request_extension(world.reviewer, sub, reason="案情复杂")
+    services.decide_extension(world.agency_head, req, approved=True)
+    after = clock_of(sub)
+    assert after.extended and after.extension == "10个工作日"
+    assert calendar.working_days_between(before.due_at.date(), after.due_at.date()) == 10
+
+
+def test_material_wait_suspends_the_clock(world):
+    from liuhen.legalreview.clock import PAUSED, clock_of
+
+    sub = submitted(world)
+    req = services.request_materials(world.reviewer, sub, what="补充现场照片")
+    assert clock_of(sub).status == PAUSED
+    services.answer_request(world.officer, req, note="已补充")
+    assert clock_of(sub).status != PAUSED

@@ -1,0 +1,98 @@
+"""The review's clock (LW-L 16: 十个工作日内审核完毕；经批准可延长十个工作日): from the submission, for the
+period of the profile's deadline (`legal_review.deadline`, e.g. 10wd; 7wd elsewhere), plus its one
+extension once approved (10wd; 3wd elsewhere); the time waiting for materials the reviewer asked for
+counts as the profile says (`legal_review.materials_wait`):
+- "suspend": the working days from a request to its answer are added (the clock stops while waiting);
+- "restart": the period runs again from the last answer (补充材料之日起重新计算);
+- "count": the waiting counts (the clock runs on).
+Met when the review is signed. Read by the pages and by the oversight app's clocks and findings.
+"""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from liuhen.profiles import selectors as profiles
+from liuhen.workdays import calendar
+
+from . import selectors as s
+from .models import MaterialAnswer
+
+RUNNING, PAUSED, OVERDUE, MET, MET_LATE, UNKNOWN = "running", "paused", "overdue", "met", "met_late", "unknown"
+STATUS_LABELS = {RUNNING: "审核中", PAUSED: "等待补充材料（暂停计时）", OVERDUE: "已逾期", MET: "按期完成",
+                 MET_LATE: "逾期完成", UNKNOWN: "无法计算（工作日历缺少该年度安排）"}
+
+
+@dataclass(frozen=True)
+class ReviewClock:
+    started_at: datetime.datetime
+    period: str  # "10个工作日"
+    extension: str  # "10个工作日" once approved, else ""
+    waited_days: int  # working days added for material waits (suspend)
+    due_at: datetime.datetime | None
+    met_at: datetime.datetime | None
+    status: str
+    article: str
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def extended(self) -> bool:
+        return bool(self.extension)
+
+
+def _local(at: datetime.datetime) -> datetime.date:
+    return timezone.localtime(at).date()
+
+
+def clock_of(sub, now: datetime.datetime | None = None) -> ReviewClock | None:
+    """The clock of one submission (models.Submission); None when the profile names no deadline."""
+    now = now or timezone.now()
+    profile = profiles.profile_for_case(sub.case)
+    spec = profile.legal_review
+    deadline = profile.deadline(spec.deadline)
+    if deadline is None:
+        return None
+    review = s.review_of(sub)
+    met_at = review.reviewed_at if review is not None else None
+    requests = list(sub.requests.select_related("answer").order_by("id"))
+    start, waited, paused = sub.submitted_at, 0, False
+    for req in requests:
+        answer = _answer(req)
+        if answer is None:
+            paused = True
+        if spec.materials_wait == "restart" and answer is not None:
+            start = max(start, answer.answered_at)
+        elif spec.materials_wait == "suspend":
+            end = answer.answered_at if answer is not None else (met_at or now)
+            n = calendar.working_days_between(_local(req.requested_at), _local(end))
+            if n is None:
+                return ReviewClock(sub.submitted_at, deadline.period.label, "", 0, None, met_at, UNKNOWN,
+                                   deadline.article)
+            waited += max(n, 0)
+    extension = deadline.extension if (deadline.extension and s.approved_extension(sub) is not None) else None
+    # The waited working days extend the period itself; the extension is added after (its own unit).
+    due_at = calendar.due(start, deadline.period.amount + waited, deadline.period.unit)
+    if due_at is not None and extension is not None:
+        due_at = calendar.due(due_at, extension.amount, extension.unit)
+    if due_at is None:
+        status = MET if met_at is not None else UNKNOWN
+    elif met_at is not None:
+        status = MET if met_at <= due_at else MET_LATE
+    elif paused and spec.materials_wait != "count":
+        status = PAUSED
+    else:
+        status = OVERDUE if now > due_at else RUNNING
+    return ReviewClock(sub.submitted_at, deadline.period.label, extension.label if extension else "", waited,
+                       due_at, met_at, status, deadline.article)
+
+
+def _answer(req):
+    try:
+        return req.answer
+    except MaterialAnswer.DoesNotExist:
+        return None
