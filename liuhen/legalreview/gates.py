@@ -1,6 +1,9 @@
 """The legal review's gate (LW-L 9, 18: 未经法制审核或者审核未通过的，不得作出决定), enforced where a
 decision is made, not shown as a warning: signing a decision document (records.sign_checks), issuing
 and sealing it (documents.issue_checks), and leaving 审查决定 (cases.gates). Registered in ready()."""
+import contextvars
+from contextlib import contextmanager
+
 from django.core.exceptions import ValidationError
 
 from liuhen.cases.gates import Problem
@@ -13,7 +16,27 @@ def _decision(record) -> bool:
     return record.record_type.code in s.DECISION_CODES
 
 
+_REVIEWING = contextvars.ContextVar("legalreview_reviewing", default=None)
+
+
+@contextmanager
+def reviewing(record_id: int):
+    """Inside services.review: the reviewer's signature on this submission's record is the review's."""
+    token = _REVIEWING.set(record_id)
+    try:
+        yield
+    finally:
+        _REVIEWING.reset(token)
+
+
 def sign_check(actor, record, role) -> None:
+    if record.record_type.code == s.SUBMISSION_CODE and role == "reviewer" and _REVIEWING.get() != record.pk:
+        from .models import Submission
+
+        # A submitted matter is reviewed point by point (LW-L 13) on the review page, which signs the
+        # record with the outcome: a bare signature here would leave the review without its points.
+        if Submission.objects.filter(record=record).exists():
+            raise ValidationError("该法制审核意见须在法制审核页面逐项审核后出具（LW-L 13）。", code="review_page")
     if not _decision(record):
         return
     problem = s.gate_problem(record.case, record)

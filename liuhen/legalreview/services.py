@@ -30,6 +30,7 @@ from liuhen.records.models import Record, RecordType, SignerRole
 from liuhen.records.selectors import involved, record_with_state
 from liuhen.workdays import calendar
 
+from . import gates
 from . import selectors as s
 from . import vocabulary as v
 from .models import (
@@ -331,7 +332,8 @@ def review(actor, sub: Submission, *, points: dict, outcome: str, opinion: str) 
     if outcome == Outcome.TRANSFER and not any(p["id"] == "crime" and p["verdict"] == Verdict.PROBLEM for p in cleaned):
         raise ValidationError("选择“移送”时，审核要点“是否涉嫌犯罪”应为存在问题并写明理由。", code="transfer_without_crime")
     record = Record.objects.get(pk=sub.record_id)
-    sig = records.sign_in_capacity(actor, record, SignerRole.REVIEWER, decision=outcome, opinion=opinion)
+    with gates.reviewing(record.pk):
+        sig = records.sign_in_capacity(actor, record, SignerRole.REVIEWER, decision=outcome, opinion=opinion)
     row = Review.objects.create(submission=sub, signature=sig, points=cleaned, outcome=outcome, opinion=opinion,
                                 reviewer=actor)
     row = Review.objects.get(pk=row.pk)
