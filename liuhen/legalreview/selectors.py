@@ -50,7 +50,7 @@ REQUIRED, IF_PRESENT = "required", "if_present"
 
 @dataclass(frozen=True)
 class PackageItem:
-    """One item of the submission (LW-L 12): the record types that make it, whether it must be there,
+    """One item of the submission (LW-L 11; the proposal's explanation, LW-L 12): the record types that make it, whether it must be there,
     and whether a draft (not yet signed) counts (the draft decision)."""
 
     id: str
@@ -58,7 +58,7 @@ class PackageItem:
     codes: tuple[str, ...]
     need: str = REQUIRED
     draft_ok: bool = False
-    article: str = "LW-L 12"
+    article: str = "LW-L 11"
 
 
 PACKAGE: tuple[PackageItem, ...] = (

@@ -178,7 +178,7 @@ def submit(actor, case: Case, *, note: str = "") -> Submission:
     lines = s.package(case)
     missing = s.missing_items(lines)
     if missing:
-        raise ValidationError("送审材料不齐全，缺少：" + "；".join(m.label for m in missing) + "（LW-L 12）。",
+        raise ValidationError("送审材料不齐全，缺少：" + "；".join(m.label for m in missing) + "（LW-L 11）。",
                               code="incomplete")
     rt = RecordType.objects.get(code=s.SUBMISSION_CODE)
     matter = f"{case.title}：拟作出的决定是否合法、适当（重大执法决定法制审核）"
@@ -203,7 +203,7 @@ def _open_submission(sub: Submission) -> None:
 @refusals.records_refusals(v.REFUSED, "request", _about_submission)
 @transaction.atomic
 def request_materials(actor, sub: Submission, *, what: str, days: int | None = None) -> MaterialRequest:
-    """The reviewer asks for more materials (LW-L 12), to be supplied within `days` working days
+    """The reviewer asks for more materials (LW-L 11: 在指定期限内提交), to be supplied within `days` working days
     (default: the profile's materials_days)."""
     case = _lock(sub.case)
     _as_reviewer(actor, case)
@@ -329,8 +329,11 @@ def review(actor, sub: Submission, *, points: dict, outcome: str, opinion: str) 
     if outcome == Outcome.AGREE and problems:
         raise ValidationError("审核要点存在问题时不能选择“同意”：" + "；".join(p["label"] for p in problems) + "。",
                               code="agree_with_problems")
-    if outcome == Outcome.TRANSFER and not any(p["id"] == "crime" and p["verdict"] == Verdict.PROBLEM for p in cleaned):
-        raise ValidationError("选择“移送”时，审核要点“是否涉嫌犯罪”应为存在问题并写明理由。", code="transfer_without_crime")
+    # LW-L 15(五): 超出本机关管辖范围或涉嫌犯罪的，提出移送意见.
+    if outcome == Outcome.TRANSFER and not any(p["id"] in ("crime", "ultra_vires") and p["verdict"] == Verdict.PROBLEM
+                                               for p in cleaned):
+        raise ValidationError("选择“移送”时，应在审核要点“涉嫌犯罪”或“超越职权”中写明存在的问题（LW-L 15）。",
+                              code="transfer_without_reason")
     record = Record.objects.get(pk=sub.record_id)
     with gates.reviewing(record.pk):
         sig = records.sign_in_capacity(actor, record, SignerRole.REVIEWER, decision=outcome, opinion=opinion)

@@ -136,6 +136,8 @@ def value_sections(profile: spec.Profile) -> list[dict]:
     """The sections of plain values (保存、证据复制、抽检、设备) in words, each value with its article
     ("本机关规定" where the law leaves it to the agency)."""
     r, c, i, d, doc = profile.retention, profile.copies, profile.inspections, profile.devices, profile.documents
+    lr, rt = profile.legal_review, profile.rights
+    review_deadline = profile.deadline(lr.deadline)
 
     def row(section, key, label, value, unset="本机关规定"):
         return {"label": label, "value": value, "article": section.article(key) or unset}
@@ -163,6 +165,26 @@ def value_sections(profile: spec.Profile) -> list[dict]:
             row(d, "equipment_ratio", "执法记录仪配备比例（每个科室）",
                 f"每{ratio.officers}名持证执法人员{ratio.cameras}台" if ratio else "未规定",
                 unset="本机关规定" if ratio else "—")]},
+        {"title": "重大执法决定法制审核", "rows": [
+            row(lr, "deadline", "审核期限",
+                (f"{review_deadline.period.label}，经批准可延长一次{review_deadline.extension.label}"
+                 if review_deadline and review_deadline.extension else
+                 review_deadline.period.label if review_deadline else "未规定"),
+                unset=review_deadline.article if review_deadline else "—"),
+            row(lr, "materials_wait", "补充材料期间", spec.MATERIALS_WAIT.get(lr.materials_wait, lr.materials_wait)),
+            row(lr, "materials_days", "补充材料的期限", f"{lr.materials_days}个工作日"),
+            row(lr, "qualification_first", "初次从事法制审核",
+                "应当取得法律职业资格" if lr.qualification_first else "不要求法律职业资格"),
+            row(lr, "extension_roles", "批准延长审核期限", role_names(lr.extension_roles)),
+            row(lr, "ruling_roles", "审核意见分歧的决定（集体讨论后）", role_names(lr.ruling_roles))]},
+        {"title": "作出处罚决定前当事人的权利", "rows": [
+            row(rt, "statement_period", "告知后等待陈述、申辩", f"{rt.statement_period.label}（当事人放弃的除外）"),
+            row(rt, "hearing_request_period", "申请听证的期限", f"告知后{rt.hearing_request_period.label}内"),
+            row(rt, "hearing_notice_period", "听证通知", f"举行听证的{rt.hearing_notice_period.label}前"),
+            row(rt, "hearing_penalties", "有权要求听证的处罚",
+                "、".join(spec.PENALTY_LABELS[p] for p in rt.hearing_penalties) or "—"),
+            row(rt, "hearing_fine_person", "较大数额罚款",
+                f"自然人{rt.hearing_fine_person}元以上，法人或其他组织{rt.hearing_fine_organisation}元以上")]},
         {"title": "执法文书", "rows": [
             row(doc, "letterhead", "文书抬头（机关名称）", doc.letterhead or "本机关名称"),
             row(doc, "remedies", "决定书告知的救济途径和期限", doc.remedies or "—", unset="《行政处罚法》第五十九条"),
