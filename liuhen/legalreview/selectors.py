@@ -152,12 +152,22 @@ def latest_assessment(case) -> Assessment | None:
     return Assessment.objects.filter(case=case).order_by("-id").first()
 
 
+def assessment_current(a: Assessment, proposal: Proposal) -> bool:
+    """Was the assessment made on the facts the case has now? A proposal changed afterwards (a heavier
+    penalty, a hearing held) is assessed again."""
+    return all(a.facts.get(k) == proposal.facts.get(k) for k in COMPUTED_FACTS)
+
+
 def is_major(case, proposal: Proposal | None = None) -> bool:
-    """Major by the handler's latest conclusion; before any, by the system's proposal."""
+    """Major by the handler's latest conclusion on the case's present facts; before any, or once the
+    facts changed, by the system's proposal — and a case once concluded major stays major."""
     a = latest_assessment(case)
-    if a is not None:
-        return a.major
-    return (proposal or propose(case)).major
+    if a is not None and a.major:
+        return True
+    proposal = proposal or propose(case)
+    if a is not None and assessment_current(a, proposal):
+        return False
+    return proposal.major
 
 
 # ---- the package (LW-L 11-12) ----------------------------------------------------------------------

@@ -184,3 +184,17 @@ def test_a_submitted_matter_is_not_signed_around_the_review(world):
     assert not Record.objects.get(pk=sub.record_id).signatures.exists()
     services.review(world.reviewer, sub, points=points(), outcome="同意", opinion="同意。")
     assert s.status(sub.case).code == s.PASSED
+
+
+def test_an_override_holds_only_for_the_facts_it_was_made_on(world):
+
+    case = major_case(world, penalty={"penalty_kind": "罚款", "fine_amount": "2000"})
+    services.assess(world.officer, case, major=False)
+    assert s.status(case).code == s.NOT_MAJOR
+    opinion = Record.objects.get(case=case, record_type__code="handling_opinion")
+    rec.void_record(world.officer, opinion, "处罚建议改变")
+    from liuhen.testing.cases import fill, sign_all
+
+    rt = RecordType.objects.get(code="handling_opinion")
+    sign_all(world, rec.create_record(world.officer, case, rt, {**fill(rt), "penalty_kind": "吊销许可证件"}))
+    assert s.status(case).code == s.NOT_SUBMITTED  # the heavier proposal is major again
