@@ -187,7 +187,6 @@ def test_a_submitted_matter_is_not_signed_around_the_review(world):
 
 
 def test_an_override_holds_only_for_the_facts_it_was_made_on(world):
-
     case = major_case(world, penalty={"penalty_kind": "罚款", "fine_amount": "2000"})
     services.assess(world.officer, case, major=False)
     assert s.status(case).code == s.NOT_MAJOR
