@@ -7,6 +7,7 @@ offered only where they would be accepted by role (a refusal is still answered a
 from liuhen.cases import access
 from liuhen.cases.models import STAGE_ORDER, Stage
 from liuhen.profiles import selectors as profiles
+from liuhen.profiles.spec import PENALTY_LABELS
 from liuhen.records.selectors import involved, states_for_case
 
 from . import forms
@@ -74,13 +75,14 @@ def case_page(user, case, *, can_work) -> dict:
         "status": st,
         "editable": editable,
         "proposal": proposal,
+        "penalty_label": PENALTY_LABELS.get(proposal.facts.get("penalty_kind") or "", ""),
         "history": [(a, [labels.get(c, c) for c in a.criteria + a.judged]) for a in history],
         "latest": history[0] if history else None,
         "package": s.package(case) if editable else [],
         "officers": s.officers_listed(case),
         "submissions": len(s.submissions(case)),
     }
-    if handler:
+    if handler and (st.code == s.NOT_MAJOR or resubmittable(st.code)):  # not while a review is under way or passed
         ctx["assess_form"] = forms.AssessForm(judgement=proposal.judgement, initial={
             "major": "1" if s.is_major(case, proposal) else "0",
             "judged": history[0].judged if history else []})

@@ -1,0 +1,65 @@
+"""重大执法决定法制审核 in a real browser (issue 17): the 法制审核人员 opens 法制审核 from the navigation,
+finds the submission in 待审核 with its due date, answers the eight review points, agrees and signs;
+the officer sees the passed review on the case page. On a laptop and a phone: no Content-Security-
+Policy violation, nothing wider than the screen."""
+from playwright.sync_api import expect
+
+from liuhen.legalreview.models import Review
+from liuhen.legalreview.selectors import REVIEW_POINTS
+from liuhen.testing.browser import log_in
+from liuhen.testing.legalreview import qualify, submitted
+
+
+def _fits(p):
+    assert p.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def _watch(p, csp):
+    p.on("console", lambda msg: csp.append(msg.text) if "Content Security Policy" in msg.text else None)
+
+
+def test_the_reviewer_reviews_point_by_point_and_agrees(live_server, live_world, browser, page, mobile_page,
+                                                      screenshot_dir):
+    world = live_world
+    sub = submitted(world)
+    qualify(world)
+    base = live_server.url
+    csp = []
+    _watch(page, csp)
+    _watch(mobile_page, csp)
+
+    log_in(page, base, world.reviewer.username)
+    page.get_by_role("navigation").get_by_role("link", name="法制审核").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("法制审核")
+    awaiting = page.locator("#awaiting")
+    expect(awaiting.get_by_role("link", name=sub.case.number)).to_be_visible()
+    expect(awaiting.locator(".badge", has_text="审核中")).to_be_visible()
+    page.screenshot(path=str(screenshot_dir / "legal-review-list-desktop.png"), full_page=True)
+    awaiting.get_by_role("link", name="审核").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("法制审核")
+    expect(page.locator("#review-package")).to_contain_text("调查终结报告")
+    for pid, _label in REVIEW_POINTS:
+        page.locator(f'input[name="verdict_{pid}"][value="符合规定"]').check()
+    page.get_by_label("审核结论").select_option("同意")
+    page.get_by_label("审核意见").fill("事实清楚，证据确凿，适用法律正确，程序合法，同意。")
+    page.screenshot(path=str(screenshot_dir / "legal-review-desktop.png"), full_page=True)
+    _fits(page)
+    page.get_by_role("button", name="出具审核意见并签名").click()
+    expect(page.locator(".msg-success")).to_contain_text("已出具法制审核意见：同意")
+    expect(page.locator(".badge", has_text="法制审核通过")).to_be_visible()
+    review = Review.objects.get(submission=sub)
+    assert review.outcome == "同意" and {p["verdict"] for p in review.points} == {"符合规定"}
+    page.screenshot(path=str(screenshot_dir / "legal-review-done-desktop.png"), full_page=True)
+
+    log_in(mobile_page, base, world.officer.username)
+    mobile_page.goto(f"{base}/cases/{sub.case_id}/#legal-review")
+    part = mobile_page.locator("#legal-review")
+    expect(part.locator("#legal-review-status")).to_have_text("法制审核通过")
+    expect(part.locator(".review-points")).to_contain_text("执法文书完备、规范")
+    part.screenshot(path=str(screenshot_dir / "legal-review-case-phone.png"))
+    _fits(mobile_page)
+    mobile_page.goto(f"{base}/legalreview/{sub.pk}/")
+    expect(mobile_page.locator(".badge", has_text="法制审核通过")).to_be_visible()
+    mobile_page.screenshot(path=str(screenshot_dir / "legal-review-phone.png"), full_page=True)
+    _fits(mobile_page)
+    assert csp == []
