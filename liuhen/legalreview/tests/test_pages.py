@@ -1,6 +1,7 @@
 """The legal review's pages (issue 17 items 1-6): the case page's part and its acts, the reviewer's page,
 待审核, the statistics, the 法律职业资格 register, the 法制审核意见书 — each page for its roles, each
 form changing state through its service, each refusal answered 4xx in Chinese and recorded."""
+import io
 import json
 
 import pytest
@@ -228,6 +229,15 @@ def test_disagreement_and_the_heads_ruling_after_collective_discussion(client, w
     page = _case_page(client, sub.case)
     assert 'id="ruling-form"' in page and f'value="{minutes.pk}"' in page
     response = client.post(reverse("legalreview:rule", args=[dis.pk]),
+                           {"discussion": str(sub.record_id), "conclusion": "follow_unit", "opinion": "按拟定决定办理。"})
+    assert response.status_code == 400 and not Ruling.objects.exists()  # not a 集体讨论记录 of the dispute
+    assert _events(v.REFUSED)[-1]["detail"]["fields"] == ["discussion"]
+    client.force_login(world.unit_head)  # not the head who decides (LW-L 17: the agency head)
+    response = client.post(reverse("legalreview:rule", args=[dis.pk]),
+                           {"discussion": str(minutes.pk), "conclusion": "follow_unit", "opinion": "按拟定决定办理。"})
+    assert response.status_code == 403 and not Ruling.objects.exists()
+    client.force_login(world.agency_head)
+    response = client.post(reverse("legalreview:rule", args=[dis.pk]),
                            {"discussion": str(minutes.pk), "conclusion": "follow_unit", "opinion": "按拟定决定办理。"})
     assert response.status_code == 302 and Ruling.objects.get().discussion == minutes
     assert "经集体讨论，决定按拟定决定办理" in _case_page(client, sub.case)
@@ -246,6 +256,22 @@ def test_the_reviewers_list_and_history(client, world):
     services.review(world.reviewer, sub, points=points(), outcome="同意", opinion="同意。")
     page = client.get(reverse("legalreview:index")).content.decode()
     assert "没有待审核的重大执法决定" in page and "同意" in page
+
+
+def test_heads_and_supervisors_see_the_list_read_only(client, world):
+    from liuhen.accounts import services as acc
+    from liuhen.accounts.roles import Role
+
+    sub = submitted(world)
+    supervisor = acc.create_user(None, username="jian", full_name="监督员", password=world.PASSWORD,
+                                 agency=world.agency, roles=[Role.SUPERVISOR])
+    for user in (world.unit_head, world.agency_head, supervisor):
+        client.force_login(user)
+        page = client.get(reverse("legalreview:index")).content.decode()
+        assert sub.case.number in page and "查看" in page and "我的审核记录" not in page
+        assert 'href="/legalreview/"' in page
+        page = client.get(reverse("legalreview:submission", args=[sub.pk])).content.decode()
+        assert 'id="review-form"' not in page
 
 
 def test_the_list_is_for_its_roles(client, world):
@@ -303,3 +329,15 @@ def test_the_review_opinion_document_prints_the_points(world):
     text = pdf_text(render_pdf(sub.record))
     assert "重大执法决定法制审核意见书" in text and "审核结论" in text and "纠正程序" in text
     assert "送达回证缺少日期" in text and "文书不规范" in text and "执法文书完备、规范" in text
+
+
+def test_the_review_opinion_docx_holds_the_points_too(world):
+    from docx import Document
+
+    from liuhen.documents.render import render_docx
+
+    sub = passed(world)
+    doc = Document(io.BytesIO(render_docx(sub.record)))
+    text = "\n".join(p.text for p in doc.paragraphs) + "\n".join(
+        c.text for t in doc.tables for row in t.rows for c in row.cells)
+    assert "审核结论" in text and "同意" in text and "案件事实清楚，证据确凿、充分" in text
