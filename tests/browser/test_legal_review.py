@@ -28,6 +28,15 @@ def test_the_reviewer_reviews_point_by_point_and_agrees(live_server, live_world,
     _watch(page, csp)
     _watch(mobile_page, csp)
 
+    # On the phone first: the review form fits the screen, each point with its three choices.
+    log_in(mobile_page, base, world.reviewer.username)
+    mobile_page.goto(f"{base}/legalreview/{sub.pk}/")
+    expect(mobile_page.locator("#review-form")).to_be_visible()
+    mobile_page.locator('input[name="verdict_facts"][value="存在问题"]').check()
+    mobile_page.locator("#id_note_facts").fill("现场检查笔录未附照片")
+    mobile_page.screenshot(path=str(screenshot_dir / "legal-review-form-phone.png"), full_page=True)
+    _fits(mobile_page)
+
     log_in(page, base, world.reviewer.username)
     page.get_by_role("navigation").get_by_role("link", name="法制审核").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("法制审核")
@@ -51,15 +60,22 @@ def test_the_reviewer_reviews_point_by_point_and_agrees(live_server, live_world,
     assert review.outcome == "同意" and {p["verdict"] for p in review.points} == {"符合规定"}
     page.screenshot(path=str(screenshot_dir / "legal-review-done-desktop.png"), full_page=True)
 
-    log_in(mobile_page, base, world.officer.username)
-    mobile_page.goto(f"{base}/cases/{sub.case_id}/#legal-review")
-    part = mobile_page.locator("#legal-review")
-    expect(part.locator("#legal-review-status")).to_have_text("法制审核通过")
-    expect(part.locator(".review-points")).to_contain_text("执法文书完备、规范")
-    part.screenshot(path=str(screenshot_dir / "legal-review-case-phone.png"))
-    _fits(mobile_page)
     mobile_page.goto(f"{base}/legalreview/{sub.pk}/")
     expect(mobile_page.locator(".badge", has_text="法制审核通过")).to_be_visible()
     mobile_page.screenshot(path=str(screenshot_dir / "legal-review-phone.png"), full_page=True)
     _fits(mobile_page)
+
+    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 390, "height": 844},
+                                  is_mobile=True, has_touch=True)
+    officer = context.new_page()
+    _watch(officer, csp)
+    log_in(officer, base, world.officer.username)
+    officer.goto(f"{base}/cases/{sub.case_id}/#legal-review")
+    part = officer.locator("#legal-review")
+    expect(part.locator("#legal-review-status")).to_have_text("法制审核通过")
+    expect(part.locator(".review-points")).to_contain_text("执法文书完备、规范")
+    part.screenshot(path=str(screenshot_dir / "legal-review-case-phone.png"))
+    _fits(officer)
+    officer.wait_for_load_state("networkidle")
+    context.close()
     assert csp == []
