@@ -1,6 +1,7 @@
 """The legal review's pages (issue 17 items 1-6): the case page's part and its acts, the reviewer's page,
 待审核, the statistics, the 法律职业资格 register, the 法制审核意见书 — each page for its roles, each
 form changing state through its service, each refusal answered 4xx in Chinese and recorded."""
+import datetime
 import io
 import json
 
@@ -256,6 +257,17 @@ def test_the_reviewers_list_and_history(client, world):
     services.review(world.reviewer, sub, points=points(), outcome="同意", opinion="同意。")
     page = client.get(reverse("legalreview:index")).content.decode()
     assert "没有待审核的重大执法决定" in page and "同意" in page
+
+
+def test_an_overdue_review_is_marked_in_the_list(client, world, monkeypatch):
+    from liuhen.legalreview import clock, views
+
+    sub = submitted(world)
+    late = clock.clock_of(sub).due_at + datetime.timedelta(hours=1)
+    monkeypatch.setattr(views, "clock_of", lambda row: clock.clock_of(row, now=late))  # the day after the due date
+    client.force_login(world.reviewer)
+    page = client.get(reverse("legalreview:index")).content.decode()
+    assert '<tr class="overdue">' in page and "已逾期" in page
 
 
 def test_heads_and_supervisors_see_the_list_read_only(client, world):
