@@ -79,3 +79,34 @@ def test_the_reviewer_reviews_point_by_point_and_agrees(live_server, live_world,
     officer.wait_for_load_state("networkidle")
     context.close()
     assert csp == []
+
+
+def test_the_officer_assesses_and_submits_on_a_phone(live_server, live_world, mobile_page, screenshot_dir):
+    from liuhen.legalreview.models import Assessment, Submission
+    from liuhen.testing.legalreview import major_case
+
+    world = live_world
+    case = major_case(world)
+    base = live_server.url
+    csp = []
+    _watch(mobile_page, csp)
+    log_in(mobile_page, base, world.officer.username)
+    mobile_page.goto(f"{base}/cases/{case.pk}/#legal-review")
+    part = mobile_page.locator("#legal-review")
+    expect(part.locator("#legal-review-status")).to_have_text("尚未送法制审核")
+    expect(part.locator("#legal-review-package")).to_contain_text("决定书（草稿）")
+    part.get_by_label("属于重大执法决定", exact=True).check()
+    part.screenshot(path=str(screenshot_dir / "legal-review-assess-phone.png"))
+    _fits(mobile_page)
+    part.get_by_role("button", name="确认认定").click()
+    expect(mobile_page.locator(".msg-success")).to_contain_text("已认定：属于重大执法决定")
+    assert Assessment.objects.get(case=case).major
+    part = mobile_page.locator("#legal-review")
+    part.get_by_label("送审说明").fill("拟责令停产停业，请审核。")
+    part.get_by_role("button", name="送法制审核").click()
+    expect(mobile_page.locator(".msg-success")).to_contain_text("已送法制审核")
+    expect(mobile_page.locator("#legal-review-status")).to_have_text("法制审核中")
+    assert Submission.objects.filter(case=case).count() == 1
+    mobile_page.locator("#legal-review").screenshot(path=str(screenshot_dir / "legal-review-submitted-phone.png"))
+    _fits(mobile_page)
+    assert csp == []
