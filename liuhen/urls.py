@@ -22,6 +22,7 @@ urlpatterns = [
     path("evaluation/", include("liuhen.evaluation.urls")),
     path("footage/", include("liuhen.footage.urls")),
     path("inspections/", include("liuhen.inspections.urls")),
+    path("legalreview/", include("liuhen.legalreview.urls")),
     path("oversight/", include("liuhen.oversight.urls")),
     path("profiles/", include("liuhen.profiles.urls")),
     path("records/", include("liuhen.records.urls")),

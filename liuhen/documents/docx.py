@@ -61,7 +61,9 @@ def context(doc, tpl=None) -> dict:
         "draft": doc.draft, "case_number": doc.case_number, "case_title": doc.case_title,
         "addressees": [vars(a) for a in doc.addressees],
         "addressee_names": "、".join(a.name for a in doc.addressees),
-        "rows": doc.rows, "basis": doc.basis, "remedies": doc.remedies, "remedy_lines": doc.remedy_lines,
+        # The rows an app adds after the fields (render.register_document_extra) print as fields do.
+        "rows": doc.rows + [{"name": "", "label": label, "value": text} for label, text in doc.extras],
+        "basis": doc.basis, "remedies": doc.remedies, "remedy_lines": doc.remedy_lines,
         "date_cn": doc.date_cn, "footer": doc.footer, "fields": doc.fields,
         # Parties', witnesses' and others' signatures with their handwritten marks (签名笔迹):
         # `signers` on every document, `receivers` / `witnesses` for the 送达回证's cells.

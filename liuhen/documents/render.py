@@ -94,6 +94,22 @@ def template_name(record_type_code: str, spec) -> str:
     return spec.kind(record_type_code).template or DOCUMENT_TYPES.get(record_type_code, "generic")
 
 
+# Rows an app above documents adds to a document after the record's fields (the 法制审核意见书's review
+# points, outcome and opinion live in legalreview's rows, not in the record's content), by record type:
+# `fn(record) -> [(label, text)]`, registered in the app's AppConfig.ready().
+_EXTRAS: dict[str, list] = {}
+
+
+def register_document_extra(code: str, fn) -> None:
+    fns = _EXTRAS.setdefault(code, [])
+    if fn not in fns:
+        fns.append(fn)
+
+
+def document_extras(record) -> list[tuple[str, str]]:
+    return [row for fn in _EXTRAS.get(record.record_type.code, ()) for row in fn(record)]
+
+
 @dataclass
 class Addressee:
     """受送达人 / 当事人 as printed: decrypted here for the document only."""
@@ -153,6 +169,7 @@ class Document:
     fields: dict = field(default_factory=dict)  # name → value, for the per-type templates and the DOCX
     signers: list[SignerMark] = field(default_factory=list)  # parties', witnesses' signatures, in order
     officers: list[str] = field(default_factory=list)  # the officers who signed it (送达人 on a 送达回证)
+    extras: list[tuple[str, str]] = field(default_factory=list)  # rows after the fields (register_document_extra)
 
     @property
     def receivers(self) -> list[SignerMark]:
@@ -275,7 +292,7 @@ def document_for(record, *, number: str | None = None, verify_url: str | None = 
         basis=next((fields[n] for n in BASIS_FIELDS if fields.get(n)), ""), remedies=remedies,
         date=day, date_cn=cn_date(day), footer=spec.footer, verify_url=verify_url or "",
         qr_png=qr_data_uri(verify_url) if verify_url else "", voided=st.voided, fields=fields,
-        signers=signer_marks(st.latest), officers=officer_names(st.latest))
+        signers=signer_marks(st.latest), officers=officer_names(st.latest), extras=document_extras(record))
 
 
 _FIELD_REF = re.compile(r"doc\.fields\.([A-Za-z_][A-Za-z0-9_]*)")

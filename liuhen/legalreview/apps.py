@@ -11,9 +11,10 @@ class LegalReviewConfig(AppConfig):
         from liuhen.ledger.subjects import register_subject
         from liuhen.ledger.vocabulary import register_read_actions
 
-        from . import gates, ledger_checks, vocabulary
+        from . import gates, ledger_checks, parts, vocabulary
 
         gates.register()
+        parts.register()
         register_read_actions(*vocabulary.READ_ACTIONS)
         for object_type, checker in ledger_checks.checkers().items():
             register_subject(object_type, checker)
