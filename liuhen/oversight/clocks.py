@@ -199,15 +199,14 @@ def _local_day(at: datetime.datetime) -> datetime.date:
     return at.astimezone(local_zone()).date()
 
 
-def review_clock(cf, spec: DeadlineSpec, lr, now: datetime.datetime) -> ClockData:
-    """The clock of the case's latest 送审 (facts.ReviewFacts) under the deadline `spec` and the
+def review_clock(rv, spec: DeadlineSpec, lr, now: datetime.datetime) -> ClockData:
+    """The clock of a 送审 (facts.ReviewFacts `rv`) under the deadline `spec` and the
     profile's LegalReviewSpec `lr` — legalreview.clock.clock_of's rule, from the facts read in bulk:
     the period runs from the submission; the working days waiting for materials are added
     ("suspend"), or the period runs again from the last answer ("restart"), or they count ("count");
     the one approved extension is added after (LW-L 16: 经批准可延长); met when the review is signed.
     While a request is unanswered a "suspend"/"restart" clock is paused, never overdue. A working
     day count the calendar cannot make is unknown (a met one is met, as status_of says)."""
-    rv = cf.review
     met = rv.reviewed_at
     start, waited, paused = rv.submitted_at, 0, False
     for requested, answered in rv.requests:
@@ -232,6 +231,12 @@ def review_clock(cf, spec: DeadlineSpec, lr, now: datetime.datetime) -> ClockDat
     return _review_data(spec, rv, due_at, met, extended, status)
 
 
+def submission_clock(rv, profile, now: datetime.datetime) -> ClockData | None:
+    """review_clock of `rv` under `profile`'s legal review deadline; None where it names none."""
+    spec = profile.deadline(profile.legal_review.deadline)
+    return None if spec is None else review_clock(rv, spec, profile.legal_review, now)
+
+
 def _review_data(spec, rv, due_at, met, extended: bool, status: str) -> ClockData:
     period = spec.period.label + (f"，经批准延长{spec.extension.label}" if extended else "")
     return ClockData(spec.id, spec.id, spec.label, spec.article, period, spec.severity, rv.submitted_at, due_at,
@@ -247,7 +252,7 @@ def clocks_for(cf, profile, now: datetime.datetime) -> list[ClockData]:
     review_deadline = getattr(getattr(profile, "legal_review", None), "deadline", None)
     for spec, start, ends in _specs(profile, cf, "case"):
         if spec.id == review_deadline and cf.review is not None:
-            out.append(review_clock(cf, spec, profile.legal_review, now))
+            out.append(review_clock(cf.review, spec, profile.legal_review, now))
             continue
         started = start(cf)
         if started is None:

@@ -214,25 +214,34 @@ def load(case_ids, *, certificates: dict | None = None, profile_for=None
 
 
 def _load_legal_review(out: dict[int, CaseFacts], case_ids: list) -> None:
-    """The parties' kinds, the latest 认定 and the latest 送审 of each case with what its clock and
-    F010 need: six queries a batch, however many cases (legalreview is a higher layer than records,
-    read here by its rows)."""
+    """The parties' kinds, the latest 认定 and the latest 送审 of each case (review_facts): a few
+    queries a batch, however many cases (legalreview is a higher layer than records, read by its rows)."""
     kinds: dict[int, set] = {}
-    subs: dict[int, ReviewFacts] = {}
     for chunk in in_batches(case_ids):
         for cid, kind in Party.objects.filter(case_id__in=chunk, superseded_by__isnull=True).values_list(
                 "case_id", "kind"):
             kinds.setdefault(cid, set()).add(kind)
         for cid, major in Assessment.objects.filter(case_id__in=chunk).order_by("id").values_list("case_id", "major"):
             out[cid].major = major  # the latest row counts
-        for sid, cid, at in Submission.objects.filter(case_id__in=chunk).order_by("id").values_list(
-                "id", "case_id", "submitted_at"):
-            out[cid].review = ReviewFacts(sid, at)
     for cid, found in kinds.items():
         out[cid].party_kinds = frozenset(found)
-    for cf in out.values():
-        if cf.review is not None:
-            subs[cf.review.submission_id] = cf.review
+    for cid, rf in review_facts(case_ids).items():
+        out[cid].review = rf
+
+
+def review_facts(case_ids, *, submission_ids=None) -> dict[int, ReviewFacts]:
+    """{case id: ReviewFacts} of the latest 送审 of each case (or, given `submission_ids`, of those
+    submissions) with its review, disagreement, ruling, approved extension and material requests:
+    four queries a batch."""
+    subs: dict[int, ReviewFacts] = {}
+    by_case: dict[int, ReviewFacts] = {}
+    ids = list(case_ids if submission_ids is None else submission_ids)
+    for chunk in in_batches(ids):
+        rows = Submission.objects.filter(**({"case_id__in": chunk} if submission_ids is None else {"id__in": chunk}))
+        for sid, cid, at in rows.order_by("id").values_list("id", "case_id", "submitted_at"):
+            by_case[cid] = ReviewFacts(sid, at)  # the latest of the case counts
+    for rf in by_case.values():
+        subs[rf.submission_id] = rf
     for chunk in in_batches(list(subs)):
         for sid, at, outcome, dis, ruling in Review.objects.filter(submission_id__in=chunk).values_list(
                 "submission_id", "reviewed_at", "outcome", "disagreement__id", "disagreement__ruling__conclusion"):
@@ -244,6 +253,7 @@ def _load_legal_review(out: dict[int, CaseFacts], case_ids: list) -> None:
         for sid in ExtensionDecision.objects.filter(request__submission_id__in=chunk, approved=True).values_list(
                 "request__submission_id", flat=True):
             subs[sid].extended = True
+    return by_case
 
 
 class _Item(NamedTuple):
