@@ -171,7 +171,7 @@ def clock_view(clock, now=None, window: int | None = None) -> ClockView:
 
     now = now or timezone.now()
     window = due_days() if window is None else window
-    if clock.status == PAUSED and clock.met_at is None:
+    if getattr(clock, "status", None) == PAUSED and clock.met_at is None:
         # LW-L 12: waiting for materials, the review's clock stands still (clocks.review_clock).
         return ClockView(clock, PAUSED, None)
     status = str(status_of(clock.due_at, clock.met_at, now))

@@ -145,3 +145,19 @@ def test_F010_a_passed_review_clears_it(world):
     qualify(world)
     services.review(world.reviewer, sub, points=points(), outcome="同意", opinion="同意。")
     assert v.LEGAL_REVIEW_MISSING not in codes(case)
+
+
+def test_a_stored_paused_clock_is_nobody_s_overdue_deadline(world):
+    from liuhen.oversight import engine, selectors
+    from liuhen.oversight.finding_models import Clock
+
+    sub = submitted(world)
+    qualify(world)
+    services.request_materials(world.reviewer, sub, what="补充当事人营业执照复印件")
+    engine.recheck([sub.case_id])
+    stored = Clock.objects.get(case=sub.case, deadline="legal_review")
+    assert stored.status == ClockStatus.PAUSED
+    later = stored.due_at + 30 * DAY
+    assert selectors.clock_view(stored, later).status == selectors.PAUSED
+    assert not any(cv.clock.pk == stored.pk for cv in selectors.my_deadlines(world.reviewer, later))
+    assert not any(cv.clock.pk == stored.pk for cv in selectors.my_deadlines(world.agency_head, later))
