@@ -136,6 +136,7 @@ def _case(builder, c) -> None:
         services.assess(c.lead, c.case, major=True)
     with c.at("submit"):
         sub = services.submit(c.lead, c.case, note=f"拟{s['proposal']}，属于重大执法决定，送法制审核。")
+    builder.counts["records"] += 1  # the 法制审核意见 record the 送审 makes
     {"waiting": _waiting, "extended": _extended, "ruled": _ruled}[s["scenario"]](builder, c, sub)
 
 
@@ -166,6 +167,7 @@ def _ruled(builder, c, sub) -> None:
     with c.at("reviewed"):
         review = services.review(people[REVIEWER], sub, points=_points(law=c.spec["review"]), outcome="变更",
                                  opinion=c.spec["review"])
+    builder.counts["signatures"] += 1  # the reviewer's, on the 法制审核意见 record
     with c.at("disagree"):
         dis = services.disagree(c.unit_head, review, opinion=c.spec["disagreement"])
     minutes = builder.record(c, "collective_discussion", {
