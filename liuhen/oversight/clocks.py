@@ -7,6 +7,7 @@ Public API (stable; the oversight pages use it):
   status_of(due_at, met_at, now, *, extended=False) -> str   a ClockStatus value
   clocks_for(facts, profile, now) -> list[ClockData]          every clock of one case's facts
   DUE_SOON_WORKING_DAYS                      "due soon" threshold (within 3 working days / 24 h)
+  review_clock(rv, spec, lr, now) / submission_clock(rv, profile, now)  a 送审's clock (facts.review_facts)
 
 A working-day deadline in a year the calendar does not know is **unknown** (due_at None, status
 "unknown"): never computed Monday–Friday.
@@ -208,6 +209,7 @@ def review_clock(rv, spec: DeadlineSpec, lr, now: datetime.datetime) -> ClockDat
     While a request is unanswered a "suspend"/"restart" clock is paused, never overdue. A working
     day count the calendar cannot make is unknown (a met one is met, as status_of says)."""
     met = rv.reviewed_at
+    extended = bool(spec.extension) and rv.extended
     start, waited, paused = rv.submitted_at, 0, False
     for requested, answered in rv.requests:
         if answered is None:
@@ -217,9 +219,8 @@ def review_clock(rv, spec: DeadlineSpec, lr, now: datetime.datetime) -> ClockDat
         elif lr.materials_wait == "suspend":
             n = calendar.working_days_between(_local_day(requested), _local_day(answered or met or now))
             if n is None:
-                return _review_data(spec, rv, None, met, False, status_of(None, met, now))
+                return _review_data(spec, rv, None, met, extended, status_of(None, met, now))
             waited += max(n, 0)
-    extended = bool(spec.extension) and rv.extended
     # The waited working days lengthen the period itself; the extension is added after (its own unit).
     due_at = calendar.due(start, spec.period.amount + waited, spec.period.unit)
     if due_at is not None and extended:
@@ -238,7 +239,7 @@ def submission_clock(rv, profile, now: datetime.datetime) -> ClockData | None:
 
 
 def _review_data(spec, rv, due_at, met, extended: bool, status: str) -> ClockData:
-    period = spec.period.label + (f"，经批准延长{spec.extension.label}" if extended else "")
+    period = spec.period.label + (f"（延长{spec.extension.label}）" if extended else "")  # Clock.period: 20 chars
     return ClockData(spec.id, spec.id, spec.label, spec.article, period, spec.severity, rv.submitted_at, due_at,
                      met, extended, status, "submission", str(rv.submission_id))
 

@@ -72,3 +72,13 @@ def test_the_officers_of_the_case_see_the_material_request_until_they_answer(wor
     assert items(world.outsider, "materials") == []  # another unit's officer
     services.answer_request(world.officer2, req, note="已补充现场照片三张")
     assert items(world.officer, "materials") == []
+
+
+def test_the_page_shows_the_review_with_its_link(world, client):
+    from django.urls import reverse
+
+    sub = submitted(world)
+    client.force_login(world.reviewer)
+    page = client.get(reverse("oversight:todo")).content.decode()
+    assert 'id="todo-review"' in page and f'href="{todo.review_url(sub.pk)}"' in page
+    assert "重大执法决定法制审核" in page and sub.case.number in page
