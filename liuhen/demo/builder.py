@@ -37,6 +37,7 @@ from . import evaluation as demo_evaluation
 from . import findings as demo_findings
 from . import footage as demo_footage
 from . import inspections as demo_inspections
+from . import legalreview as demo_legalreview
 from . import marks as demo_marks
 from . import profiles as demo_profiles
 from . import retention as demo_retention
@@ -1303,6 +1304,8 @@ class _Builder:
                 line.task(self.days_ago(7 * weeks, "07:30"), demo_findings.build, self)
             # 案卷评查 (liuhen/demo/evaluation.py): a round over the files archived by ten days ago.
             line.task(self.days_ago(10, "09:00"), lambda: self.counts.update(demo_evaluation.build(self, self.built)))
+            # 重大执法决定法制审核 (liuhen/demo/legalreview.py): the reviewer's 法律职业资格, three major cases.
+            line.task(self.days_ago(99, "10:00"), lambda: self.counts.update(demo_legalreview.build(self)))
             line.run()
         finally:
             if self.story is not None:

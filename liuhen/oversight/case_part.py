@@ -7,7 +7,7 @@ from django.utils import timezone
 from .finding_models import ClockStatus
 
 TEMPLATE = "oversight/case_clocks.html"
-_SHOWN = (ClockStatus.RUNNING, ClockStatus.DUE_SOON, ClockStatus.OVERDUE, ClockStatus.UNKNOWN)
+_SHOWN = (ClockStatus.RUNNING, ClockStatus.DUE_SOON, ClockStatus.OVERDUE, ClockStatus.UNKNOWN, ClockStatus.PAUSED)
 _ORDER = {"error": 0, "warning": 1}
 
 

@@ -11,8 +11,11 @@ import datetime
 from django.utils import timezone
 
 from liuhen.avrules import rules as av_rules
-from liuhen.cases.models import STAGE_ORDER, Stage
+from liuhen.cases.models import STAGE_ORDER, PartyKind, Stage
 from liuhen.cases.requirements import REDONE_ON_REENTRY, SKIPPED_ON_CLOSURE, stage_requirements
+from liuhen.legalreview import selectors as lr
+from liuhen.legalreview.models import Outcome, RulingConclusion
+from liuhen.profiles.spec import PENALTY_CODES
 from liuhen.records.bulk import to_datetime
 
 from . import vocabulary as v
@@ -318,45 +321,96 @@ def check_rights_notice(cf, clocks, now):
                "告知当事人陈述、申辩、听证等权利后重新作出决定", subject_kind="record", subject_id=str(first.id))]
 
 
-def _major(cf) -> list:
-    """The profile's 重大执法决定 criteria that the case's decision meets (LW-L 7, 行政处罚法 58).
-    The facts are the decision's content fields named by each criterion; none is recorded yet by
-    the catalog, so only a profile naming existing fields marks a case major."""
-    decisions = [r for r in cf.records if r.code == "decision" and not r.voided and r.content]
-    if not decisions:
-        return []
-    content = decisions[-1].content or {}
-    out = []
-    for c in getattr(cf.profile, "major", ()) or ():
-        value = content.get(c.fact)
-        if value in (None, ""):
-            continue
-        try:
-            if c.op == ">=" and float(value) >= float(c.value):
-                out.append(c)
-            elif c.op == "in" and value in (c.value or ()):
-                out.append(c)
-            elif c.op == "is" and value == c.value:
-                out.append(c)
-        except (TypeError, ValueError):
-            continue
-    return out
+def _current(cf: CaseFacts, r) -> bool:
+    """Is record `r` of the current pass through 审查决定? A case sent back for more investigation
+    (LW-L 15: 补充调查) redoes that stage: its earlier proposals and decisions no longer count."""
+    since = cf.last_entered.get(Stage.DECISION)
+    return not (r.stage == Stage.DECISION and since is not None and r.created_at < since)
+
+
+def proposal_facts(cf: CaseFacts) -> dict:
+    """The facts the major criteria read (legalreview.selectors.case_facts, from the facts read in
+    bulk): the penalty proposed in the latest 处理意见 (else the draft decision) of the current pass —
+    its kind as a code, the fine and confiscation — the fine by the parties' kind, and whether a
+    hearing was held."""
+    content: dict = {}
+    for codes in (lr.PROPOSAL_CODES, lr.DECISION_CODES):
+        found = [r for r in cf.records if r.code in codes and not r.voided and _current(cf, r)]
+        if found:
+            content = dict(max(found, key=lambda r: r.id).content or {})
+            break
+    fine = _int(content.get("fine_amount"))
+    return {"penalty_kind": PENALTY_CODES.get(content.get("penalty_kind") or "", ""), "fine_amount": fine,
+            "confiscation_amount": _int(content.get("confiscation_amount")),
+            "after_hearing": any(r.code in lr.HEARING_CODES and r.complete and _current(cf, r) for r in cf.records),
+            "fine_person": fine if PartyKind.PERSON in cf.party_kinds else None,
+            "fine_organisation": fine if PartyKind.ORGANISATION in cf.party_kinds else None}
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _meets(criterion, value) -> bool:
+    if value in (None, ""):
+        return False
+    try:
+        if criterion.op == ">=":
+            return float(value) >= float(criterion.value)
+        if criterion.op == "in":
+            return value in (criterion.value or ())
+        if criterion.op == "is":
+            return value == criterion.value
+    except (TypeError, ValueError):
+        return False
+    return False
+
+
+def proposed_criteria(cf: CaseFacts) -> list:
+    """The profile's 重大执法决定 criteria on facts the system computes that the case meets — the
+    system's proposal (legalreview.selectors.propose); the others are the handler's judgement."""
+    facts = proposal_facts(cf)
+    return [c for c in getattr(cf.profile, "major", ()) or ()
+            if c.fact in lr.COMPUTED_FACTS and _meets(c, facts.get(c.fact))]
+
+
+def _review_lets_decide(cf: CaseFacts) -> bool:
+    """Did the legal review of the current pass pass, or the head rule to proceed after a
+    disagreement (LW-L 17)? Without any 送审 (older data), a complete 法制审核意见 record counts."""
+    rv = cf.review
+    if rv is None:
+        return any(r.code == lr.SUBMISSION_CODE and r.complete and not r.voided for r in cf.records)
+    since = cf.last_entered.get(Stage.DECISION)
+    if since is not None and rv.submitted_at < since:
+        return False  # submitted in an earlier pass: this pass is not reviewed
+    return (rv.reviewed_at is not None and rv.outcome == Outcome.AGREE) or rv.ruling == RulingConclusion.FOLLOW_UNIT
 
 
 def check_legal_review(cf, clocks, now):
-    """F010 (LW-L 7, 行政处罚法 58): a decision meeting a major-decision criterion of the profile
-    without a complete 法制审核意见 made before it was completed."""
-    met = _major(cf)
-    if not met:
+    """F010 (LW-L 9, 18; 行政处罚法 58): a decision completed in a major case (by the handler's latest
+    认定; before any, by the system's proposal from the facts) without a passed legal review of this
+    pass, or the head's ruling to proceed after a disagreement."""
+    decisions = [r for r in cf.records if r.code in lr.DECISION_CODES and r.complete and not r.voided
+                 and _current(cf, r)]
+    if not decisions:
         return []
-    reviews = [r for r in cf.records if r.code == "legal_review_record" and r.complete]
-    if reviews:
+    met = proposed_criteria(cf)
+    major = cf.major if cf.major is not None else bool(met)
+    if not major or _review_lets_decide(cf):
         return []
-    crit = "、".join(c.label for c in met)
-    return [_f(cf, v.LEGAL_REVIEW_MISSING, v.LEGAL_REVIEW_MISSING, ERROR, Stage.DECISION,
-               ", ".join(dict.fromkeys(c.article for c in met)),
-               f"属于重大执法决定（{crit}），没有已完成的法制审核意见",
-               "送法制审核机构审核，审核通过后再作出决定")]
+    first = min(decisions, key=lambda r: r.completed_at or r.created_at)
+    if cf.major is not None:
+        why, article = "经认定属于重大执法决定", "LW-L 7, 9, 18, 行政处罚法 58"
+    else:
+        why = f"属于重大执法决定（{'、'.join(c.label for c in met)}）"
+        article = ", ".join(dict.fromkeys(["LW-L 9, 18", *(c.article for c in met)]))
+    return [_f(cf, v.LEGAL_REVIEW_MISSING, v.LEGAL_REVIEW_MISSING, ERROR, Stage.DECISION, article,
+               f"本案{why}，{first.name}（第{first.serial}号）已作出，但法制审核未通过或尚未审核",
+               "送法制审核，审核通过（或经集体讨论决定按拟定决定办理）后重新作出决定",
+               subject_kind="record", subject_id=str(first.id))]
 
 
 def check_clocks(cf, clocks: list[ClockData], now):

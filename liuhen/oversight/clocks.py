@@ -7,9 +7,15 @@ Public API (stable; the oversight pages use it):
   status_of(due_at, met_at, now, *, extended=False) -> str   a ClockStatus value
   clocks_for(facts, profile, now) -> list[ClockData]          every clock of one case's facts
   DUE_SOON_WORKING_DAYS                      "due soon" threshold (within 3 working days / 24 h)
+  review_clock(rv, spec, lr, now) / submission_clock(rv, profile, now)  a 送审's clock (facts.review_facts)
 
 A working-day deadline in a year the calendar does not know is **unknown** (due_at None, status
 "unknown"): never computed Monday–Friday.
+
+The legal review's deadline (profile.legal_review.deadline) of a case with a 送审 (legalreview
+Submission) is that submission's clock, by legalreview.clock's rule (review_clock): from the
+submission, with the approved extension (LW-L 16) and the material waits as the profile says (LW-L
+12; "paused" while a request is unanswered). Cases without one (older data) keep the record anchors.
 """
 from __future__ import annotations
 
@@ -39,7 +45,7 @@ class ClockData:
     met_at: datetime.datetime | None
     extended: bool
     status: str  # ClockStatus value
-    subject_kind: str = ""  # "footage" for per-footage clocks
+    subject_kind: str = ""  # "footage" for per-footage clocks, "submission" for a 送审's legal review
     subject_id: str = ""
 
 
@@ -190,13 +196,65 @@ def _compiled(name: str, wanted: frozenset):
     return lambda cf: anchor(cf, name)
 
 
+def _local_day(at: datetime.datetime) -> datetime.date:
+    return at.astimezone(local_zone()).date()
+
+
+def review_clock(rv, spec: DeadlineSpec, lr, now: datetime.datetime) -> ClockData:
+    """The clock of a 送审 (facts.ReviewFacts `rv`) under the deadline `spec` and the
+    profile's LegalReviewSpec `lr` — legalreview.clock.clock_of's rule, from the facts read in bulk:
+    the period runs from the submission; the working days waiting for materials are added
+    ("suspend"), or the period runs again from the last answer ("restart"), or they count ("count");
+    the one approved extension is added after (LW-L 16: 经批准可延长); met when the review is signed.
+    While a request is unanswered a "suspend"/"restart" clock is paused, never overdue. A working
+    day count the calendar cannot make is unknown (a met one is met, as status_of says)."""
+    met = rv.reviewed_at
+    extended = bool(spec.extension) and rv.extended
+    start, waited, paused = rv.submitted_at, 0, False
+    for requested, answered in rv.requests:
+        if answered is None:
+            paused = True
+        if lr.materials_wait == "restart" and answered is not None:
+            start = max(start, answered)
+        elif lr.materials_wait == "suspend":
+            n = calendar.working_days_between(_local_day(requested), _local_day(answered or met or now))
+            if n is None:
+                return _review_data(spec, rv, None, met, extended, status_of(None, met, now))
+            waited += max(n, 0)
+    # The waited working days lengthen the period itself; the extension is added after (its own unit).
+    due_at = calendar.due(start, spec.period.amount + waited, spec.period.unit)
+    if due_at is not None and extended:
+        due_at = calendar.due(due_at, spec.extension.amount, spec.extension.unit)
+    if due_at is not None and met is None and paused and lr.materials_wait != "count":
+        status = ClockStatus.PAUSED
+    else:
+        status = status_of(due_at, met, now, soon_at=_soon_at(due_at, spec.period))
+    return _review_data(spec, rv, due_at, met, extended, status)
+
+
+def submission_clock(rv, profile, now: datetime.datetime) -> ClockData | None:
+    """review_clock of `rv` under `profile`'s legal review deadline; None where it names none."""
+    spec = profile.deadline(profile.legal_review.deadline)
+    return None if spec is None else review_clock(rv, spec, profile.legal_review, now)
+
+
+def _review_data(spec, rv, due_at, met, extended: bool, status: str) -> ClockData:
+    period = spec.period.label + (f"（延长{spec.extension.label}）" if extended else "")  # Clock.period: 20 chars
+    return ClockData(spec.id, spec.id, spec.label, spec.article, period, spec.severity, rv.submitted_at, due_at,
+                     met, extended, status, "submission", str(rv.submission_id))
+
+
 def clocks_for(cf, profile, now: datetime.datetime) -> list[ClockData]:
     """Every clock of one case (facts.CaseFacts) under `profile`: each DeadlineSpec that applies to
     its kind × procedure × start mode and whose start anchor fired. Per-footage deadlines
     (per="footage") use avrules' verdicts (drift and field trips, AS 12) and give a clock only for
     footage stored late or whose lateness cannot be judged."""
     out = []
+    review_deadline = getattr(getattr(profile, "legal_review", None), "deadline", None)
     for spec, start, ends in _specs(profile, cf, "case"):
+        if spec.id == review_deadline and cf.review is not None:
+            out.append(review_clock(cf.review, spec, profile.legal_review, now))
+            continue
         started = start(cf)
         if started is None:
             continue
@@ -206,7 +264,7 @@ def clocks_for(cf, profile, now: datetime.datetime) -> list[ClockData]:
             if t is not None and (met is None or t < met):
                 met = t
         due_at = due(started, spec.period)
-        extended = False  # no fact records an approved extension yet (LW-L 16): shown without one
+        extended = False  # without a 送审 no fact records an approved extension (LW-L 16)
         out.append(ClockData(spec.id, spec.id, spec.label, spec.article, spec.period.label, spec.severity,
                              started, due_at, met, extended,
                              status_of(due_at, met, now, soon_at=_soon_at(due_at, spec.period))))

@@ -1,7 +1,8 @@
 """What the checks need of many cases, read set-based (a handful of queries per batch, plain
 tuples, no per-case ORM): the case's fields and profile, its stage entries, officers with their
 certificates, records with their completion (records.bulk), footage links with recorded and
-ingested times and avrules' late verdicts.
+ingested times and avrules' late verdicts, its parties' kinds, and the legal review (法制审核: the
+latest 认定 and the latest 送审 with its review, material waits, extension and ruling).
 """
 from __future__ import annotations
 
@@ -15,17 +16,36 @@ from django.utils import timezone
 from liuhen.accounts.models import Certificate
 from liuhen.avrules import rules as av_rules
 from liuhen.avrules.selectors import NOT_SUITABLE_CODES, late_many
-from liuhen.cases.models import Case, CaseOfficer, StageTransition
+from liuhen.cases.models import Case, CaseOfficer, Party, StageTransition
 from liuhen.common.batches import in_batches
 from liuhen.footage.models import FootageItem, FootageLink
+from liuhen.legalreview.models import Assessment, ExtensionDecision, MaterialRequest, Review, Submission
 from liuhen.profiles.selectors import profile_for_case
 from liuhen.records.bulk import RecordFact, officer_signatures, officer_signing_spans, record_facts, to_datetime
 from liuhen.records.bulk import sql_datetime as _dt
 from liuhen.records.bulk import sql_rows as _rows
 
-# Record types whose content the checks read: the 不适宜音像记录说明 (the act they name), decisions
-# (major criteria); and the AV acts told apart by their 送达方式 (load()).
-_CONTENT_ALWAYS = frozenset(NOT_SUITABLE_CODES) | {"decision"}
+# Record types whose content the checks read: the 不适宜音像记录说明 (the act they name), the
+# 处理意见 and decisions (the facts of the major criteria, legalreview.selectors.case_facts); and the
+# AV acts told apart by their 送达方式 (load()).
+_CONTENT_ALWAYS = frozenset(NOT_SUITABLE_CODES) | {"decision", "handling_opinion"}
+
+
+@dataclass
+class ReviewFacts:
+    """The case's latest 法制审核送审 (legalreview.Submission) as its clock and F010 read it: when it
+    was submitted and reviewed, the outcome, the handling unit's disagreement and the head's ruling,
+    whether an extension was approved (LW-L 16), and each material request (LW-L 12) as
+    (requested_at, answered_at or None), oldest first."""
+
+    submission_id: int
+    submitted_at: datetime.datetime
+    reviewed_at: datetime.datetime | None = None
+    outcome: str = ""
+    disagreed: bool = False
+    ruling: str = ""  # legalreview RulingConclusion value, "" before any
+    extended: bool = False
+    requests: list = field(default_factory=list)
 
 
 @dataclass
@@ -61,8 +81,9 @@ class CaseFacts:
     records: list[RecordFact] = field(default_factory=list)
     footage: list[FootageFact] = field(default_factory=list)
     av_acts: tuple = ()  # avrules AvAct of the agency (profile.av_acts when it has them)
-
-
+    party_kinds: frozenset = frozenset()  # cases PartyKind values of the current parties
+    major: bool | None = None  # the latest 重大执法决定认定 (legalreview.Assessment.major); None before any
+    review: ReviewFacts | None = None  # the latest 送审, None without one (older data: the record anchors)
 
 
 def _profile_fields() -> list[str]:
@@ -139,6 +160,7 @@ def load(case_ids, *, certificates: dict | None = None, profile_for=None
                         content_codes=frozenset(content_codes))
     for cid, rows in recs.items():
         out[cid].records = rows
+    _load_legal_review(out, case_ids)
     # Certificates of every officer assigned or who signed (LC 10: a valid 执法证 on the act's day).
     spans = officer_signing_spans(case_ids)
     officer_ids = {o for cf in out.values() for o, _ in cf.officers} | set(spans)
@@ -189,6 +211,49 @@ def load(case_ids, *, certificates: dict | None = None, profile_for=None
             out[cid].footage.append(FootageFact(item_id, record_id, stage, item.kind, item.name, end,
                                                 item.ingested_at, verdicts.get(item_id)))
     return out, certs
+
+
+def _load_legal_review(out: dict[int, CaseFacts], case_ids: list) -> None:
+    """The parties' kinds, the latest 认定 and the latest 送审 of each case (review_facts): a few
+    queries a batch, however many cases (legalreview is a higher layer than records, read by its rows)."""
+    kinds: dict[int, set] = {}
+    for chunk in in_batches(case_ids):
+        for cid, kind in Party.objects.filter(case_id__in=chunk, superseded_by__isnull=True).values_list(
+                "case_id", "kind"):
+            kinds.setdefault(cid, set()).add(kind)
+        for cid, major in Assessment.objects.filter(case_id__in=chunk).order_by("id").values_list("case_id", "major"):
+            out[cid].major = major  # the latest row counts
+    for cid, found in kinds.items():
+        out[cid].party_kinds = frozenset(found)
+    for cid, rf in review_facts(case_ids).items():
+        out[cid].review = rf
+
+
+def review_facts(case_ids, *, submission_ids=None) -> dict[int, ReviewFacts]:
+    """{case id: ReviewFacts} of the latest 送审 of each case (or, given `submission_ids`, of those
+    submissions) with its review, disagreement, ruling, approved extension and material requests:
+    four queries a batch."""
+    subs: dict[int, ReviewFacts] = {}
+    by_case: dict[int, ReviewFacts] = {}
+    ids = list(case_ids if submission_ids is None else submission_ids)
+    for chunk in in_batches(ids):
+        rows = Submission.objects.filter(**({"case_id__in": chunk} if submission_ids is None else {"id__in": chunk}))
+        for sid, cid, at in rows.order_by("id").values_list("id", "case_id", "submitted_at"):
+            by_case[cid] = ReviewFacts(sid, at)  # the latest of the case counts
+    for rf in by_case.values():
+        subs[rf.submission_id] = rf
+    for chunk in in_batches(list(subs)):
+        for sid, at, outcome, dis, ruling in Review.objects.filter(submission_id__in=chunk).values_list(
+                "submission_id", "reviewed_at", "outcome", "disagreement__id", "disagreement__ruling__conclusion"):
+            rf = subs[sid]
+            rf.reviewed_at, rf.outcome, rf.disagreed, rf.ruling = at, outcome, dis is not None, ruling or ""
+        for sid, at, answered in MaterialRequest.objects.filter(submission_id__in=chunk).order_by("id").values_list(
+                "submission_id", "requested_at", "answer__answered_at"):
+            subs[sid].requests.append((at, answered))
+        for sid in ExtensionDecision.objects.filter(request__submission_id__in=chunk, approved=True).values_list(
+                "request__submission_id", flat=True):
+            subs[sid].extended = True
+    return by_case
 
 
 class _Item(NamedTuple):

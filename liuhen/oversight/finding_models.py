@@ -93,6 +93,9 @@ class ClockStatus(models.TextChoices):
     MET = "met", "已按期完成"
     MET_LATE = "met_late", "逾期完成"
     UNKNOWN = "unknown", "无法计算"  # the working-day calendar lacks the year: never guessed
+    # LW-L 12: the legal review waits for materials the reviewer asked for (the profile's
+    # materials_wait "suspend" or "restart"): not running, never overdue while it waits.
+    PAUSED = "paused", "暂停计时"
 
 
 class Clock(models.Model):

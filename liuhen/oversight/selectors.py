@@ -96,11 +96,12 @@ def watches_agency(user) -> bool:
 
 # ---- clocks ------------------------------------------------------------------------------------------
 
-RUNNING, DUE_SOON, OVERDUE, MET, MET_LATE, UNKNOWN = "running", "due_soon", "overdue", "met", "met_late", "unknown"
+RUNNING, DUE_SOON, OVERDUE, MET, MET_LATE, UNKNOWN, PAUSED = (
+    "running", "due_soon", "overdue", "met", "met_late", "unknown", "paused")
 CLOCK_LABELS = {RUNNING: "进行中", DUE_SOON: "即将到期", OVERDUE: "已逾期", MET: "已按期完成", MET_LATE: "逾期完成",
-                UNKNOWN: "无法计算"}
+                UNKNOWN: "无法计算", PAUSED: "暂停计时"}
 CLOCK_BADGES = {RUNNING: "badge-current", DUE_SOON: "badge-warn", OVERDUE: "badge-bad", MET: "badge-done",
-                MET_LATE: "badge-warn", UNKNOWN: "badge-warn"}
+                MET_LATE: "badge-warn", UNKNOWN: "badge-warn", PAUSED: "badge-void"}
 
 
 def working_days_between(a: datetime.date, b: datetime.date) -> int | None:
@@ -170,6 +171,9 @@ def clock_view(clock, now=None, window: int | None = None) -> ClockView:
 
     now = now or timezone.now()
     window = due_days() if window is None else window
+    if getattr(clock, "status", None) == PAUSED and clock.met_at is None:
+        # LW-L 12: waiting for materials, the review's clock stands still (clocks.review_clock).
+        return ClockView(clock, PAUSED, None)
     status = str(status_of(clock.due_at, clock.met_at, now))
     if status in (MET, MET_LATE, UNKNOWN):
         return ClockView(clock, status, None)
@@ -242,7 +246,8 @@ def my_deadlines_q(user, now=None, window: int | None = None) -> Q | None:
     if watches_agency(user):
         overdue = Q(case__in=open_cases, due_at__lt=now)
         wanted = overdue if wanted is None else wanted | overdue
-    return None if wanted is None else Q(met_at__isnull=True) & wanted
+    # A paused clock (LW-L 12: the review waits for materials) is nobody's deadline while it waits.
+    return None if wanted is None else Q(met_at__isnull=True) & ~Q(status=PAUSED) & wanted
 
 
 def my_deadlines(user, now=None, window: int | None = None) -> list[ClockView]:

@@ -283,7 +283,9 @@ def case_rows(user, data: dict, now=None) -> list[CaseRow]:
 
     now = now or timezone.now()
     qs = case_queryset(user, data)
-    want = {"overdue": Q(due_at__lt=now), "running": Q(due_at__gte=now),
+    # A paused clock (LW-L 12: the legal review waits for materials) is running, never overdue.
+    paused = Q(status=selectors.PAUSED)
+    want = {"overdue": Q(due_at__lt=now) & ~paused, "running": Q(due_at__gte=now) | paused,
             "unknown": Q(due_at__isnull=True)}.get(data.get("clock"))
     if want is not None:
         qs = qs.filter(Exists(Clock.objects.filter(want, case_id=OuterRef("pk"), met_at__isnull=True)))
@@ -335,12 +337,13 @@ def _on_time(clocks, now) -> list[OnTime]:
     """Per deadline, the clocks by status against `now` (clocks.status_of's rule, in SQL): met on
     time (or with no due time to judge), met late, overdue, running (due soon too), unknown."""
     done, undone = Q(met_at__isnull=False), Q(met_at__isnull=True)
+    paused = Q(status=selectors.PAUSED)  # LW-L 12: waiting for materials, counted as running
     counts = list(clocks.order_by().values("deadline").annotate(
         first=Min("pk"),
         met=Count("pk", filter=done & (Q(due_at__isnull=True) | Q(met_at__lte=F("due_at")))),
         met_late=Count("pk", filter=done & Q(met_at__gt=F("due_at"))),
-        overdue=Count("pk", filter=undone & Q(due_at__lt=now)),
-        running=Count("pk", filter=undone & Q(due_at__gte=now)),
+        overdue=Count("pk", filter=undone & Q(due_at__lt=now) & ~paused),
+        running=Count("pk", filter=undone & (Q(due_at__gte=now) | paused)),
         unknown=Count("pk", filter=undone & Q(due_at__isnull=True)),
     ).order_by("deadline"))
     from .finding_models import Clock

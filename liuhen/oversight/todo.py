@@ -4,23 +4,32 @@
   that they have not given (LQ 17: the officers of an act sign its record);
 - 待确认拒签 (执法人员): a party's refusal to sign recorded by one officer of the case and waiting
   for a second officer's confirmation (LQ 17: a refusal stands once two officers confirm it);
-- 待审核 (法制审核人员): records waiting for the reviewer's signature (LW-L 15);
-- 待审批 (承办机构负责人, 机关负责人): records waiting for a 负责人's signature (行政处罚法 57), and
-  copy requests of evidence waiting for approval (LW-D 15) for whoever approves them;
+- 待补充材料 (执法人员): the legal reviewer's requests for materials on the officer's cases, not yet
+  answered (LW-L 12);
+- 待审核 (法制审核人员): the legal review's open 送审 of the agency's cases the reviewer did not work
+  on, with the review clock's due date (LW-L 16: red once overdue, paused while waiting for
+  materials), and other records waiting for the reviewer's signature (LW-L 15);
+- 待审批 (承办机构负责人, 机关负责人): records waiting for a 负责人's signature (行政处罚法 57), requests to
+  extend a legal review and disagreements awaiting the collective discussion's ruling for the roles the
+  profile names (legal_review.extension_roles, ruling_roles: LW-L 16, 17), and copy requests of
+  evidence waiting for approval (LW-D 15) for whoever approves them;
 - 待归档 (档案管理员): cases in 归档管理 whose 归档登记表 waits for the archivist (BX 11, LC 31, LQ 28);
 - 期限: deadlines of the user's cases due within N working days (LIUHEN_TODO_DUE_DAYS), overdue
   ones first and in red, and those the working-day calendar cannot compute (shown as unknown).
 
-Each item links to the page where it is done. Everything is computed from the rows that decide it
+Each item links to the page where it is done (a legal review's: `legalreview:detail`, its literal
+path /legalreview/<id>/ while that page is not installed). Everything is computed from the rows that decide it
 (records.selectors: the same state the signing services check), never stored."""
 from dataclasses import dataclass, field
 
-from django.urls import reverse
+from django.db.models import Exists, OuterRef
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from liuhen.accounts.roles import Role
 
 from . import selectors
+from .finding_models import ClockStatus
 
 
 @dataclass
@@ -116,15 +125,21 @@ def refusals_to_confirm(user) -> list[Item]:
 
 def capacity_items(user) -> dict[str, list[Item]]:
     """The records waiting for the user's signature as 负责人 / 法制审核人员 / 档案管理员 — the
-    records app's own list (待我签批), split by capacity."""
+    records app's own list (待我签批), split by capacity; a 送审's 法制审核意见 record is signed by
+    reviewing it (review_items), not listed as a record."""
+    from liuhen.legalreview.models import Submission
     from liuhen.records.models import SignerRole
     from liuhen.records.selectors import awaiting_my_signature, involved_cases, signable_capacity
 
     states = awaiting_my_signature(user)
     on = involved_cases(user, {st.record.case_id for st in states})
+    reviewed_by_page = set(Submission.objects.filter(record_id__in=[st.record.pk for st in states])
+                           .values_list("record_id", flat=True)) if states else set()
     out = {SignerRole.LEADER: [], SignerRole.REVIEWER: [], SignerRole.ARCHIVIST: []}
     for st in states:
         for capacity in out:
+            if capacity == SignerRole.REVIEWER and st.record.pk in reviewed_by_page:
+                continue
             if capacity in st.lacking and signable_capacity(user, st, capacity, involved_in=on):
                 out[capacity].append(_record_item(st))
                 break
@@ -151,6 +166,123 @@ def copy_requests(user) -> tuple[list[Item], list[Item]]:
         elif make and r.status_code == "approved":
             to_make.append(item)
     return pending, to_make
+
+
+# ---- the legal review (重大执法决定法制审核, issue 17) ----------------------------------------------------
+
+def review_url(submission_id: int) -> str:
+    """The legal review's page of a 送审 (the legalreview app's `legalreview:detail`); its literal
+    path while that page is not installed."""
+    try:
+        return reverse("legalreview:detail", args=[submission_id])
+    except NoReverseMatch:
+        return f"/legalreview/{submission_id}/"
+
+
+def _open_cases_q(prefix: str, user) -> dict:
+    return {f"{prefix}case__agency_id": user.agency_id, f"{prefix}case__archived_at__isnull": True}
+
+
+def _latest(qs):
+    """The submissions of `qs` that are their case's latest (an earlier pass's stays unreviewed)."""
+    from liuhen.legalreview.models import Submission
+
+    return qs.filter(~Exists(Submission.objects.filter(case_id=OuterRef("case_id"), pk__gt=OuterRef("pk"))))
+
+
+def _due_text(clock) -> str:
+    if clock is None:
+        return "本机关未规定审核期限"
+    if clock.status == ClockStatus.PAUSED:
+        return "等待补充材料，暂停计时（LW-L 12）"
+    if clock.due_at is None:
+        return "审核期限无法计算（工作日历缺少该年度）"
+    done = "已逾期，应于" if clock.status == ClockStatus.OVERDUE else "应于"
+    return f"{done} {timezone.localtime(clock.due_at):%Y-%m-%d} 前审结（{clock.period}）"
+
+
+def review_items(user, now=None) -> list[Item]:
+    """待审核 (LW-L 13-16): the open 送审 (not reviewed, their case's latest) of the agency's open
+    cases the reviewer did not work on, oldest first, each with its clock (clocks.submission_clock,
+    the facts read set-based): due date, red once overdue, paused while waiting for materials."""
+    from liuhen.legalreview.models import Submission
+    from liuhen.profiles.selectors import profile_for_case
+    from liuhen.records.selectors import involved_cases
+
+    from .clocks import submission_clock
+    from .facts import review_facts
+
+    if not user.has_role(Role.LEGAL_REVIEWER):
+        return []
+    now = now or timezone.now()
+    subs = list(_latest(Submission.objects.filter(review__isnull=True, **_open_cases_q("", user)))
+                .select_related("case", "submitted_by").order_by("submitted_at", "pk")[:200])
+    on = involved_cases(user, {s.case_id for s in subs})
+    subs = [s for s in subs if s.case_id not in on]
+    facts = review_facts((), submission_ids=[s.pk for s in subs])
+    labels = dict(ClockStatus.choices)
+    out = []
+    for sub in subs:
+        clock = submission_clock(facts[sub.case_id], profile_for_case(sub.case), now)
+        overdue = clock is not None and clock.status == ClockStatus.OVERDUE
+        out.append(Item(title="重大执法决定法制审核", case=sub.case, url=review_url(sub.pk),
+                        detail=f"{sub.submitted_by.display_name} 送审于 {_when(sub.submitted_at)} · {_due_text(clock)}",
+                        badge=labels[clock.status] if clock is not None else "待审核",
+                        badge_class="badge-bad" if overdue else "badge-signing", red=overdue))
+    return out
+
+
+def head_items(user) -> list[Item]:
+    """For the heads the profile names: requests to extend a review (LW-L 16: extension_roles) and
+    disagreements with a review awaiting the decision after collective discussion (LW-L 17:
+    ruling_roles), on the agency's open cases the head did not work on."""
+    from liuhen.legalreview.models import Disagreement, ExtensionRequest
+    from liuhen.profiles.selectors import profile_for_case
+    from liuhen.records.selectors import involved_cases
+
+    extensions = list(ExtensionRequest.objects.filter(decision__isnull=True, submission__review__isnull=True,
+                                                      **_open_cases_q("submission__", user))
+                      .select_related("submission__case", "requested_by").order_by("requested_at")[:100])
+    disagreements = list(Disagreement.objects.filter(ruling__isnull=True, **_open_cases_q("review__submission__", user))
+                         .select_related("review__submission__case", "raised_by").order_by("raised_at")[:100])
+    on = involved_cases(user, {e.submission.case_id for e in extensions}
+                        | {d.review.submission.case_id for d in disagreements})
+    out = []
+    for e in extensions:
+        case = e.submission.case
+        if case.pk in on or not user.has_role(*profile_for_case(case).legal_review.extension_roles):
+            continue
+        out.append(Item(title="延长法制审核期限申请", case=case, url=review_url(e.submission_id),
+                        detail=f"{e.requested_by.display_name} 申请于 {_when(e.requested_at)} · {e.reason}",
+                        badge="待审批", badge_class="badge-warn"))
+    for d in disagreements:
+        sub = d.review.submission
+        if sub.case_id in on or not user.has_role(*profile_for_case(sub.case).legal_review.ruling_roles):
+            continue
+        out.append(Item(title="法制审核意见分歧：待集体讨论决定", case=sub.case, url=review_url(sub.pk),
+                        detail=f"审核结论“{d.review.outcome}”，{d.raised_by.display_name} 于 {_when(d.raised_at)} "
+                               f"提出不同意见",
+                        badge="待决定", badge_class="badge-warn"))
+    return out
+
+
+def material_items(user) -> list[Item]:
+    """待补充材料 (LW-L 12): the reviewer's unanswered requests on the officer's open cases; red
+    once the date to supply them has passed."""
+    from liuhen.legalreview.models import MaterialRequest
+
+    if not user.has_role(Role.OFFICER):
+        return []
+    today = timezone.localdate()
+    reqs = (MaterialRequest.objects.filter(answer__isnull=True, submission__review__isnull=True,
+                                           submission__case__officers__officer=user,
+                                           submission__case__archived_at__isnull=True)
+            .select_related("submission__case", "requested_by").distinct().order_by("due_on", "pk")[:100])
+    return [Item(title="法制审核要求补充材料", case=r.submission.case, url=review_url(r.submission_id),
+                 detail=f"{r.requested_by.display_name} 要求于 {r.due_on:%Y-%m-%d} 前补充：{r.what}",
+                 badge="已逾期" if r.due_on < today else "待补充",
+                 badge_class="badge-bad" if r.due_on < today else "badge-warn", red=r.due_on < today)
+            for r in reqs]
 
 
 def archive_items(user, signing: list[Item]) -> list[Item]:
@@ -198,12 +330,15 @@ def todo_for(user, now=None) -> TodoList:
     if user.has_role(Role.OFFICER):
         sections.append(Section("sign", "待我签字", "LQ 17", officer_signatures(user)))
         sections.append(Section("refusals", "待确认拒签", "LQ 17", refusals_to_confirm(user)))
+        sections.append(Section("materials", "待补充材料", "LW-L 12", material_items(user)))
     cap = capacity_items(user)
     if user.has_role(Role.LEGAL_REVIEWER):
-        sections.append(Section("review", "待审核", "LW-L 15", cap[SignerRole.REVIEWER]))
+        sections.append(Section("review", "待审核", "LW-L 13-16", review_items(user, now) + cap[SignerRole.REVIEWER]))
     pending, to_make = copy_requests(user)
-    if user.has_role(Role.UNIT_HEAD, Role.AGENCY_HEAD) or pending:
-        sections.append(Section("approve", "待审批", "行政处罚法 57, LW-D 15", cap[SignerRole.LEADER] + pending))
+    heads = head_items(user)
+    if user.has_role(Role.UNIT_HEAD, Role.AGENCY_HEAD) or pending or heads:
+        sections.append(Section("approve", "待审批", "行政处罚法 57, LW-L 16-17, LW-D 15",
+                                cap[SignerRole.LEADER] + heads + pending))
     if user.has_role(Role.ARCHIVIST):
         sections.append(Section("archive", "待归档", "BX 11, LC 31, LQ 28",
                                 archive_items(user, cap[SignerRole.ARCHIVIST])))

@@ -153,17 +153,17 @@ def test_F009_a_decision_without_a_rights_notice_before_it(world):
 
 
 def test_F010_a_major_decision_without_legal_review(world):
-    case = to_decision(world)
-    decision = make_record(world, case, "decision")
-    rec.revise_record(world.officer, decision, {**decision.versions.last().content, "content": "吊销取水许可证"},
-                      "写明决定内容")
-    major = profile_with(case, major=(MajorCriterion("revoke", "吊销许可证件", "content", "in", ("吊销取水许可证",),
-                                                     "LW-L 7"),))
+    # The gate holds a major case's decision (legalreview.gates): F010 finds one completed where the
+    # profile the case is checked against calls it major (its penalty, proposed in the 处理意见).
+    from liuhen.testing.legalreview import major_case
+
+    case = major_case(world, penalty={"penalty_kind": "警告", "fine_amount": ""})
+    sign_all(world, case.records.get(record_type__code="decision"))
+    major = profile_with(case, major=(MajorCriterion("warn", "警告", "penalty_kind", "in", ("warning",), "LW-L 7"),))
     rows = _of(case, v.LEGAL_REVIEW_MISSING, profile=major)
-    assert len(rows) == 1 and "吊销许可证件" in rows[0].message
-    assert v.LEGAL_REVIEW_MISSING not in codes(case)  # no criterion in the profile: not major
-    review = make_record(world, case, "legal_review_record")
-    rec.sign_in_capacity(world.reviewer, review, SignerRole.REVIEWER, decision="同意")
+    assert len(rows) == 1 and "警告" in rows[0].message
+    assert v.LEGAL_REVIEW_MISSING not in codes(case)  # a warning is not major by the base profile
+    complete(world, case, "legal_review_record")  # older data: a review record without a 送审
     assert v.LEGAL_REVIEW_MISSING not in codes(case, profile=major)
 
 
