@@ -49,6 +49,39 @@ def _local(at: datetime.datetime) -> datetime.date:
     return timezone.localtime(at).date()
 
 
+@dataclass(frozen=True)
+class Due:
+    """What the rule says of a review's clock: its due time (None: the calendar lacks a year), whether
+    it is paused (a request unanswered under "suspend" or "restart") and the working days added."""
+
+    due_at: datetime.datetime | None
+    paused: bool
+    waited_days: int
+
+
+def due_of(deadline, materials_wait: str, submitted_at, requests, *, extended: bool, reviewed_at=None,
+           now: datetime.datetime) -> Due:
+    """The one rule of the review's clock (the module's docstring), on plain facts — `requests`:
+    (requested_at, answered_at or None) in order; `extended`: an extension was approved — so that the
+    pages (clock_of) and the oversight scan (read in bulk) compute the same due time."""
+    start, waited, paused = submitted_at, 0, False
+    for requested, answered in requests:
+        if answered is None:
+            paused = True
+        if materials_wait == "restart" and answered is not None:
+            start = max(start, answered)
+        elif materials_wait == "suspend":
+            n = calendar.working_days_between(_local(requested), _local(answered or reviewed_at or now))
+            if n is None:
+                return Due(None, False, 0)
+            waited += max(n, 0)
+    # The waited working days extend the period itself; the extension is added after (its own unit).
+    due_at = calendar.due(start, deadline.period.amount + waited, deadline.period.unit)
+    if due_at is not None and extended and deadline.extension:
+        due_at = calendar.due(due_at, deadline.extension.amount, deadline.extension.unit)
+    return Due(due_at, paused and materials_wait != "count", waited)
+
+
 def clock_of(sub, now: datetime.datetime | None = None) -> ReviewClock | None:
     """The clock of one submission (models.Submission); None when the profile names no deadline."""
     now = now or timezone.now()
@@ -59,36 +92,21 @@ def clock_of(sub, now: datetime.datetime | None = None) -> ReviewClock | None:
         return None
     review = s.review_of(sub)
     met_at = review.reviewed_at if review is not None else None
-    requests = list(sub.requests.select_related("answer").order_by("id"))
-    start, waited, paused = sub.submitted_at, 0, False
-    for req in requests:
-        answer = _answer(req)
-        if answer is None:
-            paused = True
-        if spec.materials_wait == "restart" and answer is not None:
-            start = max(start, answer.answered_at)
-        elif spec.materials_wait == "suspend":
-            end = answer.answered_at if answer is not None else (met_at or now)
-            n = calendar.working_days_between(_local(req.requested_at), _local(end))
-            if n is None:
-                return ReviewClock(sub.submitted_at, deadline.period.label, "", 0, None, met_at, UNKNOWN,
-                                   deadline.article)
-            waited += max(n, 0)
-    extension = deadline.extension if (deadline.extension and s.approved_extension(sub) is not None) else None
-    # The waited working days extend the period itself; the extension is added after (its own unit).
-    due_at = calendar.due(start, deadline.period.amount + waited, deadline.period.unit)
-    if due_at is not None and extension is not None:
-        due_at = calendar.due(due_at, extension.amount, extension.unit)
-    if due_at is None:
+    requests = [(req.requested_at, getattr(_answer(req), "answered_at", None))
+                for req in sub.requests.select_related("answer").order_by("id")]
+    extended = bool(deadline.extension) and s.approved_extension(sub) is not None
+    d = due_of(deadline, spec.materials_wait, sub.submitted_at, requests, extended=extended, reviewed_at=met_at,
+               now=now)
+    if d.due_at is None:
         status = MET if met_at is not None else UNKNOWN
     elif met_at is not None:
-        status = MET if met_at <= due_at else MET_LATE
-    elif paused and spec.materials_wait != "count":
+        status = MET if met_at <= d.due_at else MET_LATE
+    elif d.paused:
         status = PAUSED
     else:
-        status = OVERDUE if now > due_at else RUNNING
-    return ReviewClock(sub.submitted_at, deadline.period.label, extension.label if extension else "", waited,
-                       due_at, met_at, status, deadline.article)
+        status = OVERDUE if now > d.due_at else RUNNING
+    return ReviewClock(sub.submitted_at, deadline.period.label, deadline.extension.label if extended else "",
+                       d.waited_days, d.due_at, met_at, status, deadline.article)
 
 
 def _answer(req):

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from liuhen.profiles.spec import HOURS, DeadlineSpec, Period
 from liuhen.workdays import calendar
+from liuhen.legalreview import clock as review_clock_rule
 
 from .finding_models import ClockStatus
 
@@ -196,13 +197,9 @@ def _compiled(name: str, wanted: frozenset):
     return lambda cf: anchor(cf, name)
 
 
-def _local_day(at: datetime.datetime) -> datetime.date:
-    return at.astimezone(local_zone()).date()
-
-
 def review_clock(rv, spec: DeadlineSpec, lr, now: datetime.datetime) -> ClockData:
     """The clock of a 送审 (facts.ReviewFacts `rv`) under the deadline `spec` and the
-    profile's LegalReviewSpec `lr` — legalreview.clock.clock_of's rule, from the facts read in bulk:
+    profile's LegalReviewSpec `lr` — legalreview.clock.due_of, the rule clock_of uses, on the facts read in bulk:
     the period runs from the submission; the working days waiting for materials are added
     ("suspend"), or the period runs again from the last answer ("restart"), or they count ("count");
     the one approved extension is added after (LW-L 16: 经批准可延长); met when the review is signed.
@@ -210,22 +207,10 @@ def review_clock(rv, spec: DeadlineSpec, lr, now: datetime.datetime) -> ClockDat
     day count the calendar cannot make is unknown (a met one is met, as status_of says)."""
     met = rv.reviewed_at
     extended = bool(spec.extension) and rv.extended
-    start, waited, paused = rv.submitted_at, 0, False
-    for requested, answered in rv.requests:
-        if answered is None:
-            paused = True
-        if lr.materials_wait == "restart" and answered is not None:
-            start = max(start, answered)
-        elif lr.materials_wait == "suspend":
-            n = calendar.working_days_between(_local_day(requested), _local_day(answered or met or now))
-            if n is None:
-                return _review_data(spec, rv, None, met, extended, status_of(None, met, now))
-            waited += max(n, 0)
-    # The waited working days lengthen the period itself; the extension is added after (its own unit).
-    due_at = calendar.due(start, spec.period.amount + waited, spec.period.unit)
-    if due_at is not None and extended:
-        due_at = calendar.due(due_at, spec.extension.amount, spec.extension.unit)
-    if due_at is not None and met is None and paused and lr.materials_wait != "count":
+    d = review_clock_rule.due_of(spec, lr.materials_wait, rv.submitted_at, rv.requests, extended=extended,
+                                 reviewed_at=met, now=now)
+    due_at = d.due_at
+    if due_at is not None and met is None and d.paused:
         status = ClockStatus.PAUSED
     else:
         status = status_of(due_at, met, now, soon_at=_soon_at(due_at, spec.period))
