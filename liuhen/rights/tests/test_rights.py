@@ -12,11 +12,19 @@ from liuhen.records import services as rec
 from liuhen.records.models import Record, RecordType
 from liuhen.rights import selectors
 from liuhen.testing.cases import add_person, complete, fill, sign_all, to_decision
-from liuhen.testing.workdays import calendar_ahead, clean_calendar  # noqa: F401 — fixtures
-
-pytestmark = pytest.mark.usefixtures("calendar_ahead")
+from liuhen.testing.workdays import calendar_ahead, clean_calendar, fictional_text  # noqa: F401 — fixtures
 
 LONG_AGO = datetime.timedelta(days=40)  # well past 3 + 5 working days, whatever the holidays
+
+
+@pytest.fixture(autouse=True)
+def calendar_around(calendar_ahead):
+    """The calendar knows the year of a notice served LONG_AGO too (a fictional one if nobody loaded it)."""
+    from liuhen.workdays import services
+
+    year = (datetime.date.today() - LONG_AGO).year
+    if not calendar_ahead.known(year):
+        services.load_schedule(None, fictional_text(year), reason="测试")
 
 
 def iso(at: datetime.datetime) -> str:
@@ -208,7 +216,7 @@ def test_a_requested_hearing_holds_the_decision_until_its_report(world):
     notice(world, case, told, kind="罚款", fine="20000")
     made(world, case, "hearing_request", requested_at=iso(told + datetime.timedelta(hours=1)))
     made(world, case, "hearing_notice", notified_at=iso(told + datetime.timedelta(hours=2)),
-         hearing_at=iso(told + datetime.timedelta(days=20)))
+         hearing_at=iso(told + datetime.timedelta(days=25)))
     made(world, case, "hearing_transcript")
     decision = make(world, case, "decision", penalty_kind="罚款", fine_amount="20000")
     assert any("听证报告" in p for p in selectors.decision_problems(decision))
@@ -244,3 +252,14 @@ def test_the_case_page_shows_the_rights(world, client):
     assert timezone.localtime(told).strftime("%Y-%m-%d %H:%M") in page
     assert timezone.localtime(r.hearing_due).strftime("%Y-%m-%d %H:%M") in page
     assert "有（行政处罚法 63）" in page and "可以作出决定" in page
+
+
+def test_signing_on_the_page_is_refused_and_recorded(world, client):
+    case = to_decision(world)
+    decision = make(world, case, "decision", penalty_kind="警告")
+    client.force_login(world.officer)
+    resp = client.post(f"/records/{decision.pk}/sign/", {"as": "officer"})
+    assert resp.status_code == 409 and "行政处罚告知书" in resp.content.decode()
+    assert not decision.signatures.exists()
+    [e] = [event_of(e) for e in Entry.objects.filter(action="records.refused", object_id=str(decision.pk))]
+    assert "rights_pending" in e["detail"]["codes"]
