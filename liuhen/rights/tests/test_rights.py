@@ -18,12 +18,14 @@ LONG_AGO = datetime.timedelta(days=40)  # well past 3 + 5 working days, whatever
 
 
 @pytest.fixture(autouse=True)
-def calendar_around(calendar_ahead):
-    """The calendar knows the year of a notice served LONG_AGO too (a fictional one if nobody loaded it)."""
+def calendar_around(request):
+    """The calendar knows the next 60 days (calendar_ahead) and the year of a notice served LONG_AGO
+    (a fictional one if nobody loaded it)."""
     from liuhen.workdays import services
 
+    calendar = request.getfixturevalue("calendar_ahead")
     year = (datetime.date.today() - LONG_AGO).year
-    if not calendar_ahead.known(year):
+    if not calendar.known(year):
         services.load_schedule(None, fictional_text(year), reason="测试")
 
 
