@@ -195,7 +195,7 @@ CASES = [
         start_mode=StartMode.EX_OFFICIO, on_site=True, started=92, until="archived",
         # Served the day after the decision (行政处罚法 61: on time); the file then waited in 归档管理
         # for more than 30 days before the archivist received it (BX 11, LC 31, LQ 28: late).
-        days={"investigated": (4, "16:30"), "opinion": (5, "10:00"), "review": (6, "15:00"),
+        days={"investigated": (4, "16:30"), "opinion": (5, "10:00"), "notice": (5, "15:00"), "review": (6, "15:00"),
               "approval": (7, "10:30"), "decision": (8, "09:30"), "decided": (8, "16:00"), "served": (9, "11:00"),
               "performed": (14, "10:00"), "service_done": (15, "16:00"), "closing": (16, "10:00"),
               "archived": (40, "10:00"), "archive": (40, "15:00")},
@@ -220,6 +220,8 @@ CASES = [
         evidence="现场检查笔录、询问笔录、现场照片、营业执照复印件、法定代表人身份证明。",
         discretion="当事人初次违法，积极配合调查，主动停止取水并申请办理取水许可，依照本局行政处罚裁量基准属从轻情形。",
         proposal="责令停止违法取水，限期办理取水许可手续，处罚款人民币贰万伍仟元整（¥25000）。",
+        # 行政处罚法 44: told before the decision; the party gave up stating and defending on the spot.
+        penalty={"penalty_kind": "罚款", "fine_amount": 25000}, waive="陈述、申辩和听证",
         legal_review="事实清楚，证据确凿，适用依据正确，程序合法，裁量适当，同意处理意见。",
         approver="liujianguo", approval="同意承办机构意见，依法作出行政处罚决定。",
         decision="一、责令立即停止违法取水行为；二、处罚款人民币贰万伍仟元整。罚款自收到本决定书之日起十五日内"
@@ -255,6 +257,7 @@ CASES = [
         collective="经集体讨论，一致同意处理意见。", approver="liujianguo",
         approval="同意，责令限期拆除并处罚款壹万元。",
         decision="一、责令于十五日内自行拆除太子河左岸河道管理范围内的违法建筑物，恢复原状；二、处罚款人民币壹万元整。",
+        penalty={"penalty_kind": "罚款", "fine_amount": 10000},
         decision_doc="行政处罚决定书",
         performed="{d30}复查，当事人已自行拆除违法建筑物并清理现场，罚款已缴纳。",
         closing="违法建筑已拆除，罚款已缴纳，建议结案。",
@@ -359,6 +362,7 @@ CASES = [
         collective="经局长办公会集体讨论，同意处理意见。", approver="liujianguo",
         approval="同意。",
         decision="一、责令停止违法采砂，于三十日内平整砂坑、恢复河道原状；二、没收违法所得人民币叁万贰仟元；三、处罚款人民币伍万元整。",
+        penalty={"penalty_kind": "没收违法所得、没收非法财物", "fine_amount": 50000, "confiscation_amount": 32000},
         decision_doc="行政处罚决定书",
         performed="当事人已缴纳罚款及违法所得，砂坑已回填平整。",
         closing="处罚决定已全部履行，河道已恢复，建议结案。",
@@ -404,6 +408,7 @@ CASES = [
         proposal="责令限期拆除料场设施、清除砂石，并处罚款人民币叁万元整。",
         approver="zhouhaitao", approval="同意。",
         decision="一、责令于二十日内拆除料场设施、清除河道内砂石；二、处罚款人民币叁万元整。",
+        penalty={"penalty_kind": "罚款", "fine_amount": 30000},
         decision_doc="行政处罚决定书",
     ),
     dict(
@@ -639,6 +644,7 @@ GENERAL_STEPS = {
     "revise": (2, "16:10"),
     "investigated": (6, "16:30"),      # → 审查决定
     "opinion": (8, "10:00"),
+    "notice": (8, "15:00"),            # 行政处罚告知书 served (行政处罚法 44): its periods run before the decision
     "review": (10, "15:00"),
     "send_back": (11, "10:00"),
     "collective": (13, "16:30"),
@@ -1023,12 +1029,24 @@ class _Builder:
             "facts": c.text("facts"), "basis": c.text("basis"), "content": c.text("decision"),
             "remedy": "如不服本决定，可自收到本决定书之日起六十日内向本溪市人民政府申请行政复议，"
                       "或者在六个月内向本溪市平山区人民法院提起行政诉讼。",
-            "decided_on": c.date("decision")}, at=at)
+            "decided_on": c.date("decision"), **c.spec.get("penalty", {})}, at=at)
+
+    def penalty_notice(self, c: _Case):
+        """行政处罚告知书 (行政处罚法 44), served on the party at the step "notice"; the party's waiver
+        of the rights there too, where the case says so."""
+        at = c.dt("notice", c.schedule.steps["notice"][1])
+        self.record(c, "penalty_notice", {
+            "facts": c.text("facts"), "basis": c.text("basis"), **c.spec["penalty"],
+            "rights": WATER_LAW_RIGHTS, "notified_at": at}, at="notice")
+        if "waive" in c.spec:
+            self.record(c, "rights_waiver", {"waived": c.spec["waive"], "waived_at": at}, at="notice")
 
     def stage_decision(self, c: _Case):
         s = c.spec
         if s["procedure"] == Procedure.GENERAL:
             self.handling_opinion(c)
+            if "penalty" in s:
+                self.penalty_notice(c)
             if "legal_review" in s:
                 self.legal_review(c)
             if "collective" in s:

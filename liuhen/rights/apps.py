@@ -8,4 +8,7 @@ class RightsConfig(AppConfig):
     verbose_name = "陈述申辩与听证"
 
     def ready(self):
-        pass
+        from . import checks, parts
+
+        checks.register()
+        parts.register()

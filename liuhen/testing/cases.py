@@ -53,6 +53,21 @@ def complete(world, case, code, **kw):
     return sign_all(world, make_record(world, case, code), **kw)
 
 
+def notify(world, case, penalty: dict, *, days_ago: int = 40):
+    """A complete 行政处罚告知书 of `penalty` (penalty_kind, fine_amount…; the rest as fill() says, like a
+    decision made with fill()) served `days_ago` days ago: by default long enough for the party's
+    periods to have run (行政处罚法 44, 64: liuhen.rights)."""
+    import datetime
+
+    from liuhen.records import services as rec
+    from liuhen.records.models import RecordType
+
+    rt = RecordType.objects.get(code="penalty_notice")
+    served = timezone.localtime(timezone.now() - datetime.timedelta(days=days_ago))
+    content = {**fill(rt), **penalty, "notified_at": served.strftime("%Y-%m-%dT%H:%M")}
+    return sign_all(world, rec.create_record(world.officer, case, rt, content))
+
+
 def add_person(world, case, actor=None, **kw):
     from liuhen.cases import services as cases
 

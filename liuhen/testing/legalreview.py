@@ -8,9 +8,10 @@ PENALTY = {"penalty_kind": "责令停产停业", "fine_amount": "50000"}
 
 def major_case(world, *, penalty=None, decision=True):
     """A case in 审查决定 whose investigation ended with a 调查终结报告, whose 处理意见 proposes a
-    penalty the base profile calls major (责令停产停业), and (with `decision`) a draft 决定书."""
+    penalty the base profile calls major (责令停产停业), a 行政处罚告知书 of it served long ago, and (with
+    `decision`) a draft 决定书."""
     from liuhen.cases import services as cases
-    from liuhen.testing.cases import complete, fill, to_investigation
+    from liuhen.testing.cases import complete, fill, notify, to_investigation
     from liuhen.records import services as rec
     from liuhen.records.models import RecordType
 
@@ -23,6 +24,7 @@ def major_case(world, *, penalty=None, decision=True):
     from liuhen.testing.cases import sign_all
 
     sign_all(world, rec.create_record(world.officer, case, rt, {**fill(rt), **(penalty or PENALTY)}))
+    notify(world, case, penalty or PENALTY)  # the party told long ago: its periods ran (liuhen.rights)
     if decision:
         dt = RecordType.objects.get(code="decision")
         rec.create_record(world.officer, case, dt, {**fill(dt), **(penalty or PENALTY)})

@@ -24,7 +24,8 @@ DATA = {
                          "discretion": "初次违法", "proposal": "罚款"},
     "leader_approval": {"opinion": "同意"},
     "decision": {"doc_number": "测水罚决〔2026〕1号", "facts": "未经许可取水", "basis": "水法第六十九条",
-                 "content": "罚款壹万元", "remedy": "六十日内申请行政复议", "decided_on": "2026-03-10"},
+                 "content": "不予行政处罚（违法行为轻微并及时改正）", "remedy": "六十日内申请行政复议",
+                 "decided_on": "2026-03-10", "penalty_kind": "不予行政处罚"},  # no 告知书 needed (liuhen.rights)
     "service_receipt": {"document": "行政处罚决定书", "method": "直接送达", "served_at": "2026-03-11T10:00",
                         "place": "某村"},
     "closing_report": {"summary": "已履行", "closed_on": "2026-04-01"},

@@ -23,7 +23,8 @@ DECISION = {
                          "discretion": "初次违法", "proposal": "罚款"},
     "leader_approval": {"matter": "处理意见"},
     "decision": {"doc_number": "测水罚决〔2026〕1号", "facts": "未经许可取水", "basis": "水法第六十九条",
-                 "content": "罚款壹万元", "remedy": "六十日内申请行政复议", "decided_on": "2026-03-10"},
+                 "content": "不予行政处罚（违法行为轻微并及时改正）", "remedy": "六十日内申请行政复议",
+                 "decided_on": "2026-03-10", "penalty_kind": "不予行政处罚"},  # no 告知书 needed (liuhen.rights)
 }
 
 
