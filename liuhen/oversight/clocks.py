@@ -224,7 +224,7 @@ def submission_clock(rv, profile, now: datetime.datetime) -> ClockData | None:
 
 
 def _review_data(spec, rv, due_at, met, extended: bool, status: str) -> ClockData:
-    period = spec.period.label + (f"（延长{spec.extension.label}）" if extended else "")  # Clock.period: 20 chars
+    period = spec.period.label + (f"，延长{spec.extension.label}" if extended else "")  # Clock.period: 20 chars
     return ClockData(spec.id, spec.id, spec.label, spec.article, period, spec.severity, rv.submitted_at, due_at,
                      met, extended, status, "submission", str(rv.submission_id))
 
