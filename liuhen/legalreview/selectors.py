@@ -92,22 +92,28 @@ def _int(value) -> int | None:
         return None
 
 
+def facts_from(content: dict, party_kinds, heard: bool) -> dict:
+    """The facts the major criteria read, from the proposal's content (处理意见, else the draft decision),
+    the kinds of the case's parties and whether a hearing was held — one rule for the pages and the
+    oversight scan (which reads the same in bulk)."""
+    fine = _int(content.get("fine_amount"))
+    return {"penalty_kind": PENALTY_CODES.get(content.get("penalty_kind") or "", ""), "fine_amount": fine,
+            "confiscation_amount": _int(content.get("confiscation_amount")), "after_hearing": bool(heard),
+            "fine_person": fine if PartyKind.PERSON in party_kinds else None,
+            "fine_organisation": fine if PartyKind.ORGANISATION in party_kinds else None}
+
+
 def case_facts(case, states=None) -> dict:
     """The facts the major criteria read from the case: the penalty proposed (kind as its code, the
     fine and confiscation), the fine by the party's kind, and whether a hearing was held."""
     states = states if states is not None else _current_states(case)
-    content = _proposal_content(states)
-    kind = PENALTY_CODES.get(content.get("penalty_kind") or "", "")
-    fine = _int(content.get("fine_amount"))
     parties = {p.kind for p in case.parties.all() if p.is_current}
-    facts = {"penalty_kind": kind, "fine_amount": fine, "confiscation_amount": _int(content.get("confiscation_amount")),
-             "after_hearing": any(s.record.record_type.code in HEARING_CODES and s.complete for s in states)}
-    facts["fine_person"] = fine if PartyKind.PERSON in parties else None
-    facts["fine_organisation"] = fine if PartyKind.ORGANISATION in parties else None
-    return facts
+    heard = any(s.record.record_type.code in HEARING_CODES and s.complete for s in states)
+    return facts_from(_proposal_content(states), parties, heard)
 
 
-def _meets(criterion, value) -> bool:
+def meets(criterion, value) -> bool:
+    """Does a fact's value meet a major criterion (op ">=", "in" or "is")?"""
     if value in (None, ""):
         return False
     try:
@@ -120,6 +126,17 @@ def _meets(criterion, value) -> bool:
     except (TypeError, ValueError):
         return False
     return False
+
+
+def concluded_major(assessment_major, assessment_facts, facts: dict, proposed: bool) -> bool:
+    """Major by the handler's latest conclusion (None: none yet) on the case's present facts; before
+    any, or once the facts changed (a heavier penalty, a hearing held), by the system's proposal — and
+    a case once concluded major stays major."""
+    if assessment_major:
+        return True
+    if assessment_major is not None and all((assessment_facts or {}).get(k) == facts.get(k) for k in COMPUTED_FACTS):
+        return False
+    return proposed
 
 
 @dataclass
@@ -141,7 +158,7 @@ def propose(case, states=None) -> Proposal:
     met, judgement = [], []
     for c in profile.major:
         if c.fact in COMPUTED_FACTS:
-            if _meets(c, facts.get(c.fact)):
+            if meets(c, facts.get(c.fact)):
                 met.append(c)
         else:
             judgement.append(c)
@@ -152,22 +169,14 @@ def latest_assessment(case) -> Assessment | None:
     return Assessment.objects.filter(case=case).order_by("-id").first()
 
 
-def assessment_current(a: Assessment, proposal: Proposal) -> bool:
-    """Was the assessment made on the facts the case has now? A proposal changed afterwards (a heavier
-    penalty, a hearing held) is assessed again."""
-    return all(a.facts.get(k) == proposal.facts.get(k) for k in COMPUTED_FACTS)
-
-
 def is_major(case, proposal: Proposal | None = None) -> bool:
-    """Major by the handler's latest conclusion on the case's present facts; before any, or once the
-    facts changed, by the system's proposal — and a case once concluded major stays major."""
+    """concluded_major for the case: its latest assessment against the present proposal."""
     a = latest_assessment(case)
     if a is not None and a.major:
         return True
     proposal = proposal or propose(case)
-    if a is not None and assessment_current(a, proposal):
-        return False
-    return proposal.major
+    return concluded_major(None if a is None else a.major, None if a is None else a.facts, proposal.facts,
+                           proposal.major)
 
 
 # ---- the package (LW-L 11-12) ----------------------------------------------------------------------

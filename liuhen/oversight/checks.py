@@ -11,11 +11,10 @@ import datetime
 from django.utils import timezone
 
 from liuhen.avrules import rules as av_rules
-from liuhen.cases.models import STAGE_ORDER, PartyKind, Stage
+from liuhen.cases.models import STAGE_ORDER, Stage
 from liuhen.cases.requirements import REDONE_ON_REENTRY, SKIPPED_ON_CLOSURE, stage_requirements
 from liuhen.legalreview import selectors as lr
 from liuhen.legalreview.models import Outcome, RulingConclusion
-from liuhen.profiles.spec import PENALTY_CODES
 from liuhen.records.bulk import to_datetime
 
 from . import vocabulary as v
@@ -329,52 +328,25 @@ def _current(cf: CaseFacts, r) -> bool:
 
 
 def proposal_facts(cf: CaseFacts) -> dict:
-    """The facts the major criteria read (legalreview.selectors.case_facts, from the facts read in
-    bulk): the penalty proposed in the latest 处理意见 (else the draft decision) of the current pass —
-    its kind as a code, the fine and confiscation — the fine by the parties' kind, and whether a
-    hearing was held."""
+    """The facts the major criteria read (legalreview.selectors.facts_from, on the facts read in bulk):
+    the penalty proposed in the latest 处理意见 (else the draft decision) of the current pass, the
+    parties' kinds, and whether a hearing was held."""
     content: dict = {}
     for codes in (lr.PROPOSAL_CODES, lr.DECISION_CODES):
         found = [r for r in cf.records if r.code in codes and not r.voided and _current(cf, r)]
         if found:
             content = dict(max(found, key=lambda r: r.id).content or {})
             break
-    fine = _int(content.get("fine_amount"))
-    return {"penalty_kind": PENALTY_CODES.get(content.get("penalty_kind") or "", ""), "fine_amount": fine,
-            "confiscation_amount": _int(content.get("confiscation_amount")),
-            "after_hearing": any(r.code in lr.HEARING_CODES and r.complete and _current(cf, r) for r in cf.records),
-            "fine_person": fine if PartyKind.PERSON in cf.party_kinds else None,
-            "fine_organisation": fine if PartyKind.ORGANISATION in cf.party_kinds else None}
+    heard = any(r.code in lr.HEARING_CODES and r.complete and _current(cf, r) for r in cf.records)
+    return lr.facts_from(content, cf.party_kinds, heard)
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _meets(criterion, value) -> bool:
-    if value in (None, ""):
-        return False
-    try:
-        if criterion.op == ">=":
-            return float(value) >= float(criterion.value)
-        if criterion.op == "in":
-            return value in (criterion.value or ())
-        if criterion.op == "is":
-            return value == criterion.value
-    except (TypeError, ValueError):
-        return False
-    return False
-
-
-def proposed_criteria(cf: CaseFacts) -> list:
+def proposed_criteria(cf: CaseFacts, facts: dict | None = None) -> list:
     """The profile's 重大执法决定 criteria on facts the system computes that the case meets — the
     system's proposal (legalreview.selectors.propose); the others are the handler's judgement."""
-    facts = proposal_facts(cf)
+    facts = facts if facts is not None else proposal_facts(cf)
     return [c for c in getattr(cf.profile, "major", ()) or ()
-            if c.fact in lr.COMPUTED_FACTS and _meets(c, facts.get(c.fact))]
+            if c.fact in lr.COMPUTED_FACTS and lr.meets(c, facts.get(c.fact))]
 
 
 def _review_lets_decide(cf: CaseFacts) -> bool:
@@ -397,9 +369,9 @@ def check_legal_review(cf, clocks, now):
                  and _current(cf, r)]
     if not decisions:
         return []
-    met = proposed_criteria(cf)
-    major = cf.major if cf.major is not None else bool(met)
-    if not major or _review_lets_decide(cf):
+    facts = proposal_facts(cf)
+    met = proposed_criteria(cf, facts)
+    if not lr.concluded_major(cf.major, cf.major_facts, facts, bool(met)) or _review_lets_decide(cf):
         return []
     first = min(decisions, key=lambda r: r.completed_at or r.created_at)
     if cf.major is not None:

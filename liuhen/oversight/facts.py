@@ -83,6 +83,7 @@ class CaseFacts:
     av_acts: tuple = ()  # avrules AvAct of the agency (profile.av_acts when it has them)
     party_kinds: frozenset = frozenset()  # cases PartyKind values of the current parties
     major: bool | None = None  # the latest 重大执法决定认定 (legalreview.Assessment.major); None before any
+    major_facts: dict | None = None  # the facts that 认定 was made on (Assessment.facts)
     review: ReviewFacts | None = None  # the latest 送审, None without one (older data: the record anchors)
 
 
@@ -221,8 +222,9 @@ def _load_legal_review(out: dict[int, CaseFacts], case_ids: list) -> None:
         for cid, kind in Party.objects.filter(case_id__in=chunk, superseded_by__isnull=True).values_list(
                 "case_id", "kind"):
             kinds.setdefault(cid, set()).add(kind)
-        for cid, major in Assessment.objects.filter(case_id__in=chunk).order_by("id").values_list("case_id", "major"):
-            out[cid].major = major  # the latest row counts
+        for cid, major, facts in Assessment.objects.filter(case_id__in=chunk).order_by("id").values_list(
+                "case_id", "major", "facts"):
+            out[cid].major, out[cid].major_facts = major, facts  # the latest row counts
     for cid, found in kinds.items():
         out[cid].party_kinds = frozenset(found)
     for cid, rf in review_facts(case_ids).items():
