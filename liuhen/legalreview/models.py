@@ -88,7 +88,7 @@ class Submission(LedgerState, AppendOnlyModel):
 
 
 class MaterialRequest(LedgerState, AppendOnlyModel):
-    """补充材料 (LW-L 12): the reviewer finds the materials wanting and asks for more by a date."""
+    """补充材料 (LW-L 11: 在指定期限内提交): the reviewer finds the materials wanting and asks for more by a date."""
 
     ledger_object_type = "review_material_request"
     ledger_state_fields = ("submission_id", "what", "due_on", "requested_by_id", "requested_at")

@@ -50,8 +50,8 @@ REQUIRED, IF_PRESENT = "required", "if_present"
 
 @dataclass(frozen=True)
 class PackageItem:
-    """One item of the submission (LW-L 11; the proposal's explanation, LW-L 12): the record types that make it, whether it must be there,
-    and whether a draft (not yet signed) counts (the draft decision)."""
+    """One item of the submission (LW-L 11; the proposal's explanation, LW-L 12): the record types that
+    make it, whether it must be there, and whether a draft (not yet signed) counts (the draft decision)."""
 
     id: str
     label: str

@@ -3,7 +3,7 @@ each refusal is recorded (legalreview.refused: the act and its codes, never the 
 
 - assess: the handler confirms the system's proposal (major or not) or overrides it with a reason (LW-L 7);
 - submit: the package, refused while an item is missing (LW-L 11-12); makes the 法制审核意见 record;
-- request_materials / answer_request: the reviewer asks for more by a date, the handlers supply it (LW-L 12);
+- request_materials / answer_request: the reviewer asks for more by a date, the handlers supply it (LW-L 11);
 - request_extension / decide_extension: once, with the head's approval (LW-L 16);
 - review: the points one by one, the outcome and the opinion; signs the record as 法制审核人员 (LW-L 13, 15);
 - disagree / rule: the handling unit's other opinion, the head's decision after the collective discussion (LW-L 17);

@@ -145,7 +145,7 @@ def submit(request, pk):
 @login_required
 @require_POST
 def answer(request, pk):
-    """补充材料 (LW-L 12): the handlers' answer to a request."""
+    """补充材料 (LW-L 11): the handlers' answer to a request."""
     req = _one(request, MaterialRequest.objects, pk, lambda r: r.submission.case)
     back = case_url(req.submission.case)
     form = forms.AnswerForm(request.POST)
