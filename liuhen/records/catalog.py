@@ -139,8 +139,9 @@ CATALOG = [
          fields=[*WHEN_WHERE, f("host", "主持人"), f("participants", "参加人", TA), f("content", "听证过程", TA)]),
     dict(code="hearing_report", name="听证报告", stage="decision", sign={"officers": 1},
          fields=[f("host", "听证主持人"), f("summary", "听证情况", TA), f("opinion", "处理意见及建议", TA)]),
-    # LW-L 15: the reviewer's conclusion and opinion are the reviewer's signature (decision, opinion);
-    # the officers submit the matter and its materials.
+    # LW-L 15: the reviewer's conclusion and opinion are the reviewer's signature (decision, opinion).
+    # For a major decision it is made by 送审 (liuhen.legalreview: the package checked, LW-L 11) and
+    # signed only through the review, point by point (LW-L 13).
     dict(code="legal_review_record", name="法制审核意见", stage="decision",
          sign={"reviewer": True, "reviewer_decisions": ["同意", "补充调查或不予决定", "变更", "纠正程序", "移送"]},
          fields=[f("matter", "送审事项", TA, required=False), f("materials", "送审材料", TA, required=False)]),
