@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "liuhen.documents",
     "liuhen.legalreview",
     "liuhen.rights",
+    "liuhen.delivery",
+    "liuhen.execution",
     "liuhen.audit",
     "liuhen.oversight",
     "liuhen.evaluation",

@@ -186,13 +186,13 @@ def parse_text(text: str, label: str) -> tuple[dict | None, _Doc]:
 
 TOP_KEYS = {"code", "name", "regulation", "extends", "remove", "rules", "stages", "signatures", "av_acts",
             "deadlines", "major", "publicity", "phrases", "scorecard", "retention", "copies", "inspections", "devices",
-            "documents", "legal_review", "rights"}
+            "documents", "legal_review", "rights", "delivery", "execution"}
 LIST_SECTIONS = ("rules", "stages", "signatures", "av_acts", "deadlines", "major", "phrases")
 SECTION_LABELS = {"rules": "规则值", "stages": "立卷要求", "signatures": "签字要求", "av_acts": "音像记录环节",
                   "deadlines": "期限", "major": "重大执法决定标准", "phrases": "执法用语", "publicity": "公示",
                   "scorecard": "评查标准", "retention": "音像资料保存", "copies": "证据复制", "inspections": "音像记录抽检",
                   "devices": "音像记录设备", "documents": "执法文书",
-                  "legal_review": "法制审核", "rights": "当事人权利"}
+                  "legal_review": "法制审核", "rights": "当事人权利", "delivery": "送达", "execution": "执行"}
 AV_MODES = {"required": (True, False), "forbidden_without_reason": (True, True), "optional": (False, False)}
 AV_KINDS = {"video", "audio", "photo"}
 SIGNATURE_KEYS = {"officers", "party", "leader", "reviewer", "archivist", "reviewer_decisions"}
@@ -640,7 +640,8 @@ def _scorecard(c: _Checker, value, path):
 # (These were the settings LIUHEN_RETENTION, LIUHEN_COPIES, LIUHEN_INSPECTION_ROLES /
 # LIUHEN_INSPECTION_CHECKLIST and LIUHEN_DEVICES until issue 15.)
 
-VALUE_SECTIONS = ("retention", "copies", "inspections", "devices", "legal_review", "rights")
+VALUE_SECTIONS = ("retention", "copies", "inspections", "devices", "legal_review", "rights", "delivery",
+                  "execution")
 _BAD = object()
 CHECK_CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
@@ -759,6 +760,17 @@ VALUE_KEYS = {
         "hearing_fine_person": ("自然人较大数额罚款（hearing_fine_person，元）", _count(1, 10**9)),
         "hearing_fine_organisation": ("法人或其他组织较大数额罚款（hearing_fine_organisation，元）", _count(1, 10**10)),
     },
+    "delivery": {
+        "lien_proof": ("留置送达的证明方式（lien_proof）", _choice(spec.LIEN_PROOFS)),
+        "public_notice_days": ("公告送达经过多少日视为送达（public_notice_days）", _count(1, 365)),
+    },
+    "execution": {
+        "payment_days": ("缴纳罚款的期限（payment_days，日）", _count(1, 365)),
+        "late_fine_percent": ("每日加处罚款的比例（late_fine_percent，%）", _count(1, 3)),
+        "deferral_roles": ("批准延期或分期缴纳罚款的角色（deferral_roles）", _roles("批准延期或分期缴纳罚款")),
+        "reminder_days": ("催告书给予的履行期限（reminder_days，日）", _count(1, 365)),
+        "court_months": ("申请人民法院强制执行的期限（court_months，月）", _count(1, 12)),
+    },
 }
 
 
@@ -847,7 +859,8 @@ def _value_spec(section: str, values: dict):
         return spec.InspectionsSpec(roles=roles, checklist=tuple((k, checklist[k]) for k in spec.INSPECTION_KINDS),
                                     articles=articles)
     cls = {"retention": spec.RetentionSpec, "copies": spec.CopiesSpec, "devices": spec.DevicesSpec,
-           "legal_review": spec.LegalReviewSpec, "rights": spec.RightsSpec}[section]
+           "legal_review": spec.LegalReviewSpec, "rights": spec.RightsSpec, "delivery": spec.DeliverySpec,
+           "execution": spec.ExecutionSpec}[section]
     return cls(**{k: v for k, (v, _) in values.items()}, articles=articles)
 
 

@@ -387,6 +387,36 @@ class RightsSpec(_Section):
     articles: tuple[tuple[str, str], ...] = ()
 
 
+LIEN_PROOFS = {"witness_and_av": "见证人签名并音像记录", "witness_or_av": "见证人签名或音像记录（拍照、录像）"}
+
+
+@dataclass(frozen=True)
+class DeliverySpec(_Section):
+    """送达 (行政处罚法 61, which refers to 民事诉讼法): what a 留置送达 needs besides the refusal (`lien_proof`:
+    LIEN_PROOFS; 民事诉讼法 89 allows photos or video in place of the witness), and the days after which a
+    公告送达 counts as served (`public_notice_days`, 民事诉讼法 95: 经过三十日)."""
+
+    lien_proof: str = "witness_and_av"
+    public_notice_days: int = 30
+    articles: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class ExecutionSpec(_Section):
+    """执行 (行政处罚法 66-73; 行政强制法 35-38, 53): the days to pay a fine from service (`payment_days`, art.
+    67: 十五日), the additional late fine per day (`late_fine_percent`, art. 72: 百分之三, never above the
+    fine), who approves a deferral or instalments (`deferral_roles`, art. 66), the days a 催告书 gives
+    (`reminder_days`, 行政强制法 35, 37) and the months to apply to a court after the remedy deadlines
+    (`court_months`, 行政强制法 53: 三个月)."""
+
+    payment_days: int = 15
+    late_fine_percent: int = 3
+    deferral_roles: tuple[str, ...] = ("agency_head",)
+    reminder_days: int = 10
+    court_months: int = 3
+    articles: tuple[tuple[str, str], ...] = ()
+
+
 DOCUMENT_TEMPLATES = ("decision", "notice", "service_receipt", "generic")  # documents/templates/documents/<name>.html
 NUMBER_PLACEHOLDERS = ("agency", "year", "n")  # 文号 format: {agency} the agency's short name, {year}, {n}
 DEFAULT_REMEDIES = ("如不服本决定，可以在收到本决定书之日起六十日内依法申请行政复议，"
@@ -450,6 +480,8 @@ class Profile:
     documents: DocumentsSpec = field(default_factory=DocumentsSpec)
     legal_review: LegalReviewSpec = field(default_factory=LegalReviewSpec)
     rights: RightsSpec = field(default_factory=RightsSpec)
+    delivery: DeliverySpec = field(default_factory=DeliverySpec)
+    execution: ExecutionSpec = field(default_factory=ExecutionSpec)
 
     def rule(self, rule_id: str, default=None):
         """The value of a valued rule (e.g. profile.rule("on_site_officers") → 2)."""

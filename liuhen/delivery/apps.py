@@ -1,0 +1,11 @@
+"""送达 — service of documents (行政处罚法 61)."""
+from django.apps import AppConfig
+
+
+class DeliveryConfig(AppConfig):
+    name = "liuhen.delivery"
+    label = "delivery"
+    verbose_name = "送达"
+
+    def ready(self):
+        pass
