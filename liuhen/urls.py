@@ -23,6 +23,7 @@ urlpatterns = [
     path("footage/", include("liuhen.footage.urls")),
     path("inspections/", include("liuhen.inspections.urls")),
     path("legalreview/", include("liuhen.legalreview.urls")),
+    path("execution/", include("liuhen.execution.urls")),
     path("oversight/", include("liuhen.oversight.urls")),
     path("profiles/", include("liuhen.profiles.urls")),
     path("records/", include("liuhen.records.urls")),

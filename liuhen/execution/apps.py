@@ -8,4 +8,12 @@ class ExecutionConfig(AppConfig):
     verbose_name = "执行"
 
     def ready(self):
-        pass
+        from liuhen.ledger.subjects import register_subject
+        from liuhen.ledger.vocabulary import register_read_actions
+
+        from . import ledger_checks, parts, vocabulary
+
+        parts.register()
+        register_read_actions(*vocabulary.READ_ACTIONS)
+        for object_type, checker in ledger_checks.checkers().items():
+            register_subject(object_type, checker)

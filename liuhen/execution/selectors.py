@@ -1,0 +1,255 @@
+"""Reads of execution (执行): the fine a decision imposed, when the decision was served, the due dates
+(行政处罚法 67: 十五日; moved by an approved deferral or instalments, 66), what was paid, the balance, and
+the additional late fine (加处罚款, 72) — computed for a day and shown, never stored or charged."""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Sum
+from django.utils import timezone
+
+from liuhen.cases import access
+from liuhen.cases.models import Stage
+from liuhen.profiles import selectors as profiles
+from liuhen.records.selectors import involved, states_for_case
+
+from .models import DeferralDecision, DeferralKind, DeferralRequest, Payment, Towards
+
+DECISION_CODE = "decision"
+
+
+def fen(yuan) -> int:
+    """A record's integer 元 as 分 (0 for blank or unreadable)."""
+    try:
+        return int(yuan or 0) * 100
+    except (TypeError, ValueError):
+        return 0
+
+
+def yuan(amount_fen: int) -> str:
+    """分 shown as 元 with 角分 (12345 → "123.45")."""
+    sign = "-" if amount_fen < 0 else ""
+    whole, cents = divmod(abs(int(amount_fen)), 100)
+    return f"{sign}{whole:,}.{cents:02d}"
+
+
+def _done(case):
+    return [st for st in states_for_case(case) if st.complete and not st.voided]
+
+
+def decision_of(case):
+    """The case's complete 决定书 (the latest, if more than one), or None."""
+    found = [st for st in _done(case) if st.record.record_type.code == DECISION_CODE]
+    return found[-1] if found else None
+
+
+def fine_of(case) -> int:
+    """The fine the decision imposes, in 分 (0 without a decision or a fine)."""
+    st = decision_of(case)
+    return fen(st.latest.content.get("fine_amount")) if st is not None else 0
+
+
+def _day(value) -> datetime.date | None:
+    """A date or datetime field of a record's content, as the agency's calendar day."""
+    if not value:
+        return None
+    try:
+        at = datetime.datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    if "T" not in str(value):
+        return at.date()
+    return timezone.localtime(at if timezone.is_aware(at) else timezone.make_aware(at)).date()
+
+
+def decision_served_on(case) -> datetime.date | None:
+    """The day the decision was served (送达), from the case's complete service records made after the
+    decision: 送达回证 served_at, 邮寄送达凭证 received_on, 公告送达记录 published_on plus the profile's
+    public_notice_days (民事诉讼法 95: 经过三十日即视为送达) — the earliest. The delivery app's "served" time
+    of the decision replaces this function when it lands (one place to swap)."""
+    decision = decision_of(case)
+    if decision is None:
+        return None
+    notice_days = profiles.profile_for_case(case).delivery.public_notice_days
+    days = []
+    for st in _done(case):
+        if st.record.created_at < decision.record.created_at:
+            continue
+        code, content = st.record.record_type.code, st.latest.content
+        if code == "service_receipt":
+            days.append(_day(content.get("served_at")))
+        elif code == "mail_receipt":
+            days.append(_day(content.get("received_on")))
+        elif code == "service_notice":
+            published = _day(content.get("published_on"))
+            days.append(published + datetime.timedelta(days=notice_days) if published else None)
+    days = [d for d in days if d is not None]
+    return min(days) if days else None
+
+
+# ---- payments and deferrals ------------------------------------------------------------------------
+
+def payments(case) -> list[Payment]:
+    return list(Payment.objects.filter(case=case).select_related("recorded_by").order_by("paid_on", "id"))
+
+
+def paid(case, towards=Towards.FINE) -> int:
+    return Payment.objects.filter(case=case, towards=towards).aggregate(n=Sum("amount_fen"))["n"] or 0
+
+
+def requests(case) -> list[DeferralRequest]:
+    return list(DeferralRequest.objects.filter(case=case).select_related("requested_by", "decision__decided_by")
+                .order_by("id"))
+
+
+def decision_on(req: DeferralRequest) -> DeferralDecision | None:
+    return DeferralDecision.objects.filter(request=req).select_related("decided_by").first()
+
+
+def pending_request(case) -> DeferralRequest | None:
+    return DeferralRequest.objects.filter(case=case, decision__isnull=True).order_by("id").first()
+
+
+def approved_deferral(case) -> DeferralDecision | None:
+    """The latest approved deferral or instalments: its schedule is the one in force."""
+    return (DeferralDecision.objects.filter(request__case=case, approved=True).select_related("request")
+            .order_by("-id").first())
+
+
+def instalments_of(req: DeferralRequest) -> list[tuple[datetime.date, int]]:
+    return [(datetime.date.fromisoformat(i["due_on"]), int(i["amount_fen"])) for i in req.instalments]
+
+
+def schedule(case, *, fine: int | None = None, served: datetime.date | None = None) -> list[tuple[datetime.date, int]]:
+    """When each part of the fine falls due: [(due date, amount in 分)], summing to the fine. From
+    service, the whole fine in payment_days calendar days (行政处罚法 67: 自收到行政处罚决定书之日起
+    十五日内); an approved deferral keeps what was paid by then at the first due date and puts the rest
+    at the new date, or in the approved instalments (行政处罚法 66). Empty before service."""
+    fine = fine_of(case) if fine is None else fine
+    served = decision_served_on(case) if served is None else served
+    if not fine or served is None:
+        return []
+    first = served + datetime.timedelta(days=profiles.profile_for_case(case).execution.payment_days)
+    dec = approved_deferral(case)
+    if dec is None:
+        return [(first, fine)]
+    req = dec.request
+    rest = ([(req.new_due_on, fine - dec.paid_fen)] if req.kind == DeferralKind.DEFER else instalments_of(req))
+    return ([(first, dec.paid_fen)] if dec.paid_fen else []) + rest
+
+
+def late_fine(sched, fine_payments, on: datetime.date, percent: int, fine: int) -> int:
+    """加处罚款 (行政处罚法 72: 到期不缴纳罚款的，每日按罚款数额的百分之三加处罚款，加处罚款的数额不得
+    超出罚款的数额), in 分, for the days up to and including `on`: each day after a due date, `percent`
+    of what had fallen due and was unpaid at the day's start (a payment stops it from the day after it
+    is made: the day of payment counts), capped at the fine. Exact in 分, rounded down once."""
+    if not sched:
+        return 0
+    cap_hundredths = fine * 100
+    total = 0  # in hundredths of a 分 × percent / percent: fen × percent, divided by 100 at the end
+    day = min(d for d, _ in sched) + datetime.timedelta(days=1)
+    paid_by = sorted((p.paid_on, p.amount_fen) for p in fine_payments)
+    while day <= on:
+        owed = sum(a for d, a in sched if d < day)
+        paid_before = sum(a for d, a in paid_by if d < day)
+        arrears = max(0, owed - paid_before)
+        if arrears == 0 and owed == fine:
+            break  # all due and all paid: nothing more accrues
+        total += arrears * percent
+        if total >= cap_hundredths:
+            return fine
+        day += datetime.timedelta(days=1)
+    return total // 100
+
+
+@dataclass
+class Account:
+    """The fine's account on a day: what the decision imposed and what stands."""
+
+    fine: int = 0                     # 分
+    served_on: datetime.date | None = None
+    schedule: list = field(default_factory=list)
+    paid: int = 0                     # of the fine
+    late_paid: int = 0                # of the late fine
+    late_fine: int = 0                # computed to `on`, not charged
+    on: datetime.date | None = None
+    due_on: datetime.date | None = None   # the next date a part of the fine falls due (unpaid)
+    overdue_days: int = 0
+    pending: DeferralRequest | None = None
+    deferral: DeferralDecision | None = None
+
+    @property
+    def balance(self) -> int:
+        return self.fine - self.paid
+
+    @property
+    def late_cap_left(self) -> int:
+        """What may still be paid as late fine: the computed amount not yet paid."""
+        return max(0, self.late_fine - self.late_paid)
+
+    @property
+    def status(self) -> str:
+        if not self.fine:
+            return "无罚款"
+        if self.balance <= 0:
+            return "罚款已缴清"
+        if self.served_on is None:
+            return "决定书未送达"
+        if self.pending is not None:
+            return "延期（分期）审批中"
+        return "已逾期" if self.overdue_days else "待缴纳"
+
+
+def account(case, on: datetime.date | None = None) -> Account:
+    on = on or timezone.localdate()
+    fine = fine_of(case)
+    if not fine:
+        return Account(on=on)
+    served = decision_served_on(case)
+    sched = schedule(case, fine=fine, served=served)
+    fine_paid = [p for p in Payment.objects.filter(case=case, towards=Towards.FINE, paid_on__lte=on)]
+    acc = Account(fine=fine, served_on=served, schedule=sched, on=on, paid=paid(case), late_paid=paid(case, Towards.LATE_FINE),
+                  pending=pending_request(case), deferral=approved_deferral(case))
+    percent = profiles.profile_for_case(case).execution.late_fine_percent
+    acc.late_fine = late_fine(sched, fine_paid, on, percent, fine)
+    cumulative = 0
+    for due, amount in sched:
+        cumulative += amount
+        if cumulative > acc.paid:
+            acc.due_on = due
+            break
+    if acc.due_on is not None and on > acc.due_on:
+        acc.overdue_days = (on - acc.due_on).days
+    return acc
+
+
+def in_execution(case) -> bool:
+    return case.stage == Stage.SERVICE and not case.is_archived
+
+
+def may_decide(user, case) -> bool:
+    """A head the profile names (行政处罚法 66: 经行政机关批准) who did not handle the case."""
+    roles = profiles.profile_for_case(case).execution.deferral_roles
+    return user.has_role(*roles) and access.can_view(user, case) and not involved(user, case)
+
+
+def due_payments(user) -> list[dict]:
+    """For 我的待办: the fines of the cases the user handles in 送达执行 not yet paid (due date, balance,
+    computed late fine), and the deferral applications awaiting the user's decision. Each item:
+    {"kind": "payment"|"deferral", "case", "account", "request"?}."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    items = []
+    cases = access.visible_cases(user).filter(stage=Stage.SERVICE, archived_at__isnull=True).order_by("id")
+    for case in cases:
+        if access.is_assigned(user, case):
+            acc = account(case)
+            if acc.fine and acc.balance > 0:
+                items.append({"kind": "payment", "case": case, "account": acc})
+        req = pending_request(case)
+        if req is not None and may_decide(user, case):
+            items.append({"kind": "deferral", "case": case, "request": req})
+    far = datetime.date.max
+    items.sort(key=lambda i: (i["account"].due_on or far) if i["kind"] == "payment" else i["request"].requested_at.date())
+    return items
