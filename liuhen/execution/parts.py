@@ -30,7 +30,8 @@ def case_page(user, case, *, can_work) -> dict:
         "spec": profiles.profile_for_case(case).execution,
     }
     if officer and (acc.balance > 0 or acc.late_cap_left > 0):
-        ctx["payment_form"] = forms.PaymentForm(initial={"amount": s.yuan(acc.balance).replace(",", "")})
+        ctx["payment_form"] = forms.PaymentForm(initial={"amount": s.yuan(acc.balance).replace(",", ""),
+                                                         "paid_on": acc.on})
     if officer and acc.balance > 0 and acc.due_on is not None and acc.pending is None:
         ctx["deferral_form"] = forms.DeferralRequestForm()
     if acc.pending is not None and s.may_decide(user, case) and not case.is_archived:
