@@ -50,6 +50,12 @@ def fine_of(case) -> int:
     return fen(st.latest.content.get("fine_amount")) if st is not None else 0
 
 
+def decided_on(case) -> datetime.date | None:
+    """The 决定日期 of the case's complete 决定书."""
+    st = decision_of(case)
+    return _day(st.latest.content.get("decided_on")) if st is not None else None
+
+
 def _day(value) -> datetime.date | None:
     """A date or datetime field of a record's content, as the agency's calendar day."""
     if not value:
@@ -92,6 +98,11 @@ def decision_served_on(case) -> datetime.date | None:
 
 def payments(case) -> list[Payment]:
     return list(Payment.objects.filter(case=case).select_related("recorded_by").order_by("paid_on", "id"))
+
+
+def voucher_blobs(shas: set[str]) -> set[str]:
+    """Of `shas`, those a payment's voucher stores (media.purge asks before deleting bytes)."""
+    return set(Payment.objects.filter(voucher_id__in=shas).values_list("voucher_id", flat=True))
 
 
 def paid(case, towards=Towards.FINE) -> int:

@@ -115,6 +115,9 @@ def record_payment(actor, case: Case, *, amount, paid_on: datetime.date, channel
         raise ValidationError("请上传缴款凭证（银行缴款书或收据）。", code="voucher")
     acc = s.account(case, today)
     _needs_fine(acc)
+    decided = s.decided_on(case)
+    if decided is not None and paid_on < decided:
+        raise ValidationError(f"缴款日期早于决定日期（{decided:%Y-%m-%d}），不是履行本决定的缴款。", code="before_decision")
     if towards == Towards.FINE and cents > acc.balance:
         raise ValidationError(f"缴款金额超出未缴罚款（未缴 {s.yuan(acc.balance)} 元）。", code="over_fine")
     if towards == Towards.LATE_FINE:

@@ -14,6 +14,7 @@ from liuhen.execution import vocabulary as v
 from liuhen.execution.models import DeferralDecision, DeferralRequest, Payment
 from liuhen.ledger.models import Entry
 from liuhen.media import store
+from liuhen.media.purge import needed_elsewhere
 from liuhen.testing.execution import PDF, fined_case, pay, serve, voucher_file
 
 pytestmark = pytest.mark.django_db
@@ -84,6 +85,7 @@ def test_a_payment_is_recorded_with_its_voucher(world):
     pdf = services.record_payment(world.officer, case, amount=3799.50, paid_on=_today(), channel="电子缴款",
                                   voucher=voucher_file(PDF), filename="电子缴款凭证.pdf")
     assert pdf.voucher_type == "application/pdf"
+    assert needed_elsewhere({p.voucher_id, "0" * 64}) == {p.voucher_id}  # never purged under the payment
     acc = s.account(case)
     assert acc.balance == 0 and acc.status == "罚款已缴清" and acc.due_on is None
 
@@ -98,6 +100,8 @@ def test_a_payment_is_refused_without_voucher_in_the_future_or_not_positive(worl
                  **args)
     assert "晚于今天" in _refused(services.record_payment, world.officer, case, amount=100, voucher=voucher_file(),
                                   code="future", **{**args, "paid_on": _days(1)})
+    assert "早于决定日期" in _refused(services.record_payment, world.officer, case, amount=100, voucher=voucher_file(),
+                                    code="before_decision", **{**args, "paid_on": _days(-1)})
     _refused(services.record_payment, world.officer, case, amount=100, voucher=voucher_file(b"GIF89a...."),
              code="voucher_type", **args)
     _refused(services.record_payment, world.officer, case, amount=5000.01, voucher=voucher_file(),
@@ -216,3 +220,14 @@ def test_due_payments_for_the_officer_and_the_head(world):
     assert [(i["kind"], i["request"]) for i in s.due_payments(world.agency_head)] == [("deferral", req)]
     pay(world, case, 5000)
     assert s.due_payments(world.officer) == []
+
+
+def test_nothing_is_recorded_outside_the_service_stage_or_without_a_fine(world):
+    from liuhen.testing.cases import to_decision
+
+    case = to_decision(world)
+    args = dict(amount=100, paid_on=_today(), channel="银行缴款", voucher=voucher_file(), filename="x.png")
+    assert "送达执行阶段" in _refused(services.record_payment, world.officer, case, code="stage", **args)
+    warned = fined_case(world, fine=0)
+    _refused(services.record_payment, world.officer, warned, code="no_fine", **args)
+    assert s.account(warned).status == "无罚款" and s.due_payments(world.officer) == []
