@@ -132,43 +132,57 @@ def instalments_of(req: DeferralRequest) -> list[tuple[datetime.date, int]]:
     return [(datetime.date.fromisoformat(i["due_on"]), int(i["amount_fen"])) for i in req.instalments]
 
 
-def schedule(case, *, fine: int | None = None, served: datetime.date | None = None) -> list[tuple[datetime.date, int]]:
-    """When each part of the fine falls due: [(due date, amount in 分)], summing to the fine. From
-    service, the whole fine in payment_days calendar days (行政处罚法 67: 自收到行政处罚决定书之日起
-    十五日内); an approved deferral keeps what was paid by then at the first due date and puts the rest
-    at the new date, or in the approved instalments (行政处罚法 66). Empty before service."""
-    fine = fine_of(case) if fine is None else fine
-    served = decision_served_on(case) if served is None else served
-    if not fine or served is None:
-        return []
-    first = served + datetime.timedelta(days=profiles.profile_for_case(case).execution.payment_days)
-    dec = approved_deferral(case)
-    if dec is None:
-        return [(first, fine)]
+def _after(first: datetime.date, fine: int, dec: DeferralDecision) -> list[tuple[datetime.date, int]]:
+    """The schedule an approved deferral puts in force: what was paid by then stays due at the first
+    date, the rest at the new date or in the approved instalments (行政处罚法 66)."""
     req = dec.request
     rest = ([(req.new_due_on, fine - dec.paid_fen)] if req.kind == DeferralKind.DEFER else instalments_of(req))
     return ([(first, dec.paid_fen)] if dec.paid_fen else []) + rest
 
 
-def late_fine(sched, fine_payments, on: datetime.date, percent: int, fine: int) -> int:
+def periods(case, *, fine: int | None = None, served: datetime.date | None = None) -> list[tuple]:
+    """The schedules of the fine as they were put in force: [(in force after this day, or None from the
+    start; [(due date, amount in 分)] summing to the fine)]. From service, the whole fine in
+    payment_days calendar days (行政处罚法 67: 自收到行政处罚决定书之日起十五日内); then each approved
+    deferral, in force from the day after its approval — a late fine that ran before it stays. Empty
+    before service."""
+    fine = fine_of(case) if fine is None else fine
+    served = decision_served_on(case) if served is None else served
+    if not fine or served is None:
+        return []
+    first = served + datetime.timedelta(days=profiles.profile_for_case(case).execution.payment_days)
+    out = [(None, [(first, fine)])]
+    for dec in (DeferralDecision.objects.filter(request__case=case, approved=True).select_related("request")
+                .order_by("id")):
+        out.append((timezone.localdate(dec.decided_at), _after(first, fine, dec)))
+    return out
+
+
+def schedule(case, **kw) -> list[tuple[datetime.date, int]]:
+    """The schedule in force now: [(due date, amount in 分)]; empty before service."""
+    found = periods(case, **kw)
+    return found[-1][1] if found else []
+
+
+def late_fine(in_force, fine_payments, on: datetime.date, percent: int, fine: int) -> int:
     """加处罚款 (行政处罚法 72: 到期不缴纳罚款的，每日按罚款数额的百分之三加处罚款，加处罚款的数额不得
-    超出罚款的数额), in 分, for the days up to and including `on`: each day after a due date, `percent`
-    of what had fallen due and was unpaid at the day's start (a payment stops it from the day after it
-    is made: the day of payment counts), capped at the fine. Exact in 分, rounded down once."""
-    if not sched:
+    超出罚款的数额), in 分, for the days up to and including `on`: each day after a due date of the
+    schedule then in force (`in_force`: periods()), `percent` of what had fallen due and was unpaid at
+    the day's start (a payment stops it from the day after it is made: the day of payment counts),
+    capped at the fine. Exact in 分, rounded down once."""
+    if not in_force:
         return 0
-    cap_hundredths = fine * 100
-    total = 0  # in hundredths of a 分 × percent / percent: fen × percent, divided by 100 at the end
-    day = min(d for d, _ in sched) + datetime.timedelta(days=1)
+    cap = fine * 100
+    total = 0  # 分 × percent: divided by 100 once, at the end
+    day = min(d for _start, sched in in_force for d, _ in sched) + datetime.timedelta(days=1)
     paid_by = sorted((p.paid_on, p.amount_fen) for p in fine_payments)
     while day <= on:
-        owed = sum(a for d, a in sched if d < day)
+        sched = next(sc for start, sc in reversed(in_force) if start is None or start < day)
         paid_before = sum(a for d, a in paid_by if d < day)
-        arrears = max(0, owed - paid_before)
-        if arrears == 0 and owed == fine:
-            break  # all due and all paid: nothing more accrues
-        total += arrears * percent
-        if total >= cap_hundredths:
+        if paid_before >= fine:
+            break  # all paid: nothing more accrues
+        total += max(0, sum(a for d, a in sched if d < day) - paid_before) * percent
+        if total >= cap:
             return fine
         day += datetime.timedelta(days=1)
     return total // 100
@@ -218,12 +232,13 @@ def account(case, on: datetime.date | None = None) -> Account:
     if not fine:
         return Account(on=on)
     served = decision_served_on(case)
-    sched = schedule(case, fine=fine, served=served)
+    in_force = periods(case, fine=fine, served=served)
+    sched = in_force[-1][1] if in_force else []
     fine_paid = [p for p in Payment.objects.filter(case=case, towards=Towards.FINE, paid_on__lte=on)]
     acc = Account(fine=fine, served_on=served, schedule=sched, on=on, paid=paid(case), late_paid=paid(case, Towards.LATE_FINE),
                   pending=pending_request(case), deferral=approved_deferral(case))
     percent = profiles.profile_for_case(case).execution.late_fine_percent
-    acc.late_fine = late_fine(sched, fine_paid, on, percent, fine)
+    acc.late_fine = late_fine(in_force, fine_paid, on, percent, fine)
     cumulative = 0
     for due, amount in sched:
         cumulative += amount

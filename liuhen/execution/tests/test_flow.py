@@ -155,6 +155,15 @@ def test_an_approved_deferral_moves_the_due_date(world):
     assert s.account(case, on=_days(61)).late_fine == 15_000
 
 
+def test_a_deferral_approved_when_late_keeps_the_late_fine_that_ran(world):
+    case = fined_case(world, fine=5000, served_days_ago=20)  # 5 days late: 750 元
+    req = services.request_deferral(world.officer, case, kind="延期", reason="困难", new_due_on=_days(30))
+    services.decide_deferral(world.agency_head, req, approved=True)
+    assert s.account(case).late_fine == 75_000 and s.account(case).overdue_days == 0
+    assert s.account(case, on=_days(30)).late_fine == 75_000  # stopped, not wiped
+    assert s.account(case, on=_days(31)).late_fine == 90_000
+
+
 def test_instalments_fall_due_one_by_one(world):
     case = fined_case(world, fine=5000, served_days_ago=3)
     pay(world, case, 1000)
