@@ -254,3 +254,47 @@ def served_at(case) -> datetime.datetime | None:
     item = decision_service(case)
     served = item.served if item is not None else None
     return served.served_at if served is not None else None
+
+
+# ---- many cases at once (oversight's facts: the served-time anchor of the `service` deadline) -----
+
+def served_from_facts(records, *, attached: frozenset, footage_records: frozenset, decision_numbers: dict,
+                      spec, av_acts=(), now: datetime.datetime | None = None) -> datetime.datetime | None:
+    """When the decision of one case counts as served, from its records read in bulk (records.bulk
+    RecordFact with the content of the service records, decisions, 送达地址确认书 and 不适宜音像记录说明):
+    the rule of `documents_to_serve`, with the AV present when footage is linked to the act
+    (`footage_records`: record ids) or a complete 不适宜音像记录说明 names it, where the agency's AV acts
+    (`av_acts`, avrules) ask for it. `attached`: ids of records
+    with an attachment; `decision_numbers`: {decision record id: its issued 文号}. None: not served."""
+    from liuhen.avrules.rules import act_of
+    from liuhen.avrules.selectors import NOT_SUITABLE_CODES
+
+    live = [r for r in records if not r.voided]
+    decisions = [r for r in live if r.code == DECISION and r.complete]
+    if not decisions:
+        return None
+    d = decisions[-1]
+    numbers = {decision_numbers.get(d.id, ""), ((d.content or {}).get("doc_number") or "").strip()} - {""}
+    noted = set()
+    for r in live:
+        if r.code in NOT_SUITABLE_CODES and r.complete:
+            noted.add(str((r.content or {}).get("act_serial")))
+    consented = [r for r in live if r.code == CONFIRMATION and r.complete and (r.content or {}).get("e_consent")]
+    now = now or timezone.now()
+    found = []
+    for r in live:
+        content = r.content or {}
+        number = (content.get("doc_number") or "").strip()
+        if r.code not in SERVICE_CODES or not r.complete or (number and number not in numbers):
+            continue
+        address = (content.get("e_address") or "").strip()
+        act = act_of(av_acts, r.code, content)
+        av_ok = act is None or not act.required or r.id in footage_records or str(r.serial) in noted
+        missing = proof_missing(
+            r.code, content, attached=r.id in attached, av_ok=av_ok,
+            lien_proof=spec.lien_proof,
+            consented=bool(address) and any((c.content.get("e_address") or "").strip() == address for c in consented))
+        at = served_time(r.code, content, spec.public_notice_days)
+        if not missing and at is not None and at <= now:
+            found.append(at)
+    return min(found) if found else None

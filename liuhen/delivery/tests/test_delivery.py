@@ -216,3 +216,18 @@ def test_the_case_page_shows_what_is_served_and_what_is_missing(world, client):
     made(world, case, "service_receipt", served_at="2026-03-11T10:00")
     page = client.get(f"/cases/{case.pk}/").content.decode()
     assert "直接送达：2026-03-11 10:00送达" in page and "已送达" in page
+
+
+def test_the_service_clock_ends_at_the_served_time_with_the_proof(world):
+    from liuhen.testing.findings import clocks
+
+    case = in_service(world)
+    left = made(world, case, "service_receipt", method="留置送达", served_at="2026-03-11T10:00")
+    assert clocks(case)["service"].met_at is None  # complete, but its AV record is missing
+    made(world, case, "mail_receipt", sent_on=day(5), received_on=day(3), files=[(RECEIPT, b"png")])
+    received = timezone.make_aware(datetime.datetime.combine(timezone.localdate() - datetime.timedelta(days=3),
+                                                             datetime.time()))
+    assert clocks(case)["service"].met_at == received == selectors.served_at(case)
+    not_suitable(world, left)  # now the 留置送达 of 11 March counts, and it came first
+    left_at = timezone.make_aware(datetime.datetime(2026, 3, 11, 10, 0))
+    assert clocks(case)["service"].met_at == left_at == selectors.served_at(case)
