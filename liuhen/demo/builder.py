@@ -680,6 +680,7 @@ SIMPLIFIED_STEPS = {
 }
 
 SERVED_AT = {Procedure.GENERAL: "10:00", Procedure.SIMPLIFIED: "10:10"}  # what the 送达回证 states
+PUBLIC_NOTICE_AT = ("public_notice", "09:30")  # the 公告 posted (公告送达记录)
 
 
 def _hm_plus(hm: str, minutes: int) -> str:
@@ -1154,10 +1155,13 @@ class _Builder:
         # 公告送达 (民事诉讼法 95) after the mail came back: the notice posted ten days ago and kept
         # (its photo); it counts as served once the profile's days have run — 公告期未满 until then.
         self.mail(c, received=False)
-        self.record(c, "service_notice", {
+        notice = self.record(c, "service_notice", {
             "document": c.text("decision_doc"), "why": c.text("public_why"), "address_unknown": True,
-            "medium": "本溪市水务局公告栏及门户网站", "published_on": c.date("public_notice")}, at="public_notice",
+            "medium": "本溪市水务局公告栏及门户网站", "published_on": c.date("public_notice")}, at=PUBLIC_NOTICE_AT[0],
             files=[("公告.png", png_bytes(seed=c.case.pk + 9), "image/png")])
+        self.link_footage(c, notice)
+        if self.story is None:  # no footage without ffmpeg: the safety net of build_case (AS 8)
+            demo_av.cover_missing(c.case, c.team, c.unit_head)
 
     def pending_approval_awaits_leader(self, c):
         self.handling_opinion(c)
@@ -1322,11 +1326,13 @@ class _Builder:
                     offset = timezone.make_aware(camera) - at + datetime.timedelta(seconds=spec["started"] % 30)
                 acts.append(demo_footage.Act((spec["title"], code), at, holder, names[holder], spec["unit"],
                                              camera_offset=offset, seconds=5.0 + spec["started"] % 3, kind=kind))
-            if spec.get("service") == "lien":  # 留置送达 is filmed (民事诉讼法 89, LQ 19)
-                at = schedule.when("served", SERVED_AT[spec["procedure"]])
-                acts.append(demo_footage.Act((spec["title"], "service_receipt"), at, holder, names[holder],
-                                             spec["unit"], camera_offset=datetime.timedelta(minutes=-1, seconds=-40),
-                                             seconds=5.0, kind="video"))
+            # 留置送达 and the posting of a 公告送达 are filmed (民事诉讼法 89, 95; LQ 19).
+            for key, code, (step, hm) in (("lien_witness", "service_receipt", ("served", SERVED_AT[spec["procedure"]])),
+                                          ("public_why", "service_notice", PUBLIC_NOTICE_AT)):
+                if key in spec:
+                    acts.append(demo_footage.Act((spec["title"], code), schedule.when(step, hm), holder, names[holder],
+                                                 spec["unit"], camera_offset=datetime.timedelta(minutes=-1, seconds=-40),
+                                                 seconds=5.0, kind="video"))
         return acts
 
     def build(self) -> dict:
