@@ -1161,7 +1161,9 @@ class _Builder:
             files=[("公告.png", png_bytes(seed=c.case.pk + 9), "image/png")])
         self.link_footage(c, notice)
         if self.story is None:  # no footage without ffmpeg: the safety net of build_case (AS 8)
-            demo_av.cover_missing(c.case, c.team, c.unit_head)
+            notes = demo_av.cover_missing(c.case, c.team, c.unit_head)
+            self.counts["records"] += len(notes)
+            self.counts["signatures"] += sum(n.signatures.count() for n in notes)
 
     def pending_approval_awaits_leader(self, c):
         self.handling_opinion(c)
