@@ -8,4 +8,8 @@ class DeliveryConfig(AppConfig):
     verbose_name = "送达"
 
     def ready(self):
-        pass
+        from . import checks, gates, parts
+
+        checks.register()
+        gates.register()
+        parts.register()

@@ -363,7 +363,9 @@ CASES = [
         approval="同意。",
         decision="一、责令停止违法采砂，于三十日内平整砂坑、恢复河道原状；二、没收违法所得人民币叁万贰仟元；三、处罚款人民币伍万元整。",
         penalty={"penalty_kind": "没收违法所得、没收非法财物", "fine_amount": 50000, "confiscation_amount": 32000},
-        decision_doc="行政处罚决定书",
+        decision_doc="行政处罚决定书", service="lien",
+        lien_refusal="当事人对处罚决定有异议，拒绝接收决定书，也拒绝在送达回证上签字",
+        lien_witness=("柳塘村村民委员会主任 王德顺", "柳塘村村民委员会主任"),
         performed="当事人已缴纳罚款及违法所得，砂坑已回填平整。",
         closing="处罚决定已全部履行，河道已恢复，建议结案。",
     ),
@@ -427,7 +429,9 @@ CASES = [
         evidence="申请材料、取水计量记录、现场核查笔录。", discretion="不适用。",
         proposal="建议准予延续取水许可五年。", approval="同意延续。",
         decision="准予延续取水许可，有效期自2026年12月20日起五年，年取水量1.2万立方米。",
-        decision_doc="准予延续行政许可决定书",
+        decision_doc="准予延续行政许可决定书", pending="service_public",
+        mail_returned="原址已停产，邮件被退回（查无此人）",
+        public_why="申请人厂区已停产，负责人杜清泉外出下落不明，电话无法接通；{d16}邮寄送达的决定书于{d19}被退回。",
     ),
     dict(
         unit="hehu", team=["luojia", "gaofeng"], kind=Kind.PENALTY, procedure=Procedure.SIMPLIFIED,
@@ -656,6 +660,8 @@ GENERAL_STEPS = {
     "mail_sent": (16, "10:00"),
     "served": (17, "11:00"),           # the 送达回证 (served at 10:00)
     "mail_received": (18, "15:00"),
+    "mail_returned": (19, "10:00"),    # a mail that could not be delivered (→ 公告送达)
+    "public_notice": (20, "09:30"),    # 公告送达: the notice posted and published
     "performed": (25, "10:00"),
     "recheck_deadline": (27, "17:00"),
     "recheck": (28, "11:00"),
@@ -674,6 +680,7 @@ SIMPLIFIED_STEPS = {
 }
 
 SERVED_AT = {Procedure.GENERAL: "10:00", Procedure.SIMPLIFIED: "10:10"}  # what the 送达回证 states
+PUBLIC_NOTICE_AT = ("public_notice", "09:30")  # the 公告 posted (公告送达记录)
 
 
 def _hm_plus(hm: str, minutes: int) -> str:
@@ -1059,17 +1066,45 @@ class _Builder:
         self.decision(c)
 
     def service_receipt(self, c: _Case, **kw):
+        """直接送达 to the party, who signs as 本人 (民事诉讼法 87-88)."""
         return self.record(c, "service_receipt", {
             "document": c.text("decision_doc"), "method": "直接送达",
-            "served_at": c.dt("served", SERVED_AT[c.spec["procedure"]]), "place": c.place, "receiver": c.party},
+            "served_at": c.dt("served", SERVED_AT[c.spec["procedure"]]), "place": c.place, "addressee": c.party,
+            "receiver": c.party, "receiver_relation": "本人"},
             at="served", **kw)
+
+    def mail(self, c: _Case, *, received: bool = True):
+        """邮寄送达 (民事诉讼法 91): the posting slip and, once received, the return receipt kept."""
+        files = [("邮件详情单.png", png_bytes(seed=c.case.pk + 7), "image/png")]
+        if received:
+            files.append(("邮件回执.png", png_bytes(seed=c.case.pk + 8), "image/png"))
+        return self.record(c, "mail_receipt", {
+            "document": c.text("decision_doc"), "tracking_number": f"1127{c.case.pk:04d}58312",
+            "sent_on": c.date("mail_sent"), "received_on": c.date("mail_received") if received else ""},
+            at="mail_received" if received else "mail_returned", files=files)
+
+    def lien_service(self, c: _Case):
+        """留置送达 (民事诉讼法 89): the party refuses; the document is left before a witness, the act
+        filmed (its video linked once docked), the refusal confirmed by the two officers (LQ 17)."""
+        witness, identity = c.spec["lien_witness"]
+        with c.at("served"):
+            rec = self.record(c, "service_receipt", {
+                "document": c.text("decision_doc"), "method": "留置送达",
+                "served_at": c.dt("served", SERVED_AT[c.spec["procedure"]]), "place": c.place, "addressee": c.party,
+                "witness": witness, "witness_identity": identity, "refusal_reason": c.text("lien_refusal"),
+                "refused_on": c.date("served"), "note": "决定书留置于当事人住所，送达过程全程录像。"}, party=False)
+            sig = records.record_other_signature(c.lead, rec, role=SignerRole.PARTY, signer_name=c.party,
+                                                 refused=True, reason=c.text("lien_refusal"))
+            records.confirm_refusal(c.team[1], sig)
+        self.link_footage(c, rec)
+        return rec
 
     def stage_service(self, c: _Case):
         s = c.spec
         if s.get("service") == "mail":
-            self.record(c, "mail_receipt", {
-                "document": c.text("decision_doc"), "tracking_number": f"1127{c.case.pk:04d}58312",
-                "sent_on": c.date("mail_sent"), "received_on": c.date("mail_received")}, at="mail_received")
+            self.mail(c)
+        elif s.get("service") == "lien":
+            self.lien_service(c)
         else:
             self.service_receipt(c)
         if "performed" in s:
@@ -1115,6 +1150,20 @@ class _Builder:
 
     def pending_service_draft(self, c):
         self.service_receipt(c, sign=False)
+
+    def pending_service_public(self, c):
+        # 公告送达 (民事诉讼法 95) after the mail came back: the notice posted ten days ago and kept
+        # (its photo); it counts as served once the profile's days have run — 公告期未满 until then.
+        self.mail(c, received=False)
+        notice = self.record(c, "service_notice", {
+            "document": c.text("decision_doc"), "why": c.text("public_why"), "address_unknown": True,
+            "medium": "本溪市水务局公告栏及门户网站", "published_on": c.date("public_notice")}, at=PUBLIC_NOTICE_AT[0],
+            files=[("公告.png", png_bytes(seed=c.case.pk + 9), "image/png")])
+        self.link_footage(c, notice)
+        if self.story is None:  # no footage without ffmpeg: the safety net of build_case (AS 8)
+            notes = demo_av.cover_missing(c.case, c.team, c.unit_head)
+            self.counts["records"] += len(notes)
+            self.counts["signatures"] += sum(n.signatures.count() for n in notes)
 
     def pending_approval_awaits_leader(self, c):
         self.handling_opinion(c)
@@ -1279,6 +1328,13 @@ class _Builder:
                     offset = timezone.make_aware(camera) - at + datetime.timedelta(seconds=spec["started"] % 30)
                 acts.append(demo_footage.Act((spec["title"], code), at, holder, names[holder], spec["unit"],
                                              camera_offset=offset, seconds=5.0 + spec["started"] % 3, kind=kind))
+            # 留置送达 and the posting of a 公告送达 are filmed (民事诉讼法 89, 95; LQ 19).
+            for key, code, (step, hm) in (("lien_witness", "service_receipt", ("served", SERVED_AT[spec["procedure"]])),
+                                          ("public_why", "service_notice", PUBLIC_NOTICE_AT)):
+                if key in spec:
+                    acts.append(demo_footage.Act((spec["title"], code), schedule.when(step, hm), holder, names[holder],
+                                                 spec["unit"], camera_offset=datetime.timedelta(minutes=-1, seconds=-40),
+                                                 seconds=5.0, kind="video"))
         return acts
 
     def build(self) -> dict:

@@ -18,6 +18,7 @@ from liuhen.avrules import rules as av_rules
 from liuhen.avrules.selectors import NOT_SUITABLE_CODES, late_many
 from liuhen.cases.models import Case, CaseOfficer, Party, StageTransition
 from liuhen.common.batches import in_batches
+from liuhen.delivery import selectors as delivery
 from liuhen.footage.models import FootageItem, FootageLink
 from liuhen.legalreview.models import Assessment, ExtensionDecision, MaterialRequest, Review, Submission
 from liuhen.profiles.selectors import profile_for_case
@@ -26,9 +27,11 @@ from liuhen.records.bulk import sql_datetime as _dt
 from liuhen.records.bulk import sql_rows as _rows
 
 # Record types whose content the checks read: the 不适宜音像记录说明 (the act they name), the
-# 处理意见 and decisions (the facts of the major criteria, legalreview.selectors.case_facts); and the
+# 处理意见 and decisions (the facts of the major criteria, legalreview.selectors.case_facts); the
+# service records and 送达地址确认书 (when the decision was served: delivery.served_from_facts); and the
 # AV acts told apart by their 送达方式 (load()).
-_CONTENT_ALWAYS = frozenset(NOT_SUITABLE_CODES) | {"decision", "handling_opinion"}
+_CONTENT_ALWAYS = (frozenset(NOT_SUITABLE_CODES) | {"decision", "handling_opinion"}
+                   | set(delivery.SERVICE_CODES) | {delivery.CONFIRMATION})
 
 
 @dataclass
@@ -85,6 +88,7 @@ class CaseFacts:
     major: bool | None = None  # the latest 重大执法决定认定 (legalreview.Assessment.major); None before any
     major_facts: dict | None = None  # the facts that 认定 was made on (Assessment.facts)
     review: ReviewFacts | None = None  # the latest 送审, None without one (older data: the record anchors)
+    served_at: datetime.datetime | None = None  # the decision served with its proof (anchor delivery.served)
 
 
 def _profile_fields() -> list[str]:
@@ -211,7 +215,33 @@ def load(case_ids, *, certificates: dict | None = None, profile_for=None
                    if item.recorded_utc is not None else None)
             out[cid].footage.append(FootageFact(item_id, record_id, stage, item.kind, item.name, end,
                                                 item.ingested_at, verdicts.get(item_id)))
+    _load_served(out)
     return out, certs
+
+
+def _load_served(out: dict[int, CaseFacts]) -> None:
+    """When each case's decision counts as served (delivery.served_from_facts): its records' contents are
+    loaded already; the attachments of its service records and its decisions' issued 文号 in a query each
+    a batch."""
+    from liuhen.documents.models import IssuedDocument
+    from liuhen.records.models import Attachment
+
+    service = [r.id for cf in out.values() for r in cf.records if r.code in delivery.SERVICE_CODES and r.complete]
+    decisions = [r.id for cf in out.values() for r in cf.records if r.code == delivery.DECISION and r.complete]
+    if not service:
+        return
+    attached, numbers = set(), {}
+    for chunk in in_batches(service):
+        attached |= set(Attachment.objects.filter(record_id__in=chunk).values_list("record_id", flat=True))
+    for chunk in in_batches(decisions):
+        numbers.update(IssuedDocument.objects.filter(record_id__in=chunk, number__void__isnull=True)
+                       .values_list("record_id", "number__text"))
+    attached = frozenset(attached)
+    for cf in out.values():
+        if any(r.code in delivery.SERVICE_CODES for r in cf.records):
+            cf.served_at = delivery.served_from_facts(
+                cf.records, attached=attached, footage_records=frozenset(f.record_id for f in cf.footage),
+                decision_numbers=numbers, spec=cf.profile.delivery, av_acts=cf.av_acts)
 
 
 def _load_legal_review(out: dict[int, CaseFacts], case_ids: list) -> None:

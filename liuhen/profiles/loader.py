@@ -356,7 +356,7 @@ def _check_file(data: dict, doc: _Doc, codes: dict | None, record_types: set | N
 
 
 ANCHORS = {"case.started", "case.archived", "footage.recorded", "footage.ingested", "decision.revoked",
-           "publication.published", "publication.withdrawn"}
+           "publication.published", "publication.withdrawn", "delivery.served"}
 
 
 def _key(section, item):

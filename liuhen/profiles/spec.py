@@ -15,6 +15,8 @@ facts; an anchor nothing produces yet simply never fires):
   record.<code>.drafted           the first not-voided record of type <code> was made
   record.<code>.completed         the first not-voided record of type <code> became complete (all signatures)
   footage.recorded / footage.ingested   per footage item (deadline with per="footage")
+  delivery.served                 the decision counts as served with its method's proof (liuhen.delivery:
+                                  送达时间, 邮寄 the date received, 公告 published + public_notice_days)
   decision.revoked                the decision was revoked, changed or found void (a later issue)
   publication.published / publication.withdrawn   the portal (a later issue)
 """

@@ -31,6 +31,9 @@ PENALTY = [f("penalty_kind", "处罚种类", "choice", required=False, choices=[
            f("fine_amount", "罚款金额（元）", I, required=False),
            f("confiscation_amount", "没收违法所得、非法财物金额（元）", I, required=False)]
 
+SERVICE_METHODS = ["直接送达", "邮寄送达", "留置送达", "委托送达", "转交送达", "公告送达", "电子送达"]
+RECEIVER_RELATIONS = ["本人", "成年家属", "单位收发部门", "代理人", "其他"]
+
 AV_NOT_SUITABLE_REASONS = ["涉及国家秘密", "涉及商业秘密", "涉及个人隐私", "其他不适宜音像记录的情形"]
 
 
@@ -105,6 +108,12 @@ CATALOG = [
          fields=[f("institution", "鉴定机构"), f("subject", "鉴定事项"), f("opinion", "鉴定意见", TA)]),
     dict(code="refusal_note", name="拒绝签字或不配合情况记录", stage="investigation", sign={"officers": 2},
          fields=[*WHEN_WHERE, f("what", "拒绝或不配合情况", TA)]),
+    # 送达地址确认书 (民事诉讼法 90): where the party accepts documents, and whether by electronic means
+    # — 电子送达 only with this consent, to the address given here (the delivery app checks it).
+    dict(code="address_confirmation", name="送达地址确认书", stage="investigation", sign={"officers": 1, "party": True},
+         fields=[f("postal_address", "送达地址"), f("phone", "联系电话"),
+                 f("e_address", "电子送达地址（电子邮箱、传真号码等）", required=False),
+                 f("e_consent", "同意电子送达", B, required=False), f("signed_at", "确认时间", DT)]),
     dict(code="investigation_report", name="调查终结报告", stage="investigation", sign={"officers": 2},
          fields=[f("facts", "违法事实", TA), f("evidence", "证据", TA), f("proposal", "处理建议", TA)]),
     # ---- 音像记录 (avrules): one type per stage, as a record is made only in its own stage ----------
@@ -159,20 +168,37 @@ CATALOG = [
                  f("content", "决定内容", TA), f("remedy", "救济途径", TA), f("decided_on", "决定日期", D),
                  *PENALTY]),
     # ---- 4. 送达执行 --------------------------------------------------------------------
+    # 行政处罚法 61 (送达 by 民事诉讼法 85-95): each way of service with what it needs to count; the
+    # delivery app (liuhen.delivery) checks each method's fields and, at "served", its proof.
     dict(code="service_receipt", name="送达回证", stage="service", sign={"officers": 1, "party": True},
          fields=[f("document", "送达文书"),
-                 f("method", "送达方式", "choice",
-                   choices=["直接送达", "邮寄送达", "留置送达", "委托送达", "转交送达", "公告送达", "电子送达"]),
+                 f("doc_number", "送达文书文号", required=False, help="本案已签发文书的文号"),
+                 f("method", "送达方式", "choice", choices=SERVICE_METHODS),
                  f("served_at", "送达时间", DT), f("place", "送达地点"),
+                 f("addressee", "受送达人", required=False),
                  f("receiver", "受送达人/代收人", required=False),
+                 f("receiver_relation", "收件人与受送达人关系", "choice", required=False, choices=RECEIVER_RELATIONS),
                  f("witness", "见证人（留置送达）", required=False),
-                 f("refusal_reason", "拒收事由（留置送达）", TA, required=False)]),
+                 f("witness_identity", "见证人身份/单位（留置送达）", required=False),
+                 f("refusal_reason", "拒收事由（留置送达）", TA, required=False),
+                 f("refused_on", "拒收日期（留置送达）", D, required=False),
+                 f("entrust_reason", "委托、转交的原因（委托/转交送达）", TA, required=False),
+                 f("receiving_body", "受托或转交机关（委托/转交送达）", required=False),
+                 f("e_address", "电子送达地址（电子送达）", required=False),
+                 f("note", "备注", TA, required=False)]),
+    # 民事诉讼法 91: served on the date the addressee signs the return receipt (an attachment, kept).
     dict(code="mail_receipt", name="邮寄送达凭证", stage="service", sign={"officers": 1},
-         fields=[f("document", "送达文书"), f("tracking_number", "邮件号码"), f("sent_on", "寄出日期", D),
-                 f("received_on", "签收日期", D, required=False)]),
+         fields=[f("document", "送达文书"), f("doc_number", "送达文书文号", required=False),
+                 f("tracking_number", "邮件号码"), f("sent_on", "寄出日期", D),
+                 f("received_on", "签收日期", D, required=False, help="以回执上的签收日期为送达日期；请上传寄件凭单和回执")]),
+    # 民事诉讼法 95: only when the addressee cannot be found or the other methods failed; served after
+    # the profile's days (delivery.public_notice_days); the notice itself is kept (an attachment).
     dict(code="service_notice", name="公告送达记录", stage="service", sign={"officers": 1},
-         fields=[f("document", "送达文书"), f("why", "无法以其他方式送达的原因", TA), f("medium", "公告媒介"),
-                 f("published_on", "公告日期", D)]),
+         fields=[f("document", "送达文书"), f("doc_number", "送达文书文号", required=False),
+                 f("why", "无法以其他方式送达的原因", TA),
+                 f("address_unknown", "受送达人下落不明", B, required=False,
+                   help="未选的，须有本案此前送达未成的记录（拒收的送达回证或未签收的邮件）"),
+                 f("medium", "公告媒介"), f("published_on", "公告日期", D)]),
     dict(code="performance_record", name="履行情况记录", stage="service", sign={"officers": 1},
          fields=[f("performed", "履行情况", TA), f("checked_on", "核查日期", D)]),
     dict(code="rectification_check", name="整改复查记录", stage="service", sign={"officers": 2},

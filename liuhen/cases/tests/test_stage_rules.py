@@ -27,7 +27,7 @@ DATA = {
                  "content": "不予行政处罚（违法行为轻微并及时改正）", "remedy": "六十日内申请行政复议",
                  "decided_on": "2026-03-10", "penalty_kind": "不予行政处罚"},  # no 告知书 needed (liuhen.rights)
     "service_receipt": {"document": "行政处罚决定书", "method": "直接送达", "served_at": "2026-03-11T10:00",
-                        "place": "某村"},
+                        "place": "某村", "receiver": PARTY, "receiver_relation": "本人"},
     "closing_report": {"summary": "已履行", "closed_on": "2026-04-01"},
     "archive_register": {"file_count": 9, "av_count": 0, "archived_on": "2026-04-02", "archivist": "档案员"},
 }

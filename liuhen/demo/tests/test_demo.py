@@ -218,20 +218,25 @@ class TestDemoData:
 
     def test_footage_linked_to_the_inspection_record(self, demo):
         """Acts with footage: each video linked to the record of its act (a 现场检查笔录 or
-        查封扣押现场笔录, in 调查取证) by the officer of the case who filmed it, as the record was
-        made — before the case left 调查取证."""
+        查封扣押现场笔录, in 调查取证; a 留置送达's 送达回证 or a 公告送达记录, in 送达执行) by the
+        officer of the case who filmed it, as the record was made — before the case left that stage."""
         links = list(FootageLink.objects.select_related("case", "item", "linked_by"))
-        assert len(links) == demo["links"] == 21
+        assert len(links) == demo["links"] == 23
+        service = {"service_receipt", "service_notice"}
         for link in links:
-            assert link.stage == Stage.INVESTIGATION
             record = Record.objects.get(pk=link.record_id)
+            stage = Stage.SERVICE if record.record_type.code in service else Stage.INVESTIGATION
+            assert link.stage == record.stage == stage
             assert record.case_id == link.case_id and record.record_type.code in (
-                "inspection_record", "seizure_record", "inquiry_record")
+                "inspection_record", "seizure_record", "inquiry_record", *service)
             assert link.linked_by.case_assignments.filter(case=link.case).exists()
             assert link.item.officer == link.linked_by
             assert link.item not in holding_area(link.case.agency_id)
-            left = link.case.transitions.filter(from_stage=Stage.INVESTIGATION).order_by("pk").first()
+            left = link.case.transitions.filter(from_stage=stage).order_by("pk").first()
             assert left is None or link.linked_at < left.at
+        in_service = [link.record_id for link in links if link.stage == Stage.SERVICE]
+        assert sorted(Record.objects.filter(pk__in=in_service).values_list("record_type__code", flat=True)) == [
+            "service_notice", "service_receipt"]
 
     def test_every_required_act_has_footage_or_the_one_note(self, demo):
         """LQ 19, AS 8: every act of every demo case the AV rules require has its footage, except
@@ -239,7 +244,8 @@ class TestDemoData:
         (note,) = Record.objects.filter(record_type__code__in=sorted(NOT_SUITABLE_CODES)).select_related("case")
         assert note.case.title == "本溪市龙泉酒业有限公司取水单位监督检查"
         required = [(case, row) for case in Case.objects.order_by("pk") for row in case_av(case) if row.act.required]
-        assert len(required) == 18  # 16 filmed by the demo, 赵长海's by the story, 龙泉酒业's without
+        # 16 filmed by the demo, a 留置送达 and a 公告送达 too, 赵长海's by the story, 龙泉酒业's without
+        assert len(required) == 20
         for case, row in required:
             if case.pk == note.case_id:
                 assert (row.act.id, row.status, row.footage) == ("inspection", "approved", [])
@@ -285,8 +291,9 @@ class TestDemoData:
             assert item.facts["creation_time_raw"], item.name
             if "clock_never_set" not in item.flags:
                 assert item.time_source == "metadata" and item.recorded_utc == item.creation_time
-        # 27 of the recorders' days, and 3 of JL-010's seven months ago (liuhen/demo/retention.py)
-        assert demo["footage"] == FootageItem.objects.filter(video__isnull=True).count() == 30
+        # 29 of the recorders' days (a 留置送达 and a 公告送达 among them), and 3 of JL-010's seven months
+        # ago (liuhen/demo/retention.py)
+        assert demo["footage"] == FootageItem.objects.filter(video__isnull=True).count() == 32
 
     def test_ledger_has_the_writes(self, demo):
         actions = set(Entry.objects.values_list("action", flat=True))
@@ -420,7 +427,7 @@ def test_demo_verifies_clean(db, fresh_home, store_backend, settings, tmp_path_f
     assert report.ok, [str(f) for f in report.findings]
     assert {"agency", "unit", "user", "certificate", "recordtype", "device", "device_signout", "device_return",
             "footage", "footage_ingest", "footage_link", "footage_mark"} <= set(Entry.objects.values_list("object_type", flat=True))
-    assert FootageItem.objects.count() == 31 and all(store.verify(i.blob_id) for i in FootageItem.objects.all())
+    assert FootageItem.objects.count() == 33 and all(store.verify(i.blob_id) for i in FootageItem.objects.all())
 
 
 def test_command_loads_once(db):
@@ -432,7 +439,7 @@ def test_command_loads_once(db):
     footage = FootageItem.objects.count()
     assert footage and SignOut.objects.exists()
     assert Agency.objects.count() == 1 and cases >= 18
-    assert "已加载演示数据" in first and "11台音像记录设备，30个音像记录" in first  # JL-006/007: demo/devlife.py; JL-010: demo/retention.py
+    assert "已加载演示数据" in first and "11台音像记录设备，32个音像记录" in first  # JL-006/007: demo/devlife.py; JL-010: demo/retention.py
 
     out = io.StringIO()
     call_command("demo", stdout=out)
