@@ -13,6 +13,7 @@ from liuhen.cases import access
 from liuhen.cases.models import Stage
 from liuhen.profiles import selectors as profiles
 from liuhen.records.selectors import involved, states_for_case
+from liuhen.delivery import selectors as delivery
 
 from .models import DeferralDecision, DeferralKind, DeferralRequest, Payment, Towards
 
@@ -70,28 +71,10 @@ def _day(value) -> datetime.date | None:
 
 
 def decision_served_on(case) -> datetime.date | None:
-    """The day the decision was served (送达), from the case's complete service records made after the
-    decision: 送达回证 served_at, 邮寄送达凭证 received_on, 公告送达记录 published_on plus the profile's
-    public_notice_days (民事诉讼法 95: 经过三十日即视为送达) — the earliest. The delivery app's "served" time
-    of the decision replaces this function when it lands (one place to swap)."""
-    decision = decision_of(case)
-    if decision is None:
-        return None
-    notice_days = profiles.profile_for_case(case).delivery.public_notice_days
-    days = []
-    for st in _done(case):
-        if st.record.created_at < decision.record.created_at:
-            continue
-        code, content = st.record.record_type.code, st.latest.content
-        if code == "service_receipt":
-            days.append(_day(content.get("served_at")))
-        elif code == "mail_receipt":
-            days.append(_day(content.get("received_on")))
-        elif code == "service_notice":
-            published = _day(content.get("published_on"))
-            days.append(published + datetime.timedelta(days=notice_days) if published else None)
-    days = [d for d in days if d is not None]
-    return min(days) if days else None
+    """The day the decision was served (送达) with its method's proof — the delivery app's served time
+    (mail: the day received; 公告送达: published + the profile's days) — from which 行政处罚法 67's days run."""
+    served = delivery.served_at(case)
+    return timezone.localtime(served).date() if served is not None else None
 
 
 # ---- payments and deferrals ------------------------------------------------------------------------
