@@ -249,16 +249,23 @@ def due_payments(user) -> list[dict]:
     {"kind": "payment"|"deferral", "case", "account", "request"?}."""
     if not getattr(user, "is_authenticated", False):
         return []
+    from liuhen.cases.models import Case
+
     items = []
-    cases = access.visible_cases(user).filter(stage=Stage.SERVICE, archived_at__isnull=True).order_by("id")
-    for case in cases:
-        if access.is_assigned(user, case):
-            acc = account(case)
-            if acc.fine and acc.balance > 0:
-                items.append({"kind": "payment", "case": case, "account": acc})
-        req = pending_request(case)
-        if req is not None and may_decide(user, case):
-            items.append({"kind": "deferral", "case": case, "request": req})
+    # The officer's own cases (no scan of every case a head may see), and the pending applications of the
+    # agency (one query), each then held to who may decide it.
+    for case in Case.objects.filter(officers__officer=user, stage=Stage.SERVICE, archived_at__isnull=True).order_by("id"):
+        acc = account(case)
+        if acc.fine and acc.balance > 0:
+            items.append({"kind": "payment", "case": case, "account": acc})
+    pending = (DeferralRequest.objects.filter(decision__isnull=True, case__agency_id=user.agency_id,
+                                              case__stage=Stage.SERVICE, case__archived_at__isnull=True)
+               .select_related("case").order_by("id"))
+    seen = set()
+    for req in pending:
+        if req.case_id not in seen and may_decide(user, req.case):
+            seen.add(req.case_id)
+            items.append({"kind": "deferral", "case": req.case, "request": req})
     far = datetime.date.max
     items.sort(key=lambda i: (i["account"].due_on or far) if i["kind"] == "payment" else i["request"].requested_at.date())
     return items

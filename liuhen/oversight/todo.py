@@ -4,8 +4,10 @@
   that they have not given (LQ 17: the officers of an act sign its record);
 - 待确认拒签 (执法人员): a party's refusal to sign recorded by one officer of the case and waiting
   for a second officer's confirmation (LQ 17: a refusal stands once two officers confirm it);
+- 待缴罚款 (执法人员): the unpaid fines of their cases in 送达执行, with the due date and the computed
+  late fine (行政处罚法 67, 72); applications to defer or pay in instalments go to the approver's 待审批;
 - 待补充材料 (执法人员): the legal reviewer's requests for materials on the officer's cases, not yet
-  answered (LW-L 12);
+  answered (LW-L 11);
 - 待审核 (法制审核人员): the legal review's open 送审 of the agency's cases the reviewer did not work
   on, with the review clock's due date (LW-L 16: red once overdue, paused while waiting for
   materials), and other records waiting for the reviewer's signature (LW-L 15);
@@ -194,7 +196,7 @@ def _due_text(clock) -> str:
     if clock is None:
         return "本机关未规定审核期限"
     if clock.status == ClockStatus.PAUSED:
-        return "等待补充材料，暂停计时（LW-L 12）"
+        return "等待补充材料，暂停计时（LW-L 11）"
     if clock.due_at is None:
         return "审核期限无法计算（工作日历缺少该年度）"
     done = "已逾期，应于" if clock.status == ClockStatus.OVERDUE else "应于"
@@ -267,7 +269,7 @@ def head_items(user) -> list[Item]:
 
 
 def material_items(user) -> list[Item]:
-    """待补充材料 (LW-L 12): the reviewer's unanswered requests on the officer's open cases; red
+    """待补充材料 (LW-L 11): the reviewer's unanswered requests on the officer's open cases; red
     once the date to supply them has passed."""
     from liuhen.legalreview.models import MaterialRequest
 
@@ -283,6 +285,30 @@ def material_items(user) -> list[Item]:
                  badge="已逾期" if r.due_on < today else "待补充",
                  badge_class="badge-bad" if r.due_on < today else "badge-warn", red=r.due_on < today)
             for r in reqs]
+
+
+def payment_items(user) -> tuple[list[Item], list[Item]]:
+    """(待缴罚款 for the officer: the unpaid fines of their cases in 送达执行 with the due date and the
+    computed late fine, red once overdue — 行政处罚法 67, 72; applications to defer or pay in
+    instalments awaiting the user's approval — 行政处罚法 66), from execution.selectors.due_payments."""
+    from liuhen.execution.selectors import due_payments, yuan
+
+    fines, deferrals = [], []
+    for it in due_payments(user):
+        url = reverse("cases:detail", args=[it["case"].pk])
+        if it["kind"] == "payment":
+            a = it["account"]
+            late = f" · 加处罚款（计算值）{yuan(a.late_fine)} 元" if a.late_fine else ""
+            due = f"应于 {a.due_on:%Y-%m-%d} 前缴纳" if a.due_on else "决定书尚未送达"
+            fines.append(Item(title=f"罚款未缴 {yuan(a.balance)} 元", case=it["case"], url=url, detail=due + late,
+                              badge="已逾期" if a.overdue_days else "待缴纳",
+                              badge_class="badge-bad" if a.overdue_days else "badge-warn", red=bool(a.overdue_days)))
+        else:
+            r = it["request"]
+            deferrals.append(Item(title=f"{r.get_kind_display()}缴纳罚款申请", case=it["case"], url=url,
+                                  detail=f"{r.requested_by.display_name} 登记于 {_when(r.requested_at)}：{r.reason}",
+                                  badge="待审批", badge_class="badge-warn"))
+    return fines, deferrals
 
 
 def archive_items(user, signing: list[Item]) -> list[Item]:
@@ -330,20 +356,23 @@ def todo_for(user, now=None) -> TodoList:
     if user.has_role(Role.OFFICER):
         sections.append(Section("sign", "待我签字", "LQ 17", officer_signatures(user)))
         sections.append(Section("refusals", "待确认拒签", "LQ 17", refusals_to_confirm(user)))
-        sections.append(Section("materials", "待补充材料", "LW-L 12", material_items(user)))
+        sections.append(Section("materials", "待补充材料", "LW-L 11", material_items(user)))
     cap = capacity_items(user)
     if user.has_role(Role.LEGAL_REVIEWER):
         sections.append(Section("review", "待审核", "LW-L 13-16", review_items(user, now) + cap[SignerRole.REVIEWER]))
     pending, to_make = copy_requests(user)
-    heads = head_items(user)
+    fines, deferrals = payment_items(user)
+    heads = head_items(user) + deferrals
     if user.has_role(Role.UNIT_HEAD, Role.AGENCY_HEAD) or pending or heads:
-        sections.append(Section("approve", "待审批", "行政处罚法 57, LW-L 16-17, LW-D 15",
+        sections.append(Section("approve", "待审批", "行政处罚法 57, 66, LW-L 16-17, LW-D 15",
                                 cap[SignerRole.LEADER] + heads + pending))
     if user.has_role(Role.ARCHIVIST):
         sections.append(Section("archive", "待归档", "BX 11, LC 31, LQ 28",
                                 archive_items(user, cap[SignerRole.ARCHIVIST])))
     if to_make:
         sections.append(Section("copies", "待制作证据复制", "LW-D 13", to_make))
+    if fines:
+        sections.append(Section("fines", "待缴罚款", "行政处罚法 67, 72", fines))
     sections.append(Section("deadlines", f"期限（{window} 个工作日内到期及已逾期）", "",
                             deadline_items(user, now), empty="近期没有到期的期限。"))
     return TodoList(sections, window)

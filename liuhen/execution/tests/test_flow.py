@@ -240,3 +240,18 @@ def test_nothing_is_recorded_outside_the_service_stage_or_without_a_fine(world):
     warned = fined_case(world, fine=0)
     _refused(services.record_payment, world.officer, warned, code="no_fine", **args)
     assert s.account(warned).status == "无罚款" and s.due_payments(world.officer) == []
+
+
+def test_the_todo_lists_unpaid_fines_and_deferrals_to_decide(world):
+    """我的待办: the officer of the case sees the unpaid fine, red once overdue; the head the application."""
+    from liuhen.oversight.todo import todo_for
+    from liuhen.testing.execution import fined_case
+
+    case = fined_case(world, served_days_ago=20)
+    fines = todo_for(world.officer).section("fines")
+    assert [i.case.pk for i in fines.items] == [case.pk] and fines.items[0].red
+    assert todo_for(world.outsider).section("fines") is None
+    services.request_deferral(world.officer, case, kind="延期", reason="经营困难",
+                              new_due_on=timezone.localdate() + datetime.timedelta(days=30))
+    approve = todo_for(world.agency_head).section("approve")
+    assert any(i.case.pk == case.pk and "缴纳罚款申请" in i.title for i in approve.items)
