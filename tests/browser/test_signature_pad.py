@@ -68,7 +68,9 @@ def test_a_party_signs_on_the_pad_at_phone_width(live_server, live_world, mobile
     assert sig.mark_kind == "canvas" and sig.mark_id
     mark = phone.locator("img.signature-mark")
     expect(mark).to_be_visible()
-    assert mark.evaluate("img => img.complete && img.naturalWidth") > 250  # the canvas's PNG, served
+    # The canvas's PNG, served: waited for (a loaded machine serves the image after the page is shown).
+    phone.wait_for_function("() => { const i = document.querySelector('img.signature-mark');"
+                            " return i && i.complete && i.naturalWidth > 250; }")
     expect(phone.get_by_text("手写板签名 · SHA-256")).to_be_visible()
     mark.scroll_into_view_if_needed()
     phone.screenshot(path=shots / "marks-list-phone.png", full_page=False)
