@@ -53,3 +53,32 @@ def events(action):
     from liuhen.ledger.models import Entry
 
     return [json.loads(bytes(e.leaf)) for e in Entry.objects.filter(action=action).order_by("pk")]
+
+
+def withdrawn_scene(where=None):
+    """A world verifying clean, then a revoked document, a replaced one (its replacement issued
+    from a later version) and a valid one, integrated and verifying clean: what the withdrawal
+    tamper tests start from (built once per run, liuhen.testing.demo.scene_snapshot). Returns
+    (world, revocation, replacement withdrawal, the replacing document, the valid document)."""
+    from liuhen.documents import services
+    from liuhen.documents.models import DocumentWithdrawal
+    from liuhen.ledger.storage import integrate_all
+    from liuhen.ledger.verify import verify_log
+    from liuhen.testing.world import World
+
+    def verifies():
+        integrate_all()
+        report = verify_log()
+        assert report.ok, [str(f) for f in report.findings]
+
+    world = World()
+    verifies()  # as the verified_world fixture had it
+    revoked = issued(world)
+    revocation = services.revoke_document(world.agency_head, revoked, "经行政复议决定撤销")
+    first = issued(world)
+    later_version(world, first.record)
+    second = services.issue_document(world.unit_head, first.record, reason="更正笔误")
+    replacement = DocumentWithdrawal.objects.get(document=first)
+    valid = issued(world)
+    verifies()
+    return world, revocation, replacement, second, valid
