@@ -40,6 +40,40 @@ def pytest_runtest_setup(item):
     storage._cache.clear()
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_use_migrations,
+                    django_db_keepdb, django_db_createdb, django_db_modify_db_settings, tmp_path_factory):
+    """pytest-django's, but a run migrates once: the first xdist worker migrates, the others start
+    from a copy of its database (liuhen/testing/dbsetup.py). With --reuse-db or --nomigrations,
+    pytest-django's own way."""
+    import contextlib
+
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
+
+    from liuhen.testing import dbsetup
+
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    keep = django_db_keepdb and not django_db_createdb
+
+    def setup(keepdb):
+        return setup_databases(verbosity=request.config.option.verbose, interactive=False, aliases=aliases,
+                               serialized_aliases=serialized_aliases, keepdb=keepdb or keep)
+
+    with contextlib.ExitStack() as stack:
+        with django_db_blocker.unblock():
+            if keep or not django_db_use_migrations:
+                if not django_db_use_migrations:
+                    _disable_migrations()
+                cfg = setup(keep)
+            else:
+                cfg = stack.enter_context(dbsetup.test_databases(setup, dbsetup.run_root(tmp_path_factory)))
+        yield
+        if not keep:
+            with django_db_blocker.unblock():
+                teardown_databases(cfg, verbosity=request.config.option.verbose)
+
+
 @pytest.fixture(autouse=True)
 def _liuhen_home(settings, tmp_path):
     """Each test stores its blobs in its own directory (keys stay under LIUHEN_HOME), and hashes

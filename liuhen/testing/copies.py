@@ -74,3 +74,32 @@ def check_offline(package_dir, vkey) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "liuhen.ledger.core.package", str(package_dir), "--vkey", str(vkey)],
                           capture_output=True, text=True, env=env, cwd=str(Path(__file__).resolve().parents[2]),
                           timeout=120)
+
+
+def copied_scene(where):
+    """A world verifying clean, a case with two clips, one request approved, packaged and handed to
+    a court, another awaiting approval, integrated and verifying clean: what the copies' tamper tests
+    start from (built once per run, liuhen.testing.demo.scene_snapshot; `where` holds the clips).
+    Returns (world, copyable, approved request, package, handover, pending request)."""
+    from django.utils import timezone
+
+    from liuhen.copies import services
+    from liuhen.ledger.storage import integrate_all
+    from liuhen.ledger.verify import verify_log
+    from liuhen.testing.world import World
+
+    def verifies():
+        integrate_all()
+        report = verify_log()
+        assert report.ok, [str(f) for f in report.findings]
+
+    world = World()
+    verifies()  # as the verified_world fixture had it
+    c = case_with_footage(world, where)
+    row = approved(c, items=c.items[:1])
+    package = services.make_package(world.archivist, row)
+    handover = services.record_handover(world.archivist, package, receiver_person="王法官", receiver_org="某法院",
+                                        handed_on=timezone.localdate(), method="in_person")
+    pending = requested(c)  # awaiting approval
+    verifies()
+    return world, c, row, package, handover, pending

@@ -53,3 +53,60 @@ def events(action):
     from liuhen.ledger.models import Entry
 
     return [json.loads(bytes(e.leaf)) for e in Entry.objects.filter(action=action).order_by("pk")]
+
+
+def _verifies():
+    from liuhen.ledger.storage import integrate_all
+    from liuhen.ledger.verify import verify_log
+
+    integrate_all()
+    report = verify_log()
+    assert report.ok, [str(f) for f in report.findings]
+
+
+def issued_scene(where=None):
+    """A world verifying clean, then two documents issued on one case, the second's 文号 voided and a
+    second issue of the first record refused, integrated and verifying clean: what the documents'
+    tamper tests start from (built once per run, liuhen.testing.demo.scene_snapshot). Returns
+    (world, document, other document, void)."""
+    from django.core.exceptions import ValidationError
+
+    from liuhen.documents import numbers, services
+    from liuhen.testing.documents_seal import complete_record
+    from liuhen.testing.world import World
+
+    world = World()
+    _verifies()  # as the verified_world fixture had it
+    doc = services.issue_document(world.officer, complete_record(world))
+    other = services.issue_document(world.officer, complete_record(world, doc.record.case))
+    void = numbers.void_number(world.agency_head, other.number, "当事人名称有误")
+    try:  # a refusal about a record: a read, it moves no state
+        services.issue_document(world.officer, doc.record)
+    except ValidationError:
+        pass
+    else:
+        raise AssertionError("a second issue of one record was not refused")
+    _verifies()
+    return world, doc, other, void
+
+
+def withdrawn_scene(where=None):
+    """A world verifying clean, then a revoked document, a replaced one (its replacement issued
+    from a later version) and a valid one, integrated and verifying clean: what the withdrawal
+    tamper tests start from (built once per run, liuhen.testing.demo.scene_snapshot). Returns
+    (world, revocation, replacement withdrawal, the replacing document, the valid document)."""
+    from liuhen.documents import services
+    from liuhen.documents.models import DocumentWithdrawal
+    from liuhen.testing.world import World
+
+    world = World()
+    _verifies()  # as the verified_world fixture had it
+    revoked = issued(world)
+    revocation = services.revoke_document(world.agency_head, revoked, "经行政复议决定撤销")
+    first = issued(world)
+    later_version(world, first.record)
+    second = services.issue_document(world.unit_head, first.record, reason="更正笔误")
+    replacement = DocumentWithdrawal.objects.get(document=first)
+    valid = issued(world)
+    _verifies()
+    return world, revocation, replacement, second, valid

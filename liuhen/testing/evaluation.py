@@ -69,3 +69,44 @@ def restored_archived_scene(home, blob_dir, tmp_path_factory, django_db_blocker)
     snapshot = scene_snapshot("liuhen.testing.evaluation:archived_scene", tmp_path_factory, django_db_blocker,
                               replay_changes=True)
     return restore_scene(snapshot, home, blob_dir)
+
+
+def rounds_scene(where=None):
+    """A world verifying clean with three archived case files, a round closed (two files scored, one
+    deduction, an objection answered) and one open, integrated and verifying clean: what the 案卷评查
+    tamper tests start from (built once per run, liuhen.testing.demo.scene_snapshot). Returns
+    (world, supervisor, files, closed round, open round, answer, response)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from liuhen.evaluation import services
+    from liuhen.ledger.storage import integrate_all
+    from liuhen.ledger.verify import verify_log
+    from liuhen.testing.world import World
+
+    world = World()
+    integrate_all()  # as the verified_world fixture had it
+    report = verify_log()
+    assert report.ok, [str(f) for f in report.findings]
+    files = archived(world, 3)
+    ev = supervisor(world)
+    today = timezone.localdate()
+    closed = services.open_round(ev, title="已结束的评查", period_from=today - datetime.timedelta(days=2),
+                                 period_to=today, size=2)
+    for case_id in closed.sample:
+        card = closed.card_for(case_id)
+        results = clean_results(card)
+        results[card["sections"][0]["items"][0]["id"]] = {"deduction": 2, "note": "目录不全"}
+        services.score_file(ev, closed, case_id, results)
+    services.close_round(ev, closed)
+    answer = services.answer_score(world.unit_head, closed, closed.sample[0], "object", reason="目录齐全",
+                                   corrected="")
+    response = services.respond(ev, answer, "经核实，维持评分。")
+    open_ = services.open_round(ev, title="进行中的评查", period_from=today - datetime.timedelta(days=2),
+                                period_to=today, size=1)
+    services.check_redraw(ev, closed)
+    integrate_all()
+    report = verify_log()
+    assert report.ok, [str(f) for f in report.findings]  # a full round verifies clean
+    return world, ev, files, closed, open_, answer, response

@@ -37,3 +37,35 @@ def dump(tmp_path: Path, *names: str, recorded=None) -> Path:
 def ingest(*args) -> Run:
     """`liuhen ingest …` in this process: its exit code, stdout and stderr."""
     return run_command("ingest", *args)
+
+
+def tamper_scene(where):
+    """A world verifying clean, two clips ingested from a signed-out camera, one linked, unlinked
+    and linked again, the other marked important, a view logged, integrated and verifying clean:
+    what the footage tamper tests start from (built once per run, liuhen.testing.demo.scene_snapshot;
+    `where` holds the card's dump). Returns (world, clip A, clip B, first link, second link)."""
+    from liuhen.footage import services
+    from liuhen.footage.models import FootageItem
+    from liuhen.ledger.storage import integrate_all
+    from liuhen.ledger.verify import verify_log
+    from liuhen.testing.world import World
+
+    def verifies():
+        integrate_all()
+        report = verify_log()
+        assert report.ok, [str(f) for f in report.findings]
+
+    world = World()
+    verifies()  # as the verified_world fixture had it
+    signed_out_camera(world)
+    root = dump(where, "A.MP4", "B.MP4", recorded=timezone.now() + datetime.timedelta(seconds=5))
+    assert ingest(str(root), "--device", NUMBER).code == 0
+    a, b = FootageItem.objects.order_by("name")
+    case = world.open_case()
+    link = services.link(world.officer, a, case, case.stage)
+    services.unlink(world.officer, link, "关联错了案件")
+    link2 = services.link(world.officer, a, case, case.stage)
+    services.mark_important(world.officer, b)
+    services.log_view(world.officer)
+    verifies()
+    return world, a, b, link, link2

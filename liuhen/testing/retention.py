@@ -60,3 +60,39 @@ def run_at(when: datetime.datetime, **kw):
 def purge(*args) -> Run:
     """`liuhen purge …` in this process: its exit code, stdout and stderr."""
     return run_command("purge", *args)
+
+
+def tamper_scene(where):
+    """A world verifying clean with three clips on a shelf: a ground withdrawn, an obstruction
+    ground, a hold placed and released, two clips removed by the purge (one restored), integrated
+    and verifying clean: what the retention tamper tests start from (built once per run,
+    liuhen.testing.demo.scene_snapshot; `where` holds the clips). Returns the rows by name."""
+    from liuhen.ledger.storage import integrate_all
+    from liuhen.ledger.verify import verify_log
+    from liuhen.retention import services
+    from liuhen.retention.models import PurgeNotice, Removal
+    from liuhen.testing.world import World
+
+    def verifies():
+        integrate_all()
+        report = verify_log()
+        assert report.ok, [str(f) for f in report.findings]
+
+    world = World()
+    verifies()  # as the verified_world fixture had it
+    shelf = Shelf(world, where)
+    a, b, c = (shelf.clip(ago(days=250 - i)) for i in range(3))
+    case = world.open_case()
+    ground = services.add_ground(world.officer, kind="objection", case=case, reason="当事人申请行政复议")
+    withdrawal = services.withdraw_ground(world.agency_head, ground, "复议申请已撤回")
+    obstruction = services.add_ground(world.officer, kind="obstruction", item=c, reason="执法人员被推搡")
+    hold = services.place_hold(world.reviewer, item=a, reason="法院调取")
+    release = services.release_hold(world.agency_head, hold, "已移交法院")
+    run_at(ago(days=45))
+    run_at(ago(days=3))  # removed 3 days ago: within the 7 days of recovery
+    removal = Removal.objects.get(item=a)
+    Removal.objects.get(item=b)
+    restoration = services.restore(shelf.admin, Removal.objects.get(item=b), "误删")
+    verifies()
+    return dict(ground=ground, withdrawal=withdrawal, obstruction=obstruction, hold=hold, release=release,
+                notice=PurgeNotice.objects.get(item=a), removal=removal, restoration=restoration, a=a)

@@ -4,31 +4,23 @@ deleted or inserted — each named with its code (copies.E001–E012)."""
 import pytest
 from django.utils import timezone
 
-from liuhen.copies import services
 from liuhen.copies import vocabulary as v
 from liuhen.copies.models import CopyApproval, CopyHandover, CopyPackage, CopyRequest
 from liuhen.ledger.models import Entry
-from liuhen.ledger.storage import integrate_all
 from liuhen.ledger.verify import verify_log
-from liuhen.testing.copies import approved, case_with_footage, requested
 from liuhen.testing.tampering import drop_append_only, found, sql
 
 pytestmark = pytest.mark.usefixtures("fresh_home")
 
 
 @pytest.fixture
-def copied(verified_world, tmp_path):
-    world = verified_world
-    c = case_with_footage(world, tmp_path)
-    row = approved(c, items=c.items[:1])
-    package = services.make_package(world.archivist, row)
-    handover = services.record_handover(world.archivist, package, receiver_person="王法官", receiver_org="某法院",
-                                        handed_on=timezone.localdate(), method="in_person")
-    pending = requested(c)  # awaiting approval
-    integrate_all()
-    report = verify_log()
-    assert report.ok, [str(f) for f in report.findings]
-    return world, c, row, package, handover, pending
+def copied(db, fresh_home, settings, tmp_path_factory, django_db_blocker):
+    # built once per run and copied in with its keys and files (liuhen.testing.demo): copied_scene
+    from liuhen.testing.demo import restore_scene, scene_snapshot
+
+    snapshot = scene_snapshot("liuhen.testing.copies:copied_scene", tmp_path_factory, django_db_blocker,
+                              replay_changes=True)
+    return restore_scene(snapshot, fresh_home, settings.LIUHEN_BLOB_DIR)
 
 
 def test_an_item_slipped_into_a_request(copied):

@@ -2,33 +2,25 @@
 explained) or rewritten, a void inserted or removed, an issued document's PDF hash or token changed,
 a row inserted behind the log's back — each named with its code (documents.E001–E009)."""
 import pytest
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from liuhen.documents import numbers, services
 from liuhen.documents import vocabulary as v
 from liuhen.documents.models import DocumentNumber, IssuedDocument, NumberVoid
 from liuhen.ledger.models import Entry
-from liuhen.ledger.storage import integrate_all
 from liuhen.ledger.verify import verify_log
-from liuhen.testing.documents_seal import complete_record
 from liuhen.testing.tampering import drop_append_only, found, sql
 
 pytestmark = pytest.mark.usefixtures("fresh_home")
 
 
 @pytest.fixture
-def issued(verified_world):
-    world = verified_world
-    doc = services.issue_document(world.officer, complete_record(world))
-    other = services.issue_document(world.officer, complete_record(world, doc.record.case))
-    void = numbers.void_number(world.agency_head, other.number, "当事人名称有误")
-    with pytest.raises(ValidationError):  # a refusal about a record: a read, it moves no state
-        services.issue_document(world.officer, doc.record)
-    integrate_all()
-    report = verify_log()
-    assert report.ok, [str(f) for f in report.findings]
-    return world, doc, other, void
+def issued(db, fresh_home, settings, tmp_path_factory, django_db_blocker):
+    # built once per run and copied in with its keys and files (liuhen.testing.demo): issued_scene
+    from liuhen.testing.demo import restore_scene, scene_snapshot
+
+    snapshot = scene_snapshot("liuhen.testing.documents_verify:issued_scene", tmp_path_factory,
+                              django_db_blocker, replay_changes=True)
+    return restore_scene(snapshot, fresh_home, settings.LIUHEN_BLOB_DIR)
 
 
 def test_an_issued_documents_pdf_hash_altered(issued):

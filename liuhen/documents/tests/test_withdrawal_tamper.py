@@ -5,13 +5,10 @@ deleted (a revoked document shown valid again) behind the log's back is named wi
 import pytest
 from django.utils import timezone
 
-from liuhen.documents import services
 from liuhen.documents import vocabulary as v
 from liuhen.documents.models import DocumentStatus, DocumentWithdrawal
 from liuhen.ledger.models import Entry
-from liuhen.ledger.storage import integrate_all
 from liuhen.ledger.verify import verify_log
-from liuhen.testing.documents_verify import issued, later_version
 from liuhen.testing.tampering import drop_append_only, found, sql
 
 pytestmark = pytest.mark.usefixtures("fresh_home")
@@ -20,19 +17,13 @@ TABLE = DocumentWithdrawal._meta.db_table
 
 
 @pytest.fixture
-def withdrawn(verified_world):
-    world = verified_world
-    revoked = issued(world)
-    revocation = services.revoke_document(world.agency_head, revoked, "经行政复议决定撤销")
-    first = issued(world)
-    later_version(world, first.record)
-    second = services.issue_document(world.unit_head, first.record, reason="更正笔误")
-    replacement = DocumentWithdrawal.objects.get(document=first)
-    valid = issued(world)
-    integrate_all()
-    report = verify_log()
-    assert report.ok, [str(f) for f in report.findings]
-    return world, revocation, replacement, second, valid
+def withdrawn(db, fresh_home, settings, tmp_path_factory, django_db_blocker):
+    # built once per run and copied in with its keys and files (liuhen.testing.demo): withdrawn_scene
+    from liuhen.testing.demo import restore_scene, scene_snapshot
+
+    snapshot = scene_snapshot("liuhen.testing.documents_verify:withdrawn_scene", tmp_path_factory,
+                              django_db_blocker, replay_changes=True)
+    return restore_scene(snapshot, fresh_home, settings.LIUHEN_BLOB_DIR)
 
 
 def test_a_revocations_reason_altered(withdrawn):

@@ -14,38 +14,21 @@ from liuhen.evaluation import services
 from liuhen.evaluation import vocabulary as v
 from liuhen.evaluation.models import Answer, Response, Round, RoundClose, Score
 from liuhen.ledger.models import Entry
-from liuhen.ledger.storage import integrate_all
 from liuhen.ledger.verify import verify_log
-from liuhen.testing.evaluation import archived, clean_results, command, supervisor
+from liuhen.testing.evaluation import command
 from liuhen.testing.tampering import drop_append_only, found, sql
 
 pytestmark = pytest.mark.usefixtures("fresh_home")
 
 
 @pytest.fixture
-def rounds(verified_world):
-    world = verified_world
-    files = archived(world, 3)
-    ev = supervisor(world)
-    today = timezone.localdate()
-    closed = services.open_round(ev, title="已结束的评查", period_from=today - datetime.timedelta(days=2),
-                                 period_to=today, size=2)
-    for case_id in closed.sample:
-        card = closed.card_for(case_id)
-        results = clean_results(card)
-        results[card["sections"][0]["items"][0]["id"]] = {"deduction": 2, "note": "目录不全"}
-        services.score_file(ev, closed, case_id, results)
-    services.close_round(ev, closed)
-    answer = services.answer_score(world.unit_head, closed, closed.sample[0], "object", reason="目录齐全",
-                                   corrected="")
-    response = services.respond(ev, answer, "经核实，维持评分。")
-    open_ = services.open_round(ev, title="进行中的评查", period_from=today - datetime.timedelta(days=2),
-                                period_to=today, size=1)
-    services.check_redraw(ev, closed)
-    integrate_all()
-    report = verify_log()
-    assert report.ok, [str(f) for f in report.findings]  # a full round verifies clean
-    return world, ev, files, closed, open_, answer, response
+def rounds(db, fresh_home, settings, tmp_path_factory, django_db_blocker):
+    # built once per run and copied in with its keys and files (liuhen.testing.demo): rounds_scene
+    from liuhen.testing.demo import restore_scene, scene_snapshot
+
+    snapshot = scene_snapshot("liuhen.testing.evaluation:rounds_scene", tmp_path_factory, django_db_blocker,
+                              replay_changes=True)
+    return restore_scene(snapshot, fresh_home, settings.LIUHEN_BLOB_DIR)
 
 
 def codes(report, obj) -> set:

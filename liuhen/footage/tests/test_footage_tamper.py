@@ -1,41 +1,27 @@
 """`liuhen verify` holds footage to what the log recorded: an item re-attributed by SQL, a link
 deleted, a row inserted, and a byte flipped in a stored video — each named with its code."""
-import datetime
 import os
 
 import pytest
-from django.utils import timezone
 
-from liuhen.footage import services
 from liuhen.footage import vocabulary as v
 from liuhen.footage.models import FootageItem, FootageLink, FootageUnlink
 from liuhen.ledger.models import Entry
-from liuhen.ledger.storage import integrate_all
 from liuhen.ledger.verify import verify_log
 from liuhen.media import store
-from liuhen.testing.ingest import NUMBER, dump, ingest, signed_out_camera
 from liuhen.testing.tampering import drop_append_only, found, sql
 
 pytestmark = pytest.mark.usefixtures("fresh_home")
 
 
 @pytest.fixture
-def stored(verified_world, tmp_path):
-    world = verified_world
-    signed_out_camera(world)
-    root = dump(tmp_path, "A.MP4", "B.MP4", recorded=timezone.now() + datetime.timedelta(seconds=5))
-    assert ingest(str(root), "--device", NUMBER).code == 0
-    a, b = FootageItem.objects.order_by("name")
-    case = world.open_case()
-    link = services.link(world.officer, a, case, case.stage)
-    services.unlink(world.officer, link, "关联错了案件")
-    link2 = services.link(world.officer, a, case, case.stage)
-    services.mark_important(world.officer, b)
-    services.log_view(world.officer)
-    integrate_all()
-    report = verify_log()
-    assert report.ok, [str(f) for f in report.findings]
-    return world, a, b, link, link2
+def stored(db, fresh_home, settings, tmp_path_factory, django_db_blocker):
+    # built once per run and copied in with its keys and files (liuhen.testing.demo): tamper_scene
+    from liuhen.testing.demo import restore_scene, scene_snapshot
+
+    snapshot = scene_snapshot("liuhen.testing.ingest:tamper_scene", tmp_path_factory, django_db_blocker,
+                              replay_changes=True)
+    return restore_scene(snapshot, fresh_home, settings.LIUHEN_BLOB_DIR)
 
 
 def test_item_reattributed_by_sql(stored):

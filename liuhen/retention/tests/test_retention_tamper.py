@@ -3,38 +3,22 @@ footage unfrozen), a ground's kind changed, a notice inserted (a file "announced
 custodians' backs), a removal deleted, a restoration altered — each named with its code."""
 import pytest
 
-from liuhen.ledger.storage import integrate_all
 from liuhen.ledger.verify import verify_log
-from liuhen.retention import services
 from liuhen.retention import vocabulary as v
 from liuhen.retention.models import LegalHold, LongTermGround, PurgeNotice, Removal, Restoration
-from liuhen.testing.retention import Shelf, ago, run_at
 from liuhen.testing.tampering import drop_append_only, found, sql
 
 pytestmark = pytest.mark.usefixtures("fresh_home")
 
 
 @pytest.fixture
-def rows(verified_world, tmp_path):
-    world = verified_world
-    shelf = Shelf(world, tmp_path)
-    a, b, c = (shelf.clip(ago(days=250 - i)) for i in range(3))
-    case = world.open_case()
-    ground = services.add_ground(world.officer, kind="objection", case=case, reason="当事人申请行政复议")
-    withdrawal = services.withdraw_ground(world.agency_head, ground, "复议申请已撤回")
-    obstruction = services.add_ground(world.officer, kind="obstruction", item=c, reason="执法人员被推搡")
-    hold = services.place_hold(world.reviewer, item=a, reason="法院调取")
-    release = services.release_hold(world.agency_head, hold, "已移交法院")
-    run_at(ago(days=45))
-    run_at(ago(days=3))  # removed 3 days ago: within the 7 days of recovery
-    removal = Removal.objects.get(item=a)
-    Removal.objects.get(item=b)
-    restoration = services.restore(shelf.admin, Removal.objects.get(item=b), "误删")
-    integrate_all()
-    report = verify_log()
-    assert report.ok, [str(f) for f in report.findings]
-    return dict(ground=ground, withdrawal=withdrawal, obstruction=obstruction, hold=hold, release=release,
-                notice=PurgeNotice.objects.get(item=a), removal=removal, restoration=restoration, a=a)
+def rows(db, fresh_home, settings, tmp_path_factory, django_db_blocker):
+    # built once per run and copied in with its keys and files (liuhen.testing.demo): tamper_scene
+    from liuhen.testing.demo import restore_scene, scene_snapshot
+
+    snapshot = scene_snapshot("liuhen.testing.retention:tamper_scene", tmp_path_factory, django_db_blocker,
+                              replay_changes=True)
+    return restore_scene(snapshot, fresh_home, settings.LIUHEN_BLOB_DIR)
 
 
 def test_a_ground_altered(rows):
