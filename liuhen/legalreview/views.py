@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from liuhen.accounts.roles import Role
-from liuhen.cases import access
+from liuhen.cases import access, acts
 from liuhen.cases.models import Case
 from liuhen.ledger import refusals
 from liuhen.ledger import services as ledger
@@ -45,62 +45,31 @@ CONFLICT_CODES = frozenset({"pending", "passed", "disagreement_pending", "review
                             "stage", "not_major", "incomplete", "no_extension"})
 
 
+# The shared answers to an act (cases.acts), bound to this app's refusal action and conflict codes.
+def _status(exc) -> int:
+    return acts.refusal_status(exc, CONFLICT_CODES)
+
+
+def _act(request, write, **kw):
+    return acts.run_act(request, write, conflicts=CONFLICT_CODES, **kw)
+
+
+def _form_refused(request, form, **kw):
+    return acts.form_refused(request, form, v.REFUSED, **kw)
+
+
+_lines, _error, _one = acts.refusal_lines, acts.error_page, acts.one_in_visible_case
+
+
 def may_list(user) -> bool:
     return user.is_authenticated and user.agency_id is not None and user.has_role(*LIST_ROLES)
-
-
-def _status(exc) -> int:
-    if isinstance(exc, PermissionDenied):
-        return 403
-    return 409 if set(refusals.error_codes(exc)) & CONFLICT_CODES else 400
-
-
-def _lines(exc) -> list[str]:
-    return list(getattr(exc, "messages", None) or [str(exc) or "您没有权限执行此操作。"])
-
-
-def _error(request, title, lines, back, status):
-    return render(request, "web/error.html", {"title": title, "lines": lines, "back": back}, status=status)
-
-
-def _act(request, write, *, title: str, back: str, done):
-    """Run a service's write (it records its own refusal): a refusal is a page saying why, else back."""
-    try:
-        result = write()
-    except (PermissionDenied, ValidationError) as exc:
-        return _error(request, title, _lines(exc), back, _status(exc))
-    messages.success(request, done(result))
-    return redirect(back)
-
-
-def _form_refused(request, form, *, title, back, object_type, object_id):
-    """A form refused before any service: recorded, answered 400 with each error."""
-    lines = [f"{form.fields[name].label if name in form.fields else ''}：{e}".lstrip("：")
-             for name, errs in form.errors.items() for e in errs]
-    refusals.record_refusal(request, v.REFUSED, lines, object_type, object_id, form=form)
-    return _error(request, title, lines, back, 400)
-
-
-def _visible_case(request, case) -> Case:
-    if not access.can_view(request.user, case):
-        refusals.record_denied(request, "case", case.pk)
-        raise Http404
-    return case
 
 
 def _case(request, pk) -> Case:
     case = Case.objects.filter(pk=pk).first()
     if case is None:
         raise Http404
-    return _visible_case(request, case)
-
-
-def _one(request, qs, pk, case_of):
-    row = qs.filter(pk=pk).first()
-    if row is None:
-        raise Http404
-    _visible_case(request, case_of(row))
-    return row
+    return acts.visible_case(request, case)
 
 
 def case_url(case) -> str:
