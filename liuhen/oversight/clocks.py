@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from liuhen.profiles.spec import HOURS, DeadlineSpec, Period
 from liuhen.workdays import calendar
 from liuhen.legalreview import clock as review_clock_rule
+from liuhen.records import duedates
 
 from .finding_models import ClockStatus
 
@@ -231,6 +232,13 @@ def _review_data(spec, rv, due_at, met, extended: bool, status: str) -> ClockDat
                      met, extended, status, "submission", str(rv.submission_id))
 
 
+def _record_due_dates(cf, profile, now: datetime.datetime) -> list[ClockData]:
+    """The deadlines the case's records set (records.duedates: 整改期限, 催告期限, 申请法院强制执行…)."""
+    return [ClockData(d.key, d.key.split(":", 1)[0], d.label, d.article, d.period, d.severity, d.started_at,
+                      d.due_at, d.met_at, False, status_of(d.due_at, d.met_at, now), d.subject_kind, d.subject_id)
+            for d in duedates.due_dates(cf.records, profile, served_at=cf.served_at, now=now)]
+
+
 def clocks_for(cf, profile, now: datetime.datetime) -> list[ClockData]:
     """Every clock of one case (facts.CaseFacts) under `profile`: each DeadlineSpec that applies to
     its kind × procedure × start mode and whose start anchor fired. Per-footage deadlines
@@ -255,6 +263,7 @@ def clocks_for(cf, profile, now: datetime.datetime) -> list[ClockData]:
         out.append(ClockData(spec.id, spec.id, spec.label, spec.article, spec.period.label, spec.severity,
                              started, due_at, met, extended,
                              status_of(due_at, met, now, soon_at=_soon_at(due_at, spec.period))))
+    out.extend(_record_due_dates(cf, profile, now))
     if not cf.footage:
         return out
     for spec, _, _ in _specs(profile, cf, "footage"):

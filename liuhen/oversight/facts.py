@@ -22,6 +22,7 @@ from liuhen.delivery import selectors as delivery
 from liuhen.footage.models import FootageItem, FootageLink
 from liuhen.legalreview.models import Assessment, ExtensionDecision, MaterialRequest, Review, Submission
 from liuhen.profiles.selectors import profile_for_case
+from liuhen.records import duedates
 from liuhen.records.bulk import RecordFact, officer_signatures, officer_signing_spans, record_facts, to_datetime
 from liuhen.records.bulk import sql_datetime as _dt
 from liuhen.records.bulk import sql_rows as _rows
@@ -157,7 +158,7 @@ def load(case_ids, *, certificates: dict | None = None, profile_for=None
             out[cid].officers.append((officer_id, to_datetime(at)))
             if lead or out[cid].lead_officer_id is None:
                 out[cid].lead_officer_id = officer_id
-    content_codes = set(_CONTENT_ALWAYS)
+    content_codes = set(_CONTENT_ALWAYS) | duedates.content_codes()
     for acts in act_cache.values():
         # Only an act told apart by its record's 送达方式 needs the content to be matched (AvAct.matches).
         content_codes |= {code for a in acts for code, method in a.records if method}

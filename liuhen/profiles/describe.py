@@ -137,6 +137,7 @@ def value_sections(profile: spec.Profile) -> list[dict]:
     ("本机关规定" where the law leaves it to the agency)."""
     r, c, i, d, doc = profile.retention, profile.copies, profile.inspections, profile.devices, profile.documents
     lr, rt = profile.legal_review, profile.rights
+    dl, ex, cp = profile.delivery, profile.execution, profile.case_property
     review_deadline = profile.deadline(lr.deadline)
 
     def row(section, key, label, value, unset="本机关规定"):
@@ -185,6 +186,25 @@ def value_sections(profile: spec.Profile) -> list[dict]:
                 "、".join(spec.PENALTY_LABELS[p] for p in rt.hearing_penalties) or "—"),
             row(rt, "hearing_fine_person", "较大数额罚款",
                 f"自然人{rt.hearing_fine_person}元以上，法人或其他组织{rt.hearing_fine_organisation}元以上")]},
+        {"title": "送达", "rows": [
+            row(dl, "lien_proof", "留置送达的证明", spec.LIEN_PROOFS.get(dl.lien_proof, dl.lien_proof)),
+            row(dl, "public_notice_days", "公告送达", f"自发出公告之日起经过{dl.public_notice_days}日，视为送达")]},
+        {"title": "执行", "rows": [
+            row(ex, "payment_days", "缴纳罚款的期限", f"收到决定书之日起{ex.payment_days}日内"),
+            row(ex, "late_fine_percent", "加处罚款", f"每日按罚款数额的{ex.late_fine_percent}%，不超过罚款数额"),
+            row(ex, "deferral_roles", "批准延期或分期缴纳", role_names(ex.deferral_roles)),
+            row(ex, "recheck_days", "整改复查", f"整改期限届满后{ex.recheck_days}个工作日内"),
+            row(ex, "reminder_days", "催告书的履行期限", f"{ex.reminder_days}日"),
+            row(ex, "enforcement_power", "本机关可以自行采取的强制执行方式",
+                "、".join(dict(spec.ENFORCEMENT_MEASURES)[m] for m in ex.enforcement_power) or "无（均申请人民法院）"),
+            row(ex, "appeal_days", "申请行政复议的期限", f"{ex.appeal_days}日"),
+            row(ex, "lawsuit_months", "提起行政诉讼的期限", f"{ex.lawsuit_months}个月"),
+            row(ex, "court_wait_days", "催告后申请法院强制执行", f"催告书送达{ex.court_wait_days}日后"),
+            row(ex, "court_months", "申请法院强制执行的期限", f"复议、诉讼期限届满之日起{ex.court_months}个月内")]},
+        {"title": "涉案财物", "rows": [
+            row(cp, "approve_roles", "批准处理（退还、拍卖、销毁、上缴）", role_names(cp.approve_roles)),
+            row(cp, "seizure_days", "查封、扣押的期限",
+                f"{cp.seizure_days}日" + (f"，经批准可延长{cp.seizure_extension_days}日" if cp.seizure_extension_days else ""))]},
         {"title": "执法文书", "rows": [
             row(doc, "letterhead", "文书抬头（机关名称）", doc.letterhead or "本机关名称"),
             row(doc, "remedies", "决定书告知的救济途径和期限", doc.remedies or "—", unset="《行政处罚法》第五十九条"),

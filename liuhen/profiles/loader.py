@@ -186,13 +186,14 @@ def parse_text(text: str, label: str) -> tuple[dict | None, _Doc]:
 
 TOP_KEYS = {"code", "name", "regulation", "extends", "remove", "rules", "stages", "signatures", "av_acts",
             "deadlines", "major", "publicity", "phrases", "scorecard", "retention", "copies", "inspections", "devices",
-            "documents", "legal_review", "rights", "delivery", "execution"}
+            "documents", "legal_review", "rights", "delivery", "execution", "case_property"}
 LIST_SECTIONS = ("rules", "stages", "signatures", "av_acts", "deadlines", "major", "phrases")
 SECTION_LABELS = {"rules": "规则值", "stages": "立卷要求", "signatures": "签字要求", "av_acts": "音像记录环节",
                   "deadlines": "期限", "major": "重大执法决定标准", "phrases": "执法用语", "publicity": "公示",
                   "scorecard": "评查标准", "retention": "音像资料保存", "copies": "证据复制", "inspections": "音像记录抽检",
                   "devices": "音像记录设备", "documents": "执法文书",
-                  "legal_review": "法制审核", "rights": "当事人权利", "delivery": "送达", "execution": "执行"}
+                  "legal_review": "法制审核", "rights": "当事人权利", "delivery": "送达", "execution": "执行",
+                  "case_property": "涉案财物"}
 AV_MODES = {"required": (True, False), "forbidden_without_reason": (True, True), "optional": (False, False)}
 AV_KINDS = {"video", "audio", "photo"}
 SIGNATURE_KEYS = {"officers", "party", "leader", "reviewer", "archivist", "reviewer_decisions"}
@@ -641,7 +642,7 @@ def _scorecard(c: _Checker, value, path):
 # LIUHEN_INSPECTION_CHECKLIST and LIUHEN_DEVICES until issue 15.)
 
 VALUE_SECTIONS = ("retention", "copies", "inspections", "devices", "legal_review", "rights", "delivery",
-                  "execution")
+                  "execution", "case_property")
 _BAD = object()
 CHECK_CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
@@ -720,6 +721,14 @@ def _penalties(c, value, path, what):
     return tuple(value)
 
 
+def _measures(c, value, path, what):
+    codes = dict(spec.ENFORCEMENT_MEASURES)
+    if not isinstance(value, list) or any(v not in codes for v in value):
+        c.err(path, f"{what}应为强制执行方式代码的列表（{'、'.join(f'{k} {v}' for k, v in spec.ENFORCEMENT_MEASURES)}）")
+        return _BAD
+    return tuple(value)
+
+
 VALUE_KEYS = {
     "retention": {
         "raw_months": ("原始音像资料保存月数（raw_months）", _raw_months),
@@ -770,6 +779,16 @@ VALUE_KEYS = {
         "deferral_roles": ("批准延期或分期缴纳罚款的角色（deferral_roles）", _roles("批准延期或分期缴纳罚款")),
         "reminder_days": ("催告书给予的履行期限（reminder_days，日）", _count(1, 365)),
         "court_months": ("申请人民法院强制执行的期限（court_months，月）", _count(1, 12)),
+        "recheck_days": ("整改期限届满后复查的期限（recheck_days，工作日）", _count(1, 60)),
+        "appeal_days": ("申请行政复议的期限（appeal_days，日）", _count(1, 365)),
+        "lawsuit_months": ("提起行政诉讼的期限（lawsuit_months，月）", _count(1, 24)),
+        "court_wait_days": ("催告书送达后申请法院强制执行前的等待日数（court_wait_days，日）", _count(1, 365)),
+        "enforcement_power": ("本机关依法可以自行采取的强制执行方式（enforcement_power）", _measures),
+    },
+    "case_property": {
+        "approve_roles": ("批准处理涉案财物的角色（approve_roles）", _roles("批准处理涉案财物")),
+        "seizure_days": ("查封、扣押的期限（seizure_days，日）", _count(1, 30)),
+        "seizure_extension_days": ("查封、扣押延长的期限（seizure_extension_days，日）", _count(0, 30)),
     },
 }
 
@@ -860,7 +879,7 @@ def _value_spec(section: str, values: dict):
                                     articles=articles)
     cls = {"retention": spec.RetentionSpec, "copies": spec.CopiesSpec, "devices": spec.DevicesSpec,
            "legal_review": spec.LegalReviewSpec, "rights": spec.RightsSpec, "delivery": spec.DeliverySpec,
-           "execution": spec.ExecutionSpec}[section]
+           "execution": spec.ExecutionSpec, "case_property": spec.CasePropertySpec}[section]
     return cls(**{k: v for k, (v, _) in values.items()}, articles=articles)
 
 

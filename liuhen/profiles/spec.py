@@ -348,6 +348,12 @@ PENALTY_KINDS: tuple[tuple[str, str], ...] = (
 )
 PENALTY_LABELS = dict(PENALTY_KINDS)
 PENALTY_CODES = {label: code for code, label in PENALTY_KINDS}
+# 行政强制法 12: the ways of compulsory execution (code, label); an agency applies only those a law gives
+# it (13: ExecutionSpec.enforcement_power) — 加处罚款 by 行政处罚法 72 every agency that fines has.
+ENFORCEMENT_MEASURES = (("late_fine", "加处罚款或者滞纳金"), ("transfer", "划拨存款、汇款"),
+                        ("auction", "拍卖或者依法处理查封、扣押的场所、设施或者财物"), ("restore", "排除妨碍、恢复原状"),
+                        ("substitute", "代履行"), ("other", "其他强制执行方式"))
+ENFORCEMENT_MEASURE_CODES = {label: code for code, label in ENFORCEMENT_MEASURES}
 PENALTY_RANK = {code: i for i, (code, _) in enumerate(PENALTY_KINDS)}
 
 MATERIALS_WAIT = {"suspend": "补充材料期间不计入审核期限", "restart": "补充材料后重新计算审核期限",
@@ -405,17 +411,38 @@ class DeliverySpec(_Section):
 
 @dataclass(frozen=True)
 class ExecutionSpec(_Section):
-    """执行 (行政处罚法 66-73; 行政强制法 35-38, 53): the days to pay a fine from service (`payment_days`, art.
-    67: 十五日), the additional late fine per day (`late_fine_percent`, art. 72: 百分之三, never above the
+    """执行 (行政处罚法 66-73; 行政强制法 35-40, 53-54): the days to pay a fine from service (`payment_days`,
+    art. 67: 十五日), the additional late fine per day (`late_fine_percent`, art. 72: 百分之三, never above the
     fine), who approves a deferral or instalments (`deferral_roles`, art. 66), the days a 催告书 gives
-    (`reminder_days`, 行政强制法 35, 37) and the months to apply to a court after the remedy deadlines
-    (`court_months`, 行政强制法 53: 三个月)."""
+    (`reminder_days`, 行政强制法 35, 37), the months to apply to a court after the remedy deadlines
+    (`court_months`, 行政强制法 53: 三个月), those deadlines (`appeal_days`, 行政复议法 20: 六十日;
+    `lawsuit_months`, 行政诉讼法 46: 六个月, from service), the days after a served 催告书 before a court
+    application (`court_wait_days`, 行政强制法 54: 十日), the working days after a 整改期限 within which the
+    re-check is made (`recheck_days`, BX 10), and the compulsory measures the law gives this agency itself
+    (`enforcement_power`: ENFORCEMENT_MEASURES codes, 行政强制法 13 — the others only through a court)."""
 
     payment_days: int = 15
     late_fine_percent: int = 3
     deferral_roles: tuple[str, ...] = ("agency_head",)
     reminder_days: int = 10
     court_months: int = 3
+    recheck_days: int = 5
+    appeal_days: int = 60
+    lawsuit_months: int = 6
+    court_wait_days: int = 10
+    enforcement_power: tuple[str, ...] = ("late_fine",)
+    articles: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class CasePropertySpec(_Section):
+    """罚没、查封扣押财物 (LQ 13(四); 行政强制法 24-28): who approves handling an item (return, auction,
+    destruction, hand-over: `approve_roles`), the days a 查封、扣押 may last (`seizure_days`, 行政强制法 25:
+    不得超过三十日) and the one extension the head may approve (`seizure_extension_days`: 不得超过三十日)."""
+
+    approve_roles: tuple[str, ...] = ("agency_head",)
+    seizure_days: int = 30
+    seizure_extension_days: int = 30
     articles: tuple[tuple[str, str], ...] = ()
 
 
@@ -484,6 +511,7 @@ class Profile:
     rights: RightsSpec = field(default_factory=RightsSpec)
     delivery: DeliverySpec = field(default_factory=DeliverySpec)
     execution: ExecutionSpec = field(default_factory=ExecutionSpec)
+    case_property: CasePropertySpec = field(default_factory=CasePropertySpec)
 
     def rule(self, rule_id: str, default=None):
         """The value of a valued rule (e.g. profile.rule("on_site_officers") → 2)."""

@@ -12,6 +12,7 @@ not fields: the 负责人, 法制审核人员 or 档案管理员 writes them whe
 Signature.decision). Synced into the RecordType table after every migrate (agencies may add their own).
 """
 
+from liuhen.profiles.spec import ENFORCEMENT_MEASURES as SPEC_MEASURES
 from liuhen.profiles.spec import PENALTY_KINDS
 
 T, TA, D, DT, I, B = "text", "textarea", "date", "datetime", "integer", "bool"
@@ -33,6 +34,16 @@ PENALTY = [f("penalty_kind", "处罚种类", "choice", required=False, choices=[
 
 SERVICE_METHODS = ["直接送达", "邮寄送达", "留置送达", "委托送达", "转交送达", "公告送达", "电子送达"]
 RECEIVER_RELATIONS = ["本人", "成年家属", "单位收发部门", "代理人", "其他"]
+
+RECHECK_OUTCOMES = ["已按期改正", "部分改正", "未改正"]
+STATEMENT_CONCLUSIONS = ["采纳", "部分采纳", "不采纳"]  # 行政强制法 36: 成立的，应当采纳
+# 行政强制法 12: the ways of compulsory execution (the agency uses only those the law gives it, 13).
+ENFORCEMENT_MEASURES = [label for _, label in SPEC_MEASURES]
+COURT_OUTCOMES = ["已受理", "不予受理", "裁定准予执行", "裁定不予执行", "执行完毕"]  # 行政强制法 56-58
+SUSPENSION_REASONS = ["当事人履行行政决定确有困难或者暂无履行能力", "第三人对执行标的主张权利，确有理由",
+                      "执行可能造成难以弥补的损失，且中止执行不损害公共利益", "行政机关认为需要中止执行的其他情形"]  # 行政强制法 39
+TERMINATION_REASONS = ["公民死亡，无遗产可供执行，又无义务承受人", "法人或者其他组织终止，无财产可供执行，又无义务承受人",
+                       "执行标的灭失", "据以执行的行政决定被撤销", "行政机关认为需要终结执行的其他情形"]  # 行政强制法 40
 
 AV_NOT_SUITABLE_REASONS = ["涉及国家秘密", "涉及商业秘密", "涉及个人隐私", "其他不适宜音像记录的情形"]
 
@@ -201,14 +212,39 @@ CATALOG = [
                  f("medium", "公告媒介"), f("published_on", "公告日期", D)]),
     dict(code="performance_record", name="履行情况记录", stage="service", sign={"officers": 1},
          fields=[f("performed", "履行情况", TA), f("checked_on", "核查日期", D)]),
+    # ---- 责令改正 and its re-check (行政处罚法 28; BX 10, LC 23; the rectification app) ----------------
+    dict(code="rectification_order", name="责令改正通知书", stage="service", sign={"officers": 2},
+         fields=[f("violation", "违法行为", TA), f("requirement", "改正要求", TA), f("basis", "依据", TA),
+                 f("deadline", "改正期限", D), f("issued_on", "发出日期", D)]),
     dict(code="rectification_check", name="整改复查记录", stage="service", sign={"officers": 2},
-         fields=[f("deadline", "整改期限", D), f("result", "复查情况", TA), *WHEN_WHERE]),
+         fields=[f("deadline", "整改期限", D), f("outcome", "复查结论", "choice", choices=RECHECK_OUTCOMES),
+                 f("result", "复查情况", TA), *WHEN_WHERE]),
+    # ---- 行政强制执行 (行政强制法 35-40, 53-54; the enforcement app) ------------------------------------
     dict(code="reminder_notice", name="催告书", stage="service", sign={"officers": 1},
-         fields=[f("obligation", "履行义务", TA), f("deadline", "履行期限", D), f("rights", "陈述申辩权利", TA)]),
+         fields=[f("obligation", "履行义务", TA), f("amount", "金额（元）", I, required=False),
+                 f("deadline", "履行期限", D), f("manner", "履行方式", TA, required=False),
+                 f("rights", "陈述申辩权利", TA), f("issued_on", "发出日期", D, required=False)]),
+    dict(code="enforcement_statement", name="当事人陈述申辩及复核记录", stage="service", sign={"officers": 2},
+         fields=[f("statement", "当事人陈述、申辩的事实和理由", TA), f("stated_on", "陈述申辩日期", D),
+                 f("review", "复核意见", TA), f("adopted", "复核结论", "choice", choices=STATEMENT_CONCLUSIONS)]),
     dict(code="enforcement_decision", name="强制执行决定书", stage="service", sign={"officers": 1, "leader": True},
-         fields=[f("measure", "强制执行方式", TA), f("basis", "依据", TA), f("decided_on", "决定日期", D)]),
+         fields=[f("measure_kind", "强制执行方式", "choice", choices=ENFORCEMENT_MEASURES),
+                 f("measure", "强制执行的具体内容", TA), f("basis", "依据", TA), f("decided_on", "决定日期", D),
+                 f("remedy", "救济途径", TA, required=False)]),
+    dict(code="enforcement_measure", name="强制执行实施记录", stage="service", sign={"officers": 2},
+         fields=[f("measure_kind", "强制执行方式", "choice", choices=ENFORCEMENT_MEASURES),
+                 f("done", "实施情况", TA), *WHEN_WHERE]),
     dict(code="court_enforcement", name="申请法院强制执行记录", stage="service", sign={"officers": 1},
-         fields=[f("court", "受理法院"), f("applied_on", "申请日期", D), f("result", "执行结果", TA, required=False)]),
+         fields=[f("court", "受理法院"), f("applied_on", "申请日期", D),
+                 f("outcome", "法院处理结果", "choice", required=False, choices=COURT_OUTCOMES),
+                 f("ruled_on", "裁定（结果）日期", D, required=False), f("result", "执行结果", TA, required=False)]),
+    dict(code="enforcement_suspension", name="中止执行记录", stage="service", sign={"officers": 1, "leader": True},
+         fields=[f("reason", "中止事由", "choice", choices=SUSPENSION_REASONS), f("facts", "情况说明", TA),
+                 f("suspended_on", "中止日期", D), f("resumed_on", "恢复执行日期", D, required=False)]),
+    dict(code="enforcement_termination", name="终结执行记录", stage="service", sign={"officers": 1, "leader": True},
+         fields=[f("reason", "终结事由", "choice", choices=TERMINATION_REASONS), f("facts", "情况说明", TA),
+                 f("ended_on", "终结日期", D)]),
+    # ---- 罚没、查封扣押财物 (LQ 13(四); the caseproperty app keeps the lists, custody and handling) ----------
     dict(code="confiscated_property", name="罚没物品处理记录", stage="service", sign={"officers": 2},
          fields=[f("items", "物品", TA), f("handling", "处理方式", TA), f("handled_on", "处理日期", D)]),
     *AV_NOTES("service", "（送达）"),

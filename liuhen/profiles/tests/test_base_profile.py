@@ -100,6 +100,10 @@ def test_the_valued_rules_overrides_and_av_acts_are_the_old_ones():
         ("public_notice", "公告送达", (("service_notice", ""), ("service_receipt", "公告送达")), True,
          ("video", "audio", "photo"), "", "LQ 19"),
         ("inquiry", "询问", (("inquiry_record", ""),), False, ("video", "audio"), "time", "LQ 19"),
+        # issue 18: the measures of compulsory execution, the re-check of a rectification (optional in base)
+        ("enforcement", "强制执行", (("enforcement_measure", ""),), True, ("video", "audio"), "time", "LQ 19, 行政强制法 18"),
+        ("rectification_check", "整改复查", (("rectification_check", ""),), False, ("video", "audio"), "time",
+         "BX 10, LQ 19"),
     ]
     assert all(a.reason_accepted for a in av_rules.ACTS)
     assert {r.id: (r.value, r.basis) for r in av_rules.RULES.values()} == {
