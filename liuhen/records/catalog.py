@@ -111,6 +111,10 @@ CATALOG = [
     dict(code="seizure_record", name="查封扣押现场笔录", stage="investigation", sign={"officers": 2, "party": True},
          fields=[*WHEN_WHERE, f("measure", "措施", "choice", choices=["查封", "扣押", "封存"]),
                  f("items", "对象清单", TA), f("basis", "依据", TA)]),
+    # 行政强制法 25: 查封、扣押 last at most 30 days; a complex case, once, 30 more with the head's approval.
+    dict(code="seizure_extension", name="延长查封扣押期限审批表", stage="investigation",
+         sign={"officers": 1, "leader": True},
+         fields=[f("reason", "延长理由", TA), f("days", "延长日数", I), f("notified_on", "告知当事人日期", D, required=False)]),
     dict(code="statement_record", name="陈述申辩笔录", stage="investigation", sign={"officers": 2, "party": True},
          fields=[*WHEN_WHERE, f("statement", "陈述申辩内容", TA)]),
     dict(code="hearing_record", name="听证笔录", stage="investigation", sign={"officers": 2, "party": True},
