@@ -37,6 +37,7 @@ from . import evaluation as demo_evaluation
 from . import findings as demo_findings
 from . import footage as demo_footage
 from . import inspections as demo_inspections
+from . import execution as demo_execution
 from . import legalreview as demo_legalreview
 from . import marks as demo_marks
 from . import profiles as demo_profiles
@@ -794,7 +795,7 @@ class _Builder:
     def __init__(self):
         self.now = timezone.now()  # the moment the demo is loaded: nothing is dated after it
         self.today = timezone.localdate()
-        self.since = demo_footage._local(demo_days.back(self.today, 250), "09:00")  # the agency's accounts
+        self.since = demo_footage._local(demo_days.back(self.today, 310), "09:00")  # the agency's accounts
         self.types = {t.code: t for t in RecordType.objects.all()}
         self.people: dict[str, User] = {}
         self.counts = {"records": 0, "attachments": 0, "signatures": 0, "links": 0}
@@ -980,6 +981,11 @@ class _Builder:
             self.rights_notice(c)
         if "inspect" in s:
             self.inspection(c)
+        if "e_address" in s:
+            # 送达地址确认书 (民事诉讼法 90): the party gives its addresses and consents to 电子送达 there.
+            self.record(c, "address_confirmation", {
+                "postal_address": PARTIES[s["parties"][0]]["address"], "phone": PARTIES[s["parties"][0]]["phone"],
+                "e_address": s["e_address"], "e_consent": True, "signed_at": c.dt("rights", "09:30")}, at="rights")
         if "seizure" in s:
             rec = self.record(c, "seizure_record", {
                 "time": c.dt(*SEIZURE_AT), "place": c.place, "measure": "扣押", "items": c.text("seizure"),
@@ -1111,8 +1117,13 @@ class _Builder:
             self.record(c, "performance_record", {
                 "performed": c.text("performed"), "checked_on": c.date("performed")}, at="performed")
         if "recheck" in s:
+            # 责令改正 (行政处罚法 28; BX 10): the order with its deadline, served with the decision, then
+            # the re-check at the deadline.
+            self.record(c, "rectification_order", {
+                "violation": c.text("facts"), "requirement": c.text("decision"), "basis": c.text("basis"),
+                "deadline": c.date("recheck_deadline"), "issued_on": c.date("served")}, at="served")
             self.record(c, "rectification_check", {
-                "deadline": c.date("recheck_deadline"), "result": c.text("recheck"),
+                "deadline": c.date("recheck_deadline"), "outcome": "已按期改正", "result": c.text("recheck"),
                 "time": c.dt("recheck", "09:30"), "place": c.place}, at="recheck")
 
     def stage_archive(self, c: _Case, complete: bool = True):
@@ -1353,7 +1364,7 @@ class _Builder:
             #   line.task(self.since + datetime.timedelta(hours=1), lambda: self.counts.update(demo_profiles.build(self)))
             # The State Council's holiday notices (liuhen/demo/workdays.py) and the agency's profile, BX
             # (liuhen/demo/profiles.py), before the first case: every case keeps the version it opened under.
-            line.task(self.days_ago(101, "09:00"), lambda: self.counts.update(demo_workdays.build(self)))
+            line.task(self.days_ago(305, "09:00"), lambda: self.counts.update(demo_workdays.build(self)))
             line.task(self.days_ago(100, "09:00"), lambda: self.counts.update(demo_profiles.build(self)))
             line.task(self.days_ago(120, "09:00"), self.build_devices)
             if self.story is not None:
@@ -1380,6 +1391,8 @@ class _Builder:
             line.task(self.days_ago(10, "09:00"), lambda: self.counts.update(demo_evaluation.build(self, self.built)))
             # 重大执法决定法制审核 (liuhen/demo/legalreview.py): the reviewer's 法律职业资格, three major cases.
             line.task(self.days_ago(99, "10:00"), lambda: self.counts.update(demo_legalreview.build(self)))
+            # 送达 by e-mail and by entrustment, instalments, an execution through the court (liuhen/demo/execution.py).
+            line.task(self.days_ago(280, "10:00"), lambda: self.counts.update(demo_execution.build(self)))
             line.run()
         finally:
             if self.story is not None:

@@ -1,0 +1,209 @@
+"""Demo 送达 and 执行 (issue 18; 行政处罚法 61, 66-72; 行政强制法 35-40, 53-54), through the services:
+
+- (a) 明远物流's well: the party consented to 电子送达 in its 送达地址确认书 during the investigation;
+  the decision is served by e-mail there and the fine paid by bank within the 15 days, its bank slip kept;
+- (b) 兴业砂石's dumping: the party's manager works in 沈阳, the decision is served by 委托送达 through
+  the 沈阳市水务局; the party applies to pay by instalments (确有经济困难, 行政处罚法 66), the agency head
+  approves, the first instalment is paid;
+- (c) 郭建军's illegal building on the river bank (opened nine months ago): the fine unpaid; after the
+  6 months of 行政诉讼 had passed the 催告书 is issued and served (行政强制法 35, 54), the party's statement
+  reviewed and not adopted (36), the court application made within the 3 months (53), the court
+  rules to enforce and the fine and the late fine are collected (shown, computed, paid).
+
+Each case is built as builder's cases are (builder.build_case to 送达执行), then its service and
+execution steps played at their own times (clock_at)."""
+from __future__ import annotations
+
+import datetime
+import io
+
+from django.utils import timezone
+
+from liuhen.cases.models import Kind, Procedure, Stage, StartMode
+from liuhen.documents import services as documents
+from liuhen.execution import selectors as ex
+from liuhen.execution import services as execution
+from liuhen.execution.models import Channel, DeferralKind, Towards
+from liuhen.profiles.selectors import profile_for_case
+
+from . import builder as b
+from . import days as demo_days
+from .footage import clock_at
+
+HEAD = "liujianguo"
+REMEDY = ("如不服本决定，可自收到本决定书之日起六十日内向本溪市人民政府申请行政复议，"
+          "或者在六个月内向本溪市平山区人民法院提起行政诉讼。")
+
+
+def _parties() -> dict:
+    return {
+        "mingyuan": b._org("本溪明远物流有限公司", "74120598", "孙明远", "024-42856630",
+                           "本溪市平山区北台镇物流园区8号", "210502"),
+        "xingye": b._org("本溪兴业砂石有限公司", "66203174", "吴兴业", "13904148821",
+                         "本溪市明山区高台子街道河沿路21号", "210504"),
+        "guojianjun": b._person("郭建军", "210502", "19710605", "253", "13841468830",
+                                "本溪市平山区桥头镇太子河村三组"),
+    }
+
+
+_BASE = dict(kind=Kind.PENALTY, procedure=Procedure.GENERAL, start_mode=StartMode.EX_OFFICIO, on_site=True,
+             until=Stage.SERVICE, handler_opinion="建议立案调查。", unit_opinion="同意立案。",
+             approver=HEAD, approval="同意承办机构意见，依法作出行政处罚决定。", decision_doc="行政处罚决定书")
+
+CASES = [
+    dict(unit="shuiziyuan", team=["zhouli", "wulei"], started=40, scenario="electronic",
+         title="本溪明远物流有限公司未经许可取用地下水", parties=["mingyuan"],
+         e_address="caiwu@mingyuan-logistics.cn",
+         summary="巡查发现该公司物流园区洗车场利用自备井取水，未取得取水许可。",
+         reason="执法人员巡查发现本溪明远物流有限公司洗车场利用自备井取水，经查未办理取水许可。",
+         place="本溪市平山区北台镇物流园区8号",
+         inspect="洗车场西侧自备井一眼，安装水泵一台，未安装计量设施，未能出示取水许可证。",
+         present="孙明远（法定代表人）",
+         facts="当事人自2026年6月起未经取水许可利用自备井取用地下水用于洗车，日取水量约20立方米。",
+         basis="《中华人民共和国水法》第四十八条第一款、第六十九条第（一）项。",
+         evidence="现场检查笔录、现场照片、营业执照复印件。", discretion="初次违法，取水量小，从轻处罚。",
+         proposal="责令停止违法取水，处罚款人民币捌仟元整（¥8000）。",
+         penalty={"penalty_kind": "罚款", "fine_amount": 8000}, waive="陈述、申辩和听证",
+         decision="一、责令立即停止违法取水行为；二、处罚款人民币捌仟元整。罚款自收到本决定书之日起十五日内缴至指定银行。",
+         days={"served": (17, "10:30"), "paid": (22, "14:00")}),
+    dict(unit="hehu", team=["luojia", "huanghai"], started=45, scenario="entrusted",
+         title="本溪兴业砂石有限公司在太子河河道内弃置砂石", parties=["xingye"],
+         summary="巡查发现该公司在太子河明山段河道内弃置筛分后的砂石料。",
+         reason="执法人员巡查发现本溪兴业砂石有限公司在太子河明山段河道内弃置砂石料约300立方米。",
+         place="本溪市明山区太子河高台子段河道",
+         inspect="河道右岸滩地堆放砂石料约300立方米，影响行洪。",
+         present="吴兴业（法定代表人）",
+         facts="当事人在太子河河道管理范围内弃置砂石料约300立方米，阻碍行洪。",
+         basis="《中华人民共和国水法》第三十七条第一款、第六十五条第一款。",
+         evidence="现场检查笔录、现场照片、测量记录。", discretion="已自行清除一半，从轻处罚。",
+         proposal="责令清除弃置的砂石料，处罚款人民币肆万元整（¥40000）。",
+         penalty={"penalty_kind": "罚款", "fine_amount": 40000}, waive="陈述、申辩和听证",
+         decision="一、责令十日内清除河道内弃置的砂石料；二、处罚款人民币肆万元整。",
+         days={"served": (19, "15:00"), "apply": (21, "10:00"), "approve": (22, "16:00"), "paid": (25, "11:00")}),
+    dict(unit="zhidui", team=["liqiang", "zhangming"], started=275, scenario="court",
+         title="郭建军在太子河河道管理范围内建设阻碍行洪的建筑物", parties=["guojianjun"],
+         summary="巡查发现当事人在太子河桥头段河道管理范围内建设彩钢房。",
+         reason="执法人员巡查发现郭建军在太子河桥头段河道管理范围内建设彩钢房一处，涉嫌违反《中华人民共和国水法》第三十七条。",
+         place="本溪市平山区桥头镇太子河村三组河岸",
+         inspect="河道管理范围内彩钢房一处，占地约60平方米，已于执法人员到场前拆除完毕，仅余地基。",
+         present="郭建军（当事人）",
+         facts="当事人在太子河河道管理范围内建设彩钢房，占地约60平方米，妨碍行洪；已自行拆除。",
+         basis="《中华人民共和国水法》第三十七条第二款、第六十五条第一款。",
+         evidence="现场检查笔录、现场照片、村委会证明。", discretion="已自行拆除，从轻处罚。",
+         proposal="处罚款人民币伍仟元整（¥5000）。",
+         penalty={"penalty_kind": "罚款", "fine_amount": 5000}, waive="陈述、申辩和听证",
+         decision="处罚款人民币伍仟元整。罚款自收到本决定书之日起十五日内缴至指定银行，到期不缴纳的，每日按罚款数额的百分之三加处罚款。",
+         days={"served": (17, "10:00")}),
+]
+
+
+def build(builder) -> dict:
+    """A timeline task: each case a task from the day it was opened."""
+    b.PARTIES.update(_parties())
+    for spec in CASES:
+        c = b._Case(builder, {**_BASE, **spec})
+        builder.timeline.task(c.schedule.when("open"), _case, builder, c)
+    return {"execution_cases": len(CASES)}
+
+
+def _case(builder, c) -> None:
+    builder.build_case(c)
+    {"electronic": _electronic, "entrusted": _entrusted, "court": _court}[c.spec["scenario"]](builder, c)
+
+
+def _slip(seed: int) -> io.BytesIO:
+    return io.BytesIO(b.png_bytes(seed=seed))
+
+
+def _receipt(builder, c, method: str, at: str, **extra):
+    return builder.record(c, "service_receipt", {
+        "document": "行政处罚决定书", "method": method, "served_at": c.dt("served", at), "place": extra.pop("place"),
+        "addressee": c.party, **extra}, at="served")
+
+
+def _electronic(builder, c) -> None:
+    """(a) 电子送达 to the address the party consented to (民事诉讼法 90); paid within 15 days."""
+    _receipt(builder, c, "电子送达", "10:00", place="电子邮箱 " + c.spec["e_address"],
+             e_address=c.spec["e_address"], note="以电子邮件送达，对方系统回执已存档。")
+    with c.at("paid"):
+        execution.record_payment(c.lead, c.case, amount="8000", paid_on=c.schedule.day(c.schedule.steps["paid"][0]),
+                                 channel=Channel.BANK, voucher=_slip(c.case.pk + 31), filename="银行缴款书.png")
+
+
+def _entrusted(builder, c) -> None:
+    """(b) 委托送达 (民事诉讼法 91); instalments approved (行政处罚法 66); the first one paid."""
+    _receipt(builder, c, "委托送达", "14:30", place="沈阳市和平区南京南街8号", receiver="吴兴业",
+             receiver_relation="本人", entrust_reason="当事人法定代表人长期在沈阳市工作，直接送达有困难。",
+             receiving_body="沈阳市水务局", note="委托沈阳市水务局代为送达，送达回证由受托机关寄回。")
+    paid_day = c.schedule.day(c.schedule.steps["paid"][0])
+    with c.at("apply"):
+        acc = ex.account(c.case)
+        first = demo_days.after(acc.due_on, 0) if acc.due_on else paid_day
+        plan = [(first, 2000000), (first + datetime.timedelta(days=30), 1000000),
+                (first + datetime.timedelta(days=60), 1000000)]
+        req = execution.request_deferral(c.lead, c.case, kind=DeferralKind.INSTALMENTS,
+                                         reason="受河道整治影响停产三个月，资金周转困难，申请分三期缴纳。",
+                                         instalments=plan)
+    with c.at("approve"):
+        execution.decide_deferral(builder.people[HEAD], req, approved=True, opinion="经核实确有经济困难，同意分三期缴纳。")
+    with c.at("paid"):
+        execution.record_payment(c.lead, c.case, amount="20000", paid_on=paid_day, channel=Channel.ONLINE,
+                                 voucher=_slip(c.case.pk + 32), filename="电子缴款凭证.png")
+
+
+def _at(day: datetime.date, hm: str) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.fromisoformat(hm)))
+
+
+def _court(builder, c) -> None:
+    """(c) unpaid; 催告 after the remedy periods (行政强制法 35, 54), statement reviewed (36), court
+    application within 3 months (53), ruled and enforced; the late fine paid as computed (72)."""
+    _receipt(builder, c, "直接送达", "10:00", place=c.place, receiver=c.party, receiver_relation="本人")
+    served = c.schedule.day(c.schedule.steps["served"][0])
+    remedy_end = _add_months(served, profile_for_case(c.case).execution.lawsuit_months)  # 行政诉讼法 46
+    remind_day = demo_days.after(remedy_end - datetime.timedelta(days=20), 0)
+    with clock_at(_at(remind_day, "09:30")):
+        reminder = builder.record(c, "reminder_notice", {
+            "obligation": "缴纳罚款人民币伍仟元整及加处罚款", "amount": 5000,
+            "deadline": (remind_day + datetime.timedelta(days=10)).isoformat(), "manner": "缴至指定银行",
+            "rights": "你有权进行陈述和申辩（《中华人民共和国行政强制法》第三十六条）。",
+            "issued_on": remind_day.isoformat()})
+        number = documents.issue_document(c.lead, reminder).number.text
+    with clock_at(_at(remind_day, "15:00")):
+        builder.record(c, "service_receipt", {
+            "document": "催告书", "doc_number": number, "method": "直接送达", "served_at": f"{remind_day}T14:30",
+            "place": c.place, "addressee": c.party, "receiver": c.party, "receiver_relation": "本人"})
+    stated = demo_days.after(remind_day, 2)
+    with clock_at(_at(stated, "10:00")):
+        builder.record(c, "enforcement_statement", {
+            "statement": "彩钢房已自行拆除，家庭困难，请求免除罚款。", "stated_on": stated.isoformat(),
+            "review": "当事人自行拆除已在裁量时从轻考虑；家庭困难不是不履行生效处罚决定的法定理由，可依法申请分期缴纳。",
+            "adopted": "不采纳"})
+    applied = demo_days.after(max(remedy_end, remind_day + datetime.timedelta(days=10)), 3)
+    court = "本溪市平山区人民法院"
+    with clock_at(_at(applied, "10:00")):
+        application = builder.record(c, "court_enforcement", {"court": court, "applied_on": applied.isoformat(),
+                                                              "outcome": "已受理"})
+    ruled = demo_days.after(applied, 8)
+    with clock_at(_at(ruled, "16:00")):
+        content = dict(application.versions.order_by("-number").first().content)
+        content.update(outcome="裁定准予执行", ruled_on=ruled.isoformat(), result="法院裁定准予强制执行。")
+        builder.record(c, "court_enforcement", content)
+    paid = demo_days.after(ruled, 10)
+    with clock_at(_at(paid, "11:00")):
+        late = ex.account(c.case, paid).late_fine
+        execution.record_payment(c.lead, c.case, amount="5000", paid_on=paid, channel=Channel.BANK,
+                                 voucher=_slip(c.case.pk + 33), filename="法院执行款划转凭证.png")
+        execution.record_payment(c.lead, c.case, amount=f"{late / 100:.2f}", paid_on=paid, channel=Channel.BANK,
+                                 voucher=_slip(c.case.pk + 34), filename="加处罚款划转凭证.png", towards=Towards.LATE_FINE)
+        builder.record(c, "court_enforcement", {**content, "outcome": "执行完毕",
+                                                "result": f"法院强制执行完毕，罚款5000元及加处罚款{late / 100:.2f}元已划转。"})
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later (the month's last day where it has no such day)."""
+    import calendar
+
+    y, m = divmod(day.month - 1 + months, 12)
+    year, month = day.year + y, m + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
