@@ -981,6 +981,12 @@ class _Builder:
             self.rights_notice(c)
         if "inspect" in s:
             self.inspection(c)
+        if "evidence_request" in s:
+            # 调取证据通知书 (行政处罚法 55): the investigation without an on-site act.
+            recipient, evidence = s["evidence_request"]
+            self.record(c, "evidence_request_notice", {
+                "recipient": recipient, "evidence": evidence,
+                "deadline": demo_days.after(c.day(c.schedule.steps["inspect"][0]), 7).isoformat()}, at="inspect")
         if "e_address" in s:
             # 送达地址确认书 (民事诉讼法 90): the party gives its addresses and consents to 电子送达 there.
             self.record(c, "address_confirmation", {

@@ -46,7 +46,7 @@ def _parties() -> dict:
     }
 
 
-_BASE = dict(kind=Kind.PENALTY, procedure=Procedure.GENERAL, start_mode=StartMode.EX_OFFICIO, on_site=True,
+_BASE = dict(kind=Kind.PENALTY, procedure=Procedure.GENERAL, start_mode=StartMode.EX_OFFICIO, on_site=False,
              until=Stage.SERVICE, handler_opinion="建议立案调查。", unit_opinion="同意立案。",
              approver=HEAD, approval="同意承办机构意见，依法作出行政处罚决定。", decision_doc="行政处罚决定书")
 
@@ -57,8 +57,7 @@ CASES = [
          summary="巡查发现该公司物流园区洗车场利用自备井取水，未取得取水许可。",
          reason="执法人员巡查发现本溪明远物流有限公司洗车场利用自备井取水，经查未办理取水许可。",
          place="本溪市平山区北台镇物流园区8号",
-         inspect="洗车场西侧自备井一眼，安装水泵一台，未安装计量设施，未能出示取水许可证。",
-         present="孙明远（法定代表人）",
+         evidence_request=("本溪明远物流有限公司", "洗车场自备井的建设资料及2026年6月以来的用水记录。"),
          facts="当事人自2026年6月起未经取水许可利用自备井取用地下水用于洗车，日取水量约20立方米。",
          basis="《中华人民共和国水法》第四十八条第一款、第六十九条第（一）项。",
          evidence="现场检查笔录、现场照片、营业执照复印件。", discretion="初次违法，取水量小，从轻处罚。",
@@ -71,8 +70,7 @@ CASES = [
          summary="巡查发现该公司在太子河明山段河道内弃置筛分后的砂石料。",
          reason="执法人员巡查发现本溪兴业砂石有限公司在太子河明山段河道内弃置砂石料约300立方米。",
          place="本溪市明山区太子河高台子段河道",
-         inspect="河道右岸滩地堆放砂石料约300立方米，影响行洪。",
-         present="吴兴业（法定代表人）",
+         evidence_request=("本溪兴业砂石有限公司", "筛分场生产台账及砂石料去向说明。"),
          facts="当事人在太子河河道管理范围内弃置砂石料约300立方米，阻碍行洪。",
          basis="《中华人民共和国水法》第三十七条第一款、第六十五条第一款。",
          evidence="现场检查笔录、现场照片、测量记录。", discretion="已自行清除一半，从轻处罚。",
@@ -85,8 +83,7 @@ CASES = [
          summary="巡查发现当事人在太子河桥头段河道管理范围内建设彩钢房。",
          reason="执法人员巡查发现郭建军在太子河桥头段河道管理范围内建设彩钢房一处，涉嫌违反《中华人民共和国水法》第三十七条。",
          place="本溪市平山区桥头镇太子河村三组河岸",
-         inspect="河道管理范围内彩钢房一处，占地约60平方米，已于执法人员到场前拆除完毕，仅余地基。",
-         present="郭建军（当事人）",
+         evidence_request=("本溪市平山区桥头镇太子河村村民委员会", "郭建军建设彩钢房的时间、位置及拆除情况的证明。"),
          facts="当事人在太子河河道管理范围内建设彩钢房，占地约60平方米，妨碍行洪；已自行拆除。",
          basis="《中华人民共和国水法》第三十七条第二款、第六十五条第一款。",
          evidence="现场检查笔录、现场照片、村委会证明。", discretion="已自行拆除，从轻处罚。",
@@ -161,7 +158,7 @@ def _court(builder, c) -> None:
     _receipt(builder, c, "直接送达", "10:00", place=c.place, receiver=c.party, receiver_relation="本人")
     served = c.schedule.day(c.schedule.steps["served"][0])
     remedy_end = _add_months(served, profile_for_case(c.case).execution.lawsuit_months)  # 行政诉讼法 46
-    remind_day = demo_days.after(remedy_end - datetime.timedelta(days=20), 0)
+    remind_day = demo_days.on_or_before(remedy_end - datetime.timedelta(days=20))
     with clock_at(_at(remind_day, "09:30")):
         reminder = builder.record(c, "reminder_notice", {
             "obligation": "缴纳罚款人民币伍仟元整及加处罚款", "amount": 5000,

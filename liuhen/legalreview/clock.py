@@ -17,8 +17,7 @@ from django.utils import timezone
 from liuhen.profiles import selectors as profiles
 from liuhen.workdays import calendar
 
-from . import selectors as s
-from .models import MaterialAnswer
+from .bulk import review_facts
 
 RUNNING, PAUSED, OVERDUE, MET, MET_LATE, UNKNOWN = "running", "paused", "overdue", "met", "met_late", "unknown"
 STATUS_LABELS = {RUNNING: "审核中", PAUSED: "等待补充材料（暂停计时）", OVERDUE: "已逾期", MET: "按期完成",
@@ -82,20 +81,17 @@ def due_of(deadline, materials_wait: str, submitted_at, requests, *, extended: b
     return Due(due_at, paused and materials_wait != "count", waited)
 
 
-def clock_of(sub, now: datetime.datetime | None = None) -> ReviewClock | None:
-    """The clock of one submission (models.Submission); None when the profile names no deadline."""
+def clock_from(rf, profile, now: datetime.datetime | None = None) -> ReviewClock | None:
+    """The clock of a 送审 read in bulk (bulk.ReviewFacts) under its case's profile; None when the
+    profile names no deadline."""
     now = now or timezone.now()
-    profile = profiles.profile_for_case(sub.case)
     spec = profile.legal_review
     deadline = profile.deadline(spec.deadline)
     if deadline is None:
         return None
-    review = s.review_of(sub)
-    met_at = review.reviewed_at if review is not None else None
-    requests = [(req.requested_at, getattr(_answer(req), "answered_at", None))
-                for req in sub.requests.select_related("answer").order_by("id")]
-    extended = bool(deadline.extension) and s.approved_extension(sub) is not None
-    d = due_of(deadline, spec.materials_wait, sub.submitted_at, requests, extended=extended, reviewed_at=met_at,
+    met_at = rf.reviewed_at
+    extended = bool(deadline.extension) and rf.extended
+    d = due_of(deadline, spec.materials_wait, rf.submitted_at, rf.requests, extended=extended, reviewed_at=met_at,
                now=now)
     if d.due_at is None:
         status = MET if met_at is not None else UNKNOWN
@@ -105,12 +101,11 @@ def clock_of(sub, now: datetime.datetime | None = None) -> ReviewClock | None:
         status = PAUSED
     else:
         status = OVERDUE if now > d.due_at else RUNNING
-    return ReviewClock(sub.submitted_at, deadline.period.label, deadline.extension.label if extended else "",
+    return ReviewClock(rf.submitted_at, deadline.period.label, deadline.extension.label if extended else "",
                        d.waited_days, d.due_at, met_at, status, deadline.article)
 
 
-def _answer(req):
-    try:
-        return req.answer
-    except MaterialAnswer.DoesNotExist:
-        return None
+def clock_of(sub, now: datetime.datetime | None = None) -> ReviewClock | None:
+    """The clock of one submission (models.Submission)."""
+    rf = review_facts((), submission_ids=[sub.pk])[sub.case_id]
+    return clock_from(rf, profiles.profile_for_case(sub.case), now)

@@ -20,7 +20,8 @@ from liuhen.cases.models import Case, CaseOfficer, Party, StageTransition
 from liuhen.common.batches import in_batches
 from liuhen.delivery import selectors as delivery
 from liuhen.footage.models import FootageItem, FootageLink
-from liuhen.legalreview.models import Assessment, ExtensionDecision, MaterialRequest, Review, Submission
+from liuhen.legalreview.bulk import ReviewFacts, review_facts  # noqa: F401 (ReviewFacts: CaseFacts.review)
+from liuhen.legalreview.models import Assessment
 from liuhen.profiles.selectors import profile_for_case
 from liuhen.records import duedates
 from liuhen.records.bulk import RecordFact, officer_signatures, officer_signing_spans, record_facts, to_datetime
@@ -33,23 +34,6 @@ from liuhen.records.bulk import sql_rows as _rows
 # AV acts told apart by their 送达方式 (load()).
 _CONTENT_ALWAYS = (frozenset(NOT_SUITABLE_CODES) | {"decision", "handling_opinion"}
                    | set(delivery.SERVICE_CODES) | {delivery.CONFIRMATION})
-
-
-@dataclass
-class ReviewFacts:
-    """The case's latest 法制审核送审 (legalreview.Submission) as its clock and F010 read it: when it
-    was submitted and reviewed, the outcome, the handling unit's disagreement and the head's ruling,
-    whether an extension was approved (LW-L 16), and each material request (LW-L 12) as
-    (requested_at, answered_at or None), oldest first."""
-
-    submission_id: int
-    submitted_at: datetime.datetime
-    reviewed_at: datetime.datetime | None = None
-    outcome: str = ""
-    disagreed: bool = False
-    ruling: str = ""  # legalreview RulingConclusion value, "" before any
-    extended: bool = False
-    requests: list = field(default_factory=list)
 
 
 @dataclass
@@ -260,33 +244,6 @@ def _load_legal_review(out: dict[int, CaseFacts], case_ids: list) -> None:
         out[cid].party_kinds = frozenset(found)
     for cid, rf in review_facts(case_ids).items():
         out[cid].review = rf
-
-
-def review_facts(case_ids, *, submission_ids=None) -> dict[int, ReviewFacts]:
-    """{case id: ReviewFacts} of the latest 送审 of each case (or, given `submission_ids`, of those
-    submissions) with its review, disagreement, ruling, approved extension and material requests:
-    four queries a batch."""
-    subs: dict[int, ReviewFacts] = {}
-    by_case: dict[int, ReviewFacts] = {}
-    ids = list(case_ids if submission_ids is None else submission_ids)
-    for chunk in in_batches(ids):
-        rows = Submission.objects.filter(**({"case_id__in": chunk} if submission_ids is None else {"id__in": chunk}))
-        for sid, cid, at in rows.order_by("id").values_list("id", "case_id", "submitted_at"):
-            by_case[cid] = ReviewFacts(sid, at)  # the latest of the case counts
-    for rf in by_case.values():
-        subs[rf.submission_id] = rf
-    for chunk in in_batches(list(subs)):
-        for sid, at, outcome, dis, ruling in Review.objects.filter(submission_id__in=chunk).values_list(
-                "submission_id", "reviewed_at", "outcome", "disagreement__id", "disagreement__ruling__conclusion"):
-            rf = subs[sid]
-            rf.reviewed_at, rf.outcome, rf.disagreed, rf.ruling = at, outcome, dis is not None, ruling or ""
-        for sid, at, answered in MaterialRequest.objects.filter(submission_id__in=chunk).order_by("id").values_list(
-                "submission_id", "requested_at", "answer__answered_at"):
-            subs[sid].requests.append((at, answered))
-        for sid in ExtensionDecision.objects.filter(request__submission_id__in=chunk, approved=True).values_list(
-                "request__submission_id", flat=True):
-            subs[sid].extended = True
-    return by_case
 
 
 class _Item(NamedTuple):

@@ -264,7 +264,8 @@ def test_an_overdue_review_is_marked_in_the_list(client, world, monkeypatch):
 
     sub = submitted(world)
     late = clock.clock_of(sub).due_at + datetime.timedelta(hours=1)
-    monkeypatch.setattr(views, "clock_of", lambda row: clock.clock_of(row, now=late))  # the day after the due date
+    # the hour after the due time
+    monkeypatch.setattr(views, "clock_from", lambda rf, profile: clock.clock_from(rf, profile, now=late))
     client.force_login(world.reviewer)
     page = client.get(reverse("legalreview:index")).content.decode()
     assert '<tr class="overdue">' in page and "已逾期" in page
@@ -353,3 +354,26 @@ def test_the_review_opinion_docx_holds_the_points_too(world):
     text = "\n".join(p.text for p in doc.paragraphs) + "\n".join(
         c.text for t in doc.tables for row in t.rows for c in row.cells)
     assert "审核结论" in text and "同意" in text and "案件事实清楚，证据确凿、充分" in text
+
+
+def test_the_awaiting_list_costs_the_same_queries_for_one_submission_or_three(client, world):
+    """待审核 reads the submissions, their clocks and who worked on them set-based (no N+1)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.reviewer)
+    url = reverse("legalreview:index")
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get(url).content.decode()
+        return len(ctx.captured_queries), sum(sub.case.number in page for sub in Submission.objects.all())
+
+    submitted(world)
+    client.get(url)  # warm: what is read once per process (the profile, roles) is not per row
+    one = count()
+    for _ in range(2):
+        submitted(world)
+    three = count()
+    assert (one[1], three[1]) == (1, 3)
+    assert three[0] == one[0], (one, three)
