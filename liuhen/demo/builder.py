@@ -1111,8 +1111,12 @@ class _Builder:
             self.record(c, "performance_record", {
                 "performed": c.text("performed"), "checked_on": c.date("performed")}, at="performed")
         if "recheck" in s:
+            # A re-check is of a complete 责令改正通知书 with its deadline (BX 10, LC 23; liuhen.rectification).
+            self.record(c, "rectification_order", {
+                "violation": c.text("facts"), "requirement": c.text("decision"), "basis": c.text("basis"),
+                "deadline": c.date("recheck_deadline"), "issued_on": c.date("served")}, at="performed")
             self.record(c, "rectification_check", {
-                "deadline": c.date("recheck_deadline"), "result": c.text("recheck"),
+                "deadline": c.date("recheck_deadline"), "outcome": "已按期改正", "result": c.text("recheck"),
                 "time": c.dt("recheck", "09:30"), "place": c.place}, at="recheck")
 
     def stage_archive(self, c: _Case, complete: bool = True):
