@@ -115,3 +115,14 @@ def test_a_timely_re_check_leaves_no_finding(world):
     engine.recheck_case(case)
     assert Clock.objects.get(case=case, key=f"rectification:{o.pk}").status == "met"
     assert not Finding.objects.filter(case=case, key__startswith="clock:rectification").exists()
+
+
+def test_the_overdue_re_check_is_on_the_officer_s_to_do_list(world):
+    from liuhen.oversight.todo import deadline_items
+
+    case = service_case(world)
+    order(world, case, issued=-30, deadline=-20)
+    engine.recheck_case(case)
+    [item] = [i for i in deadline_items(world.officer) if i.title.startswith("整改复查")]
+    assert item.title == "整改复查（整改期限届满后5个工作日）" and item.red and "BX 10, LC 23" in item.detail
+    assert item.case == case
