@@ -33,7 +33,7 @@ from . import selectors as s
 from . import services
 from . import vocabulary as v
 from .bulk import review_facts
-from .clock import OVERDUE, PAUSED, clock_from, clock_of
+from .clock import OVERDUE, PAUSED, clock_from
 from .models import (
     Disagreement, ExtensionRequest, MaterialRequest, Outcome, Qualification, Review, Submission,
 )

@@ -8,4 +8,11 @@ class RectificationConfig(AppConfig):
     verbose_name = "责令改正"
 
     def ready(self):
-        pass
+        from liuhen.records.duedates import register_due_source
+
+        from . import checks, gates, parts, selectors
+
+        checks.register()
+        gates.register()
+        parts.register()
+        register_due_source("rectification", selectors.due_dates, content_codes=selectors.CODES)
