@@ -57,14 +57,15 @@ def next_steps(e: s.Enforcement, power) -> list[dict]:
 
     if e.reminder is None:
         return [step(s.REMINDER, note="决定送达且当事人逾期不履行后（行政强制法 35）")] if e.served_on else []
-    out = [step(s.STATEMENT, note="当事人收到催告书后有权陈述和申辩（行政强制法 36）")]
+    out = [step(s.REMINDER, note="陈述申辩成立、当事人仍应履行的，重新催告（行政强制法 35-36）")] if e.adopted else []
     if e.waiting:
         out.append(step(s.MEASURE, note="按强制执行决定实施，不得在夜间或法定节假日（行政强制法 43）"))
-    if power and not e.adopted and not e.decisions_after_reminder:
+    if power and not e.adopted and not e.decisions_after_reminder and e.decision_open is None:
         out.append(step(s.DECISION, e.earliest_decision, "催告期满仍不履行的（行政强制法 37），须负责人批准"))
     if e.court is None or e.court_pending:
         out.append(step(s.COURT, e.earliest_court if e.court is None else None,
                         "催告书送达后期满仍不履行的（行政强制法 53、54）" if e.court is None else "记录法院的裁定或执行结果"))
+    out.append(step(s.STATEMENT, note="当事人收到催告书后有权陈述和申辩（行政强制法 36）"))
     out.append(step(s.SUSPENSION, note="行政强制法 39 所列情形；恢复执行时另行记录恢复日期"))
     out.append(step(s.TERMINATION, note="行政强制法 40 所列情形"))
     return out
