@@ -34,7 +34,7 @@ def court_due(e: s.Enforcement, spec) -> DueDate | None:
         return None
     return DueDate("enforcement:court", "申请人民法院强制执行", "行政强制法 53", end_of_day(e.remedy_end),
                    end_of_day(e.court_to), met_at=_met(e.ends),
-                   period=f"复议、诉讼期限届满（{e.remedy_end:%Y-%m-%d}）之日起{spec.court_months}个月内",
+                   period=f"复议诉讼期限届满后{spec.court_months}个月",  # ≤ 20: oversight Clock.period
                    subject_kind="record", subject_id=str(e.reminder.id))
 
 
@@ -48,7 +48,7 @@ def measure_dues(e: s.Enforcement) -> list[DueDate]:
         out.append(DueDate(f"enforcement:measure:{d.id}", "强制执行实施", "行政强制法 37",
                            d.completed_at or timezone.make_aware(datetime.datetime.combine(decided, datetime.time())),
                            end_of_day(decided + datetime.timedelta(days=MEASURE_DAYS)), met_at=_met(done),
-                           severity="warning", period=f"决定日期起{MEASURE_DAYS}日内（本系统设定，法律未规定）",
+                           severity="warning", period=f"决定日期起{MEASURE_DAYS}日",
                            subject_kind="record", subject_id=str(d.id)))
     return out
 

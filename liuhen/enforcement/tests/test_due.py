@@ -81,6 +81,7 @@ def test_the_court_window_is_a_due_date_until_applied():
     assert (court.key, court.label, court.article) == ("enforcement:court", "申请人民法院强制执行", "行政强制法 53")
     assert court.started_at == end_of_day(datetime.date(2026, 7, 10))
     assert court.due_at == end_of_day(datetime.date(2026, 10, 10)) and court.met_at is None
+    assert court.period == "复议诉讼期限届满后3个月"  # oversight Clock.period holds 20 characters
     applied = view(2, s.COURT, applied_on="2026-08-20")
     assert due.source([r, applied], profile, served_at=SERVED, now=AT)[0].met_at == AT
     assert due.source([r, view(2, s.PERFORMANCE)], profile, served_at=SERVED, now=AT)[0].met_at == AT
