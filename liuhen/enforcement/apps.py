@@ -8,4 +8,9 @@ class EnforcementConfig(AppConfig):
     verbose_name = "强制执行"
 
     def ready(self):
-        pass
+        from . import checks, due, gates, parts
+
+        checks.register()
+        due.register()
+        gates.register()
+        parts.register()
