@@ -179,8 +179,7 @@ def _court(builder, c) -> None:
     applied = demo_days.after(max(remedy_end, remind_day + datetime.timedelta(days=10)), 3)
     court = "本溪市平山区人民法院"
     with clock_at(_at(applied, "10:00")):
-        application = builder.record(c, "court_enforcement", {"court": court, "applied_on": applied.isoformat(),
-                                                              "outcome": "已受理"})
+        application = builder.record(c, "court_enforcement", {"court": court, "applied_on": applied.isoformat()})
     ruled = demo_days.after(applied, 8)
     with clock_at(_at(ruled, "16:00")):
         content = dict(application.versions.order_by("-number").first().content)

@@ -34,7 +34,7 @@ class DueDate:
     due_at: datetime.datetime | None  # None: unknown (a working-day calendar the system lacks)
     met_at: datetime.datetime | None = None
     severity: str = "error"  # oversight Severity value
-    period: str = ""  # how the due time was set, shown with the clock (e.g. "整改期限届满后5个工作日")
+    period: str = ""  # how the due time was set, shown with the clock (e.g. "整改期限届满后5个工作日"; ≤ 20 characters: the stored clock's column)
     subject_kind: str = ""
     subject_id: str = ""
 

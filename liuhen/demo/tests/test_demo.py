@@ -373,7 +373,7 @@ class TestDemoData:
         from liuhen.demo.days import is_workday
 
         def completed(case, code):
-            record = case.records.get(record_type__code=code, void__isnull=True)
+            record = case.records.filter(record_type__code=code, void__isnull=True).earliest("id")  # the first
             return max(record.signatures.values_list("signed_at", flat=True))
 
         def working_days_between(a, b):
