@@ -42,7 +42,8 @@ def test_no_reminder_once_the_fine_is_paid_but_one_after_a_failed_recheck(world)
     case = served_case(world, served_days_ago=40)
     pay(world, case, "5000")
     refused(world, case, "reminder_notice", "当事人尚未逾期不履行行政决定", issued_on=ago(0), deadline=ago(-10))
-    made(world, case, "rectification_check", outcome="未改正")  # the order not obeyed (BX 10)
+    made(world, case, "rectification_order", issued_on=ago(20), deadline=ago(10))  # 责令改正 (BX 10)
+    made(world, case, "rectification_check", deadline=ago(10), outcome="未改正")  # the order not obeyed
     assert made(world, case, "reminder_notice", issued_on=ago(0), deadline=ago(-10))
 
 
