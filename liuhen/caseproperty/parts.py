@@ -30,10 +30,16 @@ def _request_rows(user, case, reqs, views, officer) -> list[dict]:
     return rows
 
 
-def _terms(case) -> list[dict]:
+def _terms(case, views) -> list[dict]:
+    """Each seizure's term; `released` when every item listed from it is handled (returned, released…) —
+    shown on the card, while the clock itself is met only by the records (records.duedates is pure)."""
     now = timezone.now()
-    return [{"due": t, "overdue": t.met_at is None and t.due_at is not None and t.due_at < now}
-            for t in s.seizure_terms(case, now=now)]
+    out = []
+    for t in s.seizure_terms(case, now=now):
+        listed = [view for view in views if str(view.item.source_record_id) == t.subject_id]
+        out.append({"due": t, "overdue": t.met_at is None and t.due_at is not None and t.due_at < now,
+                    "released": bool(listed) and all(view.state == s.HANDLED for view in listed)})
+    return out
 
 
 def case_page(user, case, *, can_work) -> dict:
@@ -45,7 +51,7 @@ def case_page(user, case, *, can_work) -> dict:
     rows = [{"view": view, "custody_form": forms.CustodyForm(prefix=f"c{view.item.pk}")
              if officer and view.state != s.HANDLED else None} for view in views]
     ctx = {"items": rows, "requests": _request_rows(user, case, s.requests(case), views, officer),
-           "terms": _terms(case), "officer": officer,
+           "terms": _terms(case, views), "officer": officer,
            "approvers": "、".join(Role(r).label for r in profiles.profile_for_case(case).case_property.approve_roles)}
     if officer:
         ctx["item_form"] = forms.ItemForm(records=s.source_records(case), prefix="item")

@@ -136,6 +136,7 @@ def test_a_return_requested_approved_and_done_from_the_card(client, world):
     page = _page(client, case)
     assert "已处理（退还）" in page and "王五（本人）签收" in page and reverse("caseproperty:voucher", args=[h.pk]) in page
     assert handle not in page and reverse("caseproperty:custody", args=[it.pk]) not in page
+    assert "财物已全部处理" in page  # the seizure's only item returned
     response = client.post(handle, {f"h{req.pk}-done_on": today, f"h{req.pk}-recipient": "王五",
                                     f"h{req.pk}-relation": "本人", f"h{req.pk}-voucher": upload("签收单.png")})
     assert response.status_code == 409 and "已登记" in response.content.decode()
@@ -205,3 +206,13 @@ def test_the_agency_list_filters_by_state_and_source(client, world):
     client.force_login(world.outsider)
     page = client.get(url).content.decode()
     assert "挖掘机" not in page and "没有符合条件的涉案财物" in page
+
+
+def test_a_seizure_past_its_term_is_shown_overdue(client, world):
+    import datetime
+
+    long_ago = timezone.localtime() - datetime.timedelta(days=40)
+    case, _seizure = seized_case(world, content={"time": long_ago.strftime("%Y-%m-%dT%H:%M")})
+    client.force_login(world.officer)
+    page = _page(client, case)
+    assert "已超期" in page and long_ago.strftime("%Y-%m-%d") in page
