@@ -207,13 +207,13 @@ def seizure_due_dates(records, profile, *, served_at=None, now=None) -> list[Due
             continue
         started = _aware((r.content or {}).get("time"), r.completed_at)
         due = started + datetime.timedelta(days=spec.seizure_days)
-        period = f"查封、扣押之日起{spec.seizure_days}日"
+        period = f"查封扣押{spec.seizure_days}日"  # ≤ 20 characters: oversight's Clock.period
         extension = next((e for e in done if e.code == EXTENSION_CODE and started <= e.completed_at <= due), None)
         if extension is not None:
             days = min(_days((extension.content or {}).get("days")), spec.seizure_extension_days)
             if days:
                 due += datetime.timedelta(days=days)
-                period += f"，经批准延长{days}日"
+                period += f"，延长{days}日"
         ends = [e.completed_at for e in done if e.code in (DECISION_CODE, RECORD_CODE) and e.completed_at >= started]
         out.append(DueDate(key=f"caseproperty:seizure:{r.id}", label="查封扣押期限", article="行政强制法 25",
                            started_at=started, due_at=due, met_at=min(ends) if ends else None, period=period,
