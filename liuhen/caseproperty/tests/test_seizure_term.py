@@ -4,6 +4,8 @@ approved within the term), met by the 决定书 or a 罚没物品处理记录. T
 import datetime
 from types import SimpleNamespace
 
+import pytest
+
 from django.utils import timezone
 
 from liuhen.caseproperty import selectors as s
@@ -77,3 +79,25 @@ def test_registered_as_a_due_source():
     assert {"seizure_record", "seizure_extension"} <= duedates.content_codes()
     keys = [d.key for d in duedates.due_dates([_seizure(7)], default_profile(), now=_at(40))]
     assert "caseproperty:seizure:7" in keys
+
+
+@pytest.mark.django_db
+def test_the_oversight_engine_flags_a_seizure_past_its_term(world):
+    """The clock the scan stores and its deadline finding (the period fits Clock.period on PostgreSQL);
+    the decision meets it, late."""
+    from liuhen.caseproperty.tests.helpers import seized_case, to_service
+    from liuhen.oversight import engine
+    from liuhen.oversight import vocabulary as ov
+    from liuhen.oversight.finding_models import Clock, Finding
+
+    long_ago = timezone.localtime() - datetime.timedelta(days=40)
+    case, seizure = seized_case(world, content={"time": long_ago.strftime("%Y-%m-%dT%H:%M")})
+    engine.recheck_case(case)
+    key = f"caseproperty:seizure:{seizure.pk}"
+    clock = Clock.objects.get(case=case, key=key)
+    assert clock.status == "overdue" and clock.period == "查封扣押30日"
+    f = Finding.objects.get(case=case, key=f"clock:{key}")
+    assert f.code == ov.DEADLINE_OVERDUE and "查封扣押期限" in f.message and f.article == "行政强制法 25"
+    case = to_service(world, case)
+    engine.recheck_case(case)
+    assert Clock.objects.get(case=case, key=key).status == "met_late"
