@@ -24,6 +24,7 @@ urlpatterns = [
     path("inspections/", include("liuhen.inspections.urls")),
     path("legalreview/", include("liuhen.legalreview.urls")),
     path("execution/", include("liuhen.execution.urls")),
+    path("property/", include("liuhen.caseproperty.urls")),
     path("oversight/", include("liuhen.oversight.urls")),
     path("profiles/", include("liuhen.profiles.urls")),
     path("records/", include("liuhen.records.urls")),
