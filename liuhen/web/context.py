@@ -53,6 +53,9 @@ def navigation(request):
             "nav_evaluation_unit": not may_see_evaluation(user) and evaluation_unit_head(user),
             # 文号登记簿 (liuhen.documents): the leaders who issue and void numbers, 法制审核, 监督, 档案.
             "nav_numbers": may_read_numbers(user),
+            # 涉案财物台账 (liuhen.caseproperty, LQ 13): the officers who keep the items, the head who
+            # approves their handling, the supervisors.
+            "nav_property": hasattr(user, "has_role") and user.has_role("officer", "agency_head", "supervisor"),
             # 执法规则 (liuhen.profiles): the agency's 记录事项清单 (BX 4, LQ 20), for everyone who works cases.
             "nav_profiles": works_cases(user),
             # Each one's first page carries the in-app notices (待清理公告).
