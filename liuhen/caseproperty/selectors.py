@@ -18,6 +18,7 @@ from .models import Custody, Handling, HandlingApproval, HandlingRequest, Item, 
 
 DECISION_CODE = "decision"
 RECORD_CODE = "confiscated_property"
+RELEASE_CODE = "seizure_release"  # 解除查封扣押决定书 (行政强制法 28): released before any decision
 SEIZURE_CODE = "seizure_record"
 EXTENSION_CODE = "seizure_extension"
 PRESERVATION_CODE = "evidence_preservation_list"
@@ -197,8 +198,8 @@ def _days(value) -> int:
 def seizure_due_dates(records, profile, *, served_at=None, now=None) -> list[DueDate]:
     """For each complete 查封扣押现场笔录: the term from its time, profile.case_property.seizure_days
     (行政强制法 25: 不得超过三十日), plus the days of one complete 延长查封扣押期限审批表 completed within the
-    term (at most seizure_extension_days: 延长期限不得超过三十日); met by a complete 决定书 or 罚没物品处理记录
-    completed after the seizure began. Pure: no query."""
+    term (at most seizure_extension_days: 延长期限不得超过三十日); met by a complete 决定书, 罚没物品处理记录
+    or 解除查封扣押决定书 (行政强制法 28) completed after the seizure began. Pure: no query."""
     spec = profile.case_property
     done = [r for r in records if r.complete and not r.voided and r.completed_at is not None]
     out = []
@@ -214,7 +215,8 @@ def seizure_due_dates(records, profile, *, served_at=None, now=None) -> list[Due
             if days:
                 due += datetime.timedelta(days=days)
                 period += f"，延长{days}日"
-        ends = [e.completed_at for e in done if e.code in (DECISION_CODE, RECORD_CODE) and e.completed_at >= started]
+        ends = [e.completed_at for e in done if e.code in (DECISION_CODE, RECORD_CODE, RELEASE_CODE)
+                and e.completed_at >= started]
         out.append(DueDate(key=f"caseproperty:seizure:{r.id}", label="查封扣押期限", article="行政强制法 25",
                            started_at=started, due_at=due, met_at=min(ends) if ends else None, period=period,
                            subject_kind="record", subject_id=str(r.id)))
@@ -224,5 +226,5 @@ def seizure_due_dates(records, profile, *, served_at=None, now=None) -> list[Due
 def seizure_terms(case, now=None) -> list[DueDate]:
     """The case's seizure terms, for its card (the same DueDates the oversight clocks read)."""
     states = [st for st in states_for_case(case) if st.record.record_type.code in
-              {SEIZURE_CODE, EXTENSION_CODE, DECISION_CODE, RECORD_CODE}]
+              {SEIZURE_CODE, EXTENSION_CODE, DECISION_CODE, RECORD_CODE, RELEASE_CODE}]
     return seizure_due_dates(views_of_states(states), profiles.profile_for_case(case), now=now)

@@ -35,6 +35,9 @@ PENALTY = [f("penalty_kind", "处罚种类", "choice", required=False, choices=[
 SERVICE_METHODS = ["直接送达", "邮寄送达", "留置送达", "委托送达", "转交送达", "公告送达", "电子送达"]
 RECEIVER_RELATIONS = ["本人", "成年家属", "单位收发部门", "代理人", "其他"]
 
+RELEASE_REASONS = ["当事人没有违法行为", "查封、扣押的场所、设施或者财物与违法行为无关",
+                   "行政机关对违法行为已经作出处理决定，不再需要查封、扣押", "查封、扣押期限已经届满",
+                   "其他不再需要采取查封、扣押措施的情形"]  # 行政强制法 28
 RECHECK_OUTCOMES = ["已按期改正", "部分改正", "未改正"]
 STATEMENT_CONCLUSIONS = ["采纳", "部分采纳", "不采纳"]  # 行政强制法 36: 成立的，应当采纳
 # 行政强制法 12: the ways of compulsory execution (the agency uses only those the law gives it, 13).
@@ -111,6 +114,11 @@ CATALOG = [
     dict(code="seizure_record", name="查封扣押现场笔录", stage="investigation", sign={"officers": 2, "party": True},
          fields=[*WHEN_WHERE, f("measure", "措施", "choice", choices=["查封", "扣押", "封存"]),
                  f("items", "对象清单", TA), f("basis", "依据", TA)]),
+    # 行政强制法 28: the 查封、扣押 released before a decision (no violation, unrelated items, the term run…),
+    # the items returned at once; it ends the seizure's term (liuhen.caseproperty).
+    dict(code="seizure_release", name="解除查封扣押决定书", stage="investigation", sign={"officers": 1, "leader": True},
+         fields=[f("reason", "解除事由", "choice", choices=RELEASE_REASONS), f("items", "解除的财物", TA),
+                 f("released_on", "解除日期", D)]),
     # 行政强制法 25: 查封、扣押 last at most 30 days; a complex case, once, 30 more with the head's approval.
     dict(code="seizure_extension", name="延长查封扣押期限审批表", stage="investigation",
          sign={"officers": 1, "leader": True},

@@ -66,6 +66,9 @@ def test_met_by_the_decision_or_a_handling_record():
     assert term.met_at == _at(8)
     [term] = s.seizure_due_dates([_seizure(), _rec(9, "decision", complete=False)], PROFILE)
     assert term.met_at is None
+    # 行政强制法 28: released before any decision (the items returned at once)
+    [term] = s.seizure_due_dates([_seizure(), _rec(11, "seizure_release", done=_at(5))], PROFILE)
+    assert term.met_at == _at(5)
 
 
 def test_a_seizure_without_a_readable_time_runs_from_its_completion():
