@@ -155,6 +155,19 @@ def may_decide(user, case, req: HandlingRequest | None = None) -> bool:
     return user.has_role(*roles) and access.can_view(user, case) and not involved(user, case)
 
 
+def awaiting_decision(user) -> list[HandlingRequest]:
+    """The handling requests `user` may approve (may_decide) with no decision yet, oldest first — for 我的待办."""
+    from liuhen.records.selectors import involved_cases
+
+    if not user.is_authenticated:
+        return []
+    reqs = list(HandlingRequest.objects.filter(approval__isnull=True, case__in=access.visible_cases(user))
+                .exclude(requested_by=user).select_related("case", "requested_by").order_by("id"))
+    worked = involved_cases(user, {r.case_id for r in reqs})
+    return [r for r in reqs if r.case_id not in worked
+            and user.has_role(*profiles.profile_for_case(r.case).case_property.approve_roles)]
+
+
 def photo_blobs(shas: set[str]) -> set[str]:
     """Of `shas`, those an item's photo or a handling's proof stores (media.purge asks before deleting)."""
     return (set(Item.objects.filter(photo_id__in=shas).values_list("photo_id", flat=True))

@@ -311,6 +311,17 @@ def payment_items(user) -> tuple[list[Item], list[Item]]:
     return fines, deferrals
 
 
+def property_items(user) -> list[Item]:
+    """涉案财物处理 awaiting the user's approval (LQ 13, 行政强制法 27: caseproperty.selectors.awaiting_decision)."""
+    from liuhen.caseproperty.selectors import awaiting_decision
+
+    return [Item(title=f"涉案财物{r.get_kind_display()}申请（{len(r.item_ids)}项）", case=r.case,
+                 url=reverse("cases:detail", args=[r.case_id]) + "#caseproperty",
+                 detail=f"{r.requested_by.display_name} 申请于 {_when(r.requested_at)}：{r.reason}",
+                 badge="待审批", badge_class="badge-warn")
+            for r in awaiting_decision(user)]
+
+
 def archive_items(user, signing: list[Item]) -> list[Item]:
     """待归档 (档案管理员): the agency's cases in 归档管理 not yet received — with a 归档登记表 to
     sign (from `signing`), or still waiting for the officers to draft it."""
@@ -362,9 +373,9 @@ def todo_for(user, now=None) -> TodoList:
         sections.append(Section("review", "待审核", "LW-L 13-16", review_items(user, now) + cap[SignerRole.REVIEWER]))
     pending, to_make = copy_requests(user)
     fines, deferrals = payment_items(user)
-    heads = head_items(user) + deferrals
+    heads = head_items(user) + deferrals + property_items(user)
     if user.has_role(Role.UNIT_HEAD, Role.AGENCY_HEAD) or pending or heads:
-        sections.append(Section("approve", "待审批", "行政处罚法 57, 66, LW-L 16-17, LW-D 15",
+        sections.append(Section("approve", "待审批", "行政处罚法 57, 66, LW-L 16-17, LW-D 15, LQ 13",
                                 cap[SignerRole.LEADER] + heads + pending))
     if user.has_role(Role.ARCHIVIST):
         sections.append(Section("archive", "待归档", "BX 11, LC 31, LQ 28",

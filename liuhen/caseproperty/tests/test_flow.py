@@ -238,3 +238,25 @@ def test_the_seizure_term_is_met_by_the_decision(world):
     case = to_service(world, case)
     [term] = s.seizure_terms(case)
     assert term.met_at is not None
+
+
+def test_a_request_waits_on_the_approver_s_todo_list_until_decided(world):
+    """我的待办 (oversight.todo): the head sees the request under 待审批; the requester never does; gone once decided."""
+    from liuhen.caseproperty import services
+    from liuhen.oversight import todo
+
+    from .helpers import item, seized_case
+
+    case, record = seized_case(world)
+    thing = item(world, case, record)
+    req = services.request_handling(world.officer, case, item_ids=[thing.pk], kind="退还",
+                                    reason="经调查不属于违法物品，依法退还（行政强制法 28）。")
+
+    def titles(user):
+        section = todo.todo_for(user).section("approve")
+        return [i.title for i in section.items] if section else []
+
+    assert titles(world.agency_head) == ["涉案财物退还申请（1项）"]
+    assert "涉案财物退还申请（1项）" not in titles(world.officer)
+    services.decide_handling(world.agency_head, req, approved=True, opinion="同意")
+    assert titles(world.agency_head) == []
