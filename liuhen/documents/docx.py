@@ -64,7 +64,7 @@ def context(doc, tpl=None) -> dict:
         # The rows an app adds after the fields (render.register_document_extra) print as fields do.
         "rows": doc.rows + [{"name": "", "label": label, "value": text} for label, text in doc.extras],
         "basis": doc.basis, "remedies": doc.remedies, "remedy_lines": doc.remedy_lines,
-        "date_cn": doc.date_cn, "footer": doc.footer, "fields": doc.fields,
+        "date_cn": doc.date_cn, "footer": doc.footer, "fields": doc.fields, "officers": list(doc.officers),
         # Parties', witnesses' and others' signatures with their handwritten marks (签名笔迹):
         # `signers` on every document, `receivers` / `witnesses` for the 送达回证's cells.
         "signers": _signers(doc.signers, tpl), "receivers": _signers(doc.receivers, tpl),

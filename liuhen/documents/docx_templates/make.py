@@ -85,12 +85,25 @@ def service_receipt() -> Document:
     """送达回证 (SPEC §11): a table of its cells."""
     doc = _base()
     _head(doc)
-    cells = [("送达文书名称及文号", "{{ fields.document }}"), ("送达单位", "{{ agency }}"),
+    # The fields each way of service adds (liuhen.delivery) are optional and absent from older receipts:
+    # read with fields.get, so that such a receipt still fills (the template names no missing field).
+    cells = [("送达文书名称及文号",
+              "{{ fields.document }}{% if fields.get('doc_number') %}（{{ fields.get('doc_number') }}）{% endif %}"),
+             ("送达单位", "{{ agency }}"),
              ("受送达人", "{{ addressee_names }}"), ("送达时间", "{{ fields.served_at }}"),
-             ("送达地点", "{{ fields.place }}"), ("送达方式", "{{ fields.method }}"),
-             ("收件人签名及与受送达人关系", MARKS.format("receivers") + "{{ fields.receiver }}"),
-             ("见证人", MARKS.format("witnesses") + "{{ fields.witness }}"),
-             ("送达人", ""), ("备注", "{% if fields.refusal_reason %}拒收事由：{{ fields.refusal_reason }}{% endif %}")]
+             ("送达地点", "{{ fields.place }}"),
+             ("送达方式", "{{ fields.method }}{% if fields.method == '电子送达' and fields.get('e_address') %}"
+                      "（电子送达地址：{{ fields.get('e_address') }}）{% endif %}"),
+             ("收件人签名及与受送达人关系", MARKS.format("receivers") + "{{ fields.receiver }}"
+              "{% if fields.receiver and fields.get('receiver_relation') %}（{{ fields.get('receiver_relation') }}）{% endif %}"),
+             ("见证人", MARKS.format("witnesses") + "{{ fields.witness }}"
+              "{% if fields.witness and fields.get('witness_identity') %}（{{ fields.get('witness_identity') }}）{% endif %}"),
+             ("送达人", "{{ officers|join('、') }}"),
+             ("备注", "{% if fields.refusal_reason %}拒收事由：{{ fields.refusal_reason }}"
+                    "{% if fields.method == '留置送达' and fields.get('refused_on') %}（{{ fields.get('refused_on') }}）{% endif %}"
+                    "　{% endif %}{% if fields.method in ('委托送达', '转交送达') %}{{ fields.method[:2] }}原因："
+                    "{{ fields.get('entrust_reason', '') }}；受托（转交）机关：{{ fields.get('receiving_body', '') }}　{% endif %}"
+                    "{{ fields.get('note', '') }}")]
     table = doc.add_table(rows=len(cells), cols=2)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER

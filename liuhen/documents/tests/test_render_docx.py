@@ -85,3 +85,20 @@ def test_a_template_with_a_misspelled_or_missing_field_is_refused_naming_it(worl
         render_docx(record, template=_misspelled(tmp_path))
     assert caught.value.fields == ["letterhed", "party_phone"]
     assert "文书模板“bad.docx”引用了不存在的字段：letterhed、party_phone" in str(caught.value)
+
+
+def test_the_service_receipt_docx_carries_each_method_s_fields(world):
+    """委托送达 (民事诉讼法 91): the reason and the body entrusted in 备注, the relation beside the receiver,
+    the 送达人 — the same cells as the PDF."""
+    from liuhen.documents.render import render_docx
+    from liuhen.testing.cases import sign_all
+
+    case, _ = D.to_service(world)
+    record = D.make(world, case, "service_receipt", document="行政处罚决定书", method="委托送达", receiver="王五",
+                    receiver_relation="成年家属", entrust_reason="当事人长期在沈阳工作", receiving_body="沈阳市水务局",
+                    note="送达回证由受托机关寄回")
+    sign_all(world, record)
+    text = _text(render_docx(record, number="测水送〔2026〕第2号"))
+    for expected in ("王五（成年家属）", "委托原因：当事人长期在沈阳工作", "受托（转交）机关：沈阳市水务局",
+                     "送达回证由受托机关寄回", world.officer.full_name):
+        assert expected in text, expected
