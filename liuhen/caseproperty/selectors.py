@@ -7,10 +7,10 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
-from django.utils import timezone
 
 from liuhen.cases import access
 from liuhen.profiles import selectors as profiles
+from liuhen.records import content_dates
 from liuhen.records.duedates import DueDate, views_of_states
 from liuhen.records.selectors import involved, states_for_case
 
@@ -193,12 +193,8 @@ def listing(user, *, state: str = "", source: str = "") -> list[ItemView]:
 # ---- 查封、扣押的期限 (行政强制法 25): a due source for records.duedates ----------------------------------
 
 def _aware(value, fallback):
-    """A record's datetime field as an aware time in the agency's zone, or `fallback`."""
-    try:
-        at = datetime.datetime.fromisoformat(str(value))
-    except (TypeError, ValueError):
-        return fallback
-    return at if timezone.is_aware(at) else timezone.make_aware(at)
+    """A record's datetime field as an aware time (records.content_dates), or `fallback`."""
+    return content_dates.moment(value) or fallback
 
 
 def _days(value) -> int:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from liuhen.profiles.spec import ENFORCEMENT_MEASURE_CODES
+from liuhen.records import content_dates
 from liuhen.records.catalog import STATEMENT_CONCLUSIONS
 
 REMINDER, STATEMENT, DECISION, MEASURE, COURT, SUSPENSION, TERMINATION = (
@@ -29,28 +30,7 @@ NOT_STARTED, REMINDED, TO_DECIDE, DECIDED, CARRIED_OUT, AT_COURT, SUSPENDED, TER
     "未启动", "已催告", "待决定", "已决定", "已实施", "已申请法院", "中止", "终结", "执行完毕")
 
 
-def day(value) -> datetime.date | None:
-    """A date or datetime field of a record's content as the agency's calendar day (None: blank or bad)."""
-    if not value:
-        return None
-    try:
-        at = datetime.datetime.fromisoformat(str(value))
-    except ValueError:
-        return None
-    if "T" not in str(value) or timezone.is_naive(at):
-        return at.date()
-    return timezone.localtime(at).date()
-
-
-def moment(value) -> datetime.datetime | None:
-    """A datetime field of a record's content, aware (a naive one is read in the agency's zone)."""
-    if not value:
-        return None
-    try:
-        at = datetime.datetime.fromisoformat(str(value))
-    except ValueError:
-        return None
-    return at if timezone.is_aware(at) else timezone.make_aware(at)
+day, moment = content_dates.day, content_dates.moment  # a record's date / time fields (records.content_dates)
 
 
 def add_months(d: datetime.date, n: int) -> datetime.date:

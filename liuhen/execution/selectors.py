@@ -12,6 +12,7 @@ from django.utils import timezone
 from liuhen.cases import access
 from liuhen.cases.models import Stage
 from liuhen.profiles import selectors as profiles
+from liuhen.records import content_dates
 from liuhen.records.selectors import involved, states_for_case
 from liuhen.delivery import selectors as delivery
 
@@ -57,17 +58,7 @@ def decided_on(case) -> datetime.date | None:
     return _day(st.latest.content.get("decided_on")) if st is not None else None
 
 
-def _day(value) -> datetime.date | None:
-    """A date or datetime field of a record's content, as the agency's calendar day."""
-    if not value:
-        return None
-    try:
-        at = datetime.datetime.fromisoformat(str(value))
-    except ValueError:
-        return None
-    if "T" not in str(value):
-        return at.date()
-    return timezone.localtime(at if timezone.is_aware(at) else timezone.make_aware(at)).date()
+_day = content_dates.day  # a record's date or datetime field as the agency's day
 
 
 def decision_served_on(case) -> datetime.date | None:

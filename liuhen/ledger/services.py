@@ -86,6 +86,13 @@ def append(
     return entry
 
 
+def append_row(action: str, actor, row, **detail) -> Entry:
+    """Append the event of writing `row` — a ledger subject (ledger.subjects.LedgerState): its type, id
+    and the digest of its state — with `detail`. Inside the write's transaction, as `append`."""
+    return append(action, actor=actor, object_type=row.ledger_object_type, object_id=row.pk,
+                  content_sha256=row.ledger_digest(), detail=detail)
+
+
 _INSERT_ENTRY = (
     "INSERT INTO ledger_entry (created_at, action, actor_id, object_type, object_id, object_version, "
     "request_id, leaf, leaf_hash) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id")

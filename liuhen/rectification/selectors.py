@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from liuhen.records import content_dates
 from liuhen.records.duedates import DueDate, RecordView
 from liuhen.workdays import calendar
 
@@ -27,24 +28,13 @@ STATUS_LABELS = {DRAFT: "待签字", WAITING: "待复查", DONE: "已改正", AG
 
 
 def day(content: dict | None, name: str) -> datetime.date | None:
-    """A date field of a record's content (ISO 8601), or None."""
-    value = (content or {}).get(name)
-    try:
-        return datetime.date.fromisoformat(str(value)[:10]) if value else None
-    except ValueError:
-        return None
+    """A date field of a record's content, or None (records.content_dates)."""
+    return content_dates.day((content or {}).get(name))
 
 
 def moment(content: dict | None, name: str) -> datetime.datetime | None:
-    """A datetime field of a record's content, aware (a naive one is read in the agency's zone)."""
-    value = (content or {}).get(name)
-    try:
-        at = datetime.datetime.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
-    if at is not None and at.tzinfo is None:
-        at = at.replace(tzinfo=calendar.agency_zone())
-    return at
+    """A datetime field of a record's content, aware (records.content_dates)."""
+    return content_dates.moment((content or {}).get(name))
 
 
 def recheck_day(deadline: datetime.date | None, recheck_days: int) -> datetime.date | None:

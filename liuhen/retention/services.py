@@ -109,8 +109,7 @@ def may_register(user, kind: str, *, case=None, item=None) -> bool:
 
 
 def _log(action, actor, row, detail: dict) -> None:
-    ledger.append(action, actor=actor, object_type=row.ledger_object_type, object_id=row.pk,
-                  content_sha256=row.ledger_digest(), detail=detail)
+    ledger.append_row(action, actor, row, **detail)
 
 
 @_guarded("ground")
