@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from liuhen.profiles import selectors as profiles
 from liuhen.records.catalog import SERVICE_METHODS
-from liuhen.records.selectors import states_for_case
+from liuhen.records.selectors import states_for_case, with_files
 
 DIRECT, MAIL, LIEN, ENTRUST, TRANSFER, PUBLIC, ELECTRONIC = SERVICE_METHODS
 RECEIPT, MAIL_RECEIPT, NOTICE, CONFIRMATION, DECISION = (
@@ -201,7 +201,9 @@ def service_of(state, *, states, av: dict, spec) -> Service:
     content = state.latest.content
     code = state.record.record_type.code
     missing = [] if state.complete else list(state.missing)
-    missing += proof_missing(code, content, attached=bool(state.record.attachments.all()),
+    # The proof's file: an attachment, or a 补充材料 added after signing (the notice photographed later).
+    attached = bool(state.record.attachments.all()) or bool(with_files([state.record.pk]))
+    missing += proof_missing(code, content, attached=attached,
                              av_ok=av.get(state.record.pk, True), lien_proof=spec.lien_proof,
                              consented=consents(states, content.get("e_address")))
     return Service(state, method_of(code, content), served_time(code, content, spec.public_notice_days), missing)

@@ -206,18 +206,16 @@ def load(case_ids, *, certificates: dict | None = None, profile_for=None
 
 def _load_served(out: dict[int, CaseFacts]) -> None:
     """When each case's decision counts as served (delivery.served_from_facts): its records' contents are
-    loaded already; the attachments of its service records and its decisions' issued 文号 in a query each
+    loaded already; the files of its service records (附件 or 补充材料) and its decisions' issued 文号 in a query each
     a batch."""
     from liuhen.documents.models import IssuedDocument
-    from liuhen.records.models import Attachment
+    from liuhen.records.selectors import with_files
 
     service = [r.id for cf in out.values() for r in cf.records if r.code in delivery.SERVICE_CODES and r.complete]
     decisions = [r.id for cf in out.values() for r in cf.records if r.code == delivery.DECISION and r.complete]
     if not service:
         return
-    attached, numbers = set(), {}
-    for chunk in in_batches(service):
-        attached |= set(Attachment.objects.filter(record_id__in=chunk).values_list("record_id", flat=True))
+    attached, numbers = with_files(service), {}
     for chunk in in_batches(decisions):
         numbers.update(IssuedDocument.objects.filter(record_id__in=chunk, number__void__isnull=True)
                        .values_list("record_id", "number__text"))

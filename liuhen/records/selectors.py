@@ -288,6 +288,21 @@ def involved_cases(user, case_ids) -> set[int]:
     return found
 
 
+def with_files(record_ids) -> set[int]:
+    """Of `record_ids`, the records holding a file: an attachment (附件, before signing) or a file of a
+    补充材料 (after): a photo taken once the record was signed still documents it. Two queries a batch."""
+    from liuhen.common.batches import in_batches
+
+    from .models import Attachment, SupplementFile
+
+    out: set[int] = set()
+    for chunk in in_batches(list(record_ids)):
+        out |= set(Attachment.objects.filter(record_id__in=chunk).values_list("record_id", flat=True))
+        out |= set(SupplementFile.objects.filter(supplement__record_id__in=chunk)
+                   .values_list("supplement__record_id", flat=True))
+    return out
+
+
 def involved(user, case) -> bool:
     """Is `user` one of those who worked on the case (involved_cases)?"""
     return case.pk in involved_cases(user, [case.pk])

@@ -145,6 +145,8 @@ def record_detail(request, pk):
         "supplements": record.supplements.select_related("added_by").prefetch_related("files__blob"),
         "can_supplement": can_work and state.locked and not state.voided,
         "can_record_other": assigned and certified and not case.is_archived and not state.voided,
+        # LQ 17: an officer confirms a refusal once; the button goes from the refusals they confirmed.
+        "confirmed_by_me": set(record.signatures.filter(confirmations__officer=user).values_list("pk", flat=True)),
         "can_void": can_work and not state.voided,
         "parties": case.parties.all(),
         "trail": _trail(record),

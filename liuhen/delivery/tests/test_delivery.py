@@ -232,3 +232,23 @@ def test_the_service_clock_ends_at_the_served_time_with_the_proof(world):
     not_suitable(world, left)  # now the 留置送达 of 11 March counts, and it came first
     left_at = timezone.make_aware(datetime.datetime(2026, 3, 11, 10, 0))
     assert clocks(case)["service"].met_at == left_at == selectors.served_at(case)
+
+
+def test_a_notice_photographed_after_signing_counts_as_its_proof(world):
+    """The officer signed the 公告送达记录 first, then photographed the posted notice (补充材料): the photo is
+    the notice kept (民事诉讼法 95) on the page and in the oversight scan alike."""
+    import io
+
+    from liuhen.oversight.facts import load
+    from liuhen.records import services as rec
+
+    case = in_service(world)
+    notice = made(world, case, "service_notice", published_on=day(40))
+    not_suitable(world, notice)
+    assert decision(case).services[0].missing == ["公告原件或照片（附件）"]
+    rec.add_supplement(world.officer, notice, [(io.BytesIO(b"\x89PNG\r\n\x1a\n posted"), "公告张贴.png", "image/png")],
+                       note="公告张贴后拍照")
+    item = decision(case)
+    assert item.services[0].missing == [] and item.served.record == notice
+    facts, _ = load([case.pk])
+    assert facts[case.pk].served_at == item.served.served_at

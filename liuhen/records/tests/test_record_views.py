@@ -303,8 +303,11 @@ def test_full_inspection_record_flow(client, world, case):
     assert "已记录拒绝签字，待第二名执法人员确认。" in flashed(response)
     refusal = Signature.objects.get(record=record, role="party")
     assert selectors.record_with_state(record.pk).status_label == "签字中"
+    confirm_url = reverse("records:confirm_refusal", args=[refusal.pk])
+    assert confirm_url not in client.get(reverse("records:detail", args=[record.pk])).content.decode()  # confirmed
 
     login(client, world.officer2)
+    assert confirm_url in client.get(reverse("records:detail", args=[record.pk])).content.decode()
     assert "已签字。" in flashed(client.post(sign_url, {"as": "officer"}))
     assert selectors.record_with_state(record.pk).missing == ["当事人拒签须两名执法人员确认"]
     response = client.post(reverse("records:confirm_refusal", args=[refusal.pk]))
@@ -315,6 +318,7 @@ def test_full_inspection_record_flow(client, world, case):
     assert st.complete and st.status_label == "已完成"
     detail = client.get(reverse("records:detail", args=[record.pk])).content.decode()
     assert "已完成" in detail and "当事人拒绝在笔录上签字" in detail and "（2/2）" in detail
+    assert confirm_url not in detail  # each officer confirms once (LQ 17)
     assert "尚缺" not in detail
 
     page = client.get(reverse("cases:detail", args=[case.pk]))
