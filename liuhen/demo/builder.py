@@ -1124,6 +1124,7 @@ class _Builder:
         if "seizure" in s:
             demo_property.handle(self, c)  # the seized items returned or sold (liuhen/demo/property.py)
         if "performed" in s:
+            demo_execution.fine_paid(self, c)  # the fine the record says was paid (liuhen/demo/execution.py)
             self.record(c, "performance_record", {
                 "performed": c.text("performed"), "checked_on": c.date("performed")}, at="performed")
         if "recheck" in s:

@@ -143,6 +143,18 @@ def _case(builder, c) -> None:
      "rectification": _rectification}[c.spec["scenario"]](builder, c)
 
 
+def fine_paid(builder, c) -> None:
+    """A builder case whose 履行情况记录 says the fine was paid: the payment recorded (行政处罚法 67) the
+    morning of the check with its bank slip, paid the working day before — so that the 执行 card agrees."""
+    fine = c.spec.get("penalty", {}).get("fine_amount")
+    if not fine:
+        return
+    n = c.schedule.steps["performed"][0]
+    with c.at("performed", "09:30"):
+        execution.record_payment(c.lead, c.case, amount=str(fine), paid_on=c.day(n - 1), channel=Channel.BANK,
+                                 voucher=_slip(c.case.pk + 35), filename="银行缴款书.png")
+
+
 def _slip(seed: int) -> io.BytesIO:
     return io.BytesIO(b.png_bytes(seed=seed))
 

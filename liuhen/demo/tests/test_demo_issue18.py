@@ -1,6 +1,6 @@
 """The demo's new parts of issue 18: 孙宝山's seized property (liuhen/demo/property.py) — the excavator
 and the truck returned, the sand sold, each result with its proof and a 罚没物品处理记录 signed by the two
-officers — and 鑫泰洗选's repeated 责令改正 (liuhen/demo/execution.py): two orders, each issued and
+officers, its fine paid as its 履行情况记录 says — and 鑫泰洗选's repeated 责令改正 (liuhen/demo/execution.py): two orders, each issued and
 served, re-checked 部分改正 then 已按期改正; and oversight finds nothing on either beyond what the rest of
 their story leaves open."""
 import pytest
@@ -12,6 +12,7 @@ from liuhen.cases.models import Case, Stage
 from liuhen.cases.services import transition_blockers
 from liuhen.delivery import selectors as delivery
 from liuhen.demo.days import after, is_workday
+from liuhen.execution import selectors as ex
 from liuhen.oversight import engine
 from liuhen.records.selectors import record_with_state
 from liuhen.rectification import selectors as rs
@@ -112,3 +113,14 @@ def test_oversight_finds_nothing_on_them_but_their_known_gaps(demo):
                if key.startswith(("caseproperty:", "rectification:", "service")))
     assert {f.code for f in engine.open_findings(sand)} == {"oversight.F001", "oversight.F014"}
     assert not engine.open_findings(rect).exists()
+
+
+@pytest.mark.parametrize("title", [SAND_CASE, "王德福在太子河河道管理范围内违法建设", "本溪市溪湖区宏达洗煤有限公司未经许可取水"])
+def test_a_fine_the_record_says_was_paid_is_paid(demo, title):
+    """The 执行 card agrees with the 履行情况记录: the whole fine paid, by its due date, nothing late."""
+    case = Case.objects.get(title=title)
+    acc = ex.account(case)
+    (payment,) = ex.payments(case)
+    checked = case.records.get(record_type__code="performance_record").versions.get(number=1).content["checked_on"]
+    assert acc.fine == payment.amount_fen > 0 and acc.balance == 0 and acc.late_fine == 0
+    assert payment.voucher_id and payment.paid_on.isoformat() < checked
