@@ -41,6 +41,7 @@ from . import execution as demo_execution
 from . import legalreview as demo_legalreview
 from . import marks as demo_marks
 from . import profiles as demo_profiles
+from . import property as demo_property
 from . import retention as demo_retention
 from . import workdays as demo_workdays
 from .timeline import Timeline
@@ -997,6 +998,7 @@ class _Builder:
                 "time": c.dt(*SEIZURE_AT), "place": c.place, "measure": "扣押", "items": c.text("seizure"),
                 "basis": "《中华人民共和国行政强制法》第九条、第二十二条"}, at="seize")
             self.link_footage(c, rec)
+            demo_property.register_seized(self, c, rec)  # 涉案财物 (liuhen/demo/property.py)
         if "inquiry" in s:
             if "revise" in s:
                 rec = self.inquiry(c, sign=False, at="inquiry")
@@ -1119,7 +1121,10 @@ class _Builder:
             self.lien_service(c)
         else:
             self.service_receipt(c)
+        if "seizure" in s:
+            demo_property.handle(self, c)  # the seized items returned or sold (liuhen/demo/property.py)
         if "performed" in s:
+            demo_execution.fine_paid(self, c)  # the fine the record says was paid (liuhen/demo/execution.py)
             self.record(c, "performance_record", {
                 "performed": c.text("performed"), "checked_on": c.date("performed")}, at="performed")
         if "recheck" in s:

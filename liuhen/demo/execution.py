@@ -8,7 +8,11 @@
 - (c) 郭建军's illegal building on the river bank (opened nine months ago): the fine unpaid; after the
   6 months of 行政诉讼 had passed the 催告书 is issued and served (行政强制法 35, 54), the party's statement
   reviewed and not adopted (36), the court application made within the 3 months (53), the court
-  rules to enforce and the fine and the late fine are collected (shown, computed, paid).
+  rules to enforce and the fine and the late fine are collected (shown, computed, paid);
+- (d) 鑫泰洗选's water-intake inspection (行政检查, 一般程序): the 责令整改通知书 decided and served with a
+  first 责令改正通知书 (10 days); the re-check after its deadline finds 部分改正 (the meter sent to be
+  verified, not yet back), a second order (7 working days, 行政处罚法 85) is served, and its re-check
+  finds 已按期改正 (行政处罚法 28; BX 10, LC 23) — the case stays in 送达执行.
 
 Each case is built as builder's cases are (builder.build_case to 送达执行), then its service and
 execution steps played at their own times (clock_at)."""
@@ -43,6 +47,8 @@ def _parties() -> dict:
                          "本溪市明山区高台子街道河沿路21号", "210504"),
         "guojianjun": b._person("郭建军", "210502", "19710605", "253", "13841468830",
                                 "本溪市平山区桥头镇太子河村三组"),
+        "xintai": b._org("本溪市鑫泰矿产品洗选有限公司", "58216043", "潘立新", "024-45876213",
+                         "本溪市南芬区下马塘街道选矿路12号", "210505"),
     }
 
 
@@ -91,6 +97,34 @@ CASES = [
          penalty={"penalty_kind": "罚款", "fine_amount": 5000}, waive="陈述、申辩和听证",
          decision="处罚款人民币伍仟元整。罚款自收到本决定书之日起十五日内缴至指定银行，到期不缴纳的，每日按罚款数额的百分之三加处罚款。",
          days={"served": (17, "10:00")}),
+    # 行政检查 (一般程序): the water taken is checked on paper and in an interview at the bureau; the
+    # re-checks are at the pump house (on-site acts, audio-video optional under BX).
+    dict(unit="shuiziyuan", team=["xuting", "wulei"], started=60, scenario="rectification", kind=Kind.INSPECTION,
+         approver="linjing", approval="同意，责令限期整改。", rights="陈述、申辩、申请回避",
+         decision_doc="责令整改通知书", handler_opinion="建议开展监督检查。",
+         title="本溪市鑫泰矿产品洗选有限公司取水单位监督检查", parties=["xintai"],
+         summary="年度取水单位监督检查：调阅取水计量数据和取水台账，约谈企业负责人。",
+         reason="依据年度取水单位监督检查计划，对本溪市鑫泰矿产品洗选有限公司取水计量、台账和年度取水计划报送情况开展检查。",
+         place="本溪市南芬区下马塘街道选矿路12号鑫泰洗选取水泵房",
+         evidence_request=("本溪市水资源监控中心", "该公司取水口远传水表2026年1月至今的逐日取水数据及计量设施检定记录。"),
+         interviewee="潘立新",
+         inquiry="问：你公司取水计量设施最近一次检定是什么时候？\n答：2024年8月，有效期两年，今年8月到期后还没送检。\n"
+                 "问：取水台账是否逐日记录？\n答：由泵房值班员记录，夏季有漏记的情况。\n"
+                 "问：2026年度取水总结和2027年度取水计划是否已报送？\n答：还没有报。",
+         facts="当事人取水计量设施（电磁流量计）超过检定有效期未送检，2026年6至8月取水台账漏记23日，"
+               "未按规定报送年度取水总结和下一年度取水计划。",
+         basis="《取水许可和水资源费征收管理条例》第四十二条、第四十三条；《取水许可管理办法》第四十条、第四十一条。",
+         evidence="询问笔录、调取的远传水表数据、取水台账复印件、计量设施检定证书复印件。", discretion="不适用。",
+         proposal="责令于十日内将取水计量设施送检、补全取水台账、报送年度取水总结和取水计划。",
+         decision="责令你单位于十日内：一、将取水计量设施送法定计量检定机构检定；二、补全2026年取水台账；"
+                  "三、报送2026年度取水总结和2027年度取水计划。",
+         requirement="一、将取水计量设施送法定计量检定机构检定，检定合格后方可使用；二、补全2026年取水台账；"
+                     "三、报送2026年度取水总结和2027年度取水计划。",
+         partly="取水台账已补全，2026年度取水总结和2027年度取水计划已于整改期限内报送；取水计量设施已送辽宁省计量科学"
+                "研究院本溪分院检定，检定证书尚未出具，泵房仍使用超过检定有效期的流量计计量。认定部分改正。",
+         requirement2="取水计量设施检定合格、取得检定证书后重新安装使用，并将检定证书复印件报送本局。",
+         corrected="取水计量设施已经检定合格（证书编号 LJB-2026-11873），已重新安装运行，读数与监控平台一致；"
+                   "检定证书复印件已报送。认定已按期改正。"),
 ]
 
 
@@ -105,7 +139,20 @@ def build(builder) -> dict:
 
 def _case(builder, c) -> None:
     builder.build_case(c)
-    {"electronic": _electronic, "entrusted": _entrusted, "court": _court}[c.spec["scenario"]](builder, c)
+    {"electronic": _electronic, "entrusted": _entrusted, "court": _court,
+     "rectification": _rectification}[c.spec["scenario"]](builder, c)
+
+
+def fine_paid(builder, c) -> None:
+    """A builder case whose 履行情况记录 says the fine was paid: the payment recorded (行政处罚法 67) the
+    morning of the check with its bank slip, paid the working day before — so that the 执行 card agrees."""
+    fine = c.spec.get("penalty", {}).get("fine_amount")
+    if not fine:
+        return
+    n = c.schedule.steps["performed"][0]
+    with c.at("performed", "09:30"):
+        execution.record_payment(c.lead, c.case, amount=str(fine), paid_on=c.day(n - 1), channel=Channel.BANK,
+                                 voucher=_slip(c.case.pk + 35), filename="银行缴款书.png")
 
 
 def _slip(seed: int) -> io.BytesIO:
@@ -203,3 +250,45 @@ def _add_months(day: datetime.date, months: int) -> datetime.date:
     y, m = divmod(day.month - 1 + months, 12)
     year, month = day.year + y, m + 1
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _order(builder, c, day: datetime.date, deadline: datetime.date, requirement: str) -> str:
+    """A 责令改正通知书 issued on `day` (its 文号, documents) and served on the party at once with a 送达回证
+    (直接送达); returns its 文号."""
+    with clock_at(_at(day, "14:00")):
+        order = builder.record(c, "rectification_order", {
+            "violation": c.text("facts"), "requirement": requirement, "basis": c.text("basis"),
+            "deadline": deadline.isoformat(), "issued_on": day.isoformat()})
+    with clock_at(_at(day, "14:20")):
+        number = documents.issue_document(c.lead, order).number.text
+    with clock_at(_at(day, "16:00")):
+        builder.record(c, "service_receipt", {
+            "document": "责令改正通知书", "doc_number": number, "method": "直接送达", "served_at": f"{day}T15:30",
+            "place": c.place, "addressee": c.party, "receiver": c.party, "receiver_relation": "本人"})
+    return number
+
+
+def _recheck(builder, c, deadline: datetime.date, outcome: str, result: str) -> datetime.date:
+    """The re-check on the working day after the deadline (the party has the whole deadline day)."""
+    day = demo_days.after(deadline, 1)
+    with clock_at(_at(day, "11:00")):
+        builder.record(c, "rectification_check", {
+            "deadline": deadline.isoformat(), "outcome": outcome, "result": result, "time": f"{day}T09:30",
+            "place": c.place})
+    return day
+
+
+def _rectification(builder, c) -> None:
+    """(d) 责令整改通知书 served with a first order (10 days); 部分改正; a second order (7 working days,
+    行政处罚法 85); 已按期改正 (行政处罚法 28; BX 10, LC 23). The case stays in 送达执行."""
+    builder.service_receipt(c)
+    served = c.schedule.day(c.schedule.steps["served"][0])
+    # Ten days, moved to the next working day when the tenth is a day off (民事诉讼法 85, as practised).
+    first = served + datetime.timedelta(days=10)
+    while not demo_days.is_workday(first):
+        first += datetime.timedelta(days=1)
+    _order(builder, c, served, first, c.text("requirement"))
+    again = _recheck(builder, c, first, "部分改正", c.text("partly"))
+    second = demo_days.after(again, 7)
+    _order(builder, c, again, second, c.text("requirement2"))
+    _recheck(builder, c, second, "已按期改正", c.text("corrected"))
