@@ -44,7 +44,10 @@ def _terms(case, views) -> list[dict]:
 
 def case_page(user, case, *, can_work) -> dict:
     views = s.items(case)
-    officer = (can_work and not case.is_archived and case.stage != Stage.START and access.is_assigned(user, case))
+    # Items are listed, kept and handled from 调查取证 to 送达执行 (查封扣押 in the investigation, handling
+    # after the decision); in 程序启动 and 归档管理 the card only shows what there is.
+    officer = (can_work and not case.is_archived and case.stage in (Stage.INVESTIGATION, Stage.DECISION, Stage.SERVICE)
+               and access.is_assigned(user, case))
     if not views and not officer:
         return {"caseproperty": None}
     held = [view for view in views if view.state == s.HELD]

@@ -10,6 +10,7 @@ from liuhen.profiles import selectors as profiles
 from liuhen.profiles.spec import ENFORCEMENT_MEASURES
 from liuhen.records.catalog import CATALOG
 
+from . import checks
 from . import selectors as s
 
 TEMPLATE = "enforcement/card.html"
@@ -76,7 +77,8 @@ def card(case, *, can_work: bool) -> dict | None:
     if case.stage != Stage.SERVICE and not (case.is_archived and has_records):
         return None
     e = s.for_case(case)
-    if e.served_on is None and not has_records:
+    # Nothing to enforce (the fine paid or none, the order obeyed) and nothing begun: no card.
+    if not has_records and (e.served_on is None or not checks.overdue(case, e.today, e)):
         return None
     spec = profiles.profile_for_case(case).execution
     writable = can_work and not case.is_archived and case.stage == Stage.SERVICE

@@ -173,7 +173,9 @@ def enforcement_of(records, spec, *, served_at=None, reminders_served=None, toda
     live = [r for r in records if not r.voided]
     done = [r for r in live if r.complete]
     e = Enforcement(today=today, served_on=timezone.localdate(served_at) if served_at is not None else None)
-    e.unrectified = any(r.code == RECHECK and (r.content or {}).get("outcome") in NOT_RECTIFIED for r in done)
+    # The latest re-check speaks: 部分改正 then, after a second order, 已按期改正 leaves nothing to enforce.
+    rechecks = [r for r in done if r.code == RECHECK]
+    e.unrectified = bool(rechecks) and (rechecks[-1].content or {}).get("outcome") in NOT_RECTIFIED
     reminders = [r for r in done if r.code == REMINDER]
     e.reminder = reminders[-1] if reminders else None
     position = {r.id: i for i, r in enumerate(live)}

@@ -24,7 +24,7 @@ LABEL = "整改复查"
 
 # An order's status on the card and in the gate.
 DRAFT, WAITING, DONE, AGAIN, OVERDUE = "draft", "waiting", "corrected", "again", "overdue"
-STATUS_LABELS = {DRAFT: "待签字", WAITING: "待复查", DONE: "已改正", AGAIN: "未改正→再次责令", OVERDUE: "逾期未复查"}
+STATUS_LABELS = {DRAFT: "待签字", WAITING: "待复查", DONE: "已改正", AGAIN: "待再次责令改正", OVERDUE: "逾期未复查"}
 
 
 def day(content: dict | None, name: str) -> datetime.date | None:

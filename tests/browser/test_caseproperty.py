@@ -30,6 +30,7 @@ def test_an_item_registered_returned_with_approval(live_server, live_world, page
     mobile_page.goto(f"{base}/cases/{case.pk}/#caseproperty")
     card = mobile_page.locator("#caseproperty")
     expect(card.locator("#caseproperty-terms")).to_contain_text("查封扣押期限")
+    card.locator("#caseproperty-register summary").click()  # folded until asked for
     form = card.locator("#item-form")
     form.get_by_label("财物名称").fill("挖掘机")
     form.get_by_label("规格型号").fill("卡特 320D")

@@ -1,6 +1,6 @@
 """责令改正 in a real browser (issue 18 item 3): on a phone the officer finds an order overdue for its
 re-check on the case page, follows the card's button to the 整改复查记录 form, is refused in Chinese when the
-整改期限 is not the order's, writes it right; once both officers have signed, the card shows 未改正→再次责令
+整改期限 is not the order's, writes it right; once both officers have signed, the card shows 待再次责令改正
 and offers the repeated order. No Content-Security-Policy violation, nothing wider than the screen."""
 import datetime
 
@@ -55,7 +55,7 @@ def test_the_officer_re_checks_an_order_from_the_card_on_a_phone(live_server, li
     mobile_page.goto(f"{base}/cases/{case.pk}/#rectification")
     card = mobile_page.locator("#rectification")
     row = card.locator(f"#rectification-order-{first.pk}")
-    expect(row.locator(".rectification-status")).to_have_text("未改正→再次责令")
+    expect(row.locator(".rectification-status")).to_have_text("待再次责令改正")
     expect(row.locator(".rectification-outcome")).to_have_text("未改正")
     expect(card.locator("#rectification-next")).to_have_text("再次责令改正")
     card.screenshot(path=str(screenshot_dir / "rectification-phone.png"))

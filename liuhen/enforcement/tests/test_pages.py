@@ -90,3 +90,16 @@ def test_no_card_before_service_and_no_buttons_for_a_viewer(client, world):
     reminder(world, case)
     html = page(client, world.agency_head, case)  # sees the case, is not its officer
     assert 'id="enforcement"' in html and "?type=enforcement_decision" not in html
+
+
+def test_no_card_while_nothing_is_overdue(client, world):
+    """A fine still within its 15 days, or paid: nothing to enforce, no card (行政强制法 35: only an
+    obligation not performed in time is enforced)."""
+    from liuhen.testing.execution import pay
+
+    within = served_case(world, served_days_ago=3)
+    assert 'id="enforcement"' not in page(client, world.officer, within)
+    paid = served_case(world)
+    pay(world, paid, "5000")
+    assert 'id="enforcement"' not in page(client, world.officer, paid)
+    assert 'id="enforcement"' in page(client, world.officer, served_case(world))  # overdue: the card

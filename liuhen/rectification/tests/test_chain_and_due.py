@@ -82,7 +82,7 @@ def test_the_chain_pairs_each_re_check_with_its_order_and_tells_the_status():
     chain = s.orders(records, 5)
     assert [(o.record.id, [c.id for c in o.checks]) for o in chain] == [(1, [2]), (3, [4]), (5, [])]
     later = datetime.datetime(2025, 11, 10, 23, 0, tzinfo=datetime.timezone.utc)  # 11-11 07:00 in Beijing
-    assert [o.status_label(later) for o in chain] == ["未改正→再次责令", "已改正", "逾期未复查"]
+    assert [o.status_label(later) for o in chain] == ["待再次责令改正", "已改正", "逾期未复查"]
     assert chain[2].recheck_on == datetime.date(2025, 11, 10)
     assert chain[2].status(datetime.datetime(2025, 11, 10, 15, 0, tzinfo=datetime.timezone.utc)) == s.WAITING
     assert [o.waiting for o in chain] == [False, False, True] and s.waiting(chain) == [chain[2]]

@@ -66,18 +66,18 @@ def test_the_card_shows_the_chain_and_the_record_due_next(client, world):
     case = service_case(world)
     first = order(world, case, issued=-30, deadline=-20)
     page = _page(client, case, world.officer)
-    assert f"责令改正通知书第{first.serial}号" in page and on(-20).isoformat() in page and "逾期未复查" in page
+    assert f"记录第{first.serial}号" in page and on(-20).isoformat() in page and "逾期未复查" in page
     assert "?type=rectification_check" in page and "制作整改复查记录" in page and f"整改期限填写 {on(-20).isoformat()}" in page
     check = recheck(world, case, outcome="部分改正")
     page = _page(client, case, world.officer)
-    assert "未改正→再次责令" in page and "部分改正" in page and reverse("records:detail", args=[check.pk]) in page
+    assert "待再次责令改正" in page and "部分改正" in page and reverse("records:detail", args=[check.pk]) in page
     assert "?type=rectification_order" in page and "再次责令改正" in page
     second = order(world, case, issued=-1, deadline=10)
     page = _page(client, case, world.officer)
-    assert f"责令改正通知书第{second.serial}号" in page and "待复查" in page and on(10).isoformat() in page
+    assert f"记录第{second.serial}号" in page and "待复查" in page and on(10).isoformat() in page
     assert "?type=rectification_check" in page
     head = _page(client, case, world.agency_head)  # sees the chain, offered nothing
-    assert f"责令改正通知书第{second.serial}号" in head and "?type=rectification_" not in head
+    assert f"记录第{second.serial}号" in head and "?type=rectification_" not in head
 
 
 def test_once_corrected_nothing_more_is_offered(client, world):
