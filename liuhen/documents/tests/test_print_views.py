@@ -24,6 +24,7 @@ def _reads(record, form):
             if event_of(e)["detail"].get("document") == form]
 
 
+@pytest.mark.pages_only
 def test_the_print_view_of_a_record(client, world, notice):
     client.force_login(world.officer2)  # an officer of the case's unit, not its author
     response = client.get(reverse("documents:record_print", args=[notice.pk]))
@@ -63,6 +64,7 @@ def test_a_case_without_documents_says_so(client, world):
     assert response.status_code == 404 and "还没有执法文书" in response.content.decode()
 
 
+@pytest.mark.pages_only
 @pytest.mark.parametrize("name", ["record_print", "draft_pdf", "draft_docx"])
 def test_an_officer_of_another_unit_is_refused_and_it_is_traced(client, world, notice, name):
     client.force_login(world.outsider)
@@ -73,6 +75,7 @@ def test_an_officer_of_another_unit_is_refused_and_it_is_traced(client, world, n
     assert (denied.actor_id, denied.object_type, denied.object_id) == (world.outsider.pk, "record", str(notice.pk))
 
 
+@pytest.mark.pages_only
 def test_a_case_print_refused_to_another_unit_and_to_the_system_admin(client, world, notice):
     for user in (world.outsider, world.sysadmin):
         client.force_login(user)
@@ -81,11 +84,13 @@ def test_a_case_print_refused_to_another_unit_and_to_the_system_admin(client, wo
     assert not Entry.objects.filter(action="record.view").exists()
 
 
+@pytest.mark.pages_only
 def test_anonymous_users_are_sent_to_log_in(client, notice):
     response = client.get(reverse("documents:draft_pdf", args=[notice.pk]))
     assert response.status_code == 302 and "login" in response["Location"]
 
 
+@pytest.mark.pages_only
 def test_the_draft_pdf_and_docx_downloads(client, world, notice):
     from docx import Document
 
