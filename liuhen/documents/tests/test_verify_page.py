@@ -38,10 +38,25 @@ def _post(client, doc, data: bytes | None, name="文书.pdf", **extra):
 
 
 @pytest.fixture
-def doc(world):
-    d = issued(world)
-    integrate_all()  # the issue is in a signed checkpoint
-    return d
+def _scene(db, fresh_home, settings, tmp_path_factory, django_db_blocker):
+    # built once per run and copied in with its keys and files (liuhen.testing.demo): verify_page_scene
+    from liuhen.testing.demo import restore_scene, scene_snapshot
+
+    snapshot = scene_snapshot("liuhen.testing.documents_verify:verify_page_scene", tmp_path_factory,
+                              django_db_blocker, replay_changes=True)
+    return restore_scene(snapshot, fresh_home, settings.LIUHEN_BLOB_DIR)
+
+
+@pytest.fixture
+def world(_scene):
+    """The scene's world (the root conftest's, with the document below issued in it)."""
+    return _scene[0]
+
+
+@pytest.fixture
+def doc(_scene):
+    """A complete 询问笔录 issued, the issue in a signed checkpoint."""
+    return _scene[1]
 
 
 # ---- the page ----------------------------------------------------------------------------------------
