@@ -87,7 +87,6 @@ def test_lien_service_without_a_witness_is_refused_and_without_av_does_not_count
     assert decision(case).status == selectors.SERVED and served_problems(case) == []
 
 
-@pytest.mark.pages_only
 def test_the_profile_may_take_a_witness_or_av_for_lien_service():
     assert selectors.lien_missing("", False, "witness_or_av") == ["见证人或拍照、录像记录"]
     assert selectors.lien_missing("赵村长", False, "witness_or_av") == []

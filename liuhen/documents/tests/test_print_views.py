@@ -64,7 +64,6 @@ def test_a_case_without_documents_says_so(client, world):
     assert response.status_code == 404 and "还没有执法文书" in response.content.decode()
 
 
-@pytest.mark.pages_only
 @pytest.mark.parametrize("name", ["record_print", "draft_pdf", "draft_docx"])
 def test_an_officer_of_another_unit_is_refused_and_it_is_traced(client, world, notice, name):
     client.force_login(world.outsider)
@@ -75,7 +74,6 @@ def test_an_officer_of_another_unit_is_refused_and_it_is_traced(client, world, n
     assert (denied.actor_id, denied.object_type, denied.object_id) == (world.outsider.pk, "record", str(notice.pk))
 
 
-@pytest.mark.pages_only
 def test_a_case_print_refused_to_another_unit_and_to_the_system_admin(client, world, notice):
     for user in (world.outsider, world.sysadmin):
         client.force_login(user)

@@ -80,7 +80,6 @@ def test_the_page_shows_the_document_and_its_proof_without_login(client, world, 
     assert "退出" not in page and 'name="password"' not in page and "/login/" not in page
 
 
-@pytest.mark.pages_only
 def test_the_proof_shown_is_the_ledgers_and_verifies_independently(client, doc):
     from liuhen.documents import selectors
     from liuhen.ledger.config import hash_algo
@@ -119,7 +118,6 @@ def test_no_personal_data_on_the_page(client, world, doc):
     assert "王五" not in check and world.officer.full_name not in check
 
 
-@pytest.mark.pages_only
 def test_the_page_and_its_checks_are_reads_without_actor_or_address(client, doc):
     client.get(url(doc), REMOTE_ADDR="203.0.113.7")
     _post(client, doc, stored(doc.pdf_sha256), REMOTE_ADDR="203.0.113.7")

@@ -71,7 +71,6 @@ def test_open_a_round_from_the_form(setup):
     ({"size": "abc"}, "抽取数量应为整数"), ({"size": "0"}, "抽取数量至少为 1"), ({"seed": "xyz"}, "随机种子应为 32 位"),
     ({"period_from": "2026-13-01"}, "请输入有效的日期"), ({"title": ""}, "请填写评查名称"),
     ({"unit": "999999"}, "所选承办机构不存在"), ({"size": "40"}, "超过了已归档案卷总数")])
-@pytest.mark.pages_only
 def test_bad_input_to_the_form_is_a_chinese_400_recorded(setup, over, text):
     world, client, ev, files = setup
     today = timezone.localdate()

@@ -44,7 +44,6 @@ def _draw(client, **kw):
     return client.post("/inspections/new/", data)
 
 
-@pytest.mark.pages_only
 def test_others_are_refused_and_logged(client, world):
     for user in (world.officer, world.unit_head, world.sysadmin):
         client.force_login(user)

@@ -57,7 +57,6 @@ def multipart(filename: str, data: bytes, boundary="LiuhenBoundary7MA4YWxk"):
 # ---- reads are traced ----------------------------------------------------------------------
 
 
-@pytest.mark.pages_only
 def test_detail_shows_the_record_and_traces_the_view(client, world, record):
     login(client, world.officer2)
     before = Entry.objects.filter(action="record.view").count()
@@ -104,7 +103,6 @@ def test_download_refused_to_another_unit(client, world, record):
     assert not Entry.objects.filter(action="record.download").exists()
 
 
-@pytest.mark.pages_only
 def test_officer_of_another_unit_gets_404_and_the_refusal_is_traced(client, world, record):
     login(client, world.outsider)
     response = client.get(reverse("records:detail", args=[record.pk]))
@@ -134,7 +132,6 @@ def _form_post(content: dict, **extra) -> dict:
     return data
 
 
-@pytest.mark.pages_only
 def test_edit_without_reason_is_400_and_writes_nothing(client, world, record):
     login(client, world.officer)
     response = client.post(reverse("records:edit", args=[record.pk]), _form_post({**INSPECTION, "place": "别处"}))
@@ -342,7 +339,6 @@ def test_full_inspection_record_flow(client, world, case):
     assert actions.count("record.sign") == 2 and "record.refuse" in actions and "record.refusal_confirm" in actions
 
 
-@pytest.mark.pages_only
 def test_new_record_with_invalid_content_is_400_and_writes_nothing(client, world, case):
     login(client, world.officer)
     response = client.post(reverse("records:new", args=[case.pk]),

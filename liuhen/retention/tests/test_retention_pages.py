@@ -32,7 +32,6 @@ def client_for(client, user):
     return client
 
 
-@pytest.mark.pages_only
 def test_the_list_shows_class_date_and_reason_and_filters(client, scene):
     shelf, old, linked, young, case = scene
     c = client_for(client, shelf.admin)

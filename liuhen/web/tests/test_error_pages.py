@@ -142,7 +142,6 @@ def test_forbidden_and_unknown_ids_answer_alike(client, world, objects, method, 
     ("get", f"/records/attachments/{HUGE}/"), ("post", f"/records/signatures/{HUGE}/confirm/"),
     ("get", "/records/9223372036854775808/"),  # 2**63: one past the largest 64-bit id
 ])
-@pytest.mark.pages_only
 def test_a_huge_id_is_400(client, world, method, pattern):
     client.force_login(world.officer)
     response = getattr(client, method)(pattern)
@@ -150,7 +149,6 @@ def test_a_huge_id_is_400(client, world, method, pattern):
     assert "地址中的编号无效" in body(response)
 
 
-@pytest.mark.pages_only
 def test_an_18_digit_id_is_just_not_found(client, world):
     client.force_login(world.officer)
     assert client.get("/cases/999999999999999999/").status_code == 404
