@@ -29,7 +29,7 @@ test-sqlite: setup
 	$(VENV)/bin/pytest -n $${LIUHEN_TEST_WORKERS:-4} --dist loadscope
 
 test-postgres: setup
-	@scripts/with-postgres.sh $(VENV)/bin/pytest -n $${LIUHEN_TEST_WORKERS:-4} --dist loadscope -m "not browser"
+	@scripts/with-postgres.sh $(VENV)/bin/pytest -n $${LIUHEN_TEST_WORKERS:-4} --dist loadscope -m "not browser and not pages_only"
 
 # Benchmarks (figures in the README): the ledger against pymerkle.
 bench: setup

@@ -17,6 +17,33 @@ def pytest_addoption(parser):
                           "PostgreSQL: the others ran in the first pass and would learn nothing new)")
 
 
+# The `pages_only` marker (pyproject.toml): the test's subject is a page's HTML — its template,
+# labels, layout, what it shows of rows its fixtures wrote. `make test` leaves these out of the
+# PostgreSQL pass (scripts/test.sh: -m "not browser and not pages_only"): the dialect changes nothing
+# a template renders. A test goes there only if it does not test a write, a lock, raw SQL, a date or
+# JSON query, or the ledger — those stay in the PostgreSQL pass. The guard holds it to that: while a
+# marked test runs (its body; its fixtures may write), a statement that writes (beyond logging in and
+# the ledger's read events), a date or JSON computation in SQL, or a ledger event other than a read
+# or a login fails it (liuhen/testing/pages_only.py).
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    if item.get_closest_marker("pages_only") is None:
+        yield
+        return
+    from liuhen.testing.pages_only import watch
+    from liuhen.testing.selection import reaches_a_database
+
+    if not reaches_a_database(item):
+        yield
+        return
+    with watch() as problems:
+        outcome = yield
+    if outcome.excinfo is None and problems:
+        outcome.force_exception(pytest.fail.Exception(
+            "marked pages_only, but the test does what the PostgreSQL pass must see:\n" + "\n".join(problems[:10]),
+            pytrace=False))
+
+
 def pytest_collection_modifyitems(config, items):
     if not config.getoption("db_only"):
         return

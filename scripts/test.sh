@@ -21,7 +21,8 @@ echo "== tests on SQLite"
 .venv/bin/pytest -q "${PAR[@]}"; sqlite_rc=$?
 echo "== tests on PostgreSQL"
 # --db-only (conftest.py): the tests that never reach a database ran in the first pass; a test
-# that reaches one, in this process or in a child, runs here again.
-scripts/with-postgres.sh .venv/bin/pytest -q "${PAR[@]}" -m "not browser" --db-only; pg_rc=$?
+# that reaches one, in this process or in a child, runs here again — but for those whose subject
+# is a page's HTML (the pages_only marker: its rule and guard in conftest.py).
+scripts/with-postgres.sh .venv/bin/pytest -q "${PAR[@]}" -m "not browser and not pages_only" --db-only; pg_rc=$?
 echo "lint-imports rc=$lint_rc sqlite rc=$sqlite_rc postgres rc=$pg_rc"
 [ $lint_rc -eq 0 ] && [ $sqlite_rc -eq 0 ] && [ $pg_rc -eq 0 ]

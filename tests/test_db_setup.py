@@ -25,3 +25,20 @@ def test_the_append_only_triggers_are_there(db):
 
 def test_the_record_catalog_is_synced(db):
     assert set(RecordType.objects.values_list("code", flat=True)) >= {e["code"] for e in CATALOG}
+
+
+def test_the_first_worker_lets_the_others_copy_while_it_runs_its_tests(transactional_db, tmp_path):
+    """The lock covers the migration and the copy, not the first worker's session: held until its
+    last test (the setup's yield inside the lock), every other worker waited for the first to finish
+    — the SQLite pass ran as one worker. (Outside a transaction: the copy is read as at set-up.)"""
+    import fcntl
+
+    from liuhen.testing import dbsetup
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the SQLite copy (PostgreSQL's template is made the same way, outside its tests)")
+    with dbsetup._sqlite(lambda keepdb: "migrated", tmp_path) as cfg:  # as the first worker, in its session
+        assert cfg == "migrated" and (tmp_path / "test-db-sqlite" / "migrated.sqlite3").exists()
+        with open(tmp_path / "test-db-sqlite" / "lock", "w") as another_worker:
+            fcntl.flock(another_worker, fcntl.LOCK_EX | fcntl.LOCK_NB)  # BlockingIOError while held
+            fcntl.flock(another_worker, fcntl.LOCK_UN)

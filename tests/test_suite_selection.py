@@ -48,3 +48,28 @@ def test_a_module_that_starts_processes_runs_whole_on_both(tmp_path):
 
     assert reaches_a_database(item(module))
     assert not reaches_a_database(item(plain))
+
+
+def test_the_pages_only_guard_passes_a_page_and_fails_a_write(client, world):
+    """What keeps a test marked pages_only (left out of the PostgreSQL pass) to a page's HTML:
+    a page opened after logging in passes, a case opened through the services does not."""
+    from liuhen.testing.cases import to_investigation
+    from liuhen.testing.pages_only import watch
+
+    with watch() as problems:
+        client.force_login(world.officer)
+        assert client.get("/cases/new/").status_code == 200
+    assert problems == []
+    with watch() as problems:
+        to_investigation(world)
+    assert any(p.startswith("writes cases_case:") for p in problems), problems
+    assert any(p.startswith("logs case.create ") for p in problems), problems
+
+
+def test_the_pages_only_guard_fails_a_date_query(world):
+    from liuhen.ledger.models import Entry
+    from liuhen.testing.pages_only import watch
+
+    with watch() as problems:
+        assert list(Entry.objects.dates("created_at", "month"))
+    assert [p for p in problems if p.startswith("a date or JSON query")], problems

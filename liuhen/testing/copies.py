@@ -103,3 +103,15 @@ def copied_scene(where):
     pending = requested(c)  # awaiting approval
     verifies()
     return world, c, row, package, handover, pending
+
+
+def packaged_scene(where):
+    """A case with two clips, a request approved for both and its package made: what the offline
+    checker's tests start from (built once per run, liuhen.testing.demo.scene_snapshot; `where` holds
+    the clips). Returns the package."""
+    from liuhen.copies import services
+    from liuhen.testing.world import World
+
+    world = World()
+    row = approved(case_with_footage(world, where))  # the world's archivist too
+    return services.make_package(world.archivist, row)

@@ -110,3 +110,16 @@ def withdrawn_scene(where=None):
     valid = issued(world)
     _verifies()
     return world, revocation, replacement, second, valid
+
+
+def verify_page_scene(where=None):
+    """A world and a complete 询问笔录 issued, integrated into a signed checkpoint: what the public
+    verification page's tests start from (built once per run, liuhen.testing.demo.scene_snapshot).
+    Returns (world, document)."""
+    from liuhen.ledger.storage import integrate_all
+    from liuhen.testing.world import World
+
+    world = World()
+    doc = issued(world)
+    integrate_all()  # the issue is in a signed checkpoint
+    return world, doc

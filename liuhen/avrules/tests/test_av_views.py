@@ -38,6 +38,7 @@ def test_an_officer_declares_a_field_trip(client, world):
     assert "县北部山区" in client.get(reverse("avrules:trips")).content.decode()
 
 
+@pytest.mark.pages_only
 def test_a_bad_declaration_is_a_400_in_chinese(client, world):
     client.force_login(world.officer)
     now = timezone.now()
@@ -116,6 +117,7 @@ def test_a_break_is_noted_from_the_case_page(client, world, tmp_path, inspected)
     assert any("中断后未能恢复" in p for p in cases.transition_blockers(case))
 
 
+@pytest.mark.pages_only
 def test_who_cannot_see_the_case_gets_a_404_and_who_is_not_on_it_a_403(client, world, inspected):
     case, inspection = inspected
     client.force_login(world.outsider)

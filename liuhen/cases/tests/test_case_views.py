@@ -24,6 +24,7 @@ def text(resp) -> str:
 
 # ---- lists ---------------------------------------------------------------------------------
 
+@pytest.mark.pages_only
 def test_anonymous_is_sent_to_login(client, world):
     resp = client.get("/cases/")
     assert resp.status_code == 302
@@ -75,6 +76,7 @@ def _new_case_post(**kw):
     return data
 
 
+@pytest.mark.pages_only
 def test_new_case_form_renders(client, world):
     resp = as_user(client, world.officer).get("/cases/new/")
     assert resp.status_code == 200
@@ -84,6 +86,7 @@ def test_new_case_form_renders(client, world):
     assert "张明（" not in body  # the author is not offered as "other officer"
 
 
+@pytest.mark.pages_only
 def test_new_case_missing_title(client, world):
     resp = as_user(client, world.officer).post("/cases/new/", _new_case_post(title="", officers=[world.officer2.pk]))
     assert resp.status_code == 400
@@ -91,6 +94,7 @@ def test_new_case_missing_title(client, world):
     assert Case.objects.count() == 0
 
 
+@pytest.mark.pages_only
 def test_new_case_with_expired_officer(client, world):
     resp = as_user(client, world.officer).post("/cases/new/", _new_case_post(officers=[world.expired.pk]))
     assert resp.status_code == 400
@@ -99,6 +103,7 @@ def test_new_case_with_expired_officer(client, world):
     assert not Entry.objects.filter(action__startswith="case.").exists()
 
 
+@pytest.mark.pages_only
 def test_new_case_on_site_alone(client, world):
     resp = as_user(client, world.officer).post("/cases/new/", _new_case_post())
     assert resp.status_code == 400
@@ -119,6 +124,7 @@ def test_new_case_created(client, world):
     assert event_of(entry)["request"]["channel"] == "web"
 
 
+@pytest.mark.pages_only
 def test_sysadmin_cannot_open_case(client, world):
     resp = as_user(client, world.sysadmin).post("/cases/new/", _new_case_post(on_site=""))
     assert resp.status_code == 403
@@ -217,6 +223,7 @@ def test_case_page_for_those_who_may_see_it(client, world, who, can_work):
     assert ("进入下一阶段" in body) is can_work
 
 
+@pytest.mark.pages_only
 def test_missing_case_is_404(client, world):
     resp = as_user(client, world.officer).get("/cases/999999/")
     assert resp.status_code == 404

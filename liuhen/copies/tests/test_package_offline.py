@@ -9,19 +9,23 @@ import shutil
 
 import pytest
 
-from liuhen.copies import services
 from liuhen.copies.package import package_dir
 from liuhen.ledger.core import note
 from liuhen.ledger.core.package import verify_package
-from liuhen.testing.copies import approved, case_with_footage, check_offline, vkey_file
+from liuhen.testing.copies import check_offline, vkey_file
 
 pytestmark = pytest.mark.usefixtures("fresh_home")
 
 
 @pytest.fixture
-def made(world, tmp_path):
-    c = case_with_footage(world, tmp_path)
-    package = services.make_package(world.archivist, approved(c))
+def made(db, fresh_home, settings, tmp_path, tmp_path_factory, django_db_blocker):
+    # the package built once per run and copied in with its keys and files (liuhen.testing.demo):
+    # liuhen.testing.copies.packaged_scene; each test checks a copy of its own
+    from liuhen.testing.demo import restore_scene, scene_snapshot
+
+    snapshot = scene_snapshot("liuhen.testing.copies:packaged_scene", tmp_path_factory, django_db_blocker,
+                              replay_changes=True)
+    package = restore_scene(snapshot, fresh_home, settings.LIUHEN_BLOB_DIR)
     good = tmp_path / "received"
     shutil.copytree(package_dir(package), good)
     return good, vkey_file(tmp_path), package

@@ -11,16 +11,41 @@ from liuhen.copies.package import package_dir
 from liuhen.ledger.core.package import verify_package
 from liuhen.testing.copies import approved, case_with_footage, check_offline, vkey_file
 
-pytestmark = pytest.mark.usefixtures("fresh_home")
+# django_db: so that a run of this module alone sets up the test database its package is made in
+pytestmark = [pytest.mark.usefixtures("fresh_home"), pytest.mark.django_db]
+
+
+@pytest.fixture(scope="module")
+def made_once(tmp_path_factory, django_db_setup, django_db_blocker):
+    """The package and its verifier key, made once for the module (in a transaction rolled back, in a
+    home of its own): the tests read files only (the offline checker), each edits a copy of its own."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    from liuhen.ledger import storage
+    from liuhen.testing.demo import FAST_HASHER, forget_process_caches
+    from liuhen.testing.world import World
+
+    where = tmp_path_factory.mktemp("package")
+    storage._cache.clear()
+    with django_db_blocker.unblock(), override_settings(LIUHEN_HOME=where / "home", LIUHEN_BLOB_DIR=where / "blobs",
+                                                        PASSWORD_HASHERS=FAST_HASHER):
+        with transaction.atomic():
+            world = World()
+            c = case_with_footage(world, where, names=("A.MP4",))
+            package = services.make_package(world.archivist, approved(c))
+            shutil.copytree(package_dir(package), where / "received")
+            vkey = vkey_file(where)
+            transaction.set_rollback(True)
+    forget_process_caches()  # ids of the rolled-back rows
+    return where / "received", vkey
 
 
 @pytest.fixture
-def made(world, tmp_path):
-    c = case_with_footage(world, tmp_path, names=("A.MP4",))
-    package = services.make_package(world.archivist, approved(c))
-    good = tmp_path / "received"
-    shutil.copytree(package_dir(package), good)
-    return good, vkey_file(tmp_path)
+def made(made_once, tmp_path):
+    good, vkey = made_once
+    shutil.copytree(good, tmp_path / "received")
+    return tmp_path / "received", vkey
 
 
 def _edit(root, change) -> None:

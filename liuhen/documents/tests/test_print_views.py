@@ -24,6 +24,7 @@ def _reads(record, form):
             if event_of(e)["detail"].get("document") == form]
 
 
+@pytest.mark.pages_only
 def test_the_print_view_of_a_record(client, world, notice):
     client.force_login(world.officer2)  # an officer of the case's unit, not its author
     response = client.get(reverse("documents:record_print", args=[notice.pk]))
@@ -81,11 +82,13 @@ def test_a_case_print_refused_to_another_unit_and_to_the_system_admin(client, wo
     assert not Entry.objects.filter(action="record.view").exists()
 
 
+@pytest.mark.pages_only
 def test_anonymous_users_are_sent_to_log_in(client, notice):
     response = client.get(reverse("documents:draft_pdf", args=[notice.pk]))
     assert response.status_code == 302 and "login" in response["Location"]
 
 
+@pytest.mark.pages_only
 def test_the_draft_pdf_and_docx_downloads(client, world, notice):
     from docx import Document
 

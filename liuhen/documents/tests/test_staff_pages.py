@@ -74,6 +74,7 @@ def test_an_incomplete_decision_shows_what_is_missing(client, world):
     assert reverse("documents:issue", args=[record.pk]) not in page
 
 
+@pytest.mark.pages_only
 def test_who_may_not_see_the_case_cannot_issue(client, world, decision):
     client.force_login(world.outsider)
     assert client.post(reverse("documents:issue", args=[decision.pk])).status_code == 404
@@ -109,6 +110,7 @@ def test_the_number_register_lists_and_voids_with_a_reason(client, world, decisi
     assert "已作废" in client.get(reverse("records:detail", args=[decision.pk])).content.decode()
 
 
+@pytest.mark.pages_only
 def test_the_register_is_for_leaders_and_those_who_read_every_case(client, world):
     client.force_login(world.officer)
     assert client.get(reverse("documents:numbers")).status_code == 403
@@ -131,6 +133,7 @@ def test_a_reviewer_cannot_void(client, world):
     assert response.status_code == 403 and not NumberVoid.objects.exists()
 
 
+@pytest.mark.pages_only
 def test_the_print_view_styles_itself_under_the_content_security_policy(client, world, decision):
     """The print view's A4 sheet is one <style> element: allowed by the request's nonce, in the header
     of that response only; other pages keep style-src 'self' (no inline style)."""

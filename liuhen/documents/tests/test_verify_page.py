@@ -38,14 +38,30 @@ def _post(client, doc, data: bytes | None, name="文书.pdf", **extra):
 
 
 @pytest.fixture
-def doc(world):
-    d = issued(world)
-    integrate_all()  # the issue is in a signed checkpoint
-    return d
+def _scene(db, fresh_home, settings, tmp_path_factory, django_db_blocker):
+    # built once per run and copied in with its keys and files (liuhen.testing.demo): verify_page_scene
+    from liuhen.testing.demo import restore_scene, scene_snapshot
+
+    snapshot = scene_snapshot("liuhen.testing.documents_verify:verify_page_scene", tmp_path_factory,
+                              django_db_blocker, replay_changes=True)
+    return restore_scene(snapshot, fresh_home, settings.LIUHEN_BLOB_DIR)
+
+
+@pytest.fixture
+def world(_scene):
+    """The scene's world (the root conftest's, with the document below issued in it)."""
+    return _scene[0]
+
+
+@pytest.fixture
+def doc(_scene):
+    """A complete 询问笔录 issued, the issue in a signed checkpoint."""
+    return _scene[1]
 
 
 # ---- the page ----------------------------------------------------------------------------------------
 
+@pytest.mark.pages_only
 def test_the_page_shows_the_document_and_its_proof_without_login(client, world, doc):
     response = client.get(url(doc))
     assert response.status_code == 200
@@ -89,6 +105,7 @@ def test_an_issue_newer_than_the_checkpoint_is_pending_not_failed(client, world,
     assert 'data-proof="ok"' in html(client.get(url(newer)))
 
 
+@pytest.mark.pages_only
 def test_no_personal_data_on_the_page(client, world, doc):
     """The party's name, address and ID number, the officers' names and usernames: never."""
     page = html(client.get(url(doc)))
@@ -116,6 +133,7 @@ def test_the_page_and_its_checks_are_reads_without_actor_or_address(client, doc)
     assert refused["detail"] == {"act": "public_check", "codes": ["not_pdf"], "issued_document": doc.pk}
 
 
+@pytest.mark.pages_only
 def test_a_logged_in_user_sees_the_same_public_page(client, world, doc):
     client.force_login(world.officer)
     page = html(client.get(url(doc)))
@@ -163,6 +181,7 @@ def test_a_replaced_document_links_to_the_one_that_replaced_it(client, world, do
 @pytest.mark.parametrize("token, code", [("AAAAAAAAAAA", "unknown_token"), ("abc!def", "bad_token"),
                                          ("x" * 40, "bad_token"), ("a/b", "bad_token"),
                                          ("%E7%8E%8B", "bad_token")])
+@pytest.mark.pages_only
 def test_an_unknown_or_malformed_token_is_the_public_404(client, world, doc, token, code):
     response = client.get(f"/v/{token}")
     assert response.status_code == 404
@@ -176,6 +195,7 @@ def test_an_unknown_or_malformed_token_is_the_public_404(client, world, doc, tok
 
 # ---- the upload check ------------------------------------------------------------------------------------
 
+@pytest.mark.pages_only
 def test_the_issued_pdf_matches(client, doc):
     blobs = Blob.objects.count()
     response = _post(client, doc, stored(doc.pdf_sha256))
@@ -185,6 +205,7 @@ def test_the_issued_pdf_matches(client, doc):
     assert Blob.objects.count() == blobs
 
 
+@pytest.mark.pages_only
 def test_a_tampered_pdf_does_not_match_and_both_hashes_are_shown(client, doc):
     import hashlib
 
@@ -197,6 +218,7 @@ def test_a_tampered_pdf_does_not_match_and_both_hashes_are_shown(client, doc):
     assert events(v.PUBLIC_CHECK)[0]["detail"]["verdict"] == v.MISMATCH
 
 
+@pytest.mark.pages_only
 def test_the_archive_copy_matches_as_the_archive_copy(client, doc):
     page = html(_post(client, doc, stored(doc.archive_sha256)))
     assert "与签发文书逐字节一致" in page and 'data-verdict="match_archive"' in page and "PDF/A 归档件" in page
@@ -208,6 +230,7 @@ def test_a_match_on_a_revoked_document_still_says_it_is_revoked(client, world, d
     assert "与签发文书逐字节一致" in page and "该文书当前状态为“已撤销”" in page
 
 
+@pytest.mark.pages_only
 def test_a_stored_copy_that_no_longer_has_its_hash_is_said(client, doc):
     from liuhen.media import store
 
@@ -225,6 +248,7 @@ def test_a_stored_copy_that_no_longer_has_its_hash_is_said(client, doc):
     (b"PK\x03\x04 a word file", "not_pdf", "不是 PDF 文件"),
     (b" %PDF-1.7", "not_pdf", "不是 PDF 文件"),
 ])
+@pytest.mark.pages_only
 def test_bad_uploads_are_400_with_a_chinese_message(client, doc, data, code, words):
     blobs = Blob.objects.count()
     response = _post(client, doc, data)
@@ -235,6 +259,7 @@ def test_bad_uploads_are_400_with_a_chinese_message(client, doc, data, code, wor
     assert events(v.REFUSED)[-1]["detail"]["codes"] == [code]
 
 
+@pytest.mark.pages_only
 def test_a_body_over_the_limit_is_refused_before_it_is_read(client, doc):
     # The Content-Length says 3 GiB, the body holds 10 bytes: reading it would fail the test client.
     response = client.generic("POST", url(doc), b"0123456789", content_type="multipart/form-data; boundary=x",
@@ -244,6 +269,7 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(client, doc):
     assert events(v.REFUSED)[-1]["detail"]["codes"] == ["too_large"]
 
 
+@pytest.mark.pages_only
 def test_a_file_over_the_limit_is_stopped_as_it_arrives(client, doc):
     data = b"%PDF-" + b"0" * public_views.CHECK_MAX_BYTES  # one file of 20 MB + 5 bytes, within the envelope slack
     response = _post(client, doc, data)
@@ -251,6 +277,7 @@ def test_a_file_over_the_limit_is_stopped_as_it_arrives(client, doc):
     assert not events(v.PUBLIC_CHECK) and events(v.REFUSED)[-1]["detail"]["codes"] == ["too_large"]
 
 
+@pytest.mark.pages_only
 @pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
 def test_another_method_is_405(client, doc, method):
     response = client.generic(method, url(doc), b"x")
@@ -259,6 +286,7 @@ def test_another_method_is_405(client, doc, method):
     assert events(v.REFUSED)[-1]["detail"]["codes"] == ["method"]
 
 
+@pytest.mark.pages_only
 def test_the_form_works_anonymously_with_django_csrf(doc):
     """An anonymous POST is not sent to the login page; without the CSRF cookie and token it is
     refused (403), with them it is checked."""
@@ -274,6 +302,7 @@ def test_the_form_works_anonymously_with_django_csrf(doc):
     assert response.status_code == 200 and "与签发文书逐字节一致" in html(response)
 
 
+@pytest.mark.pages_only
 def test_the_document_itself_is_never_served(client, doc):
     for path in (url(doc) + ".pdf", url(doc) + "/pdf", url(doc) + "/download"):
         response = client.get(path)

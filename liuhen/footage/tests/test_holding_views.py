@@ -25,6 +25,7 @@ def items(world, tmp_path):
     return FootageItem.objects.get(name="MINE.MP4"), FootageItem.objects.get(name="NOBODY.MP4")
 
 
+@pytest.mark.pages_only
 def test_officer_sees_own_admin_and_head_see_all(client, world, items):
     mine, nobody = items
     client.force_login(world.officer)

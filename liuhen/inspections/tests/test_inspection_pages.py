@@ -102,6 +102,7 @@ def test_draw_a_round_then_record_findings_and_close(scene):
     ({"period_from": "2020-01-01", "period_to": "2020-01-31"}, "没有可抽检的音像记录"),
     ({"period_from": "昨天"}, "请输入有效的日期"),
 ])
+@pytest.mark.pages_only
 def test_bad_draws_come_back_with_what_was_typed(scene, kw, text):
     client, world, items = scene
     resp = _draw(client, **kw)

@@ -287,6 +287,7 @@ def test_heads_and_supervisors_see_the_list_read_only(client, world):
         assert 'id="review-form"' not in page
 
 
+@pytest.mark.pages_only
 def test_the_list_is_for_its_roles(client, world):
     client.force_login(world.officer)
     assert 'href="/legalreview/"' not in client.get(reverse("cases:mine")).content.decode()

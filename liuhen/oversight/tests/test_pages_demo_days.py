@@ -12,6 +12,7 @@ from liuhen.workdays import services
 DAY = datetime.timedelta(days=1)
 
 
+@pytest.mark.pages_only
 @pytest.mark.django_db
 def test_demo_days_are_the_deadlines_working_days(clean_calendar):
     for start in (datetime.date(2025, 9, 26), datetime.date(2026, 1, 30), datetime.date(2026, 12, 20)):
@@ -36,6 +37,7 @@ def test_a_loaded_schedule_moves_the_demo_days_too(clean_calendar):
     assert days.on_or_before(datetime.date(2026, 10, 4)) == datetime.date(2026, 10, 2)
 
 
+@pytest.mark.pages_only
 @pytest.mark.django_db
 def test_a_year_nobody_knows_is_monday_to_friday_for_the_demo_only(clean_calendar):
     year = max(clean_calendar.known_years()) + 1

@@ -26,6 +26,7 @@ def write(tmp_path, name, text):
 
 # ---- CLI ----------------------------------------------------------------------------------------------
 
+@pytest.mark.pages_only
 def test_check_accepts_a_good_file_and_names_each_error_of_a_bad_one(world, tmp_path):
     run = run_command("profile", "check", str(loader.DATA_DIR / "LQ.yaml"))
     assert run.code == 0 and "配置有效" in run.out and "LQ" in run.out
@@ -100,6 +101,7 @@ def test_the_page_shows_the_record_item_list_history_and_a_diff(client, world):
     assert Entry.objects.filter(action=V.VIEW, actor_id=world.officer.pk).count() == 4
 
 
+@pytest.mark.pages_only
 def test_the_page_is_for_people_of_an_agency(client, db):
     assert client.get(reverse("profiles:index")).status_code == 302  # to the login
 

@@ -72,6 +72,7 @@ def test_detail_shows_the_record_and_traces_the_view(client, world, record):
     assert view.request_id == response["X-Request-Id"]
 
 
+@pytest.mark.pages_only
 def test_anonymous_is_sent_to_login(client, record):
     response = client.get(reverse("records:detail", args=[record.pk]))
     assert response.status_code == 302 and response["Location"].startswith("/login/")
@@ -114,6 +115,7 @@ def test_officer_of_another_unit_gets_404_and_the_refusal_is_traced(client, worl
     assert denied.object_id == str(record.pk)
 
 
+@pytest.mark.pages_only
 def test_system_admin_sees_no_case_content(client, world, record):
     login(client, world.sysadmin)
     assert client.get(reverse("records:detail", args=[record.pk])).status_code == 404
@@ -165,6 +167,7 @@ def test_edit_of_signed_record_is_409_with_message(client, world, record):
 # ---- uploads -------------------------------------------------------------------------------
 
 
+@pytest.mark.pages_only
 def test_upload_empty_file_is_400_with_chinese_error(client, world, record, settings):
     login(client, world.officer)
     response = client.post(reverse("records:attach", args=[record.pk]),
@@ -201,6 +204,7 @@ def test_upload_with_a_path_keeps_only_the_final_name(client, world, record, set
     assert stored == [store.path_for(att.blob_id)]
 
 
+@pytest.mark.pages_only
 def test_upload_with_a_dot_dot_name_is_refused(client, world, record):
     login(client, world.officer)
     body, ctype = multipart("..passwd", b"content")
@@ -210,6 +214,7 @@ def test_upload_with_a_dot_dot_name_is_refused(client, world, record):
     assert not Attachment.objects.exists()
 
 
+@pytest.mark.pages_only
 def test_upload_refused_to_officer_not_on_case(client, world, record):
     login(client, world.officer3)
     response = client.post(reverse("records:attach", args=[record.pk]),
@@ -221,6 +226,7 @@ def test_upload_refused_to_officer_not_on_case(client, world, record):
 # ---- signing -------------------------------------------------------------------------------
 
 
+@pytest.mark.pages_only
 def test_sign_by_unassigned_officer_is_403(client, world, record):
     login(client, world.officer3)  # same unit: may view, not on the case
     assert client.get(reverse("records:detail", args=[record.pk])).status_code == 200
@@ -230,6 +236,7 @@ def test_sign_by_unassigned_officer_is_403(client, world, record):
     assert not Signature.objects.filter(record=record).exists()
 
 
+@pytest.mark.pages_only
 def test_sign_as_leader_by_officer_is_403(client, world, record):
     login(client, world.officer)
     response = client.post(reverse("records:sign", args=[record.pk]), {"as": "leader"})
@@ -246,12 +253,14 @@ def test_second_signature_by_same_officer_flashes_error(client, world, record):
     assert Signature.objects.filter(record=record).count() == 1
 
 
+@pytest.mark.pages_only
 def test_sign_is_post_only(client, world, record):
     login(client, world.officer)
     assert client.get(reverse("records:sign", args=[record.pk])).status_code == 405
     assert not Signature.objects.filter(record=record).exists()
 
 
+@pytest.mark.pages_only
 def test_refusal_without_reason_flashes_error(client, world, record):
     login(client, world.officer)
     response = client.post(reverse("records:other_signature", args=[record.pk]),
@@ -344,6 +353,7 @@ def test_new_record_with_invalid_content_is_400_and_writes_nothing(client, world
     assert not Record.objects.filter(case=case, record_type__code="inspection_record").exists()
 
 
+@pytest.mark.pages_only
 def test_new_record_refused_to_officer_not_on_case(client, world, case):
     login(client, world.officer3)
     response = client.post(reverse("records:new", args=[case.pk]), _form_post(INSPECTION, type="inspection_record"))

@@ -49,6 +49,7 @@ def test_the_list_shows_class_date_and_reason_and_filters(client, scene):
     assert Entry.objects.filter(action=v.VIEW, actor_id=shelf.admin.pk).exists()
 
 
+@pytest.mark.pages_only
 def test_notices_are_for_the_custodians(client, scene):
     shelf, old, linked, young, case = scene
     world = shelf.world
@@ -61,6 +62,7 @@ def test_notices_are_for_the_custodians(client, scene):
     assert r.status_code == 403
 
 
+@pytest.mark.pages_only
 def test_the_home_page_notice_tag(scene):
     shelf, old, *_ = scene
     request = RequestFactory().get("/")

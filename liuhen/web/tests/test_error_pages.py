@@ -31,6 +31,7 @@ def without_tokens(html: str) -> str:
 # ---- 500 ------------------------------------------------------------------------------------
 
 
+@pytest.mark.pages_only
 @pytest.mark.urls("liuhen.testing.web_urls")
 def test_500_page_is_chinese(client, world):
     client.raise_request_exception = False
@@ -87,6 +88,7 @@ def test_csrf_failure_is_a_chinese_page_with_a_way_back_and_recorded(world):
     assert not Entry.objects.filter(action="case.transition").exists()
 
 
+@pytest.mark.pages_only
 def test_csrf_failure_on_the_login_page(world):
     client = Client(enforce_csrf_checks=True)
     response = client.post("/login/", {"username": "zhang", "password": world.PASSWORD})
@@ -118,6 +120,7 @@ URLS = [  # (method, url pattern, object type)
 ]
 
 
+@pytest.mark.pages_only
 @pytest.mark.parametrize("method, pattern, object_type", URLS)
 def test_forbidden_and_unknown_ids_answer_alike(client, world, objects, method, pattern, object_type):
     client.force_login(world.outsider)  # another unit: may not see the case
@@ -154,6 +157,7 @@ def test_an_18_digit_id_is_just_not_found(client, world):
 # ---- headers --------------------------------------------------------------------------------
 
 
+@pytest.mark.pages_only
 def test_pages_and_downloads_are_not_stored_static_files_are(client, world, objects):
     client.force_login(world.officer)
     for url in ["/cases/", f"/cases/{objects['case']}/", f"/records/{objects['record']}/",
@@ -171,6 +175,7 @@ INLINE = [
 ]
 
 
+@pytest.mark.pages_only
 def test_content_security_policy_and_no_inline_script_or_style(client, world, objects):
     pages = []
     pages.append(client.get("/login/"))
@@ -212,6 +217,7 @@ def test_https_setting_makes_cookies_secure_and_sends_hsts(tmp_path):
     assert off["SESSION_COOKIE_SECURE"] is False and off["SECURE_HSTS_SECONDS"] == 0
 
 
+@pytest.mark.pages_only
 def test_a_host_we_do_not_serve_gets_the_400_page(client, world):
     response = client.get("/login/", HTTP_HOST="evil.example", HTTP_REFERER="http://evil.example/x/")
     assert response.status_code == 400 and "请求无效" in body(response)

@@ -21,6 +21,7 @@ def upload(client, text, reason="国务院办公厅发布通知"):
     return client.post(LOAD, {"file": f, "reason": reason})
 
 
+@pytest.mark.pages_only
 def test_everyone_logged_in_sees_a_year(client, world):
     assert client.get(URL).status_code == 302  # not logged in: to the login page
     client.force_login(world.officer)
@@ -78,6 +79,7 @@ def test_a_bad_file_is_refused_with_its_line_and_loses_nothing(client, world):
     assert upload(client, schedule_text(2026)).status_code == 409
 
 
+@pytest.mark.pages_only
 def test_only_the_system_administrator_may_upload(client, world):
     for person in (world.officer, world.agency_head):
         client.force_login(person)
