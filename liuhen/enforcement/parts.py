@@ -9,6 +9,7 @@ from liuhen.cases.models import Stage
 from liuhen.profiles import selectors as profiles
 from liuhen.profiles.spec import ENFORCEMENT_MEASURES
 from liuhen.records.catalog import CATALOG
+from liuhen.records.selectors import states_for_case
 
 from . import checks
 from . import selectors as s
@@ -73,8 +74,11 @@ def next_steps(e: s.Enforcement, power) -> list[dict]:
 
 
 def card(case, *, can_work: bool) -> dict | None:
-    has_records = case.records.filter(record_type__code__in=s.CODES).exists()
-    if case.stage != Stage.SERVICE and not (case.is_archived and has_records):
+    if case.stage != Stage.SERVICE and not case.is_archived:
+        return None
+    # The case page's one reading of the records (records.selectors.states_for_case, cached per page).
+    has_records = any(st.record.record_type.code in s.CODES for st in states_for_case(case) if not st.voided)
+    if case.stage != Stage.SERVICE and not has_records:
         return None
     e = s.for_case(case)
     # Nothing to enforce (the fine paid or none, the order obeyed) and nothing begun: no card.

@@ -6,7 +6,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from liuhen.caseproperty.models import Handling, HandlingApproval, Item
-from liuhen.caseproperty.tests.helpers import PNG, seized_case
+from liuhen.testing.caseproperty import PNG, seized_case
 from liuhen.testing.browser import log_in
 
 

@@ -22,7 +22,7 @@ def _day(days_ago: int) -> str:
 
 def test_the_officer_writes_the_enforcement_decision_from_the_card(live_server, live_world, mobile_page,
                                                                   screenshot_dir):
-    from liuhen.enforcement.tests.helpers import reminder, served_case
+    from liuhen.testing.enforcement import reminder, served_case
 
     world, p, base = live_world, mobile_page, live_server.url
     case = served_case(world)

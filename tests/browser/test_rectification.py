@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from liuhen.records.models import Record
-from liuhen.rectification.tests.build import on, order, service_case
+from liuhen.testing.rectification import on, order, service_case
 from liuhen.testing.browser import log_in
 from liuhen.testing.cases import sign_all
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from liuhen.caseproperty import selectors as s
 from liuhen.caseproperty import vocabulary as v
 from liuhen.caseproperty.models import Custody, Handling, HandlingApproval, HandlingRequest, Item
-from liuhen.caseproperty.tests.helpers import approved, handled, item, seized_case
+from liuhen.testing.caseproperty import approved, handled, item, seized_case
 from liuhen.ledger.models import Entry
 from liuhen.ledger.storage import integrate_all
 from liuhen.ledger.verify import verify_log

@@ -12,7 +12,7 @@ from liuhen.caseproperty import selectors as s
 from liuhen.caseproperty import services
 from liuhen.caseproperty import vocabulary as v
 from liuhen.caseproperty.models import Custody, Handling, HandlingApproval, HandlingRequest, Item
-from liuhen.caseproperty.tests.helpers import JPEG, PDF, approved, handled, item, png, seized_case, to_service
+from liuhen.testing.caseproperty import JPEG, PDF, approved, handled, item, png, seized_case, to_service
 from liuhen.ledger.models import Entry
 from liuhen.media import store
 from liuhen.media.purge import needed_elsewhere
@@ -245,7 +245,7 @@ def test_a_request_waits_on_the_approver_s_todo_list_until_decided(world):
     from liuhen.caseproperty import services
     from liuhen.oversight import todo
 
-    from .helpers import item, seized_case
+    from liuhen.testing.caseproperty import item, seized_case
 
     case, record = seized_case(world)
     thing = item(world, case, record)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from liuhen.caseproperty import vocabulary as v
 from liuhen.caseproperty.models import Custody, Handling, HandlingApproval, HandlingRequest, Item
-from liuhen.caseproperty.tests.helpers import PDF, approved, handled, item, seized_case, to_service, upload
+from liuhen.testing.caseproperty import PDF, approved, handled, item, seized_case, to_service, upload
 from liuhen.ledger.models import Entry
 
 pytestmark = pytest.mark.django_db

@@ -88,7 +88,7 @@ def test_registered_as_a_due_source():
 def test_the_oversight_engine_flags_a_seizure_past_its_term(world):
     """The clock the scan stores and its deadline finding (the period fits Clock.period on PostgreSQL);
     the decision meets it, late."""
-    from liuhen.caseproperty.tests.helpers import seized_case, to_service
+    from liuhen.testing.caseproperty import seized_case, to_service
     from liuhen.oversight import engine
     from liuhen.oversight import vocabulary as ov
     from liuhen.oversight.finding_models import Clock, Finding

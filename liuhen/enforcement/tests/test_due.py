@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from liuhen.enforcement import due
 from liuhen.enforcement import selectors as s
-from liuhen.enforcement.tests.helpers import ago, decision, made, reminder, served_case, workday_ago
+from liuhen.testing.enforcement import ago, decision, made, reminder, served_case, workday_ago
 from liuhen.profiles.spec import ExecutionSpec
 from liuhen.records import duedates
 from liuhen.records.duedates import RecordView

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from liuhen.cases.gates import registered_gates, transition_blockers
 from liuhen.enforcement import selectors as s
-from liuhen.enforcement.tests.helpers import ago, decision, made, reminder, served_case, workday_ago
+from liuhen.testing.enforcement import ago, decision, made, reminder, served_case, workday_ago
 from liuhen.testing.execution import fined_case
 
 pytestmark = pytest.mark.usefixtures("fresh_home")

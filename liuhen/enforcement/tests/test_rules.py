@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from liuhen.enforcement import selectors as s
-from liuhen.enforcement.tests.helpers import (ago, decision, made, make, refused, reminder, served_case, today,
+from liuhen.testing.enforcement import (ago, decision, made, make, refused, reminder, served_case, today,
                                               workday_ago)
 from liuhen.ledger.models import Entry
 from liuhen.records import vocabulary as rv

@@ -16,7 +16,7 @@ from liuhen.records.duedates import RecordView, due_dates
 from liuhen.rectification import selectors as s
 from liuhen.workdays.calendar import end_of_day
 
-from .build import order, recheck, service_case
+from liuhen.testing.rectification import order, recheck, service_case
 
 BASE = loader.packaged("base")
 T0 = datetime.datetime(2025, 9, 1, 9, 0, tzinfo=datetime.timezone.utc)

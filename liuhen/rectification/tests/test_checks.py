@@ -14,7 +14,7 @@ from liuhen.records import vocabulary as rv
 from liuhen.records.models import Record, RecordType
 from liuhen.testing.cases import fill
 
-from .build import on, order, recheck, service_case
+from liuhen.testing.rectification import on, order, recheck, service_case
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from liuhen.profiles import loader
 from liuhen.profiles import services as profiles
 from liuhen.testing.avrules import not_suitable
 
-from .build import on, order, recheck, service_case
+from liuhen.testing.rectification import on, order, recheck, service_case
 
 pytestmark = pytest.mark.django_db
 
