@@ -252,3 +252,20 @@ def test_a_notice_photographed_after_signing_counts_as_its_proof(world):
     assert item.services[0].missing == [] and item.served.record == notice
     facts, _ = load([case.pk])
     assert facts[case.pk].served_at == item.served.served_at
+
+
+def test_a_decision_served_after_seven_working_days_is_a_finding(world, monkeypatch):
+    """行政处罚法 61 (七日, working days by art. 85): decided twenty days ago, served yesterday → the
+    `service` clock met late and its finding (F012); served the day after the decision → none."""
+    from liuhen.oversight.vocabulary import SERVICE_LATE
+    from liuhen.testing.avrules import clock_at
+    from liuhen.testing.findings import clocks, codes
+
+    with clock_at(monkeypatch, timezone.now() - datetime.timedelta(days=20)):
+        late = in_service(world)
+        on_time = in_service(world)
+    yesterday = f"{day(1)}T10:00"
+    made(world, late, "service_receipt", served_at=yesterday)
+    made(world, on_time, "service_receipt", served_at=f"{day(19)}T10:00")
+    assert clocks(late)["service"].status == "met_late" and SERVICE_LATE in codes(late)
+    assert clocks(on_time)["service"].status == "met" and SERVICE_LATE not in codes(on_time)
