@@ -146,13 +146,19 @@ def _case(builder, c) -> None:
 def fine_paid(builder, c) -> None:
     """A builder case whose 履行情况记录 says the fine was paid: the payment recorded (行政处罚法 67) the
     morning of the check with its bank slip, paid the working day before — so that the 执行 card agrees."""
-    fine = c.spec.get("penalty", {}).get("fine_amount")
-    if not fine:
+    penalty = c.spec.get("penalty", {})
+    fine, taken = penalty.get("fine_amount"), penalty.get("confiscation_amount")
+    if not fine and not taken:
         return
     n = c.schedule.steps["performed"][0]
     with c.at("performed", "09:30"):
-        execution.record_payment(c.lead, c.case, amount=str(fine), paid_on=c.day(n - 1), channel=Channel.BANK,
-                                 voucher=_slip(c.case.pk + 35), filename="银行缴款书.png")
+        if fine:
+            execution.record_payment(c.lead, c.case, amount=str(fine), paid_on=c.day(n - 1), channel=Channel.BANK,
+                                     voucher=_slip(c.case.pk + 35), filename="银行缴款书.png")
+        if taken:  # 没收违法所得, handed over in money with the fine
+            execution.record_payment(c.lead, c.case, amount=str(taken), paid_on=c.day(n - 1), channel=Channel.BANK,
+                                     voucher=_slip(c.case.pk + 36), filename="没收款缴款书.png",
+                                     towards=Towards.CONFISCATION)
 
 
 def _slip(seed: int) -> io.BytesIO:

@@ -23,10 +23,12 @@ class Channel(models.TextChoices):
 
 
 class Towards(models.TextChoices):
-    """What a payment pays: the fine, or the additional late fine (行政处罚法 72)."""
+    """What a payment pays: the fine, the additional late fine (行政处罚法 72), or the illegal gains the
+    decision confiscates (没收违法所得, 行政处罚法 9(二), 28: handed over in money; no late fine runs on it)."""
 
     FINE = "fine", "罚款"
     LATE_FINE = "late_fine", "加处罚款"
+    CONFISCATION = "confiscation", "没收违法所得"
 
 
 class DeferralKind(models.TextChoices):

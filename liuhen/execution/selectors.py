@@ -52,6 +52,12 @@ def fine_of(case) -> int:
     return fen(st.latest.content.get("fine_amount")) if st is not None else 0
 
 
+def confiscation_of(case) -> int:
+    """The illegal gains the decision confiscates (没收违法所得、没收非法财物金额), in 分 (0: none)."""
+    st = decision_of(case)
+    return fen(st.latest.content.get("confiscation_amount")) if st is not None else 0
+
+
 def decided_on(case) -> datetime.date | None:
     """The 决定日期 of the case's complete 决定书."""
     st = decision_of(case)
@@ -172,6 +178,8 @@ class Account:
     paid: int = 0                     # of the fine
     late_paid: int = 0                # of the late fine
     late_fine: int = 0                # computed to `on`, not charged
+    confiscation: int = 0             # 没收违法所得 the decision imposes, 分
+    confiscation_paid: int = 0
     on: datetime.date | None = None
     due_on: datetime.date | None = None   # the next date a part of the fine falls due (unpaid)
     overdue_days: int = 0
@@ -183,6 +191,10 @@ class Account:
         return self.fine - self.paid
 
     @property
+    def confiscation_balance(self) -> int:
+        return self.confiscation - self.confiscation_paid
+
+    @property
     def late_cap_left(self) -> int:
         """What may still be paid as late fine: the computed amount not yet paid."""
         return max(0, self.late_fine - self.late_paid)
@@ -190,7 +202,11 @@ class Account:
     @property
     def status(self) -> str:
         if not self.fine:
-            return "无罚款"
+            if not self.confiscation:
+                return "无罚款"
+            if self.confiscation_balance <= 0:
+                return "没收违法所得已缴清"
+            return "决定书未送达" if self.served_on is None else "待缴纳"
         if self.balance <= 0:
             return "罚款已缴清"
         if self.served_on is None:
@@ -204,13 +220,16 @@ def account(case, on: datetime.date | None = None) -> Account:
     on = on or timezone.localdate()
     fine = fine_of(case)
     if not fine:
-        return Account(on=on)
+        taken = confiscation_of(case)
+        return Account(on=on, confiscation=taken, confiscation_paid=paid(case, Towards.CONFISCATION) if taken else 0,
+                       served_on=decision_served_on(case) if taken else None)
     served = decision_served_on(case)
     in_force = periods(case, fine=fine, served=served)
     sched = in_force[-1][1] if in_force else []
     fine_paid = [p for p in Payment.objects.filter(case=case, towards=Towards.FINE, paid_on__lte=on)]
     acc = Account(fine=fine, served_on=served, schedule=sched, on=on, paid=paid(case), late_paid=paid(case, Towards.LATE_FINE),
-                  pending=pending_request(case), deferral=approved_deferral(case))
+                  pending=pending_request(case), deferral=approved_deferral(case), confiscation=confiscation_of(case),
+                  confiscation_paid=paid(case, Towards.CONFISCATION))
     percent = profiles.profile_for_case(case).execution.late_fine_percent
     acc.late_fine = late_fine(in_force, fine_paid, on, percent, fine)
     cumulative = 0

@@ -102,7 +102,7 @@ def record_payment(actor, case: Case, *, amount, paid_on: datetime.date, channel
     if channel not in Channel.values:
         raise ValidationError(f"请选择缴款方式（{'、'.join(Channel.values)}）。", code="channel")
     if towards not in Towards.values:
-        raise ValidationError("请选择缴纳的款项（罚款或加处罚款）。", code="towards")
+        raise ValidationError("请选择缴纳的款项（罚款、加处罚款或没收违法所得）。", code="towards")
     cents = to_fen(amount)
     today = timezone.localdate()
     if not isinstance(paid_on, datetime.date) or isinstance(paid_on, datetime.datetime):
@@ -112,7 +112,14 @@ def record_payment(actor, case: Case, *, amount, paid_on: datetime.date, channel
     if voucher is None:
         raise ValidationError("请上传缴款凭证（银行缴款书或收据）。", code="voucher")
     acc = s.account(case, today)
-    _needs_fine(acc)
+    if towards == Towards.CONFISCATION:
+        if not acc.confiscation:
+            raise ValidationError("本案决定书未没收违法所得，无需登记。", code="no_confiscation")
+        if cents > acc.confiscation_balance:
+            raise ValidationError(f"缴款金额超出未缴的没收违法所得（未缴 {s.yuan(acc.confiscation_balance)} 元）。",
+                                  code="over_confiscation")
+    else:
+        _needs_fine(acc)
     decided = s.decided_on(case)
     if decided is not None and paid_on < decided:
         raise ValidationError(f"缴款日期早于决定日期（{decided:%Y-%m-%d}），不是履行本决定的缴款。", code="before_decision")

@@ -21,15 +21,16 @@ def voucher_file(data=PNG) -> io.BytesIO:
     return io.BytesIO(data)
 
 
-def fined_case(world, *, fine=5000, served_days_ago=3, served=True):
-    """A case in 送达执行 whose complete 决定书 imposes a fine of `fine` yuan, served by a 送达回证
-    `served_days_ago` days ago (with `served`)."""
+def fined_case(world, *, fine=5000, served_days_ago=3, served=True, confiscation=None):
+    """A case in 送达执行 whose complete 决定书 imposes a fine of `fine` yuan (and confiscates
+    `confiscation` yuan of illegal gains), served by a 送达回证 `served_days_ago` days ago (with `served`)."""
     from liuhen.cases import services as cases
     from liuhen.records import services as rec
     from liuhen.records.models import RecordType
     from liuhen.testing.cases import complete, fill, notify, sign_all, to_decision
 
-    penalty = {"penalty_kind": "罚款", "fine_amount": str(fine)}
+    penalty = {"penalty_kind": "罚款", "fine_amount": str(fine) if fine else "",
+               "confiscation_amount": str(confiscation) if confiscation else ""}
     case = to_decision(world)
     for code in ("handling_opinion", "decision"):
         rt = RecordType.objects.get(code=code)

@@ -255,3 +255,30 @@ def test_the_todo_lists_unpaid_fines_and_deferrals_to_decide(world):
                               new_due_on=timezone.localdate() + datetime.timedelta(days=30))
     approve = todo_for(world.agency_head).section("approve")
     assert any(i.case.pk == case.pk and "缴纳罚款申请" in i.title for i in approve.items)
+
+
+def test_confiscated_gains_are_paid_apart_from_the_fine(world, client):
+    """没收违法所得 (行政处罚法 9(二)): its own account on the card, paid with a voucher, not more than
+    imposed, refused where the decision confiscates nothing; no late fine runs on it."""
+    from django.urls import reverse
+
+    case = fined_case(world, confiscation=3200, served_days_ago=60)  # the late fine at its cap
+    acc = s.account(case)
+    assert (acc.confiscation, acc.confiscation_balance) == (320000, 320000) and acc.late_fine == 500000
+    with pytest.raises(ValidationError) as exc:
+        pay(world, case, "3200.01", towards="confiscation")
+    assert exc.value.code == "over_confiscation"
+    pay(world, case, "3200", towards="confiscation")
+    acc = s.account(case)
+    assert acc.confiscation_balance == 0 and acc.balance == 500000 and acc.late_fine == 500000  # the fine untouched
+    client.force_login(world.officer)
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert 'id="execution-confiscation"' in page and "3,200.00 元，已缴 3,200.00 元" in page
+    plain = fined_case(world)
+    with pytest.raises(ValidationError) as exc:
+        pay(world, plain, "100", towards="confiscation")
+    assert exc.value.code == "no_confiscation"
+    only = fined_case(world, fine=0, confiscation=800)
+    assert s.account(only).status == "待缴纳"
+    pay(world, only, "800", towards="confiscation")
+    assert s.account(only).status == "没收违法所得已缴清"
