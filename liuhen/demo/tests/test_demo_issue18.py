@@ -117,10 +117,13 @@ def test_oversight_finds_nothing_on_them_but_their_known_gaps(demo):
 
 @pytest.mark.parametrize("title", [SAND_CASE, "王德福在太子河河道管理范围内违法建设", "本溪市溪湖区宏达洗煤有限公司未经许可取水"])
 def test_a_fine_the_record_says_was_paid_is_paid(demo, title):
-    """The 执行 card agrees with the 履行情况记录: the whole fine paid, by its due date, nothing late."""
+    """The 执行 card agrees with the 履行情况记录: the whole fine paid, by its due date, nothing late — and
+    the illegal gains confiscated (孙宝山's) handed over with it."""
     case = Case.objects.get(title=title)
     acc = ex.account(case)
-    (payment,) = ex.payments(case)
+    payment, *gains = ex.payments(case)
     checked = case.records.get(record_type__code="performance_record").versions.get(number=1).content["checked_on"]
     assert acc.fine == payment.amount_fen > 0 and acc.balance == 0 and acc.late_fine == 0
     assert payment.voucher_id and payment.paid_on.isoformat() < checked
+    assert [g.amount_fen for g in gains] == ([acc.confiscation] if acc.confiscation else [])
+    assert acc.confiscation_balance == 0 and (title == SAND_CASE) == bool(acc.confiscation)
