@@ -69,6 +69,14 @@ def _settle(page) -> None:
         page.wait_for_load_state("networkidle", timeout=5000)
     except Exception:  # a closed page or a page that never settles: nothing more to wait for
         pass
+    try:
+        # A page that polls (htmx `every Ns`: a footage item being processed) never settles: leaving it
+        # for a blank page stops its timers, and its last request is answered before the blank loads.
+        page.goto("about:blank", timeout=5000)
+    except Exception:
+        pass
+    with _OneRequestAtATime.lock:  # the request being handled, if any, has finished
+        pass
 
 
 @pytest.fixture
@@ -97,8 +105,10 @@ class _OneRequestAtATime:
     on it — one releases the other's savepoint ("no such savepoint") and the session is lost.
     A request's body (a streamed file) is still sent outside the lock."""
 
+    lock = threading.Lock()  # one live server per worker at a time: _settle waits on it too
+
     def __init__(self, app):
-        self.app, self.lock = app, threading.Lock()
+        self.app = app
 
     def __call__(self, environ, start_response):
         with self.lock:
