@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "liuhen.rectification",
     "liuhen.caseproperty",
     "liuhen.enforcement",
+    "liuhen.archive",
     "liuhen.audit",
     "liuhen.oversight",
     "liuhen.evaluation",

@@ -1,0 +1,285 @@
+"""Making a case's archival package (归档信息包, issue 19 item 2) in the layout of
+liuhen/archive/core/layout.py: a BagIt bag (RFC 8493) of the case's documents as PDF/A, its linked
+footage byte for byte, DA/T 46 / 63 / 54 metadata, the 卷内目录 and the ledger entries about them with
+inclusion proofs under one signed checkpoint.
+
+All or nothing, as the copy package (liuhen/copies/package.py): everything is written into a staging
+directory beside the destination (footage re-hashed while it is copied), the export is logged with
+every file's SHA-256, the log integrated and signed, the proofs taken, the bag made — and only then
+is the staging directory renamed into place. A refusal leaves nothing behind."""
+import base64
+import hashlib
+import json
+import logging
+import os
+import shutil
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.etree import ElementTree
+
+import bagit
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from liuhen.cases.models import STAGE_ORDER, Case, Stage
+from liuhen.documents.models import IssuedDocument
+from liuhen.documents.render import document_for, is_document, render_html
+from liuhen.documents.services import ARCHIVE_VARIANT
+from liuhen.footage import vocabulary as footage_vocab
+from liuhen.footage.models import FootageItem, FootageLink
+from liuhen.ledger import services as ledger
+from liuhen.ledger.config import hash_algo
+from liuhen.ledger.models import Entry
+from liuhen.ledger.signing import origin, vkeys
+from liuhen.ledger.storage import integrate_all
+from liuhen.media import store
+from liuhen.profiles.selectors import profile_for_case
+from liuhen.records import vocabulary as record_vocab
+from liuhen.records.selectors import states_for_case
+
+from . import vocabulary as v
+from .core import layout as L
+
+CHUNK = 1024 * 1024
+# 卷内目录 in procedural order: 立案 → 调查 → 审查、决定 → 送达、执行 → 归档.
+STAGE_LABELS = {Stage.START: "立案", Stage.INVESTIGATION: "调查", Stage.DECISION: "审查、决定",
+                Stage.SERVICE: "送达、执行", Stage.ARCHIVE: "归档"}
+MEDIA_FORMATS = {"video": "MP4", "audio": "音频", "photo": "图片"}
+
+
+@dataclass
+class Item:
+    """One entry of the 卷内目录 while the package is made."""
+
+    kind: str  # document / media
+    stage: str
+    order: tuple
+    title: str
+    path: str
+    metadata: str
+    sha256: str
+    size: int
+    elements: dict
+    root: str
+    entry_ids: list = field(default_factory=list)
+    extra: dict = field(default_factory=dict)
+
+
+def _write(path: Path, data: bytes) -> str:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "xb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    return hashlib.sha256(data).hexdigest()
+
+
+def _copy_blob(sha: str, size: int, name: str, target: Path) -> None:
+    """The stored bytes of blob `sha` into `target`, re-hashed on the way."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        src = store.open_blob(sha)
+    except OSError:
+        raise ValidationError(f"“{name}”的存储文件读取不到（可能已被清理或丢失），未导出归档信息包。",
+                              code="blob_missing") from None
+    h, n = hashlib.sha256(), 0
+    with src, open(target, "xb") as out:
+        while chunk := src.read(CHUNK):
+            h.update(chunk)
+            out.write(chunk)
+            n += len(chunk)
+        out.flush()
+        os.fsync(out.fileno())
+    if h.hexdigest() != sha or (size is not None and n != size):
+        raise ValidationError(f"“{name}”的存储文件与其 SHA-256 不符（已被改动），未导出归档信息包。",
+                              code="blob_altered")
+
+
+def _pages(data: bytes) -> int:
+    from io import BytesIO
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    return int(PdfFileReader(BytesIO(data)).root["/Pages"]["/Count"])
+
+
+def _local(when) -> str:
+    return timezone.localtime(when).isoformat(timespec="seconds") if when is not None else ""
+
+
+def _retention(case) -> str:
+    """保管期限 from the profile: the case file's years (retention.case_file_years), else 永久."""
+    years = getattr(profile_for_case(case).retention, "case_file_years", None)
+    return f"{years}年" if years else "永久"
+
+
+def _record_entries(record) -> list[int]:
+    return list(Entry.objects.filter(object_type=record_vocab.RECORD, object_id=str(record.pk))
+                .order_by("id").values_list("pk", flat=True))
+
+
+def _render(record) -> bytes:
+    """A complete record never issued, rendered now as PDF/A (DA/T 47). A record a party does not
+    receive (笔录, 审批表) has no 文号 and is no draft; a document never issued keeps its 草稿 mark."""
+    from weasyprint import HTML
+
+    doc = document_for(record)
+    doc.draft = is_document(record.record_type.code, agency_id=record.case.agency_id)
+    return HTML(string=render_html([doc])).write_pdf(pdf_variant=ARCHIVE_VARIANT)
+
+
+def _documents(case, staging: Path) -> list[Item]:
+    retention = _retention(case)
+    items = []
+    for st in states_for_case(case):
+        if not st.complete or st.voided:
+            continue
+        record = st.record
+        issued = (IssuedDocument.objects.filter(record=record, record_version=st.latest.number)
+                  .select_related("number").first())
+        rel = f"{L.DOCUMENTS}/{record.serial}-{record.record_type.code}.pdf"
+        entries = _record_entries(record)
+        if issued is not None:
+            # 行政处罚法 / DA/T 47: the PDF/A copy stored when it was issued, not a new rendering.
+            _copy_blob(issued.archive_sha256, None, f"{record.record_type.name}（{issued.number.text}）", staging / rel)
+            data = (staging / rel).read_bytes()
+            entries += list(Entry.objects.filter(object_type=IssuedDocument.ledger_object_type,
+                                                 object_id=str(issued.pk)).values_list("pk", flat=True))
+        else:
+            try:
+                data = _render(record)
+            except Exception as exc:  # a layout that cannot be filled: refused, nothing written
+                raise ValidationError(f"“{record.record_type.name}”（第 {record.serial} 号记录）无法生成 PDF/A（{exc}），"
+                                      "未导出归档信息包。", code="render_failed") from None
+            _write(staging / rel, data)
+        sha = hashlib.sha256(data).hexdigest()
+        authors = ", ".join(sorted({s.signer_name for s in st.latest.signatures.all() if s.signer_name})) or case.agency.name
+        items.append(Item(
+            kind="document", stage=record.stage, order=(STAGE_ORDER.index(record.stage), 0, record.serial),
+            title=record.record_type.name, path=rel, metadata=f"{L.METADATA}/document-{record.serial}.xml",
+            sha256=sha, size=len(data), root=L.DOCUMENT_ROOT, entry_ids=entries,
+            extra={"record": record.pk, "serial": record.serial, "code": record.record_type.code,
+                   "version": st.latest.number, "issued": issued is not None},
+            elements={"题名": f"{record.record_type.name}（{case.number}）",
+                      "文号": issued.number.text if issued is not None else "无",
+                      "责任者": f"{case.agency.name}；{authors}",
+                      "日期": timezone.localtime(issued.issued_at if issued is not None
+                                                 else st.latest.created_at).date().isoformat(),
+                      "件号": "", "页数": str(_pages(data)), "密级": "公开", "保管期限": retention,
+                      "格式": "PDF/A-3b", "哈希值": sha}))
+    return items
+
+
+def _media(case, staging: Path) -> list[Item]:
+    links: dict[int, list[FootageLink]] = {}
+    for link in FootageLink.objects.filter(case=case, unlink__isnull=True).order_by("id"):
+        links.setdefault(link.item_id, []).append(link)
+    items = []
+    for item in FootageItem.objects.filter(pk__in=links).select_related("device", "officer").order_by("id"):
+        name = item.name.replace("/", "_").replace("\\", "_").lstrip(".") or "file"
+        rel = f"{L.MEDIA}/{item.blob_id}-{name}"
+        _copy_blob(item.blob_id, item.size, f"音像记录 {item.name}", staging / rel)
+        add = Entry.objects.filter(action=footage_vocab.ADD, object_type=FootageItem.ledger_object_type,
+                                   object_id=str(item.pk)).order_by("id").first()
+        if add is None:
+            raise ValidationError(f"音像记录“{item.name}”没有入库日志，未导出归档信息包。", code="no_add_event")
+        link_entries = Entry.objects.filter(action=footage_vocab.LINK, object_type=FootageLink.ledger_object_type,
+                                            object_id__in=[str(x.pk) for x in links[item.pk]])
+        stage = links[item.pk][0].stage
+        stage = stage if stage in STAGE_ORDER else Stage.ARCHIVE
+        photo = item.kind == "photo"
+        fmt = (item.facts or {}).get("format_name") or MEDIA_FORMATS.get(item.kind, item.kind)
+        items.append(Item(
+            kind="media", stage=stage, order=(STAGE_ORDER.index(stage), 1, item.recorded_utc or item.pk, item.pk),
+            title=item.name, path=rel, metadata=f"{L.METADATA}/media-{item.blob_id}.xml", sha256=item.blob_id,
+            size=item.size, root=L.PHOTO_ROOT if photo else L.MEDIA_ROOT,
+            entry_ids=[add.pk, *link_entries.values_list("pk", flat=True)],
+            extra={"footage": item.pk, "media_kind": item.kind},
+            elements={"题名": f"{item.name}（{case.number}）",
+                      "拍摄者": item.officer.display_name if item.officer_id else "未登记",
+                      "设备": item.device.number if item.device_id else "未登记",
+                      "时间": _local(item.recorded_utc) or item.recorded_local or "未知",
+                      "时长": f"{item.duration:.1f}秒" if item.duration else ("不适用" if photo else "未知"),
+                      "格式": str(fmt), "哈希值": item.blob_id}))
+    return items
+
+
+def _metadata_xml(item: Item) -> bytes:
+    root = ElementTree.Element(item.root, {"标准": "DA/T 54" if item.root == L.PHOTO_ROOT else
+                                          ("DA/T 63" if item.kind == "media" else "DA/T 46")})
+    for name, value in item.elements.items():
+        el = ElementTree.SubElement(root, name, {"算法": "SHA-256"} if name == L.HASH_ELEMENT else {})
+        el.text = value
+    ElementTree.indent(root)
+    return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _log_export(actor, case, items: list[Item]) -> Entry:
+    with transaction.atomic():
+        return ledger.append(v.EXPORT, actor=actor, object_type="case", object_id=case.pk,
+                             blobs=sorted({i.sha256 for i in items}),
+                             detail={"case": case.pk, "number": case.number, "items": len(items)})
+
+
+def _proofs(staging: Path, wanted: set[int]) -> tuple[dict, dict[int, int]]:
+    integrate_all()
+    proven = ledger.prove(sorted(wanted))
+    if proven["checkpoint"] is None or not all(p["ok"] for p in proven["proofs"]):
+        raise ValidationError("日志条目未能得到包含证明，未导出归档信息包（请运行 liuhen verify 查明）。", code="proof")
+    leaves = dict(Entry.objects.filter(pk__in=wanted).values_list("pk", "leaf"))
+    lines = [json.dumps({"seq": p["seq"], "leaf": base64.b64encode(bytes(leaves[p["entry_id"]])).decode("ascii"),
+                         "proof": p["proof"]}, separators=(",", ":"))
+             for p in sorted(proven["proofs"], key=lambda p: p["seq"])]
+    _write(staging / L.ENTRIES, "".join(line + "\n" for line in lines).encode())
+    _write(staging / L.CHECKPOINT, proven["checkpoint"]["note"].encode("utf-8"))
+    _write(staging / L.VKEY, "".join(k + "\n" for k in vkeys()).encode("utf-8"))
+    return proven["checkpoint"], {p["entry_id"]: p["seq"] for p in proven["proofs"]}
+
+
+def export(actor, case_number: str, dest) -> dict:
+    """The archival package of the case numbered `case_number` into `dest` (absent or empty); its catalog."""
+    case = Case.objects.filter(number=case_number).select_related("agency").first()
+    if case is None:
+        raise ValidationError(f"案件编号“{case_number}”不存在，未导出归档信息包。", code="unknown_case")
+    final = Path(dest)
+    if final.exists() and (not final.is_dir() or any(final.iterdir())):
+        raise ValidationError(f"目标目录 {final} 已存在且不为空，未导出归档信息包。", code="dest_exists")
+    final.parent.mkdir(parents=True, exist_ok=True)
+    staging = final.parent / f".{final.name}.partial-{uuid.uuid4().hex[:8]}"
+    staging.mkdir()
+    try:
+        items = sorted(_documents(case, staging) + _media(case, staging), key=lambda i: i.order)
+        for n, item in enumerate(items, 1):
+            if item.kind == "document":
+                item.elements["件号"] = str(n)
+            _write(staging / item.metadata, _metadata_xml(item))
+        export_entry = _log_export(actor, case, items)
+        wanted = {export_entry.pk, *(e for i in items for e in i.entry_ids)}
+        ck, seq = _proofs(staging, wanted)
+        catalog = {
+            "format": L.FORMAT, "origin": origin(), "hash": hash_algo(),
+            "agency": {"id": case.agency_id, "name": case.agency.name},
+            "case": {"id": case.pk, "number": case.number, "title": case.title},
+            "exported": {"by": actor.display_name if actor is not None else "系统", "at": _local(timezone.now())},
+            "checkpoint": {"size": ck["size"], "root": ck["root"]},
+            "export_entry": seq[export_entry.pk],
+            "items": [{"number": n, "kind": i.kind, "stage": i.stage, "stage_label": STAGE_LABELS[i.stage],
+                       "title": i.title, "path": i.path, "metadata": i.metadata, "sha256": i.sha256, "size": i.size,
+                       "entries": sorted({seq[e] for e in i.entry_ids} | {seq[export_entry.pk]}), **i.extra}
+                      for n, i in enumerate(items, 1)],
+            "how_to_verify": "python -m liuhen.archive.core.check <本目录> --vkey <独立获得的日志公钥文件>",
+        }
+        _write(staging / L.CATALOG, json.dumps(catalog, ensure_ascii=False, indent=1).encode("utf-8"))
+        logging.getLogger("bagit").setLevel(logging.WARNING)
+        bagit.make_bag(str(staging), {"Source-Organization": case.agency.name, "External-Identifier": case.number,
+                                      "External-Description": f"{case.title}（{case.number}）归档信息包"},
+                       checksums=["sha256"])
+        if final.exists():
+            final.rmdir()  # an empty directory given as the destination
+        os.replace(staging, final)
+        return catalog
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
