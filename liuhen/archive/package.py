@@ -85,13 +85,16 @@ def _copy_blob(sha: str, size: int, name: str, target: Path) -> None:
         raise ValidationError(f"“{name}”的存储文件读取不到（可能已被清理或丢失），未导出归档信息包。",
                               code="blob_missing") from None
     h, n = hashlib.sha256(), 0
-    with src, open(target, "xb") as out:
-        while chunk := src.read(CHUNK):
-            h.update(chunk)
-            out.write(chunk)
-            n += len(chunk)
-        out.flush()
-        os.fsync(out.fileno())
+    try:
+        with src, open(target, "xb") as out:
+            while chunk := src.read(CHUNK):
+                h.update(chunk)
+                out.write(chunk)
+                n += len(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+    except OSError as exc:
+        raise ValidationError(f"复制“{name}”失败（{exc}），未导出归档信息包。", code="copy_failed") from None
     if h.hexdigest() != sha or (size is not None and n != size):
         raise ValidationError(f"“{name}”的存储文件与其 SHA-256 不符（已被改动），未导出归档信息包。",
                               code="blob_altered")

@@ -290,7 +290,7 @@ def _usable(out: _Checks, label: str, path: Path, kind) -> None:
     if fmt == "pdf":
         _pdf(out, label, path)
         return
-    opened = mp4_has_moov(path) if fmt == "mp4" else True
+    opened = opens(path, fmt)
     out.add(opened, "usability.opens", f"{label}：{fmt.upper()} 可以打开", f"{label}：{fmt.upper()} 文件不完整，无法打开")
     out.add(True, "usability.format", f"{label}：{fmt.upper()} 是允许的长期保存格式", "")
 
@@ -309,6 +309,25 @@ def sniff(head: bytes) -> str | None:
     if head.startswith(b"ID3") or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
         return "mp3"
     return None
+
+
+def opens(path: Path, fmt: str) -> bool:
+    """Is the file whole enough to open: an MP4 with its index, a JPEG with its end marker, a PNG with
+    its IEND chunk, a WAV whose RIFF size is the file's (what a copy cut off half-way lacks)."""
+    if fmt == "mp4":
+        return mp4_has_moov(path)
+    size = path.stat().st_size
+    with open(path, "rb") as f:
+        head = f.read(12)
+        f.seek(max(0, size - 12))
+        tail = f.read()
+    if fmt == "jpeg":
+        return tail.rstrip(b"\0").endswith(b"\xff\xd9")
+    if fmt == "png":
+        return b"IEND" in tail
+    if fmt == "wav":
+        return int.from_bytes(head[4:8], "little") + 8 in (size, size - 1)
+    return True  # MP3: a stream of frames, readable from any point
 
 
 def mp4_has_moov(path: Path) -> bool:

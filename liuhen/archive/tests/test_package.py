@@ -278,3 +278,14 @@ def test_the_checker_imports_nothing_of_django():
     assert run.returncode == 0, run.stderr
     # only the packages' own __init__ (a docstring each) beside the two cores
     assert run.stdout.strip() == "['liuhen.archive', 'liuhen.ledger']", run.stdout
+
+
+@pytest.mark.parametrize("name,fmt", [("p.jpg", "jpeg"), ("p.png", "png"), ("a.wav", "wav")])
+def test_a_photo_or_a_recording_cut_off_does_not_open(tmp_path, name, fmt):
+    from liuhen.archive.core.check import opens, sniff
+    from liuhen.testing.footage import audio, photo, truncated
+
+    whole = (audio if fmt == "wav" else photo)(tmp_path / name)
+    assert sniff(whole.read_bytes()[:16]) == fmt and opens(whole, fmt)
+    cut = truncated(whole, tmp_path / f"cut-{name}", keep=whole.stat().st_size // 2)
+    assert not opens(cut, fmt)
