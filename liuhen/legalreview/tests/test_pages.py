@@ -365,10 +365,15 @@ def test_the_awaiting_list_costs_the_same_queries_for_one_submission_or_three(cl
     client.force_login(world.reviewer)
     url = reverse("legalreview:index")
 
-    def count():
+    def look():
         with CaptureQueriesContext(connection) as ctx:
             page = client.get(url).content.decode()
         return len(ctx.captured_queries), sum(sub.case.number in page for sub in Submission.objects.all())
+
+    def count():
+        # a look may fill a process-wide cache once more (seen on PostgreSQL after other tests of the
+        # worker: 20 then 21): the cheapest of three looks is compared
+        return min(look() for _ in range(3))
 
     submitted(world)
     client.get(url)  # warm: what is read once per process (the profile, roles) is not per row
