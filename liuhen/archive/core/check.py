@@ -21,8 +21,6 @@ Exit status 0 when every item passes, 1 when any fails, 2 when the package canno
 from __future__ import annotations
 
 import argparse
-import base64
-import binascii
 import hashlib
 import json
 import logging
@@ -38,10 +36,8 @@ from xml.etree import ElementTree
 import bagit
 
 from liuhen.ledger.core import checkpoint as cp
+from liuhen.ledger.core import entries as entry_lines
 from liuhen.ledger.core import note as notes
-from liuhen.ledger.core import tree
-from liuhen.ledger.core.hashing import leaf_hash
-from liuhen.ledger.core.replay import malformed, parse_event
 
 from . import layout as L
 
@@ -198,30 +194,18 @@ def _ledger(out: _Checks, data: Path, catalog: dict, vkey: str | None) -> dict[i
     except OSError:
         out.fail("authenticity.proof", f"data/{L.ENTRIES}：缺失或无法读取")
         return events
-    for n, line in enumerate(lines, 1):
-        try:
-            entry = json.loads(line)
-            seq, leaf = entry["seq"], base64.b64decode(entry["leaf"], validate=True)
-            proof = [bytes.fromhex(h) for h in entry["proof"]]
-            if type(seq) is not int:
-                raise TypeError("seq")
-        except (ValueError, KeyError, TypeError, binascii.Error):
-            out.fail("authenticity.proof", f"data/{L.ENTRIES} 第 {n} 行：不是有效的日志条目")
-            continue
-        event = parse_event(leaf)
-        if event is None or malformed(event):
-            out.fail("authenticity.proof", f"日志条目 {seq}：不是规范的日志事件")
-            continue
-        if body is None:
-            out.fail("authenticity.proof", f"日志条目 {seq}（{event.get('action')}）：没有可信的检查点，无法验证")
-            continue
-        try:
-            tree.verify_inclusion(leaf_hash(leaf, algo), seq, body.size, proof, body.root_hash, algo=algo)
-        except ValueError as exc:
-            out.fail("authenticity.proof", f"日志条目 {seq}（{event.get('action')}）：包含证明不成立（{exc}）")
-            continue
-        out.add(True, "authenticity.proof", f"日志条目 {seq}（{event.get('action')}）：包含证明成立", "")
-        events[seq] = event
+    for r in entry_lines.read(lines, body, algo):
+        if r.outcome == entry_lines.FORMAT:
+            out.fail("authenticity.proof", f"data/{L.ENTRIES} 第 {r.line} 行：不是有效的日志条目")
+        elif r.outcome == entry_lines.EVENT:
+            out.fail("authenticity.proof", f"日志条目 {r.seq}：不是规范的日志事件")
+        elif r.outcome == entry_lines.UNPROVEN:
+            out.fail("authenticity.proof", f"日志条目 {r.seq}（{r.action}）：没有可信的检查点，无法验证")
+        elif r.outcome == entry_lines.BAD_PROOF:
+            out.fail("authenticity.proof", f"日志条目 {r.seq}（{r.action}）：包含证明不成立（{r.reason}）")
+        else:
+            out.add(True, "authenticity.proof", f"日志条目 {r.seq}（{r.action}）：包含证明成立", "")
+            events[r.seq] = r.event
     return events
 
 

@@ -32,8 +32,6 @@ Each check is printed on one line: OK or FAIL, an English code, and the Chinese 
 from __future__ import annotations
 
 import argparse
-import base64
-import binascii
 import hashlib
 import json
 import sys
@@ -41,11 +39,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import checkpoint as cp
+from . import entries as entry_lines
 from . import note as notes
-from . import tree
 from .canonical import content_sha256
-from .hashing import leaf_hash
-from .replay import malformed, parse_event
 
 FORMAT = "liuhen-copy/1"
 MANIFEST = "manifest.json"
@@ -146,31 +142,18 @@ def verify_package(path: Path, vkey: str) -> list[Check]:
     except OSError:
         lines = []
         out.fail("entry.proof", f"{ENTRIES}：缺失或无法读取")
-    for n, line in enumerate(lines, 1):
-        try:
-            item = json.loads(line)
-            seq = item["seq"]
-            leaf = base64.b64decode(item["leaf"], validate=True)
-            proof = [bytes.fromhex(h) for h in item["proof"]]
-            if type(seq) is not int:
-                raise TypeError("seq")
-        except (ValueError, KeyError, TypeError, binascii.Error):
-            out.fail("entry.format", f"{ENTRIES} 第 {n} 行：不是有效的日志条目")
-            continue
-        event = parse_event(leaf)
-        if event is None or malformed(event):
-            out.fail("entry.event", f"日志条目 {seq}：不是规范的日志事件")
-            continue
-        if body is None:
-            out.fail("entry.proof", f"日志条目 {seq}（{event.get('action')}）：没有可信的检查点，无法验证包含证明")
-            continue
-        try:
-            tree.verify_inclusion(leaf_hash(leaf, algo), seq, body.size, proof, body.root_hash, algo=algo)
-        except ValueError as exc:
-            out.fail("entry.proof", f"日志条目 {seq}（{event.get('action')}）：包含证明不成立（{exc}）")
-            continue
-        out.ok("entry.proof", f"日志条目 {seq}（{event.get('action')}）：包含证明成立")
-        events[seq] = event
+    for r in entry_lines.read(lines, body, algo):
+        if r.outcome == entry_lines.FORMAT:
+            out.fail("entry.format", f"{ENTRIES} 第 {r.line} 行：不是有效的日志条目")
+        elif r.outcome == entry_lines.EVENT:
+            out.fail("entry.event", f"日志条目 {r.seq}：不是规范的日志事件")
+        elif r.outcome == entry_lines.UNPROVEN:
+            out.fail("entry.proof", f"日志条目 {r.seq}（{r.action}）：没有可信的检查点，无法验证包含证明")
+        elif r.outcome == entry_lines.BAD_PROOF:
+            out.fail("entry.proof", f"日志条目 {r.seq}（{r.action}）：包含证明不成立（{r.reason}）")
+        else:
+            out.ok("entry.proof", f"日志条目 {r.seq}（{r.action}）：包含证明成立")
+            events[r.seq] = r.event
 
     case_id = (manifest.get("case") or {}).get("id")
     request = manifest.get("request") or {}
