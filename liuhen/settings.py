@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "liuhen.caseproperty",
     "liuhen.enforcement",
     "liuhen.archive",
+    "liuhen.retrieval",
     "liuhen.audit",
     "liuhen.oversight",
     "liuhen.evaluation",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),  # the JSON API (liuhen/web/api.py): docs at /api/docs
     path("account/", include("liuhen.accounts.urls")),
+    path("archive/", include("liuhen.archive.urls")),  # 档案: 待归档, 待接收, shelves, imported packages
     path("audit/", include("liuhen.audit.urls")),
     path("av/", include("liuhen.avrules.urls")),
     path("cases/", include("liuhen.cases.urls")),
@@ -28,6 +29,7 @@ urlpatterns = [
     path("oversight/", include("liuhen.oversight.urls")),
     path("profiles/", include("liuhen.profiles.urls")),
     path("records/", include("liuhen.records.urls")),
+    path("retrieval/", include("liuhen.retrieval.urls")),  # 档案利用: 调用单, approvals, watermarked copies
     path("retention/", include("liuhen.retention.urls")),
     path("workdays/", include("liuhen.workdays.urls")),
 ]

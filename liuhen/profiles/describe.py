@@ -137,7 +137,7 @@ def value_sections(profile: spec.Profile) -> list[dict]:
     ("本机关规定" where the law leaves it to the agency)."""
     r, c, i, d, doc = profile.retention, profile.copies, profile.inspections, profile.devices, profile.documents
     lr, rt = profile.legal_review, profile.rights
-    dl, ex, cp = profile.delivery, profile.execution, profile.case_property
+    dl, ex, cp, ar = profile.delivery, profile.execution, profile.case_property, profile.archive
     review_deadline = profile.deadline(lr.deadline)
 
     def row(section, key, label, value, unset="本机关规定"):
@@ -205,6 +205,13 @@ def value_sections(profile: spec.Profile) -> list[dict]:
             row(cp, "approve_roles", "批准处理（退还、拍卖、销毁、上缴）", role_names(cp.approve_roles)),
             row(cp, "seizure_days", "查封、扣押的期限",
                 f"{cp.seizure_days}日" + (f"，经批准可延长{cp.seizure_extension_days}日" if cp.seizure_extension_days else ""))]},
+        {"title": "归档与利用", "rows": [
+            row(ar, "file_retention", "案卷保管期限", spec.FILE_RETENTIONS[ar.file_retention]),
+            row(ar, "classification", "卷内文件默认的公开属性", spec.CLASSIFICATIONS[ar.classification]),
+            row(ar, "staff_approve_roles", "批准本机关人员调阅", role_names(ar.staff_approve_roles)),
+            row(ar, "outsider_approve_roles", "批准外单位人员查阅", role_names(ar.outsider_approve_roles)),
+            row(ar, "party_approve_roles", "批准当事人查阅、复制", role_names(ar.party_approve_roles)),
+            row(ar, "max_days", "调阅授权最长", f"{ar.max_days}日")]},
         {"title": "执法文书", "rows": [
             row(doc, "letterhead", "文书抬头（机关名称）", doc.letterhead or "本机关名称"),
             row(doc, "remedies", "决定书告知的救济途径和期限", doc.remedies or "—", unset="《行政处罚法》第五十九条"),

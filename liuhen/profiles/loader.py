@@ -22,6 +22,7 @@ The format is documented in docs/profiles.md; `data/base.yaml` is the reference.
     scorecard: {hard_fail: [items], sections: [{id, label, points, items: [{id, label, points, article, findings}]}], bands: [{label, min}]}
     retention: {raw_months, case_file_years, long_term_years, notice_days, recovery_days, hold_roles, decide_roles, restore_roles}
     copies: {approve_roles, maker_roles}
+    archive: {file_retention, classification, staff_approve_roles, outsider_approve_roles, party_approve_roles, max_days}
     inspections: {roles, checklist: {footage: [{code, label, basis}], device: [...]}}
     devices: {check_every_days, equipment_ratio: {cameras, officers}}
     (each value of these four bare, or {value: …, article: …})
@@ -186,14 +187,14 @@ def parse_text(text: str, label: str) -> tuple[dict | None, _Doc]:
 
 TOP_KEYS = {"code", "name", "regulation", "extends", "remove", "rules", "stages", "signatures", "av_acts",
             "deadlines", "major", "publicity", "phrases", "scorecard", "retention", "copies", "inspections", "devices",
-            "documents", "legal_review", "rights", "delivery", "execution", "case_property"}
+            "documents", "legal_review", "rights", "delivery", "execution", "case_property", "archive"}
 LIST_SECTIONS = ("rules", "stages", "signatures", "av_acts", "deadlines", "major", "phrases")
 SECTION_LABELS = {"rules": "规则值", "stages": "立卷要求", "signatures": "签字要求", "av_acts": "音像记录环节",
                   "deadlines": "期限", "major": "重大执法决定标准", "phrases": "执法用语", "publicity": "公示",
                   "scorecard": "评查标准", "retention": "音像资料保存", "copies": "证据复制", "inspections": "音像记录抽检",
                   "devices": "音像记录设备", "documents": "执法文书",
                   "legal_review": "法制审核", "rights": "当事人权利", "delivery": "送达", "execution": "执行",
-                  "case_property": "涉案财物"}
+                  "case_property": "涉案财物", "archive": "归档与利用"}
 AV_MODES = {"required": (True, False), "forbidden_without_reason": (True, True), "optional": (False, False)}
 AV_KINDS = {"video", "audio", "photo"}
 SIGNATURE_KEYS = {"officers", "party", "leader", "reviewer", "archivist", "reviewer_decisions"}
@@ -642,7 +643,7 @@ def _scorecard(c: _Checker, value, path):
 # LIUHEN_INSPECTION_CHECKLIST and LIUHEN_DEVICES until issue 15.)
 
 VALUE_SECTIONS = ("retention", "copies", "inspections", "devices", "legal_review", "rights", "delivery",
-                  "execution", "case_property")
+                  "execution", "case_property", "archive")
 _BAD = object()
 CHECK_CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
@@ -790,6 +791,14 @@ VALUE_KEYS = {
         "seizure_days": ("查封、扣押的期限（seizure_days，日）", _count(1, 30)),
         "seizure_extension_days": ("查封、扣押延长的期限（seizure_extension_days，日）", _count(0, 30)),
     },
+    "archive": {
+        "file_retention": ("案卷保管期限（file_retention）", _choice(spec.FILE_RETENTIONS)),
+        "classification": ("卷内文件默认的公开属性（classification）", _choice(spec.CLASSIFICATIONS)),
+        "staff_approve_roles": ("批准本机关人员调阅档案的角色（staff_approve_roles）", _roles("批准调阅档案")),
+        "outsider_approve_roles": ("批准外单位人员查阅档案的角色（outsider_approve_roles）", _roles("批准外单位查阅档案")),
+        "party_approve_roles": ("批准当事人查阅、复制案卷的角色（party_approve_roles）", _roles("批准当事人查阅、复制")),
+        "max_days": ("调阅授权的最长天数（max_days）", _count(1, 365)),
+    },
 }
 
 
@@ -879,7 +888,8 @@ def _value_spec(section: str, values: dict):
                                     articles=articles)
     cls = {"retention": spec.RetentionSpec, "copies": spec.CopiesSpec, "devices": spec.DevicesSpec,
            "legal_review": spec.LegalReviewSpec, "rights": spec.RightsSpec, "delivery": spec.DeliverySpec,
-           "execution": spec.ExecutionSpec, "case_property": spec.CasePropertySpec}[section]
+           "execution": spec.ExecutionSpec, "case_property": spec.CasePropertySpec,
+           "archive": spec.ArchiveSpec}[section]
     return cls(**{k: v for k, (v, _) in values.items()}, articles=articles)
 
 

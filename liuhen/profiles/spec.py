@@ -446,6 +446,30 @@ class CasePropertySpec(_Section):
     articles: tuple[tuple[str, str], ...] = ()
 
 
+FILE_RETENTIONS = {"permanent": "永久", "30y": "30年", "10y": "10年"}  # 保管期限 (DA/T 22, 文书档案)
+# 公开属性/密级 of an archived file's items (LW-D 15, LC 33): who may see what after archiving. State-secret
+# material (国家秘密) is never stored: the record says where it is kept.
+CLASSIFICATIONS = {"public": "公开", "internal": "内部", "trade_secret": "商业秘密", "privacy": "个人隐私"}
+
+
+@dataclass(frozen=True)
+class ArchiveSpec(_Section):
+    """案卷归档与利用 (BX 11-12, LC 31-34, LQ 27-28, AS 12-15, LW-D 15): the case file's 保管期限
+    (`file_retention`: FILE_RETENTIONS code), the class an item gets unless the archivist sets another
+    (`classification`: CLASSIFICATIONS code), who approves a retrieval slip (调用单) of the agency's own
+    staff (`staff_approve_roles`), of an outsider (`outsider_approve_roles`: the head, AS 15) and a
+    party's request to consult or copy (`party_approve_roles`), and the longest a grant may run
+    (`max_days`)."""
+
+    file_retention: str = "permanent"
+    classification: str = "internal"
+    staff_approve_roles: tuple[str, ...] = ("unit_head", "agency_head")
+    outsider_approve_roles: tuple[str, ...] = ("agency_head",)
+    party_approve_roles: tuple[str, ...] = ("agency_head",)
+    max_days: int = 30
+    articles: tuple[tuple[str, str], ...] = ()
+
+
 DOCUMENT_TEMPLATES = ("decision", "notice", "service_receipt", "generic")  # documents/templates/documents/<name>.html
 NUMBER_PLACEHOLDERS = ("agency", "year", "n")  # 文号 format: {agency} the agency's short name, {year}, {n}
 DEFAULT_REMEDIES = ("如不服本决定，可以在收到本决定书之日起六十日内依法申请行政复议，"
@@ -512,6 +536,7 @@ class Profile:
     delivery: DeliverySpec = field(default_factory=DeliverySpec)
     execution: ExecutionSpec = field(default_factory=ExecutionSpec)
     case_property: CasePropertySpec = field(default_factory=CasePropertySpec)
+    archive: ArchiveSpec = field(default_factory=ArchiveSpec)
 
     def rule(self, rule_id: str, default=None):
         """The value of a valued rule (e.g. profile.rule("on_site_officers") → 2)."""

@@ -56,6 +56,10 @@ def navigation(request):
             # 涉案财物台账 (liuhen.caseproperty, LQ 13): the officers who keep the items, the head who
             # approves their handling, the supervisors.
             "nav_property": hasattr(user, "has_role") and user.has_role("officer", "agency_head", "supervisor"),
+            # 档案 (liuhen.archive): the archivist's 待归档/待接收/shelves, read by the head and the supervisors;
+            # 档案调阅 (liuhen.retrieval): everyone who works cases asks for and approves retrievals.
+            "nav_archive": hasattr(user, "has_role") and user.has_role("archivist", "agency_head", "supervisor"),
+            "nav_retrieval": works_cases(user),
             # 执法规则 (liuhen.profiles): the agency's 记录事项清单 (BX 4, LQ 20), for everyone who works cases.
             "nav_profiles": works_cases(user),
             # Each one's first page carries the in-app notices (待清理公告).
