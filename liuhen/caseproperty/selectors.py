@@ -185,9 +185,19 @@ def listing(user, *, state: str = "", source: str = "") -> list[ItemView]:
     qs = Item.objects.filter(case__in=access.visible_cases(user))
     if source:
         qs = qs.filter(source=source)
-    found = list(_items(qs).order_by("-id")[:LIST_LIMIT * 4])
-    views = _views(found, _requests({i.case_id for i in found}))
-    return [v for v in views if not state or v.state == state][:LIST_LIMIT]
+    # An item's state is derived from its requests, not stored: read newest first, a page at a time,
+    # until LIST_LIMIT items in the state asked for are found or the items run out.
+    shown: list[ItemView] = []
+    below = None
+    while len(shown) < LIST_LIMIT:
+        page = qs if below is None else qs.filter(id__lt=below)
+        found = list(_items(page).order_by("-id")[:LIST_LIMIT])
+        if not found:
+            break
+        views = _views(found, _requests({i.case_id for i in found}))
+        shown.extend(v for v in views if not state or v.state == state)
+        below = found[-1].id
+    return shown[:LIST_LIMIT]
 
 
 # ---- 查封、扣押的期限 (行政强制法 25): a due source for records.duedates ----------------------------------

@@ -260,3 +260,17 @@ def test_a_request_waits_on_the_approver_s_todo_list_until_decided(world):
     assert "涉案财物退还申请（1项）" not in titles(world.officer)
     services.decide_handling(world.agency_head, req, approved=True, opinion="同意")
     assert titles(world.agency_head) == []
+
+
+def test_the_list_filtered_by_state_reaches_past_the_newest_page(world, monkeypatch):
+    """The state is derived, not stored: an approved item older than a page of newer held items is
+    still found when the list asks for 已批准 (each page read newest first until enough are found)."""
+    case, seizure = seized_case(world)
+    oldest = item(world, case, seizure, name="旧物")
+    approved(world, case, [oldest])
+    for n in range(9):  # more than 4 pages' worth: the old read stopped at LIST_LIMIT × 4
+        item(world, case, seizure, name=f"新物{n}")
+    monkeypatch.setattr(s, "LIST_LIMIT", 2)
+    assert [v.item.name for v in s.listing(world.agency_head, state=s.APPROVED)] == ["旧物"]
+    assert [v.item.name for v in s.listing(world.agency_head, state=s.HELD)] == ["新物8", "新物7"]
+    assert len(s.listing(world.agency_head)) == 2
