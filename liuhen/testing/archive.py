@@ -16,15 +16,19 @@ class Exported:
     vkey: str  # the log's verifier key, as got apart from the package
     case_number: str
     issued_number: str  # the 决定书's 文号
+    case_id: int = 0
 
 
 def exported_scene(where):
-    """A case in 送达执行 (立案审批表, 权利告知, 询问笔录, 处理意见, 领导审批, 决定书 issued) with one ffmpeg
-    clip linked, exported into `where`/bag."""
+    """A case archived the real way (立案审批表, 权利告知, 询问笔录, 处理意见, 领导审批, 决定书 issued, 送达回证,
+    结案报告, 归档登记表 signed by the archivist) with one ffmpeg clip linked in 送达执行, exported into
+    `where`/bag (its 案卷 at data/volume.pdf)."""
     from liuhen.archive.package import export
+    from liuhen.cases import services as cases
     from liuhen.documents.services import issue_document
     from liuhen.footage import services as footage
     from liuhen.ledger.signing import vkeys
+    from liuhen.testing.cases import complete
     from liuhen.testing.documents import to_service
     from liuhen.testing.playback import only_video
     from liuhen.testing.world import World
@@ -34,8 +38,13 @@ def exported_scene(where):
     doc = issue_document(world.officer, decision)
     clip = only_video(world, where, "A.MP4", seconds=1.0)
     footage.link(world.officer, clip, case, case.stage)
+    complete(world, case, "service_receipt")
+    case = cases.advance(world.officer, case)
+    complete(world, case, "closing_report")
+    complete(world, case, "archive_register")
+    case = cases.advance(world.officer, case, note="归档")
     export(world.officer, case.number, where / "bag")
-    return Exported(where / "bag", "".join(k + "\n" for k in vkeys()), case.number, doc.number.text)
+    return Exported(where / "bag", "".join(k + "\n" for k in vkeys()), case.number, doc.number.text, case.pk)
 
 
 def rebag(bag: Path) -> None:

@@ -56,8 +56,9 @@ def test_the_exported_package_passes_every_item(bag, vkey, exported):
     decision = next(i for i in data["items"] if i.get("code") == "decision")
     assert decision["issued"] is True
     meta = (bag / "data" / decision["metadata"]).read_text(encoding="utf-8")
-    assert f"<文号>{exported.issued_number}</文号>" in meta and "<保管期限>30年</保管期限>" in meta
-    assert "<密级>公开</密级>" in meta
+    # 保管期限 and 密级 from the profile's archive: section (base: permanent, internal)
+    assert f"<文号>{exported.issued_number}</文号>" in meta and "<保管期限>永久</保管期限>" in meta
+    assert "<密级>内部</密级>" in meta
     # The issued 决定书 is its PDF/A archive copy, 文号 and all; a 询问笔录 (never issued: no party holds
     # it) is rendered at export without a 草稿 mark.
     from liuhen.testing.documents import pdf_pages, pdf_text
@@ -79,8 +80,8 @@ def test_the_checker_runs_alone_and_says_each_item_by_its_name(bag, vkey, tmp_pa
     run = check_offline(bag, key)
     assert run.returncode == 0, run.stdout + run.stderr
     lines = run.stdout.splitlines()
-    for name in ("真实性·信息包结构与固定性", "真实性·检查点签名", "真实性·日志包含证明", "真实性·文件哈希见于日志",
-                 "真实性·元数据与内容一致", "完整性·内容文件与元数据齐全", "完整性·件号连续", "完整性·元数据项齐全",
+    for name in ("真实性·信息包结构与固定性", "真实性·元数据记载的哈希值与文件一致", "真实性·检查点签名",
+                 "真实性·日志包含证明", "真实性·文件哈希见于日志", "真实性·元数据与内容一致", "完整性·内容文件与元数据齐全", "完整性·件号连续", "完整性·元数据项齐全",
                  "可用性·文件可以打开", "可用性·长期保存格式", "可用性·未加密", "安全性·无活动内容", "安全性·归档过程留痕"):
         assert any(name in line and line.startswith("OK") for line in lines), name
     assert lines[-1].startswith("OK") and "四性检测通过" in lines[-1]
@@ -247,7 +248,7 @@ def test_a_changed_catalog_hash_fails_and_exit_is_one(bag, vkey, tmp_path):
     run = check_offline(bag, key)
     assert run.returncode == 1
     assert re.search(r"^FAIL authenticity\.bag 真实性·信息包结构与固定性", run.stdout, re.M)
-    assert re.search(r"^FAIL authenticity\.metadata_hash 真实性·元数据与内容一致", run.stdout, re.M)
+    assert re.search(r"^FAIL authenticity\.metadata_hash 真实性·元数据记载的哈希值与文件一致", run.stdout, re.M)
     assert run.stdout.splitlines()[-1].startswith("FAIL 四性检测未通过")
 
 
