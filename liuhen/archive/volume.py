@@ -83,9 +83,9 @@ def render(case, *, supplements=(), pieces: list[Piece] | None = None) -> Volume
                             note="见音像资料目录"))
             continue
         fields = document_fields(case, piece)
-        rendered = HTML(string=render_html([_document(piece)])).render(
-            stylesheets=[_numbering(numbered)], font_config=fonts)
-        row = Row(n, fields["文号"], fields["责任者"], piece.title, fields["日期"],
+        doc = _document(piece)
+        rendered = HTML(string=render_html([doc])).render(stylesheets=[_numbering(numbered)], font_config=fonts)
+        row = Row(n, fields["文号"], fields["责任者"], doc.title, fields["日期"],
                   first=numbered + 1, last=numbered + len(rendered.pages))
         record_class = given.get(piece.state.record.pk, default_class)
         if record_class != default_class:
