@@ -1,7 +1,9 @@
 """Making a case's archival package (归档信息包, issue 19 item 2) in the layout of
 liuhen/archive/core/layout.py: a BagIt bag (RFC 8493) of the case's documents as PDF/A, its linked
-footage byte for byte, DA/T 46 / 63 / 54 metadata, the 卷内目录 and the ledger entries about them with
-inclusion proofs under one signed checkpoint.
+footage byte for byte, DA/T 46 / 63 / 54 metadata (保管期限 and 密级 from the profile's `archive:`
+section and liuhen.archive.classes), the 卷内目录, the 案卷 as one PDF/A (volume.py: the same items in
+the same order, `contents`) and the ledger entries about them with inclusion proofs under one signed
+checkpoint.
 
 All or nothing, as the copy package (liuhen/copies/package.py): everything is written into a staging
 directory beside the destination (footage re-hashed while it is copied), the export is logged with
@@ -155,10 +157,6 @@ class Piece:
     footage: object = None
     links: list = field(default_factory=list)
 
-    @property
-    def title(self) -> str:
-        return self.state.record.record_type.name if self.kind == "document" else self.footage.name
-
 
 def contents(case) -> list[Piece]:
     """The case file's items in procedural order (立案 → 调查 → 审查、决定 → 送达、执行 → 归档; in a
@@ -197,15 +195,16 @@ def document_fields(case, piece: Piece) -> dict:
 
 
 def media_format(item) -> str:
-    """格式 of a footage item by its container as probed (ffprobe's format name): MP4, WAV, MP3, JPEG,
-    PNG — the names the offline checker matches against the file's magic bytes (core/layout.py) —
-    else what the kind says."""
-    container = set(str((item.facts or {}).get("container", "")).split(","))
+    """格式 of a footage item by its container as probed (ffprobe's format name; a still image's codec,
+    ffprobe's image2 being either): MP4, WAV, MP3, PNG, JPEG — the names the offline checker matches
+    against the file's magic bytes (core/layout.py) — else the container as probed, or the kind."""
+    facts = item.facts or {}
+    probed = set(str(facts.get("container", "")).split(",")) | {str(facts.get("video_codec", ""))}
     for names, fmt in ((("mp4", "mov"), "mp4"), (("wav",), "wav"), (("mp3",), "mp3"),
-                       (("jpeg_pipe", "mjpeg", "image2"), "jpeg"), (("png_pipe", "apng"), "png")):
-        if container & set(names):
+                       (("png_pipe", "apng", "png"), "png"), (("jpeg_pipe", "mjpeg"), "jpeg")):
+        if probed & set(names):
             return L.MEDIA_FORMAT_NAMES[fmt]
-    return MEDIA_FORMATS.get(item.kind, item.kind)
+    return str(facts.get("container") or MEDIA_FORMATS.get(item.kind, item.kind))
 
 
 def media_fields(case, piece: Piece) -> dict:

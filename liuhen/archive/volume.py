@@ -171,7 +171,7 @@ def _context(case, pieces, rows, media, numbered, supplements, default_class) ->
     return {
         "font_stack": FONT_STACK, "case": case,
         "agency": documents_spec(case.agency_id).letterhead or case.agency.name,
-        "title": f"{parties}{case.title}案" if parties else f"{case.title}案", "parties": parties,
+        "title": f"{parties}{case.title}案",
         "start_cn": cn_date(timezone.localtime(case.created_at).date()), "end_cn": cn_date(end),
         "documents": documents, "pages": numbered, "media_count": len(media),
         "retention": retention_label(case), "classification": class_label(default_class),

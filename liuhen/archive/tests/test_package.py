@@ -385,3 +385,18 @@ def test_a_volume_page_count_changed_in_the_catalog_fails_metadata_content(bag, 
     (bag / "data" / L.CATALOG).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     rebag(bag)
     assert set(failed(bag, vkey)) == {"authenticity.metadata_content"}
+
+
+@pytest.mark.parametrize("container,codec,fmt", [
+    ("mov,mp4,m4a,3gp,3g2,mj2", "h264", "MP4"), ("wav", "", "WAV"), ("mp3", "", "MP3"),
+    ("jpeg_pipe", "mjpeg", "JPEG"), ("png_pipe", "png", "PNG"), ("image2", "png", "PNG"), ("image2", "mjpeg", "JPEG"),
+    ("matroska,webm", "vp9", "matroska,webm"), ("", "", "MP4")])
+def test_the_media_format_is_named_as_the_checker_matches_it(container, codec, fmt):
+    from types import SimpleNamespace
+
+    from liuhen.archive.package import media_format
+
+    # a container the archive does not take keeps ffprobe's name (the checker then names the mismatch);
+    # a file never probed its kind's
+    item = SimpleNamespace(facts={"container": container, "video_codec": codec}, kind="video")
+    assert media_format(item) == fmt
