@@ -75,12 +75,9 @@ def render(case, *, supplements=(), pieces: list[Piece] | None = None) -> Volume
     rows, parts, media, numbered = [], [], [], 0
     for n, piece in enumerate(pieces, 1):
         if piece.kind == "media":
-            fields = media_fields(case, piece)
-            media.append({"number": n, "name": piece.footage.name, "officer": fields["拍摄者"],
-                          "device": fields["设备"], "time": fields["时间"][:19].replace("T", " "), "duration": fields["时长"],
-                          "format": fields["格式"], "sha256": fields["哈希值"]})
-            rows.append(Row(n, "", fields["拍摄者"], f"音像资料：{piece.footage.name}", fields["时间"][:10],
-                            note="见音像资料目录"))
+            clip, row = _media_entry(case, n, piece)
+            media.append(clip)
+            rows.append(row)
             continue
         fields = document_fields(case, piece)
         doc = _document(piece)
@@ -100,6 +97,16 @@ def render(case, *, supplements=(), pieces: list[Piece] | None = None) -> Volume
     pdf = front.copy(pages).write_pdf(pdf_variant=ARCHIVE_VARIANT)
     return Volume(pdf=pdf, pages=len(pages), documents=len(parts), document_pages=numbered, media=len(media),
                   rows=rows)
+
+
+def _media_entry(case, n: int, piece: Piece) -> tuple[dict, Row]:
+    """A clip's line of the 音像资料目录 and its row of the 卷内目录 (no pages: it is not on paper)."""
+    fields = media_fields(case, piece)
+    clip = {"number": n, "name": piece.footage.name, "officer": fields["拍摄者"], "device": fields["设备"],
+            "time": fields["时间"][:19].replace("T", " "), "duration": fields["时长"], "format": fields["格式"],
+            "sha256": fields["哈希值"]}
+    return clip, Row(n, "", fields["拍摄者"], f"音像资料：{piece.footage.name}", fields["时间"][:10],
+                     note="见音像资料目录")
 
 
 def _document(piece: Piece):

@@ -1,6 +1,7 @@
 """Test helpers of the archival package (归档信息包): a case through decision and service with an
 issued 决定书 and a linked clip, exported once per run (liuhen.testing.demo.scene_snapshot); the
 checker run as an archives bureau would; the faults a package meets, made on a copy of it."""
+import datetime
 import os
 import subprocess
 import sys
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import bagit
+from django.utils import timezone
 
 
 @dataclass(frozen=True)
@@ -28,8 +30,8 @@ def exported_scene(where):
     from liuhen.documents.services import issue_document
     from liuhen.footage import services as footage
     from liuhen.ledger.signing import vkeys
-    from liuhen.testing.cases import complete
-    from liuhen.testing.documents import to_service
+    from liuhen.testing.cases import complete, sign_all
+    from liuhen.testing.documents import make, to_service
     from liuhen.testing.playback import only_video
     from liuhen.testing.world import World
 
@@ -38,7 +40,9 @@ def exported_scene(where):
     doc = issue_document(world.officer, decision)
     clip = only_video(world, where, "A.MP4", seconds=1.0)
     footage.link(world.officer, clip, case, case.stage)
-    complete(world, case, "service_receipt")
+    # served a minute ago (fill()'s 10:00 today is still to come in the small hours)
+    served = timezone.localtime(timezone.now() - datetime.timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M")
+    sign_all(world, make(world, case, "service_receipt", served_at=served))
     case = cases.advance(world.officer, case)
     complete(world, case, "closing_report")
     complete(world, case, "archive_register")

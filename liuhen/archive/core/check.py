@@ -6,15 +6,16 @@ Each item is printed on one line — OK, FAIL or WARN, its code, its 四性 (真
 integrity, 可用性 usability, 安全性 security) and Chinese name, and what was found:
 
 真实性  bag (the bag valid by bagit's own validate), metadata_hash (each metadata file's SHA-256 is its
-        content file's, the 案卷's the catalog's), metadata_content (what the metadata says of the content
-        is what the content is: a document's 页数 its PDF's page count, a media file's 时长 its
-        container's duration ±1 s — MP4 mvhd, WAV header —, 格式 the format its magic bytes say; the
-        案卷's page count the catalog's), signature (the checkpoint signed by the key passed; without --vkey the package's
+        content file's, the 案卷's the catalog's), metadata_content (the metadata says what the content
+        is: a document's 页数 its PDF's page count, a media file's 时长 its container's duration ±1 s —
+        MP4 mvhd, WAV header —, 格式 the format its magic bytes say; the 案卷's page count the
+        catalog's), signature (the checkpoint signed by the key passed; without --vkey the package's
         own key, with a WARN: a package's own key proves nothing), proof (every entry included in the
         signed tree), ledger_hash (each document's and media file's SHA-256 carried by a proven event,
         the 案卷's by the export event)
-完整性  content (every catalog item has its file and its metadata, the 案卷 its PDF), numbering (1…n, no gap), elements
-        (every metadata element present and non-empty), extra (no payload file outside the catalog)
+完整性  content (every catalog item has its file and its metadata, the 案卷 its PDF), numbering (1…n,
+        no gap), elements (every metadata element present and non-empty), extra (no payload file
+        outside the catalog)
 可用性  opens (each file opens: PDF, JPEG, PNG, MP4, WAV, MP3 by their structure), format (an allowed
         long-term format: PDF only as PDF/A), encryption (no PDF /Encrypt)
 安全性  active (no PDF /JavaScript, /JS, /Launch, /EmbeddedFile), executable (no .exe/.sh/.js/.html…, no

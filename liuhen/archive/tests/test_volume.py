@@ -127,12 +127,17 @@ def test_the_volume_is_pdf_a_in_chinese_with_its_fonts(volume):
     assert cjk_embedded(data) and pdf_info(data)["Page size"].endswith("(A4)")
 
 
-def test_supplements_after_archiving_are_printed_on_the_note_page(scene):
+def test_supplements_after_archiving_are_printed_on_the_note_page(scene, monkeypatch):
+    from liuhen.archive import classes
     from liuhen.archive.volume import render
     from liuhen.cases.models import Case
+    from liuhen.records.models import Record
     from liuhen.testing.documents import pdf_text
 
     case = Case.objects.get(pk=scene.case_id)
+    # the archivist classified the 决定书 as 个人隐私 (liuhen.archive.classes): its 备注 says so
+    decision = Record.objects.get(case=case, record_type__code="decision")
+    monkeypatch.setattr(classes, "_CLASSIFIERS", [lambda case: {decision.pk: "privacy"}])
     added = types.SimpleNamespace(title="人民法院行政判决书", added_at=timezone.now(), added_by="档案员",
                                   note="（2027）辽05行终1号，维持原决定")
     made = render(case, supplements=[added])
@@ -143,6 +148,8 @@ def test_supplements_after_archiving_are_printed_on_the_note_page(scene):
     assert re.search(r"卷内文件的\d+条日志记录均已纳入签名检查点（树大小\d+，根哈希[0-9a-f]{64}）", note)
     assert (made.documents, made.document_pages, made.media) == (9, 9, 1)
     assert [r.number for r in made.rows] == list(range(1, 11))
+    assert {r.title: r.note for r in made.rows if r.doc_number == scene.issued_number} == {"行政处罚决定书": "个人隐私"}
+    assert {r.note for r in made.rows if r.doc_number != scene.issued_number} == {"", "见音像资料目录"}
 
 
 def test_the_case_page_offers_the_volume_and_its_download_is_a_read_event(scene, client):
