@@ -10,6 +10,7 @@ class ArchiveConfig(AppConfig):
     def ready(self):
         from liuhen.ledger.vocabulary import register_read_actions
 
-        from . import vocabulary
+        from . import parts, vocabulary
 
         register_read_actions(*vocabulary.READ_ACTIONS)
+        parts.register()

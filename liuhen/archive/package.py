@@ -1,7 +1,9 @@
 """Making a case's archival package (归档信息包, issue 19 item 2) in the layout of
 liuhen/archive/core/layout.py: a BagIt bag (RFC 8493) of the case's documents as PDF/A, its linked
-footage byte for byte, DA/T 46 / 63 / 54 metadata, the 卷内目录 and the ledger entries about them with
-inclusion proofs under one signed checkpoint.
+footage byte for byte, DA/T 46 / 63 / 54 metadata (保管期限 and 密级 from the profile's `archive:`
+section and liuhen.archive.classes), the 卷内目录, the 案卷 as one PDF/A (volume.py: the same items in
+the same order, `contents`) and the ledger entries about them with inclusion proofs under one signed
+checkpoint.
 
 All or nothing, as the copy package (liuhen/copies/package.py): everything is written into a staging
 directory beside the destination (footage re-hashed while it is copied), the export is logged with
@@ -36,10 +38,13 @@ from liuhen.ledger.signing import origin, vkeys
 from liuhen.ledger.storage import integrate_all
 from liuhen.media import store
 from liuhen.profiles.selectors import profile_for_case
+from liuhen.profiles.spec import FILE_RETENTIONS
 from liuhen.records import vocabulary as record_vocab
 from liuhen.records.selectors import states_for_case
 
 from . import vocabulary as v
+from .classes import classes_for
+from .classes import label as class_label
 from .core import layout as L
 
 CHUNK = 1024 * 1024
@@ -112,10 +117,10 @@ def _local(when) -> str:
     return timezone.localtime(when).isoformat(timespec="seconds") if when is not None else ""
 
 
-def _retention(case) -> str:
-    """保管期限 from the profile: the case file's years (retention.case_file_years), else 永久."""
-    years = getattr(profile_for_case(case).retention, "case_file_years", None)
-    return f"{years}年" if years else "永久"
+def retention_label(case) -> str:
+    """保管期限 (DA/T 22) from the profile's `archive.file_retention`: 永久 / 30年 / 10年."""
+    code = profile_for_case(case).archive.file_retention
+    return FILE_RETENTIONS.get(code, code)
 
 
 def _record_entries(record) -> list[int]:
@@ -128,20 +133,101 @@ def _render(record) -> bytes:
     receive (笔录, 审批表) has no 文号 and is no draft; a document never issued keeps its 草稿 mark."""
     from weasyprint import HTML
 
-    doc = document_for(record)
+    return HTML(string=render_html([unissued_document(record)])).write_pdf(pdf_variant=ARCHIVE_VARIANT)
+
+
+def unissued_document(record, state=None):
+    """The document of a complete record never issued, as the package and the 案卷 print it."""
+    doc = document_for(record, state=state)
     doc.draft = is_document(record.record_type.code, agency_id=record.case.agency_id)
-    return HTML(string=render_html([doc])).write_pdf(pdf_variant=ARCHIVE_VARIANT)
+    return doc
 
 
-def _documents(case, staging: Path) -> list[Item]:
-    retention = _retention(case)
-    items = []
+@dataclass
+class Piece:
+    """One item of the 卷内目录 in its place, before any file is written: what the package's catalog and
+    the 案卷 (volume.py) both list, in the same order. A document has its record's state (and the
+    document issued for its latest version, if any); a media item its footage and the case's links."""
+
+    kind: str  # document / media
+    stage: str
+    order: tuple
+    state: object = None
+    issued: object = None
+    footage: object = None
+    links: list = field(default_factory=list)
+
+
+def contents(case) -> list[Piece]:
+    """The case file's items in procedural order (立案 → 调查 → 审查、决定 → 送达、执行 → 归档; in a
+    stage the documents by serial, then the footage by the time it was recorded): every complete,
+    not voided record and every footage item linked to the case (not unlinked)."""
+    pieces = []
     for st in states_for_case(case):
         if not st.complete or st.voided:
             continue
         record = st.record
         issued = (IssuedDocument.objects.filter(record=record, record_version=st.latest.number)
                   .select_related("number").first())
+        pieces.append(Piece("document", record.stage, (STAGE_ORDER.index(record.stage), 0, record.serial),
+                            state=st, issued=issued))
+    links: dict[int, list[FootageLink]] = {}
+    for link in FootageLink.objects.filter(case=case, unlink__isnull=True).order_by("id"):
+        links.setdefault(link.item_id, []).append(link)
+    for item in FootageItem.objects.filter(pk__in=links).select_related("device", "officer").order_by("id"):
+        stage = links[item.pk][0].stage
+        stage = stage if stage in STAGE_ORDER else Stage.ARCHIVE
+        when = item.recorded_utc.timestamp() if item.recorded_utc else float("inf")
+        pieces.append(Piece("media", stage, (STAGE_ORDER.index(stage), 1, when, item.pk),
+                            footage=item, links=links[item.pk]))
+    return sorted(pieces, key=lambda p: p.order)
+
+
+def document_fields(case, piece: Piece) -> dict:
+    """题名, 文号, 责任者, 日期 of a document, as its DA/T 46 metadata and the 卷内目录 say them."""
+    st, issued = piece.state, piece.issued
+    authors = ", ".join(sorted({s.signer_name for s in st.latest.signatures.all() if s.signer_name})) or case.agency.name
+    return {"题名": f"{st.record.record_type.name}（{case.number}）",
+            "文号": issued.number.text if issued is not None else "无",
+            "责任者": f"{case.agency.name}；{authors}",
+            "日期": timezone.localtime(issued.issued_at if issued is not None
+                                       else st.latest.created_at).date().isoformat()}
+
+
+def media_format(item) -> str:
+    """格式 of a footage item by its container as probed (ffprobe's format name; a still image's codec,
+    ffprobe's image2 being either): MP4, WAV, MP3, PNG, JPEG — the names the offline checker matches
+    against the file's magic bytes (core/layout.py) — else the container as probed, or the kind."""
+    facts = item.facts or {}
+    probed = set(str(facts.get("container", "")).split(",")) | {str(facts.get("video_codec", ""))}
+    for names, fmt in ((("mp4", "mov"), "mp4"), (("wav",), "wav"), (("mp3",), "mp3"),
+                       (("png_pipe", "apng", "png"), "png"), (("jpeg_pipe", "mjpeg"), "jpeg")):
+        if probed & set(names):
+            return L.MEDIA_FORMAT_NAMES[fmt]
+    return str(facts.get("container") or MEDIA_FORMATS.get(item.kind, item.kind))
+
+
+def media_fields(case, piece: Piece) -> dict:
+    """The DA/T 63 / DA/T 54 elements of a footage item: 题名, 拍摄者, 设备, 时间, 时长, 格式, 哈希值."""
+    item = piece.footage
+    photo = item.kind == "photo"
+    return {"题名": f"{item.name}（{case.number}）",
+            "拍摄者": item.officer.display_name if item.officer_id else "未登记",
+            "设备": item.device.number if item.device_id else "未登记",
+            "时间": _local(item.recorded_utc) or item.recorded_local or "未知",
+            "时长": f"{item.duration:.1f}秒" if item.duration else ("不适用" if photo else "未知"),
+            "格式": media_format(item), "哈希值": item.blob_id}
+
+
+def _documents(case, staging: Path, pieces: list[Piece]) -> list[Item]:
+    retention = retention_label(case)
+    default_class, given = classes_for(case)
+    items = []
+    for piece in pieces:
+        if piece.kind != "document":
+            continue
+        st, issued = piece.state, piece.issued
+        record = st.record
         rel = f"{L.DOCUMENTS}/{record.serial}-{record.record_type.code}.pdf"
         entries = _record_entries(record)
         if issued is not None:
@@ -158,29 +244,24 @@ def _documents(case, staging: Path) -> list[Item]:
                                       "未导出归档信息包。", code="render_failed") from None
             _write(staging / rel, data)
         sha = hashlib.sha256(data).hexdigest()
-        authors = ", ".join(sorted({s.signer_name for s in st.latest.signatures.all() if s.signer_name})) or case.agency.name
         items.append(Item(
-            kind="document", stage=record.stage, order=(STAGE_ORDER.index(record.stage), 0, record.serial),
+            kind="document", stage=record.stage, order=piece.order,
             title=record.record_type.name, path=rel, metadata=f"{L.METADATA}/document-{record.serial}.xml",
             sha256=sha, size=len(data), root=L.DOCUMENT_ROOT, entry_ids=entries,
             extra={"record": record.pk, "serial": record.serial, "code": record.record_type.code,
                    "version": st.latest.number, "issued": issued is not None},
-            elements={"题名": f"{record.record_type.name}（{case.number}）",
-                      "文号": issued.number.text if issued is not None else "无",
-                      "责任者": f"{case.agency.name}；{authors}",
-                      "日期": timezone.localtime(issued.issued_at if issued is not None
-                                                 else st.latest.created_at).date().isoformat(),
-                      "件号": "", "页数": str(_pages(data)), "密级": "公开", "保管期限": retention,
+            elements={**document_fields(case, piece), "件号": "", "页数": str(_pages(data)),
+                      "密级": class_label(given.get(record.pk, default_class)), "保管期限": retention,
                       "格式": "PDF/A-3b", "哈希值": sha}))
     return items
 
 
-def _media(case, staging: Path) -> list[Item]:
-    links: dict[int, list[FootageLink]] = {}
-    for link in FootageLink.objects.filter(case=case, unlink__isnull=True).order_by("id"):
-        links.setdefault(link.item_id, []).append(link)
+def _media(case, staging: Path, pieces: list[Piece]) -> list[Item]:
     items = []
-    for item in FootageItem.objects.filter(pk__in=links).select_related("device", "officer").order_by("id"):
+    for piece in pieces:
+        if piece.kind != "media":
+            continue
+        item = piece.footage
         name = item.name.replace("/", "_").replace("\\", "_").lstrip(".") or "file"
         rel = f"{L.MEDIA}/{item.blob_id}-{name}"
         _copy_blob(item.blob_id, item.size, f"音像记录 {item.name}", staging / rel)
@@ -189,23 +270,14 @@ def _media(case, staging: Path) -> list[Item]:
         if add is None:
             raise ValidationError(f"音像记录“{item.name}”没有入库日志，未导出归档信息包。", code="no_add_event")
         link_entries = Entry.objects.filter(action=footage_vocab.LINK, object_type=FootageLink.ledger_object_type,
-                                            object_id__in=[str(x.pk) for x in links[item.pk]])
-        stage = links[item.pk][0].stage
-        stage = stage if stage in STAGE_ORDER else Stage.ARCHIVE
-        photo = item.kind == "photo"
-        fmt = (item.facts or {}).get("format_name") or MEDIA_FORMATS.get(item.kind, item.kind)
+                                            object_id__in=[str(x.pk) for x in piece.links])
         items.append(Item(
-            kind="media", stage=stage, order=(STAGE_ORDER.index(stage), 1, item.recorded_utc or item.pk, item.pk),
+            kind="media", stage=piece.stage, order=piece.order,
             title=item.name, path=rel, metadata=f"{L.METADATA}/media-{item.blob_id}.xml", sha256=item.blob_id,
-            size=item.size, root=L.PHOTO_ROOT if photo else L.MEDIA_ROOT,
+            size=item.size, root=L.PHOTO_ROOT if item.kind == "photo" else L.MEDIA_ROOT,
             entry_ids=[add.pk, *link_entries.values_list("pk", flat=True)],
             extra={"footage": item.pk, "media_kind": item.kind},
-            elements={"题名": f"{item.name}（{case.number}）",
-                      "拍摄者": item.officer.display_name if item.officer_id else "未登记",
-                      "设备": item.device.number if item.device_id else "未登记",
-                      "时间": _local(item.recorded_utc) or item.recorded_local or "未知",
-                      "时长": f"{item.duration:.1f}秒" if item.duration else ("不适用" if photo else "未知"),
-                      "格式": str(fmt), "哈希值": item.blob_id}))
+            elements=media_fields(case, piece)))
     return items
 
 
@@ -219,11 +291,12 @@ def _metadata_xml(item: Item) -> bytes:
     return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def _log_export(actor, case, items: list[Item]) -> Entry:
+def _log_export(actor, case, items: list[Item], volume_sha: str) -> Entry:
     with transaction.atomic():
         return ledger.append(v.EXPORT, actor=actor, object_type="case", object_id=case.pk,
-                             blobs=sorted({i.sha256 for i in items}),
-                             detail={"case": case.pk, "number": case.number, "items": len(items)})
+                             blobs=sorted({i.sha256 for i in items} | {volume_sha}),
+                             detail={"case": case.pk, "number": case.number, "items": len(items),
+                                     "volume": volume_sha})
 
 
 def _proofs(staging: Path, wanted: set[int]) -> tuple[dict, dict[int, int]]:
@@ -241,6 +314,16 @@ def _proofs(staging: Path, wanted: set[int]) -> tuple[dict, dict[int, int]]:
     return proven["checkpoint"], {p["entry_id"]: p["seq"] for p in proven["proofs"]}
 
 
+def _volume(case, pieces):
+    """The 案卷 as one PDF/A (volume.py), the same items in the same order as the catalog."""
+    from .volume import render
+
+    try:
+        return render(case, pieces=pieces)
+    except Exception as exc:  # a layout that cannot be filled: refused, nothing written
+        raise ValidationError(f"案卷 PDF 无法生成（{exc}），未导出归档信息包。", code="render_failed") from None
+
+
 def export(actor, case_number: str, dest) -> dict:
     """The archival package of the case numbered `case_number` into `dest` (absent or empty); its catalog."""
     case = Case.objects.filter(number=case_number).select_related("agency").first()
@@ -253,12 +336,15 @@ def export(actor, case_number: str, dest) -> dict:
     staging = final.parent / f".{final.name}.partial-{uuid.uuid4().hex[:8]}"
     staging.mkdir()
     try:
-        items = sorted(_documents(case, staging) + _media(case, staging), key=lambda i: i.order)
+        pieces = contents(case)
+        items = sorted(_documents(case, staging, pieces) + _media(case, staging, pieces), key=lambda i: i.order)
         for n, item in enumerate(items, 1):
             if item.kind == "document":
                 item.elements["件号"] = str(n)
             _write(staging / item.metadata, _metadata_xml(item))
-        export_entry = _log_export(actor, case, items)
+        volume = _volume(case, pieces)
+        volume_sha = _write(staging / L.VOLUME, volume.pdf)
+        export_entry = _log_export(actor, case, items, volume_sha)
         wanted = {export_entry.pk, *(e for i in items for e in i.entry_ids)}
         ck, seq = _proofs(staging, wanted)
         catalog = {
@@ -268,6 +354,7 @@ def export(actor, case_number: str, dest) -> dict:
             "exported": {"by": actor.display_name if actor is not None else "系统", "at": _local(timezone.now())},
             "checkpoint": {"size": ck["size"], "root": ck["root"]},
             "export_entry": seq[export_entry.pk],
+            "volume": {"path": L.VOLUME, "sha256": volume_sha, "pages": volume.pages},
             "items": [{"number": n, "kind": i.kind, "stage": i.stage, "stage_label": STAGE_LABELS[i.stage],
                        "title": i.title, "path": i.path, "metadata": i.metadata, "sha256": i.sha256, "size": i.size,
                        "entries": sorted({seq[e] for e in i.entry_ids} | {seq[export_entry.pk]}), **i.extra}

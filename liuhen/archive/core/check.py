@@ -6,11 +6,16 @@ Each item is printed on one line — OK, FAIL or WARN, its code, its 四性 (真
 integrity, 可用性 usability, 安全性 security) and Chinese name, and what was found:
 
 真实性  bag (the bag valid by bagit's own validate), metadata_hash (each metadata file's SHA-256 is its
-        content file's), signature (the checkpoint signed by the key passed; without --vkey the package's
+        content file's, the 案卷's the catalog's), metadata_content (the metadata says what the content
+        is: a document's 页数 its PDF's page count, a media file's 时长 its container's duration ±1 s —
+        MP4 mvhd, WAV header —, 格式 the format its magic bytes say; the 案卷's page count the
+        catalog's), signature (the checkpoint signed by the key passed; without --vkey the package's
         own key, with a WARN: a package's own key proves nothing), proof (every entry included in the
-        signed tree), ledger_hash (each document's and media file's SHA-256 carried by a proven event)
-完整性  content (every catalog item has its file and its metadata), numbering (1…n, no gap), elements
-        (every metadata element present and non-empty), extra (no payload file outside the catalog)
+        signed tree), ledger_hash (each document's and media file's SHA-256 carried by a proven event,
+        the 案卷's by the export event)
+完整性  content (every catalog item has its file and its metadata, the 案卷 its PDF), numbering (1…n,
+        no gap), elements (every metadata element present and non-empty), extra (no payload file
+        outside the catalog)
 可用性  opens (each file opens: PDF, JPEG, PNG, MP4, WAV, MP3 by their structure), format (an allowed
         long-term format: PDF only as PDF/A), encryption (no PDF /Encrypt)
 安全性  active (no PDF /JavaScript, /JS, /Launch, /EmbeddedFile), executable (no .exe/.sh/.js/.html…, no
@@ -47,7 +52,8 @@ AUTHENTICITY, INTEGRITY, USABILITY, SECURITY = "真实性", "完整性", "可用
 # code → (四性, the item's Chinese name)
 ITEMS = {
     "authenticity.bag": (AUTHENTICITY, "信息包结构与固定性"),
-    "authenticity.metadata_hash": (AUTHENTICITY, "元数据与内容一致"),
+    "authenticity.metadata_hash": (AUTHENTICITY, "元数据记载的哈希值与文件一致"),
+    "authenticity.metadata_content": (AUTHENTICITY, "元数据与内容一致"),
     "authenticity.signature": (AUTHENTICITY, "检查点签名"),
     "authenticity.proof": (AUTHENTICITY, "日志包含证明"),
     "authenticity.ledger_hash": (AUTHENTICITY, "文件哈希见于日志"),
@@ -132,6 +138,7 @@ def check_package(bag: Path, vkey: str | None = None) -> list[Check]:
     items = [i for i in catalog["items"] if isinstance(i, dict)]
     for item in items:
         _item(out, data, item, events)
+    _volume(out, data, catalog, events)
     _numbering(out, items)
     _extra(out, data, items)
     for path in sorted(p for p in data.rglob("*") if p.is_file()):
@@ -226,14 +233,16 @@ def _item(out: _Checks, data: Path, item: dict, events: dict[int, dict]) -> None
     out.add(not missing, "integrity.content", f"{label}：内容文件和元数据文件齐全",
             f"{label}：缺少{'和'.join(missing)}（{rel if not present else meta_rel}）")
     sha = file_sha256(path) if present else None
-    if has_meta:
-        _metadata(out, label, meta, item, sha)
+    values = _metadata(out, label, meta, item, sha) if has_meta else None
     if present:
         _ledger_hash(out, label, item, sha, events)
         _usable(out, label, path, item.get("kind"))
+        if values is not None:
+            _content(out, label, path, item.get("kind"), values)
 
 
-def _metadata(out: _Checks, label: str, meta: Path, item: dict, sha: str | None) -> None:
+def _metadata(out: _Checks, label: str, meta: Path, item: dict, sha: str | None) -> dict | None:
+    """The metadata file's elements (None when it is no XML), its elements and hash checked."""
     media = item.get("kind") == "media"
     roots = (L.MEDIA_ROOT, L.PHOTO_ROOT) if media else (L.DOCUMENT_ROOT,)
     wanted = L.MEDIA_ELEMENTS if media else L.DOCUMENT_ELEMENTS
@@ -241,7 +250,7 @@ def _metadata(out: _Checks, label: str, meta: Path, item: dict, sha: str | None)
         root = ElementTree.parse(meta).getroot()
     except (ElementTree.ParseError, OSError) as exc:
         out.fail("usability.opens", f"{label} 的元数据：不是有效的 XML（{exc}）")
-        return
+        return None
     values = {el.tag: (el.text or "").strip() for el in root}
     empty = [e for e in wanted if not values.get(e)]
     out.add(root.tag in roots and not empty, "integrity.elements", f"{label}：元数据 {len(wanted)} 项齐全",
@@ -251,6 +260,152 @@ def _metadata(out: _Checks, label: str, meta: Path, item: dict, sha: str | None)
         out.add(recorded == sha == item.get("sha256"), "authenticity.metadata_hash",
                 f"{label}：元数据记载的 SHA-256 与文件一致",
                 f"{label}：文件的 SHA-256 为 {sha}，元数据记载 {recorded or '（无）'}，目录记载 {item.get('sha256')}")
+    return values
+
+
+def _content(out: _Checks, label: str, path: Path, kind, values: dict) -> None:
+    """真实性·元数据与内容一致: the metadata's 格式, 页数 (a document) and 时长 (a media file) are the file's."""
+    with open(path, "rb") as f:
+        fmt = sniff(f.read(16))
+    said = values.get(L.FORMAT_ELEMENT, "")
+    if kind == "document":
+        named = "pdf" if said.upper().startswith("PDF") else None
+    else:
+        named = next((k for k, name in L.MEDIA_FORMAT_NAMES.items() if name == said), None)
+    problems = [] if named is not None and named == fmt else [f"格式记载为“{said}”，文件实为 {(fmt or '无法识别').upper()}"]
+    if kind == "document":
+        pages = pdf_page_count(path) if fmt == "pdf" else None
+        if str(pages) != values.get(L.PAGES_ELEMENT):
+            problems.append(f"页数记载为 {values.get(L.PAGES_ELEMENT) or '（无）'}，PDF 实有 {pages if pages is not None else '（无法读取）'} 页")
+    else:
+        problems += _duration_problems(path, fmt, values.get(L.DURATION_ELEMENT, ""))
+    out.add(not problems, "authenticity.metadata_content", f"{label}：元数据记载的格式、页数或时长与内容一致",
+            f"{label}：元数据与内容不符：{'；'.join(problems)}")
+
+
+DURATION = re.compile(r"^(\d+(?:\.\d+)?)秒$")
+DURATION_TOLERANCE = 1.0  # seconds: the metadata rounds to 0.1 s, containers differ by a frame or two
+
+
+def _duration_problems(path: Path, fmt: str | None, said: str) -> list[str]:
+    actual = duration(path, fmt)
+    if said == "不适用":  # a photo (DA/T 54) has no duration
+        return [] if fmt in ("jpeg", "png") else [f"时长记载为“不适用”，文件却是 {(fmt or '无法识别').upper()}"]
+    if said == "未知":  # the footage was not probed when it came in: nothing to compare
+        return []
+    m = DURATION.match(said)
+    if m is None:
+        return [f"时长记载“{said}”无法识别"]
+    if fmt in ("mp3",):  # a stream of frames without a header that says its length
+        return []
+    if actual is None:
+        return [f"时长记载为 {said}，文件中读不到时长"]
+    if abs(actual - float(m.group(1))) > DURATION_TOLERANCE:
+        return [f"时长记载为 {said}，文件实为 {actual:.1f}秒"]
+    return []
+
+
+def duration(path: Path, fmt: str | None) -> float | None:
+    """A media file's duration in seconds as its container states it: an MP4's movie header (mvhd:
+    duration / timescale, ISO/IEC 14496-12), a WAV's data size / byte rate; None otherwise."""
+    try:
+        if fmt == "mp4":
+            return _mp4_duration(path)
+        if fmt == "wav":
+            return _wav_duration(path)
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def _boxes(f, start: int, end: int):
+    """(type, payload start, box end) of the ISO BMFF boxes between `start` and `end`."""
+    pos = start
+    while pos + 8 <= end:
+        f.seek(pos)
+        head = f.read(16)
+        n, kind, body = int.from_bytes(head[:4], "big"), head[4:8], pos + 8
+        if n == 1:
+            n, body = int.from_bytes(head[8:16], "big"), pos + 16
+        elif n == 0:
+            n = end - pos
+        if n < 8:
+            return
+        yield kind, body, pos + n
+        pos += n
+
+
+def _mp4_duration(path: Path) -> float | None:
+    with open(path, "rb") as f:
+        for kind, body, end in _boxes(f, 0, path.stat().st_size):
+            if kind != b"moov":
+                continue
+            for inner, at, _ in _boxes(f, body, end):
+                if inner != b"mvhd":
+                    continue
+                f.seek(at)
+                head = f.read(32)
+                if head[0] == 1:  # version 1: 64-bit times and duration
+                    scale, length = int.from_bytes(head[20:24], "big"), int.from_bytes(head[24:32], "big")
+                else:
+                    scale, length = int.from_bytes(head[12:16], "big"), int.from_bytes(head[16:20], "big")
+                return length / scale if scale else None
+    return None
+
+
+def _wav_duration(path: Path) -> float | None:
+    byte_rate = data_size = None
+    with open(path, "rb") as f:
+        f.seek(12)
+        while (head := f.read(8)) and len(head) == 8:
+            kind, n = head[:4], int.from_bytes(head[4:8], "little")
+            if kind == b"data":
+                data_size = n
+                break
+            if kind == b"fmt ":  # format, channels, sample rate, then the byte rate
+                byte_rate = int.from_bytes(f.read(n)[8:12], "little")
+                f.seek(n % 2, 1)
+            else:
+                f.seek(n + n % 2, 1)
+    return data_size / byte_rate if byte_rate and data_size is not None else None
+
+
+def pdf_page_count(path: Path) -> int | None:
+    """The PDF's page count as its page tree says it (/Root /Pages /Count), None when unreadable."""
+    from io import BytesIO
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    try:
+        return int(PdfFileReader(BytesIO(path.read_bytes()), strict=False).root["/Pages"]["/Count"])
+    except Exception:  # noqa: BLE001 — any PDF the reader cannot walk has no page count to trust
+        return None
+
+
+def _volume(out: _Checks, data: Path, catalog: dict, events: dict[int, dict]) -> None:
+    """The 案卷 (data/volume.pdf): present, its SHA-256 the catalog's and the export event's, a PDF/A
+    without active content, its page count the catalog's."""
+    volume = catalog.get("volume")
+    if not isinstance(volume, dict):
+        out.fail("integrity.content", "目录没有记载案卷 PDF（volume）")
+        return
+    rel = volume.get("path")
+    path = _inside(data, rel)
+    label = f"案卷 {rel}"
+    if not out.add(path is not None and path.is_file(), "integrity.content", f"{label}：文件齐全", f"{label}：缺失"):
+        return
+    sha = file_sha256(path)
+    out.add(sha == volume.get("sha256"), "authenticity.metadata_hash", f"{label}：SHA-256 与目录记载一致",
+            f"{label}：文件的 SHA-256 为 {sha}，目录记载 {volume.get('sha256')}")
+    export = events.get(catalog.get("export_entry")) or {}
+    out.add(export.get("action") == L.EXPORT and sha in (export.get("blobs") or []), "authenticity.ledger_hash",
+            f"{label}：SHA-256 见于导出日志条目 {catalog.get('export_entry')}",
+            f"{label}：SHA-256 {sha} 不在已证明的导出日志条目（{L.EXPORT}）中")
+    _usable(out, label, path, "document")
+    pages = pdf_page_count(path)
+    out.add(pages is not None and pages == volume.get("pages"), "authenticity.metadata_content",
+            f"{label}：共 {pages} 页，与目录记载一致",
+            f"{label}：目录记载 {volume.get('pages')} 页，PDF 实有 {pages if pages is not None else '（无法读取）'} 页")
 
 
 def _ledger_hash(out: _Checks, label: str, item: dict, sha: str, events: dict[int, dict]) -> None:
@@ -383,7 +538,7 @@ def _extra(out: _Checks, data: Path, items: list[dict]) -> None:
             rel = p.relative_to(data).as_posix()
             if p.is_file() and rel not in listed:
                 out.fail("integrity.extra", f"{rel}：卷内目录中没有这个文件")
-    own = {L.CATALOG, L.ENTRIES, L.CHECKPOINT, L.VKEY}
+    own = {L.CATALOG, L.VOLUME, L.ENTRIES, L.CHECKPOINT, L.VKEY}
     for p in sorted(data.rglob("*")):
         rel = p.relative_to(data).as_posix()
         if p.is_file() and rel not in own and rel.split("/")[0] not in (L.DOCUMENTS, L.MEDIA, L.METADATA):

@@ -5,6 +5,11 @@ payload is
                                          (立案 → 调查 → 审查 → 决定 → 送达 → 执行), each with its file,
                                          its metadata file, its SHA-256 and the leaf indexes of the
                                          ledger entries about it; the checkpoint they are proven against
+    data/volume.pdf                      the 案卷 as one PDF/A: 卷宗封面, 卷内目录 (the catalog's items in
+                                         its order, each document's 页号 range), the documents' pages
+                                         numbered 1…M top right, 音像资料目录, 备考表; catalog.json
+                                         names it {"volume": {"path", "sha256", "pages"}} and the
+                                         export event carries its SHA-256
     data/documents/<serial>-<code>.pdf   each complete record as PDF/A (the issued archive copy, else
                                          rendered at export)
     data/media/<sha256>-<name>           the case's linked footage, byte for byte
@@ -16,6 +21,7 @@ payload is
 """
 FORMAT = "liuhen-archive/1"
 CATALOG = "catalog.json"
+VOLUME = "volume.pdf"
 DOCUMENTS = "documents"
 MEDIA = "media"
 METADATA = "metadata"
@@ -36,3 +42,8 @@ MEDIA_ROOT = "录音录像类电子档案元数据"  # DA/T 63 (DA/T 54 for a ph
 PHOTO_ROOT = "照片类电子档案元数据"
 MEDIA_ELEMENTS = ("题名", "拍摄者", "设备", "时间", "时长", "格式", "哈希值")
 HASH_ELEMENT = "哈希值"
+PAGES_ELEMENT = "页数"
+DURATION_ELEMENT = "时长"  # "12.0秒", or 不适用 (a photo), 未知 (not probed)
+FORMAT_ELEMENT = "格式"  # a document's "PDF/A-3b"; a media file's one of MEDIA_FORMAT_NAMES' values
+# A media file's 格式 by the format its magic bytes say (check.sniff).
+MEDIA_FORMAT_NAMES = {"mp4": "MP4", "wav": "WAV", "mp3": "MP3", "jpeg": "JPEG", "png": "PNG"}

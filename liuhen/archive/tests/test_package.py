@@ -56,8 +56,9 @@ def test_the_exported_package_passes_every_item(bag, vkey, exported):
     decision = next(i for i in data["items"] if i.get("code") == "decision")
     assert decision["issued"] is True
     meta = (bag / "data" / decision["metadata"]).read_text(encoding="utf-8")
-    assert f"<文号>{exported.issued_number}</文号>" in meta and "<保管期限>30年</保管期限>" in meta
-    assert "<密级>公开</密级>" in meta
+    # 保管期限 and 密级 from the profile's archive: section (base: permanent, internal)
+    assert f"<文号>{exported.issued_number}</文号>" in meta and "<保管期限>永久</保管期限>" in meta
+    assert "<密级>内部</密级>" in meta
     # The issued 决定书 is its PDF/A archive copy, 文号 and all; a 询问笔录 (never issued: no party holds
     # it) is rendered at export without a 草稿 mark.
     from liuhen.testing.documents import pdf_pages, pdf_text
@@ -79,8 +80,8 @@ def test_the_checker_runs_alone_and_says_each_item_by_its_name(bag, vkey, tmp_pa
     run = check_offline(bag, key)
     assert run.returncode == 0, run.stdout + run.stderr
     lines = run.stdout.splitlines()
-    for name in ("真实性·信息包结构与固定性", "真实性·检查点签名", "真实性·日志包含证明", "真实性·文件哈希见于日志",
-                 "真实性·元数据与内容一致", "完整性·内容文件与元数据齐全", "完整性·件号连续", "完整性·元数据项齐全",
+    for name in ("真实性·信息包结构与固定性", "真实性·元数据记载的哈希值与文件一致", "真实性·检查点签名",
+                 "真实性·日志包含证明", "真实性·文件哈希见于日志", "真实性·元数据与内容一致", "完整性·内容文件与元数据齐全", "完整性·件号连续", "完整性·元数据项齐全",
                  "可用性·文件可以打开", "可用性·长期保存格式", "可用性·未加密", "安全性·无活动内容", "安全性·归档过程留痕"):
         assert any(name in line and line.startswith("OK") for line in lines), name
     assert lines[-1].startswith("OK") and "四性检测通过" in lines[-1]
@@ -247,7 +248,7 @@ def test_a_changed_catalog_hash_fails_and_exit_is_one(bag, vkey, tmp_path):
     run = check_offline(bag, key)
     assert run.returncode == 1
     assert re.search(r"^FAIL authenticity\.bag 真实性·信息包结构与固定性", run.stdout, re.M)
-    assert re.search(r"^FAIL authenticity\.metadata_hash 真实性·元数据与内容一致", run.stdout, re.M)
+    assert re.search(r"^FAIL authenticity\.metadata_hash 真实性·元数据记载的哈希值与文件一致", run.stdout, re.M)
     assert run.stdout.splitlines()[-1].startswith("FAIL 四性检测未通过")
 
 
@@ -289,3 +290,113 @@ def test_a_photo_or_a_recording_cut_off_does_not_open(tmp_path, name, fmt):
     assert sniff(whole.read_bytes()[:16]) == fmt and opens(whole, fmt)
     cut = truncated(whole, tmp_path / f"cut-{name}", keep=whole.stat().st_size // 2)
     assert not opens(cut, fmt)
+
+
+# ---- 真实性·元数据与内容一致: what the metadata says of a file is what the file is ------------------------
+
+def _edit_metadata(bag, kind, pattern, replacement) -> None:
+    meta = bag / "data" / item(bag, kind)["metadata"]
+    text = meta.read_text(encoding="utf-8")
+    changed = re.sub(pattern, replacement, text)
+    assert changed != text, pattern
+    meta.write_text(changed, encoding="utf-8")
+    rebag(bag)  # the forger makes the manifests match: only the metadata's own check can tell
+
+
+def test_a_page_count_changed_in_the_metadata_fails_only_metadata_content(bag, vkey):
+    _edit_metadata(bag, "document", r"<页数>\d+</页数>", "<页数>7</页数>")
+    bad = failed(bag, vkey)
+    assert set(bad) == {"authenticity.metadata_content"}
+    assert "页数记载为 7，PDF 实有 1 页" in bad["authenticity.metadata_content"][0]
+
+
+def test_a_duration_changed_in_the_metadata_fails_only_metadata_content(bag, vkey):
+    _edit_metadata(bag, "media", r"<时长>[^<]*</时长>", "<时长>9.0秒</时长>")
+    bad = failed(bag, vkey)
+    assert set(bad) == {"authenticity.metadata_content"}
+    assert "时长记载为 9.0秒，文件实为 1.0秒" in bad["authenticity.metadata_content"][0]
+
+
+def test_a_duration_within_a_second_passes(bag, vkey):
+    _edit_metadata(bag, "media", r"<时长>[^<]*</时长>", "<时长>1.8秒</时长>")
+    assert failed(bag, vkey) == {}
+
+
+def test_a_format_changed_in_the_metadata_fails_only_metadata_content(bag, vkey):
+    assert "<格式>MP4</格式>" in (bag / "data" / item(bag, "media")["metadata"]).read_text(encoding="utf-8")
+    _edit_metadata(bag, "media", r"<格式>MP4</格式>", "<格式>WAV</格式>")
+    bad = failed(bag, vkey)
+    assert set(bad) == {"authenticity.metadata_content"}
+    assert "格式记载为“WAV”，文件实为 MP4" in bad["authenticity.metadata_content"][0]
+
+
+def test_a_photo_s_duration_said_of_a_video_fails(bag, vkey):
+    _edit_metadata(bag, "media", r"<时长>[^<]*</时长>", "<时长>不适用</时长>")
+    assert set(failed(bag, vkey)) == {"authenticity.metadata_content"}
+
+
+def test_durations_are_read_from_the_containers(tmp_path):
+    from liuhen.archive.core.check import duration
+    from liuhen.testing.footage import audio, photo, video
+
+    assert abs(duration(video(tmp_path / "v.mp4", 2.0), "mp4") - 2.0) < 0.2
+    assert abs(duration(audio(tmp_path / "a.wav", 1.5), "wav") - 1.5) < 0.05
+    assert duration(photo(tmp_path / "p.jpg"), "jpeg") is None
+    assert duration(tmp_path / "absent.mp4", "mp4") is None
+
+
+# ---- the 案卷 (data/volume.pdf) in the package -----------------------------------------------------------
+
+def test_the_volume_is_in_the_package_and_its_hash_in_the_export_event(bag, vkey):
+    from liuhen.archive.core.check import check_package
+    from liuhen.testing.documents import pdf_metadata, pdf_pages
+
+    data = catalog(bag)
+    volume = bag / "data" / data["volume"]["path"]
+    assert data["volume"]["path"] == L.VOLUME == "volume.pdf"
+    assert data["volume"]["pages"] == pdf_pages(volume.read_bytes())
+    assert "pdfaid:part" in pdf_metadata(volume.read_bytes())
+    lines = [c.line() for c in check_package(bag, vkey) if "案卷 volume.pdf" in c.message]
+    # present, hash in the catalog and the export event, opens, PDF/A, not encrypted, no script, pages
+    assert len(lines) == 8 and all(line.startswith("OK") for line in lines), lines
+
+
+def test_a_changed_volume_fails_authenticity(bag, vkey):
+    path = bag / "data" / L.VOLUME
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 1
+    path.write_bytes(bytes(data))
+    rebag(bag)
+    bad = failed(bag, vkey)
+    assert {"authenticity.metadata_hash", "authenticity.ledger_hash"} <= set(bad)
+    assert "案卷 volume.pdf" in bad["authenticity.ledger_hash"][0]
+
+
+def test_a_missing_volume_fails_integrity(bag, vkey):
+    (bag / "data" / L.VOLUME).unlink()
+    rebag(bag)
+    bad = failed(bag, vkey)
+    assert set(bad) == {"integrity.content"} and "案卷" in bad["integrity.content"][0]
+
+
+def test_a_volume_page_count_changed_in_the_catalog_fails_metadata_content(bag, vkey):
+    data = catalog(bag)
+    data["volume"]["pages"] += 1
+    (bag / "data" / L.CATALOG).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    rebag(bag)
+    assert set(failed(bag, vkey)) == {"authenticity.metadata_content"}
+
+
+@pytest.mark.parametrize("container,codec,fmt", [
+    ("mov,mp4,m4a,3gp,3g2,mj2", "h264", "MP4"), ("wav", "", "WAV"), ("mp3", "", "MP3"),
+    ("jpeg_pipe", "mjpeg", "JPEG"), ("png_pipe", "png", "PNG"), ("image2", "png", "PNG"), ("image2", "mjpeg", "JPEG"),
+    ("matroska,webm", "vp9", "matroska,webm"), ("", "", "MP4")])
+def test_the_media_format_is_named_as_the_checker_matches_it(container, codec, fmt):
+    from types import SimpleNamespace
+
+    from liuhen.archive.package import media_format
+
+    # a container the archive does not take keeps ffprobe's name (the checker then names the mismatch);
+    # a file never probed its kind's
+    item = SimpleNamespace(facts={"container": container, "video_codec": codec}, kind="video")
+    assert media_format(item) == fmt

@@ -1,0 +1,46 @@
+"""The 案卷 (case-file volume) download: one PDF/A of the case file for whoever may view the case, in
+归档管理 or archived. Every download is a read event (archive.volume) with the PDF's SHA-256; every
+refusal is recorded."""
+import hashlib
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.http import content_disposition_header
+
+from liuhen.cases import access
+from liuhen.cases.models import Case
+from liuhen.documents.render import TemplateFieldError
+from liuhen.ledger import refusals
+from liuhen.ledger import services as ledger
+
+from . import vocabulary as v
+from .parts import shows_volume
+from .volume import render as render_volume
+
+NOT_YET = "案件尚未进入归档管理阶段，还不能组卷。"
+
+
+@login_required
+def volume(request, pk):
+    case = Case.objects.select_related("agency").filter(pk=pk).first()
+    if case is None or not access.can_view(request.user, case):
+        if case is not None:
+            refusals.record_denied(request, "case", case.pk)
+        raise Http404
+    if not shows_volume(case):
+        refusals.record_refusal(request, v.REFUSED, [NOT_YET], "case", case.pk, status=409,
+                                errors=[ValidationError(NOT_YET, code="not_archive_stage")])
+        return render(request, "web/error.html", {"title": "还不能组卷", "lines": [NOT_YET]}, status=409)
+    try:
+        made = render_volume(case)
+    except TemplateFieldError as exc:  # the profile's layout is at fault: nothing half-made is sent
+        return render(request, "web/error.html", {"title": "文书模板有误", "lines": [str(exc)]}, status=500)
+    sha = hashlib.sha256(made.pdf).hexdigest()
+    ledger.append(v.VOLUME, actor=request.user, object_type="case", object_id=case.pk,
+                  detail={"sha256": sha, "pages": made.pages, "documents": made.documents, "media": made.media})
+    response = HttpResponse(made.pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, f"案卷-{case.number}.pdf")
+    response["Cache-Control"] = "no-store"  # a party's name and address: not kept by a shared cache
+    return response
