@@ -13,3 +13,12 @@ class ArchiveConfig(AppConfig):
         from . import vocabulary
 
         register_read_actions(*vocabulary.READ_ACTIONS)
+        from liuhen.ledger.subjects import register_subject
+        from liuhen.media.purge import register_blob_user
+
+        from . import ledger_checks, selectors, supplement_parts
+
+        supplement_parts.register()  # 归档后补充材料 on the case page
+        register_blob_user(selectors.stored_blobs)  # a supplement's, an imported file's bytes are never purged
+        for object_type, checker in ledger_checks.checkers().items():
+            register_subject(object_type, checker)
