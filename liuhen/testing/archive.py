@@ -62,3 +62,36 @@ def failed(bag, vkey: str | None) -> dict[str, list[str]]:
         if not c.ok:
             out.setdefault(c.code, []).append(c.message)
     return out
+
+
+# ---- the archive room (待归档, shelves, supplements, imports) ---------------------------------------
+
+PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+       b"trailer<</Root 1 0 R>>\n%%EOF\n")
+SCRIPTED_PDF = PDF.replace(b"/Pages 2 0 R>>", b"/Pages 2 0 R/OpenAction<</S/JavaScript/JS(app.alert(1))>>>>")
+
+
+def supervisor(world):
+    """The agency's 监督人员 (the shared world has none): reads the archive room."""
+    from liuhen.accounts import services as acc
+    from liuhen.accounts.models import User
+    from liuhen.accounts.roles import Role
+
+    found = User.objects.filter(username="jiandu").first()
+    return found or acc.create_user(None, username="jiandu", full_name="监督员", password=world.PASSWORD,
+                                    agency=world.agency, roles=[Role.SUPERVISOR])
+
+
+def pdf_upload(name="判决书.pdf", data=PDF):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data, content_type="application/pdf")
+
+
+def supplemented(world, case, *, title="本溪市平山区人民法院行政判决书", kind="法院判决", data=PDF):
+    """A supplement added to the archived `case` by the archivist."""
+    from liuhen.archive.services import add_supplement
+    from liuhen.testing.cases import archivist
+
+    return add_supplement(archivist(world), case, title=title, kind=kind, note="当事人起诉，法院判决维持。",
+                          file=pdf_upload(data=data))
