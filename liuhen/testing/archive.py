@@ -95,3 +95,36 @@ def supplemented(world, case, *, title="本溪市平山区人民法院行政判�
 
     return add_supplement(archivist(world), case, title=title, kind=kind, note="当事人起诉，法院判决维持。",
                           file=pdf_upload(data=data))
+
+
+def change_a_byte(bag: Path, kind: str = "media") -> Path:
+    """One bit of the first `kind` item's file flipped, the manifests made to match (rebag): what a
+    forger hands on. Returns the file."""
+    import json
+
+    catalog = json.loads((bag / "data" / "catalog.json").read_text(encoding="utf-8"))
+    path = bag / "data" / next(i for i in catalog["items"] if i["kind"] == kind)["path"]
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 1
+    path.write_bytes(bytes(data))
+    rebag(bag)
+    return path
+
+
+def swap_proofs(bag: Path) -> None:
+    """The inclusion proofs of the first two ledger entries swapped, the manifests made to match."""
+    import json
+
+    path = bag / "data" / "ledger" / "entries.jsonl"
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    lines[0]["proof"], lines[1]["proof"] = lines[1]["proof"], lines[0]["proof"]
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    rebag(bag)
+
+
+def imported_scene(world, bag: Path, vkey: str | None):
+    """The package at `bag` imported by the agency's archivist."""
+    from liuhen.archive.services import import_package
+    from liuhen.testing.cases import archivist
+
+    return import_package(archivist(world), bag, vkey)
