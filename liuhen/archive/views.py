@@ -19,7 +19,7 @@ from . import forms
 from . import selectors as s
 from . import services
 from . import vocabulary as v
-from .core.check import sniff
+from .core.check import ITEMS, sniff
 from .models import ImportedFile, Supplement
 
 CONFLICT_CODES = frozenset({"not_archived"})
@@ -137,8 +137,19 @@ def imported_detail(request, pk):
              for i in pkg.catalog.get("items", []) if isinstance(i, dict)]
     services.log_view(request.user, pkg.ledger_object_type, pkg.pk, page="detail")
     return render(request, "archive/imported_detail.html", {
-        "pkg": pkg, "items": items, "files": files,
+        "pkg": pkg, "items": items, "files": files, "summary": _summary(pkg.report),
         "report": [{"line": line, "status": line.split(" ", 1)[0]} for line in pkg.report]})
+
+
+def _summary(report: list[str]) -> list[dict]:
+    """The report by 四性 item (DA/T 70), in the checker's order: how many checks passed, how many warned."""
+    counts: dict[str, dict] = {}
+    for line in report:
+        status, code = (line.split() + ["", ""])[:2]
+        if code in ITEMS:
+            row = counts.setdefault(code, {"kind": ITEMS[code][0], "name": ITEMS[code][1], "ok": 0, "warn": 0})
+            row["warn" if status == "WARN" else "ok"] += 1
+    return [counts[c] for c in ITEMS if c in counts]
 
 
 @login_required

@@ -112,10 +112,16 @@ def test_the_shelves_cost_the_same_queries_for_one_case_or_many(client, world):
         return len(ctx.captured_queries)
 
     urls = [reverse("archive:index"), reverse("archive:shelf", args=[2023])]
+    [count(u) for u in urls]  # the process-wide caches (the profile, the calendar) filled once
     one = [count(u) for u in urls]
     _shelve(world, 6, year=2023)
     _shelve(world, 3, year=2023, kind="inspection")
     _shelve(world, 2, year=2022)
+    for i in range(3):  # more waiting in 归档管理 too
+        case = world.open_case(title=f"待归档{i}")
+        Case.objects.filter(pk=case.pk).update(stage=Stage.ARCHIVE)
+        StageTransition.objects.create(case=case, from_stage=Stage.SERVICE, to_stage=Stage.ARCHIVE, actor=world.officer)
+    assert len(s.pending(archivist(world))) == 4
     assert [count(u) for u in urls] == one
 
 
