@@ -111,9 +111,11 @@ def test_the_shelves_cost_the_same_queries_for_one_case_or_many(client, world):
             assert client.get(url).status_code == 200
         return len(ctx.captured_queries)
 
+    def cheapest(url):  # the calendar's process-wide cache looks again now and then: the least of three
+        return min(count(url) for _ in range(3))
+
     urls = [reverse("archive:index"), reverse("archive:shelf", args=[2023])]
-    [count(u) for u in urls]  # the process-wide caches (the profile, the calendar) filled once
-    one = [count(u) for u in urls]
+    one = [cheapest(u) for u in urls]
     _shelve(world, 6, year=2023)
     _shelve(world, 3, year=2023, kind="inspection")
     _shelve(world, 2, year=2022)
@@ -122,7 +124,7 @@ def test_the_shelves_cost_the_same_queries_for_one_case_or_many(client, world):
         Case.objects.filter(pk=case.pk).update(stage=Stage.ARCHIVE)
         StageTransition.objects.create(case=case, from_stage=Stage.SERVICE, to_stage=Stage.ARCHIVE, actor=world.officer)
     assert len(s.pending(archivist(world))) == 4
-    assert [count(u) for u in urls] == one
+    assert [cheapest(u) for u in urls] == one
 
 
 @pytest.mark.parametrize("who", ["officer", "unit_head", "reviewer", "sysadmin"])
