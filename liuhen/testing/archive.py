@@ -128,3 +128,38 @@ def imported_scene(world, bag: Path, vkey: str | None):
     from liuhen.testing.cases import archivist
 
     return import_package(archivist(world), bag, vkey)
+
+
+def in_archive_stage(world):
+    """liuhen.testing.cases.to_archive_stage, with the 送达回证 served an hour ago: `fill` writes today
+    10:00, which is still to come between midnight and ten (local), and a service still to come does not
+    count as served (delivery: 民事诉讼法 95) — these tests then failed by the clock."""
+    import datetime
+
+    from django.utils import timezone
+
+    from liuhen.cases import services as cases
+    from liuhen.records import services as rec
+    from liuhen.records.models import RecordType
+    from liuhen.testing.cases import complete, fill, sign_all, to_decision
+
+    case = to_decision(world)
+    for code in ("handling_opinion", "leader_approval", "decision"):
+        complete(world, case, code)
+    case = cases.advance(world.officer, case)
+    rt = RecordType.objects.get(code="service_receipt")
+    served = timezone.localtime(timezone.now() - datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    content = {**fill(rt), **{f["name"]: served for f in rt.fields if f["type"] == "datetime"}}
+    sign_all(world, rec.create_record(world.officer, case, rt, content))
+    return cases.advance(world.officer, case)
+
+
+def archived(world):
+    """A case archived the real way (结案报告, 归档登记表 signed by the archivist), through in_archive_stage."""
+    from liuhen.cases import services as cases
+    from liuhen.testing.cases import complete
+
+    case = in_archive_stage(world)
+    complete(world, case, "closing_report")
+    complete(world, case, "archive_register")
+    return cases.advance(world.officer, case, note="归档")

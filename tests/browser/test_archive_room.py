@@ -4,9 +4,9 @@ on the phone, and an imported package's page (卷内目录, 四性检测报告).
 violation, nothing wider than the screen."""
 from playwright.sync_api import expect
 
-from liuhen.testing.archive import PDF
+from liuhen.testing.archive import PDF, archived, in_archive_stage
 from liuhen.testing.browser import log_in
-from liuhen.testing.cases import archivist, to_archive_stage, to_archived
+from liuhen.testing.cases import archivist
 
 
 def _fits(p):
@@ -25,9 +25,9 @@ def test_the_room_a_supplement_and_an_imported_package(live_server, live_world, 
 
     world = live_world
     keeper = archivist(world)
-    archived = to_archived(world)
-    waiting = to_archive_stage(world)
-    export(world.officer, archived.number, tmp_path / "bag")
+    closed = archived(world)
+    waiting = in_archive_stage(world)
+    export(world.officer, closed.number, tmp_path / "bag")
     pkg = import_package(keeper, tmp_path / "bag", "".join(k + "\n" for k in vkeys()))
     base = live_server.url
     csp = []
@@ -52,7 +52,7 @@ def test_the_room_a_supplement_and_an_imported_package(live_server, live_world, 
     _fits(mobile_page)
     mobile_page.screenshot(path=str(screenshot_dir / "archive-imported-phone.png"), full_page=True)
 
-    mobile_page.goto(f"{base}/cases/{archived.pk}/#archive-supplements")
+    mobile_page.goto(f"{base}/cases/{closed.pk}/#archive-supplements")
     card = mobile_page.locator("#archive-supplements")
     card.locator("#supplement-add summary").click()
     form = card.locator("#supplement-form")

@@ -15,8 +15,8 @@ from liuhen.archive import selectors as s
 from liuhen.archive import vocabulary as v
 from liuhen.cases.models import Case, Stage, StageTransition
 from liuhen.ledger.models import Entry
-from liuhen.testing.archive import supervisor
-from liuhen.testing.cases import archivist, make_record, sign_all, to_archive_stage, to_archived
+from liuhen.testing.archive import archived, in_archive_stage, supervisor
+from liuhen.testing.cases import archivist, make_record, sign_all
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def _shelve(world, n, *, year, kind="penalty"):
 
 
 def test_a_case_in_the_archive_stage_waits_with_its_due_date(client, world):
-    case = to_archive_stage(world)
+    case = in_archive_stage(world)
     entered = StageTransition.objects.filter(case=case, to_stage=Stage.ARCHIVE).latest("id").at
     [p] = s.pending(archivist(world))
     assert p.case == case and p.entered_at == entered
@@ -53,7 +53,7 @@ def test_a_case_in_the_archive_stage_waits_with_its_due_date(client, world):
 
 
 def test_an_overdue_case_is_red(client, world):
-    case = to_archive_stage(world)
+    case = in_archive_stage(world)
     later = timezone.now() + datetime.timedelta(days=35)
     [p] = s.pending(archivist(world), now=later)
     assert p.overdue and p.late_days == 5
@@ -69,7 +69,7 @@ def test_an_overdue_case_is_red(client, world):
 
 
 def test_a_register_drafted_waits_for_the_archivist_and_leaves_when_signed(client, world):
-    case = to_archive_stage(world)
+    case = in_archive_stage(world)
     make_record(world, case, "closing_report")
     register = sign_all(world, make_record(world, case, "archive_register"), skip=("archivist",))
     [r] = s.to_receive(archivist(world))
@@ -83,7 +83,7 @@ def test_a_register_drafted_waits_for_the_archivist_and_leaves_when_signed(clien
 
 
 def test_the_shelves_by_year_and_kind_and_a_shelf_list(client, world):
-    to_archived(world)  # one the real way, this year
+    archived(world)  # one the real way, this year
     _shelve(world, 2, year=2024)
     _shelve(world, 1, year=2024, kind="coercion")
     this_year = timezone.localdate().year
@@ -104,7 +104,7 @@ def test_the_shelves_by_year_and_kind_and_a_shelf_list(client, world):
 def test_the_shelves_cost_the_same_queries_for_one_case_or_many(client, world):
     client.force_login(archivist(world))
     _shelve(world, 1, year=2023)
-    to_archive_stage(world)
+    in_archive_stage(world)
 
     def count(url):
         with CaptureQueriesContext(connection) as ctx:
@@ -140,7 +140,7 @@ def test_the_room_is_of_ones_own_agency(client, world):
     from liuhen.accounts import services as acc
     from liuhen.accounts.roles import Role
 
-    case = to_archive_stage(world)
+    case = in_archive_stage(world)
     _shelve(world, 1, year=2024)
     other = acc.create_agency(None, name="别的局", short_name="别")
     stranger = acc.create_user(None, username="bie", full_name="别人", password=world.PASSWORD, agency=other,

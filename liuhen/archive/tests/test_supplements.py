@@ -10,8 +10,8 @@ from liuhen.archive import vocabulary as v
 from liuhen.archive.models import Supplement
 from liuhen.common.append_only import AppendOnlyError
 from liuhen.ledger.models import Entry
-from liuhen.testing.archive import PDF, SCRIPTED_PDF, pdf_upload, supplemented
-from liuhen.testing.cases import archivist, to_archive_stage, to_archived
+from liuhen.testing.archive import PDF, SCRIPTED_PDF, archived, in_archive_stage, pdf_upload, supplemented
+from liuhen.testing.cases import archivist
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ def _refused(act="supplement"):
 
 
 def test_a_judgement_added_to_an_archived_case_with_its_event(world):
-    case = to_archived(world)
+    case = archived(world)
     row = supplemented(world, case)
     event = Entry.objects.get(action=v.SUPPLEMENT, object_id=str(row.pk))
     assert event.actor_id == archivist(world).pk and event.object_type == "archive_supplement"
@@ -38,7 +38,7 @@ def test_a_judgement_added_to_an_archived_case_with_its_event(world):
 def test_the_agency_head_may_add_one_too(world):
     from liuhen.archive.services import add_supplement
 
-    case = to_archived(world)
+    case = archived(world)
     row = add_supplement(world.agency_head, case, title="复议决定书", kind="复议决定", file=pdf_upload())
     assert row.added_by == world.agency_head
 
@@ -49,7 +49,7 @@ def test_only_the_archivist_or_the_head(world, who, code):
 
     from liuhen.archive.services import add_supplement
 
-    case = to_archived(world)
+    case = archived(world)
     with pytest.raises(PermissionDenied, match="档案管理员或机关负责人"):
         add_supplement(getattr(world, who), case, title="判决书", kind="法院判决", file=pdf_upload())
     assert not Supplement.objects.exists() and len(_refused()) == 1
@@ -61,7 +61,7 @@ def test_only_the_archivist_or_the_head(world, who, code):
     (PDF.replace(b"trailer<<", b"trailer<</Encrypt 3 0 R"), "已加密"),
 ])
 def test_a_file_not_fit_for_the_case_file_is_refused(world, data, says):
-    case = to_archived(world)
+    case = archived(world)
     with pytest.raises(Exception, match=says):
         supplemented(world, case, data=data)
     assert not Supplement.objects.exists() and len(_refused()) == 1
@@ -70,14 +70,14 @@ def test_a_file_not_fit_for_the_case_file_is_refused(world, data, says):
 def test_a_case_not_archived_takes_no_supplement(world):
     from django.core.exceptions import ValidationError
 
-    case = to_archive_stage(world)
+    case = in_archive_stage(world)
     with pytest.raises(ValidationError, match="尚未归档"):
         supplemented(world, case)
     assert not Supplement.objects.exists() and _refused()
 
 
 def test_the_case_page_lists_them_and_the_form_is_the_archivists(client, world):
-    case = to_archived(world)
+    case = archived(world)
     client.force_login(world.officer)
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert 'id="archive-supplements"' not in page  # nothing to show, no right to add
@@ -100,7 +100,7 @@ def test_the_case_page_lists_them_and_the_form_is_the_archivists(client, world):
 
 
 def test_a_refused_post_is_answered_in_chinese_and_recorded(client, world):
-    case = to_archived(world)
+    case = archived(world)
     client.force_login(world.officer)
     response = client.post(reverse("archive:supplement_add", args=[case.pk]),
                            {"title": "行政判决书", "kind": "法院判决", "file": pdf_upload()})
@@ -118,7 +118,7 @@ def test_a_supplement_of_a_case_not_visible_is_a_404(client, world):
     from liuhen.accounts import services as acc
     from liuhen.accounts.roles import Role
 
-    case = to_archived(world)
+    case = archived(world)
     row = supplemented(world, case)
     other = acc.create_agency(None, name="别的局", short_name="别")
     stranger = acc.create_user(None, username="bie", full_name="别人", password=world.PASSWORD, agency=other,
@@ -137,7 +137,7 @@ def test_verify_names_a_supplement_whose_file_was_swapped(world, fresh_home):
     from liuhen.testing.tampering import drop_append_only, found, sql
     import io
 
-    case = to_archived(world)
+    case = archived(world)
     row = supplemented(world, case)
     other = store.put(io.BytesIO(PDF + b"%forged\n"))
     integrate_all()
