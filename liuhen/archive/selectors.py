@@ -12,7 +12,7 @@ from liuhen.accounts.roles import Role
 from liuhen.cases.models import Case, Kind, Stage, StageTransition
 from liuhen.profiles.selectors import profile_for_case
 from liuhen.profiles.spec import FILE_RETENTIONS
-from liuhen.records.models import Record, SignerRole, Signature
+from liuhen.records.models import Outcome, Record, SignerRole, Signature
 from liuhen.workdays import calendar
 
 from .models import ImportedFile, ImportedPackage, Supplement
@@ -94,7 +94,7 @@ def to_receive(user) -> list[ToReceive]:
                                          case__archived_at__isnull=True, record_type__code=REGISTER_CODE,
                                          void__isnull=True)
                    .select_related("case").annotate(latest=Max("versions__number")).order_by("created_at", "id"))
-    signed = set(Signature.objects.filter(record__in=records, role=SignerRole.ARCHIVIST, outcome="signed")
+    signed = set(Signature.objects.filter(record__in=records, role=SignerRole.ARCHIVIST, outcome=Outcome.SIGNED)
                  .values_list("record_id", "version__number"))
     return [ToReceive(r, r.case, r.created_at) for r in records if (r.pk, r.latest) not in signed]
 

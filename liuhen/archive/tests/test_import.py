@@ -89,6 +89,26 @@ def test_the_log_s_own_checker_accepts_the_import(exported, bag, world):
     assert report.ok, [str(f) for f in report.findings]
 
 
+def test_verify_names_a_report_rewritten_and_a_file_slipped_in(exported, bag, world):
+    import io
+
+    from liuhen.ledger.storage import integrate_all
+    from liuhen.ledger.verify import verify_log
+    from liuhen.testing.tampering import drop_append_only, found, sql
+
+    pkg = imported_scene(world, bag, None)  # checked with its own key: the report says so
+    integrate_all()
+    drop_append_only(ImportedPackage._meta.db_table)
+    sql(f"UPDATE {ImportedPackage._meta.db_table} SET own_key = %s WHERE id = %s", [False, pkg.pk])
+    blob = store.put(io.BytesIO(b"%PDF-1.4 forged"))
+    sql(f"INSERT INTO {ImportedFile._meta.db_table} (package_id, path, blob_id, size, number) VALUES (%s, %s, %s, %s, %s)",
+        [pkg.pk, "data/documents/99-forged.pdf", blob.sha256, blob.size, None])
+    forged = ImportedFile.objects.get(path="data/documents/99-forged.pdf")
+    report = verify_log()
+    assert found(report, "altered", f"archive_imported_package:{pkg.pk}").code == "archive.E004"
+    assert found(report, "inserted", f"archive_imported_file:{forged.pk}").code == "archive.E008"
+
+
 def test_without_a_key_got_apart_it_is_imported_and_says_so(bag, world):
     pkg = imported_scene(world, bag, None)
     assert pkg.own_key and any(line.startswith("WARN authenticity.signature") for line in pkg.report)
