@@ -65,10 +65,11 @@ def shelf(request, year, kind=None):
     """One shelf: the cases archived in `year` (of one kind), number, title, date, 保管期限."""
     if kind is not None and kind not in Kind.values:
         raise Http404
+    kinds = [sh for sh in s.shelves(request.user) if sh.year == year]
     return render(request, "archive/shelf.html", {
         "year": year, "kind": kind, "kind_label": dict(Kind.choices).get(kind, ""),
         "rows": s.shelf(request.user, year, kind), "limit": s.SHELF_LIMIT,
-        "kinds": [sh for sh in s.shelves(request.user) if sh.year == year]})
+        "kinds": kinds, "total": sum(sh.count for sh in kinds)})
 
 
 def case_url(case) -> str:
