@@ -9,12 +9,21 @@ OTHER_PERSON_ID = "440524188001010014"  # GB 11643's other example: born in 1880
 CREDIT_CODE = "91350100M000100Y43"  # a 统一社会信用代码 with a valid check character (GB 32100)
 
 
+def _past_moment_today() -> str:
+    """Today at 10:00 local — or, before 10:00 (the suite runs at any hour: 16:00-02:00 UTC is before
+    10:00 in Shanghai), the last minute already begun: a time written in a record is never in the
+    future (a 送达回证 served at a time to come does not count as served)."""
+    now = timezone.localtime()
+    moment = min(now.replace(hour=10, minute=0, second=0, microsecond=0), now.replace(second=0, microsecond=0))
+    return moment.strftime("%Y-%m-%dT%H:%M")
+
+
 def fill(record_type) -> dict:
     """Valid content for every field of a record type (but a typed 文号, which must name a real
     document: a 送达回证's is checked against the case's, liuhen.delivery)."""
     today = timezone.localdate()
     values = {"text": "测试", "textarea": "测试内容", "date": today.isoformat(),
-              "datetime": f"{today.isoformat()}T10:00", "integer": "1", "bool": True}
+              "datetime": _past_moment_today(), "integer": "1", "bool": True}
     return {spec["name"]: (spec["choices"][0] if spec["type"] == "choice" else values[spec["type"]])
             for spec in record_type.fields if spec["name"] != "doc_number"}
 
