@@ -154,6 +154,15 @@ def check_work(user, case) -> None:
         raise PermissionDenied("您不是该案件的承办人员，无权办理。")
 
 
+def by_grant_only(user, case, now=None) -> bool:
+    """An archived case `user` sees only through a grant (an approved 调用单): the PDFs they take away are
+    the watermarked 查阅件 of liuhen.retrieval (issue 19 item 5), not the documents' own downloads."""
+    if not case.is_archived or _excluded(user, case):
+        return False
+    others = [p.level(user, case, now) for name, p in _POLICIES.items() if name != "grant"]
+    return not any(others) and _grant(user, case, now) is not None
+
+
 def visible_cases(user, now=None):
     """The cases `user` may see, as a queryset (for lists)."""
     from .models import Case

@@ -79,7 +79,9 @@ def may_decide(user, req: RetrievalRequest) -> bool:
     entered it; for a staff slip also one who may give the grant (the agency head, or the head of the
     case's unit: cases.access.may_grant)."""
     case = req.case
-    if not user.is_authenticated or user.agency_id != case.agency_id or user.pk in (req.requester_id, req.entered_by_id):
+    if not user.is_authenticated or user.agency_id != case.agency_id:
+        return False
+    if user.pk in (req.requester_id, req.entered_by_id):
         return False
     if not user.has_role(*approve_roles(case, req.kind)):
         return False

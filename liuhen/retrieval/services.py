@@ -102,9 +102,12 @@ def closed_items(case: Case, record_ids) -> list[str]:
     """The items of the scope a party or an outsider may not consult (商业秘密、个人隐私): their names."""
     given = s.classes(case)
     wanted = set(record_ids)
-    return [f"{st.record.record_type.name}（第 {st.record.serial} 号，{s.class_label(s.class_of(case, st.record.pk, given))}）"
-            for st in s.file_items(case) if (not wanted or st.record.pk in wanted)
-            and s.class_of(case, st.record.pk, given) in s.CLOSED_CLASSES]
+    out = []
+    for st in s.file_items(case):
+        code = s.class_of(case, st.record.pk, given)
+        if (not wanted or st.record.pk in wanted) and code in s.CLOSED_CLASSES:
+            out.append(f"{st.record.record_type.name}（第 {st.record.serial} 号，{s.class_label(code)}）")
+    return out
 
 
 def _no_closed(case: Case, record_ids) -> None:

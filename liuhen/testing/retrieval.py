@@ -1,9 +1,10 @@
-"""Test helpers of 档案利用 (liuhen.retrieval): an archived case, the archivist, a 调用单 asked for and
-decided, the clock moved on past a slip's expiry, the text pdftotext reads on each page of a PDF."""
+"""Test helpers of 档案利用 (liuhen.retrieval; an archived case is liuhen.testing.cases.to_archived): a
+调用单 asked for and decided, the clock moved on past a slip's expiry, the text pdftotext reads on each
+page of a PDF."""
 import datetime
 import subprocess
 
-from liuhen.testing.cases import archivist, to_archived  # noqa: F401 — the builders the retrieval tests use
+from liuhen.testing.cases import archivist
 
 PERSON_ID = "11010519491231002X"  # GB 11643's example number
 

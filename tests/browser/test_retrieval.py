@@ -6,7 +6,8 @@ from playwright.sync_api import expect
 
 from liuhen.retrieval.models import RetrievalRequest
 from liuhen.testing.browser import log_in
-from liuhen.testing.retrieval import archivist, to_archived
+from liuhen.testing.cases import to_archived
+from liuhen.testing.retrieval import archivist
 
 
 def _fits(p):

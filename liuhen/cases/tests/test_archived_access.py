@@ -46,6 +46,16 @@ def test_a_grant_opens_an_archived_case_for_its_window_only(world):
     assert case not in access.visible_cases(world.officer, now=g.valid_until + H)
     with pytest.raises(PermissionDenied, match="案件已归档"):  # viewing is not working
         access.check_work(world.officer, case)
+    assert access.by_grant_only(world.officer, case) and not access.by_grant_only(world.agency_head, case)
+    assert not access.by_grant_only(world.officer, case, now=g.valid_until + H)  # nothing at all then
+
+
+def test_a_grant_on_an_open_case_is_not_by_grant_only(world):
+    case = world.open_case()
+    now = timezone.now()
+    cases.grant_access(world.agency_head, case, world.outsider, scope="view", valid_from=now - H,
+                       valid_until=now + H, reason="评查")
+    assert access.can_view(world.outsider, case) and not access.by_grant_only(world.outsider, case)
 
 
 def test_another_case_of_the_unit_stays_visible(world):

@@ -16,8 +16,8 @@ from liuhen.retrieval import selectors as s
 from liuhen.retrieval import services
 from liuhen.retrieval import vocabulary as v
 from liuhen.retrieval.models import Classification, Copy, CopyItem, SecretNote
-from liuhen.testing.retrieval import (approve, archivist, later, outsider_slip, page_texts, staff_slip,
-                                      to_archived)
+from liuhen.testing.cases import to_archived
+from liuhen.testing.retrieval import approve, archivist, later, outsider_slip, page_texts, staff_slip
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +56,8 @@ def test_the_approved_copy_is_watermarked_on_every_page_and_listed(world, tmp_pa
         for text in pages:  # every page, not the first only
             assert f"调用单 {req.number}" in text and "周律师" in text and "用途：行政诉讼应诉材料核对" in text
             assert f"时间：{timezone.localtime():%Y-%m-%d}" in text
-        event = event_of(Entry.objects.get(action=v.COPY, object_type=CopyItem.ledger_object_type, object_id=str(row.pk)))
+        event = event_of(Entry.objects.get(action=v.COPY, object_type=CopyItem.ledger_object_type,
+                                           object_id=str(row.pk)))
         assert event["blobs"] == [row.blob_id] and event["detail"]["source_sha256"] == row.source_sha256
     with pytest.raises(ValidationError, match="已制作"):
         services.make_copy(keeper, req)

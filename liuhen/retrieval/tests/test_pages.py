@@ -11,7 +11,8 @@ from liuhen.oversight.todo import todo_for
 from liuhen.retrieval import selectors as s
 from liuhen.retrieval import vocabulary as v
 from liuhen.retrieval.models import Classification, CopyItem, RetrievalRequest, SecretNote
-from liuhen.testing.retrieval import PERSON_ID, approve, archivist, later, outsider_slip, staff_slip, to_archived
+from liuhen.testing.cases import to_archived
+from liuhen.testing.retrieval import PERSON_ID, approve, archivist, later, staff_slip
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +77,13 @@ def test_the_approver_decides_from_the_page_and_the_todo_lists_it(client, world,
     first = s.file_items(case)[0].record
     pdf = client.get(reverse("retrieval:record_pdf", args=[req.pk, first.pk]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    # Through the grant the documents' own PDFs and print views are closed: the 查阅件 carries the watermark.
+    for name, arg in (("documents:draft_pdf", first.pk), ("documents:record_print", first.pk),
+                      ("documents:case_print", case.pk)):
+        response = client.get(reverse(name, args=[arg]))
+        assert response.status_code == 403 and "带水印的查阅件" in response.content.decode()
+    client.force_login(world.agency_head)  # who reads it by duty still prints it
+    assert client.get(reverse("documents:record_print", args=[first.pk])).status_code == 200
     later(monkeypatch, days=8)
     client.force_login(world.officer)  # the session has ended too
     response = client.get(reverse("retrieval:record_pdf", args=[req.pk, first.pk]))

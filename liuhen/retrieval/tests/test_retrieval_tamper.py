@@ -7,7 +7,8 @@ from liuhen.ledger.verify import verify_log
 from liuhen.retrieval import services
 from liuhen.retrieval import vocabulary as v
 from liuhen.retrieval.models import Classification, Decision, RetrievalRequest
-from liuhen.testing.retrieval import archivist, staff_slip, to_archived
+from liuhen.testing.cases import to_archived
+from liuhen.testing.retrieval import archivist, staff_slip
 from liuhen.testing.tampering import drop_append_only, found, sql
 
 pytestmark = pytest.mark.usefixtures("fresh_home")

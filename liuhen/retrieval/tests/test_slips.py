@@ -12,8 +12,8 @@ from liuhen.retrieval import selectors as s
 from liuhen.retrieval import services
 from liuhen.retrieval import vocabulary as v
 from liuhen.retrieval.models import Decision, RetrievalRequest
-from liuhen.testing.cases import make_record, to_archive_stage
-from liuhen.testing.retrieval import approve, archivist, later, outsider_slip, staff_slip, to_archived
+from liuhen.testing.cases import make_record, to_archive_stage, to_archived
+from liuhen.testing.retrieval import approve, archivist, later, outsider_slip, staff_slip
 
 pytestmark = pytest.mark.django_db
 
