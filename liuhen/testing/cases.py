@@ -1,5 +1,7 @@
 """Builders for the cases tests: records made complete the real way, parties, an archivist, and
 the database-superuser tools of the tamper tests."""
+import datetime
+
 from django.utils import timezone
 
 from liuhen.testing.tampering import drop_append_only, sql  # noqa: F401 — shared with the ledger tests
@@ -13,8 +15,12 @@ def fill(record_type) -> dict:
     """Valid content for every field of a record type (but a typed 文号, which must name a real
     document: a 送达回证's is checked against the case's, liuhen.delivery)."""
     today = timezone.localdate()
+    # 10:00 today, or a minute ago before then: a time still to come (a 送达回证 served "tomorrow" between
+    # midnight and 10:00 local time) is refused or left waiting by the rules that read it.
+    now = timezone.localtime()
+    at = min(now.replace(hour=10, minute=0, second=0, microsecond=0), now - datetime.timedelta(minutes=1))
     values = {"text": "测试", "textarea": "测试内容", "date": today.isoformat(),
-              "datetime": f"{today.isoformat()}T10:00", "integer": "1", "bool": True}
+              "datetime": at.strftime("%Y-%m-%dT%H:%M"), "integer": "1", "bool": True}
     return {spec["name"]: (spec["choices"][0] if spec["type"] == "choice" else values[spec["type"]])
             for spec in record_type.fields if spec["name"] != "doc_number"}
 
