@@ -39,7 +39,7 @@ def _overlay(mark: Mark) -> bytes:
         f"body {{ margin: 0; font-family: {FONT_STACK}; color: rgba(200, 30, 30, 0.45) }}"
         ".diag { position: absolute; top: 48%; left: -5%; width: 110%; text-align: center; font-size: 26pt;"
         " transform: rotate(-35deg); white-space: nowrap }"
-        ".foot { position: absolute; bottom: 6mm; left: 10mm; right: 10mm; font-size: 8pt; line-height: 1.3;"
+        ".foot { position: absolute; bottom: 4mm; left: 10mm; width: 80mm; font-size: 8pt; line-height: 1.3;"
         " border-top: 0.5pt solid rgba(200, 30, 30, 0.45); padding-top: 1mm }"))
     return HTML(string=html).write_pdf(stylesheets=[css])
 
