@@ -10,6 +10,11 @@ lists, the Q of the cases it gives access to. The built-in policies:
 - a time-limited grant (调阅授权, AccessGrant): view or work, only inside its window and not
   after it was revoked.
 
+Once a case is archived (归档) its file is looked at only with approval (LW-D 15, BX 12, AS 14-15):
+the "assigned" and "unit" policies give nothing on it — its own officers and unit head ask for a
+retrieval slip (调用单, liuhen.retrieval) like anyone else — while the agency roles keep reading it by
+duty and an active grant opens it.
+
 Before any policy: the three administrators (三员) see no case content at all, and nobody sees a
 case of another agency. Apps above cases may add policies (`register_policy`).
 """
@@ -51,11 +56,12 @@ def is_assigned(user, case) -> bool:
 
 
 def _assigned(user, case, now):
-    return WORK if is_assigned(user, case) else None
+    # LW-D 15: an archived file is retrieved with approval, its own officers included.
+    return WORK if not case.is_archived and is_assigned(user, case) else None
 
 
 def _unit(user, case, now):
-    if user.unit_id != case.unit_id:
+    if case.is_archived or user.unit_id != case.unit_id:
         return None
     if user.has_role(Role.UNIT_HEAD):
         return WORK
@@ -73,8 +79,13 @@ def _grant(user, case, now):
     return WORK if WORK in scopes else (VIEW if scopes else None)
 
 
+_NOT_ARCHIVED = Q(archived_at__isnull=True)
+
+
 def _unit_q(user, now):
-    return Q(unit_id=user.unit_id) if user.unit_id and user.has_role(Role.OFFICER, Role.UNIT_HEAD) else None
+    if not (user.unit_id and user.has_role(Role.OFFICER, Role.UNIT_HEAD)):
+        return None
+    return Q(unit_id=user.unit_id) & _NOT_ARCHIVED
 
 
 def _grant_q(user, now):
@@ -84,7 +95,7 @@ def _grant_q(user, now):
     return Q(pk__in=AccessGrant.objects.filter(active_grant_q(user, now)).values("case_id"))
 
 
-register_policy(Policy("assigned", _assigned, lambda user, now: Q(officers__officer=user)))
+register_policy(Policy("assigned", _assigned, lambda user, now: Q(officers__officer=user) & _NOT_ARCHIVED))
 register_policy(Policy("unit", _unit, _unit_q))
 register_policy(Policy("agency_roles", _agency_roles,
                        lambda user, now: ALL if user.has_role(*AGENCY_READ_ROLES) else None))
@@ -118,17 +129,38 @@ def can_work(user, case) -> bool:
     return level(user, case) == WORK
 
 
+def was_own(user, case) -> bool:
+    """Did the case belong to the user before it was archived (an officer of it, of its unit, its unit
+    head)? They know it, and are told it is archived rather than that they may not see it."""
+    if _excluded(user, case):
+        return False
+    return is_assigned(user, case) or (user.unit_id == case.unit_id and user.has_role(Role.OFFICER, Role.UNIT_HEAD))
+
+
 def check_view(user, case) -> None:
     if not can_view(user, case):
+        if case.is_archived and was_own(user, case):
+            raise PermissionDenied("案件已归档：查阅须提交调用单，经批准后在期限内查阅。")
         raise PermissionDenied("您无权查看该案件。")
 
 
 def check_work(user, case) -> None:
+    if case.is_archived and was_own(user, case):
+        raise PermissionDenied("案件已归档，不能再修改。")
     check_view(user, case)  # someone who may not see the case learns nothing of its state
     if case.is_archived:
         raise PermissionDenied("案件已归档，不能再修改。")
     if not can_work(user, case):
         raise PermissionDenied("您不是该案件的承办人员，无权办理。")
+
+
+def by_grant_only(user, case, now=None) -> bool:
+    """An archived case `user` sees only through a grant (an approved 调用单): the PDFs they take away are
+    the watermarked 查阅件 of liuhen.retrieval (issue 19 item 5), not the documents' own downloads."""
+    if not case.is_archived or _excluded(user, case):
+        return False
+    others = [p.level(user, case, now) for name, p in _POLICIES.items() if name != "grant"]
+    return not any(others) and _grant(user, case, now) is not None
 
 
 def visible_cases(user, now=None):

@@ -1,6 +1,7 @@
 """Print views and draft downloads of documents (执法文书). Every read is traced in the ledger like
 a view of the record (records' `record.view`, with what was read), every refusal too."""
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
@@ -25,7 +26,14 @@ def _record_for(request, pk) -> Record:
         if record is not None:
             refusals.record_denied(request, "record", record.pk)
         raise Http404
+    _not_by_grant(request, record.case)
     return record
+
+
+def _not_by_grant(request, case) -> None:
+    # Issue 19 item 5: a copy of an archived file taken under a 调用单 carries the watermark (retrieval).
+    if access.by_grant_only(request.user, case):
+        raise PermissionDenied("该案件已归档：请在调用单页面下载带水印的查阅件。")
 
 
 def _template_error(request, exc):
@@ -83,6 +91,7 @@ def case_print(request, pk):
         if case is not None:
             refusals.record_denied(request, "case", case.pk)
         raise Http404
+    _not_by_grant(request, case)
     states = [s for s in states_for_case(case) if not s.voided
               and is_document(s.record.record_type.code, agency_id=case.agency_id)]
     states.sort(key=lambda s: s.record.serial)

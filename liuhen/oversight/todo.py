@@ -15,6 +15,8 @@
   extend a legal review and disagreements awaiting the collective discussion's ruling for the roles the
   profile names (legal_review.extension_roles, ruling_roles: LW-L 16, 17), and copy requests of
   evidence waiting for approval (LW-D 15) for whoever approves them;
+- 待审批的调阅申请 (the roles the profile's archive: section names): 调用单 of archived case files waiting
+  for the user's approval (LW-D 15, AS 15);
 - 待归档 (档案管理员): cases in 归档管理 whose 归档登记表 waits for the archivist (BX 11, LC 31, LQ 28);
 - 期限: deadlines of the user's cases due within N working days (LIUHEN_TODO_DUE_DAYS), overdue
   ones first and in red, and those the working-day calendar cannot compute (shown as unknown).
@@ -322,6 +324,17 @@ def property_items(user) -> list[Item]:
             for r in awaiting_decision(user)]
 
 
+def retrieval_items(user) -> list[Item]:
+    """调用单 awaiting the user's approval (LW-D 15, AS 15: liuhen.retrieval.selectors.awaiting_decision)."""
+    from liuhen.retrieval.selectors import awaiting_decision
+
+    return [Item(title=f"{r.get_kind_display()}调用单 {r.number}", case=r.case,
+                 url=reverse("retrieval:detail", args=[r.pk]),
+                 detail=f"{r.who} 申请于 {_when(r.requested_at)}：{r.purpose}（{r.days} 天，{r.get_mode_display()}）",
+                 badge="待审批", badge_class="badge-warn")
+            for r in awaiting_decision(user)]
+
+
 def archive_items(user, signing: list[Item]) -> list[Item]:
     """待归档 (档案管理员): the agency's cases in 归档管理 not yet received — with a 归档登记表 to
     sign (from `signing`), or still waiting for the officers to draft it."""
@@ -377,6 +390,9 @@ def todo_for(user, now=None) -> TodoList:
     if user.has_role(Role.UNIT_HEAD, Role.AGENCY_HEAD) or pending or heads:
         sections.append(Section("approve", "待审批", "行政处罚法 57, 66, LW-L 16-17, LW-D 15, LQ 13",
                                 cap[SignerRole.LEADER] + heads + pending))
+    retrievals = retrieval_items(user)
+    if retrievals:
+        sections.append(Section("retrieval", "待审批的调阅申请", "LW-D 15, AS 15", retrievals))
     if user.has_role(Role.ARCHIVIST):
         sections.append(Section("archive", "待归档", "BX 11, LC 31, LQ 28",
                                 archive_items(user, cap[SignerRole.ARCHIVIST])))

@@ -419,7 +419,9 @@ def test_full_run_to_archive_then_no_more_work(world):
     assert case.parties.count() == 1
     with pytest.raises(PermissionDenied, match="案件已归档"):
         access.check_work(world.unit_head, case)
-    access.check_view(world.officer, case)  # still readable
+    # LW-D 15: its own officer now retrieves it with an approved 调用单 (liuhen.retrieval); the head reads it by duty.
+    with pytest.raises(PermissionDenied, match="调用单"):
+        access.check_view(world.officer, case)
     assert access.can_view(world.agency_head, case)
 
 
