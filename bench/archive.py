@@ -163,17 +163,15 @@ def child_export(case_number: str, dest: str, username: str) -> dict:
     import django
 
     django.setup()
-    import bagit
-
     from liuhen.accounts.models import User
     from liuhen.archive import package
 
     phases = Phases()
-    phases.wrap(package, "_render", "render PDF/A (WeasyPrint)")
-    phases.wrap(package, "_pages", "page counts (pyHanko)")
-    phases.wrap(package, "_copy_blob", "copy out of the store, hashed, fsynced")
+    phases.wrap(package, "_volume", "lay out the documents and the 案卷 (WeasyPrint)")
+    phases.wrap(package, "_pages", "page counts of issued PDFs (pyHanko)")
+    phases.wrap(package._Payload, "copy_blob", "copy out of the store, hashed, fsynced")
     phases.wrap(package, "_proofs", "ledger: integrate, sign, prove")
-    phases.wrap(bagit, "make_bag", "bagit.make_bag (re-hashes the payload)")
+    phases.wrap(package._Payload, "make_bag", "bag files from the hashes kept")
     actor = User.objects.get(username=username)
     t = time.perf_counter()
     catalog = package.export(actor, case_number, dest)
@@ -186,7 +184,7 @@ def child_check(dest: str, vkey_file: str) -> dict:
 
     phases = Phases()
     phases.wrap(check, "_bag_valid", "bagit validate (hashes the payload)")
-    phases.wrap(check, "file_sha256", "file_sha256 of each item (hashes it again)")
+    phases.wrap(check, "file_sha256", "file_sha256 of an item (only when the bag is invalid)")
     phases.wrap(check, "_usable", "formats: PDF/A, MP4 boxes")
     phases.wrap(check, "_ledger", "ledger: signature, proofs")
     vkey = Path(vkey_file).read_text(encoding="utf-8")

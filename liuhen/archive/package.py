@@ -10,9 +10,9 @@ directory beside the destination (footage re-hashed while it is copied), the exp
 every file's SHA-256, the log integrated and signed, the proofs taken, the bag made — and only then
 is the staging directory renamed into place. A refusal leaves nothing behind."""
 import base64
+import gc
 import hashlib
 import json
-import logging
 import os
 import shutil
 import uuid
@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from liuhen.cases.models import STAGE_ORDER, Case, Stage
 from liuhen.documents.models import IssuedDocument
-from liuhen.documents.render import document_for, is_document, render_html
+from liuhen.documents.render import document_for, is_document
 from liuhen.documents.services import ARCHIVE_VARIANT
 from liuhen.footage import vocabulary as footage_vocab
 from liuhen.footage.models import FootageItem, FootageLink
@@ -46,8 +46,8 @@ from . import vocabulary as v
 from .classes import classes_for
 from .classes import label as class_label
 from .core import layout as L
+from .selectors import supplements as supplements_of
 
-CHUNK = 1024 * 1024
 # 卷内目录 in procedural order: 立案 → 调查 → 审查、决定 → 送达、执行 → 归档.
 STAGE_LABELS = {Stage.START: "立案", Stage.INVESTIGATION: "调查", Stage.DECISION: "审查、决定",
                 Stage.SERVICE: "送达、执行", Stage.ARCHIVE: "归档"}
@@ -81,28 +81,56 @@ def _write(path: Path, data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _copy_blob(sha: str, size: int, name: str, target: Path) -> None:
-    """The stored bytes of blob `sha` into `target`, re-hashed on the way."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        src = store.open_blob(sha)
-    except OSError:
-        raise ValidationError(f"“{name}”的存储文件读取不到（可能已被清理或丢失），未导出归档信息包。",
-                              code="blob_missing") from None
-    h, n = hashlib.sha256(), 0
-    try:
-        with src, open(target, "xb") as out:
-            while chunk := src.read(CHUNK):
-                h.update(chunk)
-                out.write(chunk)
-                n += len(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-    except OSError as exc:
-        raise ValidationError(f"复制“{name}”失败（{exc}），未导出归档信息包。", code="copy_failed") from None
-    if h.hexdigest() != sha or (size is not None and n != size):
-        raise ValidationError(f"“{name}”的存储文件与其 SHA-256 不符（已被改动），未导出归档信息包。",
-                              code="blob_altered")
+class _Payload:
+    """The bag's payload as it is written under staging/data/, each file's SHA-256 and size kept as its
+    bytes go by: the payload manifest (RFC 8493 §2.1.3) is made from them — bagit's make_bag would read
+    every byte again (2 GB of footage: seconds) to learn what the export has just computed."""
+
+    def __init__(self, staging: Path):
+        self.staging = staging
+        self.data = staging / "data"
+        self.files: dict[str, tuple[str, int]] = {}
+
+    def write(self, rel: str, data: bytes) -> str:
+        sha = _write(self.data / rel, data)
+        self.files[rel] = (sha, len(data))
+        return sha
+
+    def copy_blob(self, sha: str, size: int | None, name: str, rel: str) -> int:
+        """The stored bytes of blob `sha` into data/`rel`, re-hashed on the way (media.store.copy_out)."""
+        target = self.data / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            n = store.copy_out(sha, target, size)
+        except store.CopyOutError as exc:
+            raise ValidationError({
+                "blob_missing": f"“{name}”的存储文件读取不到（可能已被清理或丢失），未导出归档信息包。",
+                "copy_failed": f"复制“{name}”失败（{exc.reason}），未导出归档信息包。",
+                "blob_altered": f"“{name}”的存储文件与其 SHA-256 不符（已被改动），未导出归档信息包。",
+            }[exc.code], code=exc.code) from None
+        self.files[rel] = (sha, n)
+        return n
+
+    def make_bag(self, info: dict) -> None:
+        """bagit.txt, the payload manifest from the hashes kept, bag-info.txt (Payload-Oxum, written by
+        bagit's own function of the version pinned in constraints.txt) and the tag manifest: the bag
+        make_bag would have made of the same files (the tests and the checker validate it with bagit)."""
+        with open(self.staging / "manifest-sha256.txt", "w", encoding="utf-8") as f:
+            for rel, (sha, _) in sorted(self.files.items()):
+                f.write(f"{sha}  {bagit._encode_filename('data/' + rel)}\n")
+        (self.staging / "bagit.txt").write_text("BagIt-Version: 0.97\nTag-File-Character-Encoding: UTF-8\n",
+                                                encoding="utf-8")
+        octets = sum(n for _, n in self.files.values())
+        bagit._make_tag_file(str(self.staging / "bag-info.txt"), {
+            **info, "Bagging-Date": timezone.localdate().isoformat(),
+            "Bag-Software-Agent": f"bagit.py v{bagit.VERSION} <{bagit.PROJECT_URL}> (liuhen)",
+            "Payload-Oxum": f"{octets}.{len(self.files)}"})
+        # The tag manifest: every tag file's SHA-256 (bagit's _make_tagmanifest_file reads the working
+        # directory, which a server process does not change).
+        tags = ("bagit.txt", "bag-info.txt", "manifest-sha256.txt")
+        (self.staging / "tagmanifest-sha256.txt").write_text(
+            "".join(f"{hashlib.sha256((self.staging / t).read_bytes()).hexdigest()} {t}\n" for t in tags),
+            encoding="utf-8")
 
 
 def _pages(data: bytes) -> int:
@@ -126,14 +154,6 @@ def retention_label(case) -> str:
 def _record_entries(record) -> list[int]:
     return list(Entry.objects.filter(object_type=record_vocab.RECORD, object_id=str(record.pk))
                 .order_by("id").values_list("pk", flat=True))
-
-
-def _render(record) -> bytes:
-    """A complete record never issued, rendered now as PDF/A (DA/T 47). A record a party does not
-    receive (笔录, 审批表) has no 文号 and is no draft; a document never issued keeps its 草稿 mark."""
-    from weasyprint import HTML
-
-    return HTML(string=render_html([unissued_document(record)])).write_pdf(pdf_variant=ARCHIVE_VARIANT)
 
 
 def unissued_document(record, state=None):
@@ -219,7 +239,7 @@ def media_fields(case, piece: Piece) -> dict:
             "格式": media_format(item), "哈希值": item.blob_id}
 
 
-def _documents(case, staging: Path, pieces: list[Piece]) -> list[Item]:
+def _documents(case, payload: _Payload, pieces: list[Piece], volume) -> list[Item]:
     retention = retention_label(case)
     default_class, given = classes_for(case)
     items = []
@@ -232,17 +252,20 @@ def _documents(case, staging: Path, pieces: list[Piece]) -> list[Item]:
         entries = _record_entries(record)
         if issued is not None:
             # 行政处罚法 / DA/T 47: the PDF/A copy stored when it was issued, not a new rendering.
-            _copy_blob(issued.archive_sha256, None, f"{record.record_type.name}（{issued.number.text}）", staging / rel)
-            data = (staging / rel).read_bytes()
+            payload.copy_blob(issued.archive_sha256, None, f"{record.record_type.name}（{issued.number.text}）", rel)
+            data = (payload.data / rel).read_bytes()
+            pages = _pages(data)
             entries += list(Entry.objects.filter(object_type=IssuedDocument.ledger_object_type,
                                                  object_id=str(issued.pk)).values_list("pk", flat=True))
         else:
+            laid_out = volume.parts[record.pk]
             try:
-                data = _render(record)
-            except Exception as exc:  # a layout that cannot be filled: refused, nothing written
+                data = laid_out.write_pdf(pdf_variant=ARCHIVE_VARIANT)
+            except Exception as exc:  # a layout that cannot be written: refused, nothing written
                 raise ValidationError(f"“{record.record_type.name}”（第 {record.serial} 号记录）无法生成 PDF/A（{exc}），"
                                       "未导出归档信息包。", code="render_failed") from None
-            _write(staging / rel, data)
+            pages = len(laid_out.pages)
+            payload.write(rel, data)
         sha = hashlib.sha256(data).hexdigest()
         items.append(Item(
             kind="document", stage=record.stage, order=piece.order,
@@ -250,13 +273,13 @@ def _documents(case, staging: Path, pieces: list[Piece]) -> list[Item]:
             sha256=sha, size=len(data), root=L.DOCUMENT_ROOT, entry_ids=entries,
             extra={"record": record.pk, "serial": record.serial, "code": record.record_type.code,
                    "version": st.latest.number, "issued": issued is not None},
-            elements={**document_fields(case, piece), "件号": "", "页数": str(_pages(data)),
+            elements={**document_fields(case, piece), "件号": "", "页数": str(pages),
                       "密级": class_label(given.get(record.pk, default_class)), "保管期限": retention,
                       "格式": "PDF/A-3b", "哈希值": sha}))
     return items
 
 
-def _media(case, staging: Path, pieces: list[Piece]) -> list[Item]:
+def _media(case, payload: _Payload, pieces: list[Piece]) -> list[Item]:
     items = []
     for piece in pieces:
         if piece.kind != "media":
@@ -264,7 +287,7 @@ def _media(case, staging: Path, pieces: list[Piece]) -> list[Item]:
         item = piece.footage
         name = item.name.replace("/", "_").replace("\\", "_").lstrip(".") or "file"
         rel = f"{L.MEDIA}/{item.blob_id}-{name}"
-        _copy_blob(item.blob_id, item.size, f"音像记录 {item.name}", staging / rel)
+        payload.copy_blob(item.blob_id, item.size, f"音像记录 {item.name}", rel)
         add = Entry.objects.filter(action=footage_vocab.ADD, object_type=FootageItem.ledger_object_type,
                                    object_id=str(item.pk)).order_by("id").first()
         if add is None:
@@ -279,6 +302,22 @@ def _media(case, staging: Path, pieces: list[Piece]) -> list[Item]:
             extra={"footage": item.pk, "media_kind": item.kind},
             elements=media_fields(case, piece)))
     return items
+
+
+def _supplements(case, payload: _Payload) -> list[dict]:
+    """The papers added after archiving (归档后补充材料), byte for byte, each with its archive.supplement
+    event: the catalog's `supplements` (not numbered among the 卷内文件: the file was closed without them)."""
+    out = []
+    for n, row in enumerate(supplements_of(case), 1):
+        name = row.filename.replace("/", "_").replace("\\", "_").lstrip(".") or "file"
+        rel = f"{L.SUPPLEMENTS}/{n}-{name}"
+        size = payload.copy_blob(row.sha256, None, f"补充材料“{row.title}”", rel)
+        entries = list(Entry.objects.filter(action=v.SUPPLEMENT, object_type=row.supplement.ledger_object_type,
+                                            object_id=str(row.supplement.pk)).values_list("pk", flat=True))
+        out.append({"number": n, "title": row.title, "kind": row.kind, "note": row.note,
+                    "added_at": _local(row.added_at), "added_by": row.added_by, "path": rel, "sha256": row.sha256,
+                    "size": size, "entry_ids": entries})
+    return out
 
 
 def _metadata_xml(item: Item) -> bytes:
@@ -299,7 +338,7 @@ def _log_export(actor, case, items: list[Item], volume_sha: str) -> Entry:
                                      "volume": volume_sha})
 
 
-def _proofs(staging: Path, wanted: set[int]) -> tuple[dict, dict[int, int]]:
+def _proofs(payload: _Payload, wanted: set[int]) -> tuple[dict, dict[int, int]]:
     integrate_all()
     proven = ledger.prove(sorted(wanted))
     if proven["checkpoint"] is None or not all(p["ok"] for p in proven["proofs"]):
@@ -308,9 +347,9 @@ def _proofs(staging: Path, wanted: set[int]) -> tuple[dict, dict[int, int]]:
     lines = [json.dumps({"seq": p["seq"], "leaf": base64.b64encode(bytes(leaves[p["entry_id"]])).decode("ascii"),
                          "proof": p["proof"]}, separators=(",", ":"))
              for p in sorted(proven["proofs"], key=lambda p: p["seq"])]
-    _write(staging / L.ENTRIES, "".join(line + "\n" for line in lines).encode())
-    _write(staging / L.CHECKPOINT, proven["checkpoint"]["note"].encode("utf-8"))
-    _write(staging / L.VKEY, "".join(k + "\n" for k in vkeys()).encode("utf-8"))
+    payload.write(L.ENTRIES, "".join(line + "\n" for line in lines).encode())
+    payload.write(L.CHECKPOINT, proven["checkpoint"]["note"].encode("utf-8"))
+    payload.write(L.VKEY, "".join(k + "\n" for k in vkeys()).encode("utf-8"))
     return proven["checkpoint"], {p["entry_id"]: p["seq"] for p in proven["proofs"]}
 
 
@@ -336,17 +375,23 @@ def export(actor, case_number: str, dest) -> dict:
     staging = final.parent / f".{final.name}.partial-{uuid.uuid4().hex[:8]}"
     staging.mkdir()
     try:
+        payload = _Payload(staging)
         pieces = contents(case)
-        items = sorted(_documents(case, staging, pieces) + _media(case, staging, pieces), key=lambda i: i.order)
+        volume = _volume(case, pieces)  # each document laid out once, for the volume and for its own PDF/A
+        items = sorted(_documents(case, payload, pieces, volume) + _media(case, payload, pieces),
+                       key=lambda i: i.order)
+        added = _supplements(case, payload)
+        volume_sha = payload.write(L.VOLUME, volume.pdf)
+        volume_pages = volume.pages
+        del volume  # its pages' layout (tens of MB) is no longer needed
+        gc.collect()
         for n, item in enumerate(items, 1):
             if item.kind == "document":
                 item.elements["件号"] = str(n)
-            _write(staging / item.metadata, _metadata_xml(item))
-        volume = _volume(case, pieces)
-        volume_sha = _write(staging / L.VOLUME, volume.pdf)
+            payload.write(item.metadata, _metadata_xml(item))
         export_entry = _log_export(actor, case, items, volume_sha)
-        wanted = {export_entry.pk, *(e for i in items for e in i.entry_ids)}
-        ck, seq = _proofs(staging, wanted)
+        wanted = {export_entry.pk, *(e for i in items for e in i.entry_ids), *(e for a in added for e in a["entry_ids"])}
+        ck, seq = _proofs(payload, wanted)
         catalog = {
             "format": L.FORMAT, "origin": origin(), "hash": hash_algo(),
             "agency": {"id": case.agency_id, "name": case.agency.name},
@@ -354,18 +399,18 @@ def export(actor, case_number: str, dest) -> dict:
             "exported": {"by": actor.display_name if actor is not None else "系统", "at": _local(timezone.now())},
             "checkpoint": {"size": ck["size"], "root": ck["root"]},
             "export_entry": seq[export_entry.pk],
-            "volume": {"path": L.VOLUME, "sha256": volume_sha, "pages": volume.pages},
+            "volume": {"path": L.VOLUME, "sha256": volume_sha, "pages": volume_pages},
             "items": [{"number": n, "kind": i.kind, "stage": i.stage, "stage_label": STAGE_LABELS[i.stage],
                        "title": i.title, "path": i.path, "metadata": i.metadata, "sha256": i.sha256, "size": i.size,
                        "entries": sorted({seq[e] for e in i.entry_ids} | {seq[export_entry.pk]}), **i.extra}
                       for n, i in enumerate(items, 1)],
+            "supplements": [{**{k: a[k] for k in a if k != "entry_ids"}, "entries": sorted(seq[e] for e in a["entry_ids"])}
+                            for a in added],
             "how_to_verify": "python -m liuhen.archive.core.check <本目录> --vkey <独立获得的日志公钥文件>",
         }
-        _write(staging / L.CATALOG, json.dumps(catalog, ensure_ascii=False, indent=1).encode("utf-8"))
-        logging.getLogger("bagit").setLevel(logging.WARNING)
-        bagit.make_bag(str(staging), {"Source-Organization": case.agency.name, "External-Identifier": case.number,
-                                      "External-Description": f"{case.title}（{case.number}）归档信息包"},
-                       checksums=["sha256"])
+        payload.write(L.CATALOG, json.dumps(catalog, ensure_ascii=False, indent=1).encode("utf-8"))
+        payload.make_bag({"Source-Organization": case.agency.name, "External-Identifier": case.number,
+                          "External-Description": f"{case.title}（{case.number}）归档信息包"})
         if final.exists():
             final.rmdir()  # an empty directory given as the destination
         os.replace(staging, final)

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from liuhen.cases import acts
+from liuhen.cases import access, acts
 from liuhen.cases.models import Case, Kind
 from liuhen.ledger import refusals
 from liuhen.media import store
@@ -106,6 +106,7 @@ def _blob(sha256, name, content_type, attachment=False):
 def supplement_file(request, pk):
     """A supplement's file, as stored (its opening is in the ledger)."""
     row = acts.one_in_visible_case(request, Supplement.objects.select_related("case"), pk, lambda r: r.case)
+    access.check_not_by_grant(request.user, row.case)  # under a 调用单: the watermarked 查阅件 only
     services.log_view(request.user, Supplement.ledger_object_type, row.pk, [row.file_id], case=row.case_id)
     return _blob(row.file_id, row.filename, row.content_type)
 

@@ -24,6 +24,7 @@ from liuhen.records.models import Outcome, SignerRole
 
 from .classes import classes_for
 from .classes import label as class_label
+from .selectors import supplements as supplements_of
 from .package import Piece, contents, document_fields, media_fields, retention_label, unissued_document
 
 REGISTER = "archive_register"  # 归档登记表: who assembled the file, the archivist who received it
@@ -57,22 +58,29 @@ class Volume:
     document_pages: int  # 页数: the numbered pages
     media: int  # 音像资料件数
     rows: list[Row] = field(default_factory=list)
+    # Each document's pages as laid out for the volume (record id → WeasyPrint Document): the package
+    # writes a document never issued from them (its own PDF/A, with the volume's 页号) instead of laying
+    # it out a second time.
+    parts: dict = field(default_factory=dict)
 
 
-def volume_pdf(case, *, supplements=()) -> bytes:
+def volume_pdf(case, *, supplements=None) -> bytes:
     """The case file as one PDF/A-3b. `supplements`: what was added after archiving (objects with
-    title, added_at, added_by — a name or a user — and note), printed on the 备考表."""
+    title, added_at, added_by — a name or a user — and note; None: the case's, selectors.supplements),
+    printed on the 备考表."""
     return render(case, supplements=supplements).pdf
 
 
-def render(case, *, supplements=(), pieces: list[Piece] | None = None) -> Volume:
+def render(case, *, supplements=None, pieces: list[Piece] | None = None) -> Volume:
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
+    if supplements is None:
+        supplements = supplements_of(case)
     pieces = contents(case) if pieces is None else pieces
     fonts = FontConfiguration()
     default_class, given = classes_for(case)
-    rows, parts, media, numbered = [], [], [], 0
+    rows, parts, media, numbered = [], {}, [], 0
     for n, piece in enumerate(pieces, 1):
         if piece.kind == "media":
             clip, row = _media_entry(case, n, piece)
@@ -88,15 +96,15 @@ def render(case, *, supplements=(), pieces: list[Piece] | None = None) -> Volume
         if record_class != default_class:
             row.note = class_label(record_class)
         rows.append(row)
-        parts.append(rendered)
+        parts[piece.state.record.pk] = rendered
         numbered += len(rendered.pages)
     ctx = _context(case, pieces, rows, media, numbered, supplements, default_class)
     front = HTML(string=render_to_string("archive/volume_front.html", ctx)).render(font_config=fonts)
     back = HTML(string=render_to_string("archive/volume_back.html", ctx)).render(font_config=fonts)
-    pages = [*front.pages, *(p for part in parts for p in part.pages), *back.pages]
+    pages = [*front.pages, *(p for part in parts.values() for p in part.pages), *back.pages]
     pdf = front.copy(pages).write_pdf(pdf_variant=ARCHIVE_VARIANT)
     return Volume(pdf=pdf, pages=len(pages), documents=len(parts), document_pages=numbered, media=len(media),
-                  rows=rows)
+                  rows=rows, parts=parts)
 
 
 def _media_entry(case, n: int, piece: Piece) -> tuple[dict, Row]:

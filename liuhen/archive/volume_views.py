@@ -29,6 +29,7 @@ def volume(request, pk):
         if case is not None:
             refusals.record_denied(request, "case", case.pk)
         raise Http404
+    access.check_not_by_grant(request.user, case)  # under a 调用单: the watermarked 查阅件 only
     if not shows_volume(case):
         refusals.record_refusal(request, v.REFUSED, [NOT_YET], "case", case.pk, status=409,
                                 errors=[ValidationError(NOT_YET, code="not_archive_stage")])

@@ -163,6 +163,13 @@ def by_grant_only(user, case, now=None) -> bool:
     return not any(others) and _grant(user, case, now) is not None
 
 
+def check_not_by_grant(user, case) -> None:
+    """Refuse the documents', the volume's and the supplements' own downloads to one who sees the
+    archived `case` only through a grant: a copy taken under a 调用单 carries the watermark (retrieval)."""
+    if by_grant_only(user, case):
+        raise PermissionDenied("该案件已归档：请在调用单页面下载带水印的查阅件。")
+
+
 def visible_cases(user, now=None):
     """The cases `user` may see, as a queryset (for lists)."""
     from .models import Case

@@ -78,25 +78,13 @@ def _file_name(item: FootageItem) -> str:
 def _copy(item: FootageItem, target: Path) -> int:
     """The stored bytes of `item` into `target`, re-hashed on the way; their size."""
     try:
-        src = store.open_blob(item.blob_id)
-    except OSError:
-        raise ValidationError(f"音像记录“{item.name}”的存储文件读取不到（可能已被清理或丢失），未制作复制包。",
-                              code="blob_missing") from None
-    h, n = hashlib.sha256(), 0
-    try:
-        with src, open(target, "xb") as out:
-            while chunk := src.read(CHUNK):
-                h.update(chunk)
-                out.write(chunk)
-                n += len(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-    except OSError as exc:
-        raise ValidationError(f"复制音像记录“{item.name}”失败（{exc}），未制作复制包。", code="copy_failed") from None
-    if h.hexdigest() != item.blob_id or n != item.size:
-        raise ValidationError(f"音像记录“{item.name}”的存储文件与其 SHA-256 不符（已被改动），未制作复制包。",
-                              code="blob_altered")
-    return n
+        return store.copy_out(item.blob_id, target, item.size)
+    except store.CopyOutError as exc:
+        raise ValidationError({
+            "blob_missing": f"音像记录“{item.name}”的存储文件读取不到（可能已被清理或丢失），未制作复制包。",
+            "copy_failed": f"复制音像记录“{item.name}”失败（{exc.reason}），未制作复制包。",
+            "blob_altered": f"音像记录“{item.name}”的存储文件与其 SHA-256 不符（已被改动），未制作复制包。",
+        }[exc.code], code=exc.code) from None
 
 
 def _person(user) -> dict | None:

@@ -1,7 +1,6 @@
 """Print views and draft downloads of documents (执法文书). Every read is traced in the ledger like
 a view of the record (records' `record.view`, with what was read), every refusal too."""
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
@@ -32,8 +31,7 @@ def _record_for(request, pk) -> Record:
 
 def _not_by_grant(request, case) -> None:
     # Issue 19 item 5: a copy of an archived file taken under a 调用单 carries the watermark (retrieval).
-    if access.by_grant_only(request.user, case):
-        raise PermissionDenied("该案件已归档：请在调用单页面下载带水印的查阅件。")
+    access.check_not_by_grant(request.user, case)
 
 
 def _template_error(request, exc):

@@ -666,6 +666,40 @@ def open_blob(sha256: str):
     return backend().open(sha256)
 
 
+class CopyOutError(Exception):
+    """A blob could not be copied out: `code` "blob_missing" (the store cannot read it), "copy_failed"
+    (writing the copy failed: `reason`) or "blob_altered" (the bytes no longer hash to their name)."""
+
+    def __init__(self, code: str, reason: str = ""):
+        super().__init__(code, reason)
+        self.code, self.reason = code, reason
+
+
+def copy_out(sha256: str, target, size: int | None = None) -> int:
+    """The stored bytes of `sha256` into the new file `target`, re-hashed on the way and synced to
+    disk: their size. What a package (copies, archive) hands on is what the store vouches for — an
+    altered blob, or one of another `size`, raises CopyOutError and the half-written copy is the
+    caller's to discard with its staging directory."""
+    try:
+        src = open_blob(sha256)
+    except OSError:
+        raise CopyOutError("blob_missing") from None
+    h, n = hashlib.sha256(), 0
+    try:
+        with src, open(target, "xb") as out:
+            while chunk := src.read(CHUNK):
+                h.update(chunk)
+                out.write(chunk)
+                n += len(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+    except OSError as exc:
+        raise CopyOutError("copy_failed", str(exc)) from None
+    if h.hexdigest() != sha256 or (size is not None and n != size):
+        raise CopyOutError("blob_altered")
+    return n
+
+
 def open_range(sha256: str, start: int, end: int | None = None):
     """A seekable binary reader of bytes [start, end) (end exclusive; None: to the end)."""
     b = backend()

@@ -133,14 +133,17 @@ def check_package(bag: Path, vkey: str | None = None) -> list[Check]:
     catalog = read_catalog(bag)
     data = bag / "data"
     out = _Checks()
-    _bag_valid(out, bag)
+    sha256 = _Hashes(bag, _bag_valid(out, bag))
     events = _ledger(out, data, catalog, vkey)
     items = [i for i in catalog["items"] if isinstance(i, dict)]
     for item in items:
-        _item(out, data, item, events)
-    _volume(out, data, catalog, events)
+        _item(out, data, item, events, sha256)
+    _volume(out, data, catalog, events, sha256)
+    added = [a for a in catalog.get("supplements") or [] if isinstance(a, dict)]
+    for supplement in added:
+        _supplement(out, data, supplement, events, sha256)
     _numbering(out, items)
-    _extra(out, data, items)
+    _extra(out, data, items, added)
     for path in sorted(p for p in data.rglob("*") if p.is_file()):
         _executable(out, data, path)
     case_id = (catalog.get("case") or {}).get("id")
@@ -151,10 +154,13 @@ def check_package(bag: Path, vkey: str | None = None) -> list[Check]:
     return out
 
 
-def _bag_valid(out: _Checks, bag: Path) -> None:
+def _bag_valid(out: _Checks, bag: Path) -> dict:
+    """bagit's own validation; the payload manifest's entries when the bag is valid (each file's
+    SHA-256 then proven by bagit's reading of it), else none."""
     logging.getLogger("bagit").setLevel(logging.ERROR)  # its progress lines are not the report
     try:
-        bagit.Bag(str(bag)).validate(processes=1)
+        parsed = bagit.Bag(str(bag))
+        parsed.validate(processes=1)
     except bagit.BagValidationError as exc:
         details = "；".join(str(d) for d in exc.details[:5]) or str(exc)
         out.fail("authenticity.bag", f"BagIt 校验未通过：{details}")
@@ -162,6 +168,21 @@ def _bag_valid(out: _Checks, bag: Path) -> None:
         out.fail("authenticity.bag", f"BagIt 结构无效：{exc}")
     else:
         out.add(True, "authenticity.bag", "BagIt 结构有效，清单中每个文件的 SHA-256 一致", "")
+        return parsed.entries
+    return {}
+
+
+class _Hashes:
+    """A payload file's SHA-256: the manifest's once bagit has validated the bag (it read every byte
+    and found each as the manifest says — reading 2 GB again would prove nothing more), else the
+    file's own, read now (an invalid bag: each item is still judged by its bytes)."""
+
+    def __init__(self, bag: Path, entries: dict):
+        self.bag, self.entries = bag, entries
+
+    def __call__(self, path: Path) -> str:
+        rel = path.relative_to(self.bag).as_posix()
+        return (self.entries.get(rel) or {}).get("sha256") or file_sha256(path)
 
 
 def _ledger(out: _Checks, data: Path, catalog: dict, vkey: str | None) -> dict[int, dict]:
@@ -223,7 +244,7 @@ def _inside(data: Path, rel) -> Path | None:
     return data / rel
 
 
-def _item(out: _Checks, data: Path, item: dict, events: dict[int, dict]) -> None:
+def _item(out: _Checks, data: Path, item: dict, events: dict[int, dict], sha256) -> None:
     no, rel, meta_rel = item.get("number"), item.get("path"), item.get("metadata")
     label = f"第 {no} 件 {rel}"
     path, meta = _inside(data, rel), _inside(data, meta_rel)
@@ -232,7 +253,7 @@ def _item(out: _Checks, data: Path, item: dict, events: dict[int, dict]) -> None
     missing = [what for what, there in (("内容文件", present), ("元数据文件", has_meta)) if not there]
     out.add(not missing, "integrity.content", f"{label}：内容文件和元数据文件齐全",
             f"{label}：缺少{'和'.join(missing)}（{rel if not present else meta_rel}）")
-    sha = file_sha256(path) if present else None
+    sha = sha256(path) if present else None
     values = _metadata(out, label, meta, item, sha) if has_meta else None
     if present:
         _ledger_hash(out, label, item, sha, events)
@@ -382,7 +403,7 @@ def pdf_page_count(path: Path) -> int | None:
         return None
 
 
-def _volume(out: _Checks, data: Path, catalog: dict, events: dict[int, dict]) -> None:
+def _volume(out: _Checks, data: Path, catalog: dict, events: dict[int, dict], sha256) -> None:
     """The 案卷 (data/volume.pdf): present, its SHA-256 the catalog's and the export event's, a PDF/A
     without active content, its page count the catalog's."""
     volume = catalog.get("volume")
@@ -394,7 +415,7 @@ def _volume(out: _Checks, data: Path, catalog: dict, events: dict[int, dict]) ->
     label = f"案卷 {rel}"
     if not out.add(path is not None and path.is_file(), "integrity.content", f"{label}：文件齐全", f"{label}：缺失"):
         return
-    sha = file_sha256(path)
+    sha = sha256(path)
     out.add(sha == volume.get("sha256"), "authenticity.metadata_hash", f"{label}：SHA-256 与目录记载一致",
             f"{label}：文件的 SHA-256 为 {sha}，目录记载 {volume.get('sha256')}")
     export = events.get(catalog.get("export_entry")) or {}
@@ -406,6 +427,38 @@ def _volume(out: _Checks, data: Path, catalog: dict, events: dict[int, dict]) ->
     out.add(pages is not None and pages == volume.get("pages"), "authenticity.metadata_content",
             f"{label}：共 {pages} 页，与目录记载一致",
             f"{label}：目录记载 {volume.get('pages')} 页，PDF 实有 {pages if pages is not None else '（无法读取）'} 页")
+
+
+def _supplement(out: _Checks, data: Path, supplement: dict, events: dict[int, dict], sha256) -> None:
+    """A paper added after archiving (归档后补充材料): present, its SHA-256 the catalog's and carried by its
+    proven archive.supplement event, it opens, no active content. It is kept as the court or the party
+    gave it: a PDF that is not PDF/A is a WARN (to convert), not a failure of the file closed before it."""
+    rel = supplement.get("path")
+    path = _inside(data, rel)
+    label = f"补充材料 {rel}"
+    if not out.add(path is not None and path.is_file(), "integrity.content", f"{label}：文件齐全", f"{label}：缺失"):
+        return
+    sha = sha256(path)
+    out.add(sha == supplement.get("sha256"), "authenticity.metadata_hash", f"{label}：SHA-256 与目录记载一致",
+            f"{label}：文件的 SHA-256 为 {sha}，目录记载 {supplement.get('sha256')}")
+    carried = [s for s in supplement.get("entries") or [] if s in events
+               and events[s].get("action") == L.SUPPLEMENT and sha in (events[s].get("blobs") or [])]
+    out.add(bool(carried), "authenticity.ledger_hash", f"{label}：SHA-256 见于日志条目 {carried[:1]}",
+            f"{label}：SHA-256 {sha} 不在任何已证明的日志条目（{L.SUPPLEMENT}）中")
+    with open(path, "rb") as f:
+        fmt = sniff(f.read(16))
+    if fmt not in ("pdf", "jpeg", "png"):
+        out.fail("usability.format", f"{label}：格式 {fmt or '无法识别'} 不是允许的格式（pdf、jpeg、png）")
+        return
+    if fmt != "pdf":
+        out.add(opens(path, fmt), "usability.opens", f"{label}：{fmt.upper()} 可以打开",
+                f"{label}：{fmt.upper()} 文件不完整，无法打开")
+        return
+    before = len(out)
+    _pdf(out, label, path)
+    for i in range(before, len(out)):  # not PDF/A: kept as received, said
+        if out[i].code == "usability.format" and out[i].status == "FAIL":
+            out[i] = Check("WARN", "usability.format", f"{label}：不是 PDF/A（按收到的原样保存），宜转换为 PDF/A 另存")
 
 
 def _ledger_hash(out: _Checks, label: str, item: dict, sha: str, events: dict[int, dict]) -> None:
@@ -531,9 +584,9 @@ def _numbering(out: _Checks, items: list[dict]) -> None:
             f"件号不连续或有重号：{numbers}")
 
 
-def _extra(out: _Checks, data: Path, items: list[dict]) -> None:
-    listed = {i.get("path") for i in items} | {i.get("metadata") for i in items}
-    for sub in (L.DOCUMENTS, L.MEDIA, L.METADATA):
+def _extra(out: _Checks, data: Path, items: list[dict], added: list[dict]) -> None:
+    listed = {i.get("path") for i in items} | {i.get("metadata") for i in items} | {a.get("path") for a in added}
+    for sub in (L.DOCUMENTS, L.MEDIA, L.METADATA, L.SUPPLEMENTS):
         for p in sorted((data / sub).rglob("*")) if (data / sub).is_dir() else []:
             rel = p.relative_to(data).as_posix()
             if p.is_file() and rel not in listed:
@@ -541,7 +594,7 @@ def _extra(out: _Checks, data: Path, items: list[dict]) -> None:
     own = {L.CATALOG, L.VOLUME, L.ENTRIES, L.CHECKPOINT, L.VKEY}
     for p in sorted(data.rglob("*")):
         rel = p.relative_to(data).as_posix()
-        if p.is_file() and rel not in own and rel.split("/")[0] not in (L.DOCUMENTS, L.MEDIA, L.METADATA):
+        if p.is_file() and rel not in own and rel.split("/")[0] not in (L.DOCUMENTS, L.MEDIA, L.METADATA, L.SUPPLEMENTS):
             out.fail("integrity.extra", f"{rel}：不属于归档信息包")
 
 

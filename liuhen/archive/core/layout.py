@@ -15,6 +15,7 @@ payload is
     data/media/<sha256>-<name>           the case's linked footage, byte for byte
     data/metadata/document-<serial>.xml  DA/T 46 metadata of a document
     data/metadata/media-<sha256>.xml     DA/T 63 (audio-video) / DA/T 54 (photo) metadata
+    data/supplements/<n>-<name>          归档后补充材料 (a court's later judgement…), each as it was registered
     data/ledger/entries.jsonl            the ledger entries, one a line {"seq", "leaf", "proof"}
     data/ledger/checkpoint.note          the one signed checkpoint every proof is against
     data/ledger/log.vkey                 the log's verifier keys (check with a key got apart: --vkey)
@@ -24,6 +25,7 @@ CATALOG = "catalog.json"
 VOLUME = "volume.pdf"
 DOCUMENTS = "documents"
 MEDIA = "media"
+SUPPLEMENTS = "supplements"
 METADATA = "metadata"
 LEDGER = "ledger"
 ENTRIES = "ledger/entries.jsonl"
@@ -34,6 +36,7 @@ VKEY = "ledger/log.vkey"
 EXPORT = "archive.export"
 FOOTAGE_ADD = "footage.add"
 DOCUMENT_ISSUE = "documents.issue"
+SUPPLEMENT = "archive.supplement"
 
 # The metadata sets: the root element, and the elements every file of the kind carries (non-empty).
 DOCUMENT_ROOT = "文书类电子文件元数据"  # DA/T 46

@@ -162,7 +162,7 @@ def test_the_cli_exit_codes(exported, bag, world, vkey_file, tmp_path):
     forged = shutil.copytree(bag, tmp_path / "forged")
     change_a_byte(forged)
     run = run_command("archive", "import", str(forged), "--vkey", str(vkey_file), "--as", archivist(world).username)
-    assert run.code == 1 and "未接收归档信息包" in run.err and "真实性·元数据与内容一致" in run.err
+    assert run.code == 1 and "未接收归档信息包" in run.err and "真实性·元数据记载的哈希值与文件一致" in run.err
     run = run_command("archive", "import", str(tmp_path / "nothing"), "--vkey", str(vkey_file))
     assert run.code == 2 and "不是可读的归档信息包" in run.err
     run = run_command("archive", "import", str(bag), "--vkey", str(tmp_path / "no.vkey"))

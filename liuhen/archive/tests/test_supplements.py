@@ -43,14 +43,15 @@ def test_the_agency_head_may_add_one_too(world):
     assert row.added_by == world.agency_head
 
 
-@pytest.mark.parametrize("who,code", [("officer", "PermissionDenied"), ("reviewer", "PermissionDenied")])
-def test_only_the_archivist_or_the_head(world, who, code):
+# The case's own officer no longer sees it once archived (LW-D 15: a 调用单 first); a reviewer sees it by duty.
+@pytest.mark.parametrize("who,says", [("officer", "调用单"), ("reviewer", "档案管理员或机关负责人")])
+def test_only_the_archivist_or_the_head(world, who, says):
     from django.core.exceptions import PermissionDenied
 
     from liuhen.archive.services import add_supplement
 
     case = archived(world)
-    with pytest.raises(PermissionDenied, match="档案管理员或机关负责人"):
+    with pytest.raises(PermissionDenied, match=says):
         add_supplement(getattr(world, who), case, title="判决书", kind="法院判决", file=pdf_upload())
     assert not Supplement.objects.exists() and len(_refused()) == 1
 
@@ -78,7 +79,7 @@ def test_a_case_not_archived_takes_no_supplement(world):
 
 def test_the_case_page_lists_them_and_the_form_is_the_archivists(client, world):
     case = archived(world)
-    client.force_login(world.officer)
+    client.force_login(world.reviewer)
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert 'id="archive-supplements"' not in page  # nothing to show, no right to add
     client.force_login(archivist(world))
@@ -88,7 +89,7 @@ def test_the_case_page_lists_them_and_the_form_is_the_archivists(client, world):
                            {"title": "行政判决书", "kind": "法院判决", "note": "", "file": pdf_upload()})
     assert response.status_code == 302 and response.url.endswith("#archive-supplements")
     row = Supplement.objects.get(case=case)
-    client.force_login(world.officer)
+    client.force_login(world.reviewer)
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "行政判决书" in page and 'id="supplement-form"' not in page
     url = reverse("archive:supplement_file", args=[row.pk])
@@ -96,12 +97,12 @@ def test_the_case_page_lists_them_and_the_form_is_the_archivists(client, world):
     response = client.get(url)
     assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
     view = Entry.objects.filter(action=v.VIEW, object_id=str(row.pk)).get()
-    assert view.actor_id == world.officer.pk and row.file_id in bytes(view.leaf).decode()
+    assert view.actor_id == world.reviewer.pk and row.file_id in bytes(view.leaf).decode()
 
 
 def test_a_refused_post_is_answered_in_chinese_and_recorded(client, world):
     case = archived(world)
-    client.force_login(world.officer)
+    client.force_login(world.reviewer)
     response = client.post(reverse("archive:supplement_add", args=[case.pk]),
                            {"title": "行政判决书", "kind": "法院判决", "file": pdf_upload()})
     assert response.status_code == 403 and "档案管理员或机关负责人" in response.content.decode()
@@ -144,3 +145,34 @@ def test_verify_names_a_supplement_whose_file_was_swapped(world, fresh_home):
     drop_append_only(Supplement._meta.db_table)
     sql(f"UPDATE {Supplement._meta.db_table} SET file_id = %s WHERE id = %s", [other.sha256, row.pk])
     assert found(verify_log(), "altered", f"archive_supplement:{row.pk}").code == "archive.E001"
+
+
+def test_a_supplement_goes_into_the_package_and_the_volume_s_note_page(world, tmp_path):
+    """The archival package carries the papers added after archiving byte for byte, each proven by its
+    archive.supplement event; a plain PDF is kept as received (WARN: not PDF/A); a changed byte fails."""
+    import json
+    import subprocess
+
+    from liuhen.archive.package import export
+    from liuhen.archive.volume import render
+    from liuhen.ledger.signing import vkeys
+    from liuhen.testing.archive import failed, rebag
+
+    case = archived(world)
+    row = supplemented(world, case)
+    note_page = subprocess.run(["pdftotext", "-", "-"], input=render(case).pdf, capture_output=True,
+                               check=True).stdout.decode().split("备考表")[-1]
+    assert "本溪市平山区人民法院行政判决书" in note_page  # the case's own supplements, unasked
+    bag = tmp_path / "bag"
+    export(archivist(world), case.number, bag)
+    catalog = json.loads((bag / "data" / "catalog.json").read_text(encoding="utf-8"))
+    [added] = catalog["supplements"]
+    assert (added["title"], added["kind"], added["sha256"]) == ("本溪市平山区人民法院行政判决书", "法院判决", row.file_id)
+    assert (bag / "data" / added["path"]).read_bytes() == PDF and added["entries"]
+    vkey = "".join(k + "\n" for k in vkeys())
+    assert failed(bag, vkey) == {}
+    (bag / "data" / added["path"]).write_bytes(PDF.replace(b"Count 0", b"Count 1"))
+    rebag(bag)
+    got = failed(bag, vkey)
+    assert set(got) == {"authenticity.metadata_hash", "authenticity.ledger_hash"}, got
+    assert all("补充材料" in line for lines in got.values() for line in lines)

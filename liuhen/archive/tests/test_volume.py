@@ -155,7 +155,8 @@ def test_supplements_after_archiving_are_printed_on_the_note_page(scene, monkeyp
 def test_the_case_page_offers_the_volume_and_its_download_is_a_read_event(scene, client):
     from liuhen.accounts.models import User
 
-    client.force_login(User.objects.get(username="zhang"))
+    # The archived file is read by duty (the agency head); its own officers need a 调用单 now (LW-D 15).
+    client.force_login(User.objects.filter(groups__name="agency_head").first())
     page = client.get(reverse("cases:detail", args=[scene.case_id])).content.decode()
     assert 'id="case-volume"' in page and "案卷（PDF）" in page and "卷内文件 9 件，音像资料 1 件" in page
     response = client.get(reverse("archive:volume", args=[scene.case_id]))

@@ -79,7 +79,7 @@ def test_the_approver_decides_from_the_page_and_the_todo_lists_it(client, world,
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     # Through the grant the documents' own PDFs and print views are closed: the 查阅件 carries the watermark.
     for name, arg in (("documents:draft_pdf", first.pk), ("documents:record_print", first.pk),
-                      ("documents:case_print", case.pk)):
+                      ("documents:case_print", case.pk), ("archive:volume", case.pk)):
         response = client.get(reverse(name, args=[arg]))
         assert response.status_code == 403 and "带水印的查阅件" in response.content.decode()
     client.force_login(world.agency_head)  # who reads it by duty still prints it
