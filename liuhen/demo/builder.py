@@ -29,6 +29,7 @@ from liuhen.testing.signing import sign_as_rule_asks
 
 from . import agency_rules as demo_agency_rules
 from . import av as demo_av
+from . import archive as demo_archive
 from . import copies as demo_copies
 from . import days as demo_days
 from . import devlife as demo_devlife
@@ -1386,6 +1387,8 @@ class _Builder:
             # 抽检 (LW-D 14), 证据复制, the devices' life, 保存与清理: each module plays its own days.
             line.task(self.days_ago(2, "09:00"), lambda: self.counts.update(demo_inspections.build(self)))
             line.task(self.days_ago(4, "09:00"), lambda: self.counts.update(demo_copies.build(self, self.built)))
+            # 归档后补充材料, 公开属性, 调用单 and a watermarked copy (liuhen/demo/archive.py).
+            line.task(self.days_ago(2, "09:05"), lambda: self.counts.update(demo_archive.build(self, self.built)))
             line.task(self.days_ago(5, "10:00"), lambda: self.counts.update(demo_documents_seal.build(self, self.built)))
             line.task(self.days_ago(120, "09:20"), lambda: self.counts.update(demo_devlife.build(self)))
             line.task(self.days_ago(240, "08:50"), lambda: self.counts.update(demo_retention.build(self, self.built)))
