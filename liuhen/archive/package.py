@@ -40,6 +40,7 @@ from liuhen.media import store
 from liuhen.profiles.selectors import profile_for_case
 from liuhen.profiles.spec import FILE_RETENTIONS
 from liuhen.records import vocabulary as record_vocab
+from liuhen.records.models import SignerRole
 from liuhen.records.selectors import states_for_case
 
 from . import vocabulary as v
@@ -206,7 +207,10 @@ def contents(case) -> list[Piece]:
 def document_fields(case, piece: Piece) -> dict:
     """题名, 文号, 责任者, 日期 of a document, as its DA/T 46 metadata and the 卷内目录 say them."""
     st, issued = piece.state, piece.issued
-    authors = ", ".join(sorted({s.signer_name for s in st.latest.signatures.all() if s.signer_name})) or case.agency.name
+    # 责任者 (DA/T 46): the agency and its people who made the document — not the party or a witness
+    # who signed it.
+    authors = ", ".join(sorted({s.signer_name for s in st.latest.signatures.all()
+                                if s.signer_name and s.role not in (SignerRole.PARTY, SignerRole.WITNESS)})) or case.agency.name
     return {"题名": f"{st.record.record_type.name}（{case.number}）",
             "文号": issued.number.text if issued is not None else "无",
             "责任者": f"{case.agency.name}；{authors}",

@@ -176,6 +176,13 @@ def _checkpoint(pieces: list[Piece]) -> dict | None:
             "covered": len(seqs) == len(ids) and all(s < ck.size for s in seqs)}
 
 
+def _file_title(parties: str, title: str) -> str:
+    """案卷题名: 当事人 + 案由 + 案 — the party's name not said twice where the case's title already holds it."""
+    names = [n for n in parties.split("、") if n]
+    head = "" if any(n in title for n in names) else parties
+    return f"{head}{title}" + ("" if title.endswith("案") else "案")
+
+
 def _context(case, pieces, rows, media, numbered, supplements, default_class) -> dict:
     from liuhen.cases.selectors import current_parties
 
@@ -186,7 +193,7 @@ def _context(case, pieces, rows, media, numbered, supplements, default_class) ->
     return {
         "font_stack": FONT_STACK, "case": case,
         "agency": documents_spec(case.agency_id).letterhead or case.agency.name,
-        "title": f"{parties}{case.title}案",
+        "title": _file_title(parties, case.title),
         "start_cn": cn_date(timezone.localtime(case.created_at).date()), "end_cn": cn_date(end),
         "documents": documents, "pages": numbered, "media_count": len(media),
         "retention": retention_label(case), "classification": class_label(default_class),
