@@ -157,6 +157,20 @@ def _record_entries(record) -> list[int]:
                 .order_by("id").values_list("pk", flat=True))
 
 
+def record_pdf(st) -> bytes:
+    """A complete record's PDF as the archive keeps it (retrieval's copies): the PDF/A copy stored when
+    its latest version was issued, else the record rendered now as PDF/A."""
+    from weasyprint import HTML
+
+    from liuhen.documents.render import render_html
+
+    issued = IssuedDocument.objects.filter(record=st.record, record_version=st.latest.number).first()
+    if issued is not None:
+        with store.open_blob(issued.archive_sha256) as f:
+            return f.read()
+    return HTML(string=render_html([unissued_document(st.record, state=st)])).write_pdf(pdf_variant=ARCHIVE_VARIANT)
+
+
 def unissued_document(record, state=None):
     """The document of a complete record never issued, as the package and the 案卷 print it."""
     doc = document_for(record, state=state)

@@ -20,11 +20,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from liuhen.accounts.roles import ADMIN_ROLES, Role
+from liuhen.archive.package import record_pdf
 from liuhen.cases import services as cases
 from liuhen.cases.models import Case, GrantScope
 from liuhen.cases.validators import validate_id_number
 from liuhen.common import text
-from liuhen.documents.models import IssuedDocument
 from liuhen.ledger import refusals
 from liuhen.ledger import services as ledger
 from liuhen.media import store
@@ -212,23 +212,6 @@ def _live(req: RetrievalRequest, now=None) -> Decision:
     return decision
 
 
-def source_pdf(st) -> bytes:
-    """A record's PDF as the archive keeps it: the PDF/A copy stored when it was issued, else the record
-    rendered now (a record a party does not receive has no 文号)."""
-    from weasyprint import HTML
-
-    from liuhen.documents.render import document_for, is_document, render_html
-    from liuhen.documents.services import ARCHIVE_VARIANT
-
-    issued = IssuedDocument.objects.filter(record=st.record, record_version=st.latest.number).first()
-    if issued is not None:
-        with store.open_blob(issued.archive_sha256) as f:
-            return f.read()
-    doc = document_for(st.record, state=st)
-    doc.draft = is_document(st.record.record_type.code, agency_id=st.record.case.agency_id)
-    return HTML(string=render_html([doc])).write_pdf(pdf_variant=ARCHIVE_VARIANT)
-
-
 def mark_for(req: RetrievalRequest, now=None) -> watermark.Mark:
     when = timezone.localtime(now or timezone.now())
     return watermark.Mark(requester=req.who, purpose=req.purpose, time=f"{when:%Y-%m-%d %H:%M}", slip=req.number)
@@ -251,7 +234,7 @@ def make_copy(actor, req: RetrievalRequest) -> Copy:
     mark = mark_for(req)
     made = []
     for st in s.scope_records(req):
-        data = source_pdf(st)
+        data = record_pdf(st)
         blob = store.put(BytesIO(watermark.stamp(data, mark)))
         made.append((st, hashlib.sha256(data).hexdigest(), blob))
     if not made:
@@ -294,7 +277,7 @@ def granted_pdf(actor, req: RetrievalRequest, record_id: int) -> tuple[str, byte
     st = next((x for x in s.scope_records(req) if x.record.pk == int(record_id)), None)
     if st is None:
         raise ValidationError("该材料不在调用单的调阅范围内。", code="scope")
-    source = source_pdf(st)
+    source = record_pdf(st)
     data = watermark.stamp(source, mark_for(req))
     ledger.append(v.DOWNLOAD, actor=actor, object_type=RetrievalRequest.ledger_object_type, object_id=req.pk,
                   detail={"case": req.case_id, "record": st.record.pk, "version": st.latest.number,

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from liuhen.archive.classes import classes_for
+from liuhen.archive.package import record_pdf
 from liuhen.ledger.models import Entry
 from liuhen.ledger.services import event_of
 from liuhen.media import store
@@ -49,7 +50,7 @@ def test_the_approved_copy_is_watermarked_on_every_page_and_listed(world, tmp_pa
         data = _blob(row.blob_id)
         assert hashlib.sha256(data).hexdigest() == row.blob_id
         st = next(x for x in items if x.record.pk == row.record_id)
-        source = services.source_pdf(st)
+        source = record_pdf(st)
         assert hashlib.sha256(source).hexdigest() == row.source_sha256 and data.startswith(source)
         pages = page_texts(data, tmp_path)
         assert pages
