@@ -12,8 +12,9 @@ export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 # setting PYTHONDONTWRITEBYTECODE), each would compile the project and rewrite the tests' asserts
 # again. The caches (__pycache__, ignored by git) are written once and read by the others.
 unset PYTHONDONTWRITEBYTECODE
-PAR=(-n "$WORKERS" --dist loadscope)
-[ "$WORKERS" = 0 ] && PAR=()
+# The slowest steps of each pass are printed at its end: where the suite's time goes.
+PAR=(-n "$WORKERS" --dist loadscope --durations=25 --durations-min=4)
+[ "$WORKERS" = 0 ] && PAR=(--durations=25 --durations-min=4)
 echo "== import layers (import-linter)"
 .venv/bin/lint-imports --no-cache >/tmp/liuhen-lint-imports.$$ 2>&1; lint_rc=$?
 grep -vE '^[╔╚ ║└]' /tmp/liuhen-lint-imports.$$ | sed '/^$/d'; rm -f /tmp/liuhen-lint-imports.$$
