@@ -41,6 +41,51 @@ class Supplement(LedgerState, AppendOnlyModel):
         ordering = ["id"]
 
 
+class AssembledFile(LedgerState, AppendOnlyModel):
+    """组卷 — the case file as assembled (BX 11, LC 31, LQ 28): the 案卷 PDF/A and each document never
+    issued as its own PDF/A, rendered once and stored, so that every later export and download hands on
+    the same bytes — a template or a profile changed later never changes an archived file. Appended
+    again only when the file changed (a record completed in 归档管理, a supplement after archiving):
+    `key` names what was assembled (archive.assembly.file_key), the latest row with the case's key is
+    the file."""
+
+    ledger_object_type = "archive_assembled_file"
+    ledger_state_fields = ("case_id", "key", "volume_id", "volume_pages", "document_pages", "assembled_by_id",
+                           "assembled_at")
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+", verbose_name="案件")
+    key = models.CharField("组卷内容标识", max_length=64)
+    volume = models.ForeignKey("media.Blob", on_delete=models.PROTECT, related_name="+", verbose_name="案卷 PDF")
+    volume_pages = models.PositiveIntegerField("案卷总页数")
+    document_pages = models.PositiveIntegerField("卷内文件页数")
+    assembled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True,
+                                     verbose_name="组卷人")
+    assembled_at = models.DateTimeField("组卷时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "组卷"
+        ordering = ["id"]
+
+
+class AssembledDocument(LedgerState, AppendOnlyModel):
+    """One document of an assembled file never issued, as its own PDF/A (an issued one is its stored
+    archive copy already): the record, its version, the PDF/A stored and its pages."""
+
+    ledger_object_type = "archive_assembled_document"
+    ledger_state_fields = ("assembly_id", "record_id", "version", "blob_id", "pages")
+
+    assembly = models.ForeignKey(AssembledFile, on_delete=models.PROTECT, related_name="documents")
+    record = models.ForeignKey("records.Record", on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField("版本")
+    blob = models.ForeignKey("media.Blob", on_delete=models.PROTECT, related_name="+")
+    pages = models.PositiveIntegerField("页数")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "组卷文件"
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["assembly", "record"], name="archive_assembled_document_once")]
+
+
 class ImportedPackage(LedgerState, AppendOnlyModel):
     """接收的归档信息包 — a package of another instance, as it was checked: where it came from, its
     卷内目录, the checkpoint it proves against, the key it was checked with, the 四性 report's lines."""

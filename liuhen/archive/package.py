@@ -2,15 +2,15 @@
 liuhen/archive/core/layout.py: a BagIt bag (RFC 8493) of the case's documents as PDF/A, its linked
 footage byte for byte, DA/T 46 / 63 / 54 metadata (保管期限 and 密级 from the profile's `archive:`
 section and liuhen.archive.classes), the 卷内目录, the 案卷 as one PDF/A (volume.py: the same items in
-the same order, `contents`) and the ledger entries about them with inclusion proofs under one signed
-checkpoint.
+the same order, contents.py), the supplements after archiving, and the ledger entries about them with
+inclusion proofs under one signed checkpoint. Nothing is rendered here: the documents never issued and
+the volume are those of the file as assembled (assembly.py), copied from the store like the footage.
 
 All or nothing, as the copy package (liuhen/copies/package.py): everything is written into a staging
 directory beside the destination (footage re-hashed while it is copied), the export is logged with
 every file's SHA-256, the log integrated and signed, the proofs taken, the bag made — and only then
 is the staging directory renamed into place. A refusal leaves nothing behind."""
 import base64
-import gc
 import hashlib
 import json
 import os
@@ -25,10 +25,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from liuhen.cases.models import STAGE_ORDER, Case, Stage
+from liuhen.cases.models import Case
 from liuhen.documents.models import IssuedDocument
-from liuhen.documents.render import document_for, is_document
-from liuhen.documents.services import ARCHIVE_VARIANT
 from liuhen.footage import vocabulary as footage_vocab
 from liuhen.footage.models import FootageItem, FootageLink
 from liuhen.ledger import services as ledger
@@ -37,23 +35,14 @@ from liuhen.ledger.models import Entry
 from liuhen.ledger.signing import origin, vkeys
 from liuhen.ledger.storage import integrate_all
 from liuhen.media import store
-from liuhen.profiles.selectors import profile_for_case
-from liuhen.profiles.spec import FILE_RETENTIONS
 from liuhen.records import vocabulary as record_vocab
-from liuhen.records.models import SignerRole
-from liuhen.records.selectors import states_for_case
 
 from . import vocabulary as v
 from .classes import classes_for
 from .classes import label as class_label
+from .contents import (STAGE_LABELS, Piece, contents, local_time, document_fields, media_fields, retention_label)
 from .core import layout as L
 from .selectors import supplements as supplements_of
-
-# 卷内目录 in procedural order: 立案 → 调查 → 审查、决定 → 送达、执行 → 归档.
-STAGE_LABELS = {Stage.START: "立案", Stage.INVESTIGATION: "调查", Stage.DECISION: "审查、决定",
-                Stage.SERVICE: "送达、执行", Stage.ARCHIVE: "归档"}
-MEDIA_FORMATS = {"video": "MP4", "audio": "音频", "photo": "图片"}
-
 
 @dataclass
 class Item:
@@ -142,124 +131,15 @@ def _pages(data: bytes) -> int:
     return int(PdfFileReader(BytesIO(data)).root["/Pages"]["/Count"])
 
 
-def _local(when) -> str:
-    return timezone.localtime(when).isoformat(timespec="seconds") if when is not None else ""
-
-
-def retention_label(case) -> str:
-    """保管期限 (DA/T 22) from the profile's `archive.file_retention`: 永久 / 30年 / 10年."""
-    code = profile_for_case(case).archive.file_retention
-    return FILE_RETENTIONS.get(code, code)
-
-
 def _record_entries(record) -> list[int]:
     return list(Entry.objects.filter(object_type=record_vocab.RECORD, object_id=str(record.pk))
                 .order_by("id").values_list("pk", flat=True))
 
 
-def record_pdf(st) -> bytes:
-    """A complete record's PDF as the archive keeps it (retrieval's copies): the PDF/A copy stored when
-    its latest version was issued, else the record rendered now as PDF/A."""
-    from weasyprint import HTML
-
-    from liuhen.documents.render import render_html
-
-    issued = IssuedDocument.objects.filter(record=st.record, record_version=st.latest.number).first()
-    if issued is not None:
-        with store.open_blob(issued.archive_sha256) as f:
-            return f.read()
-    return HTML(string=render_html([unissued_document(st.record, state=st)])).write_pdf(pdf_variant=ARCHIVE_VARIANT)
-
-
-def unissued_document(record, state=None):
-    """The document of a complete record never issued, as the package and the 案卷 print it."""
-    doc = document_for(record, state=state)
-    doc.draft = is_document(record.record_type.code, agency_id=record.case.agency_id)
-    return doc
-
-
-@dataclass
-class Piece:
-    """One item of the 卷内目录 in its place, before any file is written: what the package's catalog and
-    the 案卷 (volume.py) both list, in the same order. A document has its record's state (and the
-    document issued for its latest version, if any); a media item its footage and the case's links."""
-
-    kind: str  # document / media
-    stage: str
-    order: tuple
-    state: object = None
-    issued: object = None
-    footage: object = None
-    links: list = field(default_factory=list)
-
-
-def contents(case) -> list[Piece]:
-    """The case file's items in procedural order (立案 → 调查 → 审查、决定 → 送达、执行 → 归档; in a
-    stage the documents by serial, then the footage by the time it was recorded): every complete,
-    not voided record and every footage item linked to the case (not unlinked)."""
-    pieces = []
-    for st in states_for_case(case):
-        if not st.complete or st.voided:
-            continue
-        record = st.record
-        issued = (IssuedDocument.objects.filter(record=record, record_version=st.latest.number)
-                  .select_related("number").first())
-        pieces.append(Piece("document", record.stage, (STAGE_ORDER.index(record.stage), 0, record.serial),
-                            state=st, issued=issued))
-    links: dict[int, list[FootageLink]] = {}
-    for link in FootageLink.objects.filter(case=case, unlink__isnull=True).order_by("id"):
-        links.setdefault(link.item_id, []).append(link)
-    for item in FootageItem.objects.filter(pk__in=links).select_related("device", "officer").order_by("id"):
-        stage = links[item.pk][0].stage
-        stage = stage if stage in STAGE_ORDER else Stage.ARCHIVE
-        when = item.recorded_utc.timestamp() if item.recorded_utc else float("inf")
-        pieces.append(Piece("media", stage, (STAGE_ORDER.index(stage), 1, when, item.pk),
-                            footage=item, links=links[item.pk]))
-    return sorted(pieces, key=lambda p: p.order)
-
-
-def document_fields(case, piece: Piece) -> dict:
-    """题名, 文号, 责任者, 日期 of a document, as its DA/T 46 metadata and the 卷内目录 say them."""
-    st, issued = piece.state, piece.issued
-    # 责任者 (DA/T 46): the agency and its people who made the document — not the party or a witness
-    # who signed it.
-    authors = ", ".join(sorted({s.signer_name for s in st.latest.signatures.all()
-                                if s.signer_name and s.role not in (SignerRole.PARTY, SignerRole.WITNESS)})) or case.agency.name
-    return {"题名": f"{st.record.record_type.name}（{case.number}）",
-            "文号": issued.number.text if issued is not None else "无",
-            "责任者": f"{case.agency.name}；{authors}",
-            "日期": timezone.localtime(issued.issued_at if issued is not None
-                                       else st.latest.created_at).date().isoformat()}
-
-
-def media_format(item) -> str:
-    """格式 of a footage item by its container as probed (ffprobe's format name; a still image's codec,
-    ffprobe's image2 being either): MP4, WAV, MP3, PNG, JPEG — the names the offline checker matches
-    against the file's magic bytes (core/layout.py) — else the container as probed, or the kind."""
-    facts = item.facts or {}
-    probed = set(str(facts.get("container", "")).split(",")) | {str(facts.get("video_codec", ""))}
-    for names, fmt in ((("mp4", "mov"), "mp4"), (("wav",), "wav"), (("mp3",), "mp3"),
-                       (("png_pipe", "apng", "png"), "png"), (("jpeg_pipe", "mjpeg"), "jpeg")):
-        if probed & set(names):
-            return L.MEDIA_FORMAT_NAMES[fmt]
-    return str(facts.get("container") or MEDIA_FORMATS.get(item.kind, item.kind))
-
-
-def media_fields(case, piece: Piece) -> dict:
-    """The DA/T 63 / DA/T 54 elements of a footage item: 题名, 拍摄者, 设备, 时间, 时长, 格式, 哈希值."""
-    item = piece.footage
-    photo = item.kind == "photo"
-    return {"题名": f"{item.name}（{case.number}）",
-            "拍摄者": item.officer.display_name if item.officer_id else "未登记",
-            "设备": item.device.number if item.device_id else "未登记",
-            "时间": _local(item.recorded_utc) or item.recorded_local or "未知",
-            "时长": f"{item.duration:.1f}秒" if item.duration else ("不适用" if photo else "未知"),
-            "格式": media_format(item), "哈希值": item.blob_id}
-
-
-def _documents(case, payload: _Payload, pieces: list[Piece], volume) -> list[Item]:
+def _documents(case, payload: _Payload, pieces: list[Piece], assembly) -> list[Item]:
     retention = retention_label(case)
     default_class, given = classes_for(case)
+    rendered = {d.record_id: d for d in assembly.documents.all()}
     items = []
     for piece in pieces:
         if piece.kind != "document":
@@ -270,25 +150,22 @@ def _documents(case, payload: _Payload, pieces: list[Piece], volume) -> list[Ite
         entries = _record_entries(record)
         if issued is not None:
             # 行政处罚法 / DA/T 47: the PDF/A copy stored when it was issued, not a new rendering.
-            payload.copy_blob(issued.archive_sha256, None, f"{record.record_type.name}（{issued.number.text}）", rel)
-            data = (payload.data / rel).read_bytes()
-            pages = _pages(data)
+            sha = issued.archive_sha256
+            size = payload.copy_blob(sha, None, f"{record.record_type.name}（{issued.number.text}）", rel)
+            pages = _pages((payload.data / rel).read_bytes())
             entries += list(Entry.objects.filter(object_type=IssuedDocument.ledger_object_type,
                                                  object_id=str(issued.pk)).values_list("pk", flat=True))
         else:
-            laid_out = volume.parts[record.pk]
-            try:
-                data = laid_out.write_pdf(pdf_variant=ARCHIVE_VARIANT)
-            except Exception as exc:  # a layout that cannot be written: refused, nothing written
-                raise ValidationError(f"“{record.record_type.name}”（第 {record.serial} 号记录）无法生成 PDF/A（{exc}），"
-                                      "未导出归档信息包。", code="render_failed") from None
-            pages = len(laid_out.pages)
-            payload.write(rel, data)
-        sha = hashlib.sha256(data).hexdigest()
+            # The PDF/A rendered when the file was assembled (assembly.py), byte for byte.
+            doc = rendered[record.pk]
+            sha, pages = doc.blob_id, doc.pages
+            size = payload.copy_blob(sha, None, f"{record.record_type.name}（第 {record.serial} 号记录）", rel)
+            entries += list(Entry.objects.filter(object_type=doc.ledger_object_type, object_id=str(doc.pk))
+                            .values_list("pk", flat=True))
         items.append(Item(
             kind="document", stage=record.stage, order=piece.order,
             title=record.record_type.name, path=rel, metadata=f"{L.METADATA}/document-{record.serial}.xml",
-            sha256=sha, size=len(data), root=L.DOCUMENT_ROOT, entry_ids=entries,
+            sha256=sha, size=size, root=L.DOCUMENT_ROOT, entry_ids=entries,
             extra={"record": record.pk, "serial": record.serial, "code": record.record_type.code,
                    "version": st.latest.number, "issued": issued is not None},
             elements={**document_fields(case, piece), "件号": "", "页数": str(pages),
@@ -333,7 +210,7 @@ def _supplements(case, payload: _Payload) -> list[dict]:
         entries = list(Entry.objects.filter(action=v.SUPPLEMENT, object_type=row.supplement.ledger_object_type,
                                             object_id=str(row.supplement.pk)).values_list("pk", flat=True))
         out.append({"number": n, "title": row.title, "kind": row.kind, "note": row.note,
-                    "added_at": _local(row.added_at), "added_by": row.added_by, "path": rel, "sha256": row.sha256,
+                    "added_at": local_time(row.added_at), "added_by": row.added_by, "path": rel, "sha256": row.sha256,
                     "size": size, "entry_ids": entries})
     return out
 
@@ -371,14 +248,14 @@ def _proofs(payload: _Payload, wanted: set[int]) -> tuple[dict, dict[int, int]]:
     return proven["checkpoint"], {p["entry_id"]: p["seq"] for p in proven["proofs"]}
 
 
-def _volume(case, pieces):
-    """The 案卷 as one PDF/A (volume.py), the same items in the same order as the catalog."""
-    from .volume import render
+def _assembled(actor, case, pieces):
+    """The file as assembled (assembly.py): assembled now if it never was, or if it changed since."""
+    from .assembly import assembled
 
     try:
-        return render(case, pieces=pieces)
+        return assembled(actor, case, pieces)
     except Exception as exc:  # a layout that cannot be filled: refused, nothing written
-        raise ValidationError(f"案卷 PDF 无法生成（{exc}），未导出归档信息包。", code="render_failed") from None
+        raise ValidationError(f"案卷无法组卷（{exc}），未导出归档信息包。", code="render_failed") from None
 
 
 def export(actor, case_number: str, dest) -> dict:
@@ -395,14 +272,12 @@ def export(actor, case_number: str, dest) -> dict:
     try:
         payload = _Payload(staging)
         pieces = contents(case)
-        volume = _volume(case, pieces)  # each document laid out once, for the volume and for its own PDF/A
-        items = sorted(_documents(case, payload, pieces, volume) + _media(case, payload, pieces),
+        assembly = _assembled(actor, case, pieces)
+        items = sorted(_documents(case, payload, pieces, assembly) + _media(case, payload, pieces),
                        key=lambda i: i.order)
         added = _supplements(case, payload)
-        volume_sha = payload.write(L.VOLUME, volume.pdf)
-        volume_pages = volume.pages
-        del volume  # its pages' layout (tens of MB) is no longer needed
-        gc.collect()
+        volume_sha, volume_pages = assembly.volume_id, assembly.volume_pages
+        payload.copy_blob(volume_sha, None, "案卷 PDF", L.VOLUME)
         for n, item in enumerate(items, 1):
             if item.kind == "document":
                 item.elements["件号"] = str(n)
@@ -414,7 +289,7 @@ def export(actor, case_number: str, dest) -> dict:
             "format": L.FORMAT, "origin": origin(), "hash": hash_algo(),
             "agency": {"id": case.agency_id, "name": case.agency.name},
             "case": {"id": case.pk, "number": case.number, "title": case.title},
-            "exported": {"by": actor.display_name if actor is not None else "系统", "at": _local(timezone.now())},
+            "exported": {"by": actor.display_name if actor is not None else "系统", "at": local_time(timezone.now())},
             "checkpoint": {"size": ck["size"], "root": ck["root"]},
             "export_entry": seq[export_entry.pk],
             "volume": {"path": L.VOLUME, "sha256": volume_sha, "pages": volume_pages},

@@ -18,7 +18,7 @@ def case_page(user, case, *, can_work) -> dict:
     from liuhen.footage.models import FootageLink
     from liuhen.records.selectors import states_for_case
 
-    from .package import retention_label
+    from .contents import retention_label
 
     documents = sum(1 for st in states_for_case(case) if st.complete and not st.voided)
     media = (FootageLink.objects.filter(case=case, unlink__isnull=True).values("item_id").distinct().count())

@@ -15,7 +15,7 @@ from liuhen.profiles.spec import FILE_RETENTIONS
 from liuhen.records.models import Outcome, Record, SignerRole, Signature
 from liuhen.workdays import calendar
 
-from .models import ImportedFile, ImportedPackage, Supplement
+from .models import AssembledDocument, AssembledFile, ImportedFile, ImportedPackage, Supplement
 
 ROOM_ROLES = (Role.ARCHIVIST, Role.AGENCY_HEAD, Role.SUPERVISOR)  # who opens /archive/
 SUPPLEMENT_ROLES = (Role.ARCHIVIST, Role.AGENCY_HEAD)  # who adds a supplement to an archived case
@@ -178,7 +178,9 @@ def imported_files(package) -> list[ImportedFile]:
 
 
 def stored_blobs(shas: set[str]) -> set[str]:
-    """Of `shas`, those a supplement or an imported file stores (media.purge asks before deleting):
+    """Of `shas`, those a supplement, an imported file or an assembled file stores (media.purge asks before deleting):
     the archive keeps them as long as the archive is kept."""
     return (set(Supplement.objects.filter(file_id__in=shas).values_list("file_id", flat=True))
-            | set(ImportedFile.objects.filter(blob_id__in=shas).values_list("blob_id", flat=True)))
+            | set(ImportedFile.objects.filter(blob_id__in=shas).values_list("blob_id", flat=True))
+            | set(AssembledFile.objects.filter(volume_id__in=shas).values_list("volume_id", flat=True))
+            | set(AssembledDocument.objects.filter(blob_id__in=shas).values_list("blob_id", flat=True)))

@@ -37,7 +37,7 @@ def _about_case(actor, case=None, *rest, **kw):
     return "case", getattr(case, "pk", "") or ""
 
 
-def _log(action: str, actor, row, blobs=(), **detail):
+def log_row(action: str, actor, row, blobs=(), **detail):
     """The event of writing `row` (its type, id and state digest) with the SHA-256 of the files it stores."""
     return ledger.append(action, actor=actor, object_type=row.ledger_object_type, object_id=row.pk,
                          content_sha256=row.ledger_digest(), blobs=list(blobs), detail=detail)
@@ -94,7 +94,7 @@ def add_supplement(actor, case: Case, *, title, kind, file, filename: str = "", 
     row = Supplement.objects.create(case=case, title=title, kind=kind, note=note, file=blob, filename=name,
                                     content_type=content_type, added_by=actor)
     row = Supplement.objects.get(pk=row.pk)
-    _log(v.SUPPLEMENT, actor, row, [blob.sha256], case=case.pk, kind=kind)
+    log_row(v.SUPPLEMENT, actor, row, [blob.sha256], case=case.pk, kind=kind)
     return row
 
 
@@ -205,13 +205,13 @@ def _import(actor, bag: Path, vkey: str | None) -> ImportedPackage:
                 vkey=(data / L.VKEY).read_text(encoding="utf-8") if own else vkey, own_key=own,
                 report=[c.line() for c in checks], tagmanifest_sha256=ident, imported_by=actor)
             pkg = ImportedPackage.objects.get(pk=pkg.pk)
-            _log(v.IMPORT, actor, pkg, sorted({b.sha256 for _, b in blobs}), case_number=pkg.case_number,
+            log_row(v.IMPORT, actor, pkg, sorted({b.sha256 for _, b in blobs}), case_number=pkg.case_number,
                  tagmanifest=ident, files=len(blobs), own_key=own)
             for rel, blob in blobs:
                 number = numbers.get(rel[len("data/"):]) if rel.startswith("data/") else None
                 row = ImportedFile.objects.create(package=pkg, path=rel, blob=blob, size=blob.size,
                                                   number=number if isinstance(number, int) else None)
-                _log(v.IMPORT_FILE, actor, ImportedFile.objects.get(pk=row.pk), [blob.sha256], package=pkg.pk)
+                log_row(v.IMPORT_FILE, actor, ImportedFile.objects.get(pk=row.pk), [blob.sha256], package=pkg.pk)
     except IntegrityError:  # taken in at the same moment by another archivist
         raise ValidationError("这个归档信息包已经接收过，不再重复接收。", code="duplicate") from None
     return pkg

@@ -1,7 +1,7 @@
 """The case file (案卷, issue 19 item 1) as ONE PDF/A-3b, printed A4 in Chinese: 卷宗封面, 卷内目录, the
 documents' pages, 音像资料目录 and 备考表 — one case, one file (一案一卷, BX 11, LC 31, LQ 28).
 
-The 卷内目录 lists the same items in the same order as the archival package's catalog (package.contents).
+The 卷内目录 lists the same items in the same order as the archival package's catalog (contents.contents).
 Each document is rendered from its HTML (liuhen.documents.render: an issued one with its 文号 and
 verification link, as the print view shows it) and the pages of every part are joined into one
 WeasyPrint document. The documents' pages carry the volume's 页号 top right, 1…M through the volume:
@@ -25,7 +25,7 @@ from liuhen.records.models import Outcome, SignerRole
 from .classes import classes_for
 from .classes import label as class_label
 from .selectors import supplements as supplements_of
-from .package import Piece, contents, document_fields, media_fields, retention_label, unissued_document
+from .contents import Piece, contents, document_fields, media_fields, retention_label, unissued_document
 
 REGISTER = "archive_register"  # 归档登记表: who assembled the file, the archivist who received it
 

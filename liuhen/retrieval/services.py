@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from liuhen.accounts.roles import ADMIN_ROLES, Role
-from liuhen.archive.package import record_pdf
+from liuhen.archive.contents import record_pdf
 from liuhen.cases import services as cases
 from liuhen.cases.models import Case, GrantScope
 from liuhen.cases.validators import validate_id_number

@@ -394,7 +394,7 @@ def test_a_volume_page_count_changed_in_the_catalog_fails_metadata_content(bag, 
 def test_the_media_format_is_named_as_the_checker_matches_it(container, codec, fmt):
     from types import SimpleNamespace
 
-    from liuhen.archive.package import media_format
+    from liuhen.archive.contents import media_format
 
     # a container the archive does not take keeps ffprobe's name (the checker then names the mismatch);
     # a file never probed its kind's

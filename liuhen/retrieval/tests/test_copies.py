@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from liuhen.archive.classes import classes_for
-from liuhen.archive.package import record_pdf
+from liuhen.archive.contents import record_pdf
 from liuhen.ledger.models import Entry
 from liuhen.ledger.services import event_of
 from liuhen.media import store
