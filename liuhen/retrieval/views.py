@@ -185,7 +185,14 @@ def decide(request, pk):
 def make_copy(request, pk):
     req = _slip(request, pk)
     return _act(request, lambda: services.make_copy(request.user, req), title="不能制作复制件", back=slip_url(req),
-                done=lambda c: f"已制作复制件（{c.items.count()} 件，每页带水印）。")
+                done=_copy_done)
+
+
+def _copy_done(copy) -> str:
+    items = list(copy.items.all())
+    footage = sum(1 for i in items if i.footage_id)
+    return (f"已制作复制件：清单及材料 {len(items) - footage - 1} 件（每页带水印）"
+            f"{f'，音像记录 {footage} 件（按原始文件）' if footage else ''}。")
 
 
 @login_required
