@@ -59,8 +59,8 @@ def render(sheet: Sheet) -> bytes:
     html = (
         "<html><body><h1>档案复制件清单</h1>"
         f'<table class="facts">{fact_rows}</table>'
-        '<table class="items"><thead><tr><th class="n">序号</th><th class="k">类别</th><th>题名</th><th class="sha">SHA-256</th></tr>'
-        f"</thead><tbody>{item_rows}</tbody></table>"
+        '<table class="items"><thead><tr><th class="n">序号</th><th class="k">类别</th><th>题名</th>'
+        f'<th class="sha">SHA-256</th></tr></thead><tbody>{item_rows}</tbody></table>'
         '<p class="note">材料为案卷所存 PDF 的复制件，每页加盖水印；音像记录按原始文件复制，未作任何改动，'
         "其 SHA-256 与原件一致。可用任一 SHA-256 工具逐件核对。</p></body></html>")
     return HTML(string=html).write_pdf(stylesheets=[Style(string=CSS)])

@@ -100,9 +100,9 @@ def _scope(case: Case, record_ids, footage_ids) -> tuple[list[int], list[int]]:
     """The sorted record and footage ids of the scope, each of this file: its records (not voided) and
     the footage linked to it now (LW-D 15: the records and the audio-video)."""
     records, footage = _ids(record_ids), _ids(footage_ids)
-    if any(i not in {st.record.pk for st in s.file_items(case)} for i in records):
+    if not set(records) <= {st.record.pk for st in s.file_items(case)}:
         raise ValidationError("调阅范围中有不属于本案卷的材料。", code="scope")
-    if any(i not in {it.pk for it in s.file_footage(case)} for i in footage):
+    if not set(footage) <= {it.pk for it in s.file_footage(case)}:
         raise ValidationError("调阅范围中有不属于本案卷的音像记录（未关联或已取消关联）。", code="scope")
     return records, footage
 

@@ -1,8 +1,9 @@
 """档案利用 in a real browser (issue 19 item 5): on a phone the case's own officer, who no longer sees the
-archived case, fills a 调用单 by its number — a record and one of the case's clips; on a laptop the agency head approves it from 待审批; back on
-the phone the slip says until when, the case opens and the watermarked 查阅件 is there. The archivist's
-class page on the phone, and a party's request to copy (a record and a clip) entered there, approved, the copy made:
-its cover sheet, the record's watermarked PDF and the clip as recorded. No Content-Security-Policy violation, nothing wider than the screen."""
+archived case, fills a 调用单 by its number — a record and one of the case's clips; on a laptop the agency
+head approves it from 待审批; back on the phone the slip says until when, the case opens, the watermarked
+查阅件 is there and the clip plays. The archivist's class page on the phone, and a party's request to copy
+(a record and a clip) entered there, approved, the copy made: its cover sheet, the record's watermarked PDF
+and the clip as recorded. No Content-Security-Policy violation, nothing wider than the screen."""
 from playwright.sync_api import expect
 
 from liuhen.retrieval.models import RetrievalRequest
