@@ -11,7 +11,7 @@ TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
 
 class IdsField(forms.Field):
-    """Checked record ids (a list of integers); which are allowed is the service's to say."""
+    """Checked ids (a list of integers); which are allowed is the service's to say."""
 
     widget = forms.CheckboxSelectMultiple
 
@@ -31,11 +31,12 @@ class FindForm(forms.Form):
 
 
 class RequestForm(forms.Form):
-    """调用单: purpose, scope (none checked: the whole file), view or copy, days; for an outsider or a party
-    (entered by the archivist) who and with which papers."""
+    """调用单: purpose, scope — records and the linked footage (none checked: the whole file) —, view or copy,
+    days; for an outsider or a party (entered by the archivist) who and with which papers."""
 
     purpose = forms.CharField(label="调阅用途", max_length=500, widget=TEXTAREA)
     records = IdsField(label="调阅范围（不选即为整卷）", required=False)
+    footage = IdsField(label="音像记录", required=False)
     mode = forms.ChoiceField(label="方式", choices=Mode.choices, initial=Mode.VIEW)
     days = forms.IntegerField(label="期限（天）", min_value=1, max_value=366, initial=7)
     organisation = forms.CharField(label="单位名称", max_length=200, required=False)
@@ -43,10 +44,11 @@ class RequestForm(forms.Form):
     id_number = forms.CharField(label="查阅人身份证号码", max_length=40, required=False)
     letter_number = forms.CharField(label="介绍信编号", max_length=100, required=False)
 
-    def __init__(self, *args, items=(), **kwargs):
+    def __init__(self, *args, items=(), footage=(), label=str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["records"].widget.choices = [
             (st.record.pk, f"{st.record.record_type.name}（第 {st.record.serial} 号）") for st in items]
+        self.fields["footage"].widget.choices = [(it.pk, label(it)) for it in footage]
 
 
 class DecisionForm(forms.Form):

@@ -1,6 +1,7 @@
 """档案利用 — the rows of a look at an archived case file (LW-D 15, BX 12, LC 33-34, AS 14-15): the 调用单
 (RetrievalRequest) with the file's SHA-256 when it was asked for, its one decision, the copy the archivist
-made for an outsider or a party with what it lists, the archivist's confidentiality class of each record
+made for an outsider or a party with what it lists (a cover sheet, the records' watermarked PDFs, the
+footage as recorded), the archivist's confidentiality class of each record
 (公开属性) and where state-secret material is kept (涉密材料存放说明).
 
 Every row is appended with its ledger event in the same transaction (services.py) and never updated:
@@ -35,8 +36,8 @@ class RetrievalRequest(LedgerState, AppendOnlyModel):
 
     ledger_object_type = "retrieval_request"
     ledger_state_fields = ("case_id", "kind", "requester_id", "entered_by_id", "organisation", "person",
-                           "id_number", "letter_number", "purpose", "record_ids", "mode", "days", "file_sha256",
-                           "requested_at")
+                           "id_number", "letter_number", "purpose", "record_ids", "footage_ids", "mode", "days",
+                           "file_sha256", "requested_at")
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+", verbose_name="案件")
     kind = models.CharField("类别", max_length=10, choices=Kind.choices)
@@ -49,7 +50,10 @@ class RetrievalRequest(LedgerState, AppendOnlyModel):
     id_number = EncryptedTextField("身份证件号码", blank=True, default="")  # encrypted at rest (SPEC §9)
     letter_number = models.CharField("介绍信编号", max_length=100, blank=True)
     purpose = models.CharField("用途", max_length=500)
-    record_ids = models.JSONField("范围", default=list)  # sorted Record ids of the case; empty: the whole file
+    # The scope: sorted Record ids of the case and sorted ids of its linked FootageItems (LW-D 15: the
+    # records and the audio-video); both empty: the whole file.
+    record_ids = models.JSONField("范围", default=list)
+    footage_ids = models.JSONField("音像记录范围", default=list)
     mode = models.CharField("方式", max_length=10, choices=Mode.choices)
     days = models.PositiveSmallIntegerField("期限（天）")
     file_sha256 = models.CharField("案卷 SHA-256", max_length=64)
@@ -63,6 +67,11 @@ class RetrievalRequest(LedgerState, AppendOnlyModel):
     def number(self) -> str:
         """调用单编号: the year and the row's id."""
         return f"调〔{timezone.localtime(self.requested_at).year}〕{self.pk}号"
+
+    @property
+    def whole(self) -> bool:
+        """整卷: nothing listed, the whole file (its records and its linked footage)."""
+        return not self.record_ids and not self.footage_ids
 
     @property
     def masked_id(self) -> str:
@@ -119,14 +128,18 @@ class Copy(LedgerState, AppendOnlyModel):
 
 
 class CopyItem(LedgerState, AppendOnlyModel):
-    """复制清单 — one item copied: the record, the SHA-256 of its PDF and of the watermarked copy."""
+    """复制清单 — one item copied, listed in this order: the watermarked cover sheet (neither record nor
+    footage), each record (the SHA-256 of its PDF and of the watermarked copy), each footage item (its
+    own blob: handed over as recorded, the copy's SHA-256 the source's)."""
 
     ledger_object_type = "retrieval_copy_item"
-    ledger_state_fields = ("copy_id", "record_id", "version", "title", "source_sha256", "blob_id")
+    ledger_state_fields = ("copy_id", "record_id", "footage_id", "version", "title", "source_sha256", "blob_id")
 
     copy = models.ForeignKey(Copy, on_delete=models.PROTECT, related_name="items")
-    record = models.ForeignKey("records.Record", on_delete=models.PROTECT, related_name="+")
-    version = models.PositiveIntegerField("版本")
+    record = models.ForeignKey("records.Record", on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    footage = models.ForeignKey("footage.FootageItem", on_delete=models.PROTECT, related_name="+", null=True,
+                                blank=True, verbose_name="音像记录")
+    version = models.PositiveIntegerField("版本", null=True, blank=True)  # a record's
     title = models.CharField("题名", max_length=200)
     source_sha256 = models.CharField("原件 SHA-256", max_length=64)
     blob = models.ForeignKey("media.Blob", on_delete=models.PROTECT, related_name="+", verbose_name="复制件")
@@ -134,6 +147,13 @@ class CopyItem(LedgerState, AppendOnlyModel):
     class Meta:
         verbose_name = verbose_name_plural = "复制清单"
         ordering = ["id"]
+        constraints = [models.CheckConstraint(
+            condition=models.Q(record__isnull=True) | models.Q(footage__isnull=True),
+            name="retrieval_copyitem_one_source")]
+
+    @property
+    def is_cover(self) -> bool:
+        return self.record_id is None and self.footage_id is None
 
 
 class Classification(LedgerState, AppendOnlyModel):

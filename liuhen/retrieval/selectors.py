@@ -8,7 +8,7 @@ from django.utils import timezone
 from liuhen.accounts.roles import Role
 from liuhen.cases import access
 from liuhen.cases.models import STAGE_ORDER
-from liuhen.footage.models import FootageLink
+from liuhen.footage.models import FootageItem, FootageLink
 from liuhen.profiles.selectors import profile_for_case
 from liuhen.profiles.spec import CLASSIFICATIONS
 from liuhen.records.selectors import states_for_case
@@ -28,6 +28,29 @@ def file_items(case) -> list:
     states = [st for st in states_for_case(case) if not st.voided]
     return sorted(states, key=lambda st: (STAGE_ORDER.index(st.record.stage) if st.record.stage in STAGE_ORDER
                                           else len(STAGE_ORDER), st.record.serial))
+
+
+def file_footage(case) -> list[FootageItem]:
+    """The footage linked to the case (links not ended), each item once, in the order it was linked."""
+    links = (FootageLink.objects.filter(case=case, unlink__isnull=True).select_related("item")
+             .order_by("id"))
+    seen, out = set(), []
+    for link in links:
+        if link.item_id not in seen:
+            seen.add(link.item_id)
+            out.append(link.item)
+    return out
+
+
+def footage_label(item: FootageItem) -> str:
+    """An item as a slip lists it: its name, its recording time (当地), its duration."""
+    parts = [item.name]
+    if item.recorded_local:
+        parts.append(item.recorded_local.replace("T", " ")[:16])
+    if item.duration is not None:
+        seconds = round(item.duration)
+        parts.append(f"{seconds // 60}:{seconds % 60:02d}")
+    return " · ".join(parts)
 
 
 def file_sha256(case) -> str:
@@ -163,12 +186,21 @@ def copies_to_make(user) -> list[RetrievalRequest]:
 
 
 def scope_records(req: RetrievalRequest) -> list:
-    """The record states the slip covers: the listed records, or the whole file."""
+    """The record states the slip covers: the listed records, or the whole file's."""
     items = file_items(req.case)
-    if not req.record_ids:
+    if req.whole:
         return items
     wanted = set(req.record_ids)
     return [st for st in items if st.record.pk in wanted]
+
+
+def scope_footage(req: RetrievalRequest) -> list[FootageItem]:
+    """The footage the slip covers: the listed items still linked to the case, or all the file's."""
+    items = file_footage(req.case)
+    if req.whole:
+        return items
+    wanted = set(req.footage_ids)
+    return [it for it in items if it.pk in wanted]
 
 
 def classifier(case) -> dict[int, str]:
@@ -177,7 +209,8 @@ def classifier(case) -> dict[int, str]:
 
 
 def copy_blobs(shas: set[str]) -> set[str]:
-    """Of `shas`, those a copy's item stores (media.purge asks before deleting)."""
+    """Of `shas`, those a copy's watermarked PDF stores (media.purge asks before deleting). A footage
+    item a copy names is the original's own blob: its keeping stays the original's (LW-D 11)."""
     from .models import CopyItem
 
-    return set(CopyItem.objects.filter(blob_id__in=shas).values_list("blob_id", flat=True))
+    return set(CopyItem.objects.filter(blob_id__in=shas, footage__isnull=True).values_list("blob_id", flat=True))

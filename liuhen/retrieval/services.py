@@ -6,7 +6,8 @@ recorded (retrieval.refused: the act and its codes, never the text).
   复制) request (AS 15, LC 33-34);
 - decide: a role the profile names for the kind approves or refuses it, once; a staff member's approval
   opens a view grant (cases.AccessGrant) that ends when the slip does;
-- make_copy: the archivist makes the approved copy, each item's PDF watermarked, listed with its hashes;
+- make_copy: the archivist makes the approved copy: a watermarked cover sheet, each record's PDF watermarked,
+  each footage item as recorded (its own blob), listed with their hashes;
 - copy_download / granted_pdf: a watermarked copy opened — a read event, refused after the expiry;
 - classify / record_secret: the archivist's 公开属性 of a record and a 涉密材料存放说明.
 """
@@ -31,6 +32,7 @@ from liuhen.media import store
 from liuhen.profiles.selectors import profile_for_case
 from liuhen.profiles.spec import CLASSIFICATIONS
 
+from . import cover
 from . import selectors as s
 from . import vocabulary as v
 from . import watermark
@@ -87,69 +89,80 @@ def _days(case: Case, days) -> int:
     return n
 
 
-def _scope(case: Case, record_ids) -> list[int]:
+def _ids(values) -> list[int]:
     try:
-        wanted = sorted({int(i) for i in record_ids or ()})
+        return sorted({int(i) for i in values or ()})
     except (TypeError, ValueError):
         raise ValidationError("调阅范围无效。", code="scope") from None
-    known = {st.record.pk for st in s.file_items(case)}
-    if any(i not in known for i in wanted):
+
+
+def _scope(case: Case, record_ids, footage_ids) -> tuple[list[int], list[int]]:
+    """The sorted record and footage ids of the scope, each of this file: its records (not voided) and
+    the footage linked to it now (LW-D 15: the records and the audio-video)."""
+    records, footage = _ids(record_ids), _ids(footage_ids)
+    if not set(records) <= {st.record.pk for st in s.file_items(case)}:
         raise ValidationError("调阅范围中有不属于本案卷的材料。", code="scope")
-    return wanted
+    if not set(footage) <= {it.pk for it in s.file_footage(case)}:
+        raise ValidationError("调阅范围中有不属于本案卷的音像记录（未关联或已取消关联）。", code="scope")
+    return records, footage
 
 
-def closed_items(case: Case, record_ids) -> list[str]:
-    """The items of the scope a party or an outsider may not consult (商业秘密、个人隐私): their names."""
+def closed_items(case: Case, record_ids, whole: bool = False) -> list[str]:
+    """The records of the scope a party or an outsider may not consult (商业秘密、个人隐私): their names.
+    Classes are the records'; whether footage is handed out is the approver's to decide."""
     given = s.classes(case)
     wanted = set(record_ids)
     out = []
     for st in s.file_items(case):
         code = s.class_of(case, st.record.pk, given)
-        if (not wanted or st.record.pk in wanted) and code in s.CLOSED_CLASSES:
+        if (whole or st.record.pk in wanted) and code in s.CLOSED_CLASSES:
             out.append(f"{st.record.record_type.name}（第 {st.record.serial} 号，{s.class_label(code)}）")
     return out
 
 
-def _no_closed(case: Case, record_ids) -> None:
-    names = closed_items(case, record_ids)
+def _no_closed(case: Case, record_ids, whole: bool) -> None:
+    names = closed_items(case, record_ids, whole)
     if names:
         raise ValidationError(f"当事人和外单位不能查阅、复制涉及商业秘密或个人隐私的材料（LC 33；政府信息公开条例 15）："
                               f"{'、'.join(names)}。请在范围中只列其他材料。", code="closed_class")
 
 
-def _create(actor, case: Case, kind: str, *, purpose, record_ids, mode, days, **who) -> RetrievalRequest:
+def _create(actor, case: Case, kind: str, *, purpose, record_ids, footage_ids, mode, days,
+            **who) -> RetrievalRequest:
     if not case.is_archived:
         raise ValidationError("该案件尚未归档：调用单只用于已归档的案卷。", code="not_archived")
     purpose = _line(purpose, "调阅用途", max_length=500)
     if mode not in Mode.values:
         raise ValidationError("请选择查阅或复制。", code="mode")
     n = _days(case, days)
-    scope = _scope(case, record_ids)
+    records, footage = _scope(case, record_ids, footage_ids)
     if kind != Kind.STAFF:
-        _no_closed(case, scope)
-    row = RetrievalRequest.objects.create(case=case, kind=kind, entered_by=actor, purpose=purpose, record_ids=scope,
-                                          mode=mode, days=n, file_sha256=s.file_sha256(case), **who)
+        _no_closed(case, records, whole=not records and not footage)
+    row = RetrievalRequest.objects.create(case=case, kind=kind, entered_by=actor, purpose=purpose, record_ids=records,
+                                          footage_ids=footage, mode=mode, days=n, file_sha256=s.file_sha256(case),
+                                          **who)
     row = RetrievalRequest.objects.get(pk=row.pk)
-    _log(v.REQUEST, actor, row, case=case.pk, kind=kind, mode=mode, days=n, records=scope,
+    _log(v.REQUEST, actor, row, case=case.pk, kind=kind, mode=mode, days=n, records=records, footage=footage,
          file_sha256=row.file_sha256)
     return row
 
 
 @refusals.records_refusals(v.REFUSED, "request", _about_case)
 @transaction.atomic
-def request_retrieval(actor, case: Case, *, purpose, record_ids=(), mode=Mode.VIEW, days=7) -> RetrievalRequest:
+def request_retrieval(actor, case: Case, *, purpose, record_ids=(), footage_ids=(), mode=Mode.VIEW,
+                      days=7) -> RetrievalRequest:
     """本机关调阅: a staff member of the agency asks to look at an archived file (LW-D 15: 调用单, the head's
-    approval), for a purpose, a scope and a number of days."""
+    approval), for a purpose, a scope (records and footage) and a number of days."""
     case = _lock(case)
     _of_agency(actor, case)
-    return _create(actor, case, Kind.STAFF, purpose=purpose, record_ids=record_ids, mode=mode, days=days,
-                   requester=actor)
+    return _create(actor, case, Kind.STAFF, purpose=purpose, record_ids=record_ids, footage_ids=footage_ids,
+                   mode=mode, days=days, requester=actor)
 
 
 @refusals.records_refusals(v.REFUSED, "register", _about_case)
 @transaction.atomic
 def register_request(actor, case: Case, *, kind: str, person, id_number, purpose, organisation="",
-                     letter_number="", record_ids=(), mode=Mode.VIEW, days=7) -> RetrievalRequest:
+                     letter_number="", record_ids=(), footage_ids=(), mode=Mode.VIEW, days=7) -> RetrievalRequest:
     """The archivist enters an outsider's request (外单位查阅: the organisation, the person, their ID and the
     介绍信's number — AS 15) or a party's (当事人查阅、复制, LC 33-34): the person and their ID."""
     case = _lock(case)
@@ -160,8 +173,9 @@ def register_request(actor, case: Case, *, kind: str, person, id_number, purpose
     id_number = validate_id_number(_line(id_number, "查阅人身份证号码", max_length=40))
     organisation = _line(organisation, "单位名称", required=kind == Kind.OUTSIDER)
     letter_number = _line(letter_number, "介绍信编号", required=kind == Kind.OUTSIDER, max_length=100)
-    return _create(actor, case, kind, purpose=purpose, record_ids=record_ids, mode=mode, days=days, person=person,
-                   id_number=id_number, organisation=organisation, letter_number=letter_number)
+    return _create(actor, case, kind, purpose=purpose, record_ids=record_ids, footage_ids=footage_ids, mode=mode,
+                   days=days, person=person, id_number=id_number, organisation=organisation,
+                   letter_number=letter_number)
 
 
 @refusals.records_refusals(v.REFUSED, "decide", _about(RetrievalRequest))
@@ -217,11 +231,43 @@ def mark_for(req: RetrievalRequest, now=None) -> watermark.Mark:
     return watermark.Mark(requester=req.who, purpose=req.purpose, time=f"{when:%Y-%m-%d %H:%M}", slip=req.number)
 
 
+def _record_title(st) -> str:
+    return f"{st.record.record_type.name}（第 {st.record.serial} 号）"[:200]
+
+
+def _footage_title(item) -> str:
+    return f"音像记录 {s.footage_label(item)}"[:200]
+
+
+def _cover(req: RetrievalRequest, mark: watermark.Mark, records, footage) -> tuple[str, object]:
+    """The cover sheet, laid out and watermarked: (the SHA-256 of its layout, the stored blob)."""
+    # Each item's SHA-256 as handed over: a record's watermarked copy, a footage item's own bytes.
+    lines = ([cover.Line("材料", _record_title(st), blob.sha256) for st, _, blob in records]
+             + [cover.Line("音像记录", _footage_title(it), it.blob_id) for it in footage])
+    case = req.case
+    data = cover.render(cover.Sheet(slip=req.number, case=f"{case.number} {case.title}",
+                                    file_sha256=req.file_sha256, requester=mark.requester, purpose=mark.purpose,
+                                    time=mark.time, lines=tuple(lines)))
+    return hashlib.sha256(data).hexdigest(), store.put(BytesIO(watermark.stamp(data, mark)))
+
+
+def _add_item(actor, copy: Copy, *, title, source_sha, blob_sha, record=None, version=None,
+              footage=None) -> CopyItem:
+    item = CopyItem.objects.create(copy=copy, record=record, footage=footage, version=version, title=title,
+                                   source_sha256=source_sha, blob_id=blob_sha)
+    item = CopyItem.objects.get(pk=item.pk)
+    _log(v.COPY, actor, item, blobs=[blob_sha], copy=copy.pk, record=getattr(record, "pk", None),
+         footage=getattr(footage, "pk", None), source_sha256=source_sha)
+    return item
+
+
 @refusals.records_refusals(v.REFUSED, "copy", _about(RetrievalRequest))
 @transaction.atomic
 def make_copy(actor, req: RetrievalRequest) -> Copy:
-    """复制件: the archivist makes the approved outsider's or party's copy, once and before the expiry: each
-    item's PDF with the watermark on every page, listed (the item, its SHA-256, the copy's SHA-256)."""
+    """复制件: the archivist makes the approved outsider's or party's copy, once and before the expiry (LW-D 15:
+    由相关科室管理人员提供复制信息，并记录在案), listed in this order: a cover sheet (the slip, requester,
+    purpose, time, each item with its SHA-256), each record's PDF with the watermark on every page, each
+    footage item as recorded — its own stored bytes, no second copy: a mark would alter the evidence."""
     case = _lock(req.case)
     req = RetrievalRequest.objects.select_related("case").get(pk=req.pk)
     _archivist(actor, case)
@@ -230,25 +276,26 @@ def make_copy(actor, req: RetrievalRequest) -> Copy:
     _live(req)
     if Copy.objects.filter(request=req).exists():
         raise ValidationError("该调用单的复制件已制作。", code="copied")
-    _no_closed(case, req.record_ids)  # a class the archivist set after the request still counts
+    _no_closed(case, req.record_ids, req.whole)  # a class the archivist set after the request still counts
+    footage = s.scope_footage(req)
+    gone = [it.name for it in footage if not store.exists(it.blob_id)]
+    if gone:
+        raise ValidationError(f"音像记录的原始文件已不在存储中，不能复制：{'、'.join(gone)}。", code="footage_gone")
     mark = mark_for(req)
-    made = []
+    records = []
     for st in s.scope_records(req):
         data = record_pdf(st)
-        blob = store.put(BytesIO(watermark.stamp(data, mark)))
-        made.append((st, hashlib.sha256(data).hexdigest(), blob))
-    if not made:
+        records.append((st, hashlib.sha256(data).hexdigest(), store.put(BytesIO(watermark.stamp(data, mark)))))
+    if not records and not footage:
         raise ValidationError("调阅范围内没有可复制的材料。", code="empty")
+    cover_sha, cover_blob = _cover(req, mark, records, footage)
     row = Copy.objects.create(request=req, made_by=actor)
     row = Copy.objects.get(pk=row.pk)
-    items = []
-    for st, source_sha, blob in made:
-        item = CopyItem.objects.create(copy=row, record=st.record, version=st.latest.number,
-                                       title=f"{st.record.record_type.name}（第 {st.record.serial} 号）"[:200],
-                                       source_sha256=source_sha, blob=blob)
-        item = CopyItem.objects.get(pk=item.pk)
-        _log(v.COPY, actor, item, blobs=[blob.sha256], copy=row.pk, record=st.record.pk, source_sha256=source_sha)
-        items.append(item)
+    items = [_add_item(actor, row, title="档案复制件清单", source_sha=cover_sha, blob_sha=cover_blob.sha256)]
+    items += [_add_item(actor, row, title=_record_title(st), source_sha=sha, blob_sha=blob.sha256, record=st.record,
+                        version=st.latest.number) for st, sha, blob in records]
+    items += [_add_item(actor, row, title=_footage_title(it), source_sha=it.blob_id, blob_sha=it.blob_id, footage=it)
+              for it in footage]
     _log(v.COPY, actor, row, blobs=[i.blob_id for i in items], request=req.pk, case=case.pk, items=len(items))
     return row
 
@@ -262,7 +309,8 @@ def copy_download(actor, item: CopyItem) -> str:
     _archivist(actor, req.case)
     _live(req)
     ledger.append(v.DOWNLOAD, actor=actor, object_type=CopyItem.ledger_object_type, object_id=item.pk,
-                  blobs=[item.blob_id], detail={"request": req.pk, "case": req.case_id, "record": item.record_id})
+                  blobs=[item.blob_id], detail={"request": req.pk, "case": req.case_id, "record": item.record_id,
+                                                "footage": item.footage_id})
     return item.blob_id
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from liuhen.accounts.roles import ADMIN_ROLES, Role
 from liuhen.cases import acts
 from liuhen.cases.models import Case
+from liuhen.footage.playback import content_type
 from liuhen.ledger import refusals
 from liuhen.media import store
 
@@ -27,7 +28,7 @@ from . import vocabulary as v
 from .models import CopyItem, Kind, RetrievalRequest, SecretNote
 
 CONFLICT_CODES = frozenset({"not_archived", "decided", "not_approved", "refused", "expired", "copied", "staff",
-                            "closed_class"})
+                            "closed_class", "footage_gone"})
 
 
 def _act(request, write, **kw):
@@ -116,8 +117,8 @@ def new(request):
     if case is None:
         refusals.record_refusal(request, v.REFUSED, [e for errs in find.errors.values() for e in errs], form=find)
         return acts.error_page(request, "不能填写调用单", [e for errs in find.errors.values() for e in errs], back, 400)
-    items = s.file_items(case)
-    form = forms.RequestForm(request.POST if request.method == "POST" else None, items=items,
+    form = forms.RequestForm(request.POST if request.method == "POST" else None, items=s.file_items(case),
+                             footage=s.file_footage(case), label=s.footage_label,
                              initial={"days": min(7, s.profile_for_case(case).archive.max_days)})
     ctx = {"case": case, "kind": kind, "kind_label": Kind(kind).label, "form": form, "find": find,
            "max_days": s.profile_for_case(case).archive.max_days,
@@ -127,7 +128,8 @@ def new(request):
     if not form.is_valid():
         return _form_refused(request, form, title="不能提交调用单", back=back, object_type="case", object_id=case.pk)
     d = form.cleaned_data
-    common = dict(purpose=d["purpose"], record_ids=d["records"], mode=d["mode"], days=d["days"])
+    common = dict(purpose=d["purpose"], record_ids=d["records"], footage_ids=d["footage"], mode=d["mode"],
+                  days=d["days"])
     if kind == Kind.STAFF:
         write = lambda: services.request_retrieval(request.user, case, **common)  # noqa: E731
     else:
@@ -153,6 +155,7 @@ def detail(request, pk):
     services.log_view(user, RetrievalRequest.ledger_object_type, req.pk, case=req.case_id)
     return render(request, "retrieval/detail.html", {
         "slip": sl, "req": req, "case": req.case, "scope": s.scope_records(req),
+        "scope_footage": [(it, s.footage_label(it)) for it in s.scope_footage(req)],
         "same_file": s.file_sha256(req.case) == req.file_sha256,
         "may_decide": sl.decision is None and s.may_decide(user, req), "decision_form": forms.DecisionForm(),
         "may_copy": (req.kind != Kind.STAFF and sl.state == s.APPROVED and copy is None
@@ -182,14 +185,22 @@ def decide(request, pk):
 def make_copy(request, pk):
     req = _slip(request, pk)
     return _act(request, lambda: services.make_copy(request.user, req), title="不能制作复制件", back=slip_url(req),
-                done=lambda c: f"已制作复制件（{c.items.count()} 件，每页带水印）。")
+                done=_copy_done)
+
+
+def _copy_done(copy) -> str:
+    items = list(copy.items.all())
+    footage = sum(1 for i in items if i.footage_id)
+    return (f"已制作复制件：清单及材料 {len(items) - footage - 1} 件（每页带水印）"
+            f"{f'，音像记录 {footage} 件（按原始文件）' if footage else ''}。")
 
 
 @login_required
 @require_safe
 def download(request, pk):
-    """One watermarked item of a copy, for the archivist to hand over or print (a read event)."""
-    item = CopyItem.objects.select_related("copy__request__case").filter(pk=pk).first()
+    """One item of a copy, for the archivist to hand over or print (a read event): the cover sheet or a
+    record's watermarked PDF, or a footage item's bytes as recorded."""
+    item = CopyItem.objects.select_related("copy__request__case", "footage").filter(pk=pk).first()
     if item is None:
         raise Http404
     req = _slip(request, item.copy.request_id)
@@ -199,6 +210,9 @@ def download(request, pk):
         return _refused(request, exc, "不能下载复制件", slip_url(req))
     if not store.exists(sha):
         raise Http404("文件不存在")
+    if item.footage_id:
+        return FileResponse(store.open_blob(sha), as_attachment=True, content_type=content_type(item.footage),
+                            filename=f"{req.case.number}-{item.footage.name}")
     return FileResponse(store.open_blob(sha), as_attachment=True, content_type="application/pdf",
                         filename=f"{req.case.number}-{item.title}-复制件.pdf")
 

@@ -48,3 +48,27 @@ def page_texts(pdf: bytes, tmp_path) -> list[str]:
     out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True,
                          timeout=60).stdout
     return [p for p in out.split("\f") if p.strip()]
+
+
+def archived_with_footage(world, tmp_path):
+    """An archived case (liuhen.testing.cases.to_archived) with two clips linked in its archive stage, a
+    third linked and unlinked again, a fourth linked to another case. (case, [linked], unlinked, foreign)."""
+    from liuhen.cases import services as cases
+    from liuhen.footage import services as footage
+    from liuhen.testing.cases import complete, to_archive_stage
+    from liuhen.testing.playback import only_video
+
+    case = to_archive_stage(world)
+    linked = [only_video(world, tmp_path, name, seconds=seconds) for name, seconds in (("A.MP4", 1.0),
+                                                                                       ("B.MP4", 2.0))]
+    for clip in linked:
+        footage.link(world.officer, clip, case, case.stage)
+    # Each clip of its own length: the same bytes from the same camera would be one item (idempotent ingest).
+    unlinked = only_video(world, tmp_path, "C.MP4", seconds=1.5)
+    footage.unlink(world.officer, footage.link(world.officer, unlinked, case, case.stage), "误关联")
+    other = world.open_case()
+    foreign = only_video(world, tmp_path, "D.MP4", seconds=2.5)
+    footage.link(world.officer, foreign, other, other.stage)
+    complete(world, case, "closing_report")
+    complete(world, case, "archive_register")
+    return cases.advance(world.officer, case, note="归档"), linked, unlinked, foreign

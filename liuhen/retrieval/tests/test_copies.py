@@ -44,8 +44,8 @@ def test_the_approved_copy_is_watermarked_on_every_page_and_listed(world, tmp_pa
     assert _codes("copy")[-1] == ["not_approved"] and not Copy.objects.exists()
     approve(world, req)
     copy = services.make_copy(keeper, req)
-    rows = list(copy.items.order_by("id"))
-    assert [r.record_id for r in rows] == wanted
+    sheet, *rows = copy.items.order_by("id")
+    assert sheet.is_cover and [r.record_id for r in rows] == wanted
     for row in rows:
         data = _blob(row.blob_id)
         assert hashlib.sha256(data).hexdigest() == row.blob_id

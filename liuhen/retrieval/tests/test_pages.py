@@ -126,9 +126,10 @@ def test_the_archivist_enters_a_partys_request_and_makes_the_copy(client, world)
     approve(world, req)
     assert req.number in client.get(reverse("retrieval:index")).content.decode()  # 待制作复制件
     assert client.post(reverse("retrieval:copy", args=[req.pk])).status_code == 302
-    item = CopyItem.objects.get()
+    sheet, item = CopyItem.objects.order_by("id")  # the cover sheet first
+    assert sheet.is_cover and item.record_id == first.pk
     page = client.get(reverse("retrieval:detail", args=[req.pk])).content.decode()
-    assert item.source_sha256 in page and item.blob_id in page
+    assert item.source_sha256 in page and item.blob_id in page and sheet.blob_id in page
     download = client.get(reverse("retrieval:download", args=[item.pk]))
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
     assert Entry.objects.filter(action=v.DOWNLOAD).count() == 1

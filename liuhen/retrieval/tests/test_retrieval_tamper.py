@@ -55,3 +55,20 @@ def test_the_vocabulary_labels_every_action():
     assert actions == set(v.ACTION_LABELS) and v.READ_ACTIONS <= actions
     codes = [c for by in v.STATE_CODES.values() for c in by.values()]
     assert len(codes) == len(set(codes)) == 18
+
+
+def test_a_copys_footage_swapped(verified_world, tmp_path):
+    """The copy's list says which clip was handed over: another clip put in its place by SQL is caught."""
+    from liuhen.retrieval.models import CopyItem
+    from liuhen.testing.retrieval import approve, archived_with_footage, outsider_slip
+
+    world = verified_world
+    case, (a, b), _unlinked, _foreign = archived_with_footage(world, tmp_path)
+    req = outsider_slip(world, case, footage_ids=[a.pk])
+    approve(world, req)
+    clip = services.make_copy(archivist(world), req).items.get(footage__isnull=False)
+    integrate_all()
+    assert verify_log().ok
+    drop_append_only(CopyItem._meta.db_table)
+    sql(f"UPDATE {CopyItem._meta.db_table} SET footage_id = %s WHERE id = %s", [b.pk, clip.pk])
+    assert found(verify_log(), "altered", f"retrieval_copy_item:{clip.pk}").code == "retrieval.E010"
