@@ -160,7 +160,8 @@ def _bag_valid(out: _Checks, bag: Path) -> dict:
     logging.getLogger("bagit").setLevel(logging.ERROR)  # its progress lines are not the report
     try:
         parsed = bagit.Bag(str(bag))
-        parsed.validate(processes=1)
+        # Its processes hash the files side by side (2 GB of footage: one core's time halved on two).
+        parsed.validate(processes=max(1, min(4, os.cpu_count() or 1)))
     except bagit.BagValidationError as exc:
         details = "；".join(str(d) for d in exc.details[:5]) or str(exc)
         out.fail("authenticity.bag", f"BagIt 校验未通过：{details}")
