@@ -676,9 +676,9 @@ class CopyOutError(Exception):
         self.code, self.reason = code, reason
 
 
-def copy_out(sha256: str, target, size: int | None = None) -> int:
+def copy_out(sha256: str, target, size: int | None = None, *, sync: bool = True) -> int:
     """The stored bytes of `sha256` into the new file `target`, re-hashed on the way and synced to
-    disk: their size. What a package (copies, archive) hands on is what the store vouches for — an
+    disk (`sync=False`: the caller syncs it later, with the other files it writes): their size. What a package (copies, archive) hands on is what the store vouches for — an
     altered blob, or one of another `size`, raises CopyOutError and the half-written copy is the
     caller's to discard with its staging directory."""
     b = backend()
@@ -693,7 +693,8 @@ def copy_out(sha256: str, target, size: int | None = None) -> int:
             else:
                 digest, n = _copy_streamed(src, out)
             out.flush()
-            os.fsync(out.fileno())
+            if sync:
+                os.fsync(out.fileno())
     except OSError as exc:
         raise CopyOutError("copy_failed", str(exc)) from None
     if digest != sha256 or (size is not None and n != size):

@@ -160,8 +160,7 @@ def _bag_valid(out: _Checks, bag: Path) -> dict:
     logging.getLogger("bagit").setLevel(logging.ERROR)  # its progress lines are not the report
     try:
         parsed = bagit.Bag(str(bag))
-        # Its processes hash the files side by side (2 GB of footage: one core's time halved on two).
-        parsed.validate(processes=max(1, min(4, os.cpu_count() or 1)))
+        parsed.validate(processes=_processes(parsed))
     except bagit.BagValidationError as exc:
         details = "；".join(str(d) for d in exc.details[:5]) or str(exc)
         out.fail("authenticity.bag", f"BagIt 校验未通过：{details}")
@@ -171,6 +170,17 @@ def _bag_valid(out: _Checks, bag: Path) -> dict:
         out.add(True, "authenticity.bag", "BagIt 结构有效，清单中每个文件的 SHA-256 一致", "")
         return parsed.entries
     return {}
+
+
+PARALLEL_FROM = 64 * 1024 * 1024  # bytes of payload: below, one process hashes faster than a pool starts
+
+
+def _processes(parsed) -> int:
+    """bagit hashes a large payload in four processes (its pool hands each a run of files: with two, both
+    runs of a 2 GB package's clips can fall to one of them; with four, two cores stay busy — measured by
+    bench/archive.py), a small one in this process."""
+    octets = str(parsed.info.get("Payload-Oxum", "0.0")).split(".")[0]
+    return 4 if octets.isdigit() and int(octets) >= PARALLEL_FROM else 1
 
 
 class _Hashes:

@@ -113,3 +113,29 @@ def test_lost_file_is_restored_by_storing_the_same_bytes_again(db):
     again = store.put(io.BytesIO(data))
     assert again.sha256 == sha and Blob.objects.count() == 1
     assert path.read_bytes() == data and store.verify(sha)
+
+
+@pytest.mark.parametrize("kernel_copy", [True, False])
+def test_copy_out_hands_on_the_bytes_and_refuses_an_altered_blob(db, tmp_path, monkeypatch, kernel_copy):
+    """copy_out on the local disk: the kernel's copy_file_range while a thread hashes the same file — or,
+    on a kernel or file system without it, the same bytes through user space."""
+    if not kernel_copy:
+        def unsupported(*args):
+            raise OSError(38, "copy_file_range not supported")
+        monkeypatch.setattr(os, "copy_file_range", unsupported)
+    data = os.urandom(3 * 1024 * 1024 + 17)
+    blob = store.put(io.BytesIO(data))
+    assert store.copy_out(blob.sha256, tmp_path / "a", blob.size) == len(data)
+    assert (tmp_path / "a").read_bytes() == data
+    with pytest.raises(store.CopyOutError) as size:
+        store.copy_out(blob.sha256, tmp_path / "b", blob.size + 1)
+    assert size.value.code == "blob_altered"
+    path = store.path_for(blob.sha256)
+    os.chmod(path, 0o644)
+    path.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
+    with pytest.raises(store.CopyOutError) as altered:
+        store.copy_out(blob.sha256, tmp_path / "c")
+    assert altered.value.code == "blob_altered"
+    with pytest.raises(store.CopyOutError) as missing:
+        store.copy_out("0" * 64, tmp_path / "d")
+    assert missing.value.code == "blob_missing"
