@@ -5,7 +5,7 @@ LIUHEN := $(VENV)/bin/liuhen
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run demo test test-sqlite test-postgres bench bench-verify bench-ingest bench-check bench-documents screenshots clean
+.PHONY: setup run demo test test-sqlite test-postgres bench bench-verify bench-ingest bench-check bench-documents bench-archive screenshots clean
 
 setup:
 	@scripts/bootstrap.sh
@@ -54,6 +54,11 @@ bench-ingest: setup
 # (`bench/documents.py --quick`: three of each).
 bench-documents: setup
 	$(VENV)/bin/python bench/documents.py
+
+# The archival package: export + 四性检测 of 20 documents and 2 GiB of footage against bagit's
+# make_bag + validate (`bench/archive.py --quick`: 6 documents, 100 MiB).
+bench-archive: setup
+	$(VENV)/bin/python bench/archive.py
 
 # Refresh the README's screenshots from a browser-test run.
 screenshots: setup

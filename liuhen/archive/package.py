@@ -64,11 +64,10 @@ class Item:
 
 
 def _write(path: Path, data: bytes) -> str:
+    """A new file of `data` (synced with the others by _Payload.sync): its SHA-256."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "xb") as f:
         f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
     return hashlib.sha256(data).hexdigest()
 
 
