@@ -2,7 +2,8 @@
 shape of the input; what may be done — the source record of this case, items not yet handled — is the
 services' to say (and to record when refused)."""
 from django import forms
-from django.core.exceptions import ValidationError
+
+from liuhen.common.formfields import IdsField
 
 from .models import Kind, Source
 from .selectors import STATE_LABELS
@@ -10,18 +11,6 @@ from .selectors import STATE_LABELS
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 DATE = forms.DateInput(attrs={"type": "date"})
 YUAN = forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"})
-
-
-class IdsField(forms.Field):
-    """Checked ids (a list of integers); which are allowed is the service's to say."""
-
-    widget = forms.CheckboxSelectMultiple
-
-    def to_python(self, value):
-        try:
-            return [int(v) for v in value or ()]
-        except (TypeError, ValueError):
-            raise ValidationError("所选财物无效。", code="items")
 
 
 class ItemForm(forms.Form):
@@ -58,7 +47,7 @@ class CustodyForm(forms.Form):
 
 
 class RequestForm(forms.Form):
-    items = IdsField(label="财物")
+    items = IdsField(invalid="所选财物无效。", code="items", label="财物")
     kind = forms.ChoiceField(label="处理方式", choices=Kind.choices)
     reason = forms.CharField(label="理由和依据", max_length=2000, widget=TEXTAREA)
 

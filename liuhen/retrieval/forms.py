@@ -1,25 +1,13 @@
 """Retrieval's forms (档案利用): they read the request into the services' arguments and check only the shape
 of the input; what may be asked, approved or copied is the services' to say (and to record when refused)."""
 from django import forms
-from django.core.exceptions import ValidationError
 
+from liuhen.common.formfields import IdsField
 from liuhen.profiles.spec import CLASSIFICATIONS
 
 from .models import Kind, Mode
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
-
-
-class IdsField(forms.Field):
-    """Checked ids (a list of integers); which are allowed is the service's to say."""
-
-    widget = forms.CheckboxSelectMultiple
-
-    def to_python(self, value):
-        try:
-            return [int(v) for v in value or ()]
-        except (TypeError, ValueError):
-            raise ValidationError("调阅范围无效。", code="scope")
 
 
 class FindForm(forms.Form):
@@ -35,8 +23,8 @@ class RequestForm(forms.Form):
     days; for an outsider or a party (entered by the archivist) who and with which papers."""
 
     purpose = forms.CharField(label="调阅用途", max_length=500, widget=TEXTAREA)
-    records = IdsField(label="调阅范围（不选即为整卷）", required=False)
-    footage = IdsField(label="音像记录", required=False)
+    records = IdsField(invalid="调阅范围无效。", code="scope", label="调阅范围（不选即为整卷）", required=False)
+    footage = IdsField(invalid="调阅范围无效。", code="scope", label="音像记录", required=False)
     mode = forms.ChoiceField(label="方式", choices=Mode.choices, initial=Mode.VIEW)
     days = forms.IntegerField(label="期限（天）", min_value=1, max_value=366, initial=7)
     organisation = forms.CharField(label="单位名称", max_length=200, required=False)

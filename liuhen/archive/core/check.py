@@ -414,6 +414,18 @@ def pdf_page_count(path: Path) -> int | None:
         return None
 
 
+def _listed_file(out: _Checks, data: Path, listed: dict, label: str, sha256) -> tuple[Path, str] | None:
+    """A file the catalog lists outside the numbered items (the volume, a supplement): present, its
+    SHA-256 the catalog's. (path, SHA-256), or None when it is missing."""
+    path = _inside(data, listed.get("path"))
+    if not out.add(path is not None and path.is_file(), "integrity.content", f"{label}：文件齐全", f"{label}：缺失"):
+        return None
+    sha = sha256(path)
+    out.add(sha == listed.get("sha256"), "authenticity.metadata_hash", f"{label}：SHA-256 与目录记载一致",
+            f"{label}：文件的 SHA-256 为 {sha}，目录记载 {listed.get('sha256')}")
+    return path, sha
+
+
 def _volume(out: _Checks, data: Path, catalog: dict, events: dict[int, dict], sha256) -> None:
     """The 案卷 (data/volume.pdf): present, its SHA-256 the catalog's and the export event's, a PDF/A
     without active content, its page count the catalog's."""
@@ -421,14 +433,11 @@ def _volume(out: _Checks, data: Path, catalog: dict, events: dict[int, dict], sh
     if not isinstance(volume, dict):
         out.fail("integrity.content", "目录没有记载案卷 PDF（volume）")
         return
-    rel = volume.get("path")
-    path = _inside(data, rel)
-    label = f"案卷 {rel}"
-    if not out.add(path is not None and path.is_file(), "integrity.content", f"{label}：文件齐全", f"{label}：缺失"):
+    label = f"案卷 {volume.get('path')}"
+    found = _listed_file(out, data, volume, label, sha256)
+    if found is None:
         return
-    sha = sha256(path)
-    out.add(sha == volume.get("sha256"), "authenticity.metadata_hash", f"{label}：SHA-256 与目录记载一致",
-            f"{label}：文件的 SHA-256 为 {sha}，目录记载 {volume.get('sha256')}")
+    path, sha = found
     export = events.get(catalog.get("export_entry")) or {}
     out.add(export.get("action") == L.EXPORT and sha in (export.get("blobs") or []), "authenticity.ledger_hash",
             f"{label}：SHA-256 见于导出日志条目 {catalog.get('export_entry')}",
@@ -444,14 +453,11 @@ def _supplement(out: _Checks, data: Path, supplement: dict, events: dict[int, di
     """A paper added after archiving (归档后补充材料): present, its SHA-256 the catalog's and carried by its
     proven archive.supplement event, it opens, no active content. It is kept as the court or the party
     gave it: a PDF that is not PDF/A is a WARN (to convert), not a failure of the file closed before it."""
-    rel = supplement.get("path")
-    path = _inside(data, rel)
-    label = f"补充材料 {rel}"
-    if not out.add(path is not None and path.is_file(), "integrity.content", f"{label}：文件齐全", f"{label}：缺失"):
+    label = f"补充材料 {supplement.get('path')}"
+    found = _listed_file(out, data, supplement, label, sha256)
+    if found is None:
         return
-    sha = sha256(path)
-    out.add(sha == supplement.get("sha256"), "authenticity.metadata_hash", f"{label}：SHA-256 与目录记载一致",
-            f"{label}：文件的 SHA-256 为 {sha}，目录记载 {supplement.get('sha256')}")
+    path, sha = found
     carried = [s for s in supplement.get("entries") or [] if s in events
                and events[s].get("action") == L.SUPPLEMENT and sha in (events[s].get("blobs") or [])]
     out.add(bool(carried), "authenticity.ledger_hash", f"{label}：SHA-256 见于日志条目 {carried[:1]}",
