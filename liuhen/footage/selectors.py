@@ -180,11 +180,26 @@ def register_view_policy(fn) -> None:
         _VIEW_POLICIES.append(fn)
 
 
+# Apps above footage may also narrow one readable case's footage for one reader: `fn(user, case, item)
+# -> bool`, False hiding the item though the case is readable — e.g. one who reads an archived file only
+# through a 调用单 that names some clips (retrieval, LW-D 15).
+_CASE_NARROWINGS: list = []
+
+
+def register_case_narrowing(fn) -> None:
+    if fn not in _CASE_NARROWINGS:
+        _CASE_NARROWINGS.append(fn)
+
+
+def _through_case(user, case, item) -> bool:
+    from liuhen.cases import access
+
+    return access.can_view(user, case) and all(fn(user, case, item) for fn in list(_CASE_NARROWINGS))
+
+
 def may_see(user, item) -> bool:
     """The rule of `visible_q` for one item (the playback page, the stream, the poster) — and of
     the registered view policies."""
-    from liuhen.cases import access
-
     if sees_none(user) or item.agency_id != user.agency_id:
         return False
     if sees_all(user):
@@ -194,7 +209,7 @@ def may_see(user, item) -> bool:
         return True
     if any(fn(user, subject) for fn in list(_VIEW_POLICIES)):
         return True
-    return any(access.can_view(user, link.case)
+    return any(_through_case(user, link.case, subject)
                for link in FootageLink.objects.filter(item=subject, unlink__isnull=True).select_related("case"))
 
 

@@ -203,6 +203,17 @@ def scope_footage(req: RetrievalRequest) -> list[FootageItem]:
     return [it for it in items if it.pk in wanted]
 
 
+def footage_in_scope(user, case, item, now=None) -> bool:
+    """footage.register_case_narrowing: one who reads an archived case only through a grant plays only
+    the clips a running staff slip of theirs covers (a whole-file slip: every clip of the file)."""
+    if not access.by_grant_only(user, case, now):
+        return True
+    now = now or timezone.now()
+    slips = (RetrievalRequest.objects.filter(case=case, requester=user, kind=Kind.STAFF, decision__approved=True,
+                                             decision__expires_at__gt=now))
+    return any(req.whole or item.pk in set(req.footage_ids) for req in slips)
+
+
 def classifier(case) -> dict[int, str]:
     """liuhen.archive.classes' classifier: the archivist's classes of the case's records."""
     return classes(case)

@@ -181,7 +181,8 @@ def test_the_forms_offer_the_linked_footage_and_the_slip_shows_it(client, world,
     approve(world, req)
     page = client.get(response["Location"]).content.decode()
     assert reverse("footage:play", args=[b.pk]) in page
-    # Through the grant the footage in scope plays on its page (the viewer's overlay, liuhen/footage).
+    # Through the grant the footage in scope plays on its page (the viewer's overlay, liuhen/footage);
+    # a clip of the file the slip does not name does not, though the case is open to the reader.
     assert client.get(reverse("footage:play", args=[b.pk])).status_code == 200
     client.force_login(archivist(world))
     form = client.get(_new_url(case, "party")).content.decode()
@@ -197,3 +198,18 @@ def test_a_foreign_footage_id_posted_is_400_recorded_and_nothing_written(client,
         "person": "王建国", "id_number": PERSON_ID})
     assert response.status_code == 400 and "不属于本案卷的音像记录" in response.content.decode()
     assert len(_refusals("register")) == n + 1 and not RetrievalRequest.objects.exists()
+
+
+def test_through_a_slip_only_the_clips_it_names_play(client, world, scene):
+    """A reader who sees the archived file only through a 调用单 plays the clips it names, not the file's
+    others; whoever reads the file by duty plays them all; a whole-file slip opens every clip."""
+    case, (a, b), _, _ = scene
+    approve(world, staff_slip(world, case, user=world.officer2, footage_ids=[b.pk], purpose="核对现场执法过程"))
+    client.force_login(world.officer2)
+    assert client.get(reverse("footage:play", args=[b.pk])).status_code == 200
+    assert client.get(reverse("footage:play", args=[a.pk])).status_code == 404
+    client.force_login(world.agency_head)
+    assert client.get(reverse("footage:play", args=[a.pk])).status_code == 200
+    approve(world, staff_slip(world, case, user=world.officer2, purpose="整卷查阅"))
+    client.force_login(world.officer2)
+    assert client.get(reverse("footage:play", args=[a.pk])).status_code == 200
