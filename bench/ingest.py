@@ -276,7 +276,7 @@ def s3_runs(files: list[Path], repeat: int, cache: Cache, expect: dict[str, str]
 
     # The tests' server, with room for GBs: 1 GiB volumes, as many as the disk holds (the tests'
     # 64 MiB × 8 volumes hold 512 MiB).
-    server = SeaweedFS(extra_args=("-master.volumeSizeLimitMB=1024", "-volume.max=0")).start()
+    server = SeaweedFS.started(extra_args=("-master.volumeSizeLimitMB=1024", "-volume.max=0"))
     os.environ["AWS_ACCESS_KEY_ID"], os.environ["AWS_SECRET_ACCESS_KEY"] = ACCESS_KEY, SECRET_KEY
     client = boto3.client("s3", endpoint_url=server.endpoint, region_name="us-east-1",
                           aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY)

@@ -107,6 +107,22 @@ class SeaweedFS:
         self._wait(timeout)
         return self
 
+    @classmethod
+    def started(cls, attempts: int = 3, **kwargs) -> "SeaweedFS":
+        """A new server, started — on other free ports when one chosen was taken meanwhile: free_ports
+        lets the ports go before weed binds them, and another process (a parallel test worker, another
+        SeaweedFS) may bind one first ("address already in use": the server exits)."""
+        for attempt in range(attempts):
+            server = cls(**kwargs)
+            try:
+                return server.start()
+            except RuntimeError:
+                taken = b"address already in use" in (server.dir / "weed.log").read_bytes()
+                server.remove()
+                if not taken or attempt == attempts - 1:
+                    raise
+        raise AssertionError("unreachable")
+
     def _wait(self, timeout: float) -> None:
         """The S3 port answers after some seconds, and buckets can be made a little later still."""
         deadline = time.monotonic() + timeout
@@ -169,7 +185,7 @@ class SeaweedFS:
 @pytest.fixture(scope="session")
 def seaweedfs():
     """An S3 storage URL on a SeaweedFS of this session (its bucket made; credentials in env)."""
-    server = SeaweedFS().start()
+    server = SeaweedFS.started()
     mp = pytest.MonkeyPatch()
     mp.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY)
     mp.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
@@ -188,7 +204,7 @@ def own_seaweedfs(settings, monkeypatch):
     (credentials in the URL, none from the environment). Import it into the test module."""
     monkeypatch.delenv("AWS_ACCESS_KEY_ID", raising=False)
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY", raising=False)
-    server = SeaweedFS().start()
+    server = SeaweedFS.started()
     settings.LIUHEN_STORAGE_URL = (f"s3://{ACCESS_KEY}:{SECRET_KEY}@{BUCKET}?endpoint={server.endpoint}"
                                    "&region=us-east-1&prefix=own/")
     # The server is stopped on purpose: each call to it then fails at once (a refused connection)
