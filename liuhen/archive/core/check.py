@@ -234,16 +234,8 @@ def _ledger(out: _Checks, data: Path, catalog: dict, vkey: str | None) -> dict[i
         out.fail("authenticity.proof", f"data/{L.ENTRIES}：缺失或无法读取")
         return events
     for r in entry_lines.read(lines, body, algo):
-        if r.outcome == entry_lines.FORMAT:
-            out.fail("authenticity.proof", f"data/{L.ENTRIES} 第 {r.line} 行：不是有效的日志条目")
-        elif r.outcome == entry_lines.EVENT:
-            out.fail("authenticity.proof", f"日志条目 {r.seq}：不是规范的日志事件")
-        elif r.outcome == entry_lines.UNPROVEN:
-            out.fail("authenticity.proof", f"日志条目 {r.seq}（{r.action}）：没有可信的检查点，无法验证")
-        elif r.outcome == entry_lines.BAD_PROOF:
-            out.fail("authenticity.proof", f"日志条目 {r.seq}（{r.action}）：包含证明不成立（{r.reason}）")
-        else:
-            out.add(True, "authenticity.proof", f"日志条目 {r.seq}（{r.action}）：包含证明成立", "")
+        said = r.said(f"data/{L.ENTRIES}")
+        if out.add(r.outcome == entry_lines.PROVEN, "authenticity.proof", said, said):
             events[r.seq] = r.event
     return events
 

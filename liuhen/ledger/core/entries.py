@@ -31,6 +31,16 @@ class EntryResult:
     def action(self) -> str:
         return (self.event or {}).get("action", "")
 
+    def said(self, where: str) -> str:
+        """What became of the line, in Chinese, as a checker reports it (`where`: the file's name)."""
+        return {
+            FORMAT: f"{where} 第 {self.line} 行：不是有效的日志条目",
+            EVENT: f"日志条目 {self.seq}：不是规范的日志事件",
+            UNPROVEN: f"日志条目 {self.seq}（{self.action}）：没有可信的检查点，无法验证包含证明",
+            BAD_PROOF: f"日志条目 {self.seq}（{self.action}）：包含证明不成立（{self.reason}）",
+            PROVEN: f"日志条目 {self.seq}（{self.action}）：包含证明成立",
+        }[self.outcome]
+
 
 def read(lines, body, algo: str) -> Iterator[EntryResult]:
     """Each line of entries.jsonl judged; `body` the checkpoint opened with a trusted key (None: none)."""

@@ -142,17 +142,12 @@ def verify_package(path: Path, vkey: str) -> list[Check]:
     except OSError:
         lines = []
         out.fail("entry.proof", f"{ENTRIES}：缺失或无法读取")
+    codes = {entry_lines.FORMAT: "entry.format", entry_lines.EVENT: "entry.event"}
     for r in entry_lines.read(lines, body, algo):
-        if r.outcome == entry_lines.FORMAT:
-            out.fail("entry.format", f"{ENTRIES} 第 {r.line} 行：不是有效的日志条目")
-        elif r.outcome == entry_lines.EVENT:
-            out.fail("entry.event", f"日志条目 {r.seq}：不是规范的日志事件")
-        elif r.outcome == entry_lines.UNPROVEN:
-            out.fail("entry.proof", f"日志条目 {r.seq}（{r.action}）：没有可信的检查点，无法验证包含证明")
-        elif r.outcome == entry_lines.BAD_PROOF:
-            out.fail("entry.proof", f"日志条目 {r.seq}（{r.action}）：包含证明不成立（{r.reason}）")
+        if r.outcome != entry_lines.PROVEN:
+            out.fail(codes.get(r.outcome, "entry.proof"), r.said(ENTRIES))
         else:
-            out.ok("entry.proof", f"日志条目 {r.seq}（{r.action}）：包含证明成立")
+            out.ok("entry.proof", r.said(ENTRIES))
             events[r.seq] = r.event
 
     case_id = (manifest.get("case") or {}).get("id")
