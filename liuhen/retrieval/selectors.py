@@ -6,12 +6,11 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from liuhen.accounts.roles import Role
+from liuhen.archive.contents import contents
 from liuhen.cases import access
-from liuhen.cases.models import STAGE_ORDER
 from liuhen.footage.models import FootageItem, FootageLink
 from liuhen.profiles.selectors import profile_for_case
 from liuhen.profiles.spec import CLASSIFICATIONS
-from liuhen.records.selectors import states_for_case
 
 from .models import Classification, Decision, Kind, RetrievalRequest
 
@@ -24,10 +23,9 @@ LIST_LIMIT = 200
 
 
 def file_items(case) -> list:
-    """The records of the case file (not voided), in the 卷内目录's procedural order."""
-    states = [st for st in states_for_case(case) if not st.voided]
-    return sorted(states, key=lambda st: (STAGE_ORDER.index(st.record.stage) if st.record.stage in STAGE_ORDER
-                                          else len(STAGE_ORDER), st.record.serial))
+    """The records of the case file — complete, not voided — in the 卷内目录's procedural order (the
+    package's and the volume's list: archive.contents)."""
+    return [p.state for p in contents(case) if p.kind == "document"]
 
 
 def file_footage(case) -> list[FootageItem]:

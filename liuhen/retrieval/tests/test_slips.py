@@ -12,7 +12,7 @@ from liuhen.retrieval import selectors as s
 from liuhen.retrieval import services
 from liuhen.retrieval import vocabulary as v
 from liuhen.retrieval.models import Decision, RetrievalRequest
-from liuhen.testing.cases import make_record, to_archive_stage, to_archived
+from liuhen.testing.cases import complete, make_record, to_archive_stage, to_archived
 from liuhen.testing.retrieval import approve, archivist, later, outsider_slip, staff_slip
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +50,9 @@ def test_the_files_sha256_follows_each_records_latest_version(world):
     case = to_archive_stage(world)
     before = s.file_sha256(case)
     assert before == s.file_sha256(case)  # deterministic
-    make_record(world, case, "closing_report")
+    make_record(world, case, "closing_report")  # a draft is not in the file (archive.contents)
+    assert s.file_sha256(case) == before
+    complete(world, case, "closing_report")
     assert s.file_sha256(case) != before
 
 
