@@ -94,8 +94,8 @@ class _Payload:
         target = self.data / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
-            # Synced with the rest before the bag is made (make_bag): the disk writes one copy back
-            # while the next is made, instead of waiting file by file.
+            # Synced with the rest before the bag is made (make_bag); copy_out starts each slice's
+            # writeback as it is copied, so the disk writes while the copy reads and the sync is short.
             n = store.copy_out(sha, target, size, sync=False)
         except store.CopyOutError as exc:
             raise ValidationError({

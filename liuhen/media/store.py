@@ -720,6 +720,32 @@ def _hash_fd(fd: int) -> tuple[str, int]:
     return h.hexdigest(), n
 
 
+WRITEBACK_SLICE = 32 * CHUNK
+
+
+def _libc_sync_file_range():
+    try:
+        import ctypes
+
+        fn = ctypes.CDLL(None, use_errno=True).sync_file_range
+    except (OSError, AttributeError):  # not Linux (glibc/musl): the caller's fsync does it all
+        return None
+    fn.argtypes = (ctypes.c_int, ctypes.c_longlong, ctypes.c_longlong, ctypes.c_uint)
+    return fn
+
+
+_sync_file_range = _libc_sync_file_range()
+SYNC_FILE_RANGE_WRITE = 2  # <fcntl.h>: start writeback of the range's dirty pages, do not wait
+
+
+def start_writeback(fd: int, offset: int, length: int) -> None:
+    """Ask the kernel to start writing [offset, offset+length) of `fd` to the disk now (Linux
+    sync_file_range with SYNC_FILE_RANGE_WRITE: no wait, no durability promise — the fsync that
+    follows gives that, sooner because less is left to write). Elsewhere a no-op."""
+    if _sync_file_range is not None:
+        _sync_file_range(fd, offset, length, SYNC_FILE_RANGE_WRITE)
+
+
 def _copy_local(src, out) -> tuple[str, int]:
     """A blob on the local disk: the kernel copies the file (copy_file_range: no pass through Python)
     while a second thread hashes the same open file (hashlib lets go of the GIL) — on two cores the time
@@ -730,7 +756,11 @@ def _copy_local(src, out) -> tuple[str, int]:
         total = os.fstat(src.fileno()).st_size
         done = 0
         try:
-            while done < total and (k := os.copy_file_range(src.fileno(), out.fileno(), total - done)):
+            # In slices, each handed to the disk as soon as it is copied (start_writeback): the copy's
+            # writes overlap its reads instead of all waiting for the caller's fsync.
+            while done < total and (k := os.copy_file_range(src.fileno(), out.fileno(),
+                                                            min(WRITEBACK_SLICE, total - done))):
+                start_writeback(out.fileno(), done, k)
                 done += k
         except OSError:  # a kernel or file system without it: the same bytes through user space
             out.seek(done)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from liuhen.accounts.roles import Role
 from liuhen.archive.contents import contents
 from liuhen.cases import access
-from liuhen.footage.models import FootageItem, FootageLink
+from liuhen.footage.models import FootageItem
 from liuhen.profiles.selectors import profile_for_case
 from liuhen.profiles.spec import CLASSIFICATIONS
 
@@ -29,15 +29,9 @@ def file_items(case) -> list:
 
 
 def file_footage(case) -> list[FootageItem]:
-    """The footage linked to the case (links not ended), each item once, in the order it was linked."""
-    links = (FootageLink.objects.filter(case=case, unlink__isnull=True).select_related("item")
-             .order_by("id"))
-    seen, out = set(), []
-    for link in links:
-        if link.item_id not in seen:
-            seen.add(link.item_id)
-            out.append(link.item)
-    return out
+    """The footage of the case file (linked, links not ended), each item once, in the 卷内目录's order
+    (by stage, then by the time it was recorded: archive.contents)."""
+    return [p.footage for p in contents(case) if p.kind == "media"]
 
 
 def footage_label(item: FootageItem) -> str:
@@ -52,18 +46,16 @@ def footage_label(item: FootageItem) -> str:
 
 
 def file_sha256(case) -> str:
-    """案卷 SHA-256: over each record's latest version (the 卷内目录's order: its id, version number and
-    content SHA-256) and then the linked footage's SHA-256 (in the order it was linked), one line each —
-    what the slip carries, so that a later look can tell whether the file is still the one approved."""
+    """案卷 SHA-256: over the 卷内目录 in its order (archive.contents) — each record's latest version (its
+    id, version number and content SHA-256), each clip's SHA-256 — one line each: what the slip carries,
+    so that a later look can tell whether the file is still the one approved."""
     h = hashlib.sha256()
-    for st in file_items(case):
-        h.update(f"record {st.record.pk} {st.latest.number} {st.latest.content_sha256}\n".encode())
-    seen = set()
-    for sha in (FootageLink.objects.filter(case=case, unlink__isnull=True).order_by("id")
-                .values_list("item__blob_id", flat=True)):
-        if sha not in seen:
-            seen.add(sha)
-            h.update(f"footage {sha}\n".encode())
+    for piece in contents(case):
+        if piece.kind == "document":
+            st = piece.state
+            h.update(f"record {st.record.pk} {st.latest.number} {st.latest.content_sha256}\n".encode())
+        else:
+            h.update(f"footage {piece.footage.blob_id}\n".encode())
     return h.hexdigest()
 
 

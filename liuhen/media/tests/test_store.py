@@ -139,3 +139,18 @@ def test_copy_out_hands_on_the_bytes_and_refuses_an_altered_blob(db, tmp_path, m
     with pytest.raises(store.CopyOutError) as missing:
         store.copy_out("0" * 64, tmp_path / "d")
     assert missing.value.code == "blob_missing"
+
+
+def test_copy_out_hands_each_slice_to_the_disk_as_it_is_copied(db, tmp_path, monkeypatch):
+    """The kernel's copy goes in slices, each one's writeback started at once (sync_file_range on Linux:
+    the fsync after it finds little left to write — bench/archive.py); the slices cover the file once,
+    in order, and the copy is whole."""
+    assert store._sync_file_range is not None  # Linux (glibc): the writeback is really asked for
+    monkeypatch.setattr(store, "WRITEBACK_SLICE", 1024 * 1024)
+    asked, real = [], store.start_writeback
+    monkeypatch.setattr(store, "start_writeback", lambda fd, off, n: (asked.append((off, n)), real(fd, off, n)))
+    data = os.urandom(3 * 1024 * 1024 + 17)
+    blob = store.put(io.BytesIO(data))
+    assert store.copy_out(blob.sha256, tmp_path / "a", blob.size, sync=False) == len(data)
+    assert (tmp_path / "a").read_bytes() == data
+    assert [off for off, _ in asked] == [0, 1 << 20, 2 << 20, 3 << 20] and sum(n for _, n in asked) == len(data)
