@@ -17,8 +17,13 @@ facts; an anchor nothing produces yet simply never fires):
   footage.recorded / footage.ingested   per footage item (deadline with per="footage")
   delivery.served                 the decision counts as served with its method's proof (liuhen.delivery:
                                   送达时间, 邮寄 the date received, 公告 published + public_notice_days)
-  decision.revoked                the decision was revoked, changed or found void (a later issue)
-  publication.published / publication.withdrawn   the portal (a later issue)
+  decision.revoked                the decision's issued document was revoked (撤销: 复议、诉讼, found void)
+  decision.replaced               the decision's issued document was replaced by a corrected one (变更)
+  publication.published           the case's decision published on the portal (liuhen.publicity)
+  publication.exempted            the case's decision is not to be published (a minor's case, secrets, a
+                                  penalty the profile does not publish): met at once
+  publication.withdrawn           the published decision withdrawn with its public reason
+  publication.republished         the changed decision (its replacement) published
 """
 from __future__ import annotations
 
@@ -161,9 +166,27 @@ class MajorCriterion:
 
 
 @dataclass(frozen=True)
+class PublicityDuration:
+    """How long a published decision stays public (公示期限), the first rule that matches: its penalty
+    kinds (empty: any) and a fine at most `max_fine` yuan (None: any amount) → `months`."""
+
+    penalties: tuple[str, ...]
+    max_fine: int | None
+    months: int
+    article: str
+
+
+# 市场监督管理行政处罚信息公示规定 14: 通报批评 or a small fine three months, otherwise three years.
+DEFAULT_DURATIONS = (PublicityDuration(("criticism",), None, 3, "市场监管公示规定 14"),
+                     PublicityDuration((), None, 36, "市场监管公示规定 14"))
+
+
+@dataclass(frozen=True)
 class PublicitySpec:
-    """公示 rules for the portal issue: which kinds / procedures are published, penalties never
-    published (e.g. "warning"), whether a natural person's name is masked, and the deadline ids."""
+    """公示 (LW-P; 行政处罚法 48): which kinds / procedures are published, penalties never published
+    (e.g. "warning"), whether a natural person's name is masked, the deadline ids (publish, withdraw,
+    republish a change), how long an entry stays public, the penalties whose entries may not be taken
+    down early, who drafts, reviews and approves, and the sentence the decision prints to tell the party."""
 
     applies: Applies
     exclude_penalties: tuple[str, ...]
@@ -171,6 +194,15 @@ class PublicitySpec:
     deadline: str  # a DeadlineSpec id (publicity)
     withdrawal_deadline: str
     article: str
+    republish_deadline: str = "republication"
+    durations: tuple[PublicityDuration, ...] = DEFAULT_DURATIONS
+    # 市场监管公示规定 16: 停产停业、吊销、降级、限制从业 are not removed before their term.
+    no_early_removal: tuple[str, ...] = ("suspension", "revocation", "demotion", "ban")
+    draft_roles: tuple[str, ...] = ("officer", "unit_head", "legal_reviewer")
+    review_roles: tuple[str, ...] = ("legal_reviewer",)
+    approve_roles: tuple[str, ...] = ("agency_head",)
+    statistics_due: str = "01-31"  # 国办发〔2018〕118号: last year's figures by 31 January (MM-DD)
+    notice: str = "本决定将依据《中华人民共和国行政处罚法》第四十八条的规定在本机关行政执法公示平台向社会公开。"
 
 
 @dataclass(frozen=True)
