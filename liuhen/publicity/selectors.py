@@ -51,10 +51,11 @@ def published_versions(entry: Entry) -> list[Version]:
 def end_step(entry: Entry) -> Step | None:
     """The withdrawal or removal that ended the entry's publication (the latest; None: not ended).
     A version published after it starts the publication again (a changed decision republished)."""
-    end = Step.objects.filter(version__entry=entry, kind__in=ENDS).order_by("-at", "-id").first()
+    # By the rows' order, not their times: two steps in one second (or a clock set back) keep their order.
+    end = Step.objects.filter(version__entry=entry, kind__in=ENDS).order_by("-id").first()
     if end is None:
         return None
-    later = Step.objects.filter(version__entry=entry, kind=StepKind.PUBLISH, at__gt=end.at).exists()
+    later = Step.objects.filter(version__entry=entry, kind=StepKind.PUBLISH, id__gt=end.id).exists()
     return None if later else end
 
 

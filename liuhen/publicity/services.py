@@ -23,12 +23,14 @@ import hashlib
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from liuhen.accounts.roles import ADMIN_ROLES, Role
 from liuhen.cases.models import Case
 from liuhen.common import text as texts
 from liuhen.documents.models import DocumentStatus
+from liuhen.documents.selectors import names_a_person
 from liuhen.ledger import refusals
 from liuhen.ledger import services as ledger
 from liuhen.profiles.selectors import active_profile, profile_for_case
@@ -76,7 +78,7 @@ def _spec(agency):
 def _may(actor, agency_id, roles, what: str) -> None:
     """`actor` works for the agency in one of `roles` (the profile's); the three administrators never
     (三员分立: no case content)."""
-    if (not getattr(actor, "is_authenticated", False) or actor.has_role(*ADMIN_ROLES)
+    if (not getattr(actor, "is_authenticated", False) or not actor.is_active or actor.has_role(*ADMIN_ROLES)
             or actor.agency_id != agency_id):
         raise PermissionDenied("不属于本机关的公示事项。")
     if not actor.has_role(*roles):
@@ -85,8 +87,9 @@ def _may(actor, agency_id, roles, what: str) -> None:
 
 
 def _next_number(year: int) -> str:
-    """公示编号 `2026-0001`: the year and its sequence (never reused: rows are never deleted)."""
-    last = (Entry.objects.filter(number__startswith=f"{year}-").order_by("-number")
+    """公示编号 `2026-0001`: the year and its sequence (never reused: rows are never deleted); the
+    longest first, so that 2026-10000 follows 2026-9999."""
+    last = (Entry.objects.filter(number__startswith=f"{year}-").order_by(Length("number").desc(), "-number")
             .values_list("number", flat=True).first())
     n = int(last.split("-")[1]) + 1 if last else 1
     return f"{year}-{n:04d}"
@@ -165,16 +168,29 @@ def draft_decision(actor, case: Case, *, document=None) -> Version:
         reason = ""
         if entry is not None:
             entry = _lock_entry(entry)
-            if _open(entry) is not None:
-                raise ValidationError("本案已有待审核或待批准的公示稿。", code="open_draft")
-            shown = s.published_versions(entry)
-            if shown and shown[-1].document_id == doc.pk and s.status(entry) == s.LIVE:
-                raise ValidationError("本案决定已公示：如需更正，请在公示条目中更正。", code="published")
-            if shown and shown[-1].document_id != doc.pk:
-                reason = f"原决定已变更，公示变更后的决定（{doc.number.text}）"
+            reason = _redraft_reason(entry, doc)
         else:
             entry = _new_entry(actor, case.agency, EntryKind.DECISION, case=case)
         return _version(actor, entry, reason=reason, **_decision_texts(case, doc, spec))
+
+
+def _redraft_reason(entry: Entry, doc) -> str:
+    """Why the case's entry gets another draft of `doc` ("" before anything was published): the decision
+    changed (行政处罚法 48: the changed decision is published again), or a withdrawn one is published again.
+    Refused: a draft on its way; the same decision live, or its public period over or ended early."""
+    if _open(entry) is not None:
+        raise ValidationError("本案已有待审核或待批准的公示稿。", code="open_draft")
+    shown = s.published_versions(entry)
+    if not shown:
+        return ""
+    if shown[-1].document_id != doc.pk:
+        return f"原决定已变更，公示变更后的决定（{doc.number.text}）"
+    now = s.status(entry)
+    if now == s.LIVE:
+        raise ValidationError("本案决定已公示：如需更正，请在公示条目中更正。", code="published")
+    if now != s.WITHDRAWN:
+        raise ValidationError(f"本案决定的公示已结束（{s.STATUS_LABELS[now]}），不能再次公示。", code="ended")
+    return "撤回后重新公示"
 
 
 @refusals.records_refusals(v.REFUSED, "redact", _about_version)
@@ -196,7 +212,9 @@ def add_redaction(actor, version: Version, fragment: str, category: str) -> Vers
         if not spans:
             raise ValidationError(f"送达文书中没有“{fragment}”。", code="not_found")
         merged = redact.merge([redact.Span.from_dict(x) for x in version.redactions], spans)
-        return _version(actor, entry, title=version.title, summary=version.summary, source=version.source,
+        # The summary quotes the text (违法事实, 处罚内容): what goes from the text goes from it too.
+        summary = {k: redact.apply(val, redact.manual(val, fragment, category)) for k, val in version.summary.items()}
+        return _version(actor, entry, title=version.title, summary=summary, source=version.source,
                         source_sha256=version.source_sha256, redactions=[sp.as_dict() for sp in merged],
                         body=redact.apply(version.source, merged), document=version.document,
                         public_until=version.public_until, reason=version.reason)
@@ -235,8 +253,34 @@ def review(actor, version: Version, *, passed: bool, opinion: str = "", checks=N
 
 
 def _leaks(version: Version) -> list[str]:
+    """What still looks like a person's ID or phone number in what the public will read. 事前公开 content
+    (LW-P 7 (一)(五): the agency's address and phone, the complaint lines, the account fines are paid
+    to) publishes the agency's own numbers: there only an ID number is refused."""
     values = [version.title, version.body, *(str(x) for x in version.summary.values())]
-    return [problem for value in values for problem in redact.leaks(value)]
+    if version.entry.kind == EntryKind.DECISION:
+        return [problem for value in values for problem in redact.leaks(value)]
+    label = redact.CATEGORIES["id_number"]
+    return [f"疑似{label}" for value in values if any(sp.category == "id_number" for sp in redact.find(value))]
+
+
+def _publishable(version: Version, entry: Entry) -> None:
+    """The last guards before a version goes online: nothing that looks like an ID or phone number; the
+    text is the served one minus exactly its spans; the decision is still valid and still published by
+    the law and the profile (an exemption, or the decision revoked, since the draft)."""
+    leaks = _leaks(version)
+    if leaks:
+        raise ValidationError(f"公示内容仍含疑似个人信息：{'；'.join(leaks[:3])}。请退回隐去后再批准。", code="leaks")
+    if version.source or version.source_sha256:
+        spans = [redact.Span.from_dict(x) for x in version.redactions]
+        if (hashlib.sha256(version.source.encode()).hexdigest() != version.source_sha256
+                or redact.check(version.source, version.body, spans)):
+            raise ValidationError("公示内容与送达文书去除隐去内容后不一致，不能发布。", code="body_not_source")
+    if version.document_id and version.document.status != DocumentStatus.VALID:
+        raise ValidationError("公示稿所据的决定书已被撤销或替换，不能发布。", code="document_invalid")
+    if entry.case_id:
+        why = excluded_reason(entry.case)
+        if why:
+            raise ValidationError(f"本案决定不在网上公开：{why}。", code="not_published")
 
 
 @refusals.records_refusals(v.REFUSED, "approve", _about_version)
@@ -246,15 +290,12 @@ def approve(actor, version: Version, *, passed: bool, opinion: str = "") -> Step
         entry = _current(version, s.REVIEWED, "待批准")
         spec = _spec(entry.agency)
         _may(actor, entry.agency_id, spec.approve_roles, "批准公示")
+        if version.made_by_id == actor.pk or version.steps.filter(kind=StepKind.REVIEW, actor=actor).exists():
+            raise PermissionDenied("拟稿人、审核人不能批准同一公示稿（LW-P 5、6：审核后由负责人审定）。")
         opinion = _line(opinion, "批准意见", required=not passed, max_length=1000, multiline=True)
         if not passed:
             return _step(actor, version, StepKind.APPROVE, v.APPROVE, passed=False, opinion=opinion)
-        leaks = _leaks(version)
-        if leaks:  # the last guard: nothing that looks like an ID or phone number goes online
-            raise ValidationError(f"公示内容仍含疑似个人信息：{'；'.join(leaks[:3])}。请退回隐去后再批准。",
-                                  code="leaks")
-        if version.document_id and version.document.status != DocumentStatus.VALID:
-            raise ValidationError("公示稿所据的决定书已被撤销或替换，不能发布。", code="document_invalid")
+        _publishable(version, entry)
         step = _step(actor, version, StepKind.APPROVE, v.APPROVE, passed=True, opinion=opinion)
         _step(actor, version, StepKind.PUBLISH, v.PUBLISH)
         return step
@@ -272,10 +313,9 @@ def revise(actor, entry: Entry, *, reason: str, title: str | None = None, summar
         _may(actor, entry.agency_id, spec.draft_roles, "更正公示")
         if _open(entry) is not None:
             raise ValidationError("已有待审核或待批准的公示稿。", code="open_draft")
-        base = s.published_versions(entry)
-        if not base:
+        if not s.published_versions(entry):
             raise ValidationError("尚未发布的公示无需更正：请审核现有公示稿。", code="not_published")
-        base = base[-1]
+        base = _live(entry)  # a withdrawn or ended entry is not put back online by a correction
         reason = _line(reason, "更正理由")
         fields = {"title": base.title, "summary": dict(base.summary), "body": base.body, "source": base.source,
                   "source_sha256": base.source_sha256, "redactions": base.redactions, "document": base.document,
@@ -309,6 +349,15 @@ def _live(entry: Entry) -> Version:
     return shown
 
 
+def _public_reason(entry: Entry, reason, label: str) -> str:
+    """A reason the portal shows in the entry's place: no ID or phone number, and no name of the case's
+    parties or officers (个人信息保护法 6: no more than its purpose needs)."""
+    reason = _line(reason, label)
+    if redact.leaks(reason) or (entry.case_id and names_a_person(entry.case_id, reason)):
+        raise ValidationError(f"{label}将向社会公开，不能含有姓名、名称、证件号码或电话号码。", code="reason_personal")
+    return reason
+
+
 @refusals.records_refusals(v.REFUSED, "withdraw", _about_entry)
 def withdraw(actor, entry: Entry, reason: str) -> Step:
     """撤回 (行政处罚法 48, 85: within 3 working days of the revocation, change or finding of voidness), with
@@ -318,7 +367,7 @@ def withdraw(actor, entry: Entry, reason: str) -> Step:
         spec = _spec(entry.agency)
         _may(actor, entry.agency_id, spec.approve_roles, "撤回公示")
         shown = _live(entry)
-        reason = _line(reason, "撤回理由（将向社会公开）")
+        reason = _public_reason(entry, reason, "撤回理由")
         return _step(actor, shown, StepKind.WITHDRAW, v.WITHDRAW, reason=reason)
 
 
@@ -334,7 +383,7 @@ def remove_early(actor, entry: Entry, reason: str) -> Step:
         if entry.kind == EntryKind.DECISION and penalty in spec.no_early_removal:
             raise ValidationError(f"处罚种类为“{shown.summary.get('处罚类别')}”的决定，公示期满前不得撤下"
                                   "（市场监管公示规定 16）。", code="no_early_removal")
-        reason = _line(reason, "提前撤下的理由")
+        reason = _public_reason(entry, reason, "提前撤下的理由")
         return _step(actor, shown, StepKind.REMOVE_EARLY, v.REMOVE, reason=reason)
 
 
@@ -370,7 +419,10 @@ def exempt(actor, case: Case, ground: str, note: str) -> Exemption:
         if entry is not None and s.status(entry) == s.LIVE:
             raise ValidationError("本案决定正在公示：请先撤回，再决定不予公开。", code="live")
         note = _line(note, "说明")
-        row = Exemption.objects.create(case=case, document=s.current_decision(case), ground=ground, note=note,
+        doc = s.current_decision(case)
+        if Exemption.objects.filter(case=case, document=doc).exists():
+            raise ValidationError("本案决定已决定不予公开。", code="exempted")
+        row = Exemption.objects.create(case=case, document=doc, ground=ground, note=note,
                                        decided_by=actor)
         row = Exemption.objects.get(pk=row.pk)
         _log(v.EXEMPT, actor, row, case=case.pk, ground=ground)
@@ -425,14 +477,16 @@ def comment(entry: Entry, *, kind: str, text: str, name: str = "", contact: str 
 
 @refusals.records_refusals(v.REFUSED, "reply", _about(Comment))
 def reply(actor, comment_row: Comment, text_: str) -> Reply:
+    """答复 (LW-P 12): once per comment, by the agency's people who draft, review or approve."""
     with transaction.atomic():
+        comment_row = Comment.objects.select_for_update().select_related("entry").get(pk=comment_row.pk)
         entry = comment_row.entry
         spec = _spec(entry.agency)
         _may(actor, entry.agency_id, (*spec.draft_roles, *spec.review_roles, *spec.approve_roles), "答复公众意见")
         if Reply.objects.filter(comment=comment_row).exists():
             raise ValidationError("该意见已答复。", code="replied")
-        row = Reply.objects.create(comment=comment_row, text=_line(text_, "答复内容", max_length=2000, multiline=True),
-                                   by=actor)
+        body = _line(text_, "答复内容", max_length=2000, multiline=True)
+        row = Reply.objects.create(comment=comment_row, text=body, by=actor)
         row = Reply.objects.get(pk=row.pk)
         _log(v.REPLY, actor, row, comment=comment_row.pk, entry=entry.number)
         return row

@@ -7,7 +7,9 @@ redactions; the summary (文号, 当事人, 违法行为类型, 处罚内容, �
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 from django.core.exceptions import ValidationError
 
@@ -33,20 +35,67 @@ def decision_document(doc):
 
 
 def served_text(d) -> str:
-    """The decision as served, one printed line per line: letterhead, title, 文号, 当事人 and 地址, each
-    field, 依据, the remedies, the extra rows, the agency and the date (decision.html's order)."""
-    lines = [d.letterhead, d.title, d.number]
-    for p in d.addressees:
-        lines.append(f"当事人：{p.name}" + (f"（法定代表人/负责人：{p.representative}）" if p.representative else ""))
-        if p.address:
-            lines.append(f"地址：{p.address}")
-    lines += [f"{row['label']}：{row['value']}" for row in d.rows if row["value"]]
-    if d.basis:
-        lines.append(f"依据：{d.basis}")
-    lines += d.remedy_lines
-    lines += [f"{label}：{value}" for label, value in d.extras]
-    lines += [d.agency, d.date_cn]
-    return "\n".join(line.strip() for line in lines if line and line.strip()) + "\n"
+    """The decision as served, one printed line per line: the words of its layout (documents/kinds/
+    decision.html in documents/page.html, whatever the profile and the apps add to it) read out of the
+    same HTML the sealed PDF is rendered from — letterhead, title, 文号, 当事人 and 地址, each field, 依据,
+    the remedies, any signatures, the agency and the date; not the QR code's caption nor the seal's
+    placeholder, which are not the decision's words."""
+    from liuhen.documents.render import render_html
+
+    reader = _PrintedLines()
+    reader.feed(render_html([d]))
+    reader.close()
+    return "".join(f"{line}\n" for line in reader.lines)
+
+
+_SPACES = re.compile(r"[ \t\n\r\f]+")  # HTML's white space (a full-width space is a character printed)
+
+
+class _PrintedLines(HTMLParser):
+    """The lines of the rendered page's <section class="document">: a block element or <br> ends a line;
+    whitespace runs become one space (as the PDF prints them)."""
+
+    BLOCKS = {"p", "h1", "h2", "div", "br", "tr", "li", "section"}
+    VOID = {"br", "img", "hr", "meta", "link", "input"}
+    SKIP = {"qr", "place", "draft-mark"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.lines: list[str] = []
+        self._stack: list[bool] = []  # per open element: is it (or an ancestor) skipped
+        self._inside = False
+        self._line: list[str] = []
+
+    def _end_line(self):
+        line = _SPACES.sub(" ", "".join(self._line)).strip(" ")
+        if line:
+            self.lines.append(line)
+        self._line = []
+
+    def handle_starttag(self, tag, attrs):
+        classes = set((dict(attrs).get("class") or "").split())
+        if tag == "section" and "document" in classes:
+            self._inside = True
+        if not self._inside:
+            return
+        if tag in self.BLOCKS:
+            self._end_line()
+        if tag not in self.VOID:
+            self._stack.append((bool(self._stack) and self._stack[-1]) or bool(classes & self.SKIP))
+
+    def handle_endtag(self, tag):
+        if not self._inside or tag in self.VOID:
+            return
+        if tag in self.BLOCKS:
+            self._end_line()
+        if self._stack:
+            self._stack.pop()
+        if tag == "section":
+            self._inside = False
+
+    def handle_data(self, data):
+        if self._inside and not (self._stack and self._stack[-1]):
+            self._line.append(data)
 
 
 @dataclass(frozen=True)
@@ -69,8 +118,8 @@ def people(case, *, mask_party: bool) -> People:
                 addresses.append(p.address)
             if not mask_party:
                 keep.append(p.name)
-        elif p.legal_representative:
-            keep.append(p.legal_representative)  # 双公示: an organisation's 法定代表人 is published
+        else:  # 双公示: an organisation's name and its 法定代表人 are published (a name signed as party too)
+            keep += [p.name, p.legal_representative]
     names += signer_names(case)
     clean = lambda xs: tuple(dict.fromkeys(x.strip() for x in xs if x and len(x.strip()) >= 2))  # noqa: E731
     return People(clean(names), clean(addresses), clean(keep))
@@ -130,7 +179,7 @@ def decision_summary(case, d, who: People, *, until: datetime.date | None) -> di
     out = {
         "决定书文号": d.number,
         "当事人": party_label(case, who),
-        "违法行为类型": case.title,
+        "违法行为类型": scrub(case.title, who),
         "处罚内容": scrub(f.get("content", ""), who),
         "处罚机关": d.agency,
         "决定日期": d.date.isoformat(),
