@@ -47,13 +47,13 @@ CONTENT_KINDS = (EntryKind.AGENCY, EntryKind.MATTER, EntryKind.CHANNEL, EntryKin
 ROLE_LABELS = dict(Role.choices)
 
 
-def _about(model):
-    return lambda actor, row=None, *rest, **kw: (model.ledger_object_type, getattr(row, "pk", "") or "")
+def _about(object_type: str):
+    return lambda actor, row=None, *rest, **kw: (object_type, getattr(row, "pk", "") or "")
 
 
-_about_case = _about(Case)
-_about_entry = _about(Entry)
-_about_version = _about(Version)
+_about_case = _about("case")  # the cases app's object type in the log
+_about_entry = _about(Entry.ledger_object_type)
+_about_version = _about(Version.ledger_object_type)
 
 
 def _log(action, actor, row, **detail):
@@ -432,7 +432,7 @@ def exempt(actor, case: Case, ground: str, note: str) -> Exemption:
 # ---- 事前公开 and statistics -------------------------------------------------------------------------
 
 
-@refusals.records_refusals(v.REFUSED, "draft_content", lambda actor, *a, **k: ("publicity_entry", ""))
+@refusals.records_refusals(v.REFUSED, "draft_content", _about(Entry.ledger_object_type))
 def draft_content(actor, kind: str, *, title: str, summary: dict | None = None, body: str = "",
                   year: int | None = None) -> Version:
     """A new 事前公开 entry (LW-P 7: the agency, a matter, a channel, a benchmark) or a year's statistics."""
@@ -475,7 +475,7 @@ def comment(entry: Entry, *, kind: str, text: str, name: str = "", contact: str 
         return row
 
 
-@refusals.records_refusals(v.REFUSED, "reply", _about(Comment))
+@refusals.records_refusals(v.REFUSED, "reply", _about(Comment.ledger_object_type))
 def reply(actor, comment_row: Comment, text_: str) -> Reply:
     """答复 (LW-P 12): once per comment, by the agency's people who draft, review or approve."""
     with transaction.atomic():

@@ -9,17 +9,46 @@ FACTS_WITH_PEOPLE = ("经查，当事人王五（身份证号码 210502199003071
                      "证人李四目睹了倾倒过程。")
 
 
+# A decision the base profile publishes (a fine: 3 years), unless a test says otherwise.
+PUBLISHED_PENALTY = {"penalty_kind": "罚款", "fine_amount": 5000, "confiscation_amount": None}
+
+
 def issued_decision(world, case=None, **content):
-    """(case, IssuedDocument): a case taken to its decision, the 决定书 signed and issued."""
+    """(case, IssuedDocument): a case taken to its decision, the 决定书 (a fine of 5000 yuan unless
+    `content` says otherwise) signed and issued."""
     from liuhen.documents.services import issue_document
-    from liuhen.testing.cases import complete, sign_all, to_decision
+    from liuhen.testing.cases import complete, notify, sign_all, to_decision
     from liuhen.testing.documents import decision
 
+    content = {**PUBLISHED_PENALTY, **content}
     case = case or to_decision(world)
+    notify(world, case, {k: content[k] for k in PUBLISHED_PENALTY})  # 行政处罚法 44: told before the decision
     complete(world, case, "handling_opinion")
     complete(world, case, "leader_approval")
     record = sign_all(world, decision(world, case, **content))
     return case, issue_document(world.officer, record)
+
+
+def replaced_decision(world, doc, reason="原决定书认定的罚款数额有误，重新作出决定", **content):
+    """The changed decision (行政处罚法 48: 变更): `doc`'s record voided, a new 决定书 made, signed and
+    re-issued by the agency head in its place (documents: `doc` becomes 已替换). The new IssuedDocument."""
+    from liuhen.documents.services import issue_document
+    from liuhen.records.services import void_record
+    from liuhen.testing.cases import sign_all
+    from liuhen.testing.documents import decision
+
+    case = doc.record.case
+    void_record(world.officer, doc.record, "决定书内容有误，重新制作")
+    record = sign_all(world, decision(world, case, **{**PUBLISHED_PENALTY, **content}))
+    return issue_document(world.agency_head, record, replaces=doc, reason=reason)
+
+
+def revoked(world, doc, reason="经行政复议，原决定被撤销"):
+    """The decision revoked (行政处罚法 48, 75) by the agency head."""
+    from liuhen.documents.services import revoke_document
+
+    revoke_document(world.agency_head, doc, reason)
+    return doc
 
 
 def reviewed(world, version):
@@ -55,3 +84,45 @@ def published_content(world, kind="matter", **fields):
                 "办理时限": "20个工作日"}, "body": ""}
     version = services.draft_content(world.officer, kind, **{**defaults, **fields})
     return publish(world, version)
+
+
+def organisation_case(world, *, name="本溪市平山区某建材有限公司", representative="赵六"):
+    """A case at its decision stage whose only party is an organisation (its 统一社会信用代码 and 法定代表人)."""
+    from liuhen.cases import services as cases
+    from liuhen.testing.cases import CREDIT_CODE, add_person, complete
+
+    case = world.open_case(title="本溪市平山区某建材有限公司擅自倾倒建筑垃圾")
+    add_person(world, case, kind="organisation", name=name, id_number=CREDIT_CODE, phone="", address="本溪市平山区工业园3号",
+               legal_representative=representative)
+    complete(world, case, "start_approval")
+    case = cases.advance(world.officer, case)
+    complete(world, case, "rights_notice")
+    complete(world, case, "inquiry_record")
+    return cases.advance(world.officer, case, note="调查终结")
+
+
+def refused(fn, actor, *args, code=None, exc=None, **kw) -> str:
+    """Call the service `fn(actor, *args, **kw)` expected to refuse: raised (ValidationError with `code`,
+    or PermissionDenied when `code` is None), recorded for `actor` (publicity.refused), and not one
+    publicity row written. The message shown."""
+    import pytest
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from liuhen.ledger.models import Entry as Event
+    from liuhen.publicity import vocabulary as v
+    from liuhen.publicity.models import Comment, Entry, Exemption, Reply, Step, Version
+
+    rows = lambda: [m.objects.count() for m in (Entry, Version, Step, Exemption, Comment, Reply)]  # noqa: E731
+    before, events = rows(), Event.objects.filter(action=v.REFUSED).count()
+    with pytest.raises(exc or (ValidationError if code else PermissionDenied)) as raised:
+        fn(actor, *args, **kw)
+    if code is not None:
+        assert code in [e.code for e in raised.value.error_list], raised.value.messages
+    assert rows() == before
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        from liuhen.ledger.services import event_of
+
+        assert Event.objects.filter(action=v.REFUSED).count() == events + 1
+        event = Event.objects.filter(action=v.REFUSED).latest("id")
+        assert event.actor_id == actor.pk and (code or "PermissionDenied") in event_of(event)["detail"]["codes"]
+    return raised.value.messages[0] if hasattr(raised.value, "messages") else str(raised.value)
