@@ -136,9 +136,10 @@ def _decision_texts(case: Case, doc, spec) -> dict:
     source = text.served_text(d)
     who = text.people(case, mask_party=spec.mask_person_name)
     spans = text.find(source, who)
-    fine = d.fields.get("fine_amount", "")
-    fine = int(fine) if str(fine).strip().isdigit() else None
-    until = text.public_until(profile_for_case(case), text.penalty_code(d.fields.get("penalty_kind", "")), fine,
+    decided = text.issued_content(doc)  # the record's values, not their printed form
+    fine = str(decided.get("fine_amount") or "").strip()
+    fine = int(fine) if fine.isdigit() else None
+    until = text.public_until(profile_for_case(case), text.penalty_code(decided.get("penalty_kind", "")), fine,
                               d.date)
     return {"title": f"{d.agency}{d.title}（{d.number}）", "source": source,
             "source_sha256": hashlib.sha256(source.encode()).hexdigest(),
@@ -379,10 +380,11 @@ def remove_early(actor, entry: Entry, reason: str) -> Step:
         spec = _spec(entry.agency)
         _may(actor, entry.agency_id, spec.approve_roles, "提前撤下公示")
         shown = _live(entry)
-        penalty = text.penalty_code(shown.summary.get("处罚类别", ""))
-        if entry.kind == EntryKind.DECISION and penalty in spec.no_early_removal:
-            raise ValidationError(f"处罚种类为“{shown.summary.get('处罚类别')}”的决定，公示期满前不得撤下"
-                                  "（市场监管公示规定 16）。", code="no_early_removal")
+        # What was decided, as issued — not the summary, which a correction may have reworded.
+        label = text.issued_content(shown.document).get("penalty_kind", "") if shown.document_id else ""
+        if text.penalty_code(label) in spec.no_early_removal:
+            raise ValidationError(f"处罚种类为“{label}”的决定，公示期满前不得撤下（市场监管公示规定 16）。",
+                                  code="no_early_removal")
         reason = _public_reason(entry, reason, "提前撤下的理由")
         return _step(actor, shown, StepKind.REMOVE_EARLY, v.REMOVE, reason=reason)
 

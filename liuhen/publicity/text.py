@@ -144,6 +144,11 @@ def party_label(case, who: People) -> str:
     return "、".join(out)
 
 
+def issued_content(doc) -> dict:
+    """The content of the decision record's version that `doc` printed (what was decided)."""
+    return doc.record.versions.get(number=doc.record_version).content
+
+
 def penalty_code(label: str) -> str:
     return PENALTY_CODES.get((label or "").strip(), "")
 

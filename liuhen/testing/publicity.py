@@ -13,10 +13,11 @@ FACTS_WITH_PEOPLE = ("经查，当事人王五（身份证号码 210502199003071
 PUBLISHED_PENALTY = {"penalty_kind": "罚款", "fine_amount": 5000, "confiscation_amount": None}
 
 
-def issued_decision(world, case=None, **content):
+def issued_decision(world, case=None, *, witness: str = "", **content):
     """(case, IssuedDocument): a case taken to its decision, the 决定书 (a fine of 5000 yuan unless
-    `content` says otherwise) signed and issued."""
+    `content` says otherwise; `witness` signed it too) signed and issued."""
     from liuhen.documents.services import issue_document
+    from liuhen.records.services import record_other_signature
     from liuhen.testing.cases import complete, notify, sign_all, to_decision
     from liuhen.testing.documents import decision
 
@@ -25,8 +26,10 @@ def issued_decision(world, case=None, **content):
     notify(world, case, {k: content[k] for k in PUBLISHED_PENALTY})  # 行政处罚法 44: told before the decision
     complete(world, case, "handling_opinion")
     complete(world, case, "leader_approval")
-    record = sign_all(world, decision(world, case, **content))
-    return case, issue_document(world.officer, record)
+    record = decision(world, case, **content)
+    if witness:
+        record_other_signature(world.officer, record, role="witness", signer_name=witness)
+    return case, issue_document(world.officer, sign_all(world, record))
 
 
 def replaced_decision(world, doc, reason="原决定书认定的罚款数额有误，重新作出决定", **content):
