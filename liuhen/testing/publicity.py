@@ -13,23 +13,41 @@ FACTS_WITH_PEOPLE = ("经查，当事人王五（身份证号码 210502199003071
 PUBLISHED_PENALTY = {"penalty_kind": "罚款", "fine_amount": 5000, "confiscation_amount": None}
 
 
+def notified(world, case, penalty: dict, *, party: str):
+    """testing.cases.notify, the party who signs named (an organisation's name too): a 行政处罚告知书 of
+    `penalty` served 40 days ago — the party's periods have run (行政处罚法 44, 64)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from liuhen.records import services as rec
+    from liuhen.records.models import RecordType
+    from liuhen.testing.cases import fill, sign_all
+
+    rt = RecordType.objects.get(code="penalty_notice")
+    served = timezone.localtime(timezone.now() - datetime.timedelta(days=40))
+    content = {**fill(rt), **penalty, "notified_at": served.strftime("%Y-%m-%dT%H:%M")}
+    return sign_all(world, rec.create_record(world.officer, case, rt, content), party=party)
+
+
 def issued_decision(world, case=None, *, witness: str = "", **content):
     """(case, IssuedDocument): a case taken to its decision, the 决定书 (a fine of 5000 yuan unless
     `content` says otherwise; `witness` signed it too) signed and issued."""
     from liuhen.documents.services import issue_document
     from liuhen.records.services import record_other_signature
-    from liuhen.testing.cases import complete, notify, sign_all, to_decision
+    from liuhen.testing.cases import complete, sign_all, to_decision
     from liuhen.testing.documents import decision
 
     content = {**PUBLISHED_PENALTY, **content}
     case = case or to_decision(world)
-    notify(world, case, {k: content[k] for k in PUBLISHED_PENALTY})  # 行政处罚法 44: told before the decision
-    complete(world, case, "handling_opinion")
-    complete(world, case, "leader_approval")
+    party = case.parties.order_by("id").values_list("name", flat=True).first()
+    notified(world, case, {k: content[k] for k in PUBLISHED_PENALTY}, party=party)  # 行政处罚法 44: told first
+    complete(world, case, "handling_opinion", party=party)
+    complete(world, case, "leader_approval", party=party)
     record = decision(world, case, **content)
     if witness:
         record_other_signature(world.officer, record, role="witness", signer_name=witness)
-    return case, issue_document(world.officer, sign_all(world, record))
+    return case, issue_document(world.officer, sign_all(world, record, party=party))
 
 
 def replaced_decision(world, doc, reason="原决定书认定的罚款数额有误，重新作出决定", **content):
@@ -97,10 +115,10 @@ def organisation_case(world, *, name="本溪市平山区某建材有限公司", 
     case = world.open_case(title="本溪市平山区某建材有限公司擅自倾倒建筑垃圾")
     add_person(world, case, kind="organisation", name=name, id_number=CREDIT_CODE, phone="", address="本溪市平山区工业园3号",
                legal_representative=representative)
-    complete(world, case, "start_approval")
+    complete(world, case, "start_approval", party=name)
     case = cases.advance(world.officer, case)
-    complete(world, case, "rights_notice")
-    complete(world, case, "inquiry_record")
+    complete(world, case, "rights_notice", party=name)
+    complete(world, case, "inquiry_record", party=name)
     return cases.advance(world.officer, case, note="调查终结")
 
 
