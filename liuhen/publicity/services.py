@@ -103,7 +103,10 @@ def _new_entry(actor, agency, kind: str, *, case=None, year=None) -> Entry:
                                            case=case, year=year, created_by=actor)
         except IntegrityError:
             continue
-        return Entry.objects.get(pk=row.pk)
+        row = Entry.objects.get(pk=row.pk)
+        # The entry's own event (its state: `liuhen verify` holds the row to it), with its first draft's.
+        _log(v.DRAFT, actor, row, entry=row.number, kind=kind, case=row.case_id, year=row.year)
+        return row
     raise ValidationError("公示编号冲突，请重试。", code="number_race")
 
 
