@@ -195,7 +195,7 @@ def _numbers(view: str) -> list[_Hit]:
 def _attached(view: str, start: int, end: int) -> bool:
     """Part of a code, not a number: letters right before it (except a label such as Tel), or a
     hyphen, slash or dot joining it to letters or digits (LW-2026-0001, 1380.00, a URL)."""
-    before = view[:start]
+    before = view[max(0, start - 12):start]
     if before[-1:].isascii() and before[-1:].isalpha():
         word = re.search(r"[A-Za-z]+$", before).group().lower()
         return word not in _LETTER_LABELS
@@ -296,7 +296,7 @@ def _inside(start: int, end: int, spans) -> bool:
 def _names(text: str, names, keep) -> list[Span]:
     """Every occurrence of each name, longest first: an occurrence inside a longer name's (or a kept
     fragment's: an organisation's name 大连王建国餐饮有限公司) is that one's, not a name of its own."""
-    kept = set(keep)
+    names, kept = ({"".join(f.split()) for f in fragments} for fragments in (names, keep))
     claimed: list[tuple[int, int]] = []
     spans = []
     for start, end, fragment in _occurrences(text, [*names, *kept]):
@@ -311,8 +311,8 @@ def _names(text: str, names, keep) -> list[Span]:
 # The administrative part of an address (省, 市, 区/县): the rest (人民路1号3单元502室) is searched too.
 _ADMIN_PREFIX = re.compile(r"^(?:[^省]{2,7}省)?(?:[^市]{2,7}市)?(?:[^区县市旗]{1,7}[区县市旗])?")
 _ADDRESS_MARKERS = re.compile(r"[省市区县镇乡村路街道巷弄号栋幢室组屯旗楼苑]|单元|胡同|小区|大厦")
-_ADDRESS_NOUN = re.compile(r"(?:户籍所在地|经常居住地|住所地|居住地址|居住地|户籍地|住址|住所|地址)(?: ?(?:[：:]|为|是|在))")
-_ADDRESS_VERB = re.compile(r"(?:家住|现住|居住于|居住在|住在)(?!址|所)(?: ?(?:[：:]|为|是|在|于))?")
+_ADDRESS_LABEL = re.compile(r"(?:户籍所在地|经常居住地|住所地|居住地址|居住地|户籍地|住址|住所|地址|家住|现住|居住于|居住在|住在)"
+                            r"(?!址)(?: ?(?:[：:]|为|是|在|于))?")
 # An organisation's address is public: 机关地址, 单位地址, 注册地址, 办公地址, 公司住所…
 _ORG_BEFORE = re.compile(r"(?:机关|单位|注册|办公|经营|营业|公司|企业|机构|门店|场所|本局|我局)$")
 _ADDRESS_END = re.compile(r"[，。；;,、\n\r\[【的]|电话|手机|身份证|邮编|邮政编码|联系人|法定代表人|负责人|性别|民族|出生|年龄|职业|邮箱")
@@ -332,16 +332,15 @@ def _free_addresses(text: str) -> list[Span]:
     """The address after 住址/住所/地址/家住/现住/户籍地/居住地 in free text, to the next 。，； or line
     end or closing bracket (a bracket opened inside it closes inside it), if it looks like one."""
     spans = []
-    for pattern in (_ADDRESS_NOUN, _ADDRESS_VERB):
-        for m in pattern.finditer(text):
-            if _ORG_BEFORE.search(text, max(0, m.start() - 4), m.start()):
-                continue
-            start = m.end()
-            while start < len(text) and text[start] in " \u3000":
-                start += 1
-            end = _address_end(text, start)
-            if end > start and _ADDRESS_MARKERS.search(text, start, end):
-                spans.append(Span(start, end, "address", mark("address", "")))
+    for m in _ADDRESS_LABEL.finditer(text):
+        if _ORG_BEFORE.search(text, max(0, m.start() - 4), m.start()):
+            continue
+        start = m.end()
+        while start < len(text) and text[start] in " \u3000":
+            start += 1
+        end = _address_end(text, start)
+        if end > start and _ADDRESS_MARKERS.search(text, start, end):
+            spans.append(Span(start, end, "address", mark("address", "")))
     return spans
 
 
