@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "liuhen.enforcement",
     "liuhen.archive",
     "liuhen.retrieval",
+    "liuhen.publicity",
     "liuhen.audit",
     "liuhen.oversight",
     "liuhen.evaluation",

@@ -28,6 +28,8 @@ urlpatterns = [
     path("property/", include("liuhen.caseproperty.urls")),
     path("oversight/", include("liuhen.oversight.urls")),
     path("profiles/", include("liuhen.profiles.urls")),
+    path("public/", include("liuhen.publicity.public_urls")),  # 行政执法公示: the public portal (no login)
+    path("publicity/", include("liuhen.publicity.urls")),  # 公示: drafts, review, approval, withdrawal
     path("records/", include("liuhen.records.urls")),
     path("retrieval/", include("liuhen.retrieval.urls")),  # 档案利用: 调用单, approvals, watermarked copies
     path("retention/", include("liuhen.retention.urls")),
