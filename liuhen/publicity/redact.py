@@ -104,7 +104,7 @@ _BRACKETED = re.compile(r"[(（]( ?\+? ?(?:0086|86)|0\d{2,3} ?)[)）](?= ?-? ?\d
 
 # A number: digit groups joined by a hyphen (spaces around it allowed) or one or two spaces, an ID's
 # final X, an optional "+" prefix. Atomic, so a run that fails its right edge is not cut shorter.
-_RUN = re.compile(r"(?<![0-9])(?:\+ ?)?(?>\d+(?:(?: ?- ?| {1,2})\d+)*X?)(?![0-9A-Za-z])")
+_RUN = re.compile(r"(?<![0-9])(?:\+ ?)?(?>\d+(?:(?: ?- ?| {1,2})\d+)*X?)(?![0-9])")
 _GROUP = re.compile(r"\d+X?")
 _LETTER_LABELS = ("tel", "phone", "mobile", "mob", "fax", "cell", "id", "no", "card", "account", "acct")
 
@@ -193,15 +193,23 @@ def _numbers(view: str) -> list[_Hit]:
 
 
 def _attached(view: str, start: int, end: int) -> bool:
-    """Part of a code, not a number: letters right before it (except a label such as Tel), or a
-    hyphen, slash or dot joining it to letters or digits (LW-2026-0001, 1380.00, a URL)."""
-    before = view[max(0, start - 12):start]
-    if before[-1:].isascii() and before[-1:].isalpha():
+    """Part of a code, not a number: letters right before it (except a label such as Tel), letters
+    right after it (91210500MA…; but 13812345678QQ同号 after 电话 is a phone), or a hyphen, slash or dot
+    joining it to letters or digits (LW-2026-0001, 1380.00, a URL)."""
+    before = view[max(0, start - 16):start]
+    if _letter(before[-1:]):
         word = re.search(r"[A-Za-z]+$", before).group().lower()
         return word not in _LETTER_LABELS
+    if _letter(view[end:end + 1]) and not (_PHONE_LABEL.search(before) or _ID_LABEL.search(before)
+                                           or _ACCOUNT_LABEL.search(view[max(0, start - 32):start])):
+        return True
     if re.search(r"[A-Za-z0-9][-/.]$", before):
         return True
     return bool(re.match(r"[-/.][A-Za-z0-9]", view[end:end + 2]))
+
+
+def _letter(c: str) -> bool:
+    return c.isascii() and c.isalpha()
 
 
 def _digits(groups) -> str:

@@ -143,6 +143,16 @@ def test_a_letter_label_before_a_phone():
     assert [text[s.start:s.end] for s in redact.find(text)] == ["13812345678"]
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("电话号码：13812345678QQ同号", "电话号码：[电话号码已隐去]QQ同号"),
+    ("身份证号：11010119900307123XA", "身份证号：[身份证号码已隐去]A"),
+    ("13812345678QQ", "13812345678QQ"),  # no label: letters after digits are a code's
+    ("统一社会信用代码：12210000123456789L", "统一社会信用代码：12210000123456789L"),
+])
+def test_letters_right_after_a_number(text, expected):
+    assert published(text) == expected
+
+
 # ---------------------------------------------------------------------------------------------------
 # Names.
 
@@ -432,7 +442,7 @@ def test_address_labels_without_a_joiner(text, expected):
 # publication, and `leaks` finds nothing in it.
 PIECES = ["1", "3", "8", "0", "9", "X", "x", "１", "３", "Ｘ", " ", "-", "\u3000", "(", "（", ")", "）", "+",
           "电话：", "手机", "账号：", "身份证号码：", "住址：", "家住", "大连市", "路", "1号", "，", "。", "\n", "张三",
-          "欧阳锋", "元", "年", "A", "统一社会信用代码：", "/", ".", "[", "、", "13812345678", "110101199003071234",
+          "欧阳锋", "元", "年", "A", "Q", "L", "Tel", "统一社会信用代码：", "/", ".", "[", "、", "13812345678", "110101199003071234",
           "024-", "6222 0212 "]
 
 
