@@ -1,9 +1,10 @@
 """隐去 (redaction): what stands between a served decision and a person's private data online.
 
-行政处罚法 48 and 市场监管公示规定 11: a natural person's ID number, phone, address, bank account, health
-data and the names of other natural persons are removed before a decision is published. `find` marks
-every span to remove, `apply` writes the published text, `check` proves a published text is exactly its
-source minus the listed spans, and `leaks` is the last guard: any ID-number or phone pattern left.
+行政处罚法 48 and 市场监管公示规定 (no personal data in a published decision): a natural person's ID
+number, phone, address, bank account, health data and the names of other natural persons are removed
+before a decision is published. `find` marks every span to remove, `apply` writes the published text,
+`check` proves a published text is exactly its source minus the listed spans, and `leaks` is the last
+guard: any ID-number or phone pattern left.
 
 Pure Python (no Django): the ledger's checker and the crawler test use it as they are.
 
@@ -148,11 +149,12 @@ def _date(s: str, low: int, high: int) -> bool:
 def _id_number(s: str, labelled: bool) -> bool:
     """居民身份证号码: 18 characters (17 digits, a digit or X) with a birth date 1900–2099, or 15 digits
     (the old numbers) with a date 19YYMMDD; the first digit a region's (1–8). The GB 11643 check digit
-    is NOT required: a mistyped number is still a person's number. After 身份证/证件号 any 15–18."""
+    is NOT required: a mistyped number is still a person's number — so after 身份证/证件号 any
+    15 to 18 characters, a digit missing or a date mistyped."""
     body, last = s[:-1], s[-1:]
     if not body.isdigit() or not (last.isdigit() or last == "X"):
         return False
-    if labelled and len(s) in (15, 18):
+    if labelled and 15 <= len(s) <= 18:
         return True
     if s[0] not in "12345678":
         return False
@@ -398,18 +400,21 @@ def find(text: str, *, names=(), addresses=(), accounts=(), keep=()) -> list[Spa
 
     `keep`: what stays — names of persons who are published (an organisation's 法定代表人), an
     organisation's name or address, the agency's phone. A name inside a kept fragment is not removed;
-    an address, phone or account wholly inside one (or a phone or account with a kept number's digits)
-    neither. An ID number is never kept. Fragments shorter than two characters are ignored."""
+    an address found after 地址 &c., a phone or an account wholly inside one (or a phone or account with
+    a kept number's digits) neither. An ID number, a given address or a given account is never kept.
+    Fragments shorter than two characters are ignored."""
     view = _view(text)
     kept = _occurrences(text, keep)
     kept_digits = _kept_digits(keep)
     spans = []
     for hit in _numbers(view):
-        if hit.category != "id_number" and (_inside(hit.start, hit.end, kept) or _phone_key(hit.digits) in kept_digits):
+        if hit.category != "id_number" and (_inside(hit.start, hit.end, kept)
+                                            or _phone_key(hit.digits) in kept_digits):
             continue
         spans.append(Span(hit.start, hit.end, hit.category, mark(hit.category, text[hit.start:hit.end])))
-    spans += [s for s in _given_addresses(text, addresses) + _free_addresses(text)
-              if not _inside(s.start, s.end, kept)]
+    # A natural person's given address goes even where it is also a kept one (a home at a company's).
+    spans += _given_addresses(text, addresses)
+    spans += [s for s in _free_addresses(text) if not _inside(s.start, s.end, kept)]
     spans += _given_accounts(text, accounts)
     spans += _names(text, names, keep)
     return merge([], spans)
@@ -505,7 +510,8 @@ def leaks(text: str, *, allow=()) -> list[str]:
     for hit in _numbers(_view(text)):
         if hit.category == "bank_account":
             continue
-        if hit.category == "phone" and (_inside(hit.start, hit.end, allowed) or _phone_key(hit.digits) in allowed_digits):
+        if hit.category == "phone" and (_inside(hit.start, hit.end, allowed)
+                                        or _phone_key(hit.digits) in allowed_digits):
             continue
         line = text.count("\n", 0, hit.start) + 1
         column = hit.start - (text.rfind("\n", 0, hit.start) + 1) + 1

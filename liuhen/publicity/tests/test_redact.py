@@ -133,6 +133,14 @@ def test_an_all_digit_code_after_a_credit_code_label_with_a_wrong_check_characte
     assert [s.category for s in redact.find(text)] == ["id_number"]
 
 
+@pytest.mark.parametrize("number", ["11010119900307123", "110101199013071234", "910101199003071234",
+                                    "1101011990030712"])
+def test_after_an_id_label_a_mistyped_number_is_still_an_id_number(number):
+    text = f"身份证号码：{number}。"
+    assert published(text) == "身份证号码：[身份证号码已隐去]。"
+    assert redact.leaks(text)
+
+
 def test_an_id_number_after_an_identifier_label_is_still_removed():
     text = "编号：110101199003071234"
     assert [s.category for s in redact.find(text)] == ["id_number"]
@@ -239,6 +247,12 @@ def test_a_kept_organisation_address_stays():
     text = "当事人：大连某公司\n地址：大连市中山区人民路2号\n当事人：张三\n地址：大连市中山区人民路9号\n"
     out = published(text, names=["张三"], keep=["大连市中山区人民路2号"])
     assert out == "当事人：大连某公司\n地址：大连市中山区人民路2号\n当事人：张某某\n地址：[住址已隐去]\n"
+
+
+def test_a_given_address_goes_even_where_it_is_kept():
+    text = "张三住所：大连市中山区人民路2号，与大连某公司地址相同。"
+    out = published(text, addresses=["大连市中山区人民路2号"], keep=["大连市中山区人民路2号"])
+    assert out == "张三住所：[住址已隐去]，与大连某公司地址相同。"
 
 
 def test_a_kept_phone_stays_in_any_writing_and_leaks_allows_it():
