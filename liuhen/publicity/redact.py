@@ -91,7 +91,8 @@ def _is_cjk(c: str) -> bool:
 _VIEW = {**{0xFF10 + i: str(i) for i in range(10)},
          **{0xFF21 + i: chr(0x41 + i) for i in range(26)}, **{0xFF41 + i: chr(0x61 + i) for i in range(26)},
          **{ord(c): "-" for c in "－‐‑‒–—―﹣"}, **{ord(c): " " for c in "\u3000\u00a0\t"},
-         ord("＋"): "+", ord("x"): "X", ord("×"): "X", ord("ｘ"): "X", ord("Ｘ"): "X"}
+         ord("＋"): "+", ord("x"): "X", ord("×"): "X", ord("ｘ"): "X", ord("Ｘ"): "X",
+         ord("Ⅹ"): "X", ord("ⅹ"): "X"}  # the Roman numeral ten, typed for an ID's X
 
 
 def _view(text: str) -> str:
