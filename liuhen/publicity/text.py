@@ -101,8 +101,9 @@ class _PrintedLines(HTMLParser):
 @dataclass(frozen=True)
 class People:
     """Who and where the redaction looks for in a case: natural persons' names (parties, the people who
-    signed its records as party, witness or other) and their addresses; `keep` the names that stay (an
-    organisation's legal representative; the party itself unless the profile masks it)."""
+    signed its records as party, witness or other) and their addresses; `keep` what stays (an
+    organisation's name, legal representative, address and phone; the agency's phone; a natural person
+    party's name unless the profile masks it)."""
 
     names: tuple[str, ...]
     addresses: tuple[str, ...]
@@ -118,9 +119,10 @@ def people(case, *, mask_party: bool) -> People:
                 addresses.append(p.address)
             if not mask_party:
                 keep.append(p.name)
-        else:  # 双公示: an organisation's name and its 法定代表人 are published (a name signed as party too)
-            keep += [p.name, p.legal_representative]
+        else:  # 双公示: an organisation's name and its 法定代表人 are published (a name signed as party too);
+            keep += [p.name, p.legal_representative, p.address, p.phone]  # its address and phone are no one's privacy
     names += signer_names(case)
+    keep.append(case.agency.phone)  # the agency's own number (on a decision's remedies, say)
     clean = lambda xs: tuple(dict.fromkeys(x.strip() for x in xs if x and len(x.strip()) >= 2))  # noqa: E731
     return People(clean(names), clean(addresses), clean(keep))
 

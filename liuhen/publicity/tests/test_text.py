@@ -67,8 +67,8 @@ def test_the_people_whose_names_go_and_stay(world):
 def test_an_organisations_name_and_representative_stay(world):
     case = organisation_case(world)
     who = text.people(case, mask_party=True)  # masking is for natural persons only
-    assert set(who.keep) == {"本溪市平山区某建材有限公司", "赵六"}
-    assert who.addresses == ()  # an organisation's address is published (双公示)
+    assert set(who.keep) == {"本溪市平山区某建材有限公司", "赵六", "本溪市平山区工业园3号"}
+    assert who.addresses == ()  # an organisation's address is no one's privacy
 
 
 @pytest.mark.parametrize("label", [label for _, label in PENALTY_KINDS])
