@@ -41,7 +41,8 @@ def issued_decision(world, case=None, *, witness: str = "", **content):
     content = {**PUBLISHED_PENALTY, **content}
     case = case or to_decision(world)
     party = case.parties.order_by("id").values_list("name", flat=True).first()
-    notified(world, case, {k: content[k] for k in PUBLISHED_PENALTY}, party=party)  # 行政处罚法 44: told first
+    if not case.records.filter(record_type__code="penalty_notice").exists():  # unless the test told the party
+        notified(world, case, {k: content[k] for k in PUBLISHED_PENALTY}, party=party)  # 行政处罚法 44: told first
     complete(world, case, "handling_opinion", party=party)
     complete(world, case, "leader_approval", party=party)
     record = decision(world, case, **content)
