@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 
 from liuhen.cases.models import PartyKind
 from liuhen.cases.selectors import current_parties
-from liuhen.documents.render import document_for
+from liuhen.documents.render import document_for, render_html
 from liuhen.profiles.spec import PENALTY_KINDS
 from liuhen.records.selectors import record_with_state, signer_names
 
@@ -40,8 +40,6 @@ def served_text(d) -> str:
     same HTML the sealed PDF is rendered from — letterhead, title, 文号, 当事人 and 地址, each field, 依据,
     the remedies, any signatures, the agency and the date; not the QR code's caption nor the seal's
     placeholder, which are not the decision's words."""
-    from liuhen.documents.render import render_html
-
     reader = _PrintedLines()
     reader.feed(render_html([d]))
     reader.close()
