@@ -316,3 +316,10 @@ def check_upload(facts: PublicFacts, sha256: str) -> UploadCheck:
             intact = False
     return UploadCheck(sha256=sha256, verdict=verdict, expected_pdf=facts.pdf_sha256,
                        expected_archive=facts.archive_sha256, stored_intact=intact)
+
+
+def issued_of_case(case, record_type_code: str) -> list[IssuedDocument]:
+    """The documents issued for the case's records of one type (e.g. its 决定书: the first and any that
+    replaced it), in the order they were issued."""
+    return list(IssuedDocument.objects.filter(record__case=case, record__record_type__code=record_type_code)
+                .select_related("number", "record").order_by("issued_at", "id"))

@@ -26,7 +26,6 @@ from django.db import IntegrityError, transaction
 from liuhen.accounts.roles import LEADER_ROLES, Role
 from liuhen.accounts.services import require_valid_certificate
 from liuhen.cases import access
-from liuhen.common import context
 from liuhen.common import text as texts
 from liuhen.ledger import refusals
 from liuhen.ledger import services as ledger
@@ -304,16 +303,7 @@ def import_seal(actor, agency, data: bytes, password: bytes | None) -> dict:
 # ---- the public verification page (扫码验真): reads by anyone, traced without the client's address ----
 
 def _anonymous(action: str, object_type: str, object_id, detail: dict) -> None:
-    """A read of the public page in the ledger: actor None, and the request's context without the
-    client's IP address — a visitor's address is personal data the page has no need of (个人信息
-    保护法 6: no more than the purpose needs); the request id still ties the events of one visit."""
-    ctx = context.current()
-    token = context.bind(context.RequestContext(request_id=ctx.request_id, ip="", channel=ctx.channel))
-    try:
-        with transaction.atomic():
-            ledger.append(action, actor=None, object_type=object_type, object_id=str(object_id)[:64], detail=detail)
-    finally:
-        context.reset(token)
+    ledger.append_public(action, object_type, object_id, detail)
 
 
 def log_public_view(doc: IssuedDocument) -> None:

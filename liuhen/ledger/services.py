@@ -86,6 +86,21 @@ def append(
     return entry
 
 
+
+def append_public(action: str, object_type: str, object_id, detail: dict, *, content_sha256: str = "") -> Entry:
+    """An act of an anonymous visitor of a public page (a read of the verification page, a comment on
+    the portal): actor None, and the request's context without the client's IP address — a visitor's
+    address is personal data the page has no need of (个人信息保护法 6: no more than the purpose needs);
+    the request id still ties the events of one visit. In its own atomic block unless already in one."""
+    ctx = context.current()
+    token = context.bind(context.RequestContext(request_id=ctx.request_id, ip="", channel=ctx.channel))
+    try:
+        with transaction.atomic():
+            return append(action, actor=None, object_type=object_type, object_id=str(object_id)[:64],
+                          content_sha256=content_sha256, detail=detail)
+    finally:
+        context.reset(token)
+
 def append_row(action: str, actor, row, **detail) -> Entry:
     """Append the event of writing `row` — a ledger subject (ledger.subjects.LedgerState): its type, id
     and the digest of its state — with `detail`. Inside the write's transaction, as `append`."""

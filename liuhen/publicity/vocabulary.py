@@ -12,9 +12,10 @@ COMMENT = "publicity.comment"      # a comment from the public (no actor)
 REPLY = "publicity.reply"          # the agency's reply
 LOOKUP = "publicity.lookup"        # a certificate number looked up on the portal (no actor)
 EXPORT = "publicity.export"        # the 双公示 records exported
+VIEW = "publicity.view"            # a version's served text (with the personal data) opened by staff
 REFUSED = "publicity.refused"      # a refused act: its codes, never its text
 
-READ_ACTIONS = frozenset({LOOKUP, EXPORT, REFUSED})
+READ_ACTIONS = frozenset({LOOKUP, EXPORT, VIEW, REFUSED})
 
 ACTION_LABELS = {
     DRAFT: "拟定公示稿",
@@ -28,6 +29,7 @@ ACTION_LABELS = {
     REPLY: "答复公众意见",
     LOOKUP: "查询执法证",
     EXPORT: "导出双公示数据",
+    VIEW: "查看公示稿原文",
     REFUSED: "拒绝公示操作",
 }
 

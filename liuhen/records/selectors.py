@@ -374,3 +374,12 @@ def next_signers(state: RecordState) -> list[dict]:
         out.append({"label": state.rule.capacity_label(capacity),
                     "people": [f"{u.display_name}（{'、'.join(u.role_labels())}）" for u in people]})
     return out
+
+
+def signer_names(case, roles=(SignerRole.PARTY, SignerRole.WITNESS, SignerRole.OTHER)) -> list[str]:
+    """The names of the people who signed (or refused) the case's records in `roles` — by default those
+    in front of the officers (当事人, 见证人, 其他人员): the natural persons a public text must not name."""
+    from .models import Signature
+
+    return list(dict.fromkeys(Signature.objects.filter(record__case=case, role__in=roles).order_by("id")
+                              .values_list("signer_name", flat=True)))

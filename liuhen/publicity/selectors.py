@@ -1,0 +1,100 @@
+"""Reads of 公示: a version's state and an entry's status, derived from the steps and the date (never
+stored); the live version the public reads; a case's decision entry and the decision document it
+publishes. The portal's lists (portal_selectors.py) and the workbench (work_selectors.py) build on these."""
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from liuhen.documents.models import DocumentStatus
+from liuhen.documents.selectors import issued_of_case
+
+from .models import Entry, EntryKind, Step, StepKind, Version
+
+# A version's states (版本状态).
+DRAFT, REVIEWED, RETURNED, PUBLISHED = "draft", "reviewed", "returned", "published"
+STATE_LABELS = {DRAFT: "待审核", REVIEWED: "待批准", RETURNED: "已退回", PUBLISHED: "已发布"}
+# An entry's status (公示状态).
+PENDING, LIVE, WITHDRAWN, EXPIRED, REMOVED, NEVER = "pending", "live", "withdrawn", "expired", "removed", "never"
+STATUS_LABELS = {PENDING: "待发布", LIVE: "公示中", WITHDRAWN: "已撤回", EXPIRED: "公示期满", REMOVED: "已提前撤下",
+                 NEVER: "未发布"}
+ENDS = (StepKind.WITHDRAW, StepKind.REMOVE, StepKind.REMOVE_EARLY)
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def version_state(version: Version, steps=None) -> str:
+    """draft (待审核) → reviewed (待批准) → published (已发布); returned (已退回) when the review or the
+    approval did not pass: a new version is drafted instead."""
+    steps = list(version.steps.all()) if steps is None else steps
+    kinds = {(s.kind, s.passed) for s in steps}
+    if (StepKind.PUBLISH, True) in kinds:
+        return PUBLISHED
+    if (StepKind.REVIEW, False) in kinds or (StepKind.APPROVE, False) in kinds:
+        return RETURNED
+    if (StepKind.REVIEW, True) in kinds:
+        return REVIEWED
+    return DRAFT
+
+
+def latest_version(entry: Entry) -> Version | None:
+    return entry.versions.order_by("-n").first()
+
+
+def published_versions(entry: Entry) -> list[Version]:
+    return list(Version.objects.filter(entry=entry, steps__kind=StepKind.PUBLISH).order_by("n").distinct())
+
+
+def end_step(entry: Entry) -> Step | None:
+    """The withdrawal or removal that ended the entry's publication (the latest; None: not ended).
+    A version published after it starts the publication again (a changed decision republished)."""
+    end = Step.objects.filter(version__entry=entry, kind__in=ENDS).order_by("-at", "-id").first()
+    if end is None:
+        return None
+    later = Step.objects.filter(version__entry=entry, kind=StepKind.PUBLISH, at__gt=end.at).exists()
+    return None if later else end
+
+
+def live_version(entry: Entry, on: datetime.date | None = None) -> Version | None:
+    """What the public reads: the latest published version, unless the entry was withdrawn or removed,
+    or its public period (public_until, inclusive) is over."""
+    shown = Version.objects.filter(entry=entry, steps__kind=StepKind.PUBLISH).order_by("-n").first()
+    if shown is None or end_step(entry) is not None:
+        return None
+    if shown.public_until is not None and shown.public_until < (on or today()):
+        return None
+    return shown
+
+
+def status(entry: Entry, on: datetime.date | None = None) -> str:
+    shown = Version.objects.filter(entry=entry, steps__kind=StepKind.PUBLISH).order_by("-n").first()
+    if shown is None:
+        return PENDING if entry.versions.exists() else NEVER
+    end = end_step(entry)
+    if end is not None:
+        return {StepKind.WITHDRAW: WITHDRAWN, StepKind.REMOVE: EXPIRED}.get(end.kind, REMOVED)
+    if shown.public_until is not None and shown.public_until < (on or today()):
+        return EXPIRED
+    return LIVE
+
+
+def decision_entry(case) -> Entry | None:
+    return Entry.objects.filter(case=case, kind=EntryKind.DECISION).first()
+
+
+def decision_documents(case) -> list:
+    """The case's issued 决定书, first to last (a changed decision: the replaced one, then its replacement)."""
+    return issued_of_case(case, "decision")
+
+
+def current_decision(case):
+    """The case's 决定书 in force: the last issued one still valid (None: none issued, or all revoked)."""
+    valid = [d for d in decision_documents(case) if d.status == DocumentStatus.VALID]
+    return valid[-1] if valid else None
+
+
+def entry_by_number(number: str) -> Entry | None:
+    return Entry.objects.filter(number=str(number)[:20]).select_related("agency", "case").first()
