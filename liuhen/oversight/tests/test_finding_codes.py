@@ -10,7 +10,7 @@ from liuhen.profiles.spec import Applies, DeadlineSpec, MajorCriterion, Period
 from liuhen.records import services as rec
 from liuhen.records.models import SignerRole
 from liuhen.testing.cases import complete, make_record, sign_all, to_archive_stage, to_decision, to_investigation
-from liuhen.testing.findings import codes, found, profile_with, with_rule
+from liuhen.testing.findings import clocks, codes, found, profile_with, with_rule
 
 DAY = datetime.timedelta(days=1)
 
@@ -210,10 +210,11 @@ def test_F019_a_revoked_decision_not_withdrawn_from_the_portal(world):
     case, entry, version = published_decision(world)
     revoke_document(world.agency_head, version.document, "经行政复议决定撤销")
     assert v.WITHDRAWAL_LATE not in codes(case)
-    rows = _of(case, v.WITHDRAWAL_LATE, now=timezone.now() + 10 * DAY)  # 3 working days: at most 9 days
+    due = clocks(case)["withdrawal"].due_at  # 3 working days (行政处罚法 48, 85)
+    rows = _of(case, v.WITHDRAWAL_LATE, now=due + DAY)
     assert len(rows) == 1 and rows[0].article == "行政处罚法 48, 85"
     publicity.withdraw(world.agency_head, entry, "该决定已经行政复议决定撤销")
-    assert v.WITHDRAWAL_LATE not in codes(case, now=timezone.now() + 10 * DAY)
+    assert v.WITHDRAWAL_LATE not in codes(case, now=due + DAY)
 
 
 def test_F020_a_changed_decision_not_republished(world):
@@ -224,13 +225,9 @@ def test_F020_a_changed_decision_not_republished(world):
     case, _entry, version = published_decision(world)
     remade = sign_all(world, decision(world, case, content="罚款人民币叁仟元整。"))
     issue_document(world.agency_head, remade, replaces=version.document, reason="变更处罚内容")
-    republication = DeadlineSpec("republication", "重新公示变更后的决定", "LW-P 11", "decision.replaced",
-                                 Period.parse("10wd"), ("publication.republished",), Applies())
-    # base.yaml's republication deadline (issue 20), whether or not this profile has it yet
-    others = [d for d in profile_with(case).deadlines if d.id != republication.id]
-    profile = profile_with(case, deadlines=(*others, republication))
-    assert v.REPUBLICATION_LATE not in codes(case, profile=profile)
-    rows = _of(case, v.REPUBLICATION_LATE, profile=profile, now=timezone.now() + 30 * DAY)
+    assert v.REPUBLICATION_LATE not in codes(case)
+    due = clocks(case)["republication"].due_at  # 10 working days (LW-P 11)
+    rows = _of(case, v.REPUBLICATION_LATE, now=due + DAY)
     assert len(rows) == 1 and rows[0].severity == "error"
 
 

@@ -12,7 +12,7 @@ from liuhen.documents import services as documents
 from liuhen.oversight import checks, clocks as oversight_clocks, engine
 from liuhen.oversight import vocabulary as ov
 from liuhen.oversight.finding_models import ClockStatus
-from liuhen.profiles.spec import Applies, DeadlineSpec, Period
+from liuhen.profiles.spec import Applies
 from liuhen.publicity import clocks, services
 from liuhen.publicity.models import Step, StepKind
 from liuhen.publicity.selectors import current_decision
@@ -25,26 +25,9 @@ from liuhen.testing import workdays
 
 DAY = datetime.timedelta(days=1)
 MINOR_ID = "21050220120307123X"  # born 2012-03-07: fourteen in 2026
-REPUBLICATION = DeadlineSpec("republication", "重新公示变更后的决定", "LW-P 11", "decision.replaced",
-                             Period.parse("10wd"), ("publication.republished",), Applies())
-
 # Deadlines counted from the real today: the calendar must know the coming year.
 calendar_ahead, clean_calendar = workdays.calendar_ahead, workdays.clean_calendar
 pytestmark = pytest.mark.usefixtures("calendar_ahead")
-
-
-def _profile(case):
-    """The case's profile with the publication deadlines as issue 20 configures them (base.yaml): the
-    publicity clock also ends when the decision is not to be published; a changed decision republished
-    within 10 working days."""
-    profile = profile_with(case)
-    deadlines = []
-    for d in profile.deadlines:
-        if d.id == "publicity":
-            d = dataclasses.replace(d, end=tuple(dict.fromkeys((*d.end, clocks.EXEMPTED))))
-        if d.id != REPUBLICATION.id:
-            deadlines.append(d)
-    return dataclasses.replace(profile, deadlines=(*deadlines, REPUBLICATION))
 
 
 def _penalised(world, **penalty):
@@ -60,15 +43,7 @@ def _anchors(case) -> dict:
 
 
 def _codes(case, **kw) -> list:
-    return [f.code for f in _found(case, **kw)]
-
-
-def _found(case, **kw) -> list:
-    return found(case, profile=kw.pop("profile", None) or _profile(case), **kw)
-
-
-def _clocks(case, **kw) -> dict:
-    return case_clocks(case, profile=kw.pop("profile", None) or _profile(case), **kw)
+    return [f.code for f in found(case, **kw)]
 
 
 def _revoke(world, doc):
@@ -91,7 +66,7 @@ def test_a_published_decision_meets_the_publicity_clock_at_its_publish_step(worl
     found_ = _anchors(case)
     assert found_[clocks.PUBLISHED] == _first_step(entry, StepKind.PUBLISH).at
     assert clocks.EXEMPTED not in found_ and clocks.REVOKED not in found_
-    clock = _clocks(case)["publicity"]
+    clock = case_clocks(case)["publicity"]
     assert clock.status == ClockStatus.MET and clock.met_at == found_[clocks.PUBLISHED]
     assert ov.PUBLICITY_OVERDUE not in _codes(case, now=timezone.now() + 60 * DAY)
 
@@ -99,10 +74,10 @@ def test_a_published_decision_meets_the_publicity_clock_at_its_publish_step(worl
 def test_an_unpublished_decision_is_an_error_once_twenty_working_days_passed(world):
     case, _doc = issued_decision(world)
     assert clocks.excluded_reason(case) == ""
-    clock = _clocks(case)["publicity"]
+    clock = case_clocks(case)["publicity"]
     assert clock.status == ClockStatus.RUNNING and clock.period == "20个工作日"
     assert ov.PUBLICITY_OVERDUE not in _codes(case, now=clock.due_at - datetime.timedelta(hours=1))
-    rows = [f for f in _found(case, now=clock.due_at + DAY) if f.code == ov.PUBLICITY_OVERDUE]
+    rows = [f for f in found(case, now=clock.due_at + DAY) if f.code == ov.PUBLICITY_OVERDUE]
     assert len(rows) == 1 and rows[0].severity == "error" and "公示平台尚未建成" not in rows[0].message
     assert "已逾期" in rows[0].message and "公示" in rows[0].fix
 
@@ -112,7 +87,7 @@ def test_an_unpublished_decision_is_an_error_once_twenty_working_days_passed(wor
 def test_a_warning_the_profile_does_not_publish_is_exempt_at_the_decision(world):
     case, _doc = _penalised(world, penalty_kind="警告")
     assert "警告" in clocks.excluded_reason(case)
-    clock = _clocks(case)["publicity"]
+    clock = case_clocks(case)["publicity"]
     assert _anchors(case)[clocks.EXEMPTED] == clock.started_at  # the decision's completion
     assert clock.status == ClockStatus.MET
     assert ov.PUBLICITY_OVERDUE not in _codes(case, now=timezone.now() + 60 * DAY)
@@ -129,7 +104,7 @@ def test_a_minor_party_keeps_the_decision_off_the_portal(world):
     why = clocks.excluded_reason(case)
     assert "未成年人" in why
     assert clocks.EXEMPTED in _anchors(case)
-    assert _clocks(case)["publicity"].status == ClockStatus.MET
+    assert case_clocks(case)["publicity"].status == ClockStatus.MET
 
 
 def test_an_adult_party_and_an_organisation_do_not(world):
@@ -158,19 +133,19 @@ def test_an_exemption_meets_the_clock_at_its_time(world):
     row = services.exempt(world.agency_head, case, "trade_secret", "涉及当事人生产工艺")
     assert _anchors(case)[clocks.EXEMPTED] == row.at
     assert clocks.excluded_reason(case) == "已决定不予公开：涉及商业秘密（涉及当事人生产工艺）"
-    assert _clocks(case)["publicity"].status == ClockStatus.MET
+    assert case_clocks(case)["publicity"].status == ClockStatus.MET
 
 
 def test_a_case_the_profile_does_not_publish(world):
     case, _doc = issued_decision(world)
-    profile = _profile(case)
+    profile = profile_with(case)
     narrow = dataclasses.replace(profile, publicity=dataclasses.replace(profile.publicity,
                                                                         applies=Applies(kinds=("licensing",))))
     assert "行政处罚（一般程序）案件的决定不在网上公示" in clocks.rule_reason(
         narrow, case.kind, case.procedure, case.start_mode, {}, datetime.date(2026, 12, 2), ())
     assert clocks.rule_reason(dataclasses.replace(profile, publicity=None), case.kind, case.procedure,
                               case.start_mode, {}, datetime.date(2026, 12, 2), ())
-    assert _clocks(case, profile=narrow)["publicity"].status == ClockStatus.MET
+    assert case_clocks(case, profile=narrow)["publicity"].status == ClockStatus.MET
 
 
 # ---- revoked: withdrawn within 3 working days ------------------------------------------------------
@@ -181,14 +156,14 @@ def test_a_revoked_published_decision_must_be_withdrawn(world):
     w = _revoke(world, doc)
     found_ = _anchors(case)
     assert found_[clocks.REVOKED] == w.withdrawn_at and clocks.WITHDRAWN not in found_
-    clock = _clocks(case)["withdrawal"]
+    clock = case_clocks(case)["withdrawal"]
     assert clock.status in (ClockStatus.RUNNING, ClockStatus.DUE_SOON) and clock.period == "3个工作日"
-    rows = [f for f in _found(case, now=clock.due_at + DAY) if f.code == ov.WITHDRAWAL_LATE]
+    rows = [f for f in found(case, now=clock.due_at + DAY) if f.code == ov.WITHDRAWAL_LATE]
     assert len(rows) == 1 and rows[0].severity == "error" and "撤回公示已逾期" in rows[0].message
     assert rows[0].fix == "在公示平台撤回已公示的决定，并公开撤回理由"
     step = services.withdraw(world.agency_head, entry, "该决定已经行政复议决定撤销")
     assert _anchors(case)[clocks.WITHDRAWN] == step.at
-    assert _clocks(case)["withdrawal"].status == ClockStatus.MET
+    assert case_clocks(case)["withdrawal"].status == ClockStatus.MET
     assert ov.WITHDRAWAL_LATE not in _codes(case, now=clock.due_at + DAY)
 
 
@@ -244,14 +219,14 @@ def test_a_changed_decision_is_republished_within_its_deadline(world):
     replacement = _replace(world, case, first, content="责令停止违法行为，罚款人民币叁仟元整。", fine_amount=3000)
     found_ = _anchors(case)
     assert clocks.REPLACED in found_ and clocks.REPUBLISHED not in found_
-    clock = _clocks(case)["republication"]
+    clock = case_clocks(case)["republication"]
     assert clock.status in (ClockStatus.RUNNING, ClockStatus.DUE_SOON)
-    rows = [f for f in _found(case, now=clock.due_at + DAY) if f.code == ov.REPUBLICATION_LATE]
+    rows = [f for f in found(case, now=clock.due_at + DAY) if f.code == ov.REPUBLICATION_LATE]
     assert len(rows) == 1 and rows[0].fix == "审核、批准后在公示平台公示变更后的决定"
     version = publish(world, services.draft_decision(world.officer, case))
     assert version.document == replacement
     assert _anchors(case)[clocks.REPUBLISHED] == version.steps.get(kind=StepKind.PUBLISH).at
-    assert _clocks(case)["republication"].status == ClockStatus.MET
+    assert case_clocks(case)["republication"].status == ClockStatus.MET
     # the first publication still met the publicity clock: its anchor is the first publish step
     assert _anchors(case)[clocks.PUBLISHED] == _first_step(entry, StepKind.PUBLISH).at
 
@@ -261,7 +236,7 @@ def test_a_decision_replaced_before_it_was_published_needs_no_republication(worl
     _replace(world, case, doc)
     found_ = _anchors(case)
     assert found_[clocks.REPUBLISHED] == found_[clocks.REPLACED]
-    assert _clocks(case)["publicity"].status == ClockStatus.RUNNING  # the decision itself is still due
+    assert case_clocks(case)["publicity"].status == ClockStatus.RUNNING  # the decision itself is still due
 
 
 # ---- set-based, and the re-check on a publication step ---------------------------------------------------
