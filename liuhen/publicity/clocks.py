@@ -43,7 +43,6 @@ ADULT_AGE = 18  # 民法典 17: 十八周岁以上的自然人为成年人
 REVOKED, REPLACED = "decision.revoked", "decision.replaced"
 PUBLISHED, EXEMPTED = "publication.published", "publication.exempted"
 WITHDRAWN, REPUBLISHED = "publication.withdrawn", "publication.republished"
-ANCHORS = (REVOKED, REPLACED, PUBLISHED, EXEMPTED, WITHDRAWN, REPUBLISHED)
 
 _OFFLINE = (StepKind.WITHDRAW, StepKind.REMOVE, StepKind.REMOVE_EARLY)
 
@@ -191,10 +190,20 @@ def anchors(case_ids, *, decided: dict[int, Decided] | None = None) -> dict[int,
     case_ids = list(case_ids)
     if decided is None:
         decided = _read_decided(case_ids)
+    asked = set(case_ids)
     out: dict[int, dict] = {}
+    # The profile and the penalty first: only the decisions they publish need their parties' ID numbers
+    # decrypted (a minor's case).
+    published = set()
+    for cid, d in decided.items():
+        if cid not in asked:
+            continue
+        if _reason(d, ()):
+            _first(out, cid, EXEMPTED, d.completed_at)
+        else:
+            published.add(cid)
     withdrawals: dict[int, list] = {}
     steps: dict[int, list] = {}
-    persons: dict[int, list] = {}
     for chunk in in_batches(case_ids):
         for cid, kind, replacement_id, at in (
                 DocumentWithdrawal.objects.filter(document__kind=DECISION, document__record__case_id__in=chunk)
@@ -210,19 +219,20 @@ def anchors(case_ids, *, decided: dict[int, Decided] | None = None) -> dict[int,
             steps.setdefault(cid, []).append((kind, at, document_id, until))
         for cid, at in Exemption.objects.filter(case_id__in=chunk).values_list("case_id", "at"):
             _first(out, cid, EXEMPTED, at)
-        wanted = [cid for cid in chunk if cid in decided]
+        wanted = [cid for cid in chunk if cid in published]
         if wanted:
             for cid, id_number in Party.objects.filter(case_id__in=wanted, kind=PartyKind.PERSON,
                                                        superseded_by__isnull=True).values_list("case_id", "id_number"):
-                persons.setdefault(cid, []).append(id_number)
-    asked = set(case_ids)
-    for cid, d in decided.items():
-        if cid in asked and rule_reason(d.profile, d.kind, d.procedure, d.start_mode, d.content,
-                       decision_date(d.content, d.completed_at), persons.get(cid, ())):
-            _first(out, cid, EXEMPTED, d.completed_at)
+                if _reason(decided[cid], (id_number,)):
+                    _first(out, cid, EXEMPTED, decided[cid].completed_at)
     for cid in set(withdrawals) | set(steps):
         _from_steps(out.setdefault(cid, {}), withdrawals.get(cid, ()), steps.get(cid, ()))
     return {cid: found for cid, found in out.items() if found}
+
+
+def _reason(d: Decided, person_ids) -> str:
+    return rule_reason(d.profile, d.kind, d.procedure, d.start_mode, d.content,
+                       decision_date(d.content, d.completed_at), person_ids)
 
 
 def _public_at(steps, at: datetime.datetime) -> bool:
@@ -249,7 +259,7 @@ def _from_steps(found: dict, withdrawals, steps) -> None:
         at = revoked[2]
         found[REVOKED] = at
         if not published or published[0][1] > at:
-            # 行政处罚法 48: a decision revoked before it was published is not published at all.
+            # 行政处罚法 48: a revoked decision's information is withdrawn — one not yet published is not published.
             if EXEMPTED not in found or found[EXEMPTED] > at:
                 found[EXEMPTED] = at
         after = [s for s in published if s[1] >= at]

@@ -9,7 +9,7 @@ import pytest
 from liuhen.common import crypto
 from liuhen.ledger.storage import integrate_all
 from liuhen.ledger.verify import verify_log
-from liuhen.publicity import ledger_checks
+from liuhen.publicity import ledger_checks, redact
 from liuhen.publicity import vocabulary as v
 from liuhen.publicity.models import Version
 from liuhen.testing.publicity import published_decision, published_content
@@ -89,5 +89,10 @@ def test_text_problem_on_consistent_and_inconsistent_texts(online):
     assert ledger_checks.text_problem(_state(version, source=""))[0] == v.SOURCE_ALTERED  # emptied
     assert ledger_checks.text_problem(_state(version, body=version.body + "。"))[0] == v.BODY_NOT_SOURCE
     code, message = ledger_checks.text_problem(_state(version, redactions=[{"start": "x"}]))
-    assert code == v.BODY_NOT_SOURCE and "隐去内容无法解读" in message
+    assert code == v.BODY_NOT_SOURCE and "格式不正确" in message
     assert ledger_checks.text_problem(_state(version, redactions="not a list"))[0] == v.BODY_NOT_SOURCE
+    # a span whose replacement is not its category's mark: the body may match, the map is still wrong
+    wrong = [dict(version.redactions[0], replacement="某")] + version.redactions[1:]
+    body = redact.apply(version.source, [redact.Span.from_dict(d) for d in wrong])
+    code, message = ledger_checks.text_problem(_state(version, redactions=wrong, body=body))
+    assert code == v.BODY_NOT_SOURCE and "替换文字应为" in message
