@@ -276,3 +276,27 @@ def test_publishing_and_revoking_re_check_the_case_at_once(world, django_capture
     with django_capture_on_commit_callbacks(execute=True):
         services.withdraw(world.agency_head, version.entry, "该决定已经行政复议决定撤销")
     assert Clock.objects.get(case=case, deadline="withdrawal").status == ClockStatus.MET
+
+
+# ---- the rule of the steps, on plain times ------------------------------------------------------------
+
+def _t(month, day, hour=9):
+    return _local(2026, month, day, hour, 0)
+
+
+@pytest.mark.parametrize("steps, withdrawn", [
+    # online when revoked: the first withdraw step after the revocation
+    ([("publish", _t(3, 2), 1, None), ("withdraw", _t(6, 3), 1, None)], _t(6, 3)),
+    # online when revoked, never withdrawn: the clock runs
+    ([("publish", _t(3, 2), 1, None)], None),
+    # its public period ended before the revocation: nothing to withdraw
+    ([("publish", _t(3, 2), 1, datetime.date(2026, 5, 31))], _t(6, 1)),
+    # taken down early before the revocation: nothing to withdraw
+    ([("publish", _t(3, 2), 1, None), ("remove_early", _t(4, 1), 1, None)], _t(6, 1)),
+    # published again after the revocation (by mistake): that publication must be withdrawn
+    ([("publish", _t(3, 2), 1, None), ("withdraw", _t(6, 2), 1, None), ("publish", _t(6, 5), 1, None)], None),
+])
+def test_when_a_revoked_decision_counts_as_withdrawn(steps, withdrawn):
+    found_ = {}
+    clocks._from_steps(found_, [("revoked", None, _t(6, 1))], steps)
+    assert found_.get(clocks.WITHDRAWN) == withdrawn and found_[clocks.REVOKED] == _t(6, 1)
