@@ -9,8 +9,9 @@ FACTS_WITH_PEOPLE = ("经查，当事人王五（身份证号码 210502199003071
                      "证人李四目睹了倾倒过程。")
 
 
-# A decision the base profile publishes (a fine: 3 years), unless a test says otherwise.
-PUBLISHED_PENALTY = {"penalty_kind": "罚款", "fine_amount": 5000, "confiscation_amount": None}
+# A decision the base profile publishes (a fine: 3 years) when a test names no penalty kind.
+PUBLISHED_PENALTY = {"penalty_kind": "罚款", "fine_amount": 5000}
+PENALTY_FIELDS = ("penalty_kind", "fine_amount", "confiscation_amount")
 
 
 def notified(world, case, penalty: dict, *, party: str):
@@ -32,17 +33,18 @@ def notified(world, case, penalty: dict, *, party: str):
 
 def issued_decision(world, case=None, *, witness: str = "", **content):
     """(case, IssuedDocument): a case taken to its decision, the 决定书 (a fine of 5000 yuan unless
-    `content` says otherwise; `witness` signed it too) signed and issued."""
+    `content` names another penalty kind; `witness` signed it too) signed and issued; the party told of
+    it first (行政处罚法 44) unless the test did."""
     from liuhen.documents.services import issue_document
     from liuhen.records.services import record_other_signature
     from liuhen.testing.cases import complete, sign_all, to_decision
     from liuhen.testing.documents import decision
 
-    content = {**PUBLISHED_PENALTY, **content}
+    content = content if "penalty_kind" in content else {**PUBLISHED_PENALTY, **content}
     case = case or to_decision(world)
     party = case.parties.order_by("id").values_list("name", flat=True).first()
     if not case.records.filter(record_type__code="penalty_notice").exists():  # unless the test told the party
-        notified(world, case, {k: content[k] for k in PUBLISHED_PENALTY}, party=party)  # 行政处罚法 44: told first
+        notified(world, case, {k: content[k] for k in PENALTY_FIELDS if k in content}, party=party)
     complete(world, case, "handling_opinion", party=party)
     complete(world, case, "leader_approval", party=party)
     record = decision(world, case, **content)
@@ -61,7 +63,8 @@ def replaced_decision(world, doc, reason="原决定书认定的罚款数额有�
 
     case = doc.record.case
     void_record(world.officer, doc.record, "决定书内容有误，重新制作")
-    record = sign_all(world, decision(world, case, **{**PUBLISHED_PENALTY, **content}))
+    content = content if "penalty_kind" in content else {**PUBLISHED_PENALTY, **content}
+    record = sign_all(world, decision(world, case, **content))
     return issue_document(world.agency_head, record, replaces=doc, reason=reason)
 
 
