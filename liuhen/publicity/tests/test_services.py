@@ -10,7 +10,7 @@ from django.utils import timezone
 from liuhen.ledger.models import Entry as Event
 from liuhen.ledger.services import event_of
 from liuhen.profiles.spec import PENALTY_KINDS
-from liuhen.publicity import clocks, redact, services, text
+from liuhen.publicity import redact, services, text
 from liuhen.publicity import selectors as s
 from liuhen.publicity import vocabulary as v
 from liuhen.publicity.models import Comment, Reply, Step, StepKind, Version
@@ -19,12 +19,6 @@ from liuhen.testing.profiles import load, profile_text
 from liuhen.testing.publicity import (FACTS_WITH_PEOPLE, issued_decision, organisation_case, publish,
                                       published_content, published_decision, refused, replaced_decision, revoked,
                                       reviewed)
-
-# The clocks engineer's rule (penalty excluded by the profile, a minor party) replaces the stand-in.
-STAND_IN = "TEMPORARY" in (clocks.__doc__ or "")
-needs_clocks = pytest.mark.xfail(STAND_IN, reason="clocks.excluded_reason is still main's stand-in (wt-clocks)",
-                                 strict=True)
-
 
 def _every_version_is_its_source_minus_its_spans():
     for version in Version.objects.exclude(source=""):
@@ -92,13 +86,11 @@ def test_a_live_decision_is_withdrawn_before_it_is_exempted(world):
     refused(services.exempt, world.agency_head, case, "privacy", "涉及个人隐私", code="live")
 
 
-@needs_clocks
 def test_a_warning_is_not_published_by_the_base_profile(world):
     case, _doc = issued_decision(world, penalty_kind="警告", fine_amount=None, content="警告。")
     refused(services.draft_decision, world.officer, case, code="not_published")
 
 
-@needs_clocks
 def test_a_minors_case_never_goes_online(world):
     from liuhen.cases.validators import id_check_char
 
