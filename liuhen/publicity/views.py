@@ -221,7 +221,7 @@ def _entry_page(request, entry, p, *, status=200, **bound):
         ctx["withdraw_form"] = bound.get("withdraw_form") or forms.ReasonForm(label="撤回理由（将向社会公开）")
         ctx["remove_form"] = bound.get("remove_form") or forms.ReasonForm(label="提前撤下的理由")
     ctx["reply_forms"] = {c.pk: bound.get(f"reply_{c.pk}") or forms.ReplyForm(prefix=f"r{c.pk}")
-                          for c in ctx["comments"] if not hasattr(c, "reply") and p.works}
+                          for c in ctx["comments"] if bound.get(f"reply_{c.pk}") or (not hasattr(c, "reply") and p.works)}
     ctx["comment_rows"] = [(c, getattr(c, "reply", None), ctx["reply_forms"].get(c.pk)) for c in ctx["comments"]]
     for name, form in bound.items():
         ctx.setdefault(name, form)
@@ -348,10 +348,10 @@ def _year(year: int) -> int:
 @require_http_methods(["GET", "POST"])
 def statistics(request, year):
     """年度执法数据 of `year`: the figures (statistics.annual) and the draft of its entry."""
-    from . import statistics as stats  # the exports engineer's module (wt-export)
-
     p = _powers(request)
     year = _year(year)
+    from . import statistics as stats  # the exports engineer's module (wt-export)
+
     agency = request.user.agency
     entry = next((r.entry for r in ws.statistics_years(agency) if r.year == year and r.entry), None)
     ctx = {"year": year, "figures": stats.annual(agency, year), "entry": entry, "p": p,
@@ -372,11 +372,11 @@ def statistics(request, year):
 @require_safe
 def export(request, fmt):
     """双公示 records of the agency's published decisions, for the credit platforms (a logged read)."""
-    from . import export as exports  # the exports engineer's module (wt-export)
-
     if fmt not in EXPORTS:
         raise Http404
     _powers(request)
+    from . import export as exports  # the exports engineer's module (wt-export)
+
     agency = request.user.agency
     year = request.GET.get("year", "")
     year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None
