@@ -20,7 +20,9 @@ LEADER_LABELS = {"any": "负责人", "unit_head": "承办机构负责人", "agen
 AV_KIND_LABELS = {"video": "视频", "audio": "录音", "photo": "照片"}
 ANCHOR_LABELS = {"case.started": "立案", "case.archived": "归档", "footage.recorded": "音像录制",
                  "footage.ingested": "音像存储", "decision.revoked": "决定被撤销、变更或确认无效",
-                 "publication.published": "公示", "publication.withdrawn": "撤回公示"}
+                 "decision.replaced": "决定变更", "publication.published": "公示",
+                 "publication.exempted": "决定不予公示", "publication.withdrawn": "撤回公示",
+                 "publication.republished": "重新公示变更后的决定"}
 
 def record_name(code: str) -> str:
     return loader.record_type_names().get(code, code)
@@ -89,11 +91,6 @@ def deadline_rows(profile: spec.Profile) -> list[dict]:
             for d in profile.deadlines]
 
 
-# The kinds of penalty (行政处罚法 9) a publicity rule may leave out; a code not listed is shown as is.
-PENALTY_LABELS = {"warning": "警告", "notice_of_criticism": "通报批评", "fine": "罚款",
-                  "confiscation": "没收违法所得、没收非法财物"}
-
-
 def rule_value_label(value) -> str:
     """A rule's value as the page shows it: a list of codes in Chinese (依申请、举报投诉), not Python's repr."""
     if isinstance(value, (list, tuple, set, frozenset)):
@@ -102,13 +99,56 @@ def rule_value_label(value) -> str:
     return str(value)
 
 
+def penalty_names(codes) -> str:
+    return "、".join(spec.PENALTY_LABELS.get(c, c) for c in codes)
+
+
+def months_label(months: int) -> str:
+    return f"{months // 12}年" if months % 12 == 0 else f"{months}个月"
+
+
+def durations_label(durations) -> str:
+    """公示期限 in words, first match first: "通报批评：3个月；其他：3年"."""
+    out = []
+    for i, d in enumerate(durations):
+        what = penalty_names(d.penalties)
+        if d.max_fine is not None:
+            what = f"{what}（不超过{d.max_fine}元）" if what else f"罚款不超过{d.max_fine}元"
+        out.append(f"{what or ('其他' if i else '一律')}：{months_label(d.months)}")
+    return "；".join(out)
+
+
 def publicity_label(profile: spec.Profile) -> dict:
-    """The publicity rule in words: its two deadlines by their labels, the penalties not published."""
+    """The publicity section in words (LW-P; 行政处罚法 48): what is published, its three clocks by their
+    deadlines, how long an entry stays public, who drafts, reviews and approves, the statistics' due
+    date and the sentence the decision prints — each row with its article."""
     p = profile.publicity
-    names = {d.id: d.label for d in profile.deadlines}
-    return {"deadline": names.get(p.deadline, p.deadline),
-            "withdrawal": names.get(p.withdrawal_deadline, p.withdrawal_deadline),
-            "excluded": "、".join(PENALTY_LABELS.get(k, k) for k in p.exclude_penalties)}
+
+    def row(key, label, value, article=None):
+        return {"label": label, "value": value, "article": dict(p.key_articles).get(key) or article or p.article}
+
+    def clock(deadline_id):
+        d = profile.deadline(deadline_id)
+        return (f"自{anchor_label(d.start)}起{d.period.label}内" if d else f"期限“{deadline_id}”未规定",
+                d.article if d else "—")
+
+    month, day = (int(x) for x in p.statistics_due.split("-"))
+    rows = [row("applies", "公示的决定", applies_label(p.applies)),
+            row("exclude_penalties", "不予公示的处罚", penalty_names(p.exclude_penalties) or "无"),
+            row("mask_person_name", "受处罚自然人的姓名", "隐去名字（如张某某）" if p.mask_person_name else "公示全名",
+                "本机关规定"),
+            row("deadline", "公示时限", *clock(p.deadline)),
+            row("withdrawal_deadline", "撤回时限（决定被撤销、确认违法或无效）", *clock(p.withdrawal_deadline)),
+            row("republish_deadline", "变更后重新公示的时限", *clock(p.republish_deadline)),
+            row("durations", "公示期限（期满撤下）", durations_label(p.durations),
+                "，".join(dict.fromkeys(d.article for d in p.durations))),
+            row("no_early_removal", "不得提前撤下的处罚", penalty_names(p.no_early_removal) or "无"),
+            row("draft_roles", "起草公示稿", role_names(p.draft_roles)),
+            row("review_roles", "审核（范围、秘密、隐私、形式、时限、准确）", role_names(p.review_roles)),
+            row("approve_roles", "批准公示、撤回、提前撤下", role_names(p.approve_roles)),
+            row("statistics_due", "统计数据公开截止", f"每年{month}月{day}日（上一年度的执法数据）"),
+            row("notice", "决定书上告知当事人", p.notice)]
+    return {"rows": rows}
 
 
 def av_rows(profile: spec.Profile) -> list[dict]:
@@ -260,10 +300,8 @@ def text(profile: spec.Profile) -> str:
         lines += ["", "重大执法决定标准："]
         lines += [f"  {m.label}（{m.fact} {m.op} {m.value}；依据：{m.article}）" for m in profile.major]
     if profile.publicity:
-        p = profile.publicity
-        lines += ["", f"公示：{applies_label(p.applies)}；期限 {p.deadline}，撤回 {p.withdrawal_deadline}"
-                      f"{'；不公示 ' + '、'.join(p.exclude_penalties) if p.exclude_penalties else ''}"
-                      f"{'；自然人姓名隐去' if p.mask_person_name else ''}（依据：{p.article}）"]
+        lines += ["", "公示："]
+        lines += [f"  {r['label']}：{r['value']}（依据：{r['article']}）" for r in publicity_label(profile)["rows"]]
     if profile.phrases:
         lines += ["", "执法用语："]
         lines += [f"  [{p.act}] {p.text}（依据：{p.article}）" for p in profile.phrases]

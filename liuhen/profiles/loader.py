@@ -17,7 +17,9 @@ The format is documented in docs/profiles.md; `data/base.yaml` is the reference.
     av_acts: [{id, label, records, av: required|forbidden_without_reason|optional, kinds, time_field, article}]
     deadlines: [{id, label, start, period, end, extension, applies, per, severity, article}]
     major: [{id, label, fact, op, value, article}]
-    publicity: {applies, exclude_penalties, mask_person_name, deadline, withdrawal_deadline, article}
+    publicity: {applies, article, exclude_penalties, mask_person_name, deadline, withdrawal_deadline, republish_deadline,
+                durations: [{penalties, max_fine, months, article}], no_early_removal, draft_roles, review_roles,
+                approve_roles, statistics_due, notice}
     phrases: [{id, act, text, article}]
     scorecard: {hard_fail: [items], sections: [{id, label, points, items: [{id, label, points, article, findings}]}], bands: [{label, min}]}
     retention: {raw_months, case_file_years, long_term_years, notice_days, recovery_days, hold_roles, decide_roles, restore_roles}
@@ -30,10 +32,10 @@ The format is documented in docs/profiles.md; `data/base.yaml` is the reference.
                 numbering: {<record type>: "{agency}罚〔{year}〕第{n}号"}}
 
 An extending profile's entries replace the parent's with the same id (stages: the same stage,
-applies and `closed`) and add the others; `remove: [ids]` drops inherited entries; `publicity` and
-`scorecard`, when given, replace the parent's whole; in `retention`, `copies`, `inspections` and
-`devices` each key given replaces the parent's and the others are kept (a checklist per kind); in
-`documents` likewise, `kinds` and `numbering` record type by record type.
+applies and `closed`) and add the others; `remove: [ids]` drops inherited entries; `scorecard`, when
+given, replaces the parent's whole; in `publicity`, `retention`, `copies`, `inspections`, `devices` and the
+other value sections each key given replaces the parent's and the others are kept (a checklist per kind;
+`durations` as one list); in `documents` likewise, `kinds` and `numbering` record type by record type.
 
 Which record types, kinds, procedures, start modes and stages exist is known to the apps above
 (records, cases): they fill the registries below in their `ready()`. Before that (a profile parsed
@@ -346,7 +348,7 @@ def _check_file(data: dict, doc: _Doc, codes: dict | None, record_types: set | N
             built.append(built_item)
         out[section] = built
     if "publicity" in data:
-        out["publicity"] = _publicity(c, data["publicity"], ("publicity",), applies)
+        out["publicity"] = _publicity(c, data["publicity"], ("publicity",), applies, extends=bool(data.get("extends")))
     if "scorecard" in data:
         out["scorecard"] = _scorecard(c, data["scorecard"], ("scorecard",))
     for section in VALUE_SECTIONS:
@@ -358,7 +360,8 @@ def _check_file(data: dict, doc: _Doc, codes: dict | None, record_types: set | N
 
 
 ANCHORS = {"case.started", "case.archived", "footage.recorded", "footage.ingested", "decision.revoked",
-           "publication.published", "publication.withdrawn", "delivery.served"}
+           "decision.replaced", "publication.published", "publication.exempted", "publication.withdrawn",
+           "publication.republished", "delivery.served"}
 
 
 def _key(section, item):
@@ -554,19 +557,37 @@ def _phrase(c: _Checker, item, path, **_):
     return spec.Phrase(pid, act, text, article)
 
 
-def _publicity(c: _Checker, value, path, applies):
-    allowed = {"applies", "exclude_penalties", "mask_person_name", "deadline", "withdrawal_deadline", "article"}
-    if not c.keys(value, path, allowed, {"deadline", "withdrawal_deadline"}, "公示（publicity）"):
+PUBLICITY_REQUIRED = ("deadline", "withdrawal_deadline", "article")
+
+
+def _publicity(c: _Checker, value, path, applies, *, extends: bool) -> dict:
+    """{key: (value, article)} of the well-formed keys of `publicity:` (LW-P; 行政处罚法 48). `applies` and
+    the section's `article` are bare, the others bare or {value: …, article: …}. A file that extends
+    another gives only the keys it changes; one that extends nothing gives the deadlines and the article."""
+    what = "公示（publicity）"
+    required = set() if extends else {"deadline", "withdrawal_deadline"}
+    if not c.keys(value, path, {"applies", "article", *PUBLICITY_KEYS}, required, what):
+        return {}
+    out = {}
+    if "article" in value or not extends:
+        article = c.article(value, path, what)
+        if article:
+            out["article"] = (article, "")
+    if "applies" in value:
+        out["applies"] = (applies(value["applies"], path + ("applies",)), "")
+    out.update(_keyed_values(c, PUBLICITY_KEYS, value, path))
+    return out
+
+
+def _publicity_spec(values: dict | None) -> spec.PublicitySpec | None:
+    """The frozen section of merged `values` (checked complete by _semantic), its defaults where a key is missing."""
+    if not values:
         return None
-    article = c.article(value, path, "公示（publicity）")
-    deadline = c.text(value.get("deadline"), path + ("deadline",), "公示期限（deadline）")
-    withdrawal = c.text(value.get("withdrawal_deadline"), path + ("withdrawal_deadline",), "撤回期限")
-    mask = c.bool(value.get("mask_person_name", False), path + ("mask_person_name",), "mask_person_name")
-    exclude = c.str_list(value.get("exclude_penalties"), path + ("exclude_penalties",), "不公示的处罚种类")
-    if not (article and deadline and withdrawal):
-        return None
-    return spec.PublicitySpec(applies(value.get("applies"), path + ("applies",)), exclude, mask, deadline, withdrawal,
-                              article)
+    plain = {k: v for k, (v, _) in values.items()}
+    return spec.PublicitySpec(applies=plain.pop("applies", spec.Applies()),
+                              exclude_penalties=plain.pop("exclude_penalties", ()),
+                              mask_person_name=plain.pop("mask_person_name", False), **plain,
+                              key_articles=tuple((k, a) for k, (_, a) in values.items() if a))
 
 
 def _score_item(c: _Checker, item, path, hard: bool):
@@ -802,12 +823,97 @@ VALUE_KEYS = {
 }
 
 
+def _deadline_ref(c, value, path, what):
+    if not isinstance(value, str) or not value.strip():
+        c.err(path, f"{what}应为期限（deadlines）的标识")
+        return _BAD
+    return value.strip()
+
+
+def _month_day(c, value, path, what):
+    import datetime
+
+    m = re.fullmatch(r"(\d{2})-(\d{2})", value) if isinstance(value, str) else None
+    try:
+        datetime.date(2025, int(m[1]), int(m[2])) if m else None  # a year without 29 February
+    except ValueError:
+        m = None
+    if not m:
+        c.err(path, f"{what}应为每年都有的“月-日”，加引号，如 \"01-31\"（1月31日）")
+        return _BAD
+    return value
+
+
+def _notice(c, value, path, what):
+    if not isinstance(value, str) or not value.strip() or len(value.strip()) > 300:
+        c.err(path, f"{what}应为非空文字，不超过300个字符")
+        return _BAD
+    return value.strip()
+
+
+def _durations(c, value, path, what):
+    """公示期限 rules in order, the first that matches a decision wins; the last must match every decision."""
+    if not isinstance(value, list) or not value:
+        c.err(path, f"{what}应为非空列表，每项为 {{penalties: [处罚种类代码], max_fine: 罚款上限（元）, months: 月数, "
+                    "article: 依据}}，按顺序第一条相符的适用")
+        return _BAD
+    built, ok = [], True
+    for i, item in enumerate(value):
+        p, rule = path + (i,), f"{what}第{i + 1}条"
+        if not c.keys(item, p, {"penalties", "max_fine", "months", "article"}, {"months"}, rule) or "months" not in item:
+            ok = False
+            continue
+        article = c.article(item, p, rule)
+        penalties = _penalties(c, [] if item.get("penalties") is None else item["penalties"], p + ("penalties",),
+                               f"{rule}的处罚种类（penalties）")
+        max_fine = (None if item.get("max_fine") is None else
+                    _count(0, 10**10)(c, item["max_fine"], p + ("max_fine",), f"{rule}的罚款上限（max_fine，元）"))
+        months = _count(1, 1200)(c, item.get("months"), p + ("months",), f"{rule}的公示月数（months）")
+        if not article or any(x is _BAD for x in (penalties, max_fine, months)):
+            ok = False
+            continue
+        built.append(spec.PublicityDuration(penalties, max_fine, months, article))
+    if not ok:
+        return _BAD
+    catch_all = [i for i, d in enumerate(built) if not d.penalties and d.max_fine is None]
+    if catch_all and catch_all[0] < len(built) - 1:
+        c.err(path + (catch_all[0],), f"{what}第{catch_all[0] + 1}条不限处罚种类和罚款数额，其后的规则永远不会适用")
+        return _BAD
+    if not catch_all:
+        c.err(path + (len(built) - 1,), f"{what}缺少兜底规则：最后一条应不写 penalties 和 max_fine，"
+                                        "作为其余决定的公示期限（市场监管公示规定 14：其他的公示三年）")
+        return _BAD
+    return tuple(built)
+
+
+# 公示 (LW-P; 行政处罚法 48; 市场监管公示规定): `applies` and the section's `article` are read by _publicity.
+PUBLICITY_KEYS = {
+    "exclude_penalties": ("不予公示的处罚种类（exclude_penalties）", _penalties),
+    "mask_person_name": ("隐去受处罚自然人的姓名（mask_person_name）", _flag),
+    "deadline": ("公示期限（deadline，期限的标识）", _deadline_ref),
+    "withdrawal_deadline": ("撤回公示的期限（withdrawal_deadline，期限的标识）", _deadline_ref),
+    "republish_deadline": ("变更后重新公示的期限（republish_deadline，期限的标识）", _deadline_ref),
+    "durations": ("公示期限规则（durations）", _durations),
+    "no_early_removal": ("不得提前撤下的处罚种类（no_early_removal）", _penalties),
+    "draft_roles": ("起草公示稿的角色（draft_roles）", _roles("起草公示稿")),
+    "review_roles": ("审核公示内容的角色（review_roles）", _roles("审核公示内容")),
+    "approve_roles": ("批准公示、撤回或提前撤下的角色（approve_roles）", _roles("批准公示")),
+    "statistics_due": ("公开上一年度执法数据的截止日（statistics_due）", _month_day),
+    "notice": ("决定书上告知当事人将予公示的语句（notice）", _notice),
+}
+
+
 def _value_section(c: _Checker, section: str, value, path) -> dict:
     """{key: (value, article)} of the well-formed keys of one section (checklist: "checklist.<kind>")."""
     keys = VALUE_KEYS[section]
     what = f"{SECTION_LABELS[section]}（{section}）"
     if not c.keys(value, path, set(keys), set(), what):
         return {}
+    return _keyed_values(c, keys, value, path)
+
+
+def _keyed_values(c: _Checker, keys: dict, value: dict, path) -> dict:
+    """{key: (value, article)} of the keys of `value` that `keys` knows, each checked by its checker."""
     out = {}
     for key, raw in value.items():
         if key not in keys:
@@ -1019,9 +1125,9 @@ def _merge(parent: dict, child: dict, remove: tuple) -> dict:
                 by_key[k] = len(items)
                 items.append(x)
         out[section] = items
-    for section in ("publicity", "scorecard"):
-        out[section] = child[section] if section in child else parent.get(section)
-    for section in (*VALUE_SECTIONS, "documents"):  # key by key: a child giving one key keeps the parent's others
+    out["scorecard"] = child["scorecard"] if "scorecard" in child else parent.get("scorecard")
+    # key by key: a child giving one key keeps the parent's others
+    for section in ("publicity", *VALUE_SECTIONS, "documents"):
         out[section] = {**parent.get(section, {}), **child.get(section, {})}
     return out
 
@@ -1062,10 +1168,17 @@ def _semantic(sections: dict, label: str, errors: list, data: dict, doc_lines) -
     deadline_ids = {d.id for d in sections.get("deadlines", [])}
     act_ids = {a.id for a in sections.get("av_acts", [])} | {"*"}
     pub = sections.get("publicity")
-    if pub is not None:
-        for attr in ("deadline", "withdrawal_deadline"):
-            if getattr(pub, attr) not in deadline_ids:
-                errors.append((label, doc_lines(("publicity", attr)), f"公示引用的期限“{getattr(pub, attr)}”不存在"))
+    if pub:
+        for key in PUBLICITY_REQUIRED:
+            if key not in pub:
+                errors.append((label, doc_lines(("publicity",)), f"公示（publicity）缺少“{key}”（继承的配置中也没有）"))
+        # LW-P 11: a changed decision is republished within 10 working days — its clock must exist too.
+        refs = {"deadline": pub.get("deadline", ("", ""))[0], "withdrawal_deadline": pub.get("withdrawal_deadline", ("", ""))[0],
+                "republish_deadline": pub.get("republish_deadline", (spec.PublicitySpec.republish_deadline, ""))[0]}
+        for key, did in refs.items():
+            if did and did not in deadline_ids:
+                errors.append((label, doc_lines(("publicity", key)),
+                               f"公示引用的期限“{did}”不存在（{key}：期限写在 deadlines 中）"))
     review_deadline = (sections.get("legal_review") or {}).get("deadline", ("", ""))[0]
     if review_deadline and review_deadline not in deadline_ids:
         errors.append((label, doc_lines(("legal_review", "deadline")),
@@ -1122,7 +1235,7 @@ def build(text: str, *, label: str = "配置文件", version: int = 0, lookup=No
         rules={r.id: r for r in sections.get("rules", [])}, stages=tuple(sections.get("stages", [])),
         signatures=tuple(sections.get("signatures", [])), av_acts=tuple(sections.get("av_acts", [])),
         deadlines=tuple(sections.get("deadlines", [])), major=tuple(sections.get("major", [])),
-        publicity=sections.get("publicity"), phrases=tuple(sections.get("phrases", [])),
+        publicity=_publicity_spec(sections.get("publicity")), phrases=tuple(sections.get("phrases", [])),
         scorecard=sections.get("scorecard"), extends=(data.get("extends") or ""),
         **{section: _value_spec(section, sections.get(section) or {}) for section in VALUE_SECTIONS},
         documents=_documents_spec(sections.get("documents") or {}))

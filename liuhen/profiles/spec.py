@@ -203,6 +203,12 @@ class PublicitySpec:
     approve_roles: tuple[str, ...] = ("agency_head",)
     statistics_due: str = "01-31"  # 国办发〔2018〕118号: last year's figures by 31 January (MM-DD)
     notice: str = "本决定将依据《中华人民共和国行政处罚法》第四十八条的规定在本机关行政执法公示平台向社会公开。"
+    # (key, article) of the keys the profile gives as {value: …, article: …}; `article` above is the section's.
+    key_articles: tuple[tuple[str, str], ...] = ()
+
+    def article_for(self, key: str) -> str:
+        """The article that sets `key` (the section's article when the key names none)."""
+        return dict(self.key_articles).get(key) or self.article
 
 
 @dataclass(frozen=True)

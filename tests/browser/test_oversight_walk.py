@@ -100,7 +100,7 @@ def test_each_role_meets_deadlines_findings_and_evaluation(live_server, demo, pa
         expect(p.get_by_role("heading", name="各阶段须完成的文书")).to_be_visible()
         expect(p.locator("main")).to_contain_text("BX 4")
         expect(p.locator("main")).to_contain_text("依申请、举报投诉")  # a rule's codes in Chinese, not a Python tuple
-        expect(p.locator("main")).to_contain_text("期限：行政处罚决定公示；撤回：撤回公示；不公示：警告")
+        expect(p.locator("#publicity")).to_contain_text("通报批评：3个月；其他：3年")  # the 公示 section in words
         expect(p.locator("main")).not_to_contain_text("('application'")
         _fits(p)
         _shoot(p, screenshot_dir, "profiles-index", phone)
