@@ -138,7 +138,10 @@ def _version_page(request, version, p, *, status=200, **bound):
     latest = s.latest_version(entry)
     state = s.version_state(version)
     current = latest.pk == version.pk
-    ctx = {"version": version, "entry": entry, "state": state, "state_label": s.STATE_LABELS[state],
+    label = s.STATE_LABELS[state]
+    if not current and state in (s.DRAFT, s.REVIEWED):
+        state, label = ws.SUPERSEDED, "已被新稿取代"
+    ctx = {"version": version, "entry": entry, "state": state, "state_label": label,
            "current": current, "p": p, "history": ws.history(entry), "kind_label": EntryKind(entry.kind).label,
            "show_source": p.works and bool(version.source), "checks_labels": dict(REVIEW_CHECKS)}
     if ctx["show_source"]:

@@ -30,6 +30,7 @@ LIMIT = 200
 PAGE_SIZE = 20
 CONTENT_KINDS = (EntryKind.AGENCY, EntryKind.MATTER, EntryKind.CHANNEL, EntryKind.BENCHMARK)
 ROLE_LABELS = dict(Role.choices)
+SUPERSEDED = "superseded"  # a draft another version replaced (history only: version_state knows no successor)
 
 
 # ---- who -------------------------------------------------------------------------------------------
@@ -377,7 +378,10 @@ def history(entry: Entry) -> list[VersionRow]:
     for x in entry.versions.select_related("made_by").prefetch_related("steps__actor").order_by("-n"):
         steps = list(x.steps.all())
         st = s.version_state(x, steps)
-        rows.append(VersionRow(x, st, s.STATE_LABELS[st], steps))
+        if rows and st in (s.DRAFT, s.REVIEWED):  # a later version took its place before it went further
+            rows.append(VersionRow(x, SUPERSEDED, "已被新稿取代", steps))
+        else:
+            rows.append(VersionRow(x, st, s.STATE_LABELS[st], steps))
     return rows
 
 
