@@ -8,6 +8,7 @@ Each POST calls one service. A refused act is in the ledger — the services rec
 Chinese reason on the page it came from, the form kept: 403 for no right, 409 for an act the state refuses,
 400 for bad input. An entry, a version or a case of another agency is a 404 (refusals.record_denied)."""
 import datetime
+import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -31,9 +32,8 @@ from .models import REVIEW_CHECKS, Comment, EntryKind, Version
 CONFLICTS = frozenset({"open_draft", "published", "live", "replied", "exists", "document_invalid", "not_live",
                        "no_early_removal", "not_published", "stale_document"})
 NEW_KINDS = {k.value: k for k in ws.CONTENT_KINDS}
-EXPORTS = {"csv": ("text/csv; charset=utf-8", "as_csv"),
-           "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "as_xlsx"),
-           "json": ("application/json; charset=utf-8", "as_json")}
+EXPORTS = {"csv": "text/csv; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+           "json": "application/json; charset=utf-8"}
 
 
 def _powers(request, agency=None, *, need="any") -> ws.Powers:
@@ -213,13 +213,12 @@ def _entry_page(request, entry, p, *, status=200, **bound):
     live = s.live_version(entry)
     latest = s.latest_version(entry)
     open_draft = latest is not None and s.version_state(latest) in (s.DRAFT, s.REVIEWED)
-    published = s.published_versions(entry)
     ctx = {"entry": entry, "status": st, "status_label": s.STATUS_LABELS[st], "live": live, "p": p,
            "latest": latest, "open_draft": open_draft, "history": ws.history(entry), "end": s.end_step(entry),
            "kind_label": EntryKind(entry.kind).label,
            "comments": list(entry.comments.select_related("reply__by").order_by("-at")[:ws.LIMIT])}
-    if p.draft and published and not open_draft:
-        ctx["revise_form"] = bound.get("revise_form") or forms.ReviseForm(version=published[-1])
+    if p.draft and live is not None and not open_draft:  # a correction is of what the public reads
+        ctx["revise_form"] = bound.get("revise_form") or forms.ReviseForm(version=live)
     if p.approve and live is not None:
         ctx["withdraw_form"] = bound.get("withdraw_form") or forms.ReasonForm(label="撤回理由（将向社会公开）")
         ctx["remove_form"] = bound.get("remove_form") or forms.ReasonForm(label="提前撤下的理由")
@@ -257,10 +256,10 @@ def _entry_act(request, number, make_form, name, write, done):
 @require_POST
 def revise(request, number):
     def make(row):
-        published = s.published_versions(row)
-        if not published:
+        shown = s.live_version(row) or (s.published_versions(row) or [None])[-1]
+        if shown is None:
             raise Http404
-        return forms.ReviseForm(request.POST, version=published[-1])
+        return forms.ReviseForm(request.POST, version=shown)
 
     def write(row, f):
         return services.revise(request.user, row, reason=f.cleaned_data["reason"], summary=f.summary(),
@@ -353,11 +352,11 @@ def statistics(request, year):
     """年度执法数据 of `year`: the figures (statistics.annual) and the draft of its entry."""
     p = _powers(request)
     year = _year(year)
-    from . import statistics as stats  # the exports engineer's module (wt-export)
+    from . import statistics as stats  # the exports engineer's module
 
     agency = request.user.agency
     entry = next((r.entry for r in ws.statistics_years(agency) if r.year == year and r.entry), None)
-    ctx = {"year": year, "figures": stats.annual(agency, year), "entry": entry, "p": p,
+    ctx = {"year": year, "figures": stats.flatten(stats.annual(agency, year)), "entry": entry, "p": p,
            "ended": year < s.today().year}
     if request.method == "GET":
         return render(request, "publicity/statistics.html", ctx)
@@ -378,15 +377,16 @@ def export(request, fmt):
     if fmt not in EXPORTS:
         raise Http404
     _powers(request)
-    from . import export as exports  # the exports engineer's module (wt-export)
+    from . import export as exports  # the exports engineer's module
 
     agency = request.user.agency
     year = request.GET.get("year", "")
     year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None
     rows = exports.rows(agency, year=year)
-    ws.log_export(request.user, agency, fmt, len(rows), year)
-    content_type, writer = EXPORTS[fmt]
-    response = HttpResponse(getattr(exports, writer)(rows), content_type=content_type)
+    data = exports.render(fmt, rows, agency=agency)
+    exports.log_export(request.user, agency, fmt=fmt, count=len(rows), year=year,
+                       sha256=hashlib.sha256(data).hexdigest(), channel="web")
+    response = HttpResponse(data, content_type=EXPORTS[fmt])
     name = f"shuanggongshi-{year or 'all'}-{s.today():%Y%m%d}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

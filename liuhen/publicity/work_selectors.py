@@ -356,12 +356,6 @@ def log_source_read(actor, version: Version) -> None:
                   detail={"entry": version.entry.number, "version": version.n, "redactions": len(version.redactions)})
 
 
-def log_export(actor, agency, fmt: str, count: int, year=None) -> None:
-    """双公示 records exported (a read of what is already public, logged with the count)."""
-    ledger.append(v.EXPORT, actor=actor, object_type="agency", object_id=agency.pk,
-                  detail={"format": fmt, "count": count, "year": year})
-
-
 # ---- history -----------------------------------------------------------------------------------------
 
 @dataclass

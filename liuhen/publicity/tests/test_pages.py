@@ -3,6 +3,7 @@
 隐去, 审核, 批准), an entry (更正, 撤回, 提前撤下, 答复), new 事前公开 content, 不予公开, the case card, the 公示
 section of 我的待办, the nav entry. Each role does its own step; the others get 403."""
 import datetime
+import json
 
 import pytest
 from django.db import connection
@@ -277,22 +278,32 @@ def test_the_served_text_read_is_logged_without_the_text(client, world):
     assert event.object_id == str(version.pk) and "210502" not in leaf and "王五" not in leaf
 
 
-@pytest.mark.xfail(reason="statistics.py lands from wt-export", strict=False)
 def test_the_statistics_page_drafts_last_years_figures(client, world):
     client.force_login(world.officer)
     year = datetime.date.today().year - 1
     assert client.get(reverse("publicity:statistics", args=[year])).status_code == 200
     response = client.post(reverse("publicity:statistics", args=[year]))
     assert response.status_code == 302 and Entry.objects.get(kind="statistics").year == year
+    page = client.get(reverse("publicity:index")).content.decode().split('id="pub-statistics"')[1]
+    assert "待发布" in page.split("</section>")[0]
+    this_year = datetime.date.today().year
+    before = Version.objects.count()
+    response = client.post(reverse("publicity:statistics", args=[this_year]))
+    assert response.status_code == 400 and "尚未结束" in response.content.decode() and Version.objects.count() == before
 
 
-@pytest.mark.xfail(reason="export.py lands from wt-export", strict=False)
 def test_the_export_is_a_logged_read(client, world):
     published_decision(world)
     client.force_login(world.agency_head)
     response = client.get(reverse("publicity:export", args=["csv"]))
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
-    assert LogEntry.objects.filter(action=v.EXPORT).latest("id").detail["count"] == 1
+    assert LogEntry.objects.filter(action=v.EXPORT).count() == 1
+    leaf = json.loads(bytes(LogEntry.objects.get(action=v.EXPORT).leaf).decode())
+    assert '"count": 1' in json.dumps(leaf) and response.content.decode("utf-8-sig").count("\n") >= 2
+    for fmt in ("xlsx", "json"):
+        assert client.get(reverse("publicity:export", args=[fmt])).status_code == 200
+    client.force_login(world.sysadmin)
+    assert client.get(reverse("publicity:export", args=["csv"])).status_code == 403
 
 
 @pytest.mark.xfail(reason="services: a version the reviewer made by a redaction has the reviewer as made_by, and "
