@@ -17,7 +17,7 @@ from django.utils import timezone
 from liuhen.accounts.roles import ADMIN_ROLES, Role
 from liuhen.documents.models import DocumentWithdrawal, IssuedDocument, NumberVoid
 from liuhen.ledger import services as ledger
-from liuhen.profiles.selectors import active_profile, profile_for_case
+from liuhen.profiles.selectors import active_profile, agency_section, profile_for_case
 from liuhen.workdays import calendar
 
 from . import redact
@@ -66,7 +66,7 @@ def powers(user, agency=None) -> Powers:
         return Powers()
     if user.has_role(*ADMIN_ROLES) or (agency is not None and agency.pk != user.agency_id):
         return Powers()
-    spec = spec_of(user.agency)
+    spec = agency_section(user.agency_id, "publicity")  # one query (the profile version), no agency row
     if spec is None:
         return Powers()
     return Powers(draft=user.has_role(*spec.draft_roles), review=user.has_role(*spec.review_roles),

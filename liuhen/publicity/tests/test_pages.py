@@ -344,3 +344,16 @@ def test_a_warning_is_not_published_and_the_card_says_why(client, world):
     assert ws.to_publish(world.agency) == []
     card = ws.case_card(world.officer, case)
     assert card.label == "不公示" and card.why and not card.may_draft
+
+
+def test_the_live_list_is_paged_and_a_content_version_page_has_no_served_text(client, world, monkeypatch):
+    first = published_content(world).entry
+    second = published_content(world, "channel", title="12345热线", summary={"渠道名称": "12345热线"}).entry
+    monkeypatch.setattr(ws, "PAGE_SIZE", 1)
+    client.force_login(world.officer)
+    one = client.get(reverse("publicity:index")).content.decode().split('id="pub-live"')[1].split("</section>")[0]
+    two = client.get(reverse("publicity:index") + "?page=2").content.decode().split('id="pub-live"')[1]
+    two = two.split("</section>")[0]
+    assert second.number in one and first.number not in one and first.number in two and "第 2 / 2 页" in two
+    page = client.get(reverse("publicity:version", args=[s.live_version(first).pk])).content.decode()
+    assert 'id="pub-source"' not in page and "河道管理范围内建设项目许可" in page and "已发布" in page
