@@ -30,7 +30,7 @@ from . import work_selectors as ws
 from .models import REVIEW_CHECKS, Comment, EntryKind, Version
 
 CONFLICTS = frozenset({"open_draft", "published", "live", "replied", "exists", "document_invalid", "not_live",
-                       "no_early_removal", "not_published", "stale_document"})
+                       "no_early_removal", "not_published", "stale_document", "ended", "exempted"})
 NEW_KINDS = {k.value: k for k in ws.CONTENT_KINDS}
 EXPORTS = {"csv": "text/csv; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
            "json": "application/json; charset=utf-8"}
