@@ -104,7 +104,7 @@ def index(request):
     page = request.GET.get("page", "1")
     return render(request, "publicity/index.html", {
         "p": p, "spec": ws.spec_of(agency),
-        "to_publish": ws.to_publish(agency) if p.works or p.read else [],
+        "to_publish": ws.to_publish(agency),
         "to_withdraw": ws.to_withdraw(agency),
         "to_review": list(ws.awaiting_review(agency)[:ws.LIMIT]),
         "to_approve": list(ws.awaiting_approval(agency)[:ws.LIMIT]),
