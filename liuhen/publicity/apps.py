@@ -11,9 +11,10 @@ class PublicityConfig(AppConfig):
         from liuhen.ledger.subjects import register_subject
         from liuhen.ledger.vocabulary import register_read_actions
 
-        from . import ledger_checks, vocabulary
+        from . import ledger_checks, notice, vocabulary
 
         register_read_actions(*vocabulary.READ_ACTIONS)
+        notice.register()
         for object_type, checker in ledger_checks.checkers().items():
             register_subject(object_type, checker)
         from . import parts  # the case page's 公示 card (the staff pages)
