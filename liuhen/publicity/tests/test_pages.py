@@ -333,7 +333,6 @@ def test_a_revoked_decision_is_to_withdraw_within_three_working_days(client, wor
     assert ws.case_card(world.officer, case).label == "已撤回"
 
 
-@pytest.mark.xfail(reason="the clocks.excluded_reason stand-in on main knows no penalty; wt-clocks' does", strict=False)
 def test_a_warning_is_not_published_and_the_card_says_why(client, world):
     from liuhen.testing.cases import notify, to_decision
 
