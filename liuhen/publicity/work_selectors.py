@@ -3,8 +3,8 @@ who may do what by the agency's profile, what waits for a draft, a review, an ap
 reply, the clocks of the first and the last (行政处罚法 48, 85; LW-P 8), and the staff's read of a served
 text (with the personal data in it) put in the ledger.
 
-Lists are set-based (a query per list, not per row) and bounded (LIMIT rows): the per-case excluded_reason
-(clocks.py) and the status of an entry on a short list are the exceptions, each bounded by LIMIT."""
+Lists are set-based (a query per list, not per row) and bounded (LIMIT rows): the status of an entry on
+the short lists (事前公开, 应撤回, 年度执法数据) is the exception, bounded by LIMIT."""
 from __future__ import annotations
 
 import datetime
@@ -23,7 +23,8 @@ from liuhen.workdays import calendar
 from . import redact
 from . import selectors as s
 from . import vocabulary as v
-from .clocks import excluded_reason
+from .clocks import EXEMPTED, excluded_reason
+from .clocks import anchors as publication_anchors
 from .models import Comment, Entry, EntryKind, Exemption, Step, StepKind, Version
 
 LIMIT = 200
@@ -171,9 +172,12 @@ def to_publish(agency, *, unit=None, today=None) -> list[ToPublish]:
     entries = {e.case_id: e for e in Entry.objects.filter(case_id__in=docs, kind=EntryKind.DECISION)
                .prefetch_related("versions__steps")}
     times = _completion_times([d.record_id for d in docs.values()])
+    # The profile's rule (procedure, penalty, a minor party) for all the cases at once (clocks.anchors:
+    # publication.exempted fires for a decision the rule keeps offline).
+    fired = publication_anchors([cid for cid in docs if cid not in exempted])
     out = []
     for case_id, doc in docs.items():
-        if case_id in exempted:
+        if case_id in exempted or EXEMPTED in fired.get(case_id, {}):
             continue
         entry = entries.get(case_id)
         returned = False
@@ -186,8 +190,6 @@ def to_publish(agency, *, unit=None, today=None) -> list[ToPublish]:
                 continue  # this decision was published (live, withdrawn or ended)
             returned = states[-1] == s.RETURNED
         case = doc.record.case
-        if excluded_reason(case):
-            continue
         start = times.get(doc.record_id) or doc.issued_at
         profile = profile_for_case(case)
         out.append(ToPublish(case, doc, start, clock(profile, profile.publicity.deadline, start, today)

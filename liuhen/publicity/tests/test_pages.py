@@ -356,3 +356,23 @@ def test_the_live_list_is_paged_and_a_content_version_page_has_no_served_text(cl
     assert second.number in one and first.number not in one and first.number in two and "第 2 / 2 页" in two
     page = client.get(reverse("publicity:version", args=[s.live_version(first).pk])).content.decode()
     assert 'id="pub-source"' not in page and "河道管理范围内建设项目许可" in page and "已发布" in page
+
+
+def test_the_list_to_publish_costs_the_same_queries_for_one_case_or_three(world):
+    issued_decision(world)
+
+    def look():
+        with CaptureQueriesContext(connection) as ctx:
+            rows = ws.to_publish(world.agency)
+        return len(ctx.captured_queries), len(rows)
+
+    def count():
+        # the working-day calendar checks now and then whether it was reloaded (one query, not per row):
+        # the cheapest of three looks is compared
+        return min(look() for _ in range(3))
+
+    one = count()
+    issued_decision(world)
+    issued_decision(world)
+    three = count()
+    assert (one[1], three[1]) == (1, 3) and three[0] == one[0]
