@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from liuhen.ledger.models import Entry as LogEntry
 from liuhen.oversight.todo import todo_for
+from liuhen.publicity import forms
 from liuhen.publicity import selectors as s
 from liuhen.publicity import services
 from liuhen.publicity import vocabulary as v
@@ -159,8 +160,11 @@ def test_a_correction_is_drafted_from_the_entry_and_the_earlier_text_stays(clien
     client.force_login(world.officer)
     page = client.get(reverse("publicity:entry", args=[entry.number])).content.decode()
     assert 'id="pub-revise"' in page and 'id="pub-withdraw"' not in page
-    data = {"reason": "办理时限调整", "s0": "河道管理范围内建设项目许可", "s1": "《中华人民共和国水法》第三十八条",
-            "s2": "符合防洪要求", "s3": "申请—受理—审查—决定", "s4": "15个工作日", "body": "办理时限缩短"}
+    live = s.live_version(entry)
+    # the form's fields follow the stored summary's order (PostgreSQL's jsonb keeps its own key order)
+    labels = forms.ReviseForm(version=live).labels
+    data = {"reason": "办理时限调整", "body": "办理时限缩短",
+            **{f"s{i}": ("15个工作日" if label == "办理时限" else live.summary[label]) for i, label in enumerate(labels)}}
     response = client.post(reverse("publicity:revise", args=[entry.number]), data)
     second = Version.objects.get(entry=entry, n=2)
     assert response.status_code == 302 and second.summary["办理时限"] == "15个工作日" and second.reason == "办理时限调整"
