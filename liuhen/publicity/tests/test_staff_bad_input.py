@@ -182,8 +182,9 @@ def test_an_early_removal_the_profile_bars_is_a_conflict(client, world):
     from liuhen.testing.cases import notify, to_decision
 
     case = to_decision(world)
-    notify(world, case, {"penalty_kind": "吊销许可证件"})
-    case, entry, version = published_decision(world, case, penalty_kind="吊销许可证件")
+    revocation = {"penalty_kind": "吊销许可证件", "fine_amount": 5000}
+    notify(world, case, revocation)
+    case, entry, version = published_decision(world, case, **revocation)
     client.force_login(world.agency_head)
     before = _rows()
     response = client.post(reverse("publicity:remove", args=[entry.number]), {"reason": "信用修复"})
