@@ -104,6 +104,8 @@ def index(request):
     page = request.GET.get("page", "1")
     return render(request, "publicity/index.html", {
         "p": p, "spec": ws.spec_of(agency),
+        "review_roles": ws.role_names(ws.spec_of(agency).review_roles),
+        "approve_roles": ws.role_names(ws.spec_of(agency).approve_roles),
         "to_publish": ws.to_publish(agency),
         "to_withdraw": ws.to_withdraw(agency),
         "to_review": list(ws.awaiting_review(agency)[:ws.LIMIT]),
