@@ -359,6 +359,44 @@ def archive_items(user, signing: list[Item]) -> list[Item]:
     return out
 
 
+def publicity_items(user) -> list[Item] | None:
+    """公示 (LW-P 8-9; 行政处罚法 48, 85) by the profile's publicity roles: drafts to review (审核), reviewed
+    ones to approve (批准), the decisions of the drafter's unit to publish (拟稿) with the clock, entries to
+    withdraw (撤回, within 3 working days); None for a user with none of the roles."""
+    from liuhen.publicity import work_selectors as ws
+
+    p = ws.powers(user)
+    if not p.works:
+        return None
+    agency = user.agency
+    out = []
+    if p.review:
+        out += [Item(title=f"待审核：{x.title}", url=reverse("publicity:version", args=[x.pk]), case=x.entry.case,
+                     detail=f"{x.entry.number} 第 {x.n} 稿 · {x.made_by.display_name} 拟于 {_when(x.made_at)}",
+                     badge="待审核", badge_class="badge-signing")
+                for x in ws.awaiting_review(agency).exclude(made_by=user)[:100]]
+    if p.approve:
+        out += [Item(title=f"待批准：{x.title}", url=reverse("publicity:version", args=[x.pk]), case=x.entry.case,
+                     detail=f"{x.entry.number} 第 {x.n} 稿 · {x.made_by.display_name} 拟于 {_when(x.made_at)}",
+                     badge="待批准", badge_class="badge-signing")
+                for x in ws.awaiting_approval(agency)[:100]]
+    if p.draft:
+        unit = user.unit if user.unit_id is not None else None
+        for r in ws.to_publish(agency, unit=unit):
+            late = r.clock is not None and r.clock.overdue
+            out.append(Item(title=f"待公示：{r.document.number.text}", url=reverse("publicity:index") + "#pub-to-publish",
+                            case=r.case, detail=r.clock.text if r.clock else "本机关未规定公示期限",
+                            badge="已逾期" if late else ("已退回" if r.returned else "待拟稿"),
+                            badge_class="badge-bad" if late else "badge-warn", red=late))
+    if p.approve:
+        for r in ws.to_withdraw(agency):
+            late = r.clock is not None and r.clock.overdue
+            out.append(Item(title=f"应撤回：{r.entry.number}", url=reverse("publicity:entry", args=[r.entry.number]),
+                            case=r.entry.case, detail=r.clock.text if r.clock else "",
+                            badge="已逾期" if late else "待撤回", badge_class="badge-bad", red=late))
+    return out
+
+
 def deadline_items(user, now=None) -> list[Item]:
     out = []
     for cv in selectors.my_deadlines(user, now):
@@ -400,6 +438,9 @@ def todo_for(user, now=None) -> TodoList:
         sections.append(Section("copies", "待制作证据复制", "LW-D 13", to_make))
     if fines:
         sections.append(Section("fines", "待缴罚款", "行政处罚法 67, 72", fines))
+    publicity = publicity_items(user)
+    if publicity is not None:
+        sections.append(Section("publicity", "公示", "LW-P 8-9, 行政处罚法 48", publicity))
     sections.append(Section("deadlines", f"期限（{window} 个工作日内到期及已逾期）", "",
                             deadline_items(user, now), empty="近期没有到期的期限。"))
     return TodoList(sections, window)

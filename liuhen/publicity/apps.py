@@ -17,3 +17,6 @@ class PublicityConfig(AppConfig):
         notice.register()
         for object_type, checker in ledger_checks.checkers().items():
             register_subject(object_type, checker)
+        from . import parts  # the case page's 公示 card (the staff pages)
+
+        parts.register()

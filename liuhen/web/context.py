@@ -8,6 +8,7 @@ from liuhen.evaluation.services import may_see_rounds as may_see_evaluation
 from liuhen.inspections.services import may_inspect
 from liuhen.oversight.selectors import may_supervise as may_oversee
 from liuhen.oversight.selectors import works_cases
+from liuhen.publicity.work_selectors import powers as publicity_powers
 from liuhen.retention.selectors import may_view as may_view_retention
 
 
@@ -60,6 +61,8 @@ def navigation(request):
             # 档案调阅 (liuhen.retrieval): everyone who works cases asks for and approves retrievals.
             "nav_archive": hasattr(user, "has_role") and user.has_role("archivist", "agency_head", "supervisor"),
             "nav_retrieval": works_cases(user),
+            # 公示 (liuhen.publicity): the profile's drafters, reviewers and approvers, and the supervisors.
+            "nav_publicity": publicity_powers(user).any,
             # 执法规则 (liuhen.profiles): the agency's 记录事项清单 (BX 4, LQ 20), for everyone who works cases.
             "nav_profiles": works_cases(user),
             # Each one's first page carries the in-app notices (待清理公告).
