@@ -69,8 +69,8 @@ def people(case, *, mask_party: bool) -> People:
                 addresses.append(p.address)
             if not mask_party:
                 keep.append(p.name)
-        elif p.legal_representative:
-            keep.append(p.legal_representative)  # 双公示: an organisation's 法定代表人 is published
+        else:  # 双公示: an organisation's name (it signs as 当事人 too) and its 法定代表人 are published
+            keep += [p.name, p.legal_representative]
     names += signer_names(case)
     clean = lambda xs: tuple(dict.fromkeys(x.strip() for x in xs if x and len(x.strip()) >= 2))  # noqa: E731
     return People(clean(names), clean(addresses), clean(keep))
