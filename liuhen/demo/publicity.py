@@ -22,7 +22,7 @@ the 法制审核人员 郑慧 reviews, the 机关负责人 刘建国 approves, w
   by the profile (不予公开);
 - a member of the public's comment on 宏达洗煤's decision, and the agency's reply.
 
-Last year's statistics (draft_statistics) wait for the export's statistics module: not in the demo yet.
+Last year's statistics: drafted yesterday (statistics.draft_statistics), awaiting the review.
 `build(builder)` is a timeline task (demo/timeline.py); each decision's story is a task of its own,
 each step at its time (clock_at)."""
 from __future__ import annotations
@@ -34,6 +34,7 @@ from django.utils import timezone
 from liuhen.documents import services as documents
 from liuhen.publicity import selectors
 from liuhen.publicity import services
+from liuhen.publicity import statistics
 from liuhen.publicity.models import REVIEW_CHECKS, CommentKind, EntryKind
 
 from . import builder as b
@@ -220,6 +221,7 @@ def build(builder) -> dict:
                          (demo_execution.CASES[1]["title"], _awaiting_review), (_fushun(), _revoked)):
         line.task(_at(_decision_day(builder, title), "10:30"), story, builder, title)
     line.task(_at(demo_days.back(builder.today, 5), "14:00"), _late, builder)
+    line.task(_at(demo_days.back(builder.today, 1), "10:00"), _statistics, builder)
     return {"publicity_content": len(drafts)}
 
 
@@ -307,3 +309,10 @@ def _late(builder) -> None:
         row = services.comment(version.entry, kind=CommentKind.COMMENT, text=COMMENT)
     with clock_at(_at(demo_days.after(day, 3), "10:30")):
         services.reply(c.lead, row, REPLY)
+
+
+def _statistics(builder) -> None:
+    """Last year's figures (国办发〔2018〕118号), drafted: the system holds none of that year's cases (the
+    agency's accounts were opened this year), so the draft waits in the reviewer's 待审核 to be completed."""
+    with clock_at(_at(demo_days.back(builder.today, 1), "10:00")):
+        statistics.draft_statistics(builder.people[DRAFTER], builder.today.year - 1)

@@ -46,7 +46,7 @@ def test_the_portal_holds_the_agencys_pages(loaded):
     assert set(_live(EntryKind.MATTER)) == {m["title"] for m in demo.MATTERS}
     assert set(_live(EntryKind.CHANNEL)) == {c["title"] for c in demo.CHANNELS}
     assert set(_live(EntryKind.BENCHMARK)) == {demo.BENCHMARK["title"]}
-    for entry in Entry.objects.exclude(kind=EntryKind.DECISION):
+    for entry in Entry.objects.exclude(kind__in=[EntryKind.DECISION, EntryKind.STATISTICS]):
         steps = _steps(entry)
         assert entry.created_by.username == demo.DRAFTER
         assert steps[StepKind.REVIEW].actor.username == demo.REVIEWER
@@ -119,3 +119,9 @@ def test_a_comment_and_its_reply(loaded):
     assert comment.entry.case.title == "本溪市溪湖区宏达洗煤有限公司未经许可取水"
     assert comment.text == demo.COMMENT and comment.reply.text == demo.REPLY
     assert comment.reply.at > comment.at
+
+
+def test_last_years_statistics_await_the_review(loaded):
+    entry = Entry.objects.get(kind=EntryKind.STATISTICS)
+    assert entry.year == localdate().year - 1 and s.status(entry) == s.PENDING
+    assert s.version_state(s.latest_version(entry)) == s.DRAFT and entry.created_by.username == demo.DRAFTER
