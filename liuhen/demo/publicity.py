@@ -178,10 +178,7 @@ def _spec(title: str) -> dict:
     for spec in b.CASES:
         if spec["title"] == title:
             return spec
-    for spec in demo_execution.CASES:
-        if spec["title"] == title:
-            return {**demo_execution._BASE, **spec}
-    return {**demo_execution._BASE, **CASE}
+    return next({**demo_execution._BASE, **spec} for spec in (*demo_execution.CASES, CASE) if spec["title"] == title)
 
 
 def _case(builder, title: str):
