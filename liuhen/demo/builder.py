@@ -43,6 +43,7 @@ from . import legalreview as demo_legalreview
 from . import marks as demo_marks
 from . import profiles as demo_profiles
 from . import property as demo_property
+from . import publicity as demo_publicity
 from . import retention as demo_retention
 from . import workdays as demo_workdays
 from .timeline import Timeline
@@ -1407,6 +1408,8 @@ class _Builder:
             line.task(self.days_ago(99, "10:00"), lambda: self.counts.update(demo_legalreview.build(self)))
             # 送达 by e-mail and by entrustment, instalments, an execution through the court (liuhen/demo/execution.py).
             line.task(self.days_ago(280, "10:00"), lambda: self.counts.update(demo_execution.build(self)))
+            # 行政执法公示 (liuhen/demo/publicity.py): the agency's pages, then each decision's publication.
+            line.task(self.days_ago(97, "09:30"), lambda: self.counts.update(demo_publicity.build(self)))
             line.run()
         finally:
             if self.story is not None:
