@@ -21,7 +21,6 @@ from liuhen.ledger import services as ledger
 
 from . import portal_selectors as ps
 from . import public_forms as forms
-from . import selectors as s
 from . import services
 from . import vocabulary as v
 from .models import EntryKind
@@ -232,9 +231,10 @@ def comment(request, number):
 
 @csrf_protect
 def _comment(request, number):
-    entry = s.entry_by_number(number)
-    if entry is None or entry.kind != EntryKind.DECISION:
+    got = ps.decision_page_of(number)  # None: unknown, or never published — not public, as on its page
+    if got is None:
         return _not_found(request, "comment", "处罚决定", "decisions")
+    entry = got.entry
     form = forms.CommentForm(request.POST)
     if not form.is_valid():
         code, message = forms.first_error(form)

@@ -14,7 +14,7 @@ from liuhen.publicity import portal_selectors as ps
 from liuhen.publicity import selectors as s
 from liuhen.publicity import services
 from liuhen.publicity import vocabulary as v
-from liuhen.testing.publicity import ALL_CHECKS, published_content, published_decision
+from liuhen.testing.publicity import published_content, published_decision
 
 pytestmark = pytest.mark.django_db
 
