@@ -159,7 +159,7 @@ def test_an_expired_decision_shows_the_notice_and_no_text(world, client, monkeyp
 
 
 def _two_decisions(world):
-    """No penalty for 王五; a fine on 王五 and 本溪某建材有限公司 (an organisation)."""
+    """A decision on 王五; a 通报批评 of 王五 and 本溪某建材有限公司 (an organisation)."""
     from liuhen.cases import services as cases
     from liuhen.testing.cases import CREDIT_CODE, add_person, complete, notify, to_investigation
 
@@ -170,9 +170,9 @@ def _two_decisions(world):
     complete(world, case, "rights_notice")
     complete(world, case, "inquiry_record")
     case = cases.advance(world.officer, case, note="调查终结")
-    fine = {"penalty_kind": "罚款", "fine_amount": "5000"}
-    notify(world, case, fine)
-    second = published_decision(world, case, **fine)
+    criticism = {"penalty_kind": "通报批评", "fine_amount": None}
+    notify(world, case, criticism)  # 行政处罚法 44: the party told first
+    second = published_decision(world, case, **criticism)
     return first, second
 
 
