@@ -207,6 +207,35 @@ def test_decisions_are_paged_with_a_bounded_number_of_queries(world, client, mon
         client.get("/public/decisions/")
 
 
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as seen:
+        assert client.get(url).status_code == 200
+    return len(seen)
+
+
+def test_no_query_per_row(world, client):
+    """One more decision, matter or officer on a list costs no more query."""
+    published_decision(world)
+    published_content(world, "matter")
+    before = {url: _queries(client, url) for url in ("/public/", "/public/decisions/", "/public/matters/",
+                                                    "/public/officers/")}
+    _two_decisions(world)
+    published_content(world, "matter", title="取水许可")
+    from liuhen.accounts import services as acc
+    from liuhen.accounts.roles import Role
+
+    newcomer = acc.create_user(None, username="qian", full_name="钱七", password=world.PASSWORD, agency=world.agency,
+                               unit=world.unit, roles=[Role.OFFICER])
+    acc.issue_certificate(None, newcomer, number="1401999999", valid_from=datetime.date.today(),
+                          valid_until=datetime.date.today() + datetime.timedelta(days=30), issued_by="测试市人民政府")
+    after = {url: _queries(client, url) for url in before}
+    assert after == before
+    assert len(ps.decisions(world.agency)) == 3 and "钱七" in _text(client.get("/public/officers/"))
+
+
 def test_the_officers_page_lists_valid_certificates_and_no_personal_data(world, client):
     world.officer.phone = "13912345678"
     world.officer.save(update_fields=["phone"])
