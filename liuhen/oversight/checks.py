@@ -386,36 +386,39 @@ def check_legal_review(cf, clocks, now):
 
 
 def check_clocks(cf, clocks: list[ClockData], now):
-    """Clocks overdue or met late (F008, F011-F015 by deadline; the per-footage ones are F007,
-    reported by check_av from avrules' verdicts) and clocks that cannot be computed (F018)."""
+    """Clocks overdue or met late (F008, F011-F015, F019, F020 by deadline; the per-footage ones are
+    F007, reported by check_av from avrules' verdicts) and clocks that cannot be computed (F018)."""
     out = []
-    publicity_id = getattr(getattr(cf.profile, "publicity", None), "deadline", "publicity")
+    codes = _publicity_codes(cf.profile)
     for c in clocks:
         if c.subject_kind == "footage":
             continue
-        code = v.DEADLINE_CODES.get(c.deadline, v.DEADLINE_OVERDUE)
-        severity = c.severity
-        portal = ""
-        if c.deadline == publicity_id:
-            # Nothing publishes yet: the portal is a later issue. A warning, never an error.
-            code, severity = v.PUBLICITY_OVERDUE, WARNING
-            portal = "（公示平台尚未建成，暂无法自动确认是否已公示）"
+        code = codes.get(c.deadline) or v.DEADLINE_CODES.get(c.deadline, v.DEADLINE_OVERDUE)
         if c.status == ClockStatus.UNKNOWN:
             out.append(_f(cf, f"{v.DEADLINE_UNKNOWN}:{c.key}", v.DEADLINE_UNKNOWN, WARNING, cf.stage, c.article,
                           f"{c.label}（{c.period}，自{_t(c.started_at)}起）无法计算到期日：工作日历缺少该年度的节假日安排",
                           "载入国务院该年度节假日安排（liuhen workdays load）", subject_kind="deadline",
                           subject_id=c.key))
         elif c.status == ClockStatus.OVERDUE:
-            out.append(_f(cf, f"clock:{c.key}", code, severity, cf.stage, c.article,
-                          f"{c.label}已逾期：应于{_t(c.due_at)}前完成（{c.period}，自{_t(c.started_at)}起）{portal}",
+            out.append(_f(cf, f"clock:{c.key}", code, c.severity, cf.stage, c.article,
+                          f"{c.label}已逾期：应于{_t(c.due_at)}前完成（{c.period}，自{_t(c.started_at)}起）",
                           _FIX.get(c.deadline, f"尽快完成{c.label}，并在案卷中说明逾期原因"),
                           subject_kind="deadline", subject_id=c.key, due_at=c.due_at))
         elif c.status == ClockStatus.MET_LATE:
-            out.append(_f(cf, f"clock:{c.key}", code, severity, cf.stage, c.article,
-                          f"{c.label}逾期完成：应于{_t(c.due_at)}前完成，实际{_t(c.met_at)}{portal}",
+            out.append(_f(cf, f"clock:{c.key}", code, c.severity, cf.stage, c.article,
+                          f"{c.label}逾期完成：应于{_t(c.due_at)}前完成，实际{_t(c.met_at)}",
                           "逾期已成事实：在案卷中说明逾期原因", subject_kind="deadline", subject_id=c.key,
                           due_at=c.due_at))
     return out
+
+
+def _publicity_codes(profile) -> dict:
+    """{deadline id: code} of the profile's publication deadlines (PublicitySpec names their ids)."""
+    spec = getattr(profile, "publicity", None)
+    if spec is None:
+        return {}
+    return {spec.deadline: v.PUBLICITY_OVERDUE, spec.withdrawal_deadline: v.WITHDRAWAL_LATE,
+            spec.republish_deadline: v.REPUBLICATION_LATE}
 
 
 _FIX = {
@@ -423,7 +426,11 @@ _FIX = {
     "service": "尽快送达决定书并制作送达回证",
     "archive": "整理案卷，交档案管理员签收归档",
     "legal_review": "法制审核人员尽快出具审核意见；需要延期的，经批准延长一次",
-    "publicity": "在公示平台公示行政处罚决定",
+    "publicity": "审核、批准后在公示平台公示行政处罚决定；依法不予公开的，作出不予公开决定并写明理由",
+    # 行政处罚法 48: a decision revoked, changed or found void is withdrawn from the portal within 3 working days.
+    "withdrawal": "在公示平台撤回已公示的决定，并公开撤回理由",
+    # LW-P 11: what changed is published again within 10 working days.
+    "republication": "审核、批准后在公示平台公示变更后的决定",
     "handling_limit": "尽快作出决定；需要延长的，经负责人批准",
 }
 

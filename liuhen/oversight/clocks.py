@@ -143,13 +143,16 @@ def _completion_codes(profile) -> frozenset:
 
 def anchor(cf, name: str) -> datetime.datetime | None:
     """When the named anchor (profiles.spec docstring) fired for the case `cf` (facts.CaseFacts),
-    or None. delivery.served: the decision served with its method's proof (facts.CaseFacts.served_at). Anchors nothing produces yet (decision.revoked, publication.*) never fire."""
+    or None. delivery.served: the decision served with its method's proof (facts.CaseFacts.served_at);
+    decision.* and publication.*: the publicity app's anchors (facts.CaseFacts.publication)."""
     if name == "case.started":
         return cf.created_at
     if name == "case.archived":
         return cf.archived_at
     if name == "delivery.served":
         return cf.served_at
+    if name.startswith(("decision.", "publication.")):
+        return cf.publication.get(name)
     parts = name.split(".")
     if len(parts) == 3 and parts[0] == "stage" and parts[2] == "entered":
         at = cf.first_entered.get(parts[1])

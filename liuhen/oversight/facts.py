@@ -1,8 +1,9 @@
 """What the checks need of many cases, read set-based (a handful of queries per batch, plain
 tuples, no per-case ORM): the case's fields and profile, its stage entries, officers with their
 certificates, records with their completion (records.bulk), footage links with recorded and
-ingested times and avrules' late verdicts, its parties' kinds, and the legal review (法制审核: the
-latest 认定 and the latest 送审 with its review, material waits, extension and ruling).
+ingested times and avrules' late verdicts, its parties' kinds, the legal review (法制审核: the
+latest 认定 and the latest 送审 with its review, material waits, extension and ruling), and the
+publication anchors (公示: publicity.clocks — revoked, replaced, published, exempted, withdrawn, republished).
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from liuhen.footage.models import FootageItem, FootageLink
 from liuhen.legalreview.bulk import ReviewFacts, review_facts  # noqa: F401 (ReviewFacts: CaseFacts.review)
 from liuhen.legalreview.models import Assessment
 from liuhen.profiles.selectors import profile_for_case
+from liuhen.publicity import clocks as publication
 from liuhen.records import duedates
 from liuhen.records.bulk import RecordFact, officer_signatures, officer_signing_spans, record_facts, to_datetime
 from liuhen.records.bulk import sql_datetime as _dt
@@ -74,6 +76,7 @@ class CaseFacts:
     major_facts: dict | None = None  # the facts that 认定 was made on (Assessment.facts)
     review: ReviewFacts | None = None  # the latest 送审, None without one (older data: the record anchors)
     served_at: datetime.datetime | None = None  # the decision served with its proof (anchor delivery.served)
+    publication: dict = field(default_factory=dict)  # {anchor name: time} of publicity.clocks.anchors
 
 
 def _profile_fields() -> list[str]:
@@ -201,7 +204,21 @@ def load(case_ids, *, certificates: dict | None = None, profile_for=None
             out[cid].footage.append(FootageFact(item_id, record_id, stage, item.kind, item.name, end,
                                                 item.ingested_at, verdicts.get(item_id)))
     _load_served(out)
+    _load_publication(out, case_ids)
     return out, certs
+
+
+def _load_publication(out: dict[int, CaseFacts], case_ids: list) -> None:
+    """The publication anchors (publicity.clocks.anchors), given the decisions read already: a few
+    queries a batch."""
+    decided = {}
+    for cf in out.values():
+        d = publication.decided_from(cf.kind, cf.procedure, cf.start_mode, cf.profile, cf.records)
+        if d is not None:
+            decided[cf.id] = d
+    for cid, found in publication.anchors(case_ids, decided=decided).items():
+        if cid in out:
+            out[cid].publication = found
 
 
 def _load_served(out: dict[int, CaseFacts]) -> None:

@@ -3,7 +3,8 @@ transaction commits.
 
 Hooked on the writing apps' models (post_save of the append-only rows the services write: a case,
 its officers and stage transitions, a record, its versions, signatures, refusal confirmations and
-voids, footage links and unlinks), not on the ledger: not every ledger entry names a case (a
+voids, footage links and unlinks, a decision's revocation or replacement, a publication step and a
+不予公开 exemption), not on the ledger: not every ledger entry names a case (a
 signature's names the record), and a model signal carries the row whose case is one attribute away.
 The case ids of one transaction are collected and re-checked together by one `on_commit` callback,
 after the commit — a rolled-back change re-checks nothing, and the writer's transaction never waits
@@ -124,6 +125,23 @@ def _on_unlink(sender, instance, **kw):
         touch(link.case_id)
 
 
+def _on_withdrawal(sender, instance, **kw):
+    doc = _cached(instance, "document")
+    if doc is None:
+        from liuhen.documents.models import IssuedDocument
+
+        record_id = IssuedDocument.objects.filter(pk=instance.document_id).values_list("record_id", flat=True).first()
+        touch(_case_of_record(record_id))
+    else:
+        touch(_case_of_record(doc.record_id, doc))
+
+
+def _on_publication_step(sender, instance, **kw):
+    from liuhen.publicity.models import Version
+
+    touch(Version.objects.filter(pk=instance.version_id).values_list("entry__case_id", flat=True).first())
+
+
 def connect() -> None:
     """Called by OversightConfig.ready()."""
     from liuhen.cases.models import Case, CaseOfficer, StageTransition
@@ -137,3 +155,11 @@ def connect() -> None:
         post_save.connect(_on_record_child, sender=model, dispatch_uid=f"oversight.{model.__name__}")
     post_save.connect(_on_confirmation, sender=RefusalConfirmation, dispatch_uid="oversight.confirmation")
     post_save.connect(_on_unlink, sender=FootageUnlink, dispatch_uid="oversight.unlink")
+    # The publication clocks (publicity.clocks): a revocation or replacement starts one, a step or an
+    # exemption ends one.
+    from liuhen.documents.models import DocumentWithdrawal
+    from liuhen.publicity.models import Exemption, Step
+
+    post_save.connect(_on_withdrawal, sender=DocumentWithdrawal, dispatch_uid="oversight.withdrawal")
+    post_save.connect(_on_publication_step, sender=Step, dispatch_uid="oversight.publication_step")
+    post_save.connect(_on_case_fk, sender=Exemption, dispatch_uid="oversight.exemption")

@@ -22,6 +22,8 @@ DEADLINE_OVERDUE = "oversight.F015"
 VERIFY = "oversight.F016"
 AV_UNDETERMINABLE = "oversight.F017"
 DEADLINE_UNKNOWN = "oversight.F018"
+WITHDRAWAL_LATE = "oversight.F019"
+REPUBLICATION_LATE = "oversight.F020"
 
 CODES = {
     MISSING_RECORD: "缺少应当制作的记录",
@@ -42,6 +44,8 @@ CODES = {
     VERIFY: "留痕核验发现问题",
     AV_UNDETERMINABLE: "无法判断音像记录是否按时存储",
     DEADLINE_UNKNOWN: "期限无法计算（工作日历缺少该年度）",
+    WITHDRAWAL_LATE: "撤回公示逾期",
+    REPUBLICATION_LATE: "重新公示逾期",
 }
 
 # The finding code of an overdue (or met-late) clock, by DeadlineSpec id; others: DEADLINE_OVERDUE.
@@ -52,6 +56,8 @@ DEADLINE_CODES = {
     "service": SERVICE_LATE,
     "archive": ARCHIVE_LATE,
     "publicity": PUBLICITY_OVERDUE,
+    "withdrawal": WITHDRAWAL_LATE,
+    "republication": REPUBLICATION_LATE,
 }
 
 

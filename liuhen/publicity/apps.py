@@ -11,8 +11,9 @@ class PublicityConfig(AppConfig):
         from liuhen.ledger.subjects import register_subject
         from liuhen.ledger.vocabulary import register_read_actions
 
-        from . import ledger_checks, vocabulary
+        from . import ledger_checks, notice, vocabulary
 
         register_read_actions(*vocabulary.READ_ACTIONS)
+        notice.register()
         for object_type, checker in ledger_checks.checkers().items():
             register_subject(object_type, checker)

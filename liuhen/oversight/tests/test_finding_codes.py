@@ -10,7 +10,7 @@ from liuhen.profiles.spec import Applies, DeadlineSpec, MajorCriterion, Period
 from liuhen.records import services as rec
 from liuhen.records.models import SignerRole
 from liuhen.testing.cases import complete, make_record, sign_all, to_archive_stage, to_decision, to_investigation
-from liuhen.testing.findings import codes, found, profile_with, with_rule
+from liuhen.testing.findings import clocks, codes, found, profile_with, with_rule
 
 DAY = datetime.timedelta(days=1)
 
@@ -21,7 +21,7 @@ def _of(case, code, **kw):
 
 def test_every_code_has_a_chinese_title():
     assert all(v.CODES[c] for c in v.DEADLINE_CODES.values())
-    assert len(set(v.CODES)) == len(v.CODES) == 18
+    assert len(set(v.CODES)) == len(v.CODES) == 20
 
 
 def test_F001_missing_record_in_the_current_stage_is_a_warning(world):
@@ -196,10 +196,39 @@ def test_F013_archive_late(world):
     assert len(rows) == 1 and rows[0].article == "BX 11, LC 31, LQ 28"
 
 
-def test_F014_publicity_overdue_is_a_warning_naming_the_portal(world):
+def test_F014_publicity_overdue_is_an_error(world):
     case = to_archive_stage(world)
     rows = _of(case, v.PUBLICITY_OVERDUE, now=timezone.now() + 40 * DAY)
-    assert len(rows) == 1 and rows[0].severity == "warning" and "公示平台尚未建成" in rows[0].message
+    assert len(rows) == 1 and rows[0].severity == "error" and rows[0].article == "LW-P 8, 行政处罚法 48"
+
+
+def test_F019_a_revoked_decision_not_withdrawn_from_the_portal(world):
+    from liuhen.documents.services import revoke_document
+    from liuhen.publicity import services as publicity
+    from liuhen.testing.publicity import published_decision
+
+    case, entry, version = published_decision(world)
+    revoke_document(world.agency_head, version.document, "经行政复议决定撤销")
+    assert v.WITHDRAWAL_LATE not in codes(case)
+    due = clocks(case)["withdrawal"].due_at  # 3 working days (行政处罚法 48, 85)
+    rows = _of(case, v.WITHDRAWAL_LATE, now=due + DAY)
+    assert len(rows) == 1 and rows[0].article == "行政处罚法 48, 85"
+    publicity.withdraw(world.agency_head, entry, "该决定已经行政复议决定撤销")
+    assert v.WITHDRAWAL_LATE not in codes(case, now=due + DAY)
+
+
+def test_F020_a_changed_decision_not_republished(world):
+    from liuhen.documents.services import issue_document
+    from liuhen.testing.documents import decision
+    from liuhen.testing.publicity import published_decision
+
+    case, _entry, version = published_decision(world)
+    remade = sign_all(world, decision(world, case, content="罚款人民币叁仟元整。"))
+    issue_document(world.agency_head, remade, replaces=version.document, reason="变更处罚内容")
+    assert v.REPUBLICATION_LATE not in codes(case)
+    due = clocks(case)["republication"].due_at  # 10 working days (LW-P 11)
+    rows = _of(case, v.REPUBLICATION_LATE, now=due + DAY)
+    assert len(rows) == 1 and rows[0].severity == "error"
 
 
 def test_F015_another_deadline_overdue(world):
