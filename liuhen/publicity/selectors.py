@@ -99,3 +99,24 @@ def current_decision(case):
 
 def entry_by_number(number: str) -> Entry | None:
     return Entry.objects.filter(number=str(number)[:20]).select_related("agency", "case").first()
+
+
+def _by_redaction(version: Version, prev: Version | None) -> bool:
+    """Was `version` made from `prev` by add_redaction (the same served text, more spans, no step between)?"""
+    if prev is None or prev.steps.exists() or version.source_sha256 != prev.source_sha256 or not version.source_sha256:
+        return False
+    before = {tuple(sorted(x.items())) for x in prev.redactions}
+    after = {tuple(sorted(x.items())) for x in version.redactions}
+    return version.document_id == prev.document_id and len(after) > len(before) and before <= after
+
+
+def authors(version: Version) -> tuple[int, set[int]]:
+    """(the drafter, everyone who made a version) of the text `version` carries: walking back over the
+    versions made by adding redactions — a reviewer who only removed more is not its drafter (LW-P 5)."""
+    made = {version.made_by_id}
+    prev = Version.objects.filter(entry_id=version.entry_id, n=version.n - 1).first()
+    while _by_redaction(version, prev):
+        version = prev
+        made.add(version.made_by_id)
+        prev = Version.objects.filter(entry_id=version.entry_id, n=version.n - 1).first()
+    return version.made_by_id, made

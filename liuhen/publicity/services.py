@@ -246,7 +246,7 @@ def review(actor, version: Version, *, passed: bool, opinion: str = "", checks=N
         entry = _current(version, s.DRAFT, "待审核")
         spec = _spec(entry.agency)
         _may(actor, entry.agency_id, spec.review_roles, "审核公示稿")
-        if version.made_by_id == actor.pk:
+        if s.authors(version)[0] == actor.pk:  # a reviewer who only removed more may review (LW-P 9)
             raise PermissionDenied("拟稿人不能审核自己拟定的公示稿（谁公开、谁审核：LW-P 5）。")
         checks = {code: bool((checks or {}).get(code)) for code, _ in REVIEW_CHECKS}
         opinion = _line(opinion, "审核意见", required=not passed, max_length=1000, multiline=True)
@@ -295,7 +295,7 @@ def approve(actor, version: Version, *, passed: bool, opinion: str = "") -> Step
         entry = _current(version, s.REVIEWED, "待批准")
         spec = _spec(entry.agency)
         _may(actor, entry.agency_id, spec.approve_roles, "批准公示")
-        if version.made_by_id == actor.pk or version.steps.filter(kind=StepKind.REVIEW, actor=actor).exists():
+        if actor.pk in s.authors(version)[1] or version.steps.filter(kind=StepKind.REVIEW, actor=actor).exists():
             raise PermissionDenied("拟稿人、审核人不能批准同一公示稿（LW-P 5、6：审核后由负责人审定）。")
         opinion = _line(opinion, "批准意见", required=not passed, max_length=1000, multiline=True)
         if not passed:

@@ -6,6 +6,7 @@ import datetime
 import json
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -310,13 +311,21 @@ def test_the_export_is_a_logged_read(client, world):
     assert client.get(reverse("publicity:export", args=["csv"])).status_code == 403
 
 
-@pytest.mark.xfail(reason="services: a version the reviewer made by a redaction has the reviewer as made_by, and "
-                          "review() refuses the drafter (LW-P 5) — the reviewer cannot redact then review",
-                   strict=False)
 def test_the_reviewer_redacts_then_reviews(world):
+    """A reviewer who only removed more (a new version by add_redaction) is not the drafter (LW-P 5)."""
     case, version = _draft(world, facts=FACTS_WITH_PEOPLE)
     second = services.add_redaction(world.reviewer, version, "李四", "person_name")
+    assert s.authors(second) == (world.officer.pk, {world.officer.pk, world.reviewer.pk})
     services.review(world.reviewer, second, passed=True, checks=ALL_CHECKS)
+
+
+def test_a_drafter_does_not_review_their_text_because_another_removed_more(world):
+    case, _ = issued_decision(world, facts=FACTS_WITH_PEOPLE)
+    version = services.draft_decision(world.reviewer, case)  # 法制审核 may draft too (draft_roles)
+    second = services.add_redaction(world.officer, version, "李四", "person_name")
+    with pytest.raises(PermissionDenied):
+        services.review(world.reviewer, second, passed=True, checks=ALL_CHECKS)
+    assert not Step.objects.filter(version=second).exists()
 
 
 def test_a_revoked_decision_is_to_withdraw_within_three_working_days(client, world):

@@ -116,8 +116,6 @@ def test_a_redaction_after_the_review_is_refused(client, world):
     assert _rows() == before
 
 
-@pytest.mark.xfail(reason="services on main: a refused draft/exempt crashes in its refusal's about (Case has no "
-                          "ledger_object_type) — fixed in wt-svc b304b3a; drop this mark once merged", strict=False)
 def test_a_second_draft_while_one_is_open_is_a_conflict(client, world):
     version = _drafted(world)
     client.force_login(world.officer)
@@ -147,8 +145,6 @@ def test_an_exemption_without_a_note_or_with_a_bad_ground_is_refused(client, wor
         assert response.status_code == 400 and _rows() == before
 
 
-@pytest.mark.xfail(reason="services on main: a refused draft/exempt crashes in its refusal's about (Case has no "
-                          "ledger_object_type) — fixed in wt-svc b304b3a; drop this mark once merged", strict=False)
 def test_an_exemption_of_a_live_decision_is_a_conflict(client, world):
     case, entry, version = published_decision(world)
     client.force_login(world.agency_head)
