@@ -62,22 +62,6 @@ def _live(qs, on: datetime.date):
             .filter(Q(live_until__isnull=True) | Q(live_until__gte=on)))
 
 
-# PostgreSQL's jsonb keeps no key order (SQLite's JSON text does): a summary's rows are put back in the
-# order the public reads them — a decision's 摘要 first (市场监管公示规定 10), a matter's name, basis,
-# conditions, procedure, time limit — any other label after these, in the order stored.
-SUMMARY_ORDER = ("决定书文号", "当事人", "违法行为类型", "处罚内容", "处罚机关", "决定日期", "统一社会信用代码", "法定代表人",
-                 "违法事实", "处罚依据", "处罚类别", "罚款金额（元）", "没收金额（元）", "公示截止期", "处罚机关统一社会信用代码",
-                 "统计年度", "事项名称", "事项类别", "法规依据", "执法依据", "实施依据", "办理条件", "实施条件", "办理程序", "实施程序",
-                 "办理时限", "时限")
-_RANK = {label: i for i, label in enumerate(SUMMARY_ORDER)}
-
-
-def summary_rows(summary: dict) -> list[tuple[str, str]]:
-    """(label, text) of a summary's filled fields, in reading order."""
-    rows = [(str(k), str(v)) for k, v in (summary or {}).items() if v not in ("", None)]
-    return sorted(rows, key=lambda kv: _RANK.get(kv[0], len(_RANK)))
-
-
 @dataclass(frozen=True)
 class Item:
     """A live entry and the version the public reads."""
@@ -90,7 +74,7 @@ class Item:
         # a year's statistics: its body is the table in order; the flattened summary only without one
         if self.entry.kind == EntryKind.STATISTICS and self.version.body:
             return []
-        return summary_rows(self.version.summary)
+        return s.summary_rows(self.version.summary)
 
 
 def _items(entries) -> list[Item]:
@@ -186,7 +170,7 @@ class DecisionPage:
 
     @property
     def rows(self) -> list[tuple[str, str]]:
-        return summary_rows(self.version.summary) if self.version else []
+        return s.summary_rows(self.version.summary) if self.version else []
 
 
 def decision_page_of(number: str) -> DecisionPage | None:

@@ -21,6 +21,22 @@ STATUS_LABELS = {PENDING: "待发布", LIVE: "公示中", WITHDRAWN: "已撤回"
                  NEVER: "未发布"}
 ENDS = (StepKind.WITHDRAW, StepKind.REMOVE, StepKind.REMOVE_EARLY)
 
+# PostgreSQL's jsonb keeps no key order (SQLite's JSON text does): a summary's rows are put back in the
+# order people read them — a decision's 摘要 first (市场监管公示规定 10), then the 双公示 fields; a matter's
+# name, basis, conditions, procedure, time limit (LW-P 7 (二)); the agency's and a channel's fields as the
+# staff's forms ask them — any other label after these, in the order stored.
+SUMMARY_ORDER = ("决定书文号", "当事人", "违法行为类型", "处罚内容", "处罚机关", "决定日期", "统一社会信用代码", "法定代表人",
+                 "违法事实", "处罚依据", "处罚类别", "罚款金额（元）", "没收金额（元）", "公示截止期", "处罚机关统一社会信用代码",
+                 "统计年度", "事项名称", "事项类别", "法规依据", "执法依据", "实施依据", "办理条件", "实施条件", "办理程序", "实施程序",
+                 "办理时限", "时限", "机构设置", "职责", "网址", "办公时间", "渠道名称", "方式", "受理范围", "反馈时限")
+_RANK = {label: i for i, label in enumerate(SUMMARY_ORDER)}
+
+
+def summary_rows(summary: dict) -> list[tuple[str, str]]:
+    """(label, text) of a summary's filled fields, in reading order (the same on SQLite and PostgreSQL)."""
+    rows = [(str(k), str(v)) for k, v in (summary or {}).items() if v not in ("", None)]
+    return sorted(rows, key=lambda kv: _RANK.get(kv[0], len(_RANK)))
+
 
 def today() -> datetime.date:
     return timezone.localdate()

@@ -144,7 +144,7 @@ def _version_page(request, version, p, *, status=200, **bound):
     if not current and state in (s.DRAFT, s.REVIEWED):
         state, label = ws.SUPERSEDED, "已被新稿取代"
     ctx = {"version": version, "entry": entry, "state": state, "state_label": label,
-           "current": current, "p": p, "history": ws.history(entry), "kind_label": EntryKind(entry.kind).label,
+           "summary_rows": s.summary_rows(version.summary), "current": current, "p": p, "history": ws.history(entry), "kind_label": EntryKind(entry.kind).label,
            "show_source": p.works and bool(version.source), "checks_labels": dict(REVIEW_CHECKS)}
     if ctx["show_source"]:
         ws.log_source_read(request.user, version)

@@ -295,4 +295,4 @@ def test_summary_rows_are_in_reading_order_whatever_the_database_keeps():
     """jsonb (PostgreSQL) returns keys by length: the portal puts the 摘要 back in its order."""
     stored = {"公示截止期": "2029-12-02", "当事人": "王五", "决定书文号": "测水罚〔2026〕第1号", "备注": "无", "处罚内容": "罚款",
               "空": ""}
-    assert [label for label, _ in ps.summary_rows(stored)] == ["决定书文号", "当事人", "处罚内容", "公示截止期", "备注"]
+    assert [label for label, _ in s.summary_rows(stored)] == ["决定书文号", "当事人", "处罚内容", "公示截止期", "备注"]
