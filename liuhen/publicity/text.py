@@ -16,12 +16,11 @@ from django.core.exceptions import ValidationError
 from liuhen.cases.models import PartyKind
 from liuhen.cases.selectors import current_parties
 from liuhen.documents.render import document_for, render_html
-from liuhen.profiles.spec import PENALTY_KINDS
+from liuhen.profiles.spec import PENALTY_CODES
 from liuhen.records.selectors import record_with_state, signer_names
 
 from . import redact
 
-PENALTY_CODES = {label: code for code, label in PENALTY_KINDS}
 
 
 def decision_document(doc):

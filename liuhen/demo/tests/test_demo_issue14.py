@@ -22,21 +22,7 @@ from liuhen.ledger.verify import verify_log
 from liuhen.retention import policy, selectors
 from liuhen.retention.models import GroundKind, LegalHold, LongTermGround, Removal
 from liuhen.testing.copies import check_offline, vkey_file
-from liuhen.testing.demo import in_the_demo, the_demo
 
-FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(scope="module")
-def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The run's one demo build, restored (liuhen/testing/demo.py)."""
-    with the_demo(tmp_path_factory, django_db_blocker) as data:
-        yield data
-
-
-@pytest.fixture
-def demo(demo_data, db, settings):
-    return in_the_demo(settings, demo_data)
 
 
 def test_each_class_a_hold_a_pending_purge_and_a_removal(demo):

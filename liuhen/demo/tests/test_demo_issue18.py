@@ -16,23 +16,8 @@ from liuhen.execution import selectors as ex
 from liuhen.oversight import engine
 from liuhen.records.selectors import record_with_state
 from liuhen.rectification import selectors as rs
-from liuhen.testing.demo import in_the_demo, the_demo
 
-FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SAND_CASE, RECT_CASE = "孙宝山在太子河南芬段非法采砂", "本溪市鑫泰矿产品洗选有限公司取水单位监督检查"
-
-
-@pytest.fixture(scope="module")
-def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The run's one demo build, restored (liuhen/testing/demo.py)."""
-    with the_demo(tmp_path_factory, django_db_blocker) as data:
-        yield data
-
-
-@pytest.fixture
-def demo(demo_data, db, settings):
-    settings.PASSWORD_HASHERS = FAST_HASHER
-    return in_the_demo(settings, demo_data)
 
 
 def _signed(record):

@@ -3,7 +3,6 @@ and three major cases — one waiting for the review, one whose review was exten
 approval, one reviewed with 变更 where the head, after the collective discussion, followed the unit —
 each in the legal review's own status, its decision unsigned, and the clocks oversight computes
 agreeing with the legal review's."""
-import pytest
 from django.utils import timezone
 
 from liuhen.legalreview import clock as lr_clock
@@ -11,22 +10,7 @@ from liuhen.legalreview import selectors as s
 from liuhen.legalreview.models import Qualification, Submission
 from liuhen.oversight.finding_models import Clock
 from liuhen.records.models import Record
-from liuhen.testing.demo import in_the_demo, the_demo
 
-FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(scope="module")
-def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The run's one demo build, restored (liuhen/testing/demo.py)."""
-    with the_demo(tmp_path_factory, django_db_blocker) as data:
-        yield data
-
-
-@pytest.fixture
-def demo(demo_data, db, settings):
-    settings.PASSWORD_HASHERS = FAST_HASHER
-    return in_the_demo(settings, demo_data)
 
 
 def _by_title(fragment):

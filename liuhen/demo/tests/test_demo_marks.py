@@ -4,24 +4,11 @@ import pytest
 
 from liuhen.media import store
 from liuhen.records.models import Outcome, Signature, SignerRole
-from liuhen.testing.demo import in_the_demo, the_demo
 
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(scope="module")
-def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The run's one demo build, restored (liuhen/testing/demo.py)."""
-    with the_demo(tmp_path_factory, django_db_blocker) as data:
-        yield data
-
-
-@pytest.fixture
-def demo(demo_data, db, settings):
-    return in_the_demo(settings, demo_data)
 
 
 def test_the_demo_parties_signatures_carry_a_drawn_mark(demo):
