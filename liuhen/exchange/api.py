@@ -1,0 +1,155 @@
+"""The exchange API (数据交换接口) for supervision and provincial platforms, mounted by
+liuhen/web/api.py at /api/v1/. Every call carries a client's bearer token (auth.py) and is an
+exchange.call event (client, route, status, count of items).
+
+    GET  /api/v1/cases?since=&page=&page_size=     cases:read       the agency's cases (no party's data)
+    GET  /api/v1/decisions?since=&page=&page_size= decisions:read   the issued 决定书
+    GET  /api/v1/publicity?year=                   publicity:read   the 双公示 rows (publicity.export)
+    GET  /api/v1/statistics/{year}                 statistics:read  the year's figures (publicity.statistics)
+
+`format=ndjson` on the first three: every item (no paging), one JSON object a line, streamed."""
+import datetime
+import json
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, StreamingHttpResponse
+from django.utils import timezone
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+from pydantic import ConfigDict, Field
+
+from liuhen.publicity import export as publicity_export
+from liuhen.publicity import statistics
+
+from . import selectors, services
+from . import vocabulary as v
+from .auth import ClientRate, ClientToken
+
+router = Router(tags=["数据交换"], throttle=[ClientRate()])
+
+FORMATS = ("json", "ndjson")
+MAX_PAGE_SIZE = 500
+
+
+class Strict(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Listing(Strict):
+    since: datetime.datetime | None = Field(None, description="只返回此时间（ISO 8601）以来新增或变化的")
+    page: int = Field(1, ge=1, le=1_000_000, description="页码，从 1 起")
+    page_size: int = Field(100, ge=1, le=MAX_PAGE_SIZE, description=f"每页条数（至多 {MAX_PAGE_SIZE}）")
+    format: str = Field("json", pattern="^(json|ndjson)$", description="json（分页）或 ndjson（全部，逐行）")
+
+
+class CaseOut(Schema):
+    number: str = Field(..., description="案件编号")
+    title: str = Field(..., description="案由")
+    kind: str = Field(..., description="执法类别")
+    procedure: str = Field(..., description="程序")
+    stage: str = Field(..., description="阶段")
+    opened_on: str | None = Field(..., description="立案日期")
+    closed_on: str | None = Field(..., description="结案日期（进入归档管理阶段）")
+    archived_on: str | None = Field(..., description="归档日期")
+
+
+class DecisionOut(Schema):
+    number: str = Field(..., description="文号")
+    case_number: str = Field(..., description="案件编号")
+    penalty_kind: str = Field(..., description="处罚类别")
+    fine_amount: int | None = Field(..., description="罚款金额（元）")
+    decided_on: str | None = Field(..., description="决定日期")
+    status: str = Field(..., description="valid 有效 / voided 作废 / revoked 撤销 / replaced 被替代")
+
+
+class CasePage(Schema):
+    count: int
+    page: int
+    pages: int
+    items: list[CaseOut]
+
+
+class DecisionPage(Schema):
+    count: int
+    page: int
+    pages: int
+    items: list[DecisionOut]
+
+
+class PublicityQuery(Strict):
+    year: int | None = Field(None, ge=2000, le=2100, description="只返回决定日期在该年度的")
+    format: str = Field("json", pattern="^(json|ndjson)$")
+
+
+class PublicityOut(Schema):
+    count: int
+    items: list[dict[str, str]] = Field(..., description="双公示（行政处罚）信息，列名同导出表")
+
+
+class ErrorOut(Schema):
+    detail: str
+    code: str = ""
+
+
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 413: ErrorOut, 429: ErrorOut}
+
+
+def _known_only(request: HttpRequest, schema) -> None:
+    """A query parameter the route does not know is refused (400), not ignored: a platform's typo
+    (pagesize for page_size) would otherwise read as a different question."""
+    unknown = sorted(set(request.GET) - set(schema.model_fields))
+    if unknown:
+        services.refuse(v.UNKNOWN_FIELD, client=request.auth, route=request.path, status=400)
+        raise HttpError(400, f"未知的查询参数：{'、'.join(u[:40] for u in unknown[:10])}。")
+
+
+def _ndjson(request: HttpRequest, rows: list[dict]) -> StreamingHttpResponse:
+    services.log_call(request.auth, route=request.path, count=len(rows), format="ndjson")
+    lines = (json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in rows)
+    return StreamingHttpResponse(lines, content_type="application/x-ndjson; charset=utf-8")
+
+
+def _listing(request: HttpRequest, q: Listing, qs, to_rows) -> dict | StreamingHttpResponse:
+    _known_only(request, Listing)
+    if q.format == "ndjson":
+        return _ndjson(request, to_rows(qs))
+    pages = Paginator(qs, q.page_size)
+    page = pages.page(q.page) if q.page <= pages.num_pages else []
+    items = to_rows(page)
+    services.log_call(request.auth, route=request.path, count=len(items), page=q.page)
+    return {"count": pages.count, "page": q.page, "pages": pages.num_pages, "items": items}
+
+
+@router.get("/cases", response={200: CasePage, **ERRORS}, auth=ClientToken(v.CASES_READ),
+            summary="案件（本机关）", description="案件编号、案由、执法类别、程序、阶段、立案/结案/归档日期；不含当事人信息。")
+def cases(request, q: Query[Listing]):
+    return _listing(request, q, selectors.cases(request.auth.agency, q.since), selectors.case_rows)
+
+
+@router.get("/decisions", response={200: DecisionPage, **ERRORS}, auth=ClientToken(v.DECISIONS_READ),
+            summary="行政处罚决定书（已签发）")
+def decisions(request, q: Query[Listing]):
+    return _listing(request, q, selectors.decisions(request.auth.agency, q.since), selectors.decision_rows)
+
+
+@router.get("/publicity", response={200: PublicityOut, **ERRORS}, auth=ClientToken(v.PUBLICITY_READ),
+            summary="双公示信息（行政处罚）")
+def publicity(request, q: Query[PublicityQuery]):
+    _known_only(request, PublicityQuery)
+    rows = [{k: str(val) for k, val in r.items()} for r in publicity_export.rows(request.auth.agency, year=q.year)]
+    if q.format == "ndjson":
+        return _ndjson(request, rows)
+    services.log_call(request.auth, route=request.path, count=len(rows))
+    return {"count": len(rows), "items": rows}
+
+
+@router.get("/statistics/{year}", response={200: dict, **ERRORS}, auth=ClientToken(v.STATISTICS_READ),
+            summary="年度行政执法数据")
+def annual_statistics(request, year: int):
+    _known_only(request, Strict)
+    if not 2000 <= year <= timezone.localdate().year:
+        services.refuse("year", client=request.auth, route=request.path, status=400)
+        raise HttpError(400, f"统计年度应在 2000 至 {timezone.localdate().year} 之间。")
+    figures = statistics.annual(request.auth.agency, year)
+    services.log_call(request.auth, route=request.path, count=1)
+    return figures
