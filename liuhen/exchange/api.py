@@ -6,19 +6,25 @@ exchange.call event (client, route, status, count of items).
     GET  /api/v1/decisions?since=&page=&page_size= decisions:read   the issued 决定书
     GET  /api/v1/publicity?year=                   publicity:read   the 双公示 rows (publicity.export)
     GET  /api/v1/statistics/{year}                 statistics:read  the year's figures (publicity.statistics)
+    POST /api/v1/matters                           matters:write    an 执法事项 from the provincial platform →
+                                                                    a draft 事前公开 entry (waits for review)
 
 `format=ndjson` on the first three: every item (no paging), one JSON object a line, streamed."""
 import datetime
 import json
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Schema
+from ninja.responses import Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict, Field
 
+from liuhen.ledger.refusals import error_codes
 from liuhen.publicity import export as publicity_export
+from liuhen.publicity import services as publicity_services
 from liuhen.publicity import statistics
 
 from . import selectors, services
@@ -94,6 +100,28 @@ class ErrorOut(Schema):
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 413: ErrorOut, 429: ErrorOut}
 
 
+class MatterIn(Strict):
+    """执法事项 as the provincial platform sends it (LW-P 7: 事前公开 of the matters the agency handles)."""
+
+    name: str = Field(..., min_length=1, max_length=300, description="事项名称")
+    basis: str = Field(..., min_length=1, max_length=2000, description="法规依据")
+    conditions: str = Field("", max_length=2000, description="办理条件")
+    procedure: str = Field("", max_length=2000, description="办理程序")
+    time_limit: str = Field("", max_length=200, description="办理时限")
+    code: str = Field("", max_length=100, description="省级平台的事项编码")
+    body: str = Field("", max_length=50000, description="公示内容（正文）")
+
+
+class MatterOut(Schema):
+    entry: str = Field(..., description="公示编号")
+    version: int
+    status: str = Field(..., description="draft：公示稿，待审核、批准后发布")
+
+
+SUMMARY = (("name", "事项名称"), ("code", "事项编码"), ("basis", "法规依据"), ("conditions", "办理条件"),
+           ("procedure", "办理程序"), ("time_limit", "办理时限"))
+
+
 def _known_only(request: HttpRequest, schema) -> None:
     """A query parameter the route does not know is refused (400), not ignored: a platform's typo
     (pagesize for page_size) would otherwise read as a different question."""
@@ -153,3 +181,20 @@ def annual_statistics(request, year: int):
     figures = statistics.annual(request.auth.agency, year)
     services.log_call(request.auth, route=request.path, count=1)
     return figures
+
+
+@router.post("/matters", response={201: MatterOut, **ERRORS}, auth=ClientToken(v.MATTERS_WRITE),
+             summary="报送执法事项（生成事前公开草稿）")
+def matters(request, data: MatterIn):
+    client = request.auth
+    summary = {label: getattr(data, key) for key, label in SUMMARY if getattr(data, key)}
+    try:
+        if client.account_id is None:
+            raise PermissionDenied("该对接平台没有报送账号，请重新登记。")
+        version = publicity_services.draft_content(client.account, "matter", title=data.name, summary=summary, body=data.body)
+    except (ValidationError, PermissionDenied) as exc:
+        status = 403 if isinstance(exc, PermissionDenied) else 400
+        services.refuse(v.INVALID, client=client, route=request.path, status=status, codes=error_codes(exc)[:10])
+        raise HttpError(status, "；".join(getattr(exc, "messages", None) or [str(exc)])) from None
+    services.log_call(client, route=request.path, status=201, count=1, entry=version.entry.number)
+    return Status(201, {"entry": version.entry.number, "version": version.n, "status": "draft"})

@@ -3,6 +3,7 @@ its SHA-256. Missing, unknown, expired or revoked → 401; a scope not granted �
 LIUHEN_API_MAX_BODY_BYTES → 413 before anything reads it; over LIUHEN_API_CALLS_PER_MINUTE → 429 with
 Retry-After. Each refusal is an exchange.refused event with its code, never the token."""
 import dataclasses
+import json
 import threading
 
 from django.conf import settings
@@ -32,6 +33,17 @@ def _body_size(request: HttpRequest) -> int:
         return 0
 
 
+def _json_body(request: HttpRequest) -> bool:
+    """A JSON object in the body (read here, after its size was checked, so that a malformed body is
+    refused and recorded like any other refusal; ninja reads the same cached bytes next)."""
+    if request.content_type != "application/json":
+        return False
+    try:
+        return isinstance(json.loads(request.body), dict)
+    except ValueError:
+        return False
+
+
 class ClientToken(HttpBearer):
     """对接平台令牌 with the scope a route needs: request.auth is the ApiClient."""
 
@@ -55,6 +67,9 @@ class ClientToken(HttpBearer):
         if _body_size(request) > settings.LIUHEN_API_MAX_BODY_BYTES:
             services.refuse(v.TOO_LARGE, client=client, route=request.path, status=413)
             raise HttpError(413, f"请求体超过 {settings.LIUHEN_API_MAX_BODY_BYTES} 字节的上限。")
+        if request.method not in ("GET", "HEAD") and not _json_body(request):
+            services.refuse(v.MALFORMED, client=client, route=request.path, status=400)
+            raise HttpError(400, "请求体不是有效的 JSON 对象（Content-Type: application/json）。")
         # The request's ledger entries say it came through the API (same request id).
         context.bind(dataclasses.replace(context.current(), channel="api"))
         return client

@@ -13,11 +13,12 @@ from liuhen.ledger.subjects import LedgerState
 
 
 class ApiClient(LedgerState, AppendOnlyModel):
-    """对接平台 — its name within the agency, its scopes (vocabulary.SCOPES) and its token's expiry."""
+    """对接平台 — its name within the agency, its scopes (vocabulary.SCOPES), its token's expiry and, for
+    matters:write, the account its drafts are made as."""
 
     ledger_object_type = "api_client"
-    ledger_state_fields = ("agency_id", "name", "scopes", "token_sha256", "expires_at", "created_by_id",
-                           "created_at")
+    ledger_state_fields = ("agency_id", "name", "scopes", "token_sha256", "expires_at", "account_id",
+                           "created_by_id", "created_at")
 
     agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+",
                                verbose_name="执法机关")
@@ -25,6 +26,10 @@ class ApiClient(LedgerState, AppendOnlyModel):
     scopes = models.JSONField("权限范围", default=list)
     token_sha256 = models.CharField("令牌摘要", max_length=64, unique=True)
     expires_at = models.DateTimeField("令牌有效期至")
+    # The client's own account (matters:write only): who drafts what the platform sends, in the ledger
+    # and on the draft — an officer-role account nobody can log in to (its password was never kept).
+    account = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="api_client", verbose_name="平台账号")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name="登记人")
     created_at = models.DateTimeField("登记时间", default=timezone.now)

@@ -12,6 +12,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from liuhen.accounts import services as accounts
+from liuhen.accounts.roles import Role
 from liuhen.common import text
 from liuhen.ledger import services as ledger
 
@@ -48,12 +50,21 @@ def add_client(actor, *, agency, name: str, scopes, days: int) -> tuple[ApiClien
     with transaction.atomic():
         if ApiClient.objects.filter(agency=agency, name=name).exists():
             raise ValidationError(f"对接平台“{name}”已登记。", code="duplicate")
+        account = _account(agency, name) if v.MATTERS_WRITE in scopes else None
         client = ApiClient.objects.create(agency=agency, name=name, scopes=scopes, token_sha256=token_digest(token),
                                           expires_at=timezone.now() + datetime.timedelta(days=days),
-                                          created_by=actor)
+                                          account=account, created_by=actor)
         client = ApiClient.objects.get(pk=client.pk)  # as the database keeps it: the digest is of that
         ledger.append_row(v.CLIENT_ADD, actor, client, name=name, scopes=scopes, days=days)
     return client, token
+
+
+def _account(agency, name: str):
+    """The account a matters:write client drafts as: 执法人员 of the agency, because drafting a 事前公开
+    entry is an officer's act (publicity's draft_roles) — the draft still waits for a person's review
+    and approval. Its password is random and never kept: nobody logs in as it."""
+    return accounts.create_user(None, username=f"api-{secrets.token_hex(6)}", full_name=f"对接平台：{name}"[:150],
+                                password=secrets.token_urlsafe(32), agency=agency, roles=[Role.OFFICER])
 
 
 def revoke_client(actor, client: ApiClient) -> ApiClientRevocation:
@@ -67,11 +78,11 @@ def revoke_client(actor, client: ApiClient) -> ApiClientRevocation:
     return row
 
 
-def refuse(code: str, *, client: ApiClient | None = None, route: str = "", status: int = 401) -> None:
+def refuse(code: str, *, client: ApiClient | None = None, route: str = "", status: int = 401, **more) -> None:
     """A refused call in the ledger: its code and route, the client when it is known — never the token."""
     ledger.append(v.REFUSED, object_type=ApiClient.ledger_object_type if client else v.CLIENTS,
                   object_id=client.pk if client else "",
-                  detail={"code": code, "status": status, "route": route[:200]})
+                  detail={"code": code, "status": status, "route": route[:200], **more})
 
 
 def client_for_token(token: str, *, route: str) -> tuple[ApiClient | None, str]:

@@ -6,7 +6,7 @@ CLIENT_ADD = "exchange.client_add"        # a platform's client registered (its 
 CLIENT_REVOKE = "exchange.client_revoke"  # a client's token refused from now on
 CALL = "exchange.call"                    # one answered call: the client, route, status, count of items
 REFUSED = "exchange.refused"              # a refused call: its code (missing, unknown, expired, revoked, scope,
-                                          # too_large, rate_limited), never the token
+                                          # too_large, rate_limited, malformed…), never the token
 VIEW = "exchange.view"                    # the list of clients looked at (`liuhen api client list`)
 
 READ_ACTIONS = frozenset({CALL, REFUSED, VIEW})
@@ -50,6 +50,8 @@ SCOPE = "scope"
 TOO_LARGE = "too_large"
 RATE_LIMITED = "rate_limited"
 UNKNOWN_FIELD = "unknown_field"
+MALFORMED = "malformed"
+INVALID = "invalid"          # a body the drafting service refused (its error codes in the event)
 
 # ---- finding codes of `liuhen verify` ---------------------------------------------------------------
 
