@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Path, Query, Router, Schema
 from ninja.responses import Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict, Field
@@ -173,7 +173,7 @@ def publicity(request, q: Query[PublicityQuery]):
 
 @router.get("/statistics/{year}", response={200: dict, **ERRORS}, auth=ClientToken(v.STATISTICS_READ),
             summary="年度行政执法数据")
-def annual_statistics(request, year: int):
+def annual_statistics(request, year: int = Path(..., ge=2000, le=2100, description="统计年度")):
     _known_only(request, Strict)
     if not 2000 <= year <= timezone.localdate().year:
         services.refuse("year", client=request.auth, route=request.path, status=400)

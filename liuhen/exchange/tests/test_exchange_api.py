@@ -121,8 +121,10 @@ def test_decisions_publicity_and_statistics(world, client, token):
     year = timezone.localdate().year
     figures = call(client, f"/api/v1/statistics/{year}", token).json()
     assert figures["year"] == year and figures["decisions"] == 1 and figures["fines"] == 5000
-    bad = call(client, "/api/v1/statistics/1999", token)
-    assert bad.status_code == 400 and "统计年度" in bad.json()["detail"]
+    early, later = call(client, "/api/v1/statistics/1999", token), call(client, f"/api/v1/statistics/{year + 1}", token)
+    assert early.status_code == 400 and "year" in early.json()["detail"]  # the schema's range: 2000–2100
+    assert later.status_code == 400 and "统计年度" in later.json()["detail"]  # a year not yet begun
+    assert [e["detail"]["code"] for e in events(v.REFUSED)] == ["year"]
     assert [e["detail"]["count"] for e in events(v.CALL)] == [1, 1, 1]
 
 
