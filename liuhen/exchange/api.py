@@ -20,7 +20,7 @@ from django.utils import timezone
 from ninja import Path, Query, Router, Schema
 from ninja.responses import Status
 from ninja.errors import HttpError
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
 
 from liuhen.ledger.refusals import error_codes
 from liuhen.publicity import export as publicity_export
@@ -46,6 +46,20 @@ class Listing(Strict):
     page: int = Field(1, ge=1, le=1_000_000, description="页码，从 1 起")
     page_size: int = Field(100, ge=1, le=MAX_PAGE_SIZE, description=f"每页条数（至多 {MAX_PAGE_SIZE}）")
     format: str = Field("json", pattern="^(json|ndjson)$", description="json（分页）或 ndjson（全部，逐行）")
+
+    @field_validator("since")
+    @classmethod
+    def _in_utc(cls, value: datetime.datetime | None) -> datetime.datetime | None:
+        """In UTC (no offset given: Beijing time): ISO 8601 allows offsets up to ±24 h, PostgreSQL
+        only up to ±16 h, and a moment is the same in UTC."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.get_current_timezone())
+        try:
+            return value.astimezone(datetime.timezone.utc)
+        except (OverflowError, ValueError):
+            raise ValueError("时间超出范围") from None
 
 
 class CaseOut(Schema):
