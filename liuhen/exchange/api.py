@@ -145,16 +145,23 @@ def _known_only(request: HttpRequest, schema) -> None:
         raise HttpError(400, f"未知的查询参数：{'、'.join(u[:40] for u in unknown[:10])}。")
 
 
-def _ndjson(request: HttpRequest, rows: list[dict]) -> StreamingHttpResponse:
-    services.log_call(request.auth, route=request.path, count=len(rows), format="ndjson")
-    lines = (json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in rows)
+def _ndjson(request: HttpRequest, count: int, batches) -> StreamingHttpResponse:
+    """`count` items, one JSON object a line, written as `batches` (lists of rows) are read."""
+    services.log_call(request.auth, route=request.path, count=count, format="ndjson")
+    lines = (json.dumps(r, ensure_ascii=False, default=str) + "\n" for batch in batches for r in batch)
     return StreamingHttpResponse(lines, content_type="application/x-ndjson; charset=utf-8")
+
+
+def _batches(pages: Paginator, to_rows):
+    for number in pages.page_range:
+        yield to_rows(pages.page(number))
 
 
 def _listing(request: HttpRequest, q: Listing, qs, to_rows) -> dict | StreamingHttpResponse:
     _known_only(request, Listing)
-    if q.format == "ndjson":
-        return _ndjson(request, to_rows(qs))
+    if q.format == "ndjson":  # everything, read a page of MAX_PAGE_SIZE at a time while it is sent
+        everything = Paginator(qs, MAX_PAGE_SIZE)
+        return _ndjson(request, everything.count, _batches(everything, to_rows))
     pages = Paginator(qs, q.page_size)
     page = pages.page(q.page) if q.page <= pages.num_pages else []
     items = to_rows(page)
@@ -180,7 +187,7 @@ def publicity(request, q: Query[PublicityQuery]):
     _known_only(request, PublicityQuery)
     rows = [{k: str(val) for k, val in r.items()} for r in publicity_export.rows(request.auth.agency, year=q.year)]
     if q.format == "ndjson":
-        return _ndjson(request, rows)
+        return _ndjson(request, len(rows), [rows])
     services.log_call(request.auth, route=request.path, count=len(rows))
     return {"count": len(rows), "items": rows}
 

@@ -129,7 +129,11 @@ def test_decisions_publicity_and_statistics(world, client, token):
     assert early.status_code == 400 and "year" in early.json()["detail"]  # the schema's range: 2000–2100
     assert later.status_code == 400 and "统计年度" in later.json()["detail"]  # a year not yet begun
     assert [e["detail"]["code"] for e in events(v.REFUSED)] == ["year"]
-    assert [e["detail"]["count"] for e in events(v.CALL)] == [1, 1, 1]
+    for route, key, value in (("decisions", "case_number", case.number), ("publicity", "公示编号", entry.number)):
+        lines = b"".join(call(client, f"/api/v1/{route}?format=ndjson", token).streaming_content).splitlines()
+        assert [json.loads(line)[key] for line in lines] == [value]
+    assert [(e["detail"]["route"].split("/")[3], e["detail"]["count"]) for e in events(v.CALL)] == [
+        ("decisions", 1), ("publicity", 1), ("statistics", 1), ("decisions", 1), ("publicity", 1)]
 
 
 def test_only_the_clients_agency(world, client, token):
