@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "liuhen.audit",
     "liuhen.oversight",
     "liuhen.evaluation",
+    "liuhen.exchange",
     "liuhen.web",
     "liuhen.demo",
 ]
@@ -250,6 +251,10 @@ LIUHEN_CONFIRM_MAX = int(os.environ.get("LIUHEN_CONFIRM_MAX", 100))
 # poster frames are cached (derived files only: deleting them loses nothing).
 LIUHEN_FOOTAGE_MAX_BYTES = int(os.environ.get("LIUHEN_FOOTAGE_MAX_BYTES", 64 * 1024**3))
 LIUHEN_POSTER_DIR = os.environ.get("LIUHEN_POSTER_DIR", "")
+# The exchange API (liuhen/exchange): calls per client per minute (over it: 429 with Retry-After) and the
+# largest body a platform may send (over it: 413, nothing parsed).
+LIUHEN_API_CALLS_PER_MINUTE = int(os.environ.get("LIUHEN_API_CALLS_PER_MINUTE", 120))
+LIUHEN_API_MAX_BODY_BYTES = int(os.environ.get("LIUHEN_API_MAX_BODY_BYTES", 256 * 1024))
 # The login form is the only body taken from someone not logged in.
 LIUHEN_MAX_ANONYMOUS_BODY_BYTES = 64 * 1024
 

@@ -7,6 +7,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from liuhen.devices.models import DockStation
+from liuhen.exchange.api import router as exchange_router
 from liuhen.footage.api import router as footage_router
 from liuhen.ledger import services as ledger
 
@@ -18,6 +19,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/footage/", footage_router)
+api.add_router("/v1/", exchange_router)
 
 
 def _json(request, status: int, detail: str, **more):
@@ -61,5 +63,6 @@ def unauthenticated(request, exc):
 @api.exception_handler(HttpError)
 def http_error(request, exc):
     detail = {"CSRF check Failed": "CSRF 校验失败，请刷新页面后重试。",
-              "Cannot parse request body": "请求体不是有效的 JSON。"}.get(exc.message, exc.message)
+              "Cannot parse request body": "请求体不是有效的 JSON。",
+              "Too many requests.": "调用过于频繁，请按 Retry-After 的秒数稍后再试。"}.get(exc.message, exc.message)
     return _json(request, exc.status_code, detail)

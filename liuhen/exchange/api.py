@@ -1,0 +1,221 @@
+"""The exchange API (数据交换接口) for supervision and provincial platforms, mounted by
+liuhen/web/api.py at /api/v1/. Every call carries a client's bearer token (auth.py) and is an
+exchange.call event (client, route, status, count of items).
+
+    GET  /api/v1/cases?since=&page=&page_size=     cases:read       the agency's cases (no party's data)
+    GET  /api/v1/decisions?since=&page=&page_size= decisions:read   the issued 决定书
+    GET  /api/v1/publicity?year=                   publicity:read   the 双公示 rows (publicity.export)
+    GET  /api/v1/statistics/{year}                 statistics:read  the year's figures (publicity.statistics)
+    POST /api/v1/matters                           matters:write    an 执法事项 from the provincial platform →
+                                                                    a draft 事前公开 entry (waits for review)
+
+`format=ndjson` on the first three: every item (no paging), one JSON object a line, streamed."""
+import datetime
+import json
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, StreamingHttpResponse
+from django.utils import timezone
+from ninja import Path, Query, Router, Schema
+from ninja.responses import Status
+from ninja.errors import HttpError
+from pydantic import ConfigDict, Field, field_validator
+
+from liuhen.ledger.refusals import error_codes
+from liuhen.publicity import export as publicity_export
+from liuhen.publicity import services as publicity_services
+from liuhen.publicity import statistics
+
+from . import selectors, services
+from . import vocabulary as v
+from .auth import ClientRate, ClientToken
+
+router = Router(tags=["数据交换"], throttle=[ClientRate()])
+
+FORMATS = ("json", "ndjson")
+MAX_PAGE_SIZE = 500
+
+
+class Strict(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Listing(Strict):
+    since: datetime.datetime | None = Field(None, description="只返回此时间（ISO 8601）以来新增或变化的")
+    page: int = Field(1, ge=1, le=1_000_000, description="页码，从 1 起")
+    page_size: int = Field(100, ge=1, le=MAX_PAGE_SIZE, description=f"每页条数（至多 {MAX_PAGE_SIZE}）")
+    format: str = Field("json", pattern="^(json|ndjson)$", description="json（分页）或 ndjson（全部，逐行）")
+
+    @field_validator("since")
+    @classmethod
+    def _in_utc(cls, value: datetime.datetime | None) -> datetime.datetime | None:
+        """In UTC (no offset given: Beijing time): ISO 8601 allows offsets up to ±24 h, PostgreSQL
+        only up to ±16 h, and a moment is the same in UTC."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.get_current_timezone())
+        try:
+            return value.astimezone(datetime.timezone.utc)
+        except (OverflowError, ValueError):
+            raise ValueError("时间超出范围") from None
+
+
+class CaseOut(Schema):
+    number: str = Field(..., description="案件编号")
+    title: str = Field(..., description="案由")
+    kind: str = Field(..., description="执法类别")
+    procedure: str = Field(..., description="程序")
+    stage: str = Field(..., description="阶段")
+    opened_on: str | None = Field(..., description="立案日期")
+    closed_on: str | None = Field(..., description="结案日期（进入归档管理阶段）")
+    archived_on: str | None = Field(..., description="归档日期")
+
+
+class DecisionOut(Schema):
+    number: str = Field(..., description="文号")
+    case_number: str = Field(..., description="案件编号")
+    penalty_kind: str = Field(..., description="处罚类别")
+    fine_amount: int | None = Field(..., description="罚款金额（元）")
+    decided_on: str | None = Field(..., description="决定日期")
+    status: str = Field(..., description="valid 有效 / voided 作废 / revoked 撤销 / replaced 被替代")
+
+
+class CasePage(Schema):
+    count: int
+    page: int
+    pages: int
+    items: list[CaseOut]
+
+
+class DecisionPage(Schema):
+    count: int
+    page: int
+    pages: int
+    items: list[DecisionOut]
+
+
+class PublicityQuery(Strict):
+    year: int | None = Field(None, ge=2000, le=2100, description="只返回决定日期在该年度的")
+    format: str = Field("json", pattern="^(json|ndjson)$")
+
+
+class PublicityOut(Schema):
+    count: int
+    items: list[dict[str, str]] = Field(..., description="双公示（行政处罚）信息，列名同导出表")
+
+
+class ErrorOut(Schema):
+    detail: str
+    code: str = ""
+
+
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 413: ErrorOut, 429: ErrorOut}
+
+
+class MatterIn(Strict):
+    """执法事项 as the provincial platform sends it (LW-P 7: 事前公开 of the matters the agency handles)."""
+
+    name: str = Field(..., min_length=1, max_length=300, description="事项名称")
+    basis: str = Field(..., min_length=1, max_length=2000, description="法规依据")
+    conditions: str = Field("", max_length=2000, description="办理条件")
+    procedure: str = Field("", max_length=2000, description="办理程序")
+    time_limit: str = Field("", max_length=200, description="办理时限")
+    code: str = Field("", max_length=100, description="省级平台的事项编码")
+    body: str = Field("", max_length=50000, description="公示内容（正文）")
+
+
+class MatterOut(Schema):
+    entry: str = Field(..., description="公示编号")
+    version: int
+    status: str = Field(..., description="draft：公示稿，待审核、批准后发布")
+
+
+SUMMARY = (("name", "事项名称"), ("code", "事项编码"), ("basis", "法规依据"), ("conditions", "办理条件"),
+           ("procedure", "办理程序"), ("time_limit", "办理时限"))
+
+
+def _known_only(request: HttpRequest, schema) -> None:
+    """A query parameter the route does not know is refused (400), not ignored: a platform's typo
+    (pagesize for page_size) would otherwise read as a different question."""
+    unknown = sorted(set(request.GET) - set(schema.model_fields))
+    if unknown:
+        services.refuse(v.UNKNOWN_FIELD, client=request.auth, route=request.path, status=400)
+        raise HttpError(400, f"未知的查询参数：{'、'.join(u[:40] for u in unknown[:10])}。")
+
+
+def _ndjson(request: HttpRequest, count: int, batches) -> StreamingHttpResponse:
+    """`count` items, one JSON object a line, written as `batches` (lists of rows) are read."""
+    services.log_call(request.auth, route=request.path, count=count, format="ndjson")
+    lines = (json.dumps(r, ensure_ascii=False, default=str) + "\n" for batch in batches for r in batch)
+    return StreamingHttpResponse(lines, content_type="application/x-ndjson; charset=utf-8")
+
+
+def _batches(pages: Paginator, to_rows):
+    for number in pages.page_range:
+        yield to_rows(pages.page(number))
+
+
+def _listing(request: HttpRequest, q: Listing, qs, to_rows) -> dict | StreamingHttpResponse:
+    _known_only(request, Listing)
+    if q.format == "ndjson":  # everything, read a page of MAX_PAGE_SIZE at a time while it is sent
+        everything = Paginator(qs, MAX_PAGE_SIZE)
+        return _ndjson(request, everything.count, _batches(everything, to_rows))
+    pages = Paginator(qs, q.page_size)
+    page = pages.page(q.page) if q.page <= pages.num_pages else []
+    items = to_rows(page)
+    services.log_call(request.auth, route=request.path, count=len(items), page=q.page)
+    return {"count": pages.count, "page": q.page, "pages": pages.num_pages, "items": items}
+
+
+@router.get("/cases", response={200: CasePage, **ERRORS}, auth=ClientToken(v.CASES_READ),
+            summary="案件（本机关）", description="案件编号、案由、执法类别、程序、阶段、立案/结案/归档日期；不含当事人信息。")
+def cases(request, q: Query[Listing]):
+    return _listing(request, q, selectors.cases(request.auth.agency, q.since), selectors.case_rows)
+
+
+@router.get("/decisions", response={200: DecisionPage, **ERRORS}, auth=ClientToken(v.DECISIONS_READ),
+            summary="行政处罚决定书（已签发）")
+def decisions(request, q: Query[Listing]):
+    return _listing(request, q, selectors.decisions(request.auth.agency, q.since), selectors.decision_rows)
+
+
+@router.get("/publicity", response={200: PublicityOut, **ERRORS}, auth=ClientToken(v.PUBLICITY_READ),
+            summary="双公示信息（行政处罚）")
+def publicity(request, q: Query[PublicityQuery]):
+    _known_only(request, PublicityQuery)
+    rows = [{k: str(val) for k, val in r.items()} for r in publicity_export.rows(request.auth.agency, year=q.year)]
+    if q.format == "ndjson":
+        return _ndjson(request, len(rows), [rows])
+    services.log_call(request.auth, route=request.path, count=len(rows))
+    return {"count": len(rows), "items": rows}
+
+
+@router.get("/statistics/{year}", response={200: dict, **ERRORS}, auth=ClientToken(v.STATISTICS_READ),
+            summary="年度行政执法数据")
+def annual_statistics(request, year: int = Path(..., ge=2000, le=2100, description="统计年度")):
+    _known_only(request, Strict)
+    if not 2000 <= year <= timezone.localdate().year:
+        services.refuse("year", client=request.auth, route=request.path, status=400)
+        raise HttpError(400, f"统计年度应在 2000 至 {timezone.localdate().year} 之间。")
+    figures = statistics.annual(request.auth.agency, year)
+    services.log_call(request.auth, route=request.path, count=1)
+    return figures
+
+
+@router.post("/matters", response={201: MatterOut, **ERRORS}, auth=ClientToken(v.MATTERS_WRITE),
+             summary="报送执法事项（生成事前公开草稿）")
+def matters(request, data: MatterIn):
+    client = request.auth
+    summary = {label: getattr(data, key) for key, label in SUMMARY if getattr(data, key)}
+    try:
+        if client.account_id is None:
+            raise PermissionDenied("该对接平台没有报送账号，请重新登记。")
+        version = publicity_services.draft_content(client.account, "matter", title=data.name, summary=summary, body=data.body)
+    except (ValidationError, PermissionDenied) as exc:
+        status = 403 if isinstance(exc, PermissionDenied) else 400
+        services.refuse(v.INVALID, client=client, route=request.path, status=status, codes=error_codes(exc)[:10])
+        raise HttpError(status, "；".join(getattr(exc, "messages", None) or [str(exc)])) from None
+    services.log_call(client, route=request.path, status=201, count=1, entry=version.entry.number)
+    return Status(201, {"entry": version.entry.number, "version": version.n, "status": "draft"})

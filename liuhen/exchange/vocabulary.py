@@ -1,0 +1,68 @@
+"""The exchange app's ledger vocabulary (数据交换): its actions, which are reads, their Chinese labels,
+the scopes a client may be granted and the stable codes of its refusals. Action names and codes are
+part of the log: never renamed once used."""
+
+CLIENT_ADD = "exchange.client_add"        # a platform's client registered (its scopes, expiry; the token's SHA-256 in its state)
+CLIENT_REVOKE = "exchange.client_revoke"  # a client's token refused from now on
+CALL = "exchange.call"                    # one answered call: the client, route, status, count of items
+REFUSED = "exchange.refused"              # a refused call: its code (missing, unknown, expired, revoked, scope,
+                                          # too_large, rate_limited, malformed…), never the token
+VIEW = "exchange.view"                    # the list of clients looked at (`liuhen api client list`)
+
+READ_ACTIONS = frozenset({CALL, REFUSED, VIEW})
+
+ACTION_LABELS = {
+    CLIENT_ADD: "登记对接平台",
+    CLIENT_REVOKE: "停用对接平台令牌",
+    CALL: "接口调用",
+    REFUSED: "拒绝接口调用",
+    VIEW: "查看对接平台",
+}
+
+# Events about the instance's clients as a whole (a refused call that names no client).
+CLIENTS = "api_clients"
+
+# ---- scopes -----------------------------------------------------------------------------------------
+
+CASES_READ = "cases:read"
+DECISIONS_READ = "decisions:read"
+PUBLICITY_READ = "publicity:read"
+STATISTICS_READ = "statistics:read"
+MATTERS_WRITE = "matters:write"
+OFFICERS_WRITE = "officers:write"
+
+SCOPES = {
+    CASES_READ: "读取案件",
+    DECISIONS_READ: "读取处罚决定",
+    PUBLICITY_READ: "读取双公示信息",
+    STATISTICS_READ: "读取年度统计",
+    MATTERS_WRITE: "报送执法事项",
+    OFFICERS_WRITE: "报送执法人员",
+}
+
+# ---- refusal codes ------------------------------------------------------------------------------------
+
+MISSING = "missing"
+UNKNOWN = "unknown"
+EXPIRED = "expired"
+REVOKED = "revoked"
+SCOPE = "scope"
+TOO_LARGE = "too_large"
+RATE_LIMITED = "rate_limited"
+UNKNOWN_FIELD = "unknown_field"
+MALFORMED = "malformed"
+INVALID = "invalid"          # a body the drafting service refused (its error codes in the event)
+
+# ---- finding codes of `liuhen verify` ---------------------------------------------------------------
+
+E001 = "exchange.E001"  # a client altered (its scopes widened, its expiry moved, another token's SHA-256)
+E002 = "exchange.E002"  # a client inserted behind the log's back (a token nobody issued)
+E003 = "exchange.E003"  # a client deleted
+E004 = "exchange.E004"  # a revocation altered
+E005 = "exchange.E005"  # a revocation inserted
+E006 = "exchange.E006"  # a revocation deleted (a revoked token working again)
+
+STATE_CODES = {
+    "api_client": {"altered": E001, "inserted": E002, "deleted": E003},
+    "api_client_revocation": {"altered": E004, "inserted": E005, "deleted": E006},
+}
