@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "liuhen.evaluation",
     "liuhen.web",
     "liuhen.demo",
+    "liuhen.ops",  # `liuhen backup` / `liuhen restore` (issue 21)
 ]
 
 MIDDLEWARE = [
