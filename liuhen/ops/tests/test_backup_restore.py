@@ -13,14 +13,14 @@ import uuid
 import pytest
 
 from liuhen.testing import ledger_processes as lp
-from liuhen.testing.ledger_processes import LIUHEN, child_env, template  # noqa: F401 — fixtures
+from liuhen.testing.ledger_processes import LIUHEN
 from liuhen.testing.seaweedfs import ACCESS_KEY, SECRET_KEY
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def fresh_instance(child_env, tmp_path):  # noqa: F811 — the fixture imported above
+def fresh_instance(child_env, tmp_path):
     """A second instance beside child_env's: an empty database (not migrated) and a new home, with
     the same blob store settings as child_env's."""
     pg = lp._postgres_url()
@@ -48,7 +48,7 @@ def fresh_instance(child_env, tmp_path):  # noqa: F811 — the fixture imported 
 
 
 @pytest.fixture(params=["local", "s3"])
-def instance(request, child_env):  # noqa: F811
+def instance(request, child_env):
     """child_env with its blobs on local disk under its home, or in a SeaweedFS bucket."""
     if request.param == "s3":
         child_env.s3 = request.getfixturevalue("seaweedfs")
@@ -115,7 +115,7 @@ print(sum(store.backend().verify(b.sha256) for b in Blob.objects.all()))
 """
 
 
-def test_restore_refuses_a_non_empty_instance_and_writes_nothing(child_env, tmp_path):  # noqa: F811
+def test_restore_refuses_a_non_empty_instance_and_writes_nothing(child_env, tmp_path):
     build(child_env, "case")
     backup = tmp_path / "backup"
     ok(child_env.run(str(LIUHEN), "backup", str(backup)))
@@ -130,7 +130,7 @@ def test_restore_refuses_a_non_empty_instance_and_writes_nothing(child_env, tmp_
     assert r.returncode == 2 and "不是空目录" in r.stderr
 
 
-def test_restore_refuses_a_damaged_backup_before_writing(child_env, fresh_instance, tmp_path):  # noqa: F811
+def test_restore_refuses_a_damaged_backup_before_writing(child_env, fresh_instance, tmp_path):
     build(child_env, "case")
     backup = tmp_path / "backup"
     ok(child_env.run(str(LIUHEN), "backup", str(backup)))

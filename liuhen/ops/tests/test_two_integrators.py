@@ -10,8 +10,7 @@ import time
 
 import pytest
 
-from liuhen.ledger.tests.test_crash_and_concurrency import _acks, _check_log
-from liuhen.testing.ledger_processes import LIUHEN, child_env, template  # noqa: F401 — fixtures
+from liuhen.testing.ledger_processes import LIUHEN
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,6 +24,29 @@ state = LogState.objects.filter(pk=1).first()
 print(json.dumps({"pending": Pending.objects.count(), "size": state.size if state else 0,
                   "announcements": Entry.objects.filter(action=vocab.KEY_ANNOUNCE).count()}))
 """
+
+
+def _acks(text: str) -> list[str]:
+    """Acknowledged object ids: complete 'ACK …' lines only."""
+    return [line[4:] for line in text.split("\n")[:-1] if line.startswith("ACK ")]
+
+
+def _check_log(d: dict, acked: list[str]) -> None:
+    """One tree: every acknowledged write is an entry once, leaf indexes are 0..n-1 and each entry
+    holds one, checkpoints only grow and never give two roots for a size, and the log verifies."""
+    ids = [oid for _, oid in d["entries"]]
+    assert sorted(ids) == sorted(acked), "a write is lost or written twice"
+    n = d["entry_count"]
+    assert d["pending"] == 0 and d["state"][0] == n
+    assert [s for s, _ in d["sequenced"]] == list(range(n)), "leaf indexes are not 0..n-1"
+    assert len({e for _, e in d["sequenced"]}) == n, "an entry holds two leaf indexes"
+    sizes = [s for s, _ in d["checkpoints"]]
+    assert sizes == sorted(sizes), f"a later checkpoint is smaller: {sizes}"
+    roots = {}
+    for size, root in d["checkpoints"]:
+        assert roots.setdefault(size, root) == root, f"two roots for size {size}: the log forked"
+    assert d["checkpoints"][-1] == [n, d["state"][1]] and d["published_size"] == n
+    assert d["report"]["ok"], d["report"]["findings"]
 
 
 def _probe(children) -> dict:
@@ -56,7 +78,7 @@ def _stop(p) -> None:
     p.wait(timeout=30)
 
 
-def test_two_integrators_started_together_never_fork_the_log(child_env, tmp_path):  # noqa: F811
+def test_two_integrators_started_together_never_fork_the_log(child_env, tmp_path):
     # Both started at once on a log with no entry yet: they race for its first key announcement too.
     first, second = child_env.integrator(), child_env.integrator()
     barrier = tmp_path / "go"
