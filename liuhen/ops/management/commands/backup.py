@@ -16,6 +16,8 @@ class Command(BaseCommand):
             manifest = backup(directory, say=self.stdout.write)
         except BackupError as exc:
             raise CommandError(str(exc), returncode=exc.returncode) from exc
+        except OSError as exc:  # the store or the disk failing midway (StorageError is an OSError)
+            raise CommandError(f"备份失败（备份目录不完整，请删除后重试）：{exc}") from exc
         log = manifest["log"]
         self.stdout.write(self.style.SUCCESS(
             f"已备份到 {directory}：日志规模 {log['size'] if log else 0}，存储文件 {manifest['blobs']} 个。"))

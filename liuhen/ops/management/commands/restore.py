@@ -16,6 +16,8 @@ class Command(BaseCommand):
             manifest = restore(directory, say=self.stdout.write)
         except BackupError as exc:
             raise CommandError(str(exc), returncode=exc.returncode) from exc
+        except OSError as exc:  # the store or the disk failing midway (StorageError is an OSError)
+            raise CommandError(f"恢复失败（目标实例可能已写入一部分：请清空后重试）：{exc}") from exc
         log = manifest["log"]
         self.stdout.write(self.style.SUCCESS(
             f"已从 {directory} 恢复：日志规模 {log['size'] if log else 0}（备份于 {manifest['created_at']}）。"
