@@ -5,7 +5,7 @@ LIUHEN := $(VENV)/bin/liuhen
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run demo test test-sqlite test-postgres bench bench-verify bench-ingest bench-check bench-documents bench-archive screenshots clean
+.PHONY: setup run demo test test-sqlite test-postgres bench bench-verify bench-ingest bench-check bench-documents bench-archive screenshots clean prod-up prod-down
 
 setup:
 	@scripts/bootstrap.sh
@@ -59,6 +59,15 @@ bench-documents: setup
 # make_bag + validate (`bench/archive.py --quick`: 6 documents, 100 MiB).
 bench-archive: setup
 	$(VENV)/bin/python bench/archive.py
+
+# The production stack on this one machine, for tests (deploy/, README "Production"): PostgreSQL,
+# SeaweedFS (S3), migrate, the integrator and gunicorn with 4 workers on http://127.0.0.1:8100
+# (PROD_PORT, PROD_WORKERS, PROD_DIR, PROD_DEMO=1 for the demo data). `make prod-down` stops it.
+prod-up: setup
+	@scripts/prod-up.sh
+
+prod-down:
+	@scripts/prod-down.sh
 
 # Refresh the README's screenshots from a browser-test run.
 screenshots: setup

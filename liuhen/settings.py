@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "liuhen.exchange",
     "liuhen.web",
     "liuhen.demo",
+    "liuhen.ops",  # `liuhen backup` / `liuhen restore` (issue 21)
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,113 @@
+"""One integrator (issue 21 §3): two `liuhen integrator` processes started together on one database
+— an operator's slip, a unit started twice — never fork the log. They take turns on the log's row
+lock (ledger.storage.integrate): each integrates, the tree stays one, verify passes and the
+checkpoints only grow. On SQLite, and on PostgreSQL in the PostgreSQL pass.
+"""
+import json
+import signal
+import sys
+import time
+
+import pytest
+
+from liuhen.testing.ledger_processes import LIUHEN
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PROBE = """
+import django, json, os
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liuhen.settings")
+django.setup()
+from liuhen.ledger import vocabulary as vocab
+from liuhen.ledger.models import Entry, LogState, Pending
+state = LogState.objects.filter(pk=1).first()
+print(json.dumps({"pending": Pending.objects.count(), "size": state.size if state else 0,
+                  "announcements": Entry.objects.filter(action=vocab.KEY_ANNOUNCE).count()}))
+"""
+
+
+def _acks(text: str) -> list[str]:
+    """Acknowledged object ids: complete 'ACK …' lines only."""
+    return [line[4:] for line in text.split("\n")[:-1] if line.startswith("ACK ")]
+
+
+def _check_log(d: dict, acked: list[str]) -> None:
+    """One tree: every acknowledged write is an entry once, leaf indexes are 0..n-1 and each entry
+    holds one, checkpoints only grow and never give two roots for a size, and the log verifies."""
+    ids = [oid for _, oid in d["entries"]]
+    assert sorted(ids) == sorted(acked), "a write is lost or written twice"
+    n = d["entry_count"]
+    assert d["pending"] == 0 and d["state"][0] == n
+    assert [s for s, _ in d["sequenced"]] == list(range(n)), "leaf indexes are not 0..n-1"
+    assert len({e for _, e in d["sequenced"]}) == n, "an entry holds two leaf indexes"
+    sizes = [s for s, _ in d["checkpoints"]]
+    assert sizes == sorted(sizes), f"a later checkpoint is smaller: {sizes}"
+    roots = {}
+    for size, root in d["checkpoints"]:
+        assert roots.setdefault(size, root) == root, f"two roots for size {size}: the log forked"
+    assert d["checkpoints"][-1] == [n, d["state"][1]] and d["published_size"] == n
+    assert d["report"]["ok"], d["report"]["findings"]
+
+
+def _probe(children) -> dict:
+    r = children.run(sys.executable, "-c", PROBE)
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout)
+
+
+def _integrated_by_others(children, size_before: int) -> int:
+    """Wait until the running integrators (not this test) have sequenced everything queued."""
+    deadline = time.monotonic() + 60
+    while True:
+        p = _probe(children)
+        if p["pending"] == 0 and p["size"] > size_before:
+            return p["size"]
+        assert time.monotonic() < deadline, f"nothing integrated the queued entries: {p}"
+        time.sleep(0.2)
+
+
+def _write(children, worker: str, count: int) -> list[str]:
+    w = children.writer(worker, str(count))
+    out, err = w.communicate(timeout=120)
+    assert w.returncode == 0, err
+    return _acks(out)
+
+
+def _stop(p) -> None:
+    p.send_signal(signal.SIGTERM)
+    p.wait(timeout=30)
+
+
+def test_two_integrators_started_together_never_fork_the_log(child_env, tmp_path):
+    # Both started at once on a log with no entry yet: they race for its first key announcement too.
+    first, second = child_env.integrator(), child_env.integrator()
+    barrier = tmp_path / "go"
+    writers = [child_env.writer(f"w{k}", "150", "--barrier", str(barrier)) for k in range(3)]
+    for w in writers:
+        assert w.stdout.readline() == "READY\n", w.stderr.read()
+    barrier.touch()
+    acked = []
+    for w in writers:
+        out, err = w.communicate(timeout=120)
+        assert w.returncode == 0, err
+        acked += _acks(out)
+    size = _integrated_by_others(child_env, 0)
+    assert first.poll() is None and second.poll() is None, "an integrator stopped: " + (
+        (first.stderr.read() if first.poll() is not None else "") + (second.stderr.read() if second.poll() is not None else ""))
+
+    # Each of them integrates on its own: stop one, the other sequences what comes; and the other way.
+    _stop(first)
+    acked += _write(child_env, "only-second", 50)
+    size = _integrated_by_others(child_env, size)
+    first = child_env.integrator()
+    _stop(second)
+    acked += _write(child_env, "only-first", 50)
+    _integrated_by_others(child_env, size)
+    _stop(first)
+
+    d = child_env.dump()
+    _check_log(d, acked)  # one tree: leaf indexes 0..n-1, no entry twice, checkpoints only grow, verify passes
+    assert len(acked) == 3 * 150 + 100
+    assert _probe(child_env)["announcements"] == 1, "the log's first key is announced once"
+    r = child_env.run(str(LIUHEN), "verify")
+    assert r.returncode == 0 and "通过" in r.stdout, r.stdout + r.stderr
