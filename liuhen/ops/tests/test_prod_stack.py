@@ -6,6 +6,7 @@ WhiteNoise, an agency written through the stack is signed into the log by the in
 import os
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -44,10 +45,21 @@ def _get(url: str) -> tuple[int, bytes, dict]:
 
 
 def _alive(pid: int) -> bool:
+    """Running (a zombie waiting for its reaper is gone: it holds nothing and serves nothing)."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError, IndexError):
         return False
+    return state != "Z"
+
+
+def _all_gone(pids, seconds: float = 15.0) -> bool:
+    """The kernel takes a moment to tear a killed process down: poll, do not sample once."""
+    deadline = time.monotonic() + seconds
+    while any(_alive(p) for p in pids):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
     return True
 
 
@@ -89,5 +101,5 @@ def test_prod_up_serves_with_four_workers_and_prod_down_stops_it(tmp_path):
         down = subprocess.run([str(REPO / "scripts/prod-down.sh")], env=env, capture_output=True, text=True,
                               timeout=120)
     assert down.returncode == 0, down.stderr
-    assert not any(_alive(p) for p in pids + [int(w) for w in workers])
+    assert _all_gone(pids + [int(w) for w in workers])
     assert not prod.exists()
