@@ -68,6 +68,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def get_success_url(self):
         return first_page_url(self.request.user)
 
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        expired = passwords.expired(user) and passwords.expired_message(user)
+        return super().get_context_data(**kwargs, password_expired=expired)
+
     def post(self, request, *args, **kwargs):
         # A locked account or address may not guess here either (even with the right password).
         refused = self._lock_refusal(request)
