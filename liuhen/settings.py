@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_otp",  # 等保 2.0 双因素: administrators' second factor (liuhen/accounts/otp.py)
+    "django_otp.plugins.otp_totp",
     "ninja",  # the JSON API at /api/ (liuhen/web/api.py); its docs page's own static files
     "liuhen.common",
     "liuhen.ledger",
@@ -92,6 +94,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the session passed the code
+    # An administrator's session goes nowhere before its second factor, then nowhere before an
+    # expired or administrator-set password is changed (liuhen/accounts/middleware.py).
+    "liuhen.accounts.middleware.SecondFactorRequiredMiddleware",
     "liuhen.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -167,6 +173,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Password expiry (等保 2.0 身份鉴别: 定期更换): days a password lasts, for the three administrators
+# and for everyone else (0: never); an expired password must be changed before anything else.
+LIUHEN_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("LIUHEN_PASSWORD_MAX_AGE_DAYS", 90))
+LIUHEN_PASSWORD_MAX_AGE_DAYS_OTHERS = int(os.environ.get("LIUHEN_PASSWORD_MAX_AGE_DAYS_OTHERS", 0))
+# A new password may not be any of the owner's last N (their hashes are kept, append-only).
+LIUHEN_PASSWORD_HISTORY = int(os.environ.get("LIUHEN_PASSWORD_HISTORY", 5))
+# The second factor (django-otp TOTP): the issuer shown in the authenticator app. Its own growing
+# delay after a wrong code is off: wrong codes count with the login lockout instead (lockout.py).
+OTP_TOTP_ISSUER = os.environ.get("LIUHEN_OTP_ISSUER", "留痕")
+OTP_TOTP_THROTTLE_FACTOR = 0
 SESSION_COOKIE_AGE = int(os.environ.get("LIUHEN_SESSION_SECONDS", 30 * 60))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True

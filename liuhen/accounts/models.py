@@ -9,6 +9,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from liuhen.common import crypto
+from liuhen.common.append_only import AppendOnlyModel
 from liuhen.common.fields import EncryptedTextField
 from liuhen.ledger.subjects import LedgerState
 
@@ -188,3 +189,17 @@ class Certificate(LedgerState, models.Model):
 
     def is_valid_on(self, day: datetime.date) -> bool:
         return not self.revoked and self.valid_from <= day <= self.valid_until
+
+
+class PasswordHistory(AppendOnlyModel):
+    """历史密码 — the hash of each password a person was given or chose, kept append-only: a new
+    password may not be one of the last LIUHEN_PASSWORD_HISTORY (等保 2.0 身份鉴别), and the newest
+    row says when the password was set (its expiry, LIUHEN_PASSWORD_MAX_AGE_DAYS)."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="password_history", verbose_name="人员")
+    password = models.CharField("密码哈希", max_length=128)
+    created_at = models.DateTimeField("设置时间", default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "历史密码"
+        ordering = ["-created_at", "-pk"]

@@ -11,6 +11,7 @@ from liuhen.ledger import refusals
 from liuhen.ledger import services as ledger
 from liuhen.ledger.models import Entry
 
+from . import passwords
 from . import vocabulary as v
 from .models import Agency, Certificate, Unit, User
 from .roles import ADMIN_ROLES, Role
@@ -188,6 +189,7 @@ def create_user(actor, *, username: str, full_name: str, password: str, agency: 
         user.set_password(password)
         user.full_clean(exclude=["password"])
         user.save()
+        passwords.remember(user)
         # Ids and the login name only: a person's name is personal data and stays out of the ledger.
         ledger.append(v.USER_CREATE, actor=actor, object_type=User.ledger_object_type, object_id=user.pk,
                       content_sha256=user.ledger_digest(),
@@ -225,6 +227,7 @@ def password_was_reset(actor, user: User) -> None:
     user.must_change_password = True
     user.password_reset_pending = actor is not None
     user.save(update_fields=["must_change_password", "password_reset_pending"])
+    passwords.remember(user)
     ledger.append(v.PASSWORD_RESET, actor=actor, object_type=User.ledger_object_type, object_id=user.pk,
                   content_sha256=user.ledger_digest(),
                   detail={"username": user.username, "pending_release": user.password_reset_pending})
@@ -267,6 +270,7 @@ def password_changed_by_owner(user: User) -> None:
     is cleared and the change is in the ledger."""
     user.must_change_password = False
     user.save(update_fields=["must_change_password"])
+    passwords.remember(user)
     ledger.append(v.PASSWORD_CHANGE, actor=user, object_type=User.ledger_object_type, object_id=user.pk,
                   content_sha256=user.ledger_digest(), detail={"username": user.username})
 

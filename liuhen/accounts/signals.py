@@ -23,3 +23,12 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
     # Only the username: never the password that was tried.
     username = str(credentials.get("username", ""))[:150]
     ledger.append(v.LOGIN_FAILED, object_type="login", object_id=username[:64], detail={"username": username})
+
+
+@receiver(user_logged_in, dispatch_uid="liuhen-session-device")
+def on_login_device(sender, request, user, **kwargs):
+    # What the account page shows of each session (sessions.py): the browser and the address.
+    if request is not None and hasattr(request, "session"):
+        from . import sessions
+
+        sessions.describe(request)

@@ -34,6 +34,15 @@ PASSWORD_CHANGE = "accounts.password_change"
 # it is kept even when the refused act's transaction rolls back).
 DENIED = "accounts.denied"
 STATE_BASELINE = "accounts.state_baseline"
+# The second factor (otp.py): a session passed it; a wrong, malformed or replayed code (a guess,
+# object ("login", username) like a failed login); an authenticator enrolled or removed.
+OTP_VERIFY = "auth.otp_verify"
+OTP_FAILED = "auth.otp.refused"
+OTP_DEVICE_ADD = "accounts.otp_device_add"
+OTP_DEVICE_REMOVE = "accounts.otp_device_remove"
+# Sessions (the account page): the owner ended one of theirs, a security administrator all of someone's.
+SESSION_END = "accounts.session_end"
+SESSIONS_END_ALL = "accounts.sessions_end_all"
 
 # The configuration admin's own events (liuhen.ledger.admin.LedgeredAdmin).
 ADMIN_ADD = "admin.add"
@@ -46,9 +55,9 @@ ROLE_ACTIONS = (ROLE_GRANT, ROLE_REVOKE)
 ACCOUNT_CHANGES = (USER_CREATE, ADMIN_ADD, ADMIN_CHANGE, PASSWORD_RESET, PASSWORD_RESET_RELEASE)
 
 # Reads: may be appended outside a write transaction (declared to the ledger in AccountsConfig.ready()).
-READ_ACTIONS = frozenset({LOGIN, LOGOUT, LOGIN_FAILED, DENIED, PASSWORD_REFUSED, REFUSED})
+READ_ACTIONS = frozenset({LOGIN, LOGOUT, LOGIN_FAILED, DENIED, PASSWORD_REFUSED, REFUSED, OTP_VERIFY, OTP_FAILED})
 # Events that count towards the lockout (lockout.py): failed logins and wrong old passwords.
-GUESSES = (LOGIN_FAILED, PASSWORD_REFUSED)
+GUESSES = (LOGIN_FAILED, PASSWORD_REFUSED, OTP_FAILED)
 
 ACTION_LABELS = {
     LOGIN: "登录",
@@ -67,6 +76,12 @@ ACTION_LABELS = {
     REFUSED: "拒绝修改密码",
     DENIED: "拒绝管理操作",
     STATE_BASELINE: "状态基线（升级迁移）",
+    OTP_VERIFY: "双因素验证通过",
+    OTP_FAILED: "双因素验证码错误",
+    OTP_DEVICE_ADD: "绑定验证器",
+    OTP_DEVICE_REMOVE: "解绑验证器",
+    SESSION_END: "结束会话",
+    SESSIONS_END_ALL: "结束全部会话",
     ADMIN_ADD: "配置新增",
     ADMIN_CHANGE: "配置修改",
 }

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from liuhen.accounts.roles import Role
 from liuhen.ledger import services as ledger
 
-from . import exports, selectors
+from . import alerts, exports, selectors
 from .forms import SearchForm
 from .vocabulary import DENIED, EXPORT, VIEW, action_labels, object_type_label
 
@@ -83,7 +83,7 @@ def _query_string(request) -> str:
 def search(request):
     form, filters = _form(request)
     context = {"form": form, "actions": sorted(action_labels().items()), "object_types": SearchForm.object_types(),
-               "query": _query_string(request)}
+               "query": _query_string(request), "alerts": alerts.recent()}
     if filters is None:
         # Bad input: the page comes back with the input kept and a Chinese message (400).
         return render(request, "audit/search.html", context, status=400)

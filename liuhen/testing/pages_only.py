@@ -1,7 +1,7 @@
 """The `pages_only` marker's guard (conftest.py): a test marked so is left out of the PostgreSQL
 pass, which is right only while its subject is a page's HTML. While such a test runs (its call,
 not its fixtures), every statement it sends is watched; the test fails when one writes (beyond a
-login (its session, last_login and ledger event) and the ledger's read events: what opening a page records), or asks the database
+login (its session, last_login, an administrator's authenticator and ledger event) and the ledger's read events: what opening a page records), or asks the database
 for a date or JSON computation (Django's SQLite functions and JSON operators: the dialects differ
 there, so PostgreSQL must see it).
 """
@@ -19,10 +19,12 @@ _DIALECT = re.compile(r"\bdjango_(date|datetime|time|format_dtdelta|timestamp_di
 
 def _allowed_writes() -> set[str]:
     from django.contrib.sessions.models import Session
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from liuhen.ledger.models import Entry, Pending
 
-    return {Session._meta.db_table, Entry._meta.db_table, Pending._meta.db_table}
+    # An administrator's login (liuhen.testing.otp.login_verified) binds their authenticator too.
+    return {Session._meta.db_table, Entry._meta.db_table, Pending._meta.db_table, TOTPDevice._meta.db_table}
 
 
 @contextlib.contextmanager

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from liuhen.devices import services as dev
+from liuhen.testing.otp import login_verified
 
 BASE = "/api/footage"
 
@@ -35,7 +36,7 @@ class Api:
         self.client = Client(enforce_csrf_checks=True)
         self.headers = {"Authorization": f"Bearer {token}"} if token else {}
         if user is not None:
-            self.client.force_login(user)
+            login_verified(self.client, user)  # an administrator with their second factor passed
             self.client.get("/footage/upload/")  # sets the CSRF cookie
             self.headers["X-CSRFToken"] = self.client.cookies["csrftoken"].value
 

@@ -4,10 +4,18 @@ import re
 
 from playwright.sync_api import expect
 from liuhen.testing.browser import log_in
+from liuhen.testing.otp import pass_second_factor
 
 
 def login(page, base, username, password):
     log_in(page, base, username, password, wait=False)
+
+
+def admin_login(page, base, username, password):
+    """An administrator: the password, then the second factor (liuhen/accounts/otp.py)."""
+    log_in(page, base, username, password)
+    pass_second_factor(page, username)
+    expect(page).not_to_have_url(re.compile(r"/account/otp/"))
 
 
 def fits_the_screen(page) -> bool:
@@ -27,7 +35,7 @@ def test_auditor_searches_opens_and_exports(live_server, live_world, page, mobil
     acc.grant_role(security, user, Role.OFFICER)
     base = live_server.url
 
-    login(page, base, "shenji", w.PASSWORD)
+    admin_login(page, base, "shenji", w.PASSWORD)
     page.get_by_role("link", name="审计日志").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("审计日志")
     page.get_by_label("操作", exact=True).fill("accounts.*")
@@ -43,7 +51,7 @@ def test_auditor_searches_opens_and_exports(live_server, live_world, page, mobil
     expect(page.locator("#canonical")).to_contain_text('"action":"')
     page.screenshot(path=screenshot_dir / "audit-event.png", full_page=True)
 
-    login(mobile_page, base, "shenji", w.PASSWORD)
+    admin_login(mobile_page, base, "shenji", w.PASSWORD)
     mobile_page.goto(f"{base}/audit/?action=accounts.*")
     expect(mobile_page.locator("table.list")).to_contain_text("授予角色")
     assert fits_the_screen(mobile_page)
@@ -78,13 +86,13 @@ def test_person_form_for_each_administrator_in_chinese(live_server, live_world, 
     security_admin(live_world)
     base = live_server.url
     officer = live_world.officer3.pk
-    login(page, base, "anquan", live_world.PASSWORD)
+    admin_login(page, base, "anquan", live_world.PASSWORD)
     page.goto(f"{base}/admin/accounts/user/{officer}/change/")
     expect(page.get_by_label("执法人员")).to_be_checked()
     expect(page.get_by_label("承办机构负责人")).not_to_be_checked()
     page.screenshot(path=screenshot_dir / "admin-person-security.png", full_page=True)
     page.context.clear_cookies()
-    login(page, base, "sys", live_world.PASSWORD)
+    admin_login(page, base, "sys", live_world.PASSWORD)
     page.goto(f"{base}/admin/accounts/user/{officer}/change/")
     expect(page.locator(".field-roles_display")).to_contain_text("执法人员")
     page.screenshot(path=screenshot_dir / "admin-person-system.png", full_page=True)

@@ -8,6 +8,7 @@ from django.contrib import admin
 
 from liuhen.accounts.roles import Role
 from liuhen.testing.accounts import security_admin
+from liuhen.testing.otp import login_verified
 
 
 def visible_text(page: str) -> str:
@@ -38,7 +39,7 @@ def pages(world):
 def test_no_english_even_for_an_english_browser(client, world, pages):
     logins = {"zhang", "sys", "anquan", "chen", "wang", "zhao", "liu"}
     for actor, urls in pages:
-        client.force_login(actor)
+        login_verified(client, actor)
         for url in urls:
             resp = client.get(url, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
             assert resp.status_code == 200, url
@@ -53,7 +54,7 @@ def test_no_english_even_for_an_english_browser(client, world, pages):
 
 def test_roles_shown_by_their_chinese_names(client, world):
     security = security_admin(world)
-    client.force_login(security)
+    login_verified(client, security)
     page = client.get(f"/admin/accounts/user/{world.officer3.pk}/change/").content.decode()
     for role in Role:
         assert f"> {role.label}</label>" in page or f">{role.label}</label>" in page or role.label in page, role
@@ -62,13 +63,13 @@ def test_roles_shown_by_their_chinese_names(client, world):
         assert role.value not in text.split(), role.value  # never the code
     listing = visible_text(client.get("/admin/accounts/user/").content.decode())
     assert "执法人员" in listing and "officer" not in listing
-    client.force_login(world.sysadmin)
+    login_verified(client, world.sysadmin)
     shown = visible_text(client.get(f"/admin/accounts/user/{world.officer3.pk}/change/").content.decode())
     assert "执法人员" in shown and "officer" not in shown
 
 
 def test_help_texts_are_chinese(client, world):
-    client.force_login(world.sysadmin)
+    login_verified(client, world.sysadmin)
     page = visible_text(client.get(f"/admin/accounts/user/{world.officer3.pk}/change/").content.decode())
     assert "登录用的名称" in page and "取消勾选即停用该账号" in page and "密码不以明文保存" in page
     for english in ("Required.", "Designates", "Raw passwords", "letters, digits", "superuser", "groups"):

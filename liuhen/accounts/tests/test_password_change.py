@@ -9,6 +9,7 @@ from liuhen.ledger.models import Entry
 from liuhen.ledger.services import event_of
 from liuhen.testing.accounts import reset_and_release
 from liuhen.testing.tampering import found, sql
+from liuhen.testing.otp import login_verified
 from liuhen.ledger.storage import integrate_all
 from liuhen.ledger.verify import verify_log
 
@@ -98,7 +99,7 @@ def test_flag_cleared_by_sql_is_found(verified_world):
 
 
 def test_the_admin_password_link_leads_to_the_logged_page(client, world):
-    client.force_login(world.sysadmin)
+    login_verified(client, world.sysadmin)
     resp = client.get("/admin/password_change/")
     assert resp.status_code == 302 and resp["Location"] == FORM
     client.post(FORM, {"old_password": world.PASSWORD, "new_password1": OWN, "new_password2": OWN})

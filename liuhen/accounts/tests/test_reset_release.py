@@ -15,6 +15,7 @@ from liuhen.ledger.verify import verify_log
 from liuhen.testing.accounts import security_admin
 from liuhen.testing.cases import add_person
 from liuhen.testing.tampering import found, sql
+from liuhen.testing.otp import login_verified
 
 SET = "Sysadmin-knows-2026"
 PENDING = "须经安全管理员确认"
@@ -93,7 +94,7 @@ def test_the_system_itself_resets_without_a_second_person(world):
 
 
 def test_a_logged_in_session_ends_with_the_reset(client, world):
-    client.force_login(world.officer)
+    login_verified(client, world.officer)
     assert client.get("/cases/").status_code == 200
     acc.reset_password(world.sysadmin, world.officer, SET)
     assert client.get("/cases/").status_code == 302
@@ -110,7 +111,7 @@ def test_releasing_by_sql_is_reported(verified_world):
 def test_the_admin_lists_the_pending_reset_and_the_security_admin_releases_it(client, world):
     security = security_admin(world)
     acc.reset_password(world.sysadmin, world.officer, SET)
-    client.force_login(security)
+    login_verified(client, security)
     page = client.get("/admin/accounts/user/").content.decode()
     assert "密码重置待确认" in page and "确认密码重置" in page
     resp = client.post("/admin/accounts/user/", {"action": "release_password_reset",
@@ -119,5 +120,5 @@ def test_the_admin_lists_the_pending_reset_and_the_security_admin_releases_it(cl
     assert not User.objects.get(pk=world.officer.pk).password_reset_pending
     assert Entry.objects.filter(action="accounts.password_reset_release", actor_id=security.pk).exists()
     # The system administrator has no such action.
-    client.force_login(world.sysadmin)
+    login_verified(client, world.sysadmin)
     assert "确认密码重置" not in client.get("/admin/accounts/user/").content.decode()

@@ -25,6 +25,7 @@ from liuhen.ledger.services import event_of
 from liuhen.ledger.storage import integrate_all
 from liuhen.ledger.subjects import state_digest
 from liuhen.testing.tampering import drop_append_only, found, sql
+from liuhen.testing.otp import login_verified
 from liuhen.ledger.verify import verify_log
 
 pytestmark = pytest.mark.usefixtures("fresh_home")  # fresh keys; no tile cached from another tree
@@ -51,7 +52,7 @@ def security(world):
 
 
 def admin_post(client, actor, url, data):
-    client.force_login(actor)
+    login_verified(client, actor)
     resp = client.post(url, data)
     assert resp.status_code == 302, resp.content.decode()[:3000]
     return resp

@@ -12,6 +12,7 @@ from liuhen.accounts.roles import Role
 from liuhen.ledger.models import Entry
 from liuhen.ledger.services import event_of
 from liuhen.testing.accounts import audit_admin, role_ids, security_admin, user_form
+from liuhen.testing.otp import login_verified
 
 TODAY = timezone.localdate()
 NEW = dict(username="xinren", full_name="新人", password="Liuhen-new-2026-x")
@@ -123,7 +124,7 @@ def test_password_reset_only_by_the_system_admin_and_never_ones_own(world, secur
 # ---- the configuration admin, driven by each administrator ---------------------------------------
 
 def test_security_admin_cannot_add_accounts_in_the_admin(client, world, security):
-    client.force_login(security)
+    login_verified(client, security)
     assert client.get("/admin/accounts/user/add/").status_code == 403
     resp = client.post("/admin/accounts/user/add/", {"username": "houmen", "full_name": "后门", "agency": world.agency.pk,
                                                      "password1": NEW["password"], "password2": NEW["password"]})
@@ -137,7 +138,7 @@ def test_security_admin_changes_only_roles(client, world, security):
     """On the person form the security administrator edits the roles; name, unit, active are shown,
     not taken; the password hash and the phone number are not shown at all."""
     user = world.officer3
-    client.force_login(security)
+    login_verified(client, security)
     page = client.get(f"/admin/accounts/user/{user.pk}/change/").content.decode()
     assert 'name="groups"' in page and 'name="unit"' not in page and 'name="is_active"' not in page
     assert "md5$" not in page and "../password/" not in page
@@ -158,7 +159,7 @@ def test_security_admin_changes_only_roles(client, world, security):
 
 def test_system_admin_changes_the_account_not_its_roles(client, world):
     user = world.officer3
-    client.force_login(world.sysadmin)
+    login_verified(client, world.sysadmin)
     page = client.get(f"/admin/accounts/user/{user.pk}/change/").content.decode()
     assert 'name="groups"' not in page and "执法人员" in page  # shown, in Chinese
     resp = client.post(f"/admin/accounts/user/{user.pk}/change/",
@@ -171,7 +172,7 @@ def test_system_admin_changes_the_account_not_its_roles(client, world):
 
 
 def test_system_admin_adds_an_account_whose_owner_must_change_the_password(client, world, security):
-    client.force_login(world.sysadmin)
+    login_verified(client, world.sysadmin)
     resp = client.post("/admin/accounts/user/add/", {
         "username": "houlai", "full_name": "后来者", "agency": world.agency.pk, "unit": world.unit.pk,
         "password1": NEW["password"], "password2": NEW["password"], "usable_password": "true"})
@@ -181,7 +182,7 @@ def test_system_admin_adds_an_account_whose_owner_must_change_the_password(clien
     added = Entry.objects.get(action="admin.add", object_id=str(user.pk))
     assert added.actor_id == world.sysadmin.pk and event_of(added)["content_sha256"] == user.ledger_digest()
     # The same day, the security administrator gives it its role.
-    client.force_login(security)
+    login_verified(client, security)
     resp = client.post(f"/admin/accounts/user/{user.pk}/change/", {"groups": role_ids(Role.OFFICER)})
     assert resp.status_code == 302
     assert User.objects.get(pk=user.pk).role_codes() == {"officer"}
@@ -189,7 +190,7 @@ def test_system_admin_adds_an_account_whose_owner_must_change_the_password(clien
 
 def test_superuser_bootstraps_through_the_admin_and_no_further(client, world, monkeypatch):
     root = User.objects.create_superuser("root", password=world.PASSWORD)
-    client.force_login(root)
+    login_verified(client, root)
     assert 'name="is_superuser"' not in client.get(f"/admin/accounts/user/{world.officer3.pk}/change/").content.decode()
     resp = client.post(f"/admin/accounts/user/{world.officer3.pk}/change/",
                        user_form(world.officer3, groups=role_ids(Role.OFFICER, Role.AGENCY_HEAD)))

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 
 from liuhen.accounts import services as acc
+from liuhen.testing.otp import login_verified
 from liuhen.accounts.models import User
 from liuhen.accounts.roles import Role
 from liuhen.ledger.models import Entry
@@ -31,7 +32,7 @@ def form_data(user, roles, *, is_staff=None, **changes) -> dict:
 
 
 def post_change(client, actor, user, data):
-    client.force_login(actor)
+    login_verified(client, actor)
     return client.post(f"/admin/accounts/user/{user.pk}/change/", data)
 
 
@@ -112,7 +113,7 @@ def test_admin_entries_keep_no_full_names(client, world, security):
 
 def test_roles_are_not_edited_through_the_admin(client, world, security):
     assert not admin.site.is_registered(Group)
-    client.force_login(security)
+    login_verified(client, security)
     assert client.get("/admin/auth/group/").status_code == 404
     assert client.get("/admin/auth/group/add/").status_code == 404
 
@@ -126,14 +127,14 @@ def test_password_reset_by_the_system_admin_commits_with_its_entry(client, world
     settings.LIUHEN_HOME = tmp_path / "home"
     user = world.officer3
     new = "Another-secret-2026"
-    client.force_login(security)
+    login_verified(client, security)
     resp = client.post(f"/admin/accounts/user/{user.pk}/password/",
                        {"password1": new, "password2": new, "usable_password": "true"})
     assert resp.status_code == 403
     assert not User.objects.get(pk=user.pk).check_password(new)
     assert Entry.objects.filter(action="access.denied", actor_id=security.pk).exists()
 
-    client.force_login(world.sysadmin)
+    login_verified(client, world.sysadmin)
     resp = client.post(f"/admin/accounts/user/{user.pk}/password/",
                        {"password1": new, "password2": new, "usable_password": "true"})
     assert resp.status_code == 302

@@ -17,12 +17,13 @@ from liuhen.cases.models import Case, Stage, StageTransition
 from liuhen.ledger.models import Entry
 from liuhen.testing.archive import archived, in_archive_stage, supervisor
 from liuhen.testing.cases import archivist, make_record, sign_all
+from liuhen.testing.otp import login_verified
 
 pytestmark = pytest.mark.django_db
 
 
 def _page(client, user, url=None):
-    client.force_login(user)
+    login_verified(client, user)
     response = client.get(url or reverse("archive:index"))
     assert response.status_code == 200
     return response.content.decode()
@@ -97,12 +98,12 @@ def test_the_shelves_by_year_and_kind_and_a_shelf_list(client, world):
     assert "2024-06-01" in page
     page = _page(client, archivist(world), reverse("archive:shelf", args=[2024]))
     assert page.count('id="shelved-') == 3
-    client.force_login(archivist(world))
+    login_verified(client, archivist(world))
     assert client.get(reverse("archive:shelf_kind", args=[2024, "nonsense"])).status_code == 404
 
 
 def test_the_shelves_cost_the_same_queries_for_one_case_or_many(client, world):
-    client.force_login(archivist(world))
+    login_verified(client, archivist(world))
     _shelve(world, 1, year=2023)
     in_archive_stage(world)
 
@@ -129,7 +130,7 @@ def test_the_shelves_cost_the_same_queries_for_one_case_or_many(client, world):
 
 @pytest.mark.parametrize("who", ["officer", "unit_head", "reviewer", "sysadmin"])
 def test_others_are_refused_and_recorded(client, world, who):
-    client.force_login(getattr(world, who))
+    login_verified(client, getattr(world, who))
     for url in (reverse("archive:index"), reverse("archive:shelf", args=[2024]), reverse("archive:imported")):
         response = client.get(url)
         assert response.status_code == 403 and "档案室只对档案管理员" in response.content.decode()

@@ -6,6 +6,7 @@ import json
 from liuhen.ledger.models import Entry
 from liuhen.ledger.services import event_of
 from liuhen.testing.accounts import audit_admin
+from liuhen.testing.otp import login_verified
 
 
 def _last(action):
@@ -14,7 +15,7 @@ def _last(action):
 
 
 def test_a_search_by_name_logs_the_ids_not_the_name(client, world):
-    client.force_login(audit_admin(world))
+    login_verified(client, audit_admin(world))
     assert client.get("/audit/", {"actor": "张明", "action": "accounts.*"}).status_code == 200
     entry, detail = _last("audit.view")
     assert "张明".encode() not in bytes(entry.leaf)
@@ -27,7 +28,7 @@ def test_a_search_by_name_logs_the_ids_not_the_name(client, world):
 
 
 def test_free_text_in_other_filters_is_not_logged(client, world):
-    client.force_login(audit_admin(world))
+    login_verified(client, audit_admin(world))
     client.get("/audit/", {"object_type": "party", "object_id": "王五", "action": "李四*",
                            "date_from": "2026-01-01"})
     entry, detail = _last("audit.view")
@@ -42,7 +43,7 @@ def test_free_text_in_other_filters_is_not_logged(client, world):
 
 def test_an_export_logs_ids_too(client, world, settings):
     auditor = audit_admin(world)
-    client.force_login(auditor)
+    login_verified(client, auditor)
     resp = client.get("/audit/export.csv", {"actor": "李强"})
     assert resp.status_code == 200
     b"".join(resp.streaming_content)

@@ -13,6 +13,7 @@ from liuhen.ledger import services as ledger
 from liuhen.ledger.models import Entry
 from liuhen.ledger.services import event_of
 from liuhen.testing.accounts import audit_admin, security_admin
+from liuhen.testing.otp import login_verified
 
 URL = "/audit/"
 
@@ -34,7 +35,7 @@ def acts(world):
 
 
 def get(client, who, url=URL, **params):
-    client.force_login(who)
+    login_verified(client, who)
     return client.get(url, params)
 
 
@@ -56,7 +57,7 @@ def test_anonymous_is_sent_to_login(client, db):
 
 
 def test_nothing_can_be_changed_there(client, world, auditor):
-    client.force_login(auditor)
+    login_verified(client, auditor)
     for url in (URL, f"{URL}entry/1/", f"{URL}export.csv"):
         assert client.post(url, {"action": "x"}).status_code == 405
     from django.contrib import admin
@@ -209,10 +210,10 @@ def test_export_over_the_limit_is_refused_and_logged(client, world, auditor, set
 
 
 def test_the_auditor_has_the_link_others_do_not(client, world, auditor):
-    client.force_login(auditor)
+    login_verified(client, auditor)
     page = client.get(URL).content.decode()
     assert 'href="/audit/"' in page and "审计日志" in page
-    client.force_login(world.officer)
+    login_verified(client, world.officer)
     assert 'href="/audit/"' not in client.get("/cases/").content.decode()
 
 

@@ -7,6 +7,7 @@ from liuhen.cases.models import Case, Party, Stage
 from liuhen.ledger.models import Entry
 from liuhen.ledger.services import event_of
 from liuhen.testing.cases import PERSON_ID, add_person, complete, to_decision
+from liuhen.testing.otp import login_verified
 
 YEAR = timezone.localdate().year
 
@@ -14,7 +15,7 @@ YEAR = timezone.localdate().year
 
 
 def as_user(client, user):
-    client.force_login(user)
+    login_verified(client, user)
     return client
 
 

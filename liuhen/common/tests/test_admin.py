@@ -3,6 +3,7 @@ import pytest
 from django.contrib import admin
 
 from liuhen.accounts.models import Agency
+from liuhen.testing.otp import login_verified
 from liuhen.ledger.models import Entry
 from liuhen.records.models import Attachment, Record, RecordType, RecordVersion, RecordVoid, Signature
 
@@ -16,7 +17,7 @@ def test_records_are_not_editable_through_the_admin():
 
 
 def test_system_admin_change_is_in_the_ledger_and_cannot_delete(client, world):
-    client.force_login(world.sysadmin)
+    login_verified(client, world.sysadmin)
     url = f"/admin/accounts/agency/{world.agency.pk}/change/"
     assert client.get(url).status_code == 200
     resp = client.post(url, {"name": "测试市水务局（更名）", "short_name": "测水", "credit_code": "",
@@ -29,7 +30,7 @@ def test_system_admin_change_is_in_the_ledger_and_cannot_delete(client, world):
 
 
 def test_officer_cannot_open_the_admin(client, world):
-    client.force_login(world.officer)
+    login_verified(client, world.officer)
     resp = client.get("/admin/accounts/agency/")
     assert resp.status_code == 302 and "/admin/login/" in resp["Location"]
 
@@ -42,7 +43,7 @@ def test_admin_refuses_combined_admin_roles(client, world):
 
     security = acc.create_user(None, username="anquan", full_name="安全管理员", password=world.PASSWORD,
                                agency=world.agency, roles=[Role.SECURITY_ADMIN])
-    client.force_login(security)
+    login_verified(client, security)
     user = world.reviewer
     groups = [acc.role_group(Role.SYSTEM_ADMIN).pk, acc.role_group(Role.AUDIT_ADMIN).pk]
     data = {"username": user.username, "full_name": user.full_name, "is_active": "on", "groups": groups,
@@ -62,7 +63,7 @@ def test_admin_change_commits_with_its_entry_outside_a_test_transaction(client, 
     from liuhen.ledger.services import event_of
 
     settings.LIUHEN_HOME = tmp_path / "home"
-    client.force_login(world.sysadmin)
+    login_verified(client, world.sysadmin)
     resp = client.post(f"/admin/accounts/agency/{world.agency.pk}/change/", {
         "name": "测试市水务局", "short_name": "测水", "credit_code": "", "address": "", "phone": "024-7654321"})
     assert resp.status_code == 302

@@ -13,6 +13,7 @@ from liuhen.copies.models import CopyHandover, CopyPackage, CopyRequest
 from liuhen.ledger.models import Entry
 from liuhen.testing.copies import approved, case_with_footage, requested
 from liuhen.testing.playback import only_video
+from liuhen.testing.otp import login_verified
 
 pytestmark = pytest.mark.usefixtures("fresh_home")
 
@@ -25,16 +26,16 @@ def test_the_player_offers_a_request_not_a_download(client, world, tmp_path):
     c = case_with_footage(world, tmp_path, names=("A.MP4",))
     item = c.items[0]
     stray = only_video(world, tmp_path, "STRAY.MP4", seconds=2.5)
-    client.force_login(world.officer)
+    login_verified(client, world.officer)
     page = client.get(f"/footage/{item.pk}/").content.decode()
     assert f'href="/copies/new/{c.case.pk}/?item={item.pk}"' in page and "申请证据复制" in page
     assert 'controlsList="nodownload' in page and " download" not in page
     assert "申请证据复制" not in client.get(f"/footage/{stray.pk}/").content.decode()  # linked to no case
     # Someone who may see the item but not ask for a copy: no link.
-    client.force_login(world.device_admin)
+    login_verified(client, world.device_admin)
     assert "申请证据复制" not in client.get(f"/footage/{item.pk}/").content.decode()
     # The stream stays inline whatever the query asks; Range still works.
-    client.force_login(world.officer)
+    login_verified(client, world.officer)
     for query in ("", "?download", "?download=1", "?dl=1&attachment=1"):
         resp = client.get(f"/footage/{item.pk}/stream{query}", HTTP_RANGE="bytes=0-9")
         assert resp.status_code == 206 and resp["Content-Disposition"].startswith("inline"), query
@@ -43,7 +44,7 @@ def test_the_player_offers_a_request_not_a_download(client, world, tmp_path):
 
 def test_request_form_from_a_case(client, world, tmp_path):
     c = case_with_footage(world, tmp_path)
-    client.force_login(world.officer)
+    login_verified(client, world.officer)
     url = f"/copies/new/{c.case.pk}/"
     page = client.get(url + f"?item={c.items[0].pk}").content.decode()
     assert "A.MP4" in page and "B.MP4" in page and "checked" in page
@@ -60,9 +61,9 @@ def test_request_form_from_a_case(client, world, tmp_path):
     assert Entry.objects.filter(action=v.DENIED, object_type="case", object_id=str(c.case.pk)).exists()
     assert CopyRequest.objects.count() == 1
     # Someone not on the case: 403; a case they may not see: 404.
-    client.force_login(world.outsider)
+    login_verified(client, world.outsider)
     assert client.get(url).status_code == 404
-    client.force_login(world.reviewer)  # reads every case, asks for no copy
+    login_verified(client, world.reviewer)  # reads every case, asks for no copy
     assert client.get(url).status_code == 403
 
 
@@ -71,19 +72,19 @@ def test_approve_make_download_handover_through_the_pages(client, world, tmp_pat
     row = requested(c)
     url = f"/copies/{row.pk}/"
     # The archivist cannot make it before the approval: 409, recorded.
-    client.force_login(world.archivist)
+    login_verified(client, world.archivist)
     assert "制作复制包" not in client.get(url).content.decode()
     resp = client.post(url + "make/")
     assert resp.status_code == 409 and "尚未经批准" in resp.content.decode()
     assert Entry.objects.filter(action=v.DENIED, actor_id=world.archivist.pk).exists()
 
-    client.force_login(world.agency_head)
+    login_verified(client, world.agency_head)
     page = client.get(url).content.decode()
     assert "提交审批" in page
     assert client.post(url + "decide/", {"decision": "decline"}).status_code == 400  # a refusal needs its opinion
     assert client.post(url + "decide/", {"decision": "approve", "opinion": "同意。"}).status_code == 302
 
-    client.force_login(world.archivist)
+    login_verified(client, world.archivist)
     assert "制作复制包" in client.get(url).content.decode()
     assert client.post(url + "make/").status_code == 302
     package = CopyPackage.objects.get()
@@ -105,11 +106,11 @@ def test_approve_make_download_handover_through_the_pages(client, world, tmp_pat
 
     # Nobody else downloads it: not the officer who asked, not the leader who approved.
     for who in (world.officer, world.agency_head):
-        client.force_login(who)
+        login_verified(client, who)
         assert client.get(url + "download/").status_code == 403
         assert "下载复制包" not in client.get(url).content.decode()
 
-    client.force_login(world.archivist)
+    login_verified(client, world.archivist)
     resp = client.post(url + "handover/", {"receiver_person": "王法官", "receiver_org": "测试市平山区人民法院",
                                             "handed_on": "", "method": "in_person"})
     assert resp.status_code == 400 and not CopyHandover.objects.exists()
@@ -133,7 +134,7 @@ def test_a_changed_kept_package_is_not_downloaded(client, world, tmp_path):
     c = case_with_footage(world, tmp_path, names=("A.MP4",))
     package = services.make_package(world.archivist, approved(c))
     (package_dir(package) / "manifest.json").write_text("{}")
-    client.force_login(world.archivist)
+    login_verified(client, world.archivist)
     resp = client.get(f"/copies/{package.request_id}/download/")
     assert resp.status_code == 409 and "已被改动" in resp.content.decode()
 
@@ -144,26 +145,26 @@ def test_who_sees_which_request(client, world, tmp_path):
     url = f"/copies/{row.pk}/"
     for who in (world.officer, world.officer2, world.unit_head, world.agency_head, world.archivist,
                 world.device_admin):
-        client.force_login(who)
+        login_verified(client, who)
         assert client.get(url).status_code == 200, who.username
         assert f"第 {row.pk} 号" in client.get("/copies/").content.decode(), who.username
-    client.force_login(world.outsider)  # another unit's officer
+    login_verified(client, world.outsider)  # another unit's officer
     assert client.get(url).status_code == 404
     assert f"第 {row.pk} 号" not in client.get("/copies/").content.decode()
     assert Entry.objects.filter(action="access.denied", object_type="copy_request", object_id=str(row.pk)).exists()
-    client.force_login(world.sysadmin)
+    login_verified(client, world.sysadmin)
     assert client.get("/copies/").status_code == 403
     assert client.get(url).status_code == 404
 
 
 def test_the_case_page_lists_its_copies(client, world, tmp_path):
     c = case_with_footage(world, tmp_path, names=("A.MP4",))
-    client.force_login(world.officer)
+    login_verified(client, world.officer)
     page = client.get(f"/cases/{c.case.pk}/").content.decode()
     assert f'href="/copies/new/{c.case.pk}/"' in page
     row = requested(c)
     page = client.get(f"/cases/{c.case.pk}/").content.decode()
     assert f'href="/copies/{row.pk}/"' in page and "待审批" in page
-    client.force_login(world.reviewer)  # reads the case, asks for no copy
+    login_verified(client, world.reviewer)  # reads the case, asks for no copy
     page = client.get(f"/cases/{c.case.pk}/").content.decode()
     assert f'href="/copies/{row.pk}/"' in page and f'href="/copies/new/{c.case.pk}/"' not in page

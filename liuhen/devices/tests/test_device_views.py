@@ -9,12 +9,13 @@ from liuhen.devices import vocabulary as v
 from liuhen.devices.models import ClockFlag, Device, SignOut, Status
 from liuhen.ledger.models import Entry
 from liuhen.testing.devices import camera, device_admin
+from liuhen.testing.otp import login_verified
 
 
 @pytest.fixture
 def admin_client(client, world):
     admin = device_admin(world)
-    client.force_login(admin)
+    login_verified(client, admin)
     client.admin = admin
     return client
 
@@ -22,7 +23,7 @@ def admin_client(client, world):
 def test_others_are_refused_and_logged(client, world):
     d = camera(world)
     for user in (world.officer, world.sysadmin, world.agency_head):
-        client.force_login(user)
+        login_verified(client, user)
         for url in ("/devices/", f"/devices/{d.pk}/", f"/devices/{d.pk}/signout/"):
             resp = client.get(url)
             assert resp.status_code == 403

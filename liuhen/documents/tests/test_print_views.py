@@ -11,6 +11,7 @@ from liuhen.ledger.models import Entry
 from liuhen.ledger.services import event_of
 from liuhen.testing import documents as D
 from liuhen.testing.cases import to_investigation
+from liuhen.testing.otp import login_verified
 
 
 @pytest.fixture
@@ -26,7 +27,7 @@ def _reads(record, form):
 
 @pytest.mark.pages_only
 def test_the_print_view_of_a_record(client, world, notice):
-    client.force_login(world.officer2)  # an officer of the case's unit, not its author
+    login_verified(client, world.officer2)  # an officer of the case's unit, not its author
     response = client.get(reverse("documents:record_print", args=[notice.pk]))
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     page = response.content.decode()
@@ -49,7 +50,7 @@ def test_the_print_view_of_a_case_puts_its_documents_in_order(client, world):
     voided = D.make(world, case, "evidence_request_notice", evidence="作废的调取证据")
     rec.void_record(world.officer, voided, "填写错误")
     second = D.make(world, case, "evidence_request_notice", evidence="账簿和取水记录")
-    client.force_login(world.officer)
+    login_verified(client, world.officer)
     page = client.get(reverse("documents:case_print", args=[case.pk])).content.decode()
     assert page.index("第一份告知的权利") < page.index("账簿和取水记录")
     assert page.count('class="document"') == 2 and "作废的调取证据" not in page and "询问笔录" not in page
@@ -59,14 +60,14 @@ def test_the_print_view_of_a_case_puts_its_documents_in_order(client, world):
 
 def test_a_case_without_documents_says_so(client, world):
     case = world.open_case()
-    client.force_login(world.officer)
+    login_verified(client, world.officer)
     response = client.get(reverse("documents:case_print", args=[case.pk]))
     assert response.status_code == 404 and "还没有执法文书" in response.content.decode()
 
 
 @pytest.mark.parametrize("name", ["record_print", "draft_pdf", "draft_docx"])
 def test_an_officer_of_another_unit_is_refused_and_it_is_traced(client, world, notice, name):
-    client.force_login(world.outsider)
+    login_verified(client, world.outsider)
     response = client.get(reverse(f"documents:{name}", args=[notice.pk]))
     assert response.status_code == 404 and "王五" not in response.content.decode(errors="replace")
     assert not Entry.objects.filter(action="record.view").exists()
@@ -76,7 +77,7 @@ def test_an_officer_of_another_unit_is_refused_and_it_is_traced(client, world, n
 
 def test_a_case_print_refused_to_another_unit_and_to_the_system_admin(client, world, notice):
     for user in (world.outsider, world.sysadmin):
-        client.force_login(user)
+        login_verified(client, user)
         assert client.get(reverse("documents:case_print", args=[notice.case_id])).status_code == 404
     assert Entry.objects.filter(action="access.denied", object_type="case").count() == 2
     assert not Entry.objects.filter(action="record.view").exists()
@@ -92,7 +93,7 @@ def test_anonymous_users_are_sent_to_log_in(client, notice):
 def test_the_draft_pdf_and_docx_downloads(client, world, notice):
     from docx import Document
 
-    client.force_login(world.officer)
+    login_verified(client, world.officer)
     pdf = client.get(reverse("documents:draft_pdf", args=[notice.pk]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert "attachment" in pdf["Content-Disposition"] and "filename*=utf-8''" in pdf["Content-Disposition"]
@@ -108,6 +109,6 @@ def test_a_voided_record_prints_marked_as_voided(client, world, notice):
     from liuhen.records import services as rec
 
     rec.void_record(world.officer, notice, "填写错误")
-    client.force_login(world.officer)
+    login_verified(client, world.officer)
     page = client.get(reverse("documents:record_print", args=[notice.pk])).content.decode()
     assert "已作废" in page and ">草稿<" not in page

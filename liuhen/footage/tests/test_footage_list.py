@@ -15,6 +15,7 @@ from liuhen.footage import vocabulary as v
 from liuhen.ledger.models import Entry
 from liuhen.ledger.services import event_of
 from liuhen.testing.playback import ingested, only_video
+from liuhen.testing.otp import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,7 @@ def names(client, **params):
 
 
 def test_each_filter_returns_the_right_items(client, world, scene):
-    client.force_login(world.agency_head)  # sees all footage and reads every case
+    login_verified(client, world.agency_head)  # sees all footage and reads every case
     assert names(client) == ["A", "B", "C", "D"]
     assert names(client, party="王建") == ["A"]
     assert names(client, party=PARTY_ID) == ["A"]           # the ID number, through the blind index
@@ -73,7 +74,7 @@ def test_each_filter_returns_the_right_items(client, world, scene):
 def test_the_device_admin_sees_all_footage_but_searches_no_case_content(client, world, scene):
     """设备管理员: every item of the agency, but no party or cause (they read no case): those filters
     find nothing, and a row shows that it is linked, not the case."""
-    client.force_login(world.device_admin)
+    login_verified(client, world.device_admin)
     assert names(client) == ["A", "B", "C", "D"]
     assert names(client, party="王建国") == [] and names(client, cause="采砂") == []
     html = client.get("/footage/list/").content.decode()
@@ -82,28 +83,28 @@ def test_the_device_admin_sees_all_footage_but_searches_no_case_content(client, 
 
 def test_kind_filter_with_photos_and_recordings(client, world, tmp_path):
     ingested(world, tmp_path)
-    client.force_login(world.device_admin)
+    login_verified(client, world.device_admin)
     got = {k: [i.name for i in client.get("/footage/list/", {"kind": k}).context["items"]]
            for k in ("video", "audio", "photo")}
     assert got == {"video": ["VID.MP4"], "audio": ["REC.WAV"], "photo": ["PIC.JPG"]}  # no sidecar listed
 
 
 def test_officers_see_what_they_may_see(client, world, scene):
-    client.force_login(world.officer)  # own A, D; B is on a case of his unit (unit officers read it);
+    login_verified(client, world.officer)  # own A, D; B is on a case of his unit (unit officers read it);
     assert names(client) == ["A", "B", "D"]  # not C: nobody held the camera then, the system ingested it
-    client.force_login(world.outsider)  # another unit, no footage of her own, no readable case
+    login_verified(client, world.outsider)  # another unit, no footage of her own, no readable case
     assert names(client) == []
-    client.force_login(world.reviewer)  # reads every case: the linked footage only
+    login_verified(client, world.reviewer)  # reads every case: the linked footage only
     assert names(client) == ["A", "B"]
-    client.force_login(world.officer2)  # own B; A through case A, on which he is an officer
+    login_verified(client, world.officer2)  # own B; A through case A, on which he is an officer
     assert names(client) == ["A", "B"]
     assert names(client, party="王建国") == ["A"]
-    client.force_login(world.sysadmin)  # 三员: no case content
+    login_verified(client, world.sysadmin)  # 三员: no case content
     assert client.get("/footage/list/").status_code == 403
 
 
 def test_rows_show_poster_time_device_officer_cases_and_flags(client, world, scene):
-    client.force_login(world.agency_head)
+    login_verified(client, world.agency_head)
     html = client.get("/footage/list/").content.decode()
     a, c = scene["A"], scene["C"]
     for text in (f'src="/footage/{a.pk}/poster"', f'href="/footage/{a.pk}/"', "JL-A", "张明", "未归属",
@@ -114,7 +115,7 @@ def test_rows_show_poster_time_device_officer_cases_and_flags(client, world, sce
 
 
 def test_the_search_is_a_read_event_with_codes_and_ids_never_names(client, world, scene):
-    client.force_login(world.agency_head)
+    login_verified(client, world.agency_head)
     client.get("/footage/list/", {"party": "王建国", "cause": "取水", "officer": world.officer.pk, "linked": "yes"})
     entry = Entry.objects.filter(action=v.SEARCH, actor_id=world.agency_head.pk).latest("pk")
     detail = event_of(entry)["detail"]
@@ -126,7 +127,7 @@ def test_the_search_is_a_read_event_with_codes_and_ids_never_names(client, world
 
 
 def test_bad_filters_are_a_400_and_logged(client, world, scene):
-    client.force_login(world.device_admin)
+    login_verified(client, world.device_admin)
     resp = client.get("/footage/list/", {"start": "2026-13-40", "officer": "999999"})
     assert resp.status_code == 400
     html = resp.content.decode()
@@ -141,7 +142,7 @@ def test_pages(client, world, tmp_path, monkeypatch):
 
     for i in range(3):
         only_video(world, tmp_path, f"P{i}.MP4", seconds=1.0 + i * 0.2)
-    client.force_login(world.device_admin)
+    login_verified(client, world.device_admin)
     monkeypatch.setattr(playback, "PAGE_SIZE", 2)
     first = client.get("/footage/list/", {"kind": "video"})
     second = client.get("/footage/list/", {"kind": "video", "page": 2})
@@ -153,7 +154,7 @@ def test_pages(client, world, tmp_path, monkeypatch):
 
 
 def test_query_count_does_not_grow_with_the_rows(client, world, tmp_path):
-    client.force_login(world.officer)
+    login_verified(client, world.officer)
 
     def count_with(n):
         case = world.open_case(title=f"案由{n}")

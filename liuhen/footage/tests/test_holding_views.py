@@ -9,6 +9,7 @@ from liuhen.footage import vocabulary as v
 from liuhen.footage.models import FootageItem, FootageLink, FootageMark
 from liuhen.ledger.models import Entry
 from liuhen.testing.ingest import NUMBER, dump, ingest, signed_out_camera
+from liuhen.testing.otp import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -28,25 +29,25 @@ def items(world, tmp_path):
 @pytest.mark.pages_only
 def test_officer_sees_own_admin_and_head_see_all(client, world, items):
     mine, nobody = items
-    client.force_login(world.officer)
+    login_verified(client, world.officer)
     html = client.get("/footage/").content.decode()
     assert "MINE.MP4" in html and "NOBODY.MP4" not in html and "关联" in html
     assert Entry.objects.filter(action=v.VIEW, actor_id=world.officer.pk).exists()
-    client.force_login(world.officer2)
+    login_verified(client, world.officer2)
     assert "MINE.MP4" not in client.get("/footage/").content.decode()
     for who in (world.device_admin, world.agency_head):
-        client.force_login(who)
+        login_verified(client, who)
         html = client.get("/footage/").content.decode()
         assert "MINE.MP4" in html and "NOBODY.MP4" in html and "未归属" in html
         assert "录制时设备未被领用" in html
-    client.force_login(world.sysadmin)
+    login_verified(client, world.sysadmin)
     assert client.get("/footage/").status_code == 403
 
 
 def test_link_from_the_page(client, world, items):
     mine, _ = items
     case = world.open_case()
-    client.force_login(world.officer)
+    login_verified(client, world.officer)
     resp = client.post(f"/footage/{mine.pk}/link/", {f"i{mine.pk}-case": case.pk, f"i{mine.pk}-stage": case.stage})
     assert resp.status_code == 302
     link = FootageLink.objects.get()
@@ -57,14 +58,14 @@ def test_link_from_the_page(client, world, items):
 def test_bad_link_is_a_4xx_and_logged(client, world, items):
     mine, nobody = items
     case = world.open_case()
-    client.force_login(world.officer)
+    login_verified(client, world.officer)
     resp = client.post(f"/footage/{mine.pk}/link/", {f"i{mine.pk}-case": "", f"i{mine.pk}-stage": "start"})
     assert resp.status_code == 400 and "请选择案件" in resp.content.decode()
     assert Entry.objects.filter(action=v.DENIED, object_id=str(mine.pk)).exists()
     # Someone else's footage answers 404 (and the attempt is logged), nothing linked.
     assert client.post(f"/footage/{nobody.pk}/link/", {f"i{nobody.pk}-case": case.pk,
                                                         f"i{nobody.pk}-stage": "start"}).status_code == 404
-    client.force_login(world.officer3)  # neither attributed to 王芳 nor ingested by her: 404 too
+    login_verified(client, world.officer3)  # neither attributed to 王芳 nor ingested by her: 404 too
     assert client.post(f"/footage/{mine.pk}/link/", {f"i{mine.pk}-case": case.pk,
                                                       f"i{mine.pk}-stage": "start"}).status_code == 404
     assert not FootageLink.objects.exists()
@@ -74,7 +75,7 @@ def test_case_not_among_the_officers_is_refused(client, world, items):
     """A case the officer is not on is not a choice of the form: a 400, nothing linked."""
     mine, _ = items
     case = world.open_case(officer=world.officer3)
-    client.force_login(world.officer)
+    login_verified(client, world.officer)
     resp = client.post(f"/footage/{mine.pk}/link/", {f"i{mine.pk}-case": case.pk, f"i{mine.pk}-stage": "start"})
     assert resp.status_code == 400 and "所选案件无效" in resp.content.decode()
     assert not FootageLink.objects.exists()
@@ -82,7 +83,7 @@ def test_case_not_among_the_officers_is_refused(client, world, items):
 
 def test_mark_important_from_the_page(client, world, items):
     mine, _ = items
-    client.force_login(world.officer)
+    login_verified(client, world.officer)
     assert client.post(f"/footage/{mine.pk}/mark/", {"important": "1"}).status_code == 302
     assert FootageMark.objects.get().important is True
     assert "重点文件" in client.get("/footage/").content.decode()
@@ -96,7 +97,7 @@ def test_the_navigation_leads_officers_and_the_device_admin_to_the_holding_area(
                                    agency=world.agency, roles=[Role.DEVICE_ADMIN])
     for user, shown in ((world.officer, True), (device_admin, True), (world.agency_head, True),
                         (world.reviewer, False)):
-        client.force_login(user)
+        login_verified(client, user)
         page = client.get("/cases/" if user is not device_admin else "/devices/").content.decode()
         assert ('href="/footage/"' in page) is shown, user.username
 
@@ -107,7 +108,7 @@ def test_the_page_reads_sidecars_once_however_many_items(client, world, tmp_path
     from django.test.utils import CaptureQueriesContext
 
     _, admin = signed_out_camera(world)
-    client.force_login(admin)
+    login_verified(client, admin)
     now = timezone.now() + datetime.timedelta(seconds=5)
 
     def queries_with(n):

@@ -11,6 +11,7 @@ from liuhen.ledger.models import Entry
 from liuhen.ledger.refusals import DENIED
 from liuhen.ledger.services import event_of
 from liuhen.testing.playback import only_video
+from liuhen.testing.otp import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def codes(client, item):
 def test_the_attributed_officer_the_device_admin_and_the_agency_head_see_it(client, world, tmp_path):
     item = only_video(world, tmp_path, "SEEN.MP4")
     for who in (world.officer, world.device_admin, world.agency_head):
-        client.force_login(who)
+        login_verified(client, who)
         assert codes(client, item) == [200, 200, 200], who.username
 
 
@@ -34,7 +35,7 @@ def test_others_get_404_like_a_missing_id_and_the_try_is_recorded(client, world,
     stranger = acc.create_user(None, username="waiju", full_name="外局人员", password=world.PASSWORD,
                                agency=other_agency, roles=[Role.DEVICE_ADMIN])
     for who in (world.officer3, world.outsider, world.reviewer, world.sysadmin, stranger):
-        client.force_login(who)
+        login_verified(client, who)
         before = Entry.objects.filter(action=DENIED, actor_id=who.pk, object_id=str(item.pk)).count()
         assert codes(client, item) == [404, 404, 404], who.username
         hidden, missing = client.get(f"/footage/{item.pk}/"), client.get("/footage/999999/")
@@ -46,22 +47,22 @@ def test_others_get_404_like_a_missing_id_and_the_try_is_recorded(client, world,
 def test_a_reader_of_a_linked_case_may_see_it(client, world, tmp_path):
     item = only_video(world, tmp_path, "LINKED.MP4")
     case = world.open_case()
-    client.force_login(world.reviewer)  # 法制审核人员: reads every case, but the footage is in no case yet
+    login_verified(client, world.reviewer)  # 法制审核人员: reads every case, but the footage is in no case yet
     assert codes(client, item) == [404, 404, 404]
     link = services.link(world.officer, item, case, case.stage)
     for who in (world.reviewer, world.officer2, world.officer3):  # reviewer, case officer, unit colleague
-        client.force_login(who)
+        login_verified(client, who)
         assert codes(client, item) == [200, 200, 200], who.username
-    client.force_login(world.outsider)  # another unit: cannot read the case
+    login_verified(client, world.outsider)  # another unit: cannot read the case
     assert codes(client, item) == [404, 404, 404]
     services.unlink(world.officer, link, "关联错误")
-    client.force_login(world.reviewer)  # unlinked: back in the holding area, out of the reviewer's sight
+    login_verified(client, world.reviewer)  # unlinked: back in the holding area, out of the reviewer's sight
     assert codes(client, item) == [404, 404, 404]
 
 
 def test_opening_the_page_is_a_read_event_with_ids_only(client, world, tmp_path):
     item = only_video(world, tmp_path, "READ.MP4")
-    client.force_login(world.officer)
+    login_verified(client, world.officer)
     html = client.get(f"/footage/{item.pk}/").content.decode()
     entry = Entry.objects.get(action=v.PLAY, actor_id=world.officer.pk)
     event = event_of(entry)
@@ -80,7 +81,7 @@ def test_a_photo_is_shown_inline_and_audio_in_an_audio_player(client, world, tmp
     from liuhen.testing.playback import ingested
 
     items = ingested(world, tmp_path)
-    client.force_login(world.device_admin)
+    login_verified(client, world.device_admin)
     photo = client.get(f"/footage/{items['PIC.JPG'].pk}/").content.decode()
     assert f'<img class="photo" src="/footage/{items["PIC.JPG"].pk}/stream"' in photo and "<video" not in photo
     audio = client.get(f"/footage/{items['REC.WAV'].pk}/").content.decode()

@@ -6,6 +6,7 @@ import pytest
 from liuhen.footage.models import Upload
 from liuhen.testing.ingest import NUMBER, signed_out_camera
 from liuhen.testing.uploads import Api, staging, station  # noqa: F401  (staging: the fixture)
+from liuhen.testing.otp import login_verified
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staging")]
 
@@ -107,7 +108,7 @@ def test_confirm_is_for_those_who_may_upload(world, tmp_path):
     r = Api(user=world.officer).upload("DCIM/VID_0009.MP4", data, NUMBER)
     digest = r.json()["sha256"]
     client = Client(enforce_csrf_checks=True)
-    client.force_login(world.sysadmin)
+    login_verified(client, world.sysadmin)
     token = "a" * 32  # a CSRF cookie of the client's own, sent back in the header (Django accepts it)
     client.cookies["csrftoken"] = token
     resp = client.post("/api/footage/confirm", json.dumps({"sha256": [digest]}), content_type="application/json",

@@ -13,6 +13,7 @@ from liuhen.ledger.models import Entry
 from liuhen.ledger.services import event_of
 from liuhen.testing.devices import camera
 from liuhen.testing.inspections import all_pass, finish, restored
+from liuhen.testing.otp import login_verified
 
 
 @pytest.fixture
@@ -29,7 +30,7 @@ def world(built):
 @pytest.fixture
 def scene(client, built):
     world, insp, items = built
-    client.force_login(insp)
+    login_verified(client, insp)
     client.insp = insp
     return client, world, items
 
@@ -46,7 +47,7 @@ def _draw(client, **kw):
 
 def test_others_are_refused_and_logged(client, world):
     for user in (world.officer, world.unit_head, world.sysadmin):
-        client.force_login(user)
+        login_verified(client, user)
         for url in ("/inspections/", "/inspections/new/", "/inspections/ledger/", "/inspections/ledger.xlsx"):
             assert client.get(url).status_code == 403
     assert Entry.objects.filter(action="access.denied", object_id__startswith="/inspections/").count() == 12
@@ -133,11 +134,11 @@ def test_another_agencys_round_is_not_found(scene):
     other = acc.create_agency(None, name="别的局", short_name="别")
     stranger = acc.create_user(None, username="bie", full_name="别人", password=world.PASSWORD, agency=other,
                                roles=[Role.SUPERVISOR])
-    client.force_login(stranger)
+    login_verified(client, stranger)
     assert client.get(f"/inspections/{r.pk}/").status_code == 404
     assert client.get("/inspections/abc/").status_code == 404
     assert Entry.objects.filter(action="access.denied", object_type="inspection_round", object_id=str(r.pk)).exists()
-    client.force_login(client.insp)
+    login_verified(client, client.insp)
     assert client.get(f"/inspections/{r.pk}/items/123456/").status_code == 404
 
 

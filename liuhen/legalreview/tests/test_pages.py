@@ -19,6 +19,7 @@ from liuhen.legalreview.models import (
 from liuhen.legalreview.selectors import REVIEW_POINTS
 from liuhen.testing.cases import complete
 from liuhen.testing.legalreview import major_case, passed, points, qualify, submitted
+from liuhen.testing.otp import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,7 @@ def _review_post(outcome="同意", opinion="事实清楚，证据确凿，程序
 
 def test_the_handler_assesses_and_submits_from_the_case_page(client, world):
     case = major_case(world)
-    client.force_login(world.officer)
+    login_verified(client, world.officer)
     page = _case_page(client, case)
     assert 'id="legal-review"' in page and "重大执法决定认定" in page and "属于重大执法决定" in page
     assert "责令停产停业" in page  # the criterion met, from the proposal's facts
@@ -63,7 +64,7 @@ def test_the_handler_assesses_and_submits_from_the_case_page(client, world):
 
 def test_a_conclusion_against_the_proposal_needs_a_reason(client, world):
     case = major_case(world)
-    client.force_login(world.officer)
+    login_verified(client, world.officer)
     response = client.post(reverse("legalreview:assess", args=[case.pk]), {"major": "0"})
     assert response.status_code == 400 and "必须说明理由" in response.content.decode()
     assert not Assessment.objects.exists()
@@ -75,7 +76,7 @@ def test_a_conclusion_against_the_proposal_needs_a_reason(client, world):
 
 def test_a_malformed_assessment_is_refused_and_recorded(client, world):
     case = major_case(world)
-    client.force_login(world.officer)
+    login_verified(client, world.officer)
     response = client.post(reverse("legalreview:assess", args=[case.pk]), {"major": "1", "judged": ["no_such"]})
     assert response.status_code == 400 and not Assessment.objects.exists()
     [refused] = _events(v.REFUSED)
@@ -85,7 +86,7 @@ def test_a_malformed_assessment_is_refused_and_recorded(client, world):
 def test_an_incomplete_package_is_refused_409_with_what_is_missing(client, world):
     case = major_case(world, decision=False)
     services.assess(world.officer, case, major=True)
-    client.force_login(world.officer)
+    login_verified(client, world.officer)
     page = _case_page(client, case)
     assert "缺" in page and reverse("legalreview:submit", args=[case.pk]) not in page
     response = client.post(reverse("legalreview:submit", args=[case.pk]))
@@ -96,12 +97,12 @@ def test_an_incomplete_package_is_refused_409_with_what_is_missing(client, world
 
 def test_only_the_cases_officers_assess(client, world):
     case = major_case(world)
-    client.force_login(world.unit_head)  # sees and works the unit's cases, but is not an officer of it
+    login_verified(client, world.unit_head)  # sees and works the unit's cases, but is not an officer of it
     assert reverse("legalreview:assess", args=[case.pk]) not in _case_page(client, case)
     response = client.post(reverse("legalreview:assess", args=[case.pk]), {"major": "1"})
     assert response.status_code == 403 and "承办人员" in response.content.decode()
     assert not Assessment.objects.exists() and _events(v.REFUSED)[-1]["detail"]["act"] == "assess"
-    client.force_login(world.outsider)  # another unit: the case is not there for them
+    login_verified(client, world.outsider)  # another unit: the case is not there for them
     assert client.post(reverse("legalreview:assess", args=[case.pk]), {"major": "1"}).status_code == 404
     denied = _events("access.denied")[-1]["object"]
     assert (denied["type"], denied["id"]) == ("case", str(case.pk))
@@ -113,7 +114,7 @@ def test_only_the_cases_officers_assess(client, world):
 def test_the_reviewer_reviews_point_by_point(client, world):
     sub = submitted(world)
     qualify(world)
-    client.force_login(world.reviewer)
+    login_verified(client, world.reviewer)
     response = client.get(reverse("legalreview:submission", args=[sub.pk]))
     page = response.content.decode()
     assert response.status_code == 200
@@ -134,7 +135,7 @@ def test_the_reviewer_reviews_point_by_point(client, world):
 def test_a_refused_review_shows_the_form_again_with_the_input(client, world):
     sub = submitted(world)
     qualify(world)
-    client.force_login(world.reviewer)
+    login_verified(client, world.reviewer)
     data = _review_post(opinion="证据不足，同意。", facts="证据不足")
     response = client.post(reverse("legalreview:review", args=[sub.pk]), data)
     page = response.content.decode()
@@ -148,25 +149,25 @@ def test_a_refused_review_shows_the_form_again_with_the_input(client, world):
 
 def test_an_unqualified_or_wrong_reviewer_is_refused_403(client, world):
     sub = submitted(world)
-    client.force_login(world.reviewer)
+    login_verified(client, world.reviewer)
     page = client.get(reverse("legalreview:submission", args=[sub.pk])).content.decode()
     assert "法律职业资格尚未登记" in page
     response = client.post(reverse("legalreview:review", args=[sub.pk]), _review_post())
     assert response.status_code == 403 and "法律职业资格" in response.content.decode()
-    client.force_login(world.officer)  # sees the page, read-only; may not review
+    login_verified(client, world.officer)  # sees the page, read-only; may not review
     page = client.get(reverse("legalreview:submission", args=[sub.pk])).content.decode()
     assert 'id="review-form"' not in page and 'id="request-form"' not in page
     response = client.post(reverse("legalreview:review", args=[sub.pk]), _review_post())
     assert response.status_code == 403 and "法制审核人员" in response.content.decode()
     assert not Review.objects.exists() and len(_events(v.REFUSED)) == 2
-    client.force_login(world.outsider)
+    login_verified(client, world.outsider)
     assert client.get(reverse("legalreview:submission", args=[sub.pk])).status_code == 404
     assert client.get(reverse("legalreview:submission", args=[999999])).status_code == 404
 
 
 def test_materials_requested_and_supplied(client, world):
     sub = submitted(world)
-    client.force_login(world.reviewer)
+    login_verified(client, world.reviewer)
     response = client.post(reverse("legalreview:request", args=[sub.pk]), {"what": "现场检查笔录", "days": "3"})
     assert response.status_code == 302
     req = MaterialRequest.objects.get(submission=sub)
@@ -174,7 +175,7 @@ def test_materials_requested_and_supplied(client, world):
     assert "现场检查笔录" in page and 'id="review-form"' not in page and "暂停计时" in page
     response = client.post(reverse("legalreview:request", args=[sub.pk]), {"what": "再补充", "days": "3"})
     assert response.status_code == 409 and MaterialRequest.objects.count() == 1
-    client.force_login(world.officer)
+    login_verified(client, world.officer)
     page = _case_page(client, sub.case)
     assert "等待补充材料" in page and reverse("legalreview:answer", args=[req.pk]) in page
     response = client.post(reverse("legalreview:answer", args=[req.pk]), {"note": ""})
@@ -186,9 +187,9 @@ def test_materials_requested_and_supplied(client, world):
 
 def test_extension_requested_and_approved_by_the_head(client, world):
     sub = submitted(world)
-    client.force_login(world.reviewer)
+    login_verified(client, world.reviewer)
     assert client.post(reverse("legalreview:extend", args=[sub.pk]), {"reason": "案情复杂"}).status_code == 302
-    client.force_login(world.agency_head)
+    login_verified(client, world.agency_head)
     index = client.get(reverse("legalreview:index")).content.decode()
     assert "待审批的延长申请" in index and "案情复杂" in index
     page = client.get(reverse("legalreview:submission", args=[sub.pk])).content.decode()
@@ -198,12 +199,12 @@ def test_extension_requested_and_approved_by_the_head(client, world):
     assert response.status_code == 400 and "意见" in response.content.decode()  # a refusal states why
     assert client.post(reverse("legalreview:decide_extension", args=[req.pk]), {"approved": "1"}).status_code == 302
     assert ExtensionDecision.objects.get(request=req).approved
-    client.force_login(world.reviewer)
+    login_verified(client, world.reviewer)
     page = client.get(reverse("legalreview:submission", args=[sub.pk])).content.decode()
     assert "已延长" in page and 'id="extension-form"' not in page
     response = client.post(reverse("legalreview:extend", args=[sub.pk]), {"reason": "再延长"})
     assert response.status_code == 409 and "不能再次延长" in response.content.decode()
-    client.force_login(world.officer)
+    login_verified(client, world.officer)
     response = client.post(reverse("legalreview:decide_extension", args=[req.pk]), {"approved": "1"})
     assert response.status_code == 403
 
@@ -211,11 +212,11 @@ def test_extension_requested_and_approved_by_the_head(client, world):
 def test_disagreement_and_the_heads_ruling_after_collective_discussion(client, world):
     sub = submitted(world)
     qualify(world)
-    client.force_login(world.reviewer)
+    login_verified(client, world.reviewer)
     client.post(reverse("legalreview:review", args=[sub.pk]),
                 _review_post(outcome="变更", opinion="裁量过重，建议变更。", law="裁量基准适用不当"))
     review = Review.objects.get()
-    client.force_login(world.officer)
+    login_verified(client, world.officer)
     page = _case_page(client, sub.case)
     assert "法制审核未通过" in page and "裁量基准适用不当" in page and 'id="disagree-form"' in page
     response = client.post(reverse("legalreview:disagree", args=[review.pk]), {"opinion": "情节严重，应责令停产停业。"})
@@ -223,7 +224,7 @@ def test_disagreement_and_the_heads_ruling_after_collective_discussion(client, w
     response = client.post(reverse("legalreview:disagree", args=[review.pk]), {"opinion": "再次"})
     assert response.status_code == 409
     dis = Disagreement.objects.get()
-    client.force_login(world.agency_head)
+    login_verified(client, world.agency_head)
     assert "待集体讨论决定的分歧" in client.get(reverse("legalreview:index")).content.decode()
     assert "请先完成本案的集体讨论记录" in _case_page(client, sub.case)
     minutes = complete(world, sub.case, "collective_discussion")
@@ -233,11 +234,11 @@ def test_disagreement_and_the_heads_ruling_after_collective_discussion(client, w
                            {"discussion": str(sub.record_id), "conclusion": "follow_unit", "opinion": "按拟定决定办理。"})
     assert response.status_code == 400 and not Ruling.objects.exists()  # not a 集体讨论记录 of the dispute
     assert _events(v.REFUSED)[-1]["detail"]["fields"] == ["discussion"]
-    client.force_login(world.unit_head)  # not the head who decides (LW-L 17: the agency head)
+    login_verified(client, world.unit_head)  # not the head who decides (LW-L 17: the agency head)
     response = client.post(reverse("legalreview:rule", args=[dis.pk]),
                            {"discussion": str(minutes.pk), "conclusion": "follow_unit", "opinion": "按拟定决定办理。"})
     assert response.status_code == 403 and not Ruling.objects.exists()
-    client.force_login(world.agency_head)
+    login_verified(client, world.agency_head)
     response = client.post(reverse("legalreview:rule", args=[dis.pk]),
                            {"discussion": str(minutes.pk), "conclusion": "follow_unit", "opinion": "按拟定决定办理。"})
     assert response.status_code == 302 and Ruling.objects.get().discussion == minutes
@@ -248,7 +249,7 @@ def test_disagreement_and_the_heads_ruling_after_collective_discussion(client, w
 
 def test_the_reviewers_list_and_history(client, world):
     sub = submitted(world)
-    client.force_login(world.reviewer)
+    login_verified(client, world.reviewer)
     page = client.get(reverse("legalreview:index")).content.decode()
     assert sub.case.number in page and reverse("legalreview:submission", args=[sub.pk]) in page
     assert "审核中" in page and "我的审核记录" in page and "尚无审核记录" in page
@@ -266,7 +267,7 @@ def test_an_overdue_review_is_marked_in_the_list(client, world, monkeypatch):
     late = clock.clock_of(sub).due_at + datetime.timedelta(hours=1)
     # the hour after the due time
     monkeypatch.setattr(views, "clock_from", lambda rf, profile: clock.clock_from(rf, profile, now=late))
-    client.force_login(world.reviewer)
+    login_verified(client, world.reviewer)
     page = client.get(reverse("legalreview:index")).content.decode()
     assert '<tr class="overdue">' in page and "已逾期" in page
 
@@ -279,7 +280,7 @@ def test_heads_and_supervisors_see_the_list_read_only(client, world):
     supervisor = acc.create_user(None, username="jian", full_name="监督员", password=world.PASSWORD,
                                  agency=world.agency, roles=[Role.SUPERVISOR])
     for user in (world.unit_head, world.agency_head, supervisor):
-        client.force_login(user)
+        login_verified(client, user)
         page = client.get(reverse("legalreview:index")).content.decode()
         assert sub.case.number in page and "查看" in page and "我的审核记录" not in page
         assert 'href="/legalreview/"' in page
@@ -289,7 +290,7 @@ def test_heads_and_supervisors_see_the_list_read_only(client, world):
 
 @pytest.mark.pages_only
 def test_the_list_is_for_its_roles(client, world):
-    client.force_login(world.officer)
+    login_verified(client, world.officer)
     assert 'href="/legalreview/"' not in client.get(reverse("cases:mine")).content.decode()
     response = client.get(reverse("legalreview:index"))
     assert response.status_code == 403
@@ -300,7 +301,7 @@ def test_the_list_is_for_its_roles(client, world):
 
 def test_statistics_by_unit_and_outcome(client, world):
     sub = passed(world)
-    client.force_login(world.agency_head)
+    login_verified(client, world.agency_head)
     page = client.get(reverse("legalreview:stats")).content.decode()
     assert "水政监察大队" in page and all(o in page for o in ("同意", "变更", "纠正程序", "移送"))
     assert '<td data-label="同意">1</td>' in page
@@ -312,7 +313,7 @@ def test_statistics_by_unit_and_outcome(client, world):
 
 
 def test_the_system_administrator_records_a_qualification(client, world):
-    client.force_login(world.sysadmin)
+    login_verified(client, world.sysadmin)
     page = client.get(reverse("legalreview:qualifications")).content.decode()
     assert world.reviewer.display_name in page and "未登记" in page
     assert 'href="/legalreview/qualifications/"' in page  # the navigation's entry
@@ -362,7 +363,7 @@ def test_the_awaiting_list_costs_the_same_queries_for_one_submission_or_three(cl
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client.force_login(world.reviewer)
+    login_verified(client, world.reviewer)
     url = reverse("legalreview:index")
 
     def look():

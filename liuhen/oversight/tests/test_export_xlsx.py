@@ -15,6 +15,7 @@ from liuhen.oversight import pages_vocabulary as v
 from liuhen.oversight.export import FINDING_HEADER
 from liuhen.testing.oversight import OTHER_CODE, clock, open_finding, resolve_finding, supervisor
 from liuhen.testing.records import event
+from liuhen.testing.otp import login_verified
 
 pytestmark = pytest.mark.usefixtures("fresh_home")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -41,7 +42,7 @@ def workbook(response):
 def test_findings_workbook_holds_the_rows_with_chinese_headers(scene, client):
     world, case = scene
     boss = supervisor(world)
-    client.force_login(boss)
+    login_verified(client, boss)
     response = client.get(reverse("oversight:export_findings"))
     wb = workbook(response)
     assert wb.sheetnames == ["问题清单", "分类统计", "按月统计", "筛选条件"]
@@ -65,7 +66,7 @@ def test_findings_workbook_holds_the_rows_with_chinese_headers(scene, client):
 
 def test_filters_apply_to_the_export(scene, client):
     world, case = scene
-    client.force_login(supervisor(world))
+    login_verified(client, supervisor(world))
     wb = workbook(client.get(reverse("oversight:export_findings"), {"severity": "error"}))
     rows = list(wb["问题清单"].iter_rows(values_only=True))[1:]
     assert [r[10] for r in rows] == ["缺少询问笔录"]
@@ -77,7 +78,7 @@ def test_filters_apply_to_the_export(scene, client):
 
 def test_statistics_workbook(scene, client):
     world, case = scene
-    client.force_login(world.agency_head)
+    login_verified(client, world.agency_head)
     wb = workbook(client.get(reverse("oversight:export_stats")))
     assert wb.sheetnames == ["案件统计", "按月统计", "期限按期率", "筛选条件"]
     counts = list(wb["案件统计"].iter_rows(values_only=True))
@@ -91,10 +92,10 @@ def test_unit_head_exports_their_unit_only(scene, client):
     world, case = scene
     theirs = world.open_case(officer=world.outsider, officers=[], on_site=False)
     open_finding(theirs, officer=world.outsider, message="另一科室的问题")
-    client.force_login(world.unit_head)
+    login_verified(client, world.unit_head)
     rows = list(workbook(client.get(reverse("oversight:export_findings")))["问题清单"].iter_rows(values_only=True))
     assert "另一科室的问题" not in {r[10] for r in rows}
-    client.force_login(supervisor(world))
+    login_verified(client, supervisor(world))
     rows = list(workbook(client.get(reverse("oversight:export_findings")))["问题清单"].iter_rows(values_only=True))
     assert "另一科室的问题" in {r[10] for r in rows}
 
@@ -103,7 +104,7 @@ def test_unit_head_exports_their_unit_only(scene, client):
 def test_export_refused_without_access_and_recorded(scene, client, who):
     world, case = scene
     user = getattr(world, who)
-    client.force_login(user)
+    login_verified(client, user)
     for name in ("oversight:export_findings", "oversight:export_stats"):
         response = client.get(reverse(name))
         assert response.status_code == 403 and response["Content-Type"].startswith("text/html")

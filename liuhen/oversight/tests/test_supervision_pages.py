@@ -17,6 +17,7 @@ from liuhen.oversight.forms import FindingFilterForm, StatsFilterForm
 from liuhen.testing.cases import add_person
 from liuhen.testing.oversight import OTHER_CODE, TEST_CODE, clock, open_finding, person, resolve_finding, supervisor
 from liuhen.testing.records import event
+from liuhen.testing.otp import login_verified
 
 pytestmark = pytest.mark.usefixtures("fresh_home")
 DAY = datetime.timedelta(days=1)
@@ -77,7 +78,7 @@ def test_unit_head_sees_their_unit_only(scene, client):
     world, mine, theirs = scene
     fs = stats.finding_stats(world.unit_head, data(world.unit_head))
     assert as_dict(fs.by_unit) == {"水政监察大队": (3, 2)} and fs.total.found == 3
-    client.force_login(world.unit_head)
+    login_verified(client, world.unit_head)
     response = client.get(reverse("oversight:index"), {"unit": world.other_unit.pk})
     assert response.status_code == 400 and "不在您的监督范围内" in response.content.decode()
     response = client.get(reverse("oversight:cases"))
@@ -88,7 +89,7 @@ def test_unit_head_sees_their_unit_only(scene, client):
 def test_who_may_look_and_each_look_is_a_read(scene, client, role):
     world = scene[0]
     user = person(world, f"p_{role}", [role], unit=world.unit)
-    client.force_login(user)
+    login_verified(client, user)
     for name in ("oversight:index", "oversight:cases", "oversight:stats"):
         response = client.get(reverse(name))
         assert response.status_code == 200, name
@@ -102,7 +103,7 @@ def test_others_are_refused_and_the_refusal_recorded(scene, client, who):
 
     world = scene[0]
     user = archivist(world) if who == "archivist" else getattr(world, who)
-    client.force_login(user)
+    login_verified(client, user)
     for name in ("oversight:index", "oversight:cases", "oversight:stats", "oversight:export_findings",
                  "oversight:export_stats"):
         response = client.get(reverse(name))
@@ -126,7 +127,7 @@ def test_others_are_refused_and_the_refusal_recorded(scene, client, who):
 def test_bad_filters_are_a_chinese_400_recorded(scene, client, params, message):
     world = scene[0]
     boss = supervisor(world)
-    client.force_login(boss)
+    login_verified(client, boss)
     for name in ("oversight:index", "oversight:export_findings"):
         response = client.get(reverse(name), params)
         assert response.status_code == 400, (name, params)
@@ -145,7 +146,7 @@ def test_bad_filters_are_a_chinese_400_recorded(scene, client, params, message):
 ])
 def test_bad_case_and_stats_filters(scene, client, name, params, message):
     boss = supervisor(scene[0])
-    client.force_login(boss)
+    login_verified(client, boss)
     response = client.get(reverse(name), params)
     assert response.status_code == 400 and message in response.content.decode()
     assert Entry.objects.filter(action=v.REFUSED, actor_id=boss.pk).exists()
@@ -158,7 +159,7 @@ def test_case_list_dates_clocks_and_search_by_number_cause_and_party(scene, clie
     clock(mine, deadline="service", label="决定书送达", due_in=-DAY)
     clock(mine, deadline="archive", label="立卷归档", due_in=3 * DAY)
     boss = supervisor(world)
-    client.force_login(boss)
+    login_verified(client, boss)
     html = client.get(reverse("oversight:cases")).content.decode()
     assert mine.number in html and theirs.number in html and "逾期 1" in html and "进行中 1" in html
     assert timezone.localtime(mine.created_at).strftime("%Y-%m-%d") in html
@@ -196,7 +197,7 @@ def test_case_statistics_and_on_time_rate(scene):
 
 def test_charts_are_accessible_svg_with_the_numbers_as_text(scene, client):
     boss = supervisor(scene[0])
-    client.force_login(boss)
+    login_verified(client, boss)
     html = client.get(reverse("oversight:index")).content.decode()
     assert html.count("<svg") == 2 and 'role="img"' in html and "<title id=\"chart-by-unit-title\">" in html
     assert "水政监察大队：发现3件，未整改2件" in html  # the description reads every number

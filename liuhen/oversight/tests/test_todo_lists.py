@@ -15,6 +15,7 @@ from liuhen.records.models import SignerRole
 from liuhen.testing.cases import make_record, to_archive_stage, to_decision, to_investigation
 from liuhen.testing.oversight import archivist, clock, person, supervisor
 from liuhen.testing.records import event
+from liuhen.testing.otp import login_verified
 
 pytestmark = pytest.mark.usefixtures("fresh_home")
 DAY = datetime.timedelta(days=1)
@@ -109,7 +110,7 @@ def test_deadlines_due_soon_overdue_in_red_unknown_as_unknown(world, client):
     # Reviewer and archivist: only their own kind of deadline, across the agency.
     assert items(world.reviewer, "deadlines") == []
     assert [i.title.split("（")[0] for i in items(archivist(world), "deadlines")] == ["立卷归档"]
-    client.force_login(world.officer)
+    login_verified(client, world.officer)
     page = client.get(reverse("oversight:todo"))
     assert page.status_code == 200
     html = page.content.decode()
@@ -129,7 +130,7 @@ def test_due_window_is_the_setting_in_working_days(world, settings):
 def test_page_is_a_logged_read_with_the_cases_shown(world, client):
     case = world.open_case()
     make_record(world, case, "start_approval")
-    client.force_login(world.officer)
+    login_verified(client, world.officer)
     assert client.get(reverse("oversight:todo")).status_code == 200
     entry = Entry.objects.filter(action=v.TODO_VIEW).latest("id")
     detail = event(entry)["detail"]
@@ -139,7 +140,7 @@ def test_page_is_a_logged_read_with_the_cases_shown(world, client):
 @pytest.mark.parametrize("role", [Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN, Role.DEVICE_ADMIN])
 def test_administrators_have_no_todo_list_and_the_refusal_is_recorded(world, client, role):
     user = person(world, f"x_{role}", [role])
-    client.force_login(user)
+    login_verified(client, user)
     for name in ("oversight:todo", "oversight:notices"):
         response = client.get(reverse(name))
         assert response.status_code == 403 and "三员分立" in response.content.decode()
@@ -150,7 +151,7 @@ def test_administrators_have_no_todo_list_and_the_refusal_is_recorded(world, cli
 def test_every_case_role_has_a_list(world, client):
     for user in (world.officer, world.unit_head, world.agency_head, world.reviewer, archivist(world),
                  supervisor(world)):
-        client.force_login(user)
+        login_verified(client, user)
         response = client.get(reverse("oversight:todo"))
         assert response.status_code == 200, user
         assert "我的待办" in response.content.decode()

@@ -12,6 +12,7 @@ from liuhen.profiles.models import ProfileVersion
 from liuhen.testing.cases import to_investigation
 from liuhen.testing.commands import run_command
 from liuhen.testing.profiles import load, profile_text
+from liuhen.testing.otp import login_verified
 
 pytestmark = pytest.mark.usefixtures("fresh_home")
 
@@ -59,7 +60,7 @@ def test_load_show_and_list(world, tmp_path):
 # ---- admin --------------------------------------------------------------------------------------------
 
 def test_the_admin_loads_a_pasted_file_and_refuses_a_bad_one_with_its_line(client, world):
-    client.force_login(world.sysadmin)
+    login_verified(client, world.sysadmin)
     url = reverse("admin:profiles_profileversion_add")
     assert client.get(url).status_code == 200
     resp = client.post(url, {"agency": world.agency.pk, "source": BAD, "reason": "试"})
@@ -84,7 +85,7 @@ def test_the_admin_loads_a_pasted_file_and_refuses_a_bad_one_with_its_line(clien
 # ---- the page -----------------------------------------------------------------------------------------
 
 def test_the_page_shows_the_record_item_list_history_and_a_diff(client, world):
-    client.force_login(world.officer)
+    login_verified(client, world.officer)
     resp = client.get(reverse("profiles:index"))
     body = resp.content.decode()
     assert resp.status_code == 200 and "适用内置配置" in body and "程序启动审批表或受理通知书" in body
@@ -111,7 +112,7 @@ def test_the_page_is_for_people_of_an_agency(client, db):
 def test_the_phrases_are_shown_on_the_case_page_and_the_record_form(client, world):
     load(world, loader.packaged_text("LW"))
     case = to_investigation(world, world.open_case())
-    client.force_login(world.officer)
+    login_verified(client, world.officer)
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "执法用语（开始记录前）" in page and "今天是×年×月×日，执法人员×××、×××" in page
     form = client.get(reverse("records:new", args=[case.pk]), {"type": "inspection_record"}).content.decode()
@@ -122,6 +123,6 @@ def test_the_phrases_are_shown_on_the_case_page_and_the_record_form(client, worl
 
 def test_no_phrases_where_the_profile_has_none(client, world):
     case = to_investigation(world, world.open_case())
-    client.force_login(world.officer)
+    login_verified(client, world.officer)
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "执法用语（开始记录前）" not in page

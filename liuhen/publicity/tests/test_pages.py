@@ -22,6 +22,7 @@ from liuhen.publicity.models import Comment, Entry, Exemption, Step, StepKind, V
 from liuhen.testing.cases import archivist
 from liuhen.testing.publicity import (ALL_CHECKS, FACTS_WITH_PEOPLE, issued_decision, publish, published_content,
                                       published_decision)
+from liuhen.testing.otp import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ def _draft(world, **content):
 
 def test_the_workbench_lists_a_decision_to_publish_with_its_clock_and_the_officer_drafts_it(client, world):
     case, doc = issued_decision(world)
-    client.force_login(world.officer)
+    login_verified(client, world.officer)
     page = client.get(reverse("publicity:index")).content.decode()
     assert "待公示" in page and case.number in page and doc.number.text in page
     assert "拟定公示稿" in page and "个工作日" in page  # the clock in working days
@@ -52,13 +53,13 @@ def test_a_decision_past_its_deadline_is_shown_overdue_in_words(client, world):
     later = datetime.date.today() + datetime.timedelta(days=60)
     row = ws.to_publish(world.agency, today=later)[0]
     assert row.clock.overdue and row.clock.text.startswith("已逾期")
-    client.force_login(world.officer)
+    login_verified(client, world.officer)
     assert ws.to_publish(world.agency)[0].clock.left >= 0
 
 
 def test_the_version_page_marks_each_redaction_and_logs_the_read(client, world):
     case, version = _draft(world, facts=FACTS_WITH_PEOPLE)
-    client.force_login(world.reviewer)
+    login_verified(client, world.reviewer)
     before = LogEntry.objects.filter(action=v.VIEW).count()
     page = client.get(reverse("publicity:version", args=[version.pk])).content.decode()
     assert "<mark" in page and "身份证号码" in page and "210502199003071234" in page
@@ -73,7 +74,7 @@ def test_a_supervisor_reads_the_pages_without_the_served_text(client, world):
     from liuhen.testing.archive import supervisor
 
     case, version = _draft(world, facts=FACTS_WITH_PEOPLE)
-    client.force_login(supervisor(world))
+    login_verified(client, supervisor(world))
     before = LogEntry.objects.filter(action=v.VIEW).count()
     page = client.get(reverse("publicity:version", args=[version.pk])).content.decode()
     assert page.count("210502199003071234") == 0 and 'id="pub-source"' not in page
@@ -83,16 +84,16 @@ def test_a_supervisor_reads_the_pages_without_the_served_text(client, world):
 
 def test_reviewer_redacts_and_reviews_then_the_head_approves_and_it_is_live(client, world):
     case, version = _draft(world, facts=FACTS_WITH_PEOPLE)
-    client.force_login(world.officer)  # the drafter removes what the finder did not know (a witness)
+    login_verified(client, world.officer)  # the drafter removes what the finder did not know (a witness)
     response = client.post(reverse("publicity:redact", args=[version.pk]), {"fragment": "李四", "category": "person_name"})
     second = Version.objects.get(n=2)
-    client.force_login(world.reviewer)
+    login_verified(client, world.reviewer)
     assert response.status_code == 302 and response["Location"] == reverse("publicity:version", args=[second.pk])
     assert "李四" not in second.body and "李某某" in second.body
     response = client.post(reverse("publicity:review", args=[second.pk]),
                            {"checks": CHECKS, "passed": "1", "opinion": ""})
     assert response.status_code == 302 and s.version_state(second) == s.REVIEWED
-    client.force_login(world.agency_head)
+    login_verified(client, world.agency_head)
     page = client.get(reverse("publicity:index")).content.decode()
     assert 'id="pub-to-approve"' in page and second.title in page
     page = client.get(reverse("publicity:version", args=[second.pk])).content.decode()
@@ -105,7 +106,7 @@ def test_reviewer_redacts_and_reviews_then_the_head_approves_and_it_is_live(clie
 
 def test_a_review_returned_puts_the_case_back_to_publish(client, world):
     case, version = _draft(world)
-    client.force_login(world.reviewer)
+    login_verified(client, world.reviewer)
     response = client.post(reverse("publicity:review", args=[version.pk]), {"passed": "0", "opinion": "文号有误"})
     assert response.status_code == 302 and s.version_state(version) == s.RETURNED
     rows = ws.to_publish(world.agency)
@@ -114,17 +115,17 @@ def test_a_review_returned_puts_the_case_back_to_publish(client, world):
 
 def test_each_role_does_only_its_step(client, world):
     case, version = _draft(world)
-    client.force_login(world.officer)  # the drafter: no review
+    login_verified(client, world.officer)  # the drafter: no review
     assert client.post(reverse("publicity:review", args=[version.pk]),
                        {"checks": CHECKS, "passed": "1"}).status_code == 403
-    client.force_login(world.reviewer)  # the reviewer: no approval
+    login_verified(client, world.reviewer)  # the reviewer: no approval
     services.review(world.reviewer, version, passed=True, checks=ALL_CHECKS)
     assert client.post(reverse("publicity:approve", args=[version.pk]), {"passed": "1"}).status_code == 403
     assert not Step.objects.filter(kind=StepKind.APPROVE).exists()
-    client.force_login(world.sysadmin)  # the administrators see no case content
+    login_verified(client, world.sysadmin)  # the administrators see no case content
     assert client.get(reverse("publicity:index")).status_code == 403
     assert client.get(reverse("publicity:version", args=[version.pk])).status_code == 403
-    client.force_login(archivist(world))
+    login_verified(client, archivist(world))
     assert client.get(reverse("publicity:index")).status_code == 403
     assert client.post(reverse("publicity:draft", args=[case.pk])).status_code == 403
 
@@ -137,7 +138,7 @@ def test_an_entry_of_another_agency_is_a_404(client, world):
     other = acc.create_agency(None, name="另一局", short_name="另")
     stranger = acc.create_user(None, username="other", full_name="外机关", password=world.PASSWORD, agency=other,
                                roles=[Role.AGENCY_HEAD])
-    client.force_login(stranger)
+    login_verified(client, stranger)
     assert client.get(reverse("publicity:entry", args=[entry.number])).status_code == 404
     assert client.get(reverse("publicity:version", args=[version.pk])).status_code == 404
 
@@ -145,7 +146,7 @@ def test_an_entry_of_another_agency_is_a_404(client, world):
 def test_the_entry_page_withdraws_with_a_public_reason_and_replies_to_a_comment(client, world):
     case, entry, version = published_decision(world)
     comment = services.comment(entry, kind="objection", text="罚款金额有误")
-    client.force_login(world.agency_head)
+    login_verified(client, world.agency_head)
     page = client.get(reverse("publicity:entry", args=[entry.number])).content.decode()
     assert "公示中" in page and 'id="pub-withdraw"' in page and "罚款金额有误" in page
     response = client.post(reverse("publicity:reply", args=[comment.pk]), {f"r{comment.pk}-text": "经核实无误。"})
@@ -158,7 +159,7 @@ def test_the_entry_page_withdraws_with_a_public_reason_and_replies_to_a_comment(
 
 def test_a_correction_is_drafted_from_the_entry_and_the_earlier_text_stays(client, world):
     entry = published_content(world).entry
-    client.force_login(world.officer)
+    login_verified(client, world.officer)
     page = client.get(reverse("publicity:entry", args=[entry.number])).content.decode()
     assert 'id="pub-revise"' in page and 'id="pub-withdraw"' not in page
     live = s.live_version(entry)
@@ -175,7 +176,7 @@ def test_a_correction_is_drafted_from_the_entry_and_the_earlier_text_stays(clien
 
 
 def test_new_content_of_each_kind_is_drafted_from_its_fields(client, world):
-    client.force_login(world.officer)
+    login_verified(client, world.officer)
     page = client.get(reverse("publicity:new", args=["matter"])).content.decode()
     for label in ("事项名称", "法规依据", "办理条件", "办理程序", "办理时限"):
         assert label in page
@@ -197,9 +198,9 @@ def test_new_content_of_each_kind_is_drafted_from_its_fields(client, world):
 
 def test_the_head_exempts_a_case_from_publication(client, world):
     case, doc = issued_decision(world)
-    client.force_login(world.officer)
+    login_verified(client, world.officer)
     assert client.get(reverse("publicity:exempt", args=[case.pk])).status_code == 403
-    client.force_login(world.agency_head)
+    login_verified(client, world.agency_head)
     response = client.post(reverse("publicity:exempt", args=[case.pk]), {"ground": "trade_secret", "note": "涉及工艺配方"})
     assert response.status_code == 302 and Exemption.objects.get().ground == "trade_secret"
     assert ws.to_publish(world.agency) == []
@@ -213,7 +214,7 @@ def _card(response) -> str:
 
 def test_the_case_card_follows_the_publication(client, world):
     case, doc = issued_decision(world)
-    client.force_login(world.officer)
+    login_verified(client, world.officer)
     url = reverse("cases:detail", args=[case.pk])
     page = client.get(url).content.decode()
     assert 'id="case-publicity"' in page and "待拟稿" in page and reverse("publicity:draft", args=[case.pk]) in page
@@ -228,14 +229,14 @@ def test_the_case_card_is_absent_without_an_issued_decision(client, world):
     from liuhen.testing.cases import to_decision
 
     case = to_decision(world)
-    client.force_login(world.officer)
+    login_verified(client, world.officer)
     assert 'id="case-publicity"' not in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
 
 
 def test_the_case_card_costs_the_same_queries_whatever_the_entry_holds(client, world):
     case, doc = issued_decision(world)
     version = services.draft_decision(world.officer, case)
-    client.force_login(world.officer)
+    login_verified(client, world.officer)
 
     def count():
         with CaptureQueriesContext(connection) as ctx:
@@ -268,15 +269,15 @@ def test_my_todo_has_a_publicity_section_for_each_role(world):
 
 
 def test_the_nav_shows_publicity_to_the_roles(client, world):
-    client.force_login(world.officer)
+    login_verified(client, world.officer)
     assert 'href="/publicity/"' in client.get(reverse("publicity:index")).content.decode()
-    client.force_login(archivist(world))
+    login_verified(client, archivist(world))
     assert 'href="/publicity/"' not in client.get(reverse("oversight:todo")).content.decode()
 
 
 def test_the_served_text_read_is_logged_without_the_text(client, world):
     case, version = _draft(world, facts=FACTS_WITH_PEOPLE)
-    client.force_login(world.officer)
+    login_verified(client, world.officer)
     client.get(reverse("publicity:version", args=[version.pk]))
     event = LogEntry.objects.filter(action=v.VIEW).latest("id")
     leaf = bytes(event.leaf).decode()
@@ -284,7 +285,7 @@ def test_the_served_text_read_is_logged_without_the_text(client, world):
 
 
 def test_the_statistics_page_drafts_last_years_figures(client, world):
-    client.force_login(world.officer)
+    login_verified(client, world.officer)
     year = datetime.date.today().year - 1
     assert client.get(reverse("publicity:statistics", args=[year])).status_code == 200
     response = client.post(reverse("publicity:statistics", args=[year]))
@@ -299,7 +300,7 @@ def test_the_statistics_page_drafts_last_years_figures(client, world):
 
 def test_the_export_is_a_logged_read(client, world):
     published_decision(world)
-    client.force_login(world.agency_head)
+    login_verified(client, world.agency_head)
     response = client.get(reverse("publicity:export", args=["csv"]))
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
     assert LogEntry.objects.filter(action=v.EXPORT).count() == 1
@@ -307,7 +308,7 @@ def test_the_export_is_a_logged_read(client, world):
     assert '"count": 1' in json.dumps(leaf) and response.content.decode("utf-8-sig").count("\n") >= 2
     for fmt in ("xlsx", "json"):
         assert client.get(reverse("publicity:export", args=[fmt])).status_code == 200
-    client.force_login(world.sysadmin)
+    login_verified(client, world.sysadmin)
     assert client.get(reverse("publicity:export", args=["csv"])).status_code == 403
 
 
@@ -337,7 +338,7 @@ def test_a_revoked_decision_is_to_withdraw_within_three_working_days(client, wor
     assert [r.entry for r in rows] == [entry] and rows[0].clock.period == "3个工作日" and not rows[0].clock.overdue
     late = ws.to_withdraw(world.agency, today=datetime.date.today() + datetime.timedelta(days=20))
     assert late[0].clock.overdue and "逾期" in late[0].clock.text
-    client.force_login(world.agency_head)
+    login_verified(client, world.agency_head)
     page = client.get(reverse("publicity:index")).content.decode().split('id="pub-to-withdraw"')[1]
     assert entry.number in page.split("</section>")[0]
     assert [i.title for i in todo_for(world.agency_head).section("publicity").items] == [f"应撤回：{entry.number}"]
@@ -362,7 +363,7 @@ def test_the_live_list_is_paged_and_a_content_version_page_has_no_served_text(cl
     first = published_content(world).entry
     second = published_content(world, "channel", title="12345热线", summary={"渠道名称": "12345热线"}).entry
     monkeypatch.setattr(ws, "PAGE_SIZE", 1)
-    client.force_login(world.officer)
+    login_verified(client, world.officer)
     one = client.get(reverse("publicity:index")).content.decode().split('id="pub-live"')[1].split("</section>")[0]
     two = client.get(reverse("publicity:index") + "?page=2").content.decode().split('id="pub-live"')[1]
     two = two.split("</section>")[0]

@@ -10,6 +10,7 @@ from liuhen.records.admin import RecordTypeForm
 from liuhen.records.catalog_sync import new_type_version
 from liuhen.records.models import RecordType, RecordTypeVersion
 from liuhen.testing.records import INSPECTION, investigating, rtype
+from liuhen.testing.otp import login_verified
 
 pytestmark = pytest.mark.usefixtures("fresh_home")  # fresh keys; no checkpoint or tile from another tree
 
@@ -91,7 +92,8 @@ def test_admin_labels_are_chinese(db):
         assert not field.help_text or not field.help_text[:4].isascii(), name
 
 
-def test_admin_change_appends_a_version(admin_client, world):
+def test_admin_change_appends_a_version(admin_client, admin_user, world):
+    login_verified(admin_client, admin_user)  # a superuser passes the second factor too
     rt = rtype("expert_opinion")
     url = reverse("admin:records_recordtype_change", args=[rt.pk])
     response = admin_client.post(url, {

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from liuhen.cases import services as cases
+from liuhen.testing.otp import login_verified
 from liuhen.cases.validators import id_check_char
 from liuhen.ledger import services as ledger
 from liuhen.ledger.models import Entry
@@ -36,7 +37,7 @@ def record(world, case):
 
 
 def login(client, user):
-    client.force_login(user)
+    login_verified(client, user)
     return client
 
 

@@ -16,6 +16,7 @@ from liuhen.ledger.models import Entry
 from liuhen.ledger.services import event_of
 from liuhen.ledger.storage import integrate_all
 from liuhen.testing.tampering import drop_append_only, found, sql
+from liuhen.testing.otp import login_verified
 from liuhen.ledger.verify import verify_log
 from liuhen.records.catalog import CATALOG
 from liuhen.records.catalog_sync import sync_catalog
@@ -76,7 +77,7 @@ def test_sync_restores_and_logs_a_type_that_differs_from_the_catalog(db):
 
 
 def test_admin_changes_verify_clean(client, world):
-    client.force_login(world.sysadmin)
+    login_verified(client, world.sysadmin)
     rt = RecordType.objects.get(code="inspection_record")
     fields = rt.fields + [{"name": "weather", "label": "天气", "type": "text", "required": False}]
     resp = client.post(f"/admin/records/recordtype/{rt.pk}/change/",
@@ -119,7 +120,7 @@ def test_record_type_changed_by_sql(verified_world, column, value):
 
 def test_schema_changed_after_an_admin_change_points_at_it(client, verified_world):
     rt = RecordType.objects.get(code="inspection_record")
-    client.force_login(verified_world.sysadmin)
+    login_verified(client, verified_world.sysadmin)
     assert client.post(f"/admin/records/recordtype/{rt.pk}/change/",
                        type_form(rt, name="现场检查笔录（新）")).status_code == 302
     sql("UPDATE records_recordtype SET fields = %s WHERE id = %s", ["[]", rt.pk])

@@ -11,6 +11,7 @@ from liuhen.retention import services
 from liuhen.retention import vocabulary as v
 from liuhen.retention.models import LegalHold, LongTermGround, Removal, Restoration
 from liuhen.testing.retention import Shelf, ago, run_at
+from liuhen.testing.otp import login_verified
 
 pytestmark = pytest.mark.usefixtures("fresh_home")
 
@@ -28,7 +29,7 @@ def scene(world, tmp_path):
 
 
 def client_for(client, user):
-    client.force_login(user)
+    login_verified(client, user)
     return client
 
 

@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 import liuhen
+from liuhen.testing.otp import verify_session
 from liuhen.testing.world import World
 
 NEW_CASE = reverse("cases:new")
@@ -18,6 +19,7 @@ NEW_CASE = reverse("cases:new")
 
 def login(client, user):
     assert client.login(username=user.username, password=World.PASSWORD)
+    verify_session(client, user)  # an administrator's second factor (liuhen/accounts/otp.py)
 
 
 def new_case_links(html: str) -> int:
@@ -81,6 +83,7 @@ def test_login_takes_each_role_to_its_first_page(client, world):
     for user, first in expected:
         response = login_post(client, user)
         assert response.status_code == 302 and response["Location"] == first, user.username
+        verify_session(client, user)  # an administrator then passes the second factor
         assert client.get("/")["Location"] == first, user.username
         client.logout()
 

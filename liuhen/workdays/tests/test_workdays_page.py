@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from liuhen.ledger.models import Entry
 from liuhen.testing.workdays import FICTIONAL_2027, clean_calendar, schedule_text  # noqa: F401
+from liuhen.testing.otp import login_verified
 from liuhen.workdays import calendar
 from liuhen.workdays import vocabulary as v
 from liuhen.workdays.models import YearSchedule
@@ -24,7 +25,7 @@ def upload(client, text, reason="国务院办公厅发布通知"):
 @pytest.mark.pages_only
 def test_everyone_logged_in_sees_a_year(client, world):
     assert client.get(URL).status_code == 302  # not logged in: to the login page
-    client.force_login(world.officer)
+    login_verified(client, world.officer)
     page = client.get(URL, {"year": "2026"})
     html = page.content.decode()
     assert page.status_code == 200
@@ -42,7 +43,7 @@ def test_everyone_logged_in_sees_a_year(client, world):
 
 
 def test_the_system_administrator_uploads_a_schedule(client, world):
-    client.force_login(world.sysadmin)
+    login_verified(client, world.sysadmin)
     assert "载入放假安排" in client.get(URL).content.decode()
     response = upload(client, FICTIONAL_2027)
     assert response.status_code == 302 and response["Location"].endswith("?year=2027")
@@ -58,7 +59,7 @@ def test_the_system_administrator_uploads_a_schedule(client, world):
 
 
 def test_a_bad_file_is_refused_with_its_line_and_loses_nothing(client, world):
-    client.force_login(world.sysadmin)
+    login_verified(client, world.sysadmin)
     services_before = Entry.objects.filter(action=v.DENIED).count()
     bad = FICTIONAL_2027.replace("workdays: [2027-02-13]", "workdays: [2027-02-10]")
     response = upload(client, bad, reason="一个错误的文件")
@@ -82,10 +83,10 @@ def test_a_bad_file_is_refused_with_its_line_and_loses_nothing(client, world):
 @pytest.mark.pages_only
 def test_only_the_system_administrator_may_upload(client, world):
     for person in (world.officer, world.agency_head):
-        client.force_login(person)
+        login_verified(client, person)
         response = upload(client, FICTIONAL_2027)
         assert response.status_code == 403 and "只有系统管理员" in response.content.decode()
         assert Entry.objects.filter(action="access.denied", actor_id=person.pk).exists()
     assert not YearSchedule.objects.exists()
-    client.force_login(world.sysadmin)
+    login_verified(client, world.sysadmin)
     assert client.get(LOAD).status_code == 405
