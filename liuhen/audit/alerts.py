@@ -15,6 +15,7 @@ from liuhen.accounts import lockout
 from liuhen.accounts import vocabulary as acc
 from liuhen.accounts.models import User
 from liuhen.accounts.roles import ADMIN_ROLES, Role
+from liuhen.ledger import vocabulary as ledger_vocab
 from liuhen.ledger.models import Entry
 
 
@@ -104,7 +105,27 @@ def _role(entry) -> str:
         return "角色"
 
 
+KIND_LABELS = {"altered": "被修改", "deleted": "被删除", "inserted": "被插入", "reordered": "顺序被改",
+               "truncated": "被截断", "checkpoint": "检查点不一致", "tile": "瓦片不一致"}
+
+
+def verify_findings(since) -> list[Alert]:
+    """Each `liuhen verify` run that found something (its event ledger.verified, ok false)."""
+    alerts = []
+    for e in Entry.objects.filter(action=ledger_vocab.VERIFIED, created_at__gte=since):
+        try:
+            detail = json.loads(bytes(e.leaf).decode("utf-8"))["detail"]
+        except (ValueError, KeyError, TypeError):
+            continue
+        if detail.get("ok", True):
+            continue
+        kinds = "、".join(f"{KIND_LABELS.get(k, k)} {n} 处" for k, n in (detail.get("kinds") or {}).items())
+        alerts.append(Alert(e.created_at, "日志核验发现问题",
+                            f"liuhen verify 发现 {detail.get('findings', '?')} 处问题" + (f"（{kinds}）" if kinds else ""), e.pk))
+    return alerts
+
+
 def recent(limit: int = 50) -> list[Alert]:
     since = timezone.now() - datetime.timedelta(days=days())
-    alerts = failed_logins(since) + account_changes(since)
+    alerts = failed_logins(since) + account_changes(since) + verify_findings(since)
     return sorted(alerts, key=lambda a: (a.at, a.entry_id), reverse=True)[:limit]

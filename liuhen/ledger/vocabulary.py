@@ -11,6 +11,7 @@ from typing import NamedTuple
 EXPORT = "ledger.export"  # an offline bundle was exported (a read of the whole log)
 KEY_ANNOUNCE = "ledger.key_announce"  # a signing key adopted: the first at the first checkpoint, then by rotation
 CHECKPOINT_REFUSED = "ledger.checkpoint_refused"  # a checkpoint not published: inconsistent with the published one
+VERIFIED = "ledger.verified"  # `liuhen verify` ran: its outcome, for the audit administrator's alerts
 
 KEY_OBJECT_TYPE = "ledger_key"  # object type of KEY_ANNOUNCE events; object id = the key's 8-hex key id
 
@@ -26,7 +27,7 @@ DEFAULT_READ_ACTIONS = frozenset({
     "record.view", "record.download",  # records: a record opened, an attachment downloaded
     "auth.login", "auth.logout", "auth.login_failed",  # accounts: sessions and failed logins
     "access.denied",  # web: a refused request
-    EXPORT,
+    EXPORT, VERIFIED,
 })
 
 _read_actions: set[str] = set(DEFAULT_READ_ACTIONS)

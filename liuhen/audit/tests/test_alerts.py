@@ -69,3 +69,21 @@ def test_an_authenticator_bound_is_an_alert(world):
 def test_only_the_auditor_sees_the_alerts(client, world, who):
     login_verified(client, getattr(world, who))
     assert client.get(URL).status_code == 403
+
+
+def test_a_verify_run_that_finds_something_is_an_alert(world):
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("verify", stdout=open("/dev/null", "w"))  # a clean run: recorded, no alert
+    runs = Entry.objects.filter(action="ledger.verified")
+    assert runs.count() == 1 and not [a for a in alerts.recent() if a.kind == "日志核验发现问题"]
+    with connection.cursor() as cur:  # behind the application's back: the officer's unit moved
+        cur.execute("UPDATE accounts_user SET username = 'someone_else' WHERE id = %s", [world.officer.pk])
+    with pytest.raises(SystemExit):
+        call_command("verify", stdout=open("/dev/null", "w"), stderr=open("/dev/null", "w"))
+    found = [a for a in alerts.recent() if a.kind == "日志核验发现问题"]
+    assert len(found) == 1 and "被修改" in found[0].text
+    with pytest.raises(SystemExit):  # --no-record (a read-only replica): checked, not recorded
+        call_command("verify", "--no-record", stdout=open("/dev/null", "w"), stderr=open("/dev/null", "w"))
+    assert runs.count() == 2
