@@ -19,7 +19,7 @@ def test_device_admin_signs_a_camera_out_and_back(live_server, live_world, page,
         p.on("console", lambda msg: csp.append(msg.text) if "Content Security Policy" in msg.text else None)
         log_in(p, base, admin.username)
         expect(p).to_have_url(re.compile(r"/devices/$"))
-        expect(p.get_by_role("link", name="设备管理")).to_be_visible()
+        expect(p.get_by_role("link", name="设备管理", exact=True)).to_be_visible()
         p.get_by_role("link", name="＋ 登记设备").click()
         p.get_by_label("设备编号").fill(number)
         p.get_by_label("型号").fill("DSJ-V9")
