@@ -279,6 +279,8 @@ LIUHEN_PUSH_TOKEN = os.environ.get("LIUHEN_PUSH_TOKEN", "")
 LIUHEN_PUSH_RETRIES = int(os.environ.get("LIUHEN_PUSH_RETRIES", 4))
 LIUHEN_PUSH_BACKOFF_SECONDS = float(os.environ.get("LIUHEN_PUSH_BACKOFF_SECONDS", 2))
 LIUHEN_PUSH_TIMEOUT_SECONDS = float(os.environ.get("LIUHEN_PUSH_TIMEOUT_SECONDS", 30))
+# A batch takes the changes up to this many seconds ago: a change is stamped before its transaction commits.
+LIUHEN_PUSH_SETTLE_SECONDS = float(os.environ.get("LIUHEN_PUSH_SETTLE_SECONDS", 60))
 # The login form is the only body taken from someone not logged in.
 LIUHEN_MAX_ANONYMOUS_BODY_BYTES = 64 * 1024
 

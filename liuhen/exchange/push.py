@@ -3,11 +3,12 @@ acknowledged batch — cases opened, moved or archived, 决定书 issued, 双公
 ended — with the year's figures, POSTed as one JSON body to LIUHEN_PUSH_URL with the bearer
 LIUHEN_PUSH_TOKEN.
 
-Nothing is lost: a batch is kept (append-only, its exact bytes and their SHA-256) before it is sent,
-and sent again — the same bytes, the same `Idempotency-Key` — until a 2xx acknowledges it; only then is
-the next batch made, from the acknowledged one's end minus OVERLAP (a change committed while a batch
-was being read is in the next one; items are keyed by their numbers, a repeat is harmless). A 5xx, a
-429 or no answer is retried at once with a doubling wait (LIUHEN_PUSH_RETRIES, _BACKOFF_SECONDS); any
+Nothing is lost: batches cover consecutive windows [since, until) of the changes' times, each from the
+previous one's end, and `until` lags the clock by LIUHEN_PUSH_SETTLE_SECONDS (a change stamped before
+its transaction commits is read by the batch whose window holds it, not missed by one made in
+between). A batch is kept (append-only, its exact bytes and their SHA-256) before it is sent, and sent
+again — the same bytes, the same `Idempotency-Key` — until a 2xx acknowledges it; only then is the next
+batch made. A 5xx, a 429 or no answer is retried at once with a doubling wait (LIUHEN_PUSH_RETRIES, _BACKOFF_SECONDS); any
 other 4xx is not (the same bytes would be refused again: the configuration is wrong) — the batch waits
 for the next run. Every batch and every attempt is a ledger event (exchange.push_batch, .push_attempt)."""
 import dataclasses
@@ -34,7 +35,6 @@ from . import vocabulary as v
 from .models import PushAttempt, PushBatch
 
 SCHEMA = "liuhen.push/1"
-OVERLAP = datetime.timedelta(minutes=5)
 ANSWER_CHARS = 2000
 CHANGES = ("cases", "decisions", "publicity")
 
@@ -61,29 +61,28 @@ def _last_acknowledged(agency) -> PushBatch | None:
     return PushBatch.objects.filter(agency=agency, attempts__acknowledged=True).order_by("-pk").first()
 
 
-def _publicity_rows(agency, since: datetime.datetime | None) -> list[dict]:
-    """The 双公示 rows of the decision entries with a step (published, withdrawn, removed…) since
-    `since`, with their 状态 — a withdrawn record must leave the platform too."""
-    rows = publicity_export.rows(agency, include_ended=True)
-    if since is None:
-        return rows
-    changed = set(Entry.objects.filter(agency=agency, kind=EntryKind.DECISION, versions__steps__at__gte=since)
+def _publicity_rows(agency, since: datetime.datetime | None, until: datetime.datetime) -> list[dict]:
+    """The 双公示 rows of the decision entries with a step (published, withdrawn, removed…) in
+    [since, until), with their 状态 — a withdrawn record must leave the platform too."""
+    steps = {"versions__steps__at__lt": until} | ({"versions__steps__at__gte": since} if since else {})
+    changed = set(Entry.objects.filter(agency=agency, kind=EntryKind.DECISION, **steps)
                   .values_list("number", flat=True))
-    return [r for r in rows if r["公示编号"] in changed]
+    return [r for r in publicity_export.rows(agency, include_ended=True) if r["公示编号"] in changed]
 
 
 def payload(agency, since: datetime.datetime | None, until: datetime.datetime) -> dict:
     """What the platform receives about `agency` (the fields of exchange.api's CaseOut, DecisionOut and the
-    双公示 columns): the changes since `since` (everything when None) and the figures of until's year."""
+    双公示 columns): the changes in [since, until) (since None: everything before until) and the
+    figures of until's year as they are now."""
     year = timezone.localdate(until).year
     return {
         "schema": SCHEMA,
         "agency": {"name": agency.name, "credit_code": agency.credit_code},
         "since": since.isoformat() if since else None,
         "until": until.isoformat(),
-        "cases": selectors.case_rows(selectors.cases(agency, since)),
-        "decisions": selectors.decision_rows(selectors.decisions(agency, since)),
-        "publicity": _publicity_rows(agency, since),
+        "cases": selectors.case_rows(selectors.cases(agency, since, until)),
+        "decisions": selectors.decision_rows(selectors.decisions(agency, since, until)),
+        "publicity": _publicity_rows(agency, since, until),
         "statistics": {str(year): statistics.annual(agency, year)},
     }
 
@@ -92,8 +91,10 @@ def make_batch(agency, now: datetime.datetime | None = None) -> PushBatch | None
     """The next batch of `agency`, kept and in the ledger — None when nothing changed since the last
     acknowledged one (the figures alone are not pushed again)."""
     last = _last_acknowledged(agency)
-    since = last.until - OVERLAP if last else None
-    until = now or timezone.now()
+    since = last.until if last else None
+    until = (now or timezone.now()) - datetime.timedelta(seconds=settings.LIUHEN_PUSH_SETTLE_SECONDS)
+    if since is not None and until <= since:
+        return None
     data = payload(agency, since, until)
     if last is not None and not any(data[k] for k in CHANGES):
         return None
@@ -154,13 +155,13 @@ def _deliver(batch: PushBatch, url: str, token: str, sleep) -> PushAttempt:
 
 
 def push_agency(agency, *, url: str, token: str = "", sleep=time.sleep) -> Outcome:
-    """Deliver the agency's waiting batch, then each new one, until nothing changed or one is not
-    acknowledged (it waits for the next run)."""
+    """Deliver the agency's waiting batch, then (once it is acknowledged) a new one of the changes
+    since — at most two a run: under steady activity a timer's next run takes the rest."""
     outcome = Outcome(agency=agency.name)
-    while True:
-        batch = pending(agency) or make_batch(agency)
+    for batch_of in (pending, make_batch):
+        batch = batch_of(agency)
         if batch is None:
-            return outcome
+            continue
         attempt = _deliver(batch, url, token, sleep)
         if not attempt.acknowledged:
             outcome.waiting = batch.pk
@@ -168,6 +169,7 @@ def push_agency(agency, *, url: str, token: str = "", sleep=time.sleep) -> Outco
                                (f"HTTP {attempt.status}" if attempt.status else attempt.answer))
             return outcome
         outcome.acknowledged.append(batch.pk)
+    return outcome
 
 
 def push_all(agency=None, sleep=time.sleep) -> list[Outcome]:

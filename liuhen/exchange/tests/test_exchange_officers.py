@@ -6,7 +6,7 @@ import datetime
 import json
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from liuhen.accounts import vocabulary as av
@@ -169,3 +169,24 @@ def test_received_officers_and_certificates_verify_clean(verified_world, client)
     integrate_all()
     report = verify_log()
     assert report.ok, [str(f) for f in report.findings]
+
+
+def test_the_account_services_refuse_anyone_but_the_system_administrator(world):
+    from liuhen.accounts import services as accounts
+
+    cert = world.officer2.certificates.get()
+    for act, call in (
+        ("user_change", lambda: accounts.change_person(world.officer, world.officer2, full_name="李", unit=None,
+                                                       is_active=False)),
+        ("certificate_change", lambda: accounts.change_certificate(world.officer, cert, valid_from=cert.valid_from,
+                                                                   valid_until=cert.valid_until, issued_by="x")),
+        ("certificate_revoke", lambda: accounts.revoke_certificate(world.officer, cert)),
+    ):
+        with pytest.raises(PermissionDenied, match="系统管理员"):
+            call()
+        assert events(av.DENIED)[-1]["detail"]["act"] == act
+    world.officer2.refresh_from_db()
+    cert.refresh_from_db()
+    assert world.officer2.is_active and cert.issued_by != "x" and not cert.revoked
+    assert accounts.change_person(world.sysadmin, world.officer2, full_name=world.officer2.full_name,
+                                  unit=world.officer2.unit, is_active=True) == []
