@@ -43,7 +43,7 @@ FORMAT_HELP = "json（分页）；ndjson、csv、xlsx（全部条目：逐行 JS
 MAX_PAGE_SIZE = 500
 
 
-def _client_kinds() -> str:
+def _description() -> str:
     scopes = "\n".join(f"  - `{code}`：{label}" for code, label in v.SCOPES.items())
     return ("行政执法全过程记录系统的接口（OpenAPI 3）。三类调用方：\n\n"
             "- **对接平台**（省级执法平台、监督平台、信用平台）：`Authorization: Bearer <令牌>` 调用 `/api/v1/`；"
@@ -56,7 +56,7 @@ def _client_kinds() -> str:
             "请求体过大：413；调用过于频繁：429（见 Retry-After）。每次调用和每次拒绝都记入留痕日志。")
 
 
-DESCRIPTION = _client_kinds()
+DESCRIPTION = _description()
 
 
 class Strict(Schema):

@@ -89,18 +89,24 @@ def payload(agency, since: datetime.datetime | None, until: datetime.datetime) -
 
 def make_batch(agency, now: datetime.datetime | None = None) -> PushBatch | None:
     """The next batch of `agency`, kept and in the ledger — None when nothing changed since the last
-    acknowledged one (the figures alone are not pushed again)."""
-    last = _last_acknowledged(agency)
-    since = last.until if last else None
-    until = (now or timezone.now()) - datetime.timedelta(seconds=settings.LIUHEN_PUSH_SETTLE_SECONDS)
-    if since is not None and until <= since:
-        return None
-    data = payload(agency, since, until)
-    if last is not None and not any(data[k] for k in CHANGES):
-        return None
-    body = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
-    counts = {k: len(data[k]) for k in CHANGES}
+    acknowledged one (the figures alone are not pushed again). Made under a lock of the agency's row
+    (PostgreSQL): a second run at the same time (the timer and the task) finds this batch waiting
+    instead of making a twin."""
     with transaction.atomic():
+        Agency.objects.select_for_update().filter(pk=agency.pk).first()
+        waiting = pending(agency)
+        if waiting is not None:
+            return waiting
+        last = _last_acknowledged(agency)
+        since = last.until if last else None
+        until = (now or timezone.now()) - datetime.timedelta(seconds=settings.LIUHEN_PUSH_SETTLE_SECONDS)
+        if since is not None and until <= since:
+            return None
+        data = payload(agency, since, until)
+        if last is not None and not any(data[k] for k in CHANGES):
+            return None
+        body = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+        counts = {k: len(data[k]) for k in CHANGES}
         batch = PushBatch.objects.create(agency=agency, since=since, until=until, payload=body, counts=counts,
                                          payload_sha256=hashlib.sha256(body.encode("utf-8")).hexdigest())
         batch = PushBatch.objects.get(pk=batch.pk)
