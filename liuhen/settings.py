@@ -272,6 +272,15 @@ LIUHEN_POSTER_DIR = os.environ.get("LIUHEN_POSTER_DIR", "")
 # largest body a platform may send (over it: 413, nothing parsed).
 LIUHEN_API_CALLS_PER_MINUTE = int(os.environ.get("LIUHEN_API_CALLS_PER_MINUTE", 120))
 LIUHEN_API_MAX_BODY_BYTES = int(os.environ.get("LIUHEN_API_MAX_BODY_BYTES", 256 * 1024))
+# The push to the supervision platform (`liuhen api push`, liuhen/exchange/push.py): where, with which
+# bearer token, how many retries of a 5xx or an unreachable platform, the first wait (doubled each time).
+LIUHEN_PUSH_URL = os.environ.get("LIUHEN_PUSH_URL", "")
+LIUHEN_PUSH_TOKEN = os.environ.get("LIUHEN_PUSH_TOKEN", "")
+LIUHEN_PUSH_RETRIES = int(os.environ.get("LIUHEN_PUSH_RETRIES", 4))
+LIUHEN_PUSH_BACKOFF_SECONDS = float(os.environ.get("LIUHEN_PUSH_BACKOFF_SECONDS", 2))
+LIUHEN_PUSH_TIMEOUT_SECONDS = float(os.environ.get("LIUHEN_PUSH_TIMEOUT_SECONDS", 30))
+# A batch takes the changes up to this many seconds ago: a change is stamped before its transaction commits.
+LIUHEN_PUSH_SETTLE_SECONDS = float(os.environ.get("LIUHEN_PUSH_SETTLE_SECONDS", 60))
 # The login form is the only body taken from someone not logged in.
 LIUHEN_MAX_ANONYMOUS_BODY_BYTES = 64 * 1024
 

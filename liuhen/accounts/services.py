@@ -302,6 +302,77 @@ def _issue_certificate(actor, holder, *, number, valid_from, valid_until, issued
     return cert
 
 
+def _keeps_certificates(actor) -> None:
+    if not (actor is None or actor.has_role(Role.SYSTEM_ADMIN)):
+        raise PermissionDenied("三员分立：只有系统管理员可以变更或注销执法证。")
+
+
+def change_certificate(actor, cert: Certificate, *, valid_from: datetime.date, valid_until: datetime.date,
+                       issued_by: str = "") -> list[str]:
+    """变更执法证: new validity dates or issuer (系统管理员, or the system itself: the provincial
+    platform's data through the exchange API). The fields changed; [] and nothing written when none."""
+    _checked(actor, "certificate_change", cert.holder, lambda: _keeps_certificates(actor))
+    if cert.revoked:
+        raise ValidationError(f"执法证（{cert.number}）已注销，不能变更。", code="certificate_revoked")
+    if valid_until < valid_from:
+        raise ValidationError("执法证有效期止不能早于有效期起。", code="certificate_dates")
+    new = {"valid_from": valid_from, "valid_until": valid_until, "issued_by": issued_by.strip()}
+    changed = [k for k, value in new.items() if getattr(cert, k) != value]
+    if not changed:
+        return []
+    with transaction.atomic():
+        for k in changed:
+            setattr(cert, k, new[k])
+        cert.full_clean()
+        cert.save(update_fields=changed)
+        ledger.append(v.CERTIFICATE_CHANGE, actor=actor, object_type=Certificate.ledger_object_type,
+                      object_id=cert.pk, content_sha256=cert.ledger_digest(),
+                      detail={"holder": cert.holder_id, "number": cert.number, "changed": changed,
+                              "valid_from": cert.valid_from.isoformat(), "valid_until": cert.valid_until.isoformat()})
+    return changed
+
+
+def revoke_certificate(actor, cert: Certificate) -> None:
+    """注销执法证: its holder may no longer act on it (系统管理员, or the system itself)."""
+    _checked(actor, "certificate_revoke", cert.holder, lambda: _keeps_certificates(actor))
+    if cert.revoked:
+        raise ValidationError(f"执法证（{cert.number}）已注销。", code="certificate_revoked")
+    with transaction.atomic():
+        cert.revoked = True
+        cert.save(update_fields=["revoked"])
+        ledger.append(v.CERTIFICATE_REVOKE, actor=actor, object_type=Certificate.ledger_object_type,
+                      object_id=cert.pk, content_sha256=cert.ledger_digest(),
+                      detail={"holder": cert.holder_id, "number": cert.number})
+
+
+def change_person(actor, user: User, *, full_name: str, unit: Unit | None, is_active: bool) -> list[str]:
+    """变更人员信息: a person's name, unit (执法机构) or 启用 (系统管理员, or the system itself: an officer
+    received from the provincial platform). The fields changed; [] and nothing written when none.
+    The name is personal data: the ledger names the changed fields, never the name."""
+    def authorize():
+        if actor is not None and actor.pk == user.pk:
+            raise ValidationError("不能修改本人的账号状态。", code="own_account")
+        if not may_manage_accounts(actor):
+            raise PermissionDenied("三员分立：只有系统管理员可以修改人员信息。")
+    _checked(actor, "user_change", user, authorize)
+    if unit is not None and unit.agency_id != user.agency_id:
+        raise ValidationError("所属科室不属于该执法机关。", code="unit_agency")
+    new = {"full_name": full_name.strip(), "unit": unit, "is_active": is_active}
+    changed = [k for k, value in new.items() if getattr(user, k) != value]
+    if not changed:
+        return []
+    with transaction.atomic():
+        for k in changed:
+            setattr(user, k, new[k])
+        user.full_clean(exclude=["password"])
+        user.save(update_fields=changed)
+        ledger.append(v.USER_CHANGE, actor=actor, object_type=User.ledger_object_type, object_id=user.pk,
+                      content_sha256=user.ledger_digest(),
+                      detail={"username": user.username, "changed": changed, "unit": user.unit_id,
+                              "is_active": user.is_active})
+    return changed
+
+
 @transaction.atomic
 def create_agency(actor, *, name: str, short_name: str, credit_code: str = "", address: str = "",
                   phone: str = "") -> Agency:

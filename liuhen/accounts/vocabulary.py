@@ -16,6 +16,11 @@ USER_CREATE = "accounts.user_create"
 AGENCY_CREATE = "accounts.agency_create"
 UNIT_CREATE = "accounts.unit_create"
 CERTIFICATE_ISSUE = "accounts.certificate_issue"
+# A certificate's dates or issuer changed, a certificate revoked (注销); a person's name, unit or
+# 启用 changed — by the system administrator or received from the provincial platform (exchange).
+CERTIFICATE_CHANGE = "accounts.certificate_change"
+CERTIFICATE_REVOKE = "accounts.certificate_revoke"
+USER_CHANGE = "accounts.user_change"
 ROLE_GRANT = "accounts.role_grant"
 ROLE_REVOKE = "accounts.role_revoke"
 # An administrator set a new password for someone (the owner must change it at the next login).
@@ -52,7 +57,7 @@ ROLE_ACTIONS = (ROLE_GRANT, ROLE_REVOKE)
 # Acts that create or change a person's account: whoever did one of these to an account today may
 # not also grant or revoke its roles today (两人分权, one person cannot create an account and give it
 # a role).
-ACCOUNT_CHANGES = (USER_CREATE, ADMIN_ADD, ADMIN_CHANGE, PASSWORD_RESET, PASSWORD_RESET_RELEASE)
+ACCOUNT_CHANGES = (USER_CREATE, USER_CHANGE, ADMIN_ADD, ADMIN_CHANGE, PASSWORD_RESET, PASSWORD_RESET_RELEASE)
 
 # Reads: may be appended outside a write transaction (declared to the ledger in AccountsConfig.ready()).
 READ_ACTIONS = frozenset({LOGIN, LOGOUT, LOGIN_FAILED, DENIED, PASSWORD_REFUSED, REFUSED, OTP_VERIFY, OTP_FAILED})
@@ -67,6 +72,9 @@ ACTION_LABELS = {
     AGENCY_CREATE: "创建执法机关",
     UNIT_CREATE: "创建执法机构",
     CERTIFICATE_ISSUE: "发放执法证",
+    CERTIFICATE_CHANGE: "变更执法证",
+    CERTIFICATE_REVOKE: "注销执法证",
+    USER_CHANGE: "变更人员信息",
     ROLE_GRANT: "授予角色",
     ROLE_REVOKE: "撤销角色",
     PASSWORD_RESET: "管理员重置密码",

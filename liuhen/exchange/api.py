@@ -8,14 +8,18 @@ exchange.call event (client, route, status, count of items).
     GET  /api/v1/statistics/{year}                 statistics:read  the year's figures (publicity.statistics)
     POST /api/v1/matters                           matters:write    an 执法事项 from the provincial platform →
                                                                     a draft 事前公开 entry (waits for review)
+    POST /api/v1/officers                          officers:write   an 执法人员 from the provincial platform
+    POST /api/v1/certificates                      officers:write   an 执法证 of a received officer
 
-`format=ndjson` on the first three: every item (no paging), one JSON object a line, streamed."""
+`format=` on the first three: json (paged), or every item — ndjson (one JSON object a line) and csv
+streamed, xlsx (Excel) built from the same batches."""
 import datetime
 import json
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, StreamingHttpResponse
+from django.db import IntegrityError
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from ninja import Path, Query, Router, Schema
 from ninja.responses import Status
@@ -27,14 +31,32 @@ from liuhen.publicity import export as publicity_export
 from liuhen.publicity import services as publicity_services
 from liuhen.publicity import statistics
 
-from . import selectors, services
+from . import exports, officers, selectors, services
 from . import vocabulary as v
 from .auth import ClientRate, ClientToken
 
 router = Router(tags=["数据交换"], throttle=[ClientRate()])
 
-FORMATS = ("json", "ndjson")
+FORMATS = ("json", "ndjson", "csv", "xlsx")
+FORMAT_PATTERN = f"^({'|'.join(FORMATS)})$"
+FORMAT_HELP = "json（分页）；ndjson、csv、xlsx（全部条目：逐行 JSON、CSV、Excel）"
 MAX_PAGE_SIZE = 500
+
+
+def _description() -> str:
+    scopes = "\n".join(f"  - `{code}`：{label}" for code, label in v.SCOPES.items())
+    return ("行政执法全过程记录系统的接口（OpenAPI 3）。三类调用方：\n\n"
+            "- **对接平台**（省级执法平台、监督平台、信用平台）：`Authorization: Bearer <令牌>` 调用 `/api/v1/`；"
+            "令牌由系统管理员以 `liuhen api client add 名称 --scopes … --days N` 生成，只显示一次，可停用；"
+            "每个令牌只有登记时授予的权限范围：\n" + scopes + "\n"
+            "- **采集站**（执法记录仪的采集工作站）：`Authorization: Bearer <令牌>` 调用 `/api/footage/`；"
+            "令牌由 `liuhen device station add` 生成。\n"
+            "- **浏览器**：以登录会话调用 `/api/footage/`，写操作须带 X-CSRFToken。\n\n"
+            "令牌缺失、无效、过期或已停用：401；权限范围不含该接口：403；JSON 无效、字段未知或类型不符：400；"
+            "请求体过大：413；调用过于频繁：429（见 Retry-After）。每次调用和每次拒绝都记入留痕日志。")
+
+
+DESCRIPTION = _description()
 
 
 class Strict(Schema):
@@ -45,7 +67,7 @@ class Listing(Strict):
     since: datetime.datetime | None = Field(None, description="只返回此时间（ISO 8601）以来新增或变化的")
     page: int = Field(1, ge=1, le=1_000_000, description="页码，从 1 起")
     page_size: int = Field(100, ge=1, le=MAX_PAGE_SIZE, description=f"每页条数（至多 {MAX_PAGE_SIZE}）")
-    format: str = Field("json", pattern="^(json|ndjson)$", description="json（分页）或 ndjson（全部，逐行）")
+    format: str = Field("json", pattern=FORMAT_PATTERN, description=FORMAT_HELP)
 
     @field_validator("since")
     @classmethod
@@ -98,7 +120,10 @@ class DecisionPage(Schema):
 
 class PublicityQuery(Strict):
     year: int | None = Field(None, ge=2000, le=2100, description="只返回决定日期在该年度的")
-    format: str = Field("json", pattern="^(json|ndjson)$")
+    format: str = Field("json", pattern=FORMAT_PATTERN, description=FORMAT_HELP)
+
+
+PUBLICITY_COLUMNS = {c: c for c in publicity_export.COLUMNS}
 
 
 class PublicityOut(Schema):
@@ -112,6 +137,7 @@ class ErrorOut(Schema):
 
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 413: ErrorOut, 429: ErrorOut}
+WRITE_ERRORS = {**ERRORS, 409: ErrorOut}
 
 
 class MatterIn(Strict):
@@ -145,11 +171,20 @@ def _known_only(request: HttpRequest, schema) -> None:
         raise HttpError(400, f"未知的查询参数：{'、'.join(u[:40] for u in unknown[:10])}。")
 
 
-def _ndjson(request: HttpRequest, count: int, batches) -> StreamingHttpResponse:
-    """`count` items, one JSON object a line, written as `batches` (lists of rows) are read."""
-    services.log_call(request.auth, route=request.path, count=count, format="ndjson")
-    lines = (json.dumps(r, ensure_ascii=False, default=str) + "\n" for batch in batches for r in batch)
-    return StreamingHttpResponse(lines, content_type="application/x-ndjson; charset=utf-8")
+def _bulk(request: HttpRequest, fmt: str, count: int, batches, columns: dict[str, str], name: str):
+    """Every one of `count` items, read as `batches` (lists of rows): NDJSON and CSV streamed while they
+    are read, Excel built from them. `columns`: the Chinese column names of CSV and Excel."""
+    services.log_call(request.auth, route=request.path, count=count, format=fmt)
+    if fmt == "ndjson":
+        lines = (json.dumps(r, ensure_ascii=False, default=str) + "\n" for batch in batches for r in batch)
+        return StreamingHttpResponse(lines, content_type="application/x-ndjson; charset=utf-8")
+    filename = f"{name}-{timezone.localdate().isoformat()}.{fmt}"
+    if fmt == "csv":
+        answer = StreamingHttpResponse(exports.csv_lines(columns, batches), content_type=exports.CSV_TYPE)
+    else:
+        answer = HttpResponse(exports.xlsx_bytes(name, columns, batches), content_type=exports.XLSX_TYPE)
+    answer["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return answer
 
 
 def _batches(pages: Paginator, to_rows):
@@ -157,11 +192,11 @@ def _batches(pages: Paginator, to_rows):
         yield to_rows(pages.page(number))
 
 
-def _listing(request: HttpRequest, q: Listing, qs, to_rows) -> dict | StreamingHttpResponse:
+def _listing(request: HttpRequest, q: Listing, qs, to_rows, columns: dict[str, str], name: str):
     _known_only(request, Listing)
-    if q.format == "ndjson":  # everything, read a page of MAX_PAGE_SIZE at a time while it is sent
+    if q.format != "json":  # everything, read a page of MAX_PAGE_SIZE at a time while it is sent
         everything = Paginator(qs, MAX_PAGE_SIZE)
-        return _ndjson(request, everything.count, _batches(everything, to_rows))
+        return _bulk(request, q.format, everything.count, _batches(everything, to_rows), columns, name)
     pages = Paginator(qs, q.page_size)
     page = pages.page(q.page) if q.page <= pages.num_pages else []
     items = to_rows(page)
@@ -172,13 +207,15 @@ def _listing(request: HttpRequest, q: Listing, qs, to_rows) -> dict | StreamingH
 @router.get("/cases", response={200: CasePage, **ERRORS}, auth=ClientToken(v.CASES_READ),
             summary="案件（本机关）", description="案件编号、案由、执法类别、程序、阶段、立案/结案/归档日期；不含当事人信息。")
 def cases(request, q: Query[Listing]):
-    return _listing(request, q, selectors.cases(request.auth.agency, q.since), selectors.case_rows)
+    return _listing(request, q, selectors.cases(request.auth.agency, q.since), selectors.case_rows,
+                    exports.CASE_COLUMNS, "cases")
 
 
 @router.get("/decisions", response={200: DecisionPage, **ERRORS}, auth=ClientToken(v.DECISIONS_READ),
             summary="行政处罚决定书（已签发）")
 def decisions(request, q: Query[Listing]):
-    return _listing(request, q, selectors.decisions(request.auth.agency, q.since), selectors.decision_rows)
+    return _listing(request, q, selectors.decisions(request.auth.agency, q.since), selectors.decision_rows,
+                    exports.DECISION_COLUMNS, "decisions")
 
 
 @router.get("/publicity", response={200: PublicityOut, **ERRORS}, auth=ClientToken(v.PUBLICITY_READ),
@@ -186,8 +223,8 @@ def decisions(request, q: Query[Listing]):
 def publicity(request, q: Query[PublicityQuery]):
     _known_only(request, PublicityQuery)
     rows = [{k: str(val) for k, val in r.items()} for r in publicity_export.rows(request.auth.agency, year=q.year)]
-    if q.format == "ndjson":
-        return _ndjson(request, len(rows), [rows])
+    if q.format != "json":
+        return _bulk(request, q.format, len(rows), [rows], PUBLICITY_COLUMNS, "publicity")
     services.log_call(request.auth, route=request.path, count=len(rows))
     return {"count": len(rows), "items": rows}
 
@@ -219,3 +256,73 @@ def matters(request, data: MatterIn):
         raise HttpError(status, "；".join(getattr(exc, "messages", None) or [str(exc)])) from None
     services.log_call(client, route=request.path, status=201, count=1, entry=version.entry.number)
     return Status(201, {"entry": version.entry.number, "version": version.n, "status": "draft"})
+
+
+class OfficerIn(Strict):
+    """执法人员 as the provincial platform has them now (the whole record: a second identical call changes
+    nothing)."""
+
+    officer_id: str = Field(..., min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$",
+                            description="省级平台的人员编号（在本机关内唯一）")
+    name: str = Field(..., min_length=1, max_length=50, description="姓名")
+    unit: str = Field("", max_length=100, description="执法机构（本机关已有的名称；空：不属于任何执法机构）")
+    active: bool = Field(True, description="在岗；false：调离或离岗，账号停用")
+
+
+class OfficerOut(Schema):
+    officer_id: str
+    username: str = Field(..., description="本系统的登录名（密码由系统管理员设置后方可登录）")
+    result: str = Field(..., description="created 新建 / updated 已变更 / unchanged 无变化")
+    changed: list[str] = Field(..., description="变更的字段")
+
+
+class CertificateIn(Strict):
+    """执法证 of an officer the platform sent (by its 执法证号: a second identical call changes nothing)."""
+
+    officer_id: str = Field(..., min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$",
+                            description="持证人的平台人员编号（须先报送该人员）")
+    number: str = Field(..., min_length=1, max_length=40, description="执法证号")
+    valid_from: datetime.date = Field(..., description="有效期起")
+    valid_until: datetime.date = Field(..., description="有效期止")
+    issued_by: str = Field("", max_length=100, description="发证机关")
+    revoked: bool = Field(False, description="已注销（注销后不能恢复）")
+
+
+class CertificateOut(Schema):
+    number: str
+    officer_id: str
+    result: str = Field(..., description="created 新建 / updated 已变更 / unchanged 无变化")
+    changed: list[str] = Field(..., description="变更的字段")
+
+
+def _received(request: HttpRequest, receive, **data):
+    """Run a receiving service; its refusal (nothing written) answered 400/409 and recorded."""
+    try:
+        return receive(request.auth, **data)
+    except (ValidationError, IntegrityError) as exc:
+        status = 400 if isinstance(exc, ValidationError) else 409
+        services.refuse(v.INVALID, client=request.auth, route=request.path, status=status, codes=error_codes(exc)[:10])
+        message = "；".join(exc.messages) if status == 400 else "同一条目正由另一调用报送，请稍后重试。"
+        raise HttpError(status, message) from None
+
+
+@router.post("/officers", response={200: OfficerOut, 201: OfficerOut, **WRITE_ERRORS},
+             auth=ClientToken(v.OFFICERS_WRITE), summary="报送执法人员（新建或变更账号）")
+def receive_officer(request, data: OfficerIn):
+    result, row, changed = _received(request, officers.receive_officer, **data.model_dump())
+    status = 201 if result == officers.CREATED else 200
+    services.log_call(request.auth, route=request.path, status=status, count=1, result=result,
+                      officer_id=data.officer_id, user=row.user_id, changed=changed)
+    return Status(status, {"officer_id": data.officer_id, "username": row.user.username, "result": result,
+                           "changed": changed})
+
+
+@router.post("/certificates", response={200: CertificateOut, 201: CertificateOut, **WRITE_ERRORS},
+             auth=ClientToken(v.OFFICERS_WRITE), summary="报送执法证（新建、变更或注销）")
+def receive_certificate(request, data: CertificateIn):
+    result, cert, changed = _received(request, officers.receive_certificate, **data.model_dump())
+    status = 201 if result == officers.CREATED else 200
+    services.log_call(request.auth, route=request.path, status=status, count=1, result=result,
+                      certificate=cert.pk, changed=changed)
+    return Status(status, {"number": cert.number, "officer_id": data.officer_id, "result": result,
+                           "changed": changed})

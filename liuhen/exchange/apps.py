@@ -14,6 +14,7 @@ class ExchangeConfig(AppConfig):
         from . import models, vocabulary
 
         register_read_actions(*vocabulary.READ_ACTIONS)
-        for model in (models.ApiClient, models.ApiClientRevocation):
+        for model in (models.ApiClient, models.ApiClientRevocation, models.ReceivedOfficer, models.PushBatch,
+                      models.PushAttempt):
             register_subject(model.ledger_object_type,
                              state_checker(model, codes=vocabulary.STATE_CODES[model.ledger_object_type]))

@@ -68,3 +68,64 @@ class CallCount(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["client", "minute"], name="api_call_count_once")]
+
+
+class ReceivedOfficer(LedgerState, AppendOnlyModel):
+    """省级平台报送的执法人员 — the provincial platform's id of a person of the agency and the account
+    made for them: a second call with the same id finds the account instead of making another."""
+
+    ledger_object_type = "received_officer"
+    ledger_state_fields = ("agency_id", "officer_id", "user_id", "client_id", "created_at")
+
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+", verbose_name="执法机关")
+    officer_id = models.CharField("平台人员编号", max_length=64)
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="received_as",
+                                verbose_name="人员")
+    client = models.ForeignKey(ApiClient, on_delete=models.PROTECT, related_name="+", verbose_name="报送平台")
+    created_at = models.DateTimeField("报送时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "平台报送的执法人员"
+        constraints = [models.UniqueConstraint(fields=["agency", "officer_id"], name="received_officer_once")]
+
+
+class PushBatch(LedgerState, AppendOnlyModel):
+    """推送批次 — what is sent to the supervision platform for one agency: the cases, decisions and
+    双公示 records changed since the previous acknowledged batch, and the year's figures, as the exact
+    JSON bytes sent (every retry sends the same bytes) with their SHA-256."""
+
+    ledger_object_type = "push_batch"
+    ledger_state_fields = ("agency_id", "since", "until", "payload_sha256", "counts", "created_at")
+
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+", verbose_name="执法机关")
+    since = models.DateTimeField("变化起始", null=True, blank=True)
+    until = models.DateTimeField("变化截至")
+    payload = models.TextField("推送内容（JSON）")
+    payload_sha256 = models.CharField("推送内容摘要", max_length=64)
+    counts = models.JSONField("条数", default=dict)
+    created_at = models.DateTimeField("生成时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "推送批次"
+        ordering = ["pk"]
+
+
+class PushAttempt(LedgerState, AppendOnlyModel):
+    """推送尝试 — one sending of a batch and the platform's answer: its HTTP status (None: no answer —
+    refused connection, timeout) and the start of its body; a 2xx acknowledges the batch."""
+
+    ledger_object_type = "push_attempt"
+    ledger_state_fields = ("batch_id", "n", "url", "status", "acknowledged", "answer", "at")
+
+    batch = models.ForeignKey(PushBatch, on_delete=models.PROTECT, related_name="attempts", verbose_name="推送批次")
+    n = models.PositiveIntegerField("第几次")
+    url = models.CharField("推送地址", max_length=500)
+    status = models.PositiveIntegerField("应答状态码", null=True, blank=True)
+    acknowledged = models.BooleanField("已确认接收", default=False)
+    answer = models.TextField("应答（节选）", blank=True)
+    at = models.DateTimeField("推送时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "推送尝试"
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["batch", "n"], name="push_attempt_once")]

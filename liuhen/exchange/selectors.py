@@ -14,11 +14,25 @@ def _date(value: datetime.datetime | None) -> str | None:
     return timezone.localdate(value).isoformat() if value is not None else None
 
 
-def cases(agency, since: datetime.datetime | None = None):
-    """The agency's cases, by number; `since`: those opened, moved or archived since then."""
+def _window(field: str, since: datetime.datetime | None, until: datetime.datetime | None) -> Q:
+    """`field` in [since, until) — either end open when None."""
+    q = Q()
+    if since is not None:
+        q &= Q(**{f"{field}__gte": since})
+    if until is not None:
+        q &= Q(**{f"{field}__lt": until})
+    return q
+
+
+def cases(agency, since: datetime.datetime | None = None, until: datetime.datetime | None = None):
+    """The agency's cases, by number; `since` (and `until`): those opened, moved or archived in
+    [since, until); only `until`: those opened before it."""
     qs = Case.objects.filter(agency=agency)
     if since is not None:
-        qs = qs.filter(Q(created_at__gte=since) | Q(archived_at__gte=since) | Q(transitions__at__gte=since)).distinct()
+        qs = qs.filter(_window("created_at", since, until) | _window("archived_at", since, until)
+                       | _window("transitions__at", since, until)).distinct()
+    elif until is not None:
+        qs = qs.filter(created_at__lt=until)
     return qs.order_by("pk")
 
 
@@ -33,11 +47,10 @@ def case_rows(page) -> list[dict]:
              "archived_on": _date(c.archived_at)} for c in page]
 
 
-def decisions(agency, since: datetime.datetime | None = None):
-    """The agency's issued 决定书 (行政处罚决定书), in the order they were issued."""
+def decisions(agency, since: datetime.datetime | None = None, until: datetime.datetime | None = None):
+    """The agency's issued 决定书 (行政处罚决定书), in the order they were issued (in [since, until))."""
     qs = IssuedDocument.objects.filter(record__case__agency=agency, record__record_type__code="decision")
-    if since is not None:
-        qs = qs.filter(issued_at__gte=since)
+    qs = qs.filter(_window("issued_at", since, until))
     return qs.select_related("number", "record__case").order_by("pk")
 
 

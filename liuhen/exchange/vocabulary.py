@@ -8,6 +8,9 @@ CALL = "exchange.call"                    # one answered call: the client, route
 REFUSED = "exchange.refused"              # a refused call: its code (missing, unknown, expired, revoked, scope,
                                           # too_large, rate_limited, malformed…), never the token
 VIEW = "exchange.view"                    # the list of clients looked at (`liuhen api client list`)
+OFFICER_RECEIVE = "exchange.officer_receive"  # an officer received from the provincial platform: its id → the account made
+PUSH_BATCH = "exchange.push_batch"        # a batch of changes made for the supervision platform (its SHA-256, counts)
+PUSH_ATTEMPT = "exchange.push_attempt"    # one sending of a batch: the platform's status (none: unreachable)
 
 READ_ACTIONS = frozenset({CALL, REFUSED, VIEW})
 
@@ -17,6 +20,9 @@ ACTION_LABELS = {
     CALL: "接口调用",
     REFUSED: "拒绝接口调用",
     VIEW: "查看对接平台",
+    OFFICER_RECEIVE: "接收平台报送的执法人员",
+    PUSH_BATCH: "生成推送批次",
+    PUSH_ATTEMPT: "向监督平台推送",
 }
 
 # Events about the instance's clients as a whole (a refused call that names no client).
@@ -37,7 +43,7 @@ SCOPES = {
     PUBLICITY_READ: "读取双公示信息",
     STATISTICS_READ: "读取年度统计",
     MATTERS_WRITE: "报送执法事项",
-    OFFICERS_WRITE: "报送执法人员",
+    OFFICERS_WRITE: "报送执法人员和执法证",
 }
 
 # ---- refusal codes ------------------------------------------------------------------------------------
@@ -61,8 +67,20 @@ E003 = "exchange.E003"  # a client deleted
 E004 = "exchange.E004"  # a revocation altered
 E005 = "exchange.E005"  # a revocation inserted
 E006 = "exchange.E006"  # a revocation deleted (a revoked token working again)
+E007 = "exchange.E007"  # a received officer's link altered (the platform's id now names another account)
+E008 = "exchange.E008"  # a received officer inserted
+E009 = "exchange.E009"  # a received officer deleted
+E010 = "exchange.E010"  # a push batch altered (what the log says was sent is not what is kept)
+E011 = "exchange.E011"  # a push batch inserted
+E012 = "exchange.E012"  # a push batch deleted
+E013 = "exchange.E013"  # a push attempt altered (a failure turned into an acknowledgement)
+E014 = "exchange.E014"  # a push attempt inserted
+E015 = "exchange.E015"  # a push attempt deleted
 
 STATE_CODES = {
     "api_client": {"altered": E001, "inserted": E002, "deleted": E003},
     "api_client_revocation": {"altered": E004, "inserted": E005, "deleted": E006},
+    "received_officer": {"altered": E007, "inserted": E008, "deleted": E009},
+    "push_batch": {"altered": E010, "inserted": E011, "deleted": E012},
+    "push_attempt": {"altered": E013, "inserted": E014, "deleted": E015},
 }

@@ -7,6 +7,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from liuhen.devices.models import DockStation
+from liuhen.exchange import api as exchange_api
 from liuhen.exchange.api import router as exchange_router
 from liuhen.footage.api import router as footage_router
 from liuhen.ledger import services as ledger
@@ -14,8 +15,7 @@ from liuhen.ledger import services as ledger
 api = NinjaAPI(
     title="留痕 接口",
     version="1",
-    description="行政执法全过程记录系统的接口。采集站以 `Authorization: Bearer <令牌>` 调用"
-                "（令牌由 `liuhen device station add` 生成）；浏览器以登录会话调用，写操作须带 X-CSRFToken。",
+    description=exchange_api.DESCRIPTION,
     urls_namespace="api",
 )
 api.add_router("/footage/", footage_router)

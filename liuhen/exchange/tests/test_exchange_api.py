@@ -185,3 +185,13 @@ def test_bad_input_4xx_in_chinese_nothing_written_each_recorded(world, client, t
     assert [e["detail"]["code"] for e in events(v.REFUSED)] == ["unknown_field", "too_large"]
     # Only the rate limit's counter moved (seven calls answered 400 count as calls; the 413 was refused first).
     assert CallCount.objects.get().n == 7
+
+
+def test_the_openapi_description_names_every_client_kind_and_scope(client):
+    info = client.get("/api/openapi.json").json()["info"]
+    for words in ("对接平台", "采集站", "浏览器", "liuhen api client add", "liuhen device station add", "401", "429"):
+        assert words in info["description"], words
+    for scope, label in v.SCOPES.items():
+        assert f"`{scope}`：{label}" in info["description"]
+    docs = client.get("/api/docs")
+    assert docs.status_code == 200

@@ -70,11 +70,12 @@ def test_no_operation_answers_a_server_error(world, settings):
         schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
         operations = [result.ok() for result in schema.get_all_operations()]
         assert {"/api/v1/cases", "/api/v1/decisions", "/api/v1/publicity", "/api/v1/statistics/{year}",
-                "/api/v1/matters"} <= {op.path for op in operations}
+                "/api/v1/matters", "/api/v1/officers", "/api/v1/certificates"} <= {op.path for op in operations}
         for operation in operations:
             for mode in ("positive", "negative"):
                 _run(operation, mode, station if operation.path.startswith("/api/footage/") else token)
     # Not a run of refusals only: every exchange route answered calls (each one in the ledger).
     answered = {e.object_id for e in Entry.objects.filter(action=v.CALL)}
     routes = {json.loads(bytes(e.leaf))["detail"]["route"].split("/")[3] for e in Entry.objects.filter(action=v.CALL)}
-    assert answered and {"cases", "decisions", "publicity", "statistics", "matters"} <= routes, routes
+    assert answered and {"cases", "decisions", "publicity", "statistics", "matters", "officers",
+                         "certificates"} <= routes, routes
