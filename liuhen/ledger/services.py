@@ -92,7 +92,7 @@ def append_many(events: Iterable[Mapping]) -> list[Entry]:
 @contextlib.contextmanager
 def appending():
     """Buffer the `append()` calls made inside, and write them when the block ends: one multi-row
-    INSERT per hundred entries (and per hundred queue rows) instead of two INSERTs each, in the same
+    INSERT per hundred entries (and one per 900 queue rows) instead of two INSERTs each, in the same
     transaction — the same entries, ids in the same order, the same leaves, as without it.
 
     It runs inside `transaction.atomic()`. An exception leaving the block writes none of them (the
@@ -247,7 +247,8 @@ def _statement(sql: str, vendor: str, rows: int = 1) -> str:
         text = f"{head} VALUES {', '.join([values] * rows)}" + (f" RETURNING {returning}" if returning else "")
         if vendor == "sqlite":
             text = text.replace("%s", "?")
-        text = _STATEMENTS[key] = text
+        if rows in (1, CHUNK, CHUNK * 9):  # the sizes that recur; a batch's last chunk is made anew
+            _STATEMENTS[key] = text
     return text
 
 
