@@ -1,7 +1,7 @@
 """Benchmark of the Liuhen ledger, side by side with pymerkle 7.x (SQLite backend), in one run.
 
     .venv/bin/python bench/ledger.py                # full: 1e4, 1e5, 1e6 entries (a few minutes)
-    .venv/bin/python bench/ledger.py --quick        # 1e3 and 1e4 entries, under 30 s
+    .venv/bin/python bench/ledger.py --quick        # 1e3 and 1e4 entries, under a minute
     .venv/bin/python bench/ledger.py --sizes 1e4,1e5
 
 Needs pymerkle 7.x in the same virtualenv (`.venv/bin/pip install 'pymerkle>=7,<8'`).
@@ -678,7 +678,7 @@ def table(rows: list[list[str]], head: list[str]) -> str:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--quick", action="store_true", help="1e3 and 1e4 entries, shorter loops (< 30 s)")
+    ap.add_argument("--quick", action="store_true", help="1e3 and 1e4 entries, shorter loops (under a minute)")
     ap.add_argument("--sizes", type=parse_sizes, help="tree sizes for proofs, e.g. 1e4,1e5,1e6")
     ap.add_argument("--samples", type=int, help="warm proof queries per kind and size (default 200, quick 100)")
     ap.add_argument("--seed", type=int, default=20260101)
