@@ -207,11 +207,13 @@ def _import(actor, bag: Path, vkey: str | None) -> ImportedPackage:
             pkg = ImportedPackage.objects.get(pk=pkg.pk)
             log_row(v.IMPORT, actor, pkg, sorted({b.sha256 for _, b in blobs}), case_number=pkg.case_number,
                  tagmanifest=ident, files=len(blobs), own_key=own)
-            for rel, blob in blobs:
-                number = numbers.get(rel[len("data/"):]) if rel.startswith("data/") else None
-                row = ImportedFile.objects.create(package=pkg, path=rel, blob=blob, size=blob.size,
-                                                  number=number if isinstance(number, int) else None)
-                log_row(v.IMPORT_FILE, actor, ImportedFile.objects.get(pk=row.pk), [blob.sha256], package=pkg.pk)
+            with ledger.appending():  # an event per file, written together when the loop ends
+                for rel, blob in blobs:
+                    number = numbers.get(rel[len("data/"):]) if rel.startswith("data/") else None
+                    row = ImportedFile.objects.create(package=pkg, path=rel, blob=blob, size=blob.size,
+                                                      number=number if isinstance(number, int) else None)
+                    log_row(v.IMPORT_FILE, actor, ImportedFile.objects.get(pk=row.pk), [blob.sha256],
+                            package=pkg.pk)
     except IntegrityError:  # taken in at the same moment by another archivist
         raise ValidationError("这个归档信息包已经接收过，不再重复接收。", code="duplicate") from None
     return pkg

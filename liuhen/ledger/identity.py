@@ -65,9 +65,11 @@ def ensure(check_origin: bool = True) -> LogIdentity:
 _checked: set[tuple] = set()
 
 
-def check_append() -> None:
-    """Before append() writes a leaf hashed with this process's algorithm: is it the log's?"""
-    key = (connection.alias, connection.settings_dict.get("NAME"), hash_algo())
+def check_append(conn=None) -> None:
+    """Before append() writes a leaf hashed with this process's algorithm: is it the log's?
+    `conn`: the default connection's wrapper, when the caller holds it already."""
+    conn = conn or connection
+    key = (conn.alias, conn.settings_dict["NAME"], hash_algo())
     if key in _checked:
         return
     if LogIdentity._meta.db_table not in _tables():

@@ -40,7 +40,8 @@ def sync_catalog(using: str = "default") -> int:
     from . import vocabulary as V
     from .models import RecordType
 
-    with transaction.atomic(using=using):
+    # Every type's events (its sync and its new version), written together at the end (appending).
+    with transaction.atomic(using=using), ledger.appending():
         existing = {rt.code: rt for rt in RecordType.objects.using(using).filter(
             code__in=[entry["code"] for entry in CATALOG])}
         for position, entry in enumerate(CATALOG):

@@ -263,7 +263,7 @@ def test_checkpoints_are_signed_and_open_with_the_verifier(db, home):
     assert list(Checkpoint.objects.order_by("id").values_list("size", flat=True)) == [11, 611]
     assert storage.integrate_all() == 0 and Checkpoint.objects.count() == 2
     append_many(600, start=610)
-    storage.integrate_all(sign_each_batch=True)
+    storage.integrate_all(batch=storage.BATCH, sign_each_batch=True)  # a checkpoint per 256
     assert list(Checkpoint.objects.order_by("id").values_list("size", flat=True)) == [11, 611, 867, 1123, 1211]
 
 
