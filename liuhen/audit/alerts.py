@@ -17,6 +17,8 @@ from liuhen.accounts.models import User
 from liuhen.accounts.roles import ADMIN_ROLES, Role
 from liuhen.ledger.models import Entry
 
+from .selectors import entries_for
+
 
 @dataclass(frozen=True)
 class Alert:
@@ -51,9 +53,9 @@ def _bursts(entries, limit: int, window: datetime.timedelta):
             yield e, len(times)
 
 
-def failed_logins(since) -> list[Alert]:
+def failed_logins(since, entries=None) -> list[Alert]:
     window = datetime.timedelta(minutes=lockout.lock_minutes())
-    guesses = list(Entry.objects.filter(action__in=acc.GUESSES, created_at__gte=since).order_by("created_at", "pk"))
+    guesses = list((Entry.objects.all() if entries is None else entries).filter(action__in=acc.GUESSES, created_at__gte=since).order_by("created_at", "pk"))
     by_user, by_ip = {}, {}
     for e in guesses:
         by_user.setdefault(e.object_id, []).append(e)
@@ -74,11 +76,12 @@ def _names(ids) -> dict[str, User]:
     return {str(u.pk): u for u in User.objects.filter(pk__in=[i for i in ids if str(i).isdigit()])}
 
 
-def account_changes(since) -> list[Alert]:
+def account_changes(since, entries=None) -> list[Alert]:
     kinds = {acc.PASSWORD_RESET: "管理员账号密码被重置", acc.ROLE_GRANT: "授予角色", acc.ROLE_REVOKE: "撤销角色",
              acc.OTP_DEVICE_ADD: "绑定验证器", acc.OTP_DEVICE_REMOVE: "解绑验证器",
              acc.SESSIONS_END_ALL: "结束全部会话"}
-    entries = list(Entry.objects.filter(action__in=kinds, created_at__gte=since, object_type="user"))
+    entries = list((Entry.objects.all() if entries is None else entries).filter(
+        action__in=kinds, created_at__gte=since, object_type="user"))
     people = _names({e.object_id for e in entries} | {str(e.actor_id) for e in entries if e.actor_id})
     admin = {str(r) for r in ADMIN_ROLES}
     alerts = []
@@ -104,7 +107,9 @@ def _role(entry) -> str:
         return "角色"
 
 
-def recent(limit: int = 50) -> list[Alert]:
+def recent(limit: int = 50, auditor=None) -> list[Alert]:
+    """The alerts of the last days(), of the entries `auditor` reads (audit.selectors.entries_for)."""
     since = timezone.now() - datetime.timedelta(days=days())
-    alerts = failed_logins(since) + account_changes(since)
+    entries = entries_for(auditor)
+    alerts = failed_logins(since, entries) + account_changes(since, entries)
     return sorted(alerts, key=lambda a: (a.at, a.entry_id), reverse=True)[:limit]

@@ -18,7 +18,7 @@ duty and an active grant opens it.
 Before any policy: the three administrators (三员) see no case content at all, and nobody sees a
 case of another agency — but for one policy, "supervision" (上级监督): the 监督人员 of an agency that
 supervises another (accounts.Supervision) VIEW the other's cases, never work on them. Everything
-gated by a case and a role (a leader's signature, an approval) also asks `check_same_agency`, so that
+gated by a case and a role (a leader's signature, an approval) asks `check_view_to_act`, so that
 reading another agency's case never lets anyone act on it. Apps above cases may add policies
 (`register_policy`); they apply within the user's agency.
 """
@@ -163,11 +163,12 @@ def by_supervision(user, case) -> bool:
     return not _walled_out(user) and user.agency_id != case.agency_id and level(user, case) is not None
 
 
-def check_same_agency(user, case) -> None:
-    """Refuse an act on `case` to anyone of another agency — a supervising agency's 监督人员 reads it
-    (上级监督), never signs, approves or decides on it. For the services whose gate is what the
-    actor may see plus a role (check_view), which supervision would otherwise open."""
-    if user is not None and user.agency_id != case.agency_id:
+def check_view_to_act(user, case) -> None:
+    """The gate of an act whose right is to see the case plus a role (a leader's signature, an
+    approval, a review): check_view, and the case is of the actor's agency — a supervising agency's
+    监督人员 reads it (上级监督), never signs, approves or decides on it."""
+    check_view(user, case)
+    if user.agency_id != case.agency_id:
         raise PermissionDenied("上级监督只能查阅该案件，不能办理、签批或审批。")
 
 
