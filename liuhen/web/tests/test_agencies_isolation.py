@@ -320,6 +320,8 @@ def test_the_supervisor_of_a_supervising_agency_views_its_cases_read_only(scene,
         assert Entry.objects.filter(actor_id=sup.pk).count() > before, url  # each view is a read event
     page = c.get(reverse("cases:detail", args=[o.open_case.pk]))
     assert page.context["can_work"] is False
+    for url in ("/oversight/todo/", "/oversight/notices/", "/oversight/"):
+        assert c.get(url).status_code == 200, url
     # Never A's; never work.
     before = refusals_of(sup)
     assert c.get(reverse("cases:detail", args=[scene.a_objs.case.pk])).status_code == 404
@@ -356,6 +358,21 @@ def test_nobody_else_of_the_supervising_agency_crosses_and_the_end_closes_it(sce
 
     with pytest.raises(PermissionDenied):
         access.check_view_to_act(supervised.sup, o.case)
+    # A 监督人员 who is also the supervising agency's head (or archivist) still only reads: no signature,
+    # no approval on the supervised agency's case.
+    from liuhen.caseproperty.selectors import may_decide as may_decide_property
+    from liuhen.records import services as records
+    from liuhen.testing.cases import make_record
+
+    both = acc.create_user(None, username="p_both", full_name="司法局长兼监督", password="Liuhen-test-2026",
+                           agency=supervised.agency, roles=[Role.SUPERVISOR, Role.AGENCY_HEAD, Role.ARCHIVIST])
+    assert access.level(both, o.open_case) == access.VIEW
+    fresh = make_record(scene.b, o.open_case, "inquiry_record")
+    for capacity in ("leader", "archivist"):
+        with pytest.raises(PermissionDenied, match="上级监督"):
+            records.sign_in_capacity(both, fresh, capacity)
+    assert not fresh.signatures.filter(signer=both).exists()
+    assert not may_decide_property(both, o.open_case)
     acc.end_supervision(supervised.platform, supervised.row, reason="机构调整")
     assert access.level(supervised.sup, o.case) is None and not access.visible_cases(supervised.sup).exists()
     assert client_of(supervised.sup).get(reverse("cases:detail", args=[o.case.pk])).status_code == 404
