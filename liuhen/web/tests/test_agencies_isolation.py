@@ -106,7 +106,8 @@ def b_pages(o) -> list[str]:
             reverse("devices:detail", args=[o.device.pk]), reverse("publicity:version", args=[o.version.pk]),
             reverse("publicity:entry", args=[o.entry.number]), reverse("retrieval:classes", args=[o.case.pk]),
             reverse("archive:volume", args=[o.case.pk]), reverse("copies:new", args=[o.case.pk]),
-            reverse("retention:case", args=[o.case.pk]), f"/admin/accounts/user/{o.record.created_by_id}/change/"]
+            reverse("retention:case", args=[o.case.pk]), f"/admin/accounts/user/{o.record.created_by_id}/change/",
+            reverse("accounts:person_sessions", args=[o.record.created_by_id])]
 
 
 @pytest.mark.django_db
