@@ -158,11 +158,6 @@ def can_work(user, case) -> bool:
     return level(user, case) == WORK
 
 
-def by_supervision(user, case) -> bool:
-    """Does `user` see `case` only as the 监督人员 of a supervising agency (another agency's case)?"""
-    return not _walled_out(user) and user.agency_id != case.agency_id and level(user, case) is not None
-
-
 def check_view_to_act(user, case) -> None:
     """The gate of an act whose right is to see the case plus a role (a leader's signature, an
     approval, a review): check_view, and the case is of the actor's agency — a supervising agency's
