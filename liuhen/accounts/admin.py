@@ -10,6 +10,10 @@ administrators (三员分立, SPEC §9, 等保 2.0):
 - 审计管理员 has no access here (is_staff is false): the audit log is their screen (liuhen.audit).
 - A superuser exists only from `liuhen createsuperuser` (no form here sets is_superuser) and only
   to bootstrap: it may create accounts and grant the three administrator roles, never a case role.
+- Several agencies on one instance: an agency's administrators see and keep only their agency — its
+  row, its units, its people and their 执法证 (another agency's answer as not there, and the attempt
+  is in the ledger); the platform's administrators (of no agency) and a superuser keep every agency's
+  and alone add agencies (services.same_home).
 
 What an administrator may do here goes by their role (checked by the ledger), not by Django's
 permission table (which `liuhen verify` does not check). Every refusal of a role change is logged
@@ -26,6 +30,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.shortcuts import redirect
 
+from liuhen.ledger import refusals
 from liuhen.ledger.admin import LedgeredAdmin
 
 from . import services
@@ -42,19 +47,62 @@ def _is(user, role) -> bool:
     return user.is_active and user.has_role(role)
 
 
+def _home(request):
+    """The agency whose configuration `request.user` keeps: their own; None (every agency's) for the
+    platform's administrators, of no agency, and a superuser."""
+    return services.home_agency_id(request.user)
+
+
+class AgencyScoped:
+    """An admin whose rows belong to an agency (`agency_path` names it): an agency's administrator
+    sees only their agency's rows and chooses only their agency (and its units, its people) on a form.
+    Asking for another agency's row by its id answers as for one that does not exist, and is logged."""
+
+    agency_path = "agency"
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        home = _home(request)
+        return qs if home is None else qs.filter(**{self.agency_path: home})
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None and _home(request) is not None and \
+                self.model._default_manager.filter(pk=object_id if str(object_id).isdigit() else None).exists():
+            refusals.record_denied(request, getattr(self.model, "ledger_object_type", "") or
+                                   self.model._meta.label_lower, object_id)
+        return obj
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        home = _home(request)
+        if home is not None:
+            choices = {"agency": Agency.objects.filter(pk=home), "unit": Unit.objects.filter(agency_id=home),
+                       "holder": User.objects.filter(agency_id=home)}
+            if db_field.name in choices:
+                # An agency's administrator gives no one "no agency": that is a platform account.
+                kwargs.update(queryset=choices[db_field.name], required=db_field.name != "unit")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(Agency)
-class AgencyAdmin(LedgeredAdmin):
+class AgencyAdmin(AgencyScoped, LedgeredAdmin):
+    agency_path = "pk"
     list_display = ("name", "short_name", "phone")
+
+    def has_add_permission(self, request):
+        return _home(request) is None and super().has_add_permission(request)
 
 
 @admin.register(Unit)
-class UnitAdmin(LedgeredAdmin):
+class UnitAdmin(AgencyScoped, LedgeredAdmin):
     list_display = ("name", "agency")
 
 
 @admin.register(Certificate)
-class CertificateAdmin(LedgeredAdmin):
+class CertificateAdmin(AgencyScoped, LedgeredAdmin):
     """执法证: issued and changed by the system administrator only."""
+
+    agency_path = "holder__agency"
 
     list_display = ("number", "holder", "valid_from", "valid_until", "revoked")
     search_fields = ("number", "holder__full_name")
@@ -188,7 +236,7 @@ class RoleFilter(admin.SimpleListFilter):
 
 
 @admin.register(User)
-class LiuhenUserAdmin(LedgeredAdmin, UserAdmin):
+class LiuhenUserAdmin(AgencyScoped, LedgeredAdmin, UserAdmin):
     form = LiuhenUserChangeForm
     add_form = LiuhenUserCreationForm
     change_password_form = LiuhenPasswordResetForm

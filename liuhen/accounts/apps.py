@@ -18,3 +18,5 @@ class AccountsConfig(AppConfig):
         register_subject(models.Certificate.ledger_object_type, ledger_checks.check_certificate)
         register_subject(models.Agency.ledger_object_type, ledger_checks.check_agency)
         register_subject(models.Unit.ledger_object_type, ledger_checks.check_unit)
+        register_subject(models.Supervision.ledger_object_type, ledger_checks.check_supervision)
+        register_subject(models.SupervisionEnd.ledger_object_type, ledger_checks.check_supervision_end)

@@ -3,10 +3,11 @@
 - Does each person hold exactly the roles the log granted them? A role slipped into
   accounts_user_groups by SQL would let someone read every case (机关负责人) or approve records
   (负责人) — the roles decide access, so they are checked.
-- Does each person, certificate (执法证), agency and unit still have the state the log last recorded
-  for it (models.*.ledger_state_fields)? A certificate's end date pushed back by SQL would let an
-  expired officer act; a person moved to another unit would see its cases; is_superuser set by SQL
-  would bypass every permission.
+- Does each person, certificate (执法证), agency, unit, supervision (上级监督) and end of one still
+  have the state the log last recorded for it (models.*.ledger_state_fields)? A certificate's end
+  date pushed back by SQL would let an expired officer act; a person moved to another unit would see
+  its cases; is_superuser set by SQL would bypass every permission; a supervision row slipped in
+  would open one agency's cases to another.
 """
 from django.contrib.auth.models import Group
 
@@ -14,7 +15,7 @@ from liuhen.ledger.subjects import check_states, finding, key_of, model_states, 
 
 from . import vocabulary as v
 from .roles import Role
-from .models import Agency, Certificate, Unit, User
+from .models import Agency, Certificate, Supervision, SupervisionEnd, Unit, User
 
 ROLE_ACTIONS = v.ROLE_ACTIONS
 
@@ -83,3 +84,5 @@ def _coded_checker(model):
 check_certificate = _coded_checker(Certificate)
 check_agency = _coded_checker(Agency)
 check_unit = _coded_checker(Unit)
+check_supervision = _coded_checker(Supervision)
+check_supervision_end = _coded_checker(SupervisionEnd)

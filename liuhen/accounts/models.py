@@ -5,6 +5,7 @@ from asgiref.sync import sync_to_async
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -134,6 +135,12 @@ class User(LedgerState, AbstractUser):
     def display_name(self) -> str:
         return self.full_name or self.username
 
+    def clean(self):
+        super().clean()
+        # A unit's agency decides whose cases its people see: a person's unit is of their agency.
+        if self.unit_id and self.unit.agency_id != self.agency_id:
+            raise ValidationError({"unit": ValidationError("所属执法机构不属于该执法机关。", code="unit_agency")})
+
     def get_short_name(self) -> str:
         # Django's admin greets by the short name (欢迎，…): the person's name, not the login name.
         return self.display_name
@@ -203,3 +210,48 @@ class PasswordHistory(AppendOnlyModel):
     class Meta:
         verbose_name = verbose_name_plural = "历史密码"
         ordering = ["-created_at", "-pk"]
+
+
+class Supervision(LedgerState, AppendOnlyModel):
+    """上级监督 — agency `supervisor` oversees agency `supervised` (a county 司法局 over the county's
+    enforcement agencies, a department over its subordinate agencies; 行政执法监督): the supervising
+    agency's 监督人员 read the supervised agency's cases — never work on them (cases.access). Declared
+    by the platform's system administrator; ended by a SupervisionEnd row, never by a change."""
+
+    # Each column decides who reads whose cases: a row slipped in by SQL would open an agency's cases
+    # to another, so each row's state is in the log (`liuhen verify`).
+    ledger_object_type = "supervision"
+    ledger_state_fields = ("supervisor_id", "supervised_id", "basis", "granted_by_id")
+
+    supervisor = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="supervisions",
+                                   verbose_name="监督机关")
+    supervised = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="supervised_by",
+                                   verbose_name="被监督机关")
+    basis = models.CharField("监督依据", max_length=200)
+    granted_by = models.ForeignKey("User", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name="登记人")
+    granted_at = models.DateTimeField("登记时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "上级监督"
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.supervisor} 监督 {self.supervised}"
+
+
+class SupervisionEnd(LedgerState, AppendOnlyModel):
+    """The end of a supervision (终止监督): appended, the supervision row stays."""
+
+    ledger_object_type = "supervision_end"
+    ledger_state_fields = ("supervision_id", "reason", "ended_by_id")
+
+    supervision = models.OneToOneField(Supervision, on_delete=models.PROTECT, related_name="end",
+                                       verbose_name="上级监督")
+    reason = models.CharField("终止理由", max_length=200)
+    ended_by = models.ForeignKey("User", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                 verbose_name="登记人")
+    ended_at = models.DateTimeField("终止时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "终止上级监督"

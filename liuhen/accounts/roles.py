@@ -21,6 +21,10 @@ ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMI
 LEADER_ROLES = frozenset({Role.UNIT_HEAD, Role.AGENCY_HEAD})
 # Roles that may read every case of the agency (not only their own unit's or their own).
 AGENCY_READ_ROLES = frozenset({Role.AGENCY_HEAD, Role.LEGAL_REVIEWER, Role.SUPERVISOR, Role.ARCHIVIST})
+# Roles that read the cases of the agencies their agency supervises (上级监督, accounts.Supervision):
+# the 监督人员 only. Not the 机关负责人 — their signature and approvals are gated by what they may
+# see, and reading another agency's case must never let anyone act on it.
+SUPERVISION_ROLES = frozenset({Role.SUPERVISOR})
 
 
 def case_role_list_problems(value, what: str) -> list[str]:

@@ -1,7 +1,7 @@
 """Reads of agencies and people that other apps' commands and views share."""
 from django.core.exceptions import ValidationError
 
-from .models import Agency, User
+from .models import Agency, Supervision, User
 
 
 def agency_named(name: str = "", actor=None) -> Agency:
@@ -25,3 +25,16 @@ def person_named(username: str, what: str = "人员") -> User:
     if user is None:
         raise ValidationError(f"{what}“{username}”不存在。")
     return user
+
+
+def supervised_agency_ids(agency_id) -> set[int]:
+    """The agencies `agency_id` supervises now (上级监督, directly: a supervision is declared for each
+    pair, it does not pass down a chain)."""
+    if agency_id is None:
+        return set()
+    return set(Supervision.objects.filter(supervisor_id=agency_id, end__isnull=True)
+               .values_list("supervised_id", flat=True))
+
+
+def active_supervisions():
+    return Supervision.objects.filter(end__isnull=True).select_related("supervisor", "supervised").order_by("id")

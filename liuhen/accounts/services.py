@@ -13,7 +13,7 @@ from liuhen.ledger.models import Entry
 
 from . import passwords
 from . import vocabulary as v
-from .models import Agency, Certificate, Unit, User
+from .models import Agency, Certificate, Supervision, SupervisionEnd, Unit, User
 from .roles import ADMIN_ROLES, Role
 
 
@@ -34,6 +34,20 @@ def acted_on_today(actor, user: User) -> bool:
     start = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time.min))
     return Entry.objects.filter(actor_id=actor.pk, object_type=User.ledger_object_type, object_id=str(user.pk),
                                 action__in=v.ACCOUNT_CHANGES, created_at__gte=start).exists()
+
+
+def home_agency_id(actor):
+    """The agency whose people `actor` administers: their own; None — every agency's — for the system
+    itself (actor None), a superuser and the platform's administrators (of no agency)."""
+    return None if actor is None or actor.is_superuser else actor.agency_id
+
+
+def check_same_home(actor, agency_id, what: str = "人员") -> None:
+    """Several agencies on one instance: an agency's administrators keep only their own agency's
+    people (accounts, roles, passwords, 执法证); another agency's are kept by its own or the platform's."""
+    home = home_agency_id(actor)
+    if home is not None and agency_id != home:
+        raise PermissionDenied(f"只能管理本机关的{what}。")
 
 
 def may_manage_accounts(actor) -> bool:
@@ -65,6 +79,7 @@ def check_role_change(actor, user: User, before: set[str], after: set[str]) -> N
         return
     if user.pk is not None and actor.pk == user.pk:
         raise ValidationError("三员分立：不能修改本人的角色。", code="own_roles")
+    check_same_home(actor, user.agency_id)
     admin = {str(r) for r in ADMIN_ROLES}
     changed = before ^ after
     bootstrap = actor.is_superuser and not actor.has_role(Role.SECURITY_ADMIN)
@@ -178,6 +193,7 @@ def create_user(actor, *, username: str, full_name: str, password: str, agency: 
     def authorize():
         if not may_manage_accounts(actor):
             raise PermissionDenied("三员分立：只有系统管理员可以创建账号。")
+        check_same_home(actor, agency.pk if agency is not None else None)
     _checked(actor, "user_create", None, authorize)
     with transaction.atomic():
         if unit is not None and agency is not None and unit.agency_id != agency.pk:
@@ -208,6 +224,7 @@ def reset_password(actor, user: User, password: str) -> None:
             raise ValidationError("本人的密码请在“修改密码”中修改。", code="own_password")
         if not may_manage_accounts(actor):
             raise PermissionDenied("三员分立：只有系统管理员可以重置密码。")
+        check_same_home(actor, user.agency_id)
     _checked(actor, "password_reset", user, authorize)
     with transaction.atomic():
         validate_password(password, user)
@@ -248,6 +265,7 @@ def check_release(actor, user: User) -> None:
     bootstrap = actor.is_superuser and not actor.has_role(Role.SECURITY_ADMIN) and user.role_codes() & admin
     if not (actor.is_active and actor.has_role(Role.SECURITY_ADMIN)) and not bootstrap:
         raise PermissionDenied("三员分立：只有安全管理员可以确认系统管理员的密码重置。")
+    check_same_home(actor, user.agency_id)
     if acted_on_today(actor, user):
         raise ValidationError("三员分立：您今天创建或修改过该账号，不能确认其密码重置，须由另一位管理员办理。",
                               code="acted_today")
@@ -281,6 +299,7 @@ def issue_certificate(actor, holder: User, *, number: str, valid_from: datetime.
     def authorize():
         if not (actor is None or actor.has_role(Role.SYSTEM_ADMIN)):
             raise PermissionDenied("三员分立：只有系统管理员可以发放执法证。")
+        check_same_home(actor, holder.agency_id)
     _checked(actor, "certificate_issue", holder, authorize)
     with transaction.atomic():
         return _issue_certificate(actor, holder, number=number, valid_from=valid_from, valid_until=valid_until,
@@ -396,6 +415,80 @@ def create_unit(actor, agency: Agency, *, name: str) -> Unit:
     ledger.append(v.UNIT_CREATE, actor=actor, object_type=Unit.ledger_object_type, object_id=unit.pk,
                   content_sha256=unit.ledger_digest(), detail={"agency": agency.pk, "name": unit.name})
     return unit
+
+
+# ---- 上级监督: one agency supervises another ----------------------------------------------------------
+
+def may_declare_supervision(actor) -> bool:
+    """Who declares or ends a supervision: the platform's system administrator (系统管理员 of no agency),
+    or the system itself (actor None: the CLI, the demo). An agency's own system administrator may
+    not — declaring that their agency supervises another would open the other's cases to them."""
+    return actor is None or (actor.is_active and actor.has_role(Role.SYSTEM_ADMIN) and actor.agency_id is None)
+
+
+def _check_declarer(actor) -> None:
+    if not may_declare_supervision(actor):
+        raise PermissionDenied("只有平台系统管理员（不属于任何执法机关）可以登记或终止上级监督。")
+
+
+def _supervision_about(actor, *args, **kwargs):
+    return Supervision.ledger_object_type, ""
+
+
+@refusals.records_refusals(v.DENIED, "supervision_grant", _supervision_about)
+@transaction.atomic
+def grant_supervision(actor, supervisor: Agency, supervised: Agency, *, basis: str) -> Supervision:
+    """`supervisor` supervises `supervised` from now on (上级监督): the supervising agency's 监督人员
+    read the supervised agency's cases. Not oneself, not twice, and no cycle (an agency supervised,
+    directly or not, by the one it would supervise)."""
+    from .selectors import supervised_agency_ids
+
+    _check_declarer(actor)
+    basis = (basis or "").strip()
+    if not basis:
+        raise ValidationError("请写明监督依据（如上下级关系或文件）。", code="no_basis")
+    if supervisor.pk == supervised.pk:
+        raise ValidationError("执法机关不能监督其本身。", code="self")
+    reach, frontier = set(), {supervised.pk}
+    while frontier:  # every agency `supervised` already reaches, through active supervisions
+        reach |= frontier
+        frontier = set().union(*(supervised_agency_ids(a) for a in frontier)) - reach
+    if supervisor.pk in reach:
+        raise ValidationError(f"{supervised.name}已直接或间接监督{supervisor.name}，不能反向监督（不能成环）。",
+                              code="cycle")
+    if supervised.pk in supervised_agency_ids(supervisor.pk):
+        raise ValidationError(f"{supervisor.name}已在监督{supervised.name}。", code="duplicate")
+    row = Supervision(supervisor=supervisor, supervised=supervised, basis=basis, granted_by=actor)
+    row.full_clean()
+    row.save()
+    ledger.append(v.SUPERVISION_GRANT, actor=actor, object_type=Supervision.ledger_object_type,
+                  object_id=row.pk, content_sha256=row.ledger_digest(),
+                  detail={"supervisor": supervisor.pk, "supervised": supervised.pk})
+    return row
+
+
+def _end_about(actor, supervision, *args, **kwargs):
+    return Supervision.ledger_object_type, supervision.pk
+
+
+@refusals.records_refusals(v.DENIED, "supervision_end", _end_about)
+@transaction.atomic
+def end_supervision(actor, supervision: Supervision, *, reason: str) -> SupervisionEnd:
+    """The supervision ends now (终止上级监督): its 监督人员 no longer read the supervised agency's cases."""
+    _check_declarer(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("请写明终止理由。", code="no_reason")
+    if SupervisionEnd.objects.filter(supervision=supervision).exists():
+        raise ValidationError("该上级监督已终止。", code="ended")
+    end = SupervisionEnd(supervision=supervision, reason=reason, ended_by=actor)
+    end.full_clean()
+    end.save()
+    ledger.append(v.SUPERVISION_END, actor=actor, object_type=SupervisionEnd.ledger_object_type,
+                  object_id=end.pk, content_sha256=end.ledger_digest(),
+                  detail={"supervision": supervision.pk, "supervisor": supervision.supervisor_id,
+                          "supervised": supervision.supervised_id})
+    return end
 
 
 def require_valid_certificate(user: User, day: datetime.date | None = None) -> Certificate:

@@ -7,6 +7,7 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
@@ -252,6 +253,10 @@ def person_sessions(request, pk: int):
         return render(request, "web/error.html", {"title": "无权访问", "lines": [str(error)], "back": "/"},
                       status=403)
     person = get_object_or_404(User, pk=pk)
+    if services.home_agency_id(request.user) not in (None, person.agency_id):
+        # Another agency's person: kept by their own agency's administrators (or the platform's).
+        refusals.record_denied(request, User.ledger_object_type, person.pk)
+        raise Http404
     if request.method == "POST":
         n = sessions.end_all(request.user, person)
         messages.success(request, f"已结束{person.display_name}的{n}个会话。")

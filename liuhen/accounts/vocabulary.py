@@ -49,6 +49,11 @@ OTP_DEVICE_REMOVE = "accounts.otp_device_remove"
 SESSION_END = "accounts.session_end"
 SESSIONS_END_ALL = "accounts.sessions_end_all"
 
+# 上级监督: the platform's system administrator declared that one agency supervises another (its
+# 监督人员 then read the other's cases), or ended such a supervision.
+SUPERVISION_GRANT = "accounts.supervision_grant"
+SUPERVISION_END = "accounts.supervision_end"
+
 # The configuration admin's own events (liuhen.ledger.admin.LedgeredAdmin).
 ADMIN_ADD = "admin.add"
 ADMIN_CHANGE = "admin.change"
@@ -90,6 +95,8 @@ ACTION_LABELS = {
     OTP_DEVICE_REMOVE: "解绑验证器",
     SESSION_END: "结束会话",
     SESSIONS_END_ALL: "结束全部会话",
+    SUPERVISION_GRANT: "登记上级监督",
+    SUPERVISION_END: "终止上级监督",
     ADMIN_ADD: "配置新增",
     ADMIN_CHANGE: "配置修改",
 }
@@ -111,6 +118,12 @@ E012 = "accounts.E012"  # an agency deleted
 E013 = "accounts.E013"  # a unit altered
 E014 = "accounts.E014"  # a unit inserted
 E015 = "accounts.E015"  # a unit deleted
+E016 = "accounts.E016"  # a supervision (上级监督) altered
+E017 = "accounts.E017"  # a supervision inserted: an agency's cases opened to another behind the log
+E018 = "accounts.E018"  # a supervision deleted
+E019 = "accounts.E019"  # the end of a supervision altered
+E020 = "accounts.E020"  # the end of a supervision inserted
+E021 = "accounts.E021"  # the end of a supervision deleted: a supervision the log ended is open again
 
 # The state findings' codes by object type and kind (check_states makes the findings, these codes
 # are given to them).
@@ -119,4 +132,6 @@ STATE_CODES = {
     "certificate": {"altered": E007, "inserted": E008, "deleted": E009},
     "agency": {"altered": E010, "inserted": E011, "deleted": E012},
     "unit": {"altered": E013, "inserted": E014, "deleted": E015},
+    "supervision": {"altered": E016, "inserted": E017, "deleted": E018},
+    "supervision_end": {"altered": E019, "inserted": E020, "deleted": E021},
 }

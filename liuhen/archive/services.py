@@ -73,7 +73,7 @@ def _safe_pdf(fileobj) -> None:
 def add_supplement(actor, case: Case, *, title, kind, file, filename: str = "", note: str = "") -> Supplement:
     """补充材料: a paper that reaches an archived case later, added with its file and a note."""
     case = Case.objects.select_for_update().get(pk=case.pk)
-    access.check_view(actor, case)
+    access.check_view_to_act(actor, case)
     if not s.may_add_supplement(actor, case):
         raise PermissionDenied("只有档案管理员或机关负责人可以登记归档后补充材料。")
     if not case.is_archived:

@@ -18,6 +18,8 @@ from liuhen.accounts.roles import ADMIN_ROLES, Role
 from liuhen.ledger import vocabulary as ledger_vocab
 from liuhen.ledger.models import Entry
 
+from .selectors import entries_for
+
 
 @dataclass(frozen=True)
 class Alert:
@@ -52,9 +54,9 @@ def _bursts(entries, limit: int, window: datetime.timedelta):
             yield e, len(times)
 
 
-def failed_logins(since) -> list[Alert]:
+def failed_logins(since, entries=None) -> list[Alert]:
     window = datetime.timedelta(minutes=lockout.lock_minutes())
-    guesses = list(Entry.objects.filter(action__in=acc.GUESSES, created_at__gte=since).order_by("created_at", "pk"))
+    guesses = list((Entry.objects.all() if entries is None else entries).filter(action__in=acc.GUESSES, created_at__gte=since).order_by("created_at", "pk"))
     by_user, by_ip = {}, {}
     for e in guesses:
         by_user.setdefault(e.object_id, []).append(e)
@@ -75,11 +77,12 @@ def _names(ids) -> dict[str, User]:
     return {str(u.pk): u for u in User.objects.filter(pk__in=[i for i in ids if str(i).isdigit()])}
 
 
-def account_changes(since) -> list[Alert]:
+def account_changes(since, entries=None) -> list[Alert]:
     kinds = {acc.PASSWORD_RESET: "管理员账号密码被重置", acc.ROLE_GRANT: "授予角色", acc.ROLE_REVOKE: "撤销角色",
              acc.OTP_DEVICE_ADD: "绑定验证器", acc.OTP_DEVICE_REMOVE: "解绑验证器",
              acc.SESSIONS_END_ALL: "结束全部会话"}
-    entries = list(Entry.objects.filter(action__in=kinds, created_at__gte=since, object_type="user"))
+    entries = list((Entry.objects.all() if entries is None else entries).filter(
+        action__in=kinds, created_at__gte=since, object_type="user"))
     people = _names({e.object_id for e in entries} | {str(e.actor_id) for e in entries if e.actor_id})
     admin = {str(r) for r in ADMIN_ROLES}
     alerts = []
@@ -109,10 +112,11 @@ KIND_LABELS = {"altered": "被修改", "deleted": "被删除", "inserted": "被�
                "truncated": "被截断", "checkpoint": "检查点不一致", "tile": "瓦片不一致"}
 
 
-def verify_findings(since) -> list[Alert]:
-    """Each `liuhen verify` run that found something (its event ledger.verified, ok false)."""
+def verify_findings(since, entries) -> list[Alert]:
+    """Each `liuhen verify` run that found something (its event ledger.verified, ok false): system events,
+    read by the platform's auditor (the log is the instance's), not by an agency's."""
     alerts = []
-    for e in Entry.objects.filter(action=ledger_vocab.VERIFIED, created_at__gte=since):
+    for e in entries.filter(action=ledger_vocab.VERIFIED, created_at__gte=since):
         try:
             detail = json.loads(bytes(e.leaf).decode("utf-8"))["detail"]
         except (ValueError, KeyError, TypeError):
@@ -125,7 +129,9 @@ def verify_findings(since) -> list[Alert]:
     return alerts
 
 
-def recent(limit: int = 50) -> list[Alert]:
+def recent(limit: int = 50, auditor=None) -> list[Alert]:
+    """The alerts of the last days(), of the entries `auditor` reads (audit.selectors.entries_for)."""
     since = timezone.now() - datetime.timedelta(days=days())
-    alerts = failed_logins(since) + account_changes(since) + verify_findings(since)
+    entries = entries_for(auditor)
+    alerts = failed_logins(since, entries) + account_changes(since, entries) + verify_findings(since, entries)
     return sorted(alerts, key=lambda a: (a.at, a.entry_id), reverse=True)[:limit]

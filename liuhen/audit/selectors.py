@@ -6,7 +6,7 @@ import json
 from django.db.models import Q
 from django.utils import timezone
 
-from liuhen.accounts.models import User
+from liuhen.accounts.models import Agency, User
 from liuhen.accounts.roles import Role
 from liuhen.ledger.models import Entry
 
@@ -33,9 +33,24 @@ def actor_ids(text: str) -> list[int] | None:
     return list(User.objects.filter(q).values_list("pk", flat=True))
 
 
-def search(filters: dict):
-    """Entries matching the search form's cleaned filters, newest first."""
+def entries_for(auditor=None):
+    """The entries an audit administrator reads: every one on an instance of one agency. Several
+    agencies on one instance: the platform's (of no agency) reads every entry, the system's own
+    included; an agency's reads its own people's — what they did, the failed logins on their accounts
+    and every change made to their accounts (the platform administrators' included) — and nothing of
+    another agency's."""
     qs = Entry.objects.all()
+    if auditor is None or auditor.agency_id is None or not Agency.objects.exclude(pk=auditor.agency_id).exists():
+        return qs
+    people = User.objects.filter(agency_id=auditor.agency_id)
+    ids, usernames = zip(*people.values_list("pk", "username")) if people.exists() else ((), ())
+    return qs.filter(Q(actor_id__in=ids) | Q(object_type=User.ledger_object_type, object_id__in=[str(i) for i in ids])
+                     | Q(object_type="login", object_id__in=usernames))
+
+
+def search(filters: dict, auditor=None):
+    """Entries matching the search form's cleaned filters, newest first."""
+    qs = entries_for(auditor)
     if filters.get("actor"):
         ids = actor_ids(filters["actor"])
         qs = qs.filter(actor_id__isnull=True) if ids is None else qs.filter(actor_id__in=ids)
@@ -104,6 +119,6 @@ def iter_rows(queryset, chunk: int = 1000):
     yield from rows(batch)
 
 
-def entry(entry_id: int):
-    e = Entry.objects.filter(pk=entry_id).first()
+def entry(entry_id: int, auditor=None):
+    e = entries_for(auditor).filter(pk=entry_id).first()
     return rows([e])[0] if e is not None else None

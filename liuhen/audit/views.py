@@ -1,6 +1,7 @@
 """The audit administrator's screen (审计管理员, 等保 2.0 安全审计): search the ledger, open an event,
 export a search. Read-only — GET only, nothing here writes but the ledger's own record of each
-look and each export. Anyone else is refused (403), and the refusal is logged (access.denied)."""
+look and each export. Anyone else is refused (403), and the refusal is logged (access.denied).
+An agency's audit administrator reads its own people's entries only (selectors.entries_for)."""
 import json
 import re
 
@@ -14,7 +15,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from liuhen.accounts.roles import Role
+from liuhen.ledger import refusals
 from liuhen.ledger import services as ledger
+from liuhen.ledger.models import Entry
 
 from . import alerts, exports, selectors
 from .forms import SearchForm
@@ -83,11 +86,11 @@ def _query_string(request) -> str:
 def search(request):
     form, filters = _form(request)
     context = {"form": form, "actions": sorted(action_labels().items()), "object_types": SearchForm.object_types(),
-               "query": _query_string(request), "alerts": alerts.recent()}
+               "query": _query_string(request), "alerts": alerts.recent(auditor=request.user)}
     if filters is None:
         # Bad input: the page comes back with the input kept and a Chinese message (400).
         return render(request, "audit/search.html", context, status=400)
-    page = Paginator(selectors.search(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.search(filters, request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     ledger.append(VIEW, actor=request.user, object_type="ledger", object_id="search",
                   detail={"filters": logged_filters(filters), "page": page.number})
     context.update(page=page, rows=selectors.rows(page.object_list))
@@ -96,8 +99,10 @@ def search(request):
 
 @auditor_only
 def event(request, entry_id: int):
-    row = selectors.entry(entry_id)
+    row = selectors.entry(entry_id, request.user)  # another agency's entry: as one that does not exist
     if row is None:
+        if Entry.objects.filter(pk=entry_id).exists():
+            refusals.record_denied(request, "entry", entry_id)
         raise Http404
     ledger.append(VIEW, actor=request.user, object_type="entry", object_id=entry_id)
     leaf = bytes(row["entry"].leaf)
@@ -116,7 +121,7 @@ def _export(request, fmt: str):
         return render(request, "audit/search.html", {
             "form": form, "actions": sorted(action_labels().items()),
             "object_types": SearchForm.object_types(), "query": _query_string(request)}, status=400)
-    qs = selectors.search(filters)
+    qs = selectors.search(filters, request.user)
     count = qs.count()
     detail = {"format": fmt, "filters": logged_filters(filters), "rows": count}
     if count > max_export_rows():

@@ -152,7 +152,9 @@ def may_decide(user, case, req: HandlingRequest | None = None) -> bool:
     roles = profiles.profile_for_case(case).case_property.approve_roles
     if req is not None and req.requested_by_id == user.pk:
         return False
-    return user.has_role(*roles) and access.can_view(user, case) and not involved(user, case)
+    # Of the case's agency: a supervising agency's 监督人员 reads the case, never approves on it.
+    return (user.has_role(*roles) and user.agency_id == case.agency_id and access.can_view(user, case)
+            and not involved(user, case))
 
 
 def awaiting_decision(user) -> list[HandlingRequest]:

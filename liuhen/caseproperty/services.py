@@ -244,7 +244,7 @@ def decide_handling(actor, req: HandlingRequest, *, approved: bool, opinion: str
     """审批 (LQ 13; 行政强制法 27): a head the profile names, who neither asked nor worked on the case,
     approves or refuses, once; a refusal says why."""
     case = _lock(req.case)
-    access.check_view(actor, case)
+    access.check_view_to_act(actor, case)
     roles = profiles.profile_for_case(case).case_property.approve_roles
     if not actor.has_role(*roles):
         raise PermissionDenied(f"只有{'、'.join(Role(r).label for r in roles)}可以审批涉案财物的处理。")

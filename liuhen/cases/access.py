@@ -16,7 +16,11 @@ retrieval slip (调用单, liuhen.retrieval) like anyone else — while the agen
 duty and an active grant opens it.
 
 Before any policy: the three administrators (三员) see no case content at all, and nobody sees a
-case of another agency. Apps above cases may add policies (`register_policy`).
+case of another agency — but for one policy, "supervision" (上级监督): the 监督人员 of an agency that
+supervises another (accounts.Supervision) VIEW the other's cases, never work on them. Everything
+gated by a case and a role (a leader's signature, an approval) asks `check_view_to_act`, so that
+reading another agency's case never lets anyone act on it. Apps above cases may add policies
+(`register_policy`); they apply within the user's agency.
 """
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,7 +28,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
-from liuhen.accounts.roles import ADMIN_ROLES, AGENCY_READ_ROLES, Role
+from liuhen.accounts.roles import ADMIN_ROLES, AGENCY_READ_ROLES, SUPERVISION_ROLES, Role
 
 VIEW, WORK = "view", "work"
 ALL = "all"  # a policy's cases_q answer: every case of the user's agency
@@ -102,15 +106,40 @@ register_policy(Policy("agency_roles", _agency_roles,
 register_policy(Policy("grant", _grant, _grant_q))
 
 
+def _supervision(user, case, now):
+    from liuhen.accounts.selectors import supervised_agency_ids
+
+    if not user.has_role(*SUPERVISION_ROLES) or case.agency_id == user.agency_id:
+        return None
+    return VIEW if case.agency_id in supervised_agency_ids(user.agency_id) else None
+
+
+def _supervision_q(user, now):
+    from liuhen.accounts.selectors import supervised_agency_ids
+
+    ids = supervised_agency_ids(user.agency_id) if user.has_role(*SUPERVISION_ROLES) else ()
+    return Q(agency_id__in=ids) if ids else None
+
+
+# 上级监督: the one policy that passes the agency wall — only to view (cases_q: the other agencies' cases).
+SUPERVISION = Policy("supervision", _supervision, _supervision_q)
+
+
+def _walled_out(user) -> bool:
+    """Sees no case at all: not logged in, an administrator (三员), or of no agency."""
+    return not user.is_authenticated or user.has_role(*ADMIN_ROLES) or user.agency_id is None
+
+
 def _excluded(user, case) -> bool:
-    return (not user.is_authenticated or user.has_role(*ADMIN_ROLES) or user.agency_id is None
-            or user.agency_id != case.agency_id)
+    return _walled_out(user) or user.agency_id != case.agency_id
 
 
 def level(user, case, now=None) -> str | None:
     """The highest access any policy gives `user` on `case` at `now`: "work", "view" or None."""
-    if _excluded(user, case):
+    if _walled_out(user):
         return None
+    if user.agency_id != case.agency_id:
+        return SUPERVISION.level(user, case, now)
     best = None
     for policy in _POLICIES.values():
         got = policy.level(user, case, now)
@@ -127,6 +156,15 @@ def can_view(user, case) -> bool:
 def can_work(user, case) -> bool:
     """Add records, attach, sign as officer, move the stage."""
     return level(user, case) == WORK
+
+
+def check_view_to_act(user, case) -> None:
+    """The gate of an act whose right is to see the case plus a role (a leader's signature, an
+    approval, a review): check_view, and the case is of the actor's agency — a supervising agency's
+    监督人员 reads it (上级监督), never signs, approves or decides on it."""
+    check_view(user, case)
+    if user.agency_id != case.agency_id:
+        raise PermissionDenied("上级监督只能查阅该案件，不能办理、签批或审批。")
 
 
 def was_own(user, case) -> bool:
@@ -174,17 +212,24 @@ def visible_cases(user, now=None):
     """The cases `user` may see, as a queryset (for lists)."""
     from .models import Case
 
-    if not user.is_authenticated or user.has_role(*ADMIN_ROLES) or user.agency_id is None:
+    if _walled_out(user):
         return Case.objects.none()
-    qs = Case.objects.filter(agency_id=user.agency_id)
-    q = None
+    q, every = None, False
     for policy in _POLICIES.values():
         got = policy.cases_q(user, now)
         if got is ALL:
-            return qs
+            q, every = Q(), True
+            break
         if got is not None:
             q = got if q is None else q | got
-    return qs.filter(q).distinct() if q is not None else Case.objects.none()
+    where = Q(agency_id=user.agency_id) & q if q is not None else None
+    supervised = SUPERVISION.cases_q(user, now)
+    if supervised is not None:
+        where = supervised if where is None else where | supervised
+    if where is None:
+        return Case.objects.none()
+    qs = Case.objects.filter(where)
+    return qs if every and supervised is None else qs.distinct()
 
 
 def may_grant(user, case) -> bool:

@@ -250,7 +250,9 @@ def in_execution(case) -> bool:
 def may_decide(user, case) -> bool:
     """A head the profile names (行政处罚法 66: 经行政机关批准) who did not handle the case."""
     roles = profiles.profile_for_case(case).execution.deferral_roles
-    return user.has_role(*roles) and access.can_view(user, case) and not involved(user, case)
+    # Of the case's agency: a supervising agency's 监督人员 reads the case, never approves on it.
+    return (user.has_role(*roles) and user.agency_id == case.agency_id and access.can_view(user, case)
+            and not involved(user, case))
 
 
 def due_payments(user) -> list[dict]:

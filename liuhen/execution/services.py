@@ -211,7 +211,7 @@ def decide_deferral(actor, req: DeferralRequest, *, approved: bool, opinion: str
     """The head's decision on an application (行政处罚法 66: 经行政机关批准), once; a refusal states why.
     Approved, the schedule in force is the application's; refused, the due date stays."""
     case = _lock(req.case)
-    access.check_view(actor, case)
+    access.check_view_to_act(actor, case)
     roles = profiles.profile_for_case(case).execution.deferral_roles
     if not actor.has_role(*roles):
         raise PermissionDenied(f"只有{'、'.join(Role(r).label for r in roles)}可以审批延期（分期）缴纳。")

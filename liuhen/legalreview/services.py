@@ -77,7 +77,7 @@ def _as_handler(actor, case: Case) -> None:
 
 
 def _as_reviewer(actor, case: Case) -> None:
-    access.check_view(actor, case)
+    access.check_view_to_act(actor, case)
     if not actor.has_role(Role.LEGAL_REVIEWER):
         raise PermissionDenied("只有法制审核人员可以审核。")
     if involved(actor, case):
@@ -86,7 +86,7 @@ def _as_reviewer(actor, case: Case) -> None:
 
 
 def _as_head(actor, case: Case, roles, what: str) -> None:
-    access.check_view(actor, case)
+    access.check_view_to_act(actor, case)
     if not actor.has_role(*roles):
         raise PermissionDenied(f"只有{'、'.join(Role(r).label for r in roles)}可以{what}。")
     if involved(actor, case):
@@ -358,7 +358,7 @@ def disagree(actor, review: Review, *, opinion: str) -> Disagreement:
     """The handling unit (an officer of the case or the head of its unit) disagrees with a review that
     did not agree (LW-L 17); both opinions go to the agency head."""
     case = _lock(review.submission.case)
-    access.check_view(actor, case)
+    access.check_view_to_act(actor, case)
     if case.is_archived:
         raise PermissionDenied("案件已归档，不能再修改。")
     if not _may_disagree(actor, case):

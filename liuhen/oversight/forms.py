@@ -48,7 +48,9 @@ class MonthField(forms.CharField):
 
 
 class ScopeMixin:
-    """Units and officers limited to what the user supervises."""
+    """Units and officers limited to what the user supervises. A 监督人员 whose agency supervises
+    others (上级监督) chooses the agency too: `self.user` is then the user as seen from the chosen
+    agency (selectors.AgencyView) — what the pages count goes by it."""
 
     def __init__(self, *args, user=None, **kwargs):
         from django.contrib.auth import get_user_model
@@ -56,6 +58,15 @@ class ScopeMixin:
         from . import selectors
 
         super().__init__(*args, **kwargs)
+        agencies = selectors.viewable_agencies(user)
+        if len(agencies) > 1:
+            self.fields["agency"].queryset = agencies
+            chosen = agencies.filter(pk=self.data.get("agency")).first() if str(self.data.get("agency", "")).isdigit() \
+                else None
+            if chosen is not None and chosen.pk != user.agency_id:
+                user = selectors.AgencyView(user, chosen.pk)
+        else:
+            del self.fields["agency"]
         self.user = user
         units = selectors.scope_units(user)
         self.fields["unit"].queryset = units
@@ -66,6 +77,8 @@ class ScopeMixin:
 
 
 class PeriodForm(ScopeMixin, forms.Form):
+    agency = forms.ModelChoiceField(label="执法机关", queryset=None, required=False, empty_label="本机关",
+                                    error_messages={"invalid_choice": "所选执法机关不存在或不在您的监督范围内。"})
     start = MonthField(label="起始月份", required=False)
     end = MonthField(label="截止月份", required=False)
     unit = forms.ModelChoiceField(label="科室", queryset=None, required=False, empty_label="全部科室",
@@ -94,7 +107,7 @@ class PeriodForm(ScopeMixin, forms.Form):
         """The filters as the read event keeps them: ids and codes, never a typed name."""
         d = self.cleaned_data
         out = {"from": d["first"].isoformat(), "to": d["last"].isoformat()}
-        for name in ("unit", "officer"):
+        for name in ("agency", "unit", "officer"):
             if d.get(name) is not None:
                 out[name] = d[name].pk
         for name in ("code", "severity", "status", "stage", "kind", "clock"):

@@ -65,6 +65,31 @@ def scope_units(user):
     return units.filter(pk=user.unit_id) if user.unit_id else units.none()
 
 
+class AgencyView:
+    """`user` looking at the supervision pages of agency `agency_id`: their own, or one their agency
+    supervises (上级监督, accounts.Supervision) — what the pages count (units, cases, findings) goes by
+    `agency_id`, everything else (roles, name) is the user's."""
+
+    def __init__(self, user, agency_id):
+        self._user, self.agency_id = user, agency_id
+
+    def __getattr__(self, name):
+        return getattr(self._user, name)
+
+
+def viewable_agencies(user):
+    """The agencies whose supervision pages `user` opens: their own, and — for the 监督人员 — the
+    agencies their agency supervises (上级监督), read only."""
+    from liuhen.accounts.models import Agency
+    from liuhen.accounts.roles import SUPERVISION_ROLES
+    from liuhen.accounts.selectors import supervised_agency_ids
+
+    ids = {user.agency_id}
+    if user.has_role(*SUPERVISION_ROLES):
+        ids |= supervised_agency_ids(user.agency_id)
+    return Agency.objects.filter(pk__in=ids).order_by("pk")
+
+
 def supervised_cases(user):
     """The cases within `user`'s supervision scope (a queryset)."""
     from liuhen.cases.models import Case

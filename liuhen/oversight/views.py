@@ -154,23 +154,29 @@ def _filters_shown(form) -> list[tuple[str, str]]:
     return out
 
 
+def _scope(form) -> str:
+    if isinstance(form.user, selectors.AgencyView):
+        return f"{form.cleaned_data['agency'].name}全部科室（上级监督）"
+    return "本机关全部科室" if selectors.agency_wide(form.user) else "本科室"
+
+
 @_filtered(FindingFilterForm, "oversight/index.html")
 def index(request, form):
     """执法监督: the findings of the period by unit, officer, kind, severity and month, with charts."""
-    fs = stats.finding_stats(request.user, form.cleaned_data)
+    fs = stats.finding_stats(form.user, form.cleaned_data)
     form = _with_period(request, form)
     selectors.log_read(request.user, v.VIEW, {"page": "findings", **form.filter_detail(), "count": fs.total.found,
                                               "cases": fs.rows.case_ids(500)})
     return render(request, "oversight/index.html", {
         "form": form, "fs": fs, "charts": stats.finding_charts(fs), "query": request.GET.urlencode(),
-        "scope": "本机关全部科室" if selectors.agency_wide(request.user) else "本科室",
+        "scope": _scope(form),
         "filters": _filters_shown(form), "shown": fs.rows[:SHOWN]})
 
 
 @_filtered(CaseFilterForm, "oversight/cases.html")
 def cases_page(request, form):
     """案件列表: dates, running and overdue clocks, open findings; search by number, cause or party."""
-    rows = stats.case_rows(request.user, form.cleaned_data)
+    rows = stats.case_rows(form.user, form.cleaned_data)
     form = _with_period(request, form)
     detail = form.filter_detail()
     if form.cleaned_data.get("q"):
@@ -184,7 +190,7 @@ def cases_page(request, form):
 @_filtered(StatsFilterForm, "oversight/stats.html")
 def stats_page(request, form):
     """统计: cases by kind, stage, month opened and closed; each deadline's on-time rate."""
-    cs = stats.case_stats(request.user, form.cleaned_data)
+    cs = stats.case_stats(form.user, form.cleaned_data)
     form = _with_period(request, form)
     selectors.log_read(request.user, v.VIEW, {"page": "stats", **form.filter_detail(), "count": cs.total})
     return render(request, "oversight/stats.html", {"form": form, "cs": cs, "charts": stats.case_charts(cs),
@@ -202,7 +208,7 @@ def _xlsx(request, data: bytes, rows: int, what: str, name: str, filters: dict):
 @_filtered(FindingFilterForm, "oversight/index.html")
 def export_findings(request, form):
     """The findings with the page's filters, as an Excel workbook (a read event with its SHA-256)."""
-    fs = stats.finding_stats(request.user, form.cleaned_data)
+    fs = stats.finding_stats(form.user, form.cleaned_data)
     data, rows = export.findings_xlsx(fs, _filters_shown(form))
     return _xlsx(request, data, rows, "findings", "oversight-findings", form.filter_detail())
 
@@ -210,6 +216,6 @@ def export_findings(request, form):
 @_filtered(StatsFilterForm, "oversight/stats.html")
 def export_stats(request, form):
     """The statistics of cases with the page's filters, as an Excel workbook."""
-    cs = stats.case_stats(request.user, form.cleaned_data)
+    cs = stats.case_stats(form.user, form.cleaned_data)
     data, rows = export.stats_xlsx(cs, _filters_shown(form))
     return _xlsx(request, data, rows, "stats", "oversight-stats", form.filter_detail())

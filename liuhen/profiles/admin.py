@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin
 
 from liuhen.accounts.models import Agency
+from liuhen.accounts.services import home_agency_id
 from liuhen.ledger.admin import LedgeredAdmin
 
 from . import loader, services
@@ -24,6 +25,12 @@ class ProfileVersionForm(forms.ModelForm):
     class Meta:
         model = ProfileVersion
         fields = ("agency", "reason")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        home = home_agency_id(getattr(self, "actor", None))
+        if home is not None and "agency" in self.fields:  # an agency's administrator loads its own profile only
+            self.fields["agency"].queryset = Agency.objects.filter(pk=home)
 
     def clean(self):
         data = super().clean()
@@ -52,13 +59,19 @@ class ProfileVersionForm(forms.ModelForm):
 class ProfileVersionAdmin(LedgeredAdmin):
     form = ProfileVersionForm
     list_display = ("agency", "number", "code", "name", "loaded_by", "loaded_at", "reason")
-    list_filter = ("agency",)
+    list_filter = (("agency", admin.RelatedOnlyFieldListFilter),)
     readonly_fields = ("agency", "number", "code", "name", "sha256", "loaded_by", "loaded_at", "reason", "source")
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         form.actor = request.user
         return form
+
+    def get_queryset(self, request):
+        # Several agencies on one instance: an agency's administrator sees its own profile's versions.
+        home = home_agency_id(request.user)
+        qs = super().get_queryset(request)
+        return qs if home is None else qs.filter(agency_id=home)
 
     def get_fields(self, request, obj=None):
         if obj is None:

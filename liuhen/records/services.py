@@ -245,7 +245,7 @@ def sign_in_capacity(actor, record: Record, capacity: str, *, decision: str = ru
     """
     record = _locked(record)
     st = _signable(actor, record)
-    access.check_view(actor, record.case)
+    access.check_view_to_act(actor, record.case)
     if capacity not in CAPACITY_ROLES:
         raise ValidationError("签字身份无效。")
     capacity = SignerRole(capacity)

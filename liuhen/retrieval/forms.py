@@ -14,7 +14,7 @@ class FindForm(forms.Form):
     """Pick an archived case of the agency by its number."""
 
     number = forms.CharField(label="案件编号", max_length=64,
-                             widget=forms.TextInput(attrs={"placeholder": "如 测水罚〔2026〕1号"}))
+                             widget=forms.TextInput(attrs={"placeholder": "如 本水罚〔2026〕1号"}))
     kind = forms.ChoiceField(label="类别", choices=Kind.choices, initial=Kind.STAFF)
 
 

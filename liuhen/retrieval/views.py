@@ -251,6 +251,8 @@ def approvals(request):
 def _archivist_case(request, pk) -> Case:
     case = Case.objects.filter(pk=pk).first()
     if case is None or not _works(request.user) or case.agency_id != request.user.agency_id:
+        if case is not None:  # another agency's case: as one that does not exist, and traced
+            refusals.record_denied(request, "case", case.pk)
         raise Http404
     if not request.user.has_role(Role.ARCHIVIST):
         refusals.record_denied(request, "case", pk, status=403)

@@ -50,8 +50,8 @@ def test_codes_of_rows_inserted_and_deleted(verified_world):
 
 
 def test_every_code_is_listed_once():
-    listed = [getattr(v, f"E{n:03d}") for n in range(1, 16)]
-    assert len(set(listed)) == 15 and all(c.startswith("accounts.E") for c in listed)
+    listed = [getattr(v, f"E{n:03d}") for n in range(1, 22)]
+    assert len(set(listed)) == 21 and all(c.startswith("accounts.E") for c in listed)
     assert {c for kinds in v.STATE_CODES.values() for c in kinds.values()} == set(listed[3:])
     assert v.READ_ACTIONS <= {a for a in v.ACTION_LABELS}
     from liuhen.ledger.vocabulary import is_read

@@ -17,7 +17,11 @@ def _pad(text: str, width: int) -> str:
 class Command(BaseCommand):
     help = "加载演示数据（已有执法机关时不再加载），并列出演示账号。"
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("--supervising-agency", action="store_true", dest="supervising",
+                            help="另加一个上级监督机关（市司法局）及其监督人员，可查阅水务局的案件（只读）")
+
+    def handle(self, *args, supervising=False, **options):
         try:
             summary = build_demo()
         except RuntimeError as exc:
@@ -40,5 +44,21 @@ class Command(BaseCommand):
         widths = [max(_width(row[i]) for row in table) + 2 for i in range(4)]
         for row in table:
             self.stdout.write("".join(_pad(cell, w) for cell, w in zip(row, widths)).rstrip())
+        if supervising:
+            self._supervising()
         self.stdout.write(f"密码（全部演示账号）：{DEMO_PASSWORD}")
         self.stdout.write("打开 http://127.0.0.1:8000/ 登录")
+
+    def _supervising(self):
+        from liuhen.demo.agencies import SUPERVISOR, add_supervising_agency
+
+        try:
+            added = add_supervising_agency()
+        except RuntimeError as exc:
+            raise CommandError(str(exc)) from exc
+        if added:
+            from liuhen.ledger.storage import integrate_all
+
+            integrate_all()
+            self.stdout.write(f"已加载上级监督机关：{added['agency']}监督{added['supervised']}。")
+        self.stdout.write(f"上级监督（只读查阅水务局案件）：{SUPERVISOR[0]}  {SUPERVISOR[1]}  监督人员")
