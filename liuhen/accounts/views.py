@@ -84,18 +84,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def _lock_refusal(self, request):
         """403 and the end of the session if the account or the client address is locked out (the
         session may be stolen: whoever holds it must log in again, which the lock refuses)."""
-        username = request.user.get_username()
-        if lockout.is_locked(username):
-            message = lockout.locked_message()
-        elif lockout.is_address_locked():
-            message = lockout.address_locked_message()
-        else:
-            return None
-        refusals.record_refusal(request, v.REFUSED, [message], User.ledger_object_type, request.user.pk, status=403,
-                                errors=[ValidationError(message, code="locked")])
-        logout(request)
-        return render(request, "web/error.html", {"title": "账号已锁定", "lines": [message], "back": "/login/"},
-                      status=403)
+        return _locked_out(request)
 
     def form_invalid(self, form):
         """Every refusal is a 400 and a ledger event; a wrong old password (等保 2.0 登录失败处理) is
@@ -144,6 +133,8 @@ def _code_refused(request, error: ValidationError, template: str, context: dict)
 
 
 def _locked_out(request):
+    """403 and the end of the session if the account or the client address is locked out (the
+    session may be stolen: whoever holds it must log in again, which the lock refuses); else None."""
     username = request.user.get_username()
     if lockout.is_locked(username):
         message = lockout.locked_message()
