@@ -1,0 +1,424 @@
+"""Load benchmark of the production stack (issue 21 "Figures"): the case page, the record page and a
+public portal page under 64 connections, on gunicorn + PostgreSQL + SeaweedFS, with demo data grown.
+
+    .venv/bin/python bench/load.py            # 3 000 cases, 30 s per run (growth: tens of minutes)
+    .venv/bin/python bench/load.py --quick    # 150 cases, 5 s per run (the load part well under 60 s)
+    .venv/bin/python bench/load.py --cases 1000 --duration 20 --connections 64 --keep
+
+1. The stack: scripts/prod-up.sh with PROD_DEMO=1 (its own PostgreSQL cluster, SeaweedFS, migrate, the
+   demo, the integrator, gunicorn with deploy/gunicorn.conf.py and 4 workers) under a fresh PROD_DIR;
+   scripts/prod-down.sh at the end (--keep leaves it running).
+2. Growth (not timed as a figure): bench/support/grow.py opens cases through the services in an agency of
+   its own until the database holds --cases; the integrator sequences them; `liuhen verify` must pass.
+3. Load: `wrk` (Debian package; installed with apt-get when missing) on loopback, --connections
+   connections, --duration seconds per run, bench/support/wrk.lua drawing each request's path from
+   every case (every record) of the bench agency. The case and record pages are asked as the bench
+   agency's 法制审核人员 (fazhi: sees every case), logged in through the real login form (requests); the
+   portal page is /public/decisions/ (no login). Each of the two staff pages is also served by a second
+   gunicorn (same database, same workers) started with the bench-only switch
+   LIUHEN_BENCH_SKIP_READ_EVENTS=1 (settings.py: no page read event in the ledger), in the same run;
+   ledger_read_overhead = 1 - pages/s with events / pages/s without.
+   Errors = answers other than 200 + socket errors (connect, read, write, timeout).
+   The CPU the server side spent (gunicorn master and workers, PostgreSQL's processes, from /proc) and
+   wrk's own are measured over each run: CPU ms per page, and the share of the machine's cores.
+4. In-process: CPU ms (time.process_time) and queries (CaptureQueriesContext) per page, averaged over
+   --samples pages, with Django's test Client in this process against the same database (with and
+   without the read event).
+
+A table goes to stderr; the last line of stdout is one JSON object: p95_ms (worst page), errors (sum),
+pages_per_s (worst page), ledger_read_overhead (worst page), per-page details, targets and met flags.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(REPO), str(REPO / "bench")]
+PY = REPO / ".venv" / "bin" / "python"
+TARGETS = {"p95_ms": 300, "errors": 0, "ledger_read_overhead": 0.20}
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def log(*args) -> None:
+    print(*args, file=sys.stderr, flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def ensure_wrk() -> str:
+    """wrk from Debian (as scripts/bootstrap.sh installs system packages): apt-get when missing."""
+    found = shutil.which("wrk")
+    if found:
+        return found
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    log("load: installing wrk (apt-get)")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run([*sudo, "apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", "--no-install-recommends", "wrk"], check=True, env=env,
+                   stdout=subprocess.DEVNULL)
+    return shutil.which("wrk") or sys.exit("load: wrk could not be installed")
+
+
+# ---- the stack -----------------------------------------------------------------------------------
+
+
+def stack_up(prod_dir: Path, port: int, workers: int) -> dict:
+    env = {**os.environ, "PROD_DIR": str(prod_dir), "PROD_PORT": str(port), "PROD_WORKERS": str(workers),
+           "PROD_DEMO": "1"}
+    subprocess.run([str(REPO / "scripts" / "prod-up.sh")], check=True, env=env, stdout=sys.stderr)
+    stack = {}
+    for line in (prod_dir / "liuhen.env").read_text().splitlines():
+        key, _, value = line.partition("=")
+        stack[key] = value.strip("'")
+    return stack
+
+
+def stack_down(prod_dir: Path) -> None:
+    subprocess.run([str(REPO / "scripts" / "prod-down.sh")], env={**os.environ, "PROD_DIR": str(prod_dir)},
+                   stdout=sys.stderr, check=False)
+
+
+def start_gunicorn(prod_dir: Path, env: dict, port: int, workers: int, name: str) -> int:
+    """A second gunicorn on the same database (deploy/gunicorn.conf.py), in its own process group; its
+    pid is added to PROD_DIR/pids so that prod-down stops it too."""
+    env = {**env, "LIUHEN_BIND": f"127.0.0.1:{port}", "LIUHEN_WORKERS": str(workers)}
+    out = open(prod_dir / "logs" / f"{name}.log", "wb")
+    proc = subprocess.Popen([str(PY), "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "--pid",
+                             str(prod_dir / f"{name}.pid"), "liuhen.wsgi"], cwd=REPO, env=env, stdout=out,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    with open(prod_dir / "pids", "a") as f:
+        f.write(f"{name} {proc.pid}\n")
+    import urllib.request
+
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=2)
+            return proc.pid
+        except OSError:
+            time.sleep(0.5)
+    sys.exit(f"load: {name} did not answer on port {port} (log: {prod_dir / 'logs' / name}.log)")
+
+
+def stop_group(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    for _ in range(40):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.25)
+    os.killpg(pid, signal.SIGKILL)
+
+
+# ---- CPU accounting from /proc ---------------------------------------------------------------------
+
+
+def _stat(pid: int) -> tuple[int, float]:
+    """(parent pid, CPU seconds of the process and of its reaped children)."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0, 0.0
+    fields = text[text.rindex(")") + 2:].split()
+    return int(fields[1]), sum(int(x) for x in fields[11:15]) / CLK_TCK
+
+
+def tree_cpu(roots: list[int]) -> float:
+    """CPU seconds of the processes `roots` and all their descendants (the living ones and, through
+    their parents' cutime/cstime, the reaped ones: a gunicorn worker recycled after max_requests)."""
+    parents, cpu = {}, {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            parents[int(entry)], cpu[int(entry)] = _stat(int(entry))
+    total, todo, seen = 0.0, list(roots), set()
+    while todo:
+        pid = todo.pop()
+        if pid in seen or pid not in cpu:
+            continue
+        seen.add(pid)
+        total += cpu[pid]
+        todo.extend(child for child, parent in parents.items() if parent == pid)
+    return total
+
+
+def server_roots(prod_dir: Path, names: list[str]) -> list[int]:
+    """The gunicorn masters named (their pid files) and the PostgreSQL postmaster of the stack."""
+    roots = [int((prod_dir / f"{n}.pid").read_text().strip()) for n in names if (prod_dir / f"{n}.pid").exists()]
+    for line in (prod_dir / "pids").read_text().splitlines():
+        what, *rest = line.split()
+        if what == "pg":
+            roots.append(int((Path(rest[1]) / "data" / "postmaster.pid").read_text().split()[0]))
+    return roots
+
+
+# ---- login and wrk ---------------------------------------------------------------------------------
+
+
+def login_cookie(base: str, username: str, password: str) -> str:
+    """Log in through the real login form; the Cookie header of the session."""
+    import requests
+
+    s = requests.Session()
+    page = s.get(f"{base}/login/", timeout=30)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    r = s.post(f"{base}/login/", data={"csrfmiddlewaretoken": token, "username": username, "password": password},
+               headers={"Referer": f"{base}/login/"}, timeout=30, allow_redirects=False)
+    if r.status_code != 302 or "sessionid" not in s.cookies:
+        sys.exit(f"load: the login of {username} failed ({r.status_code})")
+    return "; ".join(f"{k}={v}" for k, v in s.cookies.items())
+
+
+def check_paths(base: str, cookie: str, paths: list[str]) -> None:
+    import requests
+
+    for path in paths:
+        r = requests.get(base + path, headers={"Cookie": cookie}, timeout=60, allow_redirects=False)
+        if r.status_code != 200:
+            sys.exit(f"load: {path} answers {r.status_code} before the load: nothing to measure")
+
+
+def run_wrk(wrk: str, base: str, paths_file: Path, cookie: str, connections: int, duration: int,
+            cpu_roots: list[int]) -> dict:
+    env = {**os.environ, "WRK_PATHS": str(paths_file), "WRK_COOKIE": cookie}
+    threads = max(1, min(2, os.cpu_count() or 1))
+    server_before = tree_cpu(cpu_roots)
+    with tempfile.TemporaryFile() as out:
+        proc = subprocess.Popen([wrk, "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--timeout",
+                                 "10s", "-s", str(REPO / "bench" / "support" / "wrk.lua"), base + "/"],
+                                env=env, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        out.seek(0)
+        text = out.read().decode("utf-8", "replace")
+    server_cpu = tree_cpu(cpu_roots) - server_before
+    line = next((ln for ln in text.splitlines() if ln.startswith("WRKJSON ")), None)
+    if os.waitstatus_to_exitcode(status) != 0 or line is None:
+        sys.exit(f"load: wrk failed:\n{text}")
+    w = json.loads(line[len("WRKJSON "):])
+    seconds = w["duration_us"] / 1e6
+    n = max(1, w["requests"])
+    errors = w["not_200"] + w["connect"] + w["read"] + w["write"] + w["timeout"]
+    return {"requests": w["requests"], "errors": errors, "not_200": w["not_200"],
+            "socket_errors": {k: w[k] for k in ("connect", "read", "write", "timeout")},
+            "pages_per_s": round(w["requests"] / seconds, 1),
+            **{f"p{p}_ms": round(w[f"p{p}_us"] / 1000, 1) for p in (50, 90, 95, 99)},
+            "max_ms": round(w["max_us"] / 1000, 1),
+            "server_cpu_ms_per_page": round(server_cpu * 1000 / n, 2),
+            "wrk_cpu_ms_per_page": round((usage.ru_utime + usage.ru_stime) * 1000 / n, 2),
+            "server_cores_busy": round(server_cpu / seconds, 2),
+            "wrk_cores_busy": round((usage.ru_utime + usage.ru_stime) / seconds, 2)}
+
+
+# ---- in-process CPU and queries ----------------------------------------------------------------------
+
+
+def in_process(paths: list[str], user, samples: int) -> dict:
+    """CPU ms and queries per page, Django's test Client in this process, same database; with the read
+    event and without it (the bench-only setting, overridden in this process only)."""
+    from django.db import connection
+    from django.test import Client, override_settings
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    if user is not None:
+        client.force_login(user)
+    chosen = [random.Random(7).choice(paths) for _ in range(samples)]
+    out = {}
+    for key, skip in (("", False), ("_no_read_event", True)):
+        with override_settings(LIUHEN_BENCH_SKIP_READ_EVENTS=skip):
+            for path in chosen[:3]:  # warm: templates compiled, caches filled
+                client.get(path)
+            t = time.process_time()
+            with CaptureQueriesContext(connection) as queries:
+                for path in chosen:
+                    r = client.get(path)
+                    if r.status_code != 200:
+                        sys.exit(f"load: {path} answered {r.status_code} in process")
+            out[f"cpu_ms{key}"] = round((time.process_time() - t) * 1000 / samples, 2)
+            out[f"queries{key}"] = round(len(queries.captured_queries) / samples, 1)
+    return out
+
+
+# ---- main ------------------------------------------------------------------------------------------------
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--quick", action="store_true", help="150 cases, 5 s per run")
+    p.add_argument("--cases", type=int, help="cases in the database after growth (default 3000; quick 150)")
+    p.add_argument("--duration", type=int, help="seconds per wrk run (default 30; quick 5)")
+    p.add_argument("--connections", type=int, default=64)
+    p.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
+    p.add_argument("--samples", type=int, help="pages per in-process measure (default 100; quick 20)")
+    p.add_argument("--keep", action="store_true", help="leave the stack running (PROD_DIR printed)")
+    args = p.parse_args(argv)
+    args.cases = args.cases or (150 if args.quick else 3000)
+    args.duration = args.duration or (5 if args.quick else 30)
+    args.samples = args.samples or (20 if args.quick else 100)
+    return args
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
+    wrk = ensure_wrk()
+    prod_dir = Path(tempfile.mkdtemp(prefix="liuhen-load-"))
+    t0 = time.perf_counter()
+    try:
+        figures = run(args, wrk, prod_dir, t0)
+    finally:
+        if args.keep:
+            log(f"load: the stack is left running under {prod_dir} (PROD_DIR={prod_dir} scripts/prod-down.sh)")
+        else:
+            stack_down(prod_dir)
+    print_table(figures)
+    print(json.dumps(figures, ensure_ascii=False))
+
+
+def run(args, wrk: str, prod_dir: Path, t0: float) -> dict:
+    port = free_port()
+    log(f"load: starting the production stack under {prod_dir} (demo data; about a minute)")
+    stack = stack_up(prod_dir, port, args.workers)
+    os.environ.update(stack)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "liuhen.settings"
+    os.environ.pop("LIUHEN_DEBUG", None)
+    import django
+
+    django.setup()
+    from support import grow
+
+    log(f"load: growing to {args.cases} cases")
+    grown = grow.grow(args.cases, log=log)
+    verify_s = wait_and_verify(stack)
+    log(f"load: grown to {grown['cases']} cases in {grown['grow_s']} s; liuhen verify passed in {verify_s} s")
+
+    from liuhen.accounts.models import User
+    from liuhen.cases.models import Case
+    from liuhen.records.models import Record
+
+    agency = grown["agency"]
+    case_paths = [f"/cases/{pk}/" for pk in Case.objects.filter(agency_id=agency).values_list("pk", flat=True)]
+    record_paths = [f"/records/{pk}/" for pk in
+                    Record.objects.filter(case__agency_id=agency).values_list("pk", flat=True)]
+    portal_paths = ["/public/decisions/"]
+    reviewer = User.objects.get(username=grow.LOGIN_USER, agency_id=agency)
+
+    plain_port = free_port()
+    stack_env = {**os.environ, "PYTHONPATH": str(REPO), "LIUHEN_BENCH_SKIP_READ_EVENTS": "1", "LIUHEN_BENCH_ONLY": "1"}
+    start_gunicorn(prod_dir, stack_env, plain_port, args.workers, "gunicorn-no-read-events")
+    base, base_plain = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{plain_port}"
+    cookie = login_cookie(base, grow.LOGIN_USER, grow.LOGIN_PASSWORD)
+    roots = server_roots(prod_dir, ["gunicorn", "gunicorn-no-read-events"])
+
+    pages = {}
+    t_load = time.perf_counter()
+    for name, paths, ck, user in (("case", case_paths, cookie, reviewer), ("record", record_paths, cookie, reviewer),
+                                  ("portal", portal_paths, "", None)):
+        check_paths(base, ck, paths[:5])
+        paths_file = prod_dir / f"paths-{name}.txt"
+        paths_file.write_text("\n".join(paths) + "\n")
+        log(f"load: {name} page: wrk {args.connections} connections × {args.duration} s over {len(paths)} paths")
+        page = {"paths": len(paths), **run_wrk(wrk, base, paths_file, ck, args.connections, args.duration, roots)}
+        if name != "portal":  # the portal's pages append no read event (publicity.public_views)
+            plain = run_wrk(wrk, base_plain, paths_file, ck, args.connections, args.duration, roots)
+            page["without_read_event"] = plain
+            page["ledger_read_overhead"] = round(1 - page["pages_per_s"] / plain["pages_per_s"], 3)
+        else:
+            page["ledger_read_overhead"] = None
+        page.update(in_process(paths, user, args.samples))
+        pages[name] = page
+    load_s = time.perf_counter() - t_load
+
+    overheads = [p["ledger_read_overhead"] for p in pages.values() if p["ledger_read_overhead"] is not None]
+    figures = {
+        "p95_ms": max(p["p95_ms"] for p in pages.values()),
+        "errors": sum(p["errors"] + p.get("without_read_event", {}).get("errors", 0) for p in pages.values()),
+        "pages_per_s": min(p["pages_per_s"] for p in pages.values()),
+        "ledger_read_overhead": max(overheads),
+        "pages": pages,
+        "cases": grown["cases"], "grown": grown, "verify_s": verify_s,
+        "connections": args.connections, "duration_s": args.duration, "gunicorn_workers": args.workers,
+        "cores": os.cpu_count(), "load_average_1m": round(os.getloadavg()[0], 2),
+        "load_s": round(load_s, 1), "total_s": round(time.perf_counter() - t0, 1), "quick": args.quick,
+        "targets": {"p95_ms": f"< {TARGETS['p95_ms']}", "errors": TARGETS["errors"],
+                    "ledger_read_overhead": f"<= {TARGETS['ledger_read_overhead']}"},
+    }
+    figures["met"] = {"p95_ms": figures["p95_ms"] < TARGETS["p95_ms"], "errors": figures["errors"] == 0,
+                      "ledger_read_overhead": figures["ledger_read_overhead"] <= TARGETS["ledger_read_overhead"]}
+    figures["why"] = why(pages, args.connections)
+    return figures
+
+
+def wait_and_verify(stack: dict) -> float:
+    """Wait for the integrator to sequence what growth appended, then `liuhen verify` (must pass)."""
+    from liuhen.ledger.models import Pending
+
+    deadline = time.monotonic() + 600
+    while Pending.objects.exists():
+        if time.monotonic() > deadline:
+            sys.exit("load: the integrator did not sequence the grown entries within 10 minutes")
+        time.sleep(1)
+    t = time.perf_counter()
+    env = {**os.environ, **stack, "PYTHONPATH": str(REPO)}
+    r = subprocess.run([str(PY), "-m", "liuhen", "verify"], cwd=REPO, env=env, capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit(f"load: liuhen verify failed after growth:\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}")
+    return round(time.perf_counter() - t, 1)
+
+
+def why(pages: dict, connections: int) -> dict:
+    """Little's law on the machine: with the server's CPU per page (gunicorn + PostgreSQL) and wrk's,
+    the pages/s the cores can give at most, and the p95 a queue of `connections` then needs at least."""
+    cores = os.cpu_count() or 1
+    out = {}
+    for name, p in pages.items():
+        per_page = p["server_cpu_ms_per_page"] + p["wrk_cpu_ms_per_page"]
+        ceiling = cores * 1000 / per_page if per_page else None
+        out[name] = {"cpu_ms_per_page_all": round(per_page, 2),
+                     "max_pages_per_s_on_cores": round(ceiling, 1) if ceiling else None,
+                     "min_mean_latency_ms": round(connections * 1000 / ceiling, 1) if ceiling else None,
+                     "cpu_ms_needed_for_target": round(cores * TARGETS["p95_ms"] / connections, 2)}
+    return out
+
+
+def print_table(f: dict) -> None:
+    log("")
+    log(f"{'page':8} {'requests':>9} {'errors':>7} {'pages/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
+        f"{'srv CPU ms':>10} {'wrk CPU ms':>10} {'CPU ms*':>8} {'queries*':>9} {'no-read pages/s':>16} {'overhead':>9}")
+    for name, p in f["pages"].items():
+        plain = p.get("without_read_event")
+        log(f"{name:8} {p['requests']:>9} {p['errors']:>7} {p['pages_per_s']:>8} {p['p50_ms']:>8} {p['p95_ms']:>8} "
+            f"{p['p99_ms']:>8} {p['server_cpu_ms_per_page']:>10} {p['wrk_cpu_ms_per_page']:>10} {p['cpu_ms']:>8} "
+            f"{p['queries']:>9} {plain['pages_per_s'] if plain else '-':>16} "
+            f"{p['ledger_read_overhead'] if p['ledger_read_overhead'] is not None else '-':>9}")
+    log("* in process (Django test Client, same database), mean per page")
+    log(f"{f['cases']} cases, {f['connections']} connections, {f['duration_s']} s per run, {f['gunicorn_workers']} "
+        f"workers, {f['cores']} cores (load average {f['load_average_1m']})")
+    for key, ok in f["met"].items():
+        log(f"  {key}: {f[key]} (target {f['targets'][key]}) {'met' if ok else 'NOT met'}")
+    for name, w in f["why"].items():
+        log(f"  {name}: {w['cpu_ms_per_page_all']} ms CPU per page (server + wrk) → at most "
+            f"{w['max_pages_per_s_on_cores']} pages/s on {f['cores']} cores, a mean latency of at least "
+            f"{w['min_mean_latency_ms']} ms with {f['connections']} connections (the target needs ≤ "
+            f"{w['cpu_ms_needed_for_target']} ms)")
+
+
+if __name__ == "__main__":
+    main()
