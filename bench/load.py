@@ -230,6 +230,62 @@ def run_wrk(wrk: str, base: str, paths_file: Path, cookie: str, connections: int
 # ---- in-process CPU and queries ----------------------------------------------------------------------
 
 
+class PartTimer:
+    """While active, each registered case-page and record-page part, the case page's gates and the template
+    rendering of the page views are timed (CPU ms and queries): where a page's cost goes. The bench's
+    process only: the functions are wrapped in the registries' lists and restored after."""
+
+    def __init__(self):
+        self.stats: dict[str, list] = {}
+
+    def _wrap(self, name: str, fn):
+        from django.db import connection
+
+        def timed(*args, **kwargs):
+            t, n = time.process_time(), len(connection.queries)
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                got = self.stats.setdefault(name, [0.0, 0])
+                got[0] += time.process_time() - t
+                got[1] += len(connection.queries) - n
+        return timed
+
+    def __enter__(self):
+        from django.db import connection
+
+        from liuhen.cases import pages as case_pages
+        from liuhen.cases import services as case_services
+        from liuhen.cases import views as case_views
+        from liuhen.records import pages as record_pages
+        from liuhen.records import views as record_views
+
+        self.saved = [(lst, list(lst)) for lst in (case_pages._CASE_PAGE, record_pages._RECORD_PAGE)]
+        for lst, fns in self.saved:
+            lst[:] = [self._wrap(f"{f.__module__.removeprefix('liuhen.')}.{f.__name__}", f) for f in fns]
+        self.attrs = [(case_services, "transition_blockers"), (case_views, "render"), (record_views, "render")]
+        self.attrs = [(m, a, getattr(m, a)) for m, a in self.attrs]
+        for m, a, fn in self.attrs:
+            setattr(m, a, self._wrap(f"{m.__name__.removeprefix('liuhen.')}.{a}", fn))
+        self.debug_cursor = connection.force_debug_cursor
+        connection.force_debug_cursor = True  # connection.queries counts
+        return self
+
+    def __exit__(self, *exc):
+        from django.db import connection
+
+        for lst, fns in self.saved:
+            lst[:] = fns
+        for m, a, fn in self.attrs:
+            setattr(m, a, fn)
+        connection.force_debug_cursor = self.debug_cursor
+
+    def per_page(self, pages: int) -> dict:
+        ranked = sorted(self.stats.items(), key=lambda kv: -kv[1][0])
+        return {name: {"cpu_ms": round(s * 1000 / pages, 2), "queries": round(q / pages, 1)}
+                for name, (s, q) in ranked if s * 1000 / pages >= 0.05}
+
+
 def in_process(paths: list[str], user, samples: int) -> dict:
     """CPU ms and queries per page, Django's test Client in this process, same database; with the read
     event and without it (the bench-only setting, overridden in this process only)."""
@@ -254,6 +310,10 @@ def in_process(paths: list[str], user, samples: int) -> dict:
                         sys.exit(f"load: {path} answered {r.status_code} in process")
             out[f"cpu_ms{key}"] = round((time.process_time() - t) * 1000 / samples, 2)
             out[f"queries{key}"] = round(len(queries.captured_queries) / samples, 1)
+    with PartTimer() as parts:  # where the time goes (the wrappers cost a little themselves)
+        for path in chosen:
+            client.get(path)
+    out["parts"] = parts.per_page(samples)
     return out
 
 
@@ -266,25 +326,30 @@ def parse_args(argv=None):
     p.add_argument("--cases", type=int, help="cases in the database after growth (default 3000; quick 150)")
     p.add_argument("--duration", type=int, help="seconds per wrk run (default 30; quick 5)")
     p.add_argument("--connections", type=int, default=64)
+    p.add_argument("--warmup", type=int, help="seconds of unmeasured load before each run (default 5; quick 2)")
     p.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
     p.add_argument("--samples", type=int, help="pages per in-process measure (default 100; quick 20)")
     p.add_argument("--keep", action="store_true", help="leave the stack running (PROD_DIR printed)")
+    p.add_argument("--stack", metavar="PROD_DIR", help="use the stack `make prod-up` (or --keep) left running in "
+                   "PROD_DIR: its gunicorn reloads this tree's code (SIGHUP), the cases are topped up to --cases, "
+                   "and it is left running")
     args = p.parse_args(argv)
     args.cases = args.cases or (150 if args.quick else 3000)
     args.duration = args.duration or (5 if args.quick else 30)
     args.samples = args.samples or (20 if args.quick else 100)
+    args.warmup = args.warmup or (2 if args.quick else 5)
     return args
 
 
 def main(argv=None) -> None:
     args = parse_args(argv)
     wrk = ensure_wrk()
-    prod_dir = Path(tempfile.mkdtemp(prefix="liuhen-load-"))
+    prod_dir = Path(args.stack).resolve() if args.stack else Path(tempfile.mkdtemp(prefix="liuhen-load-"))
     t0 = time.perf_counter()
     try:
         figures = run(args, wrk, prod_dir, t0)
     finally:
-        if args.keep:
+        if args.keep or args.stack:
             log(f"load: the stack is left running under {prod_dir} (PROD_DIR={prod_dir} scripts/prod-down.sh)")
         else:
             stack_down(prod_dir)
@@ -292,10 +357,25 @@ def main(argv=None) -> None:
     print(json.dumps(figures, ensure_ascii=False))
 
 
+def reuse_stack(prod_dir: Path) -> tuple[dict, int]:
+    """A running stack's environment and port; its gunicorn reloads its workers (this tree's code)."""
+    env_file = prod_dir / "liuhen.env"
+    if not env_file.exists():
+        sys.exit(f"load: {prod_dir} holds no running stack (no liuhen.env)")
+    stack = dict(line.split("=", 1) for line in env_file.read_text().splitlines() if "=" in line)
+    stack = {k: v.strip("'") for k, v in stack.items()}
+    os.kill(int((prod_dir / "gunicorn.pid").read_text().strip()), signal.SIGHUP)
+    time.sleep(3)
+    return stack, int(stack["LIUHEN_BIND"].rsplit(":", 1)[1])
+
+
 def run(args, wrk: str, prod_dir: Path, t0: float) -> dict:
-    port = free_port()
-    log(f"load: starting the production stack under {prod_dir} (demo data; about a minute)")
-    stack = stack_up(prod_dir, port, args.workers)
+    if args.stack:
+        stack, port = reuse_stack(prod_dir)
+    else:
+        port = free_port()
+        log(f"load: starting the production stack under {prod_dir} (demo data; about a minute)")
+        stack = stack_up(prod_dir, port, args.workers)
     os.environ.update(stack)
     os.environ["DJANGO_SETTINGS_MODULE"] = "liuhen.settings"
     os.environ.pop("LIUHEN_DEBUG", None)
@@ -322,7 +402,18 @@ def run(args, wrk: str, prod_dir: Path, t0: float) -> dict:
 
     plain_port = free_port()
     stack_env = {**os.environ, "PYTHONPATH": str(REPO), "LIUHEN_BENCH_SKIP_READ_EVENTS": "1", "LIUHEN_BENCH_ONLY": "1"}
-    start_gunicorn(prod_dir, stack_env, plain_port, args.workers, "gunicorn-no-read-events")
+    plain_pid = start_gunicorn(prod_dir, stack_env, plain_port, args.workers, "gunicorn-no-read-events")
+    try:
+        return measure(args, wrk, prod_dir, port, plain_port, grown, verify_s, t0, case_paths, record_paths,
+                       portal_paths, reviewer)
+    finally:
+        stop_group(plain_pid)
+
+
+def measure(args, wrk, prod_dir, port, plain_port, grown, verify_s, t0, case_paths, record_paths, portal_paths,
+            reviewer) -> dict:
+    from support import grow
+
     base, base_plain = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{plain_port}"
     cookie = login_cookie(base, grow.LOGIN_USER, grow.LOGIN_PASSWORD)
     roots = server_roots(prod_dir, ["gunicorn", "gunicorn-no-read-events"])
@@ -335,8 +426,11 @@ def run(args, wrk: str, prod_dir: Path, t0: float) -> dict:
         paths_file = prod_dir / f"paths-{name}.txt"
         paths_file.write_text("\n".join(paths) + "\n")
         log(f"load: {name} page: wrk {args.connections} connections × {args.duration} s over {len(paths)} paths")
+        # Each server warmed first (a fresh worker imports and compiles templates on its first pages).
+        run_wrk(wrk, base, paths_file, ck, args.connections, args.warmup, roots)
         page = {"paths": len(paths), **run_wrk(wrk, base, paths_file, ck, args.connections, args.duration, roots)}
         if name != "portal":  # the portal's pages append no read event (publicity.public_views)
+            run_wrk(wrk, base_plain, paths_file, ck, args.connections, args.warmup, roots)
             plain = run_wrk(wrk, base_plain, paths_file, ck, args.connections, args.duration, roots)
             page["without_read_event"] = plain
             page["ledger_read_overhead"] = round(1 - page["pages_per_s"] / plain["pages_per_s"], 3)
@@ -413,6 +507,11 @@ def print_table(f: dict) -> None:
         f"workers, {f['cores']} cores (load average {f['load_average_1m']})")
     for key, ok in f["met"].items():
         log(f"  {key}: {f[key]} (target {f['targets'][key]}) {'met' if ok else 'NOT met'}")
+    for name, p in f["pages"].items():
+        top = list(p["parts"].items())[:8]
+        if top:
+            log(f"  {name} page, in process, the costliest parts (CPU ms, queries per page): "
+                + "; ".join(f"{k} {v['cpu_ms']} ms {v['queries']} q" for k, v in top))
     for name, w in f["why"].items():
         log(f"  {name}: {w['cpu_ms_per_page_all']} ms CPU per page (server + wrk) → at most "
             f"{w['max_pages_per_s_on_cores']} pages/s on {f['cores']} cores, a mean latency of at least "

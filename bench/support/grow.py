@@ -47,6 +47,8 @@ class Grower(verify_bench.Builder):
             self.teams = [(people[f"head{u}"].unit, people[f"head{u}"],
                            [people[f"officer{u}{k}"] for k in range(self.OFFICERS_PER_UNIT)])
                           for u in range(len(self.UNITS))]
+            if not self.reviewer.check_password(LOGIN_PASSWORD):
+                self.set_login_password(self.reviewer)
             return
 
         create_agency, issue_certificate = acc.create_agency, acc.issue_certificate
