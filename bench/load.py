@@ -408,6 +408,9 @@ def run(args, wrk: str, prod_dir: Path, t0: float) -> dict:
                        portal_paths, reviewer)
     finally:
         stop_group(plain_pid)
+        pids = prod_dir / "pids"  # stopped: prod-down must not signal its id again (it may be reused)
+        lines = pids.read_text().splitlines(keepends=True)
+        pids.write_text("".join(ln for ln in lines if ln.split()[1:2] != [str(plain_pid)]))
 
 
 def measure(args, wrk, prod_dir, port, plain_port, grown, verify_s, t0, case_paths, record_paths, portal_paths,

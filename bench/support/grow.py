@@ -1,15 +1,16 @@
-"""Grows an agency's data to N cases for bench/load.py: realistic cases written through the services.
+"""Grows the data to N cases for bench/load.py: realistic cases written through the services.
 
-The cases are bench/verify.py's (`_Case`: penalties, inspections and on-the-spot penalties, parties,
-records revised and signed as each type's rule asks, refusals, voids, cases sent back, attachments,
-60 % archived) — so every row carries the ledger events its service logs and `liuhen verify` passes
-after growth (bench/load.py checks it). They are opened in an agency of their own beside the demo's
-(several agencies on one instance, issue 21): the demo's agency works under the BX profile, whose
-audio-video rules (BX 7) a case without footage cannot pass; the bench agency is on the packaged base
-profile, as bench/verify.py's.
+The people are bench/verify.py's (its Builder: an agency, three units, heads, twelve certified
+officers, agency head, legal reviewer, archivist); the cases walk the stages as the test helpers do
+(liuhen/testing/cases.py: to_archived) with the parties, texts and spread of GrownCase — so every
+row carries the ledger events its service logs and `liuhen verify` passes after growth (bench/load.py
+checks it). They are opened in an agency of their own beside the demo's (several agencies on one
+instance, issue 21): the demo's agency works under the BX profile, whose audio-video rules (BX 7)
+ask for footage that generated cases do not have; the bench agency is on the packaged base profile.
+(bench/verify.py's own case generator no longer passes the gates since the rights and audio-video
+rules of issues 15-17: its cases are not used.)
 
-It needs Django set up against the target database, the password hasher set to MD5 while it runs if
-speed matters (bench/verify.py says why).
+It needs Django set up against the target database.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ BENCH = Path(__file__).resolve().parents[1]
 if str(BENCH) not in sys.path:
     sys.path.insert(0, str(BENCH))
 
-import verify as verify_bench  # noqa: E402  (bench/verify.py: the case generator, reused)
+import verify as verify_bench  # noqa: E402  (bench/verify.py: its people builder and names, reused)
 
 
 AGENCY_NAME = "本溪市水务局（压测）"
@@ -133,8 +134,8 @@ class GrownCase:
         text_fields = [s["name"] for s in rt.fields if s["type"] == "textarea"]
         if text_fields and self.rng.random() < 0.2:
             field = text_fields[0]
-            records.revise_record(self.team[0], rec, {**data, field: data[field] + "\n经核对补充：以上情况已与当事人现场确认。"},
-                                  "补充核对情况")
+            revised = {**data, field: data[field] + "\n经核对补充：以上情况已与当事人现场确认。"}
+            records.revise_record(self.team[0], rec, revised, "补充核对情况")
             counts["versions"] += 1
         if sign:
             counts["signatures"] += sign_as_rule_asks(
