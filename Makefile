@@ -61,7 +61,7 @@ bench-archive: setup
 	$(VENV)/bin/python bench/archive.py
 
 # The three pages (case, record, public portal) under wrk on the production stack, demo data grown to
-# 3 000 cases (`bench/load.py --quick`: 150 cases, 5 s per run); installs wrk with apt-get when missing.
+# 3 000 cases (`bench/load.py --quick`: 80 cases, 5 s per run); installs wrk with apt-get when missing.
 bench-load: setup
 	$(VENV)/bin/python bench/load.py
 
