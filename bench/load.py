@@ -375,7 +375,8 @@ def main(argv=None) -> None:
         figures = run(args, wrk, prod_dir, t0)
     finally:
         if args.keep or args.stack:
-            log(f"load: the stack is left running under {prod_dir} (PROD_DIR={prod_dir} scripts/prod-down.sh)")
+            if (prod_dir / "liuhen.env").exists():
+                log(f"load: the stack is left running under {prod_dir} (PROD_DIR={prod_dir} scripts/prod-down.sh)")
         else:
             stack_down(prod_dir)
     print_table(figures)
