@@ -16,9 +16,12 @@ public portal page under 64 connections, on gunicorn + PostgreSQL + SeaweedFS, w
    agency's 法制审核人员 (fazhi: sees every case), logged in through the real login form (requests); the
    portal page is /public/decisions/ (no login). Each of the two staff pages is also served by a second
    gunicorn (same database, same workers) started with the bench-only switch
-   LIUHEN_BENCH_SKIP_READ_EVENTS=1 (settings.py: no page read event in the ledger), in the same run;
-   ledger_read_overhead = 1 - pages/s with events / pages/s without.
-   Errors = answers other than 200 + socket errors (connect, read, write, timeout).
+   LIUHEN_BENCH_SKIP_READ_EVENTS=1 (settings.py: no page read event in the ledger), in the same run:
+   the two servers loaded in turn A B B A, half the duration each (a shared machine's drifting load
+   weighs on both alike); ledger_read_overhead = 1 - pages/s with events / pages/s without, and
+   ledger_read_overhead_cpu the same from the server's CPU per page.
+   Errors = answers other than 200 + socket errors (connect, read, write, and a timeout: no answer
+   within --timeout, 30 s).
    The CPU the server side spent (gunicorn master and workers, PostgreSQL's processes, from /proc) and
    wrk's own are measured over each run: CPU ms per page, and the share of the machine's cores.
 4. In-process: CPU ms (time.process_time) and queries (CaptureQueriesContext) per page, averaged over
@@ -202,6 +205,28 @@ def served(access_log: Path) -> int:
         return sum(1 for line in f if b'"GET /' in line)
 
 
+def read_overhead(run, with_events, without_events, duration: int) -> dict:
+    """Pages/s with the read event against without it, the two servers loaded in turn A B B A (each run
+    half the duration): a machine whose load drifts during the runs (a shared one) weighs on both alike.
+    ledger_read_overhead = 1 - pages/s with ÷ pages/s without; _cpu the same from server CPU per page."""
+    sides = {"with": [], "without": []}
+    for side in ("with", "without", "without", "with"):
+        sides[side].append(run(with_events if side == "with" else without_events, max(2, duration // 2)))
+
+    def pooled(runs):
+        requests, seconds = sum(r["requests"] for r in runs), sum(r["seconds"] for r in runs)
+        answered, cpu = sum(r["server_answered"] for r in runs), sum(r["server_cpu_s"] for r in runs)
+        return {"requests": requests, "errors": sum(r["errors"] for r in runs),
+                "pages_per_s": round(requests / seconds, 1),
+                "server_cpu_ms_per_page": round(cpu * 1000 / max(1, answered), 2),
+                "p95_ms_worst": max(r["p95_ms"] for r in runs), "runs_s": [r["seconds"] for r in runs]}
+
+    a, b = pooled(sides["with"]), pooled(sides["without"])
+    return {"read_event_abba": {"with": a, "without": b},
+            "ledger_read_overhead": round(1 - a["pages_per_s"] / b["pages_per_s"], 3),
+            "ledger_read_overhead_cpu": round(1 - b["server_cpu_ms_per_page"] / a["server_cpu_ms_per_page"], 3)}
+
+
 def settle(cpu_roots: list[int], limit: float = 180) -> None:
     """Wait until the server side is idle (under 5 % of a core for a second), at most `limit` seconds:
     what one run left queued must not be counted in the next."""
@@ -239,7 +264,7 @@ def run_wrk(wrk: str, base: str, paths_file: Path, cookie: str, args, duration: 
     errors = w["not_200"] + w["connect"] + w["read"] + w["write"] + w["timeout"]
     return {"requests": w["requests"], "errors": errors, "not_200": w["not_200"],
             "socket_errors": {k: w[k] for k in ("connect", "read", "write", "timeout")},
-            "pages_per_s": round(w["requests"] / seconds, 1),
+            "pages_per_s": round(w["requests"] / seconds, 1), "seconds": round(seconds, 2), "server_cpu_s": server_cpu,
             **{f"p{p}_ms": round(w[f"p{p}_us"] / 1000, 1) for p in (50, 90, 95, 99)},
             "max_ms": round(w["max_us"] / 1000, 1),
             # per page the server answered (wrk's timed-out requests included: the server did the work)
@@ -463,9 +488,9 @@ def measure(args, wrk, prod_dir, port, plain_port, grown, verify_s, t0, case_pat
         if name != "portal":  # the portal's pages append no read event (publicity.public_views)
             plain_log = logs / "gunicorn-no-read-events.log"
             run_wrk(wrk, base_plain, paths_file, ck, args, args.warmup, roots, plain_log)
-            plain = run_wrk(wrk, base_plain, paths_file, ck, args, args.duration, roots, plain_log)
-            page["without_read_event"] = plain
-            page["ledger_read_overhead"] = round(1 - page["pages_per_s"] / plain["pages_per_s"], 3)
+            page.update(read_overhead(
+                lambda server, seconds: run_wrk(wrk, server[0], paths_file, ck, args, seconds, roots, server[1]),
+                (base, logs / "gunicorn.log"), (base_plain, plain_log), args.duration))
         else:
             page["ledger_read_overhead"] = None
         page.update(in_process(paths, user, args.samples))
@@ -475,9 +500,12 @@ def measure(args, wrk, prod_dir, port, plain_port, grown, verify_s, t0, case_pat
     overheads = [p["ledger_read_overhead"] for p in pages.values() if p["ledger_read_overhead"] is not None]
     figures = {
         "p95_ms": max(p["p95_ms"] for p in pages.values()),
-        "errors": sum(p["errors"] + p.get("without_read_event", {}).get("errors", 0) for p in pages.values()),
+        "errors": sum(p["errors"] + sum(side["errors"] for side in p.get("read_event_abba", {}).values())
+                      for p in pages.values()),
         "pages_per_s": min(p["pages_per_s"] for p in pages.values()),
         "ledger_read_overhead": max(overheads),
+        "ledger_read_overhead_cpu": max(p["ledger_read_overhead_cpu"] for p in pages.values()
+                                        if "ledger_read_overhead_cpu" in p),
         "pages": pages,
         "cases": grown["cases"], "grown": grown, "verify_s": verify_s,
         "connections": args.connections, "duration_s": args.duration, "gunicorn_workers": args.workers,
@@ -531,7 +559,7 @@ def print_table(f: dict) -> None:
     log(f"{'page':8} {'requests':>9} {'errors':>7} {'pages/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
         f"{'srv CPU ms':>10} {'wrk CPU ms':>10} {'CPU ms*':>8} {'queries*':>9} {'no-read pages/s':>16} {'overhead':>9}")
     for name, p in f["pages"].items():
-        plain = p.get("without_read_event")
+        plain = p.get("read_event_abba", {}).get("without")
         log(f"{name:8} {p['requests']:>9} {p['errors']:>7} {p['pages_per_s']:>8} {p['p50_ms']:>8} {p['p95_ms']:>8} "
             f"{p['p99_ms']:>8} {p['server_cpu_ms_per_page']:>10} {p['wrk_cpu_ms_per_page']:>10} {p['cpu_ms']:>8} "
             f"{p['queries']:>9} {plain['pages_per_s'] if plain else '-':>16} "
@@ -541,6 +569,12 @@ def print_table(f: dict) -> None:
         f"workers, {f['cores']} cores (load average {f['load_average_1m']})")
     for key, ok in f["met"].items():
         log(f"  {key}: {f[key]} (target {f['targets'][key]}) {'met' if ok else 'NOT met'}")
+    for name, p in f["pages"].items():
+        if "read_event_abba" in p:
+            a, b = p["read_event_abba"]["with"], p["read_event_abba"]["without"]
+            log(f"  {name} page, read event on / off (runs A B B A): {a['pages_per_s']} / {b['pages_per_s']} pages/s "
+                f"→ overhead {p['ledger_read_overhead']}; server CPU {a['server_cpu_ms_per_page']} / "
+                f"{b['server_cpu_ms_per_page']} ms per page → {p['ledger_read_overhead_cpu']}")
     for name, p in f["pages"].items():
         top = list(p["parts"].items())[:8]
         if top:
