@@ -29,7 +29,8 @@ public portal page under 64 connections, on gunicorn + PostgreSQL + SeaweedFS, w
    without the read event).
 
 A table goes to stderr; the last line of stdout is one JSON object: p95_ms (worst page), errors (sum),
-pages_per_s (worst page), ledger_read_overhead (worst page), per-page details, targets and met flags.
+pages_per_s (worst page), ledger_read_overhead and ledger_read_overhead_cpu (worst page), per-page
+details, why (the CPU per page against the cores), targets and met flags.
 """
 from __future__ import annotations
 
