@@ -2,7 +2,7 @@
 public portal page under 64 connections, on gunicorn + PostgreSQL + SeaweedFS, with demo data grown.
 
     .venv/bin/python bench/load.py            # 3 000 cases, 30 s per run (growth: tens of minutes)
-    .venv/bin/python bench/load.py --quick    # 80 cases, 5 s per run (the load part well under 60 s)
+    .venv/bin/python bench/load.py --quick    # 80 cases, 5 s per run (about 5 minutes here, see README)
     .venv/bin/python bench/load.py --cases 1000 --duration 20 --connections 64 --keep
 
 1. The stack: scripts/prod-up.sh with PROD_DEMO=1 (its own PostgreSQL cluster, SeaweedFS, migrate, the
