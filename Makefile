@@ -5,7 +5,7 @@ LIUHEN := $(VENV)/bin/liuhen
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run demo test test-sqlite test-postgres bench bench-verify bench-ingest bench-check bench-documents bench-archive screenshots clean prod-up prod-down
+.PHONY: setup run demo test test-sqlite test-postgres bench bench-verify bench-ingest bench-check bench-documents bench-archive bench-load screenshots clean prod-up prod-down
 
 setup:
 	@scripts/bootstrap.sh
@@ -59,6 +59,11 @@ bench-documents: setup
 # make_bag + validate (`bench/archive.py --quick`: 6 documents, 100 MiB).
 bench-archive: setup
 	$(VENV)/bin/python bench/archive.py
+
+# The three pages (case, record, public portal) under wrk on the production stack, demo data grown to
+# 3 000 cases (`bench/load.py --quick`: 80 cases, 5 s per run); installs wrk with apt-get when missing.
+bench-load: setup
+	$(VENV)/bin/python bench/load.py
 
 # The production stack on this one machine, for tests (deploy/, README "Production"): PostgreSQL,
 # SeaweedFS (S3), migrate, the integrator and gunicorn with 4 workers on http://127.0.0.1:8100

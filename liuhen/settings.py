@@ -133,6 +133,12 @@ DATABASES = {
         default=f"sqlite:///{LIUHEN_HOME / 'liuhen.sqlite3'}", conn_max_age=0
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A gunicorn worker keeps its PostgreSQL connection between requests (a new one per request costs
+    # a server process fork and the authentication — several ms of CPU on every page; bench/load.py);
+    # checked before each reuse, so a restarted database costs one failed request, not a worker.
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("LIUHEN_DB_CONN_MAX_AGE", "") or 300)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["ENGINE"] = "liuhen.common.db.sqlite3"  # adds what the append-only triggers need
     # WAL + a busy timeout so that several processes (server, tasks, CLI) can write in turn.
@@ -293,6 +299,17 @@ LIUHEN_BLIND_INDEX = os.environ.get("LIUHEN_BLIND_INDEX", "hmac-sha256")
 LIUHEN_LEDGER_HASH = os.environ.get("LIUHEN_LEDGER_HASH", "sha256")  # or "sm3"
 LIUHEN_LEDGER_SIGNATURE = os.environ.get("LIUHEN_LEDGER_SIGNATURE", "ed25519")  # or "sm2"
 LIUHEN_LOG_ORIGIN = os.environ.get("LIUHEN_LOG_ORIGIN", "liuhen.local/ledger")
+
+# BENCH ONLY (bench/load.py): pages served without their read event in the ledger (the case page's
+# case.view, the record page's record.view), to measure what the event costs. Never on by default,
+# refused unless DEBUG or LIUHEN_BENCH_ONLY=1 says this process is a benchmark's; read in one place,
+# liuhen.cases.services.page_reads_logged().
+LIUHEN_BENCH_SKIP_READ_EVENTS = os.environ.get("LIUHEN_BENCH_SKIP_READ_EVENTS", "0") == "1"
+if LIUHEN_BENCH_SKIP_READ_EVENTS and not (DEBUG or os.environ.get("LIUHEN_BENCH_ONLY") == "1"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("LIUHEN_BENCH_SKIP_READ_EVENTS 仅供压测（bench/load.py）使用：页面的查阅记录不得关闭。"
+                               "压测进程须同时设置 LIUHEN_BENCH_ONLY=1。")
 
 LOGGING = {
     "version": 1,

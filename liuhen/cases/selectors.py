@@ -18,10 +18,18 @@ from .rules import EMERGENCY_APPROVAL_HOURS, rule_of
 def stage_entries(case: Case) -> dict[str, datetime.datetime]:
     """When the case last entered each stage it has been in: the `at` of the latest StageTransition
     to that stage (立案 for 程序启动). After send_back the case enters 调查取证 and then 审查决定
-    again, and the records of the earlier pass no longer count."""
+    again, and the records of the earlier pass no longer count. Read once per case page
+    (pages.one_reading): its gates, timeline and clocks ask for it several times."""
+    from .pages import page_cache
+
+    cache = page_cache(case)
+    if cache is not None and "stage_entries" in cache:
+        return dict(cache["stage_entries"])
     entered = {}
     for to_stage, at in case.transitions.exclude(to_stage="").order_by("id").values_list("to_stage", "at"):
         entered[to_stage] = at
+    if cache is not None:
+        cache["stage_entries"] = dict(entered)
     return entered
 
 

@@ -8,6 +8,7 @@ was written.
 """
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -351,7 +352,14 @@ def revoke_grant(actor, grant: AccessGrant, reason: str) -> AccessGrantRevocatio
 # ---- reads that are logged ---------------------------------------------------------------------
 
 def log_view(actor, case: Case) -> None:
-    ledger.append(V.CASE_VIEW, actor=actor, object_type="case", object_id=case.pk)
+    if page_reads_logged():
+        ledger.append(V.CASE_VIEW, actor=actor, object_type="case", object_id=case.pk)
+
+
+def page_reads_logged() -> bool:
+    """Whether a page's read (the case page, the record page) is appended to the ledger: always, but in
+    bench/load.py's comparison server (settings.LIUHEN_BENCH_SKIP_READ_EVENTS, bench-only)."""
+    return not settings.LIUHEN_BENCH_SKIP_READ_EVENTS
 
 
 @transaction.atomic

@@ -103,16 +103,18 @@ def case_detail(request, pk):
     case = _case_for(request, pk)
     services.log_view(request.user, case)  # the page shows parties' data: the read is traced
     can_work = access.can_work(request.user, case) and not case.is_archived
-    assigned = access.is_assigned(request.user, case)
+    # The officers the page lists say whether the user is one of them (access.is_assigned, no query of its own).
+    officers = list(case.officers.select_related("officer"))
+    assigned = any(co.officer_id == request.user.pk for co in officers)
     with pages.one_reading(case):  # the records' states read once for the whole page (review §11)
-        return _case_page(request, case, can_work, assigned)
+        return _case_page(request, case, can_work, assigned, officers)
 
 
-def _case_page(request, case, can_work, assigned):
+def _case_page(request, case, can_work, assigned, officers):
     return render(request, "cases/case_detail.html", {
         "case": case,
         "parties": [(p, selectors.party_history(p)) for p in selectors.current_parties(case)],
-        "officers": case.officers.select_related("officer"),
+        "officers": officers,
         "blockers": services.transition_blockers(case),
         "can_work": can_work,
         # Registering or correcting a party is an officer's act with a valid 执法证 (services.add_party,

@@ -12,8 +12,11 @@ TEMPLATE = "footage/case_part.html"
 
 def case_page(user, case, *, can_work) -> dict:
     by_stage = selectors.case_footage_by_stage(case)
-    # The derived flags (e.g. retention's class and legal hold, avrules' late storage) beside each.
-    selectors.with_derived_flags([lk.item for links in by_stage.values() for lk in links])
+    # The derived flags (e.g. retention's class and legal hold, avrules' late storage) beside each; a
+    # case with no footage asks nothing (the providers' queries would be built only to find no row).
+    items = [lk.item for links in by_stage.values() for lk in links]
+    if items:
+        selectors.with_derived_flags(items)
     stages = [{"stage": s, "label": s.label, "links": by_stage.get(s, [])} for s in STAGE_ORDER]
     return {"footage_stages": stages, "footage_count": sum(len(x["links"]) for x in stages)}
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from liuhen.accounts.services import require_valid_certificate
 from liuhen.cases import access
+from liuhen.cases import services as case_services
 from liuhen.cases.models import Case, Stage
 from liuhen.common import text
 from liuhen.ledger import services as ledger
@@ -425,7 +426,8 @@ def add_supplement(actor, record: Record, files, note: str = "") -> Supplement:
 
 def log_view(actor, record: Record) -> None:
     """A read of a record is traced as well (SPEC §4)."""
-    _log(V.VIEW, actor, record)
+    if case_services.page_reads_logged():
+        _log(V.VIEW, actor, record)
 
 
 def log_download(actor, attachment: Attachment) -> None:

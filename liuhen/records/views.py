@@ -120,7 +120,9 @@ def record_detail(request, pk):
     can_work = access.can_work(user, case) and not case.is_archived and certified
     assigned = access.is_assigned(user, case)
     rows = schema.display_rows(state.fields, state.latest.content)
-    signed_as = set(record.signatures.filter(signer=user).values_list("role", flat=True))
+    # From the signatures the state read (prefetched with their confirmations): no query of their own.
+    signatures = list(state.record.signatures.all())
+    signed_as = {s.role for s in signatures if s.signer_id == user.pk}
     rule = state.rule
     return render(request, "records/record_detail.html", {
         "record": record, "case": case, "state": state, "rows": rows,
@@ -146,7 +148,7 @@ def record_detail(request, pk):
         "can_supplement": can_work and state.locked and not state.voided,
         "can_record_other": assigned and certified and not case.is_archived and not state.voided,
         # LQ 17: an officer confirms a refusal once; the button goes from the refusals they confirmed.
-        "confirmed_by_me": set(record.signatures.filter(confirmations__officer=user).values_list("pk", flat=True)),
+        "confirmed_by_me": {s.pk for s in signatures if any(c.officer_id == user.pk for c in s.confirmations.all())},
         "can_void": can_work and not state.voided,
         "parties": case.parties.all(),
         "trail": _trail(record),
