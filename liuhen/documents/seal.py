@@ -28,6 +28,7 @@ from django.core.exceptions import ValidationError
 
 FIELD_NAME = "AgencySeal"
 ROOT_CERT, ROOT_KEY = "root-ca.pem", "root-ca.key"
+_LOCAL_ISSUER_ORG = "留痕 Liuhen"  # the local root CA's organisation
 
 
 class SealError(Exception):
@@ -108,7 +109,7 @@ def _root(d: Path):
         return (x509.load_pem_x509_certificate(cert_path.read_bytes()),
                 serialization.load_pem_private_key(key_path.read_bytes(), None))
     key = _new_key()
-    name = _name("留痕本地电子印章根证书（仅供演示与测试）", "留痕 Liuhen")
+    name = _name("留痕本地电子印章根证书（仅供演示与测试）", _LOCAL_ISSUER_ORG)
     now = datetime.datetime.now(datetime.timezone.utc)
     cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
             .serial_number(x509.random_serial_number())
@@ -128,14 +129,16 @@ def ensure_certificate(agency) -> None:
     """The agency's seal certificate: an imported one if there is one, else one issued by the local
     CA (created, with the CA, on first use) with the agency's name as its subject."""
     key_path, cert_path, chain_path = _paths(agency.pk)
-    if key_path.exists() and cert_path.exists():
+    if key_path.exists() and cert_path.exists() and not _issued_to_another_name(agency, cert_path):
         return
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes
 
     with _locked() as d:
         if key_path.exists() and cert_path.exists():
-            return
+            if not _issued_to_another_name(agency, cert_path):
+                return
+            _retire(key_path, cert_path, chain_path)
         root_cert, root_key = _root(d)
         key = _new_key()
         now = datetime.datetime.now(datetime.timezone.utc)
@@ -154,6 +157,40 @@ def ensure_certificate(agency) -> None:
         _write_private(key_path, _key_pem(key))
         _write_private(chain_path, _cert_pem(root_cert), 0o644)
         _write_private(cert_path, _cert_pem(cert), 0o644)  # last: its presence says the set is whole
+
+
+_NAME_CHECKED: dict = {}
+
+
+def _issued_to_another_name(agency, cert_path: Path) -> bool:
+    """Whether the local CA issued the certificate at the agency's row number to another name.
+
+    The files are named by the agency's row number, and a number can come back: a database
+    rebuilt beside a kept LIUHEN_HOME, a test's rolled-back transaction. A seal must name the agency
+    that seals (and a renamed agency seals under its new name), so such a certificate is reissued.
+    An imported certificate (another issuer) is the agency's own business and stays."""
+    from cryptography import x509
+    from cryptography.x509.oid import NameOID
+
+    ident = (_file_id(cert_path), agency.name)
+    if ident in _NAME_CHECKED:
+        return _NAME_CHECKED[ident]
+    cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
+    issuer = [a.value for a in cert.issuer.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)]
+    subject = [a.value for a in cert.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)]
+    stale = issuer == [_LOCAL_ISSUER_ORG] and subject != [agency.name]
+    if len(_NAME_CHECKED) > 256:
+        _NAME_CHECKED.clear()
+    _NAME_CHECKED[ident] = stale
+    return stale
+
+
+def _retire(*paths: Path) -> None:
+    """Move a replaced key set aside (never deleted: what it sealed stays explainable)."""
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+    for path in paths:
+        if path.exists():
+            os.replace(path, path.with_name(f"{path.name}.retired-{stamp}"))
 
 
 def certificate_info(agency) -> dict:

@@ -67,6 +67,29 @@ def test_the_local_ca_is_made_once_under_liuhen_home_with_private_keys(world, se
     assert (d / "root-ca.pem").read_bytes() == first
 
 
+def test_a_local_certificate_of_another_name_at_the_same_row_is_reissued_and_kept_aside(world, tmp_path,
+                                                                                        monkeypatch):
+    # A row number can come back (a database rebuilt beside a kept LIUHEN_HOME): the seal must still
+    # name the agency that seals. The replaced files are moved aside, never deleted.
+    from liuhen.accounts.models import Agency
+
+    before = seal.certificate_info(world.agency)
+    Agency.objects.filter(pk=world.agency.pk).update(name="另一个水务局")
+    other = Agency.objects.get(pk=world.agency.pk)
+    after = seal.certificate_info(other)
+    assert "另一个水务局" in after["subject"] and after["sha256"] != before["sha256"]
+    assert after["issuer"] == before["issuer"]  # the same local root: what it sealed still validates
+    retired = [p.name for p in seal.seal_dir().iterdir() if ".retired-" in p.name]
+    assert {n.split(".retired-")[0] for n in retired} >= {f"agency-{other.pk}.key", f"agency-{other.pk}.pem"}
+    # An imported certificate is the agency's own: a different name does not replace it.
+    p12 = make_p12(tmp_path, "seal.p12", b"s3cret", agency_name="另一个水务局")
+    monkeypatch.setenv("LIUHEN_SEAL_PASSWORD", "s3cret")
+    assert run_command("seal", "import", str(p12), "--agency", other.short_name).code == 0
+    imported = seal.certificate_info(other)["sha256"]
+    Agency.objects.filter(pk=other.pk).update(name="第三个名字")
+    assert seal.certificate_info(Agency.objects.get(pk=other.pk))["sha256"] == imported
+
+
 def test_a_pkcs12_is_imported_and_seals_from_then_on(world, tmp_path, monkeypatch):
     p12 = make_p12(tmp_path, "seal.p12", b"s3cret", agency_name=world.agency.name)
     monkeypatch.setenv("LIUHEN_SEAL_PASSWORD", "s3cret")
