@@ -2,14 +2,15 @@
 public portal page under 64 connections, on gunicorn + PostgreSQL + SeaweedFS, with demo data grown.
 
     .venv/bin/python bench/load.py            # 3 000 cases, 30 s per run (growth: tens of minutes)
-    .venv/bin/python bench/load.py --quick    # 80 cases, 5 s per run (about 5 minutes here, see README)
+    .venv/bin/python bench/load.py --quick    # a smoke run: no demo, 12 cases, 2 s per run (README: its time)
     .venv/bin/python bench/load.py --cases 1000 --duration 20 --connections 64 --keep
 
 1. The stack: scripts/prod-up.sh with PROD_DEMO=1 (its own PostgreSQL cluster, SeaweedFS, migrate, the
    demo, the integrator, gunicorn with deploy/gunicorn.conf.py and 4 workers) under a fresh PROD_DIR;
    scripts/prod-down.sh at the end (--keep leaves it running).
 2. Growth (not timed as a figure): bench/support/grow.py opens cases through the services in an agency of
-   its own until the database holds --cases; the integrator sequences them; `liuhen verify` must pass.
+   its own until the database holds --cases, in --grow-procs processes; the integrator sequences them;
+   `liuhen verify` must pass.
 3. Load: `wrk` (Debian package; installed with apt-get when missing) on loopback, --connections
    connections, --duration seconds per run, bench/support/wrk.lua drawing each request's path from
    every case (every record) of the bench agency. The case and record pages are asked as the bench
@@ -27,6 +28,11 @@ public portal page under 64 connections, on gunicorn + PostgreSQL + SeaweedFS, w
 4. In-process: CPU ms (time.process_time) and queries (CaptureQueriesContext) per page, averaged over
    --samples pages, with Django's test Client in this process against the same database (with and
    without the read event).
+
+--quick is a smoke run of the same path, marked "quick": true in the JSON: no demo data, 12 cases,
+16 connections, 2 workers, 2 s runs without warm-up runs (a page per worker instead), the read overhead
+from the measured run and one run without the event (A B), 3 pages in process; the stack is stopped in
+the background once the figures are out. Its figures are not the issue's.
 
 A table goes to stderr; the last line of stdout is one JSON object: p95_ms (worst page), errors (sum),
 pages_per_s (worst page), ledger_read_overhead and ledger_read_overhead_cpu (worst page), per-page
