@@ -2,14 +2,15 @@
 public portal page under 64 connections, on gunicorn + PostgreSQL + SeaweedFS, with demo data grown.
 
     .venv/bin/python bench/load.py            # 3 000 cases, 30 s per run (growth: tens of minutes)
-    .venv/bin/python bench/load.py --quick    # 80 cases, 5 s per run (about 5 minutes here, see README)
+    .venv/bin/python bench/load.py --quick    # a smoke run: no demo, 12 cases, 2 s per run (README: its time)
     .venv/bin/python bench/load.py --cases 1000 --duration 20 --connections 64 --keep
 
 1. The stack: scripts/prod-up.sh with PROD_DEMO=1 (its own PostgreSQL cluster, SeaweedFS, migrate, the
    demo, the integrator, gunicorn with deploy/gunicorn.conf.py and 4 workers) under a fresh PROD_DIR;
    scripts/prod-down.sh at the end (--keep leaves it running).
 2. Growth (not timed as a figure): bench/support/grow.py opens cases through the services in an agency of
-   its own until the database holds --cases; the integrator sequences them; `liuhen verify` must pass.
+   its own until the database holds --cases, in --grow-procs processes; the integrator sequences them;
+   `liuhen verify` must pass.
 3. Load: `wrk` (Debian package; installed with apt-get when missing) on loopback, --connections
    connections, --duration seconds per run, bench/support/wrk.lua drawing each request's path from
    every case (every record) of the bench agency. The case and record pages are asked as the bench
@@ -27,6 +28,11 @@ public portal page under 64 connections, on gunicorn + PostgreSQL + SeaweedFS, w
 4. In-process: CPU ms (time.process_time) and queries (CaptureQueriesContext) per page, averaged over
    --samples pages, with Django's test Client in this process against the same database (with and
    without the read event).
+
+--quick is a smoke run of the same path, marked "quick": true in the JSON: no demo data, 12 cases,
+16 connections, 2 workers, 2 s runs without warm-up runs (a page per worker instead), the read overhead
+from the measured run and one run without the event (A B), 3 pages in process; the stack is stopped in
+the background once the figures are out. Its figures are not the issue's.
 
 A table goes to stderr; the last line of stdout is one JSON object: p95_ms (worst page), errors (sum),
 pages_per_s (worst page), ledger_read_overhead and ledger_read_overhead_cpu (worst page), per-page
@@ -55,7 +61,13 @@ TARGETS = {"p95_ms": 300, "errors": 0, "ledger_read_overhead": 0.20}
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
+STARTED = time.monotonic()
+
+
 def log(*args) -> None:
+    """A line on stderr; a "load:" line with the seconds since the start."""
+    if args and str(args[0]).startswith("load: "):
+        args = (f"load [{time.monotonic() - STARTED:5.1f} s]: {str(args[0])[6:]}", *args[1:])
     print(*args, file=sys.stderr, flush=True)
 
 
@@ -82,9 +94,9 @@ def ensure_wrk() -> str:
 # ---- the stack -----------------------------------------------------------------------------------
 
 
-def stack_up(prod_dir: Path, port: int, workers: int) -> dict:
+def stack_up(prod_dir: Path, port: int, workers: int, demo: bool) -> dict:
     env = {**os.environ, "PROD_DIR": str(prod_dir), "PROD_PORT": str(port), "PROD_WORKERS": str(workers),
-           "PROD_DEMO": "1"}
+           "PROD_DEMO": "1" if demo else "0"}
     subprocess.run([str(REPO / "scripts" / "prod-up.sh")], check=True, env=env, stdout=sys.stderr)
     stack = {}
     for line in (prod_dir / "liuhen.env").read_text().splitlines():
@@ -100,7 +112,7 @@ def stack_down(prod_dir: Path) -> None:
 
 def start_gunicorn(prod_dir: Path, env: dict, port: int, workers: int, name: str) -> int:
     """A second gunicorn on the same database (deploy/gunicorn.conf.py), in its own process group; its
-    pid is added to PROD_DIR/pids so that prod-down stops it too."""
+    pid is added to PROD_DIR/pids so that prod-down stops it too. Not waited for: `answering`."""
     env = {**env, "LIUHEN_BIND": f"127.0.0.1:{port}", "LIUHEN_WORKERS": str(workers)}
     out = open(prod_dir / "logs" / f"{name}.log", "wb")
     proc = subprocess.Popen([str(PY), "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "--pid",
@@ -108,29 +120,38 @@ def start_gunicorn(prod_dir: Path, env: dict, port: int, workers: int, name: str
                             stderr=subprocess.STDOUT, start_new_session=True)
     with open(prod_dir / "pids", "a") as f:
         f.write(f"{name} {proc.pid}\n")
+    return proc.pid
+
+
+def answering(port: int, what: str) -> None:
+    """Wait (at most a minute) until the server on `port` answers its login page."""
     import urllib.request
 
-    for _ in range(120):
+    for _ in range(240):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=2)
-            return proc.pid
+            return
         except OSError:
-            time.sleep(0.5)
-    sys.exit(f"load: {name} did not answer on port {port} (log: {prod_dir / 'logs' / name}.log)")
+            time.sleep(0.25)
+    sys.exit(f"load: {what} did not answer on port {port}")
 
 
 def stop_group(pid: int) -> None:
+    """Stop a gunicorn this process started, and its workers: SIGTERM, then SIGKILL after 10 s. The
+    master is reaped here (a zombie would still answer kill(pid, 0))."""
     try:
         os.killpg(pid, signal.SIGTERM)
     except ProcessLookupError:
         return
     for _ in range(40):
         try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
+            if os.waitpid(pid, os.WNOHANG)[0]:
+                return
+        except ChildProcessError:
             return
         time.sleep(0.25)
     os.killpg(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
 
 
 # ---- CPU accounting from /proc ---------------------------------------------------------------------
@@ -206,13 +227,16 @@ def served(access_log: Path) -> int:
         return sum(1 for line in f if b'"GET /' in line)
 
 
-def read_overhead(run, with_events, without_events, duration: int) -> dict:
+def read_overhead(run, with_events, without_events, duration: int, measured: dict | None = None) -> dict:
     """Pages/s with the read event against without it, the two servers loaded in turn A B B A (each run
     half the duration): a machine whose load drifts during the runs (a shared one) weighs on both alike.
-    ledger_read_overhead = 1 - pages/s with ÷ pages/s without; _cpu the same from server CPU per page."""
-    sides = {"with": [], "without": []}
-    for side in ("with", "without", "without", "with"):
-        sides[side].append(run(with_events if side == "with" else without_events, max(2, duration // 2)))
+    With `measured` (--quick) the page's measured run is the A and one B of the full duration follows:
+    A B, the drift not balanced. ledger_read_overhead = 1 - pages/s with ÷ pages/s without; _cpu the
+    same from server CPU per page."""
+    sides = {"with": [measured] if measured else [], "without": []}
+    for side in ("without",) if measured else ("with", "without", "without", "with"):
+        sides[side].append(run(with_events if side == "with" else without_events,
+                               duration if measured else max(2, duration // 2)))
 
     def pooled(runs):
         requests, seconds = sum(r["requests"] for r in runs), sum(r["seconds"] for r in runs)
@@ -223,19 +247,19 @@ def read_overhead(run, with_events, without_events, duration: int) -> dict:
                 "p95_ms_worst": max(r["p95_ms"] for r in runs), "runs_s": [r["seconds"] for r in runs]}
 
     a, b = pooled(sides["with"]), pooled(sides["without"])
-    return {"read_event_abba": {"with": a, "without": b},
+    return {"read_event_abba": {"with": a, "without": b}, "read_event_turns": "A B" if measured else "A B B A",
             "ledger_read_overhead": round(1 - a["pages_per_s"] / b["pages_per_s"], 3),
             "ledger_read_overhead_cpu": round(1 - b["server_cpu_ms_per_page"] / a["server_cpu_ms_per_page"], 3)}
 
 
 def settle(cpu_roots: list[int], limit: float = 180) -> None:
-    """Wait until the server side is idle (under 5 % of a core for a second), at most `limit` seconds:
-    what one run left queued must not be counted in the next."""
+    """Wait until the server side is idle (under 5 % of a core for a quarter second), at most `limit`
+    seconds: what one run left queued must not be counted in the next."""
     deadline, last = time.monotonic() + limit, tree_cpu(cpu_roots)
     while time.monotonic() < deadline:
-        time.sleep(1)
+        time.sleep(0.25)
         now = tree_cpu(cpu_roots)
-        if now - last < 0.05:
+        if now - last < 0.0125:
             return
         last = now
 
@@ -347,10 +371,10 @@ def in_process(paths: list[str], user, samples: int) -> dict:
         client.force_login(user)
     chosen = [random.Random(7).choice(paths) for _ in range(samples)]
     out = {}
+    for path in chosen[:3]:  # warm: templates compiled, caches filled
+        client.get(path)
     for key, skip in (("", False), ("_no_read_event", True)):
         with override_settings(LIUHEN_BENCH_SKIP_READ_EVENTS=skip):
-            for path in chosen[:3]:  # warm: templates compiled, caches filled
-                client.get(path)
             t = time.process_time()
             with CaptureQueriesContext(connection) as queries:
                 for path in chosen:
@@ -371,24 +395,32 @@ def in_process(paths: list[str], user, samples: int) -> dict:
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--quick", action="store_true", help="80 cases, 5 s per run")
-    p.add_argument("--cases", type=int, help="cases in the database after growth (default 3000; quick 80)")
-    p.add_argument("--duration", type=int, help="seconds per wrk run (default 30; quick 5)")
-    p.add_argument("--connections", type=int, default=64)
+    p.add_argument("--quick", action="store_true", help="under a minute: no demo data, 12 cases, 16 connections, 2 workers, "
+                   "2 s per run, no warm-up runs, read overhead from one A B pair, 3 pages in process; the stack "
+                   "is stopped in the background after the figures")
+    p.add_argument("--cases", type=int, help="cases in the database after growth (default 3000; quick 12)")
+    p.add_argument("--duration", type=int, help="seconds per wrk run (default 30; quick 2)")
+    p.add_argument("--connections", type=int, help="wrk's connections (default 64; quick 16: the backlog 64 leave "
+                   "on a slow page takes seconds to drain after each run)")
     p.add_argument("--timeout", type=int, default=30, help="seconds wrk waits for an answer (default 30): a "
                    "slower one is a timeout error")
-    p.add_argument("--warmup", type=int, help="seconds of unmeasured load before each run (default 5; quick 2)")
-    p.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
-    p.add_argument("--samples", type=int, help="pages per in-process measure (default 100; quick 20)")
+    p.add_argument("--warmup", type=int, help="seconds of unmeasured load before each run (default 5; quick 0: "
+                   "a few pages per worker instead)")
+    p.add_argument("--workers", type=int, help="gunicorn workers (default 4; quick 2: each worker imports Django "
+                   "on start, seconds of CPU the two cores are short of)")
+    p.add_argument("--samples", type=int, help="pages per in-process measure (default 100; quick 3)")
+    p.add_argument("--grow-procs", type=int, default=2, help="processes that grow the cases (default 2)")
     p.add_argument("--keep", action="store_true", help="leave the stack running (PROD_DIR printed)")
     p.add_argument("--stack", metavar="PROD_DIR", help="use the stack `make prod-up` (or --keep) left running in "
                    "PROD_DIR: its gunicorn reloads this tree's code (SIGHUP), the cases are topped up to --cases, "
                    "and it is left running")
     args = p.parse_args(argv)
-    args.cases = args.cases or (80 if args.quick else 3000)
-    args.duration = args.duration or (5 if args.quick else 30)
-    args.samples = args.samples or (20 if args.quick else 100)
-    args.warmup = args.warmup or (2 if args.quick else 5)
+    args.cases = args.cases or (12 if args.quick else 3000)
+    args.connections = args.connections or (16 if args.quick else 64)
+    args.workers = args.workers or (2 if args.quick else 4)
+    args.duration = args.duration or (2 if args.quick else 30)
+    args.samples = args.samples or (3 if args.quick else 100)
+    args.warmup = (0 if args.quick else 5) if args.warmup is None else args.warmup
     return args
 
 
@@ -397,16 +429,23 @@ def main(argv=None) -> None:
     wrk = ensure_wrk()
     prod_dir = Path(args.stack).resolve() if args.stack else Path(tempfile.mkdtemp(prefix="liuhen-load-"))
     t0 = time.perf_counter()
+    figures = None
     try:
         figures = run(args, wrk, prod_dir, t0)
+        print_table(figures)
+        print(json.dumps(figures, ensure_ascii=False), flush=True)
     finally:
         if args.keep or args.stack:
             if (prod_dir / "liuhen.env").exists():
                 log(f"load: the stack is left running under {prod_dir} (PROD_DIR={prod_dir} scripts/prod-down.sh)")
+        elif args.quick and figures is not None:
+            # prod-down waits up to 10 s for each process (gunicorn's graceful stop, the integrator, weed):
+            # the figures are out, it need not be waited for.
+            subprocess.Popen([str(REPO / "scripts" / "prod-down.sh")], env={**os.environ, "PROD_DIR": str(prod_dir)},
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+            log(f"load: the stack under {prod_dir} is being stopped in the background")
         else:
             stack_down(prod_dir)
-    print_table(figures)
-    print(json.dumps(figures, ensure_ascii=False))
 
 
 def reuse_stack(prod_dir: Path) -> tuple[dict, int]:
@@ -426,18 +465,36 @@ def run(args, wrk: str, prod_dir: Path, t0: float) -> dict:
         stack, port = reuse_stack(prod_dir)
     else:
         port = free_port()
-        log(f"load: starting the production stack under {prod_dir} (demo data; about a minute)")
-        stack = stack_up(prod_dir, port, args.workers)
+        demo = not args.quick  # --quick: the grown cases only (the demo's load takes over a minute)
+        log(f"load: starting the production stack under {prod_dir} ({'demo data, ' if demo else ''}"
+            f"{'about a minute' if demo else 'about half a minute'})")
+        stack = stack_up(prod_dir, port, args.workers, demo)
     os.environ.update(stack)
     os.environ["DJANGO_SETTINGS_MODULE"] = "liuhen.settings"
     os.environ.pop("LIUHEN_DEBUG", None)
     import django
 
     django.setup()
+
+    # The server without read events starts while the cases grow.
+    plain_port = free_port()
+    stack_env = {**os.environ, "PYTHONPATH": str(REPO), "LIUHEN_BENCH_SKIP_READ_EVENTS": "1", "LIUHEN_BENCH_ONLY": "1"}
+    plain_pid = start_gunicorn(prod_dir, stack_env, plain_port, args.workers, "gunicorn-no-read-events")
+    try:
+        return grow_and_measure(args, wrk, prod_dir, stack, port, plain_port, t0)
+    finally:
+        stop_group(plain_pid)
+        log("load: the gunicorn without read events stopped")
+        pids = prod_dir / "pids"  # stopped: prod-down must not signal its id again (it may be reused)
+        lines = pids.read_text().splitlines(keepends=True)
+        pids.write_text("".join(ln for ln in lines if ln.split()[1:2] != [str(plain_pid)]))
+
+
+def grow_and_measure(args, wrk: str, prod_dir: Path, stack: dict, port: int, plain_port: int, t0: float) -> dict:
     from support import grow
 
-    log(f"load: growing to {args.cases} cases")
-    grown = grow.grow(args.cases, log=log)
+    log(f"load: growing to {args.cases} cases ({args.grow_procs} processes)")
+    grown = grow.grow(args.cases, procs=args.grow_procs, log=log)
     verify_s = wait_and_verify(stack)
     log(f"load: grown to {grown['cases']} cases in {grown['grow_s']} s; liuhen verify passed in {verify_s} s")
 
@@ -451,18 +508,9 @@ def run(args, wrk: str, prod_dir: Path, t0: float) -> dict:
                     Record.objects.filter(case__agency_id=agency).values_list("pk", flat=True)]
     portal_paths = ["/public/decisions/"]
     reviewer = User.objects.get(username=grow.LOGIN_USER, agency_id=agency)
-
-    plain_port = free_port()
-    stack_env = {**os.environ, "PYTHONPATH": str(REPO), "LIUHEN_BENCH_SKIP_READ_EVENTS": "1", "LIUHEN_BENCH_ONLY": "1"}
-    plain_pid = start_gunicorn(prod_dir, stack_env, plain_port, args.workers, "gunicorn-no-read-events")
-    try:
-        return measure(args, wrk, prod_dir, port, plain_port, grown, verify_s, t0, case_paths, record_paths,
-                       portal_paths, reviewer)
-    finally:
-        stop_group(plain_pid)
-        pids = prod_dir / "pids"  # stopped: prod-down must not signal its id again (it may be reused)
-        lines = pids.read_text().splitlines(keepends=True)
-        pids.write_text("".join(ln for ln in lines if ln.split()[1:2] != [str(plain_pid)]))
+    answering(plain_port, "the gunicorn without read events")
+    return measure(args, wrk, prod_dir, port, plain_port, grown, verify_s, t0, case_paths, record_paths,
+                   portal_paths, reviewer)
 
 
 def measure(args, wrk, prod_dir, port, plain_port, grown, verify_s, t0, case_paths, record_paths, portal_paths,
@@ -478,20 +526,26 @@ def measure(args, wrk, prod_dir, port, plain_port, grown, verify_s, t0, case_pat
     t_load = time.perf_counter()
     for name, paths, ck, user in (("case", case_paths, cookie, reviewer), ("record", record_paths, cookie, reviewer),
                                   ("portal", portal_paths, "", None)):
-        check_paths(base, ck, paths[:5])
+        # Each server warmed first (a fresh worker imports and compiles templates on its first pages): a
+        # page per worker, then --warmup seconds of load (none with --quick).
+        warm = paths[:args.workers]
+        check_paths(base, ck, warm)
         paths_file = prod_dir / f"paths-{name}.txt"
         paths_file.write_text("\n".join(paths) + "\n")
         log(f"load: {name} page: wrk {args.connections} connections × {args.duration} s over {len(paths)} paths")
-        # Each server warmed first (a fresh worker imports and compiles templates on its first pages).
-        run_wrk(wrk, base, paths_file, ck, args, args.warmup, roots, logs / "gunicorn.log")
+        if args.warmup:
+            run_wrk(wrk, base, paths_file, ck, args, args.warmup, roots, logs / "gunicorn.log")
         page = {"paths": len(paths), **run_wrk(wrk, base, paths_file, ck, args, args.duration, roots,
                                                logs / "gunicorn.log")}
         if name != "portal":  # the portal's pages append no read event (publicity.public_views)
             plain_log = logs / "gunicorn-no-read-events.log"
-            run_wrk(wrk, base_plain, paths_file, ck, args, args.warmup, roots, plain_log)
+            check_paths(base_plain, ck, warm)
+            if args.warmup:
+                run_wrk(wrk, base_plain, paths_file, ck, args, args.warmup, roots, plain_log)
             page.update(read_overhead(
                 lambda server, seconds: run_wrk(wrk, server[0], paths_file, ck, args, seconds, roots, server[1]),
-                (base, logs / "gunicorn.log"), (base_plain, plain_log), args.duration))
+                (base, logs / "gunicorn.log"), (base_plain, plain_log), args.duration,
+                measured=dict(page) if args.quick else None))
         else:
             page["ledger_read_overhead"] = None
         page.update(in_process(paths, user, args.samples))
@@ -501,8 +555,7 @@ def measure(args, wrk, prod_dir, port, plain_port, grown, verify_s, t0, case_pat
     overheads = [p["ledger_read_overhead"] for p in pages.values() if p["ledger_read_overhead"] is not None]
     figures = {
         "p95_ms": max(p["p95_ms"] for p in pages.values()),
-        "errors": sum(p["errors"] + sum(side["errors"] for side in p.get("read_event_abba", {}).values())
-                      for p in pages.values()),
+        "errors": sum(page_errors(p) for p in pages.values()),
         "pages_per_s": min(p["pages_per_s"] for p in pages.values()),
         "ledger_read_overhead": max(overheads),
         "ledger_read_overhead_cpu": max(p["ledger_read_overhead_cpu"] for p in pages.values()
@@ -521,6 +574,14 @@ def measure(args, wrk, prod_dir, port, plain_port, grown, verify_s, t0, case_pat
     return figures
 
 
+def page_errors(p: dict) -> int:
+    """A page's errors over every run: its measured run and the read-overhead turns (with --quick the
+    measured run is the A turn: counted once)."""
+    turns = p.get("read_event_abba", {})
+    return p["errors"] + sum(side["errors"] for key, side in turns.items()
+                             if not (key == "with" and p.get("read_event_turns") == "A B"))
+
+
 def wait_and_verify(stack: dict) -> float:
     """Wait for the integrator to sequence what growth appended, then `liuhen verify` (must pass)."""
     from liuhen.ledger.models import Pending
@@ -529,7 +590,7 @@ def wait_and_verify(stack: dict) -> float:
     while Pending.objects.exists():
         if time.monotonic() > deadline:
             sys.exit("load: the integrator did not sequence the grown entries within 10 minutes")
-        time.sleep(1)
+        time.sleep(0.25)
     t = time.perf_counter()
     env = {**os.environ, **stack, "PYTHONPATH": str(REPO)}
     r = subprocess.run([str(PY), "-m", "liuhen", "verify"], cwd=REPO, env=env, capture_output=True, text=True)
@@ -566,14 +627,14 @@ def print_table(f: dict) -> None:
             f"{p['queries']:>9} {plain['pages_per_s'] if plain else '-':>16} "
             f"{p['ledger_read_overhead'] if p['ledger_read_overhead'] is not None else '-':>9}")
     log("* in process (Django test Client, same database), mean per page")
-    log(f"{f['cases']} cases, {f['connections']} connections, {f['duration_s']} s per run, {f['gunicorn_workers']} "
+    log(f"{'--quick: ' if f['quick'] else ''}{f['cases']} cases, {f['connections']} connections, {f['duration_s']} s per run, {f['gunicorn_workers']} "
         f"workers, {f['cores']} cores (load average {f['load_average_1m']})")
     for key, ok in f["met"].items():
         log(f"  {key}: {f[key]} (target {f['targets'][key]}) {'met' if ok else 'NOT met'}")
     for name, p in f["pages"].items():
         if "read_event_abba" in p:
             a, b = p["read_event_abba"]["with"], p["read_event_abba"]["without"]
-            log(f"  {name} page, read event on / off (runs A B B A): {a['pages_per_s']} / {b['pages_per_s']} pages/s "
+            log(f"  {name} page, read event on / off (runs {p['read_event_turns']}): {a['pages_per_s']} / {b['pages_per_s']} pages/s "
                 f"→ overhead {p['ledger_read_overhead']}; server CPU {a['server_cpu_ms_per_page']} / "
                 f"{b['server_cpu_ms_per_page']} ms per page → {p['ledger_read_overhead_cpu']}")
     for name, p in f["pages"].items():

@@ -85,8 +85,13 @@ class Grower(verify_bench.Builder):
 
         from django.db import transaction
 
+        case = GrownCase(self, i, random.Random(self.seed * 1_000_003 + i))
+        # Opened in a transaction of its own: open_case holds the agency's case-number counter
+        # (select_for_update) until its commit — held for the whole case, it would make the growth
+        # processes take turns. The rest of the case is one transaction (one commit).
+        case.open()
         with transaction.atomic():
-            GrownCase(self, i, random.Random(self.seed * 1_000_003 + i)).build()
+            case.build()
         self.built += 1
 
 
@@ -162,15 +167,19 @@ class GrownCase:
         cases.add_party(self.team[0], self.case, **party)
         self.parties.append(name)
 
-    def build(self) -> None:
+    def open(self) -> None:
         from liuhen.cases import services as cases
         from liuhen.cases.models import Kind, Procedure, StartMode
-        from liuhen.demo.av import cover_missing
 
         title, what, _ = self.violation
         self.case = cases.open_case(self.team[0], title=title, kind=Kind.PENALTY, procedure=Procedure.GENERAL,
                                     start_mode=StartMode.EX_OFFICIO, on_site=True, officers=self.team[1:],
                                     summary=f"当事人涉嫌{what}。")
+
+    def build(self) -> None:
+        from liuhen.cases import services as cases
+        from liuhen.demo.av import NOTE_CODES, cover_missing
+
         for _ in range(1 if self.rng.random() < 0.75 else 2):
             self.add_party()
         for k, (codes, note) in enumerate(STAGES):
@@ -181,7 +190,8 @@ class GrownCase:
                 break
             for code in codes:
                 self.record(code)
-            self.b.counts["records"] += len(cover_missing(self.case, self.team, self.head))
+            if self.case.stage in NOTE_CODES:  # only 调查取证 and 送达执行 have acts that need footage (AS 8)
+                self.b.counts["records"] += len(cover_missing(self.case, self.team, self.head))
             self.case = cases.advance(self.team[0], self.case, note)
         if self.case.is_archived:
             self.b.counts["archived"] += 1
@@ -190,9 +200,10 @@ class GrownCase:
         self.b.counts["views"] += 2
 
 
-def grow(target: int, *, seed: int = 21, integrate_every: int = 0, log=None) -> dict:
-    """Open cases in the bench agency (made first) until the database holds `target` cases. With
-    `integrate_every` the ledger is integrated here every so many cases and at the end (0: the stack's
+def grow(target: int, *, seed: int = 21, integrate_every: int = 0, procs: int = 1, log=None) -> dict:
+    """Open cases in the bench agency (made first) until the database holds `target` cases, in `procs`
+    processes (forked; each its own connection and its share of the cases). With `integrate_every` the
+    ledger is integrated here every so many cases (one process only) and at the end (0: the stack's
     integrator does it). Returns the counts and the seconds taken."""
     from liuhen.cases.models import Case
     from liuhen.ledger import storage
@@ -201,13 +212,57 @@ def grow(target: int, *, seed: int = 21, integrate_every: int = 0, log=None) -> 
     t = time.perf_counter()
     grower.build_people()
     start = Case.objects.count()
-    for i in range(max(0, target - start)):
-        grower.build_case(i)
-        if integrate_every and (i + 1) % integrate_every == 0:
-            storage.integrate_all()
-        if log and (i + 1) % 100 == 0:
-            log(f"  grown {start + i + 1}/{target} cases ({time.perf_counter() - t:.0f} s)")
+    todo = max(0, target - start)
+    if procs > 1 and todo > procs:
+        # The first case alone: it makes the agency's case-number counter, which two processes would
+        # both try to create.
+        grower.build_case(0)
+        for counts in _in_processes(seed, procs, range(1, todo), t, start, target, log):
+            grower.built += counts.pop("built")
+            for key, n in counts.items():
+                grower.counts[key] += n
+    else:
+        for i in range(todo):
+            grower.build_case(i)
+            if integrate_every and (i + 1) % integrate_every == 0:
+                storage.integrate_all()
+            if log and (i + 1) % 100 == 0:
+                log(f"  grown {start + i + 1}/{target} cases ({time.perf_counter() - t:.0f} s)")
     if integrate_every:
         storage.integrate_all()
     return {"agency": grower.agency.pk, "cases_before": start, "cases": Case.objects.count(),
             "built": grower.built, "grow_s": round(time.perf_counter() - t, 1), **grower.counts}
+
+
+def _in_processes(seed: int, procs: int, indexes: range, t: float, start: int, target: int, log) -> list[dict]:
+    """Build the cases `indexes` in `procs` forked processes (case i in process i % procs); their counts."""
+    import multiprocessing
+
+    from django.db import connections
+
+    connections.close_all()  # a forked child must not share the parent's socket
+    with multiprocessing.get_context("fork").Pool(procs) as pool:
+        jobs = [pool.apply_async(_grow_share, (seed, list(indexes[k::procs]), k == 0 and log is not None))
+                for k in range(procs)]
+        out = [job.get() for job in jobs]
+    if log:
+        log(f"  grown {target}/{target} cases in {procs} processes ({time.perf_counter() - t:.0f} s)")
+    return out
+
+
+def _grow_share(seed: int, indexes: list[int], report: bool) -> dict:
+    """One growth process: the people made by the parent, the cases `indexes`."""
+    from django.db import connections
+
+    grower = Grower(seed)
+    grower.build_people()
+    t = time.perf_counter()
+    try:
+        for n, i in enumerate(indexes, 1):
+            grower.build_case(i)
+            if report and n % 50 == 0:
+                print(f"  process 1: {n}/{len(indexes)} cases ({time.perf_counter() - t:.0f} s)", file=sys.stderr,
+                      flush=True)
+    finally:
+        connections.close_all()
+    return {"built": grower.built, **grower.counts}

@@ -74,3 +74,43 @@ def test_the_bench_switch_is_refused_outside_a_benchmark(tmp_path):
     assert refused.returncode != 0 and "LIUHEN_BENCH_ONLY" in refused.stderr
     allowed = _settings_with({**home, "LIUHEN_BENCH_SKIP_READ_EVENTS": "1", "LIUHEN_BENCH_ONLY": "1"})
     assert allowed.returncode == 0 and allowed.stdout.strip() == "True"
+
+
+def _fake_run(calls: list):
+    """A wrk run of `seconds` on `server` as bench/load.py's run_wrk reports it: 10 pages/s, one error,
+    the server's CPU 50 ms a page with the read event (server "A") and 40 ms without (server "B")."""
+    def run(server, seconds):
+        calls.append((server, seconds))
+        return {"requests": 10 * seconds, "seconds": seconds, "server_answered": 10 * seconds, "errors": 1,
+                "server_cpu_s": (0.05 if server == "A" else 0.04) * 10 * seconds, "p95_ms": 5.0}
+    return run
+
+
+def test_read_overhead_turns_full_and_quick():
+    import load  # bench/load.py
+
+    calls = []
+    full = load.read_overhead(_fake_run(calls), "A", "B", 6)
+    assert calls == [("A", 3), ("B", 3), ("B", 3), ("A", 3)] and full["read_event_turns"] == "A B B A"
+    assert full["ledger_read_overhead"] == 0.0 and full["ledger_read_overhead_cpu"] == 0.2
+    assert load.page_errors({"errors": 1, **full}) == 5  # the measured run and the four turns
+
+    # --quick: the page's measured run is the A turn, one B of the full duration follows
+    calls = []
+    measured = {"requests": 60, "seconds": 3, "server_answered": 60, "errors": 2, "server_cpu_s": 3.0, "p95_ms": 9.0}
+    quick = load.read_overhead(_fake_run(calls), "A", "B", 3, measured=measured)
+    assert calls == [("B", 3)] and quick["read_event_turns"] == "A B"
+    assert quick["read_event_abba"]["with"]["pages_per_s"] == 20.0 and quick["ledger_read_overhead"] == -1.0
+    assert quick["ledger_read_overhead_cpu"] == 0.2
+    assert load.page_errors({"errors": 2, **quick}) == 3  # the measured run counted once
+
+
+def test_quick_arguments():
+    import load
+
+    quick, full = load.parse_args(["--quick"]), load.parse_args([])
+    assert (quick.cases, quick.duration, quick.warmup, quick.connections, quick.workers, quick.samples) == \
+        (12, 2, 0, 16, 2, 3)
+    assert (full.cases, full.duration, full.warmup, full.connections, full.workers, full.samples) == \
+        (3000, 30, 5, 64, 4, 100)
+    assert load.parse_args(["--quick", "--warmup", "1", "--cases", "30"]).warmup == 1
