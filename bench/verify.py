@@ -1,6 +1,6 @@
 """Benchmark of `liuhen verify` with its domain checks on, over realistic cases built through the services.
 
-    .venv/bin/python bench/verify.py                 # full: 300, 1 000, 3 000 cases (about 20 minutes)
+    .venv/bin/python bench/verify.py                 # full: 300, 1 000, 3 000 cases (20-30 minutes)
     .venv/bin/python bench/verify.py --quick         # 25 and 100 cases, about a minute
     .venv/bin/python bench/verify.py --sizes 1000,3000,10000   # about an hour: building is the cost
 
