@@ -7,8 +7,6 @@ row carries the ledger events its service logs and `liuhen verify` passes after 
 checks it). They are opened in an agency of their own beside the demo's (several agencies on one
 instance, issue 21): the demo's agency works under the BX profile, whose audio-video rules (BX 7)
 ask for footage that generated cases do not have; the bench agency is on the packaged base profile.
-(bench/verify.py's own case generator no longer passes the gates since the rights and audio-video
-rules of issues 15-17: its cases are not used.)
 
 It needs Django set up against the target database.
 """
