@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files without a separate web server
     "csp.middleware.CSPMiddleware",  # Content-Security-Policy on every page (CONTENT_SECURITY_POLICY below)
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "liuhen.accounts.sessions.SessionRefreshMiddleware",  # the idle timeout slides, saved once a minute
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -190,7 +191,7 @@ LIUHEN_PASSWORD_HISTORY = int(os.environ.get("LIUHEN_PASSWORD_HISTORY", 5))
 OTP_TOTP_ISSUER = os.environ.get("LIUHEN_OTP_ISSUER", "留痕")
 OTP_TOTP_THROTTLE_FACTOR = 0
 SESSION_COOKIE_AGE = int(os.environ.get("LIUHEN_SESSION_SECONDS", 30 * 60))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False  # liuhen.accounts.sessions.SessionRefreshMiddleware: once a minute
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 CSRF_FAILURE_VIEW = "liuhen.web.views.csrf_failure"  # in Chinese, with a way back

@@ -111,3 +111,23 @@ def test_a_security_administrator_ends_all_sessions_of_a_person(client, world):
 def test_ending_an_unknown_session_is_refused(client, world, ref):
     client.force_login(world.officer)
     assert client.post(reverse("accounts:session_end"), {"session": ref}).status_code == 400
+
+
+def test_a_session_slides_its_expiry_at_most_once_a_minute(world):
+    # The idle timeout slides with use, but the session row is written once a minute, not per page.
+    from django.contrib.sessions.models import Session
+
+    c = Client()
+    assert c.post("/login/", {"username": world.officer.username, "password": World.PASSWORD}).status_code == 302
+    key = c.session.session_key
+    assert c.get("/cases/").status_code == 200
+    first = Session.objects.get(pk=key).expire_date
+    Session.objects.filter(pk=key).update(expire_date=first - datetime.timedelta(seconds=30))
+    assert c.get("/cases/").status_code == 200
+    assert Session.objects.get(pk=key).expire_date == first - datetime.timedelta(seconds=30)  # not saved again
+    session = c.session
+    session[sessions.REFRESHED_KEY] -= sessions.REFRESH_SECONDS  # its last save a minute ago
+    session.save()
+    Session.objects.filter(pk=key).update(expire_date=first - datetime.timedelta(seconds=30))
+    assert c.get("/cases/").status_code == 200
+    assert Session.objects.get(pk=key).expire_date >= first  # saved: the idle timeout moved on
