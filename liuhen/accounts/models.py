@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from liuhen.common import crypto
+from liuhen.common import crypto, memo
 from liuhen.common.append_only import AppendOnlyModel
 from liuhen.common.fields import EncryptedTextField
 from liuhen.ledger.subjects import LedgerState
@@ -162,11 +162,11 @@ class User(LedgerState, AbstractUser):
     def certificate_on(self, day: datetime.date | None = None):
         """The 执法证 valid on `day` (today by default), or None."""
         day = day or timezone.localdate()
-        return (
+        return memo.remember(("certificate_on", self.pk, day), lambda: (
             self.certificates.filter(valid_from__lte=day, valid_until__gte=day, revoked=False)
             .order_by("-valid_until")
             .first()
-        )
+        ))
 
     @property
     def masked_phone(self) -> str:

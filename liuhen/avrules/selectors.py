@@ -530,11 +530,11 @@ def stage_part(case, *, with_unattached: bool = False) -> list[dict]:
     which an officer may attach to an act's record there. `current`: the case's stage — where every
     act of the part can still be done; an earlier stage offers only what cures a problem the
     archive re-checks (an act's missing footage, an unexplained break)."""
-    from liuhen.records.models import RecordType
+    from liuhen.records.selectors import type_rows
 
     acts = rules.acts_for(case)
-    types = {code: (stage, name) for code, stage, name in
-             RecordType.objects.filter(code__in=rules.act_codes(acts)).values_list("code", "stage", "name")}
+    codes = set(rules.act_codes(acts))
+    types = {code: (stage, name) for _pk, code, stage, name in type_rows() if code in codes}
     rows = case_av(case)
     for r in rows:
         # What keeps the act's stage from being left (or the case from being archived), once per page.

@@ -29,6 +29,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from liuhen.accounts.roles import ADMIN_ROLES, AGENCY_READ_ROLES, SUPERVISION_ROLES, Role
+from liuhen.common import memo
 
 VIEW, WORK = "view", "work"
 ALL = "all"  # a policy's cases_q answer: every case of the user's agency
@@ -136,6 +137,12 @@ def _excluded(user, case) -> bool:
 
 def level(user, case, now=None) -> str | None:
     """The highest access any policy gives `user` on `case` at `now`: "work", "view" or None."""
+    if now is None and getattr(user, "pk", None) is not None and case.pk is not None:
+        return memo.remember(("access.level", user.pk, case.pk), lambda: _level(user, case, None))
+    return _level(user, case, now)
+
+
+def _level(user, case, now) -> str | None:
     if _walled_out(user):
         return None
     if user.agency_id != case.agency_id:

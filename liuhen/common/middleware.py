@@ -1,4 +1,4 @@
-from . import context
+from . import context, memo
 
 
 class RequestContextMiddleware:
@@ -12,7 +12,11 @@ class RequestContextMiddleware:
         token = context.bind(ctx)
         request.liuhen_request_id = ctx.request_id
         try:
-            response = self.get_response(request)
+            if request.method in ("GET", "HEAD"):  # a reading request: what it asks twice, asked once
+                with memo.reading():
+                    response = self.get_response(request)
+            else:
+                response = self.get_response(request)
         finally:
             context.reset(token)
         response["X-Request-Id"] = ctx.request_id

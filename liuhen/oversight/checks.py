@@ -163,9 +163,9 @@ _TYPE_NAMES: dict[str, str] = {}
 
 def load_type_names() -> None:
     """Record type names by code (one query per process, refreshed by each scan)."""
-    from liuhen.records.models import RecordType
+    from liuhen.records.selectors import type_name_map
 
-    _TYPE_NAMES.update(dict(RecordType.objects.values_list("code", "name")))
+    _TYPE_NAMES.update(type_name_map())
 
 
 def check_signatures(cf, clocks, now):

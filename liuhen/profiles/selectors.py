@@ -12,6 +12,8 @@ profile in the cache (a test database may reuse an id after a rollback).
 """
 from django.conf import settings
 
+from liuhen.common import memo
+
 from . import loader
 from .models import ProfileVersion
 from .spec import Profile
@@ -76,7 +78,11 @@ def active_profile(agency) -> Profile:
     was parsed from that digest: an id reused after a rolled-back load is parsed again."""
     if agency is None or getattr(agency, "pk", None) is None:
         return default_profile()
-    row = ProfileVersion.objects.filter(agency_id=agency.pk).order_by("-number").values_list("pk", "sha256").first()
+    return memo.remember(("active_profile", agency.pk), lambda: _active_profile(agency.pk))
+
+
+def _active_profile(agency_id: int) -> Profile:
+    row = ProfileVersion.objects.filter(agency_id=agency_id).order_by("-number").values_list("pk", "sha256").first()
     if row is None:
         return default_profile()
     hit = _BY_VERSION.get(row[0])

@@ -17,8 +17,9 @@ from operator import itemgetter
 from liuhen.common.batches import in_batches
 
 from . import rules
-from .models import Outcome, Record, RecordTypeVersion, RefusalConfirmation, RecordVersion, Signature, SignerRole
-from .selectors import CAPACITY_ROLES, MIN_REFUSAL_CONFIRMATIONS
+from .models import (Outcome, Record, RecordType, RecordTypeVersion, RefusalConfirmation, RecordVersion, Signature,
+                     SignerRole)
+from .selectors import CAPACITY_ROLES, MIN_REFUSAL_CONFIRMATIONS, type_rows
 
 
 class SignatureFact(tuple):
@@ -228,11 +229,9 @@ def record_facts(case_ids, case_rows: dict[int, tuple[str, str]], *, content_cod
     (`_records_sql`, the stored summary); only the few records the summary cannot judge (`odd`, or more officers than
     the rule asks) have their signatures read one by one and judged as `state_of` does (`_judge`).
     `RecordFact.signatures` is filled for those records only."""
-    from liuhen.records.models import RecordType
-
     rec_t, void_t = Record._meta.db_table, "records_recordvoid"
     sig_t, conf_t, ver_t = Signature._meta.db_table, RefusalConfirmation._meta.db_table, RecordVersion._meta.db_table
-    types = {pk: (code, name) for pk, code, name in RecordType.objects.values_list("pk", "code", "name")}
+    types = {pk: (code, name) for pk, code, _stage, name in type_rows()}
     plans: dict = {}  # rule text -> (rule, its plan)
     out: dict[int, list[RecordFact]] = {}
     by_id: dict[int, RecordFact] = {}

@@ -3,6 +3,7 @@ from dataclasses import dataclass, field
 
 from liuhen.accounts.roles import LEADER_ROLES, Role
 from liuhen.cases.models import STAGE_ORDER, Stage
+from liuhen.common import memo
 
 from . import rules
 from .models import Outcome, Record, RecordType, RecordTypeVersion, SignerRole
@@ -191,9 +192,20 @@ def counts_for_stage(state: RecordState, since) -> bool:
     return state.complete and (since is None or state.record.created_at > since)
 
 
+def type_rows() -> list[tuple[int, str, str, str]]:
+    """Every record type as (pk, code, stage, name): the gates, the timeline, the audio-video part
+    and the oversight card each name types; read once per reading request (common.memo)."""
+    return memo.remember(type_rows,
+                         lambda: list(RecordType.objects.values_list("pk", "code", "stage", "name")))
+
+
+def type_name_map() -> dict[str, str]:
+    return {code: name for _pk, code, _stage, name in type_rows()}
+
+
 def type_names(codes, names: dict | None = None) -> list[str]:
     if names is None:
-        names = dict(RecordType.objects.filter(code__in=codes).values_list("code", "name"))
+        names = type_name_map()
     return [names.get(c, c) for c in codes]
 
 
@@ -211,7 +223,7 @@ def timeline(case) -> list[dict]:
     by_stage = {s: [] for s in STAGE_ORDER}
     for st in states_for_case(case):
         by_stage[Stage(st.record.stage)].append(st)
-    names = dict(RecordType.objects.values_list("code", "name"))  # one query for every requirement
+    names = type_name_map()  # one query for every requirement
     entered = stage_entries(case)
     out = []
     for i, stage in enumerate(STAGE_ORDER):

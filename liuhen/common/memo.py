@@ -1,0 +1,37 @@
+"""What a page asks several times while it is built, asked once: the profile in force, a person's
+access to a case, an officer's 执法证 of today. A case page asked each of these three to five times
+(bench/load.py: 61 queries a case page).
+
+Only while a reading request is served (GET or HEAD: RequestContextMiddleware binds a memo around
+it): such a request writes no row these answers come from (its read event goes to the ledger), so an
+answer cannot change under it. Elsewhere — a service, a POST that writes and then checks, a
+command, a test — `remember` computes every time."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Callable, Hashable, TypeVar
+
+T = TypeVar("T")
+
+_memo: ContextVar[dict | None] = ContextVar("liuhen_request_memo", default=None)
+
+
+def remember(key: Hashable, compute: Callable[[], T]) -> T:
+    """`compute()`, once per key while a reading request is served."""
+    store = _memo.get()
+    if store is None:
+        return compute()
+    if key not in store:
+        store[key] = compute()
+    return store[key]
+
+
+@contextmanager
+def reading():
+    """The memo for one reading request."""
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
