@@ -28,7 +28,7 @@ rm -rf "$PROD_DIR"  # a stopped stack's leftovers (prod-down with PROD_KEEP=1)
 mkdir -p "$PROD_DIR"/{home,weed,logs}
 free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 started() { echo "$1" >> "$PROD_DIR/pids"; }
-fail() { echo "prod-up: $1 (logs: $PROD_DIR/logs)" >&2; "$ROOT/scripts/prod-down.sh" >/dev/null 2>&1 || true; exit 1; }
+fail() { echo "prod-up: $1 (logs: $PROD_DIR/logs)" >&2; [ -n "${MIGRATE:-}" ] && kill "$MIGRATE" 2>/dev/null; "$ROOT/scripts/prod-down.sh" >/dev/null 2>&1 || true; exit 1; }
 
 # PostgreSQL: a cluster of its own (as postgres when run as root), on a free loopback port, in a
 # directory of /tmp (the postgres user may not enter PROD_DIR's parents); prod-down removes it.
@@ -69,6 +69,10 @@ LIUHEN_ALLOWED_HOSTS=127.0.0.1,localhost
 ENV
 set -a; . "$PROD_DIR/liuhen.env"; set +a
 
+# The schema while SeaweedFS starts (migrate needs only PostgreSQL): the two waits overlap.
+(cd "$ROOT" && exec "$PY" -m liuhen migrate --no-input -v 0 >"$PROD_DIR/logs/migrate.log" 2>&1) &
+MIGRATE=$!
+
 # The bucket, once the S3 gateway answers (SeaweedFS takes some seconds).
 "$PY" - <<'PYTHON' || fail "SeaweedFS did not start"
 import os, time
@@ -92,7 +96,7 @@ while True:
 PYTHON
 
 cd "$ROOT"
-"$PY" -m liuhen migrate --no-input -v 0 >"$PROD_DIR/logs/migrate.log" 2>&1 || fail "migrate failed"
+wait "$MIGRATE" || fail "migrate failed"
 if [ "${PROD_DEMO:-0}" = 1 ]; then
     "$PY" -m liuhen demo >"$PROD_DIR/logs/demo.log" 2>&1 || fail "demo failed"
 fi
