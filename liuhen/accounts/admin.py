@@ -28,13 +28,14 @@ from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
+from django.db.models import Q
 from django.shortcuts import redirect
 
 from liuhen.ledger import refusals
 from liuhen.ledger.admin import LedgeredAdmin
 
 from . import services
-from .models import Agency, Certificate, Unit, User
+from .models import Agency, Certificate, Supervision, Unit, User
 from .roles import Role
 
 # Roles are fixed groups, created by the code (services.role_group) with their permissions:
@@ -118,6 +119,42 @@ class CertificateAdmin(AgencyScoped, LedgeredAdmin):
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)
+
+
+@admin.register(Supervision)
+class SupervisionAdmin(admin.ModelAdmin):
+    """上级监督, as a list to read: who supervises whom since when, on what basis, and whether it ended.
+    Declared and ended by the platform's system administrator with `liuhen agency supervise` /
+    `end-supervision` (accounts.services: each a ledger event, verified) — never edited here. An
+    agency's system administrator sees the supervisions their agency is part of."""
+
+    list_display = ("supervisor", "supervised", "basis", "granted_at", "status")
+    list_select_related = ("supervisor", "supervised", "end")
+
+    @admin.display(description="状态")
+    def status(self, obj):
+        end = getattr(obj, "end", None)
+        return f"已终止（{end.ended_at:%Y-%m-%d}：{end.reason}）" if end is not None else "有效"
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        home = _home(request)
+        return qs if home is None else qs.filter(Q(supervisor_id=home) | Q(supervised_id=home))
+
+    def has_view_permission(self, request, obj=None):
+        return _is(request.user, Role.SYSTEM_ADMIN) or request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 def _role_names(user) -> set[str]:

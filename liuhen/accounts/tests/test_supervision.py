@@ -138,3 +138,28 @@ def test_verify_finds_a_supervision_slipped_in_or_an_end_taken_out(agencies):
     found = {(f.object, f.code) for f in report.findings}
     assert (f"supervision:{slipped.pk}", v.E017) in found
     assert (f"supervision_end:{end.pk}", v.E021) in found
+
+
+def test_the_configuration_admin_lists_supervisions_to_read_only(agencies, platform_admin):
+    # Listed for the platform (all) and an agency's system administrator (their agency's); never edited
+    # there — a declaration goes through the service and the ledger.
+    from django.test import Client
+
+    from liuhen.testing.otp import login_verified
+
+    p, c, t = agencies
+    kept = acc.grant_supervision(platform_admin, p, c, basis=BASIS)
+    ended = acc.grant_supervision(platform_admin, p, t, basis="另一依据")
+    acc.end_supervision(platform_admin, ended, reason="监督关系调整")
+    client = Client()
+    login_verified(client, platform_admin)
+    page = client.get("/admin/accounts/supervision/").content.decode()
+    assert "县水务局" in page and "县交通局" in page and "已终止" in page and "监督关系调整" in page and "有效" in page
+    assert client.get("/admin/accounts/supervision/add/").status_code == 403
+    assert client.post(f"/admin/accounts/supervision/{kept.pk}/change/", {"basis": "改"}).status_code == 403
+    assert Supervision.objects.get(pk=kept.pk).basis == BASIS
+    t_admin = acc.create_user(None, username="t_sys", full_name="交通局系统管理员", password="Liuhen-test-2026",
+                              agency=t, roles=[Role.SYSTEM_ADMIN])
+    login_verified(client, t_admin)
+    page = client.get("/admin/accounts/supervision/").content.decode()
+    assert "县交通局" in page and "县水务局" not in page  # only the supervisions its agency is part of
