@@ -13,7 +13,8 @@ from liuhen.media import vocabulary as mv
 from liuhen.media.models import BlobPurge
 from liuhen.retention.models import PurgeNotice, Removal
 from liuhen.testing.media import store_backend  # noqa: F401  (fixture: local disk and SeaweedFS)
-from liuhen.testing.retention import Shelf, ago, purge, run_at
+from liuhen.testing.retention import ago, purge, run_at
+from liuhen.testing.retention_scene import on_store
 from liuhen.testing.seaweedfs import own_seaweedfs  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.usefixtures("fresh_home")
@@ -50,10 +51,18 @@ def clean():
 
 
 @pytest.fixture
-def three(verified_world, tmp_path, store_backend):  # noqa: F811
-    """Three old clips on the given backend."""
-    shelf = Shelf(verified_world, tmp_path)
-    return [shelf.clip(ago(days=250 - i)) for i in range(3)]
+def three(db, fresh_home, tmp_path, store_backend, tmp_path_factory, django_db_blocker):  # noqa: F811
+    """Three old clips on the given backend (liuhen.testing.retention_scene: built once per run)."""
+    return on_store("liuhen.testing.retention_scene:three_old_clips", tmp_path, fresh_home, tmp_path_factory,
+                    django_db_blocker).clips
+
+
+@pytest.fixture
+def one_old(db, fresh_home, tmp_path, own_seaweedfs, tmp_path_factory, django_db_blocker):  # noqa: F811
+    """(shelf, clip): one old clip on the test's own SeaweedFS (built once per run)."""
+    scene = on_store("liuhen.testing.retention_scene:one_old_clip", tmp_path, fresh_home, tmp_path_factory,
+                     django_db_blocker)
+    return scene.shelf, scene.clips[0]
 
 
 @pytest.mark.parametrize("step", ["notice", "remove", "purge_row", "delete"])
@@ -88,9 +97,8 @@ def test_killed_between_steps(three, step):
     clean()
 
 
-def test_store_down_when_the_bytes_go(verified_world, tmp_path, own_seaweedfs):  # noqa: F811
-    shelf = Shelf(verified_world, tmp_path)
-    old = shelf.clip(ago(days=250))
+def test_store_down_when_the_bytes_go(one_old, own_seaweedfs):  # noqa: F811
+    shelf, old = one_old
     run_at(ago(days=45))
     run_at(ago(days=10))
 

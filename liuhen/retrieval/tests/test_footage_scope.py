@@ -18,15 +18,29 @@ from liuhen.retrieval import selectors as s
 from liuhen.retrieval import services
 from liuhen.retrieval import vocabulary as v
 from liuhen.retrieval.models import Copy, CopyItem, RetrievalRequest
-from liuhen.testing.retrieval import (PERSON_ID, approve, archived_with_footage, archivist, later, outsider_slip,
-                                      page_texts, staff_slip)
+from liuhen.testing.retrieval import PERSON_ID, approve, archivist, later, outsider_slip, page_texts, staff_slip
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def scene(world, tmp_path):
-    return archived_with_footage(world, tmp_path)
+def built(db, fresh_home, settings, tmp_path_factory, django_db_blocker):
+    # built once per run and copied in with its keys and clips (liuhen.testing.demo): archived_footage_scene
+    from liuhen.testing.demo import restore_scene, scene_snapshot
+
+    snapshot = scene_snapshot("liuhen.testing.retrieval_scene:archived_footage_scene", tmp_path_factory,
+                              django_db_blocker, replay_changes=True)
+    return restore_scene(snapshot, fresh_home, settings.LIUHEN_BLOB_DIR)
+
+
+@pytest.fixture
+def world(built):
+    return built.world
+
+
+@pytest.fixture
+def scene(built):
+    return built.files
 
 
 def _refusals(act) -> list[dict]:

@@ -26,7 +26,6 @@ from liuhen.accounts.models import User
 from liuhen.accounts.roles import Role
 from liuhen.cases import access
 from liuhen.ledger.models import Entry
-from liuhen.testing.agencies import OtherAgency, world_people
 from liuhen.testing.otp import login_verified
 
 B_MARKS = ("县水", "测试县水务局", "XS-CAM-01", "XS-CJZ-01", "x_officer", "x_agency_head", "x_sysadmin")
@@ -42,27 +41,14 @@ LISTS = ("/cases/", "/cases/?scope=all", "/oversight/", "/oversight/todo/", "/ov
          "/admin/profiles/profileversion/add/")
 
 
-def _objects(agency, camera_number: str, station_number: str):
-    """An agency's objects: a case with its decision issued and published, another in 调查取证, a
-    camera and a docking station. Built the real way, through the services."""
-    from liuhen.testing.cases import to_investigation
-    from liuhen.testing.devices import camera
-    from liuhen.testing.publicity import published_decision
-    from liuhen.testing.uploads import station
-
-    case, entry, version = published_decision(agency)
-    doc = version.document
-    open_case = to_investigation(agency)
-    return SimpleNamespace(case=case, entry=entry, version=version, doc=doc, record=doc.record, open_case=open_case,
-                           device=camera(agency, number=camera_number), station=station(agency, station_number)[0])
-
-
 @pytest.fixture
-def scene(world):
-    a = world_people(world)
-    b = OtherAgency("测试县水务局", "县水", "x_", "2402")
-    return SimpleNamespace(world=world, a=a, b=b, a_objs=_objects(world, "CS-CAM-01", "CS-CJZ-01"),
-                           b_objs=_objects(b, "XS-CAM-01", "XS-CJZ-01"))
+def scene(db, fresh_home, settings, tmp_path_factory, django_db_blocker):
+    # built once per run and copied in with its keys (liuhen.testing.demo): two_agencies
+    from liuhen.testing.demo import restore_scene, scene_snapshot
+
+    snapshot = scene_snapshot("liuhen.testing.agencies_scene:two_agencies", tmp_path_factory, django_db_blocker,
+                              replay_changes=True)
+    return restore_scene(snapshot, fresh_home, settings.LIUHEN_BLOB_DIR)
 
 
 def client_of(user) -> Client:
