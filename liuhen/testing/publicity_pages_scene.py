@@ -1,0 +1,96 @@
+"""Scenes of the publicity page, portal, bad-input and command tests (issue 20), each built once per
+test run through the services (liuhen.testing.demo.scene_snapshot) and copied into each test that
+starts from it: a decision issued, its publication drafted (with or without the people's details in
+its facts), published; and the command tests' published fine. Each builder starts from a World of
+its own and returns a `Scene`: the world and what was made in it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+
+@dataclass
+class Scene:
+    world: object
+    case: object = None
+    doc: object = None  # the issued 决定书 (IssuedDocument)
+    entry: object = None  # the publicity Entry
+    version: object = None  # its first Version (a draft, or the published one)
+
+
+def issued_scene(where=None) -> Scene:
+    """A world and one case whose 决定书 (a fine) is issued: 待公示."""
+    from liuhen.testing.publicity import issued_decision
+    from liuhen.testing.world import World
+
+    world = World()
+    case, doc = issued_decision(world)
+    return Scene(world, case, doc)
+
+
+def _drafted(**content) -> Scene:
+    from liuhen.publicity import services
+    from liuhen.testing.publicity import issued_decision
+    from liuhen.testing.world import World
+
+    world = World()
+    case, doc = issued_decision(world, **content)
+    version = services.draft_decision(world.officer, case)
+    return Scene(world, case, doc, version.entry, version)
+
+
+def drafted_scene(where=None) -> Scene:
+    """The issued decision drafted by the officer: 待审核."""
+    return _drafted()
+
+
+def drafted_with_people_scene(where=None) -> Scene:
+    """As drafted_scene, the decision's facts naming the party's ID number, address, phone and a witness
+    (testing.publicity.FACTS_WITH_PEOPLE)."""
+    from liuhen.testing.publicity import FACTS_WITH_PEOPLE
+
+    return _drafted(facts=FACTS_WITH_PEOPLE)
+
+
+def published_scene(where=None) -> Scene:
+    """testing.publicity.published_decision on a world of its own: drafted, reviewed, approved — online."""
+    from liuhen.testing.publicity import published_decision
+    from liuhen.testing.world import World
+
+    world = World()
+    case, entry, version = published_decision(world)
+    return Scene(world, case, version.document, entry, version)
+
+
+def cli_published_scene(where=None) -> Scene:
+    """The command tests' publication: a fine of "5000" (as typed on a form) notified, decided and published."""
+    from liuhen.testing.cases import notify, to_decision
+    from liuhen.testing.publicity import published_decision
+    from liuhen.testing.world import World
+
+    world = World()
+    case = to_decision(world)
+    notify(world, case, {"penalty_kind": "罚款", "fine_amount": "5000"})
+    case, entry, version = published_decision(world, case, penalty_kind="罚款", fine_amount="5000")
+    return Scene(world, case, version.document, entry, version)
+
+
+def restore(name: str, home, blob_dir, tmp_path_factory, django_db_blocker) -> Scene:
+    """The run's snapshot of the builder `name` of this module, restored into the current test's
+    database with its keys in `home` (a fresh one) and its files in `blob_dir`."""
+    from liuhen.testing.demo import restore_scene, scene_snapshot
+
+    snapshot = scene_snapshot(f"{__name__}:{name}", tmp_path_factory, django_db_blocker, replay_changes=True)
+    return restore_scene(snapshot, home, blob_dir)
+
+
+def scene_fixture(name: str, builder: str):
+    """A test fixture `name` (assigned to that name in the test module): the scene of `builder` restored for
+    the test, its keys in a fresh LIUHEN_HOME."""
+    @pytest.fixture(name=name)
+    def restored(db, fresh_home, settings, tmp_path_factory, django_db_blocker) -> Scene:
+        return restore(builder, fresh_home, settings.LIUHEN_BLOB_DIR, tmp_path_factory, django_db_blocker)
+
+    return restored
+
