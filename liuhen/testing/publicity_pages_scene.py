@@ -17,6 +17,7 @@ class Scene:
     doc: object = None  # the issued 决定书 (IssuedDocument)
     entry: object = None  # the publicity Entry
     version: object = None  # its first Version (a draft, or the published one)
+    decisions: tuple = ()  # (case, entry, version) of each decision published, when there are several
 
 
 def issued_scene(where=None) -> Scene:
@@ -61,6 +62,34 @@ def published_scene(where=None) -> Scene:
     world = World()
     case, entry, version = published_decision(world)
     return Scene(world, case, version.document, entry, version)
+
+
+def criticised_decision(world):
+    """(case, entry, version): a 通报批评 of 王五 and 本溪某建材有限公司 (an organisation) on a case of its own,
+    notified, decided and published."""
+    from liuhen.cases import services as cases
+    from liuhen.testing.cases import CREDIT_CODE, add_person, complete, notify, to_investigation
+    from liuhen.testing.publicity import published_decision
+
+    case = to_investigation(world, world.open_case(title="非法采砂"))
+    add_person(world, case, kind="organisation", name="本溪某建材有限公司", id_number=CREDIT_CODE,
+               legal_representative="赵某", address="本溪市明山区2号")
+    complete(world, case, "rights_notice")
+    complete(world, case, "inquiry_record")
+    case = cases.advance(world.officer, case, note="调查终结")
+    criticism = {"penalty_kind": "通报批评", "fine_amount": None}
+    notify(world, case, criticism)  # 行政处罚法 44: the party told first
+    return published_decision(world, case, **criticism)
+
+
+def two_decisions_scene(where=None) -> Scene:
+    """The portal's two decisions: published_decision(world) on 王五, then criticised_decision(world)."""
+    from liuhen.testing.publicity import published_decision
+    from liuhen.testing.world import World
+
+    world = World()
+    first = published_decision(world)
+    return Scene(world, decisions=(first, criticised_decision(world)))
 
 
 def cli_published_scene(where=None) -> Scene:

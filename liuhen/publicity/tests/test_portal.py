@@ -15,13 +15,15 @@ from liuhen.publicity import selectors as s
 from liuhen.publicity import services
 from liuhen.publicity import vocabulary as v
 from liuhen.testing.publicity import published_content, published_decision
-from liuhen.testing.publicity_pages_scene import scene_fixture
+from liuhen.testing.publicity_pages_scene import criticised_decision, scene_fixture
 
 pytestmark = pytest.mark.django_db
 
-# A world with published_decision(world), built once per run and restored for each test that starts from it
-# (liuhen.testing.demo).
+# Scenes built once per run and restored for each test that starts from one (liuhen.testing.demo): a world with
+# published_decision(world); one with _two_decisions(world); one with issued_decision(world) drafted by the officer.
 published = scene_fixture("published", "published_scene")
+drafted = scene_fixture("drafted", "drafted_scene")
+two_decisions = scene_fixture("two_decisions", "two_decisions_scene")
 
 
 def _text(response) -> str:
@@ -79,7 +81,8 @@ def test_channels_benchmarks_and_statistics(world, client):
     assert client.get(f"/public/statistics/{last_year - 1}/").status_code == 404
 
 
-def test_a_draft_or_a_returned_version_is_never_shown(world, client):
+def test_a_draft_or_a_returned_version_is_never_shown(drafted, client):
+    world = drafted.world  # with a decision issued and drafted (the scene's), used below
     draft = services.draft_content(world.officer, "matter", title="尚未审核的事项", summary={"事项名称": "草稿"})
     returned = services.draft_content(world.officer, "benchmark", title="退回的基准", summary={"情节": "退回"})
     services.review(world.reviewer, returned, passed=False, opinion="依据不全")
@@ -88,10 +91,9 @@ def test_a_draft_or_a_returned_version_is_never_shown(world, client):
     assert client.get(f"/public/matters/{draft.entry.number}/").status_code == 404
     assert client.get(f"/public/benchmarks/{returned.entry.number}/").status_code == 404
     # a reviewed but not approved decision: not on the list, not at its number
-    from liuhen.testing.publicity import issued_decision, reviewed
+    from liuhen.testing.publicity import reviewed
 
-    case, _doc = issued_decision(world)
-    version = reviewed(world, services.draft_decision(world.officer, case))
+    version = reviewed(world, drafted.version)  # issued_decision(world), services.draft_decision(world.officer, case)
     assert client.get(f"/public/decisions/{version.entry.number}/").status_code == 404
     assert version.entry.number not in _text(client.get("/public/decisions/"))
     refused = _events(v.REFUSED)
@@ -163,28 +165,14 @@ def test_an_expired_decision_shows_the_notice_and_no_text(published, client, mon
     assert "责令停止违法行为" in _text(client.get(f"/public/decisions/{entry.number}/"))
 
 
-def _two_decisions(world, first=None):
-    """A decision on 王五 (`first`: the scene's published_decision(world), or published here); a 通报批评 of 王五
-    and 本溪某建材有限公司 (an organisation)."""
-    from liuhen.cases import services as cases
-    from liuhen.testing.cases import CREDIT_CODE, add_person, complete, notify, to_investigation
-
-    first = first or published_decision(world)
-    case = to_investigation(world, world.open_case(title="非法采砂"))
-    add_person(world, case, kind="organisation", name="本溪某建材有限公司", id_number=CREDIT_CODE,
-               legal_representative="赵某", address="本溪市明山区2号")
-    complete(world, case, "rights_notice")
-    complete(world, case, "inquiry_record")
-    case = cases.advance(world.officer, case, note="调查终结")
-    criticism = {"penalty_kind": "通报批评", "fine_amount": None}
-    notify(world, case, criticism)  # 行政处罚法 44: the party told first
-    second = published_decision(world, case, **criticism)
-    return first, second
+def _two_decisions(world):
+    """A decision on 王五; a 通报批评 of 王五 and 本溪某建材有限公司 (an organisation): the scene two_decisions."""
+    first = published_decision(world)
+    return first, criticised_decision(world)
 
 
-def test_decisions_filter_by_penalty_year_and_party(published, client):
-    first = published.case, published.entry, published.version
-    (_c1, e1, v1), (_c2, e2, v2) = _two_decisions(published.world, first)
+def test_decisions_filter_by_penalty_year_and_party(two_decisions, client):
+    (_c1, e1, v1), (_c2, e2, v2) = two_decisions.decisions  # _two_decisions(world)
     assert v1.summary["处罚类别"] != v2.summary["处罚类别"]
     page = _text(client.get("/public/decisions/", {"penalty": v2.summary["处罚类别"]}))
     assert f"/public/decisions/{e2.number}/" in page and f"/public/decisions/{e1.number}/" not in page
@@ -199,11 +187,10 @@ def test_decisions_filter_by_penalty_year_and_party(published, client):
     assert f"/public/decisions/{e1.number}/" not in page and "没有符合条件" in page
 
 
-def test_decisions_are_paged_with_a_bounded_number_of_queries(published, client, monkeypatch,
+def test_decisions_are_paged_with_a_bounded_number_of_queries(two_decisions, client, monkeypatch,
                                                              django_assert_max_num_queries):
     monkeypatch.setattr(ps, "PAGE_SIZE", 1)
-    first = published.case, published.entry, published.version
-    (_c1, e1, _v1), (_c2, e2, _v2) = _two_decisions(published.world, first)
+    (_c1, e1, _v1), (_c2, e2, _v2) = two_decisions.decisions  # _two_decisions(world)
     first = _text(client.get("/public/decisions/"))
     assert f"/public/decisions/{e2.number}/" in first and f"/public/decisions/{e1.number}/" not in first
     assert "page=2" in first and "共 2 页" in first
