@@ -1,8 +1,9 @@
 """Scenes of the publicity page, portal, bad-input and command tests (issue 20), each built once per
 test run through the services (liuhen.testing.demo.scene_snapshot) and copied into each test that
 starts from it: a decision issued, its publication drafted (with or without the people's details in
-its facts), published; and the command tests' published fine. Each builder starts from a World of
-its own and returns a `Scene`: the world and what was made in it."""
+its facts), published; the portal's two decisions; the command tests' published fine. Each builder
+starts from a World of its own and returns a `Scene`: the world and what was made in it. A test module
+names the scenes it starts from with `scene_fixture`."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,6 +13,8 @@ import pytest
 
 @dataclass
 class Scene:
+    """What a builder made (model instances, pickled with the snapshot: each restore gets its own)."""
+
     world: object
     case: object = None
     doc: object = None  # the issued 决定书 (IssuedDocument)
