@@ -16,8 +16,7 @@ from liuhen.ledger.models import Entry as LedgerEntry
 from liuhen.publicity import export, selectors
 from liuhen.publicity import vocabulary as v
 from liuhen.publicity.models import Step, StepKind
-from liuhen.testing.cases import notify, to_decision
-from liuhen.testing.publicity import published_decision
+from liuhen.testing.publicity_pages_scene import scene_fixture
 
 THIS_YEAR = timezone.localdate().year
 
@@ -39,11 +38,20 @@ def exports():
     return LedgerEntry.objects.filter(action=v.EXPORT)
 
 
+# The world with a decision (a fine of "5000") notified, issued and published — `to_decision`, `notify`,
+# `published_decision` (liuhen.testing.publicity_pages_scene.cli_published_scene) — built once per run and
+# restored for each test (liuhen.testing.demo).
+scene = scene_fixture("scene", "cli_published_scene")
+
+
 @pytest.fixture
-def published(world):
-    case = to_decision(world)
-    notify(world, case, {"penalty_kind": "罚款", "fine_amount": "5000"})
-    return published_decision(world, case, penalty_kind="罚款", fine_amount="5000")
+def world(scene):
+    return scene.world
+
+
+@pytest.fixture
+def published(scene):
+    return scene.case, scene.entry, scene.version
 
 
 @pytest.mark.parametrize("fmt", export.FORMATS)

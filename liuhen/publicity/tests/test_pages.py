@@ -20,22 +20,25 @@ from liuhen.publicity import vocabulary as v
 from liuhen.publicity import work_selectors as ws
 from liuhen.publicity.models import Comment, Entry, Exemption, Step, StepKind, Version
 from liuhen.testing.cases import archivist
-from liuhen.testing.publicity import (ALL_CHECKS, FACTS_WITH_PEOPLE, issued_decision, publish, published_content,
-                                      published_decision)
+from liuhen.testing.publicity import ALL_CHECKS, FACTS_WITH_PEOPLE, issued_decision, publish, published_content
 from liuhen.testing.otp import login_verified
+from liuhen.testing.publicity_pages_scene import scene_fixture
 
 pytestmark = pytest.mark.django_db
 
 CHECKS = [code for code in ALL_CHECKS]
 
+# Scenes built once per run and restored for each test that starts from one (liuhen.testing.demo): a world with
+# issued_decision(world); that decision drafted by the officer; the same with facts=FACTS_WITH_PEOPLE;
+# published_decision(world).
+issued = scene_fixture("issued", "issued_scene")
+drafted = scene_fixture("drafted", "drafted_scene")
+drafted_with_people = scene_fixture("drafted_with_people", "drafted_with_people_scene")
+published = scene_fixture("published", "published_scene")
 
-def _draft(world, **content):
-    case, doc = issued_decision(world, **content)
-    return case, services.draft_decision(world.officer, case)
 
-
-def test_the_workbench_lists_a_decision_to_publish_with_its_clock_and_the_officer_drafts_it(client, world):
-    case, doc = issued_decision(world)
+def test_the_workbench_lists_a_decision_to_publish_with_its_clock_and_the_officer_drafts_it(client, issued):
+    world, case, doc = issued.world, issued.case, issued.doc
     login_verified(client, world.officer)
     page = client.get(reverse("publicity:index")).content.decode()
     assert "待公示" in page and case.number in page and doc.number.text in page
@@ -48,8 +51,8 @@ def test_the_workbench_lists_a_decision_to_publish_with_its_clock_and_the_office
     assert ws.to_publish(world.agency) == []  # now 待审核, not 待公示
 
 
-def test_a_decision_past_its_deadline_is_shown_overdue_in_words(client, world):
-    case, doc = issued_decision(world)
+def test_a_decision_past_its_deadline_is_shown_overdue_in_words(client, issued):
+    world = issued.world
     later = datetime.date.today() + datetime.timedelta(days=60)
     row = ws.to_publish(world.agency, today=later)[0]
     assert row.clock.overdue and row.clock.text.startswith("已逾期")
@@ -57,8 +60,8 @@ def test_a_decision_past_its_deadline_is_shown_overdue_in_words(client, world):
     assert ws.to_publish(world.agency)[0].clock.left >= 0
 
 
-def test_the_version_page_marks_each_redaction_and_logs_the_read(client, world):
-    case, version = _draft(world, facts=FACTS_WITH_PEOPLE)
+def test_the_version_page_marks_each_redaction_and_logs_the_read(client, drafted_with_people):
+    world, version = drafted_with_people.world, drafted_with_people.version
     login_verified(client, world.reviewer)
     before = LogEntry.objects.filter(action=v.VIEW).count()
     page = client.get(reverse("publicity:version", args=[version.pk])).content.decode()
@@ -70,10 +73,10 @@ def test_the_version_page_marks_each_redaction_and_logs_the_read(client, world):
     assert "210502199003071234" not in body
 
 
-def test_a_supervisor_reads_the_pages_without_the_served_text(client, world):
+def test_a_supervisor_reads_the_pages_without_the_served_text(client, drafted_with_people):
     from liuhen.testing.archive import supervisor
 
-    case, version = _draft(world, facts=FACTS_WITH_PEOPLE)
+    world, version = drafted_with_people.world, drafted_with_people.version
     login_verified(client, supervisor(world))
     before = LogEntry.objects.filter(action=v.VIEW).count()
     page = client.get(reverse("publicity:version", args=[version.pk])).content.decode()
@@ -82,8 +85,8 @@ def test_a_supervisor_reads_the_pages_without_the_served_text(client, world):
     assert LogEntry.objects.filter(action=v.VIEW).count() == before
 
 
-def test_reviewer_redacts_and_reviews_then_the_head_approves_and_it_is_live(client, world):
-    case, version = _draft(world, facts=FACTS_WITH_PEOPLE)
+def test_reviewer_redacts_and_reviews_then_the_head_approves_and_it_is_live(client, drafted_with_people):
+    world, version = drafted_with_people.world, drafted_with_people.version
     login_verified(client, world.officer)  # the drafter removes what the finder did not know (a witness)
     response = client.post(reverse("publicity:redact", args=[version.pk]), {"fragment": "李四", "category": "person_name"})
     second = Version.objects.get(n=2)
@@ -104,8 +107,8 @@ def test_reviewer_redacts_and_reviews_then_the_head_approves_and_it_is_live(clie
     assert second.entry.number in page.split('id="pub-live"')[1].split("</section>")[0]
 
 
-def test_a_review_returned_puts_the_case_back_to_publish(client, world):
-    case, version = _draft(world)
+def test_a_review_returned_puts_the_case_back_to_publish(client, drafted):
+    world, case, version = drafted.world, drafted.case, drafted.version
     login_verified(client, world.reviewer)
     response = client.post(reverse("publicity:review", args=[version.pk]), {"passed": "0", "opinion": "文号有误"})
     assert response.status_code == 302 and s.version_state(version) == s.RETURNED
@@ -113,8 +116,8 @@ def test_a_review_returned_puts_the_case_back_to_publish(client, world):
     assert [r.case for r in rows] == [case] and rows[0].returned
 
 
-def test_each_role_does_only_its_step(client, world):
-    case, version = _draft(world)
+def test_each_role_does_only_its_step(client, drafted):
+    world, case, version = drafted.world, drafted.case, drafted.version
     login_verified(client, world.officer)  # the drafter: no review
     assert client.post(reverse("publicity:review", args=[version.pk]),
                        {"checks": CHECKS, "passed": "1"}).status_code == 403
@@ -130,11 +133,11 @@ def test_each_role_does_only_its_step(client, world):
     assert client.post(reverse("publicity:draft", args=[case.pk])).status_code == 403
 
 
-def test_an_entry_of_another_agency_is_a_404(client, world):
+def test_an_entry_of_another_agency_is_a_404(client, published):
     from liuhen.accounts import services as acc
     from liuhen.accounts.roles import Role
 
-    case, entry, version = published_decision(world)
+    world, entry, version = published.world, published.entry, published.version
     other = acc.create_agency(None, name="另一局", short_name="另")
     stranger = acc.create_user(None, username="other", full_name="外机关", password=world.PASSWORD, agency=other,
                                roles=[Role.AGENCY_HEAD])
@@ -143,8 +146,8 @@ def test_an_entry_of_another_agency_is_a_404(client, world):
     assert client.get(reverse("publicity:version", args=[version.pk])).status_code == 404
 
 
-def test_the_entry_page_withdraws_with_a_public_reason_and_replies_to_a_comment(client, world):
-    case, entry, version = published_decision(world)
+def test_the_entry_page_withdraws_with_a_public_reason_and_replies_to_a_comment(client, published):
+    world, entry = published.world, published.entry
     comment = services.comment(entry, kind="objection", text="罚款金额有误")
     login_verified(client, world.agency_head)
     page = client.get(reverse("publicity:entry", args=[entry.number])).content.decode()
@@ -196,8 +199,8 @@ def test_new_content_of_each_kind_is_drafted_from_its_fields(client, world):
     assert "取水许可" in page and "12345热线" in page
 
 
-def test_the_head_exempts_a_case_from_publication(client, world):
-    case, doc = issued_decision(world)
+def test_the_head_exempts_a_case_from_publication(client, issued):
+    world, case = issued.world, issued.case
     login_verified(client, world.officer)
     assert client.get(reverse("publicity:exempt", args=[case.pk])).status_code == 403
     login_verified(client, world.agency_head)
@@ -212,8 +215,8 @@ def _card(response) -> str:
     return response.content.decode().split('id="case-publicity"')[1].split('<div class="card"')[0]
 
 
-def test_the_case_card_follows_the_publication(client, world):
-    case, doc = issued_decision(world)
+def test_the_case_card_follows_the_publication(client, issued):
+    world, case = issued.world, issued.case
     login_verified(client, world.officer)
     url = reverse("cases:detail", args=[case.pk])
     page = client.get(url).content.decode()
@@ -233,8 +236,8 @@ def test_the_case_card_is_absent_without_an_issued_decision(client, world):
     assert 'id="case-publicity"' not in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
 
 
-def test_the_case_card_costs_the_same_queries_whatever_the_entry_holds(client, world):
-    case, doc = issued_decision(world)
+def test_the_case_card_costs_the_same_queries_whatever_the_entry_holds(client, issued):
+    world, case = issued.world, issued.case
     version = services.draft_decision(world.officer, case)
     login_verified(client, world.officer)
 
@@ -256,8 +259,8 @@ def test_the_case_card_costs_the_same_queries_whatever_the_entry_holds(client, w
     assert count() <= live + 1
 
 
-def test_my_todo_has_a_publicity_section_for_each_role(world):
-    case, doc = issued_decision(world)
+def test_my_todo_has_a_publicity_section_for_each_role(issued):
+    world, case = issued.world, issued.case
     section = todo_for(world.officer).section("publicity")
     assert section is not None and [i.case for i in section.items] == [case]
     version = services.draft_decision(world.officer, case)
@@ -275,8 +278,8 @@ def test_the_nav_shows_publicity_to_the_roles(client, world):
     assert 'href="/publicity/"' not in client.get(reverse("oversight:todo")).content.decode()
 
 
-def test_the_served_text_read_is_logged_without_the_text(client, world):
-    case, version = _draft(world, facts=FACTS_WITH_PEOPLE)
+def test_the_served_text_read_is_logged_without_the_text(client, drafted_with_people):
+    world, version = drafted_with_people.world, drafted_with_people.version
     login_verified(client, world.officer)
     client.get(reverse("publicity:version", args=[version.pk]))
     event = LogEntry.objects.filter(action=v.VIEW).latest("id")
@@ -298,8 +301,8 @@ def test_the_statistics_page_drafts_last_years_figures(client, world):
     assert response.status_code == 400 and "尚未结束" in response.content.decode() and Version.objects.count() == before
 
 
-def test_the_export_is_a_logged_read(client, world):
-    published_decision(world)
+def test_the_export_is_a_logged_read(client, published):
+    world = published.world  # published_decision(world)
     login_verified(client, world.agency_head)
     response = client.get(reverse("publicity:export", args=["csv"]))
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
@@ -312,9 +315,9 @@ def test_the_export_is_a_logged_read(client, world):
     assert client.get(reverse("publicity:export", args=["csv"])).status_code == 403
 
 
-def test_the_reviewer_redacts_then_reviews(world):
+def test_the_reviewer_redacts_then_reviews(drafted_with_people):
     """A reviewer who only removed more (a new version by add_redaction) is not the drafter (LW-P 5)."""
-    case, version = _draft(world, facts=FACTS_WITH_PEOPLE)
+    world, version = drafted_with_people.world, drafted_with_people.version
     second = services.add_redaction(world.reviewer, version, "李四", "person_name")
     assert s.authors(second) == (world.officer.pk, {world.officer.pk, world.reviewer.pk})
     services.review(world.reviewer, second, passed=True, checks=ALL_CHECKS)
@@ -329,10 +332,10 @@ def test_a_drafter_does_not_review_their_text_because_another_removed_more(world
     assert not Step.objects.filter(version=second).exists()
 
 
-def test_a_revoked_decision_is_to_withdraw_within_three_working_days(client, world):
+def test_a_revoked_decision_is_to_withdraw_within_three_working_days(client, published):
     from liuhen.documents.services import revoke_document
 
-    case, entry, version = published_decision(world)
+    world, case, entry, version = published.world, published.case, published.entry, published.version
     revoke_document(world.agency_head, version.document, "经行政复议，原决定被撤销")
     rows = ws.to_withdraw(world.agency)
     assert [r.entry for r in rows] == [entry] and rows[0].clock.period == "3个工作日" and not rows[0].clock.overdue
@@ -372,8 +375,8 @@ def test_the_live_list_is_paged_and_a_content_version_page_has_no_served_text(cl
     assert 'id="pub-source"' not in page and "河道管理范围内建设项目许可" in page and "已发布" in page
 
 
-def test_the_list_to_publish_costs_the_same_queries_for_one_case_or_three(world):
-    issued_decision(world)
+def test_the_list_to_publish_costs_the_same_queries_for_one_case_or_three(issued):
+    world = issued.world  # issued_decision(world)
 
     def look():
         with CaptureQueriesContext(connection) as ctx:

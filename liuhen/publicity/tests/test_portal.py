@@ -15,8 +15,15 @@ from liuhen.publicity import selectors as s
 from liuhen.publicity import services
 from liuhen.publicity import vocabulary as v
 from liuhen.testing.publicity import published_content, published_decision
+from liuhen.testing.publicity_pages_scene import criticised_decision, scene_fixture
 
 pytestmark = pytest.mark.django_db
+
+# Scenes built once per run and restored for each test that starts from one (liuhen.testing.demo): a world with
+# published_decision(world); one with _two_decisions(world); one with issued_decision(world) drafted by the officer.
+published = scene_fixture("published", "published_scene")
+drafted = scene_fixture("drafted", "drafted_scene")
+two_decisions = scene_fixture("two_decisions", "two_decisions_scene")
 
 
 def _text(response) -> str:
@@ -27,8 +34,8 @@ def _events(action):
     return [event_of(e) for e in LedgerEntry.objects.filter(action=action).order_by("id")]
 
 
-def test_home_shows_the_agency_the_sections_and_the_latest_decision(world, client):
-    _case, entry, version = published_decision(world)
+def test_home_shows_the_agency_the_sections_and_the_latest_decision(published, client):
+    world, entry, version = published.world, published.entry, published.version
     r = client.get("/public/")
     assert r.status_code == 200
     page = _text(r)
@@ -74,7 +81,8 @@ def test_channels_benchmarks_and_statistics(world, client):
     assert client.get(f"/public/statistics/{last_year - 1}/").status_code == 404
 
 
-def test_a_draft_or_a_returned_version_is_never_shown(world, client):
+def test_a_draft_or_a_returned_version_is_never_shown(drafted, client):
+    world = drafted.world  # with a decision issued and drafted (the scene's), used below
     draft = services.draft_content(world.officer, "matter", title="尚未审核的事项", summary={"事项名称": "草稿"})
     returned = services.draft_content(world.officer, "benchmark", title="退回的基准", summary={"情节": "退回"})
     services.review(world.reviewer, returned, passed=False, opinion="依据不全")
@@ -83,10 +91,9 @@ def test_a_draft_or_a_returned_version_is_never_shown(world, client):
     assert client.get(f"/public/matters/{draft.entry.number}/").status_code == 404
     assert client.get(f"/public/benchmarks/{returned.entry.number}/").status_code == 404
     # a reviewed but not approved decision: not on the list, not at its number
-    from liuhen.testing.publicity import issued_decision, reviewed
+    from liuhen.testing.publicity import reviewed
 
-    case, _doc = issued_decision(world)
-    version = reviewed(world, services.draft_decision(world.officer, case))
+    version = reviewed(world, drafted.version)  # issued_decision(world), services.draft_decision(world.officer, case)
     assert client.get(f"/public/decisions/{version.entry.number}/").status_code == 404
     assert version.entry.number not in _text(client.get("/public/decisions/"))
     refused = _events(v.REFUSED)
@@ -123,10 +130,10 @@ def test_the_decision_page(world, client):
     assert f'action="/public/decisions/{entry.number}/comment/#comment"' in page and "csrfmiddlewaretoken" in page
 
 
-def test_a_correction_is_listed_with_its_reason(world, client):
+def test_a_correction_is_listed_with_its_reason(published, client):
     from liuhen.testing.publicity import publish
 
-    _case, entry, version = published_decision(world)
+    world, entry, version = published.world, published.entry, published.version
     corrected = services.revise(world.officer, entry, reason="更正违法行为类型的表述",
                                 summary={**version.summary, "违法行为类型": "未经许可在河道管理范围内倾倒"})
     publish(world, corrected)
@@ -135,8 +142,8 @@ def test_a_correction_is_listed_with_its_reason(world, client):
     assert "未经许可在河道管理范围内倾倒" in page
 
 
-def test_a_withdrawn_decision_shows_its_reason_and_no_text(world, client):
-    _case, entry, version = published_decision(world)
+def test_a_withdrawn_decision_shows_its_reason_and_no_text(published, client):
+    world, entry, version = published.world, published.entry, published.version
     services.withdraw(world.agency_head, entry, "经行政复议决定撤销原处罚决定")
     r = client.get(f"/public/decisions/{entry.number}/")
     assert r.status_code == 200
@@ -147,8 +154,8 @@ def test_a_withdrawn_decision_shows_its_reason_and_no_text(world, client):
     assert 'name="text"' not in page  # no comment form on a text no one can read
 
 
-def test_an_expired_decision_shows_the_notice_and_no_text(world, client, monkeypatch):
-    _case, entry, version = published_decision(world)
+def test_an_expired_decision_shows_the_notice_and_no_text(published, client, monkeypatch):
+    entry, version = published.entry, published.version
     later = version.public_until + datetime.timedelta(days=1)
     monkeypatch.setattr(s, "today", lambda: later)
     page = _text(client.get(f"/public/decisions/{entry.number}/"))
@@ -159,25 +166,13 @@ def test_an_expired_decision_shows_the_notice_and_no_text(world, client, monkeyp
 
 
 def _two_decisions(world):
-    """A decision on 王五; a 通报批评 of 王五 and 本溪某建材有限公司 (an organisation)."""
-    from liuhen.cases import services as cases
-    from liuhen.testing.cases import CREDIT_CODE, add_person, complete, notify, to_investigation
-
+    """A decision on 王五; a 通报批评 of 王五 and 本溪某建材有限公司 (an organisation): the scene two_decisions."""
     first = published_decision(world)
-    case = to_investigation(world, world.open_case(title="非法采砂"))
-    add_person(world, case, kind="organisation", name="本溪某建材有限公司", id_number=CREDIT_CODE,
-               legal_representative="赵某", address="本溪市明山区2号")
-    complete(world, case, "rights_notice")
-    complete(world, case, "inquiry_record")
-    case = cases.advance(world.officer, case, note="调查终结")
-    criticism = {"penalty_kind": "通报批评", "fine_amount": None}
-    notify(world, case, criticism)  # 行政处罚法 44: the party told first
-    second = published_decision(world, case, **criticism)
-    return first, second
+    return first, criticised_decision(world)
 
 
-def test_decisions_filter_by_penalty_year_and_party(world, client):
-    (_c1, e1, v1), (_c2, e2, v2) = _two_decisions(world)
+def test_decisions_filter_by_penalty_year_and_party(two_decisions, client):
+    (_c1, e1, v1), (_c2, e2, v2) = two_decisions.decisions  # _two_decisions(world)
     assert v1.summary["处罚类别"] != v2.summary["处罚类别"]
     page = _text(client.get("/public/decisions/", {"penalty": v2.summary["处罚类别"]}))
     assert f"/public/decisions/{e2.number}/" in page and f"/public/decisions/{e1.number}/" not in page
@@ -192,10 +187,10 @@ def test_decisions_filter_by_penalty_year_and_party(world, client):
     assert f"/public/decisions/{e1.number}/" not in page and "没有符合条件" in page
 
 
-def test_decisions_are_paged_with_a_bounded_number_of_queries(world, client, monkeypatch,
+def test_decisions_are_paged_with_a_bounded_number_of_queries(two_decisions, client, monkeypatch,
                                                              django_assert_max_num_queries):
     monkeypatch.setattr(ps, "PAGE_SIZE", 1)
-    (_c1, e1, _v1), (_c2, e2, _v2) = _two_decisions(world)
+    (_c1, e1, _v1), (_c2, e2, _v2) = two_decisions.decisions  # _two_decisions(world)
     first = _text(client.get("/public/decisions/"))
     assert f"/public/decisions/{e2.number}/" in first and f"/public/decisions/{e1.number}/" not in first
     assert "page=2" in first and "共 2 页" in first
@@ -216,9 +211,9 @@ def _queries(client, url) -> int:
     return len(seen)
 
 
-def test_no_query_per_row(world, client):
+def test_no_query_per_row(published, client):
     """One more decision, matter or officer on a list costs no more query."""
-    published_decision(world)
+    world = published.world  # published_decision(world)
     published_content(world, "matter")
     before = {url: _queries(client, url) for url in ("/public/", "/public/decisions/", "/public/matters/",
                                                     "/public/officers/")}
@@ -270,16 +265,16 @@ def test_full_width_digits_are_looked_up_as_typed_on_a_phone(world, client):
     assert 'data-state="valid"' in _text(client.get("/public/officers/", {"number": wide}))
 
 
-def test_verify_redirects_a_token_to_the_verification_page(world, client):
-    _case, _entry, version = published_decision(world)
+def test_verify_redirects_a_token_to_the_verification_page(published, client):
+    version = published.version
     token = version.document.token
     assert client.get("/public/verify/").status_code == 200
     r = client.get("/public/verify/", {"token": f" {token} "})
     assert r.status_code == 302 and r["Location"] == f"/v/{token}"
 
 
-def test_pages_are_public_and_carry_no_inline_script_or_style(world, client):
-    _case, entry, _version = published_decision(world)
+def test_pages_are_public_and_carry_no_inline_script_or_style(published, client):
+    entry = published.entry
     for url in ("/public/", "/public/agency/", "/public/matters/", "/public/officers/", "/public/channels/",
                 "/public/benchmarks/", "/public/decisions/", f"/public/decisions/{entry.number}/",
                 "/public/statistics/", "/public/verify/"):

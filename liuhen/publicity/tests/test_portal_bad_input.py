@@ -7,9 +7,14 @@ from liuhen.ledger.services import event_of
 from liuhen.publicity import services
 from liuhen.publicity import vocabulary as v
 from liuhen.publicity.models import Comment
-from liuhen.testing.publicity import published_decision
+from liuhen.testing.publicity_pages_scene import scene_fixture
 
 pytestmark = pytest.mark.django_db
+
+# Scenes built once per run and restored for each test that starts from one (liuhen.testing.demo): a world with
+# published_decision(world); one with issued_decision(world) drafted by the officer.
+published = scene_fixture("published", "published_scene")
+drafted = scene_fixture("drafted", "drafted_scene")
 
 GOOD = {"kind": "error", "text": "决定书中的违法行为发生时间有误。", "name": "", "contact": ""}
 
@@ -19,9 +24,8 @@ def _refusals():
 
 
 @pytest.fixture
-def decision(world):
-    _case, entry, _version = published_decision(world)
-    return entry
+def decision(published):
+    return published.entry  # testing.publicity.published_decision(world), restored
 
 
 def _comment(client, entry, **data):
@@ -65,7 +69,8 @@ def test_bad_comments_are_refused_with_the_form_kept(decision, client, data, mes
     assert GOOD["text"] not in str(refused) and (data.get("text") or "\uffff") not in str(refused)
 
 
-def test_a_comment_on_a_withdrawn_decision_is_refused(world, decision, client):
+def test_a_comment_on_a_withdrawn_decision_is_refused(published, decision, client):
+    world = published.world
     services.withdraw(world.agency_head, decision, "经行政复议撤销")
     r = _comment(client, decision)
     assert r.status_code == 400 and "未在公示" in r.content.decode()
@@ -73,11 +78,8 @@ def test_a_comment_on_a_withdrawn_decision_is_refused(world, decision, client):
     assert _refusals()[-1]["codes"] == ["not_live"]
 
 
-def test_a_comment_on_an_unknown_or_unpublished_entry_is_404(world, client):
-    from liuhen.testing.publicity import issued_decision
-
-    case, _doc = issued_decision(world)
-    draft = services.draft_decision(world.officer, case)
+def test_a_comment_on_an_unknown_or_unpublished_entry_is_404(drafted, client):
+    draft = drafted.version  # issued_decision(world), then services.draft_decision(world.officer, case)
     for number in ("2026-9999", draft.entry.number):
         assert client.post(f"/public/decisions/{number}/comment/", GOOD).status_code == 404
     assert not Comment.objects.exists()

@@ -8,9 +8,18 @@ from liuhen.publicity import selectors as s
 from liuhen.publicity import services
 from liuhen.publicity import vocabulary as v
 from liuhen.publicity.models import Comment, Entry, Exemption, Reply, Step, Version
-from liuhen.testing.publicity import ALL_CHECKS, FACTS_WITH_PEOPLE, issued_decision, published_decision
+from liuhen.testing.publicity import ALL_CHECKS, published_decision
+from liuhen.testing.publicity_pages_scene import scene_fixture
 
 pytestmark = pytest.mark.django_db
+
+# Scenes built once per run and restored for each test that starts from one (liuhen.testing.demo): a world with
+# issued_decision(world); that decision drafted by the officer (_drafted(world)); the same with
+# facts=FACTS_WITH_PEOPLE; published_decision(world).
+issued = scene_fixture("issued", "issued_scene")
+drafted = scene_fixture("drafted", "drafted_scene")
+drafted_with_people = scene_fixture("drafted_with_people", "drafted_with_people_scene")
+published = scene_fixture("published", "published_scene")
 
 
 def _refused() -> int:
@@ -22,13 +31,8 @@ def _rows() -> tuple:
             Reply.objects.count())
 
 
-def _drafted(world, **content):
-    case, doc = issued_decision(world, **content)
-    return services.draft_decision(world.officer, case)
-
-
-def test_a_review_passing_without_the_checks_is_refused_and_the_form_kept(client, world):
-    version = _drafted(world)
+def test_a_review_passing_without_the_checks_is_refused_and_the_form_kept(client, drafted):
+    world, version = drafted.world, drafted.version
     client.force_login(world.reviewer)
     before, refused = _rows(), _refused()
     response = client.post(reverse("publicity:review", args=[version.pk]),
@@ -40,16 +44,16 @@ def test_a_review_passing_without_the_checks_is_refused_and_the_form_kept(client
     assert _rows() == before and _refused() == refused + 1 and s.version_state(version) == s.DRAFT
 
 
-def test_a_return_without_an_opinion_is_refused(client, world):
-    version = _drafted(world)
+def test_a_return_without_an_opinion_is_refused(client, drafted):
+    world, version = drafted.world, drafted.version
     client.force_login(world.reviewer)
     before = _rows()
     response = client.post(reverse("publicity:review", args=[version.pk]), {"passed": "0", "opinion": ""})
     assert response.status_code == 400 and "请填写审核意见" in response.content.decode() and _rows() == before
 
 
-def test_a_review_without_a_conclusion_is_refused_before_the_service(client, world):
-    version = _drafted(world)
+def test_a_review_without_a_conclusion_is_refused_before_the_service(client, drafted):
+    world, version = drafted.world, drafted.version
     client.force_login(world.reviewer)
     before, refused = _rows(), _refused()
     response = client.post(reverse("publicity:review", args=[version.pk]), {"checks": list(ALL_CHECKS)})
@@ -57,8 +61,8 @@ def test_a_review_without_a_conclusion_is_refused_before_the_service(client, wor
     assert _rows() == before and _refused() == refused + 1
 
 
-def test_an_approval_of_a_version_not_reviewed_is_refused(client, world):
-    version = _drafted(world)
+def test_an_approval_of_a_version_not_reviewed_is_refused(client, drafted):
+    world, version = drafted.world, drafted.version
     client.force_login(world.agency_head)
     before, refused = _rows(), _refused()
     response = client.post(reverse("publicity:approve", args=[version.pk]), {"passed": "1", "opinion": "同意"})
@@ -67,8 +71,8 @@ def test_an_approval_of_a_version_not_reviewed_is_refused(client, world):
     assert _rows() == before and _refused() == refused + 1 and s.status(version.entry) == s.PENDING
 
 
-def test_a_withdrawal_without_a_reason_is_refused(client, world):
-    case, entry, version = published_decision(world)
+def test_a_withdrawal_without_a_reason_is_refused(client, published):
+    world, entry = published.world, published.entry
     client.force_login(world.agency_head)
     before, refused = _rows(), _refused()
     response = client.post(reverse("publicity:withdraw", args=[entry.number]), {"reason": "  "})
@@ -77,8 +81,8 @@ def test_a_withdrawal_without_a_reason_is_refused(client, world):
     assert _rows() == before and _refused() == refused + 1 and s.status(entry) == s.LIVE
 
 
-def test_a_redaction_of_a_fragment_not_in_the_text_is_refused(client, world):
-    version = _drafted(world, facts=FACTS_WITH_PEOPLE)
+def test_a_redaction_of_a_fragment_not_in_the_text_is_refused(client, drafted_with_people):
+    world, version = drafted_with_people.world, drafted_with_people.version
     client.force_login(world.officer)
     before, refused = _rows(), _refused()
     response = client.post(reverse("publicity:redact", args=[version.pk]),
@@ -90,24 +94,24 @@ def test_a_redaction_of_a_fragment_not_in_the_text_is_refused(client, world):
 
 @pytest.mark.parametrize("data", [{"fragment": "王五", "category": "nonsense"}, {"fragment": "", "category": "other"},
                                   {"fragment": "王" * 201, "category": "other"}])
-def test_a_redaction_with_bad_fields_is_refused_before_the_service(client, world, data):
-    version = _drafted(world, facts=FACTS_WITH_PEOPLE)
+def test_a_redaction_with_bad_fields_is_refused_before_the_service(client, drafted_with_people, data):
+    world, version = drafted_with_people.world, drafted_with_people.version
     client.force_login(world.officer)
     before, refused = _rows(), _refused()
     response = client.post(reverse("publicity:redact", args=[version.pk]), data)
     assert response.status_code == 400 and _rows() == before and _refused() == refused + 1
 
 
-def test_a_redaction_with_control_characters_is_refused(client, world):
-    version = _drafted(world, facts=FACTS_WITH_PEOPLE)
+def test_a_redaction_with_control_characters_is_refused(client, drafted_with_people):
+    world, version = drafted_with_people.world, drafted_with_people.version
     client.force_login(world.officer)
     before = _rows()
     response = client.post(reverse("publicity:redact", args=[version.pk]), {"fragment": "王\x00五", "category": "other"})
     assert response.status_code == 400 and _rows() == before
 
 
-def test_a_redaction_after_the_review_is_refused(client, world):
-    version = _drafted(world, facts=FACTS_WITH_PEOPLE)
+def test_a_redaction_after_the_review_is_refused(client, drafted_with_people):
+    world, version = drafted_with_people.world, drafted_with_people.version
     services.review(world.reviewer, version, passed=True, checks=ALL_CHECKS)
     client.force_login(world.officer)
     before = _rows()
@@ -116,8 +120,8 @@ def test_a_redaction_after_the_review_is_refused(client, world):
     assert _rows() == before
 
 
-def test_a_second_draft_while_one_is_open_is_a_conflict(client, world):
-    version = _drafted(world)
+def test_a_second_draft_while_one_is_open_is_a_conflict(client, drafted):
+    world, version = drafted.world, drafted.version
     client.force_login(world.officer)
     before = _rows()
     response = client.post(reverse("publicity:draft", args=[version.entry.case_id]))
@@ -136,8 +140,8 @@ def test_new_content_without_its_name_is_refused_with_the_form_kept(client, worl
     assert response.status_code == 400 and _rows() == before
 
 
-def test_an_exemption_without_a_note_or_with_a_bad_ground_is_refused(client, world):
-    case, doc = issued_decision(world)
+def test_an_exemption_without_a_note_or_with_a_bad_ground_is_refused(client, issued):
+    world, case = issued.world, issued.case
     client.force_login(world.agency_head)
     before = _rows()
     for data in ({"ground": "minor", "note": ""}, {"ground": "whim", "note": "不想公开"}):
@@ -145,16 +149,16 @@ def test_an_exemption_without_a_note_or_with_a_bad_ground_is_refused(client, wor
         assert response.status_code == 400 and _rows() == before
 
 
-def test_an_exemption_of_a_live_decision_is_a_conflict(client, world):
-    case, entry, version = published_decision(world)
+def test_an_exemption_of_a_live_decision_is_a_conflict(client, published):
+    world, case = published.world, published.case
     client.force_login(world.agency_head)
     before = _rows()
     response = client.post(reverse("publicity:exempt", args=[case.pk]), {"ground": "privacy", "note": "当事人申请"})
     assert response.status_code == 409 and "请先撤回" in response.content.decode() and _rows() == before
 
 
-def test_an_empty_reply_and_a_second_reply_are_refused(client, world):
-    case, entry, version = published_decision(world)
+def test_an_empty_reply_and_a_second_reply_are_refused(client, published):
+    world, entry = published.world, published.entry
     comment = services.comment(entry, kind="comment", text="请补充依据")
     client.force_login(world.officer)
     before = _rows()
@@ -166,8 +170,8 @@ def test_an_empty_reply_and_a_second_reply_are_refused(client, world):
     assert Reply.objects.count() == 1 and Comment.objects.count() == 1
 
 
-def test_a_correction_without_a_reason_is_refused(client, world):
-    case, entry, version = published_decision(world)
+def test_a_correction_without_a_reason_is_refused(client, published):
+    world, entry = published.world, published.entry
     client.force_login(world.officer)
     before = _rows()
     response = client.post(reverse("publicity:revise", args=[entry.number]), {"reason": ""})
