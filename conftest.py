@@ -44,6 +44,9 @@ def pytest_runtest_call(item):
             pytrace=False))
 
 
+# --db-only keeps the tests that reach the pass's database (liuhen/testing/selection.py) — not those
+# marked `own_stack` (pyproject.toml), which start a PostgreSQL of their own (the production stack)
+# and ran in the SQLite pass.
 def pytest_collection_modifyitems(config, items):
     if not config.getoption("db_only"):
         return

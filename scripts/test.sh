@@ -23,7 +23,9 @@ echo "== tests on SQLite"
 echo "== tests on PostgreSQL"
 # --db-only (conftest.py): the tests that never reach a database ran in the first pass; a test
 # that reaches one, in this process or in a child, runs here again — but for those whose subject
-# is a page's HTML (the pages_only marker: its rule and guard in conftest.py).
+# is a page's HTML (the pages_only marker: its rule and guard in conftest.py). A test that starts its
+# own PostgreSQL whatever the pass's (the own_stack marker: the production stack) ran in the first
+# pass: --db-only leaves it out (liuhen/testing/selection.py).
 scripts/with-postgres.sh .venv/bin/pytest -q "${PAR[@]}" -m "not browser and not pages_only" --db-only; pg_rc=$?
 echo "lint-imports rc=$lint_rc sqlite rc=$sqlite_rc postgres rc=$pg_rc"
 [ $lint_rc -eq 0 ] && [ $sqlite_rc -eq 0 ] && [ $pg_rc -eq 0 ]

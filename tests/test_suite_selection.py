@@ -1,5 +1,6 @@
 """The PostgreSQL pass of `make test` (`pytest --db-only`) leaves out only the tests that cannot
-reach a database: every test that reaches one runs on both backends."""
+reach the pass's database (none, or one of their own: own_stack): every test that reaches it runs on
+both backends."""
 import types
 
 import pytest
@@ -48,6 +49,13 @@ def test_a_module_that_starts_processes_runs_whole_on_both(tmp_path):
 
     assert reaches_a_database(item(module))
     assert not reaches_a_database(item(plain))
+
+
+@pytest.mark.own_stack
+def test_a_test_starting_its_own_postgresql_runs_in_the_first_pass_only(db, request):
+    """The production stack's test (liuhen/ops/tests/test_prod_stack.py) starts a PostgreSQL of its
+    own whatever the pass's database: it runs once, in the SQLite pass."""
+    assert not reaches_a_database(request.node)
 
 
 def test_the_pages_only_guard_passes_a_page_and_fails_a_write(client, world):

@@ -1,15 +1,16 @@
 """Scenes built once per test run and copied into each test database that reads them: the demo
-(`liuhen demo`), and any other scene a module names (`scene_snapshot`, `restore_scene`: a world
-with archived case files for the 案卷评查 tests…).
+(loaded by `liuhen demo` itself), and any other scene a module names (`scene_snapshot`,
+`restore_scene`: a world with archived case files for the 案卷评查 tests…).
 
 A build takes 15-25 s (ffmpeg, the services, the ledger); half a dozen test modules read the demo
 and would each build it. `demo_snapshot` builds it once per run — the first pytest-xdist worker to
 ask builds it under a file lock, the others wait and read the result — in a transaction that is
 rolled back, and keeps what the build added: every new row of every table (as the database stored
-it: ciphertexts, hashes and timestamps unchanged), the summary `build_demo()` returned, and the
-home (keys) and blob directory the build wrote to. `restore_demo(...)` inserts those rows into the
-current database and copies the home and blobs to directories of the caller's, so each module
-still has a demo of its own, which its tests may change (their changes roll back as before).
+it: ciphertexts, hashes and timestamps unchanged), the summary `build_demo()` returned (with what
+the command printed), and the home (keys) and blob directory the build wrote to.
+`restore_demo(...)` inserts those rows into the current database and copies the home and blobs to
+directories of the caller's, so each module still has a demo of its own, which its tests may
+change (their changes roll back as before).
 
 The restore is exact or not done: it checks that the database holds the same rows before the demo
 (migrations' seed data) as the one the demo was built on; the rows the build changed (the log's
@@ -273,15 +274,32 @@ def _misfit(reason: str) -> None:
     print(f"scene snapshot does not fit: {reason}", file=sys.stderr)
 
 
-def _demo(where):
-    from liuhen.demo.builder import build_demo
+class DemoSummary(dict):
+    """What `build_demo()` returned, and (`output`) what `liuhen demo` printed as it loaded it."""
 
-    return build_demo()
+    output = ""
+
+
+def _demo(where):
+    """The demo as `liuhen demo` loads it into an empty database: built, its events integrated under
+    a signed checkpoint — the command's first run, whose output test_command_loads_once reads."""
+    import io
+
+    from django.core.management import call_command
+
+    from liuhen.demo.management.commands.demo import Command
+
+    command, out = Command(), io.StringIO()
+    call_command(command, stdout=out)
+    summary = DemoSummary(command.summary)
+    summary.output = out.getvalue()
+    return summary
 
 
 def demo_snapshot(tmp_path_factory, django_db_blocker) -> Snapshot:
-    """The run's snapshot of the demo. Its build changes rows that were there before it (the log's
-    state row and pending queue, which `integrate_all` moves on), replayed by primary key."""
+    """The run's snapshot of the demo, loaded by `liuhen demo`. Its build changes rows that were there
+    before it (the log's state row and pending queue, which `integrate_all` moves on), replayed by
+    primary key."""
     return scene_snapshot("liuhen.testing.demo:_demo", tmp_path_factory, django_db_blocker, replay_changes=True)
 
 
@@ -352,7 +370,7 @@ def put_scene_files(directory: Path) -> int:
 
 last_restore_fitted: bool | None = None  # whether the last restore_scene copied its snapshot in (tests)
 
-restore_demo = restore_scene  # the demo's summary: what build_demo() returned
+restore_demo = restore_scene  # the demo's summary: a DemoSummary
 
 
 @contextlib.contextmanager

@@ -1,5 +1,6 @@
-"""Which tests reach a database: the second pass of `make test` (PostgreSQL, `pytest --db-only`)
-runs only those; the others ran in the first pass (SQLite) and would learn nothing new there."""
+"""Which tests reach the pass's database: the second pass of `make test` (PostgreSQL, `pytest
+--db-only`) runs only those; the others — those that reach none, and those that start a database of
+their own (own_stack) — ran in the first pass (SQLite) and would learn nothing new there."""
 import functools
 from pathlib import Path
 
@@ -12,6 +13,10 @@ DB_FIXTURES = frozenset({"django_db_setup", "_django_db_helper", "db", "transact
 
 
 def reaches_a_database(item) -> bool:
+    # A test that starts its own PostgreSQL (the own_stack marker: a whole production stack) never
+    # reaches the pass's database: the SQLite pass ran it, the PostgreSQL pass would only repeat it.
+    if item.get_closest_marker("own_stack"):
+        return False
     if DB_FIXTURES & set(getattr(item, "fixturenames", ())) or item.get_closest_marker("django_db"):
         return True
     # A module that starts processes (a `liuhen` command, the WSGI app) may hand them DATABASE_URL:

@@ -416,8 +416,8 @@ def test_demo_verifies_clean(db, fresh_home, store_backend, settings, tmp_path_f
     footage and its files — is in the log with its state: `liuhen verify` right after `liuhen demo`
     finds nothing, with the files on local disk or in S3. (The run's one build copied into a home
     of its own with its keys, its files put into the store under test through the store's own
-    `put`: verify reads every one of them back from there. The demo built by the command itself is
-    test_command_loads_once's.)"""
+    `put`: verify reads every one of them back from there. That build is `liuhen demo`'s own run:
+    test_command_loads_once reads what it printed.)"""
     from liuhen.ledger.storage import integrate_all
     from liuhen.ledger.verify import verify_log
     from liuhen.testing import demo as scenes
@@ -434,10 +434,10 @@ def test_demo_verifies_clean(db, fresh_home, store_backend, settings, tmp_path_f
     assert FootageItem.objects.count() == 33 and all(store.verify(i.blob_id) for i in FootageItem.objects.all())
 
 
-def test_command_loads_once(db):
-    out = io.StringIO()
-    call_command("demo", stdout=out)
-    first = out.getvalue()
+def test_command_loads_once(demo):
+    # The first `liuhen demo`, on the empty database, is the run's one demo build (liuhen/testing/demo.py
+    # `_demo`): what it printed, and the database it left, restored here.
+    first = demo.output
     cases = Case.objects.count()
     entries = Entry.objects.count()
     footage = FootageItem.objects.count()

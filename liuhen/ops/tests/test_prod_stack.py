@@ -17,7 +17,8 @@ from liuhen.testing.seaweedfs import free_ports
 
 REPO = Path(__file__).resolve().parents[3]
 
-pytestmark = pytest.mark.slow
+# own_stack: its PostgreSQL is the stack's own, not the pass's: run once, in the SQLite pass
+pytestmark = [pytest.mark.slow, pytest.mark.own_stack]
 
 MAKE_AGENCY = """
 import django, os

@@ -23,7 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, supervising=False, **options):
         try:
-            summary = build_demo()
+            summary = self.summary = build_demo()  # kept for a caller holding the command (the tests' demo)
         except RuntimeError as exc:
             raise CommandError(str(exc)) from exc
         if summary:
