@@ -278,11 +278,12 @@ def test_the_todo_lists_unpaid_fines_and_deferrals_to_decide(unserved):
     assert any(i.case.pk == case.pk and "缴纳罚款申请" in i.title for i in approve.items)
 
 
-def test_confiscated_gains_are_paid_apart_from_the_fine(world, client):
+def test_confiscated_gains_are_paid_apart_from_the_fine(fined, client):
     """没收违法所得 (行政处罚法 9(二)): its own account on the card, paid with a voucher, not more than
     imposed, refused where the decision confiscates nothing; no late fine runs on it."""
     from django.urls import reverse
 
+    world, plain = fined.world, fined.case  # fined_case(world): 5000 元, nothing confiscated
     case = fined_case(world, confiscation=3200, served_days_ago=60)  # the late fine at its cap
     acc = s.account(case)
     assert (acc.confiscation, acc.confiscation_balance) == (320000, 320000) and acc.late_fine == 500000
@@ -295,7 +296,6 @@ def test_confiscated_gains_are_paid_apart_from_the_fine(world, client):
     client.force_login(world.officer)
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert 'id="execution-confiscation"' in page and "3,200.00 元，已缴 3,200.00 元" in page
-    plain = fined_case(world)
     with pytest.raises(ValidationError) as exc:
         pay(world, plain, "100", towards="confiscation")
     assert exc.value.code == "no_confiscation"
