@@ -10,7 +10,23 @@ from liuhen.documents import selectors, services
 from liuhen.documents import vocabulary as v
 from liuhen.documents.models import DocumentNumber, DocumentStatus, DocumentWithdrawal, IssuedDocument, WithdrawalKind
 from liuhen.testing.documents_seal import complete_record
-from liuhen.testing.documents_verify import events, issued, later_version
+from liuhen.testing.documents_verify import events, later_version
+from liuhen.testing.snapshots import restored
+
+
+@pytest.fixture
+def one(db, fresh_home, settings, tmp_path_factory, django_db_blocker):
+    """(world, a document issued): built once per run and copied in with its keys and files
+    (liuhen.testing.withdrawal_scene)."""
+    return restored("liuhen.testing.withdrawal_scene:one_issued_scene", fresh_home, settings.LIUHEN_BLOB_DIR,
+                    tmp_path_factory, django_db_blocker)
+
+
+@pytest.fixture
+def two(db, fresh_home, settings, tmp_path_factory, django_db_blocker):
+    """(world, a document issued, another issued on another case), the same way."""
+    return restored("liuhen.testing.withdrawal_scene:two_issued_scene", fresh_home, settings.LIUHEN_BLOB_DIR,
+                    tmp_path_factory, django_db_blocker)
 
 
 def _status(doc):
@@ -25,8 +41,8 @@ def _refused_codes():
 
 # ---- revoke ------------------------------------------------------------------------------------------
 
-def test_the_agency_head_revokes_with_a_reason(world):
-    doc = issued(world)
+def test_the_agency_head_revokes_with_a_reason(one):
+    world, doc = one
     assert _status(doc) == DocumentStatus.VALID
     w = services.revoke_document(world.agency_head, doc, "经行政复议决定撤销")
     assert w.kind == WithdrawalKind.REVOKED and w.replacement is None and w.withdrawn_by == world.agency_head
@@ -39,8 +55,8 @@ def test_the_agency_head_revokes_with_a_reason(world):
 
 
 @pytest.mark.parametrize("who", ["unit_head", "officer", "reviewer", "sysadmin", "outsider"])
-def test_only_the_agency_head_revokes(world, who):
-    doc = issued(world)
+def test_only_the_agency_head_revokes(one, who):
+    world, doc = one
     with pytest.raises(PermissionDenied) as exc:
         services.revoke_document(getattr(world, who), doc, "自行纠正")
     assert "机关负责人" in str(exc.value)
@@ -50,8 +66,8 @@ def test_only_the_agency_head_revokes(world, who):
     assert refused["detail"]["act"] == "revoke" and refused["object"]["id"] == str(doc.pk)
 
 
-def test_revoking_needs_a_reason_and_not_one_naming_the_party(world):
-    doc = issued(world)
+def test_revoking_needs_a_reason_and_not_one_naming_the_party(one):
+    world, doc = one
     for reason, code, words in (("", "reason_required", "请填写撤销理由"), ("   ", "reason_required", "请填写撤销理由"),
                                 ("当事人王五申请复议", "reason_personal", "不能含有当事人"),
                                 ("执法人员张明送达有误", "reason_personal", "不能含有当事人或执法人员"),
@@ -65,8 +81,8 @@ def test_revoking_needs_a_reason_and_not_one_naming_the_party(world):
                                 ["max_length"]]
 
 
-def test_revoking_twice_or_a_voided_document_is_refused(world):
-    doc, other = issued(world), issued(world)
+def test_revoking_twice_or_a_voided_document_is_refused(two):
+    world, doc, other = two
     services.revoke_document(world.agency_head, doc, "自行纠正")
     with pytest.raises(ValidationError) as exc:
         services.revoke_document(world.agency_head, doc, "再次撤销")
@@ -79,8 +95,8 @@ def test_revoking_twice_or_a_voided_document_is_refused(world):
     assert _refused_codes() == [["already_revoked"], ["voided"]]
 
 
-def test_voided_wins_over_revoked(world):
-    doc = issued(world)
+def test_voided_wins_over_revoked(one):
+    world, doc = one
     services.revoke_document(world.agency_head, doc, "自行纠正")
     services.void_number(world.agency_head, doc.number, "文号登记有误")
     assert _status(doc) == DocumentStatus.VOIDED
@@ -88,8 +104,8 @@ def test_voided_wins_over_revoked(world):
 
 # ---- re-issue of a later version: a NEW 文号, the earlier document replaced ----------------------------
 
-def test_a_later_version_is_reissued_by_a_leader_with_a_reason(world):
-    first = issued(world)
+def test_a_later_version_is_reissued_by_a_leader_with_a_reason(one):
+    world, first = one
     record = first.record
     later_version(world, record)
     with pytest.raises(PermissionDenied):  # the officer issued the first; a re-issue is a leader's
@@ -117,8 +133,8 @@ def test_a_later_version_is_reissued_by_a_leader_with_a_reason(world):
     assert "不能重复签发" in exc.value.messages[0] and second.number.text in exc.value.messages[0]
 
 
-def test_a_revoked_earlier_version_is_reissued_without_being_marked_replaced(world):
-    first = issued(world)
+def test_a_revoked_earlier_version_is_reissued_without_being_marked_replaced(one):
+    world, first = one
     services.revoke_document(world.agency_head, first, "自行纠正")
     later_version(world, first.record)
     second = services.issue_document(world.agency_head, first.record, reason="纠正后重新签发")
@@ -126,13 +142,13 @@ def test_a_revoked_earlier_version_is_reissued_without_being_marked_replaced(wor
     assert DocumentWithdrawal.objects.count() == 1 and not events(v.REPLACE)
 
 
-def test_a_failed_reissue_leaves_the_earlier_document_valid(fresh_home, world):
+def test_a_failed_reissue_leaves_the_earlier_document_valid(fresh_home, one):
     """The seal's key unreadable during the re-issue: no new number, no row, the earlier document
     not marked replaced — one transaction.
     In a home of its own: the seal key it breaks is no other test's (pytest-xdist workers share one)."""
     from liuhen.documents import seal
 
-    first = issued(world)
+    world, first = one
     later_version(world, first.record)
     key = seal._paths(world.agency.pk)[0]
     good = key.read_bytes()
@@ -148,10 +164,10 @@ def test_a_failed_reissue_leaves_the_earlier_document_valid(fresh_home, world):
 
 # ---- re-issue in place of another record's document (the record voided and made again) ------------------
 
-def test_a_new_record_replaces_the_document_of_a_voided_one(world):
+def test_a_new_record_replaces_the_document_of_a_voided_one(one):
     from liuhen.records import services as records
 
-    first = issued(world)
+    world, first = one
     case = first.record.case
     records.void_record(world.officer, first.record, "询问笔录记载有误，重新制作")
     remade = complete_record(world, case)
@@ -163,12 +179,11 @@ def test_a_new_record_replaces_the_document_of_a_voided_one(world):
     assert DocumentWithdrawal.objects.get().replacement == second
 
 
-def test_what_cannot_be_replaced_is_refused(world):
+def test_what_cannot_be_replaced_is_refused(two):
     from liuhen.testing.cases import complete
 
-    first = issued(world)
+    world, first, other_case_doc = two
     case = first.record.case
-    other_case_doc = issued(world)
     with pytest.raises(ValidationError) as exc:  # a document of another case
         services.issue_document(world.agency_head, complete_record(world, case), replaces=other_case_doc, reason="x")
     assert "不是本案的同类文书" in exc.value.messages[0]
@@ -186,8 +201,8 @@ def test_what_cannot_be_replaced_is_refused(world):
     assert _refused_codes() == [["bad_replaces"], ["bad_replaces"], ["already_revoked"], ["PermissionDenied"]]
 
 
-def test_a_replaced_document_cannot_be_revoked_nor_replaced_again(world):
-    first = issued(world)
+def test_a_replaced_document_cannot_be_revoked_nor_replaced_again(one):
+    world, first = one
     later_version(world, first.record)
     second = services.issue_document(world.unit_head, first.record, reason="更正")
     with pytest.raises(ValidationError) as exc:
@@ -197,14 +212,14 @@ def test_a_replaced_document_cannot_be_revoked_nor_replaced_again(world):
     assert _status(first) == DocumentStatus.REPLACED and _status(second) == DocumentStatus.REVOKED
 
 
-def test_the_database_refuses_a_second_withdrawal(world):
+def test_the_database_refuses_a_second_withdrawal(two):
     """Two leaders at once: whatever the service checked, one row per document."""
     from django.db import IntegrityError, transaction
 
-    doc = issued(world)
+    world, doc, other = two
     services.revoke_document(world.agency_head, doc, "自行纠正")
     with pytest.raises(IntegrityError), transaction.atomic():
         DocumentWithdrawal.objects.create(document=doc, kind="revoked", reason="再次", withdrawn_by=world.agency_head)
     with pytest.raises(IntegrityError), transaction.atomic():  # a replaced one names its replacement
-        DocumentWithdrawal.objects.create(document=issued(world), kind="replaced", reason="x",
+        DocumentWithdrawal.objects.create(document=other, kind="replaced", reason="x",
                                           withdrawn_by=world.agency_head)

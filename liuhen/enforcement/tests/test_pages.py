@@ -5,12 +5,25 @@ from django.urls import reverse
 
 from liuhen.cases.gates import registered_gates, transition_blockers
 from liuhen.enforcement import selectors as s
-from liuhen.testing.enforcement import ago, decision, made, reminder, served_case, workday_ago
-from liuhen.testing.execution import fined_case
+from liuhen.testing.enforcement import ago, decision, made, workday_ago
+from liuhen.testing.snapshots import restored
 
 pytestmark = pytest.mark.usefixtures("fresh_home")
 
 LATE_FINE = "加处罚款或者滞纳金"
+
+
+@pytest.fixture
+def scene(db, fresh_home, settings, tmp_path_factory, django_db_blocker):
+    """A world and its fined cases, served, reminded, paid (liuhen.testing.enforcement_scene): built
+    once per run and copied in with its keys and files."""
+    return restored("liuhen.testing.enforcement_scene:enforcement_scene", fresh_home, settings.LIUHEN_BLOB_DIR,
+                    tmp_path_factory, django_db_blocker)
+
+
+@pytest.fixture
+def world(scene):
+    return scene.world
 
 
 def gate(case):
@@ -24,9 +37,8 @@ def page(client, user, case) -> str:
     return response.content.decode()
 
 
-def test_a_decision_waiting_for_its_measure_keeps_the_case(world):
-    case = served_case(world)
-    reminder(world, case)
+def test_a_decision_waiting_for_its_measure_keeps_the_case(world, scene):
+    case = scene.reminded
     assert gate(case) == []
     decision(world, case, decided_days_ago=20)
     [problem] = gate(case)
@@ -36,9 +48,8 @@ def test_a_decision_waiting_for_its_measure_keeps_the_case(world):
     assert gate(case) == []
 
 
-def test_a_court_application_without_a_result_keeps_the_case(world):
-    case = served_case(world)
-    reminder(world, case)
+def test_a_court_application_without_a_result_keeps_the_case(world, scene):
+    case = scene.reminded
     made(world, case, "court_enforcement", court="本溪市平山区人民法院", applied_on=ago(0), outcome="", ruled_on="")
     assert gate(case) == [f"{ago(0)}向本溪市平山区人民法院申请强制执行，尚无法院的裁定或执行结果（行政强制法 57-58）"]
     made(world, case, "court_enforcement", court="本溪市平山区人民法院", applied_on=ago(0), outcome="已受理",
@@ -49,9 +60,8 @@ def test_a_court_application_without_a_result_keeps_the_case(world):
     assert gate(case) == []
 
 
-def test_a_termination_releases_the_case(world):
-    case = served_case(world)
-    reminder(world, case)
+def test_a_termination_releases_the_case(world, scene):
+    case = scene.reminded
     decision(world, case)
     assert gate(case)
     made(world, case, "enforcement_termination", ended_on=ago(0))
@@ -59,9 +69,8 @@ def test_a_termination_releases_the_case(world):
     assert not any("强制执行" in p for p in transition_blockers(case))
 
 
-def test_the_card_shows_the_steps_the_window_and_the_next_records(client, world):
-    case = served_case(world)
-    reminder(world, case)
+def test_the_card_shows_the_steps_the_window_and_the_next_records(client, world, scene):
+    case = scene.reminded
     e = s.for_case(case)
     html = page(client, world.officer, case)
     assert 'id="enforcement"' in html and 'id="enforcement-stage">待决定<' in html
@@ -76,30 +85,26 @@ def test_the_card_shows_the_steps_the_window_and_the_next_records(client, world)
     assert "加处罚款或者滞纳金" in html  # the agency's own power (行政强制法 13)
 
 
-def test_the_card_before_a_reminder_offers_one_and_says_what_is_missing(client, world):
-    case = served_case(world)
+def test_the_card_before_a_reminder_offers_one_and_says_what_is_missing(client, world, scene):
+    case = scene.served
     html = page(client, world.officer, case)
     assert 'id="enforcement-stage">未启动<' in html and "尚未制作完成催告书" in html
     assert f"{reverse('records:new', args=[case.pk])}?type=reminder_notice" in html
 
 
-def test_no_card_before_service_and_no_buttons_for_a_viewer(client, world):
-    case = fined_case(world, served=False)
+def test_no_card_before_service_and_no_buttons_for_a_viewer(client, world, scene):
+    case = scene.unserved
     assert 'id="enforcement"' not in page(client, world.officer, case)
-    case = served_case(world)
-    reminder(world, case)
+    case = scene.reminded
     html = page(client, world.agency_head, case)  # sees the case, is not its officer
     assert 'id="enforcement"' in html and "?type=enforcement_decision" not in html
 
 
-def test_no_card_while_nothing_is_overdue(client, world):
+def test_no_card_while_nothing_is_overdue(client, world, scene):
     """A fine still within its 15 days, or paid: nothing to enforce, no card (行政强制法 35: only an
     obligation not performed in time is enforced)."""
-    from liuhen.testing.execution import pay
-
-    within = served_case(world, served_days_ago=3)
+    within = scene.within  # served 3 days ago
     assert 'id="enforcement"' not in page(client, world.officer, within)
-    paid = served_case(world)
-    pay(world, paid, "5000")
+    paid = scene.paid  # served 200 days ago, the 5000 元 paid
     assert 'id="enforcement"' not in page(client, world.officer, paid)
-    assert 'id="enforcement"' in page(client, world.officer, served_case(world))  # overdue: the card
+    assert 'id="enforcement"' in page(client, world.officer, scene.served)  # overdue: the card

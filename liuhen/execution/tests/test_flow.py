@@ -15,9 +15,25 @@ from liuhen.execution.models import DeferralDecision, DeferralRequest, Payment
 from liuhen.ledger.models import Entry
 from liuhen.media import store
 from liuhen.media.purge import needed_elsewhere
+from liuhen.testing.snapshots import restored
 from liuhen.testing.execution import PDF, fined_case, pay, serve, voucher_file
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def fined(db, fresh_home, settings, tmp_path_factory, django_db_blocker):
+    """A world whose one case fines 5000 元, its 决定书 served 3 days ago (fined_case(world)): built
+    once per run and copied in with its keys (liuhen.testing.enforcement_scene)."""
+    return restored("liuhen.testing.enforcement_scene:fined_scene", fresh_home, settings.LIUHEN_BLOB_DIR,
+                    tmp_path_factory, django_db_blocker)
+
+
+@pytest.fixture
+def unserved(db, fresh_home, settings, tmp_path_factory, django_db_blocker):
+    """The same, its 决定书 not yet served (fined_case(world, served=False)): the test serves it."""
+    return restored("liuhen.testing.enforcement_scene:unserved_fine_scene", fresh_home, settings.LIUHEN_BLOB_DIR,
+                    tmp_path_factory, django_db_blocker)
 
 
 def _today():
@@ -45,8 +61,8 @@ def _refused(fn, *args, code, **kw):
 
 # ---- the due date --------------------------------------------------------------------------------
 
-def test_the_due_date_runs_from_service(world):
-    case = fined_case(world, fine=5000, served_days_ago=3)
+def test_the_due_date_runs_from_service(fined):
+    case = fined.case
     acc = s.account(case)
     assert s.decision_served_on(case) == _days(-3)
     assert acc.fine == 500_000 and acc.paid == 0 and acc.balance == 500_000
@@ -54,8 +70,8 @@ def test_the_due_date_runs_from_service(world):
     assert acc.late_fine == 0 and acc.overdue_days == 0 and acc.status == "待缴纳"
 
 
-def test_not_served_no_due_date(world):
-    case = fined_case(world, served=False)
+def test_not_served_no_due_date(unserved):
+    world, case = unserved.world, unserved.case
     acc = s.account(case)
     assert acc.served_on is None and acc.due_on is None and acc.schedule == [] and acc.late_fine == 0
     assert acc.status == "决定书未送达"
@@ -63,8 +79,9 @@ def test_not_served_no_due_date(world):
     assert s.account(case).due_on == _days(14)
 
 
-def test_the_late_fine_runs_after_the_due_date(world):
-    case = fined_case(world, fine=5000, served_days_ago=20)  # due 5 days ago
+def test_the_late_fine_runs_after_the_due_date(unserved):
+    world, case = unserved.world, unserved.case
+    serve(world, case, days_ago=20)  # due 5 days ago
     acc = s.account(case)
     assert acc.overdue_days == 5 and acc.status == "已逾期"
     assert acc.late_fine == 5 * 15_000  # 3% of 5000 元 a day
@@ -73,8 +90,8 @@ def test_the_late_fine_runs_after_the_due_date(world):
 
 # ---- payments ------------------------------------------------------------------------------------
 
-def test_a_payment_is_recorded_with_its_voucher(world):
-    case = fined_case(world, fine=5000)
+def test_a_payment_is_recorded_with_its_voucher(fined):
+    world, case = fined.world, fined.case
     p = pay(world, case, "1200.50")
     assert p.amount_fen == 120_050 and p.voucher_type == "image/png" and store.exists(p.voucher_id)
     acc = s.account(case)
@@ -90,8 +107,8 @@ def test_a_payment_is_recorded_with_its_voucher(world):
     assert acc.balance == 0 and acc.status == "罚款已缴清" and acc.due_on is None
 
 
-def test_a_payment_is_refused_without_voucher_in_the_future_or_not_positive(world):
-    case = fined_case(world)
+def test_a_payment_is_refused_without_voucher_in_the_future_or_not_positive(fined):
+    world, case = fined.world, fined.case
     args = dict(paid_on=_today(), channel="银行缴款", filename="x.png")
     assert "缴款凭证" in _refused(services.record_payment, world.officer, case, amount=100, voucher=None,
                                   code="voucher", **args)
@@ -109,8 +126,9 @@ def test_a_payment_is_refused_without_voucher_in_the_future_or_not_positive(worl
     assert Payment.objects.count() == 0
 
 
-def test_a_late_fine_payment_above_the_fine_is_refused(world):
-    case = fined_case(world, fine=5000, served_days_ago=60)  # 45 days late: computed at the cap
+def test_a_late_fine_payment_above_the_fine_is_refused(unserved):
+    world, case = unserved.world, unserved.case
+    serve(world, case, days_ago=60)  # 45 days late: computed at the cap
     assert s.account(case).late_fine == 500_000
     args = dict(paid_on=_today(), channel="银行缴款", towards="late_fine", filename="x.png")
     msg = _refused(services.record_payment, world.officer, case, amount=5000.01, voucher=voucher_file(),
@@ -123,8 +141,9 @@ def test_a_late_fine_payment_above_the_fine_is_refused(world):
     assert s.account(case).late_paid == 500_000 and Payment.objects.count() == 2
 
 
-def test_a_late_fine_payment_above_the_computed_is_refused(world):
-    case = fined_case(world, fine=5000, served_days_ago=17)  # 2 days late: 300 元
+def test_a_late_fine_payment_above_the_computed_is_refused(unserved):
+    world, case = unserved.world, unserved.case
+    serve(world, case, days_ago=17)  # 2 days late: 300 元
     args = dict(paid_on=_today(), channel="当场收缴", towards="late_fine", filename="x.png")
     msg = _refused(services.record_payment, world.officer, case, amount=300.01, voucher=voucher_file(),
                    code="over_late_fine", **args)
@@ -133,8 +152,8 @@ def test_a_late_fine_payment_above_the_computed_is_refused(world):
     assert s.account(case).late_cap_left == 0
 
 
-def test_only_an_officer_of_the_case_with_a_certificate_records(world):
-    case = fined_case(world)
+def test_only_an_officer_of_the_case_with_a_certificate_records(fined):
+    world, case = fined.world, fined.case
     for who in (world.officer3, world.agency_head, world.outsider):
         with pytest.raises(PermissionDenied):
             pay(world, case, 100, by=who)
@@ -143,8 +162,8 @@ def test_only_an_officer_of_the_case_with_a_certificate_records(world):
 
 # ---- deferral and instalments --------------------------------------------------------------------
 
-def test_an_approved_deferral_moves_the_due_date(world):
-    case = fined_case(world, fine=5000, served_days_ago=3)
+def test_an_approved_deferral_moves_the_due_date(fined):
+    world, case = fined.world, fined.case
     req = services.request_deferral(world.officer, case, kind="延期", reason="经营困难，申请延期缴纳。",
                                     new_due_on=_days(60))
     assert s.account(case).status == "延期（分期）审批中" and s.account(case).due_on == _days(12)
@@ -155,8 +174,9 @@ def test_an_approved_deferral_moves_the_due_date(world):
     assert s.account(case, on=_days(61)).late_fine == 15_000
 
 
-def test_a_deferral_approved_when_late_keeps_the_late_fine_that_ran(world):
-    case = fined_case(world, fine=5000, served_days_ago=20)  # 5 days late: 750 元
+def test_a_deferral_approved_when_late_keeps_the_late_fine_that_ran(unserved):
+    world, case = unserved.world, unserved.case
+    serve(world, case, days_ago=20)  # 5 days late: 750 元
     req = services.request_deferral(world.officer, case, kind="延期", reason="困难", new_due_on=_days(30))
     services.decide_deferral(world.agency_head, req, approved=True)
     assert s.account(case).late_fine == 75_000 and s.account(case).overdue_days == 0
@@ -164,8 +184,8 @@ def test_a_deferral_approved_when_late_keeps_the_late_fine_that_ran(world):
     assert s.account(case, on=_days(31)).late_fine == 90_000
 
 
-def test_instalments_fall_due_one_by_one(world):
-    case = fined_case(world, fine=5000, served_days_ago=3)
+def test_instalments_fall_due_one_by_one(fined):
+    world, case = fined.world, fined.case
     pay(world, case, 1000)
     req = services.request_deferral(world.officer, case, kind="分期", reason="确有经济困难。",
                                     instalments=[(_days(30), 200_000), (_days(60), 200_000)])
@@ -179,8 +199,8 @@ def test_instalments_fall_due_one_by_one(world):
     assert s.account(case).due_on == _days(60)
 
 
-def test_instalments_must_sum_to_the_balance_and_fall_in_order(world):
-    case = fined_case(world, fine=5000)
+def test_instalments_must_sum_to_the_balance_and_fall_in_order(fined):
+    world, case = fined.world, fined.case
     kw = dict(kind="分期", reason="困难")
     assert "应等于未缴罚款 5,000.00 元" in _refused(
         services.request_deferral, world.officer, case, instalments=[(_days(30), 100_000), (_days(60), 100_000)],
@@ -196,8 +216,8 @@ def test_instalments_must_sum_to_the_balance_and_fall_in_order(world):
     assert DeferralRequest.objects.count() == 0
 
 
-def test_a_deferral_is_decided_once_by_the_head(world):
-    case = fined_case(world)
+def test_a_deferral_is_decided_once_by_the_head(fined):
+    world, case = fined.world, fined.case
     req = services.request_deferral(world.officer, case, kind="延期", reason="困难", new_due_on=_days(40))
     _refused(services.request_deferral, world.officer, case, kind="延期", reason="困难", new_due_on=_days(50),
              code="pending")
@@ -211,16 +231,17 @@ def test_a_deferral_is_decided_once_by_the_head(world):
     assert len(_refusals("defer_decide")) == 5
 
 
-def test_an_approval_after_a_payment_changed_the_balance_is_refused(world):
-    case = fined_case(world)
+def test_an_approval_after_a_payment_changed_the_balance_is_refused(fined):
+    world, case = fined.world, fined.case
     req = services.request_deferral(world.officer, case, kind="分期", reason="困难",
                                     instalments=[(_days(30), 250_000), (_days(60), 250_000)])
     pay(world, case, 100)
     _refused(services.decide_deferral, world.agency_head, req, approved=True, code="balance_changed")
 
 
-def test_due_payments_for_the_officer_and_the_head(world):
-    case = fined_case(world, served_days_ago=20)
+def test_due_payments_for_the_officer_and_the_head(unserved):
+    world, case = unserved.world, unserved.case
+    serve(world, case, days_ago=20)
     items = s.due_payments(world.officer)
     assert [(i["kind"], i["case"].pk) for i in items] == [("payment", case.pk)]
     assert items[0]["account"].overdue_days == 5
@@ -242,12 +263,12 @@ def test_nothing_is_recorded_outside_the_service_stage_or_without_a_fine(world):
     assert s.account(warned).status == "无罚款" and s.due_payments(world.officer) == []
 
 
-def test_the_todo_lists_unpaid_fines_and_deferrals_to_decide(world):
+def test_the_todo_lists_unpaid_fines_and_deferrals_to_decide(unserved):
     """我的待办: the officer of the case sees the unpaid fine, red once overdue; the head the application."""
     from liuhen.oversight.todo import todo_for
-    from liuhen.testing.execution import fined_case
 
-    case = fined_case(world, served_days_ago=20)
+    world, case = unserved.world, unserved.case
+    serve(world, case, days_ago=20)
     fines = todo_for(world.officer).section("fines")
     assert [i.case.pk for i in fines.items] == [case.pk] and fines.items[0].red
     assert todo_for(world.outsider).section("fines") is None
@@ -257,11 +278,12 @@ def test_the_todo_lists_unpaid_fines_and_deferrals_to_decide(world):
     assert any(i.case.pk == case.pk and "缴纳罚款申请" in i.title for i in approve.items)
 
 
-def test_confiscated_gains_are_paid_apart_from_the_fine(world, client):
+def test_confiscated_gains_are_paid_apart_from_the_fine(fined, client):
     """没收违法所得 (行政处罚法 9(二)): its own account on the card, paid with a voucher, not more than
     imposed, refused where the decision confiscates nothing; no late fine runs on it."""
     from django.urls import reverse
 
+    world, plain = fined.world, fined.case  # fined_case(world): 5000 元, nothing confiscated
     case = fined_case(world, confiscation=3200, served_days_ago=60)  # the late fine at its cap
     acc = s.account(case)
     assert (acc.confiscation, acc.confiscation_balance) == (320000, 320000) and acc.late_fine == 500000
@@ -274,7 +296,6 @@ def test_confiscated_gains_are_paid_apart_from_the_fine(world, client):
     client.force_login(world.officer)
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert 'id="execution-confiscation"' in page and "3,200.00 元，已缴 3,200.00 元" in page
-    plain = fined_case(world)
     with pytest.raises(ValidationError) as exc:
         pay(world, plain, "100", towards="confiscation")
     assert exc.value.code == "no_confiscation"

@@ -14,21 +14,23 @@ from liuhen.media import store
 from liuhen.media import vocabulary as mv
 from liuhen.media.models import BlobPurge
 from liuhen.testing.media import remove_raw, store_backend  # noqa: F401  (fixture)
-from liuhen.testing.retention import Shelf, ago, purge, run_at
+from liuhen.testing.demo import put_scene_files
+from liuhen.testing.retention import purge
+from liuhen.testing.snapshots import restored
 from liuhen.testing.tampering import drop_append_only, sql
 
 pytestmark = pytest.mark.usefixtures("fresh_home")
 
 
 @pytest.fixture
-def purged(verified_world, tmp_path, store_backend):  # noqa: F811
-    shelf = Shelf(verified_world, tmp_path)
-    gone, kept = shelf.clip(ago(days=250)), shelf.clip(ago(days=249))
-    run_at(ago(days=45))
-    from liuhen.retention import services
-
-    services.place_hold(verified_world.agency_head, item=kept, reason="诉讼中")  # kept stays
-    run_at(ago(days=10))
+def purged(db, fresh_home, tmp_path, tmp_path_factory, django_db_blocker, store_backend):  # noqa: F811
+    # The world verifying clean, the two clips, the notice, the hold and the removal: built once per
+    # run (liuhen.testing.purge_scene) and copied in with its keys, its files put into the store
+    # under test; the purge runs here, on that store.
+    files = tmp_path / "scene-blobs"
+    _world, gone, kept = restored("liuhen.testing.purge_scene:removed_scene", fresh_home, files, tmp_path_factory,
+                                  django_db_blocker)
+    put_scene_files(files)
     assert purge().code == 0
     assert not store.exists(gone.blob_id) and store.exists(kept.blob_id)
     integrate_all()
