@@ -16,26 +16,31 @@ from liuhen.profiles.spec import Applies
 from liuhen.publicity import clocks, services
 from liuhen.publicity.models import Step, StepKind
 from liuhen.publicity.selectors import current_decision
-from liuhen.testing.cases import CREDIT_CODE, add_person, notify, sign_all, to_decision
+from liuhen.testing.cases import CREDIT_CODE, add_person, sign_all
 from liuhen.testing.documents import decision
 from liuhen.testing.findings import clocks as case_clocks
 from liuhen.testing.findings import found, profile_with
-from liuhen.testing.publicity import issued_decision, publish, published_decision
+from liuhen.testing.publicity import publish
+from liuhen.testing.publicity_workflow_scene import restored
 from liuhen.testing import workdays
 
 DAY = datetime.timedelta(days=1)
 MINOR_ID = "21050220120307123X"  # born 2012-03-07: fourteen in 2026
 # Deadlines counted from the real today: the calendar must know the coming year.
 calendar_ahead, clean_calendar = workdays.calendar_ahead, workdays.clean_calendar
-pytestmark = pytest.mark.usefixtures("calendar_ahead")
 
 
-def _penalised(world, **penalty):
-    """(case, IssuedDocument): a decision of `penalty` (penalty_kind, fine_amount), told beforehand
-    (行政处罚法 44: the 行政处罚告知书)."""
-    case = to_decision(world)
-    notify(world, case, penalty)
-    return issued_decision(world, case, **penalty)
+@pytest.fixture
+def scene(db, fresh_home, settings, tmp_path_factory, django_db_blocker):
+    """Fines issued and published, a warning and a fine told beforehand and issued, in one world, after the
+    calendar ahead was loaded (clocks_scene): built once per run and copied in."""
+    return restored("clocks_scene", fresh_home, settings.LIUHEN_BLOB_DIR, tmp_path_factory, django_db_blocker)
+
+
+@pytest.fixture
+def world(scene, calendar_ahead):
+    # the scene first: calendar_ahead finds the years it loaded (a year loaded before would not let it in)
+    return scene.world
 
 
 def _anchors(case) -> dict:
@@ -61,8 +66,8 @@ def _first_step(entry, kind):
 
 # ---- published ----------------------------------------------------------------------------------------
 
-def test_a_published_decision_meets_the_publicity_clock_at_its_publish_step(world):
-    case, entry, _version = published_decision(world)
+def test_a_published_decision_meets_the_publicity_clock_at_its_publish_step(world, scene):
+    case, entry, _version = scene.published
     found_ = _anchors(case)
     assert found_[clocks.PUBLISHED] == _first_step(entry, StepKind.PUBLISH).at
     assert clocks.EXEMPTED not in found_ and clocks.REVOKED not in found_
@@ -71,8 +76,8 @@ def test_a_published_decision_meets_the_publicity_clock_at_its_publish_step(worl
     assert ov.PUBLICITY_OVERDUE not in _codes(case, now=timezone.now() + 60 * DAY)
 
 
-def test_an_unpublished_decision_is_an_error_once_twenty_working_days_passed(world):
-    case, _doc = issued_decision(world)
+def test_an_unpublished_decision_is_an_error_once_twenty_working_days_passed(world, scene):
+    case, _doc = scene.issued
     assert clocks.excluded_reason(case) == ""
     clock = case_clocks(case)["publicity"]
     assert clock.status == ClockStatus.RUNNING and clock.period == "20个工作日"
@@ -84,8 +89,8 @@ def test_an_unpublished_decision_is_an_error_once_twenty_working_days_passed(wor
 
 # ---- not to be published: met at once ---------------------------------------------------------------
 
-def test_a_warning_the_profile_does_not_publish_is_exempt_at_the_decision(world):
-    case, _doc = _penalised(world, penalty_kind="警告")
+def test_a_warning_the_profile_does_not_publish_is_exempt_at_the_decision(world, scene):
+    case, _doc = scene.warned
     assert "警告" in clocks.excluded_reason(case)
     clock = case_clocks(case)["publicity"]
     assert _anchors(case)[clocks.EXEMPTED] == clock.started_at  # the decision's completion
@@ -93,13 +98,13 @@ def test_a_warning_the_profile_does_not_publish_is_exempt_at_the_decision(world)
     assert ov.PUBLICITY_OVERDUE not in _codes(case, now=timezone.now() + 60 * DAY)
 
 
-def test_a_fine_is_published_where_the_profile_excludes_only_warnings(world):
-    case, _doc = _penalised(world, penalty_kind="罚款", fine_amount=5000)
+def test_a_fine_is_published_where_the_profile_excludes_only_warnings(world, scene):
+    case, _doc = scene.penalised_fine
     assert clocks.excluded_reason(case) == "" and clocks.EXEMPTED not in _anchors(case)
 
 
-def test_a_minor_party_keeps_the_decision_off_the_portal(world):
-    case, _doc = issued_decision(world)
+def test_a_minor_party_keeps_the_decision_off_the_portal(world, scene):
+    case, _doc = scene.issued
     add_person(world, case, name="赵小六", id_number=MINOR_ID)
     why = clocks.excluded_reason(case)
     assert "未成年人" in why
@@ -107,8 +112,8 @@ def test_a_minor_party_keeps_the_decision_off_the_portal(world):
     assert case_clocks(case)["publicity"].status == ClockStatus.MET
 
 
-def test_an_adult_party_and_an_organisation_do_not(world):
-    case, _doc = issued_decision(world)
+def test_an_adult_party_and_an_organisation_do_not(world, scene):
+    case, _doc = scene.issued
     add_person(world, case, name="钱七", id_number="210502200801011232")  # eighteen on 2026-01-01
     add_person(world, case, kind="organisation", name="本溪某建材有限公司", id_number=CREDIT_CODE)
     assert clocks.excluded_reason(case) == "" and clocks.EXEMPTED not in _anchors(case)
@@ -128,16 +133,16 @@ def test_minor_on(id_number, day, minor):
     assert clocks.minor_on(id_number, day) is minor
 
 
-def test_an_exemption_meets_the_clock_at_its_time(world):
-    case, _doc = issued_decision(world)
+def test_an_exemption_meets_the_clock_at_its_time(world, scene):
+    case, _doc = scene.issued
     row = services.exempt(world.agency_head, case, "trade_secret", "涉及当事人生产工艺")
     assert _anchors(case)[clocks.EXEMPTED] == row.at
     assert clocks.excluded_reason(case) == "已决定不予公开：涉及商业秘密（涉及当事人生产工艺）"
     assert case_clocks(case)["publicity"].status == ClockStatus.MET
 
 
-def test_a_case_the_profile_does_not_publish(world):
-    case, _doc = issued_decision(world)
+def test_a_case_the_profile_does_not_publish(world, scene):
+    case, _doc = scene.issued
     profile = profile_with(case)
     narrow = dataclasses.replace(profile, publicity=dataclasses.replace(profile.publicity,
                                                                         applies=Applies(kinds=("licensing",))))
@@ -150,8 +155,8 @@ def test_a_case_the_profile_does_not_publish(world):
 
 # ---- revoked: withdrawn within 3 working days ------------------------------------------------------
 
-def test_a_revoked_published_decision_must_be_withdrawn(world):
-    case, entry, _version = published_decision(world)
+def test_a_revoked_published_decision_must_be_withdrawn(world, scene):
+    case, entry, _version = scene.published
     doc = entry.versions.get().document
     w = _revoke(world, doc)
     found_ = _anchors(case)
@@ -167,8 +172,8 @@ def test_a_revoked_published_decision_must_be_withdrawn(world):
     assert ov.WITHDRAWAL_LATE not in _codes(case, now=clock.due_at + DAY)
 
 
-def test_a_decision_revoked_before_publication_is_neither_published_nor_withdrawn(world):
-    case, doc = issued_decision(world)
+def test_a_decision_revoked_before_publication_is_neither_published_nor_withdrawn(world, scene):
+    case, doc = scene.issued
     w = _revoke(world, doc)
     found_ = _anchors(case)
     assert found_[clocks.EXEMPTED] == w.withdrawn_at and found_[clocks.WITHDRAWN] == w.withdrawn_at
@@ -195,8 +200,8 @@ def _local(*args):
     (_local(2026, 10, 10, 17, 0), ClockStatus.MET),
     (_local(2026, 10, 12, 9, 0), ClockStatus.MET_LATE),
 ])
-def test_a_withdrawal_later_than_three_working_days_is_a_finding(world, withdrawn, status):
-    case, _entry, _version = published_decision(world)
+def test_a_withdrawal_later_than_three_working_days_is_a_finding(world, scene, withdrawn, status):
+    case, _entry, _version = scene.published
     cf = _with_times(case, revoked=_local(2026, 9, 30, 15, 0), published=_local(2026, 9, 1, 9, 0),
                      withdrawn=withdrawn)
     oversight_clocks.clear_cache()
@@ -213,8 +218,8 @@ def test_a_withdrawal_later_than_three_working_days_is_a_finding(world, withdraw
 
 # ---- replaced: republished ------------------------------------------------------------------------------
 
-def test_a_changed_decision_is_republished_within_its_deadline(world):
-    case, entry, _version = published_decision(world)
+def test_a_changed_decision_is_republished_within_its_deadline(world, scene):
+    case, entry, _version = scene.published
     first = entry.versions.get().document
     replacement = _replace(world, case, first, content="责令停止违法行为，罚款人民币叁仟元整。", fine_amount=3000)
     found_ = _anchors(case)
@@ -231,8 +236,8 @@ def test_a_changed_decision_is_republished_within_its_deadline(world):
     assert _anchors(case)[clocks.PUBLISHED] == _first_step(entry, StepKind.PUBLISH).at
 
 
-def test_a_decision_replaced_before_it_was_published_needs_no_republication(world):
-    case, doc = issued_decision(world)
+def test_a_decision_replaced_before_it_was_published_needs_no_republication(world, scene):
+    case, doc = scene.issued
     _replace(world, case, doc)
     found_ = _anchors(case)
     assert found_[clocks.REPUBLISHED] == found_[clocks.REPLACED]
@@ -241,9 +246,8 @@ def test_a_decision_replaced_before_it_was_published_needs_no_republication(worl
 
 # ---- set-based, and the re-check on a publication step ---------------------------------------------------
 
-def test_the_anchors_of_many_cases_take_a_fixed_number_of_queries(world, django_assert_max_num_queries):
-    cases = [published_decision(world)[0], _penalised(world, penalty_kind="警告")[0],
-             issued_decision(world)[0]]
+def test_the_anchors_of_many_cases_take_a_fixed_number_of_queries(world, scene, django_assert_max_num_queries):
+    cases = [scene.published[0], scene.warned[0], scene.issued[0]]
     _revoke(world, current_decision(cases[2]))
     from liuhen.oversight import facts
 
@@ -258,10 +262,10 @@ def test_the_anchors_of_many_cases_take_a_fixed_number_of_queries(world, django_
     assert {cid: cf.publication for cid, cf in loaded.items() if cf.publication} == found_
 
 
-def test_publishing_and_revoking_re_check_the_case_at_once(world, django_capture_on_commit_callbacks):
+def test_publishing_and_revoking_re_check_the_case_at_once(world, scene, django_capture_on_commit_callbacks):
     from liuhen.oversight.finding_models import Clock
 
-    case, doc = issued_decision(world)
+    case, doc = scene.issued
     version = services.draft_decision(world.officer, case)
     engine.recheck([case.pk])
     assert Clock.objects.get(case=case, deadline="publicity").status == ClockStatus.RUNNING

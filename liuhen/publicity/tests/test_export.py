@@ -7,23 +7,24 @@ import json
 import pytest
 
 from liuhen.publicity import export, redact, services
-from liuhen.testing.cases import CREDIT_CODE, PERSON_ID, notify, to_decision
-from liuhen.testing.publicity import FACTS_WITH_PEOPLE, published_decision
-
-PENALTY = dict(penalty_kind="罚款", fine_amount="5000", confiscation_amount="12345")
-FINE = dict(PENALTY, facts=FACTS_WITH_PEOPLE)
-
-
-def fined(world, case=None):
-    """(case, entry, version): a fine told (行政处罚告知书, 行政处罚法 44), decided, published."""
-    case = to_decision(world, case)
-    notify(world, case, PENALTY)
-    return published_decision(world, case, **FINE)
+from liuhen.testing.cases import CREDIT_CODE, PERSON_ID
+from liuhen.testing.publicity_workflow_scene import fined, restored, world_of
 
 
 @pytest.fixture
-def published(world):
-    return fined(world)
+def scene(db, fresh_home, settings, tmp_path_factory, django_db_blocker):
+    """A world whose one entry is `fined`'s published decision (export_scene): built once per run and copied in."""
+    return restored("export_scene", fresh_home, settings.LIUHEN_BLOB_DIR, tmp_path_factory, django_db_blocker)
+
+
+@pytest.fixture
+def world(request, db):
+    return world_of(request)
+
+
+@pytest.fixture
+def published(scene):
+    return scene.fined
 
 
 def test_a_published_decision_is_one_row_with_every_column(world, published):

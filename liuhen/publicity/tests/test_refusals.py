@@ -8,12 +8,19 @@ from liuhen.accounts.roles import Role
 from liuhen.publicity import selectors as s
 from liuhen.publicity import services
 from liuhen.publicity.models import REVIEW_CHECKS, Step, StepKind
-from liuhen.testing.publicity import ALL_CHECKS, issued_decision, publish, published_decision, refused, reviewed
+from liuhen.testing.publicity import ALL_CHECKS, publish, refused, reviewed
+from liuhen.testing.publicity_workflow_scene import restored, world_of
 
 
-def _draft(world):
-    case, _doc = issued_decision(world)
-    return services.draft_decision(world.officer, case)
+@pytest.fixture
+def scene(db, fresh_home, settings, tmp_path_factory, django_db_blocker):
+    """Fines issued, drafted and published in one world (workflow_scene), built once per run and copied in."""
+    return restored("workflow_scene", fresh_home, settings.LIUHEN_BLOB_DIR, tmp_path_factory, django_db_blocker)
+
+
+@pytest.fixture
+def world(request, db):
+    return world_of(request)
 
 
 def _never_published(version):
@@ -21,14 +28,14 @@ def _never_published(version):
     assert s.live_version(version.entry) is None and s.status(version.entry) == s.PENDING
 
 
-def test_a_draft_is_not_approved_before_its_review(world):
-    version = _draft(world)
+def test_a_draft_is_not_approved_before_its_review(world, scene):
+    version = scene.drafted
     refused(services.approve, world.agency_head, version, passed=True, code="not_current")
     _never_published(version)
 
 
-def test_a_returned_version_is_neither_approved_nor_reviewed_again(world):
-    version = _draft(world)
+def test_a_returned_version_is_neither_approved_nor_reviewed_again(world, scene):
+    version = scene.drafted
     services.review(world.reviewer, version, passed=False, opinion="当事人住址未隐去")
     assert s.version_state(version) == s.RETURNED
     refused(services.approve, world.agency_head, version, passed=True, code="not_current")
@@ -36,16 +43,16 @@ def test_a_returned_version_is_neither_approved_nor_reviewed_again(world):
     _never_published(version)
 
 
-def test_a_version_the_head_returned_is_not_approved_later(world):
-    version = reviewed(world, _draft(world))
+def test_a_version_the_head_returned_is_not_approved_later(world, scene):
+    version = reviewed(world, scene.drafted)
     services.approve(world.agency_head, version, passed=False, opinion="处罚内容表述不准确")
     assert s.version_state(version) == s.RETURNED
     refused(services.approve, world.agency_head, version, passed=True, code="not_current")
     _never_published(version)
 
 
-def test_an_older_version_is_not_reviewed_or_approved_after_a_newer_draft(world):
-    first = _draft(world)
+def test_an_older_version_is_not_reviewed_or_approved_after_a_newer_draft(world, scene):
+    first = scene.drafted
     second = services.add_redaction(world.officer, first, "倾倒建筑垃圾", "other")
     assert second.n == 2
     refused(services.review, world.reviewer, first, passed=True, checks=ALL_CHECKS, code="not_current")
@@ -54,22 +61,22 @@ def test_an_older_version_is_not_reviewed_or_approved_after_a_newer_draft(world)
     assert s.live_version(second.entry) == second and s.version_state(first) == s.DRAFT
 
 
-def test_a_published_version_is_not_approved_twice(world):
-    _case, entry, version = published_decision(world)
+def test_a_published_version_is_not_approved_twice(world, scene):
+    _case, entry, version = scene.published
     refused(services.approve, world.agency_head, version, passed=True, code="not_current")
     assert Step.objects.filter(version=version, kind=StepKind.PUBLISH).count() == 1
 
 
-def test_the_drafter_does_not_review_their_own_draft(world):
-    case, _doc = issued_decision(world)
+def test_the_drafter_does_not_review_their_own_draft(world, scene):
+    case, _doc = scene.issued
     version = services.draft_decision(world.reviewer, case)  # a legal reviewer may draft (LW-P 5) …
     refused(services.review, world.reviewer, version, passed=True, checks=ALL_CHECKS)  # … not review it
     _never_published(version)
 
 
 @pytest.mark.parametrize("missing", [code for code, _ in REVIEW_CHECKS])
-def test_a_review_passes_only_with_every_item_confirmed(world, missing):
-    version = _draft(world)
+def test_a_review_passes_only_with_every_item_confirmed(world, scene, missing):
+    version = scene.drafted
     label = dict(REVIEW_CHECKS)[missing]
     says = refused(services.review, world.reviewer, version, passed=True, checks={**ALL_CHECKS, missing: False},
                    code="checks")
@@ -79,8 +86,8 @@ def test_a_review_passes_only_with_every_item_confirmed(world, missing):
     assert s.version_state(version) == s.DRAFT
 
 
-def test_only_the_reviewers_review_and_only_the_head_approves(world):
-    version = _draft(world)
+def test_only_the_reviewers_review_and_only_the_head_approves(world, scene):
+    version = scene.drafted
     for who in (world.officer2, world.unit_head, world.agency_head):
         refused(services.review, who, version, passed=True, checks=ALL_CHECKS)
     reviewed(world, version)
@@ -89,10 +96,10 @@ def test_only_the_reviewers_review_and_only_the_head_approves(world):
     _never_published(version)
 
 
-def test_the_head_who_reviewed_does_not_approve_the_same_version(world):
+def test_the_head_who_reviewed_does_not_approve_the_same_version(world, scene):
     both = acc.create_user(None, username="both", full_name="周副局长", password=world.PASSWORD, agency=world.agency,
                            roles=[Role.AGENCY_HEAD, Role.LEGAL_REVIEWER])
-    version = _draft(world)
+    version = scene.drafted
     services.review(both, version, passed=True, checks=ALL_CHECKS)
     refused(services.approve, both, version, passed=True)
     services.approve(world.agency_head, version, passed=True)  # another head does
@@ -114,8 +121,8 @@ def _strangers(world):
             for role in (Role.OFFICER, Role.LEGAL_REVIEWER, Role.AGENCY_HEAD)}
 
 
-def test_the_three_administrators_and_another_agency_neither_draft_review_nor_approve(world):
-    case, _doc = issued_decision(world)
+def test_the_three_administrators_and_another_agency_neither_draft_review_nor_approve(world, scene):
+    case, _doc = scene.issued
     admins = _admins(world)
     strangers = _strangers(world)
     for who in [*admins, strangers[Role.OFFICER]]:
@@ -131,10 +138,10 @@ def test_the_three_administrators_and_another_agency_neither_draft_review_nor_ap
     _never_published(version)
 
 
-def test_nobody_logged_out_or_disabled_acts(world):
+def test_nobody_logged_out_or_disabled_acts(world, scene):
     from django.contrib.auth.models import AnonymousUser
 
-    version = reviewed(world, _draft(world))
+    version = reviewed(world, scene.drafted)
     refused(services.approve, AnonymousUser(), version, passed=True)
     world.agency_head.is_active = False
     refused(services.approve, world.agency_head, version, passed=True)
@@ -143,8 +150,8 @@ def test_nobody_logged_out_or_disabled_acts(world):
 
 # ---- the last guard: nothing that looks like an ID or phone number goes online --------------------------
 
-def test_the_approval_refuses_a_summary_still_holding_a_phone_number(world):
-    _case, entry, _version = published_decision(world)
+def test_the_approval_refuses_a_summary_still_holding_a_phone_number(world, scene):
+    _case, entry, _version = scene.published
     summary = {**s.live_version(entry).summary, "违法事实": "当事人（电话 13912345678）擅自倾倒建筑垃圾。"}
     fixed = reviewed(world, services.revise(world.officer, entry, reason="补充违法事实", summary=summary))
     says = refused(services.approve, world.agency_head, fixed, passed=True, code="leaks")

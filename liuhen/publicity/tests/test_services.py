@@ -19,6 +19,19 @@ from liuhen.testing.profiles import load, profile_text
 from liuhen.testing.publicity import (FACTS_WITH_PEOPLE, issued_decision, organisation_case, publish,
                                       published_content, published_decision, refused, replaced_decision, revoked,
                                       reviewed)
+from liuhen.testing.publicity_workflow_scene import restored, world_of
+
+
+@pytest.fixture
+def scene(db, fresh_home, settings, tmp_path_factory, django_db_blocker):
+    """Fines issued, drafted and published in one world (workflow_scene), built once per run and copied in."""
+    return restored("workflow_scene", fresh_home, settings.LIUHEN_BLOB_DIR, tmp_path_factory, django_db_blocker)
+
+
+@pytest.fixture
+def world(request, db):
+    return world_of(request)
+
 
 def _every_version_is_its_source_minus_its_spans():
     for version in Version.objects.exclude(source=""):
@@ -30,8 +43,8 @@ def _every_version_is_its_source_minus_its_spans():
 
 # ---- a decision's draft -----------------------------------------------------------------------------
 
-def test_the_draft_is_the_served_text_minus_the_redactions_with_the_summary_first(world):
-    case, doc = issued_decision(world, facts=FACTS_WITH_PEOPLE)
+def test_the_draft_is_the_served_text_minus_the_redactions_with_the_summary_first(world, scene):
+    case, doc = scene.issued_with_people
     version = services.draft_decision(world.officer, case)
     assert version.n == 1 and version.document == doc and version.reason == ""
     assert version.source == text.served_text(text.decision_document(doc))
@@ -48,8 +61,8 @@ def test_the_draft_is_the_served_text_minus_the_redactions_with_the_summary_firs
     _every_version_is_its_source_minus_its_spans()
 
 
-def test_no_draft_before_the_decision_is_issued(world):
-    case = to_decision(world)
+def test_no_draft_before_the_decision_is_issued(world, scene):
+    case = scene.at_decision
     assert "决定书签发后" in refused(services.draft_decision, world.officer, case, code="no_decision")
 
 
@@ -61,16 +74,16 @@ def test_no_draft_of_a_record_changed_since_it_was_issued(world):
     refused(services.draft_decision, world.officer, case, code="stale_document")
 
 
-def test_one_draft_at_a_time_and_none_of_a_live_decision(world):
-    case, doc = issued_decision(world)
+def test_one_draft_at_a_time_and_none_of_a_live_decision(world, scene):
+    case, doc = scene.issued
     services.draft_decision(world.officer, case)
     refused(services.draft_decision, world.officer2, case, code="open_draft")
-    case, entry, _version = published_decision(world)
+    case, entry, _version = scene.published
     refused(services.draft_decision, world.officer, case, code="published")
 
 
-def test_an_exempted_decision_is_not_drafted_nor_approved(world):
-    case, _doc = issued_decision(world)
+def test_an_exempted_decision_is_not_drafted_nor_approved(world, scene):
+    case, _doc = scene.issued
     version = reviewed(world, services.draft_decision(world.officer, case))
     refused(services.exempt, world.officer, case, "privacy", "涉及个人隐私")  # the head decides
     refused(services.exempt, world.agency_head, case, "hobby", "说明", code="ground")
@@ -81,8 +94,8 @@ def test_an_exempted_decision_is_not_drafted_nor_approved(world):
     assert s.live_version(version.entry) is None
 
 
-def test_a_live_decision_is_withdrawn_before_it_is_exempted(world):
-    case, entry, _version = published_decision(world)
+def test_a_live_decision_is_withdrawn_before_it_is_exempted(world, scene):
+    case, entry, _version = scene.published
     refused(services.exempt, world.agency_head, case, "privacy", "涉及个人隐私", code="live")
 
 
@@ -129,8 +142,8 @@ def test_an_organisations_name_credit_code_and_representative_stay(world):
     assert version.summary["统一社会信用代码"] == "91350100M000100Y43" and "本溪市平山区工业园3号" in version.body
 
 
-def test_a_manual_redaction_is_a_new_version_of_the_draft(world):
-    case, _doc = issued_decision(world, facts=FACTS_WITH_PEOPLE)
+def test_a_manual_redaction_is_a_new_version_of_the_draft(world, scene):
+    case, _doc = scene.issued_with_people
     first = services.draft_decision(world.officer, case)
     second = services.add_redaction(world.officer, first, "李四", "person_name")
     assert second.n == 2 and "李四" not in second.body and "李某某" in second.body and "李四" in first.body
@@ -148,8 +161,8 @@ def test_a_manual_redaction_is_a_new_version_of_the_draft(world):
     _every_version_is_its_source_minus_its_spans()
 
 
-def test_a_correction_keeps_the_earlier_text_and_its_steps(world):
-    case, entry, first = published_decision(world)
+def test_a_correction_keeps_the_earlier_text_and_its_steps(world, scene):
+    case, entry, first = scene.published
     refused(services.revise, world.officer, entry, reason="", summary={}, code="required")
     refused(services.revise, world.officer, entry, reason="改写", body="另一个文本", code="body_fixed")
     summary = {**first.summary, "违法行为类型": "擅自在河道管理范围内倾倒建筑垃圾"}
@@ -165,8 +178,8 @@ def test_a_correction_keeps_the_earlier_text_and_its_steps(world):
 
 # ---- a change: revoked, replaced --------------------------------------------------------------------
 
-def test_a_revoked_decision_is_withdrawn_with_a_public_reason(world):
-    case, entry, version = published_decision(world)
+def test_a_revoked_decision_is_withdrawn_with_a_public_reason(world, scene):
+    case, entry, version = scene.published
     revoked(world, version.document)
     refused(services.withdraw, world.officer, entry, "原决定被撤销")  # the head withdraws
     refused(services.withdraw, world.agency_head, entry, "", code="required")
@@ -179,15 +192,15 @@ def test_a_revoked_decision_is_withdrawn_with_a_public_reason(world):
     refused(services.draft_decision, world.officer, case, code="no_decision")  # nothing valid to publish
 
 
-def test_a_draft_of_a_decision_revoked_meanwhile_is_not_approved(world):
-    case, doc = issued_decision(world)
+def test_a_draft_of_a_decision_revoked_meanwhile_is_not_approved(world, scene):
+    case, doc = scene.issued
     version = reviewed(world, services.draft_decision(world.officer, case))
     revoked(world, doc)
     refused(services.approve, world.agency_head, version, passed=True, code="document_invalid")
 
 
-def test_a_changed_decision_is_published_in_place_of_the_old_one(world):
-    case, entry, first = published_decision(world)
+def test_a_changed_decision_is_published_in_place_of_the_old_one(world, scene):
+    case, entry, first = scene.published
     new = replaced_decision(world, first.document, fine_amount=3000, content="责令停止违法行为，罚款人民币叁仟元整。")
     second = services.draft_decision(world.officer, case)
     assert second.entry == entry and second.document == new and second.n == 2
@@ -198,8 +211,8 @@ def test_a_changed_decision_is_published_in_place_of_the_old_one(world):
     assert [x.document for x in s.published_versions(entry)] == [first.document, new]
 
 
-def test_withdrawn_then_republished_after_the_change(world):
-    case, entry, first = published_decision(world)
+def test_withdrawn_then_republished_after_the_change(world, scene):
+    case, entry, first = scene.published
     new = replaced_decision(world, first.document)
     services.withdraw(world.agency_head, entry, "原行政处罚决定已变更")
     assert s.status(entry) == s.WITHDRAWN
@@ -245,8 +258,8 @@ def test_the_base_profiles_heavy_penalties_are_the_four_labels():
     assert labels == {"责令停产停业", "吊销许可证件", "降低资质等级", "限制从业"}
 
 
-def test_a_fine_is_removed_early_with_a_public_reason(world):
-    _case, entry, version = published_decision(world)
+def test_a_fine_is_removed_early_with_a_public_reason(world, scene):
+    _case, entry, version = scene.published
     refused(services.remove_early, world.reviewer, entry, "信用修复")
     refused(services.remove_early, world.agency_head, entry, "", code="required")
     step = services.remove_early(world.agency_head, entry, "当事人已履行处罚并完成信用修复")
@@ -260,9 +273,9 @@ def _day_after(day):
     return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(9)))
 
 
-def test_expiry_removes_exactly_the_entries_past_their_period_once(world):
+def test_expiry_removes_exactly_the_entries_past_their_period_once(world, scene):
     _c1, criticism, v1 = published_decision(world, penalty_kind="通报批评", fine_amount=None, content="通报批评。")
-    _c2, fine, v2 = published_decision(world)
+    _c2, fine, v2 = scene.published
     matter = published_content(world)
     assert v1.public_until == datetime.date(2027, 3, 2) and v2.public_until == datetime.date(2029, 12, 2)
     assert services.expire(_day_after(v1.public_until) - datetime.timedelta(days=1)) == 0  # the last day: still up
@@ -298,10 +311,10 @@ def _no_comment_written(fn, *args, code, **kw):
     assert (Comment.objects.count(), Event.objects.filter(action=v.COMMENT).count()) == before
 
 
-def test_a_comment_is_refused_for_bad_input_and_an_entry_not_online(world):
-    case, doc = issued_decision(world)
+def test_a_comment_is_refused_for_bad_input_and_an_entry_not_online(world, scene):
+    case, doc = scene.issued
     draft = services.draft_decision(world.officer, case)
-    _case, entry, _version = published_decision(world)
+    _case, entry, _version = scene.published
     _no_comment_written(services.comment, entry, kind="praise", text="好", code="kind")
     _no_comment_written(services.comment, entry, kind="comment", text="  ", code="required")
     _no_comment_written(services.comment, entry, kind="comment", text="长" * 2001, code="max_length")
@@ -312,8 +325,8 @@ def test_a_comment_is_refused_for_bad_input_and_an_entry_not_online(world):
     _no_comment_written(services.comment, entry, kind="objection", text="为何撤回", code="not_live")
 
 
-def test_a_comment_is_kept_and_answered_once(world):
-    _case, entry, _version = published_decision(world)
+def test_a_comment_is_kept_and_answered_once(world, scene):
+    _case, entry, _version = scene.published
     row = services.comment(entry, kind="error", text="文号有误", name="匿名市民", contact="13900000000")
     assert Comment.objects.get(pk=row.pk).contact == "13900000000"  # kept (encrypted at rest) to answer
     event = Event.objects.filter(action=v.COMMENT).latest("id")

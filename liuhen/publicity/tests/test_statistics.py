@@ -7,40 +7,29 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from liuhen.cases.models import Case
-from liuhen.documents.services import revoke_document
 from liuhen.ledger.models import Entry as LedgerEntry
-from liuhen.publicity import services, statistics
+from liuhen.publicity import statistics
 from liuhen.publicity import vocabulary as v
 from liuhen.publicity.models import Entry, EntryKind
-from liuhen.testing.cases import complete, notify, to_decision
-from liuhen.testing.publicity import issued_decision, published_decision
+from liuhen.testing.publicity_workflow_scene import restored, world_of
 
 THIS_YEAR = timezone.localdate().year
 
 
-def known_world(world):
-    """Six cases opened this year: A fined 5000 元 and 300 元 confiscated, published, then withdrawn;
-    B warned, its 决定书 revoked; F a hearing held, not yet decided; C an inspection, D a simplified
-    procedure — both only opened; E opened at the last minute of last year (not this year's)."""
-    a = to_decision(world)
-    notify(world, a, {"penalty_kind": "罚款", "fine_amount": "5000", "confiscation_amount": "300"})
-    _, entry, _ = published_decision(world, a, penalty_kind="罚款", fine_amount="5000", confiscation_amount="300")
-    services.withdraw(world.agency_head, entry, "行政复议决定撤销")
-    b = to_decision(world)
-    notify(world, b, {"penalty_kind": "警告", "fine_amount": "", "confiscation_amount": ""})
-    _, doc = issued_decision(world, b, penalty_kind="警告", fine_amount="", confiscation_amount="")
-    revoke_document(world.agency_head, doc, "认定事实不清，决定撤销")
-    complete(world, to_decision(world), "hearing_transcript")
-    world.open_case(kind="inspection")
-    world.open_case(procedure="simplified")
-    e = world.open_case()
-    last_minute = timezone.make_aware(datetime.datetime(THIS_YEAR - 1, 12, 31, 23, 59))
-    Case.objects.filter(pk=e.pk).update(created_at=last_minute)  # Case is not append-only: its opening date
+@pytest.fixture
+def scene(db, fresh_home, settings, tmp_path_factory, django_db_blocker):
+    """A world of known cases (publicity_workflow_scene.known_world, statistics_scene): built once per run
+    and copied in."""
+    return restored("statistics_scene", fresh_home, settings.LIUHEN_BLOB_DIR, tmp_path_factory, django_db_blocker)
 
 
 @pytest.fixture
-def figures(world):
-    known_world(world)
+def world(request, db):
+    return world_of(request)
+
+
+@pytest.fixture
+def figures(world, scene):
     return statistics.annual(world.agency, THIS_YEAR)
 
 
@@ -64,8 +53,7 @@ def test_revocations_hearings_and_publicity(figures):
     assert (figures["published"], figures["withdrawn"]) == (1, 1)
 
 
-def test_last_year_holds_only_its_own(world):
-    known_world(world)
+def test_last_year_holds_only_its_own(world, scene):
     last = statistics.annual(world.agency, THIS_YEAR - 1)
     assert last["cases"] == 1 and last["cases_by_kind"]["行政处罚"] == 1
     assert (last["decisions"], last["fines"], last["revoked"], last["hearings"], last["published"]) == (0, 0, 0, 0, 0)
