@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pytest
 
 
 @dataclass
@@ -111,18 +110,14 @@ def cli_published_scene(where=None) -> Scene:
 def restore(name: str, home, blob_dir, tmp_path_factory, django_db_blocker) -> Scene:
     """The run's snapshot of the builder `name` of this module, restored into the current test's
     database with its keys in `home` (a fresh one) and its files in `blob_dir`."""
-    from liuhen.testing.demo import restore_scene, scene_snapshot
+    from liuhen.testing.snapshots import restored
 
-    snapshot = scene_snapshot(f"{__name__}:{name}", tmp_path_factory, django_db_blocker, replay_changes=True)
-    return restore_scene(snapshot, home, blob_dir)
+    return restored(f"{__name__}:{name}", home, blob_dir, tmp_path_factory, django_db_blocker)
 
 
 def scene_fixture(name: str, builder: str):
-    """A test fixture `name` (assigned to that name in the test module): the scene of `builder` restored for
-    the test, its keys in a fresh LIUHEN_HOME."""
-    @pytest.fixture(name=name)
-    def restored(db, fresh_home, settings, tmp_path_factory, django_db_blocker) -> Scene:
-        return restore(builder, fresh_home, settings.LIUHEN_BLOB_DIR, tmp_path_factory, django_db_blocker)
+    """A test fixture `name` (assigned to that name in the test module): the scene of `builder` (of this
+    module) restored for the test, its keys in a fresh LIUHEN_HOME."""
+    from liuhen.testing import snapshots
 
-    return restored
-
+    return snapshots.scene_fixture(name, f"{__name__}:{builder}")

@@ -149,10 +149,9 @@ def _calendar_ahead() -> None:
 def restored(builder: str, home, blob_dir, tmp_path_factory, django_db_blocker) -> Scene:
     """The run's build of `builder` (a function of this module) in the current test's database, its keys
     in `home` (the test's LIUHEN_HOME) and files in `blob_dir`: a Scene of this test's own."""
-    from liuhen.testing.demo import restore_scene, scene_snapshot
+    from liuhen.testing import snapshots
 
-    snapshot = scene_snapshot(f"{BUILDERS}:{builder}", tmp_path_factory, django_db_blocker, replay_changes=True)
-    return restore_scene(snapshot, home, blob_dir)
+    return snapshots.restored(f"{BUILDERS}:{builder}", home, blob_dir, tmp_path_factory, django_db_blocker)
 
 
 def world_of(request):
@@ -164,3 +163,10 @@ def world_of(request):
     if "scene" in request.fixturenames:
         return request.getfixturevalue("scene").world
     return World()
+
+
+def scene_fixture(name: str, builder: str):
+    """A test module's fixture `name`: the scene of `builder` (of this module) restored for each test."""
+    from liuhen.testing import snapshots
+
+    return snapshots.scene_fixture(name, f"{BUILDERS}:{builder}")

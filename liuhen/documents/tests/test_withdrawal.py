@@ -11,22 +11,13 @@ from liuhen.documents import vocabulary as v
 from liuhen.documents.models import DocumentNumber, DocumentStatus, DocumentWithdrawal, IssuedDocument, WithdrawalKind
 from liuhen.testing.documents_seal import complete_record
 from liuhen.testing.documents_verify import events, later_version
-from liuhen.testing.snapshots import restored
+from liuhen.testing.snapshots import scene_fixture
 
 
-@pytest.fixture
-def one(db, fresh_home, settings, tmp_path_factory, django_db_blocker):
-    """(world, a document issued): built once per run and copied in with its keys and files
-    (liuhen.testing.withdrawal_scene)."""
-    return restored("liuhen.testing.withdrawal_scene:one_issued_scene", fresh_home, settings.LIUHEN_BLOB_DIR,
-                    tmp_path_factory, django_db_blocker)
-
-
-@pytest.fixture
-def two(db, fresh_home, settings, tmp_path_factory, django_db_blocker):
-    """(world, a document issued, another issued on another case), the same way."""
-    return restored("liuhen.testing.withdrawal_scene:two_issued_scene", fresh_home, settings.LIUHEN_BLOB_DIR,
-                    tmp_path_factory, django_db_blocker)
+# (world, a document issued); (world, a document issued, another issued on another case): built once per
+# run and copied in with their keys and files (liuhen.testing.withdrawal_scene).
+one = scene_fixture("one", "liuhen.testing.withdrawal_scene:one_issued_scene")
+two = scene_fixture("two", "liuhen.testing.withdrawal_scene:two_issued_scene")
 
 
 def _status(doc):

@@ -15,25 +15,17 @@ from liuhen.execution.models import DeferralDecision, DeferralRequest, Payment
 from liuhen.ledger.models import Entry
 from liuhen.media import store
 from liuhen.media.purge import needed_elsewhere
-from liuhen.testing.snapshots import restored
+from liuhen.testing.snapshots import scene_fixture
 from liuhen.testing.execution import PDF, fined_case, pay, serve, voucher_file
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def fined(db, fresh_home, settings, tmp_path_factory, django_db_blocker):
-    """A world whose one case fines 5000 元, its 决定书 served 3 days ago (fined_case(world)): built
-    once per run and copied in with its keys (liuhen.testing.enforcement_scene)."""
-    return restored("liuhen.testing.enforcement_scene:fined_scene", fresh_home, settings.LIUHEN_BLOB_DIR,
-                    tmp_path_factory, django_db_blocker)
-
-
-@pytest.fixture
-def unserved(db, fresh_home, settings, tmp_path_factory, django_db_blocker):
-    """The same, its 决定书 not yet served (fined_case(world, served=False)): the test serves it."""
-    return restored("liuhen.testing.enforcement_scene:unserved_fine_scene", fresh_home, settings.LIUHEN_BLOB_DIR,
-                    tmp_path_factory, django_db_blocker)
+# A world whose one case fines 5000 元, its 决定书 served 3 days ago (fined_case(world)); the same, its 决定书
+# not yet served (fined_case(world, served=False): the test serves it) — built once per run and copied
+# in with their keys (liuhen.testing.enforcement_scene).
+fined = scene_fixture("fined", "liuhen.testing.enforcement_scene:fined_scene")
+unserved = scene_fixture("unserved", "liuhen.testing.enforcement_scene:unserved_fine_scene")
 
 
 def _today():

@@ -21,7 +21,7 @@ from liuhen.testing.documents import decision
 from liuhen.testing.findings import clocks as case_clocks
 from liuhen.testing.findings import found, profile_with
 from liuhen.testing.publicity import publish
-from liuhen.testing.publicity_workflow_scene import restored
+from liuhen.testing.publicity_workflow_scene import scene_fixture
 from liuhen.testing import workdays
 
 DAY = datetime.timedelta(days=1)
@@ -30,11 +30,9 @@ MINOR_ID = "21050220120307123X"  # born 2012-03-07: fourteen in 2026
 calendar_ahead, clean_calendar = workdays.calendar_ahead, workdays.clean_calendar
 
 
-@pytest.fixture
-def scene(db, fresh_home, settings, tmp_path_factory, django_db_blocker):
-    """Fines issued and published, a warning and a fine told beforehand and issued, in one world, after the
-    calendar ahead was loaded (clocks_scene): built once per run and copied in."""
-    return restored("clocks_scene", fresh_home, settings.LIUHEN_BLOB_DIR, tmp_path_factory, django_db_blocker)
+# Fines issued and published, a warning and a fine told beforehand and issued, in one world, after the calendar
+# ahead was loaded (clocks_scene): built once per run and copied in.
+scene = scene_fixture("scene", "clocks_scene")
 
 
 @pytest.fixture

@@ -8,13 +8,11 @@ import pytest
 
 from liuhen.publicity import export, redact, services
 from liuhen.testing.cases import CREDIT_CODE, PERSON_ID
-from liuhen.testing.publicity_workflow_scene import fined, restored, world_of
+from liuhen.testing.publicity_workflow_scene import fined, scene_fixture, world_of
 
 
-@pytest.fixture
-def scene(db, fresh_home, settings, tmp_path_factory, django_db_blocker):
-    """A world whose one entry is `fined`'s published decision (export_scene): built once per run and copied in."""
-    return restored("export_scene", fresh_home, settings.LIUHEN_BLOB_DIR, tmp_path_factory, django_db_blocker)
+# A world whose one entry is `fined`'s published decision (export_scene): built once per run and copied in.
+scene = scene_fixture("scene", "export_scene")
 
 
 @pytest.fixture

@@ -9,13 +9,11 @@ from liuhen.publicity import selectors as s
 from liuhen.publicity import services
 from liuhen.publicity.models import REVIEW_CHECKS, Step, StepKind
 from liuhen.testing.publicity import ALL_CHECKS, publish, refused, reviewed
-from liuhen.testing.publicity_workflow_scene import restored, world_of
+from liuhen.testing.publicity_workflow_scene import scene_fixture, world_of
 
 
-@pytest.fixture
-def scene(db, fresh_home, settings, tmp_path_factory, django_db_blocker):
-    """Fines issued, drafted and published in one world (workflow_scene), built once per run and copied in."""
-    return restored("workflow_scene", fresh_home, settings.LIUHEN_BLOB_DIR, tmp_path_factory, django_db_blocker)
+# Fines issued, drafted and published in one world (workflow_scene), built once per run and copied in.
+scene = scene_fixture("scene", "workflow_scene")
 
 
 @pytest.fixture

@@ -11,16 +11,14 @@ from liuhen.ledger.models import Entry as LedgerEntry
 from liuhen.publicity import statistics
 from liuhen.publicity import vocabulary as v
 from liuhen.publicity.models import Entry, EntryKind
-from liuhen.testing.publicity_workflow_scene import restored, world_of
+from liuhen.testing.publicity_workflow_scene import scene_fixture, world_of
 
 THIS_YEAR = timezone.localdate().year
 
 
-@pytest.fixture
-def scene(db, fresh_home, settings, tmp_path_factory, django_db_blocker):
-    """A world of known cases (publicity_workflow_scene.known_world, statistics_scene): built once per run
-    and copied in."""
-    return restored("statistics_scene", fresh_home, settings.LIUHEN_BLOB_DIR, tmp_path_factory, django_db_blocker)
+# A world of known cases (publicity_workflow_scene.known_world, statistics_scene): built once per run and copied
+# in.
+scene = scene_fixture("scene", "statistics_scene")
 
 
 @pytest.fixture

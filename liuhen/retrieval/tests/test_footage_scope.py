@@ -19,18 +19,13 @@ from liuhen.retrieval import services
 from liuhen.retrieval import vocabulary as v
 from liuhen.retrieval.models import Copy, CopyItem, RetrievalRequest
 from liuhen.testing.retrieval import PERSON_ID, approve, archivist, later, outsider_slip, page_texts, staff_slip
+from liuhen.testing.snapshots import scene_fixture
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def built(db, fresh_home, settings, tmp_path_factory, django_db_blocker):
-    # built once per run and copied in with its keys and clips (liuhen.testing.demo): archived_footage_scene
-    from liuhen.testing.demo import restore_scene, scene_snapshot
-
-    snapshot = scene_snapshot("liuhen.testing.retrieval_scene:archived_footage_scene", tmp_path_factory,
-                              django_db_blocker, replay_changes=True)
-    return restore_scene(snapshot, fresh_home, settings.LIUHEN_BLOB_DIR)
+# built once per run and copied in with its keys and clips (liuhen.testing.snapshots)
+built = scene_fixture("built", "liuhen.testing.retrieval_scene:archived_footage_scene")
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ from liuhen.accounts.roles import Role
 from liuhen.cases import access
 from liuhen.ledger.models import Entry
 from liuhen.testing.otp import login_verified
+from liuhen.testing.snapshots import scene_fixture
 
 B_MARKS = ("县水", "测试县水务局", "XS-CAM-01", "XS-CJZ-01", "x_officer", "x_agency_head", "x_sysadmin")
 A_MARKS = ("测水", "测试市水务局", "CS-CAM-01", "CS-CJZ-01", "zhang", "刘局长")
@@ -41,14 +42,8 @@ LISTS = ("/cases/", "/cases/?scope=all", "/oversight/", "/oversight/todo/", "/ov
          "/admin/profiles/profileversion/add/")
 
 
-@pytest.fixture
-def scene(db, fresh_home, settings, tmp_path_factory, django_db_blocker):
-    # built once per run and copied in with its keys (liuhen.testing.demo): two_agencies
-    from liuhen.testing.demo import restore_scene, scene_snapshot
-
-    snapshot = scene_snapshot("liuhen.testing.agencies_scene:two_agencies", tmp_path_factory, django_db_blocker,
-                              replay_changes=True)
-    return restore_scene(snapshot, fresh_home, settings.LIUHEN_BLOB_DIR)
+# built once per run and copied in with its keys (liuhen.testing.snapshots)
+scene = scene_fixture("scene", "liuhen.testing.agencies_scene:two_agencies")
 
 
 def client_of(user) -> Client:
