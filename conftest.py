@@ -112,6 +112,17 @@ def _liuhen_home(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _steady_calendar(monkeypatch):
+    """The working-day calendar asks the database for newly loaded years at most once a second
+    (workdays.calendar.REFRESH_SECONDS): a test counting a page's queries would count that look or
+    not by how fast the machine is. In tests the interval is an hour; a load in this process still
+    clears the cache at once, and a test of another process's load moves the clock itself."""
+    from liuhen.workdays import calendar
+
+    monkeypatch.setattr(calendar, "REFRESH_SECONDS", 3600)
+
+
 @pytest.fixture
 def fresh_home(settings, tmp_path):
     """A LIUHEN_HOME of the test's own: fresh signing, field and blind-index keys, and no full tile

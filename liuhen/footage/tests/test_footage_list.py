@@ -163,7 +163,7 @@ def test_query_count_does_not_grow_with_the_rows(client, world, tmp_path):
             services.link(world.officer, item, case, case.stage)
             services.mark_important(world.officer, item, True)
         # Not counted: what a page asks at most once a while (the session's idle timeout saved once a
-        # minute, accounts.sessions; the working-day calendar's freshness once a second) — asked here.
+        # minute, accounts.sessions) — asked here. (The calendar's look for new years: conftest._steady_calendar.)
         client.get("/footage/list/")
         with CaptureQueriesContext(connection) as ctx:
             assert client.get("/footage/list/").status_code == 200

@@ -379,7 +379,7 @@ def test_my_cases_for_the_agency_head_does_not_grow_with_records_made_before_the
             record = legacy_record(world, started(world), "start_approval", dict(APPROVAL))
             services.sign_as_officer(world.officer, record)
         # Not counted: what a page asks at most once a while (the session's idle timeout saved once a
-        # minute, accounts.sessions; the working-day calendar's freshness once a second) — asked here.
+        # minute, accounts.sessions) — asked here. (The calendar's look for new years: conftest._steady_calendar.)
         client.get("/cases/")
         counts.append(len(queries(lambda: client.get("/cases/"))))
     assert counts[0] == counts[1], counts
