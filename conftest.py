@@ -123,6 +123,16 @@ def _steady_calendar(monkeypatch):
     monkeypatch.setattr(calendar, "REFRESH_SECONDS", 3600)
 
 
+@pytest.fixture(autouse=True)
+def _no_kept_portal_pages():
+    """Each test starts with no portal page kept (publicity.portal_cache): a page one test made is never
+    served to the next — its key would differ anyway, unless a test changes what the key does not hold
+    (a monkeypatched page size)."""
+    from django.core.cache import caches
+
+    caches["portal"].clear()
+
+
 @pytest.fixture
 def fresh_home(settings, tmp_path):
     """A LIUHEN_HOME of the test's own: fresh signing, field and blind-index keys, and no full tile

@@ -152,6 +152,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # per-worker file for any engine it does not know as SQLite, ours included.
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Each process's memory: the default (Django's), and the portal's rendered pages (publicity.portal_cache:
+# kept per state of the publicity tables, so never stale; bounded, a few MB a worker).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "portal": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal",
+               "OPTIONS": {"MAX_ENTRIES": 500}},
+}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["liuhen.accounts.lockout.LockoutBackend"]

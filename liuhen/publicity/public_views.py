@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from liuhen.ledger import services as ledger
 
+from . import portal_cache
 from . import portal_selectors as ps
 from . import public_forms as forms
 from . import services
@@ -72,6 +73,7 @@ def _no_agency(request):
 
 
 @require_safe
+@portal_cache.kept
 def home(request):
     agency = _agency(request)
     if agency is None:
@@ -90,6 +92,7 @@ def agency_info(request):
 
 def _content_list(kind: str, section: str, title: str, *, detail: str = ""):
     @require_safe
+    @portal_cache.kept
     def view(request):
         agency = _agency(request)
         if agency is None:
@@ -119,6 +122,7 @@ statistics = _content_list(EntryKind.STATISTICS, "statistics", "年度执法数�
 
 
 @require_safe
+@portal_cache.kept
 def statistics_year(request, year: int):
     agency = _agency(request)
     if agency is None:
@@ -178,6 +182,7 @@ def officers(request):
 
 
 @require_safe
+@portal_cache.kept
 def decisions(request):
     agency = _agency(request)
     if agency is None:
