@@ -75,7 +75,7 @@ AGENCY_HELP = ("执法机关的统一社会信用代码或文号简称：本机�
 
 
 class Read(Strict):
-    agency: str | None = Field(None, max_length=40, description=AGENCY_HELP)
+    agency: str | None = Field(None, max_length=40, pattern=r"^[^\x00-\x1f\x7f]*$", description=AGENCY_HELP)
 
 
 class Listing(Read):
