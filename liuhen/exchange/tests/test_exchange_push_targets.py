@@ -77,7 +77,6 @@ def test_each_agency_to_its_own_platform_with_its_own_token_the_others_to_the_de
 
 
 def test_the_default_file_under_liuhen_home_and_a_named_agency_without_target(world, configured, fresh_home):
-    settings = configured
     other = acc.create_agency(None, name="另一执法机关", short_name="另")
     fresh_home.mkdir()
     with platform(200) as water_line:
