@@ -13,6 +13,8 @@ from liuhen.documents.models import IssuedDocument, document_status
 from liuhen.documents.selectors import REASON_WITHHELD, names_a_person
 from liuhen.records.models import RecordVersion
 
+from .vocabulary import SUPERVISED_READ
+
 
 def agency_code(agency) -> str:
     """How the platforms name an agency (`agency=`, LIUHEN_PUSH_TARGETS): its 统一社会信用代码 when it
@@ -36,8 +38,6 @@ def readable_agency(client, code: str | None):
     """The agency a read call of `client` reads: its own without `code`; with `code`, its own or one
     its agency supervises now (上级监督 not ended) when the client holds supervised:read — else None.
     Never an agency the client's agency does not supervise, whether or not it exists."""
-    from .vocabulary import SUPERVISED_READ
-
     if not code:
         return client.agency
     among = {client.agency_id}
@@ -104,17 +104,18 @@ def _int(value) -> int | None:
 
 
 def _ended(d: IssuedDocument) -> tuple:
-    """(when, why, by whom, the replacing 文号) the decision stopped being valid — its 文号 voided, or
-    it revoked or replaced; (None, "", None, "") while it is valid. Read from the rows select_related
-    loaded (decisions())."""
+    """(status, when, why, by whom, the replacing 文号): valid with no more while the decision stands;
+    else voided (its 文号 voided), revoked or replaced — documents.models.document_status, the one rule,
+    read from the rows decisions() select_related."""
     void = getattr(d.number, "void", None)
-    if void is not None:
-        return void.voided_at, void.reason, void.voided_by, ""
     withdrawal = getattr(d, "withdrawal", None)
+    status = document_status(voided=void is not None, withdrawal=withdrawal.kind if withdrawal is not None else None)
+    if void is not None:
+        return status, void.voided_at, void.reason, void.voided_by, ""
     if withdrawal is not None:
         replacement = withdrawal.replacement.number.text if withdrawal.replacement_id else ""
-        return withdrawal.withdrawn_at, withdrawal.reason, withdrawal.withdrawn_by, replacement
-    return None, "", None, ""
+        return status, withdrawal.withdrawn_at, withdrawal.reason, withdrawal.withdrawn_by, replacement
+    return status, None, "", None, ""
 
 
 def _reason(d: IssuedDocument, reason: str, by) -> str:
@@ -134,14 +135,11 @@ def decision_rows(page) -> list[dict]:
     out = []
     for d in page:
         content = contents.get((d.record_id, d.record_version)) or {}
-        at, reason, by, replaced_by = _ended(d)
-        withdrawal = getattr(d, "withdrawal", None)
+        status, at, reason, by, replaced_by = _ended(d)
         out.append({"number": d.number.text, "case_number": d.record.case.number,
                     "penalty_kind": str(content.get("penalty_kind") or ""),
                     "fine_amount": _int(content.get("fine_amount")),
                     "decided_on": str(content.get("decided_on") or "") or _date(d.issued_at),
-                    "status": document_status(voided=getattr(d.number, "void", None) is not None,
-                                              withdrawal=withdrawal.kind if withdrawal is not None else None),
-                    "status_at": timezone.localtime(at).isoformat() if at is not None else None,
+                    "status": status, "status_at": timezone.localtime(at).isoformat() if at is not None else None,
                     "status_reason": _reason(d, reason, by), "replaced_by": replaced_by})
     return out
