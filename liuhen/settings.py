@@ -290,6 +290,10 @@ LIUHEN_API_MAX_BODY_BYTES = int(os.environ.get("LIUHEN_API_MAX_BODY_BYTES", 256 
 # bearer token, how many retries of a 5xx or an unreachable platform, the first wait (doubled each time).
 LIUHEN_PUSH_URL = os.environ.get("LIUHEN_PUSH_URL", "")
 LIUHEN_PUSH_TOKEN = os.environ.get("LIUHEN_PUSH_TOKEN", "")
+# Per agency (a platform serving several): a JSON file, agency code → {"url", "token_env"} (the NAME of
+# the variable holding its token, never the token); unset: LIUHEN_HOME/push-targets.json if present.
+# Agencies not listed go to LIUHEN_PUSH_URL. Checked by `liuhen check` (liuhen.exchange.E001-E003, W001).
+LIUHEN_PUSH_TARGETS = os.environ.get("LIUHEN_PUSH_TARGETS", "")
 LIUHEN_PUSH_RETRIES = int(os.environ.get("LIUHEN_PUSH_RETRIES", 4))
 LIUHEN_PUSH_BACKOFF_SECONDS = float(os.environ.get("LIUHEN_PUSH_BACKOFF_SECONDS", 2))
 LIUHEN_PUSH_TIMEOUT_SECONDS = float(os.environ.get("LIUHEN_PUSH_TIMEOUT_SECONDS", 30))

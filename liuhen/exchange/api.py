@@ -12,7 +12,10 @@ exchange.call event (client, route, status, count of items).
     POST /api/v1/certificates                      officers:write   an 执法证 of a received officer
 
 `format=` on the first three: json (paged), or every item — ndjson (one JSON object a line) and csv
-streamed, xlsx (Excel) built from the same batches."""
+streamed, xlsx (Excel) built from the same batches. `agency=` on the four reads (上级监督): another
+agency's 统一社会信用代码 or 文号简称 — allowed to a client holding supervised:read when its agency
+supervises that agency now (accounts.Supervision not ended), else 403 and an exchange.refused event;
+each read's exchange.call event names the agency read. The writes act for the client's agency only."""
 import datetime
 import json
 
@@ -52,7 +55,11 @@ def _description() -> str:
             "- **采集站**（执法记录仪的采集工作站）：`Authorization: Bearer <令牌>` 调用 `/api/footage/`；"
             "令牌由 `liuhen device station add` 生成。\n"
             "- **浏览器**：以登录会话调用 `/api/footage/`，写操作须带 X-CSRFToken。\n\n"
-            "令牌缺失、无效、过期或已停用：401；权限范围不含该接口：403；JSON 无效、字段未知或类型不符：400；"
+            "**上级监督**：监督机关（如县司法局）的令牌若含 `supervised:read`，读取接口可带 `agency=`"
+            "（被监督机关的统一社会信用代码或文号简称），读取其现正监督的机关的数据；"
+            "不带时读取本机关的。写入接口只为本机关报送。\n\n"
+            "令牌缺失、无效、过期或已停用：401；权限范围不含该接口，或 `agency=` 不是本机关或其现正监督的机关：403；"
+            "JSON 无效、字段未知或类型不符：400；"
             "请求体过大：413；调用过于频繁：429（见 Retry-After）。每次调用和每次拒绝都记入留痕日志。")
 
 
@@ -63,7 +70,15 @@ class Strict(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
-class Listing(Strict):
+AGENCY_HELP = ("执法机关的统一社会信用代码或文号简称：本机关（默认）或本机关现正监督的机关"
+               "（令牌须含 supervised:read）")
+
+
+class Read(Strict):
+    agency: str | None = Field(None, max_length=40, pattern=r"^[^\x00-\x1f\x7f]*$", description=AGENCY_HELP)
+
+
+class Listing(Read):
     since: datetime.datetime | None = Field(None, description="只返回此时间（ISO 8601）以来新增或变化的")
     page: int = Field(1, ge=1, le=1_000_000, description="页码，从 1 起")
     page_size: int = Field(100, ge=1, le=MAX_PAGE_SIZE, description=f"每页条数（至多 {MAX_PAGE_SIZE}）")
@@ -102,6 +117,9 @@ class DecisionOut(Schema):
     fine_amount: int | None = Field(..., description="罚款金额（元）")
     decided_on: str | None = Field(..., description="决定日期")
     status: str = Field(..., description="valid 有效 / voided 作废 / revoked 撤销 / replaced 被替代")
+    status_at: str | None = Field(..., description="作废、撤销或被替代的时间（有效时为空）")
+    status_reason: str = Field(..., description="作废、撤销或替换的理由（含个人信息时不予提供）")
+    replaced_by: str = Field(..., description="替代文书的文号（被替代时）")
 
 
 class CasePage(Schema):
@@ -118,7 +136,7 @@ class DecisionPage(Schema):
     items: list[DecisionOut]
 
 
-class PublicityQuery(Strict):
+class PublicityQuery(Read):
     year: int | None = Field(None, ge=2000, le=2100, description="只返回决定日期在该年度的")
     format: str = Field("json", pattern=FORMAT_PATTERN, description=FORMAT_HELP)
 
@@ -171,10 +189,20 @@ def _known_only(request: HttpRequest, schema) -> None:
         raise HttpError(400, f"未知的查询参数：{'、'.join(u[:40] for u in unknown[:10])}。")
 
 
-def _bulk(request: HttpRequest, fmt: str, count: int, batches, columns: dict[str, str], name: str):
+def _agency(request: HttpRequest, code: str | None):
+    """The agency a read call reads (selectors.readable_agency); another one → 403, recorded."""
+    agency = selectors.readable_agency(request.auth, code)
+    if agency is None:
+        services.refuse(v.AGENCY, client=request.auth, route=request.path, status=403, agency=code[:40])
+        raise HttpError(403, f"该令牌无权读取执法机关“{code[:40]}”的数据：只能读取本机关，或持“supervised:read”"
+                             f"权限时读取本机关现正监督的机关。")
+    return agency
+
+
+def _bulk(request: HttpRequest, agency, fmt: str, count: int, batches, columns: dict[str, str], name: str):
     """Every one of `count` items, read as `batches` (lists of rows): NDJSON and CSV streamed while they
     are read, Excel built from them. `columns`: the Chinese column names of CSV and Excel."""
-    services.log_call(request.auth, route=request.path, count=count, format=fmt)
+    services.log_call(request.auth, route=request.path, count=count, agency=agency.pk, format=fmt)
     if fmt == "ndjson":
         lines = (json.dumps(r, ensure_ascii=False, default=str) + "\n" for batch in batches for r in batch)
         return StreamingHttpResponse(lines, content_type="application/x-ndjson; charset=utf-8")
@@ -192,58 +220,63 @@ def _batches(pages: Paginator, to_rows):
         yield to_rows(pages.page(number))
 
 
-def _listing(request: HttpRequest, q: Listing, qs, to_rows, columns: dict[str, str], name: str):
+def _listing(request: HttpRequest, q: Listing, read, to_rows, columns: dict[str, str], name: str):
+    """`read(agency, since)`: the query of the agency `q.agency` names (the client's own by default)."""
     _known_only(request, Listing)
+    agency = _agency(request, q.agency)
+    qs = read(agency, q.since)
     if q.format != "json":  # everything, read a page of MAX_PAGE_SIZE at a time while it is sent
         everything = Paginator(qs, MAX_PAGE_SIZE)
-        return _bulk(request, q.format, everything.count, _batches(everything, to_rows), columns, name)
+        return _bulk(request, agency, q.format, everything.count, _batches(everything, to_rows), columns, name)
     pages = Paginator(qs, q.page_size)
     page = pages.page(q.page) if q.page <= pages.num_pages else []
     items = to_rows(page)
-    services.log_call(request.auth, route=request.path, count=len(items), page=q.page)
+    services.log_call(request.auth, route=request.path, count=len(items), agency=agency.pk, page=q.page)
     return {"count": pages.count, "page": q.page, "pages": pages.num_pages, "items": items}
 
 
 @router.get("/cases", response={200: CasePage, **ERRORS}, auth=ClientToken(v.CASES_READ),
-            summary="案件（本机关）", description="案件编号、案由、执法类别、程序、阶段、立案/结案/归档日期；不含当事人信息。")
+            summary="案件", description="案件编号、案由、执法类别、程序、阶段、立案/结案/归档日期；不含当事人信息。")
 def cases(request, q: Query[Listing]):
-    return _listing(request, q, selectors.cases(request.auth.agency, q.since), selectors.case_rows,
-                    exports.CASE_COLUMNS, "cases")
+    return _listing(request, q, selectors.cases, selectors.case_rows, exports.CASE_COLUMNS, "cases")
 
 
 @router.get("/decisions", response={200: DecisionPage, **ERRORS}, auth=ClientToken(v.DECISIONS_READ),
-            summary="行政处罚决定书（已签发）")
+            summary="行政处罚决定书（已签发）",
+            description="`since=`：此后签发的，以及此后作废、撤销或被替代的（带新状态、时间和理由）。")
 def decisions(request, q: Query[Listing]):
-    return _listing(request, q, selectors.decisions(request.auth.agency, q.since), selectors.decision_rows,
-                    exports.DECISION_COLUMNS, "decisions")
+    return _listing(request, q, selectors.decisions, selectors.decision_rows, exports.DECISION_COLUMNS, "decisions")
 
 
 @router.get("/publicity", response={200: PublicityOut, **ERRORS}, auth=ClientToken(v.PUBLICITY_READ),
             summary="双公示信息（行政处罚）")
 def publicity(request, q: Query[PublicityQuery]):
     _known_only(request, PublicityQuery)
-    rows = [{k: str(val) for k, val in r.items()} for r in publicity_export.rows(request.auth.agency, year=q.year)]
+    agency = _agency(request, q.agency)
+    rows = [{k: str(val) for k, val in r.items()} for r in publicity_export.rows(agency, year=q.year)]
     if q.format != "json":
-        return _bulk(request, q.format, len(rows), [rows], PUBLICITY_COLUMNS, "publicity")
-    services.log_call(request.auth, route=request.path, count=len(rows))
+        return _bulk(request, agency, q.format, len(rows), [rows], PUBLICITY_COLUMNS, "publicity")
+    services.log_call(request.auth, route=request.path, count=len(rows), agency=agency.pk)
     return {"count": len(rows), "items": rows}
 
 
 @router.get("/statistics/{year}", response={200: dict, **ERRORS}, auth=ClientToken(v.STATISTICS_READ),
             summary="年度行政执法数据")
-def annual_statistics(request, year: int = Path(..., ge=2000, le=2100, description="统计年度")):
-    _known_only(request, Strict)
+def annual_statistics(request, q: Query[Read], year: int = Path(..., ge=2000, le=2100, description="统计年度")):
+    _known_only(request, Read)
     if not 2000 <= year <= timezone.localdate().year:
         services.refuse("year", client=request.auth, route=request.path, status=400)
         raise HttpError(400, f"统计年度应在 2000 至 {timezone.localdate().year} 之间。")
-    figures = statistics.annual(request.auth.agency, year)
-    services.log_call(request.auth, route=request.path, count=1)
+    agency = _agency(request, q.agency)
+    figures = statistics.annual(agency, year)
+    services.log_call(request.auth, route=request.path, count=1, agency=agency.pk)
     return figures
 
 
 @router.post("/matters", response={201: MatterOut, **ERRORS}, auth=ClientToken(v.MATTERS_WRITE),
              summary="报送执法事项（生成事前公开草稿）")
 def matters(request, data: MatterIn):
+    _known_only(request, Strict)  # no `agency=`: a client writes for its own agency only
     client = request.auth
     summary = {label: getattr(data, key) for key, label in SUMMARY if getattr(data, key)}
     try:
@@ -296,7 +329,9 @@ class CertificateOut(Schema):
 
 
 def _received(request: HttpRequest, receive, **data):
-    """Run a receiving service; its refusal (nothing written) answered 400/409 and recorded."""
+    """Run a receiving service; its refusal (nothing written) answered 400/409 and recorded. No query
+    parameter (no `agency=`): a client writes for its own agency only."""
+    _known_only(request, Strict)
     try:
         return receive(request.auth, **data)
     except (ValidationError, IntegrityError) as exc:

@@ -9,7 +9,8 @@ import io
 CASE_COLUMNS = {"number": "案件编号", "title": "案由", "kind": "执法类别", "procedure": "程序", "stage": "阶段",
                 "opened_on": "立案日期", "closed_on": "结案日期", "archived_on": "归档日期"}
 DECISION_COLUMNS = {"number": "文号", "case_number": "案件编号", "penalty_kind": "处罚类别",
-                    "fine_amount": "罚款金额（元）", "decided_on": "决定日期", "status": "状态"}
+                    "fine_amount": "罚款金额（元）", "decided_on": "决定日期", "status": "状态",
+                    "status_at": "状态变更时间", "status_reason": "作废、撤销或替换理由", "replaced_by": "替换文书文号"}
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

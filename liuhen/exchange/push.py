@@ -1,7 +1,8 @@
 """The push to the supervision platform (推送): for each agency, what changed since its last
 acknowledged batch — cases opened, moved or archived, 决定书 issued, 双公示 records published or
-ended — with the year's figures, POSTed as one JSON body to LIUHEN_PUSH_URL with the bearer
-LIUHEN_PUSH_TOKEN.
+ended, 决定书 voided, revoked or replaced since a batch carried them — with the year's figures, POSTed as
+one JSON body to the agency's target (targets.py: LIUHEN_PUSH_TARGETS, else LIUHEN_PUSH_URL with the
+bearer LIUHEN_PUSH_TOKEN).
 
 Nothing is lost: batches cover consecutive windows [since, until) of the changes' times, each from the
 previous one's end, and `until` lags the clock by LIUHEN_PUSH_SETTLE_SECONDS (a change stamped before
@@ -30,7 +31,7 @@ from liuhen.publicity import export as publicity_export
 from liuhen.publicity import statistics
 from liuhen.publicity.models import Entry, EntryKind
 
-from . import selectors
+from . import selectors, targets
 from . import vocabulary as v
 from .models import PushAttempt, PushBatch
 
@@ -178,10 +179,27 @@ def push_agency(agency, *, url: str, token: str = "", sleep=time.sleep) -> Outco
     return outcome
 
 
+NO_TARGET = "未配置推送地址（不在 LIUHEN_PUSH_TARGETS 中，也未设置 LIUHEN_PUSH_URL），未推送"
+
+
 def push_all(agency=None, sleep=time.sleep) -> list[Outcome]:
-    """`liuhen api push` and the task: every agency (or one) to LIUHEN_PUSH_URL."""
-    url = settings.LIUHEN_PUSH_URL
-    if not url:
-        raise ImproperlyConfigured("未配置推送地址（LIUHEN_PUSH_URL）。")
+    """`liuhen api push` and the task: every agency (or one) to its target (targets.py). Nothing is sent
+    while the configuration has a problem (ImproperlyConfigured, naming them all); an agency with no
+    target is left out with a NO_TARGET outcome — an error when it was the one named."""
+    configured = targets.load()
+    if configured.problems:
+        raise ImproperlyConfigured("推送配置有误：" + "；".join(p.message for p in configured.problems) + "。")
+    if not settings.LIUHEN_PUSH_URL and not configured.by_agency:
+        raise ImproperlyConfigured("未配置推送地址（LIUHEN_PUSH_URL 或 LIUHEN_PUSH_TARGETS）。")
     agencies = [agency] if agency is not None else list(Agency.objects.order_by("pk"))
-    return [push_agency(a, url=url, token=settings.LIUHEN_PUSH_TOKEN, sleep=sleep) for a in agencies]
+    outcomes = []
+    for a in agencies:
+        target = configured.for_agency(a)
+        if target is None and agency is not None:
+            raise ImproperlyConfigured(f"{a.name}：{NO_TARGET}。")
+        if target is None:
+            outcomes.append(Outcome(agency=a.name, problem=NO_TARGET))
+            continue
+        url, token = target
+        outcomes.append(push_agency(a, url=url, token=token, sleep=sleep))
+    return outcomes

@@ -7,5 +7,6 @@ from . import push
 
 @task()
 def push_to_platform() -> list[dict]:
-    """推送: every agency's changes to LIUHEN_PUSH_URL (push.push_all); each agency's outcome."""
+    """推送: every agency's changes to its target (push.push_all: LIUHEN_PUSH_TARGETS, else
+    LIUHEN_PUSH_URL); each agency's outcome."""
     return [outcome.as_dict() for outcome in push.push_all()]

@@ -36,6 +36,9 @@ PUBLICITY_READ = "publicity:read"
 STATISTICS_READ = "statistics:read"
 MATTERS_WRITE = "matters:write"
 OFFICERS_WRITE = "officers:write"
+# 上级监督: with it, the client's read scopes also read the agencies its agency supervises now
+# (accounts.Supervision, not ended) — `?agency=` names one; never another's writes.
+SUPERVISED_READ = "supervised:read"
 
 SCOPES = {
     CASES_READ: "读取案件",
@@ -44,7 +47,9 @@ SCOPES = {
     STATISTICS_READ: "读取年度统计",
     MATTERS_WRITE: "报送执法事项",
     OFFICERS_WRITE: "报送执法人员和执法证",
+    SUPERVISED_READ: "读取本机关所监督机关的数据（与各读取权限合用，`agency=` 指定机关）",
 }
+READ_SCOPES = frozenset({CASES_READ, DECISIONS_READ, PUBLICITY_READ, STATISTICS_READ})
 
 # ---- refusal codes ------------------------------------------------------------------------------------
 
@@ -58,6 +63,7 @@ RATE_LIMITED = "rate_limited"
 UNKNOWN_FIELD = "unknown_field"
 MALFORMED = "malformed"
 INVALID = "invalid"          # a body the drafting service refused (its error codes in the event)
+AGENCY = "agency"            # `agency=` names an agency the client's agency does not supervise now
 
 # ---- finding codes of `liuhen verify` ---------------------------------------------------------------
 
@@ -76,6 +82,13 @@ E012 = "exchange.E012"  # a push batch deleted
 E013 = "exchange.E013"  # a push attempt altered (a failure turned into an acknowledgement)
 E014 = "exchange.E014"  # a push attempt inserted
 E015 = "exchange.E015"  # a push attempt deleted
+
+# ---- system checks (`liuhen check`, and `liuhen api push` before it sends) ---------------------------
+
+CHECK_TARGETS = "liuhen.exchange.E001"        # LIUHEN_PUSH_TARGETS unreadable, not JSON, an entry malformed
+CHECK_TARGET_URL = "liuhen.exchange.E002"     # a target's url is not an http(s) URL with a host
+CHECK_TARGET_TOKEN = "liuhen.exchange.E003"   # a target's token_env is not set in the environment
+CHECK_TARGET_AGENCY = "liuhen.exchange.W001"  # a target names no agency of the instance (or several)
 
 STATE_CODES = {
     "api_client": {"altered": E001, "inserted": E002, "deleted": E003},

@@ -108,8 +108,8 @@ def test_ndjson_streams_every_item(world, client, token):
     assert answer.status_code == 200 and answer["Content-Type"].startswith("application/x-ndjson")
     lines = b"".join(answer.streaming_content).decode().splitlines()
     assert len(lines) == 3 and all(json.loads(line)["number"] for line in lines)
-    assert events(v.CALL)[-1]["detail"] | {} == {"route": "/api/v1/cases", "status": 200, "count": 3,
-                                                  "format": "ndjson"}
+    assert events(v.CALL)[-1]["detail"] == {"route": "/api/v1/cases", "status": 200, "count": 3,
+                                            "agency": world.agency.pk, "format": "ndjson"}
 
 
 def test_decisions_publicity_and_statistics(world, client, token):

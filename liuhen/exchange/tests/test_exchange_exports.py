@@ -61,8 +61,9 @@ def test_decisions_and_publicity_as_csv_and_excel(world, client, token):
 
     case, entry, _ = published_decision(world)
     header, row = csv_rows(get(client, token, "/api/v1/decisions?format=csv"))
-    assert header == ["文号", "案件编号", "处罚类别", "罚款金额（元）", "决定日期", "状态"]
-    assert row[1] == case.number and row[3] == "5000" and row[5] == "valid"
+    assert header == ["文号", "案件编号", "处罚类别", "罚款金额（元）", "决定日期", "状态", "状态变更时间",
+                      "作废、撤销或替换理由", "替换文书文号"]
+    assert row[1] == case.number and row[3] == "5000" and row[5] == "valid" and row[6:] == ["", "", ""]
     header, row = xlsx_rows(get(client, token, "/api/v1/decisions?format=xlsx"))
     assert header[1] == "案件编号" and row[1] == case.number
     header, row = csv_rows(get(client, token, "/api/v1/publicity?format=csv"))

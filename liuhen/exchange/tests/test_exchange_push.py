@@ -3,12 +3,8 @@
 again, the same bytes, after a backoff; a platform that is down — the batch kept and delivered by a
 later run, nothing lost; a 4xx not retried; every batch and attempt in the ledger; `liuhen api push`
 and the django-tasks task; the log verifies clean and a tampered attempt is found."""
-import contextlib
 import hashlib
-import http.server
 import json
-import socket
-import threading
 
 import pytest
 
@@ -17,57 +13,7 @@ from liuhen.exchange import vocabulary as v
 from liuhen.exchange.models import PushAttempt, PushBatch
 from liuhen.ledger.models import Entry
 from liuhen.testing.commands import run_command
-
-
-class Platform(http.server.ThreadingHTTPServer):
-    """A supervision platform that answers each POST with the next of `answers` (the last one repeated)
-    and keeps what it was sent."""
-
-    def __init__(self, answers):
-        self.answers = list(answers)
-        self.received = []
-        super().__init__(("127.0.0.1", 0), Handler)
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self.server_address[1]}/push"
-
-
-class Handler(http.server.BaseHTTPRequestHandler):
-    def do_POST(self):  # noqa: N802 (http.server's name)
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        self.server.received.append((self.headers, body))  # case-insensitive names
-        status = self.server.answers.pop(0) if len(self.server.answers) > 1 else self.server.answers[0]
-        answer = json.dumps({"ok": status < 300}).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(answer)))
-        self.end_headers()
-        self.wfile.write(answer)
-
-    def log_message(self, *args):
-        pass
-
-
-@contextlib.contextmanager
-def platform(*answers):
-    server = Platform(answers)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
-def closed_port_url():
-    """A loopback address nothing listens on (bound, then released)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    return f"http://127.0.0.1:{port}/push"
+from liuhen.testing.push_platform import closed_port_url, platform
 
 
 def events(action):

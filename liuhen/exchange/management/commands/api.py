@@ -3,7 +3,9 @@
     liuhen api client add NAME --scopes cases:read,decisions:read [--days 365]   (prints the token, once)
     liuhen api client list [--json]
     liuhen api client revoke NAME
-    liuhen api push [--json]      the changes since the last acknowledged push, to LIUHEN_PUSH_URL
+    liuhen api push [--json]      the changes since the last acknowledged push, to each agency's target
+                                  (LIUHEN_PUSH_TARGETS, else LIUHEN_PUSH_URL); a configuration problem:
+                                  exit 2, nothing sent
 
 `--agency` names the agency when the instance has several (push: every agency unless named). It acts as the system; bad input: a Chinese
 message on stderr, exit code 2, nothing written."""
@@ -25,7 +27,7 @@ class Command(ChineseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--agency", help="执法机关名称或文号简称（只有一个机关时可省略）")
         sub = parser.add_subparsers(dest="what", metavar="{client,push}")
-        pu = sub.add_parser("push", help="把上次确认以来的变化推送到监督平台（LIUHEN_PUSH_URL）")
+        pu = sub.add_parser("push", help="把上次确认以来的变化推送到监督平台（LIUHEN_PUSH_TARGETS、LIUHEN_PUSH_URL）")
         pu.add_argument("--json", action="store_true", help="以 JSON 输出")
         client = sub.add_parser("client", help="对接平台：add、list、revoke")
         csub = client.add_subparsers(dest="action", metavar="{add,list,revoke}")
@@ -91,6 +93,9 @@ class Command(ChineseCommand):
             self.stdout.write(_json.dumps({"pushes": [o.as_dict() for o in outcomes]}, ensure_ascii=False))
         else:
             for o in outcomes:
+                if o.problem == push.NO_TARGET:
+                    self.stdout.write(f"{o.agency}：{o.problem}。")
+                    continue
                 done = f"已推送 {len(o.acknowledged)} 批" if o.acknowledged else "没有新的变化"
                 self.stdout.write(f"{o.agency}：{done}" + (f"；{o.problem}，下次运行时重试。" if o.problem else "。"))
         waiting = [o for o in outcomes if o.waiting is not None]
