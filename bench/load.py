@@ -94,9 +94,18 @@ def ensure_wrk() -> str:
 # ---- the stack -----------------------------------------------------------------------------------
 
 
-def stack_up(prod_dir: Path, port: int, workers: int, demo: bool) -> dict:
+def template_cache() -> Path:
+    """Where the migrated PostgreSQL cluster is kept between runs (bench/support/pgtemplate.py)."""
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "liuhen" / "bench" / "pg-template"
+
+
+def stack_up(prod_dir: Path, port: int, workers: int, demo: bool, template: Path | None) -> dict:
     env = {**os.environ, "PROD_DIR": str(prod_dir), "PROD_PORT": str(port), "PROD_WORKERS": str(workers),
            "PROD_DEMO": "1" if demo else "0"}
+    env.pop("PROD_PG_TEMPLATE", None)
+    if template is not None:
+        env["PROD_PG_TEMPLATE"] = str(template)
     subprocess.run([str(REPO / "scripts" / "prod-up.sh")], check=True, env=env, stdout=sys.stderr)
     stack = {}
     for line in (prod_dir / "liuhen.env").read_text().splitlines():
@@ -277,7 +286,9 @@ def run_wrk(wrk: str, base: str, paths_file: Path, cookie: str, args, duration: 
         _, status, usage = os.wait4(proc.pid, 0)
         out.seek(0)
         text = out.read().decode("utf-8", "replace")
+    wrk_done = time.monotonic()
     settle(cpu_roots)  # the requests wrk gave up on (timeouts) are still served: counted, with their CPU
+    drain_s = time.monotonic() - wrk_done
     server_cpu, answered = tree_cpu(cpu_roots) - server_before, served(access_log) - served_before
     busy_s = time.monotonic() - started  # wrk's run and the backlog it left
     line = next((ln for ln in text.splitlines() if ln.startswith("WRKJSON ")), None)
@@ -285,6 +296,7 @@ def run_wrk(wrk: str, base: str, paths_file: Path, cookie: str, args, duration: 
         sys.exit(f"load: wrk failed:\n{text}")
     w = json.loads(line[len("WRKJSON "):])
     seconds = w["duration_us"] / 1e6
+    log(f"load:   {base}: {w['requests']} pages in {seconds:.1f} s, the server idle {drain_s:.1f} s after")
     n = max(1, w["requests"])
     errors = w["not_200"] + w["connect"] + w["read"] + w["write"] + w["timeout"]
     return {"requests": w["requests"], "errors": errors, "not_200": w["not_200"],
@@ -297,7 +309,8 @@ def run_wrk(wrk: str, base: str, paths_file: Path, cookie: str, args, duration: 
             "server_cpu_ms_per_page": round(server_cpu * 1000 / max(1, answered), 2),
             "wrk_cpu_ms_per_page": round((usage.ru_utime + usage.ru_stime) * 1000 / n, 2),
             "server_cores_busy": round(server_cpu / busy_s, 2),
-            "wrk_cores_busy": round((usage.ru_utime + usage.ru_stime) / seconds, 2)}
+            "wrk_cores_busy": round((usage.ru_utime + usage.ru_stime) / seconds, 2),
+            "drain_s": round(drain_s, 1)}
 
 
 # ---- in-process CPU and queries ----------------------------------------------------------------------
@@ -410,6 +423,9 @@ def parse_args(argv=None):
                    "on start, seconds of CPU the two cores are short of)")
     p.add_argument("--samples", type=int, help="pages per in-process measure (default 100; quick 3)")
     p.add_argument("--grow-procs", type=int, default=2, help="processes that grow the cases (default 2)")
+    p.add_argument("--no-pg-template", action="store_true", help="make the stack's PostgreSQL cluster with initdb "
+                   "and migrate, not from the migrated copy kept in ~/.cache/liuhen/bench/pg-template (made by "
+                   "the first run, keyed by the migrations and PostgreSQL's version)")
     p.add_argument("--keep", action="store_true", help="leave the stack running (PROD_DIR printed)")
     p.add_argument("--stack", metavar="PROD_DIR", help="use the stack `make prod-up` (or --keep) left running in "
                    "PROD_DIR: its gunicorn reloads this tree's code (SIGHUP), the cases are topped up to --cases, "
@@ -468,7 +484,7 @@ def run(args, wrk: str, prod_dir: Path, t0: float) -> dict:
         demo = not args.quick  # --quick: the grown cases only (the demo's load takes over a minute)
         log(f"load: starting the production stack under {prod_dir} ({'demo data, ' if demo else ''}"
             f"{'about a minute' if demo else 'about half a minute'})")
-        stack = stack_up(prod_dir, port, args.workers, demo)
+        stack = stack_up(prod_dir, port, args.workers, demo, None if args.no_pg_template else template_cache())
     os.environ.update(stack)
     os.environ["DJANGO_SETTINGS_MODULE"] = "liuhen.settings"
     os.environ.pop("LIUHEN_DEBUG", None)
@@ -539,6 +555,7 @@ def measure(args, wrk, prod_dir, port, plain_port, grown, verify_s, t0, case_pat
                                                logs / "gunicorn.log")}
         if name != "portal":  # the portal's pages append no read event (publicity.public_views)
             plain_log = logs / "gunicorn-no-read-events.log"
+            log(f"load: {name} page: without read events")
             check_paths(base_plain, ck, warm)
             if args.warmup:
                 run_wrk(wrk, base_plain, paths_file, ck, args, args.warmup, roots, plain_log)
@@ -548,6 +565,7 @@ def measure(args, wrk, prod_dir, port, plain_port, grown, verify_s, t0, case_pat
                 measured=dict(page) if args.quick else None))
         else:
             page["ledger_read_overhead"] = None
+        log(f"load: {name} page: {args.samples} pages in process")
         page.update(in_process(paths, user, args.samples))
         pages[name] = page
     load_s = time.perf_counter() - t_load
