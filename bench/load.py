@@ -41,6 +41,7 @@ details, why (the CPU per page against the cores), targets and met flags.
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import json
 import os
 import random
@@ -100,10 +101,12 @@ def template_cache() -> Path:
     return Path(cache) / "liuhen" / "bench" / "pg-template"
 
 
-def stack_up(prod_dir: Path, port: int, workers: int, demo: bool, template: Path | None) -> dict:
+def stack_up(prod_dir: Path, port: int, workers: int, demo: bool, template: Path | None, wait: bool) -> dict:
     env = {**os.environ, "PROD_DIR": str(prod_dir), "PROD_PORT": str(port), "PROD_WORKERS": str(workers),
            "PROD_DEMO": "1" if demo else "0"}
     env.pop("PROD_PG_TEMPLATE", None)
+    if not wait:  # gunicorn boots while the cases grow: `answering` before the load
+        env["PROD_WAIT"] = "0"
     if template is not None:
         env["PROD_PG_TEMPLATE"] = str(template)
     subprocess.run([str(REPO / "scripts" / "prod-up.sh")], check=True, env=env, stdout=sys.stderr)
@@ -408,13 +411,13 @@ def in_process(paths: list[str], user, samples: int) -> dict:
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--quick", action="store_true", help="under a minute: no demo data, 12 cases, 16 connections, 2 workers, "
+    p.add_argument("--quick", action="store_true", help="under a minute: no demo data, 12 cases, 8 connections, 2 workers, "
                    "2 s per run, no warm-up runs, read overhead from one A B pair, 3 pages in process; the stack "
                    "is stopped in the background after the figures")
     p.add_argument("--cases", type=int, help="cases in the database after growth (default 3000; quick 12)")
     p.add_argument("--duration", type=int, help="seconds per wrk run (default 30; quick 2)")
-    p.add_argument("--connections", type=int, help="wrk's connections (default 64; quick 16: the backlog 64 leave "
-                   "on a slow page takes seconds to drain after each run)")
+    p.add_argument("--connections", type=int, help="wrk's connections (default 64; quick 8: the backlog they leave "
+                   "on a slow page, 4 a worker, takes seconds to drain after each run, and every run waits for it)")
     p.add_argument("--timeout", type=int, default=30, help="seconds wrk waits for an answer (default 30): a "
                    "slower one is a timeout error")
     p.add_argument("--warmup", type=int, help="seconds of unmeasured load before each run (default 5; quick 0: "
@@ -432,7 +435,7 @@ def parse_args(argv=None):
                    "and it is left running")
     args = p.parse_args(argv)
     args.cases = args.cases or (12 if args.quick else 3000)
-    args.connections = args.connections or (16 if args.quick else 64)
+    args.connections = args.connections or (8 if args.quick else 64)
     args.workers = args.workers or (2 if args.quick else 4)
     args.duration = args.duration or (2 if args.quick else 30)
     args.samples = args.samples or (3 if args.quick else 100)
@@ -484,7 +487,8 @@ def run(args, wrk: str, prod_dir: Path, t0: float) -> dict:
         demo = not args.quick  # --quick: the grown cases only (the demo's load takes over a minute)
         log(f"load: starting the production stack under {prod_dir} ({'demo data, ' if demo else ''}"
             f"{'about a minute' if demo else 'about half a minute'})")
-        stack = stack_up(prod_dir, port, args.workers, demo, None if args.no_pg_template else template_cache())
+        stack = stack_up(prod_dir, port, args.workers, demo, None if args.no_pg_template else template_cache(),
+                         wait=not args.quick)
     os.environ.update(stack)
     os.environ["DJANGO_SETTINGS_MODULE"] = "liuhen.settings"
     os.environ.pop("LIUHEN_DEBUG", None)
@@ -511,8 +515,6 @@ def grow_and_measure(args, wrk: str, prod_dir: Path, stack: dict, port: int, pla
 
     log(f"load: growing to {args.cases} cases ({args.grow_procs} processes)")
     grown = grow.grow(args.cases, procs=args.grow_procs, log=log)
-    verify_s = wait_and_verify(stack)
-    log(f"load: grown to {grown['cases']} cases in {grown['grow_s']} s; liuhen verify passed in {verify_s} s")
 
     from liuhen.accounts.models import User
     from liuhen.cases.models import Case
@@ -524,28 +526,61 @@ def grow_and_measure(args, wrk: str, prod_dir: Path, stack: dict, port: int, pla
                     Record.objects.filter(case__agency_id=agency).values_list("pk", flat=True)]
     portal_paths = ["/public/decisions/"]
     reviewer = User.objects.get(username=grow.LOGIN_USER, agency_id=agency)
-    answering(plain_port, "the gunicorn without read events")
-    return measure(args, wrk, prod_dir, port, plain_port, grown, verify_s, t0, case_paths, record_paths,
-                   portal_paths, reviewer)
+    targets = Targets(port, plain_port, args.workers, case_paths, record_paths, portal_paths)
+    if args.quick:  # the servers answer, log in and are warmed while the integrator and `liuhen verify` run
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            ready = pool.submit(targets.ready)
+            verify_s = wait_and_verify(stack)
+            ready.result()
+    else:
+        verify_s = wait_and_verify(stack)
+        targets.ready(warm=False)
+    log(f"load: grown to {grown['cases']} cases in {grown['grow_s']} s; liuhen verify passed in {verify_s} s")
+    return measure(args, wrk, prod_dir, targets, grown, verify_s, t0, reviewer)
 
 
-def measure(args, wrk, prod_dir, port, plain_port, grown, verify_s, t0, case_paths, record_paths, portal_paths,
-            reviewer) -> dict:
-    from support import grow
+class Targets:
+    """The two servers and the three pages' paths; ready(): both servers answer, the bench's account is logged
+    in (`cookie`) and, with `warm`, each server has served the first pages of each kind (`warmed`): a fresh
+    worker imports and compiles templates on its first pages, and a page that does not answer 200 before
+    the load leaves nothing to measure."""
 
-    base, base_plain = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{plain_port}"
-    cookie = login_cookie(base, grow.LOGIN_USER, grow.LOGIN_PASSWORD)
+    def __init__(self, port, plain_port, workers, case_paths, record_paths, portal_paths):
+        self.base, self.base_plain = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{plain_port}"
+        self.port, self.plain_port, self.workers = port, plain_port, workers
+        self.paths = {"case": case_paths, "record": record_paths, "portal": portal_paths}
+        self.cookie, self.warmed = None, set()
+
+    def ready(self, warm: bool = True) -> None:
+        from support import grow
+
+        answering(self.port, "the stack's gunicorn")
+        answering(self.plain_port, "the gunicorn without read events")
+        self.cookie = login_cookie(self.base, grow.LOGIN_USER, grow.LOGIN_PASSWORD)
+        for name in self.paths if warm else ():
+            self.warm(name, self.base)
+            if name != "portal":
+                self.warm(name, self.base_plain)
+
+    def warm(self, name: str, base: str) -> None:
+        if (name, base) not in self.warmed:
+            check_paths(base, "" if name == "portal" else self.cookie, self.paths[name][:self.workers])
+            self.warmed.add((name, base))
+
+
+def measure(args, wrk, prod_dir, targets: Targets, grown, verify_s, t0, reviewer) -> dict:
+    base, base_plain, cookie = targets.base, targets.base_plain, targets.cookie
     roots = server_roots(prod_dir, ["gunicorn", "gunicorn-no-read-events"])
     logs = prod_dir / "logs"
 
     pages = {}
     t_load = time.perf_counter()
-    for name, paths, ck, user in (("case", case_paths, cookie, reviewer), ("record", record_paths, cookie, reviewer),
-                                  ("portal", portal_paths, "", None)):
+    for name, ck, user in (("case", cookie, reviewer), ("record", cookie, reviewer), ("portal", "", None)):
         # Each server warmed first (a fresh worker imports and compiles templates on its first pages): a
-        # page per worker, then --warmup seconds of load (none with --quick).
-        warm = paths[:args.workers]
-        check_paths(base, ck, warm)
+        # page per worker (Targets.warm: with --quick before, while `liuhen verify` runs), then --warmup
+        # seconds of load (none with --quick).
+        paths = targets.paths[name]
+        targets.warm(name, base)
         paths_file = prod_dir / f"paths-{name}.txt"
         paths_file.write_text("\n".join(paths) + "\n")
         log(f"load: {name} page: wrk {args.connections} connections × {args.duration} s over {len(paths)} paths")
@@ -556,7 +591,7 @@ def measure(args, wrk, prod_dir, port, plain_port, grown, verify_s, t0, case_pat
         if name != "portal":  # the portal's pages append no read event (publicity.public_views)
             plain_log = logs / "gunicorn-no-read-events.log"
             log(f"load: {name} page: without read events")
-            check_paths(base_plain, ck, warm)
+            targets.warm(name, base_plain)
             if args.warmup:
                 run_wrk(wrk, base_plain, paths_file, ck, args, args.warmup, roots, plain_log)
             page.update(read_overhead(

@@ -9,6 +9,7 @@
 #                 cluster kept in DIR instead of initdb + migrate, when DIR holds one made for these
 #                 migrations and checked whole (bench/support/pgtemplate.py); otherwise the cluster is
 #                 made as without it and a copy is kept in DIR after migrate. Unset: nothing of this.
+#   PROD_WAIT=0   (the benchmark's) return once gunicorn is started, not waiting for its first answer
 # $PROD_DIR/liuhen.env is the stack's environment: `set -a; . var/prod/liuhen.env; set +a` and any
 # `liuhen` command talks to it.
 set -euo pipefail
@@ -131,6 +132,10 @@ started "integrator $!"
 setsid "$PY" -m gunicorn -c deploy/gunicorn.conf.py --pid "$PROD_DIR/gunicorn.pid" liuhen.wsgi \
     >"$PROD_DIR/logs/gunicorn.log" 2>&1 &
 started "gunicorn $!"
+if [ "${PROD_WAIT:-1}" = 0 ]; then
+    echo "prod-up: http://127.0.0.1:$PORT starting ($WORKERS gunicorn workers, PostgreSQL on $PG_PORT, S3 on ${WP[0]}); env in $PROD_DIR/liuhen.env"
+    exit 0
+fi
 for _ in $(seq 1 120); do
     if "$PY" -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$PORT/login/', timeout=2)" 2>/dev/null; then
         echo "prod-up: http://127.0.0.1:$PORT ($WORKERS gunicorn workers, PostgreSQL on $PG_PORT, S3 on ${WP[0]}); env in $PROD_DIR/liuhen.env"
