@@ -117,6 +117,16 @@ def stack_up(prod_dir: Path, port: int, workers: int, demo: bool, template: Path
     return stack
 
 
+def s3_ready(prod_dir: Path) -> None:
+    """Wait (at most two minutes) for the stack's S3 bucket, which prod-up.sh with PROD_WAIT=0 does not
+    wait for: the cases grow meanwhile (they store no files)."""
+    deadline = time.monotonic() + 120
+    while not (prod_dir / "s3-ready").exists():
+        if (prod_dir / "s3-failed").exists() or time.monotonic() > deadline:
+            sys.exit(f"load: SeaweedFS did not start (logs: {prod_dir / 'logs'})")
+        time.sleep(0.25)
+
+
 def stack_down(prod_dir: Path) -> None:
     subprocess.run([str(REPO / "scripts" / "prod-down.sh")], env={**os.environ, "PROD_DIR": str(prod_dir)},
                    stdout=sys.stderr, check=False)
@@ -411,10 +421,10 @@ def in_process(paths: list[str], user, samples: int) -> dict:
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--quick", action="store_true", help="under a minute: no demo data, 12 cases, 8 connections, 2 workers, "
+    p.add_argument("--quick", action="store_true", help="under a minute: no demo data, 8 cases, 8 connections, 2 workers, "
                    "2 s per run, no warm-up runs, read overhead from one A B pair, 3 pages in process; the stack "
                    "is stopped in the background after the figures")
-    p.add_argument("--cases", type=int, help="cases in the database after growth (default 3000; quick 12)")
+    p.add_argument("--cases", type=int, help="cases in the database after growth (default 3000; quick 8)")
     p.add_argument("--duration", type=int, help="seconds per wrk run (default 30; quick 2)")
     p.add_argument("--connections", type=int, help="wrk's connections (default 64; quick 8: the backlog they leave "
                    "on a slow page, 4 a worker, takes seconds to drain after each run, and every run waits for it)")
@@ -434,7 +444,7 @@ def parse_args(argv=None):
                    "PROD_DIR: its gunicorn reloads this tree's code (SIGHUP), the cases are topped up to --cases, "
                    "and it is left running")
     args = p.parse_args(argv)
-    args.cases = args.cases or (12 if args.quick else 3000)
+    args.cases = args.cases or (8 if args.quick else 3000)
     args.connections = args.connections or (8 if args.quick else 64)
     args.workers = args.workers or (2 if args.quick else 4)
     args.duration = args.duration or (2 if args.quick else 30)
@@ -529,8 +539,8 @@ def grow_and_measure(args, wrk: str, prod_dir: Path, stack: dict, port: int, pla
     targets = Targets(port, plain_port, args.workers, case_paths, record_paths, portal_paths)
     if args.quick:  # the servers answer, log in and are warmed while the integrator and `liuhen verify` run
         with concurrent.futures.ThreadPoolExecutor(1) as pool:
-            ready = pool.submit(targets.ready)
-            verify_s = wait_and_verify(stack)
+            ready = pool.submit(targets.ready, s3_of=None if args.stack else prod_dir)
+            verify_s = wait_and_verify(stack, in_process=True)
             ready.result()
     else:
         verify_s = wait_and_verify(stack)
@@ -540,10 +550,11 @@ def grow_and_measure(args, wrk: str, prod_dir: Path, stack: dict, port: int, pla
 
 
 class Targets:
-    """The two servers and the three pages' paths; ready(): both servers answer, the bench's account is logged
-    in (`cookie`) and, with `warm`, each server has served the first pages of each kind (`warmed`): a fresh
-    worker imports and compiles templates on its first pages, and a page that does not answer 200 before
-    the load leaves nothing to measure."""
+    """The two servers and the three pages' paths; ready(): the bucket takes writes (`s3_of`: a stack started
+    with PROD_WAIT=0), both servers answer, the bench's account is logged in (`cookie`) and, with `warm`,
+    each server has served the first pages of each kind (`warmed`): a fresh worker imports and compiles
+    templates on its first pages, and a page that does not answer 200 before the load leaves nothing to
+    measure."""
 
     def __init__(self, port, plain_port, workers, case_paths, record_paths, portal_paths):
         self.base, self.base_plain = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{plain_port}"
@@ -551,9 +562,11 @@ class Targets:
         self.paths = {"case": case_paths, "record": record_paths, "portal": portal_paths}
         self.cookie, self.warmed = None, set()
 
-    def ready(self, warm: bool = True) -> None:
+    def ready(self, warm: bool = True, s3_of: Path | None = None) -> None:
         from support import grow
 
+        if s3_of is not None:
+            s3_ready(s3_of)
         answering(self.port, "the stack's gunicorn")
         answering(self.plain_port, "the gunicorn without read events")
         self.cookie = login_cookie(self.base, grow.LOGIN_USER, grow.LOGIN_PASSWORD)
@@ -635,8 +648,10 @@ def page_errors(p: dict) -> int:
                              if not (key == "with" and p.get("read_event_turns") == "A B"))
 
 
-def wait_and_verify(stack: dict) -> float:
-    """Wait for the integrator to sequence what growth appended, then `liuhen verify` (must pass)."""
+def wait_and_verify(stack: dict, in_process: bool = False) -> float:
+    """Wait for the integrator to sequence what growth appended, then `liuhen verify` (must pass): a
+    process of its own, or (`in_process`, --quick) the same command in this process, which has Django set
+    up on the stack already (a process's start is seconds of CPU on the shared cores)."""
     from liuhen.ledger.models import Pending
 
     deadline = time.monotonic() + 600
@@ -645,6 +660,17 @@ def wait_and_verify(stack: dict) -> float:
             sys.exit("load: the integrator did not sequence the grown entries within 10 minutes")
         time.sleep(0.25)
     t = time.perf_counter()
+    if in_process:
+        import io
+
+        from django.core.management import call_command
+
+        out = io.StringIO()
+        try:
+            call_command("verify", stdout=out, stderr=out)
+        except SystemExit:
+            sys.exit(f"load: liuhen verify failed after growth:\n{out.getvalue()[-3000:]}")
+        return round(time.perf_counter() - t, 1)
     env = {**os.environ, **stack, "PYTHONPATH": str(REPO)}
     r = subprocess.run([str(PY), "-m", "liuhen", "verify"], cwd=REPO, env=env, capture_output=True, text=True)
     if r.returncode != 0:

@@ -10,6 +10,7 @@
 #                 migrations and checked whole (bench/support/pgtemplate.py); otherwise the cluster is
 #                 made as without it and a copy is kept in DIR after migrate. Unset: nothing of this.
 #   PROD_WAIT=0   (the benchmark's) return once gunicorn is started, not waiting for its first answer
+#                 nor for SeaweedFS (PROD_DIR/s3-ready, or s3-failed, tells when the bucket takes writes)
 # $PROD_DIR/liuhen.env is the stack's environment: `set -a; . var/prod/liuhen.env; set +a` and any
 # `liuhen` command talks to it.
 set -euo pipefail
@@ -95,7 +96,8 @@ fi
 MIGRATE=$!
 
 # The bucket, once the S3 gateway answers (SeaweedFS takes some seconds).
-"$PY" - <<'PYTHON' || fail "SeaweedFS did not start"
+bucket() {
+"$PY" - <<'PYTHON'
 import os, time
 import boto3
 from botocore.config import Config
@@ -115,6 +117,14 @@ while True:
             raise
         time.sleep(0.5)
 PYTHON
+}
+if [ "${PROD_WAIT:-1}" = 0 ]; then
+    # Not waited for (the benchmark's, whose cases need none of it): $PROD_DIR/s3-ready once the bucket
+    # takes a write, $PROD_DIR/s3-failed if it does not.
+    (if bucket >"$PROD_DIR/logs/s3.log" 2>&1; then touch "$PROD_DIR/s3-ready"; else touch "$PROD_DIR/s3-failed"; fi) &
+else
+    bucket || fail "SeaweedFS did not start"
+fi
 
 cd "$ROOT"
 wait "$MIGRATE" || fail "migrate failed"

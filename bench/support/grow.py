@@ -33,8 +33,9 @@ class Grower(verify_bench.Builder):
     """bench/verify.py's builder: its agency (named AGENCY_NAME, on the packaged base profile), its
     people (sysadmin, juzhang, fazhi, dangan, head0-2, officer00-23), then its cases."""
 
-    def build_people(self) -> None:
-        """The agency and its people, or those made by an earlier run on this database."""
+    def build_people(self, login: bool = True) -> None:
+        """The agency and its people, or those made by an earlier run on this database (its login
+        password checked unless `login` is false: a growth process forked after the check)."""
         from liuhen.accounts import services as acc
         from liuhen.accounts.models import Agency, User
 
@@ -46,7 +47,7 @@ class Grower(verify_bench.Builder):
             self.teams = [(people[f"head{u}"].unit, people[f"head{u}"],
                            [people[f"officer{u}{k}"] for k in range(self.OFFICERS_PER_UNIT)])
                           for u in range(len(self.UNITS))]
-            if not self.reviewer.check_password(LOGIN_PASSWORD):
+            if login and not self.reviewer.check_password(LOGIN_PASSWORD):
                 self.set_login_password(self.reviewer)
             return
 
@@ -272,7 +273,7 @@ def _grow_share(seed: int, indexes: list[int], report: bool, opened: dict[int, i
     from django.db import connections
 
     grower = Grower(seed)
-    grower.build_people()
+    grower.build_people(login=False)  # PBKDF2: checked (or set) by the parent
     t = time.perf_counter()
     try:
         for n, i in enumerate(indexes, 1):
