@@ -66,11 +66,11 @@ def key(bin_dir: Path, root: Path = REPO, env=None) -> str:
     return h.hexdigest()[:32]
 
 
-def restore(cache: Path, bin_dir: Path, dest: Path) -> str:
+def restore(cache: Path, bin_dir: Path, dest: Path, root: Path = REPO) -> str:
     """Unpack the template of this key into `dest` (not existing) once its archive matches the
     manifest's size and SHA-256; its key. Unusable otherwise (dest and the bad template removed)."""
-    k = key(bin_dir)
-    entry = Path(cache) / k
+    k = key(bin_dir, root)
+    entry, made = Path(cache) / k, False
     try:
         if not (entry / "manifest.json").is_file():
             others = " (others, of other migrations)" if _entries(cache) else ""
@@ -82,28 +82,34 @@ def restore(cache: Path, bin_dir: Path, dest: Path) -> str:
             size, digest = manifest["size"], manifest["sha256"]
         except (ValueError, KeyError, TypeError):
             raise Unusable(f"{entry}: unreadable manifest") from None
-        archive = (entry / ARCHIVE).read_bytes()
+        try:
+            archive = (entry / ARCHIVE).read_bytes()
+        except FileNotFoundError:
+            raise Unusable(f"{entry}: its archive is missing") from None
         if len(archive) != size or hashlib.sha256(archive).hexdigest() != digest:
             raise Unusable(f"{entry}: its archive changed since it was saved")
         dest.mkdir(mode=0o700)
+        made = True
         untar = subprocess.run(["tar", "-C", str(dest), "-xf", "-"], input=archive, capture_output=True)
         if untar.returncode != 0:
             raise Unusable(f"{entry}: tar: {untar.stderr.decode(errors='replace').strip()}")
         os.utime(entry)  # most recently used: kept longest
         return k
     except Unusable:
-        shutil.rmtree(dest, ignore_errors=True)
+        if made:
+            shutil.rmtree(dest, ignore_errors=True)
         shutil.rmtree(entry, ignore_errors=True)
         raise
-    except OSError as exc:  # a template removed while read (another run pruning): not used
-        shutil.rmtree(dest, ignore_errors=True)
+    except OSError as exc:  # a template removed while read (another run pruning), `dest` there: not used
+        if made:
+            shutil.rmtree(dest, ignore_errors=True)
         raise Unusable(f"{entry}: {exc}") from None
 
 
-def save(cache: Path, bin_dir: Path, data: Path) -> Path:
+def save(cache: Path, bin_dir: Path, data: Path, root: Path = REPO) -> Path:
     """Keep `data` (a stopped cluster, just migrated) as this key's template; the oldest beyond KEEP
     are removed. Written beside and renamed into place: a reader never sees half a template."""
-    k = key(bin_dir)
+    k = key(bin_dir, root)
     cache = Path(cache)
     cache.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{k}-", dir=cache))
