@@ -2,12 +2,15 @@
 public portal page under 64 connections, on gunicorn + PostgreSQL + SeaweedFS, with demo data grown.
 
     .venv/bin/python bench/load.py            # 3 000 cases, 30 s per run (growth: tens of minutes)
-    .venv/bin/python bench/load.py --quick    # a smoke run: no demo, 12 cases, 2 s per run (README: its time)
+    .venv/bin/python bench/load.py --quick    # a smoke run: no demo, 8 cases, 2 s per run (README: its time)
     .venv/bin/python bench/load.py --cases 1000 --duration 20 --connections 64 --keep
 
 1. The stack: scripts/prod-up.sh with PROD_DEMO=1 (its own PostgreSQL cluster, SeaweedFS, migrate, the
    demo, the integrator, gunicorn with deploy/gunicorn.conf.py and 4 workers) under a fresh PROD_DIR;
-   scripts/prod-down.sh at the end (--keep leaves it running).
+   scripts/prod-down.sh at the end (--keep leaves it running). Its PostgreSQL cluster is a copy of a
+   migrated one kept in ~/.cache/liuhen/bench/pg-template (PROD_PG_TEMPLATE; bench/support/pgtemplate.py:
+   keyed by every migration file and PostgreSQL's major version, checked whole before use; the first run
+   on a machine, or after a migration changed, makes it; --no-pg-template: initdb and migrate).
 2. Growth (not timed as a figure): bench/support/grow.py opens cases through the services in an agency of
    its own until the database holds --cases, in --grow-procs processes; the integrator sequences them;
    `liuhen verify` must pass.
@@ -29,10 +32,12 @@ public portal page under 64 connections, on gunicorn + PostgreSQL + SeaweedFS, w
    --samples pages, with Django's test Client in this process against the same database (with and
    without the read event).
 
---quick is a smoke run of the same path, marked "quick": true in the JSON: no demo data, 12 cases,
-16 connections, 2 workers, 2 s runs without warm-up runs (a page per worker instead), the read overhead
-from the measured run and one run without the event (A B), 3 pages in process; the stack is stopped in
-the background once the figures are out. Its figures are not the issue's.
+--quick is a smoke run of the same path, marked "quick": true in the JSON: no demo data, 8 cases,
+8 connections, 2 workers, 2 s runs without warm-up runs (a page per worker instead), the read overhead
+from the measured run and one run without the event (A B), 3 pages in process; the cases grow while
+gunicorn boots and SeaweedFS starts (prod-up.sh PROD_WAIT=0), the servers are warmed while `liuhen
+verify` runs (in this process), and the stack is stopped in the background once the figures are out.
+Its figures are not the issue's.
 
 A table goes to stderr; the last line of stdout is one JSON object: p95_ms (worst page), errors (sum),
 pages_per_s (worst page), ledger_read_overhead and ledger_read_overhead_cpu (worst page), per-page
