@@ -109,8 +109,9 @@ def template_cache() -> Path:
 def stack_up(prod_dir: Path, port: int, workers: int, demo: bool, template: Path | None, wait: bool) -> dict:
     env = {**os.environ, "PROD_DIR": str(prod_dir), "PROD_PORT": str(port), "PROD_WORKERS": str(workers),
            "PROD_DEMO": "1" if demo else "0"}
-    env.pop("PROD_PG_TEMPLATE", None)
-    if not wait:  # gunicorn boots while the cases grow: `answering` before the load
+    for name in ("PROD_PG_TEMPLATE", "PROD_WAIT"):  # this run's choice, not the caller's environment
+        env.pop(name, None)
+    if not wait:  # --quick: the cases grow while gunicorn boots and SeaweedFS starts (s3_ready, answering)
         env["PROD_WAIT"] = "0"
     if template is not None:
         env["PROD_PG_TEMPLATE"] = str(template)
