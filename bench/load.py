@@ -502,7 +502,7 @@ def run(args, wrk: str, prod_dir: Path, t0: float) -> dict:
         port = free_port()
         demo = not args.quick  # --quick: the grown cases only (the demo's load takes over a minute)
         log(f"load: starting the production stack under {prod_dir} ({'demo data, ' if demo else ''}"
-            f"{'about a minute' if demo else 'about half a minute'})")
+            f"{'about a minute' if demo else 'seconds; half a minute when the migrated cluster is made'})")
         stack = stack_up(prod_dir, port, args.workers, demo, None if args.no_pg_template else template_cache(),
                          wait=not args.quick)
     os.environ.update(stack)
