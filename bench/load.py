@@ -2,12 +2,15 @@
 public portal page under 64 connections, on gunicorn + PostgreSQL + SeaweedFS, with demo data grown.
 
     .venv/bin/python bench/load.py            # 3 000 cases, 30 s per run (growth: tens of minutes)
-    .venv/bin/python bench/load.py --quick    # a smoke run: no demo, 12 cases, 2 s per run (README: its time)
+    .venv/bin/python bench/load.py --quick    # a smoke run: no demo, 8 cases, 2 s per run (README: its time)
     .venv/bin/python bench/load.py --cases 1000 --duration 20 --connections 64 --keep
 
 1. The stack: scripts/prod-up.sh with PROD_DEMO=1 (its own PostgreSQL cluster, SeaweedFS, migrate, the
    demo, the integrator, gunicorn with deploy/gunicorn.conf.py and 4 workers) under a fresh PROD_DIR;
-   scripts/prod-down.sh at the end (--keep leaves it running).
+   scripts/prod-down.sh at the end (--keep leaves it running). Its PostgreSQL cluster is a copy of a
+   migrated one kept in ~/.cache/liuhen/bench/pg-template (PROD_PG_TEMPLATE; bench/support/pgtemplate.py:
+   keyed by every migration file and PostgreSQL's major version, checked whole before use; the first run
+   on a machine, or after a migration changed, makes it; --no-pg-template: initdb and migrate).
 2. Growth (not timed as a figure): bench/support/grow.py opens cases through the services in an agency of
    its own until the database holds --cases, in --grow-procs processes; the integrator sequences them;
    `liuhen verify` must pass.
@@ -29,10 +32,12 @@ public portal page under 64 connections, on gunicorn + PostgreSQL + SeaweedFS, w
    --samples pages, with Django's test Client in this process against the same database (with and
    without the read event).
 
---quick is a smoke run of the same path, marked "quick": true in the JSON: no demo data, 12 cases,
-16 connections, 2 workers, 2 s runs without warm-up runs (a page per worker instead), the read overhead
-from the measured run and one run without the event (A B), 3 pages in process; the stack is stopped in
-the background once the figures are out. Its figures are not the issue's.
+--quick is a smoke run of the same path, marked "quick": true in the JSON: no demo data, 8 cases,
+8 connections, 2 workers, 2 s runs without warm-up runs (a page per worker instead), the read overhead
+from the measured run and one run without the event (A B), 3 pages in process; the cases grow while
+gunicorn boots and SeaweedFS starts (prod-up.sh PROD_WAIT=0), the servers are warmed while `liuhen
+verify` runs (in this process), and the stack is stopped in the background once the figures are out.
+Its figures are not the issue's.
 
 A table goes to stderr; the last line of stdout is one JSON object: p95_ms (worst page), errors (sum),
 pages_per_s (worst page), ledger_read_overhead and ledger_read_overhead_cpu (worst page), per-page
@@ -41,6 +46,7 @@ details, why (the CPU per page against the cores), targets and met flags.
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import json
 import os
 import random
@@ -94,15 +100,37 @@ def ensure_wrk() -> str:
 # ---- the stack -----------------------------------------------------------------------------------
 
 
-def stack_up(prod_dir: Path, port: int, workers: int, demo: bool) -> dict:
+def template_cache() -> Path:
+    """Where the migrated PostgreSQL cluster is kept between runs (bench/support/pgtemplate.py)."""
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "liuhen" / "bench" / "pg-template"
+
+
+def stack_up(prod_dir: Path, port: int, workers: int, demo: bool, template: Path | None, wait: bool) -> dict:
     env = {**os.environ, "PROD_DIR": str(prod_dir), "PROD_PORT": str(port), "PROD_WORKERS": str(workers),
            "PROD_DEMO": "1" if demo else "0"}
+    for name in ("PROD_PG_TEMPLATE", "PROD_WAIT"):  # this run's choice, not the caller's environment
+        env.pop(name, None)
+    if not wait:  # --quick: the cases grow while gunicorn boots and SeaweedFS starts (s3_ready, answering)
+        env["PROD_WAIT"] = "0"
+    if template is not None:
+        env["PROD_PG_TEMPLATE"] = str(template)
     subprocess.run([str(REPO / "scripts" / "prod-up.sh")], check=True, env=env, stdout=sys.stderr)
     stack = {}
     for line in (prod_dir / "liuhen.env").read_text().splitlines():
         key, _, value = line.partition("=")
         stack[key] = value.strip("'")
     return stack
+
+
+def s3_ready(prod_dir: Path) -> None:
+    """Wait (at most two minutes) for the stack's S3 bucket, which prod-up.sh with PROD_WAIT=0 does not
+    wait for: the cases grow meanwhile (they store no files)."""
+    deadline = time.monotonic() + 120
+    while not (prod_dir / "s3-ready").exists():
+        if (prod_dir / "s3-failed").exists() or time.monotonic() > deadline:
+            sys.exit(f"load: SeaweedFS did not start (logs: {prod_dir / 'logs'})")
+        time.sleep(0.25)
 
 
 def stack_down(prod_dir: Path) -> None:
@@ -277,7 +305,9 @@ def run_wrk(wrk: str, base: str, paths_file: Path, cookie: str, args, duration: 
         _, status, usage = os.wait4(proc.pid, 0)
         out.seek(0)
         text = out.read().decode("utf-8", "replace")
+    wrk_done = time.monotonic()
     settle(cpu_roots)  # the requests wrk gave up on (timeouts) are still served: counted, with their CPU
+    drain_s = time.monotonic() - wrk_done
     server_cpu, answered = tree_cpu(cpu_roots) - server_before, served(access_log) - served_before
     busy_s = time.monotonic() - started  # wrk's run and the backlog it left
     line = next((ln for ln in text.splitlines() if ln.startswith("WRKJSON ")), None)
@@ -285,6 +315,7 @@ def run_wrk(wrk: str, base: str, paths_file: Path, cookie: str, args, duration: 
         sys.exit(f"load: wrk failed:\n{text}")
     w = json.loads(line[len("WRKJSON "):])
     seconds = w["duration_us"] / 1e6
+    log(f"load:   {base}: {w['requests']} pages in {seconds:.1f} s, the server idle {drain_s:.1f} s after")
     n = max(1, w["requests"])
     errors = w["not_200"] + w["connect"] + w["read"] + w["write"] + w["timeout"]
     return {"requests": w["requests"], "errors": errors, "not_200": w["not_200"],
@@ -297,7 +328,8 @@ def run_wrk(wrk: str, base: str, paths_file: Path, cookie: str, args, duration: 
             "server_cpu_ms_per_page": round(server_cpu * 1000 / max(1, answered), 2),
             "wrk_cpu_ms_per_page": round((usage.ru_utime + usage.ru_stime) * 1000 / n, 2),
             "server_cores_busy": round(server_cpu / busy_s, 2),
-            "wrk_cores_busy": round((usage.ru_utime + usage.ru_stime) / seconds, 2)}
+            "wrk_cores_busy": round((usage.ru_utime + usage.ru_stime) / seconds, 2),
+            "drain_s": round(drain_s, 1)}
 
 
 # ---- in-process CPU and queries ----------------------------------------------------------------------
@@ -395,13 +427,13 @@ def in_process(paths: list[str], user, samples: int) -> dict:
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--quick", action="store_true", help="under a minute: no demo data, 12 cases, 16 connections, 2 workers, "
+    p.add_argument("--quick", action="store_true", help="under a minute: no demo data, 8 cases, 8 connections, 2 workers, "
                    "2 s per run, no warm-up runs, read overhead from one A B pair, 3 pages in process; the stack "
                    "is stopped in the background after the figures")
-    p.add_argument("--cases", type=int, help="cases in the database after growth (default 3000; quick 12)")
+    p.add_argument("--cases", type=int, help="cases in the database after growth (default 3000; quick 8)")
     p.add_argument("--duration", type=int, help="seconds per wrk run (default 30; quick 2)")
-    p.add_argument("--connections", type=int, help="wrk's connections (default 64; quick 16: the backlog 64 leave "
-                   "on a slow page takes seconds to drain after each run)")
+    p.add_argument("--connections", type=int, help="wrk's connections (default 64; quick 8: the backlog they leave "
+                   "on a slow page, 4 a worker, takes seconds to drain after each run, and every run waits for it)")
     p.add_argument("--timeout", type=int, default=30, help="seconds wrk waits for an answer (default 30): a "
                    "slower one is a timeout error")
     p.add_argument("--warmup", type=int, help="seconds of unmeasured load before each run (default 5; quick 0: "
@@ -410,13 +442,16 @@ def parse_args(argv=None):
                    "on start, seconds of CPU the two cores are short of)")
     p.add_argument("--samples", type=int, help="pages per in-process measure (default 100; quick 3)")
     p.add_argument("--grow-procs", type=int, default=2, help="processes that grow the cases (default 2)")
+    p.add_argument("--no-pg-template", action="store_true", help="make the stack's PostgreSQL cluster with initdb "
+                   "and migrate, not from the migrated copy kept in ~/.cache/liuhen/bench/pg-template (made by "
+                   "the first run, keyed by the migrations and PostgreSQL's version)")
     p.add_argument("--keep", action="store_true", help="leave the stack running (PROD_DIR printed)")
     p.add_argument("--stack", metavar="PROD_DIR", help="use the stack `make prod-up` (or --keep) left running in "
                    "PROD_DIR: its gunicorn reloads this tree's code (SIGHUP), the cases are topped up to --cases, "
                    "and it is left running")
     args = p.parse_args(argv)
-    args.cases = args.cases or (12 if args.quick else 3000)
-    args.connections = args.connections or (16 if args.quick else 64)
+    args.cases = args.cases or (8 if args.quick else 3000)
+    args.connections = args.connections or (8 if args.quick else 64)
     args.workers = args.workers or (2 if args.quick else 4)
     args.duration = args.duration or (2 if args.quick else 30)
     args.samples = args.samples or (3 if args.quick else 100)
@@ -467,8 +502,9 @@ def run(args, wrk: str, prod_dir: Path, t0: float) -> dict:
         port = free_port()
         demo = not args.quick  # --quick: the grown cases only (the demo's load takes over a minute)
         log(f"load: starting the production stack under {prod_dir} ({'demo data, ' if demo else ''}"
-            f"{'about a minute' if demo else 'about half a minute'})")
-        stack = stack_up(prod_dir, port, args.workers, demo)
+            f"{'about a minute' if demo else 'seconds; half a minute when the migrated cluster is made'})")
+        stack = stack_up(prod_dir, port, args.workers, demo, None if args.no_pg_template else template_cache(),
+                         wait=not args.quick)
     os.environ.update(stack)
     os.environ["DJANGO_SETTINGS_MODULE"] = "liuhen.settings"
     os.environ.pop("LIUHEN_DEBUG", None)
@@ -495,8 +531,6 @@ def grow_and_measure(args, wrk: str, prod_dir: Path, stack: dict, port: int, pla
 
     log(f"load: growing to {args.cases} cases ({args.grow_procs} processes)")
     grown = grow.grow(args.cases, procs=args.grow_procs, log=log)
-    verify_s = wait_and_verify(stack)
-    log(f"load: grown to {grown['cases']} cases in {grown['grow_s']} s; liuhen verify passed in {verify_s} s")
 
     from liuhen.accounts.models import User
     from liuhen.cases.models import Case
@@ -508,28 +542,64 @@ def grow_and_measure(args, wrk: str, prod_dir: Path, stack: dict, port: int, pla
                     Record.objects.filter(case__agency_id=agency).values_list("pk", flat=True)]
     portal_paths = ["/public/decisions/"]
     reviewer = User.objects.get(username=grow.LOGIN_USER, agency_id=agency)
-    answering(plain_port, "the gunicorn without read events")
-    return measure(args, wrk, prod_dir, port, plain_port, grown, verify_s, t0, case_paths, record_paths,
-                   portal_paths, reviewer)
+    targets = Targets(port, plain_port, args.workers, case_paths, record_paths, portal_paths)
+    if args.quick:  # the servers answer, log in and are warmed while the integrator and `liuhen verify` run
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            ready = pool.submit(targets.ready, s3_of=None if args.stack else prod_dir)
+            verify_s = wait_and_verify(stack, in_process=True)
+            ready.result()
+    else:
+        verify_s = wait_and_verify(stack)
+        targets.ready(warm=False)
+    log(f"load: grown to {grown['cases']} cases in {grown['grow_s']} s; liuhen verify passed in {verify_s} s")
+    return measure(args, wrk, prod_dir, targets, grown, verify_s, t0, reviewer)
 
 
-def measure(args, wrk, prod_dir, port, plain_port, grown, verify_s, t0, case_paths, record_paths, portal_paths,
-            reviewer) -> dict:
-    from support import grow
+class Targets:
+    """The two servers and the three pages' paths; ready(): the bucket takes writes (`s3_of`: a stack started
+    with PROD_WAIT=0), both servers answer, the bench's account is logged in (`cookie`) and, with `warm`,
+    each server has served the first pages of each kind (`warmed`): a fresh worker imports and compiles
+    templates on its first pages, and a page that does not answer 200 before the load leaves nothing to
+    measure."""
 
-    base, base_plain = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{plain_port}"
-    cookie = login_cookie(base, grow.LOGIN_USER, grow.LOGIN_PASSWORD)
+    def __init__(self, port, plain_port, workers, case_paths, record_paths, portal_paths):
+        self.base, self.base_plain = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{plain_port}"
+        self.port, self.plain_port, self.workers = port, plain_port, workers
+        self.paths = {"case": case_paths, "record": record_paths, "portal": portal_paths}
+        self.cookie, self.warmed = None, set()
+
+    def ready(self, warm: bool = True, s3_of: Path | None = None) -> None:
+        from support import grow
+
+        if s3_of is not None:
+            s3_ready(s3_of)
+        answering(self.port, "the stack's gunicorn")
+        answering(self.plain_port, "the gunicorn without read events")
+        self.cookie = login_cookie(self.base, grow.LOGIN_USER, grow.LOGIN_PASSWORD)
+        for name in self.paths if warm else ():
+            self.warm(name, self.base)
+            if name != "portal":
+                self.warm(name, self.base_plain)
+
+    def warm(self, name: str, base: str) -> None:
+        if (name, base) not in self.warmed:
+            check_paths(base, "" if name == "portal" else self.cookie, self.paths[name][:self.workers])
+            self.warmed.add((name, base))
+
+
+def measure(args, wrk, prod_dir, targets: Targets, grown, verify_s, t0, reviewer) -> dict:
+    base, base_plain, cookie = targets.base, targets.base_plain, targets.cookie
     roots = server_roots(prod_dir, ["gunicorn", "gunicorn-no-read-events"])
     logs = prod_dir / "logs"
 
     pages = {}
     t_load = time.perf_counter()
-    for name, paths, ck, user in (("case", case_paths, cookie, reviewer), ("record", record_paths, cookie, reviewer),
-                                  ("portal", portal_paths, "", None)):
+    for name, ck, user in (("case", cookie, reviewer), ("record", cookie, reviewer), ("portal", "", None)):
         # Each server warmed first (a fresh worker imports and compiles templates on its first pages): a
-        # page per worker, then --warmup seconds of load (none with --quick).
-        warm = paths[:args.workers]
-        check_paths(base, ck, warm)
+        # page per worker (Targets.warm: with --quick before, while `liuhen verify` runs), then --warmup
+        # seconds of load (none with --quick).
+        paths = targets.paths[name]
+        targets.warm(name, base)
         paths_file = prod_dir / f"paths-{name}.txt"
         paths_file.write_text("\n".join(paths) + "\n")
         log(f"load: {name} page: wrk {args.connections} connections × {args.duration} s over {len(paths)} paths")
@@ -539,7 +609,8 @@ def measure(args, wrk, prod_dir, port, plain_port, grown, verify_s, t0, case_pat
                                                logs / "gunicorn.log")}
         if name != "portal":  # the portal's pages append no read event (publicity.public_views)
             plain_log = logs / "gunicorn-no-read-events.log"
-            check_paths(base_plain, ck, warm)
+            log(f"load: {name} page: without read events")
+            targets.warm(name, base_plain)
             if args.warmup:
                 run_wrk(wrk, base_plain, paths_file, ck, args, args.warmup, roots, plain_log)
             page.update(read_overhead(
@@ -548,6 +619,7 @@ def measure(args, wrk, prod_dir, port, plain_port, grown, verify_s, t0, case_pat
                 measured=dict(page) if args.quick else None))
         else:
             page["ledger_read_overhead"] = None
+        log(f"load: {name} page: {args.samples} pages in process")
         page.update(in_process(paths, user, args.samples))
         pages[name] = page
     load_s = time.perf_counter() - t_load
@@ -582,8 +654,10 @@ def page_errors(p: dict) -> int:
                              if not (key == "with" and p.get("read_event_turns") == "A B"))
 
 
-def wait_and_verify(stack: dict) -> float:
-    """Wait for the integrator to sequence what growth appended, then `liuhen verify` (must pass)."""
+def wait_and_verify(stack: dict, in_process: bool = False) -> float:
+    """Wait for the integrator to sequence what growth appended, then `liuhen verify` (must pass): a
+    process of its own, or (`in_process`, --quick) the same command in this process, which has Django set
+    up on the stack already (a process's start is seconds of CPU on the shared cores)."""
     from liuhen.ledger.models import Pending
 
     deadline = time.monotonic() + 600
@@ -592,6 +666,17 @@ def wait_and_verify(stack: dict) -> float:
             sys.exit("load: the integrator did not sequence the grown entries within 10 minutes")
         time.sleep(0.25)
     t = time.perf_counter()
+    if in_process:
+        import io
+
+        from django.core.management import call_command
+
+        out = io.StringIO()
+        try:
+            call_command("verify", stdout=out, stderr=out)
+        except SystemExit:
+            sys.exit(f"load: liuhen verify failed after growth:\n{out.getvalue()[-3000:]}")
+        return round(time.perf_counter() - t, 1)
     env = {**os.environ, **stack, "PYTHONPATH": str(REPO)}
     r = subprocess.run([str(PY), "-m", "liuhen", "verify"], cwd=REPO, env=env, capture_output=True, text=True)
     if r.returncode != 0:

