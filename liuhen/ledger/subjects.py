@@ -194,8 +194,11 @@ def model_states(model, fields=None, *, pks=None, using=None, chunk_size: int = 
     if pks is not None:
         qs = qs.filter(pk__in=pks)
     ids = qs.order_by("pk").values_list("pk", flat=True)  # the key alone always reads
+    # A few rows named by key (a write's own state, stored_state): one plain read. Streamed, it is a
+    # server-side cursor on PostgreSQL — DECLARE, FETCH, FETCH, CLOSE: four round trips for one row.
+    few = pks is not None and len(pks) <= chunk_size
     chunk = []
-    for pk in ids.iterator(chunk_size=chunk_size):
+    for pk in (list(ids) if few else ids.iterator(chunk_size=chunk_size)):
         chunk.append(pk)
         if len(chunk) == chunk_size:
             yield from _states(qs, fields, chunk)
