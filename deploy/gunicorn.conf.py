@@ -20,9 +20,9 @@ worker_class = "sync"
 timeout = int(os.environ.get("LIUHEN_TIMEOUT", "") or 120)
 graceful_timeout = 30
 # A worker is replaced after this many requests, so that a slow leak in a library costs nothing. The
-# jitter is half as large again: workers started together serve at the same pace, and with a jitter of
-# 10 % (2 000 ± 200) all four restarted within the same two seconds under load — each importing Django
-# for seconds while nobody answered: p95 of the cached portal page 4.9 s (bench/load.py, 2026-12-03).
+# jitter is half of it: workers started together serve at the same pace, and with a jitter of 10 %
+# (2 000 ± 200) all four restarted within the same two seconds under load — each importing Django for
+# seconds while nobody answered: p95 of the cached portal page 4.9 s (bench/load.py, 2026-12-03).
 max_requests = 20000
 max_requests_jitter = 10000
 # The application is loaded in each worker after the fork: no database connection or S3 client is
