@@ -178,5 +178,7 @@ def check(app_configs=None, **kwargs):
 
     made = {True: checks.Error, False: checks.Warning}
     hint = "见 README“数据交换”：LIUHEN_PUSH_TARGETS 文件的格式。"
-    return [made[p.is_error](p.message, hint=hint, id=p.check_id)
-            for p in load(with_agencies=_agencies_readable()).problems]
+    # The agencies' table is introspected only when there is a file to look codes up for: the check
+    # runs before every `liuhen` command.
+    with_agencies = _path()[0] is not None and _agencies_readable()
+    return [made[p.is_error](p.message, hint=hint, id=p.check_id) for p in load(with_agencies=with_agencies).problems]
