@@ -2,7 +2,7 @@
 import re
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 from liuhen.publicity import redact
 from liuhen.publicity.redact import Span
@@ -464,6 +464,8 @@ PIECES = ["1", "3", "8", "0", "9", "X", "x", "１", "３", "Ｘ", " ", "-", "\u3
 
 @settings(max_examples=300)
 @given(st.lists(st.sampled_from(PIECES), max_size=40))
+@example(["13812345678", "+", "6222 0212 "])  # a mark reads as a label: "[电话号码已隐去]+6222 0212"
+@example(["110101199003071234", "+", "1", *["3"] * 14])  # after [身份证号码已隐去] any 15 digits are an ID
 def test_any_text_is_redacted_consistently(parts):
     text = "".join(parts)
     spans = redact.find(text, names=["张三", "欧阳锋"], addresses=["大连市1号"])
@@ -471,3 +473,16 @@ def test_any_text_is_redacted_consistently(parts):
     out = redact.apply(text, spans)
     assert redact.check(text, out, spans) == []
     assert redact.leaks(out) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("13812345678+6222 0212", "[电话号码已隐去][电话号码已隐去]"),
+    ("110101199003071234+123456789012345", "[身份证号码已隐去][身份证号码已隐去]"),
+    # the agency's own number stays, even where a mark before it would read as its label
+    ("13812345678+84311234", "[电话号码已隐去]+84311234"),
+])
+def test_what_the_guard_would_read_after_a_mark_goes_too(text, expected):
+    spans = redact.find(text, keep=["84311234"])
+    out = redact.apply(text, spans)
+    assert out == expected and redact.check(text, out, spans) == []
+    assert redact.leaks(out, allow=["84311234"]) == []
