@@ -6,9 +6,10 @@ returns findings (dicts with kind, message, object, entry_id, seq) for rows that
 what the log says they said (altered), are gone (deleted), or exist with no event (inserted).
 
 To keep verification of a large log in bounded memory, the mapping a checker gets is not a dict
-held in memory but streamed from the database object by object (verify.StreamedEvents): iterate
-it with `.items()` (one pass reads the log's events about that type once), test `in` it, and load
-rows a chunk at a time (`logged_rows`); don't gather it whole. An event is not the whole leaf but
+held in memory but streamed from the database object by object (verify.StreamedEvents; a small
+log's are read at once and held, verify.HeldEvents, with the same interface): iterate it with
+`.items()` (one pass reads the log's events about that type once), test `in` it, and load rows a
+chunk at a time (`logged_rows`); don't gather it whole. An event is not the whole leaf but
 only what checks read: a dict with "action", "object" ({"type", "id", "version"}), "actor"
 ({"id"} or None), "content_sha256", "blobs" and "detail".
 

@@ -253,12 +253,16 @@ def test_subject_types_are_the_registered_ones():
     assert "login" not in subjects.subject_types()
 
 
-def test_domain_checks_get_compact_events_for_registered_types_only(scene, monkeypatch):
+@pytest.mark.parametrize("held", [True, False], ids=["held", "streamed"])
+def test_domain_checks_get_compact_events_for_registered_types_only(scene, monkeypatch, held):
     seen = {}
+    # A small log's events are read at once and held; a large one's streamed (HELD_EVENTS).
+    monkeypatch.setattr(verify_mod, "HELD_EVENTS", 10**9 if held else 0)
+    kind = verify_mod.HeldEvents if held else verify_mod.StreamedEvents
 
     def spy(events):
-        # Streamed mappings, read from the database when iterated: gather them here to look.
-        assert all(isinstance(m, verify_mod.StreamedEvents) for m in events.values())
+        # The mappings (streamed: read from the database when iterated): gather them here to look.
+        assert all(isinstance(m, kind) for m in events.values())
         seen.update({t: dict(m.items()) for t, m in events.items()})
         return real(events)
 
@@ -321,6 +325,35 @@ def test_streamed_events_skip_leaves_whose_columns_name_another_object(scene):
         events["999999"]
     report = verify_log()
     assert any(f.entry_id == victim.pk and "索引列" in f.message for f in report.findings)
+
+
+def test_held_and_streamed_events_are_the_same_and_so_are_the_findings(scene, monkeypatch):
+    """A log small enough has its events read at once (HeldEvents), a large one streamed: the checks
+    get the same events, in the same order, queued ones included, and find the same."""
+    from liuhen.records import services as records
+
+    drop_append_only("ledger_entry")
+    victim = scene.entry("record.attach")
+    sql("UPDATE ledger_entry SET object_id = %s WHERE id = %s", ["999999", victim.pk])
+    storage.integrate_all()
+    records.log_view(scene.world.officer, scene.record)  # queued: not in the tree yet
+    types = subjects.subject_types()
+    monkeypatch.setattr(verify_mod, "HELD_EVENTS", 10**9)
+    held = verify_mod.subject_events(types, 1)
+    held_findings = [str(f) for f in verify_log().findings]
+    monkeypatch.setattr(verify_mod, "HELD_EVENTS", 0)
+    streamed = verify_mod.subject_events(types, 1)
+    assert all(isinstance(m, verify_mod.StreamedEvents) for m in streamed.values())
+    assert set(held) == set(streamed) == types
+    record = str(scene.record.pk)
+    for t in types:
+        assert list(held[t].items()) == list(streamed[t].items()), t
+        assert list(held[t]) == list(streamed[t]) and len(held[t]) == len(streamed[t])
+    assert record in held["record"] and scene.record.pk in held["record"] and "999999" not in held["record"]
+    assert held["record"][record] == streamed["record"][record] and held["record"][record][-1].seq is None
+    with pytest.raises(KeyError):
+        held["record"]["999999"]
+    assert held_findings and held_findings == [str(f) for f in verify_log().findings]
 
 
 def test_verify_without_domain_keeps_no_events(scene, monkeypatch):
