@@ -795,7 +795,9 @@ class _Case:
 
 
 class _Builder:
-    def __init__(self):
+    def __init__(self, cases_only: bool = False):
+        # cases_only (build_demo): every case with its records, not the history later parts add to them
+        self.cases_only = cases_only
         self.now = timezone.now()  # the moment the demo is loaded: nothing is dated after it
         self.today = timezone.localdate()
         self.since = demo_footage._local(demo_days.back(self.today, 310), "09:00")  # the agency's accounts
@@ -1388,9 +1390,11 @@ class _Builder:
             # 抽检 (LW-D 14), 证据复制, the devices' life, 保存与清理: each module plays its own days.
             line.task(self.days_ago(2, "09:00"), lambda: self.counts.update(demo_inspections.build(self)))
             line.task(self.days_ago(4, "09:00"), lambda: self.counts.update(demo_copies.build(self, self.built)))
-            # 归档后补充材料, 公开属性, 调用单 and a watermarked copy (liuhen/demo/archive.py).
-            line.task(self.days_ago(2, "09:05"), lambda: self.counts.update(demo_archive.build(self, self.built)))
-            line.task(self.days_ago(5, "10:00"), lambda: self.counts.update(demo_documents_seal.build(self, self.built)))
+            if not self.cases_only:
+                # 归档后补充材料, 公开属性, 调用单 and a watermarked copy (liuhen/demo/archive.py).
+                line.task(self.days_ago(2, "09:05"), lambda: self.counts.update(demo_archive.build(self, self.built)))
+                line.task(self.days_ago(5, "10:00"),
+                          lambda: self.counts.update(demo_documents_seal.build(self, self.built)))
             line.task(self.days_ago(120, "09:20"), lambda: self.counts.update(demo_devlife.build(self)))
             line.task(self.days_ago(240, "08:50"), lambda: self.counts.update(demo_retention.build(self, self.built)))
             line.task(self.days_ago(3, "08:30"), lambda: self.counts.update(demo_agency_rules.build(self)))
@@ -1431,17 +1435,25 @@ class _Builder:
         }
 
 
-def build_demo() -> dict:
+def build_demo(*, cases_only: bool = False) -> dict:
     """Load the demo agency, people and cases; do nothing if an agency already exists.
 
     Returns summary counts, or {} when nothing was loaded.
+
+    `cases_only` (for the test of the demo without ffmpeg, which reads the cases' records): every case
+    of the demo built as `liuhen demo` builds it, with the agency's setup and the parts that depend on
+    whether there is footage (the devices' life, 证据复制, 保存与清理), but without what later parts
+    only add to finished cases and never read of their footage — the 决定书 issued and sealed
+    (documents_seal.py), 归档后补充材料 (archive.py), 行政执法公示's decisions (publicity.py), the
+    送达 and 执行 of execution.py's cases after their 送达执行 stage. Those are half the build's time
+    (PDFs, seals) and write no 不适宜音像记录说明.
     """
     if Agency.objects.exists():
         return {}
     if not RecordType.objects.exists():
         raise RuntimeError("记录类型目录为空，请先运行 liuhen migrate。")
     with transaction.atomic():
-        return _Builder().build()
+        return _Builder(cases_only=cases_only).build()
 
 
 def demo_logins() -> list[tuple[str, str, str, str]]:

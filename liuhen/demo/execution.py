@@ -139,6 +139,8 @@ def build(builder) -> dict:
 
 def _case(builder, c) -> None:
     builder.build_case(c)
+    if builder.cases_only:  # the case to its stage, not its 送达 and 执行 (builder.build_demo)
+        return
     {"electronic": _electronic, "entrusted": _entrusted, "court": _court,
      "rectification": _rectification}[c.spec["scenario"]](builder, c)
 

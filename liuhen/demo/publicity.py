@@ -192,6 +192,9 @@ def _decision_day(builder, title: str) -> datetime.date:
 
 def build(builder) -> dict:
     """The agency's pages published; each decision's story a task at its time."""
+    if builder.cases_only:  # 建兴土方's case, not the pages and publications (builder.build_demo)
+        _own_case_task(builder)
+        return {}
     people = builder.people
     drafter, reviewer, head = people[DRAFTER], people[REVIEWER], people[HEAD]
     day = demo_days.back(builder.today, 97)
@@ -209,17 +212,21 @@ def build(builder) -> dict:
         with clock_at(_at(reviewed, "15:00") + datetime.timedelta(minutes=3 * i)):
             services.approve(head, version, passed=True)
 
-    b.PARTIES["jianxing"] = b._org("本溪市溪湖区建兴土方工程有限公司", "71530284", "曹建兴", "13904147715",
-                                   "本溪市溪湖区东风街道建设路17号", "210503")
-    own = b._Case(builder, _spec(JIANXING))
+    _own_case_task(builder)
     line = builder.timeline
-    line.task(own.schedule.when("open"), _own_case, builder, own)
     for title, story in ((JIANXING, _witness), (demo_execution.CASES[0]["title"], _in_time),
                          (demo_execution.CASES[1]["title"], _awaiting_review), (_fushun(), _revoked)):
         line.task(_at(_decision_day(builder, title), "10:30"), story, builder, title)
     line.task(_at(demo_days.back(builder.today, 5), "14:00"), _late, builder)
     line.task(_at(demo_days.back(builder.today, 1), "10:00"), _statistics, builder)
     return {"publicity_content": len(drafts)}
+
+
+def _own_case_task(builder) -> None:
+    b.PARTIES["jianxing"] = b._org("本溪市溪湖区建兴土方工程有限公司", "71530284", "曹建兴", "13904147715",
+                                   "本溪市溪湖区东风街道建设路17号", "210503")
+    own = b._Case(builder, _spec(JIANXING))
+    builder.timeline.task(own.schedule.when("open"), _own_case, builder, own)
 
 
 def _fushun() -> str:

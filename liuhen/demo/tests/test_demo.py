@@ -470,18 +470,29 @@ def test_existing_agency_is_left_alone(db):
     assert "数据库中没有演示账号" in out.getvalue()
 
 
-def test_without_ffmpeg_every_act_gets_its_note(db, monkeypatch):
+def test_without_ffmpeg_every_act_gets_its_note(db, monkeypatch, tmp_path_factory, django_db_blocker):
     """On a machine without ffmpeg the demo has no footage: cover_missing (liuhen/demo/av.py) then
     writes an approved 不适宜音像记录说明 for each act the AV rules require, so that every case still
-    reaches its stage (LQ 19, AS 8) — the safety net the filmed demo does not need."""
+    reaches its stage (LQ 19, AS 8) — the safety net the filmed demo does not need. Built as
+    `build_demo(cases_only=True)`: every case of the demo, without the history later parts add to
+    finished cases (PDFs, seals, publications: none writes a note) — held to the same cases as the run's
+    filmed demo."""
     from liuhen.demo import footage as demo_footage
 
+    filmed = demo_snapshot(tmp_path_factory, django_db_blocker)
     monkeypatch.setattr(demo_footage, "ffmpeg_available", lambda: False)
-    summary = build_demo()
-    assert summary["cases"] == Case.objects.count() and FootageItem.objects.count() == 0
+    summary = build_demo(cases_only=True)
+    assert summary["cases"] == Case.objects.count() == filmed.summary["cases"] and FootageItem.objects.count() == 0
+    if filmed.rows is not None:  # every case the filmed demo has, by its title
+        columns, rows = filmed.rows[Case._meta.db_table]
+        at = columns.index("title")
+        assert set(Case.objects.values_list("title", flat=True)) == {row[at] for row in rows}
     assert summary["records"] == Record.objects.count()
     status = {(case.title, row.act.id): row.status for case in Case.objects.all() for row in case_av(case)
               if row.act.required}
     # Only 赵长海's 现场检查 (its case still in 调查取证, its video the story's) stays without.
     assert {k for k, v in status.items() if v != "approved"} == {("赵长海在太子河河道管理范围内搭建彩钢房", "inspection")}
     assert Record.objects.filter(record_type__code__in=sorted(NOT_SUITABLE_CODES)).count() == len(status) - 1
+    # The filmed demo's 20 required acts (test_every_required_act_has_footage_or_the_one_note), each
+    # with its note here but the story's one.
+    assert len(status) == 20
