@@ -145,11 +145,13 @@ def _migrate(home: Path, url: str) -> None:
                    capture_output=True, timeout=300)
 
 
-@pytest.fixture
-def child_env(template, tmp_path):
-    """The environment for child processes: a fresh copy of the migrated database, a fresh home."""
+@contextlib.contextmanager
+def instance(template, directory: Path):
+    """Children on a fresh copy of the migrated database, with a fresh home under `directory`; the
+    database is dropped and any child still running killed on leaving. child_env is one per test;
+    a module-scoped fixture takes one for the tests that only read what its children built."""
     kind, where = template
-    home = tmp_path / "home"
+    home = directory / "home"
     home.mkdir()
     if kind == "postgresql":
         server, tmpl = where
@@ -158,7 +160,7 @@ def child_env(template, tmp_path):
             admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{tmpl}"')
         url = _with_db_name(server, name)
     else:
-        path = tmp_path / "liuhen.sqlite3"
+        path = directory / "liuhen.sqlite3"
         for suffix in ("", "-wal", "-shm"):
             if Path(str(where) + suffix).exists():
                 shutil.copyfile(str(where) + suffix, str(path) + suffix)
@@ -178,3 +180,10 @@ def child_env(template, tmp_path):
         if kind == "postgresql":
             with _pg_admin(server) as admin:
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def child_env(template, tmp_path):
+    """The environment for child processes: a fresh copy of the migrated database, a fresh home."""
+    with instance(template, tmp_path) as children:
+        yield children
