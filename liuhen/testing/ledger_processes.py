@@ -73,6 +73,28 @@ class Children:
     def run(self, *args, timeout=60) -> subprocess.CompletedProcess:
         return subprocess.run(list(args), env=self.env, cwd=REPO, capture_output=True, text=True, timeout=timeout)
 
+    def query(self, sql: str) -> list[tuple]:
+        """Rows of one read of the children's database, from this process: no Django, no child (a
+        child imports Django and the project: seconds, where a test polls)."""
+        url = self.env["DATABASE_URL"]
+        if url.startswith("sqlite:///"):
+            import sqlite3
+
+            db = sqlite3.connect(f"file:{url.removeprefix('sqlite:///')}?mode=ro", uri=True, timeout=30)
+            try:
+                return db.execute(sql).fetchall()
+            finally:
+                db.close()
+        import psycopg
+
+        with psycopg.connect(url) as db:
+            return db.execute(sql).fetchall()
+
+    def published_size(self) -> int | None:
+        """The size in the checkpoint the log published (the file a witness copies), if any."""
+        path = self.home / "checkpoints" / "checkpoint"
+        return int(path.read_text(encoding="utf-8").split("\n")[1]) if path.exists() else None
+
     def dump(self) -> dict:
         r = self.run(sys.executable, "-m", "liuhen.ledger.tests.ledger_writer", "dump")
         assert r.returncode == 0, r.stderr
