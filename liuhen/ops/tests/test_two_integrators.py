@@ -59,8 +59,13 @@ def _write(children, worker: str, count: int) -> list[str]:
 
 
 def _stop(p) -> None:
+    """SIGTERM an integrator, which must have run until then without an error: one that died at
+    any time (a unique-key clash of two integrators sequencing the same leaves) exited with 1, or
+    printed its traceback while the signal came."""
     p.send_signal(signal.SIGTERM)
     p.wait(timeout=30)
+    err = p.stderr.read()
+    assert p.returncode == -signal.SIGTERM and "Traceback" not in err, f"an integrator failed ({p.returncode}): {err}"
 
 
 def test_two_integrators_started_together_never_fork_the_log(child_env, tmp_path):
