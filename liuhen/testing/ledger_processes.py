@@ -73,6 +73,28 @@ class Children:
     def run(self, *args, timeout=60) -> subprocess.CompletedProcess:
         return subprocess.run(list(args), env=self.env, cwd=REPO, capture_output=True, text=True, timeout=timeout)
 
+    def query(self, sql: str) -> list[tuple]:
+        """Rows of one read of the children's database, from this process: no Django, no child (a
+        child imports Django and the project: seconds, where a test polls)."""
+        url = self.env["DATABASE_URL"]
+        if url.startswith("sqlite:///"):
+            import sqlite3
+
+            db = sqlite3.connect(f"file:{url.removeprefix('sqlite:///')}?mode=ro", uri=True, timeout=30)
+            try:
+                return db.execute(sql).fetchall()
+            finally:
+                db.close()
+        import psycopg
+
+        with psycopg.connect(url) as db:
+            return db.execute(sql).fetchall()
+
+    def published_size(self) -> int | None:
+        """The size in the checkpoint the log published (the file a witness copies), if any."""
+        path = self.home / "checkpoints" / "checkpoint"
+        return int(path.read_text(encoding="utf-8").split("\n")[1]) if path.exists() else None
+
     def dump(self) -> dict:
         r = self.run(sys.executable, "-m", "liuhen.ledger.tests.ledger_writer", "dump")
         assert r.returncode == 0, r.stderr
@@ -145,11 +167,13 @@ def _migrate(home: Path, url: str) -> None:
                    capture_output=True, timeout=300)
 
 
-@pytest.fixture
-def child_env(template, tmp_path):
-    """The environment for child processes: a fresh copy of the migrated database, a fresh home."""
+@contextlib.contextmanager
+def instance(template, directory: Path):
+    """Children on a fresh copy of the migrated database, with a fresh home under `directory`; the
+    database is dropped and any child still running killed on leaving. child_env is one per test;
+    a module-scoped fixture takes one for the tests that only read what its children built."""
     kind, where = template
-    home = tmp_path / "home"
+    home = directory / "home"
     home.mkdir()
     if kind == "postgresql":
         server, tmpl = where
@@ -158,7 +182,7 @@ def child_env(template, tmp_path):
             admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{tmpl}"')
         url = _with_db_name(server, name)
     else:
-        path = tmp_path / "liuhen.sqlite3"
+        path = directory / "liuhen.sqlite3"
         for suffix in ("", "-wal", "-shm"):
             if Path(str(where) + suffix).exists():
                 shutil.copyfile(str(where) + suffix, str(path) + suffix)
@@ -178,3 +202,10 @@ def child_env(template, tmp_path):
         if kind == "postgresql":
             with _pg_admin(server) as admin:
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def child_env(template, tmp_path):
+    """The environment for child processes: a fresh copy of the migrated database, a fresh home."""
+    with instance(template, tmp_path) as children:
+        yield children

@@ -3,28 +3,15 @@
 lock (ledger.storage.integrate): each integrates, the tree stays one, verify passes and the
 checkpoints only grow. On SQLite, and on PostgreSQL in the PostgreSQL pass.
 """
-import json
 import signal
-import sys
 import time
 
 import pytest
 
+from liuhen.ledger import vocabulary as vocab
 from liuhen.testing.ledger_processes import LIUHEN
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PROBE = """
-import django, json, os
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liuhen.settings")
-django.setup()
-from liuhen.ledger import vocabulary as vocab
-from liuhen.ledger.models import Entry, LogState, Pending
-state = LogState.objects.filter(pk=1).first()
-print(json.dumps({"pending": Pending.objects.count(), "size": state.size if state else 0,
-                  "announcements": Entry.objects.filter(action=vocab.KEY_ANNOUNCE).count()}))
-"""
-
 
 def _acks(text: str) -> list[str]:
     """Acknowledged object ids: complete 'ACK …' lines only."""
@@ -49,21 +36,19 @@ def _check_log(d: dict, acked: list[str]) -> None:
     assert d["report"]["ok"], d["report"]["findings"]
 
 
-def _probe(children) -> dict:
-    r = children.run(sys.executable, "-c", PROBE)
-    assert r.returncode == 0, r.stderr
-    return json.loads(r.stdout)
-
-
 def _integrated_by_others(children, size_before: int) -> int:
-    """Wait until the running integrators (not this test) have sequenced everything queued."""
+    """Wait until the running integrators (not this test) have sequenced everything queued and
+    published the checkpoint over it (published after the commit: a SIGTERM before it would leave
+    the file behind the log). Read from this process: a child per look would cost seconds."""
     deadline = time.monotonic() + 60
     while True:
-        p = _probe(children)
-        if p["pending"] == 0 and p["size"] > size_before:
-            return p["size"]
-        assert time.monotonic() < deadline, f"nothing integrated the queued entries: {p}"
-        time.sleep(0.2)
+        [(pending,)] = children.query("SELECT count(*) FROM ledger_pending")
+        size = (children.query("SELECT size FROM ledger_logstate WHERE id = 1") or [(0,)])[0][0]
+        published = children.published_size()
+        if pending == 0 and size > size_before and published == size:
+            return size
+        assert time.monotonic() < deadline, f"the queued entries were not integrated and published: {pending=} {size=} {published=}"
+        time.sleep(0.05)
 
 
 def _write(children, worker: str, count: int) -> list[str]:
@@ -74,8 +59,13 @@ def _write(children, worker: str, count: int) -> list[str]:
 
 
 def _stop(p) -> None:
+    """SIGTERM an integrator, which must have run until then without an error: one that died at
+    any time (a unique-key clash of two integrators sequencing the same leaves) exited with 1, or
+    printed its traceback while the signal came."""
     p.send_signal(signal.SIGTERM)
     p.wait(timeout=30)
+    err = p.stderr.read()
+    assert p.returncode == -signal.SIGTERM and "Traceback" not in err, f"an integrator failed ({p.returncode}): {err}"
 
 
 def test_two_integrators_started_together_never_fork_the_log(child_env, tmp_path):
@@ -108,6 +98,7 @@ def test_two_integrators_started_together_never_fork_the_log(child_env, tmp_path
     d = child_env.dump()
     _check_log(d, acked)  # one tree: leaf indexes 0..n-1, no entry twice, checkpoints only grow, verify passes
     assert len(acked) == 3 * 150 + 100
-    assert _probe(child_env)["announcements"] == 1, "the log's first key is announced once"
+    announced = child_env.query(f"SELECT count(*) FROM ledger_entry WHERE action = '{vocab.KEY_ANNOUNCE}'")
+    assert announced == [(1,)], "the log's first key is announced once"
     r = child_env.run(str(LIUHEN), "verify")
     assert r.returncode == 0 and "通过" in r.stdout, r.stdout + r.stderr
