@@ -55,7 +55,7 @@ def sync_catalog(using: str = "default") -> int:
     database, and every PostgreSQL test that empties the tables, syncs the whole catalog.
     """
     from liuhen.ledger import services as ledger
-    from liuhen.ledger.subjects import model_states, state_digest
+    from liuhen.ledger.subjects import Unreadable, model_states, state_digest
 
     from . import vocabulary as V
     from .models import RecordType
@@ -83,6 +83,8 @@ def sync_catalog(using: str = "default") -> int:
         RecordType.objects.using(using).bulk_create(new)
         states = dict(model_states(RecordType, pks=[rt.pk for rt, _ in written], using=using))
         for rt, created in written:
+            if isinstance(states[str(rt.pk)], Unreadable):  # as ledger_digest() would: never log a guess
+                raise ValueError(f"record type {rt.code} cannot be read back: {states[str(rt.pk)].error}")
             ledger.append(V.TYPE_SYNC, object_type=RecordType.ledger_object_type, object_id=rt.pk,
                           content_sha256=state_digest(states[str(rt.pk)]), detail={"code": rt.code, "created": created})
         new_type_versions([rt for rt, _ in written], using)
