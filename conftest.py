@@ -98,6 +98,9 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
                 cfg = setup(keep)
             else:
                 cfg = stack.enter_context(dbsetup.test_databases(setup, dbsetup.run_root(tmp_path_factory)))
+            from liuhen.testing import demo
+
+            demo.keep_seed()  # put back after each flush: the scenes' restores need not compare it
         yield
         if not keep:
             with django_db_blocker.unblock():
@@ -146,11 +149,12 @@ def fresh_home(settings, tmp_path):
 
 
 @pytest.fixture
-def world(db):
-    """An agency, two units and one person per role (liuhen.testing.world.World)."""
-    from liuhen.testing.world import World
+def world(db, settings, tmp_path_factory, django_db_blocker):
+    """An agency, two units and one person per role (liuhen.testing.world.World): built once per run
+    and copied into each test's database (liuhen.testing.world.restored_world)."""
+    from liuhen.testing.world import restored_world
 
-    return World()
+    return restored_world(settings, tmp_path_factory, django_db_blocker)
 
 
 @pytest.fixture

@@ -137,17 +137,19 @@ def _build(where: Path, builder: str, replay_changes: bool = False) -> Snapshot:
 _loaded: dict[Path, Snapshot] = {}  # this worker's snapshots, read from disk once
 
 
-def scene_snapshot(builder: str, tmp_path_factory, django_db_blocker, *, replay_changes: bool = False) -> Snapshot:
+def scene_snapshot(builder: str, tmp_path_factory, django_db_blocker, *, replay_changes: bool = False,
+                   variant: str = "") -> Snapshot:
     """The run's snapshot of the scene `builder` ("module:function", called with a directory of
     its own for files it needs, returning what the tests need of the scene — picklable): built by
     the first worker that asks (under a lock), then read from disk. `replay_changes`: the build may
     change rows that were there before it (the log's state row after an integration), replayed by
-    primary key; otherwise such a build is not copied but built in each test."""
+    primary key; otherwise such a build is not copied but built in each test. `variant`: a name for
+    what else the build depends on (settings), one snapshot each."""
     # the base temp directory's parent is shared by all xdist workers of the run (and is the run's own)
     root = tmp_path_factory.getbasetemp()
     if root.name.startswith("popen-gw"):
         root = root.parent
-    where = root / f"scene-{builder.replace(':', '.')}-{connection.vendor}-{timezone.localdate()}"
+    where = root / f"scene-{builder.replace(':', '.')}-{connection.vendor}-{timezone.localdate()}{variant and '-'}{variant}"
     if where in _loaded:
         return _loaded[where]
     where.mkdir(exist_ok=True)
@@ -178,28 +180,34 @@ def _insert(rows) -> None:
     _sequences_past(rows)
 
 
+_serials: dict[str, tuple[str, str] | None] = {}  # table → (its generated key, that key's sequence)
+
+
 def _sequences_past(rows) -> None:
     """PostgreSQL: the sequences behind the ids just inserted move past them (SQLite's own counter
     does it, in the transaction). Forward only: a sequence is not transactional — set back to the
     scene's ids inside a transaction that is rolled back (a seed put back after a flush left the
     committed seed under higher ids), it stayed behind the committed rows, and the worker's later
-    tests failed on duplicate ids of the log."""
+    tests failed on duplicate ids of the log. One statement for all the tables (a restore a test)."""
     if connection.vendor != "postgresql":
         return
     qn = connection.ops.quote_name
+    moves = []
     with connection.cursor() as cursor:
         for table in rows:
-            pk = connection.introspection.get_primary_key_column(cursor, table)
-            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [qn(table), pk])
-            sequence = cursor.fetchone()[0]
-            if sequence is None:  # not a generated id (a natural key, a one-to-one's)
+            if table not in _serials:
+                pk = connection.introspection.get_primary_key_column(cursor, table)
+                cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [qn(table), pk])
+                sequence = cursor.fetchone()[0]
+                # None: not a generated id (a natural key, a one-to-one's)
+                _serials[table] = (pk, sequence) if sequence is not None else None
+            if _serials[table] is None:
                 continue
-            cursor.execute(f"SELECT last_value, is_called FROM {sequence}")
-            last, called = cursor.fetchone()
-            cursor.execute(f"SELECT max({qn(pk)}) FROM {qn(table)}")
-            top = cursor.fetchone()[0]
-            if top is not None and (top > last or (top == last and not called)):
-                cursor.execute("SELECT setval(%s, %s, true)", [sequence, top])
+            pk, sequence = _serials[table]
+            moves.append(f"SELECT setval('{sequence}', top, true) FROM (SELECT max({qn(pk)}) AS top FROM {qn(table)}) m, "
+                         f"{sequence} s WHERE top IS NOT NULL AND (top > s.last_value OR (top = s.last_value AND NOT s.is_called))")
+        if moves:
+            cursor.execute(" UNION ALL ".join(moves))
 
 
 def _delete(gone) -> None:
@@ -266,6 +274,77 @@ def _same_seed(before) -> bool:
     return True
 
 
+# The seed (the rows `migrate` leaves: content types, permissions, the record catalogue, the log's
+# state) of this worker's test database as set up (`keep_seed`, from conftest's django_db_setup). A
+# transactional test's flush empties every table and post_migrate seeds them again under other ids;
+# `_put_back_after_flush` then puts this seed back, committed, so the next test's database holds it again.
+# While `_seed_intact`, a restore whose snapshot was built on this seed skips comparing the whole
+# database with it (a SELECT of each of ~130 tables per restore: the `world` fixture restores once a test).
+_canonical: dict | None = None
+_canonical_fingerprint = ""
+_canonical_counts: dict[str, int] = {}
+_seed_intact = False
+_built_on_canonical: dict[int, bool] = {}  # id(snapshot.before) → built on the canonical seed
+
+
+def keep_seed() -> None:
+    """Called once the worker's test database is set up (outside any test): its seed, as it is now, is
+    what every later flush is followed by."""
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
+
+    global _canonical, _canonical_fingerprint, _seed_intact
+    _canonical = _state()
+    _canonical_fingerprint = _fingerprint(_canonical)
+    _canonical_counts.update({table: len(rows) for table, (columns, rows) in _canonical.items()})
+    _seed_intact = True
+    # post_migrate goes to each app with models in turn: after the last one's, every app's seed is back
+    last = [config for config in apps.get_app_configs() if config.models_module is not None][-1]
+    post_migrate.connect(_put_back_after_flush, sender=last, dispatch_uid="liuhen-testing-seed")
+
+
+def _put_back_after_flush(using="default", **kwargs) -> None:
+    global _seed_intact
+    if _canonical is None or using != "default":
+        return
+    if connection.in_atomic_block:  # a migrate or flush a test ran in its own transaction
+        _seed_intact = False
+        return
+    _seed_intact = _same_seed(_canonical)
+    forget_process_caches()
+
+
+def _counts() -> dict[str, int]:
+    """The rows of each table, in one query."""
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(f"SELECT %s, count(*) FROM {qn(table)}" for table in _canonical_counts),
+                       list(_canonical_counts))
+        return dict(cursor.fetchall())
+
+
+def seed_untouched() -> bool:
+    """The database holds the seed it was set up with and nothing else, as far as one query tells (no
+    flush left it otherwise, and every table holds as many rows): what the current test's fixtures
+    wrote so far (an emptied log, an agency of their own) is not overwritten by a restore's put-back."""
+    return _seed_intact and _counts() == _canonical_counts
+
+
+def built_on_seed(snapshot: Snapshot) -> bool:
+    """The scene was built on the seed this worker's database was set up with."""
+    key = id(snapshot.before)
+    if key not in _built_on_canonical:
+        _built_on_canonical[key] = _canonical is not None and _fingerprint(snapshot.before) == _canonical_fingerprint
+    return _built_on_canonical[key]
+
+
+def _seed_fits(snapshot: Snapshot) -> bool:
+    """The database holds the seed the scene was built on (made to, if need be: `_same_seed`)."""
+    if built_on_seed(snapshot) and seed_untouched():
+        return True
+    return _same_seed(snapshot.before)
+
+
 def _misfit(reason: str) -> None:
     """Why a snapshot did not fit (the scene is then built in place: slower, never wrong) — on
     stderr, which pytest shows with a failing test."""
@@ -323,17 +402,18 @@ def forget_process_caches() -> None:
     calendar.clear_cache()
 
 
-def restore_scene(snapshot: Snapshot, home: Path, blob_dir: Path):
+def restore_scene(snapshot: Snapshot, home: Path, blob_dir: Path, *, forget: bool = True):
     """The scene in the current database (inside the caller's transaction, or committed when there
     is none), its keys in `home` and its files in `blob_dir` (both copied, so that the scene's tests
     may write there); returns what the builder returned (objects of this call's own). Builds the
-    scene when the snapshot does not fit."""
+    scene when the snapshot does not fit. `forget=False`: the process's caches of rows by id are kept
+    — for a scene that writes none of the rows they cache (profiles, the calendar, content types)."""
     from liuhen.ledger import storage
 
     storage._cache.clear()
     with override_settings(LIUHEN_HOME=home, LIUHEN_BLOB_DIR=blob_dir), transaction.atomic():
         fits = (snapshot.rows is not None and snapshot.vendor == connection.vendor
-                and snapshot.day == str(timezone.localdate()) and _same_seed(snapshot.before))
+                and snapshot.day == str(timezone.localdate()) and _seed_fits(snapshot))
         global last_restore_fitted
         last_restore_fitted = fits
         if not fits:  # built here, in a home of its own: the snapshot's keys and checkpoints stay out
@@ -345,7 +425,8 @@ def restore_scene(snapshot: Snapshot, home: Path, blob_dir: Path):
             shutil.copytree(snapshot.blob_dir, blob_dir, dirs_exist_ok=True)
         _delete(snapshot.gone or {})
         _insert(snapshot.rows)
-    forget_process_caches()
+    if forget:
+        forget_process_caches()
     return snapshot.summary
 
 

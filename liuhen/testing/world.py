@@ -64,3 +64,40 @@ class World:
         records.sign_as_officer(officer, approval)
         records.sign_as_leader(self.unit_head, approval)
         return cases.advance(officer, case, "审批完成")
+
+
+def world_scene(where):
+    """The scene snapshot's builder (liuhen.testing.demo.scene_snapshot): one World."""
+    return World()
+
+
+# Settings a World's rows do not depend on: the test's own directories and store.
+_PER_TEST = {"LIUHEN_HOME", "LIUHEN_BLOB_DIR", "LIUHEN_UPLOAD_DIR", "LIUHEN_POSTER_DIR", "LIUHEN_STORAGE_URL"}
+
+
+def _settings_variant(settings) -> str:
+    """What a World's rows may depend on among the settings (the log's hash, the crypto suite, the
+    password hasher, the time zone…): a test that changed one gets a snapshot of its own."""
+    import hashlib
+
+    names = sorted(n for n in dir(settings) if n.startswith("LIUHEN_") and n not in _PER_TEST)
+    names += ["PASSWORD_HASHERS", "TIME_ZONE", "USE_TZ", "LANGUAGE_CODE"]
+    return hashlib.sha256(repr([(n, getattr(settings, n, None)) for n in names]).encode()).hexdigest()[:12]
+
+
+def restored_world(settings, tmp_path_factory, django_db_blocker) -> World:
+    """The `world` fixture's World: built once per run and settings (liuhen.testing.demo.scene_snapshot)
+    and copied into the test's database — the same rows a World() built here writes, ids, hashes and
+    the log's queued entries included. Built here instead when the database is not as set up (the
+    test's fixtures wrote to it before: an emptied log), when the snapshot was built on another seed,
+    or when its build wrote keys (its rows would then be ciphertexts or hashes under keys this test's
+    home does not hold)."""
+    from liuhen.testing import demo
+
+    if not demo.seed_untouched():  # the test's fixtures wrote (an emptied log): built on what they left
+        return World()
+    snapshot = demo.scene_snapshot("liuhen.testing.world:world_scene", tmp_path_factory, django_db_blocker,
+                                   variant=_settings_variant(settings))
+    if (snapshot.home.exists() and any(snapshot.home.iterdir())) or not demo.built_on_seed(snapshot):
+        return World()
+    return demo.restore_scene(snapshot, settings.LIUHEN_HOME, settings.LIUHEN_BLOB_DIR, forget=False)
