@@ -75,10 +75,12 @@ def world_scene(where):
 _PER_TEST = {"LIUHEN_HOME", "LIUHEN_BLOB_DIR", "LIUHEN_UPLOAD_DIR", "LIUHEN_POSTER_DIR", "LIUHEN_STORAGE_URL"}
 
 
-def _settings_variant(settings) -> str:
+def _settings_variant() -> str:
     """What a World's rows may depend on among the settings (the log's hash, the crypto suite, the
     password hasher, the time zone…): a test that changed one gets a snapshot of its own."""
     import hashlib
+
+    from django.conf import settings
 
     names = sorted(n for n in dir(settings) if n.startswith("LIUHEN_") and n not in _PER_TEST)
     names += ["PASSWORD_HASHERS", "TIME_ZONE", "USE_TZ", "LANGUAGE_CODE"]
@@ -94,10 +96,17 @@ def restored_world(settings, tmp_path_factory, django_db_blocker) -> World:
     home does not hold)."""
     from liuhen.testing import demo
 
+    global last_world_restored
+    last_world_restored = False
     if not demo.seed_untouched():  # the test's fixtures wrote (an emptied log): built on what they left
         return World()
     snapshot = demo.scene_snapshot("liuhen.testing.world:world_scene", tmp_path_factory, django_db_blocker,
-                                   variant=_settings_variant(settings))
+                                   variant=_settings_variant())
     if (snapshot.home.exists() and any(snapshot.home.iterdir())) or not demo.built_on_seed(snapshot):
         return World()
-    return demo.restore_scene(snapshot, settings.LIUHEN_HOME, settings.LIUHEN_BLOB_DIR, forget=False)
+    world = demo.restore_scene(snapshot, settings.LIUHEN_HOME, settings.LIUHEN_BLOB_DIR, forget=False)
+    last_world_restored = demo.last_restore_fitted
+    return world
+
+
+last_world_restored: bool | None = None  # whether the last `world` fixture copied its snapshot in (tests)
