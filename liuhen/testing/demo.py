@@ -402,18 +402,19 @@ def forget_process_caches() -> None:
     calendar.clear_cache()
 
 
-def restore_scene(snapshot: Snapshot, home: Path, blob_dir: Path, *, forget: bool = True):
+def restore_scene(snapshot: Snapshot, home: Path, blob_dir: Path, *, forget: bool = True, seed_checked: bool = False):
     """The scene in the current database (inside the caller's transaction, or committed when there
     is none), its keys in `home` and its files in `blob_dir` (both copied, so that the scene's tests
     may write there); returns what the builder returned (objects of this call's own). Builds the
     scene when the snapshot does not fit. `forget=False`: the process's caches of rows by id are kept
-    — for a scene that writes none of the rows they cache (profiles, the calendar, content types)."""
+    — for a scene that writes none of the rows they cache (profiles, the calendar, content types).
+    `seed_checked`: the caller found `built_on_seed(snapshot)` and `seed_untouched()` just now."""
     from liuhen.ledger import storage
 
     storage._cache.clear()
     with override_settings(LIUHEN_HOME=home, LIUHEN_BLOB_DIR=blob_dir), transaction.atomic():
         fits = (snapshot.rows is not None and snapshot.vendor == connection.vendor
-                and snapshot.day == str(timezone.localdate()) and _seed_fits(snapshot))
+                and snapshot.day == str(timezone.localdate()) and (seed_checked or _seed_fits(snapshot)))
         global last_restore_fitted
         last_restore_fitted = fits
         if not fits:  # built here, in a home of its own: the snapshot's keys and checkpoints stay out

@@ -104,7 +104,8 @@ def restored_world(settings, tmp_path_factory, django_db_blocker) -> World:
                                    variant=_settings_variant())
     if (snapshot.home.exists() and any(snapshot.home.iterdir())) or not demo.built_on_seed(snapshot):
         return World()
-    world = demo.restore_scene(snapshot, settings.LIUHEN_HOME, settings.LIUHEN_BLOB_DIR, forget=False)
+    world = demo.restore_scene(snapshot, settings.LIUHEN_HOME, settings.LIUHEN_BLOB_DIR, forget=False,
+                               seed_checked=True)
     last_world_restored = demo.last_restore_fitted
     return world
 
