@@ -23,7 +23,7 @@ def test_a_copied_world_works_as_a_built_one(world, client):
 
     assert worlds.last_world_restored
     assert set(world.officer.groups.values_list("name", flat=True)) == {Role.OFFICER.value}
-    assert world.officer.has_perm  # a user of this database, not a pickled stand-in
+    assert world.officer == type(world.officer).objects.get(username="zhang")  # this database's row, by its id
     today = timezone.localdate()
     assert Certificate.objects.get(holder=world.officer).valid_until == today + datetime.timedelta(days=365)
     assert client.login(username="zhang", password=world.PASSWORD)
