@@ -87,8 +87,12 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
     keep = django_db_keepdb and not django_db_createdb
 
     def setup(keepdb):
-        return setup_databases(verbosity=request.config.option.verbose, interactive=False, aliases=aliases,
-                               serialized_aliases=serialized_aliases, keepdb=keepdb or keep)
+        from liuhen.testing.workdays import known_around_today
+
+        cfg = setup_databases(verbosity=request.config.option.verbose, interactive=False, aliases=aliases,
+                              serialized_aliases=serialized_aliases, keepdb=keepdb or keep)
+        known_around_today()  # part of the seed the workers copy (a no-op on a copy: already known)
+        return cfg
 
     with contextlib.ExitStack() as stack:
         with django_db_blocker.unblock():

@@ -102,12 +102,10 @@ def workflow_scene(where=None) -> Scene:
 
 
 def clocks_scene(where=None) -> Scene:
-    """test_clocks: the working-day calendar knowing the next 60 days first (as its `calendar_ahead`
-    fixture had it), then a fine issued, a fine published, a warning and a fine told beforehand and issued."""
+    """test_clocks: a fine issued, a fine published, a warning and a fine told beforehand and issued."""
     from liuhen.testing.publicity import issued_decision, published_decision
     from liuhen.testing.world import World
 
-    _calendar_ahead()
     world = World()
     return Scene(world, issued=issued_decision(world), published=published_decision(world),
                  warned=penalised(world, penalty_kind="警告"),
@@ -129,19 +127,6 @@ def statistics_scene(where=None) -> Scene:
     world = World()
     known_world(world)
     return Scene(world)
-
-
-def _calendar_ahead() -> None:
-    """What liuhen.testing.workdays.calendar_ahead does: a fictional schedule for a year of the next
-    60 days that the calendar does not know."""
-    from liuhen.testing.workdays import fictional_text
-    from liuhen.workdays import calendar, services
-
-    calendar.clear_cache()
-    today = datetime.date.today()
-    for year in range(today.year, (today + datetime.timedelta(days=60)).year + 1):
-        if not calendar.known(year):
-            services.load_schedule(None, fictional_text(year), reason="测试")
 
 
 # ---- in a test -------------------------------------------------------------------------------------

@@ -1,21 +1,24 @@
 """Helpers of the working-day calendar's tests: the shipped schedule files, a clearly fictional
-2027 file, and a fixture that leaves no year cached from a test's rolled-back load."""
+2038 file, a fixture that leaves no year cached from a test's rolled-back load, and the fictional
+years of the test database's seed."""
 import pathlib
 
 import pytest
 
 SCHEDULES = pathlib.Path(__file__).resolve().parent.parent / "workdays" / "schedules"
 
-# NOT a State Council notice: a made-up 2027 for tests only (no 2027 notice exists yet).
-FICTIONAL_2027 = """\
+# NOT a State Council notice: a made-up year for the tests of loading one. 2038: a year nobody will
+# cover for long (the test database's seed knows only up to next year: known_around_today), with
+# the weekdays of 2027 (both start on a Friday, neither is a leap year).
+FICTIONAL_2038 = """\
 # 测试用虚构数据，不是国务院办公厅的通知
-year: 2027
-notice: 测试用虚构的2027年放假安排（非真实通知）
-number: 测试〔2027〕1号
+year: 2038
+notice: 测试用虚构的2038年放假安排（非真实通知）
+number: 测试〔2038〕1号
 holidays:
-  - {name: 元旦, from: 2027-01-01, to: 2027-01-03}
-  - {name: 春节, from: 2027-02-06, to: 2027-02-12}
-workdays: [2027-02-13]
+  - {name: 元旦, from: 2038-01-01, to: 2038-01-03}
+  - {name: 春节, from: 2038-02-06, to: 2038-02-12}
+workdays: [2038-02-13]
 """
 
 
@@ -42,18 +45,23 @@ def fictional_text(year: int) -> str:
             f"holidays:\n  - {{name: 元旦, from: {year}-01-01, to: {year}-01-01}}\nworkdays: []\n")
 
 
-@pytest.fixture
-def calendar_ahead(db, clean_calendar):
-    """The working-day calendar knows every year of the next 60 days (the longest working-day period
-    of the profiles, 10 + 10 working days, with margin): a year the library and the shipped notices
-    do not cover gets a fictional test schedule (rolled back with the test). So a test of a
-    working-day clock started today means the same in December as in June, and in 2027."""
+def known_around_today() -> list[int]:
+    """The test database's seed (conftest.py's django_db_setup, before it is copied to the workers):
+    every year from 60 days back to the end of next year is known — a year neither the library nor a
+    shipped notice covers gets a fictional schedule (`fictional_text`, marked as test data). So a
+    test of a working-day clock started today means the same in June, in December (a clock of 20
+    working days runs into next year) and in a January before that year's notice is shipped; the
+    product itself never guesses a year (workdays.calendar). The tests of an unknown year use 2038,
+    which nothing covers (FICTIONAL_2038). Returns the years loaded."""
     import datetime
 
-    from liuhen.workdays import services
+    from liuhen.workdays import calendar, services
 
+    calendar.clear_cache()
     today = datetime.date.today()
-    for year in range(today.year, (today + datetime.timedelta(days=60)).year + 1):
-        if not clean_calendar.known(year):
-            services.load_schedule(None, fictional_text(year), reason="测试")
-    yield clean_calendar
+    loaded = []
+    for year in range((today - datetime.timedelta(days=60)).year, today.year + 2):
+        if not calendar.known(year):
+            services.load_schedule(None, fictional_text(year), reason="测试数据库：该年度尚无放假安排（虚构，仅供测试）")
+            loaded.append(year)
+    return loaded

@@ -15,7 +15,11 @@ from liuhen.ledger.models import Entry
 from liuhen.ledger.services import event_of
 from liuhen.testing.accounts import audit_admin, security_admin
 
-TODAY = timezone.localdate()
+
+def today():
+    return timezone.localdate()  # at each use, not at import: a run may cross midnight
+
+
 DAY = datetime.timedelta(days=1)
 BUSINESS_ROLES = [r for r in Role if r not in ADMIN_ROLES]
 
@@ -193,7 +197,7 @@ def test_expired_certificate_refused(world):
         acc.require_valid_certificate(world.expired)
     number = world.expired.certificates.get().number
     assert exc.value.messages == [
-        f"赵刚的执法证（{number}）已于{(TODAY - DAY).isoformat()}过期，不能从事执法活动。"]
+        f"赵刚的执法证（{number}）已于{(today() - DAY).isoformat()}过期，不能从事执法活动。"]
 
 
 def test_revoked_certificate_refused(world):
@@ -214,14 +218,14 @@ def test_missing_certificate_refused(world):
 
 def test_certificate_checked_on_a_given_day(world):
     # Yesterday the expired officer's certificate was still valid.
-    assert acc.require_valid_certificate(world.expired, TODAY - DAY).number == world.expired.certificates.get().number
+    assert acc.require_valid_certificate(world.expired, today() - DAY).number == world.expired.certificates.get().number
     with pytest.raises(ValidationError):
-        acc.require_valid_certificate(world.officer, TODAY + datetime.timedelta(days=366))
+        acc.require_valid_certificate(world.officer, today() + datetime.timedelta(days=366))
 
 
 def test_not_yet_valid_certificate_message(world):
-    acc.issue_certificate(None, world.unit_head, number="F-1", valid_from=TODAY + DAY,
-                          valid_until=TODAY + 400 * DAY)
+    acc.issue_certificate(None, world.unit_head, number="F-1", valid_from=today() + DAY,
+                          valid_until=today() + 400 * DAY)
     with pytest.raises(ValidationError) as exc:
         acc.require_valid_certificate(world.unit_head)
     msg = exc.value.messages[0]
@@ -231,17 +235,17 @@ def test_not_yet_valid_certificate_message(world):
 
 def test_certificate_on_picks_the_valid_one(world):
     user = world.unit_head
-    acc.issue_certificate(None, user, number="OLD", valid_from=TODAY - 800 * DAY, valid_until=TODAY - 400 * DAY)
-    revoked = acc.issue_certificate(None, user, number="REV", valid_from=TODAY - DAY, valid_until=TODAY + 900 * DAY)
+    acc.issue_certificate(None, user, number="OLD", valid_from=today() - 800 * DAY, valid_until=today() - 400 * DAY)
+    revoked = acc.issue_certificate(None, user, number="REV", valid_from=today() - DAY, valid_until=today() + 900 * DAY)
     revoked.revoked = True
     revoked.save()
-    acc.issue_certificate(None, user, number="FUT", valid_from=TODAY + 10 * DAY, valid_until=TODAY + 999 * DAY)
-    acc.issue_certificate(None, user, number="NOW", valid_from=TODAY - DAY, valid_until=TODAY + 30 * DAY)
-    acc.issue_certificate(None, user, number="NOW2", valid_from=TODAY, valid_until=TODAY + 60 * DAY)
+    acc.issue_certificate(None, user, number="FUT", valid_from=today() + 10 * DAY, valid_until=today() + 999 * DAY)
+    acc.issue_certificate(None, user, number="NOW", valid_from=today() - DAY, valid_until=today() + 30 * DAY)
+    acc.issue_certificate(None, user, number="NOW2", valid_from=today(), valid_until=today() + 60 * DAY)
     assert user.certificate_on().number == "NOW2"  # the valid one lasting longest
-    assert user.certificate_on(TODAY - 500 * DAY).number == "OLD"
-    assert user.certificate_on(TODAY + 100 * DAY).number == "FUT"
-    assert user.certificate_on(TODAY - 1000 * DAY) is None
+    assert user.certificate_on(today() - 500 * DAY).number == "OLD"
+    assert user.certificate_on(today() + 100 * DAY).number == "FUT"
+    assert user.certificate_on(today() - 1000 * DAY) is None
     assert acc.require_valid_certificate(user).number == "NOW2"
 
 
@@ -254,21 +258,21 @@ def test_certificate_is_valid_on_bounds(world):
 
 def test_issue_certificate_checks_dates_and_uniqueness(world):
     with pytest.raises(ValidationError, match="有效期止不能早于有效期起"):
-        acc.issue_certificate(None, world.unit_head, number="X1", valid_from=TODAY, valid_until=TODAY - DAY)
+        acc.issue_certificate(None, world.unit_head, number="X1", valid_from=today(), valid_until=today() - DAY)
     with pytest.raises(ValidationError):
-        acc.issue_certificate(None, world.unit_head, number="1401000001", valid_from=TODAY, valid_until=TODAY)
+        acc.issue_certificate(None, world.unit_head, number="1401000001", valid_from=today(), valid_until=today())
     assert not Certificate.objects.filter(holder=world.unit_head).exists()
 
 
 def test_issue_certificate_is_logged(world):
-    cert = acc.issue_certificate(world.sysadmin, world.unit_head, number=" 99 ", valid_from=TODAY,
-                                 valid_until=TODAY)
+    cert = acc.issue_certificate(world.sysadmin, world.unit_head, number=" 99 ", valid_from=today(),
+                                 valid_until=today())
     entry = Entry.objects.filter(action="accounts.certificate_issue").latest("id")
     assert entry.actor_id == world.sysadmin.pk
     # About the certificate, whose state the event carries; the holder in the detail.
     assert (entry.object_type, entry.object_id) == ("certificate", str(cert.pk))
-    assert event_of(entry)["detail"] == {"holder": world.unit_head.pk, "number": "99", "valid_from": str(TODAY),
-                                         "valid_until": str(TODAY)}
+    assert event_of(entry)["detail"] == {"holder": world.unit_head.pk, "number": "99", "valid_from": str(today()),
+                                         "valid_until": str(today())}
     assert event_of(entry)["content_sha256"] == cert.ledger_digest()
 
 

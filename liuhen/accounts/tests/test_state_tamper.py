@@ -30,7 +30,11 @@ from liuhen.ledger.verify import verify_log
 
 pytestmark = pytest.mark.usefixtures("fresh_home")  # fresh keys; no tile cached from another tree
 
-TODAY = timezone.localdate()
+
+def today():
+    return timezone.localdate()  # at each use, not at import: a run may cross midnight
+
+
 STATE_TYPES = ("user", "certificate", "agency", "unit")
 
 
@@ -89,7 +93,7 @@ def test_services_admin_and_createsuperuser_verify_clean(client, world, security
     newbie = acc.create_user(world.sysadmin, username="xinren", full_name="新人", password=world.PASSWORD,
                              agency=world.agency, unit=unit)
     acc.grant_role(security, newbie, Role.OFFICER)
-    acc.issue_certificate(world.sysadmin, newbie, number="14019999", valid_from=TODAY, valid_until=TODAY)
+    acc.issue_certificate(world.sysadmin, newbie, number="14019999", valid_from=today(), valid_until=today())
     auditor = acc.create_user(world.sysadmin, username="shenji", full_name="审计员", password=world.PASSWORD,
                               agency=world.agency)
     acc.grant_role(security, auditor, Role.AUDIT_ADMIN)
@@ -112,13 +116,13 @@ def test_services_admin_and_createsuperuser_verify_clean(client, world, security
     admin_post(client, world.sysadmin, "/admin/accounts/unit/add/", {"agency": world.agency.pk, "name": "法规科"})
     admin_post(client, world.sysadmin, "/admin/accounts/certificate/add/", {
         "holder": world.officer3.pk, "number": "14018888", "issued_by": "测试市人民政府",
-        "valid_from": TODAY.isoformat(), "valid_until": (TODAY + datetime.timedelta(days=30)).isoformat()})
+        "valid_from": today().isoformat(), "valid_until": (today() + datetime.timedelta(days=30)).isoformat()})
     revoked = world.officer2.certificates.get()
     admin_post(client, world.sysadmin, f"/admin/accounts/certificate/{revoked.pk}/change/",
                cert_form(revoked, revoked="on"))
     renewed = world.expired.certificates.get()
     admin_post(client, world.sysadmin, f"/admin/accounts/certificate/{renewed.pk}/change/",
-               cert_form(renewed, valid_until=(TODAY + datetime.timedelta(days=365)).isoformat()))
+               cert_form(renewed, valid_until=(today() + datetime.timedelta(days=365)).isoformat()))
 
     # The system administrator: a person added, one moved to another unit, one deactivated, a
     # password reset. The security administrator: a role granted on the form.
@@ -179,7 +183,7 @@ def test_state_is_what_the_model_declares(world):
 def test_expired_certificate_extended_by_sql(verified_world):
     cert = verified_world.expired.certificates.get()
     sql("UPDATE accounts_certificate SET valid_until = %s WHERE id = %s",
-        [connection.ops.adapt_datefield_value(TODAY + datetime.timedelta(days=365)), cert.pk])
+        [connection.ops.adapt_datefield_value(today() + datetime.timedelta(days=365)), cert.pk])
     acc.require_valid_certificate(User.objects.get(pk=verified_world.expired.pk))  # the expired officer may act again…
     f = found(verify_log(), "altered", f"certificate:{cert.pk}",
               Entry.objects.get(action="accounts.certificate_issue", object_id=str(cert.pk)))
@@ -200,8 +204,8 @@ def test_revoked_certificate_restored_by_sql(client, verified_world):
 def test_certificate_inserted_by_sql(verified_world):
     sql("INSERT INTO accounts_certificate (holder_id, number, issued_by, valid_from, valid_until, revoked) "
         "VALUES (%s, %s, %s, %s, %s, %s)",
-        [verified_world.unit_head.pk, "14017777", "", connection.ops.adapt_datefield_value(TODAY),
-         connection.ops.adapt_datefield_value(TODAY + datetime.timedelta(days=365)), False])
+        [verified_world.unit_head.pk, "14017777", "", connection.ops.adapt_datefield_value(today()),
+         connection.ops.adapt_datefield_value(today() + datetime.timedelta(days=365)), False])
     cert = Certificate.objects.get(number="14017777")
     report = verify_log()
     found(report, "inserted", f"certificate:{cert.pk}")

@@ -14,7 +14,11 @@ from liuhen.ledger.services import event_of
 from liuhen.testing.accounts import audit_admin, role_ids, security_admin, user_form
 from liuhen.testing.otp import login_verified
 
-TODAY = timezone.localdate()
+
+def today():
+    return timezone.localdate()  # at each use, not at import: a run may cross midnight
+
+
 NEW = dict(username="xinren", full_name="新人", password="Liuhen-new-2026-x")
 
 
@@ -39,8 +43,8 @@ def test_nobody_else_creates_accounts_or_certificates(world, who):
     with pytest.raises(PermissionDenied):
         acc.create_user(actor, agency=world.agency, **NEW)
     with pytest.raises(PermissionDenied, match="只有系统管理员可以发放执法证"):
-        acc.issue_certificate(actor, world.unit_head, number="X-1", valid_from=TODAY,
-                              valid_until=TODAY)
+        acc.issue_certificate(actor, world.unit_head, number="X-1", valid_from=today(),
+                              valid_until=today())
     assert Entry.objects.filter(action="accounts.denied", actor_id=actor.pk).count() == 2
 
 
@@ -62,7 +66,7 @@ def test_system_admin_creates_the_account_and_cannot_give_it_a_role(world):
 def test_two_people_make_an_officer(world, security):
     user = acc.create_user(world.sysadmin, agency=world.agency, unit=world.unit, **NEW)
     acc.grant_role(security, user, Role.OFFICER)
-    acc.issue_certificate(world.sysadmin, user, number="1401777777", valid_from=TODAY, valid_until=TODAY)
+    acc.issue_certificate(world.sysadmin, user, number="1401777777", valid_from=today(), valid_until=today())
     assert User.objects.get(pk=user.pk).role_codes() == {"officer"}
     actors = {e.action: e.actor_id for e in Entry.objects.filter(object_type="user", object_id=str(user.pk))}
     assert actors == {"accounts.user_create": world.sysadmin.pk, "accounts.role_grant": security.pk}

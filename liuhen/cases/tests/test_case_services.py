@@ -22,8 +22,13 @@ from liuhen.testing.cases import (  # noqa: F401 — some are used by name in th
 from liuhen.testing.records import approver
 
 CREDIT_CODE = "91350100M000100Y43"
-TODAY = timezone.localdate()
-YEAR = TODAY.year
+
+
+def today():
+    return timezone.localdate()  # at each use, not at import: a run may cross midnight
+
+
+YEAR = timezone.localdate().year
 
 
 
@@ -49,7 +54,7 @@ def test_open_case_numbers_per_agency_and_year(world):
     unit = Unit.objects.create(agency=other, name="监察队")
     officer = acc.create_user(None, username="other", full_name="外局人员", password=world.PASSWORD, agency=other,
                               unit=unit, roles=[Role.OFFICER])
-    acc.issue_certificate(None, officer, number="OTHER-1", valid_from=TODAY, valid_until=TODAY)
+    acc.issue_certificate(None, officer, number="OTHER-1", valid_from=today(), valid_until=today())
     theirs = cases.open_case(officer, title="河道采砂", kind="coercion", procedure="general",
                              start_mode="complaint", on_site=False, officers=[])
     assert theirs.number == f"另水强〔{YEAR}〕1号"
@@ -135,14 +140,14 @@ def test_officer_of_another_agency_cannot_be_named(world):
     other = Agency.objects.create(name="另一局", short_name="另")
     stranger = acc.create_user(None, username="stranger", full_name="外人", password=world.PASSWORD, agency=other,
                                roles=[Role.OFFICER])
-    acc.issue_certificate(None, stranger, number="S-1", valid_from=TODAY, valid_until=TODAY)
+    acc.issue_certificate(None, stranger, number="S-1", valid_from=today(), valid_until=today())
     with pytest.raises(ValidationError, match="外人不是本机关的执法人员"):
         world.open_case(officers=[stranger])
     assert Case.objects.count() == 0
 
 
 def test_open_case_refuses_non_officer_in_team(world):
-    acc.issue_certificate(None, world.sysadmin, number="SYS-1", valid_from=TODAY, valid_until=TODAY)
+    acc.issue_certificate(None, world.sysadmin, number="SYS-1", valid_from=today(), valid_until=today())
     with pytest.raises(ValidationError):
         world.open_case(officers=[world.officer2, world.sysadmin])
     assert not CaseOfficer.objects.filter(officer=world.sysadmin).exists()

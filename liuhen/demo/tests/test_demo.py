@@ -393,10 +393,13 @@ class TestDemoData:
         assert served["王德福在太子河河道管理范围内违法建设"] > 7
         assert sum(1 for n in served.values() if n > 7) == 1
 
-        backfill = {c.title: completed(c, "emergency_start_approval") - c.created_at
+        backfill = {c.title: (c.created_at, completed(c, "emergency_start_approval"))
                     for c in Case.objects.filter(start_mode="emergency")}
-        assert backfill["本溪市明山区鑫盛物流有限公司河道阻水障碍物代履行清除"] < datetime.timedelta(hours=24)
-        assert backfill["郑德顺夜间向细河河道倾倒建筑渣土紧急处置"] > datetime.timedelta(days=3)
+        started, signed = backfill["本溪市明山区鑫盛物流有限公司河道阻水障碍物代履行清除"]
+        assert signed - started < datetime.timedelta(hours=24)
+        # three working days later: more than three calendar days only when a weekend falls between
+        started, signed = backfill["郑德顺夜间向细河河道倾倒建筑渣土紧急处置"]
+        assert signed - started > datetime.timedelta(hours=48) and working_days_between(started, signed) == 3
 
         archived = {c.title: c.archived_at - c.transitions.filter(to_stage=Stage.ARCHIVE).earliest("at").at
                     for c in Case.objects.filter(archived_at__isnull=False)}

@@ -2,11 +2,16 @@
 holidays and adjusted working weekends), an unknown year stays unknown, and the status of a clock."""
 import datetime
 
+import pytest
+
 from django.utils import timezone
 
 from liuhen.oversight import clocks
 from liuhen.oversight.finding_models import ClockStatus
 from liuhen.profiles.spec import Period
+
+# the working-day calendar reads the loaded notices from the database
+pytestmark = pytest.mark.django_db
 
 
 def _local(*args):

@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from liuhen.demo import days
-from liuhen.testing.workdays import fictional_text
+from liuhen.testing.workdays import clean_calendar, fictional_text  # noqa: F401 — a fixture
 from liuhen.workdays import services
 
 DAY = datetime.timedelta(days=1)

@@ -22,12 +22,9 @@ from liuhen.testing.findings import clocks as case_clocks
 from liuhen.testing.findings import found, profile_with
 from liuhen.testing.publicity import publish
 from liuhen.testing.publicity_workflow_scene import scene_fixture
-from liuhen.testing import workdays
 
 DAY = datetime.timedelta(days=1)
 MINOR_ID = "21050220120307123X"  # born 2012-03-07: fourteen in 2026
-# Deadlines counted from the real today: the calendar must know the coming year.
-calendar_ahead, clean_calendar = workdays.calendar_ahead, workdays.clean_calendar
 
 
 # Fines issued and published, a warning and a fine told beforehand and issued, in one world, after the calendar
@@ -36,8 +33,7 @@ scene = scene_fixture("scene", "clocks_scene")
 
 
 @pytest.fixture
-def world(scene, calendar_ahead):
-    # the scene first: calendar_ahead finds the years it loaded (a year loaded before would not let it in)
+def world(scene):
     return scene.world
 
 

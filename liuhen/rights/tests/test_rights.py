@@ -12,21 +12,8 @@ from liuhen.records import services as rec
 from liuhen.records.models import Record, RecordType
 from liuhen.rights import selectors
 from liuhen.testing.cases import add_person, complete, fill, sign_all, to_decision
-from liuhen.testing.workdays import calendar_ahead, clean_calendar, fictional_text  # noqa: F401 — fixtures
 
 LONG_AGO = datetime.timedelta(days=40)  # well past 3 + 5 working days, whatever the holidays
-
-
-@pytest.fixture(autouse=True)
-def calendar_around(request):
-    """The calendar knows the next 60 days (calendar_ahead) and the year of a notice served LONG_AGO
-    (a fictional one if nobody loaded it)."""
-    from liuhen.workdays import services
-
-    calendar = request.getfixturevalue("calendar_ahead")
-    year = (datetime.date.today() - LONG_AGO).year
-    if not calendar.known(year):
-        services.load_schedule(None, fictional_text(year), reason="测试")
 
 
 def iso(at: datetime.datetime) -> str:

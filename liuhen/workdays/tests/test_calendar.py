@@ -6,7 +6,7 @@ import datetime
 import chinese_calendar
 import pytest
 
-from liuhen.testing.workdays import FICTIONAL_2027, clean_calendar, schedule_text  # noqa: F401
+from liuhen.testing.workdays import FICTIONAL_2038, clean_calendar, schedule_text  # noqa: F401
 from liuhen.workdays import calendar, services
 from liuhen.workdays.models import YearSchedule
 from liuhen.workdays.schedule import parse
@@ -109,31 +109,33 @@ def test_periods_across_the_spring_festival(source):
 
 
 def test_a_year_nobody_told_us_is_unknown():
-    assert not calendar.known(2027) and 2027 not in calendar.known_years()
-    assert calendar.is_workday(D(2027, 1, 4)) is None  # a Monday: still unknown, never guessed
+    assert not calendar.known(2038) and 2038 not in calendar.known_years()
+    assert calendar.is_workday(D(2038, 1, 4)) is None  # a Monday: still unknown, never guessed
     assert calendar.is_workday(D(2003, 6, 2)) is None  # before the library's data too
     assert calendar.add_working_days(D(2026, 12, 28), 3) == D(2026, 12, 31)
-    assert calendar.add_working_days(D(2026, 12, 28), 4) is None  # needs 2027
-    assert calendar.add_working_days(D(2026, 12, 31), 1) is None
-    assert calendar.add_working_days(D(2027, 3, 1), 0) == D(2027, 3, 1)
-    assert calendar.working_days_between(D(2026, 12, 1), D(2027, 1, 5)) is None
     assert calendar.working_days_between(D(2026, 12, 1), D(2026, 12, 31)) == 22
-    start = datetime.datetime(2026, 12, 28, 10, 0, tzinfo=calendar.agency_zone())
+    assert calendar.add_working_days(D(2038, 3, 1), 0) == D(2038, 3, 1)
+    # the last known year (2026's notice, or the test seed's fictional next year) runs into an unknown one
+    last = max(calendar.known_years())
+    assert not calendar.known(last + 1)
+    assert calendar.add_working_days(D(last, 12, 31), 1) is None
+    assert calendar.working_days_between(D(last, 12, 1), D(last + 1, 1, 5)) is None
+    start = datetime.datetime(last, 12, 28, 10, 0, tzinfo=calendar.agency_zone())
     assert calendar.due(start, 10, "wd") is None
-    assert calendar.due(start, 10, "d") == calendar.end_of_day(D(2027, 1, 7))  # calendar days: known
+    assert calendar.due(start, 10, "d") == calendar.end_of_day(D(last + 1, 1, 7))  # calendar days: known
     assert calendar.due(start, 24, "h") == start + datetime.timedelta(hours=24)
 
 
-def test_a_loaded_2027_makes_it_known_and_a_later_load_supersedes():
-    assert calendar.add_working_days(D(2026, 12, 31), 1) is None
-    first = services.load_schedule(None, FICTIONAL_2027, reason="测试")
-    assert calendar.known(2027) and 2027 in calendar.known_years() and calendar.source(2027) == first.pk
-    assert calendar.add_working_days(D(2026, 12, 31), 1) == D(2027, 1, 4)
-    assert calendar.is_workday(D(2027, 2, 13)) is True  # the fictional adjusted Saturday
-    assert calendar.add_working_days(D(2027, 2, 5), 1) == D(2027, 2, 13)
-    second = services.load_schedule(None, FICTIONAL_2027.replace("workdays: [2027-02-13]", "workdays: []"))
-    assert calendar.source(2027) == second.pk and calendar.is_workday(D(2027, 2, 13)) is False
-    assert list(YearSchedule.objects.filter(year=2027).values_list("pk", flat=True).order_by("pk")) == [first.pk,
+def test_a_loaded_2038_makes_it_known_and_a_later_load_supersedes():
+    assert calendar.add_working_days(D(2038, 1, 1), 1) is None
+    first = services.load_schedule(None, FICTIONAL_2038, reason="测试")
+    assert calendar.known(2038) and 2038 in calendar.known_years() and calendar.source(2038) == first.pk
+    assert calendar.add_working_days(D(2038, 1, 1), 1) == D(2038, 1, 4)
+    assert calendar.is_workday(D(2038, 2, 13)) is True  # the fictional adjusted Saturday
+    assert calendar.add_working_days(D(2038, 2, 5), 1) == D(2038, 2, 13)
+    second = services.load_schedule(None, FICTIONAL_2038.replace("workdays: [2038-02-13]", "workdays: []"))
+    assert calendar.source(2038) == second.pk and calendar.is_workday(D(2038, 2, 13)) is False
+    assert list(YearSchedule.objects.filter(year=2038).values_list("pk", flat=True).order_by("pk")) == [first.pk,
                                                                                                          second.pk]
 
 
@@ -145,15 +147,15 @@ def test_a_loaded_year_wins_over_the_library():
 
 
 def test_another_process_load_is_noticed_after_the_refresh_interval():
-    assert calendar.is_workday(D(2027, 1, 4)) is None  # cached: 2027 unknown
-    sched = parse(FICTIONAL_2027)
+    assert calendar.is_workday(D(2038, 1, 4)) is None  # cached: 2038 unknown
+    sched = parse(FICTIONAL_2038)
     # A row written by another process: this process's cache was not told.
-    YearSchedule.objects.create(year=2027, notice=sched.notice, number=sched.number, holidays=sched.holidays_json(),
+    YearSchedule.objects.create(year=2038, notice=sched.notice, number=sched.number, holidays=sched.holidays_json(),
                                 workdays=sched.workdays_json(), sha256=sched.sha256, text=sched.text)
-    assert calendar.is_workday(D(2027, 1, 4)) is None  # within the interval: the cache answers
+    assert calendar.is_workday(D(2038, 1, 4)) is None  # within the interval: the cache answers
     calendar._checked -= calendar.REFRESH_SECONDS + 1  # the interval has passed (no sleeping in tests)
-    assert calendar.is_workday(D(2027, 1, 4)) is True
-    assert 2027 in calendar.known_years()
+    assert calendar.is_workday(D(2038, 1, 4)) is True
+    assert 2038 in calendar.known_years()
 
 
 def test_due_in_the_agency_zone(settings):
@@ -189,10 +191,10 @@ def test_a_rolled_back_load_is_forgotten_at_once():
 
     with pytest.raises(Undo):
         with transaction.atomic():
-            services.load_schedule(None, FICTIONAL_2027)
-            assert calendar.known(2027)  # the loading transaction sees it
+            services.load_schedule(None, FICTIONAL_2038)
+            assert calendar.known(2038)  # the loading transaction sees it
             raise Undo
     # no second has passed: the cache knows the load's transaction is over
-    assert not calendar.known(2027) and calendar.is_workday(D(2027, 1, 4)) is None
-    services.load_schedule(None, FICTIONAL_2027)  # committed: on_commit clears, and it is known
-    assert calendar.known(2027) and calendar._pending is None
+    assert not calendar.known(2038) and calendar.is_workday(D(2038, 1, 4)) is None
+    services.load_schedule(None, FICTIONAL_2038)  # committed: on_commit clears, and it is known
+    assert calendar.known(2038) and calendar._pending is None

@@ -6,7 +6,7 @@ import pytest
 
 from liuhen.testing.commands import run_command
 from liuhen.testing.ledger_processes import child_env, template  # noqa: F401 — the subprocess's database
-from liuhen.testing.workdays import FICTIONAL_2027, SCHEDULES, clean_calendar  # noqa: F401
+from liuhen.testing.workdays import FICTIONAL_2038, SCHEDULES, clean_calendar  # noqa: F401
 from liuhen.workdays.models import YearSchedule
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clean_calendar")]
@@ -17,7 +17,7 @@ def test_add_prints_the_due_date_or_unknown():
     assert run.code == 0 and run.out.strip() == "2025-02-05"
     run = run_command("workdays", "add", "2026-03-13", "1")  # a Friday: day 1 is Monday
     assert run.code == 0 and run.out.strip() == "2026-03-16"
-    run = run_command("workdays", "add", "2026-12-28", "10")
+    run = run_command("workdays", "add", "2038-01-04", "10")
     assert run.code == 0 and run.out.strip() == "unknown"
 
 
@@ -36,33 +36,33 @@ def test_bad_arguments_exit_2_in_chinese(args, message):
 
 
 def test_load_show_and_years(tmp_path, world):
-    run = run_command("workdays", "show", "2027")
+    run = run_command("workdays", "show", "2038")
     assert run.code == 0 and "未知" in run.out
-    path = tmp_path / "2027.yaml"
-    path.write_text(FICTIONAL_2027, encoding="utf-8")
+    path = tmp_path / "2038.yaml"
+    path.write_text(FICTIONAL_2038, encoding="utf-8")
     run = run_command("workdays", "load", str(path), "--reason", "测试", "--as", world.sysadmin.username)
-    assert run.code == 0 and "已载入 2027 年放假安排" in run.out
-    assert YearSchedule.objects.get().loaded_by == world.sysadmin
-    assert run_command("workdays", "add", "2026-12-31", "1").out.strip() == "2027-01-04"
-    run = run_command("workdays", "show", "2027")
-    assert "测试〔2027〕1号" in run.out and "春节\t2027-02-06（周六）至 2027-02-12（周五），共 7 天" in run.out
-    assert "2027-02-13（周六）" in run.out
+    assert run.code == 0 and "已载入 2038 年放假安排" in run.out
+    assert YearSchedule.objects.get(year=2038).loaded_by == world.sysadmin
+    assert run_command("workdays", "add", "2038-01-01", "1").out.strip() == "2038-01-04"
+    run = run_command("workdays", "show", "2038")
+    assert "测试〔2038〕1号" in run.out and "春节\t2038-02-06（周六）至 2038-02-12（周五），共 7 天" in run.out
+    assert "2038-02-13（周六）" in run.out
     years = run_command("workdays", "years").out.splitlines()
-    assert years[0].startswith("2027\t") and any(line == "2025\tchinesecalendar 库" for line in years)
+    assert years[0].startswith("2038\t") and any(line == "2025\tchinesecalendar 库" for line in years)
 
 
 def test_a_bad_file_or_person_loads_nothing(tmp_path, world):
     path = tmp_path / "bad.yaml"
-    path.write_text(FICTIONAL_2027.replace("to: 2027-02-12", "to: 2027-02-02"), encoding="utf-8")
+    path.write_text(FICTIONAL_2038.replace("to: 2038-02-12", "to: 2038-02-02"), encoding="utf-8")
     run = run_command("workdays", "load", str(path))
     assert run.code == 2 and "第 7 行" in run.err and "早于起始日" in run.err
     run = run_command("workdays", "load", str(tmp_path / "missing.yaml"))
     assert run.code == 2 and "无法读取文件" in run.err
     good = tmp_path / "good.yaml"
-    good.write_text(FICTIONAL_2027, encoding="utf-8")
+    good.write_text(FICTIONAL_2038, encoding="utf-8")
     run = run_command("workdays", "load", str(good), "--as", world.officer.username)
     assert run.code == 2 and "只有系统管理员" in run.err
-    assert not YearSchedule.objects.exists()
+    assert not YearSchedule.objects.filter(year=2038).exists()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -75,7 +75,7 @@ def test_the_real_cli(child_env):
 
     run = liuhen("workdays", "add", "2026-02-13", "10")
     assert (run.returncode, run.stdout.strip()) == (0, "2026-03-05")
-    assert liuhen("workdays", "add", "2027-01-04", "1").stdout.strip() == "unknown"
+    assert liuhen("workdays", "add", "2038-01-04", "1").stdout.strip() == "unknown"
     run = liuhen("workdays", "add", "2026-02-13", "x")
     assert run.returncode == 2 and "工作日数“x”无效" in run.stderr
     run = liuhen("workdays", "load", str(SCHEDULES / "2026.yaml"), "--reason", "国办发明电〔2025〕7号")

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from liuhen.ledger.models import Entry
-from liuhen.testing.workdays import FICTIONAL_2027, clean_calendar, schedule_text  # noqa: F401
+from liuhen.testing.workdays import FICTIONAL_2038, clean_calendar, schedule_text  # noqa: F401
 from liuhen.testing.otp import login_verified
 from liuhen.workdays import calendar
 from liuhen.workdays import vocabulary as v
@@ -35,8 +35,8 @@ def test_everyone_logged_in_sees_a_year(client, world):
     assert 'title="2026-02-16 春节放假"' in html
     assert "载入放假安排" not in html  # the upload form is the 系统管理员's
     assert Entry.objects.filter(action=v.VIEW, actor_id=world.officer.pk).exists()
-    page = client.get(URL, {"year": "2027"})
-    assert page.status_code == 200 and "2027 年：未知" in page.content.decode()
+    page = client.get(URL, {"year": "2038"})
+    assert page.status_code == 200 and "2038 年：未知" in page.content.decode()
     page = client.get(URL, {"year": "abc"})
     assert page.status_code == 400 and "年度“abc”无效" in page.content.decode()
     assert Entry.objects.filter(action=v.REFUSED, actor_id=world.officer.pk).exists()
@@ -45,29 +45,29 @@ def test_everyone_logged_in_sees_a_year(client, world):
 def test_the_system_administrator_uploads_a_schedule(client, world):
     login_verified(client, world.sysadmin)
     assert "载入放假安排" in client.get(URL).content.decode()
-    response = upload(client, FICTIONAL_2027)
-    assert response.status_code == 302 and response["Location"].endswith("?year=2027")
-    row = YearSchedule.objects.get()
+    response = upload(client, FICTIONAL_2038)
+    assert response.status_code == 302 and response["Location"].endswith("?year=2038")
+    row = YearSchedule.objects.get(year=2038)
     assert row.loaded_by == world.sysadmin and row.reason == "国务院办公厅发布通知"
-    assert calendar.known(2027)
+    assert calendar.known(2038)
     html = client.get(response["Location"]).content.decode()
-    assert "测试〔2027〕1号" in html and "生效" in html and "已载入 2027 年放假安排" in html
+    assert "测试〔2038〕1号" in html and "生效" in html and "已载入 2038 年放假安排" in html
     # A second, different load of the year supersedes the first; both stay listed.
-    assert upload(client, FICTIONAL_2027.replace("workdays: [2027-02-13]", "workdays: []")).status_code == 302
-    html = client.get(URL, {"year": "2027"}).content.decode()
-    assert "已被取代" in html and YearSchedule.objects.count() == 2
+    assert upload(client, FICTIONAL_2038.replace("workdays: [2038-02-13]", "workdays: []")).status_code == 302
+    html = client.get(URL, {"year": "2038"}).content.decode()
+    assert "已被取代" in html and YearSchedule.objects.filter(year=2038).count() == 2
 
 
 def test_a_bad_file_is_refused_with_its_line_and_loses_nothing(client, world):
     login_verified(client, world.sysadmin)
     services_before = Entry.objects.filter(action=v.DENIED).count()
-    bad = FICTIONAL_2027.replace("workdays: [2027-02-13]", "workdays: [2027-02-10]")
+    bad = FICTIONAL_2038.replace("workdays: [2038-02-13]", "workdays: [2038-02-10]")
     response = upload(client, bad, reason="一个错误的文件")
     html = response.content.decode()
     assert response.status_code == 400
-    assert "未载入，原有的工作日历不变" in html and "第 8 行：调休上班日 2027-02-10 是周三，不是周末" in html
+    assert "未载入，原有的工作日历不变" in html and "第 8 行：调休上班日 2038-02-10 是周三，不是周末" in html
     assert 'value="一个错误的文件"' in html  # what was typed comes back
-    assert not YearSchedule.objects.exists() and not calendar.known(2027)
+    assert not YearSchedule.objects.filter(year=2038).exists() and not calendar.known(2038)
     assert Entry.objects.filter(action=v.DENIED).count() == services_before + 1
     response = upload(client, "year: [\n")
     assert response.status_code == 400 and "YAML 格式错误" in response.content.decode()
@@ -84,9 +84,9 @@ def test_a_bad_file_is_refused_with_its_line_and_loses_nothing(client, world):
 def test_only_the_system_administrator_may_upload(client, world):
     for person in (world.officer, world.agency_head):
         login_verified(client, person)
-        response = upload(client, FICTIONAL_2027)
+        response = upload(client, FICTIONAL_2038)
         assert response.status_code == 403 and "只有系统管理员" in response.content.decode()
         assert Entry.objects.filter(action="access.denied", actor_id=person.pk).exists()
-    assert not YearSchedule.objects.exists()
+    assert not YearSchedule.objects.filter(year=2038).exists()
     login_verified(client, world.sysadmin)
     assert client.get(LOAD).status_code == 405

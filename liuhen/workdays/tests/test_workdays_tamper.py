@@ -10,7 +10,7 @@ from liuhen.ledger.models import Entry
 from liuhen.ledger.storage import integrate_all
 from liuhen.ledger.verify import verify_log
 from liuhen.testing.tampering import drop_append_only, sql
-from liuhen.testing.workdays import FICTIONAL_2027, clean_calendar, schedule_text  # noqa: F401
+from liuhen.testing.workdays import FICTIONAL_2038, clean_calendar, schedule_text  # noqa: F401
 from liuhen.workdays import services
 from liuhen.workdays import vocabulary as v
 from liuhen.workdays.models import YearSchedule
@@ -23,7 +23,7 @@ TABLE = YearSchedule._meta.db_table
 def loaded(verified_world):
     world = verified_world
     a = services.load_schedule(None, schedule_text(2026), reason="国办发明电〔2025〕7号")
-    b = services.load_schedule(world.sysadmin, FICTIONAL_2027, reason="测试")
+    b = services.load_schedule(world.sysadmin, FICTIONAL_2038, reason="测试")
     integrate_all()
     report = verify_log()
     assert report.ok, [str(f) for f in report.findings]
@@ -47,7 +47,7 @@ def test_a_holiday_moved_by_sql(loaded):
 def test_the_file_and_its_digest_rewritten_together(loaded):
     a, b = loaded
     drop_append_only(TABLE)
-    text = b.text.replace("workdays: [2027-02-13]", "workdays: [2027-02-13, 2027-02-20]")
+    text = b.text.replace("workdays: [2038-02-13]", "workdays: [2038-02-13, 2038-02-20]")
     sql(f"UPDATE {TABLE} SET text = %s, sha256 = %s WHERE id = %s",
         [text, hashlib.sha256(text.encode()).hexdigest(), b.pk])
     # the row's state differs from the log, and its file no longer yields its dates
@@ -69,7 +69,7 @@ def test_a_row_deleted_or_inserted(loaded):
 def test_the_load_event_carries_the_dates(loaded):
     a, b = loaded
     leaf = json.loads(bytes(Entry.objects.get(action=v.LOAD, object_id=str(b.pk)).leaf))
-    assert leaf["detail"]["year"] == 2027 and leaf["detail"]["workdays"] == ["2027-02-13"]
-    assert leaf["detail"]["holidays"][1] == {"name": "春节", "from": "2027-02-06", "to": "2027-02-12"}
+    assert leaf["detail"]["year"] == 2038 and leaf["detail"]["workdays"] == ["2038-02-13"]
+    assert leaf["detail"]["holidays"][1] == {"name": "春节", "from": "2038-02-06", "to": "2038-02-12"}
     assert leaf["detail"]["file_sha256"] == b.sha256 and leaf["actor"]["id"] == b.loaded_by_id
     assert v.READ_ACTIONS <= set(v.ACTION_LABELS)
