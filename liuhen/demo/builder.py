@@ -377,6 +377,7 @@ CASES = [
         unit="zhidui", team=["zhangming", "wangfang"], kind=Kind.COERCION, procedure=Procedure.GENERAL,
         start_mode=StartMode.EMERGENCY, on_site=True, started=60, until="archive", pending="closing_done",
         emergency_at="06:40",  # the 补批表 signed by 周海涛 the same morning (LC 8: within 24 h)
+        day_off=True,  # a weekend's or holiday's morning: the last day off 60 days or more ago
         title="本溪市明山区鑫盛物流有限公司河道阻水障碍物代履行清除", parties=["xinsheng"],
         summary="主汛期暴雨预警期间，发现当事人在太子河北岸行洪区堆放大量物料，立即组织清除。",
         place="本溪市明山区北地街道太子河北岸行洪区",
@@ -713,6 +714,8 @@ class Schedule:
             at = spec["emergency_at"]
             steps["open"], steps["register"] = (0, _hm_plus(at, 10)), (0, _hm_plus(at, 40))
             self.start = today - datetime.timedelta(days=spec["started"])
+            while spec.get("day_off") and demo_days.is_workday(self.start):  # whatever day the demo is built
+                self.start -= datetime.timedelta(days=1)
         elif "act_days_ago" in spec:  # its first act on a given day (the story's video of it)
             self.start = demo_days.on_or_before(demo_days.back(today, spec["act_days_ago"]) - datetime.timedelta(days=1))
         else:

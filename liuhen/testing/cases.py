@@ -54,7 +54,7 @@ def sign_all(world, record, *, officers=None, party="王五", leader=None, skip=
 
     sign_as_rule_asks(record, officers=officers or [world.officer, world.officer2], party_name=party,
                       leader=leader, unit_head=world.unit_head, agency_head=world.agency_head,
-                      reviewer=world.reviewer, archivist=archivist(world), skip=skip)
+                      reviewer=world.reviewer, archivist=lambda: archivist(world), skip=skip)
     return record
 
 

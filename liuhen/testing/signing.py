@@ -16,7 +16,8 @@ def sign_as_rule_asks(record, *, officers, party_name=None, recorded_by=None, le
     - `party_name`: the party who signs (recorded by `recorded_by`, default the first officer);
     - the 负责人: `leader` if given, else the agency head where the rule asks for the 机关负责人,
       else the unit head (`unit_head`, falling back to `agency_head`);
-    - `reviewer` and `archivist` sign in their capacity; the reviewer with `decision` (for a
+    - `reviewer` and `archivist` sign in their capacity (`archivist` may be a function that gives
+      the person, asked only when the rule wants an archivist); the reviewer with `decision` (for a
       法制审核意见 one of the outcomes of LW-L 15), the leader with `decision` too; each with `opinion`;
     - `skip`: capacities ("party", "leader", "reviewer", "archivist") left unsigned;
     - `party_mark`: the party's handwritten mark (签名笔迹), `{"mark": bytes, "mark_kind": …}`.
@@ -39,6 +40,7 @@ def sign_as_rule_asks(record, *, officers, party_name=None, recorded_by=None, le
         records.sign_in_capacity(reviewer, record, SignerRole.REVIEWER, decision=outcome, opinion=opinion)
         made += 1
     if rule.archivist and "archivist" not in skip:
-        records.sign_in_capacity(archivist, record, SignerRole.ARCHIVIST, opinion=opinion)
+        who = archivist() if callable(archivist) else archivist
+        records.sign_in_capacity(who, record, SignerRole.ARCHIVIST, opinion=opinion)
         made += 1
     return made

@@ -239,7 +239,7 @@ def test_F015_another_deadline_overdue(world):
 
 def test_F018_a_deadline_in_a_year_the_calendar_does_not_know_is_unknown(world):
     case = world.open_case()
-    far = DeadlineSpec("far", "远期期限", "LW-L 16", "case.started", Period.parse("400wd"), ("case.archived",),
+    far = DeadlineSpec("far", "远期期限", "LW-L 16", "case.started", Period.parse("1000wd"), ("case.archived",),
                        Applies())
     profile = profile_with(case, deadlines=(far,))
     rows = _of(case, v.DEADLINE_UNKNOWN, profile=profile)
