@@ -152,3 +152,27 @@ def known_years() -> list[dict]:
         rows[row.year] = row  # the last load of each year wins
     return [{"year": y, "source": "schedule" if y in rows else "library", "schedule": rows.get(y)}
             for y in sorted(calendar.known_years(), reverse=True)]
+
+
+# The State Council's notice for a year comes out in October or November of the year before
+# (国办发明电〔2024〕12号 on 2024-11-12, 国办发明电〔2025〕7号 on 2025-11-04): from November a
+# calendar without next year has deadlines that already run into it (20 working days from early
+# December), each shown as unknown until the notice is loaded.
+NOTICE_DUE_MONTH = 11
+
+
+def today() -> datetime.date:
+    """The agency's today (the reminder's clock: a test moves it here, not the calendar's)."""
+    return timezone.localdate()
+
+
+def missing_notice(on: datetime.date | None = None) -> int | None:
+    """The year whose holiday notice is wanted and not loaded, on the day `on` (default today):
+    this year if unknown, else next year from November; None when nothing is missing."""
+    on = on or today()
+    if not calendar.known(on.year):
+        return on.year
+    if on.month >= NOTICE_DUE_MONTH and not calendar.known(on.year + 1):
+        return on.year + 1
+    return None
+

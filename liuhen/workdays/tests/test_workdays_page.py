@@ -1,14 +1,16 @@
 """The calendar page /workdays/: everyone logged in sees the known years, a year's holidays and
 adjusted working weekends and its month grids; the 系统管理员 uploads a schedule file; a refused
 file is a 4xx page naming its lines, recorded in the ledger, and loses nothing."""
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from liuhen.ledger.models import Entry
-from liuhen.testing.workdays import FICTIONAL_2038, clean_calendar, schedule_text  # noqa: F401
+from liuhen.testing.workdays import FICTIONAL_2038, clean_calendar, fictional_text, schedule_text  # noqa: F401
 from liuhen.testing.otp import login_verified
-from liuhen.workdays import calendar
+from liuhen.workdays import calendar, services
 from liuhen.workdays import vocabulary as v
 from liuhen.workdays.models import YearSchedule
 
@@ -90,3 +92,36 @@ def test_only_the_system_administrator_may_upload(client, world):
     assert not YearSchedule.objects.filter(year=2038).exists()
     login_verified(client, world.sysadmin)
     assert client.get(LOAD).status_code == 405
+
+
+def test_a_missing_notice_is_wanted_from_november_and_for_an_unknown_year(db):
+    from liuhen.workdays.selectors import missing_notice
+
+    last = max(calendar.known_years())  # the test seed knows this year and next (known_around_today)
+    assert missing_notice(datetime.date(last - 1, 10, 31)) is None
+    assert missing_notice(datetime.date(last - 1, 11, 1)) is None  # next year known
+    assert missing_notice(datetime.date(last, 10, 31)) is None  # too early to ask for the year after
+    assert missing_notice(datetime.date(last, 11, 1)) == last + 1
+    assert missing_notice(datetime.date(2038, 3, 2)) == 2038  # this year itself unknown
+    assert missing_notice() is None  # today, on the seed
+
+
+def test_the_first_page_reminds_of_a_missing_notice_and_the_administrator_may_load_it(client, world, monkeypatch):
+    from liuhen.web.context import first_page_url
+    from liuhen.workdays import selectors
+
+    login_verified(client, world.sysadmin)
+    home = first_page_url(world.sysadmin)
+    assert 'id="workdays-missing-notice"' not in client.get(home).content.decode()
+    last = max(calendar.known_years())
+    monkeypatch.setattr(selectors, "today", lambda: datetime.date(last, 12, 4))
+    html = client.get(home).content.decode()
+    assert 'id="workdays-missing-notice"' in html and f"{last + 1} 年的国务院办公厅放假安排尚未载入" in html
+    assert f'href="{URL}?year={last + 1}">载入放假安排</a>' in html
+    assert 'id="workdays-missing-notice"' not in client.get(URL).content.decode()  # the first page only
+    login_verified(client, world.officer)
+    html = client.get(first_page_url(world.officer)).content.decode()
+    assert f"{last + 1} 年的放假安排尚未载入系统" in html and "系统管理员载入后自动计算" in html
+    assert "载入放假安排</a>" not in html
+    services.load_schedule(None, fictional_text(last + 1), reason="测试")
+    assert 'id="workdays-missing-notice"' not in client.get(first_page_url(world.officer)).content.decode()
