@@ -150,3 +150,18 @@ def _postgresql(setup, root: Path):
                 named.unlink()
                 with _pg_admin() as admin:
                     admin.execute(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
+
+
+def migrated_copy(root: Path):
+    """The run's migrated database as this module left it for the workers, for other uses of a
+    migrated database (the child processes' template, liuhen.testing.ledger_processes): ("sqlite",
+    file) or ("postgresql", template name); None when the run did not make one (--reuse-db, or a
+    single database not copied)."""
+    if connection.vendor == "sqlite":
+        copy = root / "test-db-sqlite" / "migrated.sqlite3"
+        return ("sqlite", copy) if copy.exists() else None
+    named = root / "test-db-postgresql" / "name"
+    if connection.vendor == "postgresql" and named.exists():
+        return "postgresql", named.read_text()
+    return None
+

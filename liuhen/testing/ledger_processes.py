@@ -102,17 +102,28 @@ class Children:
 
 
 @pytest.fixture(scope="session")
-def template(tmp_path_factory):
+def template(tmp_path_factory, django_db_setup):
     """A migrated database the tests copy: ("sqlite", file) or ("postgresql", (server url, name)).
-    One for the whole run — migrated by the first pytest-xdist worker that asks, under a lock, the
-    others wait and copy it (a `liuhen migrate` costs seconds per module): on SQLite a file, on
-    PostgreSQL a template database, dropped by the last worker that used it."""
+    One for the whole run: the copy of the test database the run's workers started from
+    (liuhen.testing.dbsetup: migrated, with the seed every test sees — `liuhen migrate` in a child
+    cost ~40 s of one worker a pass); without one (--reuse-db), migrated by the first pytest-xdist
+    worker that asks, under a lock, the others wait and copy it: on SQLite a file, on PostgreSQL a
+    template database, dropped by the last worker that used it."""
     import fcntl
+
+    from liuhen.testing import dbsetup
 
     root = tmp_path_factory.getbasetemp()
     if root.name.startswith("popen-gw"):  # the parent is the run's, shared by its workers
         root = root.parent
     pg = _postgres_url()
+    made = dbsetup.migrated_copy(root)
+    if made is not None and made[0] == "sqlite":
+        yield made
+        return
+    if made is not None and pg:  # kept by dbsetup while any worker of the pass runs
+        yield "postgresql", (pg, made[1])
+        return
     base = root / ("ledger-procs-template-pg" if pg else "ledger-procs-template")
     base.mkdir(exist_ok=True)
 
