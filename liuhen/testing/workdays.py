@@ -55,10 +55,12 @@ def known_around_today() -> list[int]:
     which nothing covers (FICTIONAL_2038). Returns the years loaded."""
     import datetime
 
+    from django.utils import timezone
+
     from liuhen.workdays import calendar, services
 
     calendar.clear_cache()
-    today = datetime.date.today()
+    today = timezone.localdate()  # the agency's today, as the clocks count (not the machine's)
     loaded = []
     for year in range((today - datetime.timedelta(days=60)).year, today.year + 2):
         if not calendar.known(year):
