@@ -164,4 +164,3 @@ def migrated_copy(root: Path):
     if connection.vendor == "postgresql" and named.exists():
         return "postgresql", named.read_text()
     return None
-

@@ -175,4 +175,3 @@ def missing_notice(on: datetime.date | None = None) -> int | None:
     if on.month >= NOTICE_DUE_MONTH and not calendar.known(on.year + 1):
         return on.year + 1
     return None
-
