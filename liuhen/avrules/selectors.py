@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from liuhen.cases.models import STAGE_ORDER, Stage
+from liuhen.common import memo
 from liuhen.footage.models import FootageItem, FootageLink, Ingest
 
 from . import rules
@@ -230,18 +231,20 @@ def _trips_for(items, ingests):
 def late_many(items) -> dict:
     """{item pk: LateVerdict} for the late (or undeterminable) ones among `items`: two queries
     however many (their ingests, the field trips that could cover them)."""
-    items = [i for i in items if i.kind != "sidecar"]
+    items = {i.pk: i for i in items if i.kind != "sidecar"}
     if not items:
         return {}
+    # An item's verdict is its own (its ingest, the trips of its officer around it): the parts of a
+    # case page that judge overlapping sets of its footage judge each item once (common.memo).
+    verdicts = memo.remember_each("avrules.late", items, lambda pks: _judge([items[pk] for pk in pks]))
+    return {pk: v for pk, v in verdicts.items() if v is not None}
+
+
+def _judge(items) -> dict:
     ingests = _ingests({i.ingest_id for i in items})
     trips = _trips_for(items, ingests)
     hours = _hours_by_agency(items)
-    out = {}
-    for item in items:
-        verdict = _verdict(item, ingests, trips, hours[getattr(item, "agency_id", None)])
-        if verdict is not None:
-            out[item.pk] = verdict
-    return out
+    return {item.pk: _verdict(item, ingests, trips, hours[getattr(item, "agency_id", None)]) for item in items}
 
 
 def late_flags(items) -> dict[int, list[str]]:

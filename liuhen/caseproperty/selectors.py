@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 
 from liuhen.cases import access
+from liuhen.common import memo
 from liuhen.profiles import selectors as profiles
 from liuhen.records import content_dates
 from liuhen.records.duedates import DueDate, views_of_states
@@ -119,8 +120,14 @@ def _items(qs):
             .order_by("id"))
 
 
+def _case_requests(case) -> list[HandlingRequest]:
+    """The case's handling requests, read once per reading request (common.memo): the case page's
+    items and its requests both ask."""
+    return memo.remember(("caseproperty.requests", case.pk), lambda: _requests([case.pk]))
+
+
 def items(case) -> list[ItemView]:
-    return _views(_items(Item.objects.filter(case=case)), _requests([case.pk]))
+    return _views(_items(Item.objects.filter(case=case)), _case_requests(case))
 
 
 def item_view(item: Item) -> ItemView:
@@ -128,7 +135,7 @@ def item_view(item: Item) -> ItemView:
 
 
 def requests(case) -> list[HandlingRequest]:
-    return _requests([case.pk])
+    return list(_case_requests(case))
 
 
 def _done(case):

@@ -57,7 +57,12 @@ def policies() -> list[Policy]:
 
 
 def is_assigned(user, case) -> bool:
-    return case.officers.filter(officer=user).exists()
+    """Is `user` one of the case's officers? Once per reading request (common.memo: the access level
+    and the page both ask)."""
+    if getattr(user, "pk", None) is None or case.pk is None:
+        return False
+    return memo.remember(("access.is_assigned", user.pk, case.pk),
+                         lambda: case.officers.filter(officer=user).exists())
 
 
 def _assigned(user, case, now):

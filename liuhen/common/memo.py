@@ -27,6 +27,24 @@ def remember(key: Hashable, compute: Callable[[], T]) -> T:
     return store[key]
 
 
+def remember_each(name: str, keys, compute: Callable[[list], dict]) -> dict:
+    """{key: answer} for each of `keys`, `compute(missing keys)` giving the answers not yet remembered
+    under `name` while a reading request is served (a key `compute` leaves out is answered None): parts
+    of one page asking about overlapping sets — the footage of a case, of one of its acts — each
+    asked once."""
+    keys = list(dict.fromkeys(keys))
+    store = _memo.get()
+    if store is None:
+        got = compute(keys)
+        return {k: got.get(k) for k in keys}
+    missing = [k for k in keys if (name, k) not in store]
+    if missing:
+        got = compute(missing)
+        for k in missing:
+            store[(name, k)] = got.get(k)
+    return {k: store[(name, k)] for k in keys}
+
+
 @contextmanager
 def reading():
     """The memo for one reading request."""

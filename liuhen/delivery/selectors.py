@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from liuhen.common import memo
 from liuhen.profiles import selectors as profiles
 from liuhen.records.catalog import SERVICE_METHODS
 from liuhen.records.selectors import states_for_case, with_files
@@ -210,7 +211,13 @@ def service_of(state, *, states, av: dict, spec) -> Service:
 
 
 def documents_to_serve(case) -> list[ToServe]:
-    """The case's documents to serve with their services, the decision first (when it has one)."""
+    """The case's documents to serve with their services, the decision first (when it has one). Asked
+    once per reading request (common.memo): the case page's gate, its service part and its clocks each
+    ask. The answer is shared: not to be changed by who asks."""
+    return memo.remember(("delivery.documents_to_serve", case.pk), lambda: _documents_to_serve(case))
+
+
+def _documents_to_serve(case) -> list[ToServe]:
     from liuhen.records.models import Record
 
     states = [st for st in states_for_case(case) if not st.voided]

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from liuhen.cases.models import PartyKind, Stage
-from liuhen.cases.selectors import stage_entries
+from liuhen.cases.selectors import current_parties, stage_entries
+from liuhen.common import memo
 from liuhen.profiles import selectors as profiles
 from liuhen.profiles.spec import PENALTY_CODES
 from liuhen.records.selectors import states_for_case
@@ -107,7 +108,7 @@ def case_facts(case, states=None) -> dict:
     """The facts the major criteria read from the case: the penalty proposed (kind as its code, the
     fine and confiscation), the fine by the party's kind, and whether a hearing was held."""
     states = states if states is not None else _current_states(case)
-    parties = {p.kind for p in case.parties.all() if p.is_current}
+    parties = set(current_parties(case).values_list("kind", flat=True))
     heard = any(s.record.record_type.code in HEARING_CODES and s.complete for s in states)
     return facts_from(_proposal_content(states), parties, heard)
 
@@ -153,6 +154,14 @@ class Proposal:
 
 
 def propose(case, states=None) -> Proposal:
+    """The proposal on the case's present records (`states`: on those instead). Asked once per reading
+    request (common.memo): the case page's legal-review part and its status both ask."""
+    if states is None:
+        return memo.remember(("legalreview.propose", case.pk), lambda: _propose(case, None))
+    return _propose(case, states)
+
+
+def _propose(case, states) -> Proposal:
     profile = profiles.profile_for_case(case)
     facts = case_facts(case, states)
     met, judgement = [], []
@@ -166,7 +175,8 @@ def propose(case, states=None) -> Proposal:
 
 
 def latest_assessment(case) -> Assessment | None:
-    return Assessment.objects.filter(case=case).order_by("-id").first()
+    return memo.remember(("legalreview.latest_assessment", case.pk),
+                         lambda: Assessment.objects.filter(case=case).order_by("-id").first())
 
 
 def is_major(case, proposal: Proposal | None = None) -> bool:

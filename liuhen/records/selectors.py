@@ -52,9 +52,25 @@ class RecordState:
         return "签字中" if self.locked else "草稿"
 
 
+def _relations():
+    """What a record's state reads, and what its page shows beside it (the versions' authors, the
+    signers and recorders, who confirmed a refusal, the attachments' uploaders and sizes): read
+    with the state, not again by the page."""
+    from django.db.models import Prefetch
+
+    from .models import Attachment, RecordVersion, Signature
+
+    return (Prefetch("versions", queryset=RecordVersion.objects.select_related("author")),
+            Prefetch("signatures", queryset=Signature.objects.select_related("signer", "recorded_by")),
+            "signatures__confirmations__officer", "signatures__signer__groups",
+            Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by", "blob")))
+
+
+SELECTED = ("record_type", "type_version", "void", "created_by", "case")  # read with a record for its state
+
+
 def _prefetched(qs):
-    return qs.select_related("record_type", "type_version", "void", "created_by", "case").prefetch_related(
-        "versions", "signatures__confirmations", "signatures__signer__groups", "attachments")
+    return qs.select_related(*SELECTED).prefetch_related(*_relations())
 
 
 def pinned_version(record: Record, version_ones: dict | None = None) -> RecordTypeVersion | None:
@@ -178,6 +194,15 @@ def states_for_case(case, stage: str | None = None, since=None) -> list[RecordSt
 
 def record_with_state(pk: int) -> RecordState:
     return state_of(_prefetched(Record.objects.filter(pk=pk)).get())
+
+
+def loaded_with_state(record: Record) -> RecordState:
+    """The state of a record already read with `select_related(*SELECTED)`: its relations read onto it
+    (the record page, which read the record to check access)."""
+    from django.db.models import prefetch_related_objects
+
+    prefetch_related_objects([record], *_relations())
+    return state_of(record)
 
 
 def complete_type_codes(case, stage: str, since=None) -> set[str]:

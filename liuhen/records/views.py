@@ -57,7 +57,8 @@ def _visible(request, obj, case, object_type: str):
 
 
 def _record_for(request, pk, *, work=False) -> Record:
-    record = Record.objects.select_related("case", "record_type", "void__actor").filter(pk=pk).first()
+    # What its state reads besides (selectors.loaded_with_state): the record is read once a page.
+    record = Record.objects.select_related(*selectors.SELECTED, "void__actor").filter(pk=pk).first()
     _visible(request, record, record and record.case, "record")
     if work:
         access.check_work(request.user, record.case)
@@ -111,7 +112,7 @@ def new_record(request, case_pk):
 @login_required
 def record_detail(request, pk):
     record = _record_for(request, pk)
-    state = selectors.record_with_state(record.pk)
+    state = selectors.loaded_with_state(record)
     services.log_view(request.user, record)
     user = request.user
     case = record.case
@@ -120,16 +121,19 @@ def record_detail(request, pk):
     can_work = access.can_work(user, case) and not case.is_archived and certified
     assigned = access.is_assigned(user, case)
     rows = schema.display_rows(state.fields, state.latest.content)
-    # From the signatures the state read (prefetched with their confirmations): no query of their own.
-    signatures = list(state.record.signatures.all())
+    # The versions, signatures (with their confirmations) and attachments the state read, with the
+    # people the page names: no query of their own.
+    signatures = list(record.signatures.all())
+    versions = {v.pk: v for v in record.versions.all()}
+    for sig in signatures:
+        sig.version = versions[sig.version_id]
     signed_as = {s.role for s in signatures if s.signer_id == user.pk}
     rule = state.rule
     return render(request, "records/record_detail.html", {
         "record": record, "case": case, "state": state, "rows": rows,
-        "versions": list(reversed(list(record.versions.select_related("author")))),
-        "attachments": record.attachments.select_related("uploaded_by", "blob"),
-        "signatures": _with_capacity_labels(rule, record.signatures.select_related(
-            "signer", "recorded_by", "version").prefetch_related("confirmations__officer")),
+        "versions": list(reversed(versions.values())),
+        "attachments": record.attachments.all(),
+        "signatures": _with_capacity_labels(rule, signatures),
         "can_edit": can_work and not state.locked and not state.voided,
         # Only what the services will accept: nobody signs as officer and approves as leader.
         "can_sign_officer": (assigned and not signed_as & {SignerRole.OFFICER, SignerRole.LEADER}

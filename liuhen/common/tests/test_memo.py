@@ -56,3 +56,67 @@ def test_only_a_reading_request_gets_a_memo():
     for request in (RequestFactory().post("/x/"), RequestFactory().get("/x/"), RequestFactory().head("/x/")):
         RequestContextMiddleware(view)(request)
     assert seen == [None, {}, {}]
+
+
+def test_remember_each_computes_only_the_keys_not_yet_remembered():
+    asked = []
+
+    def compute(keys):
+        asked.append(list(keys))
+        return {k: k * 10 for k in keys if k != 3}  # 3 has no answer: None
+
+    assert memo.remember_each("n", [1, 2], compute) == {1: 10, 2: 20}
+    assert memo.remember_each("n", [2, 3], compute) == {2: 20, 3: None}
+    assert asked == [[1, 2], [2, 3]]  # no request: every key every time
+    asked.clear()
+    with memo.reading():
+        assert memo.remember_each("n", [1, 2, 2], compute) == {1: 10, 2: 20}
+        assert memo.remember_each("n", [2, 3, 4], compute) == {2: 20, 3: None, 4: 40}
+        assert memo.remember_each("n", [3, 1], compute) == {3: None, 1: 10}  # None remembered too
+        assert memo.remember_each("other", [1], compute) == {1: 10}  # each name its own
+    assert asked == [[1, 2], [3, 4], [1]]
+
+
+def test_a_served_fined_case_page_asks_what_several_parts_share_once(client, world):
+    # The gate, the service part and the execution part each ask for the documents to serve; the
+    # legal-review part and its status each for the proposal; the property
+    # part's items and requests each for the handling requests; the account its three sums.
+    from liuhen.testing.execution import fined_case
+
+    case = fined_case(world)
+    client.force_login(world.officer)
+    client.get(f"/cases/{case.pk}/")
+    with CaptureQueriesContext(connection) as got:
+        assert client.get(f"/cases/{case.pk}/").status_code == 200
+    tables = _tables(got.captured_queries)
+    sums = [q["sql"] for q in got.captured_queries if 'SUM("execution_payment"' in q["sql"]]
+    assert len(sums) == 1, sums
+    assert tables.count("caseproperty_handlingrequest") <= 1, tables  # was 2
+    assert tables.count("documents_issueddocument") <= 4, tables  # was 9
+    assert tables.count("records_attachment") <= 3, tables  # was 8
+    assert tables.count("cases_party") <= 4, tables  # was 7: the parties' kinds in one query, asked once
+    assert len(got.captured_queries) <= 85, len(got.captured_queries)  # was 106
+
+
+def test_the_record_page_reads_its_versions_signatures_and_attachments_once(client, world):
+    # The state read them (records.selectors.loaded_with_state) with the people the page names: the
+    # page does not read them again, nor the record, nor whether the reader is one of the officers.
+    import io
+
+    from liuhen.records import services as rec
+    from liuhen.testing.cases import make_record, sign_all, to_investigation
+
+    case = to_investigation(world)
+    record = make_record(world, case, "inspection_record")
+    rec.attach(world.officer, record, io.BytesIO(b"%PDF-1.4 site photo"), "现场照片.pdf", "application/pdf")
+    sign_all(world, record)
+    client.force_login(world.officer)
+    client.get(f"/records/{record.pk}/")
+    with CaptureQueriesContext(connection) as got:
+        page = client.get(f"/records/{record.pk}/")
+    assert page.status_code == 200
+    tables = _tables(got.captured_queries)
+    for table in ("records_record", "records_recordversion", "records_signature", "records_attachment",
+                  "cases_caseofficer"):
+        assert tables.count(table) == 1, (table, tables)
+    assert "第1版" in page.content.decode()  # each signature's version, from the versions read
