@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Q, Sum
 from django.utils import timezone
 
 from liuhen.cases import access
@@ -78,7 +77,10 @@ def decision_served_on(case) -> datetime.date | None:
 # ---- payments and deferrals ------------------------------------------------------------------------
 
 def payments(case) -> list[Payment]:
-    return list(Payment.objects.filter(case=case).select_related("recorded_by").order_by("paid_on", "id"))
+    """The case's payments by date: read once per reading request (common.memo: the account and the
+    page's list both ask)."""
+    return list(memo.remember(("execution.payments", case.pk), lambda: list(
+        Payment.objects.filter(case=case).select_related("recorded_by").order_by("paid_on", "id"))))
 
 
 def voucher_blobs(shas: set[str]) -> set[str]:
@@ -87,37 +89,38 @@ def voucher_blobs(shas: set[str]) -> set[str]:
 
 
 def paid(case, towards=Towards.FINE) -> int:
-    return Payment.objects.filter(case=case, towards=towards).aggregate(n=Sum("amount_fen"))["n"] or 0
-
-
-def paid_by_towards(case) -> dict[str, int]:
-    """{towards: 分 paid} for every kind of payment: one query (the account's three sums), once per
-    reading request (common.memo: the case page's parts ask for the account twice)."""
-    def ask():
-        sums = Payment.objects.filter(case=case).aggregate(
-            **{t.value: Sum("amount_fen", filter=Q(towards=t)) for t in Towards})
-        return {t: n or 0 for t, n in sums.items()}
-
-    return dict(memo.remember(("execution.paid", case.pk), ask))
+    return sum(p.amount_fen for p in payments(case) if p.towards == towards)
 
 
 def requests(case) -> list[DeferralRequest]:
-    return list(DeferralRequest.objects.filter(case=case).select_related("requested_by", "decision__decided_by")
-                .order_by("id"))
+    """The case's deferral and instalment requests, each with its decision (if any): read once per
+    reading request (common.memo: the account, the schedule in force and the page's list ask)."""
+    return list(memo.remember(("execution.requests", case.pk), lambda: list(
+        DeferralRequest.objects.filter(case=case).select_related("requested_by", "decision__decided_by")
+        .order_by("id"))))
 
 
 def decision_on(req: DeferralRequest) -> DeferralDecision | None:
     return DeferralDecision.objects.filter(request=req).select_related("decided_by").first()
 
 
+def _decided(req: DeferralRequest) -> DeferralDecision | None:
+    return getattr(req, "decision", None)  # read with the request (requests()); None: not decided yet
+
+
 def pending_request(case) -> DeferralRequest | None:
-    return DeferralRequest.objects.filter(case=case, decision__isnull=True).order_by("id").first()
+    return next((r for r in requests(case) if _decided(r) is None), None)
+
+
+def _approved(case) -> list[DeferralDecision]:
+    """The approved deferrals and instalments, in the order they were decided."""
+    return sorted((d for d in map(_decided, requests(case)) if d is not None and d.approved), key=lambda d: d.pk)
 
 
 def approved_deferral(case) -> DeferralDecision | None:
     """The latest approved deferral or instalments: its schedule is the one in force."""
-    return (DeferralDecision.objects.filter(request__case=case, approved=True).select_related("request")
-            .order_by("-id").first())
+    approved = _approved(case)
+    return approved[-1] if approved else None
 
 
 def instalments_of(req: DeferralRequest) -> list[tuple[datetime.date, int]]:
@@ -144,8 +147,7 @@ def periods(case, *, fine: int | None = None, served: datetime.date | None = Non
         return []
     first = served + datetime.timedelta(days=profiles.profile_for_case(case).execution.payment_days)
     out = [(None, [(first, fine)])]
-    for dec in (DeferralDecision.objects.filter(request__case=case, approved=True).select_related("request")
-                .order_by("id")):
+    for dec in _approved(case):
         out.append((timezone.localdate(dec.decided_at), _after(first, fine, dec)))
     return out
 
@@ -238,11 +240,10 @@ def account(case, on: datetime.date | None = None) -> Account:
     served = decision_served_on(case)
     in_force = periods(case, fine=fine, served=served)
     sched = in_force[-1][1] if in_force else []
-    fine_paid = [p for p in Payment.objects.filter(case=case, towards=Towards.FINE, paid_on__lte=on)]
-    sums = paid_by_towards(case)
-    acc = Account(fine=fine, served_on=served, schedule=sched, on=on, paid=sums[Towards.FINE],
-                  late_paid=sums[Towards.LATE_FINE], pending=pending_request(case), deferral=approved_deferral(case),
-                  confiscation=confiscation_of(case), confiscation_paid=sums[Towards.CONFISCATION])
+    fine_paid = [p for p in payments(case) if p.towards == Towards.FINE and p.paid_on <= on]
+    acc = Account(fine=fine, served_on=served, schedule=sched, on=on, paid=paid(case), late_paid=paid(case, Towards.LATE_FINE),
+                  pending=pending_request(case), deferral=approved_deferral(case), confiscation=confiscation_of(case),
+                  confiscation_paid=paid(case, Towards.CONFISCATION))
     percent = profiles.profile_for_case(case).execution.late_fine_percent
     acc.late_fine = late_fine(in_force, fine_paid, on, percent, fine)
     cumulative = 0

@@ -297,7 +297,10 @@ def load_facts(items) -> dict[int, Facts]:
         restored[r.removal.item_id] = r.restored_at
     shas = {it.blob_id for it in items}
     purges = dict(BlobPurge.objects.filter(blob_id__in=shas).values_list("blob_id", "purged_at"))
-    elsewhere = needed_elsewhere(shas - set(purges))
+    # Whether other rows need the bytes matters only to a removed item (verdict: clear its bytes or
+    # not), and asks a dozen tables: not asked for the others (a case page's footage, mostly).
+    removed = {it.blob_id for it in items if it.pk in removals}
+    elsewhere = needed_elsewhere(removed - set(purges)) if removed else set()
 
     # One profile lookup per agency, however many files (a purge run covers every agency).
     rules = {agency_id: conf.for_agency(agency_id) for agency_id in {s.agency_id for s in subject.values()}}

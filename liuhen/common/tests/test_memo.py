@@ -80,7 +80,7 @@ def test_remember_each_computes_only_the_keys_not_yet_remembered():
 def test_a_served_fined_case_page_asks_what_several_parts_share_once(client, world):
     # The gate, the service part and the execution part each ask for the documents to serve; the
     # legal-review part and its status each for the proposal; the property
-    # part's items and requests each for the handling requests; the account its three sums.
+    # part's items and requests each for the handling requests; the execution part for the payments.
     from liuhen.testing.execution import fined_case
 
     case = fined_case(world)
@@ -89,13 +89,16 @@ def test_a_served_fined_case_page_asks_what_several_parts_share_once(client, wor
     with CaptureQueriesContext(connection) as got:
         assert client.get(f"/cases/{case.pk}/").status_code == 200
     tables = _tables(got.captured_queries)
-    sums = [q["sql"] for q in got.captured_queries if 'SUM("execution_payment"' in q["sql"]]
-    assert len(sums) == 1, sums
+    # The payments and the deferral requests (with their decisions) once each: the account's sums, the
+    # schedule in force, the pending request and the page's lists all from them.
+    assert tables.count("execution_payment") == 1, tables  # was 4 (a list, three sums)
+    assert tables.count("execution_deferralrequest") == 1, tables
+    assert tables.count("execution_deferraldecision") == 0, tables  # read with the requests
     assert tables.count("caseproperty_handlingrequest") <= 1, tables  # was 2
     assert tables.count("documents_issueddocument") <= 4, tables  # was 9
     assert tables.count("records_attachment") <= 3, tables  # was 8
     assert tables.count("cases_party") <= 4, tables  # was 7: the parties' kinds in one query, asked once
-    assert len(got.captured_queries) <= 85, len(got.captured_queries)  # was 106
+    assert len(got.captured_queries) <= 80, len(got.captured_queries)  # was 106
 
 
 def test_the_record_page_reads_its_versions_signatures_and_attachments_once(client, world):

@@ -187,3 +187,19 @@ def test_bytes_a_record_still_needs_are_not_purged(shelf):
     assert (entry["purge"], entry["stage"]) == (False, "removed") and "附件" in entry["reason"]
     assert store.exists(old.blob_id) and not BlobPurge.objects.exists()
     clean()
+
+
+def test_only_a_removed_file_asks_who_else_needs_its_bytes(shelf):
+    """needed_elsewhere asks a dozen tables (attachments, supplements, vouchers, archives, copies…) and
+    decides only a removed file's fate: the flags of files not removed (a case page's footage) ask none."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from liuhen.retention import policy
+
+    kept = shelf.clip(ago(days=5))
+    with CaptureQueriesContext(connection) as got:
+        facts = policy.load_facts([kept])
+    assert facts[kept.pk].needed_elsewhere is False
+    asked = " ".join(q["sql"] for q in got.captured_queries)
+    assert "records_attachment" not in asked and "retrieval_copyitem" not in asked, asked
