@@ -27,6 +27,11 @@ def remember(key: Hashable, compute: Callable[[], T]) -> T:
     return store[key]
 
 
+def active() -> bool:
+    """Whether a reading request is being served (its answers are remembered)."""
+    return _memo.get() is not None
+
+
 def remember_each(name: str, keys, compute: Callable[[list], dict]) -> dict:
     """{key: answer} for each of `keys`, `compute(missing keys)` giving the answers not yet remembered
     under `name` while a reading request is served (a key `compute` leaves out is answered None): parts

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from liuhen.common import memo
 from liuhen.common.append_only import AppendOnlyModel
 from liuhen.ledger.subjects import LedgerState
 
@@ -119,10 +120,11 @@ class IssuedDocument(LedgerState, AppendOnlyModel):
 
     @property
     def status(self) -> str:
-        """valid / voided / revoked / replaced (DocumentStatus), read from the rows now."""
-        return document_status(
+        """valid / voided / revoked / replaced (DocumentStatus), read from the rows now (once per reading
+        request: a case page's parts ask it of the same documents, common.memo)."""
+        return memo.remember(("documents.status", self.pk), lambda: document_status(
             voided=NumberVoid.objects.filter(number_id=self.number_id).exists(),
-            withdrawal=DocumentWithdrawal.objects.filter(document_id=self.pk).values_list("kind", flat=True).first())
+            withdrawal=DocumentWithdrawal.objects.filter(document_id=self.pk).values_list("kind", flat=True).first()))
 
 
 class DocumentWithdrawal(LedgerState, AppendOnlyModel):

@@ -14,7 +14,7 @@ from . import forms
 from . import selectors as s
 from . import services
 from .clock import clock_of
-from .models import Assessment, Outcome, Submission
+from .models import Outcome, Submission
 
 TEMPLATE = "legalreview/case_part.html"
 
@@ -67,7 +67,7 @@ def case_page(user, case, *, can_work) -> dict:
     handler = editable and access.is_assigned(user, case)
     proposal = s.propose(case)
     st = s.status(case)
-    history = list(Assessment.objects.filter(case=case).select_related("decided_by").order_by("-id"))
+    history = s.assessments(case)
     if not history and st.submission is None and not proposal.major and not editable:
         return {"legal_review": None}  # a decision never major nor reviewed: nothing to show after the stage
     labels = criteria_labels(case)

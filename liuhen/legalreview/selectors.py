@@ -174,9 +174,16 @@ def _propose(case, states) -> Proposal:
     return Proposal(facts, met, judgement)
 
 
+def assessments(case) -> list[Assessment]:
+    """The case's assessments, the latest first, with who decided each: read once per reading request
+    (the status and the legal-review part of a case page, common.memo)."""
+    return memo.remember(("legalreview.assessments", case.pk),
+                         lambda: list(Assessment.objects.filter(case=case).select_related("decided_by").order_by("-id")))
+
+
 def latest_assessment(case) -> Assessment | None:
-    return memo.remember(("legalreview.latest_assessment", case.pk),
-                         lambda: Assessment.objects.filter(case=case).order_by("-id").first())
+    history = assessments(case)
+    return history[0] if history else None
 
 
 def is_major(case, proposal: Proposal | None = None) -> bool:

@@ -222,15 +222,47 @@ _PIVOT_AT = {pair: i for i, pair in enumerate(_PIVOT)}
 
 def record_facts(case_ids, case_rows: dict[int, tuple[str, str]], *, content_codes=frozenset()
                  ) -> dict[int, list[RecordFact]]:
+    """{case id: [RecordFact in serial order]} for `case_ids` (`_read_facts`), with the latest content
+    of the records of `content_codes` (`_read_content`). While a reading request is served
+    (common.memo) a case's records are read once for the page's parts (the oversight checks, the
+    publicity clock), the content of a type once too; each part gets copies of its own (the oversight
+    facts add to theirs) with the content of the types it asked for only, as if read for it alone."""
+    from dataclasses import replace
+
+    from liuhen.common import memo
+
+    content_codes = frozenset(content_codes)
+    if not memo.active():
+        out = _read_facts(case_ids, case_rows)
+        _read_content([f for facts in out.values() for f in facts], content_codes)
+        return out
+    kept = memo.remember("records: record_facts", dict)  # {case id: (types whose content is read, facts)}
+    new = [cid for cid in dict.fromkeys(case_ids) if cid not in kept]
+    if new:
+        got = _read_facts(new, {cid: case_rows[cid] for cid in new})
+        kept.update((cid, (frozenset(), got.get(cid, []))) for cid in new)
+    unread = [f for cid in dict.fromkeys(case_ids) for f in kept[cid][1]
+              if f.code in content_codes - kept[cid][0]]
+    _read_content(unread, content_codes)
+    out = {}
+    for cid in dict.fromkeys(case_ids):
+        codes, facts = kept[cid]
+        kept[cid] = (codes | content_codes, facts)
+        if facts:
+            out[cid] = [replace(f) if f.code in content_codes else replace(f, content=None, content_at=None)
+                        for f in facts]
+    return out
+
+
+def _read_facts(case_ids, case_rows: dict[int, tuple[str, str]]) -> dict[int, list[RecordFact]]:
     """{case id: [RecordFact in serial order]} for `case_ids`. `case_rows`: {case id: (kind,
-    procedure)} (for records made before rules were pinned). `content_codes`: record types whose
-    latest content is loaded too (the AV acts and their notes, decisions). A handful of queries per
-    900 cases, whatever the number of records: each record comes with its signatures summed up
+    procedure)} (for records made before rules were pinned). Without content (`_read_content`: the AV
+    acts and their notes, decisions). A handful of queries per 900 cases, whatever the number of records: each record comes with its signatures summed up
     (`_records_sql`, the stored summary); only the few records the summary cannot judge (`odd`, or more officers than
     the rule asks) have their signatures read one by one and judged as `state_of` does (`_judge`).
     `RecordFact.signatures` is filled for those records only."""
     rec_t, void_t = Record._meta.db_table, "records_recordvoid"
-    sig_t, conf_t, ver_t = Signature._meta.db_table, RefusalConfirmation._meta.db_table, RecordVersion._meta.db_table
+    sig_t, conf_t = Signature._meta.db_table, RefusalConfirmation._meta.db_table
     types = {pk: (code, name) for pk, code, _stage, name in type_rows()}
     plans: dict = {}  # rule text -> (rule, its plan)
     out: dict[int, list[RecordFact]] = {}
@@ -280,17 +312,22 @@ def record_facts(case_ids, case_rows: dict[int, tuple[str, str]], *, content_cod
                 odd.append(f)
     if odd:
         _judge_one_by_one(odd, sig_t, conf_t)
-    if content_codes:
-        wanted = [f.id for f in by_id.values() if f.code in content_codes]
-        latest: dict[int, int] = {}
-        for chunk in in_batches(wanted):
-            marks = ",".join(["%s"] * len(chunk))
-            for rid, number, content, at in _rows(f"SELECT record_id, number, content, {_dt('created_at')} FROM {ver_t} "
-                                                  f"WHERE record_id IN ({marks})", chunk):
-                if number > latest.get(rid, 0):
-                    latest[rid] = number
-                    by_id[rid].content, by_id[rid].content_at = _json(content), to_datetime(at)
     return out
+
+
+def _read_content(facts: list[RecordFact], content_codes) -> None:
+    """Sets the latest content (and when it was written) of those of `facts` whose type is in
+    `content_codes`: one query per 900 records."""
+    by_id = {f.id: f for f in facts if f.code in content_codes}
+    ver_t = RecordVersion._meta.db_table
+    latest: dict[int, int] = {}
+    for chunk in in_batches(list(by_id)):
+        marks = ",".join(["%s"] * len(chunk))
+        for rid, number, content, at in _rows(f"SELECT record_id, number, content, {_dt('created_at')} FROM {ver_t} "
+                                              f"WHERE record_id IN ({marks})", chunk):
+            if number > latest.get(rid, 0):
+                latest[rid] = number
+                by_id[rid].content, by_id[rid].content_at = _json(content), to_datetime(at)
 
 
 def _judge_one_by_one(odd: list[RecordFact], sig_t: str, conf_t: str) -> None:
