@@ -231,21 +231,21 @@ def record_facts(case_ids, case_rows: dict[int, tuple[str, str]], *, content_cod
 
     from liuhen.common import memo
 
-    content_codes = frozenset(content_codes)
+    case_ids, content_codes = list(dict.fromkeys(case_ids)), frozenset(content_codes)
     if not memo.active():
         out = _read_facts(case_ids, case_rows)
         _read_content([f for facts in out.values() for f in facts], content_codes)
         return out
     kept = memo.remember("records: record_facts", dict)  # {case id: (types whose content is read, facts)}
-    new = [cid for cid in dict.fromkeys(case_ids) if cid not in kept]
+    new = [cid for cid in case_ids if cid not in kept]
     if new:
         got = _read_facts(new, {cid: case_rows[cid] for cid in new})
         kept.update((cid, (frozenset(), got.get(cid, []))) for cid in new)
-    unread = [f for cid in dict.fromkeys(case_ids) for f in kept[cid][1]
+    unread = [f for cid in case_ids for f in kept[cid][1]
               if f.code in content_codes - kept[cid][0]]
     _read_content(unread, content_codes)
     out = {}
-    for cid in dict.fromkeys(case_ids):
+    for cid in case_ids:
         codes, facts = kept[cid]
         kept[cid] = (codes | content_codes, facts)
         if facts:
