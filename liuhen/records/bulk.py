@@ -257,9 +257,10 @@ def record_facts(case_ids, case_rows: dict[int, tuple[str, str]], *, content_cod
 def _read_facts(case_ids, case_rows: dict[int, tuple[str, str]]) -> dict[int, list[RecordFact]]:
     """{case id: [RecordFact in serial order]} for `case_ids`. `case_rows`: {case id: (kind,
     procedure)} (for records made before rules were pinned). Without content (`_read_content`: the AV
-    acts and their notes, decisions). A handful of queries per 900 cases, whatever the number of records: each record comes with its signatures summed up
-    (`_records_sql`, the stored summary); only the few records the summary cannot judge (`odd`, or more officers than
-    the rule asks) have their signatures read one by one and judged as `state_of` does (`_judge`).
+    acts and their notes, decisions). A handful of queries per 900 cases, whatever the number of
+    records: each record comes with its signatures summed up (`_records_sql`, the stored summary);
+    only the few records the summary cannot judge (`odd`, or more officers than the rule asks) have
+    their signatures read one by one and judged as `state_of` does (`_judge`).
     `RecordFact.signatures` is filled for those records only."""
     rec_t, void_t = Record._meta.db_table, "records_recordvoid"
     sig_t, conf_t = Signature._meta.db_table, RefusalConfirmation._meta.db_table
